@@ -1,0 +1,105 @@
+"""Typed records that flow between the pipeline stages.
+
+ingest -> RawDoc | Reject
+clean  -> Article
+copies -> Link, Family
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+RawFormat = Literal["text", "html"]
+
+@dataclass(slots=True)
+class RawDoc:
+    """One article as an ingester found it, before cleaning.
+
+    ``source`` is where it came from (a file path, ``path#line`` for JSONL, a URL, ``warc-path#offset``);
+    ``body`` is the raw text or HTML as a str (already decoded); ``fmt`` says which.
+    Fields given by the record itself (JSONL, feed entries) are carried in the optional fields and win
+    over what cleaning infers.
+    """
+
+    source: str
+    body: str
+    fmt: RawFormat
+    id: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    byline: str | None = None
+    language: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Reject:
+    """An input that could not become an article, with a one-line reason saying what to do."""
+
+    source: str
+    reason: str
+    stage: str = "ingest"   # ingest | clean | store
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article. ``text`` keeps paragraph boundaries as blank lines ("\\n\\n")."""
+
+    id: str
+    source: str
+    text: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: dt.date | None = None
+    byline: str | None = None
+    dateline: str | None = None        # city of the dateline, e.g. "BANGKOK"
+    credit: str | None = None          # wire credit, e.g. "AP", "Reuters", "AFP"
+    contributors: list[str] = field(default_factory=list)
+    language: str | None = None
+    truncated: bool = False
+    raw_hash: str | None = None        # hash of the raw body, for idempotence and conflicts
+    cleaner: str | None = None         # algorithm name+version that produced ``text``
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["published"] = self.published.isoformat() if self.published else None
+        return d
+
+
+Relation = Literal["verbatim", "truncated", "excerpt", "spun", "rewrite"]
+RELATIONS: tuple[str, ...] = ("verbatim", "truncated", "excerpt", "spun", "rewrite")
+
+
+@dataclass(slots=True)
+class Link:
+    """A copy relation: ``article`` copies ``source``.
+
+    ``source`` is None when the original is absent from the corpus and ``article`` is a sibling of
+    another copy (then ``sibling`` names that copy). ``evidence`` is JSON-serialisable.
+    """
+
+    article: str
+    source: str | None
+    relation: str
+    score: float
+    algorithm: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    sibling: str | None = None
+    family: str | None = None
+    origin_credit: str | None = None
+
+
+@dataclass(slots=True)
+class Family:
+    """A set of articles that are one independent source (an original and its copies)."""
+
+    id: str
+    members: list[str]
+    origin: str | None             # article id of the original when present in the corpus
+    origin_credit: str | None      # e.g. "AP" when the original is absent but credited
+    algorithm: str = "copies.families-v1"

@@ -1,0 +1,78 @@
+"""Every user-tunable setting, in one place: name, default, type, valid range, help.
+
+The CLI's ``--setting NAME VALUE`` option, the README's settings table and ``tests/test_docs.py``
+are all derived from :data:`SETTINGS`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import SettingError
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def coerce(self, value: Any) -> Any:
+        kind = type(self.default)
+        try:
+            if kind is bool and isinstance(value, str):
+                v: Any = value.strip().lower() in {"1", "true", "yes", "on"}
+            else:
+                v = kind(value)
+        except (TypeError, ValueError):
+            raise SettingError(f"setting {self.name!r} takes a {kind.__name__}, got {value!r}") from None
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            lo = self.minimum if self.minimum is not None else float("-inf")
+            hi = self.maximum if self.maximum is not None else float("inf")
+            if not lo <= v <= hi:
+                raise SettingError(f"setting {self.name!r} must be between {self.minimum} and {self.maximum}, got {v}")
+        return v
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("fetch_timeout", 20.0, "Seconds to wait for one HTTP response before giving up.", 0.5, 600),
+    Setting("fetch_retries", 2, "Extra attempts for a URL that fails with a timeout or 5xx.", 0, 10),
+    Setting("max_bytes", 20_000_000, "Largest file or HTTP body read, in bytes; larger inputs are rejected.", 1_000, 2_000_000_000),
+    Setting("user_agent", "scamtrace/0.1 (+https://example.invalid/scamtrace; research crawler)",
+            "User-Agent header sent with every HTTP request."),
+    Setting("fetch_linked_pages", True, "Fetch the page an RSS/Atom entry links to when the entry has no full text."),
+    Setting("watch_backoff_max", 3600.0, "Longest wait, in seconds, before retrying a failing watched source.", 1, 86400),
+    Setting("boilerplate_min_pages", 3, "A line repeated on at least this many pages of one outlet is boilerplate.", 2, 1000),
+)
+
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+class Settings:
+    """Resolved settings: defaults overridden by explicit values (validated)."""
+
+    def __init__(self, **overrides: Any):
+        self._values = {s.name: s.default for s in SETTINGS}
+        for k, v in overrides.items():
+            self[k] = v
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in _BY_NAME:
+            raise SettingError(f"unknown setting {name!r}; known: {', '.join(sorted(_BY_NAME))}")
+        return self._values[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        if name not in _BY_NAME:
+            raise SettingError(f"unknown setting {name!r}; known: {', '.join(sorted(_BY_NAME))}")
+        self._values[name] = _BY_NAME[name].coerce(value)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except SettingError as e:
+            raise AttributeError(str(e)) from None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
