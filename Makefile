@@ -1,0 +1,39 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   create .venv, install, ingest + analyse the bundled demo corpus into demo.db
+#   make test   install what tests need and run them (what CI runs)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= demo.db
+DEMO   := examples/demo
+
+.PHONY: demo test install bench eval clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade 'pip>=24,<27'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	cd $(DEMO) && ../../$(BIN)/scamtrace --db ../../$(DB) ingest $$(cat sources.txt) --analyze
+	-$(BIN)/scamtrace --db $(DB) ingest $(DEMO)/bad
+	@echo
+	@echo "Demo store: $(DB)   try:"
+	@echo "  $(BIN)/scamtrace --db $(DB) articles"
+	@echo "  $(BIN)/scamtrace --db $(DB) export families --format jsonl"
+	@echo "  $(BIN)/scamtrace --db $(DB) outlets"
+	@echo "  $(BIN)/scamtrace --db $(DB) rejects"
+
+test: install
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python bench/bench_extraction.py
+	$(BIN)/python bench/bench_candidates.py
+	$(BIN)/python bench/bench_synth.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm

@@ -1,0 +1,416 @@
+"""The SQLite store: one writer (``BEGIN IMMEDIATE``), many readers, WAL, foreign keys, FTS5.
+
+All SQL lives here (and in ``migrations.py``); the rest of scamtrace speaks records.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Iterator, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from ..errors import NotFound, StoreError
+from ..model import Article, Family, Link, Reject
+from .migrations import migrate
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _date(v: str | None) -> dt.date | None:
+    if not v:
+        return None
+    try:
+        return dt.date.fromisoformat(v[:10])
+    except ValueError:
+        return None
+
+
+class Store:
+    """A scamtrace SQLite database file.
+
+    >>> store = Store(":memory:")
+    >>> store.count_articles()
+    0
+    """
+
+    def __init__(self, path: str | Path, *, readonly: bool = False):
+        self.path = str(path)
+        try:
+            if readonly:
+                uri = f"file:{Path(self.path).resolve()}?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as e:
+            raise StoreError(f"{self.path}: cannot open the store ({e}); check the path and its permissions") from e
+        self.db.row_factory = sqlite3.Row
+        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                migrate(self.db)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{self.path}: not a scamtrace SQLite store ({e}); pass another --db path") from e
+
+    # -- transactions -------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (``BEGIN IMMEDIATE``): all or nothing."""
+        if self.db.in_transaction:   # nested: join the outer transaction
+            yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    # -- articles -------------------------------------------------------------------------------
+    def put_article(self, art: Article, *, fmt: str, body: str, extra: dict | None = None) -> str:
+        """Insert or refresh an article; returns "new", "same", "updated" or "conflict".
+
+        Same id and same raw body: "same" (idempotent re-ingest, nothing rewritten unless the
+        cleaner changed). Same id, different raw body: the first stays and the newcomer is kept in
+        ``conflicts`` ("conflict"), never overwritten silently.
+        """
+        with self.write() as db:
+            row = db.execute("SELECT raw_hash, cleaner, text FROM articles WHERE id = ?", (art.id,)).fetchone()
+            if row is not None and row["raw_hash"] != art.raw_hash:
+                db.execute(
+                    "INSERT OR IGNORE INTO conflicts(article, source, raw_hash, body, at) VALUES (?,?,?,?,?)",
+                    (art.id, art.source, art.raw_hash or "", body, _now()),
+                )
+                return "conflict"
+            if art.outlet:
+                db.execute("INSERT OR IGNORE INTO outlets(name, domain) VALUES (?, ?)",
+                           (art.outlet, _domain(art.url)))
+            values = (
+                art.source, art.url, art.outlet, art.title,
+                art.published.isoformat() if art.published else None, art.byline, art.dateline,
+                art.credit, json.dumps(art.contributors), art.language, int(art.truncated), art.text,
+                art.raw_hash, art.cleaner,
+            )
+            if row is None:
+                db.execute(
+                    "INSERT INTO articles(source, url, outlet, title, published, byline, dateline, credit,"
+                    " contributors, language, truncated, text, raw_hash, cleaner, id, ingested_at)"
+                    " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    values + (art.id, _now()),
+                )
+                db.execute("INSERT INTO raw_docs(article, fmt, body, raw_hash, extra) VALUES (?,?,?,?,?)",
+                           (art.id, fmt, body, art.raw_hash or "", json.dumps(extra or {}, default=str)))
+                return "new"
+            if row["text"] == art.text and row["cleaner"] == art.cleaner:
+                return "same"
+            db.execute(
+                "UPDATE articles SET source=?, url=?, outlet=?, title=?, published=?, byline=?, dateline=?,"
+                " credit=?, contributors=?, language=?, truncated=?, text=?, raw_hash=?, cleaner=?,"
+                " analyzed_at=NULL WHERE id=?",
+                values + (art.id,),
+            )
+            return "updated"
+
+    def get_article(self, article_id: str) -> Article:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article {article_id!r} in {self.path}; list ids with `scamtrace articles`")
+        return _article(row)
+
+    def has_article(self, article_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
+
+    def iter_articles(self, ids: Iterable[str] | None = None) -> Iterator[Article]:
+        if ids is None:
+            for row in self.db.execute("SELECT * FROM articles ORDER BY published, id"):
+                yield _article(row)
+            return
+        for aid in ids:
+            yield self.get_article(aid)
+
+    def list_articles(self, query: str | None = None, limit: int = 50, outlet: str | None = None) -> list[dict]:
+        """Articles, newest first; ``query`` is an FTS5 full-text query over title and text."""
+        sql = ("SELECT a.id, a.published, a.outlet, a.title, a.credit, a.truncated, length(a.text) AS chars"
+               " FROM articles a")
+        args: list[Any] = []
+        where = []
+        if query:
+            sql += " JOIN articles_fts f ON f.rowid = a.rowid"
+            where.append("articles_fts MATCH ?")
+            args.append(_fts_query(query))
+        if outlet:
+            where.append("a.outlet = ?")
+            args.append(outlet)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.published DESC, a.id LIMIT ?"
+        args.append(limit)
+        return [dict(r) for r in self.db.execute(sql, args)]
+
+    def count_articles(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def raw_doc(self, article_id: str) -> tuple[str, str, dict]:
+        row = self.db.execute("SELECT fmt, body, extra FROM raw_docs WHERE article = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no raw document for {article_id!r}")
+        return row["fmt"], row["body"], json.loads(row["extra"])
+
+    def outlet_raw_docs(self, outlet: str) -> Iterator[tuple[str, str, str, dict]]:
+        for r in self.db.execute(
+            "SELECT a.id, r.fmt, r.body, r.extra FROM articles a JOIN raw_docs r ON r.article = a.id"
+            " WHERE a.outlet = ? ORDER BY a.id", (outlet,)):
+            yield r["id"], r["fmt"], r["body"], json.loads(r["extra"])
+
+    def outlet_texts(self) -> Iterator[tuple[str, str]]:
+        for r in self.db.execute("SELECT outlet, text FROM articles WHERE outlet IS NOT NULL ORDER BY id"):
+            yield r["outlet"], r["text"]
+
+    def unanalyzed_ids(self) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE analyzed_at IS NULL ORDER BY id")]
+
+    def mark_analyzed(self, ids: Iterable[str]) -> None:
+        now = _now()
+        with self.write() as db:
+            db.executemany("UPDATE articles SET analyzed_at = ? WHERE id = ?", [(now, i) for i in ids])
+
+    # -- boilerplate models ------------------------------------------------------------------------
+    def boilerplate_model(self, outlet: str) -> str | None:
+        row = self.db.execute("SELECT model FROM boilerplate_models WHERE outlet = ?", (outlet,)).fetchone()
+        return row[0] if row else None
+
+    def put_boilerplate_model(self, outlet: str, model_json: str, pages: int) -> None:
+        with self.write() as db:
+            db.execute("INSERT OR IGNORE INTO outlets(name) VALUES (?)", (outlet,))
+            db.execute(
+                "INSERT INTO boilerplate_models(outlet, model, pages, updated_at) VALUES (?,?,?,?)"
+                " ON CONFLICT(outlet) DO UPDATE SET model=excluded.model, pages=excluded.pages,"
+                " updated_at=excluded.updated_at", (outlet, model_json, pages, _now()))
+
+    def outlets_with_pages(self, minimum: int) -> list[tuple[str, int]]:
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet HAVING count(*) >= ?"
+            " ORDER BY outlet", (minimum,))]
+
+    # -- rejects ----------------------------------------------------------------------------------
+    def add_reject(self, rej: Reject) -> None:
+        with self.write() as db:
+            db.execute("INSERT INTO rejects(source, stage, reason, detail, at) VALUES (?,?,?,?,?)",
+                       (rej.source, rej.stage, rej.reason, rej.detail, _now()))
+
+    def rejects(self, limit: int = 1000) -> list[dict]:
+        return [dict(r) for r in self.db.execute(
+            "SELECT id, at, stage, source, reason FROM rejects ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def conflicts(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]
+
+    # -- copy index ------------------------------------------------------------------------------
+    def put_index_rows(self, article_id: str, rows: Iterable[tuple[str, int]]) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM index_hashes WHERE article = ?", (article_id,))
+            db.executemany("INSERT OR IGNORE INTO index_hashes(idx, hash, article) VALUES (?,?,?)",
+                           ((i, _i64(h), article_id) for i, h in rows))
+
+    def index_matches(self, article_id: str, max_df: int) -> dict[str, dict[str, int]]:
+        """Other articles sharing index hashes with ``article_id``: {other: {index: shared count}}.
+
+        Hashes held by more than ``max_df`` articles are skipped (too common to be evidence).
+        """
+        out: dict[str, dict[str, int]] = {}
+        for r in self.db.execute(
+            """
+            WITH mine AS (SELECT idx, hash FROM index_hashes WHERE article = ?),
+                 ok AS (SELECT m.idx, m.hash FROM mine m
+                        JOIN index_hashes h ON h.idx = m.idx AND h.hash = m.hash
+                        GROUP BY m.idx, m.hash HAVING count(*) <= ?)
+            SELECT h.article AS other, h.idx AS idx, count(*) AS n FROM ok
+            JOIN index_hashes h ON h.idx = ok.idx AND h.hash = ok.hash
+            WHERE h.article <> ? GROUP BY h.article, h.idx
+            """, (article_id, max_df + 1, article_id)):
+            out.setdefault(r["other"], {})[r["idx"]] = r["n"]
+        return out
+
+    def index_size(self, article_id: str) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT idx, count(*) FROM index_hashes WHERE article = ? GROUP BY idx", (article_id,))}
+
+    # -- links, families, judgements -----------------------------------------------------------------
+    def put_links(self, links: Iterable[Link], *, replace_for: Iterable[str] = ()) -> None:
+        """Store links; first delete the unjudged links touching the articles in ``replace_for``."""
+        with self.write() as db:
+            for aid in replace_for:
+                db.execute("DELETE FROM links WHERE (article = ? OR source = ? OR sibling = ?)",
+                           (aid, aid, aid))
+            for ln in links:
+                db.execute(
+                    "INSERT INTO links(article, source, sibling, other, relation, score, algorithm, evidence, judged)"
+                    " VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(article, other) DO UPDATE SET"
+                    " relation=excluded.relation, score=excluded.score, algorithm=excluded.algorithm,"
+                    " evidence=excluded.evidence, judged=excluded.judged",
+                    (ln.article, ln.source, ln.sibling, ln.source or ln.sibling, ln.relation, ln.score, ln.algorithm,
+                     json.dumps(ln.evidence, default=str), int(bool(ln.evidence.get("judged")))))
+
+    def links(self, article_id: str | None = None) -> list[Link]:
+        sql = ("SELECT l.*, fm.family AS family, f.origin_credit AS origin_credit FROM links l"
+               " LEFT JOIN family_members fm ON fm.article = l.article LEFT JOIN families f ON f.id = fm.family")
+        args: tuple = ()
+        if article_id:
+            sql += " WHERE l.article = ? OR l.source = ? OR l.sibling = ?"
+            args = (article_id,) * 3
+        sql += " ORDER BY l.article, l.other"
+        return [Link(article=r["article"], source=r["source"], relation=r["relation"], score=r["score"],
+                     algorithm=r["algorithm"], evidence=json.loads(r["evidence"]), sibling=r["sibling"],
+                     family=r["family"], origin_credit=r["origin_credit"])
+                for r in self.db.execute(sql, args)]
+
+    def replace_families(self, families: Iterable[Family]) -> None:
+        with self.write() as db:
+            db.execute("DELETE FROM family_members")
+            db.execute("DELETE FROM families")
+            for fam in families:
+                db.execute("INSERT INTO families(id, origin, origin_credit, size, algorithm) VALUES (?,?,?,?,?)",
+                           (fam.id, fam.origin, fam.origin_credit, len(fam.members), fam.algorithm))
+                db.executemany("INSERT INTO family_members(article, family) VALUES (?, ?)",
+                               [(m, fam.id) for m in fam.members])
+
+    def families(self, min_size: int = 1) -> list[Family]:
+        fams = {r["id"]: Family(id=r["id"], members=[], origin=r["origin"], origin_credit=r["origin_credit"],
+                                algorithm=r["algorithm"])
+                for r in self.db.execute("SELECT * FROM families WHERE size >= ? ORDER BY id", (min_size,))}
+        for r in self.db.execute("SELECT article, family FROM family_members ORDER BY family, article"):
+            if r["family"] in fams:
+                fams[r["family"]].members.append(r["article"])
+        return list(fams.values())
+
+    def family_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT family FROM family_members WHERE article = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def add_judgement(self, a: str, b: str, decision: str, note: str | None = None, kind: str = "copy") -> None:
+        for x in (a, b):
+            if kind == "copy" and not self.has_article(x):
+                raise NotFound(f"no article {x!r} in {self.path}; list ids with `scamtrace articles`")
+        a, b = sorted((a, b))
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO judgements(a, b, kind, decision, note, at) VALUES (?,?,?,?,?,?)"
+                " ON CONFLICT(kind, a, b) DO UPDATE SET decision=excluded.decision, note=excluded.note, at=excluded.at",
+                (a, b, kind, decision, note, _now()))
+            # the judged pair must be re-examined by the next analyze
+            db.execute("UPDATE articles SET analyzed_at = NULL WHERE id IN (?, ?)", (a, b))
+
+    def judgements(self, kind: str = "copy") -> list[tuple[str, str, str]]:
+        return [(r["a"], r["b"], r["decision"]) for r in self.db.execute(
+            "SELECT a, b, decision FROM judgements WHERE kind = ? ORDER BY id", (kind,))]
+
+    def put_spin_score(self, article_id: str, score: float, algorithm: str, evidence: dict) -> None:
+        with self.write() as db:
+            db.execute("INSERT INTO spin_scores(article, score, algorithm, evidence) VALUES (?,?,?,?)"
+                       " ON CONFLICT(article) DO UPDATE SET score=excluded.score, algorithm=excluded.algorithm,"
+                       " evidence=excluded.evidence", (article_id, score, algorithm, json.dumps(evidence, default=str)))
+
+    def spin_scores(self) -> dict[str, tuple[float, dict]]:
+        return {r["article"]: (r["score"], json.loads(r["evidence"]))
+                for r in self.db.execute("SELECT * FROM spin_scores")}
+
+    # -- runs, feed state ------------------------------------------------------------------------
+    def start_run(self, stage: str, algorithm: str | None = None) -> int:
+        with self.write() as db:
+            cur = db.execute("INSERT INTO runs(stage, algorithm, started_at) VALUES (?,?,?)", (stage, algorithm, _now()))
+            return int(cur.lastrowid)
+
+    def finish_run(self, run_id: int, stats: dict) -> None:
+        with self.write() as db:
+            db.execute("UPDATE runs SET finished_at = ?, stats = ? WHERE id = ?",
+                       (_now(), json.dumps(stats, default=str), run_id))
+
+    def feed_state(self) -> "FeedState":
+        return FeedState(self)
+
+    def execute(self, sql: str, args: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """Read-only helper for ad-hoc queries (reports, tests)."""
+        return list(self.db.execute(sql, tuple(args)))
+
+
+class FeedState(MutableMapping[str, dict]):
+    """``watch`` state per source URL (ETag, Last-Modified, seen entries, failures) kept in SQLite."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def __getitem__(self, url: str) -> dict:
+        row = self.store.db.execute("SELECT state FROM feed_state WHERE url = ?", (url,)).fetchone()
+        if row is None:
+            raise KeyError(url)
+        return json.loads(row[0])
+
+    def __setitem__(self, url: str, value: dict) -> None:
+        with self.store.write() as db:
+            db.execute("INSERT INTO feed_state(url, state) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET state=excluded.state",
+                       (url, json.dumps(value, default=str)))
+
+    def __delitem__(self, url: str) -> None:
+        with self.store.write() as db:
+            db.execute("DELETE FROM feed_state WHERE url = ?", (url,))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([r[0] for r in self.store.db.execute("SELECT url FROM feed_state ORDER BY url")])
+
+    def __len__(self) -> int:
+        return self.store.db.execute("SELECT count(*) FROM feed_state").fetchone()[0]
+
+
+def _article(row: sqlite3.Row) -> Article:
+    return Article(
+        id=row["id"], source=row["source"], text=row["text"], url=row["url"], outlet=row["outlet"],
+        title=row["title"], published=_date(row["published"]), byline=row["byline"],
+        dateline=row["dateline"], credit=row["credit"], contributors=json.loads(row["contributors"] or "[]"),
+        language=row["language"], truncated=bool(row["truncated"]), raw_hash=row["raw_hash"],
+        cleaner=row["cleaner"],
+    )
+
+
+def _domain(url: str | None) -> str | None:
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+    return urlsplit(url).hostname
+
+
+def _i64(h: int) -> int:
+    """Map an unsigned 64-bit hash into SQLite's signed INTEGER range."""
+    h &= (1 << 64) - 1
+    return h - (1 << 64) if h >= (1 << 63) else h
+
+
+def _fts_query(q: str) -> str:
+    """Quote each word so user input is never parsed as FTS5 syntax (no injection, no syntax errors)."""
+    import re
+    words = re.findall(r"\w+", q)
+    return " ".join('"' + w.replace('"', '') + '"' for w in words) or '""'

@@ -1,0 +1,199 @@
+"""Named, transactional schema migrations, recorded in ``_migrations``.
+
+Each migration runs once, inside its own transaction; a failure rolls it back and raises
+:class:`~scamtrace.errors.MigrationError`, leaving the store at the last applied migration.
+New schema changes are appended as new functions; an applied migration is never edited.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from typing import Callable
+
+from ..errors import MigrationError
+
+Migration = Callable[[], str]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        if any(n == name for n, _ in MIGRATIONS):
+            raise ValueError(f"duplicate migration name {name!r}")
+        MIGRATIONS.append((name, fn))
+        return fn
+
+    return register
+
+
+@migration("0001_articles")
+def _m0001() -> str:
+    return (
+        """
+        CREATE TABLE outlets (
+            name TEXT PRIMARY KEY,
+            domain TEXT
+        );
+        CREATE TABLE articles (
+            id TEXT PRIMARY KEY,
+            source TEXT NOT NULL,
+            url TEXT,
+            outlet TEXT REFERENCES outlets(name),
+            title TEXT,
+            published TEXT,
+            byline TEXT,
+            dateline TEXT,
+            credit TEXT,
+            contributors TEXT NOT NULL DEFAULT '[]',
+            language TEXT,
+            truncated INTEGER NOT NULL DEFAULT 0 CHECK (truncated IN (0, 1)),
+            text TEXT NOT NULL,
+            raw_hash TEXT,
+            cleaner TEXT,
+            ingested_at TEXT NOT NULL,
+            analyzed_at TEXT
+        );
+        CREATE INDEX idx_articles_outlet ON articles(outlet);
+        CREATE INDEX idx_articles_published ON articles(published);
+        CREATE INDEX idx_articles_url ON articles(url);
+        CREATE INDEX idx_articles_unanalyzed ON articles(analyzed_at) WHERE analyzed_at IS NULL;
+        CREATE TABLE raw_docs (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            fmt TEXT NOT NULL CHECK (fmt IN ('text', 'html')),
+            body TEXT NOT NULL,
+            raw_hash TEXT NOT NULL,
+            extra TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+        CREATE TABLE rejects (
+            id INTEGER PRIMARY KEY,
+            source TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            raw_hash TEXT NOT NULL,
+            body TEXT NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (article, raw_hash)
+        );
+        CREATE TABLE boilerplate_models (
+            outlet TEXT PRIMARY KEY REFERENCES outlets(name),
+            model TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE feed_state (
+            url TEXT PRIMARY KEY,
+            state TEXT NOT NULL
+        );
+        CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            stage TEXT NOT NULL,
+            algorithm TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            stats TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+@migration("0002_copies")
+def _m0002() -> str:
+    return (
+        """
+        CREATE TABLE families (
+            id TEXT PRIMARY KEY,
+            origin TEXT REFERENCES articles(id) ON DELETE SET NULL,
+            origin_credit TEXT,
+            size INTEGER NOT NULL,
+            algorithm TEXT NOT NULL
+        );
+        CREATE TABLE family_members (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            family TEXT NOT NULL REFERENCES families(id) ON DELETE CASCADE
+        );
+        CREATE INDEX idx_family_members_family ON family_members(family);
+        CREATE TABLE links (
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            source TEXT REFERENCES articles(id) ON DELETE CASCADE,
+            sibling TEXT REFERENCES articles(id) ON DELETE CASCADE,
+            relation TEXT NOT NULL CHECK (relation IN ('verbatim','truncated','excerpt','spun','rewrite')),
+            score REAL NOT NULL,
+            algorithm TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            judged INTEGER NOT NULL DEFAULT 0,
+            other TEXT NOT NULL CHECK (other = coalesce(source, sibling)),
+            CHECK ((source IS NULL) <> (sibling IS NULL)),
+            PRIMARY KEY (article, other)
+        );
+        CREATE INDEX idx_links_source ON links(source);
+        CREATE INDEX idx_links_sibling ON links(sibling);
+        CREATE TABLE judgements (
+            id INTEGER PRIMARY KEY,
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'copy' CHECK (kind IN ('copy', 'alias')),
+            decision TEXT NOT NULL CHECK (decision IN ('copy', 'not-copy', 'same', 'different')),
+            note TEXT,
+            at TEXT NOT NULL,
+            UNIQUE (kind, a, b)
+        );
+        CREATE TABLE index_hashes (
+            idx TEXT NOT NULL,
+            hash INTEGER NOT NULL,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            PRIMARY KEY (idx, hash, article)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_index_hashes_article ON index_hashes(article);
+        CREATE TABLE spin_scores (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            score REAL NOT NULL,
+            algorithm TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}'
+        );
+        """
+    )
+
+
+def applied(db: sqlite3.Connection) -> list[str]:
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY name")]
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply every pending migration in order; return the names applied now."""
+    done = set(applied(db))
+    now: list[str] = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        script = (f"BEGIN IMMEDIATE;\n{fn()}\n"
+                  f"INSERT INTO _migrations(name, applied_at) VALUES ('{name}', '{stamp}');\nCOMMIT;")
+        try:
+            db.executescript(script)
+        except sqlite3.Error as e:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise MigrationError(f"migration {name} failed: {e}; the store is left at the previous migration") from e
+        now.append(name)
+    return now
