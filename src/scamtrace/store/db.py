@@ -339,6 +339,50 @@ class Store:
         return {r["article"]: (r["score"], json.loads(r["evidence"]))
                 for r in self.db.execute("SELECT * FROM spin_scores")}
 
+    # -- stories ----------------------------------------------------------------------------------
+    def replace_stories(self, stories: Iterable[Any]) -> None:
+        """Replace every story (records with id, title, first_seen, last_seen, articles, families, evidence)."""
+        with self.write() as db:
+            db.execute("DELETE FROM story_members")
+            db.execute("DELETE FROM stories")
+            for st in stories:
+                db.execute("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
+                           " VALUES (?,?,?,?,?,?,?)",
+                           (st.id, st.title, st.first_seen.isoformat() if st.first_seen else None,
+                            st.last_seen.isoformat() if st.last_seen else None, len(st.articles),
+                            len(st.families), st.algorithm))
+                fam_of = {}
+                for ev in st.evidence:
+                    fam_of[ev.get("family")] = ev
+                for aid in st.articles:
+                    fam = self.family_of(aid)
+                    db.execute("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
+                               (aid, st.id, fam, json.dumps(fam_of.get(fam) or {}, default=str)))
+
+    def stories(self, limit: int = 1000, query: str | None = None) -> list[dict]:
+        sql = "SELECT s.* FROM stories s"
+        args: list[Any] = []
+        if query:
+            sql += (" WHERE s.id IN (SELECT sm.story FROM story_members sm JOIN articles a ON a.id = sm.article"
+                    " JOIN articles_fts f ON f.rowid = a.rowid WHERE articles_fts MATCH ?)")
+            args.append(_fts_query(query))
+        sql += " ORDER BY s.families DESC, s.last_seen DESC, s.id LIMIT ?"
+        args.append(limit)
+        out = []
+        for r in self.db.execute(sql, args):
+            d = dict(r)
+            d["articles"] = [x[0] for x in self.db.execute(
+                "SELECT sm.article FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
+                " ORDER BY a.published, a.id", (r["id"],))]
+            d["family_ids"] = sorted({x[0] for x in self.db.execute(
+                "SELECT family FROM story_members WHERE story = ? AND family IS NOT NULL", (r["id"],))})
+            out.append(d)
+        return out
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story FROM story_members WHERE article = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
     # -- runs, feed state ------------------------------------------------------------------------
     def start_run(self, stage: str, algorithm: str | None = None) -> int:
         with self.write() as db:

@@ -197,3 +197,25 @@ def migrate(db: sqlite3.Connection) -> list[str]:
             raise MigrationError(f"migration {name} failed: {e}; the store is left at the previous migration") from e
         now.append(name)
     return now
+
+
+@migration("0003_stories")
+def _m0003() -> str:
+    return """
+        CREATE TABLE stories (
+            id TEXT PRIMARY KEY,
+            title TEXT,
+            first_seen TEXT,
+            last_seen TEXT,
+            size INTEGER NOT NULL,
+            families INTEGER NOT NULL,
+            algorithm TEXT NOT NULL
+        );
+        CREATE TABLE story_members (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            story TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+            family TEXT,
+            evidence TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX idx_story_members_story ON story_members(story);
+    """

@@ -1,0 +1,51 @@
+import random
+
+import pytest
+
+from scamtrace.eval.clusters import bcubed
+from scamtrace.model import Article, Family
+from scamtrace.stories import cluster_stories
+
+SEED_STORIES = {"000": "S1", "001": "S1", "002": "S2", "003": "S3", "004": "S3"}
+
+
+@pytest.fixture(scope="module")
+def seed_articles(seeds_dir):
+    return [Article(id=p.name[:3], source=str(p), text=p.read_text(encoding="utf-8"))
+            for p in sorted(seeds_dir.glob("*.txt"))]
+
+
+def test_seed_stories_without_families(seed_articles):
+    stories = cluster_stories(seed_articles)
+    pred = {a: s.id for s in stories for a in s.articles}
+    assert bcubed(pred, SEED_STORIES)["f1"] == 1.0
+
+
+def test_families_are_never_split(seed_articles):
+    # even a family of unrelated texts stays in one story
+    stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
+    pred = {a: s.id for s in stories for a in s.articles}
+    assert pred["002"] == pred["004"]
+    assert all(s.algorithm == "stories.online-v1" for s in stories)
+
+
+def test_order_independent(seed_articles):
+    base = {frozenset(s.articles) for s in cluster_stories(seed_articles)}
+    for seed in range(5):
+        shuffled = seed_articles[:]
+        random.Random(seed).shuffle(shuffled)
+        assert {frozenset(s.articles) for s in cluster_stories(shuffled)} == base
+
+
+def test_join_evidence_is_kept(seed_articles):
+    story = next(s for s in cluster_stories(seed_articles) if "001" in s.articles)
+    joined = [e for e in story.evidence if not e.get("started")]
+    assert joined and joined[0]["story_score"] >= 0.3 and "#:31000" in joined[0]["shared_anchors"]
+
+
+def test_bcubed_known_values():
+    assert bcubed({"a": 1, "b": 1, "c": 2}, {"a": "x", "b": "x", "c": "y"})["f1"] == 1.0
+    r = bcubed({"a": 1, "b": 1, "c": 1}, {"a": "x", "b": "x", "c": "y"})
+    assert r["recall"] == 1.0 and r["precision"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3)
+    with pytest.raises(ValueError):
+        bcubed({}, {})
