@@ -1,0 +1,82 @@
+"""Publication dates as records give them: ISO 8601, RFC 822 (feeds), and common written forms."""
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import logging
+import re
+
+log = logging.getLogger(__name__)
+
+#: Dates outside this range are treated as unparsable (typos such as 0202 or 2204).
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+_ISO_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _in_range(d: dt.date) -> dt.date | None:
+    return d if EARLIEST_YEAR <= d.year <= LATEST_YEAR else None
+
+
+def _iso(text: str) -> dt.date | None:
+    if not _ISO_PREFIX.match(text):
+        return None
+    try:
+        return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            return None
+
+
+def _rfc822(text: str) -> dt.date | None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def _written(text: str) -> dt.date | None:
+    import dateparser   # imported lazily: it is slow to import and rarely needed
+
+    try:
+        parsed = dateparser.parse(text, settings={"STRICT_PARSING": True, "PREFER_DAY_OF_MONTH": "first"})
+    except Exception:   # dateparser raises assorted errors on odd input; it is only a last resort
+        return None
+    return parsed.date() if parsed else None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from ISO 8601 (``2024-11-02``, ``2024-11-02T08:00:00Z``), RFC 822
+    (``Sat, 02 Nov 2024 08:00:00 GMT``) or written forms (``November 2, 2024``, ``2 Nov 2024``).
+
+    Returns None for anything else, including years outside [EARLIEST_YEAR, LATEST_YEAR].
+    A timestamp keeps the calendar date written in its own offset (no conversion to UTC).
+    """
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date())
+    if isinstance(value, dt.date):
+        return _in_range(value)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if not text or len(text) > 100:
+        return None
+    for parser in (_iso, _rfc822, _written):
+        d = parser(text)
+        if d is not None:
+            return _in_range(d)
+    return None
+
+
+def parse_date_logged(value: object, where: str) -> dt.date | None:
+    """:func:`parse_date`, logging a warning naming ``where`` when a given value is unparsable."""
+    d = parse_date(value)
+    if d is None and value not in (None, ""):
+        log.warning("%s: unparsable published date %r; kept the article without a date", where, value)
+    return d

@@ -1,0 +1,167 @@
+"""JSON Lines (and JSON arrays) of article records -> RawDoc (``ingest.records-v1``).
+
+A record is a JSON object with ``text`` or ``html`` (``html`` wins when both are given) and
+optionally ``id``, ``url``, ``outlet``, ``published``, ``title``, ``byline``/``author`` and
+``language``; other keys are kept in ``RawDoc.extra``. One bad line is one Reject; the rest of
+the file is still read. ``RawDoc.source`` is ``path#L<line>`` (``path#<index>`` for arrays).
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import zlib
+from typing import Any, BinaryIO, Iterator
+
+from ..model import RawDoc, Reject
+from .dates import parse_date_logged
+from .decode import NotText, decode_bytes, is_near_empty
+
+log = logging.getLogger(__name__)
+
+RECORDS = "ingest.records-v1"
+#: Stop reading a file after this many invalid lines when no line so far was valid: it is not
+#: JSON Lines, and one Reject says so instead of thousands.
+MAX_LEADING_BAD_LINES = 50
+
+_STR_FIELDS = ("url", "outlet", "title", "language")
+_KNOWN = {"id", "text", "html", "published", "byline", "author", *_STR_FIELDS}
+
+
+def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
+    """Turn one decoded JSON value into a RawDoc, or a Reject naming ``where`` (e.g. "f.jsonl:17")."""
+    if not isinstance(obj, dict):
+        return Reject(source, f"{where}: expected a JSON object, got {type(obj).__name__}; "
+                              "write one article object per line")
+    html, text = obj.get("html"), obj.get("text")
+    if isinstance(html, str) and html.strip():
+        body, fmt = html, "html"
+    elif isinstance(text, str) and text.strip():
+        body, fmt = text, "text"
+    elif html is None and text is None:
+        return Reject(source, f"{where}: record has no 'text' or 'html' field; add the article body")
+    elif not isinstance(html, (str, type(None))) or not isinstance(text, (str, type(None))):
+        return Reject(source, f"{where}: 'text'/'html' must be a string; fix the record")
+    else:
+        return Reject(source, f"{where}: record's 'text'/'html' is empty; add the article body or remove the line")
+    if is_near_empty(body, fmt):
+        return Reject(source, f"{where}: record's {fmt} is nearly empty; add the article body or remove the line")
+    rid = obj.get("id")
+    if rid is not None and not isinstance(rid, (str, int)) or isinstance(rid, bool):
+        return Reject(source, f"{where}: 'id' must be a string or an integer, got {type(rid).__name__}; fix the record")
+    fields: dict[str, str | None] = {}
+    for name in _STR_FIELDS:
+        value = obj.get(name)
+        if value is not None and not isinstance(value, str):
+            log.warning("%s: ignored %r: expected a string, got %s", where, name, type(value).__name__)
+            value = None
+        fields[name] = value.strip() or None if isinstance(value, str) else None
+    byline = obj.get("byline", obj.get("author"))
+    extra = {k: v for k, v in obj.items() if k not in _KNOWN}
+    published = parse_date_logged(obj.get("published"), where)
+    if published is None and obj.get("published") not in (None, ""):
+        extra["published_raw"] = obj.get("published")
+    return RawDoc(
+        source=source, body=body, fmt=fmt,  # type: ignore[arg-type]
+        id=str(rid).strip() or None if rid is not None else None,
+        url=fields["url"], outlet=fields["outlet"], title=fields["title"], published=published,
+        byline=byline.strip() or None if isinstance(byline, str) else None,
+        language=fields["language"], extra=extra,
+    )
+
+
+def _lines(fh: BinaryIO, cap: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) per line; bytes is None for a line longer than ``cap`` (skipped)."""
+    lineno = 0
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > cap and not line.endswith(b"\n"):
+            while True:   # drain the rest of the over-long line
+                rest = fh.readline(1 << 20)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield lineno, None
+            continue
+        yield lineno, line
+
+
+def _decode_line(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_bytes(raw).text   # JSON must be UTF-8, but be lenient with legacy exports
+
+
+def iter_jsonl(path: str, cap: int, compressed: bool = False) -> Iterator[RawDoc | Reject]:
+    """Yield one RawDoc or Reject per non-blank line of the JSON Lines file at ``path``
+    (gzip-compressed when ``compressed``; damage in the compressed stream ends the file with
+    one Reject, keeping the lines before it)."""
+    if not compressed:
+        with open(path, "rb") as fh:
+            yield from _jsonl_lines(path, fh, cap)
+        return
+    with gzip.open(path, "rb") as gz:
+        try:
+            yield from _jsonl_lines(path, gz, cap)  # type: ignore[arg-type]
+        except (OSError, EOFError, zlib.error) as e:
+            yield Reject(path, f"{path}: corrupt gzip data ({e or type(e).__name__}); kept the lines "
+                               "before the damage, re-download the file for the rest")
+
+
+def _parse_line(raw: bytes) -> tuple[Any, str | None]:
+    """(decoded JSON value, None) or (None, what is wrong with the line)."""
+    try:
+        return json.loads(_decode_line(raw)), None
+    except NotText as e:
+        return None, f"line is {e}"
+    except json.JSONDecodeError as e:
+        return None, f"invalid JSON ({e.msg} at column {e.colno})"
+    except RecursionError:
+        return None, "invalid JSON (nested too deeply)"
+
+
+def _jsonl_lines(path: str, fh: BinaryIO, cap: int) -> Iterator[RawDoc | Reject]:
+    good = bad = 0
+    for lineno, raw in _lines(fh, cap):
+        source, where = f"{path}#L{lineno}", f"{path}:{lineno}"
+        if raw is None:
+            bad += 1
+            yield Reject(source, f"{where}: line longer than the max_bytes cap of {cap:,} bytes; "
+                                 "raise max_bytes or split the record")
+            continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        if not raw.strip():
+            continue
+        obj, error = _parse_line(raw)
+        if error is not None:
+            bad += 1
+            if good == 0 and bad > MAX_LEADING_BAD_LINES:
+                yield Reject(path, f"{path}: the first {MAX_LEADING_BAD_LINES} lines are not JSON; "
+                                   "is this a JSON Lines file? Save one article object per line")
+                return
+            yield Reject(source, f"{where}: {error}; fix or remove that line")
+            continue
+        doc = record_to_doc(obj, source, where)
+        good += isinstance(doc, RawDoc)
+        yield doc
+
+
+def iter_json_document(path: str, text: str) -> Iterator[RawDoc | Reject]:
+    """Yield docs from a ``.json`` file holding one article object or an array of them."""
+    try:
+        obj = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as e:
+        msg = f"{e.msg} at line {e.lineno}" if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+        yield Reject(path, f"{path}: invalid JSON ({msg}); fix the file or save it as JSON Lines (.jsonl)")
+        return
+    items = obj if isinstance(obj, list) else [obj]
+    if not items:
+        yield Reject(path, f"{path}: JSON array is empty; nothing to ingest")
+        return
+    for i, item in enumerate(items):
+        source = f"{path}#{i}" if isinstance(obj, list) else path
+        yield record_to_doc(item, source, f"{path}[{i}]" if isinstance(obj, list) else path)
