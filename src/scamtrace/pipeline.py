@@ -86,13 +86,19 @@ def ingest(store: Store, sources: Iterable[str], settings: Settings | None = Non
     from .ingest import iter_sources
 
     settings = settings or Settings()
-    stats = IngestStats()
     t0 = time.perf_counter()
+    stats = store_items(store, iter_sources(sources, settings), settings, progress)
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settings,
+                progress: Progress = _no_progress) -> IngestStats:
+    """Clean and store RawDocs, record Rejects, then relearn boilerplate for the outlets touched."""
+    stats = IngestStats()
     models: dict = {}
     touched: set[str] = set()
-    done = 0
-    for item in iter_sources(sources, settings):
-        done += 1
+    for done, item in enumerate(items, 1):
         progress("ingest", done, None)
         if isinstance(item, Reject):
             _reject(store, stats, item)
@@ -117,7 +123,6 @@ def ingest(store: Store, sources: Iterable[str], settings: Settings | None = Non
         if art.outlet and status in ("new", "updated"):
             touched.add(art.outlet)
     stats.recleaned = relearn_boilerplate(store, touched, settings)
-    stats.seconds = time.perf_counter() - t0
     return stats
 
 
@@ -131,30 +136,59 @@ def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
 def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings) -> int:
     """Learn lines repeated across many pages of each touched outlet and re-clean that outlet's articles.
 
-    Returns the number of articles whose clean text changed.
+    The model is fitted on the touched outlets' pages cleaned without a model *and* on every other
+    outlet's stored text, so a line that pages of two outlets share (evidence of copying) is never
+    learned as boilerplate. Returns the number of articles whose clean text changed.
     """
     from .clean import BoilerplateModel, clean_doc
 
     minimum = settings.boilerplate_min_pages
-    eligible = {o for o, _ in store.outlets_with_pages(minimum)}
-    changed = 0
-    for outlet in sorted(set(outlets) & eligible):
-        raws = []
+    todo = sorted(set(outlets) & {o for o, _ in store.outlets_with_pages(minimum)})
+    if not todo:
+        return 0
+    raws: dict[str, list[tuple[RawDoc, Article]]] = {}
+    for outlet in todo:
+        raws[outlet] = []
         for aid, fmt, body, extra in store.outlet_raw_docs(outlet):
-            raw = RawDoc(source="", body=body, fmt=fmt, extra=extra)  # type: ignore[arg-type]
             old = store.get_article(aid)
-            raw.source, raw.url, raw.outlet, raw.title, raw.published = old.source, old.url, old.outlet, old.title, old.published
-            raw.id = aid
-            raws.append((aid, raw, clean_doc(raw, None)))
-        model = BoilerplateModel(min_pages=minimum)
-        model.fit((outlet, art.text) for _, _, art in raws)
-        store.put_boilerplate_model(outlet, model.to_json(), len(raws))
-        for aid, raw, _ in raws:
+            raw = RawDoc(source=old.source, body=body, fmt=fmt, id=aid, url=old.url,  # type: ignore[arg-type]
+                         outlet=outlet, title=old.title, published=old.published, extra=extra)
             try:
-                art = clean_doc(raw, model)
+                raws[outlet].append((raw, clean_doc(raw, None)))
             except InputError:
                 continue
-            art.id = aid
+    docs = [(o, art.text) for o in todo for _, art in raws[o]]
+    docs += [(o, text) for o, text in store.outlet_texts() if o not in raws]
+    model = BoilerplateModel(min_pages=minimum).fit(docs)
+    changed = 0
+    for outlet in todo:
+        mine = BoilerplateModel(min_pages=minimum)
+        mine.lines = {outlet: model.lines.get(outlet, set())}
+        mine.pages_seen = {outlet: model.pages_seen.get(outlet, 0)}
+        store.put_boilerplate_model(outlet, mine.to_json(), len(raws[outlet]))
+        for raw, _ in raws[outlet]:
+            try:
+                art = clean_doc(raw, mine)
+            except InputError:
+                continue
+            art.id = raw.id or ""
             if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=raw.extra) == "updated":
                 changed += 1
     return changed
+
+def watch(store: Store, sources: list[str], every: str | float, settings: Settings,
+          analyze_after: bool = True, max_cycles: int | None = None, stop=None) -> None:  # noqa: ANN001
+    """Poll sources on a schedule (conditional requests, back-off), store what is new, analyze it."""
+    from .ingest import parse_interval
+    from .ingest import watch as poll
+
+    interval = parse_interval(every) if isinstance(every, str) else float(every)
+
+    def on_batch(docs: list[RawDoc], rejects: list[Reject]) -> None:
+        stats = store_items(store, [*rejects, *docs], settings)
+        line = f"stored: {stats.summary()}"
+        if analyze_after and (stats.new or stats.updated):
+            line += f"; analyze: {analyze(store).summary()}"
+        log.info(line)
+
+    poll(sources, interval, on_batch, store.feed_state(), settings=settings, stop=stop, max_cycles=max_cycles)

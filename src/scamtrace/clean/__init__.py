@@ -1,0 +1,140 @@
+"""The clean stage: RawDoc -> Article.
+
+HTML goes through trafilatura (:func:`extract_main_text`); plain text and what extraction leaves
+go through the same normaliser, title/outlet detection, rule-based boilerplate removal, optional
+per-outlet learned boilerplate (:class:`BoilerplateModel`) and metadata detection
+(:func:`detect_metadata`). The algorithm that produced each article's text is named in
+``Article.cleaner``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from ..errors import EmptyArticle
+from ..model import Article, RawDoc
+from .boilerplate import (RULES_ALGORITHM, Removed, StripResult, is_site_name_line, same_headline,
+                          split_title_suffix, strip_boilerplate)
+from .html import Extracted, extract_main_text
+from .metadata import Metadata, detect_language, detect_metadata, metadata_from_paragraphs
+from .model import BOILERPLATE_MODEL, BoilerplateModel
+from .text import article_size, join_paragraphs, normalize_text, split_paragraphs, word_count
+
+__all__ = ["BOILERPLATE_MODEL", "CLEANER_HTML", "CLEANER_TEXT", "MIN_ARTICLE_WORDS", "RULES_ALGORITHM",
+           "BoilerplateModel", "Extracted", "Metadata", "StripResult", "clean_doc", "clean_text", "detect_language", "detect_metadata", "extract_main_text",
+           "normalize_text", "split_paragraphs", "strip_boilerplate"]
+
+log = logging.getLogger(__name__)
+
+# Names of the whole cleaning recipe (normaliser, clean.boilerplate-rules-v1, clean.metadata-v1;
+# for HTML also clean.html-trafilatura-v1). A behaviour change to any part gets a new version here.
+CLEANER_TEXT = "clean.text-v1"
+CLEANER_HTML = "clean.html-v1"
+
+# Fewer words than this after cleaning is not an article (a stub, a nav page, an error page).
+# Seed 001, the shortest real article (a truncated syndication), keeps ~330 words.
+MIN_ARTICLE_WORDS = 40
+# A first line is a headline when it is at most this many words and does not end like a sentence.
+HEADLINE_MAX_WORDS = 30
+
+
+def _looks_like_headline(line: str) -> bool:
+    n = article_size(line)
+    return (0 < n <= HEADLINE_MAX_WORDS and not line.rstrip().endswith((".", ",", ";", "。", "，"))
+            and "(AP)" not in line)
+
+
+def _title_and_outlet(paragraphs: list[str], raw: RawDoc, extracted: Extracted | None) -> tuple[
+        str | None, str | None, list[str]]:
+    """Title, outlet and the remaining paragraphs (a headline first line is taken off plain text)."""
+    title = raw.title or (extracted.title if extracted else None)
+    outlet = raw.outlet or (extracted.sitename if extracted else None)
+    rest = paragraphs
+    if extracted is None and paragraphs and _looks_like_headline(paragraphs[0]):
+        if title is None or same_headline(paragraphs[0], title) or same_headline(
+                split_title_suffix(paragraphs[0])[0], split_title_suffix(title)[0]):
+            title = title or paragraphs[0]
+            rest = paragraphs[1:]
+    if title:
+        short, site = split_title_suffix(title)
+        if site and (outlet is None or same_headline(site, outlet)):
+            outlet = outlet or site
+            if not raw.title:
+                title = short
+    if outlet is None:
+        outlet = next((p for p in rest[:4] if word_count(p) <= 4 and is_site_name_line(p)), None)
+    return title, outlet, rest
+
+
+def clean_text(paragraphs: list[str], title: str | None, outlet: str | None,
+               boilerplate: BoilerplateModel | None = None) -> StripResult:
+    """Rule-based, then learned, boilerplate removal over paragraphs (evidence in the result)."""
+    result = strip_boilerplate(paragraphs, title=title, outlet=outlet)
+    if boilerplate is not None:
+        kept, removed = boilerplate.strip(outlet, result.kept)
+        result.removed.extend(Removed(-1, p, "learned") for p in removed)
+        result.kept = kept
+    return result
+
+
+def _parse_iso(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None) -> Article:
+    """Clean one raw document into an :class:`Article`.
+
+    Fields given by the record (``raw.title``, ``raw.outlet``, ``raw.published`` ...) win over what
+    cleaning infers. Raises :class:`EmptyArticle` when nothing article-like remains (empty input,
+    navigation-only HTML, fewer than :data:`MIN_ARTICLE_WORDS` words after cleaning).
+    """
+    if not raw.body or not raw.body.strip():
+        raise EmptyArticle(raw.source, "empty body; check the file or URL returns the article itself")
+    extracted: Extracted | None = None
+    if raw.fmt == "html":
+        extracted = extract_main_text(raw.body, raw.url)
+        if not extracted.text.strip():
+            raise EmptyArticle(raw.source, "no main text found in the HTML (navigation-only or script-rendered "
+                                           "page); save the article page itself or supply its text")
+        source_text = extracted.text
+    elif raw.fmt == "text":
+        source_text = raw.body
+    else:
+        raise ValueError(f"{raw.source}: RawDoc.fmt must be 'text' or 'html', got {raw.fmt!r}")
+    paragraphs = split_paragraphs(source_text)
+    title, outlet, paragraphs = _title_and_outlet(paragraphs, raw, extracted)
+    result = clean_text(paragraphs, title, outlet, boilerplate)
+    text = join_paragraphs(result.kept)
+    words = article_size(text)
+    if words < MIN_ARTICLE_WORDS:
+        raise EmptyArticle(raw.source, f"only {words} words of article text after cleaning (need "
+                                       f"{MIN_ARTICLE_WORDS}); supply the full article, not a stub or index page")
+    hint = raw.published or (_parse_iso(extracted.date) if extracted else None)
+    meta = metadata_from_paragraphs(result.kept, published_hint=hint)
+    truncated = meta.truncated or result.ends_with_more_stub
+    cleaner = CLEANER_HTML if extracted else CLEANER_TEXT
+    if boilerplate is not None:
+        cleaner += f"+{BOILERPLATE_MODEL}"
+    log.debug("%s: kept %d paragraphs, removed %d (%s)", raw.source, len(result.kept), len(result.removed),
+              ", ".join(sorted(result.reasons)))
+    return Article(
+        id=raw.id or "",
+        source=raw.source,
+        text=text,
+        url=raw.url,
+        outlet=outlet,
+        title=title,
+        published=meta.published,
+        byline=raw.byline or meta.byline or (extracted.author if extracted else None),
+        dateline=meta.dateline,
+        credit=meta.credit,
+        contributors=meta.contributors,
+        language=raw.language or meta.language or (extracted.language if extracted else None),
+        truncated=truncated,
+        raw_hash=hashlib.sha256(raw.body.encode("utf-8", "surrogatepass")).hexdigest(),
+        cleaner=cleaner,
+    )

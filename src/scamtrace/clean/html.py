@@ -1,0 +1,119 @@
+"""Main-text extraction from HTML with trafilatura 2.3.1, metadata from the page head.
+
+One parse per page: the lxml tree is read for head metadata (title, site name, author, language),
+handed to trafilatura (which works on its own copy) and finally to htmldate for the date.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+import htmldate
+import lxml.html
+from trafilatura import bare_extraction
+from trafilatura.utils import load_html
+
+from .text import normalize_text, word_count
+
+__all__ = ["HTML_EXTRACTOR", "Extracted", "extract_main_text"]
+
+log = logging.getLogger(__name__)
+
+HTML_EXTRACTOR = "clean.html-trafilatura-v1"
+
+# First pass: trafilatura without its fallback extractors ("fast") and without comments: best F1
+# and speed on the article-extraction benchmark (0.962 F1 at ~11 ms/page alone, against 0.953 for
+# trafilatura's defaults; favor_precision without "fast" gave 0.964 at ~16 ms/page).
+# When it finds fewer words than this, a second pass with the fallbacks and favor_recall runs and
+# the longer text wins: a safety net for pages the fast path misses. On the benchmark it fires on
+# 8 pages without changing F1 (0.9673 at 0 or 60); at 150 F1 drops to 0.9651, so keep it low.
+MIN_FIRST_PASS_WORDS = 60
+
+
+# A fragment ("<p>..</p>", a feed entry's content) has no <html>/<body>; trafilatura finds
+# nothing in it unless it is wrapped in a document.
+_DOCUMENT_TAG = re.compile(r"<(?:html|body|head)\b", re.I)
+FRAGMENT_PROBE_CHARS = 5000
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What HTML extraction found. ``text`` has paragraphs separated by blank lines."""
+
+    text: str
+    title: str | None = None
+    date: str | None = None          # ISO yyyy-mm-dd from htmldate
+    author: str | None = None
+    sitename: str | None = None
+    language: str | None = None
+    extractor: str = HTML_EXTRACTOR
+    passes: int = 1
+
+
+def _meta(tree: lxml.html.HtmlElement, *keys: str) -> str | None:
+    """First non-empty ``<meta property|name=key content=...>`` value among ``keys``."""
+    for key in keys:
+        for el in tree.xpath(f'//meta[@property="{key}" or @name="{key}"]'):
+            value = (el.get("content") or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _head_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
+    """Title, site name, author and language declared in the page head."""
+    title = _meta(tree, "og:title", "twitter:title")
+    if not title:
+        node = tree.find(".//title")
+        title = node.text_content().strip() if node is not None else None
+    author = _meta(tree, "author", "article:author", "byl", "dc.creator", "DC.creator")
+    if author and author.startswith(("http://", "https://")):
+        author = None
+    lang = tree.get("lang") or _meta(tree, "og:locale", "language", "content-language")
+    if not lang:
+        for el in tree.xpath('//meta[@http-equiv]'):
+            if el.get("http-equiv", "").lower() == "content-language":
+                lang = el.get("content")
+                break
+    lang = lang.replace("_", "-").split("-")[0].strip().lower() if lang else None
+    return {"title": title or None, "sitename": _meta(tree, "og:site_name", "application-name"),
+            "author": author, "language": lang or None}
+
+
+def _trafilatura_text(tree: lxml.html.HtmlElement, url: str | None, *, second: bool) -> str:
+    """Run trafilatura (on its own copy of ``tree``); paragraphs come back one per line."""
+    options = ({"favor_recall": True} if second else {"fast": True})
+    doc = bare_extraction(tree, url=url, include_comments=False, include_tables=True, **options)
+    text = getattr(doc, "text", None) if doc is not None else None
+    return normalize_text(text or "").replace("\n", "\n\n")
+
+
+def extract_main_text(html: str, url: str | None = None) -> Extracted:
+    """Extract the main text and metadata of an HTML page.
+
+    Returns an :class:`Extracted` whose ``text`` may be empty (navigation-only or script-rendered
+    pages); the caller decides whether that is an error. Raises :class:`ValueError` when ``html``
+    is not a string.
+    """
+    if not isinstance(html, str):
+        raise ValueError(f"extract_main_text takes the page as str, got {type(html).__name__}; decode bytes first")
+    if html.strip() and not _DOCUMENT_TAG.search(html[:FRAGMENT_PROBE_CHARS]):
+        html = f"<html><body>{html}</body></html>"
+    tree = load_html(html) if html.strip() else None
+    if tree is None:
+        return Extracted(text="")
+    head = _head_metadata(tree)
+    text = _trafilatura_text(tree, url, second=False)
+    passes = 1
+    if word_count(text) < MIN_FIRST_PASS_WORDS:
+        second = _trafilatura_text(tree, url, second=True)
+        passes = 2
+        if word_count(second) > word_count(text):
+            text = second
+    try:
+        date = htmldate.find_date(tree, url=url, extensive_search=False, original_date=True)
+    except (ValueError, TypeError) as exc:   # htmldate rejects some malformed trees
+        log.debug("htmldate failed on %s: %s", url, exc)
+        date = None
+    return Extracted(text=text, date=date, passes=passes, **head)

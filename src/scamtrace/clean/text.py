@@ -1,0 +1,110 @@
+"""Plain-text normalisation and paragraph splitting.
+
+Paragraphs are kept as blocks separated by one blank line (``"\\n\\n"``), the form every later
+stage (shingling, alignment, quotes) relies on.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["NORMALISER", "article_size", "join_paragraphs", "normalize_text", "paragraph_key", "split_paragraphs",
+           "word_count"]
+
+NORMALISER = "clean.normalise-v1"
+
+# Characters that carry no text: zero-width spaces/joiners, BOM, soft hyphen, word joiner.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_HSPACE = re.compile(r"[^\S\n]+")          # any whitespace except newline
+_BLANKS = re.compile(r"\n{3,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TERMINAL = tuple('.!?:;"”’\')]…')
+_WORD = re.compile(r"\w+")
+
+# A block of several lines is treated as hard-wrapped prose (joined into one paragraph) only when
+# its lines are no longer than this; longer lines are one paragraph each (seeds 000: one paragraph
+# per line, 120-400 characters).
+HARD_WRAP_MAX_LINE = 100
+HARD_WRAP_MIN_LINE = 30
+
+
+def normalize_text(text: str) -> str:
+    """Normalise whitespace and invisible characters without changing the words.
+
+    CRLF/CR to LF; tabs, NBSP and other spaces to one space; zero-width and
+    control characters dropped; lines stripped; runs of blank lines collapsed to one blank line;
+    leading and trailing blank lines removed; NFC composition. Idempotent, never raises on a ``str``.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.translate(_INVISIBLE)
+    text = _CONTROL.sub("", text)
+    text = _HSPACE.sub(" ", text)
+    lines = [line.strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    text = _BLANKS.sub("\n\n", text)
+    # composed last, so removing an invisible character cannot leave a decomposed pair behind
+    return unicodedata.normalize("NFC", text.strip("\n "))
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True when a multi-line block looks like prose wrapped at a fixed width.
+
+    Three or more lines: every line but the last is 30-100 characters and most end mid-sentence.
+    Two lines: the first is a long open-ended line and the second continues in lower case.
+    (A short first line such as "Spread the love" above a headline is never joined.)
+    """
+    body = lines[:-1]
+    if len(lines) == 2:
+        return (HARD_WRAP_MIN_LINE <= len(lines[0]) <= HARD_WRAP_MAX_LINE and not lines[0].endswith(_TERMINAL)
+                and lines[1][:1].islower())
+    if any(not HARD_WRAP_MIN_LINE <= len(line) <= HARD_WRAP_MAX_LINE for line in body):
+        return False
+    open_ended = sum(1 for line in body if not line.endswith(_TERMINAL))
+    return open_ended * 2 > len(body)
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split normalised text into paragraphs.
+
+    Blank lines always separate paragraphs. Inside a block, lines are joined when the block looks
+    hard-wrapped (short lines that mostly end mid-sentence), else each line is its own paragraph.
+    """
+    paragraphs: list[str] = []
+    for block in normalize_text(text).split("\n\n"):
+        lines = [line for line in block.split("\n") if line]
+        if not lines:
+            continue
+        if len(lines) > 1 and _is_hard_wrapped(lines):
+            paragraphs.append(" ".join(lines))
+        else:
+            paragraphs.extend(lines)
+    return paragraphs
+
+
+def join_paragraphs(paragraphs: list[str]) -> str:
+    """The inverse of :func:`split_paragraphs` for clean paragraphs."""
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def paragraph_key(paragraph: str) -> str:
+    """Comparison key: casefolded words only (quotes, dashes and spacing ignored)."""
+    return " ".join(_WORD.findall(paragraph.casefold()))
+
+
+def word_count(text: str) -> int:
+    """Number of ``\\w+`` words."""
+    return len(_WORD.findall(text))
+
+
+# Scripts written without spaces between words (Thai, Lao, Burmese, Khmer, Japanese kana, CJK
+# ideographs, Hangul syllables): there, two characters count as one word for size checks.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def article_size(text: str) -> int:
+    """Approximate length in words for any script: ``\\w+`` words, with scripts written without
+    spaces counted at two characters a word."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return word_count(text)
+    return unspaced // 2 + word_count(_UNSPACED.sub(" ", text))
