@@ -1,0 +1,49 @@
+"""The ``extract`` stage: entities, figures, dates and quotes of a cleaned article.
+
+>>> result = extract(article)                       # doctest: +SKIP
+>>> [(f.value, f.unit, f.what, f.date) for f in result.figures]   # doctest: +SKIP
+[(31000.0, 'people', 'suspects handed over', '2023-11-18'), ...]
+
+Each part is available alone: :func:`find_dates`, :func:`find_figures`, :func:`find_quotes`,
+:func:`find_entities`. Only entities use a statistical model (spaCy, optional); everything else is
+deterministic rules documented in each module.
+"""
+from __future__ import annotations
+
+from ..model import Article
+from .dates import find_dates
+from .entities import find_entities, load_nlp, model_name
+from .entities import reset as _reset_entities
+from .figures import find_figures
+from .gazetteer import load_gazetteer
+from .quotes import find_quotes
+from .records import (ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES, DateRef, Extraction, Figure,
+                      Mention, Quote)
+
+__all__ = [
+    "extract", "find_dates", "find_figures", "find_quotes", "find_entities", "reset", "load_nlp",
+    "model_name", "Extraction", "Mention", "Figure", "Quote", "DateRef",
+    "ALGO_DATES", "ALGO_ENTITIES", "ALGO_FIGURES", "ALGO_QUOTES",
+]
+
+
+def extract(article: Article, *, use_model: bool | None = None) -> Extraction:
+    """Entities, figures, dates and quotes of ``article`` (dates resolved against ``article.published``).
+
+    ``use_model``: None = use spaCy when installed (unless ``SCAMTRACE_NO_SPACY`` is set),
+    False = rule-based entities only, True = same as None (falls back to rules when no model).
+    """
+    if not isinstance(article, Article):
+        raise ValueError(f"extract needs a scamtrace.model.Article, got {type(article).__name__}")
+    text = article.text or ""
+    gaz = load_gazetteer()
+    dates = find_dates(text, article.published)
+    quotes = find_quotes(text, gaz)
+    figures = find_figures(text, article.published, dates=dates, quotes=quotes, gazetteer=gaz)
+    mentions = find_entities(text, use_model=use_model, gazetteer=gaz)
+    return Extraction(article_id=article.id, mentions=mentions, figures=figures, dates=dates, quotes=quotes)
+
+
+def reset() -> None:
+    """Drop every module-level cache of the stage (loaded spaCy pipeline, gazetteer)."""
+    _reset_entities()

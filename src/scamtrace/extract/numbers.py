@@ -1,0 +1,132 @@
+"""Quantity phrases: numerals, number words, vague quantities, currencies and qualifiers.
+
+:func:`find_quantities` finds every quantity phrase in a text and returns :class:`Quantity` values
+with the number already interpreted. Vague plurals follow the rule "the smallest amount the words
+allow" (ACLED-style lower bound): a plural of a base counts at least two of it, so "hundreds" is
+200, "tens of thousands" is 20,000 and "dozens" is 24; "a dozen" is 12. "several", "a few" and
+"many" are not turned into numbers (they carry no usable lower bound beyond 2).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_UNITS_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}
+_TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
+           "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
+_PLURAL_BASES = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
+                 "billions": 1_000_000_000}
+
+#: Qualifier phrases before a number, mapped to the normalised qualifier stored on a Figure.
+QUALIFIERS = {
+    "some": "some", "about": "about", "around": "about", "approximately": "about", "roughly": "about",
+    "an estimated": "about", "estimated": "about", "nearly": "nearly", "almost": "nearly", "close to": "nearly",
+    "more than": "more than", "over": "more than", "upwards of": "more than", "at least": "at least",
+    "up to": "up to", "as many as": "up to", "at most": "up to", "less than": "less than",
+    "fewer than": "less than", "under": "less than", "just over": "more than", "just under": "less than",
+}
+
+#: Currency words and symbols -> ISO 4217 code. "¥" is read as yuan: in this domain (Chinese
+#: syndicates) it is the renminbi far more often than the yen.
+CURRENCY_WORDS = {
+    "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "baht": "THB", "kyat": "MMK", "kyats": "MMK",
+    "riel": "KHR", "riels": "KHR", "pesos": "PHP", "peso": "PHP", "ringgit": "MYR", "kip": "LAK",
+    "dong": "VND", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "rupees": "INR", "dollars": "USD",
+    "dollar": "USD", "usd": "USD", "cny": "CNY", "thb": "THB", "hkd": "HKD", "sgd": "SGD",
+}
+CURRENCY_SYMBOLS = {"US$": "USD", "$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "¥": "CNY", "€": "EUR",
+                    "£": "GBP", "฿": "THB", "RMB": "CNY", "USD": "USD", "CNY": "CNY"}
+
+_NUMWORD = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS], key=len, reverse=True))
+_WORDNUM_RE = rf"(?:(?:{'|'.join(_TENS_WORDS)})[- ](?:{'|'.join(k for k in _UNITS_WORDS if _UNITS_WORDS[k] < 10)})|{_NUMWORD})"
+_DIGITS_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SCALE_RE = r"(?:hundred|thousand|million|billion|trillion|mn|bn|m|k)"
+_PLURAL_RE = r"(?:dozens|tens|hundreds|thousands|millions|billions)"
+_SYMBOL_RE = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+_QUAL_RE = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
+
+QUANTITY_RE = re.compile(
+    rf"(?:\b(?P<qual>{_QUAL_RE})\s+)?"
+    rf"(?P<sym>{_SYMBOL_RE})?\s?"
+    rf"(?P<core>"
+    rf"(?P<vague>(?:a\s+|half\s+a\s+|(?P<vmult>{_WORDNUM_RE}|\d+)\s+)?dozen\b(?!s)"
+    rf"|\b{_PLURAL_RE}(?:\s+of\s+{_PLURAL_RE})*\b)"
+    rf"|(?P<num>{_DIGITS_RE})(?:\s?(?P<scale>{_SCALE_RE})\b)?"
+    rf"|(?P<a>\ba\s+(?P<ascale>hundred|thousand|million|billion)\b)"
+    rf"|\b(?P<word>{_WORDNUM_RE})\b(?:\s+(?P<wscale>hundred|thousand|million|billion)\b)?"
+    rf")", re.I)
+
+
+@dataclass(slots=True)
+class Quantity:
+    """A number phrase as found: its span, interpreted value, qualifier and vague rule."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    qualifier: str | None
+    vague_rule: str | None
+    currency: str | None   # from a symbol before the number; currency words after are read later
+    is_word: bool          # spelled-out number ("two"), as opposed to digits
+
+
+def _parse_digits(num: str) -> float:
+    return float(num.replace(",", ""))
+
+
+def _word_value(word: str) -> int:
+    parts = re.split(r"[- ]", word.lower())
+    return sum(_TENS_WORDS.get(p, 0) + _UNITS_WORDS.get(p, 0) for p in parts)
+
+
+def _vague_value(phrase: str, mult: str | None) -> tuple[float, str]:
+    """Value and rule text of a vague phrase ("tens of thousands", "a dozen", "two dozen")."""
+    words = re.sub(r"\s+", " ", phrase.lower()).strip()
+    if "dozen" in words and "dozens" not in words:
+        if words.startswith("half"):
+            return 6.0, "half a dozen -> 6"
+        n = 1 if mult is None else (_word_value(mult) if not mult.isdigit() else int(mult))
+        return 12.0 * n, f"{words} -> {12 * n}"
+    bases = [w for w in words.split(" ") if w in _PLURAL_BASES]
+    value = 2.0
+    for b in bases:
+        value *= _PLURAL_BASES[b]
+    return value, f"{words} -> {value:.0f} (ACLED-style lower bound: a plural counts at least two)"
+
+
+def parse_quantity(m: re.Match[str]) -> Quantity:
+    """Interpret one :data:`QUANTITY_RE` match."""
+    qual = QUALIFIERS[m["qual"].lower()] if m["qual"] else None
+    sym = CURRENCY_SYMBOLS.get(m["sym"]) if m["sym"] else None
+    vague_rule = None
+    if m["vague"]:
+        value, vague_rule = _vague_value(m["vague"], m["vmult"])
+    elif m["num"]:
+        value = _parse_digits(m["num"]) * _SCALES.get((m["scale"] or "").lower(), 1)
+    elif m["a"]:
+        value = float(_SCALES[m["ascale"].lower()])
+    else:
+        value = float(_word_value(m["word"]) * _SCALES.get((m["wscale"] or "").lower(), 1))
+    start = m.start()
+    if qual is None and m["sym"]:
+        start = m.start("sym")
+    elif qual is None:
+        start = m.start("core")
+    return Quantity(start=start, end=m.end(), text=m.string[start:m.end()], value=value, qualifier=qual,
+                    vague_rule=vague_rule, currency=sym, is_word=bool(m["word"] or m["a"]))
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity phrase in ``text``, in order of appearance."""
+    out: list[Quantity] = []
+    for m in QUANTITY_RE.finditer(text):
+        if not (m["vague"] or m["num"] or m["a"] or m["word"]):
+            continue
+        out.append(parse_quantity(m))
+    return out

@@ -1,0 +1,138 @@
+"""Figures: counts of people, money, buildings, flights, operations (extract.figures-v1).
+
+All sentences here are invented for the tests.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scamtrace.extract import find_figures
+
+PUB = dt.date(2024, 3, 14)
+
+
+def figs(text: str, published: dt.date | None = PUB):
+    return find_figures(text, published)
+
+
+def only(text: str):
+    out = figs(text)
+    assert len(out) == 1, [(f.value, f.unit, f.what) for f in out]
+    return out[0]
+
+
+def test_count_with_action_date_claimant_place() -> None:
+    f = only("On Feb. 3, police said authorities in Laos had deported some 1,200 suspects.")
+    assert (f.value, f.unit, f.qualifier) == (1200, "people", "some")
+    assert f.what == "suspects deported"
+    assert f.date == "2024-02-03" and f.date_precision == "day"
+    assert f.claimant == "police"
+    assert f.place == "Laos"
+    assert f.text == "some 1,200"
+    assert f.sentence.startswith("On Feb. 3") and f.sentence_start == 0
+    assert f.algorithm == "extract.figures-v1"
+
+
+@pytest.mark.parametrize("text, value, rule_start", [
+    ("Tens of thousands of workers are trapped there.", 20_000, "tens of thousands -> 20000"),
+    ("Hundreds of victims were freed.", 200, "hundreds -> 200"),
+    ("Thousands of people were sent home.", 2_000, "thousands -> 2000"),
+    ("Dozens of recruits escaped.", 24, "dozens -> 24"),
+    ("Guards moved a dozen captives.", 12, "a dozen -> 12"),
+])
+def test_vague_quantities_acled_lower_bound(text: str, value: float, rule_start: str) -> None:
+    f = only(text)
+    assert f.value == value and f.unit == "people"
+    assert f.vague_rule is not None and f.vague_rule.startswith(rule_start)
+    assert "ACLED" in f.vague_rule or "dozen" in f.vague_rule
+
+
+@pytest.mark.parametrize("text, value, qualifier", [
+    ("More than 300 detainees were moved.", 300, "more than"),
+    ("Nearly 50 officers took part.", 50, "nearly"),
+    ("About two dozen migrants were rescued.", 24, "about"),
+    ("At least 15 raids were carried out.", 15, "at least"),
+    ("Up to 40 hostages remain.", 40, "up to"),
+])
+def test_qualifiers(text: str, value: float, qualifier: str) -> None:
+    f = only(text)
+    assert (f.value, f.qualifier) == (value, qualifier)
+
+
+def test_money_with_conversion() -> None:
+    f = only("The gang took 2.5 million yuan ($345,000) from the victims.")
+    assert (f.value, f.unit) == (2_500_000, "CNY")
+    assert (f.converted_value, f.converted_unit) == (345_000, "USD")
+
+
+def test_money_symbol_and_words() -> None:
+    out = figs("Investors lost $12 million. The firm paid 90,000 baht in fines.")
+    assert [(f.value, f.unit) for f in out] == [(12_000_000, "USD"), (90_000, "THB")]
+
+
+def test_units_other_than_people() -> None:
+    out = figs("Officers searched 14 buildings and cancelled three flights after five raids.")
+    assert [(f.value, f.unit) for f in out] == [(14, "buildings"), (3, "flights"), (5, "operations")]
+
+
+def test_percent() -> None:
+    f = only("Roughly 60 percent of the recruits were foreigners.")
+    assert (f.value, f.unit, f.qualifier) == (60, "percent", "about")
+
+
+@pytest.mark.parametrize("text", [
+    "The 25-year-old worker escaped.",            # age
+    "A six-day trial ended.",                      # duration
+    "The group was founded in 2019.",              # year
+    "Officials from 48 countries attended.",       # countries are not counted
+    "Episode Four covers the trade.",              # a name
+    "Two special zones border the river.",         # zones are not counted
+])
+def test_not_figures(text: str) -> None:
+    assert figs(text) == []
+
+
+def test_partitive_and_anaphora_inherit() -> None:
+    text = ("On Jan. 9, the army said it had returned 900 workers to Thailand. "
+            "Of those, 300 went voluntarily.")
+    first, second = figs(text)
+    assert (second.value, second.unit) == (300, "people")
+    assert second.date == first.date == "2024-01-09"
+    assert second.claimant == first.claimant == "army"
+
+
+def test_partitive_of_the_n() -> None:
+    out = figs("Guards took two of the five suspects across the river.")
+    assert [(f.value, f.what.split()[0]) for f in out] == [(2, "suspects")]
+
+
+def test_number_inside_quote_is_claimed_by_speaker() -> None:
+    f = only("“We sent 500 people back last month and will do more,” said Anna Lee, a police spokeswoman.")
+    assert f.value == 500 and f.claimant == "Anna Lee"
+    assert f.date == "2024-02-01/2024-02-29"
+
+
+def test_hand_over_is_not_a_qualifier() -> None:
+    f = only("The militia will hand over 40 people next week.")
+    assert f.qualifier is None and f.value == 40
+
+
+def test_offsets_point_into_text() -> None:
+    text = "Police freed 1,500 workers. Later, some 20 suspects were charged."
+    for f in figs(text):
+        assert text[f.start:f.end] == f.text
+        assert f.sentence == text[f.sentence_start:f.sentence_end]
+        assert f.sentence_start <= f.start < f.end <= f.sentence_end
+
+
+def test_rejects_non_text() -> None:
+    with pytest.raises(ValueError, match="str"):
+        find_figures(b"bytes", PUB)  # type: ignore[arg-type]
+
+
+def test_number_after_a_name_is_not_a_count_but_after_a_date_it_is() -> None:
+    assert figs("The Artemis 1 test flight was delayed.") == []
+    f = only("On Tuesday 40 workers were rescued.")
+    assert f.value == 40 and f.date == "2024-03-12"
