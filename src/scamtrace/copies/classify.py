@@ -1,0 +1,217 @@
+"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v1``)
+
+:func:`relate` names the undirected relation from pair features (rules with named thresholds);
+:func:`classify_pair` adds the direction (:mod:`.direction`) and returns a :class:`~scamtrace.model.Link`.
+
+Decision order (first that holds):
+  verbatim  - exact passages cover both texts (and the spin alignment finds next to no substitutions);
+  truncated - they cover the shorter text, which matches one contiguous stretch near the start of
+              the longer one;
+  spun      - the spin-tolerant alignment covers much more than exact passages, with substitutions;
+  excerpt   - exact passages cover a real share of one text but the rest differs;
+  rewrite   - key facts (multi-word names, numbers) aligned in order cover both texts, supported by
+              shared numbers or a shared sentence skeleton;
+  None      - independent or unrelated.
+Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
+direction confidence (so a certain relation with an uncertain direction scores lower).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..model import Article, Link
+from .direction import decide
+from .features import (Pair, Prepared, credit_match, fact_lcs_ratio, jaccard, longest_passage, number_overlap,
+                       quote_overlap, stopword_ngram_containment, substitution_rate)
+from .spin import SPUN_ARTICLE_THRESHOLD, CollocationModel, spin_score
+
+CLASSIFY_ALGORITHM = "copies.classify-v1"
+
+# Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
+# (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
+VERBATIM_MIN_COVERAGE = 0.8        # both ways; CS cut answers >= 0.85, boilerplate-laden seed 000 ~0.85
+VERBATIM_MAX_SUBSTITUTION_RATE = 0.03  # above it a high-coverage pair is lightly spun (synth 10 % spins: 0.05-0.08, verbatim 0.0)
+TRUNCATED_MIN_SHORT_COVERAGE = 0.8 # seed 001 in 000: 0.98
+TRUNCATED_MAX_START = 0.35         # first matched char within this share of the longer text (seed 000: boilerplate head)
+TRUNCATED_MIN_CONCENTRATION = 0.8     # share of matched chars in the main block of the longer text; seed 000/001 ~0.9
+TRUNCATED_MAX_LENGTH_RATIO = 0.9   # shorter / longer words; near-equal lengths are verbatim or spun (synth)
+TRUNCATED_MAX_GAP_CHARS = 300      # passages closer than this form one block (a dropped photo caption, a pull quote)
+SPUN_MIN_COVERAGE = 0.5            # spin-tolerant coverage of either text; synth spins >= 0.7, seeds <= 0.25
+SPUN_MIN_GAIN = 0.15               # spin coverage minus exact coverage on the same side; synth spins >= 0.3
+SPUN_MIN_SUBSTITUTION_RATE = 0.04  # CS light ~0.1, verbatim ~0.0
+EXCERPT_MIN_COVERAGE = 0.1         # share of either text in passages; seed pairs all <= 0.07
+EXCERPT_MIN_PASSAGE = 15           # words in the longest passage; unrelated seed pairs <= 7
+EXCERPT_MIN_PASSAGE_ALONE = 18     # a passage this long is an excerpt whatever the coverage (demo digest: 19)
+REWRITE_MIN_FACTS = 6              # key facts aligned in order; seeds 003/004: 8, other seed pairs <= 3
+REWRITE_MIN_FACT_RATIO = 0.3       # of the smaller key-fact set; seeds 003/004: 0.40, others <= 0.3 with <= 3 facts
+# Short texts with few key facts: nearly all must align in order.
+REWRITE_MIN_FACTS_SHORT = 4
+REWRITE_MIN_FACT_RATIO_SHORT = 0.9   # synth same-story pairs reach 0.8 (4 of 5), synth rewrites 1.0
+# Rewrites keep the numbers or some sentence skeleton; independent reports of the same event share
+# names but give their own figures (demo gold: rewrites 0.8-1.0 number Jaccard, independent analysis 0.0).
+REWRITE_MIN_NUMBER_OVERLAP = 0.25
+REWRITE_MIN_SPUN_COVERAGE = 0.15   # seeds 003/004: 0.23; demo independent analysis: 0.10
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Undirected outcome of :func:`relate`: relation (None = not a copy), strength, features."""
+
+    relation: str | None
+    strength: float
+    features: dict[str, Any]
+
+
+def _ramp(x: float, lo: float, hi: float) -> float:
+    if hi <= lo:
+        return 1.0 if x >= hi else 0.0
+    return max(0.0, min(1.0, (x - lo) / (hi - lo)))
+
+
+def _strength(x: float, lo: float, hi: float = 1.0) -> float:
+    return 0.5 + 0.5 * _ramp(x, lo, hi)
+
+
+def _truncation_shape(pair: Pair) -> tuple[str, float, float]:
+    """(longer side, start share, concentration) of the matched passages in the longer text.
+
+    Passages closer than :data:`TRUNCATED_MAX_GAP_CHARS` are merged into blocks; the block holding
+    most matched characters is the copied stretch. ``start share`` is where it starts (share of the
+    longer text), ``concentration`` the share of all matched characters inside it (a headline
+    matched above boilerplate does not break a truncation; passages quoted from all over do).
+    """
+    pa = pair.passages
+    longer = "a" if pa.words_a >= pa.words_b else "b"
+    if not pa.spans:
+        return longer, 1.0, 0.0
+    if longer == "a":
+        ext = sorted((s.a_start, s.a_end) for s in pa.spans)
+        n = len(pair.a.text)
+    else:
+        ext = sorted((s.b_start, s.b_end) for s in pa.spans)
+        n = len(pair.b.text)
+    merged = _merge(ext)
+    total = sum(e - s for s, e in merged)
+    blocks: list[tuple[int, int, int]] = []       # (start, end, matched chars)
+    for s, e in merged:
+        if blocks and s - blocks[-1][1] <= TRUNCATED_MAX_GAP_CHARS:
+            b0, _, m = blocks[-1]
+            blocks[-1] = (b0, e, m + e - s)
+        else:
+            blocks.append((s, e, e - s))
+    start, _, matched = max(blocks, key=lambda t: (t[2], -t[0]))
+    return longer, start / max(1, n), matched / max(1, total)
+
+
+def _merge(iv: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in iv:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def pair_features(pair: Pair) -> dict[str, Any]:
+    """All pair features as {name: {"score": float, "evidence": ...}} (JSON-serialisable)."""
+    feats: dict[str, Any] = {}
+    for name, fn in (("jaccard", jaccard), ("longest_passage", longest_passage),
+                     ("stopword_ngrams", stopword_ngram_containment), ("substitution_rate", substitution_rate),
+                     ("fact_lcs", fact_lcs_ratio), ("quote_overlap", quote_overlap),
+                     ("number_overlap", number_overlap), ("credit", credit_match)):
+        score, ev = fn(pair)
+        feats[name] = {"score": round(score, 4), "evidence": ev}
+    feats["passages"] = pair.passages.evidence()
+    feats["spun_alignment"] = {k: v for k, v in pair.spun.evidence().items() if k != "substitutions"}
+    return feats
+
+
+def relate(pair: Pair) -> Verdict:
+    """The undirected copy relation between the two texts of ``pair``, or None."""
+    pa, sp, fa = pair.passages, pair.spun, pair.facts
+    cov_min, cov_max = min(pa.coverage_a, pa.coverage_b), max(pa.coverage_a, pa.coverage_b)
+    feats = pair_features(pair)
+    if pa.words_a == 0 or pa.words_b == 0:
+        return Verdict(None, 0.0, feats)
+    if cov_min >= VERBATIM_MIN_COVERAGE:
+        if sp.substitution_rate >= VERBATIM_MAX_SUBSTITUTION_RATE:
+            feats["substitutions"] = sp.evidence()["substitutions"]
+            return Verdict("spun", _strength(sp.substitution_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
+        return Verdict("verbatim", _strength(cov_min, VERBATIM_MIN_COVERAGE), feats)
+    longer, start, concentration = _truncation_shape(pair)
+    short_cov = pa.coverage_b if longer == "a" else pa.coverage_a
+    feats["truncation_shape"] = {"longer": longer, "start_share": round(start, 4), "concentration": round(concentration, 4),
+                                 "short_coverage": round(short_cov, 4)}
+    length_ratio = min(pa.words_a, pa.words_b) / max(pa.words_a, pa.words_b)
+    feats["truncation_shape"]["length_ratio"] = round(length_ratio, 4)
+    if short_cov >= TRUNCATED_MIN_SHORT_COVERAGE and length_ratio <= TRUNCATED_MAX_LENGTH_RATIO:
+        if start <= TRUNCATED_MAX_START and concentration >= TRUNCATED_MIN_CONCENTRATION:
+            return Verdict("truncated", _strength(short_cov, TRUNCATED_MIN_SHORT_COVERAGE), feats)
+        return Verdict("excerpt", _strength(short_cov, EXCERPT_MIN_COVERAGE), feats)
+    gain = max(sp.coverage_a - pa.coverage_a, sp.coverage_b - pa.coverage_b)
+    sp_max = max(sp.coverage_a, sp.coverage_b)
+    feats["spin_gain"] = round(gain, 4)
+    if sp_max >= SPUN_MIN_COVERAGE and gain >= SPUN_MIN_GAIN and sp.substitution_rate >= SPUN_MIN_SUBSTITUTION_RATE:
+        feats["substitutions"] = sp.evidence()["substitutions"]
+        return Verdict("spun", _strength(sp_max, SPUN_MIN_COVERAGE), feats)
+    if pa.longest >= EXCERPT_MIN_PASSAGE_ALONE or (cov_max >= EXCERPT_MIN_COVERAGE and pa.longest >= EXCERPT_MIN_PASSAGE):
+        return Verdict("excerpt", _strength(cov_max, EXCERPT_MIN_COVERAGE, 0.8), feats)
+    small = min(fa.facts_a, fa.facts_b)
+    ratio = len(fa.aligned) / small if small else 0.0
+    support = (feats["number_overlap"]["score"] >= REWRITE_MIN_NUMBER_OVERLAP or sp_max >= REWRITE_MIN_SPUN_COVERAGE)
+    feats["rewrite_support"] = {"number_overlap": feats["number_overlap"]["score"], "spun_coverage": round(sp_max, 4),
+                                "supported": support}
+    enough = ((len(fa.aligned) >= REWRITE_MIN_FACTS and ratio >= REWRITE_MIN_FACT_RATIO)
+              or (len(fa.aligned) >= REWRITE_MIN_FACTS_SHORT and ratio >= REWRITE_MIN_FACT_RATIO_SHORT))
+    if enough and support:
+        return Verdict("rewrite", _strength(ratio, REWRITE_MIN_FACT_RATIO), feats)
+    return Verdict(None, 0.0, feats)
+
+
+def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b: float | None = None,
+                  model: CollocationModel | None = None,
+                  prepared: tuple[Prepared, Prepared] | None = None) -> Link | None:
+    """A :class:`Link` saying how ``a`` and ``b`` are related, or None when they are not copies.
+
+    The link's ``article`` copies its ``source``; for siblings (original absent) ``source`` is None,
+    ``sibling`` names the other article and ``evidence["sibling_relation"]`` gives the other's
+    relation. Spin scores and prepared articles (:func:`~.features.prepare`) may be passed in: the
+    engine computes them once per article.
+    """
+    if a.id == b.id and a.text != b.text:
+        raise ValueError(f"classify_pair: two different texts share the id {a.id!r}; ids must be unique")
+    pair = Pair(*prepared) if prepared is not None else Pair(a, b)
+    verdict = relate(pair)
+    if verdict.relation is None:
+        return None
+    spin_ev: dict[str, Any] = {}
+    if spin_a is None:
+        spin_a, spin_ev[a.id] = spin_score(a.text, model=model)
+    if spin_b is None:
+        spin_b, spin_ev[b.id] = spin_score(b.text, model=model)
+    direction = decide(a, b, verdict.relation, pair, spin_a, spin_b)
+    evidence: dict[str, Any] = {
+        "pair": [a.id, b.id],
+        "pair_relation": verdict.relation,
+        "features": verdict.features,
+        "spin": {a.id: round(spin_a, 4), b.id: round(spin_b, 4)},
+        "direction": {"decided_by": direction.decided_by, "reasons": direction.reasons,
+                      "algorithm": "copies.direction-v1"},
+    }
+    if spin_ev:
+        evidence["spin_evidence"] = {k: v["phrases"][:10] for k, v in spin_ev.items()}
+    score = round(verdict.strength * direction.confidence, 4)
+    if direction.source is None:
+        rel_of = {x.id: _sibling_relation(verdict.relation, s) for x, s in ((a, spin_a), (b, spin_b))}
+        evidence["sibling_relation"] = rel_of[direction.sibling]
+        return Link(article=direction.copy, source=None, relation=rel_of[direction.copy], score=score,
+                    algorithm=CLASSIFY_ALGORITHM, evidence=evidence, sibling=direction.sibling)
+    return Link(article=direction.copy, source=direction.source, relation=verdict.relation, score=score,
+                algorithm=CLASSIFY_ALGORITHM, evidence=evidence)
+
+
+def _sibling_relation(pair_relation: str, spin: float) -> str:
+    """Relation of one sibling to the absent original: spun when it looks spun, else the pair's."""
+    return "spun" if spin >= SPUN_ARTICLE_THRESHOLD else pair_relation

@@ -1,0 +1,141 @@
+"""Find copies among articles: candidates -> classify -> judgements -> families. (``copies.engine-v1``)"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from ..model import Article, Family, Link
+from .classify import classify_pair
+from .features import Prepared, prepare
+from .families import (Judgement, apply_judgements, build_families, check_judgements, other_end,
+                       reduce_links)
+from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
+
+log = logging.getLogger(__name__)
+
+ENGINE_ALGORITHM = "copies.engine-v1"
+# All-pairs comparison is allowed below this many articles (~2M pairs); above it pass candidates
+# from scamtrace.copies.index.CandidateIndex.
+ALL_PAIRS_MAX_ARTICLES = 2000
+
+
+@dataclass(slots=True)
+class CopiesResult:
+    """Links (with evidence) and the families they induce; every article is in one family."""
+
+    links: list[Link]
+    families: list[Family]
+    algorithm: str = ENGINE_ALGORITHM
+    spin: dict[str, float] = field(default_factory=dict)
+
+
+def _pairs(ids: Sequence[str], candidates: Iterable[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    known = set(ids)
+    if candidates is None:
+        if len(ids) >= ALL_PAIRS_MAX_ARTICLES:
+            raise ValueError(f"find_copies: {len(ids)} articles is too many for all-pairs comparison "
+                             f"(limit {ALL_PAIRS_MAX_ARTICLES - 1}); pass candidates from "
+                             "scamtrace.copies.index.CandidateIndex")
+        s = sorted(ids)
+        return [(x, y) for i, x in enumerate(s) for y in s[i + 1:]]
+    out: set[tuple[str, str]] = set()
+    for cand in candidates:
+        x, y = cand[0], cand[1]
+        for z in (x, y):
+            if z not in known:
+                raise ValueError(f"find_copies: candidate pair ({x!r}, {y!r}) names unknown article {z!r}")
+        if x != y:
+            out.add((min(x, y), max(x, y)))
+    return sorted(out)
+
+
+def _expand(link: Link) -> list[Link]:
+    """A sibling link stands for two: add the mirror link for the other sibling."""
+    if link.source is not None or link.sibling is None:
+        return [link]
+    mirror = dataclasses.replace(link, article=link.sibling, sibling=link.article,
+                                 relation=link.evidence.get("sibling_relation", link.relation),
+                                 evidence={**link.evidence, "sibling_relation": link.relation})
+    return [link, mirror]
+
+
+def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
+                judgements: Iterable[Judgement] = ()) -> CopiesResult:
+    """Classify candidate pairs of ``articles``, apply human judgements, group into families.
+
+    ``candidates``: pairs of article ids (extra tuple items such as index name and estimate are
+    ignored); None compares all pairs, allowed only below :data:`ALL_PAIRS_MAX_ARTICLES` articles.
+    ``judgements``: (a, b, "copy"|"not-copy") triples, always respected.
+    """
+    by_id: dict[str, Article] = {}
+    for a in articles:
+        if a.id in by_id and by_id[a.id].text != a.text:
+            raise ValueError(f"find_copies: id {a.id!r} is used by two different articles; ids must be unique")
+        by_id[a.id] = a
+    judged = check_judgements(judgements)
+    for a, b, _ in judged:
+        for z in (a, b):
+            if z not in by_id:
+                raise ValueError(f"find_copies: judgement names unknown article {z!r}")
+    ids = sorted(by_id)
+    pairs = _pairs(ids, candidates)
+    model = None
+    if len(ids) >= COLLOCATION_MIN_DOCS:
+        model = CollocationModel().fit(by_id[i].text for i in ids)
+    spin = {i: spin_score(by_id[i].text, model=model)[0] for i in ids}
+    prep: dict[str, Prepared] = {}
+
+    def prepared(i: str) -> Prepared:
+        if i not in prep:
+            prep[i] = prepare(by_id[i])
+        return prep[i]
+
+    not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
+    links: list[Link] = []
+    guesses: dict[frozenset[str], Link] = {}
+    for x, y in pairs:
+        if frozenset((x, y)) in not_copy:
+            continue
+        link = classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
+        if link is not None:
+            guesses[frozenset((x, y))] = link
+    for key, (a, b, v) in {frozenset((a, b)): (a, b, v) for a, b, v in judged}.items():
+        if v == "copy" and key not in guesses:
+            guess = classify_pair(by_id[a], by_id[b], spin_a=spin[a], spin_b=spin[b])
+            if guess is not None:
+                guesses[key] = guess
+    links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)
+    forced = {frozenset((a, b)) for a, b, v in judged if v == "copy"}
+    expanded = [l2 for l in links for l2 in _expand(l)]
+    judged_links = [l for l in expanded if frozenset((l.article, other_end(l) or "")) in forced]
+    reduced = reduce_links(by_id, [l for l in expanded if l not in judged_links])
+    expanded = sorted(reduced + judged_links, key=_link_key)
+    families = build_families(by_id, expanded)
+    log.debug("find_copies: %d articles, %d pairs compared, %d links, %d families",
+              len(ids), len(pairs), len(expanded), len(families))
+    return CopiesResult(links=expanded, families=families, spin={k: round(v, 4) for k, v in spin.items()})
+
+
+def _link_key(link: Link) -> tuple[str, str, str]:
+    return (link.article, other_end(link) or "", link.relation)
+
+
+def link_article(new: Article, others: Mapping[str, Article], candidate_ids: Iterable[str]) -> list[Link]:
+    """Links between a newly arrived article and the candidate ``others`` (incremental use).
+
+    Families are not recomputed here; call :func:`build_families` over the store's links.
+    """
+    out: list[Link] = []
+    spin_new = spin_score(new.text)[0]
+    for cid in sorted(set(candidate_ids)):
+        if cid == new.id:
+            continue
+        if cid not in others:
+            raise ValueError(f"link_article: candidate {cid!r} is not among the articles given")
+        other = others[cid]
+        link = classify_pair(other, new, spin_a=spin_score(other.text)[0], spin_b=spin_new)
+        if link is not None:
+            out.extend(_expand(link))
+    return out

@@ -1,0 +1,209 @@
+"""Group articles into families (an original and its copies) and apply human judgements.
+
+``copies.families-v1``: union-find over links (source or sibling) except ``excerpt`` links (a digest
+quoting several outlets is not a copy of any one story: it keeps its own family); every article is in exactly one
+family (singletons included); the id is ``"fam-" + smallest member id`` so it does not depend on
+input order; the origin is the member that copies nobody inside the family (None when every member
+is a copy, e.g. siblings of an absent wire original); ``origin_credit`` is the most common wire
+credit among members (ties broken alphabetically).
+"""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from typing import Iterable, Mapping, Sequence
+
+from ..model import Article, Family, Link
+from .features import credit_dateline
+
+FAMILIES_ALGORITHM = "copies.families-v1"
+JUDGEMENT_ALGORITHM = "copies.judgement-v1"
+JUDGEMENTS = ("copy", "not-copy")
+# Relations that link articles without making them one family (see module doc; gold demo_copies.jsonl).
+NON_MERGING = frozenset({"excerpt"})
+
+Judgement = tuple[str, str, str]
+
+
+class _UnionFind:
+    def __init__(self, items: Iterable[str]):
+        self.parent = {x: x for x in items}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def other_end(link: Link) -> str | None:
+    """The article a link connects ``link.article`` to (its source, else its sibling)."""
+    return link.source if link.source is not None else link.sibling
+
+
+def build_families(articles: Sequence[Article] | Mapping[str, Article], links: Sequence[Link]) -> list[Family]:
+    """Families of ``articles`` given ``links``; also sets ``family``/``origin_credit`` on the links.
+
+    Raises ValueError when a link names an article that is not in ``articles``.
+    """
+    by_id = dict(articles) if isinstance(articles, Mapping) else {a.id: a for a in articles}
+    uf = _UnionFind(sorted(by_id))
+    for link in links:
+        for x in (link.article, other_end(link)):
+            if x is not None and x not in by_id:
+                raise ValueError(f"link {link.article!r} -> {other_end(link)!r} names unknown article {x!r}; "
+                                 "pass every linked article")
+        other = other_end(link)
+        if other is not None and link.relation not in NON_MERGING:
+            uf.union(link.article, other)
+    groups: dict[str, list[str]] = {}
+    for x in sorted(by_id):
+        groups.setdefault(uf.find(x), []).append(x)
+    copiers = {l.article for l in links if other_end(l) is not None and l.relation not in NON_MERGING}
+    families: list[Family] = []
+    fam_of: dict[str, Family] = {}
+    for members in groups.values():
+        fam_id = "fam-" + members[0]
+        origins = [m for m in members if m not in copiers]
+        origin = _pick_origin(origins, by_id) if len(members) > 1 else members[0]
+        fam = Family(id=fam_id, members=members, origin=origin,
+                     origin_credit=_origin_credit(members, by_id), algorithm=FAMILIES_ALGORITHM)
+        families.append(fam)
+        for m in members:
+            fam_of[m] = fam
+    for link in links:
+        fam = fam_of[link.article]
+        link.family = fam.id
+        link.origin_credit = fam.origin_credit
+    families.sort(key=lambda f: f.id)
+    return families
+
+
+def _pick_origin(candidates: list[str], by_id: Mapping[str, Article]) -> str | None:
+    """Earliest published candidate, then smallest id; None when there is none."""
+    if not candidates:
+        return None
+    return min(candidates, key=lambda x: (by_id[x].published is None, by_id[x].published or 0, x))
+
+
+def _origin_credit(members: list[str], by_id: Mapping[str, Article]) -> str | None:
+    credits = Counter(c for c in (credit_dateline(by_id[m])[0] for m in members) if c)
+    if not credits:
+        return None
+    return min(credits.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+
+def check_judgements(judgements: Iterable[Judgement]) -> list[Judgement]:
+    """Validate (a, b, "copy"|"not-copy") triples; the last judgement on a pair wins."""
+    out: dict[frozenset[str], Judgement] = {}
+    for j in judgements:
+        if len(j) != 3:
+            raise ValueError(f"judgement must be (article_a, article_b, verdict), got {j!r}")
+        a, b, verdict = j
+        if verdict not in JUDGEMENTS:
+            raise ValueError(f"judgement verdict must be one of {JUDGEMENTS}, got {verdict!r} for ({a!r}, {b!r})")
+        if a == b:
+            raise ValueError(f"judgement pairs an article with itself: {a!r}")
+        out[frozenset((a, b))] = (a, b, verdict)
+    return list(out.values())
+
+
+def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
+                     guesses: Mapping[frozenset[str], Link] | None = None) -> list[Link]:
+    """Links with human judgements applied; judged pairs are always respected.
+
+    "not-copy" removes every link between the pair. "copy" keeps existing links, else adds one:
+    the classifier's best guess from ``guesses`` (keyed by frozenset of the two ids) when given,
+    else ``b`` copies ``a`` verbatim. Added or kept links carry ``evidence["judgement"]``.
+    """
+    judged = check_judgements(judgements)
+    verdict_of = {frozenset((a, b)): (a, b, v) for a, b, v in judged}
+    out: list[Link] = []
+    present: set[frozenset[str]] = set()
+    for link in links:
+        other = other_end(link)
+        key = frozenset((link.article, other)) if other is not None else None
+        j = verdict_of.get(key) if key is not None else None
+        if j is not None and j[2] == "not-copy":
+            continue
+        if j is not None:
+            link = dataclasses.replace(link, evidence={**link.evidence, "judgement": "copy"})
+            present.add(key)  # type: ignore[arg-type]
+        out.append(link)
+    for key, (a, b, v) in verdict_of.items():
+        if v != "copy" or key in present:
+            continue
+        guess = (guesses or {}).get(key)
+        if guess is not None:
+            link = dataclasses.replace(guess, evidence={**guess.evidence, "judgement": "copy"})
+        else:
+            link = Link(article=b, source=a, relation="verbatim", score=1.0, algorithm=JUDGEMENT_ALGORITHM,
+                        evidence={"judgement": "copy", "note": "forced by a human judgement; no classifier guess"})
+        out.append(link)
+    return out
+
+
+REDUCE_ALGORITHM = "copies.reduce-v1"
+
+
+def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list[Link]:
+    """Keep one source per copy: all-pairs classification links a copy to every member of its family.
+
+    ``copies.reduce-v1``: within each family (union of non-excerpt links) the origin is the member
+    that copies nobody (ties: earliest published, then smallest id). A copy keeps its link to the
+    origin when it has one, else its best-scoring directed link; sibling links (source None) are
+    kept only for members with no directed link. Excerpt links are kept once per quoted family,
+    preferring the link to that family's origin. Dropped links are listed in the kept link's
+    ``evidence["also_matches"]``. Deterministic and independent of input order.
+    """
+    core = [l for l in links if l.relation not in NON_MERGING]
+    uf = _UnionFind(sorted(articles))
+    for l in core:
+        other = other_end(l)
+        if other is not None:
+            uf.union(l.article, other)
+    directed_from: dict[str, list[Link]] = {}
+    sibling_from: dict[str, list[Link]] = {}
+    for l in core:
+        (directed_from if l.source is not None else sibling_from).setdefault(l.article, []).append(l)
+    origin_of: dict[str, str | None] = {}
+    comps: dict[str, list[str]] = {}
+    for x in sorted(articles):
+        comps.setdefault(uf.find(x), []).append(x)
+    for root, members in comps.items():
+        origin_of[root] = _pick_origin([m for m in members if m not in directed_from and m not in sibling_from], articles)
+    kept: list[Link] = []
+    for x in sorted(set(directed_from) | set(sibling_from)):
+        origin = origin_of[uf.find(x)]
+        directed = sorted(directed_from.get(x, []), key=lambda l: (l.source != origin, -l.score, l.source or ""))
+        if directed:
+            best, rest = directed[0], directed[1:]
+        else:
+            sibs = sorted(sibling_from[x], key=lambda l: (-l.score, l.sibling or ""))
+            best, rest = sibs[0], sibs[1:]
+        kept.append(_with_also(best, rest))
+    excerpts: dict[tuple[str, str], list[Link]] = {}
+    for l in links:
+        if l.relation in NON_MERGING and l.source is not None:
+            excerpts.setdefault((l.article, uf.find(l.source)), []).append(l)
+    for (x, root), group in sorted(excerpts.items()):
+        origin = origin_of[root]
+        group.sort(key=lambda l: (l.source != origin, -l.score, l.source or ""))
+        kept.append(_with_also(group[0], group[1:]))
+    kept.sort(key=lambda l: (l.article, other_end(l) or "", l.relation))
+    return kept
+
+
+def _with_also(link: Link, dropped: Sequence[Link]) -> Link:
+    if not dropped:
+        return link
+    also = [{"id": other_end(d), "relation": d.relation, "score": d.score} for d in dropped]
+    return dataclasses.replace(link, evidence={**link.evidence, "also_matches": also, "reduced_by": REDUCE_ALGORITHM})

@@ -1,0 +1,238 @@
+"""Pair features for copy detection: small functions, each returning ``(score, evidence)``.
+
+Every feature reads a :class:`Pair`, which tokenises and aligns the two texts once (lazily) so
+features can be combined freely without recomputation. Scores are in [0, 1]; symmetric features
+say so in their docstring. Algorithm: ``copies.features-v1``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from ..model import Article
+from .align import (FactAlignment, PassageAlignment, SpunAlignment, align_facts, align_passages,
+                    align_spun, key_facts)
+from .tokens import STOPWORDS, Fact, Token, normalize, tokens
+
+FEATURES_ALGORITHM = "copies.features-v1"
+
+Feature = tuple[float, dict[str, Any]]
+
+# Word shingle size for Jaccard (the classic near-duplicate measure; reported, not decisive).
+JACCARD_SHINGLE_WORDS = 5
+# Stopword n-gram size: spinners keep function words, so 8-grams over the stopword skeleton
+# survive spinning but not rewriting (Stamatatos 2011). Set on seed 003 vs a synthetic spin of 000.
+STOPWORD_NGRAM = 8
+WIRE_AGENCIES: tuple[str, ...] = ("AP", "Reuters", "AFP", "Bloomberg", "Xinhua", "Bernama", "ANI", "PTI",
+                                  "UPI", "dpa", "EFE", "Kyodo", "Yonhap", "VNA", "Anadolu")
+_AGENCY_ALT = "|".join(re.escape(a) for a in WIRE_AGENCIES)
+_DATELINE_RE = re.compile(r"^\s*([A-Z][A-Z .'-]{1,40}?)(?:,\s*[A-Z][\w .]{1,30})?\s*\((" + _AGENCY_ALT + r")\)\s*[-—–]",
+                          re.MULTILINE)
+_CREDIT_LINE_RE = re.compile(r"\b(" + _AGENCY_ALT + r")\s+(?:researcher|writers?|reporters?|correspondents?|journalists?)\b")
+_NUM_RE = re.compile(r"\d[\d,.]*\d|\d")
+_QUOTE_RE = re.compile(r"[\"“]([^\"“”]{12,600})[\"”]")
+
+
+@dataclass(slots=True)
+class Side:
+    """One text of a pair, prepared once."""
+
+    text: str
+    toks: list[Token] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, text: str) -> "Side":
+        t = normalize(text)
+        return cls(t, tokens(t))
+
+    @property
+    def words(self) -> list[str]:
+        return [t.norm for t in self.toks]
+
+
+@dataclass(slots=True)
+class Prepared:
+    """An article prepared once for many pairs (tokens and key facts), see :func:`prepare`."""
+
+    article: Article
+    side: Side
+    facts: list[Fact]
+
+
+def prepare(article: Article) -> Prepared:
+    """Tokenise an article and extract its key facts once, for use in many :class:`Pair` s."""
+    side = Side.of(article.text)
+    return Prepared(article, side, key_facts(side.text))
+
+
+class Pair:
+    """Two texts and their (lazily computed, cached) alignments.
+
+    Each side may be a text, an :class:`Article` or a :class:`Prepared` article (no re-tokenising).
+    """
+
+    def __init__(self, a: str | Article | Prepared, b: str | Article | Prepared):
+        self.article_a, self.a = self._side(a)
+        self.article_b, self.b = self._side(b)
+        if isinstance(a, Prepared):
+            self.__dict__["facts_a"] = a.facts
+        if isinstance(b, Prepared):
+            self.__dict__["facts_b"] = b.facts
+
+    @staticmethod
+    def _side(x: str | Article | Prepared) -> tuple[Article | None, Side]:
+        if isinstance(x, Prepared):
+            return x.article, x.side
+        if isinstance(x, Article):
+            return x, Side.of(x.text)
+        return None, Side.of(x)
+
+    @cached_property
+    def passages(self) -> PassageAlignment:
+        return align_passages(self.a.text, self.b.text, ta=self.a.toks, tb=self.b.toks)
+
+    @cached_property
+    def spun(self) -> SpunAlignment:
+        return align_spun(self.a.text, self.b.text, ta=self.a.toks, tb=self.b.toks)
+
+    @cached_property
+    def facts_a(self) -> list[Fact]:
+        return key_facts(self.a.text)
+
+    @cached_property
+    def facts_b(self) -> list[Fact]:
+        return key_facts(self.b.text)
+
+    @cached_property
+    def facts(self) -> FactAlignment:
+        return align_facts(self.facts_a, self.facts_b)
+
+
+# --------------------------------------------------------------------------- features
+
+def containment(pair: Pair, of: str = "b") -> Feature:
+    """Share of the words of one text (``of`` = "a" or "b") inside passages shared with the other."""
+    if of not in ("a", "b"):
+        raise ValueError(f"containment: of must be 'a' or 'b', got {of!r}")
+    pa = pair.passages
+    score = pa.coverage_b if of == "b" else pa.coverage_a
+    return score, {"of": of, "passages": len(pa.spans), "words": pa.words_b if of == "b" else pa.words_a}
+
+
+def jaccard(pair: Pair, k: int = JACCARD_SHINGLE_WORDS) -> Feature:
+    """Jaccard similarity of word k-shingle sets (symmetric)."""
+    if k < 1:
+        raise ValueError(f"jaccard: k must be >= 1, got {k}")
+    sa = _shingles(pair.a.words, k)
+    sb = _shingles(pair.b.words, k)
+    union = len(sa | sb)
+    inter = len(sa & sb)
+    return (inter / union if union else 0.0), {"k": k, "shared": inter, "union": union}
+
+
+def longest_passage(pair: Pair) -> Feature:
+    """Longest shared exact passage, as a share of the shorter text's words (symmetric)."""
+    pa = pair.passages
+    shorter = min(pa.words_a, pa.words_b)
+    best = max(pa.spans, key=lambda s: s.words, default=None)
+    score = (best.words / shorter) if best and shorter else 0.0
+    return min(1.0, score), {"words": best.words if best else 0, "span": best.to_dict() if best else None}
+
+
+def stopword_ngram_containment(pair: Pair, n: int = STOPWORD_NGRAM) -> Feature:
+    """Containment of the stopword-skeleton n-grams of the smaller skeleton in the other (symmetric).
+
+    Content words are dropped; n-grams of the remaining function-word sequence are compared.
+    """
+    ga = _shingles([w for w in pair.a.words if w in STOPWORDS], n)
+    gb = _shingles([w for w in pair.b.words if w in STOPWORDS], n)
+    small = min(len(ga), len(gb))
+    inter = len(ga & gb)
+    return (inter / small if small else 0.0), {"n": n, "shared": inter, "grams_a": len(ga), "grams_b": len(gb)}
+
+
+def substitution_rate(pair: Pair) -> Feature:
+    """Share of spin-aligned positions that are word substitutions (symmetric); evidence lists them."""
+    sp = pair.spun
+    return sp.substitution_rate, sp.evidence()
+
+
+def fact_lcs_ratio(pair: Pair) -> Feature:
+    """Key facts aligned in order (LCS), over the smaller key-fact set (symmetric)."""
+    fa = pair.facts
+    small = min(fa.facts_a, fa.facts_b)
+    return (len(fa.aligned) / small if small else 0.0), fa.evidence()
+
+
+def quote_overlap(pair: Pair) -> Feature:
+    """Share of the quotations (12+ chars) of the text with fewer quotes found verbatim in the other."""
+    qa = _quotes(pair.a.text)
+    qb = _quotes(pair.b.text)
+    if not qa or not qb:
+        return 0.0, {"quotes_a": len(qa), "quotes_b": len(qb), "shared": []}
+    small, other = (qa, pair.b.text) if len(qa) <= len(qb) else (qb, pair.a.text)
+    other_l = " ".join(other.lower().split())
+    shared = [q for q in small if q in other_l]
+    return len(shared) / len(small), {"quotes_a": len(qa), "quotes_b": len(qb), "shared": shared[:20]}
+
+
+def number_overlap(pair: Pair) -> Feature:
+    """Jaccard of the sets of numbers with 2+ digits in both texts (symmetric)."""
+    na = _numbers(pair.a.text)
+    nb = _numbers(pair.b.text)
+    union = na | nb
+    shared = sorted(na & nb)
+    return (len(shared) / len(union) if union else 0.0), {"shared": shared[:40], "numbers_a": len(na), "numbers_b": len(nb)}
+
+
+def credit_dateline(article: Article | str) -> tuple[str | None, str | None]:
+    """(wire credit, dateline city) of an article: its fields when set, else found in its text."""
+    text = article.text if isinstance(article, Article) else article
+    credit = article.credit if isinstance(article, Article) else None
+    dateline = article.dateline if isinstance(article, Article) else None
+    if credit is None or dateline is None:
+        head = normalize(text[:3000])
+        m = _DATELINE_RE.search(head)
+        if m:
+            dateline = dateline or m.group(1).strip()
+            credit = credit or m.group(2)
+    if credit is None:
+        m2 = _CREDIT_LINE_RE.search(normalize(text[-3000:]))
+        if m2:
+            credit = m2.group(1)
+    return credit, dateline
+
+
+def credit_match(pair: Pair) -> Feature:
+    """1 when both texts carry the same wire credit, 0.5 when only one carries one, else 0 (symmetric)."""
+    ca, da = credit_dateline(pair.article_a or pair.a.text)
+    cb, db = credit_dateline(pair.article_b or pair.b.text)
+    if ca and cb:
+        score = 1.0 if ca.lower() == cb.lower() else 0.0
+    elif ca or cb:
+        score = 0.5
+    else:
+        score = 0.0
+    return score, {"credit_a": ca, "credit_b": cb, "dateline_a": da, "dateline_b": db,
+                   "same_dateline": bool(da and db and da.lower() == db.lower())}
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _shingles(ws: list[str], k: int) -> set[tuple[str, ...]]:
+    return {tuple(ws[i:i + k]) for i in range(len(ws) - k + 1)}
+
+
+def _quotes(text: str) -> list[str]:
+    return [" ".join(m.group(1).lower().split()) for m in _QUOTE_RE.finditer(text)]
+
+
+def _numbers(text: str) -> set[str]:
+    out = set()
+    for m in _NUM_RE.finditer(text):
+        v = m.group().replace(",", "").rstrip(".")
+        if sum(c.isdigit() for c in v) >= 2:
+            out.add(v)
+    return out

@@ -1,0 +1,195 @@
+"""Classifier, direction, judgements and engine on synthetic articles (generated here, not copied)."""
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from scamtrace.copies import apply_judgements, classify_pair, find_copies, link_article
+from scamtrace.copies.align import align_facts, align_passages, align_spun
+from scamtrace.copies.spin import parse_spinner_rules, spin_score
+from scamtrace.model import Article, Link
+
+NAMES = ["Somchai Prasert", "Li Wenhao", "Nguyen Thi Hoa", "Aung Kyaw Min", "Maria Santos", "Chen Jianguo",
+         "Rattana Srisuk", "Tan Boon Huat", "Hla Hla Win", "Pedro Reyes"]
+PLACES = ["Myawaddy", "Sihanoukville", "Bokeo", "Tachileik", "Poipet", "Laukkaing", "Mae Sot", "Bavet"]
+VERBS = ["said", "told reporters", "added", "explained"]
+TEMPLATES = [
+    "Police in {p} said {n} people were rescued from a compound run by criminal gangs on {d} March.",
+    "{who}, a spokesman for the provincial office, {v} that the scam centre had operated for {y} years.",
+    "Many of the workers had been lured by the promise of high-paying jobs and were forced to cheat victims online.",
+    "Officials estimated that the operation took in {m} million dollars from people across the region.",
+    "The raid followed months of pressure from Beijing, which wants thousands of its citizens sent home.",
+    "{who} {v} that the suspects would be handed over to the authorities in {p} within {y} weeks.",
+    "Experts say the criminal networks behind the scam compounds simply move when one site is shut down.",
+    "A court in {p} later charged {n2} suspects with human trafficking and money laundering.",
+]
+OTHER_TEMPLATES = [
+    "Residents near {p} reported gunfire late on a Tuesday, according to a local volunteer group.",
+    "A video shared online appeared to show {n} men sitting in rows in a courtyard.",
+    "{who} {v} the families of missing workers had been waiting for news since {y} weeks ago.",
+    "The ministry did not answer written questions about how many foreigners remained.",
+    "Local traders in {p} complained that electricity cuts had hurt their shops.",
+    "Satellite images reviewed by analysts show new buildings were added over {y} years.",
+]
+SPIN = {"scam": "rip-off", "criminal": "prison", "people": "individuals", "said": "stated", "experts": "specialists",
+        "thousands": "hundreds", "powerful": "highly effective", "lured": "enticed", "forced": "pressured",
+        "victims": "sufferers", "months": "many months", "raid": "attack", "jobs": "positions",
+        "rescued": "saved", "workers": "staff", "operation": "procedure", "cheat": "swindle", "region": "area",
+        "promise": "assurance", "estimated": "approximated", "charged": "billed", "later": "afterward"}
+
+
+def make_story(seed: int, sentences: int = 24, templates: list[str] = TEMPLATES) -> str:
+    rng = random.Random(seed)
+    paras, para = [], []
+    for i in range(sentences):
+        t = templates[rng.randrange(len(templates))]
+        para.append(t.format(p=rng.choice(PLACES), n=rng.randrange(100, 9000), d=rng.randrange(1, 28),
+                             who=rng.choice(NAMES), v=rng.choice(VERBS), y=rng.randrange(2, 12),
+                             m=rng.randrange(10, 900), n2=rng.randrange(12, 99)))
+        if len(para) == 3:
+            paras.append(" ".join(para))
+            para = []
+    if para:
+        paras.append(" ".join(para))
+    return "\n\n".join(paras)
+
+
+def spin(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        w = m.group()
+        r = SPIN.get(w.lower())
+        if r is None:
+            return w
+        return r.capitalize() if w[0].isupper() else r
+    return re.sub(r"[A-Za-z]+", sub, text)
+
+
+def art(aid: str, text: str, **kw) -> Article:
+    return Article(id=aid, source=f"test:{aid}", text=text, **kw)
+
+
+def test_verbatim_copy_with_new_headline():
+    body = make_story(1)
+    link = classify_pair(art("a", body), art("b", "Scam compound raided\n\n" + body + "\n\nShare this story."))
+    assert link is not None and link.relation == "verbatim"
+    assert 0.0 < link.score <= 1.0
+
+
+def test_truncated_teaser_is_the_copy():
+    body = make_story(2)
+    teaser = "\n\n".join(body.split("\n\n")[:2]) + "\n\nRead more"
+    link = classify_pair(art("full", body), art("teaser", teaser))
+    assert link is not None and link.relation == "truncated"
+    assert (link.article, link.source) == ("teaser", "full")
+    assert link.evidence["direction"]["decided_by"] == "truncated"
+
+
+def test_spun_copy_detected_with_substitutions_and_direction():
+    body = make_story(3)
+    link = classify_pair(art("orig", body), art("spun", spin(body)))
+    assert link is not None and link.relation == "spun"
+    subs = {(s["from"], s["to"]) for s in link.evidence["features"]["substitutions"]}
+    assert ("criminal", "prison") in subs or ("scam", "rip off") in subs
+    assert (link.article, link.source) == ("spun", "orig")
+
+
+def test_excerpt_inside_different_text():
+    src = make_story(4)
+    quoted = src.split("\n\n")[3]
+    digest = (make_story(40, 12, OTHER_TEMPLATES) + "\n\nAs one outlet reported: " + quoted + "\n\n"
+              + make_story(41, 12, OTHER_TEMPLATES))
+    link = classify_pair(art("src", src), art("digest", digest, published=None))
+    assert link is not None and link.relation == "excerpt"
+
+
+def test_independent_story_on_same_topic_is_not_a_copy():
+    # same topic, same names and places, different sentences
+    assert classify_pair(art("x", make_story(5)), art("y", make_story(6, templates=OTHER_TEMPLATES))) is None
+
+
+def test_rewrite_by_fact_order():
+    facts = [f"{NAMES[i]} reported {1000 + 37 * i} victims in {PLACES[i % len(PLACES)]}" for i in range(10)]
+    a = "\n\n".join(f"According to officials, {f} during the operation last month." for f in facts)
+    b = "\n\n".join(f"In a separate statement {f}, a figure that shocked observers." for f in facts)
+    assert align_passages(a, b).coverage_a < 0.5
+    link = classify_pair(art("a", a), art("b", b))
+    assert link is not None and link.relation in ("rewrite", "spun")
+    assert len(align_facts(a, b).aligned) >= 10
+
+
+def test_align_spun_reports_expansions():
+    a = "The police said the Chinese workers were freed on Monday near the border with Thailand."
+    b = "The police said the Chinese language workers were freed on Monday near the border with Thailand."
+    sp = align_spun(a, b)
+    assert sp.substitutions[("chinese", "chinese language")] == 1
+    assert sp.coverage_a == 1.0
+
+
+def test_passage_spans_point_at_matching_text():
+    a = make_story(7)
+    b = "Intro words here.\n\n" + a.split("\n\n")[1]
+    pa = align_passages(a, b)
+    assert pa.spans and pa.coverage_b > 0.8
+    for s in pa.spans:
+        assert a[s.a_start:s.a_end].lower() == b[s.b_start:s.b_end].lower()
+
+
+def test_spin_rules_reject_bad_rows():
+    with pytest.raises(ValueError, match="4 tab-separated columns"):
+        parse_spinner_rules(["scam\trip-off\t1.0"])
+    with pytest.raises(ValueError, match=r"weight must be in \[0, 1\]"):
+        parse_spinner_rules(["scam\trip-off\t3\tsense"])
+    rules = parse_spinner_rules(["scam\trip-off compound\t1.0\tbroken"])
+    score, ev = spin_score("They ran a rip-off compound near the river for years.", rules=rules)
+    assert score > 0.5 and ev["phrases"][0]["original"] == "scam"
+
+
+def test_judgements_are_respected():
+    body = make_story(8)
+    arts = [art("a", body), art("b", body + "\n\nExtra line."), art("c", make_story(9, templates=OTHER_TEMPLATES))]
+    base = find_copies(arts)
+    assert any({l.article, l.source} == {"a", "b"} for l in base.links)
+    judged = find_copies(arts, judgements=[("a", "b", "not-copy"), ("a", "c", "copy")])
+    pairs = {frozenset((l.article, l.source or l.sibling)) for l in judged.links}
+    assert frozenset(("a", "b")) not in pairs and frozenset(("a", "c")) in pairs
+    forced = next(l for l in judged.links if {l.article, l.source} == {"a", "c"})
+    assert forced.relation == "verbatim" and forced.evidence["judgement"] == "copy"
+    assert {tuple(f.members) for f in judged.families} == {("a", "c"), ("b",)}
+
+
+def test_apply_judgements_validates():
+    with pytest.raises(ValueError, match="verdict must be one of"):
+        apply_judgements([], [("a", "b", "maybe")])
+    link = Link(article="b", source="a", relation="verbatim", score=1.0, algorithm="t")
+    assert apply_judgements([link], [("b", "a", "not-copy")]) == []
+
+
+def test_engine_requires_candidates_for_large_inputs():
+    many = [art(f"n{i:05d}", "x") for i in range(2000)]
+    with pytest.raises(ValueError, match="CandidateIndex"):
+        find_copies(many)
+
+
+def test_engine_candidates_restrict_comparisons():
+    body = make_story(10)
+    arts = [art("a", body), art("b", body), art("c", body)]
+    res = find_copies(arts, candidates=[("a", "b", "minhash", 0.9)])
+    assert {frozenset((l.article, l.source)) for l in res.links} == {frozenset(("a", "b"))}
+    with pytest.raises(ValueError, match="unknown article"):
+        find_copies(arts, candidates=[("a", "zz")])
+
+
+def test_link_article_incremental():
+    body = make_story(11)
+    others = {"old": art("old", body), "other": art("other", make_story(12, templates=OTHER_TEMPLATES))}
+    links = link_article(art("new", spin(body)), others, ["old", "other"])
+    assert [(l.article, l.source, l.relation) for l in links] == [("new", "old", "spun")]
+
+
+def test_spinner_pair_hits_know_the_direction():
+    from scamtrace.copies.spin import spinner_pair_hits
+    forward = [("scam", "rip off"), ("criminal", "prison"), ("chinese", "chinese language")]
+    assert spinner_pair_hits(forward) == 3
+    assert spinner_pair_hits([(t, f) for f, t in forward]) == 0
