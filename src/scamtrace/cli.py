@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -188,7 +189,7 @@ def rejects(obj: Ctx, limit: int, fmt: str) -> None:
 @pass_ctx
 def copies(obj: Ctx, article_id: str, width: int) -> None:
     """Show an article's copy links side by side, with the evidence."""
-    click.echo(api.render_copies(obj.store, article_id, width or click.get_terminal_size()[0]))
+    click.echo(api.render_copies(obj.store, article_id, width or shutil.get_terminal_size().columns))
 
 
 @cli.command()

@@ -55,21 +55,75 @@ class AnalyzeStats:
                 f"{self.families} families ({self.multi_families} with copies) in {self.seconds:.1f}s")
 
 
-def clean_raw(raw: RawDoc, store: Store | None = None, models: dict | None = None) -> Article:
-    """Clean one RawDoc into an Article with its stable id, using the outlet's learned boilerplate."""
-    from .clean import BoilerplateModel, clean_doc
+def clean_raw(raw: RawDoc, model=None) -> Article:  # noqa: ANN001
+    """Clean one RawDoc into an Article with its stable id, using learned per-outlet boilerplate.
+
+    ``model`` is a :class:`~scamtrace.clean.BoilerplateModel` holding every outlet's learned lines
+    (see :func:`load_boilerplate`). A feed entry's outlet is its feed's title; a page whose site
+    name cannot be found is named by its host.
+    """
+    from .clean import clean_doc
     from .ingest import stable_id
 
-    model = None
-    if store is not None and raw.outlet:
-        model = _outlet_model(store, raw.outlet, models if models is not None else {}, BoilerplateModel)
+    feed = raw.extra.get("feed_title") if raw.extra else None
+    if not raw.outlet and isinstance(feed, str) and feed.strip():
+        raw.outlet = feed.strip()
     art = clean_doc(raw, model)
-    if model is None and store is not None and art.outlet:
-        model = _outlet_model(store, art.outlet, models if models is not None else {}, BoilerplateModel)
-        if model is not None:
+    if not art.outlet:
+        art.outlet = fallback_outlet(raw)
+        if art.outlet and model is not None and art.outlet in model.lines:
+            raw.outlet = art.outlet
             art = clean_doc(raw, model)
     art.id = stable_id(raw)
     return art
+
+
+RECORD_KEY = "_record"
+_RECORD_FIELDS = ("source", "id", "url", "outlet", "title", "published", "byline", "language")
+
+
+def record_fields(raw: RawDoc) -> dict:
+    """The fields a RawDoc arrived with, kept beside its body so it can be cleaned again exactly."""
+    d = {k: getattr(raw, k) for k in _RECORD_FIELDS}
+    d["published"] = raw.published.isoformat() if raw.published else None
+    return d
+
+
+def raw_from_store(fmt: str, body: str, extra: dict) -> RawDoc:
+    """Rebuild the RawDoc an article was ingested from."""
+    import datetime as dt
+
+    extra = dict(extra)
+    rec = extra.pop(RECORD_KEY, {})
+    pub = rec.get("published")
+    return RawDoc(source=rec.get("source") or "", body=body, fmt=fmt,  # type: ignore[arg-type]
+                  id=rec.get("id"), url=rec.get("url"), outlet=rec.get("outlet"), title=rec.get("title"),
+                  published=dt.date.fromisoformat(pub) if pub else None, byline=rec.get("byline"),
+                  language=rec.get("language"), extra=extra)
+
+
+def load_boilerplate(store: Store):  # noqa: ANN201
+    """One model with every outlet's learned boilerplate lines (None when nothing is learned yet)."""
+    from .clean import BoilerplateModel
+
+    merged = None
+    for row in store.execute("SELECT model FROM boilerplate_models ORDER BY outlet"):
+        m = BoilerplateModel.from_json(row[0])
+        if merged is None:
+            merged = BoilerplateModel(min_pages=m.min_pages)
+        merged.lines.update(m.lines)
+        merged.pages_seen.update(m.pages_seen)
+    return merged
+
+
+def fallback_outlet(raw: RawDoc) -> str | None:
+    """When cleaning finds no site name: the URL's host without ``www.``."""
+    if raw.url:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(raw.url).hostname or "").lower()
+        return host[4:] if host.startswith("www.") else host or None
+    return None
 
 
 def _outlet_model(store: Store, outlet: str, cache: dict, cls):  # noqa: ANN001
@@ -96,24 +150,25 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
                 progress: Progress = _no_progress) -> IngestStats:
     """Clean and store RawDocs, record Rejects, then relearn boilerplate for the outlets touched."""
     stats = IngestStats()
-    models: dict = {}
+    model = load_boilerplate(store)
     touched: set[str] = set()
     for done, item in enumerate(items, 1):
         progress("ingest", done, None)
         if isinstance(item, Reject):
             _reject(store, stats, item)
             continue
+        extra = {**item.extra, RECORD_KEY: record_fields(item)}
         try:
-            art = clean_raw(item, store, models)
+            art = clean_raw(item, model)
         except InputError as e:
-            _reject(store, stats, Reject(item.source, e.reason, stage="clean"))
+            _reject(store, stats, Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
             continue
         except Exception as e:  # one bad article never stops a batch
             log.debug("cleaning %s failed", item.source, exc_info=True)
-            _reject(store, stats, Reject(item.source, f"cleaning failed ({type(e).__name__}: {e}); "
+            _reject(store, stats, Reject(item.source, f"{item.source}: cleaning failed ({type(e).__name__}: {e}); "
                                          "report this input as a bug", stage="clean"))
             continue
-        status = store.put_article(art, fmt=item.fmt, body=item.body, extra=item.extra)
+        status = store.put_article(art, fmt=item.fmt, body=item.body, extra=extra)
         if status == "conflict":
             stats.conflicts += 1
             log.warning("%s: id %s already holds different text; kept as a conflict (see `scamtrace rejects`)",
@@ -128,8 +183,8 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
 
 def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
     stats.rejected += 1
-    stats.reject_reasons.append(f"{rej.source}: {rej.reason}" if not rej.reason.startswith(rej.source) else rej.reason)
-    log.warning("rejected %s", stats.reject_reasons[-1])
+    stats.reject_reasons.append(rej.reason if rej.reason.startswith(rej.source) else f"{rej.source}: {rej.reason}")
+    log.info("rejected %s", stats.reject_reasons[-1])
     store.add_reject(rej)
 
 
@@ -140,24 +195,22 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
     outlet's stored text, so a line that pages of two outlets share (evidence of copying) is never
     learned as boilerplate. Returns the number of articles whose clean text changed.
     """
-    from .clean import BoilerplateModel, clean_doc
+    from .clean import BoilerplateModel
 
     minimum = settings.boilerplate_min_pages
     todo = sorted(set(outlets) & {o for o, _ in store.outlets_with_pages(minimum)})
     if not todo:
         return 0
-    raws: dict[str, list[tuple[RawDoc, Article]]] = {}
+    raws: dict[str, list[tuple[str, RawDoc, Article, dict]]] = {}
     for outlet in todo:
         raws[outlet] = []
         for aid, fmt, body, extra in store.outlet_raw_docs(outlet):
-            old = store.get_article(aid)
-            raw = RawDoc(source=old.source, body=body, fmt=fmt, id=aid, url=old.url,  # type: ignore[arg-type]
-                         outlet=outlet, title=old.title, published=old.published, extra=extra)
+            raw = raw_from_store(fmt, body, extra)
             try:
-                raws[outlet].append((raw, clean_doc(raw, None)))
+                raws[outlet].append((aid, raw, clean_raw(raw, None), extra))
             except InputError:
                 continue
-    docs = [(o, art.text) for o in todo for _, art in raws[o]]
+    docs = [(o, art.text) for o in todo for _, _, art, _ in raws[o]]
     docs += [(o, text) for o, text in store.outlet_texts() if o not in raws]
     model = BoilerplateModel(min_pages=minimum).fit(docs)
     changed = 0
@@ -166,15 +219,130 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
         mine.lines = {outlet: model.lines.get(outlet, set())}
         mine.pages_seen = {outlet: model.pages_seen.get(outlet, 0)}
         store.put_boilerplate_model(outlet, mine.to_json(), len(raws[outlet]))
-        for raw, _ in raws[outlet]:
+        for aid, raw, _, extra in raws[outlet]:
             try:
-                art = clean_doc(raw, mine)
+                art = clean_raw(raw, mine)
             except InputError:
                 continue
-            art.id = raw.id or ""
-            if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=raw.extra) == "updated":
+            art.id = aid
+            if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=extra) == "updated":
                 changed += 1
     return changed
+
+def analyze(store: Store, progress: Progress = _no_progress, full: bool = False) -> AnalyzeStats:
+    """Incremental analysis: copies (index, candidates, classification, families), spin scores, stories.
+
+    Only articles not yet analysed (new, re-cleaned, or named in a new judgement) and the copy
+    families they touch are re-examined, unless ``full``.
+    """
+    from .copies.engine import find_copies
+    from .copies.families import build_families, other_end
+    from .copies.index import CANDIDATES_ALGORITHM, CandidateIndex
+    from .copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
+    from .stories import cluster_stories
+
+    stats = AnalyzeStats()
+    t0 = time.perf_counter()
+    meta = store.article_meta()
+    new_ids = sorted(meta) if full else store.unanalyzed_ids()
+    stats.examined = len(new_ids)
+
+    # 1. candidate index: load, add what is new, persist
+    t = time.perf_counter()
+    idx = None
+    blob = None if full else store.copy_index_blob()
+    if blob:
+        try:
+            idx = CandidateIndex.from_bytes(blob)
+        except ValueError as e:
+            log.warning("rebuilding the copy index: %s", e)
+    if idx is None:
+        idx = CandidateIndex()
+        todo = sorted(meta)
+    else:
+        todo = [i for i in new_ids if i in meta]
+    for n, art in enumerate(store.iter_articles(todo), 1):
+        idx.add(art.id, art.text)
+        progress("index", n, len(todo))
+    stats.timings["index"] = time.perf_counter() - t
+
+    # 2. the neighbourhood: new articles, their candidates, judged partners, closed over families
+    #    and stored links, so every link that will be replaced is recomputed from whole components
+    t = time.perf_counter()
+    new_cands = idx.candidates_many(new_ids) if new_ids else {}
+    judgements = store.judgements()
+    touched = set(new_ids) | {o for cands in new_cands.values() for o, _, _ in cands}
+    touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
+    touched = _close_neighbourhood(store, touched)
+    pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
+             for o, _, _ in cands if o in touched} if touched else set()
+    for ln in store.links():
+        o = other_end(ln)
+        if o and ln.article in touched:
+            pairs.add((min(ln.article, o), max(ln.article, o)))
+    stats.candidate_pairs = len(pairs)
+    stats.timings["candidates"] = time.perf_counter() - t
+
+    # 3. classify the neighbourhood, apply judgements, store links
+    t = time.perf_counter()
+    model = CollocationModel().fit(a.text for a in store.iter_articles()) if len(meta) >= COLLOCATION_MIN_DOCS else None
+    arts = list(store.iter_articles(sorted(touched)))
+    res = find_copies(arts, candidates=sorted(pairs), spin_model=model,
+                      judgements=[j for j in judgements if j[0] in touched and j[1] in touched])
+    store.put_links(res.links, replace_for=sorted(touched))
+    stats.timings["classify"] = time.perf_counter() - t
+
+    # 4. families over all links; spin scores; stories
+    t = time.perf_counter()
+    all_links = store.links()
+    families = build_families(meta, all_links)
+    store.replace_families(families)
+    stats.links = len(all_links)
+    stats.families = len(families)
+    stats.multi_families = sum(1 for f in families if len(f.members) > 1)
+    texts = {a.id: a.text for a in arts}
+    for aid in new_ids:
+        text = texts.get(aid) or store.get_article(aid).text
+        score, evidence = spin_score(text, model=model)
+        store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
+    stats.timings["families+spin"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    store.replace_stories(cluster_stories(list(store.iter_articles()), families))
+    stats.timings["stories"] = time.perf_counter() - t
+
+    store.put_copy_index_blob(idx.to_bytes(), CANDIDATES_ALGORITHM, len(idx))
+    store.mark_analyzed(new_ids)
+    stats.seconds = time.perf_counter() - t0
+    return stats
+
+
+def _close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
+    """Grow ``touched`` until it holds whole families and both ends of every stored link touching it."""
+    from .copies.families import other_end
+
+    fam_members: dict[str, set[str]] = {}
+    fam_of: dict[str, str] = {}
+    for r in store.execute("SELECT article, family FROM family_members"):
+        fam_of[r["article"]] = r["family"]
+        fam_members.setdefault(r["family"], set()).add(r["article"])
+    neighbours: dict[str, set[str]] = {}
+    for ln in store.links():
+        o = other_end(ln)
+        if o:
+            neighbours.setdefault(ln.article, set()).add(o)
+            neighbours.setdefault(o, set()).add(ln.article)
+    out: set[str] = set()
+    todo = list(touched)
+    while todo:
+        x = todo.pop()
+        if x in out:
+            continue
+        out.add(x)
+        todo.extend(fam_members.get(fam_of.get(x, ""), ()))
+        todo.extend(neighbours.get(x, ()))
+    return out
+
 
 def watch(store: Store, sources: list[str], every: str | float, settings: Settings,
           analyze_after: bool = True, max_cycles: int | None = None, stop=None) -> None:  # noqa: ANN001

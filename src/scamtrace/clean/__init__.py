@@ -117,8 +117,8 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None) -> Artic
     meta = metadata_from_paragraphs(result.kept, published_hint=hint)
     truncated = meta.truncated or result.ends_with_more_stub
     cleaner = CLEANER_HTML if extracted else CLEANER_TEXT
-    if boilerplate is not None:
-        cleaner += f"+{BOILERPLATE_MODEL}"
+    if boilerplate is not None and outlet and boilerplate.lines.get(outlet.strip()):
+        cleaner += f"+{BOILERPLATE_MODEL}"   # named only where learned lines could apply
     log.debug("%s: kept %d paragraphs, removed %d (%s)", raw.source, len(result.kept), len(result.removed),
               ", ".join(sorted(result.reasons)))
     return Article(

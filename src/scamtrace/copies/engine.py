@@ -62,12 +62,14 @@ def _expand(link: Link) -> list[Link]:
 
 
 def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
-                judgements: Iterable[Judgement] = ()) -> CopiesResult:
+                judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None) -> CopiesResult:
     """Classify candidate pairs of ``articles``, apply human judgements, group into families.
 
     ``candidates``: pairs of article ids (extra tuple items such as index name and estimate are
     ignored); None compares all pairs, allowed only below :data:`ALL_PAIRS_MAX_ARTICLES` articles.
     ``judgements``: (a, b, "copy"|"not-copy") triples, always respected.
+    ``spin_model``: collocations learned from the whole corpus; when None it is learned from
+    ``articles`` (the incremental pipeline passes the store-wide model so results match a full run).
     """
     by_id: dict[str, Article] = {}
     for a in articles:
@@ -81,8 +83,8 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
                 raise ValueError(f"find_copies: judgement names unknown article {z!r}")
     ids = sorted(by_id)
     pairs = _pairs(ids, candidates)
-    model = None
-    if len(ids) >= COLLOCATION_MIN_DOCS:
+    model = spin_model
+    if model is None and len(ids) >= COLLOCATION_MIN_DOCS:
         model = CollocationModel().fit(by_id[i].text for i in ids)
     spin = {i: spin_score(by_id[i].text, model=model)[0] for i in ids}
     prep: dict[str, Prepared] = {}

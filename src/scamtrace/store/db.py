@@ -231,34 +231,23 @@ class Store:
         return [dict(r) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]
 
     # -- copy index ------------------------------------------------------------------------------
-    def put_index_rows(self, article_id: str, rows: Iterable[tuple[str, int]]) -> None:
+    def copy_index_blob(self, name: str = "candidates") -> bytes | None:
+        row = self.db.execute("SELECT data FROM copy_index WHERE name = ?", (name,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_copy_index_blob(self, data: bytes, algorithm: str, articles: int, name: str = "candidates") -> None:
         with self.write() as db:
-            db.execute("DELETE FROM index_hashes WHERE article = ?", (article_id,))
-            db.executemany("INSERT OR IGNORE INTO index_hashes(idx, hash, article) VALUES (?,?,?)",
-                           ((i, _i64(h), article_id) for i, h in rows))
+            db.execute("INSERT INTO copy_index(name, algorithm, articles, data, updated_at) VALUES (?,?,?,?,?)"
+                       " ON CONFLICT(name) DO UPDATE SET algorithm=excluded.algorithm, articles=excluded.articles,"
+                       " data=excluded.data, updated_at=excluded.updated_at", (name, algorithm, articles, data, _now()))
 
-    def index_matches(self, article_id: str, max_df: int) -> dict[str, dict[str, int]]:
-        """Other articles sharing index hashes with ``article_id``: {other: {index: shared count}}.
-
-        Hashes held by more than ``max_df`` articles are skipped (too common to be evidence).
-        """
-        out: dict[str, dict[str, int]] = {}
-        for r in self.db.execute(
-            """
-            WITH mine AS (SELECT idx, hash FROM index_hashes WHERE article = ?),
-                 ok AS (SELECT m.idx, m.hash FROM mine m
-                        JOIN index_hashes h ON h.idx = m.idx AND h.hash = m.hash
-                        GROUP BY m.idx, m.hash HAVING count(*) <= ?)
-            SELECT h.article AS other, h.idx AS idx, count(*) AS n FROM ok
-            JOIN index_hashes h ON h.idx = ok.idx AND h.hash = ok.hash
-            WHERE h.article <> ? GROUP BY h.article, h.idx
-            """, (article_id, max_df + 1, article_id)):
-            out.setdefault(r["other"], {})[r["idx"]] = r["n"]
-        return out
-
-    def index_size(self, article_id: str) -> dict[str, int]:
-        return {r[0]: r[1] for r in self.db.execute(
-            "SELECT idx, count(*) FROM index_hashes WHERE article = ? GROUP BY idx", (article_id,))}
+    def article_meta(self) -> dict[str, Article]:
+        """Every article without its text (ids, dates, credits): enough to build families."""
+        return {r["id"]: Article(id=r["id"], source=r["source"], text="", url=r["url"], outlet=r["outlet"],
+                                 title=r["title"], published=_date(r["published"]), dateline=r["dateline"],
+                                 credit=r["credit"], truncated=bool(r["truncated"]))
+                for r in self.db.execute("SELECT id, source, url, outlet, title, published, dateline, credit,"
+                                         " truncated FROM articles ORDER BY id")}
 
     # -- links, families, judgements -----------------------------------------------------------------
     def put_links(self, links: Iterable[Link], *, replace_for: Iterable[str] = ()) -> None:
@@ -445,12 +434,6 @@ def _domain(url: str | None) -> str | None:
         return None
     from urllib.parse import urlsplit
     return urlsplit(url).hostname
-
-
-def _i64(h: int) -> int:
-    """Map an unsigned 64-bit hash into SQLite's signed INTEGER range."""
-    h &= (1 << 64) - 1
-    return h - (1 << 64) if h >= (1 << 63) else h
 
 
 def _fts_query(q: str) -> str:

@@ -157,13 +157,13 @@ def _m0002() -> str:
             at TEXT NOT NULL,
             UNIQUE (kind, a, b)
         );
-        CREATE TABLE index_hashes (
-            idx TEXT NOT NULL,
-            hash INTEGER NOT NULL,
-            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-            PRIMARY KEY (idx, hash, article)
-        ) WITHOUT ROWID;
-        CREATE INDEX idx_index_hashes_article ON index_hashes(article);
+        CREATE TABLE copy_index (
+            name TEXT PRIMARY KEY,
+            algorithm TEXT NOT NULL,
+            articles INTEGER NOT NULL,
+            data BLOB NOT NULL,
+            updated_at TEXT NOT NULL
+        );
         CREATE TABLE spin_scores (
             article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
             score REAL NOT NULL,

@@ -1,0 +1,132 @@
+"""Readable views of copy links and outlets for people (``scamtrace copies ID``, ``scamtrace outlets``)."""
+from __future__ import annotations
+
+import textwrap
+from collections import Counter, defaultdict
+from typing import Any
+
+from ..model import Article, Link
+from ..store import Store
+from .spin import SPUN_ARTICLE_THRESHOLD
+
+MAX_PASSAGES = 3          # side-by-side passages shown per link
+MAX_LINES = 8             # wrapped lines per column per passage
+FACT_CONTEXT = 70         # characters of context around an aligned fact
+
+
+def _head(a: Article) -> str:
+    bits = [a.outlet or "?", a.published.isoformat() if a.published else "undated"]
+    if a.credit:
+        bits.append(f"credit {a.credit}")
+    return f"{a.id}  \"{(a.title or '')[:70]}\"  ({', '.join(bits)})"
+
+
+def _columns(left: str, right: str, width: int) -> list[str]:
+    col = max(20, (width - 3) // 2)
+    lw = textwrap.wrap(" ".join(left.split()), col) or [""]
+    rw = textwrap.wrap(" ".join(right.split()), col) or [""]
+    n = min(MAX_LINES, max(len(lw), len(rw)))
+    out = [f"{(lw[i] if i < len(lw) else ''):<{col}} | {rw[i] if i < len(rw) else ''}" for i in range(n)]
+    if max(len(lw), len(rw)) > n:
+        out.append(f"{'...':<{col}} | ...")
+    return out
+
+
+def _orient(link: Link, ev: dict[str, Any]) -> tuple[str, str]:
+    """Which of the pair's texts is 'a' in the evidence offsets: returns (a_id, b_id)."""
+    pair = ev.get("pair") or [link.article, link.source or link.sibling]
+    return pair[0], pair[1]
+
+
+def render_link(link: Link, this: Article, other: Article, width: int) -> list[str]:
+    ev = link.evidence
+    feats = ev.get("features", {})
+    kind = "copy of" if link.source else "sibling of"
+    if link.article != this.id:
+        kind = "copied by" if link.source else "sibling of"
+    lines = [f"── {link.relation} {kind} {_head(other)}",
+             f"   score {link.score:.2f}  {link.algorithm}" + (f"  judged: {ev['judgement']}" if ev.get("judgement") else "")]
+    d = ev.get("direction") or {}
+    if d:
+        lines.append(f"   direction: {d.get('decided_by', '?')} (confidence {d.get('confidence', '?')})"
+                     + (f": {'; '.join(map(str, d.get('reasons', [])[:3]))}" if d.get("reasons") else ""))
+    a_id, _ = _orient(link, ev)
+    texts = {this.id: this.text, other.id: other.text}
+    a_text, b_text = (texts.get(a_id, this.text), other.text if a_id == this.id else this.text)
+    src_is_a = a_id == other.id
+    pas = feats.get("passages") or {}
+    if pas:
+        lines.append(f"   coverage: {pas.get('coverage_a', 0):.2f} of {a_id}, {pas.get('coverage_b', 0):.2f} of the other; "
+                     f"{pas.get('passages', 0)} shared passages, longest {pas.get('longest_words', 0)} words")
+    subs = ((feats.get("substitution_rate") or {}).get("evidence") or {}).get("substitutions") or []
+    if subs:
+        shown = ", ".join(f"{s['from']} → {s['to']}" + (f" ×{s['count']}" if s.get("count", 1) > 1 else "") for s in subs[:15])
+        lines.append(f"   substitutions ({len(subs)}): {shown}")
+    facts = ((feats.get("fact_lcs") or {}).get("evidence") or {})
+    if facts.get("aligned"):
+        lines.append(f"   aligned facts: {len(facts['aligned'])} of {facts.get('facts_a')} / {facts.get('facts_b')}: "
+                     + ", ".join(f["value"] for f in facts["aligned"][:12]))
+    lines.append(f"   {'SOURCE / OTHER':<{max(20, (width - 3) // 2)}} | THIS ARTICLE")
+    spans = sorted(pas.get("spans") or [], key=lambda s: -s.get("words", 0))[:MAX_PASSAGES]
+    if spans and max(s.get("words", 0) for s in spans) >= 8:
+        for s in spans:
+            left = a_text[s["a"][0]:s["a"][1]] if src_is_a else b_text[s["b"][0]:s["b"][1]]
+            right = b_text[s["b"][0]:s["b"][1]] if src_is_a else a_text[s["a"][0]:s["a"][1]]
+            lines += ["   " + ln for ln in _columns(left, right, width - 3)]
+            lines.append("")
+    else:
+        for f in (facts.get("aligned") or [])[:MAX_PASSAGES]:
+            fa, fb = f["a"], f["b"]
+            ctx_a = a_text[max(0, fa[0] - FACT_CONTEXT):fa[1] + FACT_CONTEXT]
+            ctx_b = b_text[max(0, fb[0] - FACT_CONTEXT):fb[1] + FACT_CONTEXT]
+            left, right = (ctx_a, ctx_b) if src_is_a else (ctx_b, ctx_a)
+            lines += ["   " + ln for ln in _columns("…" + left + "…", "…" + right + "…", width - 3)]
+            lines.append("")
+    return lines
+
+
+def render_links(store: Store, article_id: str, width: int = 120) -> str:
+    this = store.get_article(article_id)
+    # a sibling pair is stored both ways; show the side that starts from this article
+    links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
+    spin = store.spin_scores().get(article_id)
+    fam = store.family_of(article_id)
+    out = [_head(this), f"family {fam}" + (f"; looks spun {spin[0]:.2f}" if spin else "")]
+    if spin and spin[1].get("phrases"):
+        out.append("suspicious phrases: " + ", ".join(p["phrase"] for p in spin[1]["phrases"][:10]))
+    if not links:
+        out.append("no copy links: an independent article (or nothing like it is in the store yet)")
+        return "\n".join(out)
+    out.append(f"{len(links)} link(s):")
+    for ln in links:
+        other_id = ln.source or ln.sibling if ln.article == article_id else ln.article
+        out += render_link(ln, this, store.get_article(other_id), width)
+    return "\n".join(out)
+
+
+def outlet_stats(store: Store) -> list[dict[str, Any]]:
+    """Per outlet: articles, copies by relation, copies carrying no credit, mean and max spin score."""
+    arts = store.article_meta()
+    spins = store.spin_scores()
+    rel: dict[str, Counter] = defaultdict(Counter)
+    uncredited: Counter = Counter()
+    for ln in store.links():
+        if ln.relation == "excerpt":
+            continue
+        outlet = arts[ln.article].outlet or "(unknown)"
+        rel[outlet][ln.relation] += 1
+        if not arts[ln.article].credit:
+            uncredited[outlet] += 1
+    per: dict[str, list[str]] = defaultdict(list)
+    for a in arts.values():
+        per[a.outlet or "(unknown)"].append(a.id)
+    rows = []
+    for outlet, ids in per.items():
+        sc = [spins[i][0] for i in ids if i in spins]
+        rows.append({"outlet": outlet, "articles": len(ids), "copies": sum(rel[outlet].values()),
+                     **{r: rel[outlet][r] for r in ("verbatim", "truncated", "spun", "rewrite")},
+                     "uncredited_copies": uncredited[outlet],
+                     "looks_spun": sum(1 for s in sc if s >= SPUN_ARTICLE_THRESHOLD),
+                     "max_spin": round(max(sc), 2) if sc else None})
+    rows.sort(key=lambda r: (-(r["spun"] + r["rewrite"]), -r["uncredited_copies"], r["outlet"]))
+    return rows
