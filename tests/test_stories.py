@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.online-v1" for s in stories)
+    assert all(s.algorithm == "stories.online-v2" for s in stories)
 
 
 def test_order_independent(seed_articles):
@@ -40,7 +40,7 @@ def test_order_independent(seed_articles):
 def test_join_evidence_is_kept(seed_articles):
     story = next(s for s in cluster_stories(seed_articles) if "001" in s.articles)
     joined = [e for e in story.evidence if not e.get("started")]
-    assert joined and joined[0]["story_score"] >= 0.3 and "#:31000" in joined[0]["shared_anchors"]
+    assert joined and joined[0]["story_score"] >= 0.3 and "#:31000" in joined[0]["shared_anchors"] and joined[0]["joined_via"]
 
 
 def test_bcubed_known_values():

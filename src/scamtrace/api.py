@@ -30,16 +30,12 @@ def shared_dir() -> Path:
 
 
 def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], list[str]]:
-    from . import export
+    """Records and column names of one export (see :data:`scamtrace.export.EXPORTS`)."""
+    from .export import EXPORTS
 
-    table = {
-        "articles": (export.article_records, export.ARTICLE_COLUMNS),
-        "copies": (export.copy_records, export.COPY_COLUMNS),
-        "families": (export.family_records, export.FAMILY_COLUMNS),
-    }
-    if what not in table:
-        raise ValueError(f"unknown export {what!r}; use one of {', '.join(table)}")
-    fn, cols = table[what]
+    if what not in EXPORTS:
+        raise ValueError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
+    fn, cols = EXPORTS[what]
     return fn(store), cols
 
 

@@ -213,13 +213,36 @@ def judge(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
 
 
 @cli.command()
-@click.argument("what", type=click.Choice(["articles", "copies", "families"]))
+@click.argument("query", required=False)
+@click.option("--limit", default=50, show_default=True)
+@output_options
+@pass_ctx
+def stories(obj: Ctx, query: str | None, limit: int, fmt: str) -> None:
+    """List stories, most independent sources first, or those whose articles match QUERY."""
+    rows = [{"story": s["id"], "first_seen": s["first_seen"], "last_seen": s["last_seen"], "articles": s["size"],
+             "sources": s["families"], "title": s["title"]} for s in obj.store.stories(limit, query)]
+    emit(rows, fmt)
+
+
+@cli.command()
+@click.argument("story_id")
+@pass_ctx
+def story(obj: Ctx, story_id: str) -> None:
+    """A readable brief of one story: timeline, actors, figures with corroboration and conflicts, quotes."""
+    from .knowledge.brief import render_story
+
+    click.echo(render_story(obj.store, story_id, min(120, shutil.get_terminal_size().columns)))
+
+
+@cli.command()
+@click.argument("what", type=click.Choice(["articles", "copies", "families", "stories", "figures", "quotes",
+                                           "entities", "events"]))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="jsonl", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
               help="File to write (default: stdout).")
 @pass_ctx
 def export(obj: Ctx, what: str, fmt: str, output: str) -> None:
-    """Export articles, copy links or families as JSON Lines or CSV."""
+    """Export articles, copies, families, stories, figures, quotes, entities or events (JSONL or CSV)."""
     records, columns = api.export_records(obj.store, what)
     with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
         n = write_records(records, fmt, out, columns)
@@ -250,6 +273,22 @@ def eval_copies(obj: Ctx, gold: str) -> None:
     """Precision, recall and F1 per copy relation against a gold file (keys: id, file name or URL)."""
     report = api.eval_copies(obj.store, Path(gold))
     click.echo(report)
+
+
+def _eval_store_command(kind: str, doc: str) -> None:
+    @eval_group.command(kind, help=doc)
+    @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold JSONL file.")
+    @pass_ctx
+    def _cmd(obj: Ctx, gold: str) -> None:
+        from .eval.store_eval import evaluate_store, format_result
+
+        click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold))))
+
+
+_eval_store_command("stories", "B-cubed precision, recall and F1 of stories against a gold file.")
+_eval_store_command("figures", "Figure precision/recall/F1 (value, what and date all right) against a gold file.")
+_eval_store_command("quotes", "Quote attribution precision/recall/F1 against a gold file.")
+_eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) against a gold file.")
 
 
 @eval_group.command("clough-stevenson")

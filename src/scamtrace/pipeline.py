@@ -308,13 +308,65 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.timings["families+spin"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    extract_articles(store, new_ids, progress)
+    stats.timings["extract"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     store.replace_stories(cluster_stories(list(store.iter_articles()), families))
     stats.timings["stories"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    build_knowledge(store)
+    stats.timings["knowledge"] = time.perf_counter() - t
 
     store.put_copy_index_blob(idx.to_bytes(), CANDIDATES_ALGORITHM, len(idx))
     store.mark_analyzed(new_ids)
     stats.seconds = time.perf_counter() - t0
     return stats
+
+
+def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress) -> int:
+    """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones)."""
+    from .extract import extract
+    from .extract.events import find_events
+    from .store.extracted import put_extraction
+
+    ids = list(ids)
+    for n, art in enumerate(store.iter_articles(ids), 1):
+        try:
+            ex = extract(art)
+            events = find_events(art, ex)
+        except Exception as e:  # one bad article never stops a batch
+            log.debug("extracting %s failed", art.id, exc_info=True)
+            store.add_reject(Reject(art.source, f"{art.source}: extraction failed ({type(e).__name__}: {e}); "
+                                    "report this article as a bug", stage="extract"))
+            continue
+        put_extraction(store, art.id, ex, events)
+        progress("extract", n, len(ids))
+    return len(ids)
+
+
+def build_knowledge(store: Store) -> None:
+    """Merge figures and events per story into cited facts, counting independent sources (families)."""
+    from types import SimpleNamespace
+
+    from .extract.events import merge_events
+    from .knowledge import merge_figures
+    from .store.extracted import load_events, replace_knowledge, rows
+
+    fam_of = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+    story_of = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+    figs: dict[str, list] = {}
+    for r in rows(store, "figures"):
+        if r["article"] in story_of:
+            figs.setdefault(story_of[r["article"]], []).append((r["article"], SimpleNamespace(**r)))
+    events: dict[str, list] = {}
+    for e in load_events(store):
+        if e.article_id in story_of:
+            events.setdefault(story_of[e.article_id], []).append(e)
+    replace_knowledge(store,
+                      {sid: merge_figures(items, fam_of) for sid, items in figs.items()},
+                      {sid: merge_events(evs, fam_of) for sid, evs in events.items()})
 
 
 def _close_neighbourhood(store: Store, touched: set[str]) -> set[str]:

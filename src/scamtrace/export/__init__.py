@@ -7,13 +7,20 @@ from typing import Any
 from ..store import Store
 from .tabular import FORMATS, write_records
 
-__all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records",
-           "ARTICLE_COLUMNS", "COPY_COLUMNS", "FAMILY_COLUMNS"]
+__all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records", "story_records",
+           "figure_records", "quote_records", "entity_records", "event_records", "EXPORTS"]
 
 ARTICLE_COLUMNS = ["id", "url", "outlet", "title", "published", "byline", "dateline", "credit",
                    "truncated", "language", "text"]
 COPY_COLUMNS = ["article", "source", "sibling", "family", "relation", "origin_credit", "score", "algorithm", "evidence"]
 FAMILY_COLUMNS = ["family", "origin", "origin_credit", "size", "members", "algorithm"]
+STORY_COLUMNS = ["story", "title", "first_seen", "last_seen", "articles", "families", "algorithm"]
+FIGURE_COLUMNS = ["article", "value", "unit", "what", "qualifier", "date", "place", "claimant", "sentence",
+                  "articles", "independent_sources", "fact", "conflict_group", "vague_rule", "algorithm"]
+QUOTE_COLUMNS = ["article", "quote", "speaker", "role", "sentence", "attribution", "algorithm"]
+ENTITY_COLUMNS = ["article", "text", "label", "canonical", "role", "start", "end", "algorithm"]
+EVENT_COLUMNS = ["event", "story", "type", "date", "date_precision", "place", "actors", "figures", "articles",
+                 "independent_sources", "hedged", "citations", "algorithm"]
 
 
 def article_records(store: Store) -> Iterator[dict[str, Any]]:
@@ -33,3 +40,63 @@ def family_records(store: Store) -> Iterator[dict[str, Any]]:
     for f in store.families():
         yield {"family": f.id, "origin": f.origin, "origin_credit": f.origin_credit, "size": len(f.members),
                "members": f.members, "algorithm": f.algorithm}
+
+
+def story_records(store: Store) -> Iterator[dict[str, Any]]:
+    for st in store.stories(limit=10**9):
+        yield {"story": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
+               "articles": st["articles"], "families": st["family_ids"], "algorithm": st["algorithm"]}
+
+
+def figure_records(store: Store) -> Iterator[dict[str, Any]]:
+    """One line per figure mention, with the corroboration of the fact it states (articles and
+    independent sources = distinct copy families)."""
+    from ..store.extracted import facts, rows
+
+    fact_of: dict[tuple[str, str], dict] = {}
+    for f in facts(store):
+        for c in f["citations"]:
+            fact_of[(c["article"], c["sentence"])] = f
+    for r in rows(store, "figures"):
+        f = fact_of.get((r["article"], r["sentence"]), {})
+        yield {"article": r["article"], "value": r["value"], "unit": r["unit"], "what": r["what"],
+               "qualifier": r["qualifier"], "date": r["date"], "place": r["place"], "claimant": r["claimant"],
+               "sentence": r["sentence"], "articles": f.get("articles", 1),
+               "independent_sources": f.get("independent_sources", 1), "fact": f.get("id"),
+               "conflict_group": f.get("conflict_group"), "vague_rule": r["vague_rule"], "algorithm": r["algorithm"]}
+
+
+def quote_records(store: Store) -> Iterator[dict[str, Any]]:
+    from ..store.extracted import rows
+
+    for r in rows(store, "quotes"):
+        yield {k: r[k] for k in QUOTE_COLUMNS}
+
+
+def entity_records(store: Store) -> Iterator[dict[str, Any]]:
+    from ..store.extracted import rows
+
+    for r in rows(store, "mentions"):
+        yield {k: r[k] for k in ENTITY_COLUMNS}
+
+
+def event_records(store: Store) -> Iterator[dict[str, Any]]:
+    from ..store.extracted import story_events
+
+    for e in story_events(store):
+        yield {"event": e["id"], "story": e["story"], "type": e["type"], "date": e["date"],
+               "date_precision": e["date_precision"], "place": e["place"], "actors": e["actors"],
+               "figures": e["figures"], "articles": e["articles"], "independent_sources": e["independent_sources"],
+               "hedged": bool(e["hedged"]), "citations": e["citations"], "algorithm": e["algorithm"]}
+
+
+EXPORTS = {
+    "articles": (article_records, ARTICLE_COLUMNS),
+    "copies": (copy_records, COPY_COLUMNS),
+    "families": (family_records, FAMILY_COLUMNS),
+    "stories": (story_records, STORY_COLUMNS),
+    "figures": (figure_records, FIGURE_COLUMNS),
+    "quotes": (quote_records, QUOTE_COLUMNS),
+    "entities": (entity_records, ENTITY_COLUMNS),
+    "events": (event_records, EVENT_COLUMNS),
+}

@@ -118,11 +118,27 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
     return facts
 
 
+def measure_key(unit: str, what: str) -> tuple[str, str, str] | None:
+    """What a figure measures: (unit, counted noun, action), e.g. ("people", "people", "detained").
+
+    None when the phrase names no action ("troops", "yuan"): too vague to call two values a conflict.
+    """
+    words = [w for w in re.findall(r"[a-z]+", what.lower()) if w not in _STOP]
+    if len(words) < 2:
+        return None
+    return unit, head_noun(what), words[-1]
+
+
 def _mark_conflicts(facts: list[Fact]) -> None:
+    """Facts measuring the same thing (unit, counted noun, action) with different values and
+    compatible dates form a conflict group."""
     n = 0
     for i, f in enumerate(facts):
-        rivals = [g for g in facts[i + 1:] if g.unit == f.unit and not same_value(g.value, f.value)
-                  and same_what(f.what, g.what) and dates_compatible(f.date, g.date)]
+        key = measure_key(f.unit, f.what)
+        if key is None:
+            continue
+        rivals = [g for g in facts[i + 1:] if not same_value(g.value, f.value)
+                  and measure_key(g.unit, g.what) == key and dates_compatible(f.date, g.date)]
         if not rivals:
             continue
         group = f.conflict_group or f"conflict-{(n := n + 1)}"

@@ -219,3 +219,142 @@ def _m0003() -> str:
         );
         CREATE INDEX idx_story_members_story ON story_members(story);
     """
+
+
+@migration("0004_extraction")
+def _m0004() -> str:
+    return """
+        CREATE TABLE mentions (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            role TEXT,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            source TEXT,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_mentions_article ON mentions(article);
+        CREATE INDEX idx_mentions_canonical ON mentions(canonical);
+        CREATE TABLE figures (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            what TEXT NOT NULL,
+            action TEXT,
+            qualifier TEXT,
+            vague_rule TEXT,
+            converted_value REAL,
+            converted_unit TEXT,
+            date TEXT,
+            date_precision TEXT,
+            place TEXT,
+            claimant TEXT,
+            text TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_figures_article ON figures(article);
+        CREATE TABLE quotes (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            quote TEXT NOT NULL,
+            speaker TEXT,
+            role TEXT,
+            sentence TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            attribution TEXT,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_quotes_article ON quotes(article);
+        CREATE TABLE date_refs (
+            id INTEGER PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            iso_start TEXT,
+            iso_end TEXT,
+            precision TEXT NOT NULL,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_date_refs_article ON date_refs(article);
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            trigger TEXT NOT NULL,
+            date TEXT,
+            date_start TEXT,
+            date_end TEXT,
+            date_precision TEXT,
+            date_source TEXT,
+            place TEXT,
+            hedged INTEGER NOT NULL DEFAULT 0,
+            sentence TEXT NOT NULL,
+            sentence_start INTEGER NOT NULL,
+            sentence_end INTEGER NOT NULL,
+            actors TEXT NOT NULL DEFAULT '[]',
+            figures TEXT NOT NULL DEFAULT '[]',
+            evidence TEXT NOT NULL DEFAULT '{}',
+            frame TEXT NOT NULL,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_events_article ON events(article);
+        CREATE TABLE facts (
+            id TEXT PRIMARY KEY,
+            story TEXT REFERENCES stories(id) ON DELETE CASCADE,
+            value REAL NOT NULL,
+            unit TEXT NOT NULL,
+            what TEXT NOT NULL,
+            date TEXT,
+            place TEXT,
+            articles INTEGER NOT NULL,
+            independent_sources INTEGER NOT NULL,
+            conflict_group TEXT,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_facts_story ON facts(story);
+        CREATE TABLE fact_citations (
+            fact TEXT NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            family TEXT NOT NULL,
+            sentence TEXT NOT NULL,
+            claimant TEXT,
+            qualifier TEXT
+        );
+        CREATE INDEX idx_fact_citations_fact ON fact_citations(fact);
+        CREATE TABLE story_events (
+            id TEXT PRIMARY KEY,
+            story TEXT REFERENCES stories(id) ON DELETE CASCADE,
+            type TEXT NOT NULL,
+            date TEXT,
+            date_start TEXT,
+            date_end TEXT,
+            date_precision TEXT,
+            place TEXT,
+            actors TEXT NOT NULL DEFAULT '[]',
+            figures TEXT NOT NULL DEFAULT '[]',
+            articles INTEGER NOT NULL,
+            independent_sources INTEGER NOT NULL,
+            hedged INTEGER NOT NULL DEFAULT 0,
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_story_events_story ON story_events(story);
+        CREATE TABLE story_event_citations (
+            event TEXT NOT NULL REFERENCES story_events(id) ON DELETE CASCADE,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            family TEXT NOT NULL,
+            mention TEXT NOT NULL,
+            sentence TEXT NOT NULL
+        );
+        CREATE INDEX idx_story_event_citations_event ON story_event_citations(event);
+    """

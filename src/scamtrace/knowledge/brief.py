@@ -1,0 +1,93 @@
+"""A story brief for people: timeline, actors, figures with corroboration and conflicts, quotes."""
+from __future__ import annotations
+
+import textwrap
+from collections import Counter, defaultdict
+from typing import Any
+
+from ..errors import NotFound
+from ..store import Store
+from ..store.extracted import facts, rows, story_events
+
+MAX_ACTORS = 15
+MAX_QUOTES = 12
+
+
+def _fmt_value(v: float, unit: str) -> str:
+    n = f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+    return n if unit == "people" else f"{n} {unit}"
+
+
+def story_brief(store: Store, story_id: str) -> dict[str, Any]:
+    """Everything a brief shows, as data (the web page and the text brief both use it)."""
+    st = next((s for s in store.stories(limit=10**9) if s["id"] == story_id), None)
+    if st is None:
+        raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
+    members = set(st["articles"])
+    mentions = rows(store, "mentions", story=story_id)
+    actor_count: Counter = Counter()
+    roles: dict[str, set[str]] = defaultdict(set)
+    labels: dict[str, str] = {}
+    for m in mentions:
+        if m["label"] in ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND"):
+            actor_count[m["canonical"]] += 1
+            labels[m["canonical"]] = m["label"]
+            if m["role"]:
+                roles[m["canonical"]].add(m["role"])
+    fs = facts(store, story_id)
+    conflicts: dict[str, list[dict]] = defaultdict(list)
+    for f in fs:
+        if f["conflict_group"]:
+            conflicts[f["conflict_group"]].append(f)
+    arts = {a.id: a for a in store.iter_articles(sorted(members))}
+    return {
+        "story": st,
+        "events": story_events(store, story_id),
+        "actors": [{"name": n, "label": labels[n], "mentions": c, "roles": sorted(roles[n])[:3]}
+                   for n, c in actor_count.most_common(MAX_ACTORS)],
+        "facts": sorted(fs, key=lambda f: (-f["independent_sources"], -f["articles"], f["what"])),
+        "conflicts": list(conflicts.values()),
+        "quotes": rows(store, "quotes", story=story_id),
+        "articles": arts,
+    }
+
+
+def render_story(store: Store, story_id: str, width: int = 100) -> str:
+    b = story_brief(store, story_id)
+    st = b["story"]
+    out = [f"{st['title'] or story_id}", f"{story_id}  {st['first_seen'] or '?'} .. {st['last_seen'] or '?'}  "
+           f"{len(st['articles'])} articles, {len(st['family_ids'])} independent sources (families)", ""]
+    out.append("TIMELINE")
+    for e in b["events"]:
+        if e["hedged"]:
+            continue
+        out.append(f"  {e['date'] or 'undated':<23} {e['type']:<12} {e['place'] or '':<18} "
+                   f"{e['articles']} art. / {e['independent_sources']} src.")
+        if e["citations"]:
+            out += textwrap.wrap(e["citations"][0]["sentence"], width, initial_indent="      “",
+                                 subsequent_indent="       ")
+    out += ["", "ACTORS"]
+    for a in b["actors"]:
+        role = f" — {a['roles'][0]}" if a["roles"] else ""
+        out.append(f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"[:width])
+    out += ["", "FIGURES (articles / independent sources)"]
+    for f in b["facts"][:25]:
+        claim = ", ".join(sorted({c["claimant"] for c in f["citations"] if c["claimant"]}))
+        out.append(f"  {_fmt_value(f['value'], f['unit']):>16}  {f['what']:<32} {f['date'] or '':<23} "
+                   f"{f['articles']}/{f['independent_sources']}" + (f"  per {claim}" if claim else ""))
+    if b["conflicts"]:
+        out += ["", "CONFLICTING FIGURES (side by side, never averaged)"]
+        for group in b["conflicts"]:
+            out.append("  " + " | ".join(
+                f"{_fmt_value(f['value'], f['unit'])} {f['what']} ({f['articles']} art./{f['independent_sources']} src."
+                + (f", {', '.join(sorted({c['claimant'] for c in f['citations'] if c['claimant']}))}"
+                   if any(c["claimant"] for c in f["citations"]) else "") + ")"
+                for f in sorted(group, key=lambda f: -f["value"])))
+    out += ["", "QUOTES"]
+    for q in b["quotes"][:MAX_QUOTES]:
+        who = q["speaker"] or "unattributed"
+        if q["role"]:
+            who += f", {q['role']}"
+        out += textwrap.wrap(f"“{q['quote']}” — {who} [{q['article']}]", width, initial_indent="  ",
+                             subsequent_indent="    ")
+    return "\n".join(out)

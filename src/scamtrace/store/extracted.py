@@ -1,0 +1,149 @@
+"""Store access for what the extract and knowledge stages produce (per-article records, merged facts)."""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from .db import Store
+
+
+def _j(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) else str(o))
+
+
+def put_extraction(store: Store, article_id: str, extraction: Any, events: Iterable[Any]) -> None:
+    """Replace the mentions, figures, quotes, dates and events stored for one article."""
+    with store.write() as db:
+        for table in ("mentions", "figures", "quotes", "date_refs", "events"):
+            db.execute(f"DELETE FROM {table} WHERE article = ?", (article_id,))
+        db.executemany(
+            'INSERT INTO mentions(article, text, label, canonical, role, start, "end", source, algorithm)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(article_id, m.text, m.label, m.canonical, m.role, m.start, m.end, m.source, m.algorithm)
+             for m in extraction.mentions])
+        db.executemany(
+            "INSERT INTO figures(article, value, unit, what, action, qualifier, vague_rule, converted_value,"
+            " converted_unit, date, date_precision, place, claimant, text, sentence, sentence_start, sentence_end,"
+            ' start, "end", algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+            [(article_id, f.value, f.unit, f.what, f.action, f.qualifier, f.vague_rule, f.converted_value,
+              f.converted_unit, f.date, f.date_precision, f.place, f.claimant, f.text, f.sentence,
+              f.sentence_start, f.sentence_end, f.start, f.end, f.algorithm) for f in extraction.figures])
+        db.executemany(
+            'INSERT INTO quotes(article, quote, speaker, role, sentence, start, "end", attribution, algorithm)'
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(article_id, q.quote, q.speaker, q.role, q.sentence, q.start, q.end, q.attribution, q.algorithm)
+             for q in extraction.quotes])
+        db.executemany(
+            'INSERT INTO date_refs(article, text, start, "end", iso_start, iso_end, precision, algorithm)'
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(article_id, d.text, d.start, d.end, d.iso_start, d.iso_end, d.precision, d.algorithm)
+             for d in extraction.dates])
+        db.executemany(
+            "INSERT OR REPLACE INTO events(id, article, type, trigger, date, date_start, date_end, date_precision,"
+            " date_source, place, hedged, sentence, sentence_start, sentence_end, actors, figures, evidence, frame,"
+            " algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(e.id, article_id, e.type, e.trigger, e.date, e.date_start, e.date_end, e.date_precision,
+              e.date_source, e.place, int(e.hedged), e.sentence, e.sentence_start, e.sentence_end,
+              _j([dataclasses.asdict(a) for a in e.actors]),
+              _j([{"value": f.value, "unit": f.unit, "what": f.what} for f in e.figures]), _j(e.evidence),
+              _j(dataclasses.asdict(e)), e.algorithm) for e in events])
+
+
+def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Any]:
+    """Stored event frames rebuilt as :class:`~scamtrace.extract.events.Event` records."""
+    from ..extract.events import Actor, Event
+    from ..extract.records import Figure
+
+    sql = "SELECT frame FROM events"
+    args: tuple = ()
+    if articles is not None:
+        ids = list(articles)
+        sql += f" WHERE article IN ({','.join('?' * len(ids))})"
+        args = tuple(ids)
+    out = []
+    for r in store.execute(sql + " ORDER BY article, sentence_start, id", args):
+        d = json.loads(r[0])
+        d["actors"] = [Actor(**a) for a in d.get("actors", [])]
+        d["figures"] = [Figure(**f) for f in d.get("figures", [])]
+        out.append(Event(**d))
+    return out
+
+
+def rows(store: Store, table: str, article: str | None = None, story: str | None = None) -> list[dict]:
+    """Per-article records of ``table`` (mentions, figures, quotes, date_refs, events), optionally of
+    one article or one story, in article then text order."""
+    if table not in {"mentions", "figures", "quotes", "date_refs", "events"}:
+        raise ValueError(f"unknown table {table!r}")
+    order = "t.sentence_start" if table == "events" else "t.start"
+    sql = f"SELECT t.* FROM {table} t"
+    args: list[Any] = []
+    if story:
+        sql += " JOIN story_members sm ON sm.article = t.article WHERE sm.story = ?"
+        args.append(story)
+    elif article:
+        sql += " WHERE t.article = ?"
+        args.append(article)
+    sql += f" ORDER BY t.article, {order}"
+    out = []
+    for r in store.execute(sql, args):
+        d = dict(r)
+        for k in ("actors", "figures", "evidence"):
+            if k in d and isinstance(d[k], str):
+                d[k] = json.loads(d[k])
+        out.append(d)
+    return out
+
+
+def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events_by_story: dict[str, list[Any]]) -> None:
+    """Replace the merged facts and story events (with their citations)."""
+    with store.write() as db:
+        for t in ("fact_citations", "facts", "story_event_citations", "story_events"):
+            db.execute(f"DELETE FROM {t}")
+        for story, facts in facts_by_story.items():
+            for f in facts:
+                fid = f"{story}:{f.id}"
+                db.execute("INSERT INTO facts(id, story, value, unit, what, date, place, articles, independent_sources,"
+                           " conflict_group, algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           (fid, story, f.value, f.unit, f.what, f.date, f.place, f.articles, f.independent_sources,
+                            f"{story}:{f.conflict_group}" if f.conflict_group else None, f.algorithm))
+                db.executemany("INSERT INTO fact_citations(fact, article, family, sentence, claimant, qualifier)"
+                               " VALUES (?,?,?,?,?,?)",
+                               [(fid, c.article, c.family, c.sentence, c.claimant, c.qualifier) for c in f.citations])
+        for story, events in events_by_story.items():
+            for e in events:
+                eid = f"{story}:{e.id}"
+                db.execute("INSERT OR REPLACE INTO story_events(id, story, type, date, date_start, date_end, date_precision,"
+                           " place, actors, figures, articles, independent_sources, hedged, algorithm)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           (eid, story, e.type, e.date, e.date_start, e.date_end, e.date_precision, e.place,
+                            _j(e.actors), _j(e.figures), e.articles, e.families, int(e.hedged), e.algorithm))
+                db.executemany("INSERT INTO story_event_citations(event, article, family, mention, sentence)"
+                               " VALUES (?,?,?,?,?)",
+                               [(eid, c.article_id, c.family, c.event_id, c.sentence) for c in e.citations])
+
+
+def facts(store: Store, story: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM facts" + (" WHERE story = ?" if story else "") + " ORDER BY story, unit, what, value"
+    out = []
+    for r in store.execute(sql, (story,) if story else ()):
+        d = dict(r)
+        d["citations"] = [dict(c) for c in store.execute(
+            "SELECT article, family, claimant, qualifier, sentence FROM fact_citations WHERE fact = ? ORDER BY article",
+            (r["id"],))]
+        out.append(d)
+    return out
+
+
+def story_events(store: Store, story: str | None = None) -> list[dict]:
+    sql = "SELECT * FROM story_events" + (" WHERE story = ?" if story else "") + " ORDER BY story, date_start, type, id"
+    out = []
+    for r in store.execute(sql, (story,) if story else ()):
+        d = dict(r)
+        d["actors"] = json.loads(d["actors"])
+        d["figures"] = json.loads(d["figures"])
+        d["citations"] = [dict(c) for c in store.execute(
+            "SELECT article, family, sentence FROM story_event_citations WHERE event = ? ORDER BY article", (r["id"],))]
+        out.append(d)
+    return out

@@ -1,0 +1,298 @@
+"""The local web workspace: FastAPI app with HTML pages and their JSON twins under ``/api``.
+
+Every page reads through :mod:`scamtrace.web.queries`; the HTML route and its ``/api`` twin return the
+same data. The store is opened per request (read-only for reads, read-write for judgements) so an
+``ingest`` running beside the server writes concurrently (WAL). Templates autoescape everything;
+article data never passes through ``|safe``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Form, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from .. import __version__
+from ..errors import NotFound, StoreError
+from ..store import Store
+from . import queries
+from .marks import MARK_KINDS
+from .security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, csrf_problem, csrf_token
+from .svg import provenance_layout, timeline
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+DECISIONS: tuple[str, ...] = ("copy", "not-copy")
+MAX_NOTE_CHARS = 2000
+_STATUS_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                 413: "too_large", 422: "invalid_request", 500: "internal", 503: "store_unavailable"}
+
+
+# -- error shape -----------------------------------------------------------------------------------
+class ErrorDetail(BaseModel):
+    code: str = Field(description="machine-readable error code, e.g. not_found, csrf, bad_request")
+    message: str = Field(description="one line saying what went wrong and what to do")
+
+
+class ErrorBody(BaseModel):
+    """The one error shape of every ``/api`` route."""
+
+    error: ErrorDetail
+
+
+class WebError(Exception):
+    """An error answered with ``status`` and the ``{"error": {"code", "message"}}`` shape."""
+
+    def __init__(self, status: int, code: str, message: str):
+        super().__init__(message)
+        self.status, self.code, self.message = status, code, message
+
+
+class JudgementIn(BaseModel):
+    a: str = Field(min_length=1, max_length=500, description="article id")
+    b: str = Field(min_length=1, max_length=500, description="the other article id")
+    decision: Literal["copy", "not-copy"]
+    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
+
+
+ERRORS = {s: {"model": ErrorBody} for s in (400, 404, 422, 503)}
+
+
+# -- app factory -----------------------------------------------------------------------------------
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True,
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["pathseg"] = lambda s: quote(str(s), safe="")
+    env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.0f}%"
+    env.filters["num"] = lambda v, n=2: "–" if v is None else f"{float(v):.{n}f}"
+    env.globals["version"] = __version__
+    env.globals["mark_kinds"] = MARK_KINDS
+    return env
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The web app over the store at ``db_path`` (created and migrated now if needed)."""
+    db_path = str(db_path)
+    Store(db_path).close()      # create/migrate once, so per-request read-only opens work
+    app = FastAPI(title="scamtrace workspace", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Stories, copy families, provenance and judgements of a scamtrace store. "
+                              "Every error has the shape {\"error\": {\"code\", \"message\"}}.")
+    app.state.db_path = db_path
+    templates = Jinja2Templates(env=_env())
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    _install_errors(app, templates)
+    _routes(app, templates)
+    return app
+
+
+def read_store(request: Request) -> Iterator[Store]:
+    """A read-only store for one request."""
+    try:
+        store = Store(request.app.state.db_path, readonly=True)
+    except StoreError as e:
+        raise WebError(503, "store_unavailable", str(e)) from e
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def write_store(request: Request) -> Iterator[Store]:
+    """A read-write store for one request (judgements)."""
+    try:
+        store = Store(request.app.state.db_path)
+    except StoreError as e:
+        raise WebError(503, "store_unavailable", str(e)) from e
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api")
+
+
+def _install_errors(app: FastAPI, templates: Jinja2Templates) -> None:
+    def answer(request: Request, status: int, code: str, message: str) -> Response:
+        if _is_api(request):
+            return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+        return templates.TemplateResponse(request, "error.html", {"status": status, "code": code,
+                                                                  "message": message}, status_code=status)
+
+    @app.exception_handler(WebError)
+    async def _web(request: Request, exc: WebError) -> Response:
+        return answer(request, exc.status, exc.code, exc.message)
+
+    @app.exception_handler(NotFound)
+    async def _nf(request: Request, exc: NotFound) -> Response:
+        return answer(request, 404, "not_found", str(exc))
+
+    @app.exception_handler(ValueError)
+    async def _bad(request: Request, exc: ValueError) -> Response:
+        return answer(request, 400, "bad_request", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> Response:
+        return answer(request, 503, "store_unavailable", str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()]
+        return answer(request, 422, "invalid_request", "; ".join(parts)[:500] or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        msg = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and msg == "Not Found":
+            msg = f"no page at {request.url.path}; start from the stories list at /"
+        return answer(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "error"), msg)
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path)
+        return answer(request, 500, "internal", "internal error; the server log has the details")
+
+
+def _date_param(name: str, value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise WebError(400, "bad_request", f"{name} must be a date like 2025-03-04, got {value[:40]!r}") from None
+
+
+def _story_filter(q: str | None = Query(None, max_length=500, description="full-text search (FTS5 words)"),
+                  date_from: str | None = Query(None, description="ISO day: stories seen on or after it"),
+                  date_to: str | None = Query(None, description="ISO day: stories seen on or before it"),
+                  outlet: str | None = Query(None, max_length=300, description="only stories with an article from it"),
+                  sort: str = Query("recent", description="recent | families (independent sources)"),
+                  limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
+                  offset: int = Query(0, ge=0)) -> queries.StoryFilter:
+    return queries.StoryFilter(q=(q or "").strip() or None, date_from=_date_param("date_from", date_from),
+                               date_to=_date_param("date_to", date_to), outlet=outlet or None, sort=sort,
+                               limit=limit, offset=offset)
+
+
+def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a flat list of routes
+    def page(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> Response:
+        return templates.TemplateResponse(request, name, {**ctx, "csrf": csrf_token(request)}, status_code=status)
+
+    # stories ---------------------------------------------------------------------------------
+    @app.get("/api/stories", tags=["stories"], responses=ERRORS)
+    def api_stories(f: queries.StoryFilter = Depends(_story_filter), store: Store = Depends(read_store)) -> dict:
+        """Stories matching a full-text query, date range and outlet, by recency or number of families."""
+        return queries.list_stories(store, f)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def stories_page(request: Request, f: queries.StoryFilter = Depends(_story_filter),
+                     store: Store = Depends(read_store)) -> Response:
+        return page(request, "stories.html", queries.list_stories(store, f))
+
+    @app.get("/api/stories/{story_id}", tags=["stories"], responses=ERRORS)
+    def api_story(story_id: str, store: Store = Depends(read_store)) -> dict:
+        """A story: articles grouped by copy family (original first), timeline geometry and extras."""
+        st = queries.story_detail(store, story_id)
+        return {**st, "timeline": timeline(st)}
+
+    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(request: Request, story_id: str, store: Store = Depends(read_store)) -> Response:
+        st = queries.story_detail(store, story_id)
+        return page(request, "story.html", {"story": st, "tl": timeline(st)})
+
+    # articles --------------------------------------------------------------------------------
+    @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)
+    def api_article(article_id: str, store: Store = Depends(read_store)) -> dict:
+        """An article: clean text as marked paragraphs, metadata, family, spin evidence, copy links."""
+        return queries.article_detail(store, article_id)
+
+    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(request: Request, article_id: str, judged: str | None = None,
+                     store: Store = Depends(read_store)) -> Response:
+        return page(request, "article.html", {**queries.article_detail(store, article_id),
+                                              "judged": judged, "decisions": DECISIONS})
+
+    # judgements ------------------------------------------------------------------------------
+    @app.post("/api/judgements", tags=["judgements"], status_code=201,
+              responses={**ERRORS, 403: {"model": ErrorBody}})
+    def api_judge(request: Request, body: JudgementIn, store: Store = Depends(write_store)) -> dict:
+        """Record a human copy / not-copy judgement on a pair; `scamtrace analyze` applies it.
+
+        Needs the CSRF cookie set by any page and the same value in the `X-CSRF-Token` header.
+        """
+        _check_csrf(request, request.headers.get(CSRF_HEADER))
+        return _judge(store, body.a, body.b, body.decision, body.note)
+
+    @app.post("/judgements", include_in_schema=False)
+    def form_judge(request: Request, a: str = Form(..., max_length=500), b: str = Form(..., max_length=500),
+                   decision: str = Form(...), note: str = Form("", max_length=MAX_NOTE_CHARS),
+                   back: str = Form(""), csrf_token_: str = Form("", alias=CSRF_FIELD),
+                   store: Store = Depends(write_store)) -> Response:
+        _check_csrf(request, csrf_token_)
+        _judge(store, a, b, decision, note)
+        target = back if back in (a, b) else a
+        return RedirectResponse(f"/articles/{quote(target, safe='')}?judged={quote(decision)}#judgements",
+                                status_code=303)
+
+    # provenance, outlets, API index --------------------------------------------------------------
+    @app.get("/api/graph", tags=["provenance"], responses=ERRORS)
+    def api_graph(min_size: int = Query(2, ge=1, le=1000), store: Store = Depends(read_store)) -> dict:
+        """Copy families (original -> copies with relation labels) as nodes and edges."""
+        return queries.provenance(store, min_size)
+
+    @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
+    def graph_page(request: Request, min_size: int = Query(2, ge=1, le=1000),
+                   store: Store = Depends(read_store)) -> Response:
+        data = queries.provenance(store, min_size)
+        return page(request, "graph.html", {**data, "layouts": [(f, provenance_layout(f)) for f in data["families"]]})
+
+    @app.get("/api/outlets", tags=["provenance"], responses=ERRORS)
+    def api_outlets(store: Store = Depends(read_store)) -> dict:
+        """Per outlet: copies by relation, uncredited copies, spun-looking articles, max spin score."""
+        return queries.outlets(store)
+
+    @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
+    def outlets_page(request: Request, store: Store = Depends(read_store)) -> Response:
+        return page(request, "outlets.html", queries.outlets(store))
+
+    @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
+    def api_index(request: Request) -> Response:
+        spec = app.openapi()
+        routes = [{"method": m.upper(), "path": p, "summary": op.get("summary", ""),
+                   "description": op.get("description", ""),
+                   "params": [x["name"] for x in op.get("parameters", [])]}
+                  for p, ops in spec["paths"].items() for m, op in ops.items()]
+        return page(request, "api.html", {"routes": routes})
+
+
+def _check_csrf(request: Request, submitted: str | None) -> None:
+    problem = csrf_problem(request, submitted)
+    if problem:
+        log.warning("CSRF check failed on %s: %s", request.url.path, problem)
+        raise WebError(403, "csrf", problem)
+
+
+def _judge(store: Store, a: str, b: str, decision: str, note: str | None) -> dict:
+    if decision not in DECISIONS:
+        raise WebError(400, "bad_request", f"decision must be one of {', '.join(DECISIONS)}, got {decision[:40]!r}")
+    if a == b:
+        raise WebError(400, "bad_request", "a judgement needs two different articles")
+    store.add_judgement(a, b, decision, (note or "").strip() or None)
+    return {"judgement": {"a": min(a, b), "b": max(a, b), "decision": decision, "note": (note or "").strip() or None},
+            "pending_analysis": True,
+            "message": "recorded; run `scamtrace analyze` to apply it"}
