@@ -1,0 +1,77 @@
+from types import SimpleNamespace
+
+import pytest
+
+from scamtrace import api
+from scamtrace.export import EXPORTS
+from scamtrace.knowledge import merge_figures
+from scamtrace.knowledge.merge import dates_compatible, measure_key
+from scamtrace.store.extracted import facts
+
+
+def fig(value, what, date=None, unit="people", claimant=None, sentence=None, start=0):
+    return SimpleNamespace(value=value, unit=unit, what=what, date=date, place=None, claimant=claimant,
+                           qualifier=None, sentence=sentence or f"{value} {what}.", start=start)
+
+
+def test_corroboration_counts_families_not_articles():
+    items = [("a1", fig(31000, "suspects handed over", "2023-11-18")),
+             ("a2", fig(31000, "suspects handed over", "2023-11-18")),
+             ("b1", fig(31000, "suspects handed over", None))]
+    one_family = merge_figures(items[:2], {"a1": "F", "a2": "F"})
+    assert len(one_family) == 1 and one_family[0].articles == 2 and one_family[0].independent_sources == 1
+    two = merge_figures(items, {"a1": "F", "a2": "F", "b1": "G"})
+    assert len(two) == 1 and (two[0].articles, two[0].independent_sources) == (3, 2)
+    assert two[0].date == "2023-11-18"
+
+
+def test_conflicts_side_by_side_never_averaged():
+    out = merge_figures([("a", fig(4100, "people detained", "2025-03-04", claimant="militia")),
+                         ("b", fig(3800, "people detained", "2025-03-03/2025-03-04", claimant="police")),
+                         ("c", fig(20000, "people held"))], {})
+    by_value = {f.value: f for f in out}
+    assert set(by_value) == {4100, 3800, 20000}                       # no averaged value
+    assert by_value[4100].conflict_group and by_value[4100].conflict_group == by_value[3800].conflict_group
+    assert by_value[20000].conflict_group is None                     # another measure
+    assert by_value[4100].claimants == ["militia"]
+
+
+def test_vague_measures_do_not_conflict():
+    assert measure_key("people", "troops") is None
+    out = merge_figures([("a", fig(600, "troops")), ("b", fig(500, "troops"))], {})
+    assert all(f.conflict_group is None for f in out)
+
+
+def test_dates_compatible():
+    assert dates_compatible("2025-03-03", "2025-03-01/2025-03-10")
+    assert not dates_compatible("2025-03-03", "2025-04-01/2025-04-30")
+    assert dates_compatible(None, "2025-03-03")
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory, seeds_dir):
+    store = api.open_store(tmp_path_factory.mktemp("k") / "k.db")
+    api.ingest(store, [str(seeds_dir)])
+    api.analyze(store)
+    return store
+
+
+def test_seed_31000_is_two_articles_one_source(seed_store):
+    store = seed_store
+    hits = [f for f in facts(store) if f["value"] == 31000]
+    assert hits, "the 31,000 handover figure was not extracted"
+    best = max(hits, key=lambda f: f["articles"])
+    assert best["articles"] == 2 and best["independent_sources"] == 1
+    assert {c["family"] for c in best["citations"]} == {store.family_of(c["article"]) for c in best["citations"]}
+    # the export line carries the same corroboration
+    recs, _ = api.export_records(store, "figures")
+    lines = [r for r in recs if r["value"] == 31000]
+    assert lines and all(r["independent_sources"] == 1 for r in lines if r["articles"] == 2)
+
+
+@pytest.mark.parametrize("what", sorted(EXPORTS))
+def test_every_export_has_its_columns(seed_store, what):
+    recs, cols = api.export_records(seed_store, what)
+    recs = list(recs)
+    assert recs, what
+    assert set(cols) <= set(recs[0]), (what, set(cols) - set(recs[0]))
