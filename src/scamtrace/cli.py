@@ -137,7 +137,7 @@ def ingest(obj: Ctx, sources: tuple[str, ...], analyze: bool) -> None:
 @click.option("--full", is_flag=True, help="Re-examine every article, not only new ones.")
 @pass_ctx
 def analyze(obj: Ctx, full: bool) -> None:
-    """Find copies and families for new articles (incremental)."""
+    """Find copies, families, stories, figures, quotes and events for new articles (incremental)."""
     with progress_bar() as prog:
         stats = api.analyze(obj.store, progress=prog, full=full)
     click.echo(f"analyze: {stats.summary()}", err=True)
