@@ -151,3 +151,35 @@ def test_missing_db_dir_is_created_and_bad_db_is_clear(tmp_path):
     from scamtrace.errors import StoreError
     with pytest.raises(StoreError, match="notadb.db"):
         api.open_store(bad)
+
+
+def _page(n: int, outlet: str, body: str, footer: str) -> str:
+    return (f"<html><head><title>Story {n} - {outlet}</title><meta property='og:site_name' content='{outlet}'>"
+            f"</head><body><article><h1>Story {n}</h1>{body}<p>{footer}</p></article></body></html>")
+
+
+def test_outlet_boilerplate_learned_but_shared_sentences_kept(tmp_path):
+    """A line repeated on many pages of one outlet goes; a sentence two outlets share stays."""
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima mike november".split()
+    footer = "Our newsroom thanks the readers of the Lantern Courier for their loyal company every week."
+    shared = "The ministry said the compound held more than four hundred workers from nine countries."
+    for n in range(4):
+        body = "".join(f"<p>Paragraph {i} of story {n} talks about {' '.join(words[(n + i) % 14:][:8])} and "
+                       f"the compound raid number {n}{i} in some considerable detail for readers.</p>" for i in range(4))
+        if n == 0:
+            body += f"<p>{shared}</p>"
+        (tmp_path / f"lc{n}.html").write_text(_page(n, "Lantern Courier", body, footer), encoding="utf-8")
+    other = "".join(f"<p>Another outlet reports item {i} about the raid with its own words entirely here.</p>"
+                    for i in range(4)) + f"<p>{shared}</p>"
+    (tmp_path / "other.html").write_text(_page(9, "Other Gazette", other, "Contact us."), encoding="utf-8")
+    store = api.open_store(tmp_path / "bp.db")
+    stats = api.ingest(store, [str(tmp_path)])
+    assert stats.new == 5
+    texts = {a.outlet: [] for a in store.iter_articles()}
+    for a in store.iter_articles():
+        texts[a.outlet].append(a.text)
+    assert all(footer not in t for t in texts["Lantern Courier"])
+    assert sum(shared in t for t in texts["Lantern Courier"]) == 1
+    assert shared in texts["Other Gazette"][0]
+    again = api.ingest(store, [str(tmp_path)])
+    assert (again.new, again.updated) == (0, 0)

@@ -307,6 +307,24 @@ def eval_extraction(bench_dir: str | None) -> None:
     click.echo(api.eval_extraction(bench_dir))
 
 
+def _add_serve() -> None:
+    try:
+        from .web.cli import serve
+    except ImportError as e:   # the web extra is not installed
+        missing = str(e)
+
+        @cli.command("serve")
+        def serve_missing() -> None:
+            """Local web workspace (needs the web extra: pip install 'scamtrace[web]')."""
+            raise click.ClickException(f"the web workspace needs the web extra ({missing}); "
+                                       "install it with: pip install 'scamtrace[web]'")
+        return
+    cli.add_command(serve)
+
+
+_add_serve()
+
+
 def main() -> None:
     try:
         cli.main(prog_name="scamtrace", standalone_mode=False)

@@ -189,37 +189,39 @@ def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
 
 
 def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings) -> int:
-    """Learn lines repeated across many pages of each touched outlet and re-clean that outlet's articles.
+    """Learn lines repeated across many pages of each touched outlet; re-clean only pages that hold a
+    newly learned line. Returns the number of articles whose clean text changed.
 
-    The model is fitted on the touched outlets' pages cleaned without a model *and* on every other
-    outlet's stored text, so a line that pages of two outlets share (evidence of copying) is never
-    learned as boilerplate. Returns the number of articles whose clean text changed.
+    ``clean.boilerplate-relearn-v2``: the model is fitted on the stored texts of the touched outlets
+    (no re-extraction); a learned line is kept only when no other outlet's article contains it
+    (a full-text phrase query), because a line shared across outlets is evidence of copying. Learned
+    lines accumulate: a line once learned stays, since it is gone from the stored texts.
     """
     from .clean import BoilerplateModel
+    from .clean.text import paragraph_key, split_paragraphs
 
     minimum = settings.boilerplate_min_pages
     todo = sorted(set(outlets) & {o for o, _ in store.outlets_with_pages(minimum)})
     if not todo:
         return 0
-    raws: dict[str, list[tuple[str, RawDoc, Article, dict]]] = {}
-    for outlet in todo:
-        raws[outlet] = []
-        for aid, fmt, body, extra in store.outlet_raw_docs(outlet):
-            raw = raw_from_store(fmt, body, extra)
-            try:
-                raws[outlet].append((aid, raw, clean_raw(raw, None), extra))
-            except InputError:
-                continue
-    docs = [(o, art.text) for o in todo for _, _, art, _ in raws[o]]
-    docs += [(o, text) for o, text in store.outlet_texts() if o not in raws]
-    model = BoilerplateModel(min_pages=minimum).fit(docs)
+    old = load_boilerplate(store) or BoilerplateModel(min_pages=minimum)
+    texts = {o: list(store.outlet_article_texts(o)) for o in todo}
+    fitted = BoilerplateModel(min_pages=minimum).fit((o, t) for o in todo for _, t in texts[o])
     changed = 0
     for outlet in todo:
+        before = old.lines.get(outlet, set())
+        learned = {k for k in fitted.lines.get(outlet, set()) - before if not store.other_outlets_with_phrase(k, outlet)}
         mine = BoilerplateModel(min_pages=minimum)
-        mine.lines = {outlet: model.lines.get(outlet, set())}
-        mine.pages_seen = {outlet: model.pages_seen.get(outlet, 0)}
-        store.put_boilerplate_model(outlet, mine.to_json(), len(raws[outlet]))
-        for aid, raw, _, extra in raws[outlet]:
+        mine.lines = {outlet: before | learned}
+        mine.pages_seen = {outlet: len(texts[outlet])}
+        store.put_boilerplate_model(outlet, mine.to_json(), len(texts[outlet]))
+        if not learned:
+            continue
+        for aid, text in texts[outlet]:
+            if not any(paragraph_key(p) in learned for p in split_paragraphs(text)):
+                continue
+            fmt, body, extra = store.raw_doc(aid)
+            raw = raw_from_store(fmt, body, extra)
             try:
                 art = clean_raw(raw, mine)
             except InputError:

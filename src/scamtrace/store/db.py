@@ -181,15 +181,20 @@ class Store:
             raise NotFound(f"no raw document for {article_id!r}")
         return row["fmt"], row["body"], json.loads(row["extra"])
 
-    def outlet_raw_docs(self, outlet: str) -> Iterator[tuple[str, str, str, dict]]:
-        for r in self.db.execute(
-            "SELECT a.id, r.fmt, r.body, r.extra FROM articles a JOIN raw_docs r ON r.article = a.id"
-            " WHERE a.outlet = ? ORDER BY a.id", (outlet,)):
-            yield r["id"], r["fmt"], r["body"], json.loads(r["extra"])
+    def outlet_article_texts(self, outlet: str) -> Iterator[tuple[str, str]]:
+        for r in self.db.execute("SELECT id, text FROM articles WHERE outlet = ? ORDER BY id", (outlet,)):
+            yield r["id"], r["text"]
 
-    def outlet_texts(self) -> Iterator[tuple[str, str]]:
-        for r in self.db.execute("SELECT outlet, text FROM articles WHERE outlet IS NOT NULL ORDER BY id"):
-            yield r["outlet"], r["text"]
+    def other_outlets_with_phrase(self, phrase: str, outlet: str) -> bool:
+        """Does an article of another outlet (or of no known outlet) contain ``phrase`` (FTS5 phrase query)?"""
+        words = [w for w in phrase.split() if w]
+        if not words:
+            return False
+        q = '"' + " ".join(w.replace('"', "") for w in words) + '"'
+        row = self.db.execute(
+            "SELECT 1 FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+            " WHERE articles_fts MATCH ? AND coalesce(a.outlet, '') <> ? LIMIT 1", (q, outlet)).fetchone()
+        return row is not None
 
     def unanalyzed_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles WHERE analyzed_at IS NULL ORDER BY id")]

@@ -77,9 +77,23 @@ def _env() -> Environment:
     env.filters["pathseg"] = lambda s: quote(str(s), safe="")
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.0f}%"
     env.filters["num"] = lambda v, n=2: "–" if v is None else f"{float(v):.{n}f}"
+    env.filters["figure"] = _figure
     env.globals["version"] = __version__
     env.globals["mark_kinds"] = MARK_KINDS
     return env
+
+
+def _figure(value: Any, unit: Any = "", what: str = "") -> str:
+    """A figure with grouped digits and its unit, leaving out a unit the ``what`` already says
+    (``4,100`` people detained, ``38`` buildings, ``2,000,000,000 USD`` dollars earned)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    n = f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+    if not unit or unit == "people" or str(unit).lower() in (what or "").lower():
+        return n
+    return f"{n} {unit}"
 
 
 def create_app(db_path: str | Path) -> FastAPI:
@@ -206,7 +220,7 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
 
     @app.get("/api/stories/{story_id}", tags=["stories"], responses=ERRORS)
     def api_story(story_id: str, store: Store = Depends(read_store)) -> dict:
-        """A story: articles grouped by copy family (original first), timeline geometry and extras."""
+        """A story: articles grouped by copy family (original first), timeline geometry, events, figures (corroboration, conflicts), actors and quotes."""
         st = queries.story_detail(store, story_id)
         return {**st, "timeline": timeline(st)}
 
@@ -251,14 +265,16 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
 
     # provenance, outlets, API index --------------------------------------------------------------
     @app.get("/api/graph", tags=["provenance"], responses=ERRORS)
-    def api_graph(min_size: int = Query(2, ge=1, le=1000), store: Store = Depends(read_store)) -> dict:
-        """Copy families (original -> copies with relation labels) as nodes and edges."""
-        return queries.provenance(store, min_size)
+    def api_graph(min_size: int = Query(2, ge=1, le=1000), limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE),
+                  offset: int = Query(0, ge=0), store: Store = Depends(read_store)) -> dict:
+        """Copy families, largest first (original -> copies with relation labels) as nodes and edges."""
+        return queries.provenance(store, min_size, limit, offset)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(request: Request, min_size: int = Query(2, ge=1, le=1000),
+                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
                    store: Store = Depends(read_store)) -> Response:
-        data = queries.provenance(store, min_size)
+        data = queries.provenance(store, min_size, limit, offset)
         return page(request, "graph.html", {**data, "layouts": [(f, provenance_layout(f)) for f in data["families"]]})
 
     @app.get("/api/outlets", tags=["provenance"], responses=ERRORS)

@@ -9,6 +9,7 @@ convention of every copy-evidence record.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -86,15 +87,20 @@ def segment(text: str, marks: list[Mark]) -> list[Paragraph]:
     return paragraphs
 
 
-def article_marks(text: str, phrases: list[dict[str, Any]]) -> list[Paragraph]:
-    """An article's paragraphs with its spinner-looking phrases (``spin`` evidence) marked."""
+def spin_marks(phrases: list[dict[str, Any]]) -> list[Mark]:
+    """Marks for the spinner-looking phrases of ``spin`` evidence (each with a ``span``)."""
     marks = []
     for p in phrases:
         span = p.get("span") or []
         if len(span) == 2:
             usual = p.get("original")
             marks.append(Mark(span[0], span[1], "spin", f"looks spun; usual wording: {usual}" if usual else "looks spun"))
-    return segment(text, marks)
+    return marks
+
+
+def article_marks(text: str, phrases: list[dict[str, Any]]) -> list[Paragraph]:
+    """An article's paragraphs with its spinner-looking phrases (``spin`` evidence) marked."""
+    return segment(text, spin_marks(phrases))
 
 
 def _phrase_hits(text: str, phrase: str, avoid: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -111,11 +117,12 @@ def _phrase_hits(text: str, phrase: str, avoid: list[tuple[int, int]]) -> list[t
     return hits
 
 
-def link_sides(link: Link, this: Article, other: Article) -> dict[str, Any]:
+def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[Mark] = ()) -> dict[str, Any]:
     """One copy link seen from ``this`` article: evidence summary and both texts with marks.
 
     ``evidence["pair"]`` says which article is ``a`` in the offsets; passages and facts are mapped
     onto each side, substitutions (``from`` in ``a``, ``to`` in ``b``) are located by phrase.
+    ``this_marks`` are added to this article's side (its spinner phrases).
     """
     ev = link.evidence or {}
     feats = ev.get("features") or {}
@@ -124,7 +131,7 @@ def link_sides(link: Link, this: Article, other: Article) -> dict[str, Any]:
     side = {True: "a", False: "b"}
     mine, theirs = side[this_is_a], side[not this_is_a]
     pas = feats.get("passages") or {}
-    m_this: list[Mark] = []
+    m_this: list[Mark] = list(this_marks)
     m_other: list[Mark] = []
     for n, s in enumerate(sorted(pas.get("spans") or [], key=lambda s: s["a"][0]), 1):
         title = f"shared passage {n} ({s.get('words', '?')} words)"

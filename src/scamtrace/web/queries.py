@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -19,20 +20,18 @@ from ..copies.view import outlet_stats
 from ..errors import NotFound
 from ..store import Store
 from ..store.db import _fts_query
-from .marks import Paragraph, article_marks, link_sides
+from .marks import Paragraph, link_sides, segment, spin_marks
 
 log = logging.getLogger(__name__)
 
 STORY_SORTS: tuple[str, ...] = ("recent", "families")
+SNIPPET_TOKENS = 24     # words of context in a search-hit snippet
 MAX_PAGE_SIZE = 200
-#: Rows shown per extra table (figures, quotes, events) on a story page.
-MAX_EXTRA_ROWS = 60
-#: Tables a story page shows when a migration has created them; each needs an ``article`` column.
-EXTRA_TABLES: tuple[str, ...] = ("events", "figures", "quotes")
-#: Columns of extra tables never shown (bulky or internal).
-HIDDEN_EXTRA_COLUMNS = frozenset({"evidence", "text_hash", "raw", "json", "rowid"})
-
-
+#: Tables the knowledge brief of a story needs (migration ``0004_extraction`` and later).
+KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", "quotes", "mentions")
+MAX_FACTS = 20          # figures listed on a story page (most corroborated first)
+MAX_QUOTES = 12
+MAX_CITATIONS = 8       # citing sentences shown per figure or event
 @dataclass(frozen=True, slots=True)
 class StoryFilter:
     """What the stories list asks for. Dates are ISO days; ``sort`` is one of :data:`STORY_SORTS`."""
@@ -67,6 +66,12 @@ def table_columns(store: Store, table: str) -> list[str]:
 
 def _placeholders(n: int) -> str:
     return ",".join("?" * n)
+
+
+def _short(s: str | None, n: int = 40) -> str | None:
+    if not s:
+        return None
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
 
 
 def _safe_url(url: str | None) -> str | None:
@@ -112,14 +117,42 @@ def list_stories(store: Store, f: StoryFilter) -> dict[str, Any]:
                 "SELECT DISTINCT sm.story, a.outlet FROM story_members sm JOIN articles a ON a.id = sm.article"
                 f" WHERE sm.story IN ({_placeholders(len(ids))}) AND a.outlet IS NOT NULL ORDER BY a.outlet", ids):
             outlets[r["story"]].append(r["outlet"])
+    snippets = _snippets(store, f.q, ids) if f.q and ids else {}
     stories = [{"id": r["id"], "title": r["title"], "first_seen": r["first_seen"], "last_seen": r["last_seen"],
                 "articles": r["size"], "families": r["families"], "outlets": outlets.get(r["id"], []),
-                "algorithm": r["algorithm"]} for r in rows]
+                "algorithm": r["algorithm"], "match": snippets.get(r["id"])} for r in rows]
     return {"stories": stories, "total": total, "limit": f.limit, "offset": f.offset,
             "filter": {"q": f.q, "date_from": f.date_from.isoformat() if f.date_from else None,
                        "date_to": f.date_to.isoformat() if f.date_to else None, "outlet": f.outlet, "sort": f.sort},
             "outlets": [r[0] for r in store.execute(
                 "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]}
+
+
+def _snippets(store: Store, q: str, story_ids: list[str]) -> dict[str, dict[str, Any]]:
+    """Per story, its best-ranked article matching ``q`` with an FTS5 snippet as (text, is_hit) parts."""
+    out: dict[str, dict[str, Any]] = {}
+    rows = store.execute(
+        "SELECT sm.story, a.id, a.title, snippet(articles_fts, 1, char(2), char(3), '…', ?) AS snip"
+        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        " JOIN story_members sm ON sm.article = a.id"
+        f" WHERE articles_fts MATCH ? AND sm.story IN ({_placeholders(len(story_ids))}) ORDER BY rank",
+        [SNIPPET_TOKENS, _fts_query(q), *story_ids])
+    for r in rows:
+        if r["story"] not in out:
+            out[r["story"]] = {"article": r["id"], "title": r["title"], "parts": _snippet_parts(r["snip"] or "")}
+    return out
+
+
+def _snippet_parts(snip: str) -> list[tuple[str, bool]]:
+    """Split an FTS5 snippet marked with \x02 ... \x03 into (text, is_hit) parts (plain text, never HTML)."""
+    parts: list[tuple[str, bool]] = []
+    for i, chunk in enumerate(snip.split("\x02")):
+        if i == 0:
+            parts.append((chunk, False))
+            continue
+        hit, _, rest = chunk.partition("\x03")
+        parts += [(hit, True), (rest, False)]
+    return [(t, h) for t, h in parts if t]
 
 
 # -- story page --------------------------------------------------------------------------------------
@@ -142,36 +175,48 @@ def _relations_to(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _extras(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Rows of the optional extract tables (events, figures, quotes) for the articles ``ids``."""
-    out: dict[str, dict[str, Any]] = {}
-    for table in EXTRA_TABLES:
-        cols = table_columns(store, table)
-        if "article" not in cols or not ids:
-            continue
-        shown = [c for c in cols if c not in HIDDEN_EXTRA_COLUMNS]
-        try:
-            rows = store.execute(
-                f'SELECT {", ".join(chr(34) + c + chr(34) for c in shown)} FROM "{table}"'
-                f" WHERE article IN ({_placeholders(len(ids))}) LIMIT ?", [*ids, MAX_EXTRA_ROWS + 1])
-        except Exception as e:  # a table mid-migration must not break the story page
-            log.warning("story extras: cannot read %s: %s", table, e)
-            continue
-        out[table] = {"columns": shown, "rows": [[_cell(r[c]) for c in shown] for r in rows[:MAX_EXTRA_ROWS]],
-                      "more": len(rows) > MAX_EXTRA_ROWS}
-    return out
+def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The story brief of :mod:`scamtrace.knowledge` (events, figures with corroboration and conflicts,
+    actors, quotes), or None when the store predates those tables or the stage is unavailable."""
+    if not all(table_columns(store, t) for t in KNOWLEDGE_TABLES):
+        return None
+    try:
+        from ..knowledge.brief import story_brief
+
+        brief = story_brief(store, story_id)
+    except (ImportError, sqlite3.Error, KeyError) as e:   # a table mid-migration must not break the page
+        log.warning("story %s: no knowledge brief: %s", story_id, e)
+        return None
+    facts = brief.get("facts") or []
+    return {
+        "events": sorted(({**e, "citations": e.get("citations", [])[:MAX_CITATIONS]} for e in brief.get("events") or []),
+                         key=lambda e: (e.get("date_start") or e.get("date") or "9999", e.get("type") or "")),
+        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS]} for f in facts[:MAX_FACTS]],
+        "more_facts": max(0, len(facts) - MAX_FACTS),
+        "conflicts": [[{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "place", "articles",
+                                              "independent_sources")} for f in group]
+                      for group in brief.get("conflicts") or []],
+        "actors": brief.get("actors") or [],
+        "quotes": _distinct_quotes(brief.get("quotes") or [])[:MAX_QUOTES],
+    }
 
 
-def _cell(v: Any) -> Any:
-    if isinstance(v, bytes):
-        return f"<{len(v)} bytes>"
-    if isinstance(v, str) and len(v) > 300:
-        return v[:300] + "…"
-    return v
+def _distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotes once each (copies repeat them), with every article that carries the quote."""
+    seen: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        key = " ".join(str(q.get("quote") or "").lower().split())
+        if key not in seen:
+            seen[key] = {"quote": q.get("quote"), "speaker": q.get("speaker"), "role": q.get("role"), "articles": []}
+        if q.get("article") not in seen[key]["articles"]:
+            seen[key]["articles"].append(q.get("article"))
+        if not seen[key]["speaker"] and q.get("speaker"):
+            seen[key]["speaker"], seen[key]["role"] = q.get("speaker"), q.get("role")
+    return sorted(seen.values(), key=lambda q: (-len(q["articles"]), not q["speaker"]))
 
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
-    """A story: its articles grouped by copy family (original first), timeline data and extras."""
+    """A story: its articles grouped by copy family (original first), timeline data and knowledge brief."""
     rows = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
     if not rows:
         raise NotFound(f"no story {story_id!r}; the stories list shows every id")
@@ -200,7 +245,8 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     fams.sort(key=lambda g: (g["first"] or "9999", -len(g["articles"]), g["family"] or ""))
     return {"id": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
             "articles": st["size"], "families": st["families"], "algorithm": st["algorithm"],
-            "groups": fams, "extras": _extras(store, ids)}
+            "groups": fams, "knowledge": _knowledge(store, story_id),
+            "outlet_of": {m["id"]: m["outlet"] or _short(m["title"]) or m["id"] for m in members}}
 
 
 def _spins(store: Store, ids: list[str]) -> dict[str, float]:
@@ -221,12 +267,13 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
         spin = {"score": round(spin_rows[0]["score"], 3), "algorithm": spin_rows[0]["algorithm"],
                 "looks_spun": spin_rows[0]["score"] >= SPUN_ARTICLE_THRESHOLD, "threshold": SPUN_ARTICLE_THRESHOLD,
                 "phrases": ev.get("phrases") or [], "collocations": ev.get("collocations") or []}
+    own_marks = spin_marks(spin["phrases"]) if spin else []
     links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
     as_copy, copied_by = [], []
     for ln in links:
         if ln.article == article_id:
             other = store.get_article(ln.source or ln.sibling or "")
-            as_copy.append(link_sides(ln, art, other))
+            as_copy.append(link_sides(ln, art, other, own_marks))
         else:
             meta = store.execute("SELECT id, title, outlet, published FROM articles WHERE id = ?", (ln.article,))
             copied_by.append({"id": ln.article, "relation": ln.relation, "score": round(ln.score, 4),
@@ -238,7 +285,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     fam = store.family_of(article_id)
     story = store.story_of(article_id)
     story_title = store.execute("SELECT title FROM stories WHERE id = ?", (story,))[0]["title"] if story else None
-    paragraphs: list[Paragraph] = article_marks(art.text, spin["phrases"] if spin else [])
+    paragraphs: list[Paragraph] = segment(art.text, own_marks)
     return {
         "article": {**art.to_dict(), "url": art.url, "safe_url": _safe_url(art.url), "analyzed_at": analyzed},
         "paragraphs": paragraphs, "spin": spin, "family": fam, "family_members": _family_members(store, fam),
@@ -251,7 +298,7 @@ def _family_members(store: Store, fam: str | None) -> list[dict[str, Any]]:
     if not fam:
         return []
     return [dict(r) for r in store.execute(
-        "SELECT a.id, a.outlet, a.published, a.id = f.origin AS is_origin FROM family_members fm"
+        "SELECT a.id, a.outlet, a.title, a.published, a.id = f.origin AS is_origin FROM family_members fm"
         " JOIN articles a ON a.id = fm.article JOIN families f ON f.id = fm.family WHERE fm.family = ?"
         " ORDER BY is_origin DESC, a.published, a.id", (fam,))]
 
@@ -264,16 +311,23 @@ def judgements_for(store: Store, article_id: str) -> list[dict[str, Any]]:
 
 
 # -- provenance graph, outlets --------------------------------------------------------------------
-def provenance(store: Store, min_size: int = 2) -> dict[str, Any]:
-    """Families with at least ``min_size`` members: nodes (articles) and edges (copy links)."""
-    fams = store.families(min_size=min_size)
+def provenance(store: Store, min_size: int = 2, limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Families with at least ``min_size`` members, largest first: nodes (articles) and edges (links).
+
+    ``limit``/``offset`` page through the families (1..MAX_PAGE_SIZE per page)."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be 0 or more, got {offset}")
+    every = sorted(store.families(min_size=min_size), key=lambda f: (-len(f.members), f.id))
+    fams = every[offset:offset + limit]
     ids = sorted({m for f in fams for m in f.members})
     meta = {r["id"]: dict(r) for r in store.execute(
         f"SELECT id, outlet, published, title, credit FROM articles WHERE id IN ({_placeholders(len(ids))})", ids)} \
         if ids else {}
     member_of = {m: f.id for f in fams for m in f.members}
     edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for ln in store.links():
+    for ln in (store.links() if fams else []):
         if ln.article not in member_of:
             continue
         if ln.source is None and ln.article > (ln.sibling or ""):
@@ -287,8 +341,7 @@ def provenance(store: Store, min_size: int = 2) -> dict[str, Any]:
         nodes.sort(key=lambda n: (not n["is_origin"], n.get("published") or "9999", n["id"]))
         out.append({"id": f.id, "origin": f.origin, "origin_credit": f.origin_credit, "algorithm": f.algorithm,
                     "nodes": nodes, "edges": edges.get(f.id, [])})
-    out.sort(key=lambda f: (-len(f["nodes"]), f["id"]))
-    return {"families": out, "min_size": min_size}
+    return {"families": out, "min_size": min_size, "total": len(every), "limit": limit, "offset": offset}
 
 
 def outlets(store: Store) -> dict[str, Any]:

@@ -20,9 +20,6 @@ TL_RIGHT = 30
 TL_TOP = 34           # room for the axis labels
 TL_LANE = 30
 TL_TICKS = 6
-#: Columns of an ``events`` row tried, in order, for the event's date.
-EVENT_DATE_COLUMNS: tuple[str, ...] = ("date", "day", "iso_start", "start", "when", "occurred")
-EVENT_LABEL_COLUMNS: tuple[str, ...] = ("kind", "type", "trigger", "label", "summary", "text")
 
 # provenance geometry (px)
 PV_NODE_W = 250
@@ -31,6 +28,8 @@ PV_COL_GAP = 120
 PV_ROW_GAP = 14
 PV_PAD = 16
 PV_MAX_LABEL = 34
+PV_LINE2 = 38         # characters of the second node line (date + title) that fit the box
+PV_LABEL_INSET = 42   # edge label centre: this far left of the copy's box
 
 
 def _day(v: Any) -> dt.date | None:
@@ -47,21 +46,16 @@ def _short(s: str | None, n: int = PV_MAX_LABEL) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def _events(extras: dict[str, Any]) -> list[tuple[dt.date, str]]:
-    ev = extras.get("events")
-    if not ev:
-        return []
-    cols = ev["columns"]
-    dcol = next((c for c in EVENT_DATE_COLUMNS if c in cols), None)
-    lcol = next((c for c in EVENT_LABEL_COLUMNS if c in cols), None)
-    if dcol is None:
-        return []
+def _events(story: dict[str, Any]) -> list[tuple[dt.date, dt.date, str]]:
+    """Dated story events (knowledge brief) as (start, end, label); a day has start == end."""
     out = []
-    for row in ev["rows"]:
-        rec = dict(zip(cols, row))
-        d = _day(rec.get(dcol))
+    for e in (story.get("knowledge") or {}).get("events") or []:
+        d = _day(e.get("date_start") or e.get("date"))
         if d:
-            out.append((d, _short(str(rec.get(lcol) or "event"), 60)))
+            end = max(d, _day(e.get("date_end")) or d)
+            where = f" in {e['place']}" if e.get("place") else ""
+            n = e.get("independent_sources", "?")
+            out.append((d, end, f"{e.get('type') or 'event'}{where} ({n} source{'' if n == 1 else 's'})"))
     return out
 
 
@@ -85,8 +79,8 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
             pts.append({"date": d, "id": a["id"], "kind": kind,
                         "title": f"{a['published'][:10]} · {a['outlet'] or 'unknown outlet'} · {kind} · {a['title'] or a['id']}"})
         lanes.append({"label": _short(label, 26), "family": g["family"], "points": pts})
-    events = _events(story.get("extras") or {})
-    dated += [d for d, _ in events]
+    events = _events(story)
+    dated += [d for s, e, _ in events for d in (s, e)]
     has_events = bool(events)
     top = TL_TOP + (TL_LANE if has_events else 0)
     height = top + TL_LANE * max(1, len(lanes)) + 10
@@ -106,6 +100,8 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
     while d <= hi:
         out["ticks"].append({"x": x(d), "label": d.isoformat()})
         d += dt.timedelta(days=step)
+    if (hi - (d - dt.timedelta(days=step))).days * 2 > step:   # label the end when the last tick is far from it
+        out["ticks"].append({"x": x(hi), "label": hi.isoformat()})
     stack: dict[tuple[int, dt.date], int] = defaultdict(int)
     for i, lane in enumerate(lanes):
         y = top + TL_LANE * i + TL_LANE / 2
@@ -117,7 +113,9 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
         out["lanes"].append({**lane, "y": y, "points": pts})
     if has_events:
         y = TL_TOP + TL_LANE / 2
-        out["events"] = [{"x": x(d), "y": y, "label": label, "date": d.isoformat()} for d, label in events]
+        out["events"] = [{"x": x(s), "x_end": x(e), "y": y, "label": label,
+                          "date": s.isoformat() if s == e else f"{s.isoformat()}/{e.isoformat()}"}
+                         for s, e, label in events]
         out["events_y"] = y
     out["axis_y"] = TL_TOP - 12
     out["grid_y0"], out["grid_y1"] = TL_TOP - 6, height - 6
@@ -175,7 +173,7 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
         out_nodes.append({"id": n, "x": x, "y": y, "w": PV_NODE_W, "h": PV_NODE_H,
                           "ghost": bool(meta.get("ghost")), "origin": n == family["origin"],
                           "line1": _short(meta.get("outlet") or "unknown outlet"),
-                          "line2": _short(" · ".join(x for x in (meta.get("published"), meta.get("title") or n) if x), 42),
+                          "line2": _short(" · ".join(x for x in (meta.get("published"), meta.get("title") or n) if x), PV_LINE2),
                           "title": f"{meta.get('outlet') or ''} {meta.get('published') or ''} {meta.get('title') or n}"})
     out_edges = []
     for e in edges:
@@ -192,7 +190,7 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
             x2, y2 = tx, ty + PV_NODE_H / 2
             mid = (x1 + x2) / 2
             path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}"
-            lx, ly = mid, (y1 + y2) / 2 - 4
+            lx, ly = x2 - PV_LABEL_INSET, y2 - 5    # near the copy, so fanned-out labels never collide
         out_edges.append({"d": path, "label": e["relation"], "lx": lx, "ly": ly, "sibling": e["sibling"],
                           "implied": bool(e.get("implied")), "judged": e.get("judged"),
                           "cls": "rel-" + (e["relation"] if not e.get("implied") else "implied")})

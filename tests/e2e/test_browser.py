@@ -1,0 +1,166 @@
+"""The workspace in a real browser: `scamtrace serve` in a subprocess on a demo store, driven by
+Playwright with Debian's Chromium. Screenshots go to artifacts/screenshots/ (gitignored)."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("SCAMTRACE_CHROMIUM", "/usr/bin/chromium"))
+REPO = Path(__file__).resolve().parents[2]
+DEMO = REPO / "examples" / "demo"
+SHOTS = REPO / "artifacts" / "screenshots"
+SPUN = "c-9dd748125651ae14"
+SPUN_SOURCE = "mwn-20250304-golden-lotus-raid"
+SERVER_START_TIMEOUT = 60.0     # seconds to wait for the server to answer (start-up, not a test limit)
+
+pytestmark = pytest.mark.e2e
+sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+if not CHROMIUM.exists():
+    pytest.skip(f"{CHROMIUM} not found; apt-get install chromium (or set SCAMTRACE_CHROMIUM)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_command(db: Path, port: int) -> list[str]:
+    """`scamtrace serve` when the main CLI has it, else the web package's own command."""
+    from scamtrace.cli import cli
+
+    if "serve" in getattr(cli, "commands", {}):
+        return [sys.executable, "-c", "from scamtrace.cli import main; main()", "--db", str(db), "serve",
+                "--port", str(port)]
+    return [sys.executable, "-c", "from scamtrace.web.cli import serve; serve()", "--db", str(db), "--port", str(port)]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from scamtrace import api
+
+    db = tmp_path_factory.mktemp("e2e") / "demo.db"
+    store = api.open_store(db)
+    sources = [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()]
+    api.ingest(store, sources)
+    api.analyze(store)
+    store.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(demo_db):
+    port = free_port()
+    proc = subprocess.Popen(serve_command(demo_db, port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/api/stories", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            out = proc.stdout.read() if proc.stdout else ""
+            pytest.fail(f"serve did not start: {out[-2000:]}")
+        time.sleep(0.2)
+    yield base
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    out = proc.stdout.read() if proc.stdout else ""
+    assert "127.0.0.1" in out and "loopback" in out, out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM),
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_search_story_spun_article_judgement_and_analyze(server, browser, demo_db):
+    from scamtrace import api
+    from scamtrace.store import Store
+
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    # 1. search
+    page.goto(server + "/")
+    page.fill("input[name=q]", "Golden Lotus")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_url("**/?q=Golden+Lotus**")
+    assert "matching “Golden Lotus”" in page.inner_text("#result-count")
+    shot(page, "01-stories-search")
+
+    # 2. open the story holding the spun article
+    story_id = Store(demo_db, readonly=True).story_of(SPUN)
+    page.click(f'a[href="/stories/{story_id}"]')
+    page.wait_for_url(f"**/stories/{story_id}")
+    assert page.locator("svg.timeline circle").count() > 0
+    assert page.locator(f'a[href="/articles/{SPUN}"]').count() >= 1
+    shot(page, "02-story")
+
+    # 3. open the spun article: substitutions listed and marked in the text
+    page.locator(f'table a[href="/articles/{SPUN}"]').first.click()
+    page.wait_for_url(f"**/articles/{SPUN}")
+    section = page.locator("section.link", has=page.locator(f'h2 a[href="/articles/{SPUN_SOURCE}"]'))
+    assert "spun" in section.locator("h2").inner_text()
+    assert "Substitutions (" in section.inner_text()
+    assert section.locator(".side-by-side mark.mk-sub").count() > 3
+    assert section.locator(".side-by-side mark.mk-passage").count() > 3
+    # the local script runs under the CSP: hovering a passage highlights its counterpart
+    first = section.locator(".side-by-side mark[data-ref]").first
+    ref = first.get_attribute("data-ref")
+    first.hover()
+    assert section.locator(f'mark.is-linked[data-ref="{ref}"]').count() >= 2
+    shot(page, "03-spun-article")
+
+    # 4. judge the pair: not a copy
+    form = section.locator("form.judge")
+    form.locator("input[value=not-copy]").check()
+    form.locator("input[name=note]").fill("different wording, checked by hand")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url(f"**/articles/{SPUN}?judged=not-copy*")
+    assert "Judgement recorded" in page.inner_text(".flash")
+    assert "different wording, checked by hand" in page.inner_text("#judgements")
+    shot(page, "04-judged")
+
+    # 5. analyze applies it: the link is gone, the judgement stays
+    store = Store(demo_db)
+    api.analyze(store)
+    store.close()
+    page.goto(server + f"/articles/{SPUN}")
+    assert page.locator(f'section.link h2 a[href="/articles/{SPUN_SOURCE}"]').count() == 0
+    assert "not-copy" in page.inner_text("#judgements")
+    shot(page, "05-after-analyze")
+
+    for path, name in (("/graph", "06-provenance"), ("/outlets", "07-outlets"), ("/api", "08-api")):
+        page.goto(server + path)
+        shot(page, name)
+
+    assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
+    assert all(u.startswith(server) for u in requests), [u for u in requests if not u.startswith(server)]
+    page.close()
