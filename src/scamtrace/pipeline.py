@@ -285,16 +285,25 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.candidate_pairs = len(pairs)
     stats.timings["candidates"] = time.perf_counter() - t
 
-    # 3. classify the neighbourhood, apply judgements, store links
+    # 3. spin scores of the neighbourhood (corpus-wide collocations), then classify it
     t = time.perf_counter()
     model = CollocationModel().fit(a.text for a in store.iter_articles()) if len(meta) >= COLLOCATION_MIN_DOCS else None
     arts = list(store.iter_articles(sorted(touched)))
-    res = find_copies(arts, candidates=sorted(pairs), spin_model=model,
+    texts = {a.id: a.text for a in arts}
+    spins: dict[str, float] = {}
+    for aid in sorted(set(new_ids) | touched):   # the neighbourhood is scored with today's corpus model
+        score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=model)
+        store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
+        spins[aid] = score
+    stats.timings["spin"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    res = find_copies(arts, candidates=sorted(pairs), spin_model=model, spin=spins,
                       judgements=[j for j in judgements if j[0] in touched and j[1] in touched])
     store.put_links(res.links, replace_for=sorted(touched))
     stats.timings["classify"] = time.perf_counter() - t
 
-    # 4. families over all links; spin scores; stories
+    # 4. families over all links
     t = time.perf_counter()
     all_links = store.links()
     families = build_families(meta, all_links)
@@ -302,12 +311,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.links = len(all_links)
     stats.families = len(families)
     stats.multi_families = sum(1 for f in families if len(f.members) > 1)
-    texts = {a.id: a.text for a in arts}
-    for aid in new_ids:
-        text = texts.get(aid) or store.get_article(aid).text
-        score, evidence = spin_score(text, model=model)
-        store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
-    stats.timings["families+spin"] = time.perf_counter() - t
+    stats.timings["families"] = time.perf_counter() - t
 
     t = time.perf_counter()
     extract_articles(store, new_ids, progress)

@@ -62,7 +62,8 @@ def _expand(link: Link) -> list[Link]:
 
 
 def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
-                judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None) -> CopiesResult:
+                judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None,
+                spin: Mapping[str, float] | None = None) -> CopiesResult:
     """Classify candidate pairs of ``articles``, apply human judgements, group into families.
 
     ``candidates``: pairs of article ids (extra tuple items such as index name and estimate are
@@ -70,6 +71,7 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     ``judgements``: (a, b, "copy"|"not-copy") triples, always respected.
     ``spin_model``: collocations learned from the whole corpus; when None it is learned from
     ``articles`` (the incremental pipeline passes the store-wide model so results match a full run).
+    ``spin``: precomputed spin scores by article id (computed here for articles missing from it).
     """
     by_id: dict[str, Article] = {}
     for a in articles:
@@ -86,7 +88,8 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     model = spin_model
     if model is None and len(ids) >= COLLOCATION_MIN_DOCS:
         model = CollocationModel().fit(by_id[i].text for i in ids)
-    spin = {i: spin_score(by_id[i].text, model=model)[0] for i in ids}
+    given = spin or {}
+    spin = {i: given[i] if i in given else spin_score(by_id[i].text, model=model)[0] for i in ids}
     prep: dict[str, Prepared] = {}
 
     def prepared(i: str) -> Prepared:

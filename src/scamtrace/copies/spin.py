@@ -104,6 +104,7 @@ class CollocationModel:
     def __init__(self) -> None:
         self.df: Counter[tuple[str, str]] = Counter()
         self.docs = 0
+        self._heads: dict[str, tuple[str, int, int]] | None = None   # head -> (best partner, its df, total)
 
     @staticmethod
     def pairs_of(text: str) -> set[tuple[str, str]]:
@@ -128,25 +129,36 @@ class CollocationModel:
     def add(self, text: str) -> None:
         self.docs += 1
         self.df.update(self.pairs_of(text))
+        self._heads = None
+
+    def _head_table(self) -> dict[str, tuple[str, int, int]]:
+        """Per head word: its most frequent partner (ties: alphabetical), that pair's df, all pairs' df."""
+        if self._heads is None:
+            best: dict[str, tuple[str, int]] = {}
+            total: Counter[str] = Counter()
+            for (h, p), n in self.df.items():
+                total[h] += n
+                b = best.get(h)
+                if b is None or n > b[1] or (n == b[1] and p < b[0]):
+                    best[h] = (p, n)
+            self._heads = {h: (p, n, total[h]) for h, (p, n) in best.items()}
+        return self._heads
 
     def suspicious(self, text: str) -> list[dict[str, Any]]:
         """Pairs seen in at most this article whose head usually takes another partner in the corpus."""
         if self.docs < COLLOCATION_MIN_DOCS:
             return []
-        by_head: dict[str, Counter[str]] = defaultdict(Counter)
-        for (h, p), n in self.df.items():
-            by_head[h][p] += n
+        heads = self._head_table()
         out = []
         for h, p in sorted(self.pairs_of(text)):
             if self.df.get((h, p), 0) > 1:
                 continue
-            partners = by_head.get(h)
-            if not partners:
+            if h not in heads:
                 continue
-            best, n = partners.most_common(1)[0]
+            best, n, total = heads[h]
             if best == p or n < COLLOCATION_MIN_DF or best[:4] == p[:4]:
                 continue   # "cyber scam" vs "cyber scams" is inflection, not spinning
-            if n / sum(partners.values()) >= COLLOCATION_MIN_SHARE:
+            if n / total >= COLLOCATION_MIN_SHARE:
                 out.append({"phrase": f"{h} {p}", "usual": f"{h} {best}", "usual_df": n})
         return out
 
