@@ -1,4 +1,4 @@
-"""Date expressions resolved against the publication date (extract.dates-v1)."""
+"""Date expressions resolved against the publication date (extract.dates-v2)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -44,7 +44,7 @@ def test_resolution(text: str, iso: str, precision: str) -> None:
     assert ref.iso == iso
     assert ref.precision == precision
     assert text[ref.start:ref.end] == ref.text
-    assert ref.algorithm == "extract.dates-v1"
+    assert ref.algorithm == "extract.dates-v2"
 
 
 @pytest.mark.parametrize("text", [
@@ -74,3 +74,16 @@ def test_rejects_bad_input() -> None:
         find_dates("text", "2024-01-01")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="str"):
         find_dates(None, PUB)  # type: ignore[arg-type]
+
+
+def test_weekday_fixes_the_year_without_publication_date() -> None:
+    (ref,) = [r for r in find_dates("Troops moved in on Monday, March 3.", None) if r.iso_start]
+    day = dt.date.fromisoformat(ref.iso_start)
+    assert (day.month, day.day, day.weekday()) == (3, 3, 0) and day <= dt.date.today()
+    assert "weekday" in ref.rule
+
+
+def test_future_tense_takes_the_next_such_day() -> None:
+    assert one("The rule will apply from August 1.").iso == "2024-08-01"
+    assert one("The rule applied from August 1.").iso == "2023-08-01"
+    assert one("The new rule will take effect on March 1.", dt.date(2024, 7, 14)).iso == "2025-03-01"

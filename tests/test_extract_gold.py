@@ -5,6 +5,15 @@ Measured 2026-11-28 with clean.text-v1 cleaning, both with and without the spaCy
 P/R/F1 1.00/1.00/1.00 (46 gold figures), quotes 1.00/1.00/1.00 (26 gold quotes), figure claimant
 agreement 0.93. The gold was written by the author of the rules, so these are development-set
 scores, not held-out ones.
+
+LOWERED 2026-11-28 with extract.figures-v2 (reviewed change, see the extract-quality report): the
+figure floor goes from 0.95 to 0.60. The seed gold dates 16 of its 46 figures with a *period*
+("over the summer", "between September 2020 and late 2021"); the independently written demo gold
+(tests/gold/demo_figures.jsonl) leaves such figures undated and dates only single days. v2 follows
+the demo gold (``scamtrace.extract.figure_dates.PERIOD_DATES = False``; the period stays in
+``evidence["period"]``), which costs exactly those 16 seed figures: measured figures P/R/F1
+0.63/0.65/0.64, quotes 1.00/1.00/1.00, claimant agreement 0.93. With PERIOD_DATES = True the seed
+figure F1 is 0.91 and the demo figure F1 falls from 0.52 to 0.42.
 """
 from __future__ import annotations
 
@@ -19,7 +28,7 @@ from scamtrace.eval.extract import (FIGURE_KEYS, QUOTE_KEYS, evaluate_figures, e
 from scamtrace.extract import reset
 
 GOLD = Path(__file__).resolve().parent / "gold"
-FIGURE_F1_FLOOR = 0.95
+FIGURE_F1_FLOOR = 0.60   # was 0.95 before extract.figures-v2 (see the docstring)
 QUOTE_F1_FLOOR = 0.95
 CLAIMANT_FLOOR = 0.85
 
@@ -100,3 +109,20 @@ def test_gold_keys_match_seed_files(seeds_dir: Path) -> None:
     names = {p.name for p in seeds_dir.glob("*.txt")}
     for line in (GOLD / "seeds_figures.jsonl").read_text().splitlines():
         assert json.loads(line)["key"] in names
+
+
+def test_error_report_tells_a_date_miss_from_a_description_miss() -> None:
+    from scamtrace.eval.extract import error_report, evaluate_figures
+    gold = [{"key": "a", "value": 10, "unit": "people", "what": "people detained", "qualifier": None,
+             "date": "2025-03-03", "claimant": None},
+            {"key": "a", "value": 5, "unit": "phones", "what": "phones seized", "qualifier": None, "date": None,
+             "claimant": None}]
+    pred = [{"key": "a", "value": 10, "what": "people detained", "date": None},
+            {"key": "a", "value": 7, "what": "phones seized", "date": None}]
+    score = evaluate_figures(pred, gold)
+    rows = error_report(pred, gold, score, "figures")["a"]
+    miss10 = next(r for r in rows if r["type"] == "miss" and r["value"] == 10)
+    assert miss10["near"] == [{"what": "people detained", "date": None, "what_matches": True, "date_matches": False}]
+    assert {r["type"] for r in rows} == {"miss", "false positive"} and len(rows) == 4
+    with pytest.raises(ValueError, match="kind"):
+        error_report(pred, gold, score, "events")

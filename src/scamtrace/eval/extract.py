@@ -153,6 +153,45 @@ def claimant_accuracy(pred: list[Any], gold: list[Mapping[str, Any]], score: Sco
     return ok / total if total else 1.0
 
 
+def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, kind: str) -> dict[str, list[dict[str, Any]]]:
+    """Misses and false positives of one scoring, grouped by article key, for error analysis.
+
+    ``kind`` is ``"figures"`` or ``"quotes"``. A missed figure lists the predictions of the same
+    article with the same value (``near``) and says whether their ``what`` and ``date`` would match,
+    so a miss can be told apart as a unit, description or date problem.
+    """
+    if kind not in ("figures", "quotes"):
+        raise ValueError(f"error_report kind must be 'figures' or 'quotes', got {kind!r}")
+    preds = [_as_dict(p) for p in pred]
+    matched_p = {pi for pi, _ in score.matches}
+    matched_g = {gi for _, gi in score.matches}
+    out: dict[str, list[dict[str, Any]]] = {}
+    for gi, g in enumerate(gold):
+        if gi in matched_g or g.get("optional"):
+            continue
+        keys = FIGURE_KEYS if kind == "figures" else QUOTE_KEYS
+        row: dict[str, Any] = {"type": "miss", **{k: g.get(k) for k in keys}}
+        if kind == "figures":
+            row["near"] = [{"what": p.get("what"), "date": p.get("date"),
+                            "what_matches": what_matches(p.get("what"), g.get("what")),
+                            "date_matches": (p.get("date") or None) == (g.get("date") or None)}
+                           for p in preds if p.get("key") == g.get("key") and _same_value(p, g)]
+        out.setdefault(str(g.get("key")), []).append(row)
+    for pi, p in enumerate(preds):
+        if pi not in matched_p:
+            fields = (("value", "unit", "what", "date", "claimant", "text") if kind == "figures"
+                      else ("quote", "speaker", "attribution"))
+            out.setdefault(str(p.get("key")), []).append({"type": "false positive", **{k: p.get(k) for k in fields}})
+    return out
+
+
+def _same_value(p: Mapping[str, Any], g: Mapping[str, Any]) -> bool:
+    try:
+        return float(p["value"]) == float(g["value"])
+    except (TypeError, ValueError, KeyError):
+        return False
+
+
 def load_gold(path: str | Path, required: tuple[str, ...]) -> list[dict[str, Any]]:
     """Read a gold JSONL file; GoldFileError names the file and line of a malformed record."""
     p = Path(path)

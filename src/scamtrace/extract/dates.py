@@ -1,9 +1,11 @@
-"""Date expressions resolved against the publication date (``extract.dates-v1``).
+"""Date expressions resolved against the publication date (``extract.dates-v2``).
 
 Rules, in the order they are tried (a longer match wins over an overlapping shorter one):
 
 * ``Nov. 18``, ``November 18, 2023``, ``18 November 2023`` -> that day. Without a year, the most
-  recent such day on or before publication.
+  recent such day on or before publication, or the next one when the sentence speaks of the future
+  ("will hold back transfers ... from August 1"). Without a publication date, a weekday before it
+  ("Monday, March 3") fixes the year: the latest year, not after today, with that weekday.
 * ``in March``, ``March 2020``, ``late October``, ``mid-November`` -> the month (most recent on or
   before publication when no year); early/mid/late narrow it to days 1-10 / 11-20 / 21-end.
 * ``Tuesday`` -> the most recent Tuesday on or before publication (the publication day itself
@@ -123,13 +125,52 @@ def _day(m: re.Match[str], pub: dt.date | None) -> DateRef | None:
     month, day = _month_num(m["month"]), int(m["day"])
     year = _explicit_year(m, pub)
     if year is None and pub is not None:
-        year = pub.year if (month, day) <= (pub.month, pub.day) else pub.year - 1
+        # the most recent such day on or before publication; the next one when the sentence speaks of the future
+        future = _future_context(m)
+        if (month, day) <= (pub.month, pub.day):
+            year = pub.year + 1 if future and (month, day) < (pub.month, pub.day) else pub.year
+        else:
+            year = pub.year if future else pub.year - 1
     if year is None:
-        return _mk(m, 0, None, None, "day", "month-day, no publication date")
+        year = _year_from_weekday(m, month, day)
+        if year is None:
+            return _mk(m, 0, None, None, "day", "month-day, no publication date")
+        d = dt.date(year, month, day)
+        return _mk(m, 0, d, d, "day", "weekday, month-day: latest year (not after today) with that weekday")
     if day < 1 or day > _month_end(year, month):
         return None
     d = dt.date(year, month, day)
     return _mk(m, 0, d, d, "day", "month-day" + ("" if m["year"] or m.groupdict().get("rel") else ", year from publication"))
+
+
+#: Future tense before a date in its sentence: "will hold back ... from August 1" means the next August 1.
+_FUTURE = re.compile(r"\b(?:will|shall|is\s+to|are\s+to|plans?\s+to|is\s+expected\s+to|are\s+expected\s+to|starting|effective|takes?\s+effect)\b", re.I)
+
+
+def _future_context(m: re.Match[str]) -> bool:
+    """Whether the sentence before the date speaks of the future."""
+    head = m.string[max(0, m.start() - 160):m.start()]
+    head = re.split(r"[.!?]\s", head)[-1]
+    return _FUTURE.search(head) is not None
+
+
+_WEEKDAY_BEFORE = re.compile(r"\b(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+$")
+#: How many years back a "Monday, March 3" without publication date may be placed.
+WEEKDAY_YEAR_SEARCH = 7
+
+
+def _year_from_weekday(m: re.Match[str], month: int, day: int) -> int | None:
+    """"Monday, March 3" with no year and no publication date: the weekday pins the year down to one
+    in seven (or so); take the latest such year not after today."""
+    w = _WEEKDAY_BEFORE.search(m.string[max(0, m.start() - 12):m.start()])
+    if w is None:
+        return None
+    today = dt.date.today()
+    for year in range(today.year, today.year - WEEKDAY_YEAR_SEARCH, -1):
+        if day <= _month_end(year, month) and dt.date(year, month, day) <= today \
+                and dt.date(year, month, day).weekday() == _WEEKDAYS[w["wd"].lower()]:
+            return year
+    return None
 
 
 def _month(m: re.Match[str], pub: dt.date | None) -> DateRef | None:

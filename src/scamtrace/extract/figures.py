@@ -1,21 +1,35 @@
-"""Figures: numbers that count people, money, buildings, flights or operations (``extract.figures-v1``).
+"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v2``).
 
 For every quantity phrase (:mod:`.numbers`) the unit is decided from what follows it:
 
 * a currency symbol before or a currency word after ("40,000 yuan", "$14 million", "tens of
-  billions of dollars") -> money, with a conversion the text gives in brackets ("($5,472)");
+  billions of dollars") -> money, with a conversion the text gives in brackets ("($5,472)"); the
+  ``what`` names the money ("fines of ...", "... in cash", "reported losses of ...");
 * "%"/"percent" -> ``percent``;
 * a count noun within a few words ("31,000 suspects", "194 Chinese nationals", "63 were key
-  players", "three of the four suspects") -> ``people``/``buildings``/``flights``/``operations``;
+  players", "three of the four suspects", "800 Laotians") -> ``people``/``buildings``/``flights``/
+  ``operations``;
+* a measure ("9 kilometers (5.6 miles)" -> ``km`` with the bracket as conversion, hectares, meters);
+* a duration written in digits ("16 hours a day", "30 months in jail"; not "over two days", not
+  "the past 48 hours");
+* any other lower-case plural noun ("1,260 phones", "14 bank accounts", "18 other countries") -> that
+  noun as the unit, unless it names no countable thing (:data:`_NOT_COUNTED`: zones, groups, ...);
 * no noun but a verb or "more" after it ("Of those, 16,000 went voluntarily", "Tens of thousands
-  more remain imprisoned") -> the unit and noun of the previous figure in the paragraph.
+  more remain imprisoned", "later corrected the number to nine") -> the unit and noun of the
+  previous figure in the paragraph.
 
-Anything else (years, day numbers, "two special zones", "48 countries") is not a figure. Ages and
-durations ("31-year-old", "a six-day trial") are skipped: they describe a person or an event rather
-than count anything a report aggregates. The date is the date expression of the sentence nearest to
-the number; a sentence opening with a partitive ("Among them", "Of those") inherits the date,
-claimant and place of the previous figure. The claimant comes from "according to X", "said X",
-"X said/announced/reported", or the speaker of the quote the number sits in.
+Years, day numbers, ages ("31-year-old") and a single "one" are not figures. ``what`` is the noun
+phrase, the verb that tells what happened to it and a short complement ("people detained in the
+raid").
+
+Dates (v2) are the day the counted thing happened, not the day it was reported; the rules are in
+:mod:`.figure_dates`. A sentence opening with a partitive ("Among them", "Of those") inherits the
+date, claimant and place of the previous figure.
+
+The claimant comes from "according to X", ", said X", "X said/announced/reported" (a relative
+clause after X is skipped), or the speaker of the quote the number sits in; a generic claimant
+("the group", "the court", "a ministry statement") resolves to the last organisation named before
+with a fitting head word ("... Defence Army", "... People's Court").
 """
 from __future__ import annotations
 
@@ -23,13 +37,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from . import figure_dates
 from .dates import find_dates
 from .gazetteer import Gazetteer, load_gazetteer
 from .names import PersonIndex, index_persons
 from .numbers import CURRENCY_WORDS, QUANTITY_RE, Quantity, find_quantities, parse_quantity
 from .quotes import find_quotes
 from .records import ALGO_FIGURES, DateRef, Figure, Quote
-from .text import paragraphs, sentences, span_containing
+from .text import Span, paragraphs, sentences, span_containing
 
 _NOUNS: dict[str, tuple[str, ...]] = {
     "people": ("people", "persons", "person", "individuals", "individual", "suspects", "suspect", "victims",
@@ -48,14 +63,32 @@ _NOUNS: dict[str, tuple[str, ...]] = {
     "operations": ("operations", "raids", "raid", "missions", "sweeps", "crackdowns"),
 }
 _UNIT_OF = {n.lower(): unit for unit, nouns in _NOUNS.items() for n in nouns}
-_SINGULAR = {"person", "individual", "suspect", "victim", "worker", "national", "citizen", "member", "man",
-             "woman", "child", "officer", "defendant", "building", "compound", "flight", "airlift", "raid"}
+#: Measures and the unit they are stored in ("9 kilometers" -> km).
+_MEASURES = {"km": "km", "kms": "km", "kilometers": "km", "kilometres": "km", "kilometer": "km", "kilometre": "km",
+             "miles": "miles", "mile": "miles", "meters": "meters", "metres": "meters", "meter": "meters",
+             "metre": "meters", "hectares": "hectares", "hectare": "hectares", "acres": "acres",
+             "square kilometers": "km2", "square kilometres": "km2", "tons": "tons", "tonnes": "tons"}
+#: "9 kilometers (5.6 miles)": the bracket converts the measure; it is not a second figure.
+_MEASURE_WORDS = "|".join(sorted(_MEASURES, key=len, reverse=True))
+_MEASURE_CONVERSION = re.compile(
+    rf"\s*\(\s*(?:about\s+|some\s+|roughly\s+)?(?P<q>[\d.,]+)\s+(?P<u>{_MEASURE_WORDS})\s*\)", re.I)
+#: Durations count only when written in digits ("16 hours a day", "30 months in jail"): wire style
+#: spells out one to nine, and spelled-out durations ("over two days") are narrative, not reported figures.
+_DURATIONS = {"hours": "hours", "hour": "hours", "days": "days", "weeks": "weeks", "months": "months",
+              "years": "years", "minutes": "minutes"}
+_DATE_DETERMINER = re.compile(r"\b(?:this|last|next|past|previous|coming|recent|first|final)\s+$", re.I)
+#: Plural nouns that follow numbers without being things a report counts (generic-noun fallback).
+_NOT_COUNTED = frozenset("""
+times percent points ways things kinds types sorts cents odds ends pages chapters episodes seasons ranks rounds
+levels stages steps terms sides hands feet inches pounds ounces degrees decades centuries seconds others ones
+lots bits parts zones areas regions provinces states districts territories groups organizations organisations
+factions parties objectives goals aims outfits classes categories generations languages""".split())
 
 #: Words that end the search for a count noun after a number.
 _NOUN_STOP = frozenset("""
 were are was is be been being have has had who which that whom whose to in on at by for from with into of
 and or but as than per a an it its their his her they he she we i you this year years day days
-month months week weeks time times percent %""".split())
+month months week weeks time times percent % hours hour minutes km kms""".split())
 _COPULA = frozenset({"were", "are", "was", "is"})
 _ANAPHOR_START = re.compile(r"\W*(?:among|of)\s+(?:them|those|these|whom)\s*,", re.I)
 _MAX_MODIFIERS = 4
@@ -73,22 +106,56 @@ _ACTIONS = (
     r"airlift(?:ed)?", r"recruit(?:ed)?", r"employ(?:ed)?", r"operating", r"netted", r"housed?",
     r"(?:arrest\s+)?warrants\s+for", r"went\s+voluntarily", r"remain\s+imprisoned", r"interviews\s+with", r"scrape\s+\w+",
     r"pa(?:id|y)", r"owed?", r"ransom", r"deployed", r"smuggled",
+    r"apprehend(?:ed|ing|s)?", r"seiz(?:ed|ing)", r"took", r"impos(?:ed|ing)", r"jailed", r"identifi(?:ed|es)",
+    r"flagged", r"flooded", r"drowned", r"signed", r"leased", r"searched", r"surrounded", r"flew", r"flown",
+    r"involved", r"named", r"received", r"recorded", r"registered", r"found", r"screened", r"awaiting",
+    r"boarded", r"escaped", r"moved", r"promis(?:ed|ing)", r"fined", r"sold", r"used", r"questioned",
+    r"interrogated", r"beaten", r"abused", r"freed", r"displaced", r"destroyed", r"damaged",
 )
 #: Case-sensitive: verbs are lower case in running text, and "White House" must not read as "housed".
 _ACTION_RE = re.compile(rf"\b(?:{'|'.join(_ACTIONS)})\b")
 #: Display forms for actions whose surface form reads badly after a noun ("people warrants for").
 _ACTION_DISPLAY = {"warrants": "wanted", "arrest": "wanted", "interviews": "interviewed", "trial": "tried",
                    "scrape": "raised", "house": "housed", "recruit": "recruited", "return": "returned"}
-_MONEY_OBJECT = re.compile(r"\s*(?:\([^)]*\)\s*)?(?:in|of)\s+(?P<obj>revenue|profits?|losses|assets|bribes|fines|ransom|savings|debts?|funds|investments?)\b", re.I)
+_MONEY_NOUNS = (r"revenue|profits?|losses|assets|bribes|fines|ransom|savings|debts?|funds|investments?|cash|rent"
+                r"|salar(?:y|ies)|wages?|pay|payments?|fees?|bail|compensation|damages|transfers?|deposits?|loans?")
+_MONEY_OBJECT = re.compile(rf"\s*(?:\([^)]*\)\s*)?(?:in|of)\s+(?:\w+\s+)?(?P<obj>{_MONEY_NOUNS})\b", re.I)
+#: "fines of more than 300 million yuan", "reported losses of about S$1.1 billion", "a payment of S$3,500".
+_MONEY_OBJECT_BEFORE = re.compile(
+    rf"\b(?P<obj>(?:[a-z]+\s+)?(?:{_MONEY_NOUNS}|transfer|amount|sum))\s+(?:of|totall?ing|worth|amounting\s+to)\s+$", re.I)
+#: The complement that says what a count is about: "south of Ban Pha Daeng", "in cash", "at the site".
+_COMPLEMENT = re.compile(
+    r"\s*(?:\([^)]*\)\s*)?(?P<c>(?:(?:north|south|east|west|outside|inside)\s+of|in|at|from|on|of|to|for|with|under|across)"
+    r"\s+(?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=\s*(?:[,.;:()]|\s(?:and|or|but|who|which|that|after|before|when|while|as|than"
+    r"|in|at|on|from|for|with|to|by|over|during|since|until|out|more|less|about|nearly|some)\b|$))")
+MAX_COMPLEMENT_WORDS = 6
+WHAT_COMPLEMENT = True
 _CURRENCY_AFTER = re.compile(
     rf"\s*(?:of\s+)?(?:(?:US|U\.S\.|Thai|Hong Kong|Singapore|Chinese)\s+)?(?P<cur>{'|'.join(sorted(CURRENCY_WORDS, key=len, reverse=True))})\b", re.I)
 _PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per\s+cent\b)", re.I)
 _CONVERSION = re.compile(r"\s*\(\s*(?:about|around|roughly|approximately|some|or|nearly|over|more than)?\s*(?P<q>[^)]{1,40})\)")
 _SKIP_AFTER = re.compile(r"(?:-|\s?-\s?)(?:year|day|month|week|hour|minute|second|storey|story|member|page|point)s?\b|\s*(?:years?|months?)[- ]old\b|(?:st|nd|rd|th)\b", re.I)
-_CLAIM_VERBS = r"said|says|announced|reported|claimed|stated|estimated|introduced|confirmed|told|added|showed|noted|revealed"
-_ACCORDING = re.compile(r"\baccording to\s+(?P<who>[^,.;“”\"]+)")
-_SAID_NAME = re.compile(r"\b(?:said|says|stated)\s+(?P<who>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
+_CLAIM_VERBS = figure_dates.CLAIM_VERBS + "|described|estimate"
+_ACCORDING = re.compile(r"\b[Aa]ccording to\s+(?P<who>[^,.;“”\"]+)")
+#: ", said Jane Doe" (inverted attribution): only after a comma or a closing quote, so that
+#: "Police said Singapore recorded ..." does not make Singapore the claimant.
+_SAID_NAME = re.compile(r"(?:[,”\"]\s*)(?:said|says|stated)\s+(?P<who>[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*){0,3})")
+#: Generic claimants ("the group said", "the court ordered", "a ministry statement") and the head
+#: words of the named organisation, mentioned earlier in the article, that they stand for.
+_GENERIC_CLAIMANTS = {
+    "group": "Army|Alliance|Group|Front|Forces?|Organi[sz]ation|Militia", "militia": "Army|Militia|Forces?",
+    "army": "Army", "court": "Court", "bank": "Bank", "ministry": "Ministry", "statement": "Ministry|Police|Court|Army|Bank",
+    "police": "Police", "agency": "Agency|Bureau|Department", "company": "Company|Group|Holdings|Corp(?:oration)?",
+}
+_NOT_CLAIMANTS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december today yesterday it this which that they there""".split())
 _WHO_VERB = re.compile(rf"(?P<who>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+(?:has\s+|have\s+)?(?:{_CLAIM_VERBS})\b")
+#: "By the militia's own count, ...", "by police estimates": whose count it is.
+_BY_COUNT = re.compile(r"\b[Bb]y\s+(?:the\s+)?(?P<who>[\w ]{2,40}?)(?:’s|'s)?\s+(?:own\s+)?(?:count|tally|estimates?|figures?|reckoning)\b")
+#: "41 suspected organizers identified by Thai police": the agent of a counting verb.
+_BY_AGENT = re.compile(r"\b(?:identified|named|counted|reported|recorded|registered|confirmed|announced|listed|estimated)"
+                       r"\s+by\s+(?P<who>(?:the\s+)?[\w’' -]{2,40}?)(?=\s+(?:as|in|at|on|among|from|after|before|and)\b|[,.;]|$)")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:which|who|whose|where)\b[^,]*,")
 _WHO_TRIM = re.compile(r"^(?:.*?\b(?:that|and|but|while|as|which|who|where|when)\s+)?(?:(?:the|a|an)\s+)?", re.I)
 _WHO_AUX = re.compile(r"(?:\s+(?:has|have|had|also|previously|recently|later|earlier|publicly|officially))+$", re.I)
 _PLACE_LABELS = ("GPE", "LOC", "COMPOUND")
@@ -102,14 +169,20 @@ class _Ctx:
     persons: PersonIndex
     gaz: Gazetteer
     places: list[tuple[int, int, str]]
+    sents: list[Span]
 
 
 def _words_after(text: str, pos: int, end: int, limit: int = 9) -> list[re.Match[str]]:
     return list(re.finditer(r"[“”\"]?[\w’'.-]+[“”\"]?|[,;:()]", text[pos:end]))[:limit]
 
 
-def _find_noun(text: str, pos: int, end: int, skip: set[int]) -> tuple[str, str, int, bool] | None:
-    """(noun phrase, unit, end offset, partitive) for the count noun after a number, if any."""
+def _find_noun(text: str, pos: int, end: int, skip: set[int], digits: bool = True) -> tuple[str, str, int, bool] | None:
+    """(noun phrase, unit, end offset, partitive) for the count noun after a number, if any.
+
+    Known count nouns map to their unit class (``people``, ``buildings``, ...); measures to a unit
+    ("km"); durations only when ``digits`` (see :data:`_DURATIONS`); any other lower-case plural noun
+    is its own unit ("phones", "hectares") unless listed in :data:`_NOT_COUNTED`.
+    """
     words = _words_after(text, pos, end)
     mods: list[str] = []
     partitive = False
@@ -132,17 +205,34 @@ def _find_noun(text: str, pos: int, end: int, skip: set[int]) -> tuple[str, str,
         two = f"{lw} {words[i + 1].group().lower().rstrip('.')}" if i + 1 < len(words) else ""
         if two in _UNIT_OF:
             return " ".join([*mods, w, words[i + 1].group().rstrip(".")]), _UNIT_OF[two], pos + words[i + 1].end(), partitive
+        if two in _MEASURES and not mods:
+            return two, _MEASURES[two], pos + words[i + 1].end(), partitive
+        if lw in _MEASURES and not mods:
+            return w, _MEASURES[lw], pos + words[i].end(), partitive
+        if lw in _DURATIONS:
+            ok = digits and not mods and not partitive
+            return (w, _DURATIONS[lw], pos + words[i].end(), partitive) if ok else None
         if lw in _UNIT_OF and (w != "Chinese" or not _next_is_noun(words, i)):
             return " ".join([*mods, w]), _UNIT_OF[lw], pos + words[i].end(), partitive
         if lw in _NOUN_STOP or raw in ",;:()" or len(mods) >= _MAX_MODIFIERS:
             return None
+        if _DEMONYM_PLURAL.fullmatch(w) and not mods and not (i + 1 < len(words) and words[i + 1].group()[:1].isupper()):
+            return w, "people", pos + words[i].end(), partitive   # "800 Laotians", "40 Kenyans"
+        if _GENERIC_PLURAL.fullmatch(w) and lw not in _NOT_COUNTED and not _next_is_noun(words, i):
+            return " ".join([*mods, w]), lw, pos + words[i].end(), partitive
         mods.append(w)
         i += 1
     return None
 
 
+#: A plural demonym ("Laotians", "Kenyans", "Cambodians", "Pakistanis").
+_DEMONYM_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|is)")
+#: A lower-case plural noun ("phones", "hectares", "families") for the generic count-noun fallback.
+_GENERIC_PLURAL = re.compile(r"[a-z]{2,}(?:[^su]s|ies)")
+
+
 def _next_is_noun(words: list[re.Match[str]], i: int) -> bool:
-    return i + 1 < len(words) and words[i + 1].group().lower() in _UNIT_OF
+    return i + 1 < len(words) and words[i + 1].group().lower().rstrip(".,;:") in _UNIT_OF
 
 
 def _money(q: Quantity, text: str, end: int) -> tuple[str, int] | None:
@@ -170,10 +260,51 @@ def _conversion(text: str, pos: int, end: int) -> tuple[float, str] | None:
     return (q.value, cur) if cur else None
 
 
+def _dedupe_words(phrase: str) -> str:
+    """"yuan imposed fines imposed" -> "yuan imposed fines" (a word the parts share is said once)."""
+    seen: set[str] = set()
+    out = []
+    for w in phrase.split():
+        if w.lower() not in seen or w.lower() in {"of", "the", "a", "in", "to"}:
+            out.append(w)
+        seen.add(w.lower())
+    return " ".join(out)
+
+
+def _complement(text: str, pos: int, end: int) -> str | None:
+    """The prepositional phrase right after a count ("south of Ban Pha Daeng", "in cash"), if short.
+
+    A phrase that holds a date or another number is left out: it dates or measures the count
+    instead of describing it.
+    """
+    m = _COMPLEMENT.match(text, pos, end)
+    if m is None:
+        return None
+    c = m["c"]
+    if len(c.split()) > MAX_COMPLEMENT_WORDS or re.search(r"\d|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", c):
+        return None
+    return c
+
+
+#: A participle this close after the noun ("people rescued", "workers who were freed") wins over a
+#: verb just before the number; farther away it usually belongs to another clause.
+ACTION_AFTER_CLOSE = 20
+#: Farthest (characters after the noun) a verb later in the sentence may describe the count.
+ACTION_LATER_MAX = 40
+
+
 def _action(text: str, noun_end: int, q_start: int, sent: tuple[int, int]) -> str | None:
     """The verb phrase nearest the figure: after the noun (participle) first, else before the number."""
     clause_end = _clause_end(text, noun_end, sent[1])
     after = _ACTION_RE.search(text, noun_end, min(clause_end, noun_end + 60))
+    close_before = None
+    for m in _ACTION_RE.finditer(text, max(sent[0], q_start - 30), q_start):
+        close_before = m   # "apprehended 771 individuals", "detained more than 4,100 people"
+    if after and (close_before is None or not re.search(r"\w", text[noun_end:after.start()].replace("were", "").replace("been", ""), re.I)
+                  or after.start() - noun_end <= ACTION_AFTER_CLOSE):
+        return after.group()
+    if close_before is not None:
+        return close_before.group()
     if after:
         return after.group()
     before = None
@@ -181,18 +312,13 @@ def _action(text: str, noun_end: int, q_start: int, sent: tuple[int, int]) -> st
         before = m
     if before:
         return before.group()
-    later = _ACTION_RE.search(text, noun_end, sent[1])
+    later = _ACTION_RE.search(text, noun_end, min(sent[1], noun_end + ACTION_LATER_MAX))
     return later.group() if later else None
 
 
 def _clause_end(text: str, pos: int, end: int) -> int:
     m = re.compile(r"[;.](?:\s|$)|,\s(?:and|but|which)\b").search(text, pos, end)
     return m.start() if m else end
-
-
-def _nearest_date(dates: list[DateRef], sent: tuple[int, int], pos: int) -> DateRef | None:
-    inside = [d for d in dates if sent[0] <= d.start and d.end <= sent[1] and d.iso_start]
-    return min(inside, key=lambda d: abs(d.start - pos)) if inside else None
 
 
 def _claimant(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
@@ -207,6 +333,10 @@ def _claimant(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
     m = _SAID_NAME.search(s_unquoted)
     if m:
         return _clean_who(m["who"], ctx, sent[0] + m.start())
+    m = _BY_COUNT.search(s_unquoted) or _BY_AGENT.search(s_unquoted)
+    if m:
+        return _clean_who(m["who"], ctx, sent[0] + m.start())
+    s_unquoted = _RELATIVE_CLAUSE.sub(lambda r: " " * len(r.group()), s_unquoted)   # "X, which controls ..., said"
     m = _WHO_VERB.search(s_unquoted)
     if m:
         who = _WHO_AUX.sub("", _WHO_TRIM.sub("", m["who"].split(",")[-1].strip()))
@@ -218,11 +348,31 @@ def _claimant(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
     return None
 
 
+def _org_named_before(ctx: _Ctx, generic: str, at: int) -> str | None:
+    """The last named organisation before ``at`` whose head word fits a generic claimant ("the group")."""
+    heads = _GENERIC_CLAIMANTS.get(generic.lower().split()[-1])
+    if heads is None:
+        return None
+    name = rf"(?:[A-Z][\w’'.-]* (?:(?:of|for|on) (?:the )?)?){{1,5}}(?:{heads})\b(?: (?:of|for|on)(?: the)?(?: [A-Z][\w’'-]*)+)?"
+    found = None
+    for m in re.finditer(name, ctx.text[:at]):
+        found = m.group()
+    return _WHO_TRIM_THE.sub("", found) if found else None
+
+
+_WHO_TRIM_THE = re.compile(r"^(?:The|A|An|In|On|At|By|But|And)\s+")
+
+
 def _clean_who(who: str, ctx: _Ctx, at: int) -> str | None:
     who = who.strip().strip(",").strip()
+    generic = re.match(r"(?:the|a|an|its|their)\s+(?P<noun>(?:\w+\s+)?\w+)$", who, flags=re.I)
     who = re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I)
-    if not who or who.lower() in {"it", "this", "which", "that"}:
+    if not who or who.lower() in _NOT_CLAIMANTS:
         return None
+    if generic or who.lower() in _GENERIC_CLAIMANTS:
+        named = _org_named_before(ctx, who, at)
+        if named:
+            return named
     if who.lower() == "they":
         return None
     if who.lower() in {"he", "she"}:
@@ -256,7 +406,8 @@ def _skip_quantity(q: Quantity, text: str, sent: tuple[int, int], dates: list[Da
         if not any(d.start <= word_start < d.end for d in dates):
             return True   # "Artemis 1", "Version 9.0": a number that is part of a name (not "On Tuesday 40 ...")
     # "Episode Four", "Three Brotherhood Alliance": a capitalised number word inside a sentence is a name
-    return q.text[:1].isupper() and q.start != sent[0] and not re.match(r"[“\"(]", text[q.start - 1:q.start])
+    return (q.text[:1].isupper() and q.start != sent[0] and not re.match(r"[“\"(]", text[q.start - 1:q.start])
+            and not re.search(r"[—–-]\s*$", text[max(sent[0], q.start - 3):q.start]))   # "KUNMING — Sixteen people"
 
 
 _PHRASAL_OVER = re.compile(r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|took|taken|take|sent|send|won|taking)\s+$", re.I)
@@ -279,8 +430,9 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
     gaz = gazetteer or load_gazetteer()
     ctx = _Ctx(text=text, dates=dates if dates is not None else find_dates(text, published),
                quotes=quotes if quotes is not None else find_quotes(text, gaz), persons=index_persons(text, gaz),
-               gaz=gaz, places=[(s, e, ent.canonical) for s, e, ent in gaz.find(text) if ent.label in _PLACE_LABELS])
-    sents, paras = sentences(text), paragraphs(text)
+               gaz=gaz, places=[(s, e, ent.canonical) for s, e, ent in gaz.find(text) if ent.label in _PLACE_LABELS],
+               sents=sentences(text))
+    sents, paras = ctx.sents, paragraphs(text)
     out: list[Figure] = []
     skip: set[int] = set()
     for q in find_quantities(text):
@@ -309,30 +461,58 @@ def _figure(q: Quantity, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure
         if converted is not None:
             skip.add(_CONVERSION.match(text, noun_end, sent[1]).start("q"))
         obj = _MONEY_OBJECT.match(text, noun_end, sent[1])
-        noun = " ".join(p for p in (cur_text, obj["obj"] if obj else "") if p)
+        obj_before = _MONEY_OBJECT_BEFORE.search(text[max(sent[0], q.start - 40):q.start])
+        obj_word = obj["obj"] if obj else obj_before["obj"] if obj_before else ""
+        noun = " ".join(p for p in (obj_word, cur_text) if p)   # "fines yuan": what the money is, and its currency word
+        if obj:
+            noun_end = obj.end()
         evidence["unit_rule"] = "currency symbol" if q.currency and unit == q.currency else "currency word"
     elif _PERCENT_AFTER.match(text, q.end):
         unit, noun, noun_end = "percent", "", _PERCENT_AFTER.match(text, q.end).end()
         evidence["unit_rule"] = "percent"
     else:
-        found = _find_noun(text, q.end, sent[1], skip)
+        found = _find_noun(text, q.end, sent[1], skip, digits=not q.is_word)
+        if found and found[1] in _DURATIONS.values() and _DATE_DETERMINER.search(text[max(sent[0], q.start - 20):q.start]):
+            return None   # "the past 48 hours", "this 12 months" (a spun "this year"): a time phrase
         if found:
             noun, unit, noun_end, _partitive = found
             evidence["unit_rule"] = f"count noun {noun.split()[-1]!r}"
         else:
             prev = _antecedent(previous, q, paras)
             nxt = re.match(r"\s+([\w’']+)", text[q.end:sent[1]])
-            if prev is None or not nxt or nxt.group(1).lower() not in {"more", "went", "were", "are", "remain", "remained", "have", "had", "was", "of", "left", "stayed", "returned", "died"}:
+            corrected = _REVISED_TO.search(text[max(sent[0], q.start - 40):q.start])
+            if prev is None or not (corrected or (nxt and nxt.group(1).lower() in {
+                    "more", "went", "were", "are", "remain", "remained", "have", "had", "was", "of", "left", "stayed",
+                    "returned", "died"})):
                 return None
             noun, unit, noun_end, anaphoric = prev.what.split(" ")[0] if prev.action else prev.what, prev.unit, q.end, True
             evidence["unit_rule"] = f"anaphora: unit of the figure at {prev.start}"
-    if q.value == 1 and unit in ("people", "buildings", "flights", "operations") and noun.split()[-1].lower() not in _SINGULAR:
-        return None
+    if q.value == 1 and not money and unit != "percent" and not q.vague_rule:
+        return None   # "one officer admitted": a single instance, not a count (no gold figure counts one)
+    if unit in _MEASURES.values():
+        conv = _MEASURE_CONVERSION.match(text, noun_end, sent[1])
+        if conv:
+            converted = (parse_quantity(QUANTITY_RE.search(conv["q"])).value, _MEASURES[conv["u"].lower()])
+            skip.add(conv.start("q"))
     action = _action(text, noun_end, q.start, sent)
     if action:
         action = _ACTION_DISPLAY.get(action.split()[0].lower(), action)
-    what = " ".join(p for p in (noun, action) if p) or ("money" if money else unit)
-    date = _nearest_date(ctx.dates, sent, q.start)
+    complement = _complement(text, noun_end, sent[1])
+    if complement:
+        evidence["complement"] = complement
+    parts = (noun, action, complement if WHAT_COMPLEMENT else None)
+    what = _dedupe_words(" ".join(p for p in parts if p)) or ("money" if money else unit)
+    date = figure_dates.sentence_date(text, ctx.dates, sent, q.start)
+    period = figure_dates.period(ctx.dates, sent, q.start)
+    if period is not None:
+        evidence["period"] = period.iso
+    if date is None and unit == "people":
+        date = figure_dates.inherited_date(text, ctx.dates, q.start, q.end, sent, has_verb=_action_near(text, q, sent),
+                                           previous=previous, sents=ctx.sents, paras=paras, evidence=evidence)
+    if date is None:
+        date = figure_dates.statement_date(text, ctx.dates, sent, q.start)
+        if date is not None:
+            evidence["date_rule"] = "no event date: the day it was announced"
     claimant = _claimant(ctx, sent, q.start)
     place = _place(ctx, sent, q.start)
     if anaphoric and previous and claimant is None:
@@ -348,6 +528,15 @@ def _figure(q: Quantity, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure
         evidence["date_text"] = date.text
     return _build(q, unit, what, action, sent, text, converted, date.iso if date else None,
                   date.precision if date else None, place, claimant, evidence)
+
+
+def _action_near(text: str, q: Quantity, sent: tuple[int, int]) -> bool:
+    return _ACTION_RE.search(text, max(sent[0], q.start - 60), min(sent[1], q.end + 60)) is not None
+
+
+#: "later corrected the number to nine", "raised the toll to 12": the count of the previous figure.
+_REVISED_TO = re.compile(r"\b(?:corrected|revised|raised|lowered|increased|reduced|updated|put)\s+(?:the\s+|its\s+|their\s+)?"
+                         r"(?:number|figure|toll|total|count|tally)\s+(?:\w+\s+)?to\s+$")
 
 
 def _antecedent(previous: list[Figure], q: Quantity, paras: list[tuple[int, int]]) -> Figure | None:

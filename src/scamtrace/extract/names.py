@@ -3,7 +3,8 @@
 A capitalised sequence of two or three tokens ("Jason Tower", "Li Kyar Wen", "Sue-Lin Wong") is a
 person name when it is not a gazetteer entry, contains no organisation or place word, and either
 stands next to a speech verb or appositive (", an expert ..."), is followed by a verb ("Chen Wei
-spent"), or has one of its tokens reused alone later ("Tower", "Zhang"). A single token resolves to the most recent earlier full name that
+spent"), stands as an appositive followed by a verb (", Mei Lihua, thanked"), or has one of its
+tokens reused alone later ("Tower", "Zhang"). A single token resolves to the most recent earlier full name that
 starts or ends with it (Chinese names put the surname first, most others last).
 """
 from __future__ import annotations
@@ -90,7 +91,9 @@ def index_persons(text: str, gazetteer: Gazetteer | None = None) -> PersonIndex:
         near_verb = bool(context_re.match(text[e:e + 40]) or verb_before.search(text[max(0, s - 20):s]))
         # the subject of a clause: "Chen Wei spent ...", "..., Hu Xijin, appeared ..."
         subject = bool(re.match(r"\s+(?:[a-z]+ed|[a-z]+s|was|is|has|had|spent|went|took|told|left|fled|ran)\b", text[e:e + 20]))
-        if reused or near_verb or subject:
+        # an appositive name: "China's consul in Chiang Mai, Mei Lihua, thanked ..."
+        appositive = text[max(0, s - 2):s] == ", " and bool(re.match(r",\s+[a-z]+(?:ed|s)\b", text[e:e + 20]))
+        if reused or near_verb or subject or appositive:
             full.append((s, e, seq))
     occurrences = list(full)
     known = {t: f for _s, _e, f in full for t in (f.split()[0], f.split()[-1])}
@@ -116,8 +119,12 @@ _ROLE_CUT = re.compile(r",\s*(?:who|whose|which|where)\b|;|\s+said\s*$|\s+says\s
 _WHO_SPLIT = re.compile(rf"^(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,3}})(?:\s*,\s*|\s+(?=(?:from|of|at|with)\s))(?P<role>.+)$")
 
 
-_PREP_LED = re.compile(r"^(?:on|in|at|of|about|during|after|before|asked about|speaking about)\b[^,]*,\s*")
-_TITLES = re.compile(r"^(?:President|Prime Minister|Minister|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Gen\.?|Sen\.?|Rep\.?|Gov\.?|Col\.?|Gen)\s+(?=[A-Z])")
+_PREP_LED = re.compile(r"^(?:on|in|at|of|about|during|after|before|asked about|speaking about)\b[^,]*,\s*", re.I)
+#: Ranks and honorifics before a name ("Police Maj. Gen.", "Lt. Col.", "Capt."): not part of the name.
+TITLE_WORDS_RE = (r"(?:(?:Police|Pol\.|Lt\.|Lieut\.|Col\.|Maj\.|Gen\.|Capt\.|Brig\.|Sgt\.|Cmdr\.|Adm\.|Supt\.|Insp\.|"
+                       r"Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Sen\.|Rep\.|Gov\.|General|Colonel|Major|Captain|Lieutenant|Sergeant)\s+)+(?=[A-Z])")
+TITLES_RE = re.compile("^" + TITLE_WORDS_RE)
+_APPOSITIVE = re.compile(rf"^(?P<role>[^,]*[a-z][^,]*),\s+(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{1,3}})\s*(?:,.*)?$")
 _TRAILING_NAME = re.compile(rf"^(?P<role>.*\b[a-z][\w’'-]*)\s+(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,2}})$")
 
 
@@ -130,8 +137,16 @@ def split_speaker(who: str) -> tuple[str, str | None]:
     who = _LEADING.sub("", who.strip().strip(",").strip())
     who = re.sub(r"\s+(?:said|says|stated)\s*$", "", who).strip().strip(",").strip()
     who = _PREP_LED.sub("", who)
+    who = TITLES_RE.sub("", who)
     m = _WHO_SPLIT.match(who)
+    if m and any(t.lower() in NOT_PERSON_WORDS for t in m["name"].split()):
+        t = _TRAILING_NAME.match(who)   # "Ministry of Public Security spokesman Qiao Wenbin"
+        if t and not any(w.lower() in NOT_PERSON_WORDS for w in t["name"].split()):
+            return t["name"], t["role"].strip()
     if not m:
+        a = _APPOSITIVE.match(who)   # "Laos' deputy foreign minister, Phetsamone Inthavong, who chaired ..."
+        if a and not any(t.lower() in NOT_PERSON_WORDS for t in a["name"].split()):
+            return a["name"], a["role"].strip()
         t = _TRAILING_NAME.match(who)
         if t and len(t["role"].split()) <= 8:
             return t["name"], t["role"].strip()

@@ -18,9 +18,9 @@ Precision = Literal["day", "week", "month", "season", "year"]
 PRECISIONS: tuple[str, ...] = ("day", "week", "month", "season", "year")
 
 ALGO_ENTITIES = "extract.entities-v1"
-ALGO_DATES = "extract.dates-v1"
-ALGO_FIGURES = "extract.figures-v1"
-ALGO_QUOTES = "extract.quotes-v1"
+ALGO_DATES = "extract.dates-v2"
+ALGO_FIGURES = "extract.figures-v2"
+ALGO_QUOTES = "extract.quotes-v2"
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ Span = tuple[int, int]
 _PARA_BREAK = re.compile(r"\n\s*")
 _ABBREVIATIONS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec mr mrs ms dr prof gen col lt sgt st no vs "
-    "co corp inc ltd jr sr rep sen gov u.s u.k u.n e.g i.e etc approx est".split()
+    "co corp inc ltd jr sr rep sen gov u.s u.k u.n e.g i.e etc approx est "
+    "maj capt brig cmdr adm pol supt insp cpl pvt lieut gov ft mt".split()
 )
 _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[A-Z0-9—–-])")
 QUOTE_CHARS = "\"“”"
@@ -40,7 +41,7 @@ def _strip_span(text: str, start: int, end: int) -> list[Span]:
     return [(start, end)] if end > start else []
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """True when the period at ``dot`` closes an abbreviation or initial rather than a sentence."""
     if text[dot] != ".":
         return False
@@ -59,7 +60,7 @@ def sentences_in(text: str, start: int, end: int) -> Iterator[Span]:
     """Sentence spans within ``text[start:end]`` (a paragraph)."""
     pos = start
     for m in _SENT_END.finditer(text, start, end):
-        if _is_abbreviation(text, m.start()) and m.group().startswith(".") and len(m.group()) == 1:
+        if is_abbreviation(text, m.start()) and m.group().startswith(".") and len(m.group()) == 1:
             continue
         yield from _strip_span(text, pos, m.end())
         pos = m.end()
