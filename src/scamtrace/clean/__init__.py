@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import logging
 
 from ..errors import EmptyArticle
@@ -85,6 +86,22 @@ def _parse_iso(value: str | None) -> dt.date | None:
         return None
 
 
+def _stub_date(result: StripResult) -> dt.date | None:
+    """The date of a removed "Published March 4, 2025" stub: dropped as boilerplate, kept as metadata."""
+    from ..ingest.dates import parse_date
+
+    for r in result.removed:
+        if r.reason == "published-stub":
+            m = _PUBLISHED_PREFIX.match(r.text.strip())
+            d = parse_date(m.group("rest")) if m else None
+            if d is not None:
+                return d
+    return None
+
+
+_PUBLISHED_PREFIX = re.compile(r"^(?:published|posted|first published)(?:\s+on)?[\s:]*(?P<rest>.+)$", re.I)
+
+
 def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None) -> Article:
     """Clean one raw document into an :class:`Article`.
 
@@ -113,7 +130,7 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None) -> Artic
     if words < MIN_ARTICLE_WORDS:
         raise EmptyArticle(raw.source, f"only {words} words of article text after cleaning (need "
                                        f"{MIN_ARTICLE_WORDS}); supply the full article, not a stub or index page")
-    hint = raw.published or (_parse_iso(extracted.date) if extracted else None)
+    hint = raw.published or (_parse_iso(extracted.date) if extracted else None) or _stub_date(result)
     meta = metadata_from_paragraphs(result.kept, published_hint=hint)
     truncated = meta.truncated or result.ends_with_more_stub
     cleaner = CLEANER_HTML if extracted else CLEANER_TEXT
