@@ -263,9 +263,12 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
         todo = sorted(meta)
     else:
         todo = [i for i in new_ids if i in meta]
-    for n, art in enumerate(store.iter_articles(todo), 1):
-        idx.add(art.id, art.text)
-        progress("index", n, len(todo))
+    def _texts():  # noqa: ANN202
+        for n, art in enumerate(store.iter_articles(todo), 1):
+            progress("index", n, len(todo))
+            yield art.id, art.text
+
+    idx.add_many(_texts())
     stats.timings["index"] = time.perf_counter() - t
 
     # 2. the neighbourhood: new articles, their candidates, judged partners, closed over families

@@ -164,3 +164,58 @@ def test_search_story_spun_article_judgement_and_analyze(server, browser, demo_d
     assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
     assert all(u.startswith(server) for u in requests), [u for u in requests if not u.startswith(server)]
     page.close()
+
+
+def test_actor_page_network_alias_judgement_and_story_filters(server, browser, demo_db):
+    army, other = "Dawna Border Defence Army", "Dawna Boundary Protection Military"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+
+    # 1. the actors index, then the militia's page through its link
+    page.goto(server + "/actors")
+    assert page.locator("table.actors tbody tr").count() > 10
+    shot(page, "09-actors")
+    page.click(f'table.actors a:text-is("{army}")')
+    page.wait_for_url("**/actors/Dawna%20Border%20Defence%20Army")
+    assert page.locator("svg.mentions-chart rect.bar").count() >= 2
+    assert page.locator("svg.network g.peer").count() >= 3
+    assert page.locator("#events tbody tr").count() >= 1 and page.locator("#articles tbody tr").count() >= 5
+    shot(page, "10-actor")
+
+    # 2. a co-occurring actor is one click away in the network
+    peer = page.locator("svg.network a").first
+    href = peer.get_attribute("href")
+    peer.click()
+    page.wait_for_url("**" + href)
+    assert page.locator("h1").inner_text() != army
+    page.go_back()
+
+    # 3. alias judgement: the spun copy's name for the militia is the same actor
+    form = page.locator("form.judge.alias")
+    form.locator("input[name=b]").fill(other)
+    form.locator("input[value=same]").check()
+    form.locator("input[name=note]").fill("spinner synonym of the militia's name")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/actors/Dawna%20Border%20Defence%20Army?judged=same*")
+    assert "Alias judgement recorded" in page.inner_text(".flash")
+    assert other in page.inner_text("#aliases") and "same actor" in page.inner_text("#aliases")
+    shot(page, "11-alias-judged")
+
+    # 4. the story page links actors; the stories list filters by actor, event type and place
+    story = page.locator("#events td a[href^='/stories/']").first.get_attribute("href")
+    page.goto(server + story)
+    assert page.locator(f'a.actor[href="/actors/Dawna%20Border%20Defence%20Army"]').count() >= 1
+    page.goto(server + "/")
+    page.fill("input[name=actor]", army)
+    page.select_option("select[name=event_type]", "raid")      # submits the form (app.js)
+    page.wait_for_url("**event_type=raid**")
+    assert "naming" in page.inner_text("#result-count") and "raid" in page.inner_text("#result-count")
+    assert page.locator("ol.stories li").count() >= 1
+    shot(page, "12-stories-filtered")
+
+    assert not [m for m in console if "Content Security Policy" in m or "Refused" in m], console
+    assert all(u.startswith(server) for u in requests), [u for u in requests if not u.startswith(server)]
+    page.close()

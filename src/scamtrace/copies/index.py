@@ -34,13 +34,15 @@ CANDIDATES_ALGORITHM = "copies.candidates-v1"
 #: still counted). Shingle 256 keeps one wire story syndicated to a few hundred outlets findable
 #: while dropping boilerplate ("subscribe to our newsletter") and stock phrases. Skeleton and fact
 #: hashes are far less specific (their document frequency grows with the corpus), so only their rare
-#: ones are used. Set on bench/bench_synth.py and bench/bench_candidates.py (synthetic, seed 7):
-#: recall unchanged from no cap, candidate work per article bounded.
+#: ones are used. Set on bench/bench_synth.py and bench/bench_candidates.py (synthetic, seed 7,
+#: 5k-100k articles): recall >= 0.995 per relation; lowering shingle to 64 made querying 1.6x
+#: faster at 50k with the same recall there, but would hide wide syndication, so it stays 256.
 DF_CAP: dict[str, int] = {"shingle": 256, "stopword": 16, "facts": 16}
 
-#: Minimum number of shared hashes for a candidate, per index. Shingle: 2 winnowed 5-grams, because
-#: a 30-word excerpt shares only ~3 with its source. Stopword and facts: their hashes are common
-#: across unrelated texts, so more must agree. Set on bench/bench_synth.py (seed 7, 20k articles).
+#: Minimum number of shared hashes for a candidate, per index. Shingle: 3 winnowed 5-grams (a
+#: 30-word excerpt shares 2-7 with its source, 99% >= 3; with 2, stock phrases of the synthetic
+#: corpus made 5x more non-copy pairs). Stopword and facts: their hashes are common across
+#: unrelated texts, so more must agree. Set on bench/bench_synth.py (seed 7, 5k-20k articles).
 MIN_SHARED: dict[str, int] = {"shingle": 3, "stopword": 4, "facts": 4}
 #: Minimum estimated containment (shared / size of the smaller signature), per index. Shingle has
 #: none (excerpts are a tiny part of both texts; the shared count decides). Set as MIN_SHARED.
@@ -89,6 +91,26 @@ def _grow(a: np.ndarray, need: int) -> np.ndarray:
     return b
 
 
+def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray],
+           alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Merge two sorted segments in linear time (older postings first among equal hashes),
+    dropping the postings of removed articles."""
+    (h1, d1), (h2, d2) = older, newer
+    k1, k2 = alive[d1], alive[d2]
+    if not k1.all():
+        h1, d1 = h1[k1], d1[k1]
+    if not k2.all():
+        h2, d2 = h2[k2], d2[k2]
+    pos = np.searchsorted(h1, h2, side="right") + np.arange(h2.size)
+    h = np.empty(h1.size + h2.size, dtype=h1.dtype)
+    d = np.empty(h.size, dtype=d1.dtype)
+    rest = np.ones(h.size, dtype=bool)
+    rest[pos] = False
+    h[pos], d[pos] = h2, d2
+    h[rest], d[rest] = h1, d1
+    return h, d
+
+
 class _Postings:
     """Inverted index for one signature: sorted (hash, doc) segments plus an unsorted buffer."""
 
@@ -104,20 +126,17 @@ class _Postings:
             self.flush(alive)
 
     def flush(self, alive: np.ndarray) -> None:
+        """Sort the buffer into a new segment, then merge segments of similar size."""
         if not self.pending:
             return
         h = np.concatenate([p[0] for p in self.pending])
         d = np.concatenate([p[1] for p in self.pending])
         self.pending, self.n_pending = [], 0
-        order = np.argsort(h)
+        order = np.argsort(h, kind="stable")
         self.segments.append((h[order], d[order]))
         while len(self.segments) >= 2 and self.segments[-2][0].size <= MERGE_RATIO * self.segments[-1][0].size:
-            (h1, d1), (h2, d2) = self.segments.pop(), self.segments.pop()
-            h, d = np.concatenate((h2, h1)), np.concatenate((d2, d1))
-            keep = alive[d]
-            h, d = h[keep], d[keep]
-            order = np.argsort(h)
-            self.segments.append((h[order], d[order]))
+            newer, older = self.segments.pop(), self.segments.pop()
+            self.segments.append(_merge(older, newer, alive))
 
     def lookup(self, q: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Postings of the query hashes ``q`` found in at most ``cap`` articles.
@@ -231,6 +250,8 @@ class CandidateIndex:
 
     def remove(self, article_id: str) -> None:
         """Forget an article (KeyError if absent). Postings are purged before the next query."""
+        if article_id not in self._num:
+            raise KeyError(f"article {article_id!r} is not in the index")
         num = self._num.pop(article_id)
         self._alive[num] = False
         self._removed = True
@@ -276,15 +297,24 @@ class CandidateIndex:
         return out
 
     def candidate_pairs(self, batch_size: int = 2000) -> Iterable[tuple[str, str, str, float]]:
-        """Every candidate pair once, as (id a, id b, index, score) with a added before b."""
+        """Every candidate pair once per index, as (id a, id b, index, score), a added before b.
+
+        A pair found from either side counts (scores are estimated from the querying side, so the
+        thresholds can pass on one side only); the higher estimate is kept.
+        """
         alive = np.flatnonzero(self._alive[: len(self._ids)])
+        best: dict[tuple[int, int, str], float] = {}
         for lo in range(0, alive.size, batch_size):
             ids = [self._ids[i] for i in alive[lo : lo + batch_size]]
             for aid, cands in self.candidates_many(ids).items():
                 na = self._num[aid]
                 for other, name, score in cands:
-                    if self._num[other] < na:
-                        yield other, aid, name, score
+                    no = self._num[other]
+                    key = (min(na, no), max(na, no), name)
+                    if score > best.get(key, -1.0):
+                        best[key] = score
+        for (x, y, name), score in sorted(best.items()):
+            yield self._ids[x], self._ids[y], name, score
 
     def _query(self, name: str, nums: np.ndarray) -> list[tuple[int, int, float]]:
         """Candidates of the articles ``nums`` in one index: (position in nums, other doc, score)."""
@@ -360,7 +390,7 @@ class CandidateIndex:
             arrays[f"{name}_hashes"] = np.concatenate(parts) if parts else np.zeros(0, _U64)
             arrays[f"{name}_offsets"] = np.concatenate(([0], np.cumsum([p.size for p in parts]))).astype(np.int64)
         buf = io.BytesIO()
-        np.savez_compressed(buf, **arrays)
+        np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stubs mistype **arrays
         return buf.getvalue()
 
     @classmethod

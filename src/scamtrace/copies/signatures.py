@@ -37,17 +37,20 @@ INDEX_NAMES: tuple[str, ...] = ("shingle", "stopword", "facts")
 
 # Word n-gram length and winnowing window of the shingle signature. k=5, w=10 guarantee a shared
 # fingerprint for any common passage of >= 14 words (excerpts are >= 30) and keep ~2/(w+1) = 18% of
-# the 5-grams; set on the synthetic benchmark (bench/bench_synth.py, seed 7, 20k articles) where
-# excerpt recall was 1.0 with 2 shared fingerprints required.
+# the 5-grams. Measured on synthetic excerpts (copies.synth-v1): a 30-word passage shares 2-7
+# fingerprints with its source (99% share >= 3, the index's MIN_SHARED); bench/bench_synth.py (seed 7)
+# excerpt recall 1.0 at 3,000 and 100,000 articles.
 SHINGLE_K = 5
 SHINGLE_W = 10
 # Skeleton n-gram length and winnowing window of the stopword signature: 6 skeleton tokens span ~9
 # words; long enough to be rare across unrelated texts once the DF cap removes the common ones,
 # short enough to survive spinners that also swap a few function words ("where" -> "the place").
-# Set on bench/bench_synth.py spin rates 10-60% (seed 7).
+# Window 8 keeps ~22% of skeleton n-grams (w=4 doubled index size for no recall gain). Set on
+# bench/bench_synth.py spin rates 10-60% (seed 7): stopword-index recall 1.0 at every rate.
 STOPWORD_N = 6
 STOPWORD_W = 8
-# Facts: pairs of consecutive facts plus pairs with one fact skipped (robust to a dropped fact).
+# Facts: pairs of consecutive facts (add 2 for skip-pairs, robust to a dropped fact; on
+# bench/bench_synth.py skip-pairs tripled query work with rewrite recall already 1.0 without them).
 FACT_SKIPS = (1,)
 
 _U64 = np.uint64

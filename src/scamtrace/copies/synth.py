@@ -355,17 +355,15 @@ def excerpt_passages(text: str, n: int, rng: random.Random, lo: int = 30, hi: in
 
 def _fact_units(sent: str) -> list[str]:
     """Names and numbers of ``sent`` in order; facts separated only by spaces form one unit."""
-    units: list[str] = []
-    last_end = -10
+    spans: list[list[int]] = []       # [start, end] of each unit
     for f in facts(sent):
         if f.kind not in ("name", "num"):
             continue
-        if units and sent[last_end : f.start].strip() == "":
-            units[-1] = sent[sent.rfind(units[-1], 0, last_end) : f.end] if units[-1] else units[-1]
-        else:
-            units.append(sent[f.start : f.end])
-        last_end = f.end
-    return units
+        if spans and f.start >= spans[-1][1] and not sent[spans[-1][1] : f.start].strip():
+            spans[-1][1] = f.end          # "Azure Phoenix City" stays one unit
+        elif not spans or f.start >= spans[-1][1]:
+            spans.append([f.start, f.end])
+    return [sent[a:b] for a, b in spans]
 
 
 def rewrite_text(text: str, rng: random.Random) -> str:
