@@ -183,3 +183,18 @@ def test_outlet_boilerplate_learned_but_shared_sentences_kept(tmp_path):
     assert shared in texts["Other Gazette"][0]
     again = api.ingest(store, [str(tmp_path)])
     assert (again.new, again.updated) == (0, 0)
+
+
+def test_duplicate_id_with_other_text_is_a_conflict_not_an_overwrite(tmp_path):
+    body = " ".join(f"word{i}" for i in range(60))
+    rec = {"id": "dup-1", "url": "https://news.example/a", "outlet": "X", "title": "T", "text": "First. " + body}
+    (tmp_path / "a.jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    rec2 = dict(rec, text="Second version. " + body)
+    (tmp_path / "b.jsonl").write_text(json.dumps(rec2) + "\n", encoding="utf-8")
+    store = api.open_store(tmp_path / "c.db")
+    api.ingest(store, [str(tmp_path / "a.jsonl")])
+    stats = api.ingest(store, [str(tmp_path / "b.jsonl")])
+    assert stats.conflicts == 1
+    assert store.get_article("dup-1").text.startswith("First.")
+    assert len(store.conflicts()) == 1
+    assert any("dup-1" in r["reason"] and r["stage"] == "store" for r in store.rejects())

@@ -171,6 +171,9 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
         status = store.put_article(art, fmt=item.fmt, body=item.body, extra=extra)
         if status == "conflict":
             stats.conflicts += 1
+            store.add_reject(Reject(item.source, f"{item.source}: id {art.id} already holds different text; the "
+                                    "stored article is kept and this version is saved in the conflicts table; "
+                                    "give the record its own id", stage="store"))
             log.warning("%s: id %s already holds different text; kept as a conflict (see `scamtrace rejects`)",
                         item.source, art.id)
         else:
