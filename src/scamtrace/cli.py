@@ -193,6 +193,32 @@ def copies(obj: Ctx, article_id: str, width: int) -> None:
 
 
 @cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.argument("decision", type=click.Choice(["same", "different"]))
+@click.option("--note", help="Why (kept with the judgement).")
+@pass_ctx
+def alias(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
+    """Record that two actor names are the same actor or different ones; `analyze` respects it."""
+    obj.store.add_judgement(a, b, decision, note, kind="alias")
+    click.echo(f"recorded: {a!r} {decision} {b!r}; run `scamtrace analyze` to apply", err=True)
+
+
+@cli.command()
+@output_options
+@pass_ctx
+def actors(obj: Ctx, fmt: str) -> None:
+    """Actors across all articles, with their aliases (most mentioned first)."""
+    import json as _json
+
+    emit([{"actor": r["name"], "label": r["label"], "mentions": r["mentions"],
+           "aliases": [x[0] for x in obj.store.execute("SELECT alias FROM actor_aliases WHERE actor = ? ORDER BY alias",
+                                                         (r["name"],))],
+           "evidence": _json.loads(r["evidence"])}
+          for r in obj.store.execute("SELECT * FROM actors ORDER BY mentions DESC, name")], fmt)
+
+
+@cli.command()
 @output_options
 @pass_ctx
 def outlets(obj: Ctx, fmt: str) -> None:

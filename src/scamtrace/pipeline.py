@@ -359,13 +359,19 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
 
 
 def build_knowledge(store: Store) -> None:
-    """Merge figures and events per story into cited facts, counting independent sources (families)."""
+    """Resolve actor aliases across articles; merge figures and events per story into cited facts,
+    counting independent sources (families)."""
     from types import SimpleNamespace
 
     from .extract.events import merge_events
     from .knowledge import merge_figures
     from .store.extracted import load_events, replace_knowledge, rows
 
+    from .knowledge.actors import resolve_actors
+    from .store.extracted import replace_actors
+
+    replace_actors(store, resolve_actors(((r["canonical"], r["label"]) for r in store.execute(
+        "SELECT canonical, label FROM mentions")), store.judgements(kind="alias")))
     fam_of = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
     story_of = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
     figs: dict[str, list] = {}

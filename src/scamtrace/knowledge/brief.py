@@ -7,7 +7,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..store import Store
-from ..store.extracted import facts, rows, story_events
+from ..store.extracted import actor_of, facts, rows, story_events
 
 MAX_ACTORS = 15
 MAX_QUOTES = 12
@@ -25,15 +25,17 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
         raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
     members = set(st["articles"])
     mentions = rows(store, "mentions", story=story_id)
+    alias = actor_of(store)
     actor_count: Counter = Counter()
     roles: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     for m in mentions:
         if m["label"] in ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND"):
-            actor_count[m["canonical"]] += 1
-            labels[m["canonical"]] = m["label"]
+            name = alias.get(m["canonical"], m["canonical"])
+            actor_count[name] += 1
+            labels.setdefault(name, m["label"])
             if m["role"]:
-                roles[m["canonical"]].add(m["role"])
+                roles[name].add(m["role"])
     fs = facts(store, story_id)
     conflicts: dict[str, list[dict]] = defaultdict(list)
     for f in fs:

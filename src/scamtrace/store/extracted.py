@@ -147,3 +147,20 @@ def story_events(store: Store, story: str | None = None) -> list[dict]:
             "SELECT article, family, sentence FROM story_event_citations WHERE event = ? ORDER BY article", (r["id"],))]
         out.append(d)
     return out
+
+
+def replace_actors(store: Store, actors: Iterable[Any]) -> None:
+    """Replace the actors and their aliases (each alias names exactly one actor)."""
+    with store.write() as db:
+        db.execute("DELETE FROM actor_aliases")
+        db.execute("DELETE FROM actors")
+        for a in actors:
+            db.execute("INSERT INTO actors(name, label, mentions, evidence, algorithm) VALUES (?,?,?,?,?)",
+                       (a.name, a.label, a.mentions, _j(a.evidence), a.algorithm))
+            db.executemany("INSERT OR IGNORE INTO actor_aliases(alias, actor) VALUES (?, ?)",
+                           [(x, a.name) for x in a.aliases])
+
+
+def actor_of(store: Store) -> dict[str, str]:
+    """Every known alias -> its actor's representative name."""
+    return {r["alias"]: r["actor"] for r in store.execute("SELECT alias, actor FROM actor_aliases")}

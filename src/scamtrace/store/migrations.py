@@ -358,3 +358,21 @@ def _m0004() -> str:
         );
         CREATE INDEX idx_story_event_citations_event ON story_event_citations(event);
     """
+
+
+@migration("0005_actors")
+def _m0005() -> str:
+    return """
+        CREATE TABLE actors (
+            name TEXT PRIMARY KEY,
+            label TEXT NOT NULL,
+            mentions INTEGER NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '[]',
+            algorithm TEXT NOT NULL
+        );
+        CREATE TABLE actor_aliases (
+            alias TEXT PRIMARY KEY,
+            actor TEXT NOT NULL REFERENCES actors(name) ON DELETE CASCADE
+        );
+        CREATE INDEX idx_actor_aliases_actor ON actor_aliases(actor);
+    """
