@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 from pydantic import BaseModel, Field
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
@@ -29,15 +30,32 @@ from ..store import Store
 from . import queries
 from .marks import MARK_KINDS
 from .security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, csrf_problem, csrf_token
-from .svg import provenance_layout, timeline
+from .svg import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 DECISIONS: tuple[str, ...] = ("copy", "not-copy")
 MAX_NOTE_CHARS = 2000
+MAX_NAME_CHARS = 300
 _STATUS_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                  413: "too_large", 422: "invalid_request", 500: "internal", 503: "store_unavailable"}
+
+
+class AnyTextConvertor(Convertor[str]):
+    """A path parameter like ``path`` that also matches newlines: actor names and article ids come from
+    article text and may hold one (``path``'s ``.*`` stops at a newline, which made such pages 404)."""
+
+    regex = r"[\s\S]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return str(value)
+
+
+register_url_convertor("anytext", AnyTextConvertor())
 
 
 # -- error shape -----------------------------------------------------------------------------------
@@ -60,6 +78,13 @@ class WebError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+class AliasJudgementIn(BaseModel):
+    a: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="actor name (canonical, as on /actors)")
+    b: str = Field(min_length=1, max_length=MAX_NAME_CHARS, description="the other actor name")
+    decision: Literal["same", "different"]
+    note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
+
+
 class JudgementIn(BaseModel):
     a: str = Field(min_length=1, max_length=500, description="article id")
     b: str = Field(min_length=1, max_length=500, description="the other article id")
@@ -67,7 +92,7 @@ class JudgementIn(BaseModel):
     note: str | None = Field(default=None, max_length=MAX_NOTE_CHARS)
 
 
-ERRORS = {s: {"model": ErrorBody} for s in (400, 404, 422, 503)}
+ERRORS: dict[int | str, dict[str, Any]] = {s: {"model": ErrorBody} for s in (400, 404, 422, 503)}
 
 
 # -- app factory -----------------------------------------------------------------------------------
@@ -114,15 +139,22 @@ def create_app(db_path: str | Path) -> FastAPI:
 
 
 def read_store(request: Request) -> Iterator[Store]:
-    """A read-only store for one request."""
+    """A read-only store for one request, reading one snapshot: every query of the request runs in
+    one read transaction, so a page never mixes data from before and after a concurrent write
+    (e.g. ``analyze`` replacing the stories while the page is being built)."""
     try:
         store = Store(request.app.state.db_path, readonly=True)
     except StoreError as e:
         raise WebError(503, "store_unavailable", str(e)) from e
     try:
+        store.db.execute("BEGIN")
         yield store
     finally:
-        store.close()
+        try:
+            if store.db.in_transaction:
+                store.db.execute("COMMIT")
+        finally:
+            store.close()
 
 
 def write_store(request: Request) -> Iterator[Store]:
@@ -195,11 +227,18 @@ def _story_filter(q: str | None = Query(None, max_length=500, description="full-
                   date_from: str | None = Query(None, description="ISO day: stories seen on or after it"),
                   date_to: str | None = Query(None, description="ISO day: stories seen on or before it"),
                   outlet: str | None = Query(None, max_length=300, description="only stories with an article from it"),
+                  place: str | None = Query(None, max_length=300, description="only stories with an event at this place"),
+                  actor: str | None = Query(None, max_length=MAX_NAME_CHARS,
+                                            description="only stories with an article naming this actor (canonical name)"),
+                  event_type: str | None = Query(None, max_length=100,
+                                                 description="only stories with an event of this type (with place: the same event)"),
                   sort: str = Query("recent", description="recent | families (independent sources)"),
                   limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
                   offset: int = Query(0, ge=0)) -> queries.StoryFilter:
     return queries.StoryFilter(q=(q or "").strip() or None, date_from=_date_param("date_from", date_from),
-                               date_to=_date_param("date_to", date_to), outlet=outlet or None, sort=sort,
+                               date_to=_date_param("date_to", date_to), outlet=outlet or None,
+                               place=(place or "").strip() or None, actor=(actor or "").strip() or None,
+                               event_type=(event_type or "").strip() or None, sort=sort,
                                limit=limit, offset=offset)
 
 
@@ -210,7 +249,8 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
     # stories ---------------------------------------------------------------------------------
     @app.get("/api/stories", tags=["stories"], responses=ERRORS)
     def api_stories(f: queries.StoryFilter = Depends(_story_filter), store: Store = Depends(read_store)) -> dict:
-        """Stories matching a full-text query, date range and outlet, by recency or number of families."""
+        """Stories matching a full-text query, date range, outlet, place, actor and event type, by recency or
+        number of families; with the places, event types and actors the filters offer."""
         return queries.list_stories(store, f)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -230,12 +270,12 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
         return page(request, "story.html", {"story": st, "tl": timeline(st)})
 
     # articles --------------------------------------------------------------------------------
-    @app.get("/api/articles/{article_id:path}", tags=["articles"], responses=ERRORS)
+    @app.get("/api/articles/{article_id:anytext}", tags=["articles"], responses=ERRORS)
     def api_article(article_id: str, store: Store = Depends(read_store)) -> dict:
         """An article: clean text as marked paragraphs, metadata, family, spin evidence, copy links."""
         return queries.article_detail(store, article_id)
 
-    @app.get("/articles/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/articles/{article_id:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, judged: str | None = None,
                      store: Store = Depends(read_store)) -> Response:
         return page(request, "article.html", {**queries.article_detail(store, article_id),
@@ -262,6 +302,8 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
         target = back if back in (a, b) else a
         return RedirectResponse(f"/articles/{quote(target, safe='')}?judged={quote(decision)}#judgements",
                                 status_code=303)
+
+    _actor_routes(app, page)
 
     # provenance, outlets, API index --------------------------------------------------------------
     @app.get("/api/graph", tags=["provenance"], responses=ERRORS)
@@ -312,3 +354,78 @@ def _judge(store: Store, a: str, b: str, decision: str, note: str | None) -> dic
     return {"judgement": {"a": min(a, b), "b": max(a, b), "decision": decision, "note": (note or "").strip() or None},
             "pending_analysis": True,
             "message": "recorded; run `scamtrace analyze` to apply it"}
+
+
+def _actor_routes(app: FastAPI, page: Callable[..., Response]) -> None:
+    """Actors index, actor pages and alias judgements (and their ``/api`` twins)."""
+
+    @app.get("/api/actors", tags=["actors"], responses=ERRORS)
+    def api_actors(label: str | None = Query(None, max_length=40, description="main label, e.g. PERSON, GPE (default: actors)"),
+                   q: str | None = Query(None, max_length=MAX_NAME_CHARS, description="part of the name"),
+                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
+                   store: Store = Depends(read_store)) -> dict:
+        """Named actors with mentions, articles and stories counts, most articles first."""
+        return queries.actors_index(store, label or None, q, limit, offset)
+
+    @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
+    def actors_page(request: Request, label: str | None = Query(None, max_length=40),
+                    q: str | None = Query(None, max_length=MAX_NAME_CHARS),
+                    limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
+                    store: Store = Depends(read_store)) -> Response:
+        return page(request, "actors.html", queries.actors_index(store, label or None, q, limit, offset))
+
+    @app.get("/api/actors/{name:anytext}", tags=["actors"], responses=ERRORS)
+    def api_actor(name: str, bin_: str = Query("auto", alias="bin", description="auto | day | week | month"),
+                  store: Store = Depends(read_store)) -> dict:
+        """An actor: labels, surface forms, roles, mentions over time, co-occurring actors, events, articles,
+        alias judgements; with the chart and network geometry."""
+        data = queries.actor_detail(store, name, bin_)
+        return {**data, "chart": mentions_chart(data["timeline"]), "graph": cooccurrence_layout(data["network"])}
+
+    @app.get("/actors/{name:anytext}", response_class=HTMLResponse, include_in_schema=False)
+    def actor_page(request: Request, name: str, bin_: str = Query("auto", alias="bin"), judged: str | None = None,
+                   store: Store = Depends(read_store)) -> Response:
+        data = queries.actor_detail(store, name, bin_)
+        return page(request, "actor.html", {"actor": data, "chart": mentions_chart(data["timeline"]),
+                                            "graph": cooccurrence_layout(data["network"]), "judged": judged,
+                                            "decisions": queries.ALIAS_DECISIONS,
+                                            "bins": queries.ACTOR_BINS, "bin": bin_})
+
+    @app.post("/api/alias-judgements", tags=["judgements"], status_code=201,
+              responses={**ERRORS, 403: {"model": ErrorBody}})
+    def api_alias_judge(request: Request, body: AliasJudgementIn, store: Store = Depends(write_store)) -> dict:
+        """Record a human judgement that two actor names are the same actor or different actors.
+
+        Needs the CSRF cookie set by any page and the same value in the `X-CSRF-Token` header.
+        """
+        _check_csrf(request, request.headers.get(CSRF_HEADER))
+        return _alias_judge(store, body.a, body.b, body.decision, body.note)
+
+    @app.post("/alias-judgements", include_in_schema=False)
+    def form_alias_judge(request: Request, a: str = Form(..., max_length=MAX_NAME_CHARS),
+                         b: str = Form(..., max_length=MAX_NAME_CHARS), decision: str = Form(...),
+                         note: str = Form("", max_length=MAX_NOTE_CHARS),
+                         csrf_token_: str = Form("", alias=CSRF_FIELD), store: Store = Depends(write_store)) -> Response:
+        _check_csrf(request, csrf_token_)
+        _alias_judge(store, a, b, decision, note)
+        return RedirectResponse(f"/actors/{quote(a.strip(), safe='')}?judged={quote(decision)}#aliases",
+                                status_code=303)
+
+
+def _alias_judge(store: Store, a: str, b: str, decision: str, note: str | None) -> dict:
+    """Validate and store an alias judgement; both names must be actor names the store knows."""
+    a, b = a.strip(), b.strip()
+    if decision not in queries.ALIAS_DECISIONS:
+        raise WebError(400, "bad_request",
+                       f"decision must be one of {', '.join(queries.ALIAS_DECISIONS)}, got {decision[:40]!r}")
+    if not a or not b:
+        raise WebError(400, "bad_request", "an alias judgement needs two actor names")
+    if a == b:
+        raise WebError(400, "bad_request", "an alias judgement needs two different names")
+    unknown = [n for n in (a, b) if n not in queries.known_names(store, [a, b])]
+    if unknown:
+        raise WebError(400, "bad_request", f"no actor named {unknown[0][:80]!r}; pick a name from the actors index at /actors")
+    note = (note or "").strip() or None
+    store.add_judgement(a, b, decision, note, kind="alias")
+    return {"judgement": {"a": min(a, b), "b": max(a, b), "kind": "alias", "decision": decision, "note": note},
+            "message": "recorded as an alias judgement (kind 'alias' in the judgements table)"}

@@ -32,14 +32,28 @@ KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", 
 MAX_FACTS = 20          # figures listed on a story page (most corroborated first)
 MAX_QUOTES = 12
 MAX_CITATIONS = 8       # citing sentences shown per figure or event
+#: Mention labels that are actors (the same set as the story brief's actors); places are GPE / LOC.
+ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
+PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC")
+#: Facet values offered by the stories form (most frequent first).
+MAX_FACETS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class StoryFilter:
-    """What the stories list asks for. Dates are ISO days; ``sort`` is one of :data:`STORY_SORTS`."""
+    """What the stories list asks for. Dates are ISO days; ``sort`` is one of :data:`STORY_SORTS`.
+
+    ``actor`` keeps stories with an article mentioning that canonical name; ``place`` and
+    ``event_type`` keep stories with an article event at that place / of that type (both on the
+    same event when both are given: "a raid in Myanmar")."""
 
     q: str | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     outlet: str | None = None
+    place: str | None = None
+    actor: str | None = None
+    event_type: str | None = None
     sort: str = "recent"
     limit: int = 50
     offset: int = 0
@@ -98,6 +112,9 @@ def list_stories(store: Store, f: StoryFilter) -> dict[str, Any]:
         where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN articles a ON a.id = sm.article WHERE "
                      + " AND ".join(member_conds) + ")")
         args += member_args
+    knowledge_where, knowledge_args = _knowledge_conditions(store, f)
+    where += knowledge_where
+    args += knowledge_args
     if f.date_from:
         where.append("coalesce(s.last_seen, s.first_seen) >= ?")
         args.append(f.date_from.isoformat())
@@ -123,9 +140,58 @@ def list_stories(store: Store, f: StoryFilter) -> dict[str, Any]:
                 "algorithm": r["algorithm"], "match": snippets.get(r["id"])} for r in rows]
     return {"stories": stories, "total": total, "limit": f.limit, "offset": f.offset,
             "filter": {"q": f.q, "date_from": f.date_from.isoformat() if f.date_from else None,
-                       "date_to": f.date_to.isoformat() if f.date_to else None, "outlet": f.outlet, "sort": f.sort},
+                       "date_to": f.date_to.isoformat() if f.date_to else None, "outlet": f.outlet,
+                       "place": f.place, "actor": f.actor, "event_type": f.event_type, "sort": f.sort},
             "outlets": [r[0] for r in store.execute(
-                "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]}
+                "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")],
+            **story_facets(store)}
+
+
+def _knowledge_conditions(store: Store, f: StoryFilter) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on ``stories s``) for the actor, place and event-type filters.
+
+    On a store without the extraction tables a requested filter matches nothing (never an error)."""
+    where: list[str] = []
+    args: list[Any] = []
+    if f.actor:
+        if table_columns(store, "mentions"):
+            where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN mentions m ON m.article = sm.article"
+                         " WHERE m.canonical = ?)")
+            args.append(f.actor)
+        else:
+            where.append("0")
+    if f.place or f.event_type:
+        if table_columns(store, "events"):
+            conds, ev_args = [], []
+            if f.place:
+                conds.append("e.place = ?")
+                ev_args.append(f.place)
+            if f.event_type:
+                conds.append("e.type = ?")
+                ev_args.append(f.event_type)
+            where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN events e ON e.article = sm.article"
+                         " WHERE " + " AND ".join(conds) + ")")
+            args += ev_args
+        else:
+            where.append("0")
+    return where, args
+
+
+def story_facets(store: Store) -> dict[str, list[dict[str, Any]]]:
+    """Places, event types and actors the stories form offers, each with its number of stories."""
+    out: dict[str, list[dict[str, Any]]] = {"places": [], "event_types": [], "actors": []}
+    if table_columns(store, "events"):
+        for key, col in (("places", "place"), ("event_types", "type")):
+            out[key] = [{"name": r[0], "stories": r[1]} for r in store.execute(
+                f"SELECT e.{col}, count(DISTINCT sm.story) AS n FROM events e JOIN story_members sm"
+                f" ON sm.article = e.article WHERE e.{col} IS NOT NULL AND e.{col} != ''"
+                f" GROUP BY e.{col} ORDER BY n DESC, e.{col} LIMIT ?", (MAX_FACETS,))]
+    if table_columns(store, "mentions"):
+        out["actors"] = [{"name": r[0], "stories": r[1]} for r in store.execute(
+            "SELECT m.canonical, count(DISTINCT sm.story) AS n FROM mentions m JOIN story_members sm"
+            f" ON sm.article = m.article WHERE m.label IN ({_placeholders(len(ACTOR_LABELS))})"
+            " GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT ?", (*ACTOR_LABELS, MAX_FACETS))]
+    return out
 
 
 def _snippets(store: Store, q: str, story_ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -198,6 +264,10 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
                       for group in brief.get("conflicts") or []],
         "actors": brief.get("actors") or [],
         "quotes": _distinct_quotes(brief.get("quotes") or [])[:MAX_QUOTES],
+        # names with an actor page: the brief's actors and the events' actors and places that mentions carry
+        "linkable": sorted(known_names(store, [a.get("name") for a in brief.get("actors") or []]
+                                       + [n for e in brief.get("events") or [] for n in (e.get("actors") or [])]
+                                       + [e.get("place") for e in brief.get("events") or []])),
     }
 
 
@@ -291,6 +361,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
         "paragraphs": paragraphs, "spin": spin, "family": fam, "family_members": _family_members(store, fam),
         "story": story, "story_title": story_title, "links": as_copy, "copied_by": copied_by,
         "judgements": judgements_for(store, article_id), "pending": analyzed is None,
+        "actors": article_actors(store, article_id),
     }
 
 
@@ -347,3 +418,288 @@ def provenance(store: Store, min_size: int = 2, limit: int = 100, offset: int = 
 def outlets(store: Store) -> dict[str, Any]:
     """Per-outlet copy counts by relation, uncredited copies and spun-looking articles."""
     return {"outlets": outlet_stats(store), "spun_threshold": SPUN_ARTICLE_THRESHOLD}
+
+
+# -- actors ----------------------------------------------------------------------------------------
+ACTOR_BINS: tuple[str, ...] = ("auto", "day", "week", "month")
+#: ``auto`` bins by day while the dated mentions span at most this many days, else by week, and by
+#: month past AUTO_WEEK_MAX_DAYS (set by eye on the demo corpus: ~6 months gives ~26 weekly bars).
+AUTO_DAY_MAX_DAYS = 45
+AUTO_WEEK_MAX_DAYS = 400
+MAX_BINS = 400          # a chart with more bars is refused with a hint to use a coarser bin
+MAX_COACTORS = 12       # co-occurring actors drawn in the network (most shared articles first)
+MIN_CHORD_SHARED = 2    # two ring actors are joined when they share at least this many of the actor's articles
+MAX_CHORDS = 18         # and only the strongest joins are drawn (set by eye on the demo's densest actor)
+MAX_ACTOR_ROLES = 20
+MAX_ACTOR_ARTICLES = 200
+ALIAS_DECISIONS: tuple[str, ...] = ("same", "different")
+
+
+def has_mentions(store: Store) -> bool:
+    """True when the store has the extraction tables the actor pages read."""
+    return bool(table_columns(store, "mentions"))
+
+
+def _main_labels(store: Store, names: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Per canonical name, its mention counts by label (a name can be tagged two ways)."""
+    sql = "SELECT canonical, label, count(*) AS n FROM mentions"
+    args: list[Any] = []
+    if names is not None:
+        if not names:
+            return {}
+        sql += f" WHERE canonical IN ({_placeholders(len(names))})"
+        args = list(names)
+    out: dict[str, dict[str, int]] = defaultdict(dict)
+    for r in store.execute(sql + " GROUP BY canonical, label", args):
+        out[r["canonical"]][r["label"]] = r["n"]
+    return out
+
+
+def _top_label(counts: dict[str, int]) -> str:
+    return max(sorted(counts), key=lambda k: counts[k]) if counts else "?"
+
+
+def actors_index(store: Store, label: str | None = None, q: str | None = None,
+                 limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    """Every named actor (or, with ``label``, every name with that main label) with counts of mentions,
+    articles and stories and the span of publication dates, most articles first."""
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must be 0 or more, got {offset}")
+    empty = {"actors": [], "total": 0, "limit": limit, "offset": offset, "label": label, "q": q, "labels": {}}
+    if not has_mentions(store):
+        return empty
+    labels = _main_labels(store)
+    main = {n: _top_label(c) for n, c in labels.items()}
+    facet: dict[str, int] = defaultdict(int)
+    for lab in main.values():
+        facet[lab] += 1
+    wanted = set(ACTOR_LABELS) if not label else {label}
+    if label and label not in facet:
+        raise ValueError(f"label must be one of {', '.join(sorted(facet))}, got {label[:40]!r}")
+    needle = (q or "").strip().lower()
+    names = [n for n, lab in main.items() if lab in wanted and (not needle or needle in n.lower())]
+    counts = {r["canonical"]: r for r in store.execute(
+        "SELECT m.canonical, count(*) AS mentions, count(DISTINCT m.article) AS articles,"
+        " count(DISTINCT sm.story) AS stories, min(a.published) AS first, max(a.published) AS last"
+        " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
+        " GROUP BY m.canonical")}
+    rows = sorted((counts[n] for n in names if n in counts),
+                  key=lambda r: (-r["articles"], -r["mentions"], r["canonical"]))
+    actors = [{"name": r["canonical"], "label": main[r["canonical"]], "mentions": r["mentions"],
+               "articles": r["articles"], "stories": r["stories"], "first": r["first"], "last": r["last"]}
+              for r in rows[offset:offset + limit]]
+    return {**empty, "actors": actors, "total": len(rows), "labels": dict(sorted(facet.items()))}
+
+
+def actor_detail(store: Store, name: str, bin_: str = "auto") -> dict[str, Any]:
+    """One actor: labels, surface forms, roles, mentions over time, co-occurring actors, events,
+    articles and alias judgements. Raises NotFound for a name no mention carries."""
+    if bin_ not in ACTOR_BINS:
+        raise ValueError(f"bin must be one of {', '.join(ACTOR_BINS)}, got {bin_[:20]!r}")
+    if not has_mentions(store):
+        raise NotFound("this store has no extracted mentions yet; run `scamtrace analyze`")
+    rows = store.execute(
+        "SELECT m.article, m.text, m.label, m.role, a.title, a.outlet, a.published, sm.story"
+        " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
+        " WHERE m.canonical = ? ORDER BY a.published, m.article, m.start", (name,))
+    if not rows:
+        raise NotFound(f"no actor {name!r}; the actors index at /actors lists every name")
+    label_counts = _count(r["label"] for r in rows)
+    articles = _actor_articles(rows)
+    return {
+        "name": name, "label": _top_label(dict(label_counts)), "labels": label_counts,
+        "mentions": len(rows), "articles_total": len(articles),
+        "forms": _count(r["text"] for r in rows),
+        "roles": _count(r["role"] for r in rows if r["role"])[:MAX_ACTOR_ROLES],
+        "timeline": mention_bins(rows, bin_),
+        "network": cooccurrence(store, name),
+        "events": actor_events(store, name),
+        "articles": articles[:MAX_ACTOR_ARTICLES], "more_articles": max(0, len(articles) - MAX_ACTOR_ARTICLES),
+        "stories": _count(r["story"] for r in rows if r["story"]),
+        "aliases": alias_judgements_for(store, name),
+        "alias_candidates": alias_candidates(store, name),
+    }
+
+
+def _count(values: Any) -> list[list[Any]]:
+    """[[value, count], ...], most frequent first, then by value (JSON-friendly pairs)."""
+    c: dict[Any, int] = defaultdict(int)
+    for v in values:
+        c[v] += 1
+    return [[k, n] for k, n in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))]
+
+
+def _actor_articles(rows: list[sqlite3.Row]) -> list[dict[str, Any]]:
+    """The articles among ``rows`` (mentions), newest first, with the mentions each holds."""
+    arts: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        a = arts.setdefault(r["article"], {"id": r["article"], "title": r["title"], "outlet": r["outlet"],
+                                           "published": r["published"], "story": r["story"], "mentions": 0,
+                                           "roles": []})
+        a["mentions"] += 1
+        if r["role"] and r["role"] not in a["roles"]:
+            a["roles"].append(r["role"])
+    return sorted(arts.values(), key=lambda a: (a["published"] or "", a["id"]), reverse=True)
+
+
+def _bin_start(d: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return d - dt.timedelta(days=d.weekday())     # ISO weeks start on Monday
+    if unit == "month":
+        return d.replace(day=1)
+    return d
+
+
+def _next_bin(d: dt.date, unit: str) -> dt.date:
+    if unit == "week":
+        return d + dt.timedelta(days=7)
+    if unit == "month":
+        return (d.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return d + dt.timedelta(days=1)
+
+
+def mention_bins(rows: list[Any], unit: str = "auto") -> dict[str, Any]:
+    """Mentions and distinct articles per day / week / month of publication, every bin between the
+    first and last dated mention present (zeros included); undated mentions are counted apart."""
+    dated: list[tuple[dt.date, str]] = []
+    undated = 0
+    for r in rows:
+        pub = r["published"]
+        try:
+            dated.append((dt.date.fromisoformat(pub[:10]), r["article"]))
+        except (TypeError, ValueError):
+            undated += 1
+    out: dict[str, Any] = {"unit": unit, "bins": [], "undated": undated}
+    if not dated:
+        return out
+    lo, hi = min(d for d, _ in dated), max(d for d, _ in dated)
+    if unit == "auto":
+        span = (hi - lo).days
+        unit = "day" if span <= AUTO_DAY_MAX_DAYS else "week" if span <= AUTO_WEEK_MAX_DAYS else "month"
+    out["unit"] = unit
+    mentions: dict[dt.date, int] = defaultdict(int)
+    arts: dict[dt.date, set[str]] = defaultdict(set)
+    for d, art in dated:
+        b = _bin_start(d, unit)
+        mentions[b] += 1
+        arts[b].add(art)
+    b, end = _bin_start(lo, unit), _bin_start(hi, unit)
+    while b <= end:
+        if len(out["bins"]) >= MAX_BINS:
+            raise ValueError(f"{unit} bins from {lo} to {hi} make more than {MAX_BINS} bars; "
+                             "use bin=week or bin=month")
+        out["bins"].append({"start": b.isoformat(), "mentions": mentions.get(b, 0), "articles": len(arts.get(b, ()))})
+        b = _next_bin(b, unit)
+    return out
+
+
+def cooccurrence(store: Store, name: str, limit: int = MAX_COACTORS) -> dict[str, Any]:
+    """The actors most often named in the same articles as ``name`` (shared articles per pair), and
+    the links among them within ``name``'s articles: an ego network for :func:`svg.cooccurrence_layout`."""
+    in_labels = _placeholders(len(ACTOR_LABELS))
+    peers = store.execute(
+        "SELECT o.canonical AS name, count(DISTINCT o.article) AS shared FROM mentions o"
+        " WHERE o.article IN (SELECT article FROM mentions WHERE canonical = ?) AND o.canonical != ?"
+        f" AND o.label IN ({in_labels}) GROUP BY o.canonical ORDER BY shared DESC, o.canonical LIMIT ?",
+        (name, name, *ACTOR_LABELS, limit))
+    names = [p["name"] for p in peers]
+    labels = _main_labels(store, names)
+    edges: list[dict[str, Any]] = []
+    if len(names) > 1:
+        ph = _placeholders(len(names))
+        edges = [{"a": r["a"], "b": r["b"], "shared": r["n"]} for r in store.execute(
+            "SELECT x.canonical AS a, y.canonical AS b, count(DISTINCT x.article) AS n"
+            " FROM mentions x JOIN mentions y ON y.article = x.article AND x.canonical < y.canonical"
+            " WHERE x.article IN (SELECT article FROM mentions WHERE canonical = ?)"
+            f" AND x.canonical IN ({ph}) AND y.canonical IN ({ph})"
+            " GROUP BY x.canonical, y.canonical HAVING n >= ? ORDER BY n DESC, a, b LIMIT ?",
+            (name, *names, *names, MIN_CHORD_SHARED, MAX_CHORDS))]
+    return {"center": name, "peers": [{"name": p["name"], "shared": p["shared"],
+                                       "label": _top_label(labels.get(p["name"], {}))} for p in peers],
+            "edges": edges, "limit": limit, "min_chord": MIN_CHORD_SHARED}
+
+
+def actor_events(store: Store, name: str) -> list[dict[str, Any]]:
+    """Story events naming ``name`` among their actors (role ``actor``) or as their place (``place``)."""
+    if not table_columns(store, "story_events"):
+        return []
+    out = []
+    for r in store.execute(
+            "SELECT se.*, s.title AS story_title FROM story_events se LEFT JOIN stories s ON s.id = se.story"
+            " WHERE se.place = ? OR EXISTS (SELECT 1 FROM json_each(se.actors) j WHERE j.value = ?)"
+            " ORDER BY coalesce(se.date_start, se.date) IS NULL, coalesce(se.date_start, se.date), se.type, se.id",
+            (name, name)):
+        actors = json.loads(r["actors"] or "[]")
+        out.append({"id": r["id"], "story": r["story"], "story_title": r["story_title"], "type": r["type"],
+                    "date": r["date"], "place": r["place"], "actors": actors,
+                    "figures": json.loads(r["figures"] or "[]"), "articles": r["articles"],
+                    "independent_sources": r["independent_sources"], "hedged": bool(r["hedged"]),
+                    "as": "actor" if name in actors else "place", "algorithm": r["algorithm"]})
+    return out
+
+
+def alias_judgements_for(store: Store, name: str) -> list[dict[str, Any]]:
+    """Human alias judgements (same / different) naming ``name``, newest first, with the other name."""
+    return [{**dict(r), "other": r["b"] if r["a"] == name else r["a"]} for r in store.execute(
+        "SELECT a, b, decision, note, at FROM judgements WHERE kind = 'alias' AND (a = ? OR b = ?)"
+        " ORDER BY at DESC, id DESC", (name, name))]
+
+
+def known_names(store: Store, names: list[str]) -> set[str]:
+    """Those of ``names`` that some mention carries as its canonical name (so an actor page exists)."""
+    names = sorted({n for n in names if n})
+    if not names or not has_mentions(store):
+        return set()
+    return {r[0] for r in store.execute(
+        f"SELECT DISTINCT canonical FROM mentions WHERE canonical IN ({_placeholders(len(names))})", names)}
+
+
+def article_actors(store: Store, article_id: str) -> list[dict[str, Any]]:
+    """Names mentioned in one article (actors and places), most mentioned first."""
+    if not has_mentions(store):
+        return []
+    return [dict(r) for r in store.execute(
+        "SELECT canonical AS name, label, count(*) AS mentions FROM mentions WHERE article = ?"
+        " GROUP BY canonical ORDER BY mentions DESC, canonical", (article_id,))]
+
+
+ALIAS_CANDIDATES_ALGORITHM = "web.alias-candidates-v1"
+MAX_ALIAS_CANDIDATES = 12
+MIN_ALIAS_TOKEN = 3     # shorter words ("of", "the", "Ban") are too common to suggest an alias
+
+
+def _words(name: str) -> list[str]:
+    return "".join(c if c.isalnum() else " " for c in name.lower()).split()
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {t for t in _words(name) if len(t) >= MIN_ALIAS_TOKEN}
+
+
+def _contains_words(long: list[str], short: list[str]) -> bool:
+    """True when ``short`` occurs as a run of whole words in ``long`` ("pha daeng" in "ban pha daeng")."""
+    n = len(short)
+    return 0 < n <= len(long) and any(long[i:i + n] == short for i in range(len(long) - n + 1))
+
+
+def alias_candidates(store: Store, name: str, limit: int = MAX_ALIAS_CANDIDATES) -> list[dict[str, Any]]:
+    """Other names that may be the same actor (``web.alias-candidates-v1``): they share a word of at
+    least MIN_ALIAS_TOKEN letters with ``name`` or one holds the other as whole words, ignoring case.
+    Each comes with its evidence (shared words) so the form can offer it; a person judges, nothing
+    is merged."""
+    mine = _name_tokens(name)
+    words = _words(name)
+    out = []
+    for r in store.execute("SELECT canonical, count(DISTINCT article) AS n FROM mentions WHERE canonical != ?"
+                           " GROUP BY canonical", (name,)):
+        other = r["canonical"]
+        shared = sorted(mine & _name_tokens(other))
+        other_words = _words(other)
+        contains = _contains_words(words, other_words) or _contains_words(other_words, words)
+        if shared or contains:
+            out.append({"name": other, "articles": r["n"], "shared_words": shared, "contains": contains,
+                        "algorithm": ALIAS_CANDIDATES_ALGORITHM})
+    out.sort(key=lambda c: (-len(c["shared_words"]) - c["contains"], -c["articles"], c["name"]))
+    return out[:limit]

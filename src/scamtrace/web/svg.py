@@ -7,6 +7,7 @@ classes (``rel-<relation>``), not inline styles, because the CSP forbids inline 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict, deque
 from typing import Any
 
@@ -196,3 +197,101 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
                           "cls": "rel-" + (e["relation"] if not e.get("implied") else "implied")})
     return {"algorithm": PROVENANCE_ALGORITHM, "width": width + (60 if any(e["sibling"] for e in edges) else 0),
             "height": height, "nodes": out_nodes, "edges": out_edges}
+
+
+# -- actor pages ------------------------------------------------------------------------------------
+MENTIONS_ALGORITHM = "web.actor-mentions-chart-v1"
+NETWORK_ALGORITHM = "web.cooccurrence-layout-v1"
+
+# mentions chart geometry (px)
+MC_WIDTH = 900
+MC_HEIGHT = 170
+MC_LEFT = 40          # room for the y-axis labels
+MC_RIGHT = 12
+MC_TOP = 12
+MC_BOTTOM = 34        # room for the date labels
+MC_GAP = 0.18         # fraction of a bar slot left empty
+MC_MAX_TICKS = 8
+MC_MAX_BAR = 36       # a bar is never wider than this, however few bins there are
+
+# co-occurrence network geometry (px)
+NW_WIDTH = 760
+NW_HEIGHT = 440
+NW_RADIUS = 160       # ring of co-occurring actors around the centre
+NW_CENTER_R = 26
+NW_MIN_R = 7
+NW_MAX_R = 20
+NW_MAX_STROKE = 7.0
+NW_LABEL = 26         # characters of a node label
+
+
+def mentions_chart(timeline: dict[str, Any]) -> dict[str, Any]:
+    """Bars of mentions per bin (day / week / month) from :func:`queries.mention_bins`, a y axis with
+    its maximum and a few date labels along x."""
+    bins = timeline.get("bins") or []
+    out: dict[str, Any] = {"algorithm": MENTIONS_ALGORITHM, "width": MC_WIDTH, "height": MC_HEIGHT,
+                           "unit": timeline.get("unit"), "bars": [], "ticks": [], "empty": not bins,
+                           "x0": MC_LEFT, "x1": MC_WIDTH - MC_RIGHT, "y0": MC_TOP, "base": MC_HEIGHT - MC_BOTTOM}
+    if not bins:
+        return out
+    top = max(b["mentions"] for b in bins) or 1
+    plot_w, plot_h = MC_WIDTH - MC_LEFT - MC_RIGHT, MC_HEIGHT - MC_TOP - MC_BOTTOM
+    slot = plot_w / len(bins)
+    every = max(1, -(-len(bins) // MC_MAX_TICKS))        # label every n-th bin, at most MC_MAX_TICKS labels
+    for i, b in enumerate(bins):
+        h = round(plot_h * b["mentions"] / top, 1)
+        w = min(MC_MAX_BAR, max(1.0, slot * (1 - MC_GAP)))
+        x = round(MC_LEFT + (i + 0.5) * slot - w / 2, 1)       # centred in its slot
+        out["bars"].append({"x": x, "y": round(MC_TOP + plot_h - h, 1), "w": round(w, 1),
+                            "h": h, "start": b["start"], "mentions": b["mentions"], "articles": b["articles"],
+                            "title": f"{timeline.get('unit')} of {b['start']}: {b['mentions']} mention"
+                                     f"{'' if b['mentions'] == 1 else 's'} in {b['articles']} article"
+                                     f"{'' if b['articles'] == 1 else 's'}"})
+        if i % every == 0:
+            out["ticks"].append({"x": round(MC_LEFT + (i + 0.5) * slot, 1), "label": b["start"]})
+    out["ymax"] = top
+    return out
+
+
+def _label_anchor(cos: float) -> str:
+    """Text anchor of a ring label: centred near the top and bottom, else pointing away from the centre."""
+    if abs(cos) < 0.2:
+        return "middle"
+    return "start" if cos > 0 else "end"
+
+
+def cooccurrence_layout(network: dict[str, Any]) -> dict[str, Any]:
+    """The ego network as geometry: the actor in the centre, co-occurring actors on a ring (most shared
+    articles first, clockwise from the top), node size and spoke width by shared articles, and thin
+    chords between ring actors that also share articles with each other."""
+    peers = network.get("peers") or []
+    cx, cy = NW_WIDTH / 2, NW_HEIGHT / 2
+    out: dict[str, Any] = {"algorithm": NETWORK_ALGORITHM, "width": NW_WIDTH, "height": NW_HEIGHT,
+                           "center": {"name": network.get("center"), "label": _short(network.get("center"), NW_LABEL),
+                                      "x": cx, "y": cy, "r": NW_CENTER_R},
+                           "nodes": [], "spokes": [], "chords": [], "empty": not peers}
+    if not peers:
+        return out
+    top = max(p["shared"] for p in peers) or 1
+    pos: dict[str, tuple[float, float]] = {}
+    for i, p in enumerate(peers):
+        angle = -math.pi / 2 + 2 * math.pi * i / len(peers)
+        x, y = round(cx + NW_RADIUS * math.cos(angle), 1), round(cy + NW_RADIUS * math.sin(angle), 1)
+        pos[p["name"]] = (x, y)
+        r = round(NW_MIN_R + (NW_MAX_R - NW_MIN_R) * math.sqrt(p["shared"] / top), 1)
+        out_r = NW_RADIUS + r + 6          # labels sit just outside the node, along its spoke
+        lx, ly = cx + out_r * math.cos(angle), cy + out_r * math.sin(angle) + 4 + 6 * math.sin(angle)
+        out["nodes"].append({"name": p["name"], "label": _short(p["name"], NW_LABEL), "kind": p.get("label") or "?",
+                             "x": x, "y": y, "r": r, "lx": round(lx, 1), "ly": round(ly, 1),
+                             "anchor": _label_anchor(math.cos(angle)), "shared": p["shared"],
+                             "title": f"{p['name']} ({p.get('label')}): in {p['shared']} article"
+                                      f"{'' if p['shared'] == 1 else 's'} with {network.get('center')}"})
+        out["spokes"].append({"x1": cx, "y1": cy, "x2": x, "y2": y, "shared": p["shared"],
+                              "w": round(1 + (NW_MAX_STROKE - 1) * p["shared"] / top, 1)})
+    for e in network.get("edges") or []:
+        if e["a"] in pos and e["b"] in pos:
+            (x1, y1), (x2, y2) = pos[e["a"]], pos[e["b"]]
+            out["chords"].append({"x1": x1, "y1": y1, "x2": x2, "y2": y2, "shared": e["shared"],
+                                  "title": f"{e['a']} and {e['b']}: {e['shared']} shared article"
+                                           f"{'' if e['shared'] == 1 else 's'}"})
+    return out
