@@ -66,12 +66,14 @@ def eval_copies(store: Store, gold: Path) -> str:
     return evaluate_store_copies(store, gold).report()
 
 
-def eval_clough_stevenson(bench_dir: str | None = None) -> str:
+def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo") -> str:
+    """Accuracy and macro-F1 on Clough-Stevenson; ``mode`` fixed | loo | person | task (held out)."""
     from .eval.copies import evaluate_clough_stevenson
 
     d = Path(bench_dir) if bench_dir else shared_dir() / "benchmarks" / "clough-stevenson"
-    res = evaluate_clough_stevenson(d)
-    return _fmt_result(res)
+    res = evaluate_clough_stevenson(d, mode=mode)
+    keep = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
+    return _fmt_result({"mode": mode, **keep})
 
 
 def eval_extraction(bench_dir: str | None = None) -> str:

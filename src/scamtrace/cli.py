@@ -320,9 +320,11 @@ _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) 
 @eval_group.command("clough-stevenson")
 @click.option("--dir", "bench_dir", type=click.Path(exists=True, file_okay=False), default=None,
               help="The corpus folder (default: ../shared/benchmarks/clough-stevenson).")
-def eval_clough(bench_dir: str | None) -> None:
+@click.option("--mode", type=click.Choice(["fixed", "loo", "person", "task"]), default="loo", show_default=True,
+              help="fixed thresholds, or held out: leave one answer / person / task out")
+def eval_clough(bench_dir: str | None, mode: str) -> None:
     """Accuracy and macro-F1 of relation scores on the Clough-Stevenson text-reuse corpus."""
-    click.echo(api.eval_clough_stevenson(bench_dir))
+    click.echo(api.eval_clough_stevenson(bench_dir, mode))
 
 
 @eval_group.command("extraction")
