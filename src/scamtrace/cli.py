@@ -260,15 +260,41 @@ def story(obj: Ctx, story_id: str) -> None:
     click.echo(render_story(obj.store, story_id, min(120, shutil.get_terminal_size().columns)))
 
 
+EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes", "entities", "events"]
+
+
 @cli.command()
-@click.argument("what", type=click.Choice(["articles", "copies", "families", "stories", "figures", "quotes",
-                                           "entities", "events"]))
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="jsonl", show_default=True)
+@click.argument("what", type=click.Choice(EXPORT_WHATS), required=False)
+@click.option("--format", "fmt", type=click.Choice([*FORMATS, "ftm", "graphml"]), default="jsonl", show_default=True,
+              help="jsonl or csv for one table; ftm (FollowTheMoney entities, the whole store); "
+                   "graphml (entities: the actor network; families or copies: the copy graph)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
               help="File to write (default: stdout).")
 @pass_ctx
-def export(obj: Ctx, what: str, fmt: str, output: str) -> None:
-    """Export articles, copies, families, stories, figures, quotes, entities or events (JSONL or CSV)."""
+def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
+    """Export articles, copies, families, stories, figures, quotes, entities or events."""
+    if fmt == "graphml":
+        from .export.graphml import GRAPH_OF_EXPORT, export_graphml
+
+        graph = GRAPH_OF_EXPORT.get(what or "")
+        if graph is None:
+            raise click.UsageError("--format graphml exports `entities` (the actor network) or `families`/`copies` "
+                                   "(the copy graph)")
+        with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
+            nodes, edges = export_graphml(obj.store, out, graph)
+        if output != "-":
+            click.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
+        return
+    if fmt == "ftm":
+        from .export.ftm import export_ftm
+
+        with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
+            n = export_ftm(obj.store, out)
+        if output != "-":
+            click.echo(f"wrote {n} FollowTheMoney entities to {output}", err=True)
+        return
+    if what is None:
+        raise click.UsageError(f"name what to export: one of {', '.join(EXPORT_WHATS)}")
     records, columns = api.export_records(obj.store, what)
     with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
         n = write_records(records, fmt, out, columns)
@@ -351,6 +377,15 @@ def _add_serve() -> None:
 
 
 _add_serve()
+
+
+def _add_report() -> None:
+    from .report.cli import report
+
+    cli.add_command(report)
+
+
+_add_report()
 
 
 def main() -> None:

@@ -1,0 +1,43 @@
+"""Shareable story reports: one self-contained HTML file (inline CSS and SVG, no script) or Markdown.
+
+>>> from scamtrace.report import write_report          # doctest: +SKIP
+>>> write_report(store, ["story-..."], "html", out)     # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import IO
+
+from ..store import Store
+from .data import REPORT_ALGORITHM, actor_resolver, report_meta, story_ids, story_report
+from .html import render_html
+from .markdown import render_markdown
+
+__all__ = ["FORMATS", "REPORT_ALGORITHM", "story_report", "story_ids", "render_html", "render_markdown",
+           "render_report", "write_report"]
+
+log = logging.getLogger(__name__)
+log.addHandler(logging.NullHandler())
+
+#: Report formats: ``html`` (self-contained page) and ``md`` (Markdown).
+FORMATS: tuple[str, ...] = ("html", "md")
+
+
+def render_report(store: Store, ids: Iterable[str] | None, fmt: str) -> str:
+    """The report of the stories ``ids`` (every story when None) as one document in ``fmt``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+    chosen = story_ids(store) if ids is None else list(ids)
+    if not chosen:
+        raise ValueError("no story to report: the store has no stories yet; run `scamtrace analyze` first")
+    resolve = actor_resolver(store)
+    reports = [story_report(store, sid, resolve) for sid in chosen]
+    log.info("report: %d stories as %s", len(reports), fmt)
+    meta = report_meta()
+    return render_html(reports, meta) if fmt == "html" else render_markdown(reports, meta)
+
+
+def write_report(store: Store, ids: Iterable[str] | None, fmt: str, out: IO[str]) -> int:
+    """Write the report to ``out``; return the number of characters written."""
+    return out.write(render_report(store, ids, fmt))

@@ -1,0 +1,165 @@
+"""The same report as Markdown (GitHub-flavoured tables). Untrusted text goes through
+:func:`~scamtrace.report.safe.md` (no raw HTML, no Markdown syntax); links only to http(s) URLs."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .data import fmt_figure, group_citations
+from .safe import md, md_link
+
+
+def _cite(rep: dict[str, Any], aid: str) -> str:
+    src = rep["sources"].get(aid)
+    label = " · ".join(x for x in ((src or {}).get("outlet") or "unknown outlet",
+                                   ((src or {}).get("published") or "")[:10]) if x) if src else aid
+    return f"{md_link(label, (src or {}).get('safe_url'))} \\[{md(aid)}\\]"
+
+
+def _cite_lines(rep: dict[str, Any], citations: list[dict[str, Any]], indent: str = "  ") -> list[str]:
+    """Each cited sentence once, then every article that carries it."""
+    out = []
+    for g in group_citations(citations):
+        per = f" (per {md(', '.join(g['claimants']))})" if g["claimants"] else ""
+        said = f"“{md(g['sentence'])}” — " if g["sentence"] else ""
+        out.append(f"{indent}- {said}{'; '.join(_cite(rep, a) for a in g['articles'])}{per}")
+    return out
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _figures(rep: dict[str, Any]) -> list[str]:
+    if not rep["facts"]:
+        return ["_No figure extracted._"]
+    out: list[str] = []
+    for f in rep["facts"]:
+        flag = " **(conflict)**" if f["conflict_group"] else ""
+        per = f" per {md(', '.join(f['claimants']))}" if f["claimants"] else ""
+        when = " · ".join(md(x) for x in (f["date"], f["place"]) if x)
+        out.append(f"- **{md(fmt_figure(f['value'], f['unit']))}** {md(f['what'])}{flag}{per}"
+                   f"{f' ({when})' if when else ''} — {f['articles']} article(s) / "
+                   f"{f['independent_sources']} independent source(s)")
+        out += _cite_lines(rep, f["citations"])
+    return out
+
+
+def _conflicts(rep: dict[str, Any]) -> list[str]:
+    if not rep["conflicts"]:
+        return ["_No conflicting figures._"]
+    out: list[str] = []
+    for group in rep["conflicts"]:
+        out += [f"**{md(group[0]['what'])}**: sources disagree (side by side, never averaged)", ""]
+        out.append(_row([md(fmt_figure(f["value"], f["unit"])) for f in group]))
+        out.append(_row(["---"] * len(group)))
+        out.append(_row([f"{f['articles']} art. / {f['independent_sources']} src."
+                         + (f" per {md(', '.join(f['claimants']))}" if f["claimants"] else "") for f in group]))
+        out.append(_row(["; ".join(_cite(rep, c["article"]) for c in f["citations"]) for f in group]))
+        out.append("")
+    return out
+
+
+def _events(rep: dict[str, Any]) -> list[str]:
+    if not rep["events"]:
+        return ["_No event extracted._"]
+    out = []
+    for e in rep["events"]:
+        bits = [md(e["date"] or "undated"), f"**{md(e['type'])}**"]
+        if e["place"]:
+            bits.append(f"in {md(e['place'])}")
+        if e["hedged"]:
+            bits.append("(hedged)")
+        if e["actors"]:
+            bits.append(f"— actors: {md(', '.join(map(str, e['actors'])))}")
+        figs = [fmt_figure(v[0], v[1]) for v in e["figures"] or [] if isinstance(v, (list, tuple)) and len(v) >= 2]
+        if figs:
+            bits.append(f"— figures: {md(', '.join(figs))}")
+        bits.append(f"— {e['articles']} article(s) / {e['independent_sources']} independent source(s)")
+        out.append("- " + " ".join(bits))
+        out += _cite_lines(rep, e["citations"])
+    return out
+
+
+def _quotes(rep: dict[str, Any]) -> list[str]:
+    if not rep["quotes"]:
+        return ["_No quote extracted._"]
+    out = []
+    for q in rep["quotes"]:
+        who = f"**{md(q['speaker'])}**" + (f", {md(q['role'])}" if q["role"] else "") if q["speaker"] else "_unattributed_"
+        out += [f"> “{md(q['quote'])}”", ">", f"> — {who}, in {'; '.join(_cite(rep, a) for a in q['articles'])}", ""]
+    return out
+
+
+def _actors(rep: dict[str, Any]) -> list[str]:
+    if not rep["actors"]:
+        return ["_No actor extracted._"]
+    return [f"- **{md(a['name'])}** ({md(a['label'].lower())}, {a['mentions']} mention(s) in {a['articles']} article(s))"
+            + (f" — {md('; '.join(a['roles']))}" if a["roles"] else "") for a in rep["actors"]]
+
+
+def _families(rep: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    for g in rep["groups"]:
+        if g["family"]:
+            absent = (f" · original not in the store, credited to {md(g['origin_credit'])}"
+                      if not g["origin"] and g["origin_credit"] else "")
+            out.append(f"### Family {md(g['family'])} · {len(g['articles'])} article(s){absent}")
+        else:
+            out.append("### Independent article")
+        out += ["", _row(["Article", "Relation"]), _row(["---", "---"])]
+        for a in g["articles"]:
+            if a["is_origin"]:
+                rel = "**original**"
+            elif a["links"]:
+                rel = "<br>".join(
+                    f"**{md(ln['relation'])}** {'sibling of' if ln['sibling'] else 'of'} "
+                    f"{_cite(rep, ln['of']) if ln['of'] in rep['sources'] else md(ln['of'])}"
+                    f" (score {ln['score']:.3f}, {md(ln['algorithm'])}{', judged' if ln['judged'] else ''})"
+                    for ln in a["links"])
+            else:
+                rel = "independent"
+            out.append(_row([f"{_cite(rep, a['id'])} — {md(a['title'] or 'untitled')}", rel]))
+        out.append("")
+    return out
+
+
+def _sources(rep: dict[str, Any]) -> list[str]:
+    out = []
+    for i, (aid, s) in enumerate(rep["sources"].items(), 1):
+        where = md_link(s["safe_url"], s["safe_url"]) if s["safe_url"] else \
+            ("no web address" if not s["url"] else "address not shown (not http/https)")
+        out.append(f"{i}. {md(aid)} · {md(s['outlet'] or 'unknown outlet')} · "
+                   f"{md(s['published'] or 'undated')} · _{md(s['title'] or 'untitled')}_ · "
+                   f"credit {md(s['credit'] or 'none')} · {where}")
+    return out
+
+
+def story_markdown(rep: dict[str, Any]) -> list[str]:
+    """One story as Markdown lines."""
+    dates = rep["first_seen"] or "undated"
+    if rep["last_seen"] and rep["last_seen"] != rep["first_seen"]:
+        dates += f" → {rep['last_seen']}"
+    out = [f"# {md(rep['title'] or rep['id'])}", "",
+           f"{md(rep['id'])} · {md(dates)} · {rep['articles']} articles · "
+           f"**{rep['families']} independent source(s)** · {md(rep['algorithm'])}", ""]
+    for heading, lines in (("Key figures", _figures(rep)), ("Conflicting figures", _conflicts(rep)),
+                           ("Events", _events(rep)), ("Quotes", _quotes(rep)), ("Actors", _actors(rep)),
+                           ("Copy families", _families(rep)), ("Sources", _sources(rep))):
+        out += [f"## {heading}", "", *lines, ""]
+    return out
+
+
+def render_markdown(reports: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
+    """A whole Markdown document for one or more story reports."""
+    out: list[str] = []
+    if len(reports) > 1:
+        out += [f"# scamtrace: {len(reports)} stories", ""]
+        out += [f"{i}. {md(r['title'] or r['id'])} ({r['articles']} articles, {r['families']} independent source(s))"
+                for i, r in enumerate(reports, 1)]
+        out.append("")
+    for r in reports:
+        out += story_markdown(r) + ["---", ""]
+    out.append(f"_Generated {md(meta['generated'])} by scamtrace {md(meta['version'])} ({md(meta['algorithm'])}). "
+               "Article text is quoted as published; figures are as reported, not verified._")
+    return "\n".join(out) + "\n"
