@@ -3,17 +3,30 @@ independently of the rules (tests/gold/demo_figures.jsonl, demo_quotes.jsonl).
 
 The gold articles are split into two halves by article id (sorted, alternate): the rules of
 extract.figures-v2 / extract.quotes-v2 were tuned on half "A" (even positions) only; half "B" (odd
-positions) is held out. Measured 2026-11-28 (rules only, no spaCy; clean stage as of that day, which
-leaves the "Published <date>" line of the demo text files unparsed, so six of them have no
-publication date):
+positions) is held out.
+
+Round 1 (2026-11-28, rules only, no spaCy; the clean stage leaves the "Published <date>" line of the
+demo text files unparsed, so six of them have no publication date), matcher eval.figures-v1:
 
     figures  A: P 0.49 R 0.49 F1 0.49   B: P 0.55 R 0.63 F1 0.59   all: P 0.52 R 0.56 F1 0.54
-             claimant agreement on matched figures 0.69 (all)
     quotes   A: P 0.97 R 0.91 F1 0.94   B: P 0.89 R 0.78 F1 0.83   all: P 0.92 R 0.84 F1 0.88
+
+Round 2 (2026-11-28). The figure matcher became eval.figures-v2 (see scamtrace.eval.extract: lemmatised
+nouns, tight synonyms, the unit of a measure/money/thing, loose person nouns only when the gold noun is
+in the predicted sentence, bracketed conversions); the quote matcher compares word tokens and lets a
+gold line without a speaker match a prediction without one. Quote rules: four-token names, a rank
+before a name marks a person, a leading participial phrase is dropped from a speaker, "informed" is a
+speech verb, and place nouns (park, harbour, hotel, ...) are not person names.
+
+    figures v2  A: P 0.76 R 0.76 F1 0.76   B: P 0.66 R 0.79 F1 0.72   all: P 0.71 R 0.77 F1 0.74
+    figures v1  A: P 0.53 R 0.53 F1 0.53   B: P 0.55 R 0.63 F1 0.59   all: P 0.54 R 0.58 F1 0.56
+             claimant agreement on matched figures 0.69 (all, v2)
+    quotes      A: P 0.97 R 0.91 F1 0.94   B: P 1.00 R 0.88 F1 0.93   all: P 0.98 R 0.89 F1 0.94
+                (the same under the round-1 quote matcher)
 
 The figure gold follows conventions the seed gold does not share (see test_extract_gold.py and
 ``scamtrace.extract.figure_dates.PERIOD_DATES``); vague quantities ("thousands of workers") are
-extracted (ACLED-style lower bound) although the demo gold never lists them.
+extracted (ACLED-style lower bound, as the seed gold lists them) although the demo gold never does.
 
 Floors are pinned a little under these; lowering one is an explicit, reviewed change.
 """
@@ -35,10 +48,12 @@ GOLD = REPO / "tests" / "gold"
 
 #: (kind, half) -> F1 floor.
 FLOORS = {
-    ("figures", "A"): 0.45, ("figures", "B"): 0.55, ("figures", "all"): 0.50,
-    ("quotes", "A"): 0.90, ("quotes", "B"): 0.78, ("quotes", "all"): 0.84,
+    ("figures", "A"): 0.72, ("figures", "B"): 0.68, ("figures", "all"): 0.70,
+    ("quotes", "A"): 0.90, ("quotes", "B"): 0.90, ("quotes", "all"): 0.90,
 }
-CLAIMANT_FLOOR = 0.62
+#: Figure floors under the round-1 matcher (eval.figures-v1), kept so that the two can be compared.
+FLOORS_V1 = {"A": 0.50, "B": 0.55, "all": 0.53}
+CLAIMANT_FLOOR = 0.65
 
 
 def _sources() -> list[str]:
@@ -82,6 +97,20 @@ def test_demo_floors(demo_store, tmp_path, kind: str, half: str) -> None:
     assert res["f1"] >= FLOORS[(kind, half)], res
     if kind == "figures" and half == "all":
         assert res["claimant_accuracy"] >= CLAIMANT_FLOOR, res
+
+
+@pytest.mark.parametrize("half", ["A", "B", "all"])
+def test_demo_figure_floors_old_matcher(demo_store, tmp_path, half: str) -> None:
+    from scamtrace.eval.extract import MATCHER_V1, evaluate_figures
+    from scamtrace.store.extracted import rows
+
+    path = _half_gold(demo_store, "figures", half, tmp_path)
+    gold = resolve(list(read_gold(path)), key_map(demo_store), ("key",), path)
+    keys = {g["key"] for g in gold}
+    pred = [{**r, "key": r["article"]} for r in rows(demo_store, "figures") if r["article"] in keys]
+    old = evaluate_figures(pred, gold, MATCHER_V1)
+    assert old.f1 >= FLOORS_V1[half], old.as_dict()
+    assert evaluate_figures(pred, gold).f1 >= old.f1   # v2 only adds matches a v1 match would also allow
 
 
 def test_halves_partition_the_gold(demo_store, tmp_path) -> None:

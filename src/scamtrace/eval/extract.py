@@ -1,9 +1,21 @@
 """Evaluation of the ``extract`` stage against gold JSONL files (figures and quotes).
 
-Figures: a predicted figure matches a gold one when the values are equal, ``what`` matches
-(rapidfuzz ``token_set_ratio`` >= :data:`WHAT_MIN_RATIO`, or a shared head noun) and the dates are
-equal (or both None). Quotes: the gold ``quote`` (a distinctive substring) is contained in the
-predicted quote and the gold speaker's last name is among the predicted speaker's tokens. Matching
+Figures: a predicted figure matches a gold one when the values are equal, ``what`` matches and the
+dates are equal (or both None). Two matchers exist, named like every algorithm:
+
+* ``eval.figures-v1``: ``what`` matches when rapidfuzz ``token_set_ratio`` >= :data:`WHAT_MIN_RATIO`
+  or the two share a head noun from a fixed list (:func:`what_matches`).
+* ``eval.figures-v2`` (default, :func:`what_matches_v2`): v1, or one of three fairer tests that
+  v1 missed on figures that were plainly right (see the function for each): nouns compared after
+  lemmatising and through tight synonym sets (troops/soldiers/forces, nationals/citizens,
+  structures/buildings, nations/countries); the unit of a measure, duration, money or thing
+  ("hectares", "km", "USD", "phones") agreeing when the gold ``what`` describes the role of the
+  number ("area of the zone"); loose person nouns (people/workers/nationals/staff) only when the gold
+  noun is also in the predicted figure's sentence. A prediction's bracketed conversion
+  ("2.3 billion baht ($68 million)") may match a gold line that lists the conversion as a figure
+  of its own; such a conversion is never counted as a false positive. Quotes: the gold ``quote`` (a distinctive substring) is contained in the
+predicted quote and the gold speaker's last name is among the predicted speaker's word tokens (punctuation
+does not count; a gold line without a speaker needs a prediction without one; both since round 2). Matching
 is one-to-one (greedy, in order). Gold lines with ``"optional": true`` (boilerplate a cleaner may
 remove) count neither as misses nor, when matched, as false positives.
 
@@ -97,22 +109,130 @@ def what_matches(pred: str | None, gold: str | None) -> bool:
     return fuzz.token_set_ratio(a, b) >= WHAT_MIN_RATIO or bool(head_nouns(a) & head_nouns(b))
 
 
-def figure_matches(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
-    try:
-        same_value = float(pred["value"]) == float(gold["value"])
-    except (TypeError, ValueError, KeyError):
+#: Name of each figure matcher; :data:`FIGURE_MATCHER` is the one the store evaluation uses.
+MATCHER_V1 = "eval.figures-v1"
+MATCHER_V2 = "eval.figures-v2"
+FIGURE_MATCHER = MATCHER_V2
+
+_IRREGULAR = {"men": "man", "women": "woman", "people": "person", "children": "child", "policemen": "policeman",
+              "policemans": "policeman", "feet": "foot", "buses": "bus", "staff": "staff", "police": "police", "series": "series"}
+#: Tight synonyms: words that name the same counted thing in any text (canonical form first).
+_SYNONYMS: tuple[tuple[str, ...], ...] = (
+    ("soldier", "troop", "force", "fighter", "militiaman"),
+    ("national", "citizen"),
+    ("officer", "policeman", "police", "cop"),
+    ("building", "structure"),
+    ("country", "nation"),
+    ("phone", "handset", "smartphone"),
+    ("person", "individual"),
+    ("computer", "laptop"),
+    ("flight", "airlift", "plane"),
+    ("km", "kilometer", "kilometre"),
+    ("meter", "metre"),
+    ("fine", "penalty"),
+)
+_CANON = {w: group[0] for group in _SYNONYMS for w in group}
+#: Loose person nouns: the same people may be called any of these, but only the text can say so.
+_PERSON_NOUNS = frozenset("""person national worker staff employee foreigner victim resident migrant man woman citizen
+individual member suspect detainee returnee laborer labourer""".split())
+#: Units that say nothing about what is counted beyond "people": left to the noun tests.
+_PERSON_UNITS = frozenset({"people", "person", "soldiers", "officers", "workers", "nationals"})
+_STOP = frozenset("""the a an of in on at to for from by with and or but as than per its their his her this that these
+those who which was were is are be been has have had into over under about some other""".split())
+
+
+def lemma(word: str) -> str:
+    """A crude English noun lemma, enough for plural count nouns ("countries" -> "country")."""
+    w = word.lower().strip("'’")
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 4 and re.search(r"(?:ch|sh|ss|x)es$", w):
+        return w[:-2]
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def _canon(word: str) -> str:
+    lw = lemma(word)
+    return _CANON.get(lw, lw)
+
+
+def _nouns(what: str | None) -> set[str]:
+    """Canonical lemmas of the content words of a ``what`` (stop words and numbers dropped)."""
+    return {_canon(w) for w in re.findall(r"[a-z][a-z-]*", _norm(what)) if w not in _STOP}
+
+
+def _unit_word(unit: str | None) -> str:
+    return _canon((unit or "").split()[-1]) if unit else ""
+
+
+def _shared_noun(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    """v2 test 1: a gold head noun (from v1's list, a tight synonym set or the gold unit) in the prediction."""
+    heads = {_canon(w) for w in head_nouns(gold.get("what"))} | {c for c in _nouns(gold.get("what")) if c in _CANON.values()}
+    unit = _unit_word(gold.get("unit"))
+    if unit and unit not in _PERSON_NOUNS:
+        heads.add(unit)
+    heads -= _PERSON_NOUNS - set(_CANON.values())   # loose person nouns go through test 3
+    return bool(heads & (_nouns(pred.get("what")) | {_unit_word(pred.get("unit"))}))
+
+
+def _same_unit(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    """v2 test 2: the same non-person unit ("hectares", "km", "USD"): the number measures the same thing."""
+    g, p = (gold.get("unit") or "").strip(), (pred.get("unit") or "").strip()
+    if not g or not p or g.lower() in _PERSON_UNITS:
         return False
-    return same_value and what_matches(pred.get("what"), gold.get("what")) and (pred.get("date") or None) == (gold.get("date") or None)
+    return g == p or _unit_word(g) == _unit_word(p)
+
+
+def _person_noun_in_text(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
+    """v2 test 3: both name people with loose nouns, and the gold's noun is in the predicted figure's sentence."""
+    sentence = {_canon(w) for w in re.findall(r"[a-z][a-z-]*", _norm(pred.get("sentence")))}
+    pred_people = (_nouns(pred.get("what")) | {_unit_word(pred.get("unit"))}) & (_PERSON_NOUNS | {"person"})
+    if not pred_people or not sentence:
+        return False
+    gold_words = re.findall(r"[A-Za-z][a-z-]*", gold.get("what") or "")
+    gold_people = {_canon(w) for w in gold_words if _canon(w) in _PERSON_NOUNS}
+    # demonyms: "Indonesians", "Chinese", or a capitalised word before a person noun ("Lao citizens")
+    demonyms = {lemma(w) for i, w in enumerate(gold_words) if w[:1].isupper() and (
+        re.search(r"(?:ans|ese|is|ch)$", w) or (i + 1 < len(gold_words) and _canon(gold_words[i + 1]) in _PERSON_NOUNS))}
+    return bool((gold_people | demonyms) & sentence)
+
+
+def what_matches_v2(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> tuple[bool, str]:
+    """``eval.figures-v2``: (matches, which test matched) for two figure records (``what``, ``unit``, ``sentence``)."""
+    if what_matches(pred.get("what"), gold.get("what")):
+        return True, "v1"
+    for name, test in (("shared noun", _shared_noun), ("same unit", _same_unit), ("person noun in text", _person_noun_in_text)):
+        if test(pred, gold):
+            return True, name
+    return False, ""
+
+
+def figure_matches(pred: Mapping[str, Any], gold: Mapping[str, Any], matcher: str = FIGURE_MATCHER) -> bool:
+    """Same value, same date (or both None) and a matching ``what`` under ``matcher``."""
+    if matcher not in (MATCHER_V1, MATCHER_V2):
+        raise ValueError(f"unknown figure matcher {matcher!r}; use {MATCHER_V1!r} or {MATCHER_V2!r}")
+    if not _same_value(pred, gold) or (pred.get("date") or None) != (gold.get("date") or None):
+        return False
+    if matcher == MATCHER_V1:
+        return what_matches(pred.get("what"), gold.get("what"))
+    return what_matches_v2(pred, gold)[0]
 
 
 def quote_matches(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> bool:
     if _norm(gold.get("quote")) not in _norm(pred.get("quote")):
         return False
-    gold_last = _norm(gold.get("speaker")).split(" ")[-1:] or [""]
-    return bool(gold_last[0]) and gold_last[0] in _norm(pred.get("speaker")).split(" ")
+    if not _norm(gold.get("speaker")):
+        return not _norm(pred.get("speaker"))   # the gold says nobody is named: neither may the prediction
+    gold_last = re.findall(r"[\w'-]+", _norm(gold.get("speaker")))[-1:] or [""]
+    return bool(gold_last[0]) and gold_last[0] in re.findall(r"[\w'-]+", _norm(pred.get("speaker")))
 
 
 def _match(pred: list[dict[str, Any]], gold: list[dict[str, Any]], same) -> Score:
+    """Greedy one-to-one matching; predictions marked ``_optional`` never count as false positives."""
     used: set[int] = set()
     matches: list[tuple[int, int]] = []
     for gi, g in enumerate(gold):
@@ -125,13 +245,37 @@ def _match(pred: list[dict[str, Any]], gold: list[dict[str, Any]], same) -> Scor
     optional_hits = sum(1 for _pi, gi in matches if gold[gi].get("optional"))
     tp = len(matches) - optional_hits
     fn = sum(1 for gi, g in enumerate(gold) if gi not in matched_gold and not g.get("optional"))
-    fp = len(pred) - len(matches)
+    fp = sum(1 for pi, p in enumerate(pred) if pi not in used and not p.get("_optional"))
     return Score(tp=tp, fp=fp, fn=fn, matches=matches)
 
 
-def evaluate_figures(pred: Iterable[Any], gold: Iterable[Mapping[str, Any]]) -> Score:
-    """Precision/recall/F1 of predicted figures (records or dicts with ``key``) against gold lines."""
-    return _match([_as_dict(p) for p in pred], [dict(g) for g in gold], figure_matches)
+def with_conversions(preds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``preds`` followed by one optional pseudo-prediction per bracketed conversion ("($68 million)").
+
+    The extractor stores a conversion with the figure it converts; a gold file may list it as a
+    figure of its own. The pseudo-prediction carries the conversion's value and unit and the
+    figure's ``what`` (its currency word replaced by the conversion's unit) and date; it is
+    ``_optional``: a match counts, no match is no false positive.
+    """
+    out = list(preds)
+    for p in preds:
+        if p.get("converted_value") is None or not p.get("converted_unit"):
+            continue
+        out.append({**p, "value": p["converted_value"], "unit": p["converted_unit"], "converted_value": None,
+                    "converted_unit": None, "_optional": True, "_conversion_of": p.get("id", p.get("start"))})
+    return out
+
+
+def evaluate_figures(pred: Iterable[Any], gold: Iterable[Mapping[str, Any]], matcher: str = FIGURE_MATCHER) -> Score:
+    """Precision/recall/F1 of predicted figures (records or dicts with ``key``) against gold lines.
+
+    Under ``eval.figures-v2`` the predictions' conversions take part (:func:`with_conversions`);
+    ``Score.matches`` then index the extended list, whose head is the predictions in order.
+    """
+    preds = [_as_dict(p) for p in pred]
+    if matcher == MATCHER_V2:
+        preds = with_conversions(preds)
+    return _match(preds, [dict(g) for g in gold], lambda p, g: figure_matches(p, g, matcher))
 
 
 def evaluate_quotes(pred: Iterable[Any], gold: Iterable[Mapping[str, Any]]) -> Score:
@@ -141,7 +285,7 @@ def evaluate_quotes(pred: Iterable[Any], gold: Iterable[Mapping[str, Any]]) -> S
 
 def claimant_accuracy(pred: list[Any], gold: list[Mapping[str, Any]], score: Score) -> float:
     """Share of matched figures whose claimant agrees (both None, or one contains the other's last word)."""
-    preds = [_as_dict(p) for p in pred]
+    preds = _extended([_as_dict(p) for p in pred], score)
     ok = total = 0
     for pi, gi in score.matches:
         g, p = gold[gi].get("claimant"), preds[pi].get("claimant")
@@ -153,7 +297,13 @@ def claimant_accuracy(pred: list[Any], gold: list[Mapping[str, Any]], score: Sco
     return ok / total if total else 1.0
 
 
-def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, kind: str) -> dict[str, list[dict[str, Any]]]:
+def _extended(preds: list[dict[str, Any]], score: Score) -> list[dict[str, Any]]:
+    """The prediction list ``score`` indexes: with conversions when a match points past the end."""
+    return with_conversions(preds) if any(pi >= len(preds) for pi, _ in score.matches) else preds
+
+
+def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, kind: str,
+                 matcher: str = FIGURE_MATCHER) -> dict[str, list[dict[str, Any]]]:
     """Misses and false positives of one scoring, grouped by article key, for error analysis.
 
     ``kind`` is ``"figures"`` or ``"quotes"``. A missed figure lists the predictions of the same
@@ -162,7 +312,7 @@ def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, k
     """
     if kind not in ("figures", "quotes"):
         raise ValueError(f"error_report kind must be 'figures' or 'quotes', got {kind!r}")
-    preds = [_as_dict(p) for p in pred]
+    preds = _extended([_as_dict(p) for p in pred], score)
     matched_p = {pi for pi, _ in score.matches}
     matched_g = {gi for _, gi in score.matches}
     out: dict[str, list[dict[str, Any]]] = {}
@@ -173,12 +323,13 @@ def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, k
         row: dict[str, Any] = {"type": "miss", **{k: g.get(k) for k in keys}}
         if kind == "figures":
             row["near"] = [{"what": p.get("what"), "date": p.get("date"),
-                            "what_matches": what_matches(p.get("what"), g.get("what")),
+                            "what_matches": (what_matches(p.get("what"), g.get("what")) if matcher == MATCHER_V1
+                                             else what_matches_v2(p, g)[0]),
                             "date_matches": (p.get("date") or None) == (g.get("date") or None)}
                            for p in preds if p.get("key") == g.get("key") and _same_value(p, g)]
         out.setdefault(str(g.get("key")), []).append(row)
     for pi, p in enumerate(preds):
-        if pi not in matched_p:
+        if pi not in matched_p and not p.get("_optional"):
             fields = (("value", "unit", "what", "date", "claimant", "text") if kind == "figures"
                       else ("quote", "speaker", "attribution"))
             out.setdefault(str(p.get("key")), []).append({"type": "false positive", **{k: p.get(k) for k in fields}})

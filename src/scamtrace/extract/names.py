@@ -16,11 +16,13 @@ from .gazetteer import Gazetteer, load_gazetteer
 
 SPEECH_VERBS = ("said", "says", "stated", "states", "added", "wrote", "writes", "told", "tells", "asked",
                 "explained", "noted", "warned", "insisted", "argued", "claimed", "recalled", "continued",
-                "declared", "acknowledged", "asserted", "asserting", "saying", "apologised", "apologized")
+                "declared", "acknowledged", "asserted", "asserting", "saying", "apologised", "apologized",
+                "informed")   # "informed reporters": a synonym spinner's "told"
 SPEECH_VERB_RE = "|".join(SPEECH_VERBS)
 
 _TOKEN = r"[A-Z][a-z]+(?:[-’'][A-Z]?[a-z]+)?"
-NAME_RE = re.compile(rf"(?<![\w’'-])(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{1,2}}(?![\w-])")
+#: Two to four capitalised tokens ("Jason Tower", "Saw Kyaw Ler Paw": Burmese names often have four).
+NAME_RE = re.compile(rf"(?<![\w’'-])(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{1,3}}(?![\w-])")
 SINGLE_RE = re.compile(rf"(?<![\w’'-])(?:{_TOKEN})(?![\w-])")
 
 #: Words that make a capitalised sequence something other than a person.
@@ -30,7 +32,8 @@ ministry institute group army party times post police university council office 
 association alliance front force forces court embassy committee agency bureau department government
 state province city county zone division region river news media network tv daily weekly morning
 international national united republic democratic people peace crisis security public foreign affairs
-summer operation initiative road street belt project china myanmar thailand laos cambodia chinese thai
+summer operation initiative road street belt project park harbour harbor hotel casino resort complex tower bridge
+airport hall camp school china myanmar thailand laos cambodia chinese thai
 burmese cambodian lao american british english myanmar's china's immigration communist self-administered
 northern southern eastern western central south north east west new full article premium subscribe
 monday tuesday wednesday thursday friday saturday sunday january february march april may june july august
@@ -93,7 +96,9 @@ def index_persons(text: str, gazetteer: Gazetteer | None = None) -> PersonIndex:
         subject = bool(re.match(r"\s+(?:[a-z]+ed|[a-z]+s|was|is|has|had|spent|went|took|told|left|fled|ran)\b", text[e:e + 20]))
         # an appositive name: "China's consul in Chiang Mai, Mei Lihua, thanked ..."
         appositive = text[max(0, s - 2):s] == ", " and bool(re.match(r",\s+[a-z]+(?:ed|s)\b", text[e:e + 20]))
-        if reused or near_verb or subject or appositive:
+        # a rank or honorific right before it: "Its commander, Gen. Saw Kyaw Ler, ..."
+        titled = bool(_TITLE_BEFORE.search(text, max(0, s - 30), s))
+        if reused or near_verb or subject or appositive or titled:
             full.append((s, e, seq))
     occurrences = list(full)
     known = {t: f for _s, _e, f in full for t in (f.split()[0], f.split()[-1])}
@@ -119,11 +124,14 @@ _ROLE_CUT = re.compile(r",\s*(?:who|whose|which|where)\b|;|\s+said\s*$|\s+says\s
 _WHO_SPLIT = re.compile(rf"^(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,3}})(?:\s*,\s*|\s+(?=(?:from|of|at|with)\s))(?P<role>.+)$")
 
 
+#: A leading participial phrase before the speaker: "Standing by the buses, Pol. Col. X, the deputy chief".
+_PARTICIPLE_LED = re.compile(r"^[A-Z][a-z]+ing\b[^,]*,\s*(?=[A-Z])")
 _PREP_LED = re.compile(r"^(?:on|in|at|of|about|during|after|before|asked about|speaking about)\b[^,]*,\s*", re.I)
 #: Ranks and honorifics before a name ("Police Maj. Gen.", "Lt. Col.", "Capt."): not part of the name.
 TITLE_WORDS_RE = (r"(?:(?:Police|Pol\.|Lt\.|Lieut\.|Col\.|Maj\.|Gen\.|Capt\.|Brig\.|Sgt\.|Cmdr\.|Adm\.|Supt\.|Insp\.|"
                        r"Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.|Sen\.|Rep\.|Gov\.|General|Colonel|Major|Captain|Lieutenant|Sergeant)\s+)+(?=[A-Z])")
 TITLES_RE = re.compile("^" + TITLE_WORDS_RE)
+_TITLE_BEFORE = re.compile(r"\b(?:Pol\.|Lt\.|Col\.|Maj\.|Gen\.|Capt\.|Brig\.|Sgt\.|Cmdr\.|Dr\.|Mr\.|Mrs\.|Ms\.|Prof\.)\s+$")
 _APPOSITIVE = re.compile(rf"^(?P<role>[^,]*[a-z][^,]*),\s+(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{1,3}})\s*(?:,.*)?$")
 _TRAILING_NAME = re.compile(rf"^(?P<role>.*\b[a-z][\w’'-]*)\s+(?P<name>(?:{_TOKEN})(?:\s+(?:{_TOKEN})){{0,2}})$")
 
@@ -137,6 +145,7 @@ def split_speaker(who: str) -> tuple[str, str | None]:
     who = _LEADING.sub("", who.strip().strip(",").strip())
     who = re.sub(r"\s+(?:said|says|stated)\s*$", "", who).strip().strip(",").strip()
     who = _PREP_LED.sub("", who)
+    who = _PARTICIPLE_LED.sub("", who)
     who = TITLES_RE.sub("", who)
     m = _WHO_SPLIT.match(who)
     if m and any(t.lower() in NOT_PERSON_WORDS for t in m["name"].split()):

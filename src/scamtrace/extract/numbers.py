@@ -50,15 +50,17 @@ _PLURAL_RE = r"(?:dozens|tens|hundreds|thousands|millions|billions)"
 _SYMBOL_RE = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
 _QUAL_RE = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
 
+#: Horizontal white space: a quantity phrase never spans a line or paragraph break ("some\n\n$5").
+_SP = r"[^\S\n]"
 QUANTITY_RE = re.compile(
-    rf"(?:\b(?P<qual>{_QUAL_RE})\s+)?"
-    rf"(?P<sym>{_SYMBOL_RE})?\s?"
+    rf"(?:\b(?P<qual>{_QUAL_RE}){_SP}+)?"
+    rf"(?P<sym>{_SYMBOL_RE})?{_SP}?"
     rf"(?P<core>"
-    rf"(?P<vague>(?:a\s+|half\s+a\s+|(?P<vmult>{_WORDNUM_RE}|\d+)\s+)?dozen\b(?!s)"
-    rf"|\b{_PLURAL_RE}(?:\s+of\s+{_PLURAL_RE})*\b)"
-    rf"|(?P<num>{_DIGITS_RE})(?:\s?(?P<scale>{_SCALE_RE})\b)?"
-    rf"|(?P<a>\ba\s+(?P<ascale>hundred|thousand|million|billion)\b)"
-    rf"|\b(?P<word>{_WORDNUM_RE})\b(?:\s+(?P<wscale>hundred|thousand|million|billion)\b)?"
+    rf"(?P<vague>(?:a{_SP}+|half{_SP}+a{_SP}+|(?P<vmult>{_WORDNUM_RE}|\d+){_SP}+)?dozen\b(?!s)"
+    rf"|\b{_PLURAL_RE}(?:{_SP}+of{_SP}+{_PLURAL_RE})*\b)"
+    rf"|(?P<num>{_DIGITS_RE})(?:{_SP}?(?P<scale>{_SCALE_RE})\b)?"
+    rf"|(?P<a>\ba{_SP}+(?P<ascale>hundred|thousand|million|billion)\b)"
+    rf"|\b(?P<word>{_WORDNUM_RE})\b(?:{_SP}+(?P<wscale>hundred|thousand|million|billion)\b)?"
     rf")", re.I)
 
 
