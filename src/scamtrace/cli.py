@@ -390,7 +390,9 @@ _add_report()
 
 def main() -> None:
     try:
-        cli.main(prog_name="scamtrace", standalone_mode=False)
+        rv = cli.main(prog_name="scamtrace", standalone_mode=False)
+        if isinstance(rv, int) and rv:
+            sys.exit(rv)
     except click.exceptions.Abort:
         click.echo("aborted", err=True)
         sys.exit(130)
@@ -403,6 +405,15 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except KeyboardInterrupt:
+        click.echo("interrupted: everything committed so far is kept; rerun to resume", err=True)
+        sys.exit(130)
+    except Exception as e:  # a bug: one line by default, the traceback with -vv
+        if logging.getLogger().isEnabledFor(logging.DEBUG):
+            raise
+        click.echo(f"error: unexpected {type(e).__name__}: {e}; rerun with -vv for the traceback and "
+                   "report it", err=True)
+        sys.exit(2)
 
 
 if __name__ == "__main__":
