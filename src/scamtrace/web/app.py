@@ -28,6 +28,7 @@ from .. import __version__
 from ..errors import NotFound, StoreError
 from ..store import Store
 from . import queries
+from .highlight import HIGHLIGHT_KINDS
 from .marks import MARK_KINDS
 from .security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, csrf_problem, csrf_token
 from .svg import cooccurrence_layout, mentions_chart, provenance_layout, timeline
@@ -105,6 +106,7 @@ def _env() -> Environment:
     env.filters["figure"] = _figure
     env.globals["version"] = __version__
     env.globals["mark_kinds"] = MARK_KINDS
+    env.globals["hl_kinds"] = HIGHLIGHT_KINDS
     return env
 
 
@@ -272,7 +274,9 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
     # articles --------------------------------------------------------------------------------
     @app.get("/api/articles/{article_id:anytext}", tags=["articles"], responses=ERRORS)
     def api_article(article_id: str, store: Store = Depends(read_store)) -> dict:
-        """An article: clean text as marked paragraphs, metadata, family, spin evidence, copy links."""
+        """An article: clean text as marked paragraphs, metadata, family, spin evidence, copy links; `highlights`
+        holds the entity, figure, date, quote and spin spans (with tooltips and corroboration) and the
+        paragraphs built from them (algorithm web.highlight-v1)."""
         return queries.article_detail(store, article_id)
 
     @app.get("/articles/{article_id:anytext}", response_class=HTMLResponse, include_in_schema=False)

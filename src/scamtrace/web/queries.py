@@ -20,6 +20,7 @@ from ..copies.view import outlet_stats
 from ..errors import NotFound
 from ..store import Store
 from ..store.db import _fts_query
+from .highlight import Span, css_label, date_title, entity_title, figure_title, highlight, quote_title
 from .marks import Paragraph, link_sides, segment, spin_marks
 
 log = logging.getLogger(__name__)
@@ -257,7 +258,8 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
     return {
         "events": sorted(({**e, "citations": e.get("citations", [])[:MAX_CITATIONS]} for e in brief.get("events") or []),
                          key=lambda e: (e.get("date_start") or e.get("date") or "9999", e.get("type") or "")),
-        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS]} for f in facts[:MAX_FACTS]],
+        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS], "rivals": _rivals(f, facts)}
+                  for f in facts[:MAX_FACTS]],
         "more_facts": max(0, len(facts) - MAX_FACTS),
         "conflicts": [[{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "place", "articles",
                                               "independent_sources")} for f in group]
@@ -269,6 +271,17 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
                                        + [n for e in brief.get("events") or [] for n in (e.get("actors") or [])]
                                        + [e.get("place") for e in brief.get("events") or []])),
     }
+
+
+def _rivals(fact: dict[str, Any], facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The other values of ``fact``'s conflict group (shown beside it in the figure table), most
+    independent sources first."""
+    group = fact.get("conflict_group")
+    if not group:
+        return []
+    rivals = [{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "articles", "independent_sources")}
+              for f in facts if f.get("conflict_group") == group and f.get("id") != fact.get("id")]
+    return sorted(rivals, key=lambda r: (-(r["independent_sources"] or 0), -(r["articles"] or 0), r["value"]))
 
 
 def _distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -356,12 +369,13 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     story = store.story_of(article_id)
     story_title = store.execute("SELECT title FROM stories WHERE id = ?", (story,))[0]["title"] if story else None
     paragraphs: list[Paragraph] = segment(art.text, own_marks)
+    highlights = highlight(art.text, highlight_spans(store, article_id, art.text, spin["phrases"] if spin else []))
     return {
         "article": {**art.to_dict(), "url": art.url, "safe_url": _safe_url(art.url), "analyzed_at": analyzed},
         "paragraphs": paragraphs, "spin": spin, "family": fam, "family_members": _family_members(store, fam),
         "story": story, "story_title": story_title, "links": as_copy, "copied_by": copied_by,
         "judgements": judgements_for(store, article_id), "pending": analyzed is None,
-        "actors": article_actors(store, article_id),
+        "actors": article_actors(store, article_id), "highlights": highlights,
     }
 
 
@@ -703,3 +717,80 @@ def alias_candidates(store: Store, name: str, limit: int = MAX_ALIAS_CANDIDATES)
                         "algorithm": ALIAS_CANDIDATES_ALGORITHM})
     out.sort(key=lambda c: (-len(c["shared_words"]) - c["contains"], -c["articles"], c["name"]))
     return out[:limit]
+
+
+# -- highlighted article text ------------------------------------------------------------------------
+#: Tables each highlight kind reads (migration ``0004_extraction``); a missing table yields no spans.
+HIGHLIGHT_TABLES: dict[str, str] = {"entity": "mentions", "figure": "figures", "date": "date_refs", "quote": "quotes"}
+
+
+def _figure_facts(store: Store, article_id: str) -> list[dict[str, Any]]:
+    """The story facts citing ``article_id``, with the citing sentence and the fact's rivals (the other
+    facts of its conflict group in the same story)."""
+    if not (table_columns(store, "facts") and table_columns(store, "fact_citations")):
+        return []
+    rows = store.execute(
+        "SELECT DISTINCT c.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
+        " x.independent_sources, x.conflict_group FROM fact_citations c JOIN facts x ON x.id = c.fact"
+        " WHERE c.article = ? ORDER BY x.id", (article_id,))
+    facts = [dict(r) for r in rows]
+    for f in facts:
+        f["rivals"] = [] if not f["conflict_group"] else [dict(r) for r in store.execute(
+            "SELECT id, value, unit, what, date, articles, independent_sources FROM facts"
+            " WHERE conflict_group = ? AND id != ? AND story IS ? ORDER BY value",
+            (f["conflict_group"], f["id"], f["story"]))]
+    return facts
+
+
+def _fact_of(fig: dict[str, Any], facts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The fact a figure was merged into: same citing sentence, unit and value (the merge's tolerance);
+    the same ``what`` breaks ties."""
+    from ..knowledge.merge import same_value
+
+    hits = [f for f in facts if f["sentence"] == fig["sentence"] and f["unit"] == fig["unit"]
+            and same_value(float(f["value"]), float(fig["value"]))]
+    hits.sort(key=lambda f: f["what"] != fig["what"])
+    return hits[0] if hits else None
+
+
+def _public_fact(f: dict[str, Any] | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group")
+    return {**{k: f[k] for k in keys}, "rivals": f["rivals"]}
+
+
+def highlight_spans(store: Store, article_id: str, text: str,
+                    spin_phrases: list[dict[str, Any]] | None = None) -> list[Span]:
+    """Every highlight of one article read from the extraction tables, plus its spinner phrases."""
+    spans: list[Span] = []
+    if table_columns(store, "mentions"):
+        for r in store.execute('SELECT start, "end", text, label, canonical FROM mentions WHERE article = ?'
+                               " ORDER BY start", (article_id,)):
+            label = css_label(r["label"])
+            spans.append(Span(r["start"], r["end"], "entity", label, entity_title(r["label"], r["text"], r["canonical"]),
+                              {"entity_label": r["label"], "canonical": r["canonical"]}))
+    if table_columns(store, "figures"):
+        facts = _figure_facts(store, article_id)
+        for r in store.execute('SELECT start, "end", value, unit, what, date, date_precision, claimant, qualifier,'
+                               " sentence FROM figures WHERE article = ? ORDER BY start", (article_id,)):
+            fig = dict(r)
+            fact = _public_fact(_fact_of(fig, facts))
+            spans.append(Span(r["start"], r["end"], "figure", "conflict" if fact and fact["rivals"] else "",
+                              figure_title(fig, fact),
+                              {k: fig[k] for k in ("value", "unit", "what", "date", "claimant", "qualifier")}
+                              | {"fact": fact}))
+    if table_columns(store, "date_refs"):
+        for r in store.execute('SELECT start, "end", iso_start, iso_end, precision FROM date_refs WHERE article = ?'
+                               " ORDER BY start", (article_id,)):
+            spans.append(Span(r["start"], r["end"], "date", css_label(r["precision"]),
+                              date_title(r["iso_start"], r["iso_end"], r["precision"]),
+                              {"iso_start": r["iso_start"], "iso_end": r["iso_end"], "precision": r["precision"]}))
+    if table_columns(store, "quotes"):
+        for r in store.execute('SELECT start, "end", speaker, role FROM quotes WHERE article = ? ORDER BY start',
+                               (article_id,)):
+            spans.append(Span(r["start"], r["end"], "quote", "", quote_title(r["speaker"]),
+                              {"speaker": r["speaker"], "role": r["role"]}))
+    for m in spin_marks(spin_phrases or []):
+        spans.append(Span(m.start, m.end, "spin", "", m.title))
+    return spans

@@ -30,6 +30,17 @@
       if (box) box.scrollTop = o.offsetTop - box.offsetTop - 40;
     }
   });
+  // Highlight toggles on the article page: each checkbox switches one kind of mark off and on.
+  var text = document.getElementById("article-text");
+  if (text) {
+    Array.prototype.forEach.call(document.querySelectorAll("input.hl-toggle"), function (box) {
+      var kind = String(box.value).replace(/[^a-z]/g, "");
+      box.hidden = false;
+      var apply = function () { text.classList.toggle("off-" + kind, !box.checked); };
+      box.addEventListener("change", apply);
+      apply();
+    });
+  }
   // Changing a filter in the stories form submits it.
   var form = document.querySelector("form.filters");
   if (form) {
