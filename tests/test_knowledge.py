@@ -9,9 +9,11 @@ from scamtrace.knowledge.merge import dates_compatible, measure_key
 from scamtrace.store.extracted import facts
 
 
-def fig(value, what, date=None, unit="people", claimant=None, sentence=None, start=0):
+def fig(value, what, date=None, unit="people", claimant=None, sentence=None, start=0, action=None):
+    if action is None and " " in what:
+        action = what.split()[-1]
     return SimpleNamespace(value=value, unit=unit, what=what, date=date, place=None, claimant=claimant,
-                           qualifier=None, sentence=sentence or f"{value} {what}.", start=start)
+                           qualifier=None, sentence=sentence or f"{value} {what}.", start=start, action=action)
 
 
 def test_corroboration_counts_families_not_articles():
@@ -34,6 +36,12 @@ def test_conflicts_side_by_side_never_averaged():
     assert by_value[4100].conflict_group and by_value[4100].conflict_group == by_value[3800].conflict_group
     assert by_value[20000].conflict_group is None                     # another measure
     assert by_value[4100].claimants == ["militia"]
+
+
+def test_same_measure_by_action_and_near_synonyms():
+    out = merge_figures([("a", fig(4100, "people detained in a raid", "2025-03-03", action="detained")),
+                         ("b", fig(4000, "people held at the compound", "2025-03-03", action="held"))], {})
+    assert out[0].conflict_group and out[0].conflict_group == out[1].conflict_group
 
 
 def test_vague_measures_do_not_conflict():

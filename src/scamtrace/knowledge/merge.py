@@ -13,6 +13,7 @@ a wire story copied by ten sites is ten articles but one independent source.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -50,6 +51,7 @@ class Fact:
     what: str
     date: str | None
     place: str | None
+    action: str | None = None             # the verb of the measure ("detained", "handed over")
     citations: list[Citation] = field(default_factory=list)
     conflict_group: str | None = None     # shared by facts of one measure with different values
     algorithm: str = ALGORITHM
@@ -103,42 +105,64 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
     items = sorted(figures, key=lambda p: (p[1].unit, head_noun(p[1].what), p[1].date or "", p[1].value, p[0],
                                            p[1].start))
     facts: list[Fact] = []
+    wordings: dict[str, Counter] = {}
     for aid, fig in items:
         cit = Citation(aid, family_of.get(aid, "fam-" + aid), fig.sentence, fig.claimant, fig.qualifier)
         target = next((f for f in facts if f.unit == fig.unit and same_value(f.value, fig.value)
                        and same_what(f.what, fig.what) and dates_compatible(f.date, fig.date)), None)
         if target is None:
-            target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place)
+            target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place,
+                          _action(fig))
             facts.append(target)
         elif target.date is None and fig.date:
             target.date = fig.date
+        if target.action is None:
+            target.action = _action(fig)
         if not any(c.article == aid and c.sentence == cit.sentence for c in target.citations):
             target.citations.append(cit)
+        wordings.setdefault(target.id, Counter())[fig.what] += 1
+    for f in facts:   # the wording most citations use names the fact (a spun copy's wording is outvoted)
+        f.what = min(wordings[f.id].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
     _mark_conflicts(facts)
     return facts
 
 
-def measure_key(unit: str, what: str) -> tuple[str, str, str] | None:
+def _action(fig: Any) -> str | None:
+    action = getattr(fig, "action", None)
+    return action.strip().lower() if isinstance(action, str) and action.strip() else None
+
+
+# Verbs that state the same measure: a militia "detained", police "held", a report "apprehended".
+# Set on the demo gold's conflicting raid figures (4,100 / 3,800 / 4,000 people detained or held).
+_SAME_ACTION = {"held": "detained", "apprehended": "detained", "arrested": "detained", "rounded up": "detained",
+                "taken into custody": "detained", "sent back": "repatriated", "returned": "repatriated",
+                "deported": "repatriated", "flown home": "repatriated", "freed": "rescued", "released": "rescued"}
+
+
+def measure_key(unit: str, what: str, action: str | None = None) -> tuple[str, str, str] | None:
     """What a figure measures: (unit, counted noun, action), e.g. ("people", "people", "detained").
 
-    None when the phrase names no action ("troops", "yuan"): too vague to call two values a conflict.
+    The action is the figure's verb as the extract stage found it (near-synonyms folded by
+    ``_SAME_ACTION``); None when there is no action ("troops", "yuan"): too vague to call two values
+    a conflict.
     """
-    words = [w for w in re.findall(r"[a-z]+", what.lower()) if w not in _STOP]
-    if len(words) < 2:
+    if not action:
         return None
-    return unit, head_noun(what), words[-1]
+    act = _SAME_ACTION.get(action, action)
+    return unit, head_noun(what), act
 
 
 def _mark_conflicts(facts: list[Fact]) -> None:
     """Facts measuring the same thing (unit, counted noun, action) with different values and
-    compatible dates form a conflict group."""
+    known, compatible dates form a conflict group (an undated figure may be about another event)."""
     n = 0
     for i, f in enumerate(facts):
-        key = measure_key(f.unit, f.what)
+        key = measure_key(f.unit, f.what, f.action)
         if key is None:
             continue
         rivals = [g for g in facts[i + 1:] if not same_value(g.value, f.value)
-                  and measure_key(g.unit, g.what) == key and dates_compatible(f.date, g.date)]
+                  and measure_key(g.unit, g.what, g.action) == key
+                  and f.date and g.date and dates_compatible(f.date, g.date)]
         if not rivals:
             continue
         group = f.conflict_group or f"conflict-{(n := n + 1)}"
