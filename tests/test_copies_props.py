@@ -6,7 +6,8 @@ import random
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from scamtrace.copies import build_families, classify_pair
-from scamtrace.copies.features import (Pair, fact_lcs_ratio, jaccard, longest_passage, number_overlap,
+from scamtrace.copies.families import family_origins, reduce_links
+from scamtrace.copies.features import (Pair, fact_lcs_ratio, fact_order, jaccard, longest_passage, number_overlap,
                                        stopword_ngram_containment)
 from scamtrace.copies.spin import spin_score
 from scamtrace.model import Article, Link
@@ -16,7 +17,7 @@ WORDS = ("the police said a compound near border was raided and 412 workers from
          "lured with jobs").split()
 text_st = st.lists(st.sampled_from(WORDS), min_size=30, max_size=200).map(
     lambda ws: " ".join(w if i % 12 else w.capitalize() for i, w in enumerate(ws)) + ".")
-SYMMETRIC = (jaccard, longest_passage, stopword_ngram_containment, fact_lcs_ratio, number_overlap)
+SYMMETRIC = (jaccard, longest_passage, stopword_ngram_containment, fact_lcs_ratio, fact_order, number_overlap)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -58,3 +59,29 @@ def test_families_independent_of_input_order(edges, rnd):
         assert f.id == "fam-" + min(f.members)
         if f.origin is not None:
             assert f.origin in f.members
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(("verbatim", "spun", "excerpt")),
+                          st.integers(1, 9)), max_size=14), st.randoms())
+def test_reduce_links_one_source_per_copy_and_order_free(edges, rnd):
+    ids = [f"x{i}" for i in range(8)]
+    arts = {i: Article(id=i, source="t", text=i, credit="AP" if i == "x5" else None) for i in ids}
+    seen: set[tuple[str, str]] = set()
+    links = []
+    for a, b, rel, score in edges:
+        if a != b and (f"x{a}", f"x{b}") not in seen:
+            seen.add((f"x{a}", f"x{b}"))
+            links.append(Link(article=f"x{a}", source=f"x{b}", relation=rel, score=score / 10, algorithm="t"))
+    kept = reduce_links(arts, links)
+    shuffled = links[:]
+    rnd.shuffle(shuffled)
+    assert reduce_links(arts, shuffled) == kept
+    merging = [l.article for l in kept if l.relation != "excerpt"]
+    assert len(merging) == len(set(merging))          # one merging source per copy
+    origins = family_origins(arts, links)
+    for member, origin in origins.items():
+        assert origin is None or origin in ids
+        if origin is not None and member != origin and any(l.article == member and l.source == origin
+                                                           and l.relation != "excerpt" for l in links):
+            assert any(l.article == member and l.source == origin for l in kept)   # the origin link is kept

@@ -81,8 +81,10 @@ def test_spin_score_flags_only_003(seeds):
 
 def test_links_carry_json_evidence_and_algorithm(result):
     import json
+
+    from scamtrace.copies.classify import CLASSIFY_ALGORITHM
     for link in result.links:
-        assert link.algorithm == "copies.classify-v1"
+        assert link.algorithm == CLASSIFY_ALGORITHM
         assert 0.0 <= link.score <= 1.0
         json.dumps(link.evidence)   # must be JSON-serialisable for the store
         assert link.evidence["direction"]["reasons"]

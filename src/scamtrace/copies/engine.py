@@ -1,21 +1,26 @@
-"""Find copies among articles: candidates -> classify -> judgements -> families. (``copies.engine-v1``)"""
+"""Find copies among articles: candidates -> classify -> judgements -> families. (``copies.engine-v2``)
+
+v1 -> v2: after one source is chosen per copy, family members without a link to their family's
+origin are compared with it (the candidate index may have missed the pair) and linked to it when
+the pair classifies as a copy of the origin.
+"""
 from __future__ import annotations
 
 import dataclasses
 import logging
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from ..model import Article, Family, Link
 from .classify import classify_pair
 from .features import Prepared, prepare
-from .families import (Judgement, apply_judgements, build_families, check_judgements, other_end,
-                       reduce_links)
+from .families import (Judgement, apply_judgements, build_families, check_judgements, family_origins,
+                       other_end, reduce_links)
 from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
 
-ENGINE_ALGORITHM = "copies.engine-v1"
+ENGINE_ALGORITHM = "copies.engine-v2"
 # All-pairs comparison is allowed below this many articles (~2M pairs); above it pass candidates
 # from scamtrace.copies.index.CandidateIndex.
 ALL_PAIRS_MAX_ARTICLES = 2000
@@ -79,8 +84,8 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
             raise ValueError(f"find_copies: id {a.id!r} is used by two different articles; ids must be unique")
         by_id[a.id] = a
     judged = check_judgements(judgements)
-    for a, b, _ in judged:
-        for z in (a, b):
+    for ja, jb, _ in judged:
+        for z in (ja, jb):
             if z not in by_id:
                 raise ValueError(f"find_copies: judgement names unknown article {z!r}")
     ids = sorted(by_id)
@@ -100,27 +105,58 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
     links: list[Link] = []
     guesses: dict[frozenset[str], Link] = {}
+
+    def classify(x: str, y: str) -> Link | None:
+        return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
+
     for x, y in pairs:
         if frozenset((x, y)) in not_copy:
             continue
-        link = classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
+        link = classify(x, y)
         if link is not None:
             guesses[frozenset((x, y))] = link
-    for key, (a, b, v) in {frozenset((a, b)): (a, b, v) for a, b, v in judged}.items():
+    for key, (ja, jb, v) in {frozenset((ja, jb)): (ja, jb, v) for ja, jb, v in judged}.items():
         if v == "copy" and key not in guesses:
-            guess = classify_pair(by_id[a], by_id[b], spin_a=spin[a], spin_b=spin[b])
+            guess = classify_pair(by_id[ja], by_id[jb], spin_a=spin[ja], spin_b=spin[jb])
             if guess is not None:
                 guesses[key] = guess
     links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)
     forced = {frozenset((a, b)) for a, b, v in judged if v == "copy"}
     expanded = [l2 for l in links for l2 in _expand(l)]
     judged_links = [l for l in expanded if frozenset((l.article, other_end(l) or "")) in forced]
-    reduced = reduce_links(by_id, [l for l in expanded if l not in judged_links])
+    unjudged = [l for l in expanded if l not in judged_links]
+    reduced = reduce_links(by_id, unjudged)
+    compared = {frozenset(p) for p in pairs} | not_copy | forced
+    extra = links_to_origins(by_id, reduced, compared, classify)
+    if extra:
+        reduced = reduce_links(by_id, unjudged + extra)
     expanded = sorted(reduced + judged_links, key=_link_key)
     families = build_families(by_id, expanded)
     log.debug("find_copies: %d articles, %d pairs compared, %d links, %d families",
               len(ids), len(pairs), len(expanded), len(families))
     return CopiesResult(links=expanded, families=families, spin={k: round(v, 4) for k, v in spin.items()})
+
+
+def links_to_origins(articles: Mapping[str, Article], reduced: Sequence[Link], compared: set[frozenset[str]],
+                     classify: Callable[[str, str], Link | None]) -> list[Link]:
+    """New links from family members to their family's origin, for pairs not compared yet.
+
+    ``reduced``: links after :func:`~.families.reduce_links`; ``compared``: pairs already
+    classified (or judged), which are not classified again; ``classify(a, b)``: the pair
+    classifier. A link is returned only when it says the member copies the origin.
+    """
+    linked = {(l.article, l.source) for l in reduced if l.source is not None}
+    out: list[Link] = []
+    for member, origin in sorted(family_origins(articles, reduced).items()):
+        if origin is None or member == origin or (member, origin) in linked:
+            continue
+        if frozenset((member, origin)) in compared:
+            continue
+        link = classify(origin, member)
+        if link is not None and link.article == member and link.source == origin:
+            out.append(link)
+    log.debug("links_to_origins: %d new links to family origins", len(out))
+    return out
 
 
 def _link_key(link: Link) -> tuple[str, str, str]:

@@ -1,22 +1,25 @@
 """Group articles into families (an original and its copies) and apply human judgements.
 
-``copies.families-v1``: union-find over links (source or sibling) except ``excerpt`` links (a digest
+``copies.families-v2``: union-find over links (source or sibling) except ``excerpt`` links (a digest
 quoting several outlets is not a copy of any one story: it keeps its own family); every article is in exactly one
 family (singletons included); the id is ``"fam-" + smallest member id`` so it does not depend on
 input order; the origin is the member that copies nobody inside the family (None when every member
-is a copy, e.g. siblings of an absent wire original); ``origin_credit`` is the most common wire
-credit among members (ties broken alphabetically).
+is a copy, e.g. siblings of an absent wire original), ranked by :func:`origin_rank` when several
+do; ``origin_credit`` is the most common wire credit among members (ties broken alphabetically).
+v1 -> v2: the origin ranking prefers the wire's own outlet and a kept credit + dateline before the
+earliest date (v1: earliest date, then smallest id).
 """
 from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..model import Article, Family, Link
+from .direction import own_outlet
 from .features import credit_dateline
 
-FAMILIES_ALGORITHM = "copies.families-v1"
+FAMILIES_ALGORITHM = "copies.families-v2"
 JUDGEMENT_ALGORITHM = "copies.judgement-v1"
 JUDGEMENTS = ("copy", "not-copy")
 # Relations that link articles without making them one family (see module doc; gold demo_copies.jsonl).
@@ -68,12 +71,13 @@ def build_families(articles: Sequence[Article] | Mapping[str, Article], links: S
     for x in sorted(by_id):
         groups.setdefault(uf.find(x), []).append(x)
     copiers = {l.article for l in links if other_end(l) is not None and l.relation not in NON_MERGING}
+    copied = _copied_by(links)
     families: list[Family] = []
     fam_of: dict[str, Family] = {}
     for members in groups.values():
         fam_id = "fam-" + members[0]
         origins = [m for m in members if m not in copiers]
-        origin = _pick_origin(origins, by_id) if len(members) > 1 else members[0]
+        origin = _pick_origin(origins, by_id, copied) if len(members) > 1 else members[0]
         fam = Family(id=fam_id, members=members, origin=origin,
                      origin_credit=_origin_credit(members, by_id), algorithm=FAMILIES_ALGORITHM)
         families.append(fam)
@@ -87,11 +91,30 @@ def build_families(articles: Sequence[Article] | Mapping[str, Article], links: S
     return families
 
 
-def _pick_origin(candidates: list[str], by_id: Mapping[str, Article]) -> str | None:
-    """Earliest published candidate, then smallest id; None when there is none."""
+def origin_rank(article: Article, copied_by: int = 0) -> tuple[Any, ...]:
+    """Sort key of a candidate origin (smaller = more likely the original).
+
+    In order: published by the wire service it credits (:func:`~.direction.own_outlet`); keeps a
+    wire credit and a dateline; has a publication date; earliest date; copied by more members
+    (``copied_by`` links name it as their source); smallest id.
+    """
+    credit, dateline = credit_dateline(article)
+    return (not own_outlet(article), not (credit and dateline), article.published is None,
+            article.published or 0, -copied_by, article.id)
+
+
+def _copied_by(links: Iterable[Link]) -> Counter[str]:
+    """How many merging links name each article as their source."""
+    return Counter(l.source for l in links if l.source is not None and l.relation not in NON_MERGING)
+
+
+def _pick_origin(candidates: list[str], by_id: Mapping[str, Article],
+                 copied_by: Mapping[str, int] | None = None) -> str | None:
+    """The best candidate by :func:`origin_rank`; None when there is none."""
     if not candidates:
         return None
-    return min(candidates, key=lambda x: (by_id[x].published is None, by_id[x].published or 0, x))
+    counts = copied_by or {}
+    return min(candidates, key=lambda x: origin_rank(by_id[x], counts.get(x, 0)))
 
 
 def _origin_credit(members: list[str], by_id: Mapping[str, Article]) -> str | None:
@@ -151,38 +174,68 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
     return out
 
 
-REDUCE_ALGORITHM = "copies.reduce-v1"
+REDUCE_ALGORITHM = "copies.reduce-v2"
 
 
-def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list[Link]:
-    """Keep one source per copy: all-pairs classification links a copy to every member of its family.
-
-    ``copies.reduce-v1``: within each family (union of non-excerpt links) the origin is the member
-    that copies nobody (ties: earliest published, then smallest id). A copy keeps its link to the
-    origin when it has one, else its best-scoring directed link; sibling links (source None) are
-    kept only for members with no directed link. Excerpt links are kept once per quoted family,
-    preferring the link to that family's origin. Dropped links are listed in the kept link's
-    ``evidence["also_matches"]``. Deterministic and independent of input order.
-    """
-    core = [l for l in links if l.relation not in NON_MERGING]
+def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
+    """Connected components (root -> sorted members) of the merging links ``core``."""
     uf = _UnionFind(sorted(articles))
     for l in core:
         other = other_end(l)
         if other is not None:
             uf.union(l.article, other)
+    comps: dict[str, list[str]] = {}
+    for x in sorted(articles):
+        comps.setdefault(uf.find(x), []).append(x)
+    return comps
+
+
+def _origins_by_root(articles: Mapping[str, Article],
+                     core: Sequence[Link]) -> tuple[dict[str, str], dict[str, str | None]]:
+    """(member -> component root, root -> origin) under the merging links ``core``."""
+    copiers = {l.article for l in core if other_end(l) is not None}
+    copied = _copied_by(core)
+    root_of: dict[str, str] = {}
+    origin: dict[str, str | None] = {}
+    for root, members in _components(articles, core).items():
+        root_of.update({m: root for m in members})
+        origin[root] = (_pick_origin([m for m in members if m not in copiers], articles, copied)
+                        if len(members) > 1 else members[0])
+    return root_of, origin
+
+
+def family_origins(articles: Mapping[str, Article], links: Sequence[Link]) -> dict[str, str | None]:
+    """Member -> origin of its component under the merging ``links`` (members of families of 2+ only).
+
+    The origin is the member that copies nobody (no directed link from it, no sibling link), ranked
+    by :func:`origin_rank` when several do; None when every member copies another (siblings).
+    """
+    core = [l for l in links if l.relation not in NON_MERGING]
+    root_of, origin = _origins_by_root(articles, core)
+    size = Counter(root_of.values())
+    return {m: origin[r] for m, r in root_of.items() if size[r] > 1}
+
+
+def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list[Link]:
+    """Keep one source per copy: all-pairs classification links a copy to every member of its family.
+
+    ``copies.reduce-v2``: within each family (union of non-excerpt links) the origin is chosen as in
+    :func:`family_origins` (copies nobody; then own outlet, credit + dateline, earliest date, most
+    copied, smallest id). A copy keeps its link to the origin whenever it has one, else its
+    best-scoring directed link; sibling links (source None) are kept only for members with no
+    directed link. Excerpt links are kept once per quoted family, preferring the link to that
+    family's origin. Dropped links are listed in the kept link's ``evidence["also_matches"]``.
+    Deterministic and independent of input order. (v1 ranked candidate origins by date only.)
+    """
+    core = [l for l in links if l.relation not in NON_MERGING]
     directed_from: dict[str, list[Link]] = {}
     sibling_from: dict[str, list[Link]] = {}
     for l in core:
         (directed_from if l.source is not None else sibling_from).setdefault(l.article, []).append(l)
-    origin_of: dict[str, str | None] = {}
-    comps: dict[str, list[str]] = {}
-    for x in sorted(articles):
-        comps.setdefault(uf.find(x), []).append(x)
-    for root, members in comps.items():
-        origin_of[root] = _pick_origin([m for m in members if m not in directed_from and m not in sibling_from], articles)
+    root_of, origin_of = _origins_by_root(articles, core)
     kept: list[Link] = []
     for x in sorted(set(directed_from) | set(sibling_from)):
-        origin = origin_of[uf.find(x)]
+        origin = origin_of[root_of[x]]
         directed = sorted(directed_from.get(x, []), key=lambda l: (l.source != origin, -l.score, l.source or ""))
         if directed:
             best, rest = directed[0], directed[1:]
@@ -193,8 +246,8 @@ def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list
     excerpts: dict[tuple[str, str], list[Link]] = {}
     for l in links:
         if l.relation in NON_MERGING and l.source is not None:
-            excerpts.setdefault((l.article, uf.find(l.source)), []).append(l)
-    for (x, root), group in sorted(excerpts.items()):
+            excerpts.setdefault((l.article, root_of[l.source]), []).append(l)
+    for (_, root), group in sorted(excerpts.items()):
         origin = origin_of[root]
         group.sort(key=lambda l: (l.source != origin, -l.score, l.source or ""))
         kept.append(_with_also(group[0], group[1:]))

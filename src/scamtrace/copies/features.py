@@ -2,7 +2,7 @@
 
 Every feature reads a :class:`Pair`, which tokenises and aligns the two texts once (lazily) so
 features can be combined freely without recomputation. Scores are in [0, 1]; symmetric features
-say so in their docstring. Algorithm: ``copies.features-v1``.
+say so in their docstring. Algorithm: ``copies.features-v2`` (v2 adds :func:`fact_order`).
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from .align import (FactAlignment, PassageAlignment, SpunAlignment, align_facts,
                     align_spun, key_facts)
 from .tokens import STOPWORDS, Fact, Token, normalize, tokens
 
-FEATURES_ALGORITHM = "copies.features-v1"
+FEATURES_ALGORITHM = "copies.features-v2"   # v2: fact_order
 
 Feature = tuple[float, dict[str, Any]]
 
@@ -164,6 +164,21 @@ def fact_lcs_ratio(pair: Pair) -> Feature:
     fa = pair.facts
     small = min(fa.facts_a, fa.facts_b)
     return (len(fa.aligned) / small if small else 0.0), fa.evidence()
+
+
+def fact_order(pair: Pair) -> Feature:
+    """Share of the key facts the two texts share that are aligned in order (symmetric).
+
+    ``LCS / |shared distinct facts|``: a rewrite keeps its source's sequence of facts (close to 1);
+    an independent report of the same story names the same people and numbers in its own order.
+    The ``order`` idea of :func:`scamtrace.eval.copies.cs_features`, applied to facts.
+    """
+    fa = pair.facts
+    shared = {f.value for f in pair.facts_a} & {f.value for f in pair.facts_b}
+    n = len(fa.aligned)
+    score = n / len(shared) if shared else 0.0
+    out_of_order = sorted(shared - {x.value for x, _ in fa.aligned})
+    return min(1.0, score), {"aligned": n, "shared": len(shared), "out_of_order": out_of_order[:20]}
 
 
 def quote_overlap(pair: Pair) -> Feature:
