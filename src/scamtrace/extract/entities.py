@@ -113,12 +113,19 @@ def _model_mentions(text: str, nlp: Any) -> list[Mention]:
         elif ent.label_ in _SPACY_LABELS:
             label = _relabel_org(ent.text, _SPACY_LABELS[ent.label_])
             s, e, t = _trim(text, ent.start_char, ent.end_char)
-            out.append(Mention(t, label, s, e, t, source="model"))
+            if t.strip():
+                out.append(Mention(t, label, s, e, t, source="model"))
     return out
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int, str]:
-    """Drop a leading "the " and a trailing possessive from a span."""
+    """Drop a leading "the " and a trailing possessive from a span; a name never crosses a line break
+    (the model sometimes runs an outlet name into the next paragraph's dateline)."""
+    nl = text.find("\n", s, e)
+    if nl != -1:
+        e = nl
+    while e > s and text[e - 1].isspace():
+        e -= 1
     span = text[s:e]
     m = re.match(r"(?:the|The)\s+", span)
     if m:
