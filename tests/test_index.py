@@ -1,6 +1,8 @@
 """Tests for the copy-candidate index (scamtrace.copies.index, scamtrace.copies.signatures)."""
 from __future__ import annotations
 
+import io
+import json
 import random
 
 import numpy as np
@@ -9,10 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scamtrace.copies import signatures
+from scamtrace.copies import index as index_mod
 from scamtrace.copies.index import CANDIDATES_ALGORITHM, CandidateIndex
-from scamtrace.copies.signatures import INDEX_NAMES, index_rows, signature, signature_batch, word_table
+from scamtrace.copies.signatures import (INDEX_NAMES, SIGNATURES_ALGORITHM, index_rows, signature,
+                                         signature_batch, word_table)
 from scamtrace.copies.synth import _Writer, excerpt_passages, generate, rewrite_text, spin_text, truncate_text
-from scamtrace.copies.tokens import words
+from scamtrace.copies.tokens import _WORD_RE, words
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +54,44 @@ def test_word_hashes_agree_with_tokens_words(seeds_dir):
         by_word.setdefault(w, set()).add(h)
     assert all(len(v) == 1 for v in by_word.values())                  # same word, same hash
     assert len({next(iter(v)) for v in by_word.values()}) == len(by_word)  # no collisions here
+
+
+def _reference_word_hash(word: str) -> int:
+    """copies.signatures-v1 word hash, byte by byte: mix64(sum(c_i * Q**i) ^ len), c lower-cased."""
+    m = 1 << 64
+    q = pow(signatures._P, -1, m)
+    b = word.encode("utf-8").lower()
+    h = sum(c * pow(q, i, m) for i, c in enumerate(b)) % m
+    return int(signatures.mix64(np.array([h ^ len(b)], dtype=np.uint64))[0])
+
+
+def test_word_hashes_are_the_pinned_v1_hash(seeds_dir):
+    """Stored indexes stay valid: the fast hash must equal the per-byte definition."""
+    text = sorted(seeds_dir.glob("*.txt"))[0].read_text(encoding="utf-8")
+    text += " internationalisation's Ünïcödé supercalifragilisticexpialidocious A"
+    ws = _WORD_RE.findall(signatures._fold(text))      # as written: only ASCII is case-folded
+    got = word_table([text]).hashes.tolist()
+    assert len(got) == len(ws)
+    assert got == [_reference_word_hash(w) for w in ws]
+
+
+def test_word_hashes_do_not_depend_on_case_position_or_length():
+    long_words = "internationalisation internationalization Internationalisation abcdefgh abcdefghi"
+    table = word_table([" " * pad + long_words for pad in range(9)] + [long_words.upper()])
+    per_doc = table.hashes.reshape(10, 5)
+    assert (per_doc == per_doc[0]).all()                       # byte alignment and case
+    h = per_doc[0].tolist()
+    assert h[0] == h[2] and len({h[0], h[1], h[3], h[4]}) == 4  # > 8 and > 16 bytes: distinct
+
+
+def test_sentence_openers_are_facts_only_when_also_inside_a_sentence():
+    text = "Every morning Zhang Wei drove north. Police came at 5. Every guard knew Zhang.\n\nWei left."
+    table = word_table([text])
+    ws = words(text)
+    facts = {w for w, f in zip(ws, table.fact.tolist()) if f}
+    assert facts == {"zhang", "wei", "5"}                     # not "every", not "police"
+    batch = word_table(["Intro text here.", text])           # same result inside a batch
+    assert batch.fact[batch.doc == 1].tolist() == table.fact.tolist()
 
 
 def test_signature_is_deterministic_and_batch_independent(base):
@@ -216,6 +258,72 @@ def test_synthetic_gold_recall_small():
     assert sum(hits) / len(hits) >= 0.97
 
 
+def test_incremental_batches_with_removals_match_a_bulk_build():
+    corpus = generate(300, seed=8)
+    items = [(a.id, a.text) for a in corpus.articles]
+    gone = {items[i][0] for i in range(0, 300, 7)}
+    inc = CandidateIndex()
+    for lo in range(0, 300, 40):                              # segments built and merged in between
+        inc.add_many(items[lo : lo + 40])
+        inc.candidates(items[lo][0])
+        for aid in [a for a, _ in items[lo : lo + 40] if a in gone]:
+            inc.remove(aid)
+    assert max(inc.stats()["segments"].values()) >= 2           # the multi-segment path ran
+    bulk = _index([it for it in items if it[0] not in gone])
+    assert sorted(inc.candidate_pairs()) == sorted(bulk.candidate_pairs())
+    some = [a for a, _ in items if a not in gone][:50]
+    assert inc.candidates_many(some) == bulk.candidates_many(some)
+
+
+def test_candidate_pairs_agree_with_per_article_queries():
+    """candidate_pairs counts each pair once and scores both directions; per-article queries
+    count from one side: same pairs, same best scores."""
+    corpus = generate(250, seed=9)
+    idx = _index([(a.id, a.text) for a in corpus.articles])
+    best: dict[tuple[str, str, str], float] = {}
+    order = {a: i for i, a in enumerate(idx.ids())}
+    for aid in idx.ids():
+        for other, name, score in idx.candidates(aid):
+            x, y = sorted((aid, other), key=order.__getitem__)
+            best[(x, y, name)] = max(best.get((x, y, name), -1.0), score)
+    pairs = list(idx.candidate_pairs())
+    assert pairs and {(x, y, n): s for x, y, n, s in pairs} == best
+    assert pairs == sorted(pairs, key=lambda p: (order[p[0]], order[p[1]], p[2]))
+
+
+def test_bucketed_hash_sort_is_a_sorting_permutation():
+    rng = np.random.default_rng(3)
+    distinct = rng.integers(0, 2**63, 50_000, dtype=np.uint64) * np.uint64(2)
+    h = distinct[rng.integers(0, distinct.size, index_mod.SORT_BUCKET_MIN + 5_000)]
+    parts = [h[:1000], h[1000:]]
+    order, ks = index_mod._sort_hashes(parts)
+    assert parts == []                                        # consumed, so memory is freed early
+    assert np.array_equal(ks, np.sort(h)) and np.array_equal(h[order], ks)
+    assert np.array_equal(np.sort(order), np.arange(h.size))
+
+
+def test_memory_is_reported_and_serialisation_checks_its_input(base):
+    idx = _index(base[:10])
+    small = idx.memory_bytes()
+    idx.add_many(base[10:])
+    idx.candidates(base[0][0])
+    assert idx.memory_bytes() > small > 0 and idx.stats()["bytes"] == idx.memory_bytes()
+    data = idx.to_bytes()
+    z = dict(np.load(io.BytesIO(data)))
+    z["facts_offsets"] = z["facts_offsets"][:-1]
+    buf = io.BytesIO()
+    np.savez(buf, **z)
+    with pytest.raises(ValueError, match="corrupt"):
+        CandidateIndex.from_bytes(buf.getvalue())
+    meta = json.loads(z["meta"].tobytes())
+    meta["signatures"] = "copies.signatures-v0"
+    z["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    buf = io.BytesIO()
+    np.savez(buf, **z)
+    with pytest.raises(ValueError, match=SIGNATURES_ALGORITHM):
+        CandidateIndex.from_bytes(buf.getvalue())
+
+
 def test_parameter_validation():
     with pytest.raises(ValueError, match="df_cap"):
         CandidateIndex(df_cap={"shingle": 1})
@@ -225,4 +333,6 @@ def test_parameter_validation():
         CandidateIndex(min_score={"facts": 1.5})
     with pytest.raises(ValueError, match="non-empty str"):
         CandidateIndex().add("", "text")
+    with pytest.raises(ValueError, match="batch_size"):
+        CandidateIndex().add_many([], batch_size=0)
     assert CandidateIndex().algorithm == CANDIDATES_ALGORITHM

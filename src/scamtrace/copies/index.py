@@ -7,18 +7,25 @@ enough of its hashes in any index; the cheap score is an estimate of containment
 the two texts. Hashes found in more than ``df_cap`` articles are ignored (boilerplate, stock
 phrases), which bounds the work per article.
 
-Storage is columnar and append-only: a forward store of each article's hashes, and per index a
-log-structured list of sorted (hash, article) segments merged geometrically, so adding articles in
-batches and querying in between costs O(log n) segment searches. Removal is a tombstone; the
-postings of removed articles are filtered out (one linear pass) before the next query, so document
-frequencies always count live articles only and results do not depend on history.
+Storage (per index) is columnar and append-only. Added articles wait as compact signature batches
+until the next query; then they become one *segment*: the sorted unique hashes of its articles,
+their postings (article numbers grouped by hash) and, per article, the group number of each of its
+hashes (its forward signature, 4 bytes a hash). A query article therefore finds its postings in its
+own segment without any search; other segments are searched by hash. Segments are merged
+geometrically in linear time, so adding articles in batches and querying in between costs
+O(log n) segment searches, and a bulk build (add everything, then query) is one sort and one
+segment. Candidate counting is vectorised per chunk of query articles (one sort of packed
+(query, other, df) keys). Removal is a tombstone; the postings of removed articles are filtered out
+(one linear pass) before the next query, so document frequencies always count live articles only
+and results do not depend on history.
 """
 from __future__ import annotations
 
 import io
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,38 +56,267 @@ MIN_SHARED: dict[str, int] = {"shingle": 3, "stopword": 4, "facts": 4}
 MIN_SCORE: dict[str, float] = {"shingle": 0.0, "stopword": 0.15, "facts": 0.15}
 #: At most this many candidates per article and index, best first.
 MAX_CANDIDATES = 100
-#: Buffered postings before they are sorted into a segment.
-PENDING_POSTINGS = 1 << 20
 #: Segments are merged while the older one is at most this many times larger than the newer one.
 MERGE_RATIO = 4
+#: Query hashes expanded per vectorised step (bounds the temporary arrays of a query to some tens
+#: of MiB; bench/bench_candidates.py at 100k articles: 2**19 to 2**21 differ by < 3% in speed).
+QUERY_CHUNK_HASHES = 1 << 20
+
+#: Below this many hashes a segment is sorted by one np.argsort (see _sort_hashes).
+SORT_BUCKET_MIN = 1 << 16
 
 _U64 = np.uint64
+_I32 = np.int32
+_I64 = np.int64
 
 
-class _Forward:
-    """Append-only store of each article's hashes for one index (flat array + offsets)."""
+@dataclass(slots=True)
+class _Segment:
+    """Postings and forward signatures of the consecutive articles ``first .. first + n - 1``.
+
+    ``keys`` are the sorted unique hashes; the articles having ``keys[g]`` are
+    ``docs[gstart[g] : gstart[g + 1]]``; the hashes of article ``first + i`` are
+    ``keys[fgid[foff[i] : foff[i + 1]]]``.
+    """
+
+    first: int
+    keys: np.ndarray     # uint64, sorted, unique
+    gstart: np.ndarray   # int32 (int64 past 2**31 postings), len(keys) + 1
+    docs: np.ndarray     # int32 article numbers (live ones only after a purge)
+    fgid: np.ndarray     # int32 group of each forward entry
+    foff: np.ndarray     # int64 forward offsets, n + 1
+
+    def entries(self, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in ``local``, group) of every hash of the articles ``first + local``."""
+        st = self.foff[local]
+        ln = self.foff[local + 1] - st
+        return np.repeat(np.arange(local.size), ln), self.fgid[_ranges(st, ln)]
+
+    def find(self, h: np.ndarray) -> np.ndarray:
+        """Group of each hash of ``h``, -1 where the segment does not have it."""
+        if self.keys.size == 0:
+            return np.full(h.size, -1, dtype=_I64)
+        i = np.searchsorted(self.keys, h)
+        i[i == self.keys.size] = 0
+        return np.where(self.keys[i] == h, i, -1)
+
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.keys, self.gstart, self.docs, self.fgid, self.foff))
+
+
+def _offset_type(total: int) -> type:
+    """Smallest integer type for offsets up to ``total`` (int32 halves the postings directory)."""
+    return _I32 if total < (1 << 31) else _I64
+
+
+def _ranges(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """Concatenation of ``arange(s, s + l)`` for every (s, l), vectorised."""
+    total = int(lens.sum())
+    if total == 0:
+        return np.zeros(0, dtype=_I64)
+    shift = np.asarray(starts, dtype=_I64) - (np.cumsum(lens) - lens)
+    return np.repeat(shift, lens) + np.arange(total, dtype=_I64)
+
+
+def _first_of_runs(x: np.ndarray) -> np.ndarray:
+    """Positions where a run of equal values of the sorted array ``x`` starts."""
+    if x.size == 0:
+        return np.zeros(0, dtype=_I64)
+    new = np.empty(x.size, dtype=bool)
+    new[0] = True
+    np.not_equal(x[1:], x[:-1], out=new[1:])
+    return np.flatnonzero(new)
+
+
+def _sort_hashes(parts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(order, sorted hashes) of the concatenation of ``parts`` (ties in any order); ``parts`` is
+    emptied as soon as possible so its memory is freed during the sort.
+
+    Large arrays are first bucketed by their top bits (a stable radix argsort of small integers),
+    then each bucket is sorted while it fits the CPU cache: 2x faster than one ``np.argsort`` at
+    15M hashes. Hashes are mixed, so buckets are even.
+    """
+    h = np.concatenate(parts) if len(parts) != 1 else parts[0]
+    parts.clear()
+    n = h.size
+    if n < SORT_BUCKET_MIN:
+        order = np.argsort(h)
+        return order, h[order]
+    bits = min(16, max(8, int(n).bit_length() - 12))     # ~4k hashes a bucket
+    top = (h >> _U64(64 - bits)).astype(np.uint16)
+    bounds = np.concatenate(([0], np.cumsum(np.bincount(top, minlength=1 << bits)))).tolist()
+    order = np.argsort(top, kind="stable")
+    del top
+    if n < (1 << 31):
+        order = order.astype(_I32)
+    ks = h[order]
+    del h
+    for lo, hi in zip(bounds[:-1], bounds[1:]):
+        if hi - lo > 1:
+            loc = np.argsort(ks[lo:hi], kind="stable")   # 2.5x faster than quicksort at ~3k
+            ks[lo:hi] = ks[lo:hi][loc]
+            order[lo:hi] = order[lo:hi][loc]
+    return order, ks
+
+
+def _build(first: int, batches: list[tuple[int, np.ndarray, np.ndarray]]) -> _Segment:
+    """One segment from the CSR signature batches (first article, hashes, offsets) of the articles
+    ``first, first + 1, ...``; the list is emptied so its arrays are freed as early as possible."""
+    offs = np.concatenate(([0], np.cumsum(np.concatenate([np.diff(b[2]) for b in batches])))).astype(_I64)
+    parts = [b[1] for b in batches]
+    batches.clear()
+    order, ks = _sort_hashes(parts)
+    starts = _first_of_runs(ks)
+    keys = ks[starts]
+    del ks
+    gid = np.zeros(order.size, dtype=_I32)
+    gid[starts[1:]] = 1
+    np.cumsum(gid, out=gid)
+    fgid = np.empty(order.size, dtype=_I32)
+    fgid[order] = gid
+    del gid
+    docs = np.repeat(np.arange(first, first + offs.size - 1, dtype=_I32), np.diff(offs))[order]
+    gstart = np.append(starts, order.size).astype(_offset_type(order.size))
+    return _Segment(first, keys, gstart, docs, fgid, offs)
+
+
+def _merge(a: _Segment, b: _Segment) -> _Segment:
+    """Merge ``a`` and the segment ``b`` of the articles right after it, in linear time."""
+    ga = a.find(b.keys)
+    found = ga >= 0
+    ins = np.searchsorted(a.keys, b.keys[~found])          # where b's new keys go among a's
+    a_map = np.arange(a.keys.size, dtype=_I64)
+    if ins.size:
+        a_map += np.cumsum(np.bincount(ins, minlength=a.keys.size + 1))[: a.keys.size]
+    b_map = np.empty(b.keys.size, dtype=_I64)
+    b_map[found] = a_map[ga[found]]
+    b_map[~found] = ins + np.arange(ins.size)
+    u = a.keys.size + ins.size
+    keys = np.empty(u, dtype=_U64)
+    keys[a_map] = a.keys
+    keys[b_map] = b.keys
+    ca, cb = np.diff(a.gstart), np.diff(b.gstart)
+    cnt_a = np.zeros(u, dtype=_I64)
+    cnt_a[a_map] = ca
+    cnt = cnt_a.copy()
+    cnt[b_map] += cb
+    gstart = np.zeros(u + 1, dtype=_I64)
+    np.cumsum(cnt, out=gstart[1:])
+    docs = np.empty(a.docs.size + b.docs.size, dtype=_I32)
+    docs[_ranges(gstart[a_map], ca)] = a.docs               # a's postings first in each group
+    docs[_ranges(gstart[b_map] + cnt_a[b_map], cb)] = b.docs
+    fgid = np.concatenate((a_map[a.fgid], b_map[b.fgid])).astype(_I32)
+    foff = np.concatenate((a.foff, b.foff[1:] + a.foff[-1]))
+    return _Segment(a.first, keys, gstart.astype(_offset_type(docs.size)), docs, fgid, foff)
+
+
+def _purge(s: _Segment, alive: np.ndarray) -> _Segment:
+    """``s`` without the postings of removed articles (keys and forward signatures are kept)."""
+    keep = alive[s.docs]
+    if keep.all():
+        return s
+    gid = np.repeat(np.arange(s.keys.size, dtype=_I64), np.diff(s.gstart))
+    gstart = np.zeros(s.keys.size + 1, dtype=_I64)
+    np.cumsum(np.bincount(gid[keep], minlength=s.keys.size), out=gstart[1:])
+    return _Segment(s.first, s.keys, gstart.astype(s.gstart.dtype), s.docs[keep], s.fgid, s.foff)
+
+
+@dataclass(slots=True)
+class _Hits:
+    """Postings of some query hashes in one segment: hash ``idx[i]`` has
+    ``docs[start[i] : start[i] + cnt[i]]``."""
+
+    docs: np.ndarray
+    idx: np.ndarray
+    start: np.ndarray
+    cnt: np.ndarray
+
+
+class _Postings:
+    """Inverted index and forward signatures for one signature kind: segments + pending batches."""
 
     def __init__(self) -> None:
-        self.data = np.zeros(1024, dtype=_U64)
-        self.size = 0
-        self.start = np.zeros(1024, dtype=np.int64)
-        self.end = np.zeros(1024, dtype=np.int64)
+        self.segments: list[_Segment] = []
+        self.pending: list[tuple[int, np.ndarray, np.ndarray]] = []   # (first doc, hashes, offsets)
+        self.lens = np.zeros(1024, dtype=_I32)                       # hashes per article
 
-    def append(self, first_doc: int, hashes: np.ndarray, offsets: np.ndarray) -> None:
+    def add(self, first: int, hashes: np.ndarray, offsets: np.ndarray) -> None:
         n = offsets.size - 1
-        self.data = _grow(self.data, self.size + hashes.size)
-        self.data[self.size : self.size + hashes.size] = hashes
-        self.start = _grow(self.start, first_doc + n)
-        self.end = _grow(self.end, first_doc + n)
-        self.start[first_doc : first_doc + n] = offsets[:-1] + self.size
-        self.end[first_doc : first_doc + n] = offsets[1:] + self.size
-        self.size += hashes.size
+        self.lens = _grow(self.lens, first + n)
+        self.lens[first : first + n] = np.diff(offsets)
+        self.pending.append((first, hashes, offsets))
 
-    def get(self, doc: int) -> np.ndarray:
-        return self.data[self.start[doc] : self.end[doc]]
+    def flush(self) -> None:
+        """Turn the pending batches into one segment, then merge segments of similar size."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        self.segments.append(_build(pending[0][0], pending))
+        while len(self.segments) >= 2 and \
+                self.segments[-2].docs.size <= MERGE_RATIO * self.segments[-1].docs.size:
+            newer, older = self.segments.pop(), self.segments.pop()
+            self.segments.append(_merge(older, newer))
 
-    def lengths(self, docs: np.ndarray) -> np.ndarray:
-        return self.end[docs] - self.start[docs]
+    def purge(self, alive: np.ndarray) -> None:
+        self.flush()
+        self.segments = [_purge(s, alive) for s in self.segments]
+
+    def seg_of(self, docs: np.ndarray) -> np.ndarray:
+        firsts = np.array([s.first for s in self.segments], dtype=_I64)
+        return np.searchsorted(firsts, docs, side="right") - 1
+
+    def lookup(self, nums: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[_Hits]]:
+        """Hashes of the (built) articles ``nums``, with their document frequency and postings.
+
+        Returns the query position of each hash, its live df over all segments, and per segment
+        the postings of the hashes that segment has.
+        """
+        segs = self.segments
+        seg_of = self.seg_of(nums)
+        qd_parts, g_parts, own = [], [], []
+        for k, s in enumerate(segs):
+            sel = np.flatnonzero(seg_of == k)
+            if sel.size:
+                pos, g = s.entries(nums[sel] - s.first)
+                qd_parts.append(sel[pos])
+                g_parts.append(g)
+                own.append(k)
+        if not qd_parts:
+            return np.zeros(0, _I64), np.zeros(0, _I64), []
+        qd = np.concatenate(qd_parts)
+        df = np.zeros(qd.size, dtype=_I64)
+        hits: list[_Hits] = []
+        lo = 0
+        for k, g in zip(own, g_parts):     # each hash in the segment of its own article: no search
+            start = segs[k].gstart[g]
+            cnt = segs[k].gstart[g + 1] - start
+            df[lo : lo + g.size] = cnt
+            hits.append(_Hits(segs[k].docs, np.arange(lo, lo + g.size), start, cnt))
+            lo += g.size
+        if len(segs) > 1:                  # the other segments: by binary search of the hash
+            lo = 0
+            for k, g in zip(own, g_parts):
+                h = segs[k].keys[g]
+                for j, s in enumerate(segs):
+                    if j == k:
+                        continue
+                    gj = s.find(h)
+                    ok = np.flatnonzero(gj >= 0)
+                    if ok.size:
+                        gj = gj[ok]
+                        start = s.gstart[gj]
+                        cnt = s.gstart[gj + 1] - start
+                        df[lo + ok] += cnt
+                        hits.append(_Hits(s.docs, lo + ok, start, cnt))
+                lo += g.size
+        return qd, df, hits
+
+    def n_postings(self) -> int:
+        return sum(s.docs.size for s in self.segments) + sum(p[1].size for p in self.pending)
+
+    def nbytes(self) -> int:
+        return (sum(s.nbytes() for s in self.segments) + sum(p[1].nbytes + p[2].nbytes for p in self.pending)
+                + self.lens.nbytes)
 
 
 def _grow(a: np.ndarray, need: int) -> np.ndarray:
@@ -89,96 +325,6 @@ def _grow(a: np.ndarray, need: int) -> np.ndarray:
     b = np.zeros(max(need, 2 * a.size), dtype=a.dtype)
     b[: a.size] = a
     return b
-
-
-def _merge(older: tuple[np.ndarray, np.ndarray], newer: tuple[np.ndarray, np.ndarray],
-           alive: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Merge two sorted segments in linear time (older postings first among equal hashes),
-    dropping the postings of removed articles."""
-    (h1, d1), (h2, d2) = older, newer
-    k1, k2 = alive[d1], alive[d2]
-    if not k1.all():
-        h1, d1 = h1[k1], d1[k1]
-    if not k2.all():
-        h2, d2 = h2[k2], d2[k2]
-    pos = np.searchsorted(h1, h2, side="right") + np.arange(h2.size)
-    h = np.empty(h1.size + h2.size, dtype=h1.dtype)
-    d = np.empty(h.size, dtype=d1.dtype)
-    rest = np.ones(h.size, dtype=bool)
-    rest[pos] = False
-    h[pos], d[pos] = h2, d2
-    h[rest], d[rest] = h1, d1
-    return h, d
-
-
-class _Postings:
-    """Inverted index for one signature: sorted (hash, doc) segments plus an unsorted buffer."""
-
-    def __init__(self) -> None:
-        self.segments: list[tuple[np.ndarray, np.ndarray]] = []
-        self.pending: list[tuple[np.ndarray, np.ndarray]] = []
-        self.n_pending = 0
-
-    def add(self, hashes: np.ndarray, docs: np.ndarray, alive: np.ndarray) -> None:
-        self.pending.append((hashes, docs.astype(np.int32)))
-        self.n_pending += hashes.size
-        if self.n_pending >= PENDING_POSTINGS:
-            self.flush(alive)
-
-    def flush(self, alive: np.ndarray) -> None:
-        """Sort the buffer into a new segment, then merge segments of similar size."""
-        if not self.pending:
-            return
-        h = np.concatenate([p[0] for p in self.pending])
-        d = np.concatenate([p[1] for p in self.pending])
-        self.pending, self.n_pending = [], 0
-        order = np.argsort(h, kind="stable")
-        self.segments.append((h[order], d[order]))
-        while len(self.segments) >= 2 and self.segments[-2][0].size <= MERGE_RATIO * self.segments[-1][0].size:
-            newer, older = self.segments.pop(), self.segments.pop()
-            self.segments.append(_merge(older, newer, alive))
-
-    def lookup(self, q: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Postings of the query hashes ``q`` found in at most ``cap`` articles.
-
-        Returns (query position, doc) of each such posting and the document frequency of every
-        query hash (hashes above the cap are counted but not expanded, which bounds the work).
-        """
-        uq, back = np.unique(q, return_inverse=True)   # sorted needles search much faster
-        udf = np.zeros(uq.size, dtype=np.int64)
-        ranges = []
-        for keys, sdocs in self.segments:
-            lo = np.searchsorted(keys, uq, side="left")
-            hi = np.searchsorted(keys, uq, side="right")
-            udf += hi - lo
-            ranges.append((lo[back], hi[back], sdocs))
-        df = udf[back]
-        usable = df <= cap
-        qpos, docs = [], []
-        for lo, hi, sdocs in ranges:
-            lens = np.where(usable, hi - lo, 0)
-            tot = int(lens.sum())
-            if tot == 0:
-                continue
-            first = np.cumsum(lens) - lens
-            pos = np.arange(tot) - np.repeat(first - lo, lens)
-            qpos.append(np.repeat(np.arange(q.size), lens))
-            docs.append(sdocs[pos])
-        if not qpos:
-            return np.zeros(0, np.int64), np.zeros(0, np.int32), df
-        return np.concatenate(qpos), np.concatenate(docs), df
-
-    def purge(self, alive: np.ndarray) -> None:
-        """Drop the postings of removed articles (filtering keeps each segment sorted)."""
-        self.flush(alive)
-        kept = []
-        for keys, docs in self.segments:
-            m = alive[docs]
-            kept.append((keys[m], docs[m]))
-        self.segments = [seg for seg in kept if seg[0].size]
-
-    def n_postings(self) -> int:
-        return sum(k.size for k, _ in self.segments) + self.n_pending
 
 
 class CandidateIndex:
@@ -202,7 +348,6 @@ class CandidateIndex:
         self._ids: list[str] = []
         self._num: dict[str, int] = {}
         self._alive = np.zeros(1024, dtype=bool)
-        self._fw = {name: _Forward() for name in INDEX_NAMES}
         self._post = {name: _Postings() for name in INDEX_NAMES}
         self._removed = False   # removals not yet purged from the postings
 
@@ -212,7 +357,12 @@ class CandidateIndex:
         self.add_many([(article_id, text)])
 
     def add_many(self, items: Iterable[tuple[str, str]], batch_size: int = 2000) -> None:
-        """Index many (article id, text) pairs; batches are signed in one vectorised pass."""
+        """Index many (article id, text) pairs; batches are signed in one vectorised pass.
+
+        ``items`` is consumed lazily, so a generator keeps only one batch of texts in memory.
+        """
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
         batch: list[tuple[str, str]] = []
         for item in items:
             batch.append(item)
@@ -244,9 +394,7 @@ class CandidateIndex:
             self._ids.append(aid)
         for name in INDEX_NAMES:
             h, offs = sig.parts[name]
-            self._fw[name].append(first, h, offs)
-            docs = np.repeat(np.arange(first, first + n, dtype=np.int32), np.diff(offs))
-            self._post[name].add(h, docs, self._alive)
+            self._post[name].add(first, h, offs)
 
     def remove(self, article_id: str) -> None:
         """Forget an article (KeyError if absent). Postings are purged before the next query."""
@@ -278,95 +426,160 @@ class CandidateIndex:
         return self.candidates_many([article_id])[article_id]
 
     def candidates_many(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str, float]]]:
-        """:meth:`candidates` for many articles in one vectorised pass per index."""
+        """:meth:`candidates` for many articles, vectorised per chunk of articles and index."""
         missing = [a for a in article_ids if a not in self._num]
         if missing:
             raise KeyError(f"{len(missing)} article(s) not in the index, e.g. {missing[0]!r}")
-        nums = np.array([self._num[a] for a in article_ids], dtype=np.int64)
-        out: dict[str, list[tuple[str, str, float]]] = {a: [] for a in article_ids}
-        if self._removed:   # document frequencies must count live articles only
-            for post in self._post.values():
-                post.purge(self._alive)
-            self._removed = False
+        unique = list(dict.fromkeys(article_ids))
+        nums = np.array([self._num[a] for a in unique], dtype=_I64)
+        out: dict[str, list[tuple[str, str, float]]] = {a: [] for a in unique}
+        self._prepare()
         for name in INDEX_NAMES:
-            self._post[name].flush(self._alive)
-            for qi, other, score in self._query(name, nums):
-                out[article_ids[qi]].append((self._ids[other], name, score))
+            qi, other, score = self._query(name, nums)
+            for q, o, s in zip(qi.tolist(), other.tolist(), score.tolist()):
+                out[unique[q]].append((self._ids[o], name, s))
         for lst in out.values():
             lst.sort(key=lambda c: (-c[2], c[1], c[0]))
         return out
 
-    def candidate_pairs(self, batch_size: int = 2000) -> Iterable[tuple[str, str, str, float]]:
+    def candidate_pairs(self, batch_size: int = 2000) -> Iterator[tuple[str, str, str, float]]:
         """Every candidate pair once per index, as (id a, id b, index, score), a added before b.
 
         A pair found from either side counts (scores are estimated from the querying side, so the
-        thresholds can pass on one side only); the higher estimate is kept.
+        thresholds can pass on one side only); the higher estimate is kept. Pairs come sorted by
+        (a, b, index name) in insertion order of the articles. ``batch_size`` bounds the articles
+        queried per vectorised step.
         """
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+        self._prepare()
         alive = np.flatnonzero(self._alive[: len(self._ids)])
-        best: dict[tuple[int, int, str], float] = {}
-        for lo in range(0, alive.size, batch_size):
-            ids = [self._ids[i] for i in alive[lo : lo + batch_size]]
-            for aid, cands in self.candidates_many(ids).items():
-                na = self._num[aid]
-                for other, name, score in cands:
-                    no = self._num[other]
-                    key = (min(na, no), max(na, no), name)
-                    if score > best.get(key, -1.0):
-                        best[key] = score
-        for (x, y, name), score in sorted(best.items()):
-            yield self._ids[x], self._ids[y], name, score
+        names = sorted(INDEX_NAMES)
+        stride = len(self._ids)
+        keys, scores = [], []
+        for name in INDEX_NAMES:
+            qi, other, score = self._query(name, alive, batch_size)
+            q = alive[qi]
+            lo, hi = np.minimum(q, other), np.maximum(q, other)
+            keys.append((lo * stride + hi) * len(names) + names.index(name))
+            scores.append(score)
+        key, score = np.concatenate(keys), np.concatenate(scores)
+        order = np.lexsort((-score, key))                 # per key, the best score first
+        key, score = key[order], score[order]
+        first = _first_of_runs(key)
+        key, score = key[first], score[first]
+        pair, code = np.divmod(key, len(names))
+        lo, hi = np.divmod(pair, stride)
+        for x, y, c, s in zip(lo.tolist(), hi.tolist(), code.tolist(), score.tolist()):
+            yield self._ids[x], self._ids[y], names[c], s
 
-    def _query(self, name: str, nums: np.ndarray) -> list[tuple[int, int, float]]:
-        """Candidates of the articles ``nums`` in one index: (position in nums, other doc, score)."""
-        fw = self._fw[name]
-        lens = fw.lengths(nums)
-        if lens.sum() == 0:
-            return []
-        q = np.concatenate([fw.get(int(n)) for n in nums])
-        qdoc = np.repeat(np.arange(nums.size), lens)
+    def _prepare(self) -> None:
+        """Make every added article queryable, with removed articles purged from the postings."""
+        for post in self._post.values():
+            if self._removed:   # document frequencies must count live articles only
+                post.purge(self._alive)
+            else:
+                post.flush()
+        self._removed = False
+
+    def _query(self, name: str, nums: np.ndarray,
+               max_docs: int = 1 << 30) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Candidates of the articles ``nums`` in one index, as arrays (position in nums, other
+        article, score), best first per position and at most ``max_candidates`` per position.
+
+        When ``nums`` are all the live articles, each pair is counted once (from its earlier
+        article) and scored in both directions: the shared hashes of a pair are symmetric, only
+        the per-article normalisation differs. Results are the same either way.
+        """
+        nums = np.asarray(nums, dtype=_I64)
+        post = self._post[name]
+        n_live = int(np.count_nonzero(self._alive[: len(self._ids)]))
+        half = nums.size == n_live and nums.size > 1 and np.unique(nums).size == n_live
+        # Chunks of at most QUERY_CHUNK_HASHES hashes, and few enough articles that the packed
+        # (query, other, df) sort keys fit an int64.
+        bits = int(self.df_cap[name]).bit_length()
+        max_docs = max(1, min(max_docs, (1 << (62 - bits)) // max(len(self._ids), 1)))
+        cum = np.cumsum(post.lens[nums].astype(_I64))
+        n_q = np.zeros(len(self._ids), dtype=_I64)      # usable hashes of each query article
+        w_q = np.zeros(len(self._ids))                  # their total weight (facts)
+        parts: list[tuple[np.ndarray, ...]] = []
+        lo = 0
+        while lo < nums.size:
+            base = cum[lo - 1] if lo else 0
+            hi = int(np.searchsorted(cum, base + QUERY_CHUNK_HASHES, side="right"))
+            hi = min(max(hi, lo + 1), lo + max_docs)
+            parts.append(self._shared(name, nums[lo:hi], half, n_q, w_q))
+            lo = hi
+        q, o, shared, shared_w = (np.concatenate(p) for p in zip(*parts))
+        if half:   # both directions of every pair
+            q, o = np.concatenate((q, o)), np.concatenate((o, q))
+            shared, shared_w = np.concatenate((shared, shared)), np.concatenate((shared_w, shared_w))
+        score = self._score(name, q, o, shared, shared_w, n_q, w_q)
+        ok = score >= self.min_score[name]
+        q, o, score = q[ok], o[ok], score[ok]
+        order = np.lexsort((o, -score, q))
+        q, o, score = q[order], o[order], score[order]
+        starts = _first_of_runs(q)
+        rank = np.arange(q.size) - np.repeat(starts, np.diff(np.append(starts, q.size)))
+        top = rank < self.max_candidates
+        q, o, score = q[top], o[top], np.round(score[top], 6)
+        pos = np.full(len(self._ids), -1, dtype=_I64)   # article number -> position in nums
+        pos[nums] = np.arange(nums.size)
+        return pos[q], o, score
+
+    def _shared(self, name: str, nums: np.ndarray, half: bool, n_q: np.ndarray,
+                w_q: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Pairs (query article, other article, shared usable hashes, their weight) of the query
+        articles ``nums`` with at least ``min_shared`` shared hashes (others > query if ``half``).
+
+        Fills ``n_q`` and ``w_q`` (usable hashes and their weight) for the articles ``nums``.
+        """
+        post = self._post[name]
+        qd, df, hits = post.lookup(nums)
         cap = self.df_cap[name]
-        qpos, docs, df = self._post[name].lookup(q, cap)
         usable = df <= cap
-        n_q = np.bincount(qdoc[usable], minlength=nums.size)
-        usable_share = n_q / np.maximum(lens, 1)
-        weight = 1.0 / np.log2(1.0 + np.maximum(df, 1)) if name == "facts" else np.ones(q.size)
-        w_q = np.bincount(qdoc[usable], weights=weight[usable], minlength=nums.size)
-        qd = qdoc[qpos]
-        keep = self._alive[docs] & (docs != nums[qd])
-        qpos, docs, qd = qpos[keep], docs[keep], qd[keep]
-        if qpos.size == 0:
-            return []
-        stride = len(self._ids) + 1
-        keys = qd.astype(np.int64) * stride + docs
-        if name == "facts":   # weighted: sort with the weights
-            order = np.argsort(keys)
-            keys, wts = keys[order], weight[qpos][order]
-        else:
-            keys.sort()
-            wts = None
-        first = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
-        uniq = keys[first]
-        shared = np.diff(np.append(first, keys.size))
-        shared_w = np.add.reduceat(wts, first) if wts is not None else shared.astype(float)
-        pq, po = uniq // stride, uniq % stride
-        # The other article's usable hashes are estimated with the query's usable share.
-        n_o = fw.lengths(po) * usable_share[pq]
-        small = np.maximum(np.minimum(n_q[pq], n_o), 1.0)
-        if name == "facts":   # rare facts count more: weighted share of the query's facts, scaled
-            score = (shared_w / np.maximum(w_q[pq], 1e-9)) * (n_q[pq] / small)
+        weighted = name == "facts"      # rare facts count more
+        wtab = _weights(cap)
+        n_q[nums] = np.bincount(qd[usable], minlength=nums.size)
+        if weighted:
+            w_q[nums] = np.bincount(qd[usable], weights=wtab[df[usable]], minlength=nums.size)
+        bits = int(cap).bit_length() if weighted else 0
+        stride = len(self._ids)
+        keys = []
+        pairing = usable & (df >= 2)    # a hash only the query has finds nothing
+        for hit in hits:               # expand the postings of the usable query hashes
+            u = pairing[hit.idx]
+            idx, cnt = hit.idx[u], hit.cnt[u]
+            other = hit.docs[_ranges(hit.start[u], cnt)].astype(_I64)
+            pos = np.repeat(qd[idx], cnt)
+            q = nums[pos]
+            key = pos * stride + other
+            if weighted:
+                key = (key << bits) | np.repeat(df[idx], cnt)
+            keys.append(key[other > q] if half else key[other != q])
+        key = np.concatenate(keys) if keys else np.zeros(0, _I64)
+        key.sort()
+        pair = key >> bits if weighted else key
+        first = _first_of_runs(pair)
+        shared = np.diff(np.append(first, pair.size))
+        shared_w = np.add.reduceat(wtab[key & ((1 << bits) - 1)], first) if weighted and first.size \
+            else shared.astype(float)
+        ok = shared >= self.min_shared[name]
+        pq, po = np.divmod(pair[first[ok]], stride)
+        return nums[pq], po, shared[ok], shared_w[ok]
+
+    def _score(self, name: str, q: np.ndarray, o: np.ndarray, shared: np.ndarray,
+               shared_w: np.ndarray, n_q: np.ndarray, w_q: np.ndarray) -> np.ndarray:
+        """Estimated containment in the smaller text of each (query, other) pair, in [0, 1]."""
+        lens = self._post[name].lens
+        share = n_q[q] / np.maximum(lens[q], 1)          # usable share of the query's hashes
+        n_o = lens[o] * share                            # the other's usable hashes, estimated
+        small = np.maximum(np.minimum(n_q[q], n_o), 1.0)
+        if name == "facts":   # weighted share of the query's usable facts, scaled to the smaller text
+            score = (shared_w / np.maximum(w_q[q], 1e-9)) * (n_q[q] / small)
         else:
             score = shared / small
-        score = np.minimum(score, 1.0)
-        ok = (shared >= self.min_shared[name]) & (score >= self.min_score[name])
-        res = sorted(zip(pq[ok].tolist(), po[ok].tolist(), score[ok].tolist()),
-                     key=lambda r: (r[0], -r[2], r[1]))
-        out: list[tuple[int, int, float]] = []
-        per: dict[int, int] = {}
-        for qi, other, s in res:
-            if per.get(qi, 0) < self.max_candidates:
-                per[qi] = per.get(qi, 0) + 1
-                out.append((qi, other, round(float(s), 6)))
-        return out
+        return np.minimum(score, 1.0)
 
     # -- introspection and persistence --------------------------------------------------------
     def stats(self) -> dict[str, object]:
@@ -374,10 +587,32 @@ class CandidateIndex:
         return {"articles": len(self), "algorithm": CANDIDATES_ALGORITHM,
                 "signatures": SIGNATURES_ALGORITHM,
                 "postings": {n: self._post[n].n_postings() for n in INDEX_NAMES},
-                "segments": {n: len(self._post[n].segments) for n in INDEX_NAMES}}
+                "segments": {n: len(self._post[n].segments) for n in INDEX_NAMES},
+                "bytes": self.memory_bytes()}
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the index's arrays (postings, forward signatures, flags; not the ids)."""
+        return sum(p.nbytes() for p in self._post.values()) + self._alive.nbytes
+
+    def _forward(self, name: str, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """CSR (hashes, offsets) of the signatures of ``docs`` (after :meth:`_prepare`)."""
+        post = self._post[name]
+        lens = post.lens[docs].astype(_I64)
+        offs = np.concatenate(([0], np.cumsum(lens))).astype(_I64)
+        if not post.segments:
+            return np.zeros(0, _U64), offs
+        seg_of = post.seg_of(docs)
+        h = np.empty(int(offs[-1]), dtype=_U64)
+        for k, s in enumerate(post.segments):
+            sel = np.flatnonzero(seg_of == k)
+            if sel.size:
+                _, g = s.entries(docs[sel] - s.first)
+                h[_ranges(offs[sel], lens[sel])] = s.keys[g]
+        return h, offs
 
     def to_bytes(self) -> bytes:
         """Serialise (numpy ``.npz``, no pickle). Postings are rebuilt by :meth:`from_bytes`."""
+        self._prepare()
         alive = np.flatnonzero(self._alive[: len(self._ids)])
         meta = {"algorithm": CANDIDATES_ALGORITHM, "signatures": SIGNATURES_ALGORITHM,
                 "df_cap": self.df_cap, "max_candidates": self.max_candidates,
@@ -385,10 +620,7 @@ class CandidateIndex:
                 "ids": [self._ids[i] for i in alive]}
         arrays: dict[str, np.ndarray] = {"meta": np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)}
         for name in INDEX_NAMES:
-            fw = self._fw[name]
-            parts = [fw.get(int(i)) for i in alive]
-            arrays[f"{name}_hashes"] = np.concatenate(parts) if parts else np.zeros(0, _U64)
-            arrays[f"{name}_offsets"] = np.concatenate(([0], np.cumsum([p.size for p in parts]))).astype(np.int64)
+            arrays[f"{name}_hashes"], arrays[f"{name}_offsets"] = self._forward(name, alive)
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stubs mistype **arrays
         return buf.getvalue()
@@ -414,12 +646,16 @@ class CandidateIndex:
         idx._alive[:n] = True
         for name in INDEX_NAMES:
             h, offs = z[f"{name}_hashes"], z[f"{name}_offsets"]
-            if offs.size != n + 1:
+            if offs.size != n + 1 or (n and (offs[0] != 0 or offs[-1] != h.size
+                                             or np.any(np.diff(offs) < 0))):
                 raise ValueError(f"corrupt CandidateIndex: {name} offsets do not match {n} ids")
-            idx._fw[name].append(0, h, offs)
-            docs = np.repeat(np.arange(n, dtype=np.int32), np.diff(offs))
-            idx._post[name].add(h, docs, idx._alive)
+            idx._post[name].add(0, h.astype(_U64, copy=False), offs.astype(_I64, copy=False))
         return idx
+
+
+def _weights(cap: int) -> np.ndarray:
+    """Weight of a fact hash by its document frequency (index = df <= cap): rare facts count more."""
+    return 1.0 / np.log2(1.0 + np.maximum(np.arange(cap + 1), 1))
 
 
 def _checked(given: dict | None, default: dict, what: str, lo: float, hi: float) -> dict:

@@ -15,11 +15,14 @@ Three signatures, one per kind of copy the candidate index must find:
     Hashes of ordered pairs of consecutive "facts" (capitalised names and numbers) plus skip-pairs.
     A paraphrase keeps the facts and their order while replacing every other word.
 
-Everything is computed for a whole batch of texts at once with numpy on the UTF-8 bytes (word
-hashes are polynomial hashes from prefix sums), which is what makes indexing fast. Tokenisation here
-is therefore byte-based and approximates :func:`scamtrace.copies.tokens.words` and
-:func:`scamtrace.copies.tokens.facts` (ASCII case folding only; numbers split at separators; no quoted
-words); it only needs to be self-consistent, because signatures are compared with signatures.
+Everything is computed for a whole batch of texts at once with numpy on the UTF-8 bytes, which is
+what makes indexing fast: byte classes come from ``bytes.translate`` (a C loop), word boundaries from
+one comparison pass, and each word's polynomial hash from its bytes read 8 at a time (16-bit table
+look-ups), so no per-byte 64-bit arithmetic is done. (Signatures are identical to the first
+implementation of copies.signatures-v1, which summed per-byte powers; only the speed changed.)
+Tokenisation here is therefore byte-based and approximates :func:`scamtrace.copies.tokens.words`
+and :func:`scamtrace.copies.tokens.facts` (ASCII case folding only; numbers split at separators; no
+quoted words); it only needs to be self-consistent, because signatures are compared with signatures.
 """
 from __future__ import annotations
 
@@ -54,35 +57,23 @@ STOPWORD_W = 8
 FACT_SKIPS = (1,)
 
 _U64 = np.uint64
-_P = 0x100000001B3                       # odd multiplier of the polynomial word hash
-_Q = pow(_P, -1, 1 << 64)                # its inverse modulo 2**64
+_P = 0x100000001B3                       # odd multiplier of the polynomial hashes
 _MASK_TOKEN = np.uint64(0x6A09E667F3BCC909)   # stands for a run of content words
+_Q = pow(_P, -1, 1 << 64)                # its inverse modulo 2**64
 _SALT = {"shingle": 0x9E3779B97F4A7C15, "stopword": 0xC2B2AE3D27D4EB4F, "facts": 0x165667B19E3779F9}
 
 # Typographic characters folded to ASCII before hashing (as tokens.normalize does).
 _FOLD = (("\u2019", "'"), ("\u2018", "'"), ("\u201c", '"'), ("\u201d", '"'),
          ("\u2013", "-"), ("\u2014", "-"), ("\u00a0", " "))
 
-_pow_cache: dict[str, np.ndarray] = {}
+
+_hash_tables: dict[str, list[np.ndarray]] = {}
 
 
 def reset_caches() -> None:
-    """Drop the module-level power tables (tests call this; they are rebuilt on demand)."""
-    _pow_cache.clear()
-
-
-def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """``P**i`` and ``Q**i`` modulo 2**64 for ``i < n`` (cached, grown geometrically)."""
-    have = _pow_cache.get("p")
-    if have is None or len(have) < n:
-        size = max(1 << 16, 1 << (int(n) - 1).bit_length())
-        p = np.full(size, _P, dtype=_U64)
-        p[0] = 1
-        q = np.full(size, _Q, dtype=_U64)
-        q[0] = 1
-        _pow_cache["p"] = np.cumprod(p, dtype=_U64)
-        _pow_cache["q"] = np.cumprod(q, dtype=_U64)
-    return _pow_cache["p"][:n], _pow_cache["q"][:n]
+    """Drop the module-level caches (tests call this; they are rebuilt on demand)."""
+    _stop_cache.clear()
+    _hash_tables.clear()
 
 
 def mix64(x: np.ndarray) -> np.ndarray:
@@ -132,11 +123,13 @@ _CLASS[128:] |= _ALNUM                      # bytes of non-ASCII letters
 for _ch in ".!?\n":                          # a sentence or paragraph ends in the gap before a word
     _CLASS[ord(_ch)] |= _ENDER
 _CLASS[ord("'")] |= _APO
+_WORD_BYTES = bytes((_CLASS & _ALNUM).tolist())         # translate tables: 1 for the class, else 0
+_ENDER_BYTES = bytes(((_CLASS & _ENDER) >> 3).tolist())
+_APOSTROPHE = ord("'")
 
-
-# Largest number of UTF-8 bytes tokenised in one vectorised pass (bounds the power tables: 2 x 8 B
-# per byte). Larger batches are processed in chunks.
-MAX_CHUNK_BYTES = 1 << 20
+# Largest number of UTF-8 bytes tokenised in one vectorised pass (bounds the temporary arrays, about
+# 12 bytes per text byte). Larger batches are processed in chunks.
+MAX_CHUNK_BYTES = 1 << 25
 
 
 def word_table(texts: Sequence[str]) -> WordTable:
@@ -161,6 +154,51 @@ def word_table(texts: Sequence[str]) -> WordTable:
                      len(texts))
 
 
+def _word_hashes(words64: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Hash of every word ``[starts[i], ends[i])`` of the lower-cased bytes viewed as ``words64``.
+
+    The hash is ``mix64(sum(c[i] * Q**i) ^ len)`` over the word's bytes ``c`` (Q = P**-1 mod 2**64).
+    It is computed 8 bytes at a time: each little-endian 8-byte integer of the word (bytes past
+    its end masked to 0) is split into four 16-bit parts whose contributions come from tables.
+    """
+    length = ends - starts
+    h = np.zeros(starts.size, dtype=_U64)
+    k, idx = 0, np.arange(starts.size)
+    while idx.size:                       # words longer than 8 bytes: rare, a few rounds at most
+        rest = length[idx] - 8 * k
+        v = _load(words64, starts[idx] + 8 * k, rest).view(np.uint16).reshape(-1, 4)
+        tabs = _byte_tables()
+        part = tabs[0][v[:, 0]] + tabs[1][v[:, 1]] + tabs[2][v[:, 2]] + tabs[3][v[:, 3]]
+        if k:
+            part *= _U64(pow(_Q, 8 * k, 1 << 64))
+            h[idx] += part
+        else:
+            h = part
+        k += 1
+        idx = idx[rest > 8]
+    return mix64(h ^ length.astype(_U64))
+
+
+def _byte_tables() -> list[np.ndarray]:
+    """``T[m][x] = lo(x) * Q**(2m) + hi(x) * Q**(2m + 1)`` for the 16-bit parts x of 8 bytes (cached)."""
+    if "t" not in _hash_tables:
+        x = np.arange(1 << 16, dtype=_U64)
+        lo, hi = x & _U64(0xFF), x >> _U64(8)
+        _hash_tables["t"] = [lo * _U64(pow(_Q, 2 * m, 1 << 64)) + hi * _U64(pow(_Q, 2 * m + 1, 1 << 64))
+                             for m in range(4)]
+    return _hash_tables["t"]
+
+
+def _load(words64: np.ndarray, at: np.ndarray, length: np.ndarray) -> np.ndarray:
+    """The bytes ``at .. at + min(length, 8) - 1`` of the buffer ``words64`` as little-endian uint64
+    (two aligned loads and shifts; the buffer has 8 bytes of padding past every position read)."""
+    j = at >> 3
+    r = ((at & 7) << 3).astype(_U64)
+    v = (words64[j] >> r) | ((words64[j + 1] << _U64(1)) << (_U64(63) - r))
+    keep = ((8 - np.minimum(length, 8)) << 3).astype(_U64)   # clear the bytes past the word
+    return (v << keep) >> keep
+
+
 def _word_table_chunk(texts: Sequence[str]) -> WordTable:
     """:func:`word_table` for one chunk of texts."""
     n_docs = len(texts)
@@ -169,45 +207,40 @@ def _word_table_chunk(texts: Sequence[str]) -> WordTable:
         return empty
     parts = [_fold(t).encode("utf-8", "surrogatepass") for t in texts]
     sizes = np.fromiter((len(p) + 1 for p in parts), dtype=np.int64, count=n_docs)
-    # Texts are joined with "\n" so no word spans two texts.
-    raw = np.frombuffer(b"\n".join(parts) + b"\n", dtype=np.uint8)
-    doc_start = np.zeros(n_docs, dtype=np.int64)
+    # Texts are joined with "\n" (so no word spans two texts) between "\n" and zero padding to a
+    # multiple of 8 bytes plus 16 (room for the 8-byte loads of _load).
+    body = b"\n" + b"\n".join(parts) + b"\n"
+    joined = body + bytes(16 + (-len(body)) % 8)
+    doc_start = np.ones(n_docs, dtype=np.int64)
     np.cumsum(sizes[:-1], out=doc_start[1:])
+    doc_start[1:] += 1
 
-    cls = np.take(_CLASS, raw)
-    alnum = (cls & _ALNUM).astype(bool)
+    # Byte classes by bytes.translate (a C loop, much faster than a numpy table look-up).
+    isw = np.frombuffer(joined.translate(_WORD_BYTES), dtype=bool)
     # An apostrophe between two word characters is part of the word ("don't", "China's").
-    isw = alnum.copy()
-    apo = np.flatnonzero(cls[1:-1] & _APO) + 1
+    apo = np.flatnonzero(np.frombuffer(joined, dtype=np.uint8)[1:-1] == _APOSTROPHE) + 1
     if apo.size:
-        isw[apo] = alnum[apo - 1] & alnum[apo + 1]
-    edge = np.diff(isw.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edge == 1)
-    ends = np.flatnonzero(edge == -1)
+        isw = isw.copy()
+        isw[apo] = isw[apo - 1] & isw[apo + 1]
+    edge = np.flatnonzero(np.not_equal(isw[1:], isw[:-1])) + 1
+    starts, ends = edge[0::2], edge[1::2]        # runs alternate start, end (both ends are not words)
     if starts.size == 0:
         return empty
 
-    # Polynomial hash of each word from prefix sums: sum c_j Q^j over the word, times P^start.
-    pw, qw = _powers(raw.size)
-    low = raw + ((cls & _UPPER) << 4)          # ASCII lower-casing: +32 on A-Z
-    c = np.where(isw, low, 0).astype(_U64)     # word bytes are never 0, other bytes count 0
-    c *= qw
-    pref = np.cumsum(c, dtype=_U64)
-    h = pref[ends - 1] - pref[starts] + c[starts]
-    h *= pw[starts]
-    h = mix64(h ^ (ends - starts).astype(_U64))
-    doc = np.searchsorted(doc_start, starts, side="right") - 1
-
-    # Sentence starts: an ender byte (. ! ? newline) in the gap since the previous word's end.
-    enders = np.cumsum((cls & _ENDER).astype(bool), dtype=np.int32)
-    prev_end = np.empty_like(starts)
-    prev_end[0] = 0
-    prev_end[1:] = ends[:-1]
-    first_of_doc = np.ones(starts.size, dtype=bool)
-    first_of_doc[1:] = doc[1:] != doc[:-1]
-    sent_start = first_of_doc | (enders[starts - 1] > enders[np.maximum(prev_end - 1, 0)])
-    fact = _fact_mask(cls[starts], starts, ends, h, doc, sent_start)
-    return WordTable(h, doc.astype(np.int64), fact, n_docs)
+    h = _word_hashes(np.frombuffer(joined.lower(), dtype=_U64), starts, ends)
+    # Text of each word: texts are contiguous, so count the words of each text.
+    first_word = np.searchsorted(starts, doc_start)
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.diff(np.append(first_word, starts.size)))
+    # Sentence starts: an ender byte (. ! ? newline) in the gap before the word; enders are never
+    # inside words, so each ender marks the first word after it.
+    sent_start = np.zeros(starts.size + 1, dtype=bool)
+    enders = np.flatnonzero(np.frombuffer(joined.translate(_ENDER_BYTES), dtype=bool))
+    sent_start[np.searchsorted(starts, enders)] = True
+    sent_start = sent_start[:-1]
+    sent_start[first_word[first_word < starts.size]] = True
+    first_cls = np.take(_CLASS, np.frombuffer(joined, dtype=np.uint8)[starts])
+    fact = _fact_mask(first_cls, starts, ends, h, doc, sent_start)
+    return WordTable(h, doc, fact, n_docs)
 
 
 def _fact_mask(first_cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, h: np.ndarray,
@@ -218,15 +251,17 @@ def _fact_mask(first_cls: np.ndarray, starts: np.ndarray, ends: np.ndarray, h: n
     occurs capitalised inside a sentence of the same text (as in :func:`tokens.facts`).
     """
     is_num = (first_cls & _DIGIT).astype(bool)
-    cap = (first_cls & _UPPER).astype(bool) & ((ends - starts) >= 2)
-    cap[cap] = ~is_stopword_hash(h[cap])
-    if not cap.any():
+    ci = np.flatnonzero((first_cls & _UPPER).astype(bool) & ((ends - starts) >= 2))
+    ci = ci[~is_stopword_hash(h[ci])]                # capitalised, not a stopword
+    if ci.size == 0:
         return is_num
-    key = h ^ mix64(doc.astype(_U64))
-    mid_caps = np.sort(key[cap & ~sent_start])
-    opener = cap & sent_start
-    opener[opener] = _member(key[opener], mid_caps)
-    return is_num | (cap & ~sent_start) | opener
+    key = h[ci] ^ mix64(doc[ci].astype(_U64))         # the word within its text
+    opens = sent_start[ci]
+    name = ~opens
+    name[opens] = _member(key[opens], np.sort(key[~opens]))
+    fact = is_num
+    fact[ci[name]] = True
+    return fact
 
 
 _stop_cache: dict[str, np.ndarray] = {}
