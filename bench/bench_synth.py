@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = recall_rows(corpus, found)
     base_rows = None
     if not args.no_baseline:
-        _, _, _, bfound = run_datasketch(items, False)
+        bfound = run_datasketch(items)["found"]
         base_rows = recall_rows(corpus, bfound)
     print(f"n={args.n} seed={args.seed}: CandidateIndex {secs:.1f}s, {len(found) / args.n:.2f} candidate pairs/article,"
           f" by kind {candidate_noise(corpus, found)}")
