@@ -1,7 +1,6 @@
 """Property tests: self-copy is verbatim, symmetric scores in [0, 1], families independent of order."""
 from __future__ import annotations
 
-import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -37,7 +36,8 @@ def test_symmetric_features_are_symmetric_and_bounded(a, b):
         assert 0.0 <= s1 <= 1.0
         assert abs(s1 - s2) < 1e-9, fn.__name__
     pab, pba = Pair(a, b).passages, Pair(b, a).passages
-    assert 0.0 <= pab.coverage_a <= 1.0 and 0.0 <= pab.coverage_b <= 1.0
+    for p in (pab, pba):
+        assert 0.0 <= p.coverage_a <= 1.0 and 0.0 <= p.coverage_b <= 1.0
     score, _ = spin_score(a)
     assert 0.0 <= score <= 1.0
 

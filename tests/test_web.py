@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import warnings
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,34 +30,9 @@ SPUN_SOURCE = "mwn-20250304-golden-lotus-raid"
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
-def demo_sources() -> list[str]:
-    return [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()]
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "demo.db"
-    store = api.open_store(path)
-    api.ingest(store, demo_sources())
-    api.analyze(store)
-    store.close()
-    return path
-
-
 @pytest.fixture(scope="module")
 def client(demo_db) -> TestClient:
     return TestClient(create_app(demo_db))
-
-
-@pytest.fixture()
-def fresh_db(demo_db, tmp_path) -> Path:
-    """A private copy of the demo store for tests that write."""
-    dst = tmp_path / "copy.db"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
-    src.backup(out)
-    src.close()
-    out.close()
-    return dst
 
 
 def assert_error(resp, status: int, code: str) -> dict:

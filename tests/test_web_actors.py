@@ -19,7 +19,6 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from scamtrace import api  # noqa: E402
 from scamtrace.store import Store  # noqa: E402
 from scamtrace.web import create_app, queries  # noqa: E402
 from scamtrace.web.svg import MC_MAX_BAR, cooccurrence_layout, mentions_chart  # noqa: E402
@@ -31,28 +30,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("web_actors") / "demo.db"
-    store = api.open_store(path)
-    api.ingest(store, [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()])
-    api.analyze(store)
-    store.close()
-    return path
-
-
-@pytest.fixture(scope="module")
 def client(demo_db) -> TestClient:
     return TestClient(create_app(demo_db))
-
-
-@pytest.fixture()
-def fresh_db(demo_db, tmp_path) -> Path:
-    dst = tmp_path / "copy.db"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
-    src.backup(out)
-    src.close()
-    out.close()
-    return dst
 
 
 def sql(db: Path, query: str, args: tuple = ()) -> list[tuple]:
