@@ -23,10 +23,12 @@ demo: install
 	-$(BIN)/scamtrace --db $(DB) ingest $(DEMO)/bad
 	@echo
 	@echo "Demo store: $(DB)   try:"
-	@echo "  $(BIN)/scamtrace --db $(DB) articles"
-	@echo "  $(BIN)/scamtrace --db $(DB) export families --format jsonl"
-	@echo "  $(BIN)/scamtrace --db $(DB) outlets"
-	@echo "  $(BIN)/scamtrace --db $(DB) rejects"
+	@echo "  $(BIN)/scamtrace --db $(DB) stories          # stories, most independent sources first"
+	@echo "  $(BIN)/scamtrace --db $(DB) story STORY_ID   # timeline, figures with conflicts, quotes"
+	@echo "  $(BIN)/scamtrace --db $(DB) outlets          # who copies, spins, rewrites without credit"
+	@echo "  $(BIN)/scamtrace --db $(DB) export copies --format jsonl"
+	@echo "  $(BIN)/scamtrace --db $(DB) rejects          # the bad inputs, each with its reason"
+	@echo "  $(BIN)/scamtrace --db $(DB) serve            # the web workspace on http://127.0.0.1:8765/"
 
 test: install
 	$(BIN)/python -m pytest
