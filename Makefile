@@ -20,7 +20,7 @@ install: $(BIN)/.installed
 
 demo: install
 	cd $(DEMO) && ../../$(BIN)/scamtrace --db ../../$(DB) ingest $$(cat sources.txt) --analyze
-	-$(BIN)/scamtrace --db $(DB) ingest $(DEMO)/bad
+	-$(BIN)/scamtrace --db $(DB) ingest $(DEMO)/bad --analyze
 	@echo
 	@echo "Demo store: $(DB)   try:"
 	@echo "  $(BIN)/scamtrace --db $(DB) stories          # stories, most independent sources first"
