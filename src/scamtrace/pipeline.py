@@ -293,7 +293,8 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
 
     # 3. spin scores of the neighbourhood (corpus-wide collocations), then classify it
     t = time.perf_counter()
-    model = CollocationModel().fit(a.text for a in store.iter_articles()) if len(meta) >= COLLOCATION_MIN_DOCS else None
+    corpus = list(store.iter_articles())   # read once: the spin model and the stories both need every text
+    model = CollocationModel().fit(a.text for a in corpus) if len(meta) >= COLLOCATION_MIN_DOCS else None
     arts = list(store.iter_articles(sorted(touched)))
     texts = {a.id: a.text for a in arts}
     spins: dict[str, float] = {}
@@ -324,7 +325,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.timings["extract"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    store.replace_stories(cluster_stories(list(store.iter_articles()), families))
+    store.replace_stories(cluster_stories(corpus, families))
     stats.timings["stories"] = time.perf_counter() - t
 
     t = time.perf_counter()

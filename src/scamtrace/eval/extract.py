@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
 import sys
 import time
@@ -366,9 +365,10 @@ QUOTE_KEYS = ("key", "quote", "speaker", "role")
 
 
 def shared_dir() -> Path:
-    """The shared inputs folder: ``$SCAMTRACE_SHARED`` or ``../shared`` beside the repository."""
-    env = os.environ.get("SCAMTRACE_SHARED")
-    return Path(env) if env else Path(__file__).resolve().parents[3].parent / "shared"
+    """The shared inputs folder (see :func:`scamtrace.api.shared_dir`)."""
+    from ..api import shared_dir as _shared_dir
+
+    return _shared_dir()
 
 
 def seed_articles(seeds: Path) -> list[Any]:
