@@ -8,8 +8,10 @@ import pytest
 
 from conftest import REPO, shared_dir
 from scamtrace.errors import GoldFileError
-from scamtrace.eval.copies import (CS_CLASSES, CSThresholds, _grid_points, _label_matrix, _plateau_centre, cs_groups,
-                                   cs_label, evaluate_clough_stevenson, evaluate_copies, evaluate_relations)
+from scamtrace.copies.csmodel import SENTENCE_EDITS_ALGORITHM, sentence_edits
+from scamtrace.eval.copies import (CS_CLASSES, CSThresholds, CSThresholdsV3, _grid_points, _heldout_predict,
+                                   _label_matrix, _plateau_centre, cs_groups, cs_label, evaluate_clough_stevenson,
+                                   evaluate_copies, evaluate_relations)
 from scamtrace.model import Family, Link
 
 FLOORS = json.loads((REPO / "tests" / "floors" / "copies.json").read_text())
@@ -48,8 +50,12 @@ def test_evaluate_copies_rejects_bad_gold():
 
 
 def test_cs_thresholds_validate():
-    with pytest.raises(ValueError, match=r"light_order must be in \[0, 1\]"):
+    with pytest.raises(ValueError, match=r"CSThresholds.light_order must be in \[0, 1\]"):
         CSThresholds(light_order=2.0)
+    with pytest.raises(ValueError, match=r"cut_run must be >= 0"):
+        CSThresholds(cut_run=-1.0)
+    with pytest.raises(ValueError, match=r"CSThresholdsV3.cut_edit must be in \[0, 1\], got -0.1"):
+        CSThresholdsV3(cut_edit=-0.1)
 
 
 def test_clough_stevenson_floor():
@@ -73,14 +79,32 @@ def _cs_bench():
 @pytest.mark.parametrize("mode", ["loo", "person", "task"])
 def test_clough_stevenson_heldout_floor(mode):
     res = evaluate_clough_stevenson(_cs_bench(), mode=mode)
-    assert res["algorithm"] == "eval.clough-stevenson-v2" and res["mode"] == mode
+    assert res["algorithm"] == "eval.clough-stevenson-v3" and res["mode"] == mode
     assert res["folds"] == {"loo": 95, "person": 19, "task": 5}[mode]
     assert sum(sum(row.values()) for row in res["confusion"].values()) == 95
     assert res["macro_f1"] >= FLOORS[f"clough_stevenson_{mode}_macro_f1"], res
     if mode == "loo":
         assert res["accuracy"] >= FLOORS["clough_stevenson_loo_accuracy"], res
+    assert set(res["threshold_ranges"]) == {"non_c3", "cut_c5", "cut_edit", "light_order"}
+    wrong = sum(n for g, row in res["confusion"].items() for p, n in row.items() if p != g)
+    assert len(res["errors"]) == wrong and all(e["gold"] != e["predicted"] for e in res["errors"])
+    assert {"c3", "c5", "edit", "order"} <= set(res["errors"][0]["features"])
     for lo, hi in res["threshold_ranges"].values():
         assert lo <= hi
+
+
+def test_clough_stevenson_v2_still_reachable():
+    res = evaluate_clough_stevenson(_cs_bench(), mode="loo", version="v2")
+    assert res["algorithm"] == "eval.clough-stevenson-v2"
+    assert set(res["threshold_ranges"]) == {"non_c3", "cut_run", "cut_c5", "light_order"}
+    assert res["macro_f1"] >= FLOORS["clough_stevenson_v2_loo_macro_f1"], res
+
+
+def test_clough_stevenson_rejects_mismatched_thresholds(tmp_path):
+    with pytest.raises(ValueError, match="version 'v3' needs CSThresholdsV3 thresholds, got CSThresholds"):
+        evaluate_clough_stevenson(tmp_path, thresholds=CSThresholds())
+    with pytest.raises(ValueError, match="version must be one of"):
+        evaluate_clough_stevenson(tmp_path, version="v9")
 
 
 def test_clough_stevenson_rejects_unknown_mode(tmp_path):
@@ -99,21 +123,87 @@ def test_cs_groups_by_person_and_task():
         cs_groups(files, "writer")
 
 
-def test_label_matrix_matches_cascade():
-    feats = [{"c3": c3, "c5": c5, "run": run, "order": lcs}
+@pytest.mark.parametrize("version,cls", [("v2", CSThresholds), ("v3", CSThresholdsV3)])
+def test_label_matrix_matches_cascade(version, cls):
+    feats = [{"c3": c3, "c5": c5, "run": run, "order": lcs, "edit": edit}
              for c3 in (0.05, 0.2, 0.5, 0.95) for c5 in (0.0, 0.35, 0.9) for run in (3.0, 16.0, 40.0)
-             for lcs in (0.2, 0.7, 0.95)]
-    points = _grid_points()[::97]
-    table = _label_matrix(feats, points)
+             for lcs in (0.2, 0.7, 0.95) for edit in (0.0, 0.03, 0.2)]
+    points = _grid_points(version)[::97]
+    table = _label_matrix(feats, points, version)
+    seen = set()
     for g, p in enumerate(points):
-        t = CSThresholds(*map(float, p))
-        assert [CS_CLASSES[c] for c in table[g]] == [cs_label(f, t) for f in feats]
+        t = cls(*map(float, p))
+        labels = [cs_label(f, t) for f in feats]
+        assert [CS_CLASSES[c] for c in table[g]] == labels
+        seen.update(labels)
+    assert seen == set(CS_CLASSES)
+
+
+def test_cs_label_v3_cut_needs_coverage_and_no_edits():
+    t = CSThresholdsV3(non_c3=0.2, cut_c5=0.3, cut_edit=0.04, light_order=0.8)
+    base = {"c3": 0.9, "c5": 0.9, "run": 5.0, "order": 0.9}
+    assert cs_label({**base, "edit": 0.0}, t) == "cut"                 # short passages do not matter in v3
+    assert cs_label({**base, "edit": 0.1}, t) == "light"
+    assert cs_label({**base, "edit": 0.1, "order": 0.5}, t) == "heavy"
+    assert cs_label({**base, "edit": 0.0, "c5": 0.1}, t) == "light"    # too little copied to be a cut
+    assert cs_label({**base, "edit": 0.0, "c3": 0.1}, t) == "non"
 
 
 def test_plateau_centre_takes_median_of_tied_optima():
     points = np.array([[0.1, 10, 0.3, 0.3], [0.2, 20, 0.4, 0.5], [0.3, 30, 0.5, 0.7], [0.38, 30, 0.8, 0.9]])
-    t = _plateau_centre(points, np.array([0.9, 0.9, 0.9, 0.5]))
+    t = _plateau_centre(points, np.array([0.9, 0.9, 0.9, 0.5]), "v2")
     assert (t.non_c3, t.cut_run, t.cut_c5, t.light_order) == (0.2, 20.0, 0.4, 0.5)
+    points = np.array([[0.1, 0.3, 0.0, 0.3], [0.2, 0.4, 0.02, 0.5], [0.3, 0.5, 0.04, 0.7]])
+    t = _plateau_centre(points, np.array([0.9, 0.9, 0.9]), "v3")
+    assert t == CSThresholdsV3(0.2, 0.4, 0.02, 0.5)
+
+
+def test_heldout_prediction_never_sees_the_scored_label():
+    """Flipping the gold class of one answer changes no held-out prediction of that answer."""
+    rng = np.random.default_rng(5)
+    feats = [{"c3": float(a), "c5": float(b), "run": 10.0, "order": float(c), "edit": float(d)}
+             for a, b, c, d in rng.uniform(0, 1, size=(24, 4)) * [1, 1, 1, 0.1]]
+    gold = [CS_CLASSES[i % 4] for i in range(24)]
+    groups = [f"g{i}" for i in range(24)]
+    pred, chosen = _heldout_predict(feats, gold, groups)
+    assert len(chosen) == 24
+    for i in (0, 7, 13):
+        flipped = list(gold)
+        flipped[i] = CS_CLASSES[(CS_CLASSES.index(gold[i]) + 1) % 4]
+        assert _heldout_predict(feats, flipped, groups)[0][i] == pred[i]
+        assert _heldout_predict(feats, flipped, groups)[1][i] == chosen[i]
+
+
+def test_sentence_edits_tells_cut_from_revision():
+    source = ("Inheritance is a way to form new classes (instances of which are called objects) using classes "
+              "that have already been defined. The new classes take over attributes and behavior of the "
+              "pre-existing classes. It is intended to help reuse existing code with little or no modification.")
+    cut = ("The new classes take over attributes and behavior of the pre-existing classes. Inheritance is a way "
+           "to form new classes using classes that have already been defined.")
+    light = ("Inheritance is a method to build new classes using classes that have previously been defined. "
+             "It is meant to help reuse existing code with little or no change.")
+    own = "Some people like cats. Dogs are loyal animals that bark at strangers."
+    c = sentence_edits(source, cut)
+    assert c.algorithm == SENTENCE_EDITS_ALGORITHM
+    assert c.edit_rate == 0.0 and c.derived_share == 1.0 and c.edited_words == 0   # deletions and moves only
+    lt = sentence_edits(source, light)
+    assert 0.1 < lt.edit_rate < 0.5 and lt.derived_share == 1.0
+    ev = lt.evidence()
+    inserted = [w for m in ev["sentences"] for w in m["inserted"]]
+    assert {"method", "build", "previously", "meant", "change"} <= set(" ".join(inserted).split())
+    first = ev["sentences"][0]
+    assert light[first["copy"][0]:first["copy"][1]].startswith("Inheritance is a method")
+    assert source[first["source"][0]:first["source"][1]].startswith("Inheritance is a way")
+    o = sentence_edits(source, own)
+    assert o.derived_share == 0.0 and o.edit_rate == 1.0 and o.matches == []  # nothing taken over
+    assert sentence_edits("", light).edit_rate == 1.0
+
+
+def test_sentence_edits_appended_words_are_not_edits():
+    source = "The vector space model represents documents as vectors of identifiers."
+    longer = "The vector space model represents documents as vectors of identifiers, as many textbooks explain."
+    e = sentence_edits(source, longer)
+    assert e.edit_rate == 0.0 and e.matched_words == 10
 
 
 def test_evaluate_relations_six_classes():
