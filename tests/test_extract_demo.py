@@ -24,9 +24,33 @@ speech verb, and place nouns (park, harbour, hotel, ...) are not person names.
     quotes      A: P 0.97 R 0.91 F1 0.94   B: P 1.00 R 0.88 F1 0.93   all: P 0.98 R 0.89 F1 0.94
                 (the same under the round-1 quote matcher)
 
+Round 3 (2026-11-28, extract.figures-v3; the matcher is unchanged, eval.figures-v2). Rules: header
+lines (outlet, place-and-date line) do not count as the lead; "taken into custody"/"rounded up" are
+actions; "described it on", "The announcement came ... on" date the statement; "and included" does not
+open another clause; penalties (fines, prison terms) take the day of the sentencing; a classifying
+breakdown ("317 were foreigners") is not dated by the total, a breakdown "of those detained" finds a
+total counted with a verb of holding however far back; a quoted restatement ("the “more than 4,100”
+announced by") counts the paragraph's total and takes its day, as does a corrected count of any unit;
+"the other seven suspects" is a remainder, not a figure; "N of those detained were <noun>", "99-year
+lease", "16 hrs", "viewed ... N times" are read; "S$410,000" is not a capitalised number word; vague
+plurals are no figures (``VAGUE_FIGURES``). Two gold lines added (plain omissions, see the report).
+
+    figures v2  A: P 0.86 R 0.90 F1 0.88   B: P 0.82 R 0.88 F1 0.85   all: P 0.84 R 0.89 F1 0.86
+    figures v1  A: P 0.58 R 0.60 F1 0.59   B: P 0.64 R 0.66 F1 0.65   all: P 0.61 R 0.63 F1 0.62
+             claimant agreement on matched figures 0.685 (all, v2); quotes unchanged
+
+With the corpus dating of ``scamtrace.extract.corpus_dates`` (undated copies resolved against their
+link partner's day, repeated counts dated by the same count elsewhere), which the pipeline does not
+call yet (see :func:`test_demo_figures_with_corpus_dates`):
+
+    figures v2  A: P 0.94 R 0.98 F1 0.96   B: P 0.89 R 0.96 F1 0.92   all: P 0.91 R 0.97 F1 0.94
+    figures v1  A: P 0.63 R 0.66 F1 0.65   B: P 0.71 R 0.73 F1 0.72   all: P 0.67 R 0.69 F1 0.68
+             claimant agreement 0.665 (all, v2)
+
 The figure gold follows conventions the seed gold does not share (see test_extract_gold.py and
 ``scamtrace.extract.figure_dates.PERIOD_DATES``); vague quantities ("thousands of workers") are
-extracted (ACLED-style lower bound, as the seed gold lists them) although the demo gold never does.
+extracted (ACLED-style lower bound, as the seed gold lists them) although the demo gold never does;
+since v3 they are not (a vague plural states no number).
 
 Floors are pinned a little under these; lowering one is an explicit, reviewed change.
 """
@@ -48,11 +72,13 @@ GOLD = REPO / "tests" / "gold"
 
 #: (kind, half) -> F1 floor.
 FLOORS = {
-    ("figures", "A"): 0.72, ("figures", "B"): 0.68, ("figures", "all"): 0.70,
+    ("figures", "A"): 0.86, ("figures", "B"): 0.83, ("figures", "all"): 0.85,
     ("quotes", "A"): 0.90, ("quotes", "B"): 0.90, ("quotes", "all"): 0.90,
 }
 #: Figure floors under the round-1 matcher (eval.figures-v1), kept so that the two can be compared.
-FLOORS_V1 = {"A": 0.50, "B": 0.55, "all": 0.53}
+FLOORS_V1 = {"A": 0.57, "B": 0.63, "all": 0.60}
+#: Figure floors (eval.figures-v2) with the corpus dating applied after the analysis.
+FLOORS_CORPUS = {"A": 0.94, "B": 0.90, "all": 0.92}
 CLAIMANT_FLOOR = 0.65
 
 
@@ -128,3 +154,31 @@ def test_lead_count_is_dated_by_the_raid_not_the_statement(demo_store) -> None:
     got = {(r["value"], r["date"]) for r in rows}
     assert (4100.0, "2025-03-03") in got       # "detained ... officials said Tuesday"; raid "on Monday"
     assert all(r["claimant"] != "Tuesday" for r in rows)
+
+
+def test_demo_figures_with_corpus_dates(tmp_path) -> None:
+    """The corpus dating as the pipeline would run it after the extract stage: undated copies are
+    re-extracted against their link partner's day, then repeated counts are dated."""
+    from scamtrace.eval.extract import evaluate_figures
+    from scamtrace.extract import extract
+    from scamtrace.extract.corpus_dates import apply_repeat_dates, reference_dates
+    from scamtrace.extract.events import find_events
+    from scamtrace.store.extracted import put_extraction, rows
+
+    if not (DEMO / "sources.txt").is_file():
+        pytest.skip(f"demo corpus missing at {DEMO}")
+    store = api.open_store(tmp_path / "corpus.db")
+    api.ingest(store, _sources())
+    api.analyze(store)
+    refs = reference_dates({k: a.published for k, a in store.article_meta().items()}, store.links())
+    assert refs, "the demo has undated copies of dated articles"
+    for art in store.iter_articles(sorted(refs)):
+        ex = extract(art, reference_date=refs[art.id][0])
+        put_extraction(store, art.id, ex, find_events(art, ex))
+    apply_repeat_dates(store)   # 0 once the pipeline runs it itself
+    for half, floor in FLOORS_CORPUS.items():
+        path = _half_gold(store, "figures", half, tmp_path)
+        gold = resolve(list(read_gold(path)), key_map(store), ("key",), path)
+        keys = {g["key"] for g in gold}
+        pred = [{**r, "key": r["article"]} for r in rows(store, "figures") if r["article"] in keys]
+        assert evaluate_figures(pred, gold).f1 >= floor, half

@@ -10,6 +10,8 @@ deterministic rules documented in each module.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from ..model import Article
 from .dates import find_dates
 from .entities import find_entities, load_nlp, model_name
@@ -27,19 +29,32 @@ __all__ = [
 ]
 
 
-def extract(article: Article, *, use_model: bool | None = None) -> Extraction:
+def extract(article: Article, *, use_model: bool | None = None, reference_date: dt.date | None = None) -> Extraction:
     """Entities, figures, dates and quotes of ``article`` (dates resolved against ``article.published``).
 
     ``use_model``: None = use spaCy when installed (unless ``SCAMTRACE_NO_SPACY`` is set),
     False = rule-based entities only, True = same as None (falls back to rules when no model).
+    ``reference_date``: the day relative dates are resolved against when ``article.published`` is
+    None, e.g. the publication day of the article an undated copy copies
+    (:func:`scamtrace.extract.corpus_dates.reference_dates`). Only the figures' dates use it (each
+    figure's evidence says so); ``Extraction.dates`` stay as the article's own text resolves them.
     """
     if not isinstance(article, Article):
         raise ValueError(f"extract needs a scamtrace.model.Article, got {type(article).__name__}")
+    if reference_date is not None and not isinstance(reference_date, dt.date):
+        raise ValueError(f"reference_date must be a datetime.date or None, got {type(reference_date).__name__}")
     text = article.text or ""
     gaz = load_gazetteer()
     dates = find_dates(text, article.published)
     quotes = find_quotes(text, gaz)
-    figures = find_figures(text, article.published, dates=dates, quotes=quotes, gazetteer=gaz)
+    if article.published is None and reference_date is not None:
+        # only figures borrow the day: the article's own date mentions stay as its text resolves them
+        figures = find_figures(text, reference_date, dates=find_dates(text, reference_date), quotes=quotes,
+                               gazetteer=gaz)
+        for f in figures:
+            f.evidence["reference_date"] = reference_date.isoformat()
+    else:
+        figures = find_figures(text, article.published, dates=dates, quotes=quotes, gazetteer=gaz)
     mentions = find_entities(text, use_model=use_model, gazetteer=gaz)
     return Extraction(article_id=article.id, mentions=mentions, figures=figures, dates=dates, quotes=quotes)
 

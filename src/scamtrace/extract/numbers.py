@@ -26,7 +26,8 @@ _PLURAL_BASES = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1_000, 
 QUALIFIERS = {
     "some": "some", "about": "about", "around": "about", "approximately": "about", "roughly": "about",
     "an estimated": "about", "estimated": "about", "nearly": "nearly", "almost": "nearly", "close to": "nearly",
-    "more than": "more than", "over": "more than", "upwards of": "more than", "at least": "at least",
+    "more than": "more than", "greater than": "more than", "over": "more than", "upwards of": "more than",
+    "at least": "at least",
     "up to": "up to", "as many as": "up to", "at most": "up to", "less than": "less than",
     "fewer than": "less than", "under": "less than", "just over": "more than", "just under": "less than",
 }

@@ -1,0 +1,136 @@
+"""Figure dates that need another article (``extract.figure-dates-corpus-v1``).
+
+Two rules date a figure from the rest of the corpus when its own article cannot:
+
+1. **Reference date of an undated copy** (:func:`reference_dates`): an article without a
+   publication date that copies, or is a sibling copy of, a dated article resolves its relative
+   dates ("on Tuesday", "April 8") against that article's publication day. A verbatim, truncated
+   or spun copy carries the original's words, so its weekdays name the original's days; the
+   reference is the earliest dated link partner. Pass it to :func:`scamtrace.extract.extract`
+   (``reference_date=``).
+2. **A repeated count** (:func:`repeat_dates`): an undated figure whose sentence names no day, and
+   no period that excludes the day (:func:`lendable`: "... detained more than 4,100 people at
+   Golden Lotus Park in early March")
+   takes the day of the same count stated with a day elsewhere: the same value, unit and qualifier,
+   what it counts agreeing (:func:`scamtrace.knowledge.merge.same_what`) and both naming a verb of
+   the same happening (:data:`_VERB_GROUPS`). All such dated statements must agree on the day; the figure is left undated
+   when they do not. Only figures dated by their own article's text lend their day (no chains).
+
+Both rules write their evidence: the reference article, or the articles whose day was taken.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..knowledge.merge import same_what
+from .dates import find_dates
+
+log = logging.getLogger(__name__)
+
+ALGO_CORPUS_DATES = "extract.figure-dates-corpus-v1"
+
+#: Verbs that name the same happening (a repeated count may word it differently).
+_VERB_GROUPS: tuple[frozenset[str], ...] = (
+    frozenset("detained held apprehended arrested rounded captured caught custody".split()),
+    frozenset("rescued freed released".split()),
+    frozenset("returned repatriated sent deported flown flew handed".split()),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatDate:
+    """The day given to figure ``figure_id`` of ``article`` and the articles whose figures lent it."""
+
+    article: str
+    figure_id: Any
+    date: str
+    sources: tuple[str, ...]
+    algorithm: str = ALGO_CORPUS_DATES
+
+
+def reference_dates(published: Mapping[str, dt.date | None], links: Iterable[Any]) -> dict[str, tuple[dt.date, str]]:
+    """Undated article id -> (reference day, id of the dated link partner it comes from).
+
+    ``published`` maps article ids to publication dates; ``links`` are copy links with ``article``,
+    ``source`` and ``sibling`` (:class:`scamtrace.model.Link`). The earliest dated partner wins.
+    """
+    out: dict[str, tuple[dt.date, str]] = {}
+    for ln in links:
+        partner = getattr(ln, "source", None) or getattr(ln, "sibling", None)
+        if not partner:
+            continue
+        for undated, other in ((ln.article, partner), (partner, ln.article)):
+            day = published.get(other)
+            if published.get(undated) is None and day is not None and undated in published:
+                if undated not in out or day < out[undated][0]:
+                    out[undated] = (day, other)
+    return out
+
+
+def _verbs(fig: Mapping[str, Any]) -> set[int]:
+    """Indices of the verb groups the figure's action and ``what`` name."""
+    words = set(re.findall(r"[a-z]+", f"{fig.get('action') or ''} {fig.get('what') or ''}".lower()))
+    return {i for i, group in enumerate(_VERB_GROUPS) if words & group}
+
+
+def _same_count(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
+    if (a.get("qualifier") or None) != (b.get("qualifier") or None) or not same_what(a["what"], b["what"]):
+        return False
+    return bool(_verbs(a) & _verbs(b))   # "610 Indonesians" detained is not "610 Indonesians handed over"
+
+
+def lendable(sentence: str, day: str, published: dt.date | None) -> bool:
+    """Whether a repeated count's ``sentence`` leaves room for ``day`` (ISO): it names no day of its
+    own and every period it names ("in early March") contains ``day``."""
+    for d in find_dates(sentence, published):
+        if d.iso_start is None or d.iso_end is None or d.iso_start == d.iso_end:
+            return False
+        if not d.iso_start <= day <= d.iso_end:
+            return False
+    return True
+
+
+def repeat_dates(figures: Iterable[Mapping[str, Any]],
+                 published: Mapping[str, dt.date | None] | None = None) -> list[RepeatDate]:
+    """Days for undated repeated counts (rule 2); ``figures`` are dicts with ``id``, ``article``,
+    ``value``, ``unit``, ``what``, ``action``, ``qualifier``, ``date``, ``date_precision``, ``sentence``;
+    ``published`` (article id -> publication day) resolves the periods of their sentences."""
+    figs = list(figures)
+    published = published or {}
+    dated: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for f in figs:
+        if f.get("date") and f.get("date_precision") == "day":
+            dated[(float(f["value"]), f["unit"])].append(f)
+    out: list[RepeatDate] = []
+    for f in figs:
+        if f.get("date"):
+            continue
+        lenders = [d for d in dated.get((float(f["value"]), f["unit"]), ())
+                   if d["article"] != f["article"] and _same_count(f, d)]
+        days = {d["date"] for d in lenders}
+        if len(days) > 1:
+            log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
+                      ", ".join(sorted(days)))
+        elif days and lendable(f.get("sentence") or "", day := days.pop(), published.get(f["article"])):
+            out.append(RepeatDate(article=f["article"], figure_id=f.get("id"), date=day,
+                                  sources=tuple(sorted({d["article"] for d in lenders}))))
+    return out
+
+
+def apply_repeat_dates(store: Any) -> int:
+    """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
+    figures were dated. Run it after the extract stage; a rerun finds nothing new to date."""
+    from ..store.extracted import rows
+
+    published = {aid: art.published for aid, art in store.article_meta().items()}
+    found = repeat_dates(rows(store, "figures"), published)
+    with store.write() as db:
+        db.executemany("UPDATE figures SET date = ?, date_precision = 'day' WHERE id = ? AND date IS NULL",
+                       [(r.date, r.figure_id) for r in found])
+    return len(found)

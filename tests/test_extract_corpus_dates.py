@@ -1,0 +1,88 @@
+"""Figure dates from other articles (extract.figure-dates-corpus-v1). All texts are invented."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from scamtrace import api
+from scamtrace.extract import extract
+from scamtrace.extract.corpus_dates import apply_repeat_dates, lendable, reference_dates, repeat_dates
+from scamtrace.model import Article, Link
+from scamtrace.store.extracted import put_extraction, rows
+
+LEAD = ("HANOI — Police handed 450 rescued workers to border guards on Tuesday, the first group to leave "
+        "since the raid.")
+
+
+def _fig(article: str, fid: int, value: float, what: str, date: str | None, sentence: str, *,
+         action: str | None = None, qualifier: str | None = None, unit: str = "people") -> dict:
+    return {"id": fid, "article": article, "value": value, "unit": unit, "what": what, "action": action,
+            "qualifier": qualifier, "date": date, "date_precision": "day" if date else None, "sentence": sentence}
+
+
+def test_reference_date_of_an_undated_copy_is_its_partners_day() -> None:
+    published = {"orig": dt.date(2024, 3, 13), "copy": None, "sib": None, "other": dt.date(2024, 3, 20)}
+    links = [Link(article="copy", source="orig", relation="truncated", score=0.9, algorithm="t"),
+             Link(article="sib", source=None, sibling="other", relation="spun", score=0.8, algorithm="t"),
+             Link(article="copy", source="other", relation="spun", score=0.8, algorithm="t")]
+    refs = reference_dates(published, links)
+    assert refs == {"copy": (dt.date(2024, 3, 13), "orig"), "sib": (dt.date(2024, 3, 20), "other")}
+
+
+def test_extract_resolves_figures_against_the_reference_date_only() -> None:
+    art = Article(id="copy", source="copy.txt", text=LEAD)
+    assert extract(art, use_model=False).figures[0].date is None        # "on Tuesday" of which week?
+    ex = extract(art, use_model=False, reference_date=dt.date(2024, 3, 13))
+    (f,) = ex.figures
+    assert f.date == "2024-03-12" and f.evidence["reference_date"] == "2024-03-13"
+    assert all(d.iso_start is None for d in ex.dates if d.text == "Tuesday")   # the article's own dates stay
+    with pytest.raises(ValueError, match="reference_date"):
+        extract(art, use_model=False, reference_date="2024-03-13")  # type: ignore[arg-type]
+
+
+def test_a_repeated_count_takes_the_day_of_the_dated_one() -> None:
+    figs = [_fig("a", 1, 4100, "people detained in a raid", "2024-03-04", "x", action="detained", qualifier="more than"),
+            _fig("b", 2, 4100, "people detained at the camp", None,
+                 "The raid came a month after a militia detained more than 4,100 people at the camp.",
+                 action="detained", qualifier="more than"),
+            _fig("c", 3, 4100, "people held", None, "A militia held more than 4,100 people.", action="held",
+                 qualifier="more than"),
+            _fig("d", 4, 4100, "people detained", None, "Police detained 4,100 people.", action="detained"),
+            _fig("e", 5, 4100, "people sent home", None, "More than 4,100 people were sent home.", action="sent",
+                 qualifier="more than")]
+    got = {r.article: (r.date, r.sources) for r in repeat_dates(figs)}
+    assert got == {"b": ("2024-03-04", ("a",)), "c": ("2024-03-04", ("a",))}   # d: no qualifier; e: another verb
+
+
+def test_no_day_when_the_dated_counts_disagree_or_the_sentence_has_its_own_time() -> None:
+    base = [_fig("a", 1, 612, "workers freed", "2024-03-11", "x", action="freed"),
+            _fig("b", 2, 612, "workers freed", "2024-03-12", "y", action="freed")]
+    undated = _fig("c", 3, 612, "workers freed", None, "They freed 612 workers.", action="freed")
+    assert repeat_dates([*base, undated]) == []
+    late = _fig("c", 3, 612, "workers freed", None, "They freed 612 workers in late March.", action="freed")
+    early = _fig("d", 4, 612, "workers freed", None, "They freed 612 workers in early March.", action="freed")
+    lender = _fig("a", 1, 612, "workers freed", "2024-03-04", "x", action="freed")
+    out = repeat_dates([lender, late, early], {"c": dt.date(2024, 5, 1), "d": dt.date(2024, 5, 1)})
+    assert [r.article for r in out] == ["d"]     # "early March" holds March 4, "late March" does not
+
+
+def test_lendable() -> None:
+    assert lendable("They freed 612 workers.", "2024-03-11", None)
+    assert not lendable("They freed 612 workers on Monday, March 4.", "2024-03-11", dt.date(2024, 3, 14))
+    assert lendable("They freed 612 workers in March.", "2024-03-11", dt.date(2024, 5, 1))
+
+
+def test_apply_repeat_dates_updates_the_store(tmp_path) -> None:
+    store = api.open_store(tmp_path / "s.db")
+    texts = {"a": ("Police detained more than 900 people in a raid on Monday, March 11, officials said.",
+                   dt.date(2024, 3, 12)),
+             "b": ("The raid followed a campaign. Police detained more than 900 people at the camp.", None)}
+    for aid, (text, pub) in texts.items():
+        art = Article(id=aid, source=f"{aid}.txt", text=text, published=pub, raw_hash=aid)
+        store.put_article(art, fmt="text", body=text)
+        put_extraction(store, aid, extract(art, use_model=False), [])
+    assert {r["article"]: r["date"] for r in rows(store, "figures")} == {"a": "2024-03-11", "b": None}
+    assert apply_repeat_dates(store) == 1
+    assert {r["article"]: r["date"] for r in rows(store, "figures")} == {"a": "2024-03-11", "b": "2024-03-11"}
+    assert apply_repeat_dates(store) == 0       # idempotent
