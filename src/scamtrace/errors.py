@@ -52,3 +52,7 @@ class SettingError(ScamtraceError, ValueError):
 
 class GoldFileError(ScamtraceError):
     """An evaluation gold file is malformed."""
+
+
+class SparkUnavailable(ScamtraceError):
+    """pyspark or a Java runtime is missing, or Spark could not start."""

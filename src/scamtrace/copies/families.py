@@ -226,8 +226,23 @@ def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list
     directed link. Excerpt links are kept once per quoted family, preferring the link to that
     family's origin. Dropped links are listed in the kept link's ``evidence["also_matches"]``.
     Deterministic and independent of input order. (v1 ranked candidate origins by date only.)
+
+    The two halves, :func:`reduce_core` and :func:`reduce_excerpts`, are also called separately by
+    the Spark job (per connected component, then per quoted family).
     """
     core = [l for l in links if l.relation not in NON_MERGING]
+    kept, root_of, origin_of = reduce_core(articles, core)
+    kept += reduce_excerpts(links, root_of, origin_of)
+    kept.sort(key=lambda l: (l.article, other_end(l) or "", l.relation))
+    return kept
+
+
+def reduce_core(articles: Mapping[str, Article],
+                core: Sequence[Link]) -> tuple[list[Link], dict[str, str], dict[str, str | None]]:
+    """The merging half of :func:`reduce_links`: (kept links, member -> component root, root -> origin).
+
+    ``core`` holds only merging (non-excerpt) links. Component roots are the smallest member id.
+    """
     directed_from: dict[str, list[Link]] = {}
     sibling_from: dict[str, list[Link]] = {}
     for l in core:
@@ -243,16 +258,31 @@ def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list
             sibs = sorted(sibling_from[x], key=lambda l: (-l.score, l.sibling or ""))
             best, rest = sibs[0], sibs[1:]
         kept.append(_with_also(best, rest))
+    return kept, root_of, origin_of
+
+
+def reduce_excerpts(links: Iterable[Link], root_of: Mapping[str, str],
+                    origin_of: Mapping[str, str | None]) -> list[Link]:
+    """The excerpt half of :func:`reduce_links`: one link per (excerpting article, quoted family).
+
+    ``links`` may hold any links (non-excerpt ones and sibling excerpts are ignored);
+    ``root_of``/``origin_of`` come from :func:`reduce_core` over the whole corpus (the Spark job
+    passes just the entries of the quoted families).
+    """
     excerpts: dict[tuple[str, str], list[Link]] = {}
     for l in links:
         if l.relation in NON_MERGING and l.source is not None:
             excerpts.setdefault((l.article, root_of[l.source]), []).append(l)
+    kept = []
     for (_, root), group in sorted(excerpts.items()):
-        origin = origin_of[root]
-        group.sort(key=lambda l: (l.source != origin, -l.score, l.source or ""))
-        kept.append(_with_also(group[0], group[1:]))
-    kept.sort(key=lambda l: (l.article, other_end(l) or "", l.relation))
+        kept.append(pick_excerpt(group, origin_of[root]))
     return kept
+
+
+def pick_excerpt(group: Sequence[Link], origin: str | None) -> Link:
+    """Of the excerpt links from one article into one family, the one to keep (see :func:`reduce_links`)."""
+    ordered = sorted(group, key=lambda l: (l.source != origin, -l.score, l.source or ""))
+    return _with_also(ordered[0], ordered[1:])
 
 
 def _with_also(link: Link, dropped: Sequence[Link]) -> Link:

@@ -572,14 +572,7 @@ class CandidateIndex:
                shared_w: np.ndarray, n_q: np.ndarray, w_q: np.ndarray) -> np.ndarray:
         """Estimated containment in the smaller text of each (query, other) pair, in [0, 1]."""
         lens = self._post[name].lens
-        share = n_q[q] / np.maximum(lens[q], 1)          # usable share of the query's hashes
-        n_o = lens[o] * share                            # the other's usable hashes, estimated
-        small = np.maximum(np.minimum(n_q[q], n_o), 1.0)
-        if name == "facts":   # weighted share of the query's usable facts, scaled to the smaller text
-            score = (shared_w / np.maximum(w_q[q], 1e-9)) * (n_q[q] / small)
-        else:
-            score = shared / small
-        return np.minimum(score, 1.0)
+        return containment_score(name, shared, shared_w, n_q[q], w_q[q], lens[q], lens[o])
 
     # -- introspection and persistence --------------------------------------------------------
     def stats(self) -> dict[str, object]:
@@ -651,6 +644,30 @@ class CandidateIndex:
                 raise ValueError(f"corrupt CandidateIndex: {name} offsets do not match {n} ids")
             idx._post[name].add(0, h.astype(_U64, copy=False), offs.astype(_I64, copy=False))
         return idx
+
+
+def containment_score(name: str, shared: np.ndarray, shared_w: np.ndarray, n_q: np.ndarray, w_q: np.ndarray,
+                      len_q: np.ndarray, len_o: np.ndarray) -> np.ndarray:
+    """Estimated containment of the shared text in the smaller of two signatures, in [0, 1].
+
+    Per (query, other) pair of one index: ``shared``/``shared_w`` the number/weight of usable
+    hashes both hold; ``n_q``/``w_q`` the query's usable hashes and their weight; ``len_q``/``len_o``
+    both signatures' sizes. Only the other's usable share is estimated (from the query's). Used by
+    :class:`CandidateIndex` and by the Spark job, so both score a pair alike.
+    """
+    share = n_q / np.maximum(len_q, 1)               # usable share of the query's hashes
+    n_o = len_o * share                              # the other's usable hashes, estimated
+    small = np.maximum(np.minimum(n_q, n_o), 1.0)
+    if name == "facts":   # weighted share of the query's usable facts, scaled to the smaller text
+        score = (shared_w / np.maximum(w_q, 1e-9)) * (n_q / small)
+    else:
+        score = shared / small
+    return np.minimum(score, 1.0)
+
+
+def fact_weights(cap: int) -> np.ndarray:
+    """Public name of the weight table of fact hashes by document frequency (see :func:`_weights`)."""
+    return _weights(cap)
 
 
 def _weights(cap: int) -> np.ndarray:

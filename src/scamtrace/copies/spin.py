@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from .tokens import STOPWORDS, normalize, tokens
 
@@ -148,19 +148,28 @@ class CollocationModel:
         """Pairs seen in at most this article whose head usually takes another partner in the corpus."""
         if self.docs < COLLOCATION_MIN_DOCS:
             return []
-        heads = self._head_table()
-        out = []
-        for h, p in sorted(self.pairs_of(text)):
-            if self.df.get((h, p), 0) > 1:
-                continue
-            if h not in heads:
-                continue
-            best, n, total = heads[h]
-            if best == p or n < COLLOCATION_MIN_DF or best[:4] == p[:4]:
-                continue   # "cyber scam" vs "cyber scams" is inflection, not spinning
-            if n / total >= COLLOCATION_MIN_SHARE:
-                out.append({"phrase": f"{h} {p}", "usual": f"{h} {best}", "usual_df": n})
-        return out
+        rare = [k for k in self.pairs_of(text) if self.df.get(k, 0) <= 1]
+        return judge_collocations(rare, self._head_table())
+
+
+def judge_collocations(rare_pairs: Iterable[tuple[str, str]],
+                       heads: Mapping[str, tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """The suspicious ones among an article's ``rare_pairs`` (pairs no other article of the corpus has).
+
+    ``heads``: head word -> (its most frequent partner, that pair's df, all its pairs' df), as
+    :meth:`CollocationModel._head_table` builds it. Shared by the embedded model and the Spark job
+    (which finds the rare pairs with a join instead of holding every pair's count).
+    """
+    out = []
+    for h, p in sorted(rare_pairs):
+        if h not in heads:
+            continue
+        best, n, total = heads[h]
+        if best == p or n < COLLOCATION_MIN_DF or best[:4] == p[:4]:
+            continue   # "cyber scam" vs "cyber scams" is inflection, not spinning
+        if n / total >= COLLOCATION_MIN_SHARE:
+            out.append({"phrase": f"{h} {p}", "usual": f"{h} {best}", "usual_df": n})
+    return out
 
 
 # --------------------------------------------------------------------------- score

@@ -137,46 +137,52 @@ def _trailing_is_padding(fh: BinaryIO, start: int) -> bool:
 def iter_warc(path: str, cap: int) -> Iterator[RawDoc | Reject]:
     """Yield a RawDoc for each HTML/text capture in the WARC at ``path``, then at most one Reject
     describing damage. ``cap`` limits each payload (not the archive)."""
+    with open(path, "rb") as fh:
+        yield from iter_warc_stream(fh, path, cap)
+
+
+def iter_warc_stream(fh: BinaryIO, path: str, cap: int) -> Iterator[RawDoc | Reject]:
+    """:func:`iter_warc` over an open, seekable binary file object (e.g. ``io.BytesIO`` of bytes
+    read by Spark); ``path`` names the archive in sources and reasons."""
     damage = _Damage()
     kept = 0
     end = 0
     warnings_seen = 0
-    with open(path, "rb") as fh:
-        size = _file_end(fh)
-        fh.seek(0)
-        if not _starts_like_warc(fh.read(4096)):
-            yield Reject(path, f"{path}: not a WARC archive (no WARC/1.x header at the start); "
-                               "give a .warc or .warc.gz file, or rename the file to what it holds")
-            return
-        fh.seek(0)
-        it = ArchiveIterator(fh, check_digests=True)
-        while True:
-            try:
-                step = _next_record(it, cap)
-            except Exception as e:   # warcio raises assorted types on damaged input
-                damage.add(end, f"unreadable data ({type(e).__name__}: {str(e)[:120]})")
-                break
-            if step is None:
-                break
-            record, payload, offset, left = step
-            end = offset + it.get_record_length()
-            checker = getattr(record, "digest_checker", None)
-            problems = list(getattr(checker, "problems", []) or [])
-            if left:
-                damage.add(offset, f"record truncated ({left:,} bytes missing)")
-                continue
-            if problems and len(payload) <= cap:
-                damage.add(offset, f"record corrupt ({problems[0]})")
-                continue
-            if it.err_count > warnings_seen:
-                warnings_seen = it.err_count
-                damage.add(offset, "unexpected bytes after the record (wrong Content-Length?)")
-            doc = _to_doc(path, record, payload, offset, cap)
-            if doc is not None:
-                kept += isinstance(doc, RawDoc)
-                yield doc
-        if damage.count == 0 and end < size and not _trailing_is_padding(fh, end):
-            damage.add(end, f"{size - end:,} bytes at the end are not a complete WARC record (truncated file?)")
+    size = _file_end(fh)
+    fh.seek(0)
+    if not _starts_like_warc(fh.read(4096)):
+        yield Reject(path, f"{path}: not a WARC archive (no WARC/1.x header at the start); "
+                           "give a .warc or .warc.gz file, or rename the file to what it holds")
+        return
+    fh.seek(0)
+    it = ArchiveIterator(fh, check_digests=True)
+    while True:
+        try:
+            step = _next_record(it, cap)
+        except Exception as e:   # warcio raises assorted types on damaged input
+            damage.add(end, f"unreadable data ({type(e).__name__}: {str(e)[:120]})")
+            break
+        if step is None:
+            break
+        record, payload, offset, left = step
+        end = offset + it.get_record_length()
+        checker = getattr(record, "digest_checker", None)
+        problems = list(getattr(checker, "problems", []) or [])
+        if left:
+            damage.add(offset, f"record truncated ({left:,} bytes missing)")
+            continue
+        if problems and len(payload) <= cap:
+            damage.add(offset, f"record corrupt ({problems[0]})")
+            continue
+        if it.err_count > warnings_seen:
+            warnings_seen = it.err_count
+            damage.add(offset, "unexpected bytes after the record (wrong Content-Length?)")
+        doc = _to_doc(path, record, payload, offset, cap)
+        if doc is not None:
+            kept += isinstance(doc, RawDoc)
+            yield doc
+    if damage.count == 0 and end < size and not _trailing_is_padding(fh, end):
+        damage.add(end, f"{size - end:,} bytes at the end are not a complete WARC record (truncated file?)")
     if damage.count:
         more = f" and {damage.count - 1} more damaged place(s)" if damage.count > 1 else ""
         yield Reject(f"{path}#{damage.offset}",

@@ -1,0 +1,131 @@
+"""Spark back end: scaling over local cores and corpus sizes, where time goes, and equivalence.
+
+    .venv/bin/python bench/bench_spark.py                          # 2,000 and 8,000 articles, 1 and 2 cores
+    .venv/bin/python bench/bench_spark.py --sizes 100000,400000    # the issue's sizes (hours on 2 cores)
+    .venv/bin/python bench/bench_spark.py --equivalence 20000      # Spark vs embedded engine, same input
+
+Each (size, cores) run is its own process (a SparkSession's master cannot change) running
+`spark copies` in local mode on a synthetic corpus (scamtrace.copies.synth: originals, copies of
+every kind, same-story reports). It prints articles/s, the job's own stage times (spin,
+candidates, classify, components, families, write) and the longest Spark stages from the event
+log. The baseline, run in the same process on the same articles, is the embedded engine
+(CandidateIndex + find_copies), so the ratio can be compared across noisy machines.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+
+def _corpus(n: int, seed: int, path: Path) -> list:
+    from scamtrace.copies.synth import generate
+
+    arts = generate(n, seed).articles
+    with path.open("w", encoding="utf-8") as fh:
+        for a in arts:
+            fh.write(json.dumps(a.to_dict()) + "\n")
+    return arts
+
+
+def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
+    """Longest stage names and seconds, summed by name, from the Spark event log."""
+    total: dict[str, float] = defaultdict(float)
+    for f in (p for p in log_dir.rglob("*") if p.is_file()):
+        for line in f.read_text(errors="replace").splitlines():
+            if '"SparkListenerStageCompleted"' not in line:
+                continue
+            info = json.loads(line)["Stage Info"]
+            if info.get("Submission Time") and info.get("Completion Time"):
+                what, _, where = info["Stage Name"].partition(" at ")
+                name = f"{what} at {os.path.basename(where)}" if where else what
+                total[name] += (info["Completion Time"] - info["Submission Time"]) / 1000
+    return sorted(total.items(), key=lambda kv: -kv[1])[:top]
+
+
+def one(n: int, cores: int, seed: int, equivalence: bool) -> dict:
+    from scamtrace.spark.job import run_job
+    from scamtrace.spark.session import spark_session
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        arts = _corpus(n, seed, root / "in.jsonl")
+        logs = root / "events"
+        logs.mkdir()
+        spark = spark_session(f"local[{cores}]", {"spark.ui.enabled": "false", "spark.eventLog.enabled": "true",
+                                                  "spark.eventLog.dir": f"file://{logs}", "spark.eventLog.compress": "false",
+                                                  "spark.sql.shuffle.partitions": str(max(4, 4 * cores))})
+        t = time.perf_counter()
+        info = run_job(spark, "copies", [str(root / "in.jsonl")], str(root / "out"))
+        spark_s = time.perf_counter() - t
+        spark.stop()
+        out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
+               "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
+               "links": info["counts"]["links"]}
+        t = time.perf_counter()
+        from scamtrace.spark.equivalence import differences, embedded_result, read_output
+
+        links, families, _ = embedded_result(arts, stories=False)
+        emb_s = time.perf_counter() - t
+        out.update(embedded_s=round(emb_s, 1), embedded_art_s=round(n / emb_s, 1), ratio=round(emb_s / spark_s, 3))
+        if equivalence:
+            diff = differences(links, families, None, read_output(root / "out"))
+            out["equivalence"] = {k: (v if not isinstance(v, dict) else
+                                      {kk: vv for kk, vv in v.items()}) for k, v in diff.items()}
+        return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="2000,8000")
+    ap.add_argument("--cores", default="1,2")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--equivalence", type=int, default=0, help="run one equivalence check at this size (2 cores)")
+    ap.add_argument("--one", nargs=2, type=int, metavar=("N", "CORES"), help=argparse.SUPPRESS)
+    ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    if args.one:
+        print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check)), flush=True)
+        return 0
+    runs = [(args.equivalence, 2, True)] if args.equivalence else \
+        [(int(n), int(c), False) for n in args.sizes.split(",") for c in args.cores.split(",")]
+    results = []
+    for n, c, check in runs:
+        cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + (["--check"] if check else [])
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
+        if line is None:
+            print(f"run n={n} cores={c} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
+            return 1
+        r = json.loads(line[7:])
+        results.append(r)
+        print(f"n={n:>7,} cores={c}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), embedded "
+              f"{r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio {r['ratio']:.3f}, "
+              f"{r['links']:,} links")
+        print(f"    job stages (s): {r['stages']}")
+        print(f"    longest Spark stages (s): {r['spark_stages']}")
+        if "equivalence" in r:
+            e = r["equivalence"]
+            print(f"    equivalence: same={e['same']}; " + "; ".join(
+                f"{k}: embedded {v['embedded']}, spark {v['spark']}, only embedded {v['only_embedded'][:2]}, "
+                f"only spark {v['only_spark'][:2]}" for k, v in e.items() if isinstance(v, dict)))
+    by = {(r["n"], r["cores"]): r["spark_s"] for r in results}
+    sizes = sorted({r["n"] for r in results})
+    for c in sorted({r["cores"] for r in results}):
+        if len(sizes) >= 2 and (sizes[0], c) in by and (sizes[-1], c) in by:
+            print(f"cores={c}: time x{by[(sizes[-1], c)] / by[(sizes[0], c)]:.2f} for x{sizes[-1] / sizes[0]:.1f} articles")
+    for n in sizes:
+        if (n, 1) in by and (n, 2) in by:
+            print(f"n={n:,}: 2 cores {by[(n, 1)] / by[(n, 2)]:.2f}x faster than 1")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

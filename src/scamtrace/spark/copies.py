@@ -1,0 +1,360 @@
+"""The copies engine on Spark (``spark.copies-v1``): same candidates, links and families as the
+embedded :func:`scamtrace.copies.engine.find_copies` over a :class:`~scamtrace.copies.index.CandidateIndex`.
+
+Stages (each a Spark shuffle; nothing of the corpus is collected to the driver):
+
+1. **Spin model.** Every article's content-word pairs (``CollocationModel.pairs_of``) are counted
+   by document frequency; the per-head table (vocabulary-sized) is broadcast, and each article's
+   pairs seen in no other article are found with a join. ``spin_score`` then runs per article
+   with those (:func:`scamtrace.copies.spin.judge_collocations`, shared with the embedded model).
+2. **Signatures** (``copies.signatures-v1``) per partition with ``signature_batch``; one row per
+   (index, hash, article). This is the banding step of LSH done as a shuffle: a group by hash.
+3. **Candidates** (``copies.candidates-v1`` rules): document frequency per hash, the same caps,
+   minimum shared hashes, fact weights and containment estimate
+   (:func:`scamtrace.copies.index.containment_score`), at most ``MAX_CANDIDATES`` per article and
+   index (best first; ties by article id, the embedded insertion order of a full run).
+4. **Classification** of every candidate pair in the executors (``classify_pair``).
+5. **Families**: connected components of the merging links (:mod:`.components`), then per
+   component, in one executor, the embedded code: ``reduce_core``, ``links_to_origins`` and
+   ``build_families``; excerpt links are reduced per quoted family (``reduce_excerpts`` logic).
+
+Human judgements are not applied here: import the result (``scamtrace import-parquet``) and
+record them in the store, where ``analyze`` applies them.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from ..copies.classify import classify_pair
+from ..copies.engine import ENGINE_ALGORITHM, _expand, links_to_origins
+from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, build_families, other_end, pick_excerpt,
+                               reduce_core)
+from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDIDATES, MIN_SCORE, MIN_SHARED,
+                            containment_score, fact_weights)
+from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
+from ..copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, spin_score
+from ..model import Article, Link
+from .components import COMPONENTS_ALGORITHM, connected_components
+from .readers import article_from_row
+from .rows import family_row, link_from_json, link_row, link_to_json
+from .schema import FAMILY_FIELDS, LINK_FIELDS, spark_schema
+
+log = logging.getLogger(__name__)
+
+COPIES_JOB = "spark.copies-v1"
+#: Articles signed per vectorised ``signature_batch`` call inside a partition.
+SIGN_BATCH = 500
+
+
+class _Learned:
+    """Stands in for a CollocationModel whose verdict on one text is already known."""
+
+    def __init__(self, learned: list[dict[str, Any]]):
+        self.learned = learned
+
+    def suspicious(self, text: str) -> list[dict[str, Any]]:
+        return self.learned
+
+
+# --------------------------------------------------------------------------- 1. spin
+
+def spin_scores(spark: Any, articles: Any) -> Any:
+    """(id, spin) for every article: ``copies.spun-v1`` with the corpus collocation model."""
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+    from pyspark.sql.window import Window
+
+    n_docs = articles.count()
+    pair_rows = articles.select("id", "text").rdd.flatMap(
+        lambda r: [(r["id"], h, p) for h, p in CollocationModel.pairs_of(r["text"] or "")])
+    pairs = spark.createDataFrame(pair_rows, "id string, h string, p string")
+    df = pairs.groupBy("h", "p").agg(F.count("*").alias("n"))
+    if n_docs >= COLLOCATION_MIN_DOCS:
+        # per head: best partner (highest df, then alphabetical), its df, total df
+        ranked = df.withColumn("rk", F.row_number().over(
+            Window.partitionBy("h").orderBy(F.desc("n"), "p")))
+        heads_df = ranked.groupBy("h").agg(F.sum("n").alias("total"),
+                                           F.max(F.when(F.col("rk") == 1, F.struct("p", "n"))).alias("best"))
+        heads = {r["h"]: (r["best"]["p"], int(r["best"]["n"]), int(r["total"])) for r in heads_df.toLocalIterator()}
+        rare = pairs.join(df.where(F.col("n") <= 1), ["h", "p"]).groupBy("id") \
+            .agg(F.collect_list(F.struct("h", "p")).alias("rare"))
+    else:
+        heads = {}
+        rare = spark.createDataFrame([], "id string, rare array<struct<h:string,p:string>>")
+    bheads = spark.sparkContext.broadcast(heads)
+    use_model = n_docs >= COLLOCATION_MIN_DOCS
+
+    def score(rows: Iterator[Any]) -> Iterator[tuple[str, float, str]]:
+        for r in rows:
+            learned = judge_collocations([(x["h"], x["p"]) for x in (r["rare"] or [])], bheads.value) if use_model else []
+            s, ev = spin_score(r["text"] or "", model=_Learned(learned) if use_model else None)
+            yield r["id"], float(s), json.dumps(ev, sort_keys=True)
+
+    joined = articles.select("id", "text").join(rare, "id", "left")
+    schema = T.StructType([T.StructField("id", T.StringType()), T.StructField("spin", T.DoubleType()),
+                           T.StructField("spin_evidence", T.StringType())])
+    return spark.createDataFrame(joined.rdd.mapPartitions(score), schema)
+
+
+# --------------------------------------------------------------------------- 2-3. candidates
+
+def _sign(rows: Iterator[Any]) -> Iterator[tuple[str, str, int, int]]:
+    """(index name, signed hash, article id, signature size) rows of a partition's articles."""
+    batch: list[tuple[str, str]] = []
+
+    def flush() -> Iterator[tuple[str, str, int, int]]:
+        sig = signature_batch([t for _, t in batch])
+        for name in INDEX_NAMES:
+            h, offs = sig.parts[name]
+            hs = to_signed(h).tolist()
+            for i, (aid, _) in enumerate(batch):
+                lo, hi = int(offs[i]), int(offs[i + 1])
+                for v in hs[lo:hi]:
+                    yield name, aid, v, hi - lo
+
+    for r in rows:
+        batch.append((r["id"], r["text"] or ""))
+        if len(batch) >= SIGN_BATCH:
+            yield from flush()
+            batch = []
+    if batch:
+        yield from flush()
+
+
+def candidate_pairs(spark: Any, articles: Any) -> Any:
+    """Distinct candidate pairs (a, b) with a < b, as a full CandidateIndex run over ``articles`` finds."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.window import Window
+
+    sig = spark.createDataFrame(articles.select("id", "text").rdd.mapPartitions(_sign),
+                                "name string, id string, h long, len long")
+    lens = sig.select("name", "id", "len").distinct()
+    df = sig.groupBy("name", "h").agg(F.count("*").alias("df"))
+    cap = F.create_map(*[x for n in INDEX_NAMES for x in (F.lit(n), F.lit(DF_CAP[n]))])
+    rows = sig.select("name", "id", "h").join(df, ["name", "h"]).withColumn("cap", cap[F.col("name")])
+    # weight of a fact hash by df, as CandidateIndex: 1 / log2(1 + max(df, 1))
+    rows = rows.withColumn("w", F.when(F.col("name") == "facts",
+                                       F.lit(1.0) / F.log2(F.lit(1.0) + F.greatest(F.col("df"), F.lit(1))))
+                           .otherwise(F.lit(1.0)))
+    usable = rows.where(F.col("df") <= F.col("cap")).localCheckpoint()
+    per_doc = usable.groupBy("name", "id").agg(F.count("*").alias("n_q"), F.sum("w").alias("w_q")) \
+        .join(lens, ["name", "id"], "right").fillna({"n_q": 0, "w_q": 0.0})
+    pairing = usable.where(F.col("df") >= 2).select("name", "h", "id", "w")
+    shared = pairing.alias("x").join(pairing.alias("y"), ["name", "h"]) \
+        .where(F.col("x.id") < F.col("y.id")) \
+        .groupBy("name", F.col("x.id").alias("a"), F.col("y.id").alias("b")) \
+        .agg(F.count("*").alias("shared"), F.sum("x.w").alias("shared_w"))
+    min_shared = F.create_map(*[x for n in INDEX_NAMES for x in (F.lit(n), F.lit(MIN_SHARED[n]))])
+    shared = shared.where(F.col("shared") >= min_shared[F.col("name")])
+    both = shared.select("name", F.col("a").alias("q"), F.col("b").alias("o"), "shared", "shared_w") \
+        .union(shared.select("name", F.col("b").alias("q"), F.col("a").alias("o"), "shared", "shared_w"))
+    pq = per_doc.select("name", F.col("id").alias("q"), "n_q", "w_q", F.col("len").alias("len_q"))
+    po = per_doc.select("name", F.col("id").alias("o"), F.col("len").alias("len_o"))
+    scored_in = both.join(pq, ["name", "q"]).join(po, ["name", "o"])
+
+    def score(rows: Iterator[Any]) -> Iterator[tuple[str, str, str, float]]:
+        chunk: list[Any] = []
+
+        def flush() -> Iterator[tuple[str, str, str, float]]:
+            by_name: dict[str, list[Any]] = {}
+            for r in chunk:
+                by_name.setdefault(r["name"], []).append(r)
+            for name, rs in by_name.items():
+                col = lambda k, t=float: np.array([t(r[k]) for r in rs])  # noqa: E731
+                s = containment_score(name, col("shared"), col("shared_w"), col("n_q"), col("w_q"),
+                                      col("len_q"), col("len_o"))
+                for r, v in zip(rs, s.tolist()):
+                    if v >= MIN_SCORE[name]:
+                        yield name, r["q"], r["o"], float(v)
+
+        for r in rows:
+            chunk.append(r)
+            if len(chunk) >= 20000:
+                yield from flush()
+                chunk = []
+        if chunk:
+            yield from flush()
+
+    scored = spark.createDataFrame(scored_in.rdd.mapPartitions(score), "name string, q string, o string, score double")
+    top = scored.withColumn("rk", F.row_number().over(
+        Window.partitionBy("name", "q").orderBy(F.desc("score"), F.col("o")))).where(F.col("rk") <= MAX_CANDIDATES)
+    return top.select(F.least("q", "o").alias("a"), F.greatest("q", "o").alias("b")).distinct()
+
+
+# --------------------------------------------------------------------------- 4. classification
+
+def classify_pairs(spark: Any, articles: Any, spins: Any, pairs: Any) -> Any:
+    """(article, other, json) rows: every link (expanded) that classification finds among ``pairs``."""
+    full = articles.join(spins.select("id", "spin"), "id")
+    cols = [c for c in full.columns]
+    a = full.select(*[full[c].alias("a_" + c) for c in cols])
+    b = full.select(*[full[c].alias("b_" + c) for c in cols])
+    joined = pairs.join(a, pairs["a"] == a["a_id"]).join(b, pairs["b"] == b["b_id"])
+
+    def run(rows: Iterator[Any]) -> Iterator[tuple[str, str, str, bool]]:
+        for r in rows:
+            d = r.asDict()
+            x = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("a_")})
+            y = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("b_")})
+            link = classify_pair(x, y, spin_a=d["a_spin"], spin_b=d["b_spin"])
+            if link is None:
+                continue
+            for ln in _expand(link):
+                yield ln.article, other_end(ln) or "", link_to_json(ln), ln.relation not in NON_MERGING
+
+    return spark.createDataFrame(joined.rdd.mapPartitions(run), "article string, other string, link string, merging boolean")
+
+
+# --------------------------------------------------------------------------- 5. families
+
+def settle_component(arts: Sequence[Article], core: Sequence[Link], pairs: Iterable[tuple[str, str]],
+                     spins: dict[str, float]) -> tuple[list[Link], list[Link], list[Any], str | None]:
+    """One connected component, as the embedded engine treats it: (kept merging links, new excerpt
+    links to the origin, families, origin of the component).
+
+    ``core``: the component's merging links (expanded); ``pairs``: candidate pairs inside it
+    (already compared, so not classified again by ``links_to_origins``).
+    """
+    by_id = {a.id: a for a in arts}
+    kept, root_of, origin_of = reduce_core(by_id, core)
+    compared = {frozenset(p) for p in pairs}
+
+    def classify(x: str, y: str) -> Link | None:
+        return classify_pair(by_id[x], by_id[y], spin_a=spins[x], spin_b=spins[y])
+
+    extra = links_to_origins(by_id, kept, compared, classify)
+    extra_core = [l for l in extra if l.relation not in NON_MERGING]
+    extra_excerpt = [l for l in extra if l.relation in NON_MERGING]
+    if extra_core:
+        kept, root_of, origin_of = reduce_core(by_id, list(core) + extra_core)
+    families = build_families(by_id, kept)
+    root = min(by_id)
+    return kept, extra_excerpt, families, origin_of.get(root_of.get(root, root))
+
+
+def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | None = None) -> tuple[Any, Any, Any]:
+    """(links, families, spins) DataFrames for the articles DataFrame (ARTICLE_FIELDS columns)."""
+    from pyspark.sql import functions as F
+
+    t = timings if timings is not None else {}
+    articles = articles.repartition("id").localCheckpoint()
+    t0 = time.perf_counter()
+    spins = spin_scores(spark, articles).localCheckpoint()
+    t["spin"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    pairs = candidate_pairs(spark, articles).localCheckpoint()
+    t["candidates"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    links = classify_pairs(spark, articles, spins, pairs).localCheckpoint()
+    t["classify"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    edges = links.where("merging").select(F.col("article").alias("a"), F.col("other").alias("b"))
+    comp = connected_components(edges).localCheckpoint()
+    t["components"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    families_rdd, kept_rdd, origin_rdd = _settle_all(spark, articles, spins, pairs, links, comp)
+    fam_schema = spark_schema(FAMILY_FIELDS)
+    families = spark.createDataFrame(families_rdd, fam_schema).localCheckpoint()
+    origins = spark.createDataFrame(origin_rdd, "root string, origin string")
+    kept = spark.createDataFrame(kept_rdd, "article string, link string, merging boolean").localCheckpoint()
+
+    # excerpts: one per (article, quoted family), preferring that family's origin
+    excerpts = links.where(~F.col("merging")).select("article", "link") \
+        .union(kept.where(~F.col("merging")).select("article", "link"))
+    ex = excerpts.rdd.map(lambda r: (r["link"],)).toDF(["link"]) \
+        .withColumn("source", F.get_json_object("link", "$.source")).where(F.col("source").isNotNull())
+    ex = ex.join(comp.select(F.col("node").alias("source"), "root"), "source", "left") \
+        .withColumn("root", F.coalesce("root", "source")) \
+        .join(origins, "root", "left")
+    ex = ex.withColumn("article", F.get_json_object("link", "$.article"))
+    picked = ex.rdd.map(lambda r: ((r["article"], r["root"]), (r["link"], r["origin"], r["source"], r["root"]))) \
+        .groupByKey().map(_pick_excerpt_group)
+    excerpt_links = spark.createDataFrame(picked, "article string, link string")
+    merged = kept.where("merging").select("article", "link").union(excerpt_links)
+    # every link carries its article's family and origin credit
+    fam_of = families.select("family", "origin_credit", F.explode("members").alias("article"))
+    final = merged.join(fam_of, "article").rdd.map(_finish_link)
+    links_out = spark.createDataFrame(final, spark_schema(LINK_FIELDS))
+    t["families"] = time.perf_counter() - t0
+    return links_out, families, spins
+
+
+def _pick_excerpt_group(kv: tuple[Any, Iterable[tuple[str, str | None, str, str]]]) -> tuple[str, str]:
+    """The excerpt link kept for one (article, quoted family) group: (article, link json)."""
+    (article, _root), items = kv
+    items = list(items)
+    group = [link_from_json(x[0]) for x in items]
+    return article, link_to_json(pick_excerpt(group, items[0][1]))
+
+
+def _finish_link(r: Any) -> tuple:
+    ln = link_from_json(r["link"])
+    ln.family, ln.origin_credit = r["family"], r["origin_credit"]
+    return link_row(ln)
+
+
+def _settle_all(spark: Any, articles: Any, spins: Any, pairs: Any, links: Any, comp: Any) -> tuple[Any, Any, Any]:
+    """Per component (RDD cogroup by root): families, kept links, origins; singletons directly."""
+    from pyspark.sql import functions as F
+
+    arts = articles.join(spins.select("id", "spin"), "id").join(
+        comp.select(F.col("node").alias("id"), "root"), "id", "left")
+    art_kv = arts.rdd.map(lambda r: (r["root"] or r["id"], r))
+    link_kv = links.where("merging").join(comp.select(F.col("node").alias("article"), "root"), "article") \
+        .rdd.map(lambda r: (r["root"], r["link"]))
+    ca = comp.select(F.col("node").alias("a"), F.col("root").alias("ra"))
+    cb = comp.select(F.col("node").alias("b"), F.col("root").alias("rb"))
+    pair_kv = pairs.join(ca, "a").join(cb, "b").where(F.col("ra") == F.col("rb")) \
+        .rdd.map(lambda r: (r["ra"], (r["a"], r["b"])))
+    grouped = art_kv.cogroup(link_kv).cogroup(pair_kv)
+
+    def settle(kv: tuple[str, Any]) -> list[tuple[str, Any]]:
+        root, (first, pair_list) = kv
+        first = list(first)
+        if not first:    # pairs of a component whose articles are missing: cannot happen
+            return []
+        art_rows, link_texts = first[0]
+        rows = list(art_rows)
+        arts_ = [article_from_row(r) for r in rows]
+        spins_ = {r["id"]: r["spin"] for r in rows}
+        core = [link_from_json(x) for x in link_texts]
+        out: list[tuple[str, Any]] = []
+        if not core:
+            for fam in build_families(arts_, []):
+                out.append(("family", family_row(fam)))
+                out.append(("origin", (fam.members[0], fam.origin)))
+            return out
+        kept, extra_ex, fams, origin = settle_component(arts_, core, list(pair_list), spins_)
+        for fam in fams:
+            out.append(("family", family_row(fam)))
+        out.append(("origin", (root, origin)))
+        for ln in kept:
+            out.append(("link", (ln.article, link_to_json(ln), True)))
+        for ln in extra_ex:
+            out.append(("link", (ln.article, link_to_json(ln), False)))
+        return out
+
+    settled = grouped.flatMap(settle).persist()
+    fams = settled.filter(lambda x: x[0] == "family").map(lambda x: x[1])
+    kept = settled.filter(lambda x: x[0] == "link").map(lambda x: x[1])
+    origins = settled.filter(lambda x: x[0] == "origin").map(lambda x: x[1])
+    return fams, kept, origins
+
+
+def run_info(counts: dict[str, int], timings: dict[str, float]) -> dict[str, Any]:
+    """The ``_run.json`` content: algorithms, thresholds, counts and stage times."""
+    return {"job": COPIES_JOB, "algorithms": {
+        "engine": ENGINE_ALGORITHM, "candidates": CANDIDATES_ALGORITHM, "signatures": SIGNATURES_ALGORITHM,
+        "spin": SPIN_ALGORITHM, "families": FAMILIES_ALGORITHM, "components": COMPONENTS_ALGORITHM},
+        "thresholds": {"df_cap": DF_CAP, "min_shared": MIN_SHARED, "min_score": MIN_SCORE,
+                       "max_candidates": MAX_CANDIDATES},
+        "counts": counts, "seconds": {k: round(v, 3) for k, v in timings.items()}}
