@@ -56,3 +56,34 @@ def fresh_db(demo_db, tmp_path) -> Path:
     src.close()
     out.close()
     return dst
+
+
+def spark_missing() -> str | None:
+    """Why the Spark tests cannot run here, or None."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install 'scamtrace[spark]')"
+    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
+        return "Java is not installed (Spark needs a JVM: install Java 17 or set JAVA_HOME)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark():
+    """One local SparkSession for every Spark test (start-up costs ~10 s); skipped without pyspark/Java."""
+    import sys
+
+    why = spark_missing()
+    if why:
+        pytest.skip(why)
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)   # workers must import scamtrace
+    from scamtrace.spark.session import spark_session
+
+    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false",
+                                         "spark.driver.memory": "2g"})
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -8,38 +8,11 @@ README. Skipped when pyspark or Java is missing.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import demo_sources
-
-
-def _spark_missing() -> str | None:
-    try:
-        import pyspark  # noqa: F401
-    except ImportError:
-        return "pyspark is not installed (pip install 'scamtrace[spark]')"
-    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-        return "no Java runtime (Spark needs Java 17)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def spark():
-    why = _spark_missing()
-    if why:
-        pytest.skip(why)
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    from scamtrace.spark.session import spark_session
-
-    session = spark_session("local[2]", {"spark.sql.shuffle.partitions": "4", "spark.ui.enabled": "false",
-                                         "spark.driver.memory": "2g"})
-    yield session
-    session.stop()
 
 
 def _write_jsonl(path: Path, records) -> None:  # noqa: ANN001

@@ -9,10 +9,8 @@ from __future__ import annotations
 import gzip
 import io
 import json
-import os
 import shutil
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -394,33 +392,6 @@ def test_import_reads_an_empty_table_directory(tmp_path):
 
 
 # -- read_articles on Spark ---------------------------------------------------------------------
-
-
-def _spark_missing() -> str | None:
-    import importlib.util
-
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not installed (pip install 'scamtrace[spark]')"
-    if not shutil.which("java") and not os.environ.get("JAVA_HOME"):
-        return "Java is not installed (Spark needs a JVM: install Java 17 or set JAVA_HOME)"
-    return None
-
-
-@pytest.fixture(scope="module")
-def spark():
-    why = _spark_missing()
-    if why:
-        pytest.skip(why)
-    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)   # workers must import scamtrace
-    from pyspark.sql import SparkSession
-
-    session = (SparkSession.builder.master("local[2]").appName("scamtrace-test-spark-io")
-               .config("spark.sql.shuffle.partitions", "4").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "1g").getOrCreate())
-    session.sparkContext.setLogLevel("ERROR")
-    yield session
-    session.stop()
 
 
 @pytest.fixture(scope="module")

@@ -123,10 +123,14 @@ def _parse_line(raw: bytes) -> tuple[Any, str | None]:
         return None, "invalid JSON (nested too deeply)"
 
 
-def _jsonl_lines(path: str, fh: BinaryIO, cap: int) -> Iterator[RawDoc | Reject]:
+def jsonl_objects(name: str, fh: BinaryIO, cap: int) -> Iterator[tuple[str, str, Any] | Reject]:
+    """Per non-blank line of a JSON Lines stream: ``(source, where, parsed object)``, or a Reject
+    for an over-long or unparsable line. After :data:`MAX_LEADING_BAD_LINES` bad lines with no
+    good one, one Reject says the file is not JSON Lines and reading stops. Shared by the embedded
+    ingest and the Spark readers."""
     good = bad = 0
     for lineno, raw in _lines(fh, cap):
-        source, where = f"{path}#L{lineno}", f"{path}:{lineno}"
+        source, where = f"{name}#L{lineno}", f"{name}:{lineno}"
         if raw is None:
             bad += 1
             yield Reject(source, f"{where}: line longer than the max_bytes cap of {cap:,} bytes; "
@@ -140,14 +144,18 @@ def _jsonl_lines(path: str, fh: BinaryIO, cap: int) -> Iterator[RawDoc | Reject]
         if error is not None:
             bad += 1
             if good == 0 and bad > MAX_LEADING_BAD_LINES:
-                yield Reject(path, f"{path}: the first {MAX_LEADING_BAD_LINES} lines are not JSON; "
+                yield Reject(name, f"{name}: the first {MAX_LEADING_BAD_LINES} lines are not JSON; "
                                    "is this a JSON Lines file? Save one article object per line")
                 return
             yield Reject(source, f"{where}: {error}; fix or remove that line")
             continue
-        doc = record_to_doc(obj, source, where)
-        good += isinstance(doc, RawDoc)
-        yield doc
+        good += 1
+        yield source, where, obj
+
+
+def _jsonl_lines(path: str, fh: BinaryIO, cap: int) -> Iterator[RawDoc | Reject]:
+    for item in jsonl_objects(path, fh, cap):
+        yield item if isinstance(item, Reject) else record_to_doc(item[2], item[0], item[1])
 
 
 def iter_json_document(path: str, text: str) -> Iterator[RawDoc | Reject]:

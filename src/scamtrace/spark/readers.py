@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError
 from ..ingest.dates import parse_date
 from ..ingest.ids import content_hash
-from ..ingest.records import MAX_LEADING_BAD_LINES, _lines, _parse_line, record_to_doc
+from ..ingest.records import _parse_line, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from .schema import ARTICLE_FIELDS, REJECT_FIELDS
@@ -206,29 +206,12 @@ def record_items(obj: Any, source: str, where: str) -> Iterator[tuple[str, Any]]
 
 
 def _jsonl_items(name: str, fh: Any, cap: int) -> Iterator[tuple[str, Any]]:
-    good = bad = 0
-    for lineno, raw in _lines(fh, cap):
-        source, where = f"{name}#L{lineno}", f"{name}:{lineno}"
-        if raw is None:
-            bad += 1
-            yield _REJ, Reject(source, f"{where}: line longer than the max_bytes cap of {cap:,} bytes; "
-                                       "raise max_bytes or split the record", stage="read")
-            continue
-        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]
-        if not raw.strip():
-            continue
-        obj, error = _parse_line(raw)
-        if error is not None:
-            bad += 1
-            if good == 0 and bad > MAX_LEADING_BAD_LINES:
-                yield _REJ, Reject(name, f"{name}: the first {MAX_LEADING_BAD_LINES} lines are not JSON; is this "
-                                         "a JSON Lines file? Save one article object per line", stage="read")
-                return
-            yield _REJ, Reject(source, f"{where}: {error}; fix or remove that line", stage="read")
-            continue
-        good += 1
-        yield from record_items(obj, source, where)
+    for item in jsonl_objects(name, fh, cap):
+        if isinstance(item, Reject):
+            item.stage = "read"
+            yield _REJ, item
+        else:
+            yield from record_items(item[2], item[0], item[1])
 
 
 def _open(data: bytes, compressed: bool) -> Any:
