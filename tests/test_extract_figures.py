@@ -51,9 +51,12 @@ def test_vague_quantities_acled_lower_bound(text: str, value: float, rule_start:
 
 @pytest.mark.parametrize("text", ["Tens of thousands of workers are trapped there.", "Hundreds of victims were freed.",
                                   "Dozens of recruits escaped.", "The schemes earn millions of dollars a year."])
-def test_vague_plurals_are_not_figures_by_default(text: str) -> None:
-    """v3: a vague plural states no number (its lower bound is kept only with ``vague=True``)."""
-    assert figs(text) == []
+def test_vague_plurals_are_figures_with_their_rule(text: str) -> None:
+    """Issue 4: vague quantities become numbers ACLED-style with the rule recorded; ``vague=False``
+    drops them (a vague plural states no number)."""
+    (f,) = figs(text)
+    assert f.vague_rule and f.value >= 2
+    assert find_figures(text, PUB, vague=False) == []
 
 
 def test_a_dozen_is_still_a_figure() -> None:

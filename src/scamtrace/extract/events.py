@@ -750,6 +750,15 @@ def shared_keys(a: Event, b: Event) -> dict[str, list[Any]]:
     return out
 
 
+def _link_keys(ev: Event) -> set[tuple[Any, ...]]:
+    """Every key :func:`shared_keys` can find in common with another event (place, figure, actor)."""
+    keys: set[tuple[Any, ...]] = {("figure", f.value, f.unit) for f in ev.figures}
+    if ev.place and ev.place_source == "sentence":
+        keys.add(("place", ev.place))
+    keys |= {("actor", x.canonical) for x in ev.actors if x.source == "mention" and x.label in NAMED_ACTOR_LABELS}
+    return keys
+
+
 def _links(a: Event, b: Event) -> dict[str, list[Any]] | None:
     """The shared keys when ``a`` and ``b`` may be the same event, else None.
 
@@ -809,10 +818,14 @@ def merge_events(events: Iterable[Event], family_of: FamilyOf | None = None) -> 
     family = _family_fn(family_of)
     evs = sorted(events, key=_order)
     clusters: list[tuple[list[Event], list[dict[str, Any]]]] = []
+    holding: dict[tuple[Any, ...], list[int]] = {}   # link key -> clusters with a member that has it
     for ev in evs:
         if not isinstance(ev, Event):
             raise ValueError(f"merge_events needs Event records, got {type(ev).__name__}")
-        for members, evidence in clusters:
+        keys = _link_keys(ev)
+        # only a cluster with a member sharing a key can link (shared_keys is empty otherwise)
+        for ci in sorted({c for k in keys for c in holding.get(k, ())}):
+            members, evidence = clusters[ci]
             if members[0].type != ev.type or not all(dates_compatible(ev, m) for m in members):
                 continue
             link = next(((m, k) for m in members if (k := _links(ev, m))), None)
@@ -821,7 +834,12 @@ def merge_events(events: Iterable[Event], family_of: FamilyOf | None = None) -> 
                 evidence.append({"event": ev.id, "joined": link[0].id, "shared": link[1]})
                 break
         else:
+            ci = len(clusters)
             clusters.append(([ev], []))
+        for k in keys:
+            lst = holding.setdefault(k, [])
+            if not lst or lst[-1] != ci:
+                lst.append(ci)
     merged = [_merged(members, evidence, family) for members, evidence in clusters]
     merged.sort(key=lambda m: (m.type, m.date_start or "9999", m.id))
     return merged

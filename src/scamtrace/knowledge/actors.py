@@ -42,21 +42,30 @@ def fold(name: str) -> str:
 
 
 class _UF:
+    """Union-find over names that also keeps each group's members (for the "different" check)."""
+
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.members: dict[str, set[str]] = {}
 
     def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
+        if x not in self.parent:
+            self.parent[x] = x
+            self.members[x] = {x}
         while self.parent[x] != x:
             self.parent[x] = self.parent[self.parent[x]]
             x = self.parent[x]
         return x
+
+    def group(self, x: str) -> set[str]:
+        return self.members[self.find(x)]
 
     def union(self, a: str, b: str) -> None:
         ra, rb = self.find(a), self.find(b)
         if ra != rb:
             lo, hi = sorted((ra, rb))
             self.parent[hi] = lo
+            self.members[lo] |= self.members.pop(hi)
 
 
 def resolve_actors(mentions: Iterable[tuple[str, str]], judgements: Iterable[tuple[str, str, str]] = ()) -> list[Actor]:
@@ -67,37 +76,35 @@ def resolve_actors(mentions: Iterable[tuple[str, str]], judgements: Iterable[tup
         label_of[name][label] += n
     names = sorted(label_of)
     label = {n: label_of[n].most_common(1)[0][0] for n in names}
+    judgements = list(judgements)
     different = {frozenset((a, b)) for a, b, d in judgements if d == "different"}
+    barred = {x for pair in different for x in pair}
     same = [(a, b) for a, b, d in judgements if d == "same"]
     uf = _UF()
     why: dict[str, dict[str, Any]] = {}
 
     def may_join(a: str, b: str) -> bool:
-        ra, rb = uf.find(a), uf.find(b)
-        members_a = [x for x in names if uf.find(x) == ra] if different else [a]
-        members_b = [x for x in names if uf.find(x) == rb] if different else [b]
-        return not any(frozenset((x, y)) in different for x in members_a for y in members_b)
+        ga, gb = uf.group(a), uf.group(b)
+        if barred.isdisjoint(ga) or barred.isdisjoint(gb):
+            return True
+        return not any(frozenset((x, y)) in different for x in ga & barred for y in gb & barred)
 
+    folded = {n: fold(n) for n in names}
     blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
     for n in names:
-        blocks[(label[n], fold(n)[:BLOCK_PREFIX])].append(n)
+        blocks[(label[n], folded[n][:BLOCK_PREFIX])].append(n)
     for (lab, _), group in sorted(blocks.items()):
         for i, a in enumerate(group):
+            fa = folded[a]
             for b in group[i + 1:]:
-                fa, fb = fold(a), fold(b)
-                if fa == fb:
-                    reason = {"rule": "same folded form"}
-                elif lab == "PERSON" and fa[:1] == fb[:1] and fuzz.ratio(fa, fb) >= PERSON_SIMILARITY:
-                    reason = {"rule": "similar spelling", "ratio": round(fuzz.ratio(fa, fb), 1)}
-                else:
-                    continue
-                if may_join(a, b):
+                reason = _join_reason(lab, fa, folded[b])
+                if reason is not None and may_join(a, b):
                     uf.union(a, b)
                     why[b] = {"alias": b, "joined": a, **reason}
     for a, b in same:
         for x in (a, b):
             label.setdefault(x, "PERSON")
-            if x not in names:
+            if x not in label_of and x not in names:
                 names.append(x)
         uf.union(a, b)
         why[b] = {"alias": b, "joined": a, "rule": "human judgement: same"}
@@ -112,3 +119,14 @@ def resolve_actors(mentions: Iterable[tuple[str, str]], judgements: Iterable[tup
                             [why[m] for m in sorted(members) if m in why]))
     actors.sort(key=lambda a: (-a.mentions, a.name))
     return actors
+
+
+def _join_reason(label: str, fa: str, fb: str) -> dict[str, Any] | None:
+    """Why two names of ``label`` with folded forms ``fa``/``fb`` are one actor (None: they are not)."""
+    if fa == fb:
+        return {"rule": "same folded form"}
+    if label == "PERSON" and fa[:1] == fb[:1]:
+        ratio = fuzz.ratio(fa, fb)
+        if ratio >= PERSON_SIMILARITY:
+            return {"rule": "similar spelling", "ratio": round(ratio, 1)}
+    return None

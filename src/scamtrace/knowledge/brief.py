@@ -18,11 +18,24 @@ def _fmt_value(v: float, unit: str) -> str:
     return n if unit == "people" else f"{n} {unit}"
 
 
+def _story(store: Store, story_id: str) -> dict[str, Any]:
+    """One story as :meth:`Store.stories` lists it (its row, ``articles`` by date, ``family_ids``),
+    read by id instead of listing every story."""
+    row = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
+    if not row:
+        raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
+    st = dict(row[0])
+    st["articles"] = [r[0] for r in store.execute(
+        "SELECT sm.article FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
+        " ORDER BY a.published, a.id", (story_id,))]
+    st["family_ids"] = sorted({r[0] for r in store.execute(
+        "SELECT family FROM story_members WHERE story = ? AND family IS NOT NULL", (story_id,))})
+    return st
+
+
 def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     """Everything a brief shows, as data (the web page and the text brief both use it)."""
-    st = next((s for s in store.stories(limit=10**9) if s["id"] == story_id), None)
-    if st is None:
-        raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
+    st = _story(store, story_id)
     members = set(st["articles"])
     mentions = rows(store, "mentions", story=story_id)
     alias = actor_of(store)

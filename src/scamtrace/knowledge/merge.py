@@ -12,6 +12,7 @@ a wire story copied by ten sites is ten articles but one independent source.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -100,19 +101,24 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
     """Merge (article id, Figure) pairs into facts with citations and conflict groups.
 
     ``family_of`` maps article id -> family id (an article missing from it is its own family).
-    Deterministic: input is sorted before merging.
+    Deterministic: input is sorted before merging. A figure joins the first fact (in creation order)
+    of its unit with the same value, a matching ``what`` and a compatible date; facts are looked up
+    by unit and value window (:class:`_ValueIndex`) instead of scanning every fact.
     """
     items = sorted(figures, key=lambda p: (p[1].unit, head_noun(p[1].what), p[1].date or "", p[1].value, p[0],
                                            p[1].start))
     facts: list[Fact] = []
+    by_unit: dict[str, _ValueIndex] = {}
     wordings: dict[str, Counter] = {}
     for aid, fig in items:
         cit = Citation(aid, family_of.get(aid, "fam-" + aid), fig.sentence, fig.claimant, fig.qualifier)
-        target = next((f for f in facts if f.unit == fig.unit and same_value(f.value, fig.value)
-                       and same_what(f.what, fig.what) and dates_compatible(f.date, fig.date)), None)
+        index = by_unit.setdefault(fig.unit, _ValueIndex())
+        target = next((facts[i] for i in index.near(fig.value) if same_value(facts[i].value, fig.value)
+                       and same_what(facts[i].what, fig.what) and dates_compatible(facts[i].date, fig.date)), None)
         if target is None:
             target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place,
                           _action(fig))
+            index.add(fig.value, len(facts))
             facts.append(target)
         elif target.date is None and fig.date:
             target.date = fig.date
@@ -125,6 +131,28 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
         f.what = min(wordings[f.id].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
     _mark_conflicts(facts)
     return facts
+
+
+class _ValueIndex:
+    """Fact positions by value: :meth:`near` returns, in creation order, every fact whose value may be
+    :func:`same_value` to a given one (a window wide enough for ``VALUE_TOLERANCE``; callers check
+    ``same_value`` itself)."""
+
+    def __init__(self) -> None:
+        self.values: list[float] = []
+        self.positions: list[int] = []
+
+    def add(self, value: float, position: int) -> None:
+        i = bisect.bisect_right(self.values, value)
+        self.values.insert(i, value)
+        self.positions.insert(i, position)
+
+    def near(self, value: float) -> list[int]:
+        # |x - v| <= tol * max(|x|, |v|, 1) implies |x - v| <= tol * max(|v|, 1) / (1 - tol)
+        d = VALUE_TOLERANCE * max(abs(value), 1.0) / (1 - VALUE_TOLERANCE) * (1 + 1e-9)
+        lo = bisect.bisect_left(self.values, value - d)
+        hi = bisect.bisect_right(self.values, value + d)
+        return sorted(self.positions[lo:hi])
 
 
 def _action(fig: Any) -> str | None:
@@ -155,14 +183,18 @@ def measure_key(unit: str, what: str, action: str | None = None) -> tuple[str, s
 def _mark_conflicts(facts: list[Fact]) -> None:
     """Facts measuring the same thing (unit, counted noun, action) with different values and
     known, compatible dates form a conflict group (an undated figure may be about another event)."""
+    keys = [measure_key(f.unit, f.what, f.action) for f in facts]
+    same_key: dict[tuple[str, str, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        if key is not None:
+            same_key.setdefault(key, []).append(i)
     n = 0
     for i, f in enumerate(facts):
-        key = measure_key(f.unit, f.what, f.action)
-        if key is None:
+        key = keys[i]
+        if key is None or not f.date:
             continue
-        rivals = [g for g in facts[i + 1:] if not same_value(g.value, f.value)
-                  and measure_key(g.unit, g.what, g.action) == key
-                  and f.date and g.date and dates_compatible(f.date, g.date)]
+        rivals = [facts[j] for j in same_key[key] if j > i and not same_value(facts[j].value, f.value)
+                  and facts[j].date and dates_compatible(f.date, facts[j].date)]
         if not rivals:
             continue
         group = f.conflict_group or f"conflict-{(n := n + 1)}"

@@ -15,6 +15,12 @@ Algorithm ``stories.online-v2``:
    story of its best-scoring unit (single link) when that score reaches ``JOIN_THRESHOLD``.
 
 Every assignment keeps its evidence (score, cosine, shared anchors).
+
+Scoring is vectorised: a unit's candidates are scored in one numpy pass over all of them
+(:class:`_Rows`), and only the candidates within ``RECHECK_TOLERANCE`` of the best are scored again
+with :func:`unit_similarity`, in candidate order, to pick the best unit and its evidence. The stories
+are therefore exactly those of the one-pair-at-a-time loop, at a fraction of the time on large
+corpora (where a unit can have thousands of candidates).
 """
 from __future__ import annotations
 
@@ -24,7 +30,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
+
+import numpy as np
 
 from ..copies.tokens import STOPWORDS, facts, words
 from ..model import Article, Family
@@ -44,6 +53,9 @@ UNDATED_FACTOR = 0.8
 BLOCK_TERMS = 12
 # An index key shared by more than this many units is too common to block on.
 MAX_KEY_UNITS = 500
+# Candidates whose vectorised score is within this of the best are re-scored exactly (the vectorised
+# sums differ from the exact ones only in the last bits, ~1e-15), so the choice never depends on it.
+RECHECK_TOLERANCE = 1e-9
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
 
@@ -70,6 +82,7 @@ class _Unit:
     last: dt.date | None
 
 
+@lru_cache(maxsize=1 << 18)
 def _stem(w: str) -> str:
     for suf in ("ings", "ing", "ies", "ed", "es", "s"):
         if len(w) > len(suf) + 3 and w.endswith(suf):
@@ -136,24 +149,18 @@ def cluster_stories(articles: Sequence[Article], families: Iterable[Family] = ()
     aidf = {a: math.log((1 + n) / (1 + c)) for a, c in adf.items()}
     far = dt.date.max
     units.sort(key=lambda u: (u.first or far, u.family))
+    feats = _Features(units, idf, aidf)
 
     story_of: list[int] = []              # unit position -> story index
     stories: list[dict[str, Any]] = []
-    vecs: list[dict[str, float]] = []
     index: dict[str, list[int]] = defaultdict(list)
     for pos, u in enumerate(units):
-        vec = _tfidf(u.tf, idf)
-        vecs.append(vec)
-        keys = set(u.anchors) | {"t:" + t for t, _ in sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]}
+        keys = feats.keys[pos]
         cands: set[int] = set()
         for k in keys:
             if len(index[k]) <= MAX_KEY_UNITS:
                 cands.update(index[k])
-        best, best_score, best_ev = None, 0.0, {}
-        for other in sorted(cands):
-            score, ev = unit_similarity(u, vec, units[other], vecs[other], aidf)
-            if score > best_score:
-                best, best_score, best_ev = other, score, ev
+        best, best_score, best_ev = _best_candidate(feats, pos, sorted(cands))
         if best is None or best_score < JOIN_THRESHOLD:
             stories.append({"units": [u], "evidence": [{"family": u.family, "started": True}]})
             story_of.append(len(stories) - 1)
@@ -165,6 +172,129 @@ def cluster_stories(articles: Sequence[Article], families: Iterable[Family] = ()
         for k in keys:
             index[k].append(pos)
     return [_story(s) for s in stories]
+
+
+class _Rows:
+    """Sparse rows (column ids and values, in insertion order) in flat numpy arrays, CSR-style.
+
+    :meth:`dots` uses scipy's CSR row gather and product when scipy is installed (about 7x faster
+    than the numpy fallback on 300-term rows), the numpy fallback otherwise; both give the same sums
+    up to the last bits, which :data:`RECHECK_TOLERANCE` absorbs.
+    """
+
+    def __init__(self, rows: Sequence[tuple[Sequence[int], Sequence[float]]], width: int) -> None:
+        lengths = np.fromiter((len(c) for c, _ in rows), dtype=np.int64, count=len(rows))
+        self.indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=self.indptr[1:])
+        self.cols = np.concatenate([np.asarray(c, dtype=np.int32) for c, _ in rows] or [np.zeros(0, np.int32)])
+        self.vals = np.concatenate([np.asarray(v, dtype=np.float64) for _, v in rows] or [np.zeros(0)])
+        self.width = width
+        self._csr = _csr_matrix(self.vals, self.cols, self.indptr, (len(rows), width))
+
+    def row(self, i: int) -> tuple[list[int], list[float]]:
+        s, e = self.indptr[i], self.indptr[i + 1]
+        return self.cols[s:e].tolist(), self.vals[s:e].tolist()
+
+    def dots(self, rows: np.ndarray, dense: np.ndarray) -> np.ndarray:
+        """``row(r) . dense`` for every r in ``rows``."""
+        if self._csr is not None:
+            return self._csr[rows] @ dense
+        starts = self.indptr[rows]
+        lengths = self.indptr[rows + 1] - starts
+        total = int(lengths.sum())
+        if total == 0:
+            return np.zeros(len(rows))
+        flat = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+        prod = self.vals[flat] * dense[self.cols[flat]]
+        return np.bincount(np.repeat(np.arange(len(rows)), lengths), weights=prod, minlength=len(rows))
+
+    def dense(self, i: int) -> np.ndarray:
+        out = np.zeros(self.width)
+        s, e = self.indptr[i], self.indptr[i + 1]
+        out[self.cols[s:e]] = self.vals[s:e]
+        return out
+
+
+class _Features:
+    """Every unit's TF-IDF vector, anchors, blocking keys and first date, for vectorised scoring."""
+
+    def __init__(self, units: list[_Unit], idf: dict[str, float], aidf: dict[str, float]) -> None:
+        self.units = units
+        self.aidf = aidf
+        self.terms = list(idf)
+        term_id = {t: i for i, t in enumerate(self.terms)}
+        self._anchor_id = {a: i for i, a in enumerate(aidf)}
+        self.n_anchors = len(self._anchor_id)
+        vec_rows: list[tuple[np.ndarray, np.ndarray]] = []
+        self.keys: list[set[str]] = []
+        for u in units:
+            vec = _tfidf(u.tf, idf)
+            vec_rows.append((np.fromiter((term_id[t] for t in vec), dtype=np.int32, count=len(vec)),
+                             np.fromiter(vec.values(), dtype=np.float64, count=len(vec))))
+            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
+            self.keys.append(set(u.anchors) | {"t:" + t for t, _ in top})
+        self.vecs = _Rows(vec_rows, len(self.terms))
+        del vec_rows
+        self.anchors = _Rows([([self._anchor_id[a] for a in u.anchors], [1.0] * len(u.anchors)) for u in units],
+                            self.n_anchors)
+        self.anchor_weight = np.array([sum(aidf.get(x, 0.0) for x in u.anchors) for u in units])
+        self.dated = np.array([u.first is not None for u in units])
+        self.first = np.array([u.first.toordinal() if u.first else 0 for u in units], dtype=np.int64)
+
+    def vec(self, i: int) -> dict[str, float]:
+        """Unit ``i``'s TF-IDF vector exactly as :func:`_tfidf` built it (same keys, order and values)."""
+        cols, vals = self.vecs.row(i)
+        return {self.terms[c]: v for c, v in zip(cols, vals)}
+
+    def scores(self, pos: int, cands: np.ndarray) -> np.ndarray:
+        """:func:`unit_similarity` scores of unit ``pos`` against each of ``cands``, vectorised."""
+        cos = self.vecs.dots(cands, self.vecs.dense(pos))
+        u = self.units[pos]
+        shared = self.anchors.dots(cands, self._anchor_weights(pos))   # sum of aidf over shared anchors
+        denom = np.minimum(self.anchor_weight[pos], self.anchor_weight[cands])
+        overlap = shared / np.where(denom == 0.0, 1.0, denom)
+        if u.first is None:
+            factor = np.full(len(cands), UNDATED_FACTOR)
+        else:
+            gap = np.abs(self.first[cands] - self.first[pos])
+            factor = np.where(self.dated[cands], np.exp(-np.maximum(0, gap - SAME_EVENT_DAYS) / TIME_DECAY_DAYS),
+                              UNDATED_FACTOR)
+        return (W_COSINE * cos + W_ANCHORS * overlap) * factor
+
+    def _anchor_weights(self, pos: int) -> np.ndarray:
+        """Dense vector over all anchors: unit ``pos``'s anchors weighted by their IDF, 0 elsewhere."""
+        out = np.zeros(self.n_anchors)
+        for a in self.units[pos].anchors:
+            out[self._anchor_id[a]] = self.aidf.get(a, 0.0)
+        return out
+
+
+def _csr_matrix(vals: np.ndarray, cols: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> Any:
+    """A scipy CSR matrix over the given arrays, or None without scipy (the numpy fallback is used)."""
+    try:
+        from scipy.sparse import csr_matrix
+    except ImportError:
+        return None
+    return csr_matrix((vals, cols, indptr), shape=shape)
+
+
+def _best_candidate(feats: _Features, pos: int, cands: list[int]) -> tuple[int | None, float, dict[str, Any]]:
+    """(best candidate, its score, evidence) as the one-pair-at-a-time loop finds them: the first
+    candidate (in position order) with the highest :func:`unit_similarity` score above 0."""
+    if not cands:
+        return None, 0.0, {}
+    arr = np.asarray(cands, dtype=np.int64)
+    approx = feats.scores(pos, arr)
+    top = float(approx.max())
+    if top < JOIN_THRESHOLD - RECHECK_TOLERANCE:
+        return None, 0.0, {}   # the exact best is below the threshold too: the unit starts a story
+    u, vec = feats.units[pos], feats.vec(pos)
+    best, best_score, best_ev = None, 0.0, {}
+    for other in arr[approx >= top - RECHECK_TOLERANCE].tolist():
+        score, ev = unit_similarity(u, vec, feats.units[other], feats.vec(other), feats.aidf)
+        if score > best_score:
+            best, best_score, best_ev = other, score, ev
+    return best, best_score, best_ev
 
 
 def unit_similarity(a: _Unit, va: dict[str, float], b: _Unit, vb: dict[str, float],
