@@ -49,7 +49,7 @@ def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:top]
 
 
-def one(n: int, cores: int, seed: int, equivalence: bool) -> dict:
+def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True) -> dict:
     from scamtrace.spark.job import run_job
     from scamtrace.spark.session import spark_session
 
@@ -68,6 +68,9 @@ def one(n: int, cores: int, seed: int, equivalence: bool) -> dict:
         out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"]}
+        if not baseline:
+            out.update(embedded_s=None, embedded_art_s=None, ratio=None)
+            return out
         t = time.perf_counter()
         from scamtrace.spark.equivalence import differences, embedded_result, read_output
 
@@ -87,18 +90,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cores", default="1,2")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--equivalence", type=int, default=0, help="run one equivalence check at this size (2 cores)")
+    ap.add_argument("--no-baseline", action="store_true",
+                    help="skip the embedded engine (it needs about as long again as Spark on 2 cores)")
     ap.add_argument("--one", nargs=2, type=int, metavar=("N", "CORES"), help=argparse.SUPPRESS)
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     if args.one:
-        print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check)), flush=True)
+        print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check, not args.no_baseline)),
+              flush=True)
         return 0
     runs = [(args.equivalence, 2, True)] if args.equivalence else \
         [(int(n), int(c), False) for n in args.sizes.split(",") for c in args.cores.split(",")]
     results = []
     for n, c, check in runs:
-        cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + (["--check"] if check else [])
+        cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + \
+            (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else [])
         proc = subprocess.run(cmd, capture_output=True, text=True)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
@@ -106,8 +113,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         r = json.loads(line[7:])
         results.append(r)
-        print(f"n={n:>7,} cores={c}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), embedded "
-              f"{r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio {r['ratio']:.3f}, "
+        base = (f"embedded {r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio "
+                f"{r['ratio']:.3f}" if r["ratio"] is not None else "no baseline")
+        print(f"n={n:>7,} cores={c}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), {base}, "
               f"{r['links']:,} links")
         print(f"    job stages (s): {r['stages']}")
         print(f"    longest Spark stages (s): {r['spark_stages']}")
