@@ -87,3 +87,31 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
+
+
+# -- helpers shared by the web tests ---------------------------------------------------------------
+def sql(db: Path, query: str, args: tuple = ()) -> list[tuple]:
+    """Rows of one query on a store file, read with a connection of its own."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(query, args).fetchall()
+    finally:
+        con.close()
+
+
+def assert_error(resp, status: int, code: str) -> dict:  # noqa: ANN001
+    """The response is the workspace's one error shape with this status and code; returns the body."""
+    assert resp.status_code == status, resp.text[:300]
+    body = resp.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
+    assert body["error"]["code"] == code and body["error"]["message"]
+    return body
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of a page's form."""
+    import re
+
+    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert m, "the page has no CSRF field"
+    return m.group(1)

@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from conftest import assert_error, csrf_from  # noqa: E402
 from scamtrace import api  # noqa: E402
 from scamtrace.model import RELATIONS  # noqa: E402
 from scamtrace.store import Store  # noqa: E402
@@ -33,20 +34,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture(scope="module")
 def client(demo_db) -> TestClient:
     return TestClient(create_app(demo_db))
-
-
-def assert_error(resp, status: int, code: str) -> dict:
-    assert resp.status_code == status, resp.text[:300]
-    body = resp.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}
-    assert body["error"]["code"] == code and body["error"]["message"]
-    return body
-
-
-def csrf_from(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "the page has no CSRF field"
-    return m.group(1)
 
 
 # -- stories ---------------------------------------------------------------------------------------

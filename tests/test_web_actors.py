@@ -3,7 +3,6 @@ TestClient on the demo store; plus the pure helpers behind them (binning, SVG ge
 from __future__ import annotations
 
 import datetime as dt
-import re
 import sqlite3
 import warnings
 from html.parser import HTMLParser
@@ -19,6 +18,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from conftest import assert_error, csrf_from, sql  # noqa: E402
 from scamtrace.store import Store  # noqa: E402
 from scamtrace.web import create_app, queries  # noqa: E402
 from scamtrace.web.svg import MC_MAX_BAR, cooccurrence_layout, mentions_chart  # noqa: E402
@@ -32,25 +32,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture(scope="module")
 def client(demo_db) -> TestClient:
     return TestClient(create_app(demo_db))
-
-
-def sql(db: Path, query: str, args: tuple = ()) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(query, args).fetchall()
-    finally:
-        con.close()
-
-
-def assert_error(resp, status: int, code: str) -> None:
-    assert resp.status_code == status, resp.text[:300]
-    assert resp.json()["error"]["code"] == code and resp.json()["error"]["message"]
-
-
-def csrf_from(html: str) -> str:
-    m = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert m, "the page has no CSRF field"
-    return m.group(1)
 
 
 def path_of(name: str) -> str:

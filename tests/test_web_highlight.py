@@ -144,6 +144,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
+from conftest import sql  # noqa: E402
 from scamtrace import api  # noqa: E402
 from scamtrace.web import create_app  # noqa: E402
 
@@ -153,14 +154,6 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 @pytest.fixture(scope="module")
 def client(demo_db) -> TestClient:
     return TestClient(create_app(demo_db))
-
-
-def sql(db: Path, query: str, args: tuple = ()) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(query, args).fetchall()
-    finally:
-        con.close()
 
 
 class Marks(HTMLParser):

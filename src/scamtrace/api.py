@@ -99,8 +99,6 @@ def _fmt_result(res: Any) -> str:
     return str(res)
 
 
-
-
 def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | None = None,
               conf: Mapping[str, str] | None = None, say: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
     """Run the Spark ``job`` ("copies" or "stories") over ``inputs``, writing Parquet tables to ``output``.

@@ -539,7 +539,7 @@ class CandidateIndex:
         cap = self.df_cap[name]
         usable = df <= cap
         weighted = name == "facts"      # rare facts count more
-        wtab = _weights(cap)
+        wtab = fact_weights(cap)
         n_q[nums] = np.bincount(qd[usable], minlength=nums.size)
         if weighted:
             w_q[nums] = np.bincount(qd[usable], weights=wtab[df[usable]], minlength=nums.size)
@@ -666,12 +666,8 @@ def containment_score(name: str, shared: np.ndarray, shared_w: np.ndarray, n_q: 
 
 
 def fact_weights(cap: int) -> np.ndarray:
-    """Public name of the weight table of fact hashes by document frequency (see :func:`_weights`)."""
-    return _weights(cap)
-
-
-def _weights(cap: int) -> np.ndarray:
-    """Weight of a fact hash by its document frequency (index = df <= cap): rare facts count more."""
+    """Weight of a fact hash by its document frequency (index = df <= cap): rare facts count more.
+    Also read by the Spark job, so both weigh facts alike."""
     return 1.0 / np.log2(1.0 + np.maximum(np.arange(cap + 1), 1))
 
 

@@ -23,7 +23,6 @@ record them in the store, where ``analyze`` applies them.
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from typing import Any, Iterable, Iterator, Sequence
@@ -66,17 +65,16 @@ class _Learned:
 def spin_scores(spark: Any, articles: Any) -> Any:
     """(id, spin) for every article: ``copies.spun-v1`` with the corpus collocation model."""
     from pyspark.sql import functions as F
-    from pyspark.sql import types as T
     from pyspark.sql.window import Window
 
-    n_docs = articles.count()
+    use_model = articles.count() >= COLLOCATION_MIN_DOCS
     # one row per article with its pairs as an array: Python hands the JVM 1 row, not ~400
     pair_rows = articles.select("id", "text").rdd.map(
         lambda r: (r["id"], [(h, p) for h, p in sorted(CollocationModel.pairs_of(r["text"] or ""))]))
     pairs = spark.createDataFrame(pair_rows, "id string, pairs array<struct<h:string,p:string>>") \
         .select("id", F.explode("pairs").alias("x")).select("id", "x.h", "x.p").localCheckpoint()
     df = pairs.groupBy("h", "p").agg(F.count("*").alias("n"))
-    if n_docs >= COLLOCATION_MIN_DOCS:
+    if use_model:
         # per head: best partner (highest df, then alphabetical), its df, total df
         ranked = df.withColumn("rk", F.row_number().over(
             Window.partitionBy("h").orderBy(F.desc("n"), "p")))
@@ -89,18 +87,14 @@ def spin_scores(spark: Any, articles: Any) -> Any:
         heads = {}
         rare = spark.createDataFrame([], "id string, rare array<struct<h:string,p:string>>")
     bheads = spark.sparkContext.broadcast(heads)
-    use_model = n_docs >= COLLOCATION_MIN_DOCS
 
-    def score(rows: Iterator[Any]) -> Iterator[tuple[str, float, str]]:
+    def score(rows: Iterator[Any]) -> Iterator[tuple[str, float]]:
         for r in rows:
             learned = judge_collocations([(x["h"], x["p"]) for x in (r["rare"] or [])], bheads.value) if use_model else []
-            s, ev = spin_score(r["text"] or "", model=_Learned(learned) if use_model else None)
-            yield r["id"], float(s), json.dumps(ev, sort_keys=True)
+            yield r["id"], float(spin_score(r["text"] or "", model=_Learned(learned) if use_model else None)[0])
 
     joined = articles.select("id", "text").join(rare, "id", "left")
-    schema = T.StructType([T.StructField("id", T.StringType()), T.StructField("spin", T.DoubleType()),
-                           T.StructField("spin_evidence", T.StringType())])
-    return spark.createDataFrame(joined.rdd.mapPartitions(score), schema)
+    return spark.createDataFrame(joined.rdd.mapPartitions(score), "id string, spin double")
 
 
 # --------------------------------------------------------------------------- 2-3. candidates
@@ -140,9 +134,11 @@ def candidate_pairs(spark: Any, articles: Any) -> Any:
     df = sig.groupBy("name", "h").agg(F.count("*").alias("df"))
     cap = F.create_map(*[x for n in INDEX_NAMES for x in (F.lit(n), F.lit(DF_CAP[n]))])
     rows = sig.select("name", "id", "h").join(df, ["name", "h"]).withColumn("cap", cap[F.col("name")])
-    # weight of a fact hash by df, as CandidateIndex: 1 / log2(1 + max(df, 1))
+    # weight of a fact hash by its df: CandidateIndex's own table (index = df <= cap)
+    cap_f = DF_CAP["facts"]
+    wtab = F.array(*[F.lit(float(w)) for w in fact_weights(cap_f).tolist()])
     rows = rows.withColumn("w", F.when(F.col("name") == "facts",
-                                       F.lit(1.0) / F.log2(F.lit(1.0) + F.greatest(F.col("df"), F.lit(1))))
+                                       F.element_at(wtab, F.least(F.col("df"), F.lit(cap_f)).cast("int") + 1))
                            .otherwise(F.lit(1.0)))
     usable = rows.where(F.col("df") <= F.col("cap")).localCheckpoint()
     per_doc = usable.groupBy("name", "id").agg(F.count("*").alias("n_q"), F.sum("w").alias("w_q")) \
@@ -273,13 +269,13 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     # excerpts: one per (article, quoted family), preferring that family's origin
     excerpts = links.where(~F.col("merging")).select("article", "link") \
         .union(kept.where(~F.col("merging")).select("article", "link"))
-    ex = excerpts.rdd.map(lambda r: (r["link"],)).toDF(["link"]) \
+    ex = excerpts.select("link") \
         .withColumn("source", F.get_json_object("link", "$.source")).where(F.col("source").isNotNull())
     ex = ex.join(comp.select(F.col("node").alias("source"), "root"), "source", "left") \
         .withColumn("root", F.coalesce("root", "source")) \
         .join(origins, "root", "left")
     ex = ex.withColumn("article", F.get_json_object("link", "$.article"))
-    picked = ex.rdd.map(lambda r: ((r["article"], r["root"]), (r["link"], r["origin"], r["source"], r["root"]))) \
+    picked = ex.rdd.map(lambda r: ((r["article"], r["root"]), (r["link"], r["origin"]))) \
         .groupByKey().map(_pick_excerpt_group)
     excerpt_links = spark.createDataFrame(picked, "article string, link string")
     merged = kept.where("merging").select("article", "link").union(excerpt_links)
@@ -291,12 +287,12 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     return links_out, families, spins
 
 
-def _pick_excerpt_group(kv: tuple[Any, Iterable[tuple[str, str | None, str, str]]]) -> tuple[str, str]:
-    """The excerpt link kept for one (article, quoted family) group: (article, link json)."""
+def _pick_excerpt_group(kv: tuple[Any, Iterable[tuple[str, str | None]]]) -> tuple[str, str]:
+    """The excerpt link kept for one (article, quoted family) group of (link json, family origin):
+    (article, link json)."""
     (article, _root), items = kv
     items = list(items)
-    group = [link_from_json(x[0]) for x in items]
-    return article, link_to_json(pick_excerpt(group, items[0][1]))
+    return article, link_to_json(pick_excerpt([link_from_json(x) for x, _ in items], items[0][1]))
 
 
 def _finish_link(r: Any) -> tuple:

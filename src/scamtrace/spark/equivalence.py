@@ -47,8 +47,7 @@ def embedded_result(articles: Sequence[Article], stories: bool = True) -> tuple[
 
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(articles, key=lambda a: a.id))
-    pairs = sorted({(min(x, o), max(x, o)) for x, cands in idx.candidates_many(idx.ids()).items()
-                    for o, _, _ in cands})
+    pairs = sorted({(a, b) if a < b else (b, a) for a, b, _name, _est in idx.candidate_pairs()})
     res = find_copies(list(articles), candidates=pairs)
     sts = cluster_stories(list(articles), res.families) if stories else []
     return res.links, res.families, sts

@@ -38,7 +38,7 @@ def _order(first: dt.date | None, family: str) -> str:
     return f"{first.isoformat() if first else _FAR}|{family}"
 
 
-def _unit_rows(kv: tuple[str, Any]) -> list[tuple]:
+def _unit_row(kv: tuple[str, Any]) -> tuple:
     family, rows = kv
     members = sorted((r for r in rows), key=lambda r: r["member_pos"])
     arts = [Article(id=r["id"], source="", text=r["text"] or "", title=r["title"],
@@ -46,8 +46,8 @@ def _unit_rows(kv: tuple[str, Any]) -> list[tuple]:
             for r in members]
     u = C._make_unit(family, arts)
     meta = [[a.id, a.title, a.published.isoformat() if a.published else None] for a in u.members]
-    return [(family, _order(u.first, family), json.dumps(list(u.tf.items())), json.dumps(sorted(u.anchors)),
-             u.first.isoformat() if u.first else None, u.last.isoformat() if u.last else None, json.dumps(meta))]
+    return (family, _order(u.first, family), json.dumps(list(u.tf.items())), json.dumps(sorted(u.anchors)),
+            u.first.isoformat() if u.first else None, u.last.isoformat() if u.last else None, json.dumps(meta))
 
 
 def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
@@ -58,7 +58,7 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
     members = families.select("family", F.posexplode("members").alias("member_pos", "id"))
     joined = members.join(articles.select("id", "title", "text", "published"), "id")
     units = spark.createDataFrame(
-        joined.rdd.map(lambda r: (r["family"], r)).groupByKey().flatMap(_unit_rows),
+        joined.rdd.map(lambda r: (r["family"], r)).groupByKey().map(_unit_row),
         "family string, ord string, tf string, anchors string, first string, last string, members string",
     ).localCheckpoint()
     n = units.count() or 1
@@ -78,8 +78,7 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
             idf = {x["term"]: math.log((1 + n) / (1 + x["c"])) + 1.0 for x in (r["tdf"] or [])}
             aidf = {x["anchor"]: math.log((1 + n) / (1 + x["c"])) for x in (r["adf"] or [])}
             vec = C._tfidf(tf, idf)
-            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[: C.BLOCK_TERMS]
-            keys = sorted(set(json.loads(r["anchors"])) | {"t:" + t for t, _ in top})
+            keys = sorted(C.block_keys(json.loads(r["anchors"]), vec))
             yield (r["family"], r["ord"], json.dumps(list(vec.items())), json.dumps(aidf), r["first"], keys)
 
     feats = spark.createDataFrame(feats_in.rdd.mapPartitions(features),

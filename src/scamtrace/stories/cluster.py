@@ -130,6 +130,12 @@ def _make_unit(fid: str, members: list[Article]) -> _Unit:
     return _Unit(fid, sorted(members, key=lambda a: a.id), tf, anc, min(dates, default=None), max(dates, default=None))
 
 
+def block_keys(anchors: Iterable[str], vec: dict[str, float]) -> set[str]:
+    """A unit's blocking keys: its anchors and its ``BLOCK_TERMS`` highest-weighted terms."""
+    top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
+    return set(anchors) | {"t:" + t for t, _ in top}
+
+
 def _tfidf(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
     vec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in tf.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -231,8 +237,7 @@ class _Features:
             vec = _tfidf(u.tf, idf)
             vec_rows.append((np.fromiter((term_id[t] for t in vec), dtype=np.int32, count=len(vec)),
                              np.fromiter(vec.values(), dtype=np.float64, count=len(vec))))
-            top = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
-            self.keys.append(set(u.anchors) | {"t:" + t for t, _ in top})
+            self.keys.append(block_keys(u.anchors, vec))
         self.vecs = _Rows(vec_rows, len(self.terms))
         del vec_rows
         self.anchors = _Rows([([self._anchor_id[a] for a in u.anchors], [1.0] * len(u.anchors)) for u in units],
