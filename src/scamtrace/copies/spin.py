@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping
 
-from .tokens import STOPWORDS, normalize, tokens
+from .tokens import STOPWORDS, count_words, normalize, words
 
 SPIN_ALGORITHM = "copies.spun-v1"
 
@@ -43,12 +43,43 @@ COLLOCATION_MIN_DOCS = 20
 
 @dataclass(frozen=True, slots=True)
 class SpinnerRule:
-    """One known substitution: ``original`` is what a person wrote, ``pattern`` finds the spun form."""
+    """One known substitution: ``original`` is what a person wrote, ``pattern`` finds the spun form.
+
+    ``anchor``: lower-cased characters every match contains (see :func:`required_literal`), so a text
+    without them is skipped with a substring test instead of a regex scan; None when there is none.
+    """
 
     original: str
     pattern: re.Pattern[str]
     weight: float
     kind: str
+    anchor: str | None = None
+
+
+# Characters outside ASCII that Python's case-insensitive matching treats as an ASCII letter while
+# str.lower() does not map them to one (dotted/dotless i, long s, Kelvin sign). A text holding any of
+# them skips the anchor shortcut; tests recompute this set from the whole of Unicode.
+_CASE_FOLD_RISK = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def required_literal(pattern: re.Pattern[str]) -> str | None:
+    """The longest run of plain ASCII characters at the top level of ``pattern``, lower-cased.
+
+    Every match contains it (top-level literals are not optional), so ``anchor not in text.lower()``
+    proves the pattern cannot match there. None when the pattern has no such run.
+    """
+    try:
+        from re import _constants as sre_constants, _parser as sre_parse   # Python >= 3.11
+    except ImportError:   # pragma: no cover - older Pythons
+        import sre_constants, sre_parse   # type: ignore[no-redef]
+    best = run = ""
+    for op, av in sre_parse.parse(pattern.pattern, pattern.flags):
+        if op is sre_constants.LITERAL and chr(av).isascii():
+            run += chr(av)
+        else:
+            best, run = max(best, run, key=len), ""
+    best = max(best, run, key=len)
+    return best.lower() or None
 
 
 def parse_spinner_rules(lines: Iterable[str], *, origin: str = "<rules>") -> list[SpinnerRule]:
@@ -75,7 +106,7 @@ def parse_spinner_rules(lines: Iterable[str], *, origin: str = "<rules>") -> lis
                 raise ValueError(f"{origin}:{n}: bad regex {spun[3:]!r}: {e}") from None
         else:
             pattern = re.compile(r"\b" + re.escape(spun) + r"\b", re.IGNORECASE)
-        rules.append(SpinnerRule(original, pattern, weight, kind))
+        rules.append(SpinnerRule(original, pattern, weight, kind, required_literal(pattern)))
     return rules
 
 
@@ -109,7 +140,7 @@ class CollocationModel:
     @staticmethod
     def pairs_of(text: str) -> set[tuple[str, str]]:
         """Content-word pairs of ``text`` separated by at most one stopword, in order."""
-        ws = [t.norm for t in tokens(normalize(text))]
+        ws = words(normalize(text))
         out: set[tuple[str, str]] = set()
         for i, w in enumerate(ws):
             if w in STOPWORDS or w.isdigit():
@@ -182,22 +213,42 @@ def spin_score(text: str, *, model: CollocationModel | None = None,
     weight, plus learned collocations when a corpus ``model`` is given.
     """
     text = normalize(text)
-    n_words = len(tokens(text))
+    total, n_words, hits = rule_hits(text, rules=rules, normalized=True)
+    learned = model.suspicious(text) if model is not None else []
+    return score_from(total, n_words, learned, hits)
+
+
+def rule_hits(text: str, *, rules: Iterable[SpinnerRule] | None = None,
+              normalized: bool = False) -> tuple[float, int, list[dict[str, Any]]]:
+    """(weighted rule hits, word count, hits) of ``text``: the part of the spin score that needs no corpus.
+
+    The Spark job computes this in the same pass that reads the text and adds the corpus part later
+    with :func:`score_from`; :func:`spin_score` chains the two, so both give the same float.
+    """
+    if not normalized:
+        text = normalize(text)
+    n_words = count_words(text)
     rules = spinner_rules() if rules is None else tuple(rules)
+    lowered = None if _CASE_FOLD_RISK.search(text) else text.lower()
     hits: list[dict[str, Any]] = []
     total = 0.0
     for rule in rules:
-        if rule.weight <= 0:
+        if rule.weight <= 0 or (lowered is not None and rule.anchor is not None and rule.anchor not in lowered):
             continue
         for m in rule.pattern.finditer(text):
             hits.append({"phrase": m.group().strip(), "span": [m.start(), m.end()], "original": rule.original,
                          "weight": rule.weight, "kind": rule.kind})
             total += rule.weight
-    learned = model.suspicious(text) if model is not None else []
-    total += COLLOCATION_HIT_WEIGHT * len(learned)
+    return total, n_words, hits
+
+
+def score_from(rule_total: float, n_words: int, learned: list[dict[str, Any]],
+               hits: list[dict[str, Any]] | None = None) -> tuple[float, dict[str, Any]]:
+    """The spin score and its evidence from :func:`rule_hits`' output and the learned collocations."""
+    total = rule_total + COLLOCATION_HIT_WEIGHT * len(learned)
     density = 100.0 * total / n_words if n_words else 0.0
     score = 1.0 - math.exp(-density / SPIN_DENSITY_SCALE)
-    hits.sort(key=lambda h: h["span"][0])
+    hits = sorted(hits or [], key=lambda h: h["span"][0])
     return score, {"algorithm": SPIN_ALGORITHM, "words": n_words, "weighted_hits": round(total, 3),
                    "hits_per_100_words": round(density, 3), "phrases": hits[:50], "collocations": learned[:30]}
 

@@ -47,6 +47,11 @@ def tokens(text: str) -> list[Token]:
     return [Token(m.group().lower().replace("’", "'"), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
 
 
+def count_words(text: str) -> int:
+    """``len(tokens(text))`` without building the tokens."""
+    return sum(1 for _ in _WORD_RE.finditer(text))
+
+
 def words(text: str) -> list[str]:
     """Lower-cased word tokens."""
     return [m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(text)]

@@ -3,10 +3,12 @@ embedded :func:`scamtrace.copies.engine.find_copies` over a :class:`~scamtrace.c
 
 Stages (each a Spark shuffle; nothing of the corpus is collected to the driver):
 
-1. **Spin model.** Every article's content-word pairs (``CollocationModel.pairs_of``) are counted
-   by document frequency; the per-head table (vocabulary-sized) is broadcast, and each article's
-   pairs seen in no other article are found with a join. ``spin_score`` then runs per article
-   with those (:func:`scamtrace.copies.spin.judge_collocations`, shared with the embedded model).
+1. **Spin model.** One pass over the texts gives each article's rule hits
+   (:func:`scamtrace.copies.spin.rule_hits`) and content-word pairs (``CollocationModel.pairs_of``);
+   the pairs are counted by document frequency, the per-head table (vocabulary-sized) is broadcast,
+   and a pair counted once carries its only article's id, so no join finds the rare pairs. A
+   text-free pass judges them (:func:`~scamtrace.copies.spin.judge_collocations`) and adds them with
+   :func:`~scamtrace.copies.spin.score_from`, as the embedded ``spin_score`` does.
 2. **Signatures** (``copies.signatures-v1``) per partition with ``signature_batch``; one row per
    (index, hash, article). This is the banding step of LSH done as a shuffle: a group by hash.
 3. **Candidates** (``copies.candidates-v1`` rules): document frequency per hash, the same caps,
@@ -36,7 +38,8 @@ from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, build_families, 
 from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDIDATES, MIN_SCORE, MIN_SHARED,
                             containment_score, fact_weights)
 from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
-from ..copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, spin_score
+from ..copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, rule_hits, score_from
+from ..copies.tokens import normalize
 from ..model import Article, Link
 from .components import COMPONENTS_ALGORITHM, connected_components
 from .readers import article_from_row
@@ -50,38 +53,43 @@ COPIES_JOB = "spark.copies-v1"
 SIGN_BATCH = 500
 
 
-class _Learned:
-    """Stands in for a CollocationModel whose verdict on one text is already known."""
-
-    def __init__(self, learned: list[dict[str, Any]]):
-        self.learned = learned
-
-    def suspicious(self, text: str) -> list[dict[str, Any]]:
-        return self.learned
-
-
 # --------------------------------------------------------------------------- 1. spin
 
 def spin_scores(spark: Any, articles: Any) -> Any:
-    """(id, spin) for every article: ``copies.spun-v1`` with the corpus collocation model."""
+    """(id, spin) for every article: ``copies.spun-v1`` with the corpus collocation model.
+
+    One Python pass over the texts gives each article's rule hits, word count and collocation pairs;
+    the pairs are counted in the JVM, where a pair seen once also names its only article (no join);
+    a second, text-free Python pass judges those rare pairs and combines the two parts with
+    :func:`~scamtrace.copies.spin.score_from`, exactly as :func:`~scamtrace.copies.spin.spin_score`.
+    """
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
     use_model = articles.count() >= COLLOCATION_MIN_DOCS
-    # one row per article with its pairs as an array: Python hands the JVM 1 row, not ~400
-    pair_rows = articles.select("id", "text").rdd.map(
-        lambda r: (r["id"], [(h, p) for h, p in sorted(CollocationModel.pairs_of(r["text"] or ""))]))
-    pairs = spark.createDataFrame(pair_rows, "id string, pairs array<struct<h:string,p:string>>") \
-        .select("id", F.explode("pairs").alias("x")).select("id", "x.h", "x.p").localCheckpoint()
-    df = pairs.groupBy("h", "p").agg(F.count("*").alias("n"))
+
+    def first_pass(r: Any) -> tuple[str, float, int, list[tuple[str, str]]]:
+        text = normalize(r["text"] or "")
+        total, n_words, _ = rule_hits(text, normalized=True)
+        # the pairs travel as one array per article: Python hands the JVM 1 row, not ~400
+        pairs = sorted(CollocationModel.pairs_of(text)) if use_model else []
+        return r["id"], total, n_words, pairs
+
+    base = spark.createDataFrame(
+        articles.select("id", "text").rdd.map(first_pass),
+        "id string, total double, words long, pairs array<struct<h:string,p:string>>").localCheckpoint()
     if use_model:
+        df = base.select("id", F.explode("pairs").alias("x")).groupBy("x.h", "x.p") \
+            .agg(F.count("*").alias("n"), F.min("id").alias("only"))
+        df = df.localCheckpoint()
         # per head: best partner (highest df, then alphabetical), its df, total df
         ranked = df.withColumn("rk", F.row_number().over(
             Window.partitionBy("h").orderBy(F.desc("n"), "p")))
         heads_df = ranked.groupBy("h").agg(F.sum("n").alias("total"),
                                            F.max(F.when(F.col("rk") == 1, F.struct("p", "n"))).alias("best"))
         heads = {r["h"]: (r["best"]["p"], int(r["best"]["n"]), int(r["total"])) for r in heads_df.toLocalIterator()}
-        rare = pairs.join(df.where(F.col("n") <= 1), ["h", "p"]).groupBy("id") \
+        # a pair in one article only: its df is 1 and min(id) is that article
+        rare = df.where(F.col("n") == 1).groupBy(F.col("only").alias("id")) \
             .agg(F.collect_list(F.struct("h", "p")).alias("rare"))
     else:
         heads = {}
@@ -91,9 +99,9 @@ def spin_scores(spark: Any, articles: Any) -> Any:
     def score(rows: Iterator[Any]) -> Iterator[tuple[str, float]]:
         for r in rows:
             learned = judge_collocations([(x["h"], x["p"]) for x in (r["rare"] or [])], bheads.value) if use_model else []
-            yield r["id"], float(spin_score(r["text"] or "", model=_Learned(learned) if use_model else None)[0])
+            yield r["id"], float(score_from(r["total"], r["words"], learned)[0])
 
-    joined = articles.select("id", "text").join(rare, "id", "left")
+    joined = base.select("id", "total", "words").join(rare, "id", "left")
     return spark.createDataFrame(joined.rdd.mapPartitions(score), "id string, spin double")
 
 
