@@ -8,7 +8,8 @@ import pytest
 
 from scamtrace.copies import apply_judgements, classify_pair, find_copies, link_article
 from scamtrace.copies.align import align_facts, align_passages, align_spun
-from scamtrace.copies.spin import parse_spinner_rules, spin_score
+from scamtrace.copies.spin import (_CASE_FOLD_RISK, parse_spinner_rules, required_literal, rule_hits, score_from,
+                                   spin_score, spinner_rules)
 from scamtrace.model import Article, Link
 
 NAMES = ["Somchai Prasert", "Li Wenhao", "Nguyen Thi Hoa", "Aung Kyaw Min", "Maria Santos", "Chen Jianguo",
@@ -144,6 +145,48 @@ def test_spin_rules_reject_bad_rows():
     rules = parse_spinner_rules(["scam\trip-off compound\t1.0\tbroken"])
     score, ev = spin_score("They ran a rip-off compound near the river for years.", rules=rules)
     assert score > 0.5 and ev["phrases"][0]["original"] == "scam"
+
+
+def test_required_literal_is_in_every_match():
+    assert required_literal(re.compile(r"\b(he|she|they) stated\b", re.I)) == " stated"
+    assert required_literal(re.compile(r"\b[Rr]elated [Pp]ress\b", re.I)) == "elated "
+    assert required_literal(re.compile(r"(^|\n|\. )Lately, ", re.I)) == "lately, "
+    assert required_literal(re.compile(r"(a|b)+", re.I)) is None
+    for rule in spinner_rules():   # every packaged rule has a shortcut, and it holds on its own matches
+        assert rule.anchor, rule.pattern.pattern
+        for probe in (rule.original, rule.pattern.pattern):
+            for m in rule.pattern.finditer(probe):
+                assert rule.anchor in m.group().lower()
+
+
+def test_case_fold_risk_covers_every_char_re_folds_onto_ascii():
+    # Python's IGNORECASE matches these to ASCII letters although str.lower() does not map them there;
+    # a text holding one must skip the substring shortcut, so the set must be complete.
+    import sys
+    letter = re.compile(r"[a-z]", re.I)
+    folding = {chr(c) for c in range(128, sys.maxunicode + 1)
+               if letter.fullmatch(chr(c)) and not (len(chr(c).lower()) == 1 and chr(c).lower().isascii())}
+    assert folding == set(_CASE_FOLD_RISK.pattern.strip("[]"))
+
+
+@pytest.mark.parametrize("text", [
+    "The Belt and Street plan was a humiliation for Beijing, he stated.",
+    "The BELT AND STREET plan: rip-off compounds, prison syndicates.",
+    "A ſcam: the Belt and ſtreet plan, ın and outdoors.",   # long s / dotless i: no shortcut
+    "Nothing spun here at all, police said on Monday.",
+])
+def test_rule_shortcut_gives_the_full_scan_result(text):
+    fast = rule_hits(text)
+    slow_total, slow_hits = 0.0, []
+    from scamtrace.copies.tokens import normalize, tokens
+    norm = normalize(text)
+    for rule in spinner_rules():
+        for m in rule.pattern.finditer(norm):
+            slow_hits.append(m.span())
+            slow_total += rule.weight
+    assert fast[0] == slow_total and [tuple(h["span"]) for h in fast[2]] == slow_hits
+    assert fast[1] == len(tokens(norm))
+    assert spin_score(text)[0] == score_from(fast[0], fast[1], [])[0]
 
 
 def test_judgements_are_respected():

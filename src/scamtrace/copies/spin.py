@@ -57,9 +57,9 @@ class SpinnerRule:
 
 
 # Characters outside ASCII that Python's case-insensitive matching treats as an ASCII letter while
-# str.lower() does not map them to one (dotted/dotless i, long s, Kelvin sign). A text holding any of
-# them skips the anchor shortcut; tests recompute this set from the whole of Unicode.
-_CASE_FOLD_RISK = re.compile("[\u0130\u0131\u017f\u212a]")
+# str.lower() does not turn them into that one letter (dotted and dotless i, long s). A text holding
+# any of them skips the anchor shortcut; tests recompute this set from the whole of Unicode.
+_CASE_FOLD_RISK = re.compile("[\u0130\u0131\u017f]")
 
 
 def required_literal(pattern: re.Pattern[str]) -> str | None:
