@@ -24,13 +24,30 @@ from collections import defaultdict
 from pathlib import Path
 
 
-def _corpus(n: int, seed: int, path: Path) -> list:
-    from scamtrace.copies.synth import generate
+#: Articles per input file. A crawl comes as many files, and one file must stay under the reader's
+#: 2 GiB limit (``spark.readers.MAX_FILE_BYTES``): 100,000 synthetic articles are about 0.6 GB.
+FILE_ARTICLES = 100_000
 
+
+def _corpus(n: int, seed: int, folder: Path) -> list:
+    """Write ``generate(n, seed)`` as JSON Lines files of FILE_ARTICLES articles into ``folder``.
+
+    A folder already holding them (``--corpus-cache``) is reused: the articles are read back.
+    """
+    from scamtrace.copies.synth import generate
+    from scamtrace.spark.readers import article_from_row
+
+    done = folder / "_COMPLETE"   # hidden from the reader, like _SUCCESS
+    if done.exists():
+        return [article_from_row(json.loads(line)) for f in sorted(folder.glob("part-*.jsonl"))
+                for line in f.open(encoding="utf-8")]
     arts = generate(n, seed).articles
-    with path.open("w", encoding="utf-8") as fh:
-        for a in arts:
-            fh.write(json.dumps(a.to_dict()) + "\n")
+    folder.mkdir(parents=True, exist_ok=True)
+    for k in range(0, len(arts), FILE_ARTICLES):
+        with (folder / f"part-{k // FILE_ARTICLES:05d}.jsonl").open("w", encoding="utf-8") as fh:
+            for a in arts[k:k + FILE_ARTICLES]:
+                fh.write(json.dumps(a.to_dict()) + "\n")
+    done.touch()
     return arts
 
 
@@ -49,22 +66,27 @@ def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:top]
 
 
-def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True) -> dict:
+def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True, cache: str | None = None) -> dict:
     from scamtrace.spark.job import run_job
     from scamtrace.spark.session import spark_session
 
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        arts = _corpus(n, seed, root / "in.jsonl")
+        corpus = Path(cache) / f"synth-{n}-{seed}" if cache else root / "in"
+        arts = _corpus(n, seed, corpus)
         logs = root / "events"
         logs.mkdir()
         spark = spark_session(f"local[{cores}]", {"spark.ui.enabled": "false", "spark.eventLog.enabled": "true",
                                                   "spark.eventLog.dir": f"file://{logs}", "spark.eventLog.compress": "false",
                                                   "spark.sql.shuffle.partitions": str(max(4, 4 * cores))})
         t = time.perf_counter()
-        info = run_job(spark, "copies", [str(root / "in.jsonl")], str(root / "out"))
+        info = run_job(spark, "copies", [str(corpus)], str(root / "out"))
         spark_s = time.perf_counter() - t
         spark.stop()
+        counts = info["counts"]
+        if counts.get("articles") != n or counts.get("rejects"):
+            raise RuntimeError(f"the job read {counts.get('articles')} of {n} articles with {counts.get('rejects')} "
+                               f"rejects ({root / 'out' / 'rejects'}); the timing would be meaningless")
         out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"]}
@@ -92,12 +114,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--equivalence", type=int, default=0, help="run one equivalence check at this size (2 cores)")
     ap.add_argument("--no-baseline", action="store_true",
                     help="skip the embedded engine (it needs about as long again as Spark on 2 cores)")
+    ap.add_argument("--corpus-cache", metavar="DIR",
+                    help="keep each synthetic corpus in DIR and reuse it (400,000 articles take minutes to generate)")
     ap.add_argument("--one", nargs=2, type=int, metavar=("N", "CORES"), help=argparse.SUPPRESS)
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     if args.one:
-        print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check, not args.no_baseline)),
+        print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check, not args.no_baseline,
+                                         args.corpus_cache)),
               flush=True)
         return 0
     runs = [(args.equivalence, 2, True)] if args.equivalence else \
@@ -105,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for n, c, check in runs:
         cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + \
-            (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else [])
+            (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else []) + \
+            (["--corpus-cache", args.corpus_cache] if args.corpus_cache else [])
         proc = subprocess.run(cmd, capture_output=True, text=True)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
