@@ -10,6 +10,7 @@ from scamtrace.copies import apply_judgements, classify_pair, find_copies, link_
 from scamtrace.copies.align import align_facts, align_passages, align_spun
 from scamtrace.copies.spin import (_CASE_FOLD_RISK, parse_spinner_rules, required_literal, rule_hits, score_from,
                                    spin_score, spinner_rules)
+from scamtrace.copies.tokens import normalize, tokens
 from scamtrace.model import Article, Link
 
 NAMES = ["Somchai Prasert", "Li Wenhao", "Nguyen Thi Hoa", "Aung Kyaw Min", "Maria Santos", "Chen Jianguo",
@@ -178,7 +179,6 @@ def test_case_fold_risk_covers_every_char_re_folds_onto_ascii():
 def test_rule_shortcut_gives_the_full_scan_result(text):
     fast = rule_hits(text)
     slow_total, slow_hits = 0.0, []
-    from scamtrace.copies.tokens import normalize, tokens
     norm = normalize(text)
     for rule in spinner_rules():
         for m in rule.pattern.finditer(norm):

@@ -68,10 +68,8 @@ def required_literal(pattern: re.Pattern[str]) -> str | None:
     Every match contains it (top-level literals are not optional), so ``anchor not in text.lower()``
     proves the pattern cannot match there. None when the pattern has no such run.
     """
-    try:
-        from re import _constants as sre_constants, _parser as sre_parse   # Python >= 3.11
-    except ImportError:   # pragma: no cover - older Pythons
-        import sre_constants, sre_parse   # type: ignore[no-redef]
+    from re import _constants as sre_constants, _parser as sre_parse   # requires-python >= 3.11
+
     best = run = ""
     for op, av in sre_parse.parse(pattern.pattern, pattern.flags):
         if op is sre_constants.LITERAL and chr(av).isascii():
@@ -212,21 +210,18 @@ def spin_score(text: str, *, model: CollocationModel | None = None,
     Evidence lists each suspicious phrase with its char offsets, the original it stands for and its
     weight, plus learned collocations when a corpus ``model`` is given.
     """
-    text = normalize(text)
-    total, n_words, hits = rule_hits(text, rules=rules, normalized=True)
-    learned = model.suspicious(text) if model is not None else []
+    total, n_words, hits = rule_hits(text, rules=rules)
+    learned = model.suspicious(text) if model is not None else []   # normalizes as rule_hits does
     return score_from(total, n_words, learned, hits)
 
 
-def rule_hits(text: str, *, rules: Iterable[SpinnerRule] | None = None,
-              normalized: bool = False) -> tuple[float, int, list[dict[str, Any]]]:
+def rule_hits(text: str, *, rules: Iterable[SpinnerRule] | None = None) -> tuple[float, int, list[dict[str, Any]]]:
     """(weighted rule hits, word count, hits) of ``text``: the part of the spin score that needs no corpus.
 
     The Spark job computes this in the same pass that reads the text and adds the corpus part later
     with :func:`score_from`; :func:`spin_score` chains the two, so both give the same float.
     """
-    if not normalized:
-        text = normalize(text)
+    text = normalize(text)   # hit spans are offsets into the normalized text
     n_words = count_words(text)
     rules = spinner_rules() if rules is None else tuple(rules)
     lowered = None if _CASE_FOLD_RISK.search(text) else text.lower()

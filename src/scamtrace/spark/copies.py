@@ -39,7 +39,6 @@ from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDI
                             containment_score, fact_weights)
 from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
 from ..copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, rule_hits, score_from
-from ..copies.tokens import normalize
 from ..model import Article, Link
 from .components import COMPONENTS_ALGORITHM, connected_components
 from .readers import article_from_row
@@ -69,8 +68,8 @@ def spin_scores(spark: Any, articles: Any) -> Any:
     use_model = articles.count() >= COLLOCATION_MIN_DOCS
 
     def first_pass(r: Any) -> tuple[str, float, int, list[tuple[str, str]]]:
-        text = normalize(r["text"] or "")
-        total, n_words, _ = rule_hits(text, normalized=True)
+        text = r["text"] or ""
+        total, n_words, _ = rule_hits(text)
         # the pairs travel as one array per article: Python hands the JVM 1 row, not ~400
         pairs = sorted(CollocationModel.pairs_of(text)) if use_model else []
         return r["id"], total, n_words, pairs
