@@ -232,7 +232,8 @@ def test_cli(hostile_db, tmp_path):
     res = runner.invoke(report, ["nope", "--db", str(hostile_db)])
     assert res.exit_code != 0 and "no story 'nope'" in str(res.exception or res.output)
     res = runner.invoke(report, ["--all", "--db", str(tmp_path / "missing.db")])
-    assert res.exit_code == 1 and "cannot open" in res.output
+    assert res.exit_code == 1 and f"no store at {tmp_path / 'missing.db'}" in res.output
+    assert not (tmp_path / "missing.db").exists()
     Store(tmp_path / "empty.db").close()
     res = runner.invoke(report, ["--all", "--db", str(tmp_path / "empty.db")])
     assert res.exit_code == 1 and "no story to report" in res.output

@@ -160,6 +160,11 @@ def test_serve_prints_where_and_warns_off_loopback(tmp_path, monkeypatch):
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
     db = str(tmp_path / "s.db")
+    res = CliRunner().invoke(serve, ["--db", db, "--port", "9999"])     # a missing store is refused
+    assert res.exit_code == 1 and f"no store at {db}" in res.output and not calls
+    from scamtrace.store import Store
+
+    Store(db).close()
     res = CliRunner().invoke(serve, ["--db", db, "--port", "9999"])
     assert res.exit_code == 0, res.output
     assert "http://127.0.0.1:9999/" in res.output and "loopback only" in res.output and "WARNING" not in res.output

@@ -6,17 +6,28 @@ from pathlib import Path
 from typing import Any
 
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
+from .errors import ScamtraceError, StoreError
 from .settings import Settings
 from .store import Store
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
-           "shared_dir", "spark_run", "import_parquet"]
+           "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
 
-def open_store(path: str | Path) -> Store:
-    """Open (and migrate) the SQLite store at ``path``."""
+def open_store(path: str | Path, *, create: bool = True) -> Store:
+    """Open (and migrate) the SQLite store at ``path``. With ``create=False`` a missing file is refused
+    with :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
+    if not create:
+        require_store(path)
     return Store(path)
+
+
+def require_store(path: str | Path) -> None:
+    """Raise :class:`StoreError` unless a store file exists at ``path`` (read-only commands use this so
+    a mistyped ``--db`` is not silently created as an empty store)."""
+    if str(path) != ":memory:" and not Path(path).is_file():
+        raise StoreError(f"no store at {path} (create one with `scamtrace ingest …`)")
 
 
 def shared_dir() -> Path:
@@ -45,6 +56,20 @@ def render_copies(store: Store, article_id: str, width: int = 120) -> str:
     return render_links(store, article_id, width)
 
 
+def require_actor_name(store: Store, name: str) -> None:
+    """Raise :class:`ScamtraceError` unless ``name`` is an actor's name or alias (or a mention's
+    canonical name) in ``store``; suggests the names that differ only in case."""
+    known = store.execute("SELECT 1 FROM actors WHERE name = ? UNION SELECT 1 FROM actor_aliases WHERE alias = ?"
+                          " UNION SELECT 1 FROM mentions WHERE canonical = ? LIMIT 1", (name, name, name))
+    if known:
+        return
+    near = [r[0] for r in store.execute(
+        "SELECT name FROM actors WHERE name = ? COLLATE NOCASE UNION SELECT alias FROM actor_aliases"
+        " WHERE alias = ? COLLATE NOCASE LIMIT 3", (name, name))]
+    hint = f"did you mean {', '.join(repr(n) for n in near)}? " if near else ""
+    raise ScamtraceError(f"no actor named {name!r} in {store.path}; {hint}list the names with `scamtrace actors`")
+
+
 def outlet_stats(store: Store) -> list[dict[str, Any]]:
     from .copies.view import outlet_stats as _stats
 
@@ -52,12 +77,14 @@ def outlet_stats(store: Store) -> list[dict[str, Any]]:
 
 
 def watch(store: Store, sources: list[str], every: str | float, settings: Settings | None = None,
-          analyze_after: bool = True, max_cycles: int | None = None, stop=None, **kw: Any) -> None:  # noqa: ANN001
-    """Poll ``sources`` every ``every`` (e.g. "15m"); ingest what is new and analyze it."""
+          analyze_after: bool = True, max_cycles: int | None = None, stop=None,  # noqa: ANN001
+          say: Callable[[str], None] | None = None, **kw: Any) -> None:
+    """Poll ``sources`` every ``every`` (e.g. "15m"); ingest what is new and analyze it; ``say`` gets
+    one line per cycle."""
     from .pipeline import watch as _watch
 
     _watch(store, sources, every, settings=settings or Settings(), analyze_after=kw.pop("analyze", analyze_after),
-           max_cycles=max_cycles, stop=stop)
+           max_cycles=max_cycles, stop=stop, say=say)
 
 
 def eval_copies(store: Store, gold: Path) -> str:
@@ -71,8 +98,12 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
     person | task (held out); ``version`` v3 (default) or v2 of the label cascade."""
     from .eval.copies import evaluate_clough_stevenson
 
-    d = Path(bench_dir) if bench_dir else shared_dir() / "benchmarks" / "clough-stevenson"
-    res = evaluate_clough_stevenson(d, mode=mode, version=version)
+    d = require_shared(bench_dir, "benchmarks/clough-stevenson")
+    try:
+        res = evaluate_clough_stevenson(d, mode=mode, version=version)
+    except (OSError, ValueError) as e:
+        raise ScamtraceError(f"{d}: not a readable Clough-Stevenson corpus ({e}); point --dir at the "
+                             "folder holding file_information.csv and the answer files") from e
     keep = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
     lines = [_fmt_result({"mode": mode, **keep})]
     lines.append("f1 per class: " + ", ".join(f"{c} {v:.3f}" for c, v in res.get("f1", {}).items()))
@@ -87,10 +118,28 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
 
 
 def eval_extraction(bench_dir: str | None = None) -> str:
-    from .eval.extraction import evaluate_extraction
+    """Main-text F1 of scamtrace's clean stage on the article-extraction benchmark."""
+    from .eval.extraction import cleaned_text_extractor, evaluate_extraction
 
-    d = Path(bench_dir) if bench_dir else shared_dir() / "benchmarks" / "article-extraction"
-    return _fmt_result(evaluate_extraction(d))
+    d = require_shared(bench_dir, "benchmarks/article-extraction")
+    try:
+        res = evaluate_extraction(d, cleaned_text_extractor)
+    except (OSError, ValueError) as e:
+        raise ScamtraceError(f"{d}: not a readable article-extraction benchmark ({e}); point --dir at the "
+                             "folder holding ground-truth.json and html/") from e
+    res["worst"] = ", ".join(res["worst"])
+    return _fmt_result(res)
+
+
+def require_shared(given: str | Path | None, rel: str) -> Path:
+    """The folder ``given`` (a ``--dir``) or ``shared_dir()/rel``; a missing one is refused with a
+    :class:`ScamtraceError` naming the folder and how to point at it."""
+    d = Path(given) if given else shared_dir() / rel
+    if not d.is_dir():
+        how = ("pass --dir DIR" if given else
+               f"pass --dir DIR, or set SCAMTRACE_SHARED to the shared folder that holds {rel}/")
+        raise ScamtraceError(f"{d}: folder not found; {how} (see README, \"Shared data\")")
+    return d
 
 
 def _fmt_result(res: Any) -> str:

@@ -8,6 +8,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -33,9 +34,52 @@ class Ctx:
 
     @property
     def store(self):  # noqa: ANN201
+        """The existing store; a missing one is refused (only the writing commands create one)."""
         if self._store is None:
-            self._store = api.open_store(self.db_path)
+            self._store = api.open_store(self.db_path, create=False)
         return self._store
+
+    def store_to_write(self):  # noqa: ANN201
+        """The store, created when missing (``ingest``, ``import-parquet``, ``watch``); says so on stderr."""
+        if self._store is None:
+            new = self.db_path != ":memory:" and not Path(self.db_path).exists()
+            self._store = api.open_store(self.db_path)
+            if new:
+                click.echo(f"new store: {self.db_path}", err=True)
+        return self._store
+
+
+#: The group's options, accepted before or after the command name: option -> number of values.
+GLOBAL_OPTIONS = {"--db": 1, "-v": 0, "--verbose": 0, "-s": 2, "--setting": 2}
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Move ``--db``, ``-v``/``-vv`` and ``-s NAME VALUE`` found after the command name to the front,
+    so ``scamtrace stories --db demo.db`` means ``scamtrace --db demo.db stories``. Stops at ``--``."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "--":
+            rest.extend(args[i:])
+            break
+        name = a.split("=", 1)[0] if a.startswith("--") else a
+        if name in GLOBAL_OPTIONS or re.fullmatch(r"-v+", a):
+            n = 0 if "=" in a else GLOBAL_OPTIONS.get(name, 0)
+            front.extend(args[i:i + 1 + n])
+            i += 1 + n
+            continue
+        rest.append(a)
+        i += 1
+    return front + rest
+
+
+class ScamtraceGroup(click.Group):
+    """The root group: global options may also follow the command name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, hoist_global_options(list(args)))
 
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -75,10 +119,22 @@ def emit(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:
         click.echo("(none)", err=True)
         return
     cols = columns or list(rows[0].keys())
-    widths = {c: min(60, max(len(c), *(len(_short(r.get(c))) for r in rows))) for c in cols}
-    click.echo("  ".join(c.ljust(widths[c]) for c in cols))
+    # Every column but the last is capped (a cut value ends in "…"); the last one (a reason, a help
+    # text, "what to do") is never cut.
+    widths = {c: max(len(c), *(len(_short(r.get(c))) for r in rows)) for c in cols}
+    widths.update({c: min(TABLE_COLUMN_MAX, w) for c, w in widths.items() if c != cols[-1]})
+    click.echo("  ".join(c.ljust(widths[c]) for c in cols).rstrip())
     for r in rows:
-        click.echo("  ".join(_short(r.get(c))[:widths[c]].ljust(widths[c]) for c in cols))
+        click.echo("  ".join(_cut(_short(r.get(c)), widths[c]).ljust(widths[c]) for c in cols).rstrip())
+
+
+#: Widest table column except the last, in characters.
+TABLE_COLUMN_MAX = 60
+
+
+def _cut(text: str, width: int) -> str:
+    """``text`` in at most ``width`` characters; a cut ends in "…"."""
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def _short(v: Any) -> str:
@@ -89,10 +145,90 @@ def _short(v: Any) -> str:
     return str(v).replace("\n", " ")
 
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+#: Two or three examples per command, shown at the end of its --help (tests/test_docs.py checks them).
+EXAMPLES: dict[str, list[str]] = {
+    "": ["scamtrace --db demo.db ingest examples/demo/text --analyze   # build a store",
+         "scamtrace --db demo.db stories                  # stories, most independent sources first",
+         "scamtrace stories --db demo.db -v               # --db, -v, -s also after the command"],
+    "settings": ["scamtrace settings", "scamtrace settings --format csv",
+                 "scamtrace -s fetch_timeout 5 ingest https://example.org/story   # override one"],
+    "ingest": ["scamtrace --db demo.db ingest examples/demo/text examples/demo/feeds/demo-rss.xml",
+               "scamtrace --db demo.db ingest articles.jsonl crawl.warc.gz --analyze",
+               "scamtrace --db demo.db ingest https://example.org/news/story.html"],
+    "analyze": ["scamtrace --db demo.db analyze           # only what is new since the last run",
+                "scamtrace --db demo.db analyze --full    # re-examine every article"],
+    "articles": ["scamtrace --db demo.db articles", "scamtrace --db demo.db articles \"KK Park\" --limit 5",
+                 "scamtrace --db demo.db articles --outlet \"border voice\" --format csv"],
+    "show": ["scamtrace --db demo.db show ARTICLE_ID", "scamtrace --db demo.db show ARTICLE_ID --format json"],
+    "rejects": ["scamtrace --db demo.db rejects", "scamtrace --db demo.db rejects --format jsonl"],
+    "copies": ["scamtrace --db demo.db copies ARTICLE_ID", "scamtrace --db demo.db copies ARTICLE_ID --width 160"],
+    "alias": ["scamtrace --db demo.db alias \"Ming Xuechang\" \"Ming Xue-chang\" same",
+              "scamtrace --db demo.db alias \"Tak\" \"Tak Province\" different --note \"town vs province\""],
+    "actors": ["scamtrace --db demo.db actors", "scamtrace --db demo.db actors --format jsonl"],
+    "outlets": ["scamtrace --db demo.db outlets", "scamtrace --db demo.db outlets --format csv"],
+    "judge": ["scamtrace --db demo.db judge ARTICLE_A ARTICLE_B not-copy --note \"same press release\"",
+              "scamtrace --db demo.db judge ARTICLE_A ARTICLE_B copy"],
+    "stories": ["scamtrace --db demo.db stories", "scamtrace --db demo.db stories Myawaddy --limit 5",
+                "scamtrace --db demo.db stories --format jsonl"],
+    "story": ["scamtrace --db demo.db stories            # find a STORY_ID", "scamtrace --db demo.db story STORY_ID"],
+    "export": ["scamtrace --db demo.db export copies --format jsonl",
+               "scamtrace --db demo.db export figures --format csv -o figures.csv",
+               "scamtrace --db demo.db export --format ftm -o demo.ftm.json   # the whole store"],
+    "watch": ["scamtrace --db news.db watch https://example.org/feed.xml --every 15m",
+              "scamtrace --db news.db watch feeds/*.xml --every 30s --max-cycles 4"],
+    "eval": ["scamtrace --db demo.db eval copies --gold tests/gold/demo_copies.jsonl",
+             "SCAMTRACE_SHARED=../shared scamtrace eval clough-stevenson"],
+    "eval copies": ["scamtrace --db demo.db eval copies --gold tests/gold/demo_copies.jsonl",
+                    "scamtrace eval copies --db demo.db --gold my-gold.jsonl"],
+    "eval stories": ["scamtrace --db demo.db eval stories --gold tests/gold/demo_stories.jsonl",
+                     "scamtrace eval stories --db demo.db --gold my-gold.jsonl"],
+    "eval figures": ["scamtrace --db demo.db eval figures --gold tests/gold/demo_figures.jsonl",
+                     "scamtrace eval figures --db demo.db --gold my-gold.jsonl"],
+    "eval quotes": ["scamtrace --db demo.db eval quotes --gold tests/gold/demo_quotes.jsonl",
+                    "scamtrace eval quotes --db demo.db --gold my-gold.jsonl"],
+    "eval events": ["scamtrace --db demo.db eval events --gold tests/gold/demo_events.jsonl",
+                    "scamtrace eval events --db demo.db --gold my-gold.jsonl"],
+    "eval clough-stevenson": ["scamtrace eval clough-stevenson            # reads $SCAMTRACE_SHARED or ../shared",
+                              "scamtrace eval clough-stevenson --mode person",
+                              "scamtrace eval clough-stevenson --dir /data/clough-stevenson --mode fixed"],
+    "eval extraction": ["scamtrace eval extraction                  # reads $SCAMTRACE_SHARED or ../shared",
+                        "scamtrace eval extraction --dir /data/article-extraction"],
+    "serve": ["scamtrace --db demo.db serve", "scamtrace --db demo.db serve --port 9000"],
+    "report": ["scamtrace --db demo.db report STORY_ID -o story.html",
+               "scamtrace --db demo.db report --all --format md -o stories.md"],
+    "spark": ["scamtrace spark stories articles.jsonl out/",
+              "scamtrace spark copies 'crawl/*.warc.gz' out/ --master local[2]"],
+    "spark copies": ["scamtrace spark copies articles.jsonl out/",
+                     "scamtrace spark copies 'crawl/*.warc.gz' out/ --conf spark.sql.shuffle.partitions 64"],
+    "spark stories": ["scamtrace spark stories articles.jsonl out/",
+                      "scamtrace spark stories data/*.parquet out/ --master local[2]"],
+    "import-parquet": ["scamtrace --db copy.db import-parquet out/",
+                       "scamtrace --db copy.db import-parquet out/ --extract"],
+}
+
+
+def examples_epilog(path: str) -> str | None:
+    """The ``Examples:`` block for one command path ("" is the root), kept unwrapped by click."""
+    lines = EXAMPLES.get(path)
+    return "\b\nExamples:\n" + "\n".join(f"  {x}" for x in lines) if lines else None
+
+
+EXAMPLES_ROOT = examples_epilog("")
+
+
+def _attach_examples(group: click.Group, prefix: str = "") -> None:
+    for name, cmd in group.commands.items():
+        path = f"{prefix}{name}"
+        cmd.epilog = examples_epilog(path) or cmd.epilog
+        if isinstance(cmd, click.Group):
+            _attach_examples(cmd, path + " ")
+
+
+@click.group(cls=ScamtraceGroup, context_settings=CONTEXT_SETTINGS, epilog=EXAMPLES_ROOT)
 @click.version_option(__version__, "--version", prog_name="scamtrace")
 @click.option("--db", default=lambda: os.environ.get("SCAMTRACE_DB", DEFAULT_DB), show_default="scamtrace.db or $SCAMTRACE_DB",
-              help="SQLite store to use (created if missing).")
+              help="SQLite store to use; only ingest, import-parquet and watch create a missing one. "
+                   "--db, -v and -s may come before or after the command.")
 @click.option("-v", "--verbose", count=True, help="Log to stderr (-v info, -vv debug).")
 @click.option("-s", "--setting", "settings", multiple=True, type=(str, str), metavar="NAME VALUE",
               help="Override a setting (see `scamtrace settings`).")
@@ -122,14 +258,22 @@ def settings_cmd(fmt: str) -> None:
 @click.option("--analyze/--no-analyze", default=False, help="Run `analyze` after ingesting.")
 @pass_ctx
 def ingest(obj: Ctx, sources: tuple[str, ...], analyze: bool) -> None:
-    """Ingest files, directories, JSONL, RSS/Atom feeds, WARC files and http(s) URLs."""
+    """Ingest SOURCES into the store (created if missing), each article committed on its own.
+
+    \b
+    Accepted: .txt and .md text; .html/.htm pages (also .gz); .jsonl and .json (one article a line:
+    id, url, outlet, published, title, and text or html); RSS and Atom feeds (a file or a URL);
+    WARC and WARC.gz; http(s) URLs; folders (everything above inside them). Anything else is
+    refused with a reason (see `scamtrace rejects`); the batch goes on.
+    """
+    store = obj.store_to_write()
     with progress_bar() as prog:
-        stats = api.ingest(obj.store, sources, obj.settings, progress=prog)
+        stats = api.ingest(store, sources, obj.settings, progress=prog)
         click.echo(f"ingest: {stats.summary()}", err=True)
         for reason in stats.reject_reasons[:20]:
             click.echo(f"  rejected: {reason}", err=True)
         if analyze:
-            a = api.analyze(obj.store, progress=prog)
+            a = api.analyze(store, progress=prog)
             click.echo(f"analyze: {a.summary()}", err=True)
 
 
@@ -200,6 +344,10 @@ def copies(obj: Ctx, article_id: str, width: int) -> None:
 @pass_ctx
 def alias(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
     """Record that two actor names are the same actor or different ones; `analyze` respects it."""
+    for name in (a, b):
+        api.require_actor_name(obj.store, name)
+    if a == b:
+        raise click.UsageError("name two different actors")
     obj.store.add_judgement(a, b, decision, note, kind="alias")
     click.echo(f"recorded: {a!r} {decision} {b!r}; run `scamtrace analyze` to apply", err=True)
 
@@ -288,6 +436,10 @@ def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
     if fmt == "ftm":
         from .export.ftm import export_ftm
 
+        if what is not None:
+            raise click.UsageError(f"--format ftm exports the whole store as one FollowTheMoney graph, not only "
+                                   f"{what}; drop {what!r} (scamtrace export --format ftm) or use --format jsonl|csv")
+
         with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
             n = export_ftm(obj.store, out)
         if output != "-":
@@ -310,7 +462,8 @@ def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
 @pass_ctx
 def watch(obj: Ctx, sources: tuple[str, ...], every: str, max_cycles: int | None, analyze: bool) -> None:
     """Poll feeds and pages on a schedule, ingest only what is new; Ctrl-C stops cleanly."""
-    api.watch(obj.store, list(sources), every, settings=obj.settings, analyze=analyze, max_cycles=max_cycles)
+    api.watch(obj.store_to_write(), list(sources), every, settings=obj.settings, analyze=analyze, max_cycles=max_cycles,
+              say=lambda line: click.echo(f"watch: {line}", err=True))
 
 
 @cli.group("eval")
@@ -344,8 +497,9 @@ _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) 
 
 
 @eval_group.command("clough-stevenson")
-@click.option("--dir", "bench_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="The corpus folder (default: ../shared/benchmarks/clough-stevenson).")
+@click.option("--dir", "bench_dir", type=click.Path(file_okay=False), default=None,
+              help="The corpus folder (default: $SCAMTRACE_SHARED/benchmarks/clough-stevenson, "
+                   "else ../shared/benchmarks/clough-stevenson beside the checkout).")
 @click.option("--mode", type=click.Choice(["fixed", "loo", "person", "task"]), default="loo", show_default=True,
               help="fixed thresholds, or held out: leave one answer / person / task out")
 @click.option("--version", "version", type=click.Choice(["v3", "v2"]), default="v3", show_default=True,
@@ -356,8 +510,9 @@ def eval_clough(bench_dir: str | None, mode: str, version: str) -> None:
 
 
 @eval_group.command("extraction")
-@click.option("--dir", "bench_dir", type=click.Path(exists=True, file_okay=False), default=None,
-              help="The benchmark folder (default: ../shared/benchmarks/article-extraction).")
+@click.option("--dir", "bench_dir", type=click.Path(file_okay=False), default=None,
+              help="The benchmark folder (default: $SCAMTRACE_SHARED/benchmarks/article-extraction, "
+                   "else ../shared/benchmarks/article-extraction beside the checkout).")
 def eval_extraction(bench_dir: str | None) -> None:
     """Main-text extraction F1 against the article-extraction benchmark, next to trafilatura's own."""
     click.echo(api.eval_extraction(bench_dir))
@@ -436,8 +591,11 @@ spark_stories = _spark_cmd("stories")
 def import_parquet_cmd(obj: Ctx, output: str, extract: bool) -> None:
     """Load a Spark job's OUTPUT (articles, links, families, stories, rejects) into the store."""
     with progress_bar() as prog:
-        counts = api.import_parquet(obj.store, output, extract=extract, progress=prog)
+        counts = api.import_parquet(obj.store_to_write(), output, extract=extract, progress=prog)
     click.echo("import-parquet: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), err=True)
+
+
+_attach_examples(cli)
 
 
 def main() -> None:

@@ -459,18 +459,31 @@ def _close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
 
 
 def watch(store: Store, sources: list[str], every: str | float, settings: Settings,
-          analyze_after: bool = True, max_cycles: int | None = None, stop=None) -> None:  # noqa: ANN001
-    """Poll sources on a schedule (conditional requests, back-off), store what is new, analyze it."""
+          analyze_after: bool = True, max_cycles: int | None = None, stop=None,  # noqa: ANN001
+          say: Callable[[str], None] | None = None) -> None:
+    """Poll sources on a schedule (conditional requests, back-off), store what is new, analyze it.
+    ``say`` receives one line per cycle (what was polled, stored and analysed); without it the line
+    is logged at info level."""
     from .ingest import parse_interval
     from .ingest import watch as poll
 
     interval = parse_interval(every) if isinstance(every, str) else float(every)
+
+    batch: list[str] = []
 
     def on_batch(docs: list[RawDoc], rejects: list[Reject]) -> None:
         stats = store_items(store, [*rejects, *docs], settings)
         line = f"stored: {stats.summary()}"
         if analyze_after and (stats.new or stats.updated):
             line += f"; analyze: {analyze(store).summary()}"
-        log.info(line)
+        if say is None:
+            log.info(line)
+        batch.append(line)
 
-    poll(sources, interval, on_batch, store.feed_state(), settings=settings, stop=stop, max_cycles=max_cycles)
+    def report(cycle: str) -> None:
+        assert say is not None
+        say("; ".join([cycle, *batch]))
+        batch.clear()
+
+    poll(sources, interval, on_batch, store.feed_state(), settings=settings, stop=stop, max_cycles=max_cycles,
+         report=report if say is not None else None)

@@ -121,7 +121,9 @@ class _Watcher:
     """One watch run: schedule, state updates and the per-cycle log line."""
 
     def __init__(self, sources: list[str], every: float, on_batch: Callable[[list[RawDoc], list[Reject]], None],
-                 state: MutableMapping[str, dict], settings: Settings, clock: Callable[[], float]):
+                 state: MutableMapping[str, dict], settings: Settings, clock: Callable[[], float],
+                 report: Callable[[str], None] | None = None):
+        self.report = report
         self.sources = list(dict.fromkeys(sources))
         self.every = every
         self.on_batch = on_batch
@@ -200,8 +202,13 @@ class _Watcher:
             shown = "; ".join(f"{s}: {str(e).split('; ')[0]}" for s, e in failing[:3])
             more = f"; +{len(failing) - 3} more" if len(failing) > 3 else ""
             detail = f" ({shown}{more})"
-        log.info("cycle %d: %d source%s, %d new, %d failing%s, next in %s",
-                 n, polled, "" if polled == 1 else "s", new, len(failing), detail, _fmt_secs(delay))
+        line = (f"cycle {n}: {polled} source{'' if polled == 1 else 's'}, {new} new, {len(failing)} failing{detail}, "
+                f"next in {_fmt_secs(delay)}")
+        if self.report is not None:
+            self.report(line)
+            log.debug("%s", line)
+        else:
+            log.info("%s", line)
 
 
 @dataclass
@@ -244,13 +251,15 @@ def watch(sources: list[str], every: float | str, on_batch: Callable[[list[RawDo
           state: MutableMapping[str, dict], settings: Settings | None = None,
           stop: threading.Event | None = None, max_cycles: int | None = None,
           clock: Callable[[], float] = time.monotonic,
-          sleep: Callable[[float], None] | None = None) -> None:
+          sleep: Callable[[float], None] | None = None,
+          report: Callable[[str], None] | None = None) -> None:
     """Poll ``sources`` (feed/page URLs, files, directories) every ``every`` seconds (or an
     interval string such as "15m") and call ``on_batch(new_docs, rejects)`` once per cycle that
     found something new. Failing sources back off exponentially (up to
     ``settings.watch_backoff_max``) while the others keep being polled; a source's first failure
     is passed on as a Reject. Logs one info line per cycle. Returns when ``stop`` is set, on
     SIGINT/SIGTERM (handlers installed only in the main thread) or after ``max_cycles`` cycles.
+    ``report``, when given, receives that line instead of the log (the CLI prints it).
     ``clock``/``sleep`` are injectable for tests (``sleep`` replaces the stop-aware wait).
     Exceptions raised by ``on_batch`` propagate; that cycle's state is then not saved.
     """
@@ -260,7 +269,7 @@ def watch(sources: list[str], every: float | str, on_batch: Callable[[list[RawDo
     if max_cycles is not None and max_cycles < 1:
         raise ValueError(f"max_cycles must be at least 1 or None, got {max_cycles}")
     stop = stop or threading.Event()
-    watcher = _Watcher(list(sources), seconds, on_batch, state, settings or Settings(), clock)
+    watcher = _Watcher(list(sources), seconds, on_batch, state, settings or Settings(), clock, report)
     wait = _waiter(stop, sleep)
     with _Signals(stop):
         n = 0

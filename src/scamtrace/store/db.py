@@ -164,7 +164,7 @@ class Store:
             where.append("articles_fts MATCH ?")
             args.append(_fts_query(query))
         if outlet:
-            where.append("a.outlet = ?")
+            where.append("a.outlet = ? COLLATE NOCASE")
             args.append(outlet)
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -39,6 +39,13 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str) -> None
 
     if db_path is None:
         db_path = getattr(ctx.obj, "db_path", None) or DEFAULT_DB
+    from ..api import require_store
+    from ..errors import StoreError
+
+    try:
+        require_store(db_path)
+    except StoreError as e:
+        raise click.ClickException(str(e)) from None
     app = create_app(db_path)
     if is_loopback(host):
         click.echo(f"scamtrace workspace on http://{host}:{port}/ (loopback only) for {db_path}")
