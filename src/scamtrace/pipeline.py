@@ -416,8 +416,20 @@ def build_knowledge(store: Store) -> None:
 
     replace_actors(store, resolve_actors(((r["canonical"], r["label"]) for r in store.execute(
         "SELECT canonical, label FROM mentions")), store.judgements(kind="alias")))
+    from .knowledge.independence import Borrowed
+
     fam_of = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
     story_of = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+    outlet_of = {r["id"]: r["outlet"] for r in store.execute("SELECT id, outlet FROM articles")}
+    borrowed = Borrowed.from_store(store)
+
+    def credit_figure(aid: str, fig: object):  # noqa: ANN202
+        return _borrowed_credit(borrowed, aid, getattr(fig, "start", None), getattr(fig, "end", None))
+
+    def credit_event(ev: object):  # noqa: ANN202
+        return _borrowed_credit(borrowed, getattr(ev, "article_id", None) or "", getattr(ev, "trigger_start", None),
+                                getattr(ev, "trigger_end", None))
+
     figs: dict[str, list] = {}
     for r in rows(store, "figures"):
         if r["article"] in story_of:
@@ -427,8 +439,14 @@ def build_knowledge(store: Store) -> None:
         if e.article_id in story_of:
             events.setdefault(story_of[e.article_id], []).append(e)
     replace_knowledge(store,
-                      {sid: merge_figures(items, fam_of) for sid, items in figs.items()},
-                      {sid: merge_events(evs, fam_of) for sid, evs in events.items()})
+                      {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()},
+                      {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()})
+
+
+def _borrowed_credit(borrowed, article: str, start, end):  # noqa: ANN001, ANN202
+    """The lender's credit when ``article[start:end]`` lies in a borrowed passage, else None."""
+    cr = borrowed.credit(article, start, end)
+    return cr if cr.borrowed_from else None
 
 
 def _close_neighbourhood(store: Store, touched: set[str]) -> set[str]:

@@ -1,6 +1,6 @@
 """Event frames: raids, arrests, warrants, handovers, repatriations, rescues, trials, sentences,
 sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v1``), and their merging
-across articles (``extract.events-merge-v1``).
+across articles (``extract.events-merge-v2``).
 
 How :func:`find_events` works, sentence by sentence:
 
@@ -59,7 +59,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 ALGO_EVENTS = "extract.events-v1"
-ALGO_MERGE = "extract.events-merge-v1"
+ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender
 
 EVENT_TYPES: tuple[str, ...] = (
     "raid", "arrest", "warrant", "handover", "repatriation", "rescue", "trial", "sentence", "sanction",
@@ -166,6 +166,8 @@ class Citation:
     sentence: str
     trigger: str
     hedged: bool
+    own_family: str | None = None          # the article's own family when ``family`` is a lender's
+    borrowed_from: str | None = None       # the article whose passage holds the sentence
 
 
 @dataclass(slots=True)
@@ -787,7 +789,19 @@ def _order(ev: Event) -> tuple[Any, ...]:
     return (ev.type, ev.date_start is None, ev.date_start or "", ev.article_id or "", ev.sentence_start, ev.id)
 
 
-def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callable[[str | None], str]) -> MergedEvent:
+CreditOf = Callable[[Event], Any]
+
+
+def _cite(m: Event, family: Callable[[str | None], str], credit: CreditOf | None) -> Citation:
+    own = family(m.article_id)
+    cr = credit(m) if credit is not None else None
+    if cr is None or cr.family == own:
+        return Citation(m.article_id, own, m.id, m.sentence, m.trigger, m.hedged)
+    return Citation(m.article_id, cr.family, m.id, m.sentence, m.trigger, m.hedged, own, cr.borrowed_from)
+
+
+def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callable[[str | None], str],
+            credit: CreditOf | None = None) -> MergedEvent:
     dated = [m for m in members if m.date_start]
     start = max((m.date_start for m in dated), default=None)   # type: ignore[type-var]
     end = min(((m.date_end or m.date_start) for m in dated), default=None)   # type: ignore[type-var]
@@ -797,7 +811,7 @@ def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callab
     place = max(sorted(set(places)), key=places.count) if places else None
     actors = sorted({a.canonical for m in members for a in m.actors if a.source == "mention"})
     figures = sorted({(f.value, f.unit) for m in members for f in m.figures})
-    cites = [Citation(m.article_id, family(m.article_id), m.id, m.sentence, m.trigger, m.hedged) for m in members]
+    cites = [_cite(m, family, credit) for m in members]
     digest = hashlib.sha1("|".join([members[0].type, *sorted(m.id for m in members)]).encode()).hexdigest()[:12]
     return MergedEvent(
         id=f"ev-{digest}", type=members[0].type, date=(start if start == end else f"{start}/{end}") if start else None,
@@ -806,14 +820,17 @@ def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callab
         hedged=all(m.hedged for m in members), evidence=evidence)
 
 
-def merge_events(events: Iterable[Event], family_of: FamilyOf | None = None) -> list[MergedEvent]:
+def merge_events(events: Iterable[Event], family_of: FamilyOf | None = None,
+                 credit: CreditOf | None = None) -> list[MergedEvent]:
     """Join mentions of the same event across (and within) articles.
 
     An event joins the first cluster (in a fixed order: type, dated first, date, article, offset)
     whose members all have its type and a compatible date and one of which it is linked to by
     :func:`_links`. ``family_of`` maps an article id to its copy family (a mapping or a callable);
     ``families`` counts distinct families, so a wire story and its verbatim reprints count once.
-    The result does not depend on the input order.
+    ``credit(event)`` may name another family for a mention whose trigger lies in a passage borrowed
+    from another text (:class:`~scamtrace.knowledge.independence.Credit`; v2): it counts for the
+    lender's family, as figures do. The result does not depend on the input order.
     """
     family = _family_fn(family_of)
     evs = sorted(events, key=_order)
@@ -840,6 +857,6 @@ def merge_events(events: Iterable[Event], family_of: FamilyOf | None = None) -> 
             lst = holding.setdefault(k, [])
             if not lst or lst[-1] != ci:
                 lst.append(ci)
-    merged = [_merged(members, evidence, family) for members, evidence in clusters]
+    merged = [_merged(members, evidence, family, credit) for members, evidence in clusters]
     merged.sort(key=lambda m: (m.type, m.date_start or "9999", m.id))
     return merged

@@ -9,19 +9,32 @@ sources, never averaged.
 
 Corroboration of a fact counts distinct articles and distinct copy families (independent sources):
 a wire story copied by ten sites is ten articles but one independent source.
+
+Version 2 makes the count honest in two more ways:
+
+* a mention inside a passage borrowed from another text (a digest quoting a wire's lead, excerpt
+  links included) counts for the family it was borrowed from (``credit``, see
+  :mod:`scamtrace.knowledge.independence`); the citation keeps its own family and the lender;
+* a mention that disputes, corrects or denies the figure (:mod:`scamtrace.knowledge.disputes`) is
+  not a citation at all: it is stored as a dispute of the fact, with its claimant, and never counts
+  as corroboration. A dispute joins the fact of the same unit and value (same counted thing
+  preferred, then the best corroborated); a figure known only from its dispute is a fact with no
+  stating source.
 """
 from __future__ import annotations
 
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
-ALGORITHM = "knowledge.figures-v1"
+from .disputes import figure_dispute
+
+ALGORITHM = "knowledge.figures-v2"
 
 # Set on the seed gold (tests/gold/seeds_figures.jsonl): "suspects handed over" vs "suspects" and
 # "people repatriated" vs "people sent back" join; "key players" vs "suspects" do not.
@@ -35,11 +48,35 @@ _STOP = {"of", "the", "a", "an", "and", "to", "in", "on", "for", "from", "who", 
 
 @dataclass
 class Citation:
+    """One sentence stating a fact. ``family`` is the independent source it counts for: the
+    article's own family (``own_family``), or the family of ``borrowed_from`` when the figure lies
+    in a passage borrowed from that article (``evidence`` names the passage)."""
+
     article: str
     family: str
     sentence: str
     claimant: str | None
     qualifier: str | None = None
+    own_family: str | None = None
+    borrowed_from: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DisputeCitation:
+    """One sentence disputing, correcting or denying a fact (never corroboration)."""
+
+    article: str
+    family: str                        # the disputing source (credited like a citation)
+    sentence: str
+    claimant: str | None               # who disputes
+    claimant_source: str               # "sentence" or "outlet"
+    disputed_claimant: str | None      # whose figure is disputed
+    rule: str
+    cue: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    algorithm: str = ""
+    own_family: str | None = None
 
 
 @dataclass
@@ -55,6 +92,7 @@ class Fact:
     action: str | None = None             # the verb of the measure ("detained", "handed over")
     citations: list[Citation] = field(default_factory=list)
     conflict_group: str | None = None     # shared by facts of one measure with different values
+    disputes: list[DisputeCitation] = field(default_factory=list)
     algorithm: str = ALGORITHM
 
     @property
@@ -68,6 +106,10 @@ class Fact:
     @property
     def claimants(self) -> list[str]:
         return sorted({c.claimant for c in self.citations if c.claimant})
+
+    @property
+    def disputing_sources(self) -> int:
+        return len({d.family for d in self.disputes})
 
 
 def head_noun(what: str) -> str:
@@ -97,21 +139,38 @@ def same_value(x: float, y: float) -> bool:
     return abs(x - y) <= VALUE_TOLERANCE * max(abs(x), abs(y), 1.0)
 
 
-def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, str]) -> list[Fact]:
-    """Merge (article id, Figure) pairs into facts with citations and conflict groups.
+CreditFn = Callable[[str, Any], Any]
+
+
+def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, str],
+                  credit: CreditFn | None = None, outlet_of: Mapping[str, str | None] | None = None) -> list[Fact]:
+    """Merge (article id, Figure) pairs into facts with citations, disputes and conflict groups.
 
     ``family_of`` maps article id -> family id (an article missing from it is its own family).
+    ``credit(article, figure)`` may return a :class:`~scamtrace.knowledge.independence.Credit` (the
+    family a mention counts for when it lies in a borrowed passage) or None (its own family).
+    ``outlet_of`` names each article's outlet, the claimant of a dispute the text itself makes.
     Deterministic: input is sorted before merging. A figure joins the first fact (in creation order)
     of its unit with the same value, a matching ``what`` and a compatible date; facts are looked up
-    by unit and value window (:class:`_ValueIndex`) instead of scanning every fact.
+    by unit and value window (:class:`_ValueIndex`) instead of scanning every fact. Disputing
+    mentions are attached after every stating mention has been merged (:func:`_attach_dispute`).
     """
     items = sorted(figures, key=lambda p: (p[1].unit, head_noun(p[1].what), p[1].date or "", p[1].value, p[0],
                                            p[1].start))
     facts: list[Fact] = []
     by_unit: dict[str, _ValueIndex] = {}
     wordings: dict[str, Counter] = {}
+    disputed: list[tuple[str, Any, Any, Any]] = []
     for aid, fig in items:
-        cit = Citation(aid, family_of.get(aid, "fam-" + aid), fig.sentence, fig.claimant, fig.qualifier)
+        own = family_of.get(aid, "fam-" + aid)
+        cr = credit(aid, fig) if credit is not None else None
+        dispute = figure_dispute(fig, (outlet_of or {}).get(aid))
+        if dispute is not None:
+            disputed.append((aid, fig, dispute, cr))
+            continue
+        cit = Citation(aid, cr.family if cr is not None else own, fig.sentence, fig.claimant, fig.qualifier,
+                       own_family=own, borrowed_from=cr.borrowed_from if cr is not None else None,
+                       evidence=dict(cr.evidence) if cr is not None else {})
         index = by_unit.setdefault(fig.unit, _ValueIndex())
         target = next((facts[i] for i in index.near(fig.value) if same_value(facts[i].value, fig.value)
                        and same_what(facts[i].what, fig.what) and dates_compatible(facts[i].date, fig.date)), None)
@@ -129,8 +188,35 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
         wordings.setdefault(target.id, Counter())[fig.what] += 1
     for f in facts:   # the wording most citations use names the fact (a spun copy's wording is outvoted)
         f.what = min(wordings[f.id].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
+    for aid, fig, dispute, cr in disputed:
+        _attach_dispute(facts, by_unit, aid, fig, dispute, cr, family_of.get(aid, "fam-" + aid))
     _mark_conflicts(facts)
     return facts
+
+
+def _attach_dispute(facts: list[Fact], by_unit: dict[str, _ValueIndex], aid: str, fig: Any, dispute: Any,
+                    cr: Any, own: str) -> None:
+    """Attach a disputing mention to the fact it disputes: same unit and value and a compatible date,
+    the same counted thing preferred, then the best corroborated, then the first made. Without one, the
+    disputed figure becomes a fact of its own with no stating source."""
+    index = by_unit.setdefault(fig.unit, _ValueIndex())
+    cands = [facts[i] for i in index.near(fig.value) if same_value(facts[i].value, fig.value)
+             and dates_compatible(facts[i].date, fig.date)]
+    if cands:
+        target = min(cands, key=lambda f: (not same_what(f.what, fig.what), -f.independent_sources,
+                                           int(f.id.rsplit("-", 1)[-1])))
+    else:
+        target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place, _action(fig))
+        index.add(fig.value, len(facts))
+        facts.append(target)
+    if any(d.article == aid and d.sentence == fig.sentence for d in target.disputes):
+        return
+    ev = dict(dispute.evidence)
+    if cr is not None:
+        ev["borrowed"] = cr.evidence
+    target.disputes.append(DisputeCitation(
+        aid, cr.family if cr is not None else own, fig.sentence, dispute.claimant, dispute.claimant_source,
+        dispute.disputed_claimant, dispute.rule, dispute.cue, ev, dispute.algorithm, own))
 
 
 class _ValueIndex:

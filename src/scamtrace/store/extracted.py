@@ -99,18 +99,28 @@ def rows(store: Store, table: str, article: str | None = None, story: str | None
 def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events_by_story: dict[str, list[Any]]) -> None:
     """Replace the merged facts and story events (with their citations)."""
     with store.write() as db:
-        for t in ("fact_citations", "facts", "story_event_citations", "story_events"):
+        for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):
             db.execute(f"DELETE FROM {t}")
         for story, facts in facts_by_story.items():
             for f in facts:
                 fid = f"{story}:{f.id}"
+                disputes = getattr(f, "disputes", [])
                 db.execute("INSERT INTO facts(id, story, value, unit, what, date, place, articles, independent_sources,"
-                           " conflict_group, algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                           " conflict_group, disputes, algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                            (fid, story, f.value, f.unit, f.what, f.date, f.place, f.articles, f.independent_sources,
-                            f"{story}:{f.conflict_group}" if f.conflict_group else None, f.algorithm))
-                db.executemany("INSERT INTO fact_citations(fact, article, family, sentence, claimant, qualifier)"
-                               " VALUES (?,?,?,?,?,?)",
-                               [(fid, c.article, c.family, c.sentence, c.claimant, c.qualifier) for c in f.citations])
+                            f"{story}:{f.conflict_group}" if f.conflict_group else None,
+                            len({d.family for d in disputes}), f.algorithm))
+                db.executemany("INSERT INTO fact_citations(fact, article, family, sentence, claimant, qualifier,"
+                               " own_family, borrowed_from, evidence) VALUES (?,?,?,?,?,?,?,?,?)",
+                               [(fid, c.article, c.family, c.sentence, c.claimant, c.qualifier,
+                                 getattr(c, "own_family", None) or c.family, getattr(c, "borrowed_from", None),
+                                 _j(getattr(c, "evidence", {}) or {})) for c in f.citations])
+                db.executemany("INSERT INTO fact_disputes(fact, article, family, own_family, sentence, claimant,"
+                               " claimant_source, disputed_claimant, rule, cue, evidence, algorithm)"
+                               " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                               [(fid, d.article, d.family, d.own_family or d.family, d.sentence, d.claimant,
+                                 d.claimant_source, d.disputed_claimant, d.rule, d.cue, _j(d.evidence), d.algorithm)
+                                for d in disputes])
         for story, events in events_by_story.items():
             for e in events:
                 eid = f"{story}:{e.id}"
@@ -119,9 +129,11 @@ def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events
                            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                            (eid, story, e.type, e.date, e.date_start, e.date_end, e.date_precision, e.place,
                             _j(e.actors), _j(e.figures), e.articles, e.families, int(e.hedged), e.algorithm))
-                db.executemany("INSERT INTO story_event_citations(event, article, family, mention, sentence)"
-                               " VALUES (?,?,?,?,?)",
-                               [(eid, c.article_id, c.family, c.event_id, c.sentence) for c in e.citations])
+                db.executemany("INSERT INTO story_event_citations(event, article, family, mention, sentence,"
+                               " own_family, borrowed_from) VALUES (?,?,?,?,?,?,?)",
+                               [(eid, c.article_id, c.family, c.event_id, c.sentence,
+                                 getattr(c, "own_family", None) or c.family, getattr(c, "borrowed_from", None))
+                                for c in e.citations])
 
 
 def facts(store: Store, story: str | None = None) -> list[dict]:
@@ -130,8 +142,11 @@ def facts(store: Store, story: str | None = None) -> list[dict]:
     for r in store.execute(sql, (story,) if story else ()):
         d = dict(r)
         d["citations"] = [dict(c) for c in store.execute(
-            "SELECT article, family, claimant, qualifier, sentence FROM fact_citations WHERE fact = ? ORDER BY article",
-            (r["id"],))]
+            "SELECT article, family, claimant, qualifier, sentence, own_family, borrowed_from FROM fact_citations"
+            " WHERE fact = ? ORDER BY article", (r["id"],))]
+        d["disputes"] = [dict(c) for c in store.execute(
+            "SELECT article, family, own_family, claimant, claimant_source, disputed_claimant, rule, cue, sentence"
+            " FROM fact_disputes WHERE fact = ? ORDER BY article, sentence", (r["id"],))]
         out.append(d)
     return out
 
@@ -144,7 +159,8 @@ def story_events(store: Store, story: str | None = None) -> list[dict]:
         d["actors"] = json.loads(d["actors"])
         d["figures"] = json.loads(d["figures"])
         d["citations"] = [dict(c) for c in store.execute(
-            "SELECT article, family, sentence FROM story_event_citations WHERE event = ? ORDER BY article", (r["id"],))]
+            "SELECT article, family, sentence, own_family, borrowed_from FROM story_event_citations WHERE event = ?"
+            " ORDER BY article", (r["id"],))]
         out.append(d)
     return out
 

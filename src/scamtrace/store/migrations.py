@@ -376,3 +376,32 @@ def _m0005() -> str:
         );
         CREATE INDEX idx_actor_aliases_actor ON actor_aliases(actor);
     """
+
+
+@migration("0006_fact_disputes")
+def _m0006() -> str:
+    # knowledge.figures-v2: a citation counts for the family it was borrowed from (own family kept),
+    # and sentences disputing a figure are stored apart from the citations that corroborate it.
+    return """
+        ALTER TABLE fact_citations ADD COLUMN own_family TEXT;
+        ALTER TABLE fact_citations ADD COLUMN borrowed_from TEXT;
+        ALTER TABLE fact_citations ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE facts ADD COLUMN disputes INTEGER NOT NULL DEFAULT 0;
+        CREATE TABLE fact_disputes (
+            fact TEXT NOT NULL REFERENCES facts(id) ON DELETE CASCADE,
+            article TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            family TEXT NOT NULL,
+            own_family TEXT,
+            sentence TEXT NOT NULL,
+            claimant TEXT,
+            claimant_source TEXT NOT NULL,
+            disputed_claimant TEXT,
+            rule TEXT NOT NULL,
+            cue TEXT NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_fact_disputes_fact ON fact_disputes(fact);
+        ALTER TABLE story_event_citations ADD COLUMN own_family TEXT;
+        ALTER TABLE story_event_citations ADD COLUMN borrowed_from TEXT;
+    """
