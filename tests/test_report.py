@@ -73,18 +73,25 @@ def build_hostile_store(path: Path) -> Store:
                    " VALUES ('evil-1', 'Saw Min Dee', 'PERSON', ?, 'a <b>spokesman</b>', 0, 6, 'test')", (EVIL_SPEAKER,))
         for fid, value, arts, srcs, claimant, aid in (("story-1:f1", 4000, 2, 1, "militia <u>", "evil-1"),
                                                       ("story-1:f2", 3800, 1, 1, "police", "ok-3")):
-            db.execute("INSERT INTO facts VALUES (?, 'story-1', ?, 'people', 'people detained', '2025-03-03',"
+            db.execute("INSERT INTO facts(id, story, value, unit, what, date, place, articles, independent_sources,"
+                       " conflict_group, algorithm) VALUES (?, 'story-1', ?, 'people', 'people detained', '2025-03-03',"
                        " 'Blue Orchid Park', ?, ?, 'story-1:g1', 'knowledge.figures-v1')", (fid, value, arts, srcs))
-            db.execute("INSERT INTO fact_citations VALUES (?, ?, ?, ?, ?, NULL)",
+            db.execute("INSERT INTO fact_citations(fact, article, family, sentence, claimant, qualifier)"
+                       " VALUES (?, ?, ?, ?, ?, NULL)",
                        (fid, aid, "fam-1" if aid.startswith("evil") else "fam-3", EVIL_TEXT, claimant))
-        db.execute("INSERT INTO fact_citations VALUES ('story-1:f1', 'evil-2', 'fam-1', ?, 'militia <u>', NULL)",
-                   (EVIL_TEXT,))
+        db.execute("INSERT INTO fact_citations(fact, article, family, sentence, claimant, qualifier)"
+                   " VALUES ('story-1:f1', 'evil-2', 'fam-1', ?, 'militia <u>', NULL)", (EVIL_TEXT,))
+        # a hostile dispute of the 4,000 figure, by the other family (shown beside it, never counted)
+        db.execute("INSERT INTO fact_disputes(fact, article, family, sentence, claimant, claimant_source,"
+                   " disputed_claimant, rule, cue, algorithm) VALUES ('story-1:f1', 'ok-3', 'fam-3', ?, ?, 'sentence',"
+                   " 'militia <u>', 'denial', 'denied', 'knowledge.disputes-v1')", (EVIL_TEXT, EVIL_SPEAKER))
         db.execute("INSERT INTO quotes(article, quote, speaker, role, sentence, start, \"end\", algorithm)"
                    " VALUES ('evil-1', ?, ?, 'spokesman', ?, 10, 20, 'test')", (EVIL_QUOTE, EVIL_SPEAKER, EVIL_TEXT))
         db.execute("INSERT INTO story_events VALUES ('story-1:ev1', 'story-1', 'raid', '2025-03-03', '2025-03-03',"
                    " '2025-03-03', 'day', '<b>Blue</b> Orchid Park', ?, '[[4000, \"people\"]]', 2, 2, 0, 'test-v1')",
                    (json.dumps([EVIL_SPEAKER]),))
-        db.executemany("INSERT INTO story_event_citations VALUES ('story-1:ev1', ?, ?, 'm', ?)",
+        db.executemany("INSERT INTO story_event_citations(event, article, family, mention, sentence)"
+                       " VALUES ('story-1:ev1', ?, ?, 'm', ?)",
                        [("evil-1", "fam-1", EVIL_TEXT), ("ok-3", "fam-3", "Police raided the park on Monday.")])
     return store
 
@@ -165,6 +172,8 @@ def test_html_report_has_every_part_with_citations(hostile):
     assert "javascript:" not in "".join(a.get("href", "") for _, a in inv.tags)
     assert "<svg" in page and "<circle" in page                        # the inline timeline chart
     assert "<h3>Family <code>fam-1</code>" in page and "&lt;h3&gt;" not in page
+    # the dispute beside the 4,000 figure, its claimant shown as text, never a source
+    assert "disputed by Saw <i>Min</i> Dee\n# injected heading (figure of militia <u>), not counted" in text
 
 
 def test_html_escapes_url_with_special_characters(hostile):
@@ -200,6 +209,7 @@ def test_markdown_report_content_and_escaping(hostile):
         assert dest.startswith(("https://", "http://")), dest
     assert not re.search(r"^# injected heading", text, re.M)           # a newline in a name starts nothing
     assert "Saw &lt;i&gt;Min&lt;/i&gt; Dee \\# injected heading" in text
+    assert "- **disputed** by Saw &lt;i&gt;Min&lt;/i&gt; Dee \\# injected heading (figure of militia &lt;u&gt;)" in text
 
 
 def test_all_covers_every_story(hostile):
@@ -253,6 +263,29 @@ def test_demo_story_cites_every_member_and_charts_it(demo):
     assert rep["families"] == len({g["family"] for g in rep["groups"]})
     for f in rep["facts"]:
         assert f["articles"] >= f["independent_sources"] >= 1
+
+
+def test_demo_4100_is_one_source_with_its_dispute_beside_it(demo):
+    """issue 12: the digest's excerpt of the wire's lead and the Salween Herald's dispute are not
+    corroboration of "more than 4,100 detained"; the dispute is shown beside the figure."""
+    sid = next(s for s in story_ids(demo) if any(f["value"] == 4100 and f["disputes"]
+                                                  for f in story_report(demo, s)["facts"]))
+    rep = story_report(demo, sid)
+    f = next(f for f in rep["facts"] if f["value"] == 4100 and f["disputes"])
+    assert f["independent_sources"] == 1
+    assert [g["claimant"] for g in f["disputed_by"]] == ["Salween Herald"]
+    page = render_report(demo, [sid], "html")
+    assert_inert(page, {s["safe_url"] for s in rep["sources"].values() if s["safe_url"]})
+    row = next(r for r in page.split("<tr") if 'class="dispute"' in r)     # the figure's row in the table
+    assert "<strong>4,100</strong>" in row and "by <strong>Salween Herald</strong>" in row
+    assert "The figure differs from" in row
+    assert re.findall(r'<span class="pill strong">(\d+)</span>', row) == ["1"]   # independent sources
+    md_text = render_report(demo, [sid], "md")
+    lines = md_text.split("\n")
+    at = next(i for i, x in enumerate(lines) if x.startswith("  - **disputed** by Salween Herald"))
+    figure_line = next(x for x in reversed(lines[:at]) if x.startswith("- **"))   # the figure it sits beside
+    assert figure_line.startswith("- **4,100**") and figure_line.endswith("/ 1 independent source(s)")
+    assert re.search(r"\*\*disputed\*\* by Salween Herald \(figure of the group's spokesman\), not counted", md_text)
 
 
 def test_demo_all_formats(demo):

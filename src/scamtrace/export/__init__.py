@@ -16,7 +16,8 @@ COPY_COLUMNS = ["article", "source", "sibling", "family", "relation", "origin_cr
 FAMILY_COLUMNS = ["family", "origin", "origin_credit", "size", "members", "algorithm"]
 STORY_COLUMNS = ["story", "title", "first_seen", "last_seen", "articles", "families", "algorithm"]
 FIGURE_COLUMNS = ["article", "value", "unit", "what", "qualifier", "date", "place", "claimant", "sentence",
-                  "articles", "independent_sources", "fact", "conflict_group", "vague_rule", "algorithm"]
+                  "articles", "independent_sources", "fact", "conflict_group", "role", "counts_for", "borrowed_from",
+                  "disputes", "disputed_by", "vague_rule", "algorithm"]
 QUOTE_COLUMNS = ["article", "quote", "speaker", "role", "sentence", "attribution", "algorithm"]
 ENTITY_COLUMNS = ["article", "text", "label", "canonical", "role", "start", "end", "algorithm"]
 EVENT_COLUMNS = ["event", "story", "type", "date", "date_precision", "place", "actors", "figures", "articles",
@@ -51,19 +52,31 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
 def figure_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per figure mention, with the corroboration of the fact it states (articles and
     independent sources = distinct copy families)."""
+    from ..knowledge.brief import disputes_by_source
     from ..store.extracted import facts, rows
 
-    fact_of: dict[tuple[str, str], dict] = {}
+    fact_of: dict[tuple[str, str], tuple[dict, dict]] = {}
+    disputing: dict[tuple[str, str], tuple[dict, dict]] = {}
     for f in facts(store):
         for c in f["citations"]:
-            fact_of[(c["article"], c["sentence"])] = f
+            fact_of[(c["article"], c["sentence"])] = (f, c)
+        for d in f.get("disputes") or []:
+            disputing[(d["article"], d["sentence"])] = (f, d)
     for r in rows(store, "figures"):
-        f = fact_of.get((r["article"], r["sentence"]), {})
+        key = (r["article"], r["sentence"])
+        role = "disputes" if key in disputing and key not in fact_of else "states"
+        f, c = (disputing if role == "disputes" else fact_of).get(key, ({}, {}))
         yield {"article": r["article"], "value": r["value"], "unit": r["unit"], "what": r["what"],
                "qualifier": r["qualifier"], "date": r["date"], "place": r["place"], "claimant": r["claimant"],
                "sentence": r["sentence"], "articles": f.get("articles", 1),
                "independent_sources": f.get("independent_sources", 1), "fact": f.get("id"),
-               "conflict_group": f.get("conflict_group"), "vague_rule": r["vague_rule"], "algorithm": r["algorithm"]}
+               "conflict_group": f.get("conflict_group"),
+               # "states" counts for `counts_for` (the lender's family when borrowed); "disputes" never counts
+               "role": role, "counts_for": c.get("family") if role == "states" else None,
+               "borrowed_from": c.get("borrowed_from") if role == "states" else None,
+               "disputes": len({d["family"] for d in f.get("disputes") or []}),
+               "disputed_by": [g["claimant"] or "unnamed" for g in disputes_by_source(f)] or None,
+               "vague_rule": r["vague_rule"], "algorithm": r["algorithm"]}
 
 
 def quote_records(store: Store) -> Iterator[dict[str, Any]]:

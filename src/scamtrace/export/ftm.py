@@ -261,17 +261,21 @@ def _event_entities(b: _Builder, store: Store, article_ids: dict[str, str], urls
 
 def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],
                 urls: dict[str, str | None]) -> Iterator[EntityProxy]:
+    from ..knowledge.brief import disputes_by_source
     from ..report.data import fmt_figure
 
     for f in facts(store):
         note = b.make("Note", f["id"])
         note.add("name", f"{fmt_figure(f['value'], f['unit'])} {f['what']}")
         claimants = sorted({c["claimant"] for c in f["citations"] if c["claimant"]})
+        disputed = disputes_by_source(f)
         note.add("description", "; ".join(x for x in (
             f"date {f['date']}" if f["date"] else "", f"place {f['place']}" if f["place"] else "",
             f"{f['articles']} article(s) / {f['independent_sources']} independent source(s)",
             f"per {', '.join(claimants)}" if claimants else "",
             f"conflicts with other figures of group {f['conflict_group']}" if f["conflict_group"] else "",
+            "disputed (not counted) by " + ", ".join(g["claimant"] or "an unnamed source" for g in disputed)
+            if disputed else "",
             f["algorithm"]) if x))
         cited = [c["article"] for c in f["citations"] if c["article"] in article_ids]
         note.add("entity", [article_ids[a] for a in cited])

@@ -18,6 +18,34 @@ def _fmt_value(v: float, unit: str) -> str:
     return n if unit == "people" else f"{n} {unit}"
 
 
+def disputes_by_source(fact: dict[str, Any]) -> list[dict[str, Any]]:
+    """A fact's disputes grouped by disputing source (family): who disputes, whose figure, the sentence."""
+    groups: dict[str, dict[str, Any]] = {}
+    for d in fact.get("disputes") or []:
+        g = groups.setdefault(d["family"], {"family": d["family"], "claimant": None, "disputed_claimant": None,
+                                            "articles": [], "sentence": d["sentence"], "rule": d["rule"],
+                                            "cue": d["cue"]})
+        g["claimant"] = g["claimant"] or d["claimant"]
+        g["disputed_claimant"] = g["disputed_claimant"] or d["disputed_claimant"]
+        if d["article"] not in g["articles"]:
+            g["articles"].append(d["article"])
+    return sorted(groups.values(), key=lambda g: (g["claimant"] or "~", g["family"]))
+
+
+def dispute_line(fact: dict[str, Any]) -> str | None:
+    """"disputed by Salween Herald (vs the group's spokesman): “The figure differs …”" or None."""
+    groups = disputes_by_source(fact)
+    if not groups:
+        return None
+    parts = []
+    for g in groups:
+        who = g["claimant"] or "an unnamed source"
+        vs = f" (vs {g['disputed_claimant']})" if g["disputed_claimant"] else ""
+        parts.append(f"{who}{vs}: “{g['sentence']}”")
+    n = len(groups)
+    return f"disputed by {n} source{'s' if n != 1 else ''}, not counted: " + " | ".join(parts)
+
+
 def _story(store: Store, story_id: str) -> dict[str, Any]:
     """One story as :meth:`Store.stories` lists it (its row, ``articles`` by date, ``family_ids``),
     read by id instead of listing every story."""
@@ -85,18 +113,22 @@ def render_story(store: Store, story_id: str, width: int = 100) -> str:
     for a in b["actors"]:
         role = f" — {a['roles'][0]}" if a["roles"] else ""
         out.append(f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"[:width])
-    out += ["", "FIGURES (articles / independent sources)"]
+    out += ["", "FIGURES (articles / independent sources; disputes beside, never counted)"]
     for f in b["facts"][:25]:
         claim = ", ".join(sorted({c["claimant"] for c in f["citations"] if c["claimant"]}))
         out.append(f"  {_fmt_value(f['value'], f['unit']):>16}  {f['what']:<32} {f['date'] or '':<23} "
                    f"{f['articles']}/{f['independent_sources']}" + (f"  per {claim}" if claim else ""))
+        if line := dispute_line(f):
+            out += textwrap.wrap(line, width, initial_indent="  " + " " * 18 + "! ",
+                                 subsequent_indent="  " + " " * 20)
     if b["conflicts"]:
         out += ["", "CONFLICTING FIGURES (side by side, never averaged)"]
         for group in b["conflicts"]:
             out.append("  " + " | ".join(
                 f"{_fmt_value(f['value'], f['unit'])} {f['what']} ({f['articles']} art./{f['independent_sources']} src."
                 + (f", {', '.join(sorted({c['claimant'] for c in f['citations'] if c['claimant']}))}"
-                   if any(c["claimant"] for c in f["citations"]) else "") + ")"
+                   if any(c["claimant"] for c in f["citations"]) else "")
+                + (f", disputed by {len(disputes_by_source(f))}" if f.get("disputes") else "") + ")"
                 for f in sorted(group, key=lambda f: -f["value"])))
     out += ["", "QUOTES"]
     for q in b["quotes"][:MAX_QUOTES]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..errors import NotFound
+from ..knowledge.brief import disputes_by_source
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
 from ..web.svg import timeline
@@ -129,6 +130,7 @@ def _facts(store: Store, story_id: str) -> tuple[list[dict[str, Any]], list[list
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in fs:
         f["claimants"] = sorted({c["claimant"] for c in f["citations"] if c["claimant"]})
+        f["disputed_by"] = disputes_by_source(f)     # shown beside the figure, never counted
         if f["conflict_group"]:
             groups[f["conflict_group"]].append(f)
     conflicts = [sorted(g, key=lambda f: -f["value"]) for _, g in sorted(groups.items())]

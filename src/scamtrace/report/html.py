@@ -129,12 +129,23 @@ def _figures(rep: dict[str, Any]) -> Html:
         per = el("span", {"class": "muted"}, " per ", ", ".join(f["claimants"])) if f["claimants"] else None
         body.append(el("tr", {"class": "conflict" if f["conflict_group"] else None},
                        el("td", None, el("strong", None, fmt_figure(f["value"], f["unit"])), " ", f["what"], " ", tag,
-                          per, _cites(rep, f["citations"])),
+                          per, _cites(rep, f["citations"]), _disputes(rep, f.get("disputed_by") or [])),
                        el("td", {"class": "nowrap"}, f["date"] or "", el("br"),
                           el("span", {"class": "muted"}, f["place"] or "")),
                        el("td", {"class": "num"}, f["articles"]),
                        el("td", {"class": "num"}, el("span", {"class": "pill strong"}, f["independent_sources"]))))
     return el("table", {"class": "facts"}, el("thead", None, head), el("tbody", None, body))
+
+
+def _disputes(rep: dict[str, Any], groups: list[dict[str, Any]]) -> Html:
+    """Disputes of a figure beside it, one per disputing source (never counted as corroboration)."""
+    items = []
+    for g in groups:
+        vs = el("span", {"class": "muted"}, " (figure of ", g["disputed_claimant"], ")") if g["disputed_claimant"] else None
+        items.append(el("p", {"class": "dispute"}, el("span", {"class": "pill warn"}, "disputed"), " by ",
+                        el("strong", None, g["claimant"] or "an unnamed source"), vs, ", not counted: “", g["sentence"],
+                        "” — ", join([cite(rep, a) for a in g["articles"]], "; ")))
+    return join(items) if items else Html("")
 
 
 def _conflicts(rep: dict[str, Any]) -> Html:
@@ -145,6 +156,7 @@ def _conflicts(rep: dict[str, Any]) -> Html:
         cells = [el("td", None, el("strong", None, fmt_figure(f["value"], f["unit"])), " ", f["what"], el("br"),
                     el("span", {"class": "muted small"}, f"{f['articles']} article(s) / {f['independent_sources']} "
                        "independent source(s)", (" · per " + ", ".join(f["claimants"])) if f["claimants"] else "",
+                       f" · disputed by {len(f['disputed_by'])}" if f.get("disputed_by") else "",
                        (" · " + f["date"]) if f["date"] else ""),
                     _cites(rep, f["citations"])) for f in group]
         out.append(el("table", {"class": "side"}, el("caption", {"class": "small muted"}, group[0]["what"],

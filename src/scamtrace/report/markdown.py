@@ -42,6 +42,17 @@ def _figures(rep: dict[str, Any]) -> list[str]:
                    f"{f' ({when})' if when else ''} — {f['articles']} article(s) / "
                    f"{f['independent_sources']} independent source(s)")
         out += _cite_lines(rep, f["citations"])
+        out += _dispute_lines(rep, f.get("disputed_by") or [])
+    return out
+
+
+def _dispute_lines(rep: dict[str, Any], groups: list[dict[str, Any]], indent: str = "  ") -> list[str]:
+    """Disputes of a figure, one line per disputing source (never counted as corroboration)."""
+    out = []
+    for g in groups:
+        vs = f" (figure of {md(g['disputed_claimant'])})" if g["disputed_claimant"] else ""
+        out.append(f"{indent}- **disputed** by {md(g['claimant'] or 'an unnamed source')}{vs}, not counted: "
+                   f"“{md(g['sentence'])}” — {'; '.join(_cite(rep, a) for a in g['articles'])}")
     return out
 
 
@@ -54,7 +65,9 @@ def _conflicts(rep: dict[str, Any]) -> list[str]:
         out.append(_row([md(fmt_figure(f["value"], f["unit"])) for f in group]))
         out.append(_row(["---"] * len(group)))
         out.append(_row([f"{f['articles']} art. / {f['independent_sources']} src."
-                         + (f" per {md(', '.join(f['claimants']))}" if f["claimants"] else "") for f in group]))
+                         + (f" per {md(', '.join(f['claimants']))}" if f["claimants"] else "")
+                         + (f", disputed by {len(f['disputed_by'])}" if f.get("disputed_by") else "")
+                         for f in group]))
         out.append(_row(["; ".join(_cite(rep, c["article"]) for c in f["citations"]) for f in group]))
         out.append("")
     return out

@@ -248,7 +248,7 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
     if not all(table_columns(store, t) for t in KNOWLEDGE_TABLES):
         return None
     try:
-        from ..knowledge.brief import story_brief
+        from ..knowledge.brief import disputes_by_source, story_brief
 
         brief = story_brief(store, story_id)
     except (ImportError, sqlite3.Error, KeyError) as e:   # a table mid-migration must not break the page
@@ -258,11 +258,13 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
     return {
         "events": sorted(({**e, "citations": e.get("citations", [])[:MAX_CITATIONS]} for e in brief.get("events") or []),
                          key=lambda e: (e.get("date_start") or e.get("date") or "9999", e.get("type") or "")),
-        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS], "rivals": _rivals(f, facts)}
+        # disputes are shown beside each figure, grouped by disputing source; they never count as sources
+        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS], "rivals": _rivals(f, facts),
+                   "disputed_by": disputes_by_source(f)}
                   for f in facts[:MAX_FACTS]],
         "more_facts": max(0, len(facts) - MAX_FACTS),
         "conflicts": [[{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "place", "articles",
-                                              "independent_sources")} for f in group]
+                                              "independent_sources", "disputes")} for f in group]
                       for group in brief.get("conflicts") or []],
         "actors": brief.get("actors") or [],
         "quotes": _distinct_quotes(brief.get("quotes") or [])[:MAX_QUOTES],
