@@ -33,6 +33,7 @@ DISPUTED = [
     ("Activists said the 4,100 figure was inflated.", "4,100", "called-wrong", "Activists", None),
     ("A spokesman denied reports that 50 Chinese nationals had been beaten.", "50", "denial", "A spokesman", None),
     ("The tally is at odds with the 900 counted by volunteers.", "900", "compare", None, None),
+    ("Police dispute that 300 people died.", "300", "denial", "Police", None),
 ]
 NOT_DISPUTED = [
     ("More than 4,100 people were detained.", "More than 4,100"),             # a qualifier, not a comparison
@@ -49,6 +50,9 @@ NOT_DISPUTED = [
     ("Police questioned 45 suspects.", "45"),
     ("He was not among the 300 people freed.", "300"),
     ("Not 10 minutes later, 40 people were freed.", "40"),
+    ("The Commission resolves significant disputes among the five major families.", "five"),    # a noun
+    ("Isaacs noted elements of a border dispute, with Yida being only 10 miles from the border.", "10"),
+    ("Both parties claimed the disputed 300 seats.", "300"),                    # an adjective
 ]
 
 

@@ -18,8 +18,9 @@ General rules, each a construction of English news prose, not a list of articles
   not a correction; "reduced staff from 4,000" neither).
 * ``denial``: a verb of denial before the figure in the same clause, at most ``DENIAL_WINDOW``
   words away: "denied that 4,100 people were held", "disputed the figure of 4,100". Ambiguous verbs
-  ("rejected", "dismissed", "questioned" people) count only with a claim noun as object ("rejected
-  the claim that ..."); "denied entry/bail/access" is not a denial of a figure.
+  ("rejected", "dismissed", "questioned" people, "disputes" that may be a noun) count only with a
+  claim noun or "that" after them ("rejected the claim that ..."); "denied entry/bail/access" is not
+  a denial of a figure, nor is an adjective ("the disputed 300 seats").
 * ``called-wrong``: the figure said to be wrong: "the 4,100 figure was inflated", "an exaggerated
   figure of 4,100".
 
@@ -68,9 +69,9 @@ _CORRECTION_FROM = re.compile(
     rf"|(?:lowered|cut|reduced|raised|scaled\s+back|brought\s+down)\s+(?:its|their|the|his|her)\s+(?:own\s+)?"
     rf"(?:estimate|figure|toll|count|tally|number)s?)\b[^.;]{{0,80}}?\bfrom\s+{_DET}$", re.I)
 _DENIAL = re.compile(
-    r"\b(?P<verb>denied|denies|deny|denying|disputed|disputes|dispute|disputing|refuted|refutes|refute|"
+    r"\b(?P<verb>denied|denies|deny|denying|disputed|disputing|refuted|refutes|refute|"
     r"refuting|contradicted|contradicts|contradict|contradicting|rebutted|rebuts|rebut|"
-    r"(?P<weak>rejected|rejects|reject|rejecting|dismissed|dismisses|dismissing|questioned|questions|"
+    r"(?P<weak>disputes|dispute|rejected|rejects|reject|rejecting|dismissed|dismisses|dismissing|questioned|questions|"
     r"questioning|challenged|challenges|challenging|contested|contests|contesting|doubted|doubts|cast\s+doubt\s+on))\b",
     re.I)
 _CLAIM_NOUN = re.compile(r"^\s*(?:the\s+|a\s+|an\s+|those\s+|these\s+|such\s+|its\s+|their\s+|earlier\s+|"
@@ -79,7 +80,8 @@ _CLAIM_NOUN = re.compile(r"^\s*(?:the\s+|a\s+|an\s+|those\s+|these\s+|such\s+|it
                          r"allegations?|assertions?|statements?|suggestions?|accuracy|account)\b", re.I)
 _NOT_A_FIGURE_DENIAL = re.compile(r"^\s*(?:\w+\s+)?(?:entry|access|bail|visas?|permission|passage|food|water|"
                                   r"medical|treatment|the\s+right|rights|service|services|them|him|her|us|me)\b", re.I)
-_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|adding|saying|after|before|when|as)\b"
+_CLAUSE_BREAK = re.compile(r"[;:]|,\s+(?:and|but|while|whereas|although|though|adding|saying|after|before|when|as|"
+                           r"with|which|who|where|noting|including)\b"
                            r"|\.\s", re.I)
 _CALLED_WRONG_AFTER = re.compile(
     r"^\W{0,3}(?:\w+\s+){0,3}?(?:(?:figure|number|count|toll|tally|estimate|claim)\s+)?"
@@ -142,8 +144,10 @@ def _denial(pre: str) -> tuple[str, str | None] | None:
         return None
     if _NOT_A_FIGURE_DENIAL.match(between):
         return None
-    if m.group("weak") and not _CLAIM_NOUN.match(between):
-        return None
+    if m.group("weak") and not (_CLAIM_NOUN.match(between) or re.match(r"\s*that\b", between)):
+        return None      # "resolves disputes among the five families", "rejected 300 applications"
+    if re.search(r"\b(?:the|a|an|this|that|its|their|his|her)\s+$", pre[:m.start()], re.I):
+        return None      # an adjective: "the disputed 300 seats"
     subj = _SUBJECT_WORDS.search(pre[:m.start()])
     return m.group(0), _clean_who(subj.group("who")) if subj else None
 
