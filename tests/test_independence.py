@@ -236,3 +236,38 @@ def test_brief_data_sorts_and_groups(demo):
     f = _disputed_4100(demo)
     b = story_brief(demo, f["story"])
     assert any(x["id"] == f["id"] for x in b["facts"])
+
+
+def test_a_quote_in_a_borrowed_passage_counts_for_the_lender():
+    from scamtrace.knowledge.independence import credit_quotes
+
+    b = _borrowed()
+    start = len(DIGEST_LEAD) + WIRE.index("officials")
+    quotes = [{"article": "digest", "start": start, "end": start + 9},           # inside the excerpted lead
+              {"article": "digest", "start": 0, "end": 4},                        # the digest's own words
+              {"article": "wire", "start": 5, "end": 10}]
+    credit_quotes(b, quotes)
+    assert [(q["family"], q["borrowed_from"]) for q in quotes] == [("F-wire", "wire"), ("F-digest", None),
+                                                                   ("F-wire", None)]
+
+
+def test_demo_quotes_carry_independent_sources(demo_db):
+    pytest.importorskip("fastapi", reason="the web workspace needs fastapi")
+    pytest.importorskip("httpx", reason="TestClient needs httpx")
+    from fastapi.testclient import TestClient
+
+    from scamtrace.report import story_report
+    from scamtrace.web import create_app
+
+    store = Store(demo_db, readonly=True)
+    sid = _disputed_4100(store)["story"]
+    web = TestClient(create_app(demo_db)).get(f"/api/stories/{sid}").json()["knowledge"]["quotes"]
+    rep = story_report(store, sid)["quotes"]
+    for quotes in (web, rep):
+        assert quotes and all(1 <= q["independent_sources"] <= len(q["articles"]) for q in quotes)
+    # the digest repeats the militia's denial inside a passage it shares with the Straits Wire report:
+    # while a copy link joins them (the copy stage may call a shared quotation no copy), one source
+    q = next(q for q in rep if "security force" in q["quote"])
+    linked = store.execute("SELECT 1 FROM links WHERE article = 'c-c34aa776b3700377'"
+                           " AND other = 'swa-20250304-lotus-detained'")
+    assert q["independent_sources"] == (1 if linked else 2) and len(q["articles"]) == 3

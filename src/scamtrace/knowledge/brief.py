@@ -8,6 +8,7 @@ from typing import Any
 from ..errors import NotFound
 from ..store import Store
 from ..store.extracted import actor_of, facts, rows, story_events
+from .independence import Borrowed, credit_quotes
 
 MAX_ACTORS = 15
 MAX_QUOTES = 12
@@ -83,6 +84,8 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
         if f["conflict_group"]:
             conflicts[f["conflict_group"]].append(f)
     arts = {a.id: a for a in store.iter_articles(sorted(members))}
+    quotes = rows(store, "quotes", story=story_id)
+    credit_quotes(Borrowed.from_store(store, members), quotes)   # a borrowed quote counts for its lender
     return {
         "story": st,
         "events": story_events(store, story_id),
@@ -90,7 +93,7 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
                    for n, c in actor_count.most_common(MAX_ACTORS)],
         "facts": sorted(fs, key=lambda f: (-f["independent_sources"], -f["articles"], f["what"])),
         "conflicts": list(conflicts.values()),
-        "quotes": rows(store, "quotes", story=story_id),
+        "quotes": quotes,
         "articles": arts,
     }
 

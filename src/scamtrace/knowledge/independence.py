@@ -110,9 +110,24 @@ class Borrowed:
         self.family_of = family_of
 
     @classmethod
-    def from_store(cls, store: Any) -> Borrowed:
+    def from_store(cls, store: Any, articles: Iterable[str] | None = None) -> Borrowed:
+        """From the stored links: all of them, or (``articles``) only those touching these articles and,
+        for chains, the articles they borrow from."""
         fam = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
-        return cls(passages_of(store.links(), fam), fam)
+        if articles is None:
+            return cls(passages_of(store.links(), fam), fam)
+        links: dict[tuple[str, str], Link] = {}
+        todo, seen = list(articles), set()
+        while todo and len(seen) < 10_000:
+            a = todo.pop()
+            if a in seen:
+                continue
+            seen.add(a)
+            for ln in store.links(a):
+                links[(ln.article, ln.source or ln.sibling or "")] = ln
+                if ln.article == a and ln.source:
+                    todo.append(ln.source)
+        return cls(passages_of(links.values(), fam), fam)
 
     def own(self, article: str) -> str:
         return self.family_of.get(article, "fam-" + article)
@@ -140,3 +155,12 @@ class Borrowed:
         fam = self.own(cur)
         return Credit(fam, hops[0]["from"], {"algorithm": ALGORITHM, "own_family": own, "counts_for": fam,
                                              "hops": hops})
+
+
+def credit_quotes(borrowed: Borrowed, quotes: Iterable[dict[str, Any]]) -> None:
+    """Set ``family`` (the independent source a quote counts for: the lender's family when the quote
+    lies in a borrowed passage) and ``borrowed_from`` on stored quote rows (``article``, ``start``,
+    ``end``)."""
+    for q in quotes:
+        cr = borrowed.credit(q["article"], q.get("start"), q.get("end"))
+        q["family"], q["borrowed_from"] = cr.family, cr.borrowed_from

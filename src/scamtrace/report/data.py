@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..knowledge.brief import disputes_by_source
+from ..knowledge.independence import Borrowed, credit_quotes
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
 from ..web.svg import timeline
@@ -140,14 +141,21 @@ def _facts(store: Store, story_id: str) -> tuple[list[dict[str, Any]], list[list
 def _quotes(store: Store, story_id: str) -> list[dict[str, Any]]:
     """Quotes once each (copies repeat them), with their speaker and every article carrying them."""
     seen: dict[str, dict[str, Any]] = {}
-    for q in rows(store, "quotes", story=story_id):
+    quotes = rows(store, "quotes", story=story_id)
+    credit_quotes(Borrowed.from_store(store, {q["article"] for q in quotes}), quotes)
+    for q in quotes:
         key = " ".join(str(q["quote"] or "").lower().split())
-        d = seen.setdefault(key, {"quote": q["quote"], "speaker": None, "role": None, "articles": []})
+        d = seen.setdefault(key, {"quote": q["quote"], "speaker": None, "role": None, "articles": [],
+                                  "families": set()})
+        d["families"].add(q["family"])     # a quote inside a borrowed passage counts for the lender
         if q["article"] not in d["articles"]:
             d["articles"].append(q["article"])
         if not d["speaker"] and q["speaker"]:
             d["speaker"], d["role"] = q["speaker"], q["role"]
-    return sorted(seen.values(), key=lambda q: (-len(q["articles"]), q["speaker"] is None, q["speaker"] or ""))
+    for d in seen.values():
+        d["independent_sources"] = len(d.pop("families"))
+    return sorted(seen.values(), key=lambda q: (-q["independent_sources"], -len(q["articles"]), q["speaker"] is None,
+                                                q["speaker"] or ""))
 
 
 def _actors(store: Store, story_id: str, resolve: Resolver) -> list[dict[str, Any]]:

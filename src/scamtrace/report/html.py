@@ -173,7 +173,8 @@ def _quotes(rep: dict[str, Any]) -> Html:
         who = [el("strong", None, q["speaker"]), (", " + q["role"]) if q["role"] else None] if q["speaker"] \
             else [el("em", None, "unattributed")]
         out.append(el("blockquote", None, el("q", None, q["quote"]),
-                      el("footer", None, "— ", who, " · in ", join([cite(rep, a) for a in q["articles"]], "; "))))
+                      el("footer", None, "— ", who, " · in ", join([cite(rep, a) for a in q["articles"]], "; "),
+                         f" · {q['independent_sources']} independent source(s)" if "independent_sources" in q else "")))
     return join(out)
 
 

@@ -100,7 +100,9 @@ def _quotes(rep: dict[str, Any]) -> list[str]:
     out = []
     for q in rep["quotes"]:
         who = f"**{md(q['speaker'])}**" + (f", {md(q['role'])}" if q["role"] else "") if q["speaker"] else "_unattributed_"
-        out += [f"> “{md(q['quote'])}”", ">", f"> — {who}, in {'; '.join(_cite(rep, a) for a in q['articles'])}", ""]
+        src = f" — {q['independent_sources']} independent source(s)" if "independent_sources" in q else ""
+        out += [f"> “{md(q['quote'])}”", ">", f"> — {who}, in {'; '.join(_cite(rep, a) for a in q['articles'])}{src}",
+                ""]
     return out
 
 

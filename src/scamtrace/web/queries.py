@@ -295,9 +295,12 @@ def _distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
             seen[key] = {"quote": q.get("quote"), "speaker": q.get("speaker"), "role": q.get("role"), "articles": []}
         if q.get("article") not in seen[key]["articles"]:
             seen[key]["articles"].append(q.get("article"))
+        seen[key].setdefault("families", set()).add(q.get("family") or q.get("article"))
         if not seen[key]["speaker"] and q.get("speaker"):
             seen[key]["speaker"], seen[key]["role"] = q.get("speaker"), q.get("role")
-    return sorted(seen.values(), key=lambda q: (-len(q["articles"]), not q["speaker"]))
+    for q in seen.values():   # independent sources: a quote inside a borrowed passage counts for the lender
+        q["independent_sources"] = len(q.pop("families", ()))
+    return sorted(seen.values(), key=lambda q: (-q["independent_sources"], -len(q["articles"]), not q["speaker"]))
 
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
