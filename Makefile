@@ -7,7 +7,12 @@ BIN    := $(VENV)/bin
 DB     ?= demo.db
 DEMO   := examples/demo
 
-.PHONY: demo test install bench eval clean
+.PHONY: demo test install bench eval clean check-system
+
+# System packages pip cannot install (C++ compiler, pkg-config, ICU headers, Java 17): checked first,
+# so a missing one fails with the one-line apt-get install instead of a compiler error inside pip.
+check-system:
+	@PYTHON=$(PYTHON) sh scripts/check-system
 
 $(BIN)/.installed: pyproject.toml constraints.txt requirements-model.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +23,8 @@ $(BIN)/.installed: pyproject.toml constraints.txt requirements-model.txt
 
 install: $(BIN)/.installed
 
-demo: install
+demo: check-system
+	@$(MAKE) --no-print-directory install
 	cd $(DEMO) && ../../$(BIN)/scamtrace --db ../../$(DB) ingest $$(cat sources.txt) --analyze
 	-$(BIN)/scamtrace --db $(DB) ingest $(DEMO)/bad --analyze
 	@echo

@@ -227,3 +227,105 @@ def test_ingest_help_lists_accepted_types():
     out = run("ingest", "--help").output
     for kind in (".txt", ".md", ".html", ".jsonl", ".json", "RSS", "Atom", "WARC", "http(s)", "folders"):
         assert kind in out, kind
+
+
+# -- item 8: copies, story, events -----------------------------------------------------------------
+def _copy_outputs(db) -> str:  # noqa: ANN001
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    ids = [r[0] for r in con.execute("SELECT DISTINCT article FROM links")]
+    con.close()
+    return "\n".join(run("--db", str(db), "copies", i, "--width", "120").output for i in ids)
+
+
+def test_copies_view_hides_nothing_and_shows_no_placeholders(demo_db):
+    out = _copy_outputs(demo_db)
+    assert "direction: " in out and "confidence ?" not in out and "(confidence" not in out
+    for line in out.splitlines():
+        if line.strip().startswith("substitutions ("):
+            for pair in line.split(": ", 1)[1].split(", "):
+                left, _, right = pair.partition(" → ")
+                assert left.strip() and right.split(" ×")[0].strip(), line
+        if line.startswith("suspicious phrases: "):
+            items = line.split(": ", 1)[1].split(", ")
+            assert all(x.strip() for x in items) and len({x.casefold() for x in items}) == len(items), line
+    assert "words dropped: " in out or "words added: " in out   # one-sided pairs listed apart
+
+
+def test_split_substitutions_and_suspicious_phrases():
+    from scamtrace.copies.view import split_substitutions, suspicious_phrases
+
+    swapped, dropped, added = split_substitutions([{"from": "scam", "to": "rip-off"}, {"from": "language", "to": ""},
+                                                   {"from": "", "to": "across the border"}, {"from": " ", "to": ""}])
+    assert [s["from"] for s in swapped] == ["scam"] and [s["from"] for s in dropped] == ["language"]
+    assert [s["to"] for s in added] == ["across the border"]
+    listed = suspicious_phrases([{"phrase": "Public Safety and security"}, {"phrase": ""}, {"phrase": "  "},
+                                 {"phrase": "public safety and  security"}, {"phrase": "rip-off"}])
+    assert [p["phrase"] for p in listed] == ["Public Safety and security", "rip-off"]
+
+
+def test_story_lists_each_quote_once(demo_db):
+    sid = json.loads(run("--db", str(demo_db), "stories", "--format", "jsonl").stdout.splitlines()[0])["story"]
+    out = run("--db", str(demo_db), "story", sid).output
+    quotes = out.split("QUOTES", 1)[1]
+    starts = [q.split("”", 1)[0] for q in quotes.split("“")[1:]]
+    assert starts and len(starts) == len(set(starts)), starts
+    assert "more article" in quotes   # copies carry the same quote: said once, with how many carry it
+
+
+def test_events_rows_are_not_repeated(demo_db):
+    from scamtrace.knowledge.brief import event_rows, story_brief
+    from scamtrace.store import Store
+    from scamtrace.store.extracted import story_events
+
+    store = Store(demo_db, readonly=True)
+    for s in store.stories(100, None):
+        rows = story_brief(store, s["id"])["events"]
+        keys = [(e["type"], e["date_start"], e["date_end"], bool(e["hedged"])) for e in rows]
+        for k in set(keys):
+            same = [e for e, kk in zip(rows, keys) if kk == k]
+            places = [e["place"] for e in same]
+            assert len(same) == 1 or (None not in places and len(set(places)) == len(places)), (s["id"], k, places)
+        assert len(rows) <= len(story_events(store, s["id"]))
+    raw = [{"id": "e1", "type": "raid", "date_start": "2025-03-03", "date_end": "2025-03-03", "hedged": 0,
+            "place": "Myanmar", "actors": ["A"], "figures": [], "articles": 2, "independent_sources": 2,
+            "citations": [{"article": "x", "family": "F", "sentence": "s1"}, {"article": "y", "family": "G", "sentence": "s2"}]},
+           {"id": "e2", "type": "raid", "date_start": "2025-03-03", "date_end": "2025-03-03", "hedged": 0,
+            "place": None, "actors": [], "figures": [[5, "people"]], "articles": 1, "independent_sources": 1,
+            "citations": [{"article": "z", "family": "F", "sentence": "s3"}]},
+           {"id": "e3", "type": "raid", "date_start": "2025-03-03", "date_end": "2025-03-03", "hedged": 0,
+            "place": "Laos", "actors": [], "figures": [], "articles": 1, "independent_sources": 1,
+            "citations": [{"article": "w", "family": "H", "sentence": "s4"}]}]
+    rows = event_rows(raw)
+    assert [r["joined"] for r in rows] == [["e1", "e2"], ["e3"]]
+    assert rows[0]["articles"] == 3 and rows[0]["independent_sources"] == 2 and rows[0]["place"] == "Myanmar"
+
+
+# -- item 10: a page not in English is stored with a warning and marked everywhere ------------------
+ZH = ("警方周一在边境地区的一个诈骗园区解救了四百多名外国工人，官员说他们将被遣返。"
+      "这些工人来自十几个国家，其中许多人说他们是被高薪工作的广告骗到那里的。") * 2
+
+
+def test_non_english_page_is_warned_and_marked(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "zh.txt").write_text(ZH, encoding="utf-8")
+    db = tmp_path / "zh.db"
+    res = run("--db", str(db), "ingest", str(src))
+    assert res.exit_code == 0 and "warning: " in res.output and "language zh" in res.output
+    assert "English-only" in res.output
+    aid = json.loads(run("--db", str(db), "articles", "--format", "jsonl").stdout.splitlines()[0])["id"]
+    shown = run("--db", str(db), "show", aid).output
+    assert "language: zh" in shown and "English-only" in shown
+    assert "English-only" in json.loads(run("--db", str(db), "show", aid, "--format", "json").stdout)["warning"]
+    exported = json.loads(run("--db", str(db), "export", "articles", "--format", "jsonl").stdout.splitlines()[0])
+    assert exported["language"] == "zh"
+    ftm = run("--db", str(db), "export", "--format", "ftm").stdout
+    assert "English-only" in ftm
+    from fastapi.testclient import TestClient
+
+    from scamtrace.web.app import create_app
+
+    page = TestClient(create_app(str(db))).get(f"/articles/{aid}").text
+    assert "extraction is English-only" in page and "Not English" in page

@@ -7,6 +7,8 @@ README. Skipped when pyspark or Java is missing.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 
@@ -76,7 +78,11 @@ def test_synthetic_corpus_matches_embedded_engine_and_bad_input_is_rejected(spar
     from scamtrace.spark.job import run_job
 
     corpus = generate(500, 11)
-    arts = corpus.articles
+    arts = list(corpus.articles)
+    # one-sentence briefs (stories.brief-join-v1: they join a story, no unit joins through them)
+    for i, a in enumerate(arts[:300:20]):
+        first = a.text.split(". ")[0].rstrip(".") + "."
+        arts.append(dataclasses.replace(a, id=f"brief-{i}", text=first, url=None, title=None))
     _write_jsonl(tmp_path / "synth.jsonl", (a.to_dict() for a in arts))
     # bad input beside the good: a corrupt Parquet file and a record with no text
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 this is not a parquet file")
@@ -89,5 +95,9 @@ def test_synthetic_corpus_matches_embedded_engine_and_bad_input_is_rejected(spar
     assert len(links) > 100
     assert {l.relation for l in links} >= {"verbatim", "truncated", "excerpt", "spun", "rewrite"}
     assert diff["same"], diff
+    briefs = [e for st in stories for e in st.evidence if e.get("brief")]
+    assert len(briefs) == 15 and any("joined_via" in e for e in briefs)
+    brief_fams = {e["family"] for e in briefs}
+    assert not any(e.get("joined_via") in brief_fams for st in stories for e in st.evidence)
     sources = " ".join(r["source"] or "" for r in out["rejects"])
     assert info["counts"]["rejects"] == 2 and "broken.parquet" in sources and "empty.jsonl" in sources

@@ -49,3 +49,27 @@ def test_bcubed_known_values():
     assert r["recall"] == 1.0 and r["precision"] == pytest.approx((2 / 3 + 2 / 3 + 1 / 3) / 3)
     with pytest.raises(ValueError):
         bcubed({}, {})
+
+
+def test_briefs_join_but_are_never_joined_through():
+    """stories.brief-join-v1: a one-sentence brief may join a story; no later unit joins via it."""
+    import datetime as dt
+
+    from scamtrace.stories.cluster import BRIEF_UNIT_WORDS, is_brief
+
+    long_a = ("Police in Myawaddy raided the Golden Lotus compound on Monday and freed 412 workers from "
+              "Kenya, Ethiopia and Indonesia, officials said. " * 3)
+    brief = "Police in Myawaddy freed 412 workers from the Golden Lotus compound, officials said."
+    # shares the brief's words, but not the long article's: it could only join through the brief
+    later = ("Officials said police freed workers and the compound in Myawaddy was emptied, while "
+             "relatives waited at the bridge for news of the 412. " * 2)
+    assert is_brief([brief]) and not is_brief([long_a]) and len(brief.split()) < BRIEF_UNIT_WORDS
+    d = dt.date(2025, 3, 3)
+    arts = [Article(id="a", source="a", text=long_a, published=d),
+            Article(id="b", source="b", text=brief, published=d + dt.timedelta(days=1)),
+            Article(id="c", source="c", text=later, published=d + dt.timedelta(days=2))]
+    stories = cluster_stories(arts)
+    ev = {e["family"]: e for s in stories for e in s.evidence}
+    assert ev["fam-b"].get("brief") is True and ev["fam-b"].get("joined_via") == "fam-a"
+    assert ev["fam-c"].get("joined_via") != "fam-b"
+    assert "brief" not in ev["fam-a"]

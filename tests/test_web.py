@@ -141,7 +141,8 @@ def test_spun_article_shows_source_side_by_side_with_substitutions(client):
     kinds = {k for para in ln["this_paragraphs"] for seg in para for k in seg["kinds"]}
     assert {"passage", "sub", "spin"} <= kinds
     # every marked substitution on this side is one of the spinner's words
-    words = {s["this"].lower() for s in ln["substitutions"]}
+    words = {s["this"].lower() for s in ln["substitutions"] + ln["only_this"]}
+    assert all(s["this"] and s["other"] for s in ln["substitutions"])   # issue 15: a swap has two sides
     marked = {seg["text"].lower() for para in ln["this_paragraphs"] for seg in para if "sub" in seg["kinds"]}
     assert marked and marked <= words | {w for w in marked if any(w in x for x in words)}
     # both texts survive segmentation unchanged
@@ -420,7 +421,7 @@ def test_hostile_ids_in_urls_are_encoded(tmp_path):
 def test_provenance_pages_through_families(client):
     every = client.get("/api/graph").json()
     assert every["total"] == len(every["families"]) >= 3
-    sizes = [len(f["nodes"]) for f in every["families"]]
+    sizes = [len([n for n in f["nodes"] if not n.get("outside")]) for f in every["families"]]
     assert sizes == sorted(sizes, reverse=True)
     one = client.get("/api/graph", params={"limit": 1, "offset": 1}).json()
     assert [f["id"] for f in one["families"]] == [every["families"][1]["id"]] and one["total"] == every["total"]
@@ -452,3 +453,24 @@ def test_server_sees_articles_ingested_while_it_runs(tmp_path):
     assert data["total"] > 0
     aid = data["stories"][0]["id"]
     assert c.get(f"/stories/{aid}").status_code == 200
+
+
+def test_provenance_draws_excerpt_links(client):
+    """Issue 15: the legend shows "excerpt", so the digest's excerpt links must be drawn: the quoting
+    article appears beside each family it quotes, marked as outside it."""
+    from scamtrace.store import Store
+
+    store = Store(client.app.state.db_path, readonly=True)
+    excerpts = [ln for ln in store.links() if ln.relation == "excerpt"]
+    assert excerpts, "the demo has an aggregator digest"
+    fams = client.get("/api/graph").json()["families"]
+    drawn = {(e["from"], e["to"]) for f in fams for e in f["edges"] if e["relation"] == "excerpt"}
+    shown = {m for f in fams for n in f["nodes"] for m in [n["id"]]}
+    for ln in excerpts:
+        if ln.source in shown:
+            assert (ln.source, ln.article) in drawn
+            fam = next(f for f in fams if (ln.source, ln.article) in {(e["from"], e["to"]) for e in f["edges"]})
+            node = next(n for n in fam["nodes"] if n["id"] == ln.article)
+            assert node.get("outside") or ln.article in [n["id"] for n in fam["nodes"] if not n.get("outside")]
+    page = client.get("/graph").text
+    assert 'class="edge rel-excerpt' in page   # drawn, not only in the legend

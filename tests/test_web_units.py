@@ -127,6 +127,34 @@ def test_timeline_with_events_and_without_dates():
     assert empty["empty"] and empty["undated"] == ["a0"]
 
 
+def test_timeline_is_not_squeezed_by_a_long_background_event():
+    """Issue 15: a month-long event long before the articles must not squeeze them to a sliver."""
+    tl = timeline(_story(["2025-03-04", "2025-03-07"], [
+        {"date": "2025-01-01/2025-01-31", "date_start": "2025-01-01", "date_end": "2025-01-31", "type": "arrest",
+         "place": None, "independent_sources": 1},
+        {"date": "2025-03-03", "date_start": "2025-03-03", "date_end": "2025-03-03", "type": "raid", "place": None,
+         "independent_sources": 3}]))
+    xs = [p["cx"] for p in tl["lanes"][0]["points"]]
+    assert max(xs) - min(xs) > 0.5 * (tl["x1"] - tl["x0"])
+    old = next(e for e in tl["events"] if e["label"].startswith("arrest"))
+    assert old["clipped"] and "before the articles" in old["label"] and old["x"] == old["x_end"] == tl["x0"]
+    raid = next(e for e in tl["events"] if e["label"].startswith("raid"))
+    assert not raid["clipped"] and raid["x"] < min(xs)
+
+
+def test_timeline_lanes_one_per_outlet_and_absent_originals_named():
+    def group(fam, outlet, origin_credit=None, origin=True):
+        return {"family": fam, "origin": f"{fam}-a" if origin else None, "origin_credit": origin_credit,
+                "articles": [{"id": f"{fam}-a", "title": "t", "outlet": outlet, "published": "2025-03-04",
+                              "credit": None, "truncated": False, "is_origin": origin, "link": None, "spin": None}]}
+    tl = timeline({"groups": [group("f1", "Border Voice"), group("f2", "Border Voice"), group("f3", "Border Voice"),
+                              group("f4", "Daily X", "MWN", origin=False)], "knowledge": {"events": []}})
+    labels = [lane["label"] for lane in tl["lanes"]]
+    assert labels == ["Border Voice", "MWN (original absent)"]
+    assert tl["lanes"][0]["families"] == ["f1", "f2", "f3"] and len(tl["lanes"][0]["points"]) == 3
+    assert not any(lab.startswith("credit ") for lab in labels)
+
+
 def test_provenance_layout_columns_and_absent_original():
     fam = {"id": "f", "origin": None, "origin_credit": "SWA", "nodes": [
         {"id": "x", "outlet": "X", "published": "2025-01-01", "title": "tx", "is_origin": False},

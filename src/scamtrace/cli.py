@@ -272,6 +272,8 @@ def ingest(obj: Ctx, sources: tuple[str, ...], analyze: bool) -> None:
         click.echo(f"ingest: {stats.summary()}", err=True)
         for reason in stats.reject_reasons[:20]:
             click.echo(f"  rejected: {reason}", err=True)
+        for note in stats.notes[:20]:
+            click.echo(f"  warning: {note}", err=True)
         if analyze:
             a = api.analyze(store, progress=prog)
             click.echo(f"analyze: {a.summary()}", err=True)
@@ -307,6 +309,9 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
     art = obj.store.get_article(article_id)
     d = art.to_dict()
     d["family"] = obj.store.family_of(article_id)
+    from .clean.metadata import language_note
+
+    d["warning"] = language_note(art.language)
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
@@ -314,6 +319,9 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
               "language", "truncated", "family", "source", "cleaner"):
         if d.get(k) not in (None, [], ""):
             click.echo(f"{k:>12}: {d[k]}")
+    note = language_note(art.language)
+    if note:
+        click.echo(f"{'warning':>12}: {note}")
     click.echo("")
     click.echo(art.text)
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from .clean.metadata import language_note
 from .errors import InputError
 from .model import Article, RawDoc, Reject
 from .settings import Settings
@@ -34,6 +35,7 @@ class IngestStats:
     recleaned: int = 0
     seconds: float = 0.0
     reject_reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # stored, with a warning (e.g. not English)
 
     def summary(self) -> str:
         return (f"{self.new} new, {self.updated} updated, {self.same} unchanged, {self.conflicts} id conflicts, "
@@ -55,8 +57,9 @@ class AnalyzeStats:
                 f"{self.families} families ({self.multi_families} with copies) in {self.seconds:.1f}s")
 
 
-def clean_raw(raw: RawDoc, model=None) -> Article:  # noqa: ANN001
-    """Clean one RawDoc into an Article with its stable id, using learned per-outlet boilerplate.
+def clean_raw(raw: RawDoc, model=None, settings: Settings | None = None) -> Article:  # noqa: ANN001
+    """Clean one RawDoc into an Article with its stable id, using learned per-outlet boilerplate
+    and the ``min_article_words`` setting.
 
     ``model`` is a :class:`~scamtrace.clean.BoilerplateModel` holding every outlet's learned lines
     (see :func:`load_boilerplate`). A feed entry's outlet is its feed's title; a page whose site
@@ -68,12 +71,13 @@ def clean_raw(raw: RawDoc, model=None) -> Article:  # noqa: ANN001
     feed = raw.extra.get("feed_title") if raw.extra else None
     if not raw.outlet and isinstance(feed, str) and feed.strip():
         raw.outlet = feed.strip()
-    art = clean_doc(raw, model)
+    min_words = (settings or Settings()).min_article_words
+    art = clean_doc(raw, model, min_words=min_words)
     if not art.outlet:
         art.outlet = fallback_outlet(raw)
         if art.outlet and model is not None and art.outlet in model.lines:
             raw.outlet = art.outlet
-            art = clean_doc(raw, model)
+            art = clean_doc(raw, model, min_words=min_words)
     art.id = stable_id(raw)
     return art
 
@@ -159,7 +163,7 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
             continue
         extra = {**item.extra, RECORD_KEY: record_fields(item)}
         try:
-            art = clean_raw(item, model)
+            art = clean_raw(item, model, settings)
         except InputError as e:
             _reject(store, stats, Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
             continue
@@ -180,6 +184,10 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
             setattr(stats, status, getattr(stats, status) + 1)
         if art.outlet and status in ("new", "updated"):
             touched.add(art.outlet)
+        note = language_note(art.language) if status in ("new", "updated") else None
+        if note:
+            stats.notes.append(f"{item.source}: {note}")
+            log.warning("%s", stats.notes[-1])
     stats.recleaned = relearn_boilerplate(store, touched, settings)
     return stats
 
@@ -226,7 +234,7 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
             fmt, body, extra = store.raw_doc(aid)
             raw = raw_from_store(fmt, body, extra)
             try:
-                art = clean_raw(raw, mine)
+                art = clean_raw(raw, mine, settings)
             except InputError:
                 continue
             art.id = aid

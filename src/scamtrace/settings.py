@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
             "User-Agent header sent with every HTTP request."),
     Setting("fetch_linked_pages", True, "Fetch the page an RSS/Atom entry links to when the entry has no full text."),
     Setting("watch_backoff_max", 3600.0, "Longest wait, in seconds, before retrying a failing watched source.", 1, 86400),
+    Setting("min_article_words", 10, "Fewest words a cleaned article may have; under 40 words it must also hold one "
+            "full sentence (a wire brief is kept, a menu or stub is not).", 1, 10_000),
     Setting("boilerplate_min_pages", 3, "A line repeated on at least this many pages of one outlet is boilerplate.", 2, 1000),
 )
 

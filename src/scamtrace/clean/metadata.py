@@ -119,6 +119,19 @@ def parse_date(text: str) -> dt.date | None:
     return None
 
 
+#: Languages the extraction stage (entities, figures, quotes, events) is written for.
+EXTRACTION_LANGUAGES: tuple[str, ...] = ("en",)
+
+
+def language_note(language: str | None) -> str | None:
+    """A one-line warning for an article in a language extraction does not read; ``None`` for English
+    or an undetected language."""
+    if not language or language in EXTRACTION_LANGUAGES:
+        return None
+    return (f"language {language}: stored, but extraction is English-only (no entities, figures, quotes "
+            "or events are to be trusted from it)")
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from script (th, lo, my, km, ja, ko, zh, ru, ar) or stopword share (en, id,
     fr, de, es, pt, it, nl, vi, tl); ``None`` when the text is too short or unclear.

@@ -38,6 +38,33 @@ def _orient(link: Link, ev: dict[str, Any]) -> tuple[str, str]:
     return pair[0], pair[1]
 
 
+def split_substitutions(subs: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """(swapped, dropped, added): substitutions with both sides, with only a ``from`` side (the words
+    the other text lacks) and with only a ``to`` side; entries with neither are left out."""
+    swapped, dropped, added = [], [], []
+    for s in subs:
+        f, t = (s.get("from") or "").strip(), (s.get("to") or "").strip()
+        if f and t:
+            swapped.append(s)
+        elif f:
+            dropped.append(s)
+        elif t:
+            added.append(s)
+    return swapped, dropped, added
+
+
+def suspicious_phrases(phrases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Spin phrases worth listing: non-empty, each text once (case-folded), in text order."""
+    seen: set[str] = set()
+    out = []
+    for p in phrases:
+        text = " ".join(str(p.get("phrase") or "").split())
+        if text and text.casefold() not in seen:
+            seen.add(text.casefold())
+            out.append({**p, "phrase": text})
+    return out
+
+
 def render_link(link: Link, this: Article, other: Article, width: int) -> list[str]:
     ev = link.evidence
     feats = ev.get("features", {})
@@ -48,7 +75,8 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
              f"   score {link.score:.2f}  {link.algorithm}" + (f"  judged: {ev['judgement']}" if ev.get("judgement") else "")]
     d = ev.get("direction") or {}
     if d:
-        lines.append(f"   direction: {d.get('decided_by', '?')} (confidence {d.get('confidence', '?')})"
+        conf = f" (confidence {d['confidence']})" if d.get("confidence") is not None else ""
+        lines.append(f"   direction: {d.get('decided_by') or 'undecided'}{conf}"
                      + (f": {'; '.join(map(str, d.get('reasons', [])[:3]))}" if d.get("reasons") else ""))
     a_id, _ = _orient(link, ev)
     texts = {this.id: this.text, other.id: other.text}
@@ -59,9 +87,15 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
         lines.append(f"   coverage: {pas.get('coverage_a', 0):.2f} of {a_id}, {pas.get('coverage_b', 0):.2f} of the other; "
                      f"{pas.get('passages', 0)} shared passages, longest {pas.get('longest_words', 0)} words")
     subs = ((feats.get("substitution_rate") or {}).get("evidence") or {}).get("substitutions") or []
-    if subs:
-        shown = ", ".join(f"{s['from']} → {s['to']}" + (f" ×{s['count']}" if s.get("count", 1) > 1 else "") for s in subs[:15])
-        lines.append(f"   substitutions ({len(subs)}): {shown}")
+    swapped, dropped, added = split_substitutions(subs)
+    times = lambda s: f" ×{s['count']}" if s.get("count", 1) > 1 else ""  # noqa: E731
+    if swapped:
+        shown = ", ".join(f"{s['from']} → {s['to']}{times(s)}" for s in swapped[:15])
+        lines.append(f"   substitutions ({len(swapped)}): {shown}")
+    if dropped or added:
+        bits = ([f"dropped: {', '.join(s['from'] + times(s) for s in dropped[:10])}"] if dropped else []) + \
+               ([f"added: {', '.join(s['to'] + times(s) for s in added[:10])}"] if added else [])
+        lines.append(f"   words {'; '.join(bits)}")
     facts = ((feats.get("fact_lcs") or {}).get("evidence") or {})
     if facts.get("aligned"):
         lines.append(f"   aligned facts: {len(facts['aligned'])} of {facts.get('facts_a')} / {facts.get('facts_b')}: "
@@ -92,8 +126,9 @@ def render_links(store: Store, article_id: str, width: int = 120) -> str:
     spin = store.spin_scores().get(article_id)
     fam = store.family_of(article_id)
     out = [_head(this), f"family {fam}" + (f"; looks spun {spin[0]:.2f}" if spin else "")]
-    if spin and spin[1].get("phrases"):
-        out.append("suspicious phrases: " + ", ".join(p["phrase"] for p in spin[1]["phrases"][:10]))
+    phrases = suspicious_phrases(spin[1].get("phrases") or []) if spin else []
+    if phrases:
+        out.append("suspicious phrases: " + ", ".join(p["phrase"] for p in phrases[:10]))
     if not links:
         out.append("no copy links: an independent article (or nothing like it is in the store yet)")
         return "\n".join(out)

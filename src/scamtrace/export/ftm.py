@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
+from ..clean.metadata import language_note
 from ..errors import ScamtraceError
 from ..report.data import Resolver, actor_resolver
 from ..report.safe import safe_url
@@ -131,6 +132,8 @@ def _article_entity(b: _Builder, art: Any) -> EntityProxy:
         notes.append(f"wire credit: {art.credit}")
     if art.truncated:
         notes.append("truncated copy (the outlet published part of the story)")
+    if language_note(art.language):
+        notes.append(language_note(art.language))
     ent.add("notes", notes)
     return ent
 

@@ -1,6 +1,7 @@
 """A story brief for people: timeline, actors, figures with corroboration and conflicts, quotes."""
 from __future__ import annotations
 
+import re
 import textwrap
 from collections import Counter, defaultdict
 from typing import Any
@@ -62,6 +63,57 @@ def _story(store: Store, story_id: str) -> dict[str, Any]:
     return st
 
 
+#: Named rule for how the brief, the story page and the report show events (the stored
+#: ``story_events`` are unchanged): rows of one type, date and hedging whose places agree (or one has
+#: none) are one row, with the union of their citations, actors and figures.
+EVENT_ROWS = "knowledge.brief-event-rows-v1"
+
+
+def event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``events`` (as :func:`story_events` gives them) with repeated rows joined (:data:`EVENT_ROWS`).
+    ``articles`` and ``independent_sources`` are recounted from the joined citations; ``joined``
+    lists the ids of the stored events a row stands for."""
+    out: list[dict[str, Any]] = []
+    for e in events:
+        key = (e["type"], e.get("date_start"), e.get("date_end"), bool(e.get("hedged")))
+        row = next((r for r in out if r["_key"] == key
+                    and (not r.get("place") or not e.get("place") or r["place"] == e["place"])), None)
+        if row is None:
+            out.append({**e, "_key": key, "joined": [e["id"]], "actors": list(e.get("actors") or []),
+                        "figures": [tuple(f) for f in e.get("figures") or []],
+                        "citations": list(e.get("citations") or [])})
+            continue
+        row["joined"].append(e["id"])
+        row["place"] = row.get("place") or e.get("place")
+        row["actors"] = sorted(set(row["actors"]) | set(e.get("actors") or []))
+        row["figures"] = sorted(set(row["figures"]) | {tuple(f) for f in e.get("figures") or []})
+        seen = {(c["article"], c["sentence"]) for c in row["citations"]}
+        row["citations"] += [c for c in e.get("citations") or [] if (c["article"], c["sentence"]) not in seen]
+    for r in out:
+        del r["_key"]
+        if len(r["joined"]) > 1:
+            r["articles"] = len({c["article"] for c in r["citations"]})
+            r["independent_sources"] = len({c.get("family") or c["article"] for c in r["citations"]})
+    return out
+
+
+def distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Quotes once each (copies repeat them; case, spacing and punctuation ignored), with ``articles``
+    listing every article that carries the quote; ``article`` stays the first one."""
+    seen: dict[str, dict[str, Any]] = {}
+    for q in quotes:
+        key = " ".join(re.sub(r"[^\w\s]", " ", str(q.get("quote") or "").casefold()).split())
+        if not key:
+            continue
+        if key not in seen:
+            seen[key] = {**q, "articles": []}
+        if q.get("article") not in seen[key]["articles"]:
+            seen[key]["articles"].append(q.get("article"))
+        if not seen[key].get("speaker") and q.get("speaker"):
+            seen[key]["speaker"], seen[key]["role"] = q.get("speaker"), q.get("role")
+    return sorted(seen.values(), key=lambda q: (-len(q["articles"]), not q.get("speaker")))
+
+
 def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     """Everything a brief shows, as data (the web page and the text brief both use it)."""
     st = _story(store, story_id)
@@ -88,7 +140,7 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     credit_quotes(Borrowed.from_store(store, members), quotes)   # a borrowed quote counts for its lender
     return {
         "story": st,
-        "events": story_events(store, story_id),
+        "events": event_rows(story_events(store, story_id)),
         "actors": [{"name": n, "label": labels[n], "mentions": c, "roles": sorted(roles[n])[:3]}
                    for n, c in actor_count.most_common(MAX_ACTORS)],
         "facts": sorted(fs, key=lambda f: (-f["independent_sources"], -f["articles"], f["what"])),
@@ -134,10 +186,12 @@ def render_story(store: Store, story_id: str, width: int = 100) -> str:
                 + (f", disputed by {len(disputes_by_source(f))}" if f.get("disputes") else "") + ")"
                 for f in sorted(group, key=lambda f: -f["value"])))
     out += ["", "QUOTES"]
-    for q in b["quotes"][:MAX_QUOTES]:
+    for q in distinct_quotes(b["quotes"])[:MAX_QUOTES]:
         who = q["speaker"] or "unattributed"
         if q["role"]:
             who += f", {q['role']}"
-        out += textwrap.wrap(f"“{q['quote']}” — {who} [{q['article']}]", width, initial_indent="  ",
+        more = len(q["articles"]) - 1
+        where = q["article"] + (f" and {more} more article{'' if more == 1 else 's'}" if more else "")
+        out += textwrap.wrap(f"“{q['quote']}” — {who} [{where}]", width, initial_indent="  ",
                              subsequent_indent="    ")
     return "\n".join(out)

@@ -176,7 +176,9 @@ def _actors(store: Store, story_id: str, resolve: Resolver) -> list[dict[str, An
 
 
 def _events(store: Store, story_id: str) -> list[dict[str, Any]]:
-    return sorted(story_events(store, story_id),
+    from ..knowledge.brief import event_rows
+
+    return sorted(event_rows(story_events(store, story_id)),
                   key=lambda e: (e.get("date_start") or e.get("date") or "9999", e["type"], e["id"]))
 
 

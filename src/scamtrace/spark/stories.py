@@ -47,7 +47,8 @@ def _unit_row(kv: tuple[str, Any]) -> tuple:
     u = C._make_unit(family, arts)
     meta = [[a.id, a.title, a.published.isoformat() if a.published else None] for a in u.members]
     return (family, _order(u.first, family), json.dumps(list(u.tf.items())), json.dumps(sorted(u.anchors)),
-            u.first.isoformat() if u.first else None, u.last.isoformat() if u.last else None, json.dumps(meta))
+            u.first.isoformat() if u.first else None, u.last.isoformat() if u.last else None, json.dumps(meta),
+            C.is_brief(a.text for a in arts))
 
 
 def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
@@ -59,7 +60,8 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
     joined = members.join(articles.select("id", "title", "text", "published"), "id")
     units = spark.createDataFrame(
         joined.rdd.map(lambda r: (r["family"], r)).groupByKey().map(_unit_row),
-        "family string, ord string, tf string, anchors string, first string, last string, members string",
+        "family string, ord string, tf string, anchors string, first string, last string, members string, "
+        "brief boolean",
     ).localCheckpoint()
     n = units.count() or 1
 
@@ -79,15 +81,20 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
             aidf = {x["anchor"]: math.log((1 + n) / (1 + x["c"])) for x in (r["adf"] or [])}
             vec = C._tfidf(tf, idf)
             keys = sorted(C.block_keys(json.loads(r["anchors"]), vec))
-            yield (r["family"], r["ord"], json.dumps(list(vec.items())), json.dumps(aidf), r["first"], keys)
+            yield (r["family"], r["ord"], json.dumps(list(vec.items())), json.dumps(aidf), r["first"], keys,
+                   bool(r["brief"]))
 
     feats = spark.createDataFrame(feats_in.rdd.mapPartitions(features),
                                   "family string, ord string, vec string, aidf string, first string, "
-                                  "keys array<string>").localCheckpoint()
-    keyed = feats.select("family", "ord", F.explode("keys").alias("key")) \
-        .withColumn("pos", F.row_number().over(Window.partitionBy("key").orderBy("ord")) - 1) \
+                                  "keys array<string>, brief boolean").localCheckpoint()
+    # pos: how many indexed (non-brief) units came before under the key (the embedded index length);
+    # briefs are looked up but never indexed (stories.brief-join-v1)
+    before = Window.partitionBy("key").orderBy("ord").rowsBetween(Window.unboundedPreceding, -1)
+    keyed = feats.select("family", "ord", "brief", F.explode("keys").alias("key")) \
+        .withColumn("pos", F.coalesce(F.sum(F.when(F.col("brief"), 0).otherwise(1)).over(before), F.lit(0))) \
         .where(F.col("pos") <= C.MAX_KEY_UNITS)
-    cands = keyed.alias("u").join(keyed.alias("v"), "key").where(F.col("v.pos") < F.col("u.pos")) \
+    cands = keyed.alias("u").join(keyed.alias("v"), "key") \
+        .where((F.col("v.ord") < F.col("u.ord")) & ~F.col("v.brief")) \
         .select(F.col("u.family").alias("u"), F.col("v.family").alias("v")).distinct()
     fu = feats.select(*[F.col(c).alias("u_" + c) for c in ("family", "ord", "vec", "aidf", "first")])
     fv = feats.select(*[F.col(c).alias("v_" + c) for c in ("family", "ord", "vec", "aidf", "first")])
@@ -131,10 +138,11 @@ def _assemble(kv: tuple[str, Any]) -> tuple:
         first = dt.date.fromisoformat(r["first"]) if r["first"] else None
         last = dt.date.fromisoformat(r["last"]) if r["last"] else None
         units.append(C._Unit(r["family"], members, Counter(), set(), first, last))
+        mark = {"brief": True} if r["brief"] else {}
         if i == 0 or r["via"] is None:
-            evidence.append({"family": r["family"], "started": True})
+            evidence.append({"family": r["family"], "started": True, **mark})
         else:
-            evidence.append({"family": r["family"], "joined_via": r["via"], **json.loads(r["ev"])})
+            evidence.append({"family": r["family"], "joined_via": r["via"], **json.loads(r["ev"]), **mark})
     st = C._story({"units": units, "evidence": evidence})
     return (st.id, st.title, st.first_seen.isoformat() if st.first_seen else None,
             st.last_seen.isoformat() if st.last_seen else None, st.articles, st.families, st.algorithm,

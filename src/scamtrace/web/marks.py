@@ -153,6 +153,10 @@ def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[M
         m_this += [Mark(a, b, "sub", title) for a, b in _phrase_hits(this.text, mine_phrase, avoid_this)]
         m_other += [Mark(a, b, "sub", title) for a, b in _phrase_hits(other.text, their_phrase, avoid_other)]
     copy_of = link.article == this.id
+    # words swapped (both sides), and words only one text has (an empty side is not a swap)
+    sides = [{"this": str((s.get("from") if this_is_a else s.get("to")) or "").strip(),
+              "other": str((s.get("to") if this_is_a else s.get("from")) or "").strip(),
+              "count": s.get("count", 1)} for s in subs]
     return {
         "other": {"id": other.id, "title": other.title, "outlet": other.outlet,
                   "published": other.published.isoformat() if other.published else None, "credit": other.credit},
@@ -161,9 +165,9 @@ def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[M
         "judgement": ev.get("judgement"), "direction": ev.get("direction") or {},
         "coverage": {"this": pas.get(f"coverage_{mine}"), "other": pas.get(f"coverage_{theirs}"),
                      "passages": pas.get("passages", 0), "longest_words": pas.get("longest_words", 0)},
-        "substitutions": [{"this": (s.get("from") if this_is_a else s.get("to")) or "",
-                           "other": (s.get("to") if this_is_a else s.get("from")) or "",
-                           "count": s.get("count", 1)} for s in subs],
+        "substitutions": [x for x in sides if x["this"] and x["other"]],
+        "only_this": [x for x in sides if x["this"] and not x["other"]],
+        "only_other": [x for x in sides if x["other"] and not x["this"]],
         "facts": [{"kind": f.get("kind"), "value": f.get("value")} for f in facts.get("aligned") or []],
         "this_paragraphs": segment(this.text, m_this),
         "other_paragraphs": segment(other.text, m_other),

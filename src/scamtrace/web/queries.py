@@ -15,8 +15,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from ..clean.metadata import language_note
 from ..copies.spin import SPUN_ARTICLE_THRESHOLD
-from ..copies.view import outlet_stats
+from ..copies.view import outlet_stats, suspicious_phrases
 from ..errors import NotFound
 from ..store import Store
 from ..store.db import _fts_query
@@ -354,7 +355,8 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
         ev = json.loads(spin_rows[0]["evidence"] or "{}")
         spin = {"score": round(spin_rows[0]["score"], 3), "algorithm": spin_rows[0]["algorithm"],
                 "looks_spun": spin_rows[0]["score"] >= SPUN_ARTICLE_THRESHOLD, "threshold": SPUN_ARTICLE_THRESHOLD,
-                "phrases": ev.get("phrases") or [], "collocations": ev.get("collocations") or []}
+                "phrases": ev.get("phrases") or [], "collocations": ev.get("collocations") or [],
+                "listed": suspicious_phrases(ev.get("phrases") or [])}
     own_marks = spin_marks(spin["phrases"]) if spin else []
     links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
     as_copy, copied_by = [], []
@@ -376,7 +378,8 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     paragraphs: list[Paragraph] = segment(art.text, own_marks)
     highlights = highlight(art.text, highlight_spans(store, article_id, art.text, spin["phrases"] if spin else []))
     return {
-        "article": {**art.to_dict(), "url": art.url, "safe_url": _safe_url(art.url), "analyzed_at": analyzed},
+        "article": {**art.to_dict(), "url": art.url, "safe_url": _safe_url(art.url), "analyzed_at": analyzed,
+                    "language_note": language_note(art.language)},
         "paragraphs": paragraphs, "spin": spin, "family": fam, "family_members": _family_members(store, fam),
         "story": story, "story_title": story_title, "links": as_copy, "copied_by": copied_by,
         "judgements": judgements_for(store, article_id), "pending": analyzed is None,
@@ -417,17 +420,32 @@ def provenance(store: Store, min_size: int = 2, limit: int = 100, offset: int = 
         if ids else {}
     member_of = {m: f.id for f in fams for m in f.members}
     edges: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    quoting: dict[str, list[str]] = defaultdict(list)   # family -> articles outside it that excerpt it
     for ln in (store.links() if fams else []):
-        if ln.article not in member_of:
+        if ln.relation == "excerpt" and ln.source in member_of and member_of.get(ln.article) != member_of[ln.source]:
+            # excerpts never merge families: draw the quoting article (a digest) beside the family it quotes
+            fam = member_of[ln.source]
+            if ln.article not in quoting[fam]:
+                quoting[fam].append(ln.article)
+        elif ln.article not in member_of:
             continue
+        else:
+            fam = member_of[ln.article]
         if ln.source is None and ln.article > (ln.sibling or ""):
             continue  # a sibling pair is stored both ways: draw it once
-        edges[member_of[ln.article]].append({"from": ln.source or ln.sibling, "to": ln.article, "relation": ln.relation,
-                                             "sibling": ln.source is None, "score": round(ln.score, 4),
-                                             "judged": ln.evidence.get("judgement")})
+        edges[fam].append({"from": ln.source or ln.sibling, "to": ln.article, "relation": ln.relation,
+                           "sibling": ln.source is None, "score": round(ln.score, 4),
+                           "judged": ln.evidence.get("judgement")})
+    extra = sorted({a for lst in quoting.values() for a in lst} - set(meta))
+    if extra:
+        meta.update({r["id"]: dict(r) for r in store.execute(
+            f"SELECT id, outlet, published, title, credit FROM articles WHERE id IN ({_placeholders(len(extra))})",
+            extra)})
     out = []
     for f in fams:
         nodes = [{**meta.get(m, {"id": m}), "is_origin": m == f.origin} for m in f.members]
+        nodes += [{**meta.get(m, {"id": m}), "is_origin": False, "outside": True}
+                  for m in quoting.get(f.id, []) if m not in f.members]
         nodes.sort(key=lambda n: (not n["is_origin"], n.get("published") or "9999", n["id"]))
         out.append({"id": f.id, "origin": f.origin, "origin_credit": f.origin_credit, "algorithm": f.algorithm,
                     "nodes": nodes, "edges": edges.get(f.id, [])})

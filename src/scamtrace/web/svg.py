@@ -11,7 +11,7 @@ import math
 from collections import defaultdict, deque
 from typing import Any
 
-TIMELINE_ALGORITHM = "web.timeline-v1"
+TIMELINE_ALGORITHM = "web.timeline-v2"   # v2: axis from the articles, lanes by outlet, absent originals named
 PROVENANCE_ALGORITHM = "web.provenance-layout-v1"
 
 # timeline geometry (px)
@@ -60,28 +60,58 @@ def _events(story: dict[str, Any]) -> list[tuple[dt.date, dt.date, str]]:
     return out
 
 
+#: The timeline axis spans the articles' dates and the events that lie wholly within this many days of
+#: them; any other event (a month-long background event, an old arrest) is clipped to the axis and
+#: says so, so it no longer squeezes the articles into a sliver (set by eye on the demo stories).
+TL_EVENT_REACH_DAYS = 7
+
+
+def _lane_label(g: dict[str, Any]) -> str:
+    """A family's lane: its original's outlet; a wire credit when the original is absent; else the
+    first member's outlet or id."""
+    origin = next((a["outlet"] for a in g["articles"] if a["is_origin"] and a["outlet"]), None)
+    if origin:
+        return origin
+    if g.get("origin_credit"):
+        return f"{g['origin_credit']} (original absent)"
+    return g["articles"][0]["outlet"] or g["articles"][0]["id"]
+
+
 def timeline(story: dict[str, Any]) -> dict[str, Any]:
-    """Lanes (one per copy family) of dated article dots on a shared date axis; events on top."""
-    lanes = []
-    dated: list[dt.date] = []
+    """Lanes of dated article dots on a shared date axis, events on top (``web.timeline-v2``).
+
+    One lane per copy family, except that families whose lanes carry the same label (several
+    independent articles of one outlet) share one lane. The axis spans the articles' dates and the
+    events near them (``TL_EVENT_REACH_DAYS``); an event outside it is drawn at the edge, clipped, and
+    its label says it lies before or after the articles."""
+    lanes: list[dict[str, Any]] = []
+    by_label: dict[str, dict[str, Any]] = {}
+    article_dates: list[dt.date] = []
     undated = []
     for g in story["groups"]:
-        label = next((a["outlet"] for a in g["articles"] if a["is_origin"] and a["outlet"]), None) \
-            or (f"credit {g['origin_credit']}" if g.get("origin_credit") else None) \
-            or g["articles"][0]["outlet"] or g["articles"][0]["id"]
-        pts = []
+        label = _short(_lane_label(g), 26)
+        lane = by_label.get(label)
+        if lane is None:
+            lane = by_label[label] = {"label": label, "family": g["family"], "families": [], "points": []}
+            lanes.append(lane)
+        lane["families"].append(g["family"])
+        pts = lane["points"]
         for a in g["articles"]:
             d = _day(a["published"])
             if d is None:
                 undated.append(a["id"])
                 continue
-            dated.append(d)
+            article_dates.append(d)
             kind = "origin" if a["is_origin"] else ((a["link"] or {}).get("relation") or "independent")
             pts.append({"date": d, "id": a["id"], "kind": kind,
                         "title": f"{a['published'][:10]} · {a['outlet'] or 'unknown outlet'} · {kind} · {a['title'] or a['id']}"})
-        lanes.append({"label": _short(label, 26), "family": g["family"], "points": pts})
     events = _events(story)
-    dated += [d for s, e, _ in events for d in (s, e)]
+    if article_dates:
+        reach = dt.timedelta(days=TL_EVENT_REACH_DAYS)
+        alo, ahi = min(article_dates), max(article_dates)
+        dated = article_dates + [d for s, e, _ in events if s >= alo - reach and e <= ahi + reach for d in (s, e)]
+    else:
+        dated = [d for s, e, _ in events for d in (s, e)]
     has_events = bool(events)
     top = TL_TOP + (TL_LANE if has_events else 0)
     height = top + TL_LANE * max(1, len(lanes)) + 10
@@ -114,9 +144,16 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
         out["lanes"].append({**lane, "y": y, "points": pts})
     if has_events:
         y = TL_TOP + TL_LANE / 2
-        out["events"] = [{"x": x(s), "x_end": x(e), "y": y, "label": label,
-                          "date": s.isoformat() if s == e else f"{s.isoformat()}/{e.isoformat()}"}
-                         for s, e, label in events]
+        for s, e, label in events:
+            if e < lo or s > hi:   # wholly outside the articles' dates: at the edge, marked
+                edge = lo if e < lo else hi
+                label += f", {'before' if e < lo else 'after'} the articles"
+                s2 = e2 = edge
+            else:
+                s2, e2 = max(s, lo), min(e, hi)
+            out["events"].append({"x": x(s2), "x_end": x(e2), "y": y, "label": label,
+                                  "date": s.isoformat() if s == e else f"{s.isoformat()}/{e.isoformat()}",
+                                  "clipped": (s2, e2) != (s, e)})
         out["events_y"] = y
     out["axis_y"] = TL_TOP - 12
     out["grid_y0"], out["grid_y1"] = TL_TOP - 6, height - 6
@@ -173,7 +210,9 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
         meta = nodes[n]
         out_nodes.append({"id": n, "x": x, "y": y, "w": PV_NODE_W, "h": PV_NODE_H,
                           "ghost": bool(meta.get("ghost")), "origin": n == family["origin"],
-                          "line1": _short(meta.get("outlet") or "unknown outlet"),
+                          "outside": bool(meta.get("outside")),
+                          "line1": _short((meta.get("outlet") or "unknown outlet")
+                                          + (" (quotes it; own family)" if meta.get("outside") else "")),
                           "line2": _short(" · ".join(x for x in (meta.get("published"), meta.get("title") or n) if x), PV_LINE2),
                           "title": f"{meta.get('outlet') or ''} {meta.get('published') or ''} {meta.get('title') or n}"})
     out_edges = []
