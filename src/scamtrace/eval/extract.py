@@ -256,9 +256,15 @@ def with_conversions(preds: list[dict[str, Any]]) -> list[dict[str, Any]]:
     figure's ``what`` (its currency word replaced by the conversion's unit) and date; it is
     ``_optional``: a match counts, no match is no false positive.
     """
-    out = list(preds)
+    conv = {(p.get("key"), p.get("converted_value"), p.get("converted_unit")) for p in preds
+            if p.get("converted_value") is not None}
+    # extract.figures-v4 also stores the equivalent as a figure of its own: optional like the pseudo one
+    out = [{**p, "_optional": True} if (p.get("key"), p.get("value"), p.get("unit")) in conv else p for p in preds]
+    stored = {(p.get("key"), p.get("value"), p.get("unit")) for p in preds}
     for p in preds:
         if p.get("converted_value") is None or not p.get("converted_unit"):
+            continue
+        if (p.get("key"), p["converted_value"], p["converted_unit"]) in stored:
             continue
         out.append({**p, "value": p["converted_value"], "unit": p["converted_unit"], "converted_value": None,
                     "converted_unit": None, "_optional": True, "_conversion_of": p.get("id", p.get("start"))})

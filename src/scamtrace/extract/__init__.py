@@ -55,8 +55,27 @@ def extract(article: Article, *, use_model: bool | None = None, reference_date: 
             f.evidence["reference_date"] = reference_date.isoformat()
     else:
         figures = find_figures(text, article.published, dates=dates, quotes=quotes, gazetteer=gaz)
+    figures.extend(title_figures(article, figures, gaz))
     mentions = find_entities(text, use_model=use_model, gazetteer=gaz)
     return Extraction(article_id=article.id, mentions=mentions, figures=figures, dates=dates, quotes=quotes)
+
+
+def title_figures(article: Article, figures: list[Figure], gaz) -> list[Figure]:  # noqa: ANN001
+    """Figures of the headline that the text does not state (v4): "over 700 still trapped" in a title is a
+    key figure even when the body only gives 121. They carry ``evidence["in_title"]``; their offsets
+    are 0 (they are not in the text) and their sentence is the title."""
+    title = (article.title or "").strip()
+    if not title or title in (article.text or ""):
+        return []
+    have = {f.value for f in figures}
+    out = []
+    for f in find_figures(title, article.published, gazetteer=gaz):
+        if f.value in have or f.vague_rule:
+            continue   # stated in the text already, or a headline's "Thousands held" (the text gives the count)
+        f.start = f.end = f.sentence_start = f.sentence_end = 0
+        f.evidence["in_title"] = True
+        out.append(f)
+    return out
 
 
 def reset() -> None:

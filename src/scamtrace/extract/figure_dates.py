@@ -1,4 +1,4 @@
-"""When a counted thing happened: the dating rules of ``extract.figures-v3``.
+"""When a counted thing happened: the dating rules of ``extract.figures-v3`` (unchanged in v4).
 
 A figure is dated by the *day the counted thing happened*, chosen in this order:
 

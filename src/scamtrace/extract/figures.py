@@ -1,4 +1,33 @@
-"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v3``).
+"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v4``).
+
+How a number's unit is decided is a list of small named rules (:data:`_UNIT_RULES`, tried in order;
+the first that answers decides and its name is the figure's ``evidence["unit_rule"]``). v4 (issue 13,
+set on half A of ``realnews-dev``) adds, for real news:
+
+* ages ("a 29-year-old Japanese man", "aged 16 and 17") -> unit ``age``, ``what`` "age of <who>",
+  never dated;
+* money in more currencies (ringgit "RM", pesos "P2-million"/"₱"/"Php", won, rupiah, reais, rupees,
+  shillings, birr) and crypto assets ("127,271 bitcoin" -> ``BTC``; ``ETH``, ``USDT``); a stated
+  equivalent ("40,000 yuan ($5,472)", "2.3 billion baht, or about $68 million") is kept as a figure
+  of its own, linked both ways (``evidence["equivalent_of"]``/``["equivalent"]``, and the main
+  figure's ``converted_value``);
+* ranges: the low end takes the unit of the high end ("100,000 to 500,000 yuan"), with
+  ``evidence["range"] = "low"`` and ``["range_high"]``;
+* small counts of places (areas, provinces, districts, zones ... are now counted), plural
+  demonyms of two words ("64 South Koreans", "15 Sri Lankans"), acronyms ("1,454 OFWs");
+* bare numbers that continue an earlier count of the article (:func:`_unit_anaphora`: "59 of them
+  being detained", "the remaining 18 approached", "14 were brought home in March and 27 in
+  December", "the previously reported 59"), totals ("brings the total number of Sri Lankans
+  rescued to 56"), a bare number before a verb that only people undergo ("23 repatriated");
+* numerals in sentences of other Latin-script languages (Spanish, Portuguese, Indonesian,
+  Tagalog...) -> unit ``count`` with the words after them as ``what`` (:func:`_is_foreign`);
+* a capitalised number word after a number or date prefix opens a sentence ("2025-10-18 Sixty-four
+  ..."); a number glued to scraped menu text ("Local News15 Sri Lankans") is read; the second day
+  of a date ("September 18 and 19") is not a figure.
+
+The headline's figures that the text does not state are added by :func:`scamtrace.extract.title_figures`.
+
+v3 and earlier:
 
 For every quantity phrase (:mod:`.numbers`) the unit is decided from what follows it:
 
@@ -89,11 +118,12 @@ _DATE_DETERMINER = re.compile(r"\b(?:this|last|next|past|previous|coming|recent|
 _NOT_COUNTED = frozenset("""
 times percent points ways things kinds types sorts cents odds ends pages chapters episodes seasons ranks rounds
 levels stages steps terms sides hands feet inches pounds ounces degrees decades centuries seconds others ones
-lots bits parts zones areas regions provinces states districts territories groups organizations organisations
+lots bits parts groups organizations organisations
 factions parties objectives goals aims outfits classes categories generations languages""".split())
 
 #: Words that end the search for a count noun after a number.
 _NOUN_STOP = frozenset("""
+over about after among against across under between through during since until including like
 were are was is be been being have has had who which that whom whose to in on at by for from with into of
 and or but as than per a an it its their his her they he she we i you this year years day days
 month months week weeks time times percent % hours hour minutes km kms""".split())
@@ -233,10 +263,19 @@ def _find_noun(text: str, pos: int, end: int, skip: set[int], digits: bool = Tru
             return (w, _DURATIONS[lw], pos + words[i].end(), partitive) if ok else None
         if lw in _UNIT_OF and (w != "Chinese" or not _next_is_noun(words, i)):
             return " ".join([*mods, w]), _UNIT_OF[lw], pos + words[i].end(), partitive
+        if (lw == "of" and mods and mods[-1][:1].isupper() and i + 1 < len(words) and words[i + 1].group()[:1].isupper()
+                and len(mods) < _MAX_MODIFIERS - 1):
+            mods.append(w)   # "64 Republic of Korea's citizens": "of" inside a name (v4)
+            i += 1
+            continue
         if lw in _NOUN_STOP or raw in ",;:()" or len(mods) >= _MAX_MODIFIERS:
             return None
-        if _DEMONYM_PLURAL.fullmatch(w) and not mods and not (i + 1 < len(words) and words[i + 1].group()[:1].isupper()):
-            return w, "people", pos + words[i].end(), partitive   # "800 Laotians", "40 Kenyans"
+        if (_DEMONYM_PLURAL.fullmatch(w) and len(mods) <= 2 and all(x[:1].isupper() for x in mods)
+                and not (i + 1 < len(words) and words[i + 1].group()[:1].isupper())):
+            # "800 Laotians", "40 Kenyans"; v4: "64 South Koreans", "15 Sri Lankans"
+            return " ".join([*mods, w]), "people", pos + words[i].end(), partitive
+        if _ACRONYM_PLURAL.fullmatch(w) and not mods:
+            return w, w[:-1], pos + words[i].end(), partitive   # "1,454 OFWs" (v4)
         if _GENERIC_PLURAL.fullmatch(w) and lw not in _NOT_COUNTED and not _next_is_noun(words, i):
             return " ".join([*mods, w]), lw, pos + words[i].end(), partitive
         mods.append(w)
@@ -256,6 +295,8 @@ _TIMES_AFTER = re.compile(r"\s+times\b")
 _QUOTED_COUNT = re.compile(r"[”\"’]\s+(?:announced|reported|given|cited|claimed|stated|published|released)\b")
 #: A plural demonym ("Laotians", "Kenyans", "Cambodians", "Pakistanis").
 _DEMONYM_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|is)")
+#: An acronym in the plural ("OFWs", "IDPs"): its own unit (v4).
+_ACRONYM_PLURAL = re.compile(r"[A-Z]{2,5}s")
 #: A lower-case plural noun ("phones", "hectares", "families") for the generic count-noun fallback.
 _GENERIC_PLURAL = re.compile(r"[a-z]{2,}(?:[^su]s|ies)")
 
@@ -264,10 +305,14 @@ def _next_is_noun(words: list[re.Match[str]], i: int) -> bool:
     return i + 1 < len(words) and words[i + 1].group().lower().rstrip(".,;:") in _UNIT_OF
 
 
+#: Currency words that are also common words ("three won medals", "five ether"): money only from 1,000 up (v4).
+_AMBIGUOUS_CURRENCY = frozenset({"won", "ether", "tether", "taka"})
+
+
 def _money(q: Quantity, text: str, end: int) -> tuple[str, int] | None:
     """(currency code, end offset) when ``q`` is an amount of money."""
     m = _CURRENCY_AFTER.match(text, q.end, end)
-    if m:
+    if m and not (m["cur"].lower() in _AMBIGUOUS_CURRENCY and q.value < 1000):
         return CURRENCY_WORDS[m["cur"].lower()], m.end()
     if q.currency:
         return q.currency, q.end
@@ -425,23 +470,36 @@ def _place(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
 def _skip_quantity(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
     if any(d.start < q.end and q.start < d.end for d in dates):
         return True
+    if any(d.end <= q.start and q.start - d.end <= 6 and text[d.end - 1:d.end].isdigit()
+           and _DATE_LIST_GAP.fullmatch(text[d.end:q.start]) for d in dates):
+        return True   # "held on September 18 and 19": the second day of a date (v4)
     if _REMAINDER_BEFORE.search(text, max(sent[0], q.start - 20), q.start):
         return True   # "The other seven suspects": the rest of a group the article counted already (v3)
-    if _SKIP_AFTER.match(text, q.end) and not (q.text[-1:].isdigit() and _DURATION_ADJ.match(text, q.end)):
+    if (_SKIP_AFTER.match(text, q.end) and not (q.text[-1:].isdigit() and _DURATION_ADJ.match(text, q.end))
+            and not _AGE_AFTER.match(text, q.end)):
         return True
-    if q.start > 0 and re.match(r"[\w-]", text[q.start - 1]):
-        return True   # "COVID-19", "G20"
+    if q.start > 0 and re.match(r"[\w-]", text[q.start - 1]) and not _GLUED_CHROME.search(text, max(0, q.start - 12), q.start):
+        return True   # "COVID-19", "G20" (but "Local News15 Sri Lankans": a menu glued to a headline, v4)
     name_before = re.search(r"\b[A-Z][a-z]+\s$", text[max(sent[0], q.start - 20):q.start])
-    if q.qualifier is None and q.text[:1].isdigit() and name_before:
+    if name_before and name_before.group().strip().lower() in _FUNCTION_WORDS:
+        name_before = None   # "The 38-year-old", "Some 60 people": a capitalised function word is no name (v4)
+    if q.qualifier is None and q.text[:1].isdigit() and name_before and not _is_foreign(text[sent[0]:sent[1]]):
         word_start = max(sent[0], q.start - 20) + name_before.start()
         if not any(d.start <= word_start < d.end for d in dates):
             return True   # "Artemis 1", "Version 9.0": a number that is part of a name (not "On Tuesday 40 ...")
     # "Episode Four", "Three Brotherhood Alliance": a capitalised number word inside a sentence is a name
+    # (v4: after a number or a date prefix, " date 2025-10-18 Sixty-four South Koreans", it opens the sentence)
     return (q.is_word and q.text[:1].isupper() and q.start != sent[0] and not re.match(r"[“\"(]", text[q.start - 1:q.start])
-            and not re.search(r"[—–-]\s*$", text[max(sent[0], q.start - 3):q.start]))   # "KUNMING — Sixteen people"
+            and not re.search(r"[—–-]\s*$", text[max(sent[0], q.start - 3):q.start])   # "KUNMING — Sixteen people"
+            and not re.search(r"\d\s+$", text[max(sent[0], q.start - 3):q.start]))
 
 
-_REMAINDER_BEFORE = re.compile(r"\b[Tt]he\s+(?:other|remaining)\s+$")
+#: A lower-case word of 3+ letters glued to a number ("News15"): scraped menu text run into a headline.
+_GLUED_CHROME = re.compile(r"(?<![A-Za-z])[A-Z]?[a-z]{3,}$")
+_FUNCTION_WORDS = frozenset("""the a an some another all only about around nearly almost over more than those these
+its their his her our and but of in on at by for from with after before since while including among""".split())
+_DATE_LIST_GAP = re.compile(r"\s*(?:and|or|to|-|–|,)\s*")
+_REMAINDER_BEFORE = re.compile(r"\b[Tt]he\s+other\s+$")
 _PHRASAL_OVER = re.compile(r"\b(?:hand|hands|handed|handing|turn|turns|turned|turning|took|taken|take|sent|send|won|taking)\s+$", re.I)
 
 
@@ -471,6 +529,7 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
     sents, paras = ctx.sents, paragraphs(text)
     out: list[Figure] = []
     skip: set[int] = set()
+    equivalents: dict[int, Figure] = {}
     keep_vague = VAGUE_FIGURES if vague is None else vague
     for q in find_quantities(text):
         if q.vague_rule and "lower bound" in q.vague_rule and not keep_vague:
@@ -480,114 +539,411 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
         if sent is None or any(q.start <= k < q.end for k in skip) or _skip_quantity(q, text, sent, ctx.dates):
             continue
         fig = _figure(q, sent, ctx, out, paras, skip)
-        if fig is not None:
-            out.append(fig)
+        if fig is None:
+            continue
+        main = next((f for k, f in equivalents.items() if q.start <= k <= q.end or (k <= q.start < k + 12
+                     and not text[k:q.start].strip("( ~≈"))), None)
+        if main is not None and fig.unit != main.unit:
+            _link_equivalent(main, fig)
+        elif "equivalent_at" in fig.evidence:
+            equivalents[int(fig.evidence["equivalent_at"])] = fig
+        out.append(fig)
     return out
+
+
+def _currency_word(what: str, unit: str) -> str | None:
+    """The word of ``what`` that names its currency ("yuan", "dollars", or the code itself)."""
+    for w in what.split():
+        if CURRENCY_WORDS.get(w.lower()) == unit or w == unit:
+            return w
+    return None
+
+
+def _link_equivalent(main: Figure, eq: Figure) -> None:
+    """Keep both values of "40,000 yuan ($5,472)" and link them: the equivalent says what the main
+    amount counts and when, and each names the other (v4)."""
+    main_cur = _currency_word(main.what, main.unit)
+    eq_cur = _currency_word(eq.what, eq.unit) or ("dollars" if eq.unit == "USD" else eq.unit)
+    eq.what = re.sub(rf"\b{re.escape(main_cur)}\b", eq_cur, main.what, count=1) if main_cur else f"{main.what} ({eq_cur})"
+    eq.date, eq.date_precision = main.date, main.date_precision
+    eq.claimant, eq.place = eq.claimant or main.claimant, eq.place or main.place
+    eq.evidence["equivalent_of"] = main.start
+    eq.evidence["unit_rule"] = f"stated equivalent of {main.text!r} ({main.unit})"
+    main.evidence["equivalent"] = eq.start
+    main.converted_value, main.converted_unit = eq.value, eq.unit
+
+
+@dataclass(slots=True)
+class _Unit:
+    """What a number counts, as one unit rule decided it (with the rule's evidence)."""
+
+    unit: str
+    noun: str
+    noun_end: int
+    rule: str
+    money: bool = False
+    converted: tuple[float, str] | None = None
+    antecedent: Figure | None = None
+    evidence: dict[str, object] | None = None
+
+
+#: A unit rule's answer that the number is no figure at all ("the past 48 hours").
+_NOT_A_FIGURE = _Unit("", "", 0, "not a figure")
+
+
+@dataclass(slots=True)
+class _Args:
+    """What every unit rule reads."""
+
+    q: Quantity
+    sent: tuple[int, int]
+    ctx: _Ctx
+    previous: list[Figure]
+    paras: list[tuple[int, int]]
+    skip: set[int]
+
+
+def _unit_money(a: _Args) -> _Unit | None:
+    """A currency symbol before or a currency word after; a bracketed or stated equivalent is kept."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    money = _money(q, text, sent[1])
+    if not money:
+        return None
+    unit, noun_end = money
+    cur_word = _CURRENCY_AFTER.match(text, q.end, sent[1])
+    cur_text = cur_word["cur"].lower() if cur_word else "dollars" if unit == "USD" else unit
+    converted = _conversion(text, noun_end, sent[1])
+    ev: dict[str, object] = {}
+    if converted is not None:
+        conv_match = _CONVERSION.match(text, noun_end, sent[1])
+        if conv_match is not None:
+            ev["equivalent_at"] = conv_match.start("q")
+    else:
+        stated = _STATED_EQUIVALENT.match(text, noun_end, sent[1])
+        inner = QUANTITY_RE.search(text, stated.start("q"), sent[1]) if stated else None
+        if stated and inner and inner.start() == stated.start("q"):
+            eq = parse_quantity(inner)
+            eq_money = _money(eq, text, sent[1])
+            if eq_money:
+                converted = (eq.value, eq_money[0])
+                ev["equivalent_at"] = eq.start
+    obj = _MONEY_OBJECT.match(text, noun_end, sent[1])
+    obj_before = _MONEY_OBJECT_BEFORE.search(text[max(sent[0], q.start - 40):q.start])
+    obj_word = obj["obj"] if obj else obj_before["obj"] if obj_before else ""
+    noun = " ".join(p for p in (obj_word, cur_text) if p)   # "fines yuan": what the money is, and its currency word
+    if obj:
+        noun_end = obj.end()
+    rule = "currency symbol" if q.currency and unit == q.currency else "currency word"
+    return _Unit(unit, noun, noun_end, rule, money=True, converted=converted, evidence=ev)
+
+
+def _unit_percent(a: _Args) -> _Unit | None:
+    pct = _PERCENT_AFTER.match(a.ctx.text, a.q.end)
+    return _Unit("percent", "", pct.end(), "percent") if pct else None
+
+
+def _unit_age(a: _Args) -> _Unit | None:
+    """An age (v4): "a 29-year-old Japanese man", "aged 16 and 17", "18 years old"."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    if q.vague_rule or q.value < 1 or q.value > 120 or not float(q.value).is_integer():
+        return None
+    m = _AGE_AFTER.match(text, q.end, sent[1])
+    if m:
+        who = m["who"] or _person_before(text, sent[0], q.start)
+        return _Unit("age", f"age of {who}" if who else "age", m.end(), "age ('-year-old')")
+    before = text[max(sent[0], q.start - 40):q.start]
+    m2 = _AGED_BEFORE.search(before)
+    if m2:
+        who = _person_before(text, sent[0], q.start - len(before) + m2.start())
+        return _Unit("age", f"age of {who}" if who else "age", q.end, "age ('aged N')")
+    return None
+
+
+def _unit_duration_adjective(a: _Args) -> _Unit | None:
+    if not a.q.text[-1:].isdigit():
+        return None
+    adj = _DURATION_ADJ.match(a.ctx.text, a.q.end)
+    if adj is None:
+        return None
+    return _Unit(_DURATIONS[adj["u"] + "s"], adj["noun"], adj.end(), f"duration adjective '-{adj['u']}'")
+
+
+def _unit_views(a: _Args) -> _Unit | None:
+    text, q, sent = a.ctx.text, a.q, a.sent
+    times = _TIMES_AFTER.match(text, q.end)
+    if times and _VIEWS_BEFORE.search(text[max(sent[0], q.start - 30):q.start]):
+        return _Unit("views", "views", times.end(), "views ('viewed ... times')")
+    return None
+
+
+def _unit_count_noun(a: _Args) -> _Unit | None:
+    text, q, sent = a.ctx.text, a.q, a.sent
+    found = _find_noun(text, q.end, sent[1], a.skip, digits=not q.is_word)
+    if not found:
+        return None
+    noun, unit, noun_end, _partitive = found
+    if unit in _DURATIONS.values() and _DATE_DETERMINER.search(text[max(sent[0], q.start - 20):q.start]):
+        return _NOT_A_FIGURE   # "the past 48 hours", "this 12 months" (a spun "this year"): a time phrase
+    return _Unit(unit, noun, noun_end, f"count noun {noun.split()[-1]!r}")
+
+
+def _unit_range_low(a: _Args) -> _Unit | None:
+    """The low end of a range takes the unit of the high end ("100,000 to 500,000 yuan", v4)."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    m = _RANGE_TO.match(text, q.end, sent[1])
+    hm = QUANTITY_RE.match(text, m.end(), sent[1]) if m else None
+    if not hm or not (hm["num"] or hm["word"] or hm["a"]):
+        return None
+    high = parse_quantity(hm)
+    if high.value <= q.value:
+        return None
+    sub = _Args(high, sent, a.ctx, a.previous, a.paras, set())
+    for rule in (_unit_money, _unit_percent, _unit_count_noun):
+        u = rule(sub)
+        if u is not None and u is not _NOT_A_FIGURE:
+            ev = {"range": "low", "range_high": high.value}
+            return _Unit(u.unit, u.noun, u.noun_end, f"range low end of {high.text!r}: {u.rule}", money=u.money,
+                         evidence=ev)
+    return None
+
+
+def _unit_total(a: _Args) -> _Unit | None:
+    """"brings the total number of Sri Lankans rescued to 56", "total victims freed reaches 635" (v4)."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    lo = max(sent[0], q.start - 120)
+    if not _TOTAL_BEFORE_Q.search(text, lo, q.start):
+        return None
+    heads = list(_TOTAL_HEAD.finditer(text, lo, q.start))
+    if not heads:
+        return None
+    found = _find_noun(text, heads[-1].end(), q.start, set())
+    if not found:
+        return None
+    return _Unit(found[1], f"total {found[0]}", q.end, "total ('the total ... to N')")
+
+
+_TOTAL_HEAD = re.compile(r"\btotal\s+(?:number\s+of\s+|of\s+)?", re.I)
+_TOTAL_BEFORE_Q = re.compile(r"\b(?:to|reach(?:es|ed)?|stands?\s+at|now\s+at|at)\s+$")
+
+
+def _unit_anaphora(a: _Args) -> _Unit | None:
+    """A bare number that restates or continues a count ("Of those, 16,000 went voluntarily", "59 of them
+    being detained", "the remaining 18 approached", "14 were brought home in March and 27 in December")."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    corrected = _REVISED_TO.search(text[max(sent[0], q.start - 40):q.start])
+    quoted = _QUOTED_COUNT.match(text, q.end, sent[1])
+    prev = _antecedent(a.previous, q, a.paras, any_unit=bool(corrected), total=bool(quoted))
+    nxt = re.match(r"\s+([\w’']+)", text[q.end:sent[1]])
+    if prev is not None and (corrected or quoted or (nxt and nxt.group(1).lower() in _CONTINUES)):
+        return _Unit(prev.unit, _noun_of(prev), q.end, f"anaphora: unit of the figure at {prev.start}", antecedent=prev)
+    prev = _antecedent_near(a.previous, q, text)
+    if prev is None or q.vague_rule:   # "among the thousands detained": an order of magnitude (v4 rules below)
+        return None
+    before = text[max(sent[0], q.start - 40):q.start]
+    reason = None
+    if _ELLIPSIS_BEFORE.search(before) and prev.start >= sent[0] and _ELLIPSIS_AFTER.match(text, q.end):
+        reason = "same unit as the count just before it in the sentence"
+    elif _RESTATED_BEFORE.search(before) and prev.start >= sent[0]:
+        reason = "restates a count of the sentence ('the previously reported 59')"
+    elif _PARTITIVE_AFTER.match(text, q.end, sent[1]) or _CONTINUE_BEFORE.search(before):
+        reason = "partitive or remainder of an earlier count"
+    elif _VERB_AFTER.match(text, q.end, sent[1]) or _DISTRIBUTED.search(before):
+        reason = "a verb or destination follows the bare number"
+    if reason is None:
+        return None
+    return _Unit(prev.unit, _noun_of(prev), q.end, f"anaphora ({reason}): unit of the figure at {prev.start}",
+                 antecedent=prev)
+
+
+def _unit_bare_action(a: _Args) -> _Unit | None:
+    """No noun and no earlier count, but a verb that only people undergo follows ("23 repatriated after
+    abduction", "over 700 still trapped", v4)."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    if (q.is_word and q.value < 2) or q.vague_rule:
+        return None   # "among the thousands detained": an order of magnitude, not a count
+    if _PARTITIVE_PEOPLE.match(text, q.end, sent[1]):
+        return _Unit("people", "people", q.end, "partitive of people ('59 of them', '59 of the group')")
+    group = _GROUP_OF.search(text, max(sent[0], q.start - 20), q.start)
+    m = _PEOPLE_VERB_AFTER.match(text, q.end, sent[1])
+    if not m and not (group and _VERB_AFTER.match(text, q.end, sent[1])):
+        return None
+    rule = f"people verb {m['v']!r} after a bare number" if m else f"a {group['g']} of N people"
+    return _Unit("people", "people", q.start if m else q.end, rule)
+
+
+def _unit_foreign(a: _Args) -> _Unit | None:
+    """A numeral in a sentence of another Latin-script language (Indonesian, Portuguese, Spanish...), v4:
+    kept as a number with its sentence; ``what`` is the words after it."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    if q.is_word or not _is_foreign(text[sent[0]:sent[1]]):
+        return None
+    words = re.findall(r"[^\W\d_][\w’'-]*", text[q.end:sent[1]])[:4]
+    if not words:
+        return None
+    return _Unit("count", " ".join(words), q.end, "numeral in a non-English sentence")
+
+
+#: The unit rules, tried in order; the first that answers decides (``_NOT_A_FIGURE`` drops the number).
+_UNIT_RULES = (_unit_money, _unit_percent, _unit_age, _unit_duration_adjective, _unit_views, _unit_foreign,
+               _unit_count_noun, _unit_range_low, _unit_total, _unit_anaphora, _unit_bare_action)
+
+
+def _decide_unit(a: _Args) -> _Unit | None:
+    for rule in _UNIT_RULES:
+        u = rule(a)
+        if u is _NOT_A_FIGURE:
+            return None
+        if u is not None:
+            return u
+    return None
 
 
 def _figure(q: Quantity, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure],
             paras: list[tuple[int, int]], skip: set[int]) -> Figure | None:
-    text = ctx.text
-    evidence: dict[str, object] = {}
-    converted: tuple[float, str] | None = None
-    money = _money(q, text, sent[1])
-    anaphoric = False
-    antecedent: Figure | None = None
-    if money:
-        unit, noun_end = money
-        cur_word = _CURRENCY_AFTER.match(text, q.end, sent[1])
-        cur_text = cur_word["cur"].lower() if cur_word else "dollars" if unit == "USD" else unit
-        converted = _conversion(text, noun_end, sent[1])
-        conv_match = _CONVERSION.match(text, noun_end, sent[1])
-        if converted is not None and conv_match is not None:
-            skip.add(conv_match.start("q"))
-        obj = _MONEY_OBJECT.match(text, noun_end, sent[1])
-        obj_before = _MONEY_OBJECT_BEFORE.search(text[max(sent[0], q.start - 40):q.start])
-        obj_word = obj["obj"] if obj else obj_before["obj"] if obj_before else ""
-        noun = " ".join(p for p in (obj_word, cur_text) if p)   # "fines yuan": what the money is, and its currency word
-        if obj:
-            noun_end = obj.end()
-        evidence["unit_rule"] = "currency symbol" if q.currency and unit == q.currency else "currency word"
-    elif pct := _PERCENT_AFTER.match(text, q.end):
-        unit, noun, noun_end = "percent", "", pct.end()
-        evidence["unit_rule"] = "percent"
-    elif q.text[-1:].isdigit() and (adj := _DURATION_ADJ.match(text, q.end)):
-        unit, noun, noun_end = _DURATIONS[adj["u"] + "s"], adj["noun"], adj.end()
-        evidence["unit_rule"] = f"duration adjective '-{adj['u']}'"
-    elif (times := _TIMES_AFTER.match(text, q.end)) and _VIEWS_BEFORE.search(text[max(sent[0], q.start - 30):q.start]):
-        unit, noun, noun_end = "views", "views", times.end()
-        evidence["unit_rule"] = "views ('viewed ... times')"
-    else:
-        found = _find_noun(text, q.end, sent[1], skip, digits=not q.is_word)
-        if found and found[1] in _DURATIONS.values() and _DATE_DETERMINER.search(text[max(sent[0], q.start - 20):q.start]):
-            return None   # "the past 48 hours", "this 12 months" (a spun "this year"): a time phrase
-        if found:
-            noun, unit, noun_end, _partitive = found
-            evidence["unit_rule"] = f"count noun {noun.split()[-1]!r}"
-        else:
-            corrected = _REVISED_TO.search(text[max(sent[0], q.start - 40):q.start])
-            quoted = _QUOTED_COUNT.match(text, q.end, sent[1])
-            prev = _antecedent(previous, q, paras, any_unit=bool(corrected), total=bool(quoted))
-            nxt = re.match(r"\s+([\w’']+)", text[q.end:sent[1]])
-            if prev is None or not (corrected or quoted or (nxt and nxt.group(1).lower() in {
-                    "more", "went", "were", "are", "remain", "remained", "have", "had", "was", "of", "left", "stayed",
-                    "returned", "died"})):
-                return None
-            noun, unit, noun_end, anaphoric = prev.what.split(" ")[0] if prev.action else prev.what, prev.unit, q.end, True
-            evidence["unit_rule"] = f"anaphora: unit of the figure at {prev.start}"
-            antecedent = prev
-    if q.value == 1 and not money and unit != "percent" and not q.vague_rule:
+    u = _decide_unit(_Args(q, sent, ctx, previous, paras, skip))
+    if u is None or (q.value == 1 and not u.money and u.unit not in ("percent", "age") and not q.vague_rule):
         return None   # "one officer admitted": a single instance, not a count (no gold figure counts one)
-    if unit in _MEASURES.values():
-        conv = _MEASURE_CONVERSION.match(text, noun_end, sent[1])
-        inner = QUANTITY_RE.search(conv["q"]) if conv else None
-        if conv and inner:
-            converted = (parse_quantity(inner).value, _MEASURES[conv["u"].lower()])
-            skip.add(conv.start("q"))
-    action = _action(text, noun_end, q.start, sent)
-    if action:
-        action = "detained" if action.endswith("custody") else _ACTION_DISPLAY.get(action.split()[0].lower(), action)
-    complement = _complement(text, noun_end, sent[1])
+    text = ctx.text
+    evidence: dict[str, object] = {"unit_rule": u.rule, **(u.evidence or {})}
+    if u.antecedent is not None:
+        evidence["antecedent"] = u.antecedent.start
+    converted = u.converted if u.converted is not None else _measure_conversion(u, text, sent, skip)
+    action = _display_action(_action(text, u.noun_end, q.start, sent))
+    complement = _complement(text, u.noun_end, sent[1]) if u.unit != "age" else None
     if complement:
         evidence["complement"] = complement
-    parts = (noun, action, complement if WHAT_COMPLEMENT else None)
-    what = _dedupe_words(" ".join(p for p in parts if p)) or ("money" if money else unit)
+    parts = (u.noun, action if u.unit != "age" else None, complement if WHAT_COMPLEMENT else None)
+    what = _dedupe_words(" ".join(p for p in parts if p)) or ("money" if u.money else u.unit)
+    # an age is no event of its own: it is never dated (v4)
+    when = _When(None, None) if u.unit == "age" else _when(q, u, what, sent, ctx, previous, paras, evidence)
+    claimant = _claimant(ctx, sent, q.start)
+    place = _place(ctx, sent, q.start)
+    if when.inherit is not None:
+        place, claimant = place or when.inherit.place, claimant or when.inherit.claimant
+    elif u.antecedent is not None and previous and claimant is None:
+        claimant = previous[-1].claimant
+    if when.inherit is None and _ANAPHOR_START.match(text, sent[0]) is not None and previous:
+        claimant, place = claimant or previous[-1].claimant, place or previous[-1].place
+    return _build(q, u.unit, what, action, sent, text, converted, when.iso, when.precision, place, claimant, evidence)
+
+
+@dataclass(slots=True)
+class _When:
+    iso: str | None
+    precision: str | None
+    inherit: Figure | None = None   # the figure whose date (and missing place/claimant) this one takes
+
+
+def _when(q: Quantity, u: _Unit, what: str, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure],
+          paras: list[tuple[int, int]], evidence: dict[str, object]) -> _When:
+    """The day the counted thing happened, by the rules of :mod:`.figure_dates` (in order)."""
+    text = ctx.text
     date = figure_dates.sentence_date(text, ctx.dates, sent, q.start)
     period = figure_dates.period(ctx.dates, sent, q.start)
     if period is not None:
         evidence["period"] = period.iso
-    if date is None and unit == "people":
+    if date is None and u.unit == "people":
         date = figure_dates.inherited_date(text, ctx.dates, q.start, q.end, sent, has_verb=_action_near(text, q, sent),
                                            previous=previous, sents=ctx.sents, paras=paras, evidence=evidence)
-    if date is None and _is_penalty(unit, what, money is not None, text[max(sent[0], q.start - 60):q.end + 20]):
+    if date is None and _is_penalty(u.unit, what, u.money, text[max(sent[0], q.start - 60):q.end + 20]):
         date = figure_dates.penalty_date(text, ctx.dates, ctx.sents, q.start)
         if date is not None:
             evidence["date_rule"] = "penalty dated by the sentencing"
-    if date is None and antecedent is not None and antecedent.date and period is None:
-        evidence["date_rule"] = f"restates the figure at {antecedent.start}"
-        evidence["date_text"] = antecedent.evidence.get("date_text")
-        return _build(q, unit, what, action, sent, text, converted, antecedent.date, antecedent.date_precision,
-                      _place(ctx, sent, q.start) or antecedent.place, _claimant(ctx, sent, q.start) or antecedent.claimant,
-                      evidence)
+    ante = u.antecedent
+    if date is None and ante is not None and ante.date and period is None and ante.start >= _para_start(paras, q.start):
+        evidence["date_rule"] = f"restates the figure at {ante.start}"
+        evidence["date_text"] = ante.evidence.get("date_text")
+        return _When(ante.date, ante.date_precision, ante)
     if date is None:
         date = figure_dates.statement_date(text, ctx.dates, sent, q.start)
         if date is not None:
             evidence["date_rule"] = "no event date: the day it was announced"
-    claimant = _claimant(ctx, sent, q.start)
-    place = _place(ctx, sent, q.start)
-    if anaphoric and previous and claimant is None:
-        claimant = previous[-1].claimant
-    if _ANAPHOR_START.match(text, sent[0]) is not None and previous:
-        prev = previous[-1]
-        if date is None and prev.date:
-            evidence["date_rule"] = "inherited from previous figure"
-            return _build(q, unit, what, action, sent, text, converted, prev.date, prev.date_precision,
-                          place or prev.place, claimant or prev.claimant, evidence)
-        claimant, place = claimant or prev.claimant, place or prev.place
+    if _ANAPHOR_START.match(text, sent[0]) is not None and previous and date is None and previous[-1].date:
+        evidence["date_rule"] = "inherited from previous figure"
+        return _When(previous[-1].date, previous[-1].date_precision, previous[-1])
     if date is not None:
         evidence["date_text"] = date.text
-    return _build(q, unit, what, action, sent, text, converted, date.iso if date else None,
-                  date.precision if date else None, place, claimant, evidence)
+    return _When(date.iso if date else None, date.precision if date else None)
+
+
+def _para_start(paras: list[tuple[int, int]], pos: int) -> int:
+    para = span_containing(paras, pos)
+    return para[0] if para else 0
+
+
+def _measure_conversion(u: _Unit, text: str, sent: tuple[int, int], skip: set[int]) -> tuple[float, str] | None:
+    """"9 kilometers (5.6 miles)": the bracket converts the measure; it is not a second figure."""
+    if u.unit not in _MEASURES.values():
+        return None
+    conv = _MEASURE_CONVERSION.match(text, u.noun_end, sent[1])
+    inner = QUANTITY_RE.search(conv["q"]) if conv else None
+    if conv and inner:
+        skip.add(conv.start("q"))
+        return parse_quantity(inner).value, _MEASURES[conv["u"].lower()]
+    return None
+
+
+def _display_action(action: str | None) -> str | None:
+    if not action:
+        return None
+    return "detained" if action.endswith("custody") else _ACTION_DISPLAY.get(action.split()[0].lower(), action)
+
+
+def _noun_of(prev: Figure) -> str:
+    return prev.what.split(" ")[0] if prev.action else prev.what
+
+
+def _person_before(text: str, start: int, pos: int) -> str | None:
+    """The person noun just before an age ("Two Japanese high school students, aged 16")."""
+    words = re.findall(r"[\w’'-]+", text[max(start, pos - 60):pos])
+    for i in range(len(words) - 1, -1, -1):
+        if words[i].lower() in _UNIT_OF and _UNIT_OF[words[i].lower()] == "people":
+            j = i
+            while j > 0 and i - j < 3 and words[j - 1][:1].isupper() and words[j - 1].lower() not in _NOT_AGE_WORDS:
+                j -= 1
+            return " ".join(words[j:i + 1])
+    return None
+
+
+_NOT_AGE_WORDS = frozenset({"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+#: "-year-old Japanese man", "-year-old" alone, " years old": an age, and whose (v4).
+_AGE_AFTER = re.compile(r"(?:-|\s)years?[- ]old\b(?:\s+(?P<who>(?:[A-Z][a-z]+\s+){0,2}[a-z]+(?:\s+(?:man|woman|student|boy|girl))?))?")
+_AGED_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s+(?:between\s+)?(?:(?:\d{1,3}|[a-z]+)\s*(?:,|and|to|-|–)\s*)*$")
+#: "100,000 to 500,000 yuan", "between 10 and 20 people", "3-5 million" (the low end, v4).
+_RANGE_TO = re.compile(r"\s*(?:to|-|–|and)\s*(?=\S)")
+#: Words after a bare number that continue the paragraph's count ("16,000 went voluntarily").
+_CONTINUES = frozenset({"more", "went", "were", "are", "remain", "remained", "have", "had", "was", "of", "left", "stayed",
+                        "returned", "died"})
+_PARTITIVE_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom|the\s+(?:group|rest|total|returnees|detainees|victims)\b)", re.I)
+_CONTINUE_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:remaining|last)|[Aa]nother|[Aa]n?\s+(?:additional|further)|[Aa]\s+further)\s+$")
+_VERB_AFTER = re.compile(r"\s+(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then|[a-z]{3,}ly)\s+)*"
+                         r"(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died|escaped|held|"
+                         r"sent|brought|taken|caught|freed|flown|arrived|returned)\b")
+_RESTATED_BEFORE = re.compile(r"\b(?:reported|announced|stated|given|earlier|previous|initial|original)\s+$")
+_DISTRIBUTED = re.compile(r"\b(?:including|with|while|and)\s+$")
+_ELLIPSIS_BEFORE = re.compile(r"(?:\band|,|\bwhile|\bor)\s+$")
+_ELLIPSIS_AFTER = re.compile(r"\s*(?:[,.;:)]|\s(?:in|on|at|from|to|by|for|during|since)\b)")
+_PARTITIVE_PEOPLE = re.compile(r"\s+of\s+(?:them|those|these|whom|us|the\s+group)\b", re.I)
+_GROUP_OF = re.compile(r"\b(?P<g>team|group|batch|total|contingent)\s+of\s+$", re.I)
+_PEOPLE_VERB_AFTER = re.compile(
+    r"\s+(?:(?:were|have|had|are|still|already|been|being)\s+){0,2}(?P<v>repatriated|rescued|arrested|detained|deported|"
+    r"freed|released|trapped|stranded|killed|injured|trafficked|evacuated|extradited|sentenced|charged|convicted|"
+    r"missing|returned|held|captured|arrived|landed)\b")
+#: Function words of Latin-script languages other than English: a sentence rich in them is not English (v4).
+_FOREIGN_WORDS = frozenset("""de la las los del el en y que para por con una uno se su sus al como más pero
+do da dos das em e para com uma um não na no nas nos pelo pela ao à são foi
+yang dan di ke dari dengan untuk ini itu dalam tidak akan pada oleh sebagai juga telah ada orang
+ng mga sa ang na para""".split())
+_ENGLISH_WORDS = frozenset("the of and to in a is was were that for on with as by at from are have has said".split())
+
+
+def _is_foreign(sentence: str) -> bool:
+    words = re.findall(r"[^\W\d_]+", sentence.lower())
+    if len(words) < 5:
+        return False
+    foreign = sum(w in _FOREIGN_WORDS for w in words)
+    english = sum(w in _ENGLISH_WORDS for w in words)
+    return foreign >= 3 and foreign > 2 * english
 
 
 def _is_penalty(unit: str, what: str, money: bool, around: str) -> bool:
@@ -623,6 +979,32 @@ def _antecedent(previous: list[Figure], q: Quantity, paras: list[tuple[int, int]
     if para[0] > prev.start:
         return None
     return prev if any_unit or prev.unit in ("people", "buildings", "flights", "operations") else None
+
+
+#: Farthest (characters) an earlier count may be from a bare number that continues it (v4).
+ANTECEDENT_MAX_CHARS = 900
+#: Units a bare number can continue (money and measures are stated with their unit every time).
+_CONTINUABLE = frozenset({"people", "buildings", "flights", "operations"})
+
+
+def _antecedent_near(previous: list[Figure], q: Quantity, text: str) -> Figure | None:
+    """The last earlier count of a continuable unit within :data:`ANTECEDENT_MAX_CHARS` (v4)."""
+    for f in reversed(previous):
+        if q.start - f.end > ANTECEDENT_MAX_CHARS:
+            return None
+        if f.unit in _CONTINUABLE or (f.unit not in ("percent", "age", "count") and not _is_currency(f.unit)
+                                      and f.unit not in _MEASURES.values() and f.unit not in _DURATIONS.values()):
+            return f
+    return None
+
+
+def _is_currency(unit: str) -> bool:
+    return unit.isupper() and len(unit) == 3
+
+
+#: "2.3 billion baht, or about $68 million", "equivalent to $5,000" after an amount: its equivalent (v4).
+_STATED_EQUIVALENT = re.compile(r"\s*,?\s*(?:or|equivalent\s+to|equal\s+to|worth)\s+(?:about\s+|around\s+|roughly\s+|nearly\s+"
+                                r"|approximately\s+|some\s+)?(?P<q>)(?=\S)", re.I)
 
 
 def _build(q: Quantity, unit: str, what: str, action: str | None, sent: tuple[int, int], text: str,

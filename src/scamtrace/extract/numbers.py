@@ -39,27 +39,37 @@ CURRENCY_WORDS = {
     "riel": "KHR", "riels": "KHR", "pesos": "PHP", "peso": "PHP", "ringgit": "MYR", "kip": "LAK",
     "dong": "VND", "euros": "EUR", "euro": "EUR", "pounds": "GBP", "rupees": "INR", "dollars": "USD",
     "dollar": "USD", "usd": "USD", "cny": "CNY", "thb": "THB", "hkd": "HKD", "sgd": "SGD",
+    # v4: the currencies of real news on the topic, and crypto assets (counted in their own unit)
+    "won": "KRW", "krw": "KRW", "rupiah": "IDR", "idr": "IDR", "reais": "BRL", "yen": "JPY", "shillings": "KES",
+    "birr": "ETB", "taka": "BDT", "rupee": "INR", "myr": "MYR", "php": "PHP", "vnd": "VND",
+    "bitcoin": "BTC", "bitcoins": "BTC", "btc": "BTC", "ether": "ETH", "eth": "ETH", "usdt": "USDT",
+    "tether": "USDT",
 }
 CURRENCY_SYMBOLS = {"US$": "USD", "$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "AUD", "¥": "CNY", "€": "EUR",
-                    "£": "GBP", "฿": "THB", "RMB": "CNY", "USD": "USD", "CNY": "CNY"}
+                    "£": "GBP", "฿": "THB", "RMB": "CNY", "USD": "USD", "CNY": "CNY",
+                    # v4: ringgit, pesos, rupiah, reais, won, rupees, shillings
+                    "RM": "MYR", "₱": "PHP", "Php": "PHP", "PHP": "PHP", "Rp": "IDR", "R$": "BRL", "₩": "KRW",
+                    "Rs": "INR", "Ksh": "KES", "U$": "USD", "₫": "VND"}
+#: A bare "P" is a peso sign only before an amount written as money ("P2-million", "P500,000", v4).
+_PESO_P = r"P(?=\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?-?\s?(?:million|billion)\b)"
 
 _NUMWORD = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS], key=len, reverse=True))
 _WORDNUM_RE = rf"(?:(?:{'|'.join(_TENS_WORDS)})[- ](?:{'|'.join(k for k in _UNITS_WORDS if _UNITS_WORDS[k] < 10)})|{_NUMWORD})"
 _DIGITS_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE_RE = r"(?:hundred|thousand|million|billion|trillion|mn|bn|m|k)"
 _PLURAL_RE = r"(?:dozens|tens|hundreds|thousands|millions|billions)"
-_SYMBOL_RE = "|".join(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True))
+_SYMBOL_RE = "|".join([*(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)), _PESO_P])
 _QUAL_RE = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
 
 #: Horizontal white space: a quantity phrase never spans a line or paragraph break ("some\n\n$5").
 _SP = r"[^\S\n]"
 QUANTITY_RE = re.compile(
     rf"(?:\b(?P<qual>{_QUAL_RE}){_SP}+)?"
-    rf"(?P<sym>{_SYMBOL_RE})?{_SP}?"
+    rf"(?:(?<![A-Za-z])(?P<sym>{_SYMBOL_RE}))?{_SP}?"
     rf"(?P<core>"
     rf"(?P<vague>(?:a{_SP}+|half{_SP}+a{_SP}+|(?P<vmult>{_WORDNUM_RE}|\d+){_SP}+)?dozen\b(?!s)"
     rf"|\b{_PLURAL_RE}(?:{_SP}+of{_SP}+{_PLURAL_RE})*\b)"
-    rf"|(?P<num>{_DIGITS_RE})(?:{_SP}?(?P<scale>{_SCALE_RE})\b)?"
+    rf"|(?P<num>{_DIGITS_RE})(?:(?:{_SP}|-)?(?P<scale>{_SCALE_RE})\b)?"
     rf"|(?P<a>\ba{_SP}+(?P<ascale>hundred|thousand|million|billion)\b)"
     rf"|\b(?P<word>{_WORDNUM_RE})\b(?:{_SP}+(?P<wscale>hundred|thousand|million|billion)\b)?"
     rf")", re.I)
@@ -106,7 +116,7 @@ def _vague_value(phrase: str, mult: str | None) -> tuple[float, str]:
 def parse_quantity(m: re.Match[str]) -> Quantity:
     """Interpret one :data:`QUANTITY_RE` match."""
     qual = QUALIFIERS[m["qual"].lower()] if m["qual"] else None
-    sym = CURRENCY_SYMBOLS.get(m["sym"]) if m["sym"] else None
+    sym = (CURRENCY_SYMBOLS.get(m["sym"], "PHP") if m["sym"] else None)
     vague_rule = None
     if m["vague"]:
         value, vague_rule = _vague_value(m["vague"], m["vmult"])

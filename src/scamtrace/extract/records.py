@@ -19,7 +19,7 @@ PRECISIONS: tuple[str, ...] = ("day", "week", "month", "season", "year")
 
 ALGO_ENTITIES = "extract.entities-v1"
 ALGO_DATES = "extract.dates-v2"
-ALGO_FIGURES = "extract.figures-v3"
+ALGO_FIGURES = "extract.figures-v4"
 ALGO_QUOTES = "extract.quotes-v2"
 
 
