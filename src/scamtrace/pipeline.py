@@ -370,10 +370,11 @@ def _extract_articles(store: Store, ids: Iterable[str], progress: Progress, timi
     from .extract.corpus_dates import apply_repeat_dates, reference_dates
     from .extract.entities import preparsed
     from .extract.events import find_events
+    from .extract.family_wording import apply_family_wording
     from .store.extracted import put_extraction
 
     parts = dict.fromkeys(("extract.ner", "extract.rules", "extract.events", "extract.store",
-                           "extract.corpus_dates"), 0.0)
+                           "extract.corpus_dates", "extract.family_wording"), 0.0)
     ids = list(ids)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     refs = reference_dates({k: a.published for k, a in store.article_meta().items()}, store.links()) if ids else {}
@@ -405,6 +406,9 @@ def _extract_articles(store: Store, ids: Iterable[str], progress: Progress, timi
         t = time.perf_counter()
         apply_repeat_dates(store)
         parts["extract.corpus_dates"] += time.perf_counter() - t
+        t = time.perf_counter()   # a spun copy's names, quotes and figure wording come from its family
+        apply_family_wording(store)
+        parts["extract.family_wording"] += time.perf_counter() - t
     for k, v in parts.items():
         timings[k] = timings.get(k, 0.0) + v
     return len(ids)

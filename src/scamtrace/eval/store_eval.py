@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..errors import GoldFileError
 from ..store import Store
 from .clusters import bcubed
 from .keys import key_map, read_gold, resolve
@@ -15,10 +16,20 @@ from .keys import key_map, read_gold, resolve
 KINDS = ("stories", "figures", "quotes", "events")
 
 
-def evaluate_store(store: Store, kind: str, gold_path: Path) -> dict[str, Any]:
+def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = None) -> dict[str, Any]:
+    """Score what ``store`` holds against ``gold_path``: gold JSON Lines (one fact a line, with ``key``)
+    or a realnews-dev corpus file (one article a line, :mod:`.realnews`), then ``half`` ("A"/"B")
+    keeps one fixed half of its stories."""
     if kind not in KINDS:
         raise ValueError(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
-    gold = resolve(list(read_gold(gold_path)), key_map(store), ("key",), gold_path)
+    from .realnews import figure_value_recall, gold_lines, is_realnews
+
+    realnews = is_realnews(gold_path)
+    if half is not None and not realnews:
+        raise GoldFileError(f"{gold_path}: --half needs a realnews-dev corpus file (one article a line with "
+                            "\"id\" and \"story\"); this is a gold file of one fact a line")
+    lines = gold_lines(gold_path, kind, half) if realnews else list(read_gold(gold_path))
+    gold = resolve(lines, key_map(store), ("key",), gold_path)
     keys = {g["key"] for g in gold}
     if kind == "stories":
         pred = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
@@ -36,7 +47,12 @@ def evaluate_store(store: Store, kind: str, gold_path: Path) -> dict[str, Any]:
     pred = [{**r, "key": r["article"]} for r in rows(store, table) if r["article"] in keys]
     if kind == "figures":
         score = evaluate_figures(pred, gold)
-        return {**score.as_dict(), "claimant_accuracy": round(claimant_accuracy(pred, gold, score), 4)}
+        hits, total = figure_value_recall(pred, gold)
+        out = {**score.as_dict(), "value_recall": round(hits / total, 4) if total else 1.0, "value_hits": hits,
+               "gold": total}
+        if any("claimant" in g for g in gold):
+            out["claimant_accuracy"] = round(claimant_accuracy(pred, gold, score), 4)
+        return out
     return evaluate_quotes(pred, gold).as_dict()
 
 
@@ -45,5 +61,7 @@ def format_result(kind: str, res: dict[str, Any]) -> str:
         b = res["bcubed"]
         return f"stories B-cubed: precision {b['precision']:.3f} recall {b['recall']:.3f} F1 {b['f1']:.3f} ({b['items']} articles)"
     extra = f" claimant accuracy {res['claimant_accuracy']:.3f}" if "claimant_accuracy" in res else ""
+    if "value_recall" in res:   # realnews-dev's score.py figure line: the value right, whatever the wording
+        extra += f"; value right {res['value_recall']:.3f} ({res['value_hits']}/{res['gold']})"
     return (f"{kind}: precision {res['precision']:.3f} recall {res['recall']:.3f} F1 {res['f1']:.3f} "
             f"(tp {res['tp']}, fp {res['fp']}, fn {res['fn']}){extra}")

@@ -280,6 +280,75 @@ def _add_roles(text: str, mentions: list[Mention]) -> None:
             m.role = None
 
 
+#: A dateline: an all-capitals place opening a paragraph, then an optional ", Country", an optional
+#: "(AGENCY)" and a dash ("MAE SOT, Thailand (SWA) —", "KUNMING —").
+_DATELINE = re.compile(r"^[^\S\n]*(?P<place>[A-Z][A-Z’'.-]+(?:[^\S\n]+[A-Z][A-Z’'.-]+){0,3})(?=(?:,[^\S\n]*[A-Z][\w ]{1,30}?)?"
+                       r"[^\S\n]*(?:\([^)\n]{1,30}\)[^\S\n]*)?[—–-]{1,2}[^\S\n])", re.M)
+_PLACE_LABELS = ("GPE", "LOC", "COMPOUND")
+#: Last words that make a name a place ("Jade Harbour", "Golden Lotus Park", "Sop Huai Zone").
+_PLACE_HEADS = frozenset("""Harbour Harbor Park Port Bay River Bridge Province District Township Village City Zone
+Compound Hill Hills Road Street Island Islands Lake Valley Airport Checkpoint Market Casino Resort Garden Gardens
+Estate Plaza Square Hub Camp Pier Crossing""".split())
+#: "X province", "X provincial police": X is a place.
+_PLACE_AFTER = re.compile(r"[^\S\n]+(?:province|provincial|district|township|state|region|village|town|city|prefecture)\b")
+#: "south of X", "near X", "the village of X": X is a place.
+_PLACE_BEFORE = re.compile(r"\b(?:(?:north|south|east|west|northeast|northwest|southeast|southwest)(?:ern)?\s+of|near|outside"
+                           r"|(?:town|village|city|province|district|township|border\s+town)\s+of)\s+$", re.I)
+
+
+def _fix_places(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """Places the model takes for people or organisations (issue 15 item 9), by evidence of the article:
+
+    * a dateline ("MAE SOT, Thailand (SWA) —") is one place: its words become one GPE mention
+      (the gazetteer's name when it has one, else the name in title case), not "MAE" and "SOT";
+    * a PERSON/ORG name the article also uses as a place (a dateline, a gazetteer place, a place
+      mention, "X province"), or the tail of such a multi-word place ("Pha Daeng" of "Ban Pha Daeng"),
+      takes that place's label and name;
+    * a PERSON name ending in a place word ("Jade Harbour"), followed by "province"/"district"/... or
+      after "south of"/"near"/"the village of" is a place (LOC, or GPE before "province").
+    """
+    by_lower = {a.lower(): e for a, e in gaz.by_alias.items() if e.label in _PLACE_LABELS}
+    out = list(mentions)
+    places: dict[str, str] = {}   # name -> label
+    for m in _DATELINE.finditer(text):
+        s, e = m.start("place"), m.end("place")
+        raw = m.group("place")
+        entry = by_lower.get(raw.lower())
+        name = entry.canonical if entry else " ".join(w.capitalize() for w in raw.split())
+        label = entry.label if entry else "GPE"
+        out = [x for x in out if x.end <= s or x.start >= e]
+        out.append(Mention(raw, label, s, e, name, source="dateline"))
+        places[name] = label
+    for x in out:
+        if x.label in _PLACE_LABELS:
+            places.setdefault(x.canonical, x.label)
+    for m in _PLACE_AFTER_NAME.finditer(text):
+        places.setdefault(m.group("name"), "GPE")
+    tails = {" ".join(p.split()[i:]): p for p in places if len(p.split()) > 2 for i in range(1, len(p.split()) - 1)}
+    for x in out:
+        if x.source in ("gazetteer", "dateline"):
+            continue
+        if x.label in _PLACE_LABELS and x.canonical in tails:
+            x.canonical = tails[x.canonical]   # "Pha Daeng" after the dateline "BAN PHA DAENG"
+        if x.label not in ("PERSON", "ORG"):
+            continue
+        name = x.canonical
+        if name in places:
+            x.label = places[name]
+        elif name in tails:
+            x.label, x.canonical = places[tails[name]], tails[name]
+        elif x.label == "PERSON" and name.split()[-1] in _PLACE_HEADS:
+            x.label = "LOC"
+        elif x.label == "PERSON" and _PLACE_AFTER.match(text, x.end):
+            x.label = "GPE"
+        elif x.label == "PERSON" and _PLACE_BEFORE.search(text, max(0, x.start - 30), x.start):
+            x.label = "LOC"
+    return sorted(out, key=lambda m: m.start)
+
+
+_PLACE_AFTER_NAME = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+){0,2})(?=[^\S\n]+(?:province|district|township|prefecture)\b)")
+
+
 def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazetteer | None = None) -> list[Mention]:
     """Entity mentions of ``text``, sorted by offset, with canonical names and roles."""
     if not isinstance(text, str):
@@ -288,6 +357,7 @@ def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazett
     nlp = load_nlp(gaz) if _want_model(use_model) else None
     mentions = _model_mentions(text, nlp) if nlp is not None else _rule_mentions(text, gaz)
     mentions = [m for m in mentions if m.text.strip()]
+    mentions = _fix_places(text, mentions, gaz)
     _resolve_aliases(mentions)
     mentions = _add_surname_mentions(text, mentions)
     _add_roles(text, mentions)

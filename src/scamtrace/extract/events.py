@@ -1,6 +1,6 @@
 """Event frames: raids, arrests, warrants, handovers, repatriations, rescues, trials, sentences,
-sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v1``), and their merging
-across articles (``extract.events-merge-v2``).
+sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v2``; v2: "the volunteer rescue team"
+is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v2``).
 
 How :func:`find_events` works, sentence by sentence:
 
@@ -58,7 +58,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-ALGO_EVENTS = "extract.events-v1"
+ALGO_EVENTS = "extract.events-v2"
 ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender
 
 EVENT_TYPES: tuple[str, ...] = (

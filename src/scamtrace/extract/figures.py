@@ -195,6 +195,10 @@ _GENERIC_CLAIMANTS = {
 }
 _NOT_CLAIMANTS = frozenset("""monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december today yesterday it this which that they there""".split())
+#: A claimant holding a day, month or time of day is a time expression ("by Tuesday evening", v4).
+_TIME_WORDS = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June"
+                         r"|July|August|September|October|November|December|morning|evening|night|noon|midnight|today"
+                         r"|yesterday|tonight|week|weekend|month|year)\b|\d", re.I)
 _WHO_VERB = re.compile(rf"(?P<who>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+(?:has\s+|have\s+)?(?:{_CLAIM_VERBS})\b")
 #: "By the militia's own count, ...", "by police estimates": whose count it is.
 _BY_COUNT = re.compile(r"\b[Bb]y\s+(?:the\s+)?(?P<who>[\w ]{2,40}?)(?:’s|'s)?\s+(?:own\s+)?(?:count|tally|estimates?|figures?|reckoning)\b")
@@ -441,8 +445,8 @@ def _clean_who(who: str, ctx: _Ctx, at: int) -> str | None:
     who = who.strip().strip(",").strip()
     generic = re.match(r"(?:the|a|an|its|their)\s+(?P<noun>(?:\w+\s+)?\w+)$", who, flags=re.I)
     who = re.sub(r"^(?:the|a|an)\s+", "", who, flags=re.I)
-    if not who or who.lower() in _NOT_CLAIMANTS:
-        return None
+    if not who or who.lower() in _NOT_CLAIMANTS or _TIME_WORDS.search(who):
+        return None   # v4: "registered by Tuesday evening" names a time, not who counted
     if generic or who.lower() in _GENERIC_CLAIMANTS:
         named = _org_named_before(ctx, who, at)
         if named:

@@ -1,0 +1,176 @@
+"""Family-aware wording (``extract.family-wording-v1``): names, quotes and figure descriptions of a
+spun copy come from its family's normally worded text.
+
+A spinner swaps words mechanically ("Dawna Border Defence Army" -> "Dawna Boundary Protection
+Military", "Freedom Path Foundation" -> "Liberty Course Structure"), so a spun copy's own names and
+quotes are not what anybody said or is called. Its facts still count (a spun copy is a copy); only
+its wording is distrusted. For every article that the copies stage linked as ``spun`` to another
+one (``links.relation = 'spun'``, the article side), the *normal texts* are the members of its family
+that are not themselves the spun side of a link. When at least one normal text exists:
+
+* **names** (PERSON, ORG, AGENCY, ARMED_GROUP mentions not from the gazetteer): a name written in
+  some normal text is kept; one that is not, but is close to a normal text's name
+  (:data:`NAME_MIN_RATIO`, rapidfuzz ``token_set_ratio``), takes that name; any other is dropped
+  (it would become an actor nobody named);
+* **quotes**: a quote found in a normal text (:data:`QUOTE_MIN_RATIO`, ``partial_ratio`` against
+  the normal text) takes the normal text's quotation and speaker when that text has the quote as a
+  quote; a quote found nowhere is dropped (a garbled quote is not listed as real);
+* **figures**: a figure whose value a normal text also has (same unit first, else any count) takes
+  that figure's ``what``, action, claimant and unit ("structures" -> "buildings"); a figure whose
+  claimant is a dropped garbled name loses that claimant;
+* **roles**: a kept name's descriptor that no normal text holds takes the normal text's descriptor
+  of that name, or none.
+
+With no normal text in the family (every member spun, or a copy whose original is absent) nothing
+changes: there is no better wording to take.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz import fuzz
+
+log = logging.getLogger(__name__)
+
+ALGO_FAMILY_WORDING = "extract.family-wording-v1"
+#: token_set_ratio at or above which a spun copy's name is taken as a normal text's name
+#: (set on the demo's two spun copies: "Dawna Border Defence Army" vs its spin scores 56, the same
+#: name with a dropped word 100).
+NAME_MIN_RATIO = 85
+#: partial_ratio at or above which a spun copy's quote is found in a normal text (a spinner changes
+#: several words of a sentence, a wire edit one or two; set on the demo's spun copies).
+QUOTE_MIN_RATIO = 90
+#: Mention labels whose names a spinner garbles (places come from the gazetteer or stay as written).
+NAME_LABELS = frozenset({"PERSON", "ORG", "AGENCY", "ARMED_GROUP"})
+
+
+@dataclass(slots=True)
+class Corrections:
+    """What :func:`corrections` decides for one spun article (row ids of its stored records)."""
+
+    article: str
+    normal: list[str]
+    drop_mentions: list[int] = field(default_factory=list)
+    rename_mentions: list[tuple[int, str]] = field(default_factory=list)
+    drop_quotes: list[int] = field(default_factory=list)
+    replace_quotes: list[tuple[int, str, str | None]] = field(default_factory=list)
+    figure_whats: list[tuple[int, str, str | None, str | None, str]] = field(default_factory=list)
+    mention_roles: list[tuple[int, str | None]] = field(default_factory=list)
+
+
+def normal_texts(article: str, family_of: Mapping[str, str], members: Mapping[str, list[str]],
+                 spun: set[str]) -> list[str]:
+    """The members of ``article``'s family that are not the spun side of a link, in id order."""
+    fam = family_of.get(article)
+    return sorted(m for m in members.get(fam, []) if m != article and m not in spun) if fam else []
+
+
+def corrections(article: str, normal: list[str], texts: Mapping[str, str], mentions: Iterable[Mapping[str, Any]],
+                quotes: Iterable[Mapping[str, Any]], figures: Iterable[Mapping[str, Any]]) -> Corrections:
+    """Decide the corrections of one spun ``article`` from its ``normal`` family members.
+
+    ``mentions``/``quotes``/``figures`` are stored rows (with ``id`` and ``article``) of the spun
+    article and of the normal members; ``texts`` maps article id -> text.
+    """
+    out = Corrections(article=article, normal=list(normal))
+    if not normal:
+        return out
+    mentions, quotes, figures = list(mentions), list(quotes), list(figures)
+    normal_set = set(normal)
+    normal_text = "\n".join(texts.get(n, "") for n in normal)
+    normal_names = sorted({m["canonical"] for m in mentions if m["article"] in normal_set and m["label"] in NAME_LABELS})
+    normal_roles = {m["canonical"]: m.get("role") for m in mentions if m["article"] in normal_set and m.get("role")}
+    for m in mentions:
+        if m["article"] != article or m["label"] not in NAME_LABELS or m.get("source") == "gazetteer":
+            continue
+        if m["canonical"] in normal_text or m["text"] in normal_text:
+            role = m.get("role")
+            if role and role not in normal_text:   # "a replacement priest of public safety": a spun role
+                out.mention_roles.append((m["id"], normal_roles.get(m["canonical"])))
+            continue
+        best = max(normal_names, key=lambda n: fuzz.token_set_ratio(n, m["canonical"]), default=None)
+        if best is not None and fuzz.token_set_ratio(best, m["canonical"]) >= NAME_MIN_RATIO:
+            out.rename_mentions.append((m["id"], best))
+        else:
+            out.drop_mentions.append(m["id"])
+    normal_quotes = [q for q in quotes if q["article"] in normal_set]
+    for q in quotes:
+        if q["article"] != article:
+            continue
+        twin = max(normal_quotes, key=lambda n: fuzz.ratio(n["quote"], q["quote"]), default=None)
+        if twin is not None and fuzz.ratio(twin["quote"], q["quote"]) >= QUOTE_MIN_RATIO:
+            if twin["quote"] != q["quote"] or twin.get("speaker") != q.get("speaker"):
+                out.replace_quotes.append((q["id"], twin["quote"], twin.get("speaker")))
+        elif fuzz.partial_ratio(q["quote"], normal_text) < QUOTE_MIN_RATIO:
+            out.drop_quotes.append(q["id"])
+    by_value: dict[float, list[Mapping[str, Any]]] = {}
+    for f in figures:
+        if f["article"] in normal_set:
+            by_value.setdefault(f["value"], []).append(f)
+    dropped = {m["canonical"] for m in mentions if m["id"] in set(out.drop_mentions)}
+    for f in figures:
+        if f["article"] != article:
+            continue
+        twins = by_value.get(f["value"], [])
+        # the same unit first; a count noun the spinner changed ("structures" for "buildings") still pairs
+        twin = next((t for t in twins if t["unit"] == f["unit"]), None) or next(
+            (t for t in twins if not _money(t["unit"]) and not _money(f["unit"])), None)
+        if twin is not None:
+            new = (twin["what"], twin.get("action"), twin.get("claimant"), twin["unit"])
+            if new != (f["what"], f.get("action"), f.get("claimant"), f["unit"]):
+                out.figure_whats.append((f["id"], *new))
+        elif f.get("claimant") in dropped:
+            out.figure_whats.append((f["id"], f["what"], f.get("action"), None, f["unit"]))
+    return out
+
+
+def _money(unit: str) -> bool:
+    return unit.isupper() and 3 <= len(unit) <= 4
+
+
+def apply_family_wording(store: Any) -> int:
+    """Apply :func:`corrections` to every spun article of ``store``; returns how many records changed."""
+    spun = {r["article"] for r in store.execute("SELECT article FROM links WHERE relation = 'spun'")}
+    if not spun:
+        return 0
+    family_of: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for r in store.execute("SELECT article, family FROM family_members"):
+        family_of[r["article"]] = r["family"]
+        members.setdefault(r["family"], []).append(r["article"])
+    plans = {a: normal_texts(a, family_of, members, spun) for a in sorted(spun)}
+    plans = {a: n for a, n in plans.items() if n}
+    if not plans:
+        return 0
+    ids = sorted(set(plans) | {n for ns in plans.values() for n in ns})
+    texts = {a.id: a.text or "" for a in store.iter_articles(ids)}
+    marks = ",".join("?" * len(ids))
+
+    def rows(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in store.execute(sql.format(marks=marks), ids)]
+
+    mentions = rows("SELECT id, article, text, label, canonical, role, source FROM mentions WHERE article IN ({marks})")
+    quotes = rows("SELECT id, article, quote, speaker FROM quotes WHERE article IN ({marks})")
+    figures = rows("SELECT id, article, value, unit, what, action, claimant FROM figures WHERE article IN ({marks})")
+    changed = 0
+    with store.write() as db:
+        for article, normal in plans.items():
+            c = corrections(article, normal, texts, mentions, quotes, figures)
+            db.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in c.drop_mentions])
+            db.executemany("UPDATE mentions SET canonical = ?, source = 'family' WHERE id = ?",
+                           [(name, i) for i, name in c.rename_mentions])
+            db.executemany("DELETE FROM quotes WHERE id = ?", [(i,) for i in c.drop_quotes])
+            db.executemany("UPDATE quotes SET quote = ?, speaker = ?, attribution = 'family-wording' WHERE id = ?",
+                           [(q, s, i) for i, q, s in c.replace_quotes])
+            db.executemany("UPDATE figures SET what = ?, action = ?, claimant = ?, unit = ? WHERE id = ?",
+                           [(w, act, who, unit, i) for i, w, act, who, unit in c.figure_whats])
+            db.executemany("UPDATE mentions SET role = ? WHERE id = ?", [(r, i) for i, r in c.mention_roles])
+            n = (len(c.drop_mentions) + len(c.rename_mentions) + len(c.drop_quotes) + len(c.replace_quotes)
+                 + len(c.figure_whats) + len(c.mention_roles))
+            if n:
+                log.debug("%s (%s): %s from %s", ALGO_FAMILY_WORDING, article, c, normal)
+            changed += n
+    return changed
