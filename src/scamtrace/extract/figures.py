@@ -234,56 +234,96 @@ def _find_noun(text: str, pos: int, end: int, skip: set[int], digits: bool = Tru
     is its own unit ("phones", "hectares") unless listed in :data:`_NOT_COUNTED`.
     """
     words = _words_after(text, pos, end)
+    i, partitive = _noun_search_start(words, pos, skip)
     mods: list[str] = []
-    partitive = False
-    i = 0
-    if i < len(words) and words[i].group().lower() == "of":   # "three of the four suspects", "thousands of people"
-        partitive = True
-        i += 1
-        while i < len(words) and words[i].group().lower() in ("the", "those", "these", "them", "our", "its", "their",
-                                                              "his", "her", "whom"):
-            i += 1
-        if i < len(words) and QUANTITY_RE.fullmatch(words[i].group()):
-            skip.add(pos + words[i].start())
-            i += 1
-        elif (i + 1 < len(words) and _PARTICIPLE.fullmatch(words[i].group())
-              and words[i + 1].group().lower() in _COPULA):
-            i += 2   # "310 of those detained were foreigners": the count noun follows the copula (v3)
-    elif i < len(words) and words[i].group().lower() in _COPULA:
-        i += 1
     while i < len(words):
-        raw = words[i].group()
-        w = raw.strip("“”\"").rstrip(".")
-        lw = w.lower()
-        two = f"{lw} {words[i + 1].group().lower().rstrip('.')}" if i + 1 < len(words) else ""
-        if two in _UNIT_OF:
-            return " ".join([*mods, w, words[i + 1].group().rstrip(".")]), _UNIT_OF[two], pos + words[i + 1].end(), partitive
-        if two in _MEASURES and not mods:
-            return two, _MEASURES[two], pos + words[i + 1].end(), partitive
-        if lw in _MEASURES and not mods:
-            return w, _MEASURES[lw], pos + words[i].end(), partitive
-        if lw in _DURATIONS:
-            ok = digits and not mods and not partitive
-            return (w, _DURATIONS[lw], pos + words[i].end(), partitive) if ok else None
-        if lw in _UNIT_OF and (w != "Chinese" or not _next_is_noun(words, i)):
-            return " ".join([*mods, w]), _UNIT_OF[lw], pos + words[i].end(), partitive
-        if (lw == "of" and mods and mods[-1][:1].isupper() and i + 1 < len(words) and words[i + 1].group()[:1].isupper()
-                and len(mods) < _MAX_MODIFIERS - 1):
-            mods.append(w)   # "64 Republic of Korea's citizens": "of" inside a name (v4)
+        found = _noun_at(words, i, mods, pos, digits, partitive)
+        if found is _STOP_SEARCH:
+            return None
+        if found is not None:
+            return found   # type: ignore[return-value]
+        if _name_of(words, i, mods):
+            mods.append(words[i].group())   # "64 Republic of Korea's citizens": "of" inside a name (v4)
             i += 1
             continue
-        if lw in _NOUN_STOP or raw in ",;:()" or len(mods) >= _MAX_MODIFIERS:
+        if _ends_noun_search(words[i].group(), mods):
             return None
-        if (_DEMONYM_PLURAL.fullmatch(w) and len(mods) <= 2 and all(x[:1].isupper() for x in mods)
-                and not (i + 1 < len(words) and words[i + 1].group()[:1].isupper())):
-            # "800 Laotians", "40 Kenyans"; v4: "64 South Koreans", "15 Sri Lankans"
-            return " ".join([*mods, w]), "people", pos + words[i].end(), partitive
-        if _ACRONYM_PLURAL.fullmatch(w) and not mods:
-            return w, w[:-1], pos + words[i].end(), partitive   # "1,454 OFWs" (v4)
-        if _GENERIC_PLURAL.fullmatch(w) and lw not in _NOT_COUNTED and not _next_is_noun(words, i):
-            return " ".join([*mods, w]), lw, pos + words[i].end(), partitive
-        mods.append(w)
+        found = _proper_or_generic_noun(words, i, mods, pos, partitive)
+        if found is not None:
+            return found
+        mods.append(words[i].group().strip("“”\"").rstrip("."))
         i += 1
+    return None
+
+
+_STOP_SEARCH = ("", "", 0, False)
+_DETERMINERS = ("the", "those", "these", "them", "our", "its", "their", "his", "her", "whom")
+
+
+def _noun_search_start(words: list[re.Match[str]], pos: int, skip: set[int]) -> tuple[int, bool]:
+    """(first word to read, partitive): past "of the"/"of those N"/"of those detained were" or a copula."""
+    if not words:
+        return 0, False
+    first = words[0].group().lower()
+    if first in _COPULA:
+        return 1, False
+    if first != "of":   # "three of the four suspects", "thousands of people"
+        return 0, False
+    i = 1
+    while i < len(words) and words[i].group().lower() in _DETERMINERS:
+        i += 1
+    if i < len(words) and QUANTITY_RE.fullmatch(words[i].group()):
+        skip.add(pos + words[i].start())
+        return i + 1, True
+    if i + 1 < len(words) and _PARTICIPLE.fullmatch(words[i].group()) and words[i + 1].group().lower() in _COPULA:
+        return i + 2, True   # "310 of those detained were foreigners": the count noun follows the copula (v3)
+    return i, True
+
+
+def _noun_at(words: list[re.Match[str]], i: int, mods: list[str], pos: int, digits: bool,
+             partitive: bool) -> tuple[str, str, int, bool] | None:
+    """A known count noun, measure or duration at word ``i`` (one or two words); ``_STOP_SEARCH`` when a
+    duration may not count here."""
+    w = words[i].group().strip("“”\"").rstrip(".")
+    lw = w.lower()
+    nxt = words[i + 1].group().rstrip(".") if i + 1 < len(words) else ""
+    two = f"{lw} {nxt.lower()}" if nxt else ""
+    if two in _UNIT_OF:
+        return " ".join([*mods, w, nxt]), _UNIT_OF[two], pos + words[i + 1].end(), partitive
+    if not mods and (two in _MEASURES or lw in _MEASURES):
+        return (two, _MEASURES[two], pos + words[i + 1].end(), partitive) if two in _MEASURES else (
+            w, _MEASURES[lw], pos + words[i].end(), partitive)
+    if lw in _DURATIONS:
+        ok = digits and not mods and not partitive
+        return (w, _DURATIONS[lw], pos + words[i].end(), partitive) if ok else _STOP_SEARCH
+    if lw in _UNIT_OF and (w != "Chinese" or not _next_is_noun(words, i)):
+        return " ".join([*mods, w]), _UNIT_OF[lw], pos + words[i].end(), partitive
+    return None
+
+
+def _name_of(words: list[re.Match[str]], i: int, mods: list[str]) -> bool:
+    """"of" between two capitalised words of a name ("Republic of Korea's"), v4."""
+    return (words[i].group().lower() == "of" and bool(mods) and mods[-1][:1].isupper() and i + 1 < len(words)
+            and words[i + 1].group()[:1].isupper() and len(mods) < _MAX_MODIFIERS - 1)
+
+
+def _ends_noun_search(raw: str, mods: list[str]) -> bool:
+    return raw.strip("“”\"").rstrip(".").lower() in _NOUN_STOP or raw in ",;:()" or len(mods) >= _MAX_MODIFIERS
+
+
+def _proper_or_generic_noun(words: list[re.Match[str]], i: int, mods: list[str], pos: int,
+                            partitive: bool) -> tuple[str, str, int, bool] | None:
+    """A plural demonym ("800 Laotians"; v4: "64 South Koreans"), an acronym plural ("1,454 OFWs", v4)
+    or any other lower-case plural noun that names a countable thing."""
+    w = words[i].group().strip("“”\"").rstrip(".")
+    end = pos + words[i].end()
+    next_capital = i + 1 < len(words) and words[i + 1].group()[:1].isupper()
+    if _DEMONYM_PLURAL.fullmatch(w) and len(mods) <= 2 and all(x[:1].isupper() for x in mods) and not next_capital:
+        return " ".join([*mods, w]), "people", end, partitive
+    if _ACRONYM_PLURAL.fullmatch(w) and not mods:
+        return w, w[:-1], end, partitive
+    if _GENERIC_PLURAL.fullmatch(w) and w.lower() not in _NOT_COUNTED and not _next_is_noun(words, i):
+        return " ".join([*mods, w]), w.lower(), end, partitive
     return None
 
 
@@ -472,30 +512,56 @@ def _place(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
 
 
 def _skip_quantity(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
-    if any(d.start < q.end and q.start < d.end for d in dates):
-        return True
-    if any(d.end <= q.start and q.start - d.end <= 6 and text[d.end - 1:d.end].isdigit()
-           and _DATE_LIST_GAP.fullmatch(text[d.end:q.start]) for d in dates):
-        return True   # "held on September 18 and 19": the second day of a date (v4)
-    if _REMAINDER_BEFORE.search(text, max(sent[0], q.start - 20), q.start):
-        return True   # "The other seven suspects": the rest of a group the article counted already (v3)
-    if (_SKIP_AFTER.match(text, q.end) and not (q.text[-1:].isdigit() and _DURATION_ADJ.match(text, q.end))
-            and not _AGE_AFTER.match(text, q.end)):
-        return True
-    if q.start > 0 and re.match(r"[\w-]", text[q.start - 1]) and not _GLUED_CHROME.search(text, max(0, q.start - 12), q.start):
-        return True   # "COVID-19", "G20" (but "Local News15 Sri Lankans": a menu glued to a headline, v4)
+    """True when the number is no figure by one of the named skip rules (:data:`_SKIP_RULES`)."""
+    return any(rule(q, text, sent, dates) for rule in _SKIP_RULES)
+
+
+def _skip_in_date(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """Inside a date, or the second day of one ("held on September 18 and 19", v4)."""
+    return any((d.start < q.end and q.start < d.end)
+               or (d.end <= q.start and q.start - d.end <= 6 and text[d.end - 1:d.end].isdigit()
+                   and _DATE_LIST_GAP.fullmatch(text[d.end:q.start]) is not None) for d in dates)
+
+
+def _skip_remainder(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """"The other seven suspects": the rest of a group the article counted already (v3)."""
+    return _REMAINDER_BEFORE.search(text, max(sent[0], q.start - 20), q.start) is not None
+
+
+def _skip_unit_suffix(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """"six-day", "3rd", "five-storey" (not "a 99-year lease", nor an age, v4)."""
+    return (_SKIP_AFTER.match(text, q.end) is not None and not (q.text[-1:].isdigit() and _DURATION_ADJ.match(text, q.end))
+            and not _AGE_AFTER.match(text, q.end))
+
+
+def _skip_glued(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """"COVID-19", "G20" (but "Local News15 Sri Lankans": a menu glued to a headline, v4)."""
+    return (q.start > 0 and re.match(r"[\w-]", text[q.start - 1]) is not None
+            and not _GLUED_CHROME.search(text, max(0, q.start - 12), q.start))
+
+
+def _skip_numbered_name(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """"Artemis 1", "Version 9.0": a number that is part of a name (not "On Tuesday 40 ...", nor after a
+    capitalised function word, "The 38-year-old", nor in another language's sentence, v4)."""
+    if q.qualifier is not None or not q.text[:1].isdigit():
+        return False
     name_before = re.search(r"\b[A-Z][a-z]+\s$", text[max(sent[0], q.start - 20):q.start])
-    if name_before and name_before.group().strip().lower() in _FUNCTION_WORDS:
-        name_before = None   # "The 38-year-old", "Some 60 people": a capitalised function word is no name (v4)
-    if q.qualifier is None and q.text[:1].isdigit() and name_before and not _is_foreign(text[sent[0]:sent[1]]):
-        word_start = max(sent[0], q.start - 20) + name_before.start()
-        if not any(d.start <= word_start < d.end for d in dates):
-            return True   # "Artemis 1", "Version 9.0": a number that is part of a name (not "On Tuesday 40 ...")
-    # "Episode Four", "Three Brotherhood Alliance": a capitalised number word inside a sentence is a name
-    # (v4: after a number or a date prefix, " date 2025-10-18 Sixty-four South Koreans", it opens the sentence)
+    if not name_before or name_before.group().strip().lower() in _FUNCTION_WORDS or _is_foreign(text[sent[0]:sent[1]]):
+        return False
+    word_start = max(sent[0], q.start - 20) + name_before.start()
+    return not any(d.start <= word_start < d.end for d in dates)
+
+
+def _skip_number_word_name(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
+    """"Episode Four", "Three Brotherhood Alliance": a capitalised number word inside a sentence is a name
+    (not after a dash, "KUNMING — Sixteen people", nor after a number or date prefix, v4)."""
     return (q.is_word and q.text[:1].isupper() and q.start != sent[0] and not re.match(r"[“\"(]", text[q.start - 1:q.start])
-            and not re.search(r"[—–-]\s*$", text[max(sent[0], q.start - 3):q.start])   # "KUNMING — Sixteen people"
+            and not re.search(r"[—–-]\s*$", text[max(sent[0], q.start - 3):q.start])
             and not re.search(r"\d\s+$", text[max(sent[0], q.start - 3):q.start]))
+
+
+_SKIP_RULES = (_skip_in_date, _skip_remainder, _skip_unit_suffix, _skip_glued, _skip_numbered_name,
+               _skip_number_word_name)
 
 
 #: A lower-case word of 3+ letters glued to a number ("News15"): scraped menu text run into a headline.
@@ -545,14 +611,21 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
         fig = _figure(q, sent, ctx, out, paras, skip)
         if fig is None:
             continue
-        main = next((f for k, f in equivalents.items() if q.start <= k <= q.end or (k <= q.start < k + 12
-                     and not text[k:q.start].strip("( ~≈"))), None)
+        main = _equivalent_of(q, text, equivalents)
         if main is not None and fig.unit != main.unit:
             _link_equivalent(main, fig)
         elif "equivalent_at" in fig.evidence:
             equivalents[int(fig.evidence["equivalent_at"])] = fig
         out.append(fig)
     return out
+
+
+def _equivalent_of(q: Quantity, text: str, equivalents: dict[int, Figure]) -> Figure | None:
+    """The amount whose stated equivalent starts at ``q`` ("($5,472)" after "40,000 yuan"), if any."""
+    for k, f in equivalents.items():
+        if q.start <= k <= q.end or (k <= q.start < k + 12 and not text[k:q.start].strip("( ~≈")):
+            return f
+    return None
 
 
 def _currency_word(what: str, unit: str) -> str | None:
@@ -804,31 +877,50 @@ def _decide_unit(a: _Args) -> _Unit | None:
 
 def _figure(q: Quantity, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure],
             paras: list[tuple[int, int]], skip: set[int]) -> Figure | None:
+    """One figure: its unit by the first unit rule that answers, then what it counts, when, who and where."""
     u = _decide_unit(_Args(q, sent, ctx, previous, paras, skip))
-    if u is None or (q.value == 1 and not u.money and u.unit not in ("percent", "age") and not q.vague_rule):
-        return None   # "one officer admitted": a single instance, not a count (no gold figure counts one)
-    text = ctx.text
+    if u is None or _single_instance(q, u):
+        return None
     evidence: dict[str, object] = {"unit_rule": u.rule, **(u.evidence or {})}
     if u.antecedent is not None:
         evidence["antecedent"] = u.antecedent.start
-    converted = u.converted if u.converted is not None else _measure_conversion(u, text, sent, skip)
+    converted = u.converted if u.converted is not None else _measure_conversion(u, ctx.text, sent, skip)
+    action, what = _describe(q, u, sent, ctx.text, evidence)
+    when = _when(q, u, what, sent, ctx, previous, paras, evidence)
+    claimant, place = _who_where(q, u, sent, ctx, previous, when)
+    return _build(q, u.unit, what, action, sent, ctx.text, converted, when.iso, when.precision, place, claimant, evidence)
+
+
+def _single_instance(q: Quantity, u: _Unit) -> bool:
+    """"one officer admitted": a single instance, not a count (no gold figure counts one)."""
+    return q.value == 1 and not u.money and u.unit not in ("percent", "age") and not q.vague_rule
+
+
+def _describe(q: Quantity, u: _Unit, sent: tuple[int, int], text: str,
+              evidence: dict[str, object]) -> tuple[str | None, str]:
+    """(action, ``what``): the noun, the verb that tells what happened to it and a short complement."""
     action = _display_action(_action(text, u.noun_end, q.start, sent))
-    complement = _complement(text, u.noun_end, sent[1]) if u.unit != "age" else None
+    if u.unit == "age":   # "age of Japanese man": the verb and place belong to the person, not the age
+        return action, u.noun
+    complement = _complement(text, u.noun_end, sent[1])
     if complement:
         evidence["complement"] = complement
-    parts = (u.noun, action if u.unit != "age" else None, complement if WHAT_COMPLEMENT else None)
-    what = _dedupe_words(" ".join(p for p in parts if p)) or ("money" if u.money else u.unit)
-    # an age is no event of its own: it is never dated (v4)
-    when = _When(None, None) if u.unit == "age" else _when(q, u, what, sent, ctx, previous, paras, evidence)
+    parts = (u.noun, action, complement if WHAT_COMPLEMENT else None)
+    return action, _dedupe_words(" ".join(p for p in parts if p)) or ("money" if u.money else u.unit)
+
+
+def _who_where(q: Quantity, u: _Unit, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure],
+               when: _When) -> tuple[str | None, str | None]:
+    """(claimant, place); a figure that restates or continues another takes what it lacks from it."""
     claimant = _claimant(ctx, sent, q.start)
     place = _place(ctx, sent, q.start)
     if when.inherit is not None:
-        place, claimant = place or when.inherit.place, claimant or when.inherit.claimant
-    elif u.antecedent is not None and previous and claimant is None:
+        return claimant or when.inherit.claimant, place or when.inherit.place
+    if u.antecedent is not None and previous and claimant is None:
         claimant = previous[-1].claimant
-    if when.inherit is None and _ANAPHOR_START.match(text, sent[0]) is not None and previous:
+    if previous and _ANAPHOR_START.match(ctx.text, sent[0]) is not None:
         claimant, place = claimant or previous[-1].claimant, place or previous[-1].place
-    return _build(q, u.unit, what, action, sent, text, converted, when.iso, when.precision, place, claimant, evidence)
+    return claimant, place
 
 
 @dataclass(slots=True)
@@ -840,7 +932,10 @@ class _When:
 
 def _when(q: Quantity, u: _Unit, what: str, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure],
           paras: list[tuple[int, int]], evidence: dict[str, object]) -> _When:
-    """The day the counted thing happened, by the rules of :mod:`.figure_dates` (in order)."""
+    """The day the counted thing happened, by the rules of :mod:`.figure_dates` (in order); an age is
+    no event of its own and is never dated (v4)."""
+    if u.unit == "age":
+        return _When(None, None)
     text = ctx.text
     date = figure_dates.sentence_date(text, ctx.dates, sent, q.start)
     period = figure_dates.period(ctx.dates, sent, q.start)
