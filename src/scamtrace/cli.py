@@ -183,7 +183,7 @@ EXAMPLES: dict[str, list[str]] = {
     "eval stories": ["scamtrace --db demo.db eval stories --gold tests/gold/demo_stories.jsonl",
                      "scamtrace eval stories --db demo.db --gold my-gold.jsonl"],
     "eval figures": ["scamtrace --db demo.db eval figures --gold tests/gold/demo_figures.jsonl",
-                     "scamtrace eval figures --db demo.db --gold my-gold.jsonl"],
+                     "scamtrace --db real.db eval figures --gold ../shared/datasets/realnews-dev/articles.jsonl --half A"],
     "eval quotes": ["scamtrace --db demo.db eval quotes --gold tests/gold/demo_quotes.jsonl",
                     "scamtrace eval quotes --db demo.db --gold my-gold.jsonl"],
     "eval events": ["scamtrace --db demo.db eval events --gold tests/gold/demo_events.jsonl",
@@ -490,12 +490,15 @@ def eval_copies(obj: Ctx, gold: str) -> None:
 
 def _eval_store_command(kind: str, doc: str) -> None:
     @eval_group.command(kind, help=doc)
-    @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold JSONL file.")
+    @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True,
+                  help="Gold JSONL file (one fact a line), or for stories and figures a realnews-dev articles.jsonl.")
+    @click.option("--half", type=click.Choice(["A", "B"]), default=None,
+                  help="With a realnews-dev file: score one fixed half of its stories (tune on A, report both).")
     @pass_ctx
-    def _cmd(obj: Ctx, gold: str) -> None:
+    def _cmd(obj: Ctx, gold: str, half: str | None) -> None:
         from .eval.store_eval import evaluate_store, format_result
 
-        click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold))))
+        click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold), half=half)))
 
 
 _eval_store_command("stories", "B-cubed precision, recall and F1 of stories against a gold file.")
