@@ -131,3 +131,16 @@ def test_demo_has_no_distrusted_noise(demo_store) -> None:
     assert not [c for c in claimants if "Tuesday" in c or "Boundary" in c], claimants
     rescues = [r["sentence"] for r in demo_store.execute("SELECT sentence FROM events WHERE type = 'rescue'")]
     assert not [s for s in rescues if "drowned" in s]
+
+
+def test_family_wording_takes_the_same_speakers_quote_of_the_same_rank() -> None:
+    texts = {"orig": "x", "spin": "y"}
+    quotes = [{"id": 1, "article": "orig", "quote": "We will not allow our territory to be used by criminals", "speaker": "Saw Min Dee"},
+              {"id": 2, "article": "orig", "quote": "a number of key organizers", "speaker": "Qiao Wenbin"},
+              {"id": 3, "article": "spin", "quote": "We will certainly not permit our area to be utilized by bad guys",
+               "speaker": "Saw Min Dee"},
+              {"id": 4, "article": "spin", "quote": "a variety of vital coordinators", "speaker": "Qiao Wenbin"},
+              {"id": 5, "article": "spin", "quote": "nothing like any quote of the family at all", "speaker": "Someone Else"}]
+    c = corrections("spin", ["orig"], texts, [], quotes, [])
+    assert c.replace_quotes == [(3, quotes[0]["quote"], "Saw Min Dee"), (4, quotes[1]["quote"], "Qiao Wenbin")]
+    assert c.drop_quotes == [5]
