@@ -174,7 +174,8 @@ def test_extract_articles_in_batches_stores_what_extract_finds(tmp_path, monkeyp
     monkeypatch.setattr(pipeline, "EXTRACT_BATCH", 2)   # three batches, the last one short
     timings: dict[str, float] = {}
     assert pipeline._extract_articles(store, [a.id for a in arts], pipeline._no_progress, timings) == 5
-    assert set(timings) == {"extract.ner", "extract.rules", "extract.events", "extract.store", "extract.corpus_dates"}
+    assert set(timings) == {"extract.ner", "extract.rules", "extract.events", "extract.store", "extract.corpus_dates",
+                            "extract.family_wording"}
     for a in arts:
         want = [(m.text, m.label, m.canonical, m.start, m.end) for m in extract(store.get_article(a.id)).mentions]
         got = [(r["text"], r["label"], r["canonical"], r["start"], r["end"]) for r in rows(store, "mentions", article=a.id)]

@@ -257,6 +257,7 @@ def _find_noun(text: str, pos: int, end: int, skip: set[int], digits: bool = Tru
 
 
 _STOP_SEARCH = ("", "", 0, False)
+_VERBISH = re.compile(r"[a-z]+(?:ing|ly)|only|still|already|now|also|being|been|not")
 _DETERMINERS = ("the", "those", "these", "them", "our", "its", "their", "his", "her", "whom")
 
 
@@ -265,8 +266,9 @@ def _noun_search_start(words: list[re.Match[str]], pos: int, skip: set[int]) -> 
     if not words:
         return 0, False
     first = words[0].group().lower()
-    if first in _COPULA:
-        return 1, False
+    if first in _COPULA:   # "17 are only awaiting travel arrangements": a verb follows, no count noun (v4)
+        second = words[1].group() if len(words) > 1 else ""
+        return (len(words) if _VERBISH.fullmatch(second) else 1), False
     if first != "of":   # "three of the four suspects", "thousands of people"
         return 0, False
     i = 1
@@ -662,6 +664,7 @@ class _Unit:
     converted: tuple[float, str] | None = None
     antecedent: Figure | None = None
     evidence: dict[str, object] | None = None
+    describe: bool = True   # False: ``noun`` already says what happened (no action/complement added)
 
 
 #: A unit rule's answer that the number is no figure at all ("the past 48 hours").
@@ -726,8 +729,8 @@ def _unit_age(a: _Args) -> _Unit | None:
         return None
     m = _AGE_AFTER.match(text, q.end, sent[1])
     if m:
-        who = m["who"] or _person_before(text, sent[0], q.start)
-        return _Unit("age", f"age of {who}" if who else "age", m.end(), "age ('-year-old')")
+        who = _person_after(text, m.end("old"), sent[1]) or _person_before(text, sent[0], q.start)
+        return _Unit("age", f"age of {who}" if who else "age", m.end("old"), "age ('-year-old')")
     before = text[max(sent[0], q.start - 40):q.start]
     m2 = _AGED_BEFORE.search(before)
     if m2:
@@ -812,7 +815,7 @@ def _unit_anaphora(a: _Args) -> _Unit | None:
     prev = _antecedent(a.previous, q, a.paras, any_unit=bool(corrected), total=bool(quoted))
     nxt = re.match(r"\s+([\w’']+)", text[q.end:sent[1]])
     if prev is not None and (corrected or quoted or (nxt and nxt.group(1).lower() in _CONTINUES)):
-        return _Unit(prev.unit, _noun_of(prev), q.end, f"anaphora: unit of the figure at {prev.start}", antecedent=prev)
+        return _continued(a, prev, f"anaphora: unit of the figure at {prev.start}")
     prev = _antecedent_near(a.previous, q, text)
     if prev is None or q.vague_rule:   # "among the thousands detained": an order of magnitude (v4 rules below)
         return None
@@ -828,8 +831,24 @@ def _unit_anaphora(a: _Args) -> _Unit | None:
         reason = "a verb or destination follows the bare number"
     if reason is None:
         return None
-    return _Unit(prev.unit, _noun_of(prev), q.end, f"anaphora ({reason}): unit of the figure at {prev.start}",
-                 antecedent=prev)
+    return _continued(a, prev, f"anaphora ({reason}): unit of the figure at {prev.start}")
+
+
+def _continued(a: _Args, prev: Figure, rule: str) -> _Unit:
+    """A bare number counting what ``prev`` counts: its noun, then the verb phrase after the number
+    (past "of them", v4: "18 approached the Embassy directly" -> "individuals approached the Embassy
+    directly")."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    pos = q.end
+    part = _PARTITIVE_AFTER.match(text, pos, sent[1]) or _PARTITIVE_PEOPLE.match(text, pos, sent[1])
+    if part:
+        pos = part.end()
+    verb = _VERB_PHRASE.match(text, pos, sent[1])
+    noun = _noun_of(prev)
+    if verb:
+        return _Unit(prev.unit, f"{noun} {' '.join(verb['vp'].split())}", pos, rule, antecedent=prev,
+                     evidence={"noun": noun}, describe=False)
+    return _Unit(prev.unit, noun, pos, rule, antecedent=prev, evidence={"noun": noun})
 
 
 def _unit_bare_action(a: _Args) -> _Unit | None:
@@ -881,7 +900,7 @@ def _figure(q: Quantity, sent: tuple[int, int], ctx: _Ctx, previous: list[Figure
     u = _decide_unit(_Args(q, sent, ctx, previous, paras, skip))
     if u is None or _single_instance(q, u):
         return None
-    evidence: dict[str, object] = {"unit_rule": u.rule, **(u.evidence or {})}
+    evidence: dict[str, object] = {"unit_rule": u.rule, "noun": u.noun, **(u.evidence or {})}
     if u.antecedent is not None:
         evidence["antecedent"] = u.antecedent.start
     converted = u.converted if u.converted is not None else _measure_conversion(u, ctx.text, sent, skip)
@@ -900,7 +919,7 @@ def _describe(q: Quantity, u: _Unit, sent: tuple[int, int], text: str,
               evidence: dict[str, object]) -> tuple[str | None, str]:
     """(action, ``what``): the noun, the verb that tells what happened to it and a short complement."""
     action = _display_action(_action(text, u.noun_end, q.start, sent))
-    if u.unit == "age":   # "age of Japanese man": the verb and place belong to the person, not the age
+    if u.unit == "age" or not u.describe:   # "age of Japanese man": the verb belongs to the person
         return action, u.noun
     complement = _complement(text, u.noun_end, sent[1])
     if complement:
@@ -989,7 +1008,18 @@ def _display_action(action: str | None) -> str | None:
 
 
 def _noun_of(prev: Figure) -> str:
-    return prev.what.split(" ")[0] if prev.action else prev.what
+    """What an earlier figure counts, without its verb ("Indians" of "Indians handed over")."""
+    noun = str(prev.evidence.get("noun") or (prev.what.split(" ")[0] if prev.action else prev.what))
+    return noun.removeprefix("total ") or noun
+
+
+def _person_after(text: str, pos: int, end: int) -> str | None:
+    """The person an age belongs to, in the next few words ("-year-old Japanese high school student")."""
+    words = re.findall(r"[\w’'-]+", text[pos:min(end, pos + 60)])[:5]
+    for i, w in enumerate(words):
+        if w.lower() in _PERSON_SINGULAR or _UNIT_OF.get(w.lower()) == "people":
+            return " ".join(words[:i + 1])
+    return None
 
 
 def _person_before(text: str, start: int, pos: int) -> str | None:
@@ -1006,7 +1036,11 @@ def _person_before(text: str, start: int, pos: int) -> str | None:
 
 _NOT_AGE_WORDS = frozenset({"the", "a", "an", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
 #: "-year-old Japanese man", "-year-old" alone, " years old": an age, and whose (v4).
-_AGE_AFTER = re.compile(r"(?:-|\s)years?[- ]old\b(?:\s+(?P<who>(?:[A-Z][a-z]+\s+){0,2}[a-z]+(?:\s+(?:man|woman|student|boy|girl))?))?")
+_AGE_AFTER = re.compile(r"(?:-|\s)years?[- ](?P<old>old)\b")
+#: Singular person nouns that end the "who" of an age ("a 29-year-old Japanese man").
+_PERSON_SINGULAR = frozenset("""man woman boy girl student teenager teen child national citizen worker victim suspect
+recruiter driver guard officer mother father son daughter wife husband resident migrant survivor employee
+person individual defendant detainee""".split())
 _AGED_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s+(?:between\s+)?(?:(?:\d{1,3}|[a-z]+)\s*(?:,|and|to|-|–)\s*)*$")
 #: "100,000 to 500,000 yuan", "between 10 and 20 people", "3-5 million" (the low end, v4).
 _RANGE_TO = re.compile(r"\s*(?:to|-|–|and)\s*(?=\S)")
@@ -1019,6 +1053,12 @@ _VERB_AFTER = re.compile(r"\s+(?:(?:have|has|had|were|was|are|is|been|being|stil
                          r"(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died|escaped|held|"
                          r"sent|brought|taken|caught|freed|flown|arrived|returned)\b")
 _RESTATED_BEFORE = re.compile(r"\b(?:reported|announced|stated|given|earlier|previous|initial|original)\s+$")
+#: The verb phrase after a bare number: auxiliaries and adverbs, a verb, up to four more words (v4).
+_VERB_PHRASE = re.compile(r"\s+(?P<vp>(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then"
+                          r"|[a-z]{3,}ly)\s+)*(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died"
+                          r"|escaped|held|sent|brought|taken|caught|freed|flown|arrived|returned)\b"
+                          r"(?:\s+(?!and\b|or\b|but\b|while\b|who\b|which\b)[\w’'-]+){0,6}?)"
+                          r"(?=\s*(?:[,.;:]|\s(?:and|or|but|while|who|which)\b|$))")
 _DISTRIBUTED = re.compile(r"\b(?:including|with|while|and)\s+$")
 _ELLIPSIS_BEFORE = re.compile(r"(?:\band|,|\bwhile|\bor)\s+$")
 _ELLIPSIS_AFTER = re.compile(r"\s*(?:[,.;:)]|\s(?:in|on|at|from|to|by|for|during|since)\b)")
