@@ -15,12 +15,14 @@ __all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
 
-def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and migrate) the SQLite store at ``path``. With ``create=False`` a missing file is refused
-    with :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
-    if not create:
+def open_store(path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the SQLite store at ``path``: read-write (created and migrated if needed, after a
+    ``PRAGMA quick_check`` so a damaged store is never written), or with ``readonly`` never written
+    (a read-only file or folder works). With ``create=False`` a missing file is refused with
+    :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
+    if not create or readonly:
         require_store(path)
-    return Store(path)
+    return Store(path, readonly=readonly, check=not readonly)
 
 
 def require_store(path: str | Path) -> None:

@@ -26,8 +26,11 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Interface to bind; anything but loopback exposes the store to the network.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to this host name (repeatable); loopback names and --host "
+                   "are always allowed, any other Host header gets 400 (DNS-rebinding defence).")
 @click.pass_context
-def serve(ctx: click.Context, db_path: str | None, port: int, host: str) -> None:
+def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_hosts: tuple[str, ...]) -> None:
     """Browse stories, copies and provenance in a local web workspace; record judgements."""
     try:
         import uvicorn
@@ -46,7 +49,8 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str) -> None
         require_store(db_path)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
-    app = create_app(db_path)
+    bound = [] if host.strip() in ("0.0.0.0", "::", "") else [host.strip()]
+    app = create_app(db_path, allowed_hosts=[*bound, *allow_hosts])
     if is_loopback(host):
         click.echo(f"scamtrace workspace on http://{host}:{port}/ (loopback only) for {db_path}")
     else:
