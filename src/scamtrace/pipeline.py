@@ -208,6 +208,7 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
 
 
 _SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK_RE = re.compile(r"[\r\n]+")
 
 
 def scrub_text(value: str) -> str:
@@ -234,7 +235,7 @@ def _scrub_value(v: Any) -> Any:
 def scrub(item: RawDoc | Reject) -> RawDoc | Reject:
     """Every string of a RawDoc or Reject made storable (see :func:`scrub_text`)."""
     if isinstance(item, Reject):
-        item.source, item.reason = scrub_text(item.source), scrub_text(item.reason)
+        item.source, item.reason = scrub_text(item.source), _LINE_BREAK_RE.sub(" ", scrub_text(item.reason))
         if isinstance(item.detail, str):
             item.detail = scrub_text(item.detail)
         return item
@@ -247,6 +248,7 @@ def scrub(item: RawDoc | Reject) -> RawDoc | Reject:
 
 
 def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
+    rej = scrub(rej)   # storable, one line
     stats.rejected += 1
     stats.reject_reasons.append(rej.reason if rej.reason.startswith(rej.source) else f"{rej.source}: {rej.reason}")
     log.info("rejected %s", stats.reject_reasons[-1])
