@@ -59,7 +59,7 @@ def files(rng: random.Random) -> dict[str, bytes]:
     """name -> bytes of every regular file of the corpus."""
     out: dict[str, bytes] = {}
     suffixes = ["", ".txt", ".html", ".xml", ".rss", ".jsonl", ".json", ".warc", ".warc.gz", ".dat", ".md"]
-    for i in range(90):                                    # random bytes
+    for i in range(100):                                   # random bytes
         out[f"random-{i:02d}{suffixes[i % len(suffixes)]}"] = rng.randbytes(rng.choice([64, 700, 5000]))
     for i in range(8):                                     # random bytes without control characters
         out[f"random-high-{i}.txt"] = bytes(rng.randrange(0x80, 0x100) for _ in range(6000))

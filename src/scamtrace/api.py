@@ -22,7 +22,15 @@ def open_store(path: str | Path, *, create: bool = True, readonly: bool = False)
     :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
     if not create or readonly:
         require_store(path)
-    return Store(path, readonly=readonly, check=not readonly)
+    if readonly:
+        from .store.db import StoreNeedsUpgrade
+
+        try:
+            return Store(path, readonly=True)
+        except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
+            Store(path, check=True).close()
+            return Store(path, readonly=True)
+    return Store(path, check=True)
 
 
 def require_store(path: str | Path) -> None:

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 30_000
 
 
+class StoreNeedsUpgrade(StoreError):
+    """Opened read-only, the store lacks migrations of this version (it was made by an older one)."""
+
+
 def damaged_message(path: str, e: BaseException) -> str:
     """The one line for a store SQLite cannot read (damaged pages, or not a database at all)."""
     return (f"{path}: the store is damaged or not an SQLite store ({e}); nothing was written to it. "
@@ -158,7 +162,7 @@ class Store:
                     raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
                                      f"{unknown(names)[-1]}, unknown to this version); upgrade scamtrace to use it")
                 if pending(names):
-                    raise StoreError(f"{self.path}: the store is from an older scamtrace and must be upgraded "
+                    raise StoreNeedsUpgrade(f"{self.path}: the store is from an older scamtrace and must be upgraded "
                                      "before it can be read; run any writing command on it once (e.g. "
                                      "`scamtrace --db PATH analyze`), or open a writable copy")
             else:

@@ -27,6 +27,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import NotFound, StoreError
 from ..store import Store
+from ..store.db import StoreNeedsUpgrade
 from . import queries
 from .highlight import HIGHLIGHT_KINDS
 from .marks import MARK_KINDS
@@ -157,9 +158,8 @@ def _prepare_store(db_path: str) -> None:
         try:
             Store(db_path, readonly=True).close()
             return
-        except StoreError as e:
-            if "older scamtrace" not in str(e):
-                raise
+        except StoreNeedsUpgrade:
+            pass
     Store(db_path, check=True).close()
 
 

@@ -55,6 +55,7 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_h
         click.echo(f"scamtrace workspace on http://{host}:{port}/ (loopback only) for {db_path}")
     else:
         click.echo(f"WARNING: binding {host}: anyone who can reach this machine can read the store and record "
-                   "judgements; use --host 127.0.0.1 unless you mean it.", err=True)
+                   "judgements; use --host 127.0.0.1 unless you mean it. Requests are answered only when "
+                   "addressed to a loopback name, the --host address or an --allow-host NAME.", err=True)
         click.echo(f"scamtrace workspace on http://{host}:{port}/ for {db_path}")
     uvicorn.run(app, host=host, port=port, log_level="warning")
