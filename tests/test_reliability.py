@@ -265,14 +265,14 @@ def test_a_store_from_a_newer_version_is_refused_and_unchanged(small_store, tmp_
 
 def test_a_store_from_an_older_version_is_upgraded_by_a_reading_command(small_store):
     con = sqlite3.connect(small_store)
-    con.execute("DELETE FROM _migrations WHERE name = '0006_rejects_dedup'")
+    con.execute("DELETE FROM _migrations WHERE name = '0007_rejects_dedup'")
     con.execute("DROP INDEX idx_rejects_source")
     con.commit()
     con.close()
     res = cli("articles", db=small_store)
     assert res.returncode == 0 and "a1" in res.stdout, res.stderr
     con = sqlite3.connect(small_store)
-    assert con.execute("SELECT count(*) FROM _migrations WHERE name = '0006_rejects_dedup'").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM _migrations WHERE name = '0007_rejects_dedup'").fetchone()[0] == 1
     con.close()
 
 
