@@ -341,3 +341,11 @@ def test_long_titles_are_cut_with_an_ellipsis():
     assert len(shown) <= TITLE_MAX and shown.endswith("…") and long.startswith(shown[:-1])
     short = _head(Article(id="y", source="s", text="t", title="Short title", outlet="O"))
     assert '"Short title"' in short
+
+
+def test_rejects_are_not_recorded_again_on_re_ingest(tmp_path, demo_dir):
+    db = tmp_path / "r.db"
+    for _ in range(3):
+        run("--db", str(db), "ingest", str(demo_dir / "bad"))
+    rows = [json.loads(x) for x in run("--db", str(db), "rejects", "--format", "jsonl").stdout.splitlines()]
+    assert len(rows) == len({(r["source"], r["reason"]) for r in rows}) == 5
