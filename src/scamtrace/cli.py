@@ -514,10 +514,20 @@ def eval_group() -> None:
 
 @eval_group.command("copies")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold JSONL file.")
+@click.option("--half", type=click.Choice(["A", "B"]), default=None,
+              help="realnews gold only: score one fixed half of the stories (the split of realnews-dev/score.py).")
+@click.option("--silver", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="stories gold (ECB+) only: silver near-duplicate pairs ({a, b}) to measure recall on.")
 @pass_ctx
-def eval_copies(obj: Ctx, gold: str) -> None:
-    """Precision, recall and F1 per copy relation against a gold file (keys: id, file name or URL)."""
-    report = api.eval_copies(obj.store, Path(gold))
+def eval_copies(obj: Ctx, gold: str, half: str | None, silver: str | None) -> None:
+    """Score copy links against a gold file.
+
+    Three formats: copy gold ({key, family, relation, source}: precision/recall/F1 per relation);
+    realnews records ({id, story, derived_from, relation}: pairs found, relation right with a
+    confusion matrix, arrow right/reversed/none, links across stories, family B-cubed); story-only
+    records ({id, story}, ECB+: links across stories, quotation-only links, silver recall).
+    """
+    report = api.eval_copies(obj.store, Path(gold), half=half, silver=Path(silver) if silver else None)
     click.echo(report)
 
 
