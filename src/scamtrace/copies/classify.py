@@ -343,8 +343,14 @@ def relate(pair: Pair) -> Verdict:
                or own_cov >= REWRITE_MIN_PASSAGE_COVERAGE)
     feats["rewrite_support"] = {"number_overlap": feats["number_overlap"]["score"], "spun_coverage": round(sp_max, 4),
                                 "passage_coverage": round(own_cov, 4), "supported": support}
-    enough = ((len(fa.aligned) >= REWRITE_MIN_FACTS and ratio >= REWRITE_MIN_FACT_RATIO)
-              or (len(fa.aligned) >= REWRITE_MIN_FACTS_SHORT and ratio >= REWRITE_MIN_FACT_RATIO_SHORT))
+    aligned = len(fa.aligned)
+    if quoted and not own:
+        # the only shared wording is a quotation both carry: facts inside it are that quotation again
+        aligned = sum(1 for x, _ in fa.aligned if not any(q.a_start <= x.start < q.a_end for q in quoted))
+        ratio = aligned / small if small else 0.0
+        feats["rewrite_support"]["facts_outside_quotations"] = aligned
+    enough = ((aligned >= REWRITE_MIN_FACTS and ratio >= REWRITE_MIN_FACT_RATIO)
+              or (aligned >= REWRITE_MIN_FACTS_SHORT and ratio >= REWRITE_MIN_FACT_RATIO_SHORT))
     in_order = feats["fact_order"]["score"] >= REWRITE_MIN_ORDER
     feats["rewrite_support"]["in_order"] = in_order
     kept = (hull_lo >= WINDOW_MIN_HULL_SHARE and own_cov >= REWRITE_KEPT_MIN_COVERAGE
