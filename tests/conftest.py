@@ -7,6 +7,36 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _local_test_client() -> None:
+    """The web workspace answers only to loopback Host names (its DNS-rebinding defence), and
+    Starlette's TestClient calls itself "testserver" unless told otherwise: make every test client
+    address the app as http://127.0.0.1, as a browser on this machine does."""
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import fastapi.testclient
+            import starlette.testclient
+    except ImportError:
+        return
+    base = starlette.testclient.TestClient
+    if getattr(base, "local_by_default", False):
+        return
+
+    class LocalTestClient(base):  # type: ignore[misc, valid-type]
+        local_by_default = True
+
+        def __init__(self, app, base_url: str = "http://127.0.0.1", *args, **kwargs):  # noqa: ANN001, ANN002, ANN003
+            super().__init__(app, base_url, *args, **kwargs)
+
+    starlette.testclient.TestClient = LocalTestClient
+    fastapi.testclient.TestClient = LocalTestClient
+
+
+_local_test_client()
 DEMO = REPO / "examples" / "demo"
 
 

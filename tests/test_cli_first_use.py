@@ -329,3 +329,23 @@ def test_non_english_page_is_warned_and_marked(tmp_path):
 
     page = TestClient(create_app(str(db))).get(f"/articles/{aid}").text
     assert "extraction is English-only" in page and "Not English" in page
+
+
+def test_long_titles_are_cut_with_an_ellipsis():
+    from scamtrace.copies.view import TITLE_MAX, _head
+    from scamtrace.model import Article
+
+    long = "Thousands held as armed group storms border scam hub after weeks of pressure from two capitals"
+    head = _head(Article(id="x", source="s", text="t", title=long, outlet="O"))
+    shown = head.split('"')[1]
+    assert len(shown) <= TITLE_MAX and shown.endswith("…") and long.startswith(shown[:-1])
+    short = _head(Article(id="y", source="s", text="t", title="Short title", outlet="O"))
+    assert '"Short title"' in short
+
+
+def test_rejects_are_not_recorded_again_on_re_ingest(tmp_path, demo_dir):
+    db = tmp_path / "r.db"
+    for _ in range(3):
+        run("--db", str(db), "ingest", str(demo_dir / "bad"))
+    rows = [json.loads(x) for x in run("--db", str(db), "rejects", "--format", "jsonl").stdout.splitlines()]
+    assert len(rows) == len({(r["source"], r["reason"]) for r in rows}) == 5

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from scamtrace import api
 from scamtrace.cli import cli
 from scamtrace.errors import GoldFileError
-from scamtrace.eval.realnews import figure_value_recall, gold_lines, half_of, is_realnews
+from scamtrace.eval.realnews_gold import figure_value_recall, gold_lines, half_of, is_realnews
 from scamtrace.eval.store_eval import evaluate_store
 from scamtrace.extract import reset
 

@@ -271,3 +271,25 @@ def test_demo_quotes_carry_independent_sources(demo_db):
     linked = store.execute("SELECT 1 FROM links WHERE article = 'c-c34aa776b3700377'"
                            " AND other = 'swa-20250304-lotus-detained'")
     assert q["independent_sources"] == (1 if linked else 2) and len(q["articles"]) == 3
+
+
+def test_demo_article_highlights_mark_the_disputing_figure(demo_db):
+    pytest.importorskip("fastapi", reason="the web workspace needs fastapi")
+    pytest.importorskip("httpx", reason="TestClient needs httpx")
+    from fastapi.testclient import TestClient
+
+    from scamtrace.web import create_app
+
+    store = Store(demo_db, readonly=True)
+    f = _disputed_4100(store)
+    c = TestClient(create_app(demo_db))
+    herald = next(d["article"] for d in f["disputes"] if d["claimant"] == "Salween Herald")
+    spans = c.get(f"/api/articles/{herald}").json()["highlights"]["spans"]
+    fig = next(s for s in spans if s["kind"] == "figure" and s["value"] == 4100)
+    assert fig["fact"]["id"] == f["id"] and fig["fact"]["role"] == "disputes"
+    assert "disputes the figure (not counted" in fig["title"]
+    wire = next(x["article"] for x in f["citations"] if not x["borrowed_from"])
+    spans = c.get(f"/api/articles/{wire}").json()["highlights"]["spans"]
+    fig = next(s for s in spans if s["kind"] == "figure" and s["value"] == 4100)
+    assert fig["fact"]["role"] == "states" and "1 independent source" in fig["title"]
+    assert "disputed by 1 source" in fig["title"]

@@ -2,6 +2,7 @@
 its JSON twin on the demo store, figure corroboration and conflicts, and hostile extraction data."""
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
@@ -142,7 +143,10 @@ pytest.importorskip("fastapi", reason="the web workspace needs fastapi (pip inst
 pytest.importorskip("httpx", reason="TestClient needs httpx")
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient
+    from fastapi.testclient import TestClient as _TestClient
+
+# the workspace answers only to loopback Host names (DNS-rebinding defence): address it as 127.0.0.1
+TestClient = functools.partial(_TestClient, base_url="http://127.0.0.1")
 
 from conftest import sql  # noqa: E402
 from scamtrace import api  # noqa: E402

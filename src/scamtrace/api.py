@@ -1,6 +1,8 @@
 """The small public API: verbs over a store. The CLI, the web app and scripts all call these."""
 from __future__ import annotations
 
+import json
+
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,12 +17,22 @@ __all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
 
-def open_store(path: str | Path, *, create: bool = True) -> Store:
-    """Open (and migrate) the SQLite store at ``path``. With ``create=False`` a missing file is refused
-    with :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
-    if not create:
+def open_store(path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the SQLite store at ``path``: read-write (created and migrated if needed, after a
+    ``PRAGMA quick_check`` so a damaged store is never written), or with ``readonly`` never written
+    (a read-only file or folder works). With ``create=False`` a missing file is refused with
+    :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
+    if not create or readonly:
         require_store(path)
-    return Store(path)
+    if readonly:
+        from .store.db import StoreNeedsUpgrade
+
+        try:
+            return Store(path, readonly=True)
+        except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
+            Store(path, check=True).close()
+            return Store(path, readonly=True)
+    return Store(path, check=True)
 
 
 def require_store(path: str | Path) -> None:
@@ -87,9 +99,23 @@ def watch(store: Store, sources: list[str], every: str | float, settings: Settin
            max_cycles=max_cycles, stop=stop, say=say)
 
 
-def eval_copies(store: Store, gold: Path) -> str:
+def eval_copies(store: Store, gold: Path, *, half: str | None = None, silver: Path | None = None) -> str:
+    """Copy scores against ``gold``: copy gold ({key, family, ...}), realnews records ({id, story,
+    derived_from, relation}) or story-only records ({id, story}, ECB+); see :mod:`scamtrace.eval.realnews`."""
+    from .errors import GoldFileError
     from .eval.copies_store import evaluate_store_copies
+    from .eval.realnews import evaluate_store_realnews
 
+    with open(gold, encoding="utf-8") as fh:
+        first = next((line for line in fh if line.strip()), "")
+    try:
+        head = json.loads(first) if first else {}
+    except json.JSONDecodeError:
+        head = {}
+    if isinstance(head, dict) and "key" not in head and "id" in head and "story" in head:
+        return evaluate_store_realnews(store, gold, half=half, silver=silver).report()
+    if half or silver:
+        raise GoldFileError(f"{gold}: --half and --silver need realnews or story records ({{id, story, ...}})")
     return evaluate_store_copies(store, gold).report()
 
 

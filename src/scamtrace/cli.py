@@ -10,6 +10,7 @@ import logging
 import os
 import re
 import shutil
+import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,17 +27,27 @@ CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 
 DEFAULT_DB = "scamtrace.db"
 
 
+#: Commands that only read the store: they open it read-only, so they work on a read-only file and
+#: never change a store they do not understand.
+READ_ONLY_COMMANDS = frozenset({"articles", "show", "rejects", "copies", "actors", "outlets", "stories", "story",
+                                "export", "eval", "report", "serve"})
+
+
 class Ctx:
-    def __init__(self, db: str, settings: Settings):
+    last_db: str | None = None   # the store of the running command, for error messages after it ended
+
+    def __init__(self, db: str, settings: Settings, readonly: bool = False):
         self.db_path = db
+        Ctx.last_db = db
         self.settings = settings
+        self.readonly = readonly
         self._store = None
 
     @property
     def store(self):  # noqa: ANN201
         """The existing store; a missing one is refused (only the writing commands create one)."""
         if self._store is None:
-            self._store = api.open_store(self.db_path, create=False)
+            self._store = api.open_store(self.db_path, create=False, readonly=self.readonly)
         return self._store
 
     def store_to_write(self):  # noqa: ANN201
@@ -108,12 +119,29 @@ def output_options(fn):  # noqa: ANN001, ANN201
     """Shared options for every listing: the same formats everywhere."""
     fn = click.option("--format", "fmt", type=click.Choice(["table", *FORMATS]), default="table",
                       show_default=True, help="table for people, jsonl or csv for scripts")(fn)
+    fn = raw_option(fn)
     return fn
+
+
+def raw_option(fn):  # noqa: ANN001, ANN201
+    """``--raw``: CSV cells as stored, without the leading quote that stops spreadsheet formulas."""
+    def keep(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+        ctx.meta["csv_raw"] = value
+        return value
+
+    return click.option("--raw", is_flag=True, expose_value=False, callback=keep,
+                        help="CSV only: write cells starting with = + - @ as stored (by default they get a "
+                             "leading ' so a spreadsheet does not run them as formulas).")(fn)
+
+
+def _csv_raw() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return bool(ctx and ctx.meta.get("csv_raw"))
 
 
 def emit(rows: list[dict], fmt: str, columns: list[str] | None = None) -> None:
     if fmt != "table":
-        write_records(rows, fmt, sys.stdout, columns)
+        write_records(rows, fmt, sys.stdout, columns, raw=_csv_raw())
         return
     if not rows:
         click.echo("(none)", err=True)
@@ -241,7 +269,7 @@ def cli(ctx: click.Context, db: str, verbose: int, settings: tuple[tuple[str, st
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
         logging.getLogger("htmldate").setLevel(logging.ERROR)
     try:
-        ctx.obj = Ctx(db, Settings(**dict(settings)))
+        ctx.obj = Ctx(db, Settings(**dict(settings)), readonly=ctx.invoked_subcommand in READ_ONLY_COMMANDS)
     except ScamtraceError as e:
         raise click.UsageError(str(e)) from None
 
@@ -332,7 +360,11 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
 @pass_ctx
 def rejects(obj: Ctx, limit: int, fmt: str) -> None:
     """Inputs that could not be ingested, with the reason and what to do."""
-    emit(obj.store.rejects(limit), fmt)
+    rows = obj.store.rejects(limit)
+    emit(rows, fmt)
+    total = obj.store.count_rejects()
+    if total > len(rows):
+        click.echo(f"showing the newest {len(rows):,} of {total:,} rejects; raise --limit to see more", err=True)
 
 
 @cli.command()
@@ -426,6 +458,7 @@ EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes"
                    "graphml (entities: the actor network; families or copies: the copy graph)")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default="-",
               help="File to write (default: stdout).")
+@raw_option
 @pass_ctx
 def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
     """Export articles, copies, families, stories, figures, quotes, entities or events."""
@@ -457,7 +490,7 @@ def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
         raise click.UsageError(f"name what to export: one of {', '.join(EXPORT_WHATS)}")
     records, columns = api.export_records(obj.store, what)
     with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
-        n = write_records(records, fmt, out, columns)
+        n = write_records(records, fmt, out, columns, raw=_csv_raw())
     if output != "-":
         click.echo(f"wrote {n} {what} to {output}", err=True)
 
@@ -481,10 +514,20 @@ def eval_group() -> None:
 
 @eval_group.command("copies")
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True, help="Gold JSONL file.")
+@click.option("--half", type=click.Choice(["A", "B"]), default=None,
+              help="realnews gold only: score one fixed half of the stories (the split of realnews-dev/score.py).")
+@click.option("--silver", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="stories gold (ECB+) only: silver near-duplicate pairs ({a, b}) to measure recall on.")
 @pass_ctx
-def eval_copies(obj: Ctx, gold: str) -> None:
-    """Precision, recall and F1 per copy relation against a gold file (keys: id, file name or URL)."""
-    report = api.eval_copies(obj.store, Path(gold))
+def eval_copies(obj: Ctx, gold: str, half: str | None, silver: str | None) -> None:
+    """Score copy links against a gold file.
+
+    Three formats: copy gold ({key, family, relation, source}: precision/recall/F1 per relation);
+    realnews records ({id, story, derived_from, relation}: pairs found, relation right with a
+    confusion matrix, arrow right/reversed/none, links across stories, family B-cubed); story-only
+    records ({id, story}, ECB+: links across stories, quotation-only links, silver recall).
+    """
+    report = api.eval_copies(obj.store, Path(gold), half=half, silver=Path(silver) if silver else None)
     click.echo(report)
 
 
@@ -626,15 +669,26 @@ def main() -> None:
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
+    except sqlite3.DatabaseError as e:   # pages found damaged after the store was opened
+        from .store.db import damaged_message, is_damage
+
+        if not is_damage(e) or logging.getLogger().isEnabledFor(logging.DEBUG):
+            _unexpected(e)
+        click.echo(f"error: {damaged_message(Ctx.last_db or DEFAULT_DB, e)}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted: everything committed so far is kept; rerun to resume", err=True)
         sys.exit(130)
     except Exception as e:  # a bug: one line by default, the traceback with -vv
-        if logging.getLogger().isEnabledFor(logging.DEBUG):
-            raise
-        click.echo(f"error: unexpected {type(e).__name__}: {e}; rerun with -vv for the traceback and "
-                   "report it", err=True)
-        sys.exit(2)
+        _unexpected(e)
+
+
+def _unexpected(e: Exception) -> None:
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        raise e
+    click.echo(f"error: unexpected {type(e).__name__}: {e}; rerun with -vv for the traceback and "
+               "report it", err=True)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -4,16 +4,20 @@ Only composition and timing live here; each stage is its own package.
 """
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 from collections.abc import Callable, Iterable
+from typing import Any
 from dataclasses import dataclass, field
 
 from .clean.metadata import language_note
-from .errors import InputError
+from .errors import InputError, NotFound
 from .model import Article, RawDoc, Reject
 from .settings import Settings
 from .store import Store
+from .timelimit import TimeLimitExceeded, time_limit
 
 log = logging.getLogger(__name__)
 
@@ -156,16 +160,24 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
     stats = IngestStats()
     model = load_boilerplate(store)
     touched: set[str] = set()
+    limit = float(settings.doc_timeout)
     for done, item in enumerate(items, 1):
         progress("ingest", done, None)
+        item = scrub(item)
         if isinstance(item, Reject):
             _reject(store, stats, item)
             continue
-        extra = {**item.extra, RECORD_KEY: record_fields(item)}
         try:
-            art = clean_raw(item, model, settings)
+            extra = {**item.extra, RECORD_KEY: record_fields(item)}
+            with time_limit(limit, "cleaning"):
+                art = clean_raw(item, model, settings)
+            json.dumps(extra, default=str)   # what the store will write: fail here, not half-way through it
         except InputError as e:
             _reject(store, stats, Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
+            continue
+        except TimeLimitExceeded as e:
+            _reject(store, stats, Reject(item.source, f"{item.source}: {e} (doc_timeout); skipped, the batch goes "
+                                         "on; raise -s doc_timeout if the page is real", stage="clean"))
             continue
         except Exception as e:  # one bad article never stops a batch
             log.debug("cleaning %s failed", item.source, exc_info=True)
@@ -188,11 +200,55 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
         if note:
             stats.notes.append(f"{item.source}: {note}")
             log.warning("%s", stats.notes[-1])
-    stats.recleaned = relearn_boilerplate(store, touched, settings)
+    # outlets a run stored pages for but did not learn from (it was killed before its end) are
+    # learned now: learning is resumable, never lost
+    stats.recleaned = relearn_boilerplate(store, touched | set(store.unlearned_outlets(settings.boilerplate_min_pages)),
+                                          settings)
     return stats
 
 
+_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
+_LINE_BREAK_RE = re.compile(r"[\r\n]+")
+
+
+def scrub_text(value: str) -> str:
+    """``value`` with lone surrogates replaced, so it can be stored as UTF-8.
+
+    They arrive from JSON escapes (``"\\ud800"``) as U+FFFD, and from file names that are not
+    UTF-8 (Python keeps each undecodable byte as a surrogate) as ``\\xNN``, which names the byte."""
+    if not _SURROGATE_RE.search(value):
+        return value
+    return _SURROGATE_RE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
+                             else "\ufffd", value)
+
+
+def _scrub_value(v: Any) -> Any:
+    if isinstance(v, str):
+        return scrub_text(v)
+    if isinstance(v, dict):
+        return {scrub_text(str(k)): _scrub_value(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_scrub_value(x) for x in v]
+    return v
+
+
+def scrub(item: RawDoc | Reject) -> RawDoc | Reject:
+    """Every string of a RawDoc or Reject made storable (see :func:`scrub_text`)."""
+    if isinstance(item, Reject):
+        item.source, item.reason = scrub_text(item.source), _LINE_BREAK_RE.sub(" ", scrub_text(item.reason))
+        if isinstance(item.detail, str):
+            item.detail = scrub_text(item.detail)
+        return item
+    for name in ("source", "body", "id", "url", "outlet", "title", "byline", "language"):
+        v = getattr(item, name)
+        if isinstance(v, str):
+            setattr(item, name, scrub_text(v))
+    item.extra = _scrub_value(item.extra)
+    return item
+
+
 def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
+    rej = scrub(rej)   # storable, one line
     stats.rejected += 1
     stats.reject_reasons.append(rej.reason if rej.reason.startswith(rej.source) else f"{rej.source}: {rej.reason}")
     log.info("rejected %s", stats.reject_reasons[-1])
@@ -225,21 +281,32 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
         mine = BoilerplateModel(min_pages=minimum)
         mine.lines = {outlet: before | learned}
         mine.pages_seen = {outlet: len(texts[outlet])}
-        store.put_boilerplate_model(outlet, mine.to_json(), len(texts[outlet]))
-        if not learned:
-            continue
-        for aid, text in texts[outlet]:
+        cleaned = []
+        for aid, text in texts[outlet] if learned else ():
             if not any(paragraph_key(p) in learned for p in split_paragraphs(text)):
                 continue
-            fmt, body, extra = store.raw_doc(aid)
+            try:
+                fmt, body, extra = store.raw_doc(aid)
+            except NotFound:   # an article imported without its raw document
+                continue
             raw = raw_from_store(fmt, body, extra)
             try:
-                art = clean_raw(raw, mine, settings)
-            except InputError:
+                with time_limit(float(settings.doc_timeout), "cleaning"):
+                    art = clean_raw(raw, mine, settings)
+            except (InputError, TimeLimitExceeded):
+                continue
+            except Exception:  # the page was cleaned once: keep that text rather than stop
+                log.debug("re-cleaning %s failed", aid, exc_info=True)
                 continue
             art.id = aid
-            if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=extra) == "updated":
-                changed += 1
+            cleaned.append((art, raw, extra))
+        # the re-cleaned pages and the model are written together: a run killed here leaves the
+        # outlet unlearned (model pages != articles), and the next ingest learns it again
+        with store.write():
+            for art, raw, extra in cleaned:
+                if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=extra) == "updated":
+                    changed += 1
+            store.put_boilerplate_model(outlet, mine.to_json(), len(texts[outlet]))
     return changed
 
 def analyze(store: Store, progress: Progress = _no_progress, full: bool = False) -> AnalyzeStats:

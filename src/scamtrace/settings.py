@@ -11,6 +11,10 @@ from typing import Any
 from .errors import SettingError
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     name: str
@@ -23,11 +27,22 @@ class Setting:
         kind = type(self.default)
         try:
             if kind is bool and isinstance(value, str):
-                v: Any = value.strip().lower() in {"1", "true", "yes", "on"}
+                word = value.strip().lower()
+                if word not in _TRUE | _FALSE:
+                    raise SettingError(f"setting {self.name!r} takes true or false (also yes/no, on/off, 1/0), "
+                                       f"got {value!r}")
+                v: Any = word in _TRUE
+            elif kind is bool and not isinstance(value, (bool, int)) or kind is bool and value not in (0, 1):
+                raise SettingError(f"setting {self.name!r} takes true or false, got {value!r}")
             else:
                 v = kind(value)
+        except SettingError:
+            raise
         except (TypeError, ValueError):
             raise SettingError(f"setting {self.name!r} takes a {kind.__name__}, got {value!r}") from None
+        if isinstance(v, str) and any(ord(c) < 32 or ord(c) == 127 for c in v):
+            raise SettingError(f"setting {self.name!r} must not hold line breaks or other control characters "
+                               f"(they would break the HTTP header it is sent in), got {v!r}")
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             lo = self.minimum if self.minimum is not None else float("-inf")
             hi = self.maximum if self.maximum is not None else float("inf")
@@ -46,6 +61,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("watch_backoff_max", 3600.0, "Longest wait, in seconds, before retrying a failing watched source.", 1, 86400),
     Setting("min_article_words", 10, "Fewest words a cleaned article may have; under 40 words it must also hold one "
             "full sentence (a wire brief is kept, a menu or stub is not).", 1, 10_000),
+    Setting("doc_timeout", 30.0, "Seconds one document may take to clean (HTML extraction); a slower one is "
+            "rejected and the batch goes on. 0 turns the limit off.", 0, 3600),
+    Setting("follow_symlinks", False, "Read files that a symbolic link inside a given folder points to outside "
+            "that folder (off: such links are rejected)."),
     Setting("boilerplate_min_pages", 3, "A line repeated on at least this many pages of one outlet is boilerplate.", 2, 1000),
 )
 

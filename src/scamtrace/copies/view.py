@@ -12,13 +12,17 @@ from .spin import SPUN_ARTICLE_THRESHOLD
 MAX_PASSAGES = 3          # side-by-side passages shown per link
 MAX_LINES = 8             # wrapped lines per column per passage
 FACT_CONTEXT = 70         # characters of context around an aligned fact
+TITLE_MAX = 70            # a longer title is cut and ends in "…"
 
 
 def _head(a: Article) -> str:
     bits = [a.outlet or "?", a.published.isoformat() if a.published else "undated"]
     if a.credit:
         bits.append(f"credit {a.credit}")
-    return f"{a.id}  \"{(a.title or '')[:70]}\"  ({', '.join(bits)})"
+    title = a.title or ""
+    if len(title) > TITLE_MAX:
+        title = title[:TITLE_MAX - 1].rstrip() + "…"
+    return f"{a.id}  \"{title}\"  ({', '.join(bits)})"
 
 
 def _columns(left: str, right: str, width: int) -> list[str]:

@@ -18,11 +18,11 @@ KINDS = ("stories", "figures", "quotes", "events")
 
 def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = None) -> dict[str, Any]:
     """Score what ``store`` holds against ``gold_path``: gold JSON Lines (one fact a line, with ``key``)
-    or a realnews-dev corpus file (one article a line, :mod:`.realnews`), then ``half`` ("A"/"B")
+    or a realnews-dev corpus file (one article a line, :mod:`.realnews_gold`), then ``half`` ("A"/"B")
     keeps one fixed half of its stories."""
     if kind not in KINDS:
         raise ValueError(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
-    from .realnews import figure_value_recall, gold_lines, is_realnews
+    from .realnews_gold import figure_value_recall, gold_lines, is_realnews
 
     realnews = is_realnews(gold_path)
     if half is not None and not realnews:

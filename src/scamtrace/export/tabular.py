@@ -9,17 +9,36 @@ from typing import Any, TextIO
 FORMATS = ("jsonl", "csv")
 
 
-def _cell(v: Any) -> Any:
+#: A CSV cell starting with one of these is a formula to a spreadsheet (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """OWASP's defence against CSV formula injection: a text cell that a spreadsheet would run as a
+    formula (it starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
+    single quote, so it is shown as text. The CSV writer quotes every cell holding a quote,
+    comma or line break."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _cell(v: Any, raw: bool = False) -> Any:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, (list, dict)):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return "" if v is None else v
+        v = json.dumps(v, ensure_ascii=False, default=str)
+    if v is None:
+        return ""
+    if isinstance(v, str) and not raw:
+        return neutralise(v)
+    return v
 
 
 def write_records(records: Iterable[Mapping[str, Any]], fmt: str, out: TextIO,
-                  columns: list[str] | None = None) -> int:
-    """Write records as JSON Lines or CSV (header from ``columns`` or the first record); return the count."""
+                  columns: list[str] | None = None, raw: bool = False) -> int:
+    """Write records as JSON Lines or CSV (header from ``columns`` or the first record); return the count.
+
+    CSV text cells that a spreadsheet would read as a formula are neutralised (see :func:`neutralise`)
+    unless ``raw``; numbers are written as numbers. JSON Lines are always written as stored."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     n = 0
@@ -31,7 +50,7 @@ def write_records(records: Iterable[Mapping[str, Any]], fmt: str, out: TextIO,
             if writer is None:
                 writer = csv.DictWriter(out, fieldnames=columns or list(rec.keys()), extrasaction="ignore")
                 writer.writeheader()
-            writer.writerow({k: _cell(v) for k, v in rec.items()})
+            writer.writerow({k: _cell(v, raw) for k, v in rec.items()})
         n += 1
     if fmt == "csv" and writer is None and columns:
         csv.DictWriter(out, fieldnames=columns).writeheader()

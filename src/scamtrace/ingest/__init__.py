@@ -2,7 +2,7 @@
 become :class:`~scamtrace.model.RawDoc` records, or :class:`~scamtrace.model.Reject` records with
 a one-line reason saying what to do.
 
-Algorithms (stored in ``RawDoc.extra["reader"]`` where they apply): ``ingest.decode-v1``,
+Algorithms (stored in ``RawDoc.extra["reader"]`` where they apply): ``ingest.decode-v2``,
 ``ingest.fetch-v1``, ``ingest.feeds-v1``, ``ingest.records-v1``, ``ingest.warc-v1``,
 ``ingest.ids-v1``, ``ingest.watch-v1``.
 """

@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.client
 import logging
 import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -72,7 +73,72 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302  # type: ignore[assignment]
 
 
-_OPENER = urllib.request.build_opener(_NoRedirect())
+class _Watchdog:
+    """Closes every socket of one attempt when its deadline passes, so a server that drips a byte at a
+    time (each read within the socket timeout) cannot keep an attempt going past ``fetch_timeout``."""
+
+    def __init__(self, seconds: float):
+        self.fired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._socks.append(sock)
+            if self.fired:
+                self._shut(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            for sock in self._socks:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)   # a blocked recv() returns at once
+        except OSError:
+            pass
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _watched(cls: type, dog: _Watchdog) -> Callable[..., http.client.HTTPConnection]:
+    class Watched(cls):  # type: ignore[valid-type, misc]
+        def connect(self) -> None:
+            super().connect()
+            dog.watch(self.sock)
+
+    return Watched
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, dog: _Watchdog):
+        super().__init__()
+        self.dog = dog
+
+    def http_open(self, req):  # type: ignore[no-untyped-def]
+        return self.do_open(_watched(http.client.HTTPConnection, self.dog), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, dog: _Watchdog):
+        super().__init__()
+        self.dog = dog
+
+    def https_open(self, req):  # type: ignore[no-untyped-def]
+        return self.do_open(_watched(http.client.HTTPSConnection, self.dog), req, context=self._context)
+
+
+def _opener(dog: _Watchdog) -> urllib.request.OpenerDirector:
+    return urllib.request.build_opener(_NoRedirect(), _HTTPHandler(dog), _HTTPSHandler(dog))
 
 
 class _Retryable(Exception):
@@ -144,8 +210,25 @@ def _decompress(body: bytes, encoding: str, url: str, cap: int) -> bytes:
 
 
 def _attempt(url: str, settings: Settings, etag: str | None, last_modified: str | None) -> FetchResult:
-    """One request chain (following redirects). Raises _Retryable, FetchError and friends."""
+    """One request chain (following redirects), within ``fetch_timeout`` in all: a watchdog closes the
+    connection at the deadline. Raises _Retryable, FetchError and friends."""
     timeout = float(settings.fetch_timeout)
+    dog = _Watchdog(timeout)
+    try:
+        res = _attempt_until(url, settings, etag, last_modified, timeout, _opener(dog))
+    except (_Retryable, FetchError, OSError, http.client.HTTPException, ValueError):
+        if dog.fired:
+            raise _Retryable(f"timed out after {timeout:g}s (the whole attempt)") from None
+        raise
+    finally:
+        dog.cancel()
+    if dog.fired:   # the connection was closed under a read: the body may be cut short
+        raise _Retryable(f"timed out after {timeout:g}s (the whole attempt)")
+    return res
+
+
+def _attempt_until(url: str, settings: Settings, etag: str | None, last_modified: str | None, timeout: float,
+                   opener: urllib.request.OpenerDirector) -> FetchResult:
     deadline = time.monotonic() + timeout
     redirects: list[str] = []
     current = url
@@ -157,7 +240,7 @@ def _attempt(url: str, settings: Settings, etag: str | None, last_modified: str 
         if last_modified:
             req.add_header("If-Modified-Since", last_modified)
         try:
-            resp = _OPENER.open(req, timeout=timeout)
+            resp = opener.open(req, timeout=timeout)
         except urllib.error.HTTPError as e:
             hdrs = _headers(e.headers)
             e.close()

@@ -20,6 +20,13 @@ from .decode import NotText, decode_bytes, is_near_empty
 log = logging.getLogger(__name__)
 
 RECORDS = "ingest.records-v1"
+#: A ``.jsonl.gz`` may decompress to at most this many times its compressed size (or ``max_bytes``,
+#: whichever is larger). Set by hand: news JSON Lines compress 3-10x; a gzip bomb of blank lines
+#: compresses about 1,000x.
+MAX_GZIP_RATIO = 100
+#: More blank lines than this in a row end the file with one Reject (damage or a decompression
+#: bomb; a real export has none). Set by hand.
+MAX_BLANK_RUN = 10_000
 #: Stop reading a file after this many invalid lines when no line so far was valid: it is not
 #: JSON Lines, and one Reject says so instead of thousands.
 MAX_LEADING_BAD_LINES = 50
@@ -103,12 +110,37 @@ def iter_jsonl(path: str, cap: int, compressed: bool = False) -> Iterator[RawDoc
         with open(path, "rb") as fh:
             yield from _jsonl_lines(path, fh, cap)
         return
+    import os
+
+    limit = max(cap, MAX_GZIP_RATIO * os.path.getsize(path))
     with gzip.open(path, "rb") as gz:
+        capped = _CappedReader(gz, limit)
         try:
-            yield from _jsonl_lines(path, gz, cap)  # type: ignore[arg-type]
+            yield from _jsonl_lines(path, capped, cap)  # type: ignore[arg-type]
+        except _TooMuch:
+            yield Reject(path, f"{path}: decompresses to more than {limit:,} bytes ({MAX_GZIP_RATIO}x its size or "
+                               "max_bytes); a decompression bomb or a damaged file; kept the lines before it")
         except (OSError, EOFError, zlib.error) as e:
             yield Reject(path, f"{path}: corrupt gzip data ({e or type(e).__name__}); kept the lines "
                                "before the damage, re-download the file for the rest")
+
+
+class _TooMuch(Exception):
+    """More decompressed bytes than allowed."""
+
+
+class _CappedReader:
+    """``readline`` over a binary stream that raises :class:`_TooMuch` past ``limit`` bytes in all."""
+
+    def __init__(self, fh: BinaryIO, limit: int):
+        self.fh, self.limit, self.read_bytes = fh, limit, 0
+
+    def readline(self, size: int = -1) -> bytes:
+        line = self.fh.readline(size)
+        self.read_bytes += len(line)
+        if self.read_bytes > self.limit:
+            raise _TooMuch()
+        return line
 
 
 def _parse_line(raw: bytes) -> tuple[Any, str | None]:
@@ -121,6 +153,8 @@ def _parse_line(raw: bytes) -> tuple[Any, str | None]:
         return None, f"invalid JSON ({e.msg} at column {e.colno})"
     except RecursionError:
         return None, "invalid JSON (nested too deeply)"
+    except ValueError as e:   # e.g. an integer of more than 4,300 digits (Python's int_max_str_digits)
+        return None, f"invalid JSON ({str(e).split(';')[0][:120]})"
 
 
 def jsonl_objects(name: str, fh: BinaryIO, cap: int) -> Iterator[tuple[str, str, Any] | Reject]:
@@ -128,7 +162,7 @@ def jsonl_objects(name: str, fh: BinaryIO, cap: int) -> Iterator[tuple[str, str,
     for an over-long or unparsable line. After :data:`MAX_LEADING_BAD_LINES` bad lines with no
     good one, one Reject says the file is not JSON Lines and reading stops. Shared by the embedded
     ingest and the Spark readers."""
-    good = bad = 0
+    good = bad = blank = 0
     for lineno, raw in _lines(fh, cap):
         source, where = f"{name}#L{lineno}", f"{name}:{lineno}"
         if raw is None:
@@ -139,7 +173,14 @@ def jsonl_objects(name: str, fh: BinaryIO, cap: int) -> Iterator[tuple[str, str,
         if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
             raw = raw[3:]
         if not raw.strip():
+            blank += 1
+            if blank > MAX_BLANK_RUN:
+                yield Reject(name, f"{name}: more than {MAX_BLANK_RUN:,} blank lines in a row from line "
+                                   f"{lineno - blank + 1}; the rest of the file is not read (damaged, or a "
+                                   "decompression bomb?)")
+                return
             continue
+        blank = 0
         obj, error = _parse_line(raw)
         if error is not None:
             bad += 1
@@ -162,8 +203,9 @@ def iter_json_document(path: str, text: str) -> Iterator[RawDoc | Reject]:
     """Yield docs from a ``.json`` file holding one article object or an array of them."""
     try:
         obj = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as e:
-        msg = f"{e.msg} at line {e.lineno}" if isinstance(e, json.JSONDecodeError) else "nested too deeply"
+    except (ValueError, RecursionError) as e:   # JSONDecodeError, or an integer of more than 4,300 digits
+        msg = (f"{e.msg} at line {e.lineno}" if isinstance(e, json.JSONDecodeError)
+               else "nested too deeply" if isinstance(e, RecursionError) else str(e).split(";")[0][:120])
         yield Reject(path, f"{path}: invalid JSON ({msg}); fix the file or save it as JSON Lines (.jsonl)")
         return
     items = obj if isinstance(obj, list) else [obj]

@@ -5,6 +5,7 @@ import gzip
 import logging
 import os
 import re
+import stat
 import zlib
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -58,9 +59,12 @@ def _suffix_kind(name: str) -> tuple[str, str | None]:
     return Path(low).suffix, None
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, follow_symlinks: bool = False) -> Iterator[Path | Reject]:
     """Files under ``root``, depth first, sorted by name; hidden entries and symlinked
-    directories are skipped (no loops)."""
+    directories are skipped (no loops). A symlink whose target lies outside ``root`` is a Reject
+    unless ``follow_symlinks``; so is anything that is not a regular file (a FIFO would block the
+    read for ever, a device never ends)."""
+    top = os.path.realpath(root)
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -70,7 +74,25 @@ def _walk(root: Path) -> Iterator[Path]:
             if kind is None and suffix in ASSET_SUFFIXES:
                 log.debug("skipped page asset %s", os.path.join(dirpath, name))
                 continue
-            yield Path(dirpath) / name
+            path = Path(dirpath) / name
+            source = str(path)
+            try:
+                st = path.stat()   # follows a symlink: the kind of what would be read
+            except OSError as e:
+                yield Reject(source, f"{source}: cannot read ({e.strerror or e}); a broken link or a file "
+                                     "removed while reading; check it")
+                continue
+            if path.is_symlink() and not follow_symlinks:
+                target = os.path.realpath(path)
+                if os.path.commonpath([top, target]) != top:
+                    yield Reject(source, f"{source}: symbolic link to {target}, outside the folder {root}; not "
+                                         "followed (copy the file in, or set -s follow_symlinks true)")
+                    continue
+            if not stat.S_ISREG(st.st_mode):
+                yield Reject(source, f"{source}: not a regular file (a pipe, socket or device); skipped, "
+                                     "give article files only")
+                continue
+            yield path
 
 
 def _too_large(source: str, size: int, cap: int) -> Reject:
@@ -190,10 +212,13 @@ def _source_docs(source: str, settings: Settings) -> Iterator[RawDoc | Reject]:
         return
     try:
         if path.is_dir():
-            for file in _walk(path):
-                yield from _guarded(str(file), _file_docs(file, settings))
+            for file in _walk(path, bool(settings.follow_symlinks)):
+                if isinstance(file, Reject):
+                    yield file
+                else:
+                    yield from _guarded(str(file), _file_docs(file, settings))
         elif path.is_file():
-            yield from _file_docs(path, settings)
+            yield from _guarded(source, _file_docs(path, settings))
         elif path.exists():
             yield Reject(source, f"{source}: not a regular file or directory; give an article file")
         else:
@@ -203,11 +228,16 @@ def _source_docs(source: str, settings: Settings) -> Iterator[RawDoc | Reject]:
 
 
 def _guarded(source: str, docs: Iterator[RawDoc | Reject]) -> Iterator[RawDoc | Reject]:
-    """Turn an OSError while reading one file of a directory into a Reject; go on with the rest."""
+    """Turn an error while reading one file into a Reject; the batch goes on with the rest
+    (one bad file never stops it, whatever the reader raised)."""
     try:
         yield from docs
     except OSError as e:
         yield Reject(source, f"{source}: cannot read ({e.strerror or e}); check the file and its permissions")
+    except Exception as e:   # a reader's bug or a library's surprise on odd input
+        log.debug("reading %s failed", source, exc_info=True)
+        yield Reject(source, f"{source}: could not be read ({type(e).__name__}: {str(e)[:200]}); "
+                             "report this file as a bug")
 
 
 def iter_sources(sources: Iterable[str], settings: Settings | None = None) -> Iterator[RawDoc | Reject]:

@@ -145,7 +145,7 @@ def iter_warc_stream(fh: BinaryIO, path: str, cap: int) -> Iterator[RawDoc | Rej
     """:func:`iter_warc` over an open, seekable binary file object (e.g. ``io.BytesIO`` of bytes
     read by Spark); ``path`` names the archive in sources and reasons."""
     damage = _Damage()
-    kept = 0
+    kept = records = yielded = 0
     end = 0
     warnings_seen = 0
     size = _file_end(fh)
@@ -177,9 +177,11 @@ def iter_warc_stream(fh: BinaryIO, path: str, cap: int) -> Iterator[RawDoc | Rej
         if it.err_count > warnings_seen:
             warnings_seen = it.err_count
             damage.add(offset, "unexpected bytes after the record (wrong Content-Length?)")
+        records += 1
         doc = _to_doc(path, record, payload, offset, cap)
         if doc is not None:
             kept += isinstance(doc, RawDoc)
+            yielded += 1
             yield doc
     if damage.count == 0 and end < size and not _trailing_is_padding(fh, end):
         damage.add(end, f"{size - end:,} bytes at the end are not a complete WARC record (truncated file?)")
@@ -188,3 +190,7 @@ def iter_warc_stream(fh: BinaryIO, path: str, cap: int) -> Iterator[RawDoc | Rej
         yield Reject(f"{path}#{damage.offset}",
                      f"{path}: WARC damaged at byte {damage.offset}: {damage.first}{more}; "
                      f"kept the {kept} good capture(s), re-download or repair the archive for the rest")
+    elif yielded == 0:   # a file that gives nothing is never silent
+        what = (f"none of its {records:,} record(s) is an HTML or text capture with status 200" if records
+                else "no readable WARC record in it")
+        yield Reject(path, f"{path}: {what}; nothing to ingest (is it damaged, or a WARC of other media?)")

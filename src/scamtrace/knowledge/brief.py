@@ -167,7 +167,8 @@ def render_story(store: Store, story_id: str, width: int = 100) -> str:
     out += ["", "ACTORS"]
     for a in b["actors"]:
         role = f" — {a['roles'][0]}" if a["roles"] else ""
-        out.append(f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"[:width])
+        line = f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"
+        out.append(line if len(line) <= width else line[:width - 1].rstrip() + "…")
     out += ["", "FIGURES (articles / independent sources; disputes beside, never counted)"]
     for f in b["facts"][:25]:
         claim = ", ".join(sorted({c["claimant"] for c in f["citations"] if c["claimant"]}))

@@ -17,6 +17,7 @@ Borrowing is followed through chains (a digest quoting a reprint of a wire story
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -111,23 +112,46 @@ class Borrowed:
 
     @classmethod
     def from_store(cls, store: Any, articles: Iterable[str] | None = None) -> Borrowed:
-        """From the stored links: all of them, or (``articles``) only those touching these articles and,
-        for chains, the articles they borrow from."""
+        """From the stored links whose two texts are in different families (the only ones that change
+        a count): all of them, or (``articles``) those touching these articles and, for chains, the
+        articles they borrow from. Only the pair and the passage spans are read from each link's
+        evidence (SQLite JSON functions), so a large store is not loaded into memory."""
         fam = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+        sql = ("SELECT l.article, l.source, l.sibling, l.relation, json_extract(l.evidence, '$.pair') AS pair,"
+               " json_extract(l.evidence, '$.features.passages.spans') AS spans,"
+               " json_extract(l.evidence, '$.passages.spans') AS spans2,"
+               " json_extract(l.evidence, '$.features.longest_passage.evidence.span') AS longest"
+               " FROM links l LEFT JOIN family_members fa ON fa.article = l.article"
+               " LEFT JOIN family_members fo ON fo.article = l.other"
+               " WHERE fa.family IS NULL OR fo.family IS NULL OR fa.family != fo.family")
         if articles is None:
-            return cls(passages_of(store.links(), fam), fam)
-        links: dict[tuple[str, str], Link] = {}
-        todo, seen = list(articles), set()
-        while todo and len(seen) < 10_000:
-            a = todo.pop()
-            if a in seen:
+            rows = store.execute(sql)
+        else:
+            rows, todo, seen = [], list(articles), set()
+            while todo and len(seen) < 10_000:
+                a = todo.pop()
+                if a in seen:
+                    continue
+                seen.add(a)
+                for r in store.execute(f"SELECT * FROM ({sql}) WHERE article = ? OR source = ? OR sibling = ?",
+                                       (a, a, a)):
+                    rows.append(r)
+                    if r["article"] == a and r["source"]:
+                        todo.append(r["source"])
+        links, done = [], set()
+        for r in rows:
+            key = (r["article"], r["source"], r["sibling"])
+            if key in done:
                 continue
-            seen.add(a)
-            for ln in store.links(a):
-                links[(ln.article, ln.source or ln.sibling or "")] = ln
-                if ln.article == a and ln.source:
-                    todo.append(ln.source)
-        return cls(passages_of(links.values(), fam), fam)
+            done.add(key)
+            spans = next((json.loads(x) for x in (r["spans"], r["spans2"]) if x), None)
+            if spans is None and r["longest"]:
+                spans = [json.loads(r["longest"])]
+            ev = {"pair": json.loads(r["pair"]) if r["pair"] else None,
+                  "features": {"passages": {"spans": spans or []}}}
+            links.append(Link(article=r["article"], source=r["source"], relation=r["relation"], score=0.0,
+                              algorithm="", evidence=ev, sibling=r["sibling"]))
+        return cls(passages_of(links, fam), fam)
 
     def own(self, article: str) -> str:
         return self.family_of.get(article, "fam-" + article)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..api import require_store
+from ..api import open_store
 from ..errors import ScamtraceError
 from ..store import Store
 from . import FORMATS, write_report
@@ -17,8 +17,7 @@ def _store(ctx: click.Context, db_path: str | None) -> Store:
         return ctx.obj.store
     path = db_path or getattr(ctx.obj, "db_path", None) or DEFAULT_DB
     try:
-        require_store(path)
-        return Store(path, readonly=True)
+        return open_store(path, readonly=True)
     except ScamtraceError as e:
         raise click.ClickException(str(e)) from e
 

@@ -15,11 +15,97 @@ from typing import Any
 
 from ..errors import NotFound, StoreError
 from ..model import Article, Family, Link, Reject
-from .migrations import migrate
+from .migrations import MIGRATIONS, NewerStore, migrate, pending, recorded, unknown
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+class StoreNeedsUpgrade(StoreError):
+    """Opened read-only, the store lacks migrations of this version (it was made by an older one)."""
+
+
+def damaged_message(path: str, e: BaseException) -> str:
+    """The one line for a store SQLite cannot read (damaged pages, or not a database at all)."""
+    return (f"{path}: the store is damaged or not an SQLite store ({e}); nothing was written to it. "
+            f"Check it with `sqlite3 {path} 'PRAGMA integrity_check'`, then restore a backup, or salvage what "
+            f"is readable with `sqlite3 {path} .recover | sqlite3 recovered.db`")
+
+
+def is_damage(e: BaseException) -> bool:
+    """True when an SQLite error says the file is damaged (not busy, not a constraint)."""
+    msg = str(e).lower()
+    return isinstance(e, sqlite3.DatabaseError) and any(
+        w in msg for w in ("malformed", "not a database", "corrupt", "disk i/o error"))
+
+
+def _make_parent(path: str) -> None:
+    parent = Path(path).parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot create the folder {parent} for the store ({e.strerror or e}); "
+                         "choose a --db path in a folder you can write") from None
+
+
+def _connect_readonly(path: str) -> sqlite3.Connection:
+    """A connection that can never write. ``mode=ro`` first; when that cannot read (a WAL store in a
+    folder where SQLite may not create its ``-shm`` file), ``immutable=1``, which reads the file as it is."""
+    if path == ":memory:":
+        return sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    p = Path(path)
+    if not p.exists():
+        raise StoreError(f"{path}: cannot open the store: no store at this path; check --db, or create one with `scamtrace --db {path} "
+                         "ingest FILES`")
+    from urllib.parse import quote
+
+    base = "file:" + quote(str(p.resolve()))
+    db = sqlite3.connect(base + "?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except sqlite3.OperationalError as e:
+        if "readonly" not in str(e) and "unable to open" not in str(e):
+            raise
+        db.close()
+        log.info("%s: read as immutable (%s)", path, e)
+        return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True, isolation_level=None,
+                               check_same_thread=False)
+
+
+def _quick_check(db: sqlite3.Connection, path: str) -> None:
+    rows = [r[0] for r in db.execute("PRAGMA quick_check(3)")]
+    if rows != ["ok"]:
+        raise StoreError(damaged_message(path, sqlite3.DatabaseError("; ".join(map(str, rows))[:200])))
+
+
+_EXPECTED: dict[str, set[str]] | None = None
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
+    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                       " AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%'")]
+    return {t: {r[1] for r in db.execute(f'PRAGMA table_info("{t}")')} for t in tables}
+
+
+def check_schema(db: sqlite3.Connection, path: str) -> None:
+    """Refuse a store whose tables lack a column this version reads: it was changed by hand or by
+    another tool, and reading it would fail half-way with an obscure error."""
+    global _EXPECTED
+    if _EXPECTED is None:
+        mem = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(mem)
+        _EXPECTED = _columns(mem)
+        mem.close()
+    have = _columns(db)
+    for table, cols in sorted(_EXPECTED.items()):
+        if table not in have:   # readers treat an absent table as empty (a store cut down by hand)
+            continue
+        missing = sorted(cols - have[table])
+        if missing:
+            raise StoreError(f"{path}: table {table!r} lacks the column(s) {', '.join(missing)} this version reads "
+                             "(renamed or dropped by hand or by another tool?); restore a backup, or rename them back")
 
 
 def _now() -> str:
@@ -43,28 +129,64 @@ class Store:
     0
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, check: bool = False):
+        """Open the store at ``path``: read-write (created and migrated when needed), or, with
+        ``readonly``, without ever writing (a read-only file or folder works).
+
+        ``check`` runs ``PRAGMA quick_check`` first (every page read once), so a damaged store is
+        refused before anything is written into it. Every refusal is a :class:`StoreError` whose
+        one line says what to do: a store from a newer scamtrace, one whose tables lack columns this
+        version reads, a damaged one, or a folder that cannot be written.
+        """
         self.path = str(path)
+        self.readonly = readonly
+        memory = self.path == ":memory:"
         try:
             if readonly:
-                uri = f"file:{Path(self.path).resolve()}?mode=ro"
-                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                self.db = _connect_readonly(self.path)
             else:
-                if self.path != ":memory:":
-                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                if not memory:
+                    _make_parent(self.path)
                 self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as e:
             raise StoreError(f"{self.path}: cannot open the store ({e}); check the path and its permissions") from e
         self.db.row_factory = sqlite3.Row
-        self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.db.execute("PRAGMA foreign_keys = ON")
-        if not readonly:
-            try:
+        try:
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if check and not memory:
+                _quick_check(self.db, self.path)
+            if readonly:
+                names = recorded(self.db)
+                if names is not None and unknown(names):
+                    raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
+                                     f"{unknown(names)[-1]}, unknown to this version); upgrade scamtrace to use it")
+                if pending(names):
+                    raise StoreNeedsUpgrade(f"{self.path}: the store is from an older scamtrace and must be upgraded "
+                                     "before it can be read; run any writing command on it once (e.g. "
+                                     "`scamtrace --db PATH analyze`), or open a writable copy")
+            else:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 migrate(self.db)
-            except sqlite3.DatabaseError as e:
-                raise StoreError(f"{self.path}: not a scamtrace SQLite store ({e}); pass another --db path") from e
+            check_schema(self.db, self.path)
+        except NewerStore as e:
+            self.db.close()
+            raise StoreError(f"{self.path}: {e}") from e
+        except StoreError:
+            self.db.close()
+            raise
+        except sqlite3.OperationalError as e:
+            self.db.close()
+            if "readonly" in str(e) or "read-only" in str(e):
+                raise StoreError(f"{self.path}: the store (or its folder) is read-only ({e}); commands that only "
+                                 "read work on it, writing ones need a writable copy") from e
+            raise StoreError(f"{self.path}: cannot use the store ({e}); check the path and its permissions") from e
+        except sqlite3.DatabaseError as e:
+            self.db.close()
+            if not is_damage(e):
+                raise StoreError(f"{self.path}: cannot use the store ({e}); check the path") from e
+            raise StoreError(damaged_message(self.path, e)) from e
 
     # -- transactions -------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -222,15 +344,32 @@ class Store:
             "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet HAVING count(*) >= ?"
             " ORDER BY outlet", (minimum,))]
 
+    def unlearned_outlets(self, minimum: int) -> list[str]:
+        """Outlets with at least ``minimum`` pages whose boilerplate model is missing or was fitted on
+        another number of pages: an ingest stored them and stopped before learning from them."""
+        return [r[0] for r in self.db.execute(
+            "SELECT a.outlet FROM articles a LEFT JOIN boilerplate_models b ON b.outlet = a.outlet"
+            " WHERE a.outlet IS NOT NULL GROUP BY a.outlet HAVING count(*) >= ? AND"
+            " (max(b.pages) IS NULL OR max(b.pages) <> count(*)) ORDER BY a.outlet", (minimum,))]
+
     # -- rejects ----------------------------------------------------------------------------------
     def add_reject(self, rej: Reject) -> None:
+        """Record a reject; the same input rejected again for the same reason only refreshes its time."""
         with self.write() as db:
+            row = db.execute("SELECT id FROM rejects WHERE source = ? AND stage = ? AND reason = ?",
+                             (rej.source, rej.stage, rej.reason)).fetchone()
+            if row is not None:
+                db.execute("UPDATE rejects SET at = ?, detail = ? WHERE id = ?", (_now(), rej.detail, row[0]))
+                return
             db.execute("INSERT INTO rejects(source, stage, reason, detail, at) VALUES (?,?,?,?,?)",
                        (rej.source, rej.stage, rej.reason, rej.detail, _now()))
 
     def rejects(self, limit: int = 1000) -> list[dict]:
         return [dict(r) for r in self.db.execute(
             "SELECT id, at, stage, source, reason FROM rejects ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def count_rejects(self) -> int:
+        return self.db.execute("SELECT count(*) FROM rejects").fetchone()[0]
 
     def conflicts(self) -> list[dict]:
         return [dict(r) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]

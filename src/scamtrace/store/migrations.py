@@ -179,18 +179,76 @@ def applied(db: sqlite3.Connection) -> list[str]:
     return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY name")]
 
 
+def recorded(db: sqlite3.Connection) -> list[str] | None:
+    """The migrations a store records, without writing (None when it has no ``_migrations`` table)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone() is None:
+        return None
+    return [r[0] for r in db.execute("SELECT name FROM _migrations ORDER BY name")]
+
+
+def unknown(names: list[str]) -> list[str]:
+    """Recorded migrations this version of scamtrace does not have: the store is from a newer one."""
+    known = {n for n, _ in MIGRATIONS}
+    return [n for n in names if n not in known]
+
+
+def pending(names: list[str] | None) -> list[str]:
+    done = set(names or ())
+    return [n for n, _ in MIGRATIONS if n not in done]
+
+
+class NewerStore(MigrationError):
+    """The store records migrations this version does not know: it was written by a newer scamtrace."""
+
+
+def statements(script: str) -> list[str]:
+    """Split a migration script into complete SQL statements (trigger bodies kept whole)."""
+    out: list[str] = []
+    buf = ""
+    for piece in script.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                out.append(buf.strip())
+            buf = ""
+    if buf.strip(" \t\r\n;"):
+        out.append(buf.strip())
+    return out
+
+
 def migrate(db: sqlite3.Connection) -> list[str]:
-    """Apply every pending migration in order; return the names applied now."""
-    done = set(applied(db))
+    """Apply every pending migration in order; return the names applied now.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction, which first re-reads
+    ``_migrations``: a second process migrating the same new store waits for the write lock, then
+    sees the migration applied and skips it (two ``ingest`` runs on a new ``--db`` used to race to
+    create the same tables). A store that records a migration this version does not know is from a
+    newer scamtrace and is refused with :class:`NewerStore`, unchanged.
+    """
+    names = recorded(db)
+    if names is not None and not pending(names) and not unknown(names):
+        return []   # up to date: no write lock taken
     now: list[str] = []
     for name, fn in MIGRATIONS:
-        if name in done:
-            continue
-        stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        script = (f"BEGIN IMMEDIATE;\n{fn()}\n"
-                  f"INSERT INTO _migrations(name, applied_at) VALUES ('{name}', '{stamp}');\nCOMMIT;")
+        db.execute("BEGIN IMMEDIATE")
         try:
-            db.executescript(script)
+            done = applied(db)
+            newer = unknown(done)
+            if newer:
+                raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
+                                 f"{newer[-1]}, unknown to this version); upgrade scamtrace to use it. "
+                                 "Nothing was changed")
+            if name in done:
+                db.execute("COMMIT")
+                continue
+            stamp = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+            for stmt in statements(fn()):
+                db.execute(stmt)
+            db.execute("INSERT INTO _migrations(name, applied_at) VALUES (?, ?)", (name, stamp))
+            db.execute("COMMIT")
+        except NewerStore:
+            db.execute("ROLLBACK")
+            raise
         except sqlite3.Error as e:
             if db.in_transaction:
                 db.execute("ROLLBACK")
@@ -404,4 +462,12 @@ def _m0006() -> str:
         CREATE INDEX idx_fact_disputes_fact ON fact_disputes(fact);
         ALTER TABLE story_event_citations ADD COLUMN own_family TEXT;
         ALTER TABLE story_event_citations ADD COLUMN borrowed_from TEXT;
+    """
+
+
+@migration("0007_rejects_dedup")
+def _m0007() -> str:
+    # a re-ingest of the same bad input refreshes its reject instead of adding a copy
+    return """
+        CREATE INDEX idx_rejects_source ON rejects(source);
     """

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -27,10 +27,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from .. import __version__
 from ..errors import NotFound, StoreError
 from ..store import Store
+from ..store.db import StoreNeedsUpgrade
 from . import queries
 from .highlight import HIGHLIGHT_KINDS
 from .marks import MARK_KINDS
-from .security import CSRF_FIELD, CSRF_HEADER, SecurityHeaders, csrf_problem, csrf_token
+from .security import (CSRF_FIELD, CSRF_HEADER, LOOPBACK_HOSTS, HostCheck, SecurityHeaders, csrf_problem,
+                       csrf_token)
 from .svg import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
@@ -39,6 +41,8 @@ HERE = Path(__file__).resolve().parent
 DECISIONS: tuple[str, ...] = ("copy", "not-copy")
 MAX_NOTE_CHARS = 2000
 MAX_NAME_CHARS = 300
+#: Largest page offset accepted: SQLite integers are 64-bit, and no store holds a billion stories.
+MAX_OFFSET = 1_000_000_000
 _STATUS_CODES = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
                  413: "too_large", 422: "invalid_request", 500: "internal", 503: "store_unavailable"}
 
@@ -123,21 +127,40 @@ def _figure(value: Any, unit: Any = "", what: str = "") -> str:
     return f"{n} {unit}"
 
 
-def create_app(db_path: str | Path) -> FastAPI:
-    """The web app over the store at ``db_path`` (created and migrated now if needed)."""
+def create_app(db_path: str | Path, allowed_hosts: Iterable[str] = ()) -> FastAPI:
+    """The web app over the store at ``db_path`` (created and migrated now if needed and writable).
+
+    Requests are answered only when their ``Host`` is a loopback name or one of ``allowed_hosts``
+    (the DNS-rebinding defence, :class:`~scamtrace.web.security.HostCheck`)."""
     db_path = str(db_path)
-    Store(db_path).close()      # create/migrate once, so per-request read-only opens work
+    _prepare_store(db_path)
+    hosts = frozenset(LOOPBACK_HOSTS | {h for h in allowed_hosts if h})
     app = FastAPI(title="scamtrace workspace", version=__version__, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
                   description="Stories, copy families, provenance and judgements of a scamtrace store. "
                               "Every error has the shape {\"error\": {\"code\", \"message\"}}.")
     app.state.db_path = db_path
+    app.state.allowed_hosts = hosts
     templates = Jinja2Templates(env=_env())
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(HostCheck, allowed=hosts)   # added last: runs first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _install_errors(app, templates)
     _routes(app, templates)
     return app
+
+
+def _prepare_store(db_path: str) -> None:
+    """Create or upgrade the store when it is missing or old; a current one (also a read-only one)
+    is only opened read-only, so a read-only store can be browsed. A store that cannot be used
+    raises StoreError with its one line."""
+    if db_path != ":memory:" and Path(db_path).exists():
+        try:
+            Store(db_path, readonly=True).close()
+            return
+        except StoreNeedsUpgrade:
+            pass
+    Store(db_path, check=True).close()
 
 
 def read_store(request: Request) -> Iterator[Store]:
@@ -200,8 +223,12 @@ def _install_errors(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in exc.errors()]
-        return answer(request, 422, "invalid_request", "; ".join(parts)[:500] or "invalid request")
+        errors = exc.errors()
+        parts = [f"{'.'.join(str(x) for x in e.get('loc', ())[1:]) or 'request'}: {e.get('msg')}" for e in errors]
+        message = "; ".join(parts)[:500] or "invalid request"
+        if errors and all((e.get("loc") or ("",))[0] in ("query", "path") for e in errors):
+            return answer(request, 400, "bad_request", message)   # a bad address: a number out of range, ...
+        return answer(request, 422, "invalid_request", message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -236,7 +263,7 @@ def _story_filter(q: str | None = Query(None, max_length=500, description="full-
                                                  description="only stories with an event of this type (with place: the same event)"),
                   sort: str = Query("recent", description="recent | families (independent sources)"),
                   limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
-                  offset: int = Query(0, ge=0)) -> queries.StoryFilter:
+                  offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> queries.StoryFilter:
     return queries.StoryFilter(q=(q or "").strip() or None, date_from=_date_param("date_from", date_from),
                                date_to=_date_param("date_to", date_to), outlet=outlet or None,
                                place=(place or "").strip() or None, actor=(actor or "").strip() or None,
@@ -260,13 +287,13 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
                      store: Store = Depends(read_store)) -> Response:
         return page(request, "stories.html", queries.list_stories(store, f))
 
-    @app.get("/api/stories/{story_id}", tags=["stories"], responses=ERRORS)
+    @app.get("/api/stories/{story_id:anytext}", tags=["stories"], responses=ERRORS)
     def api_story(story_id: str, store: Store = Depends(read_store)) -> dict:
         """A story: articles grouped by copy family (original first), timeline geometry, events, figures (corroboration, conflicts), actors and quotes."""
         st = queries.story_detail(store, story_id)
         return {**st, "timeline": timeline(st)}
 
-    @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/stories/{story_id:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, store: Store = Depends(read_store)) -> Response:
         st = queries.story_detail(store, story_id)
         return page(request, "story.html", {"story": st, "tl": timeline(st)})
@@ -312,13 +339,13 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
     # provenance, outlets, API index --------------------------------------------------------------
     @app.get("/api/graph", tags=["provenance"], responses=ERRORS)
     def api_graph(min_size: int = Query(2, ge=1, le=1000), limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE),
-                  offset: int = Query(0, ge=0), store: Store = Depends(read_store)) -> dict:
+                  offset: int = Query(0, ge=0, le=MAX_OFFSET), store: Store = Depends(read_store)) -> dict:
         """Copy families, largest first (original -> copies with relation labels) as nodes and edges."""
         return queries.provenance(store, min_size, limit, offset)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(request: Request, min_size: int = Query(2, ge=1, le=1000),
-                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
+                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    store: Store = Depends(read_store)) -> Response:
         data = queries.provenance(store, min_size, limit, offset)
         return page(request, "graph.html", {**data, "layouts": [(f, provenance_layout(f)) for f in data["families"]]})
@@ -343,7 +370,7 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
 
 
 def _check_csrf(request: Request, submitted: str | None) -> None:
-    problem = csrf_problem(request, submitted)
+    problem = csrf_problem(request, submitted, request.app.state.allowed_hosts)
     if problem:
         log.warning("CSRF check failed on %s: %s", request.url.path, problem)
         raise WebError(403, "csrf", problem)
@@ -366,7 +393,7 @@ def _actor_routes(app: FastAPI, page: Callable[..., Response]) -> None:
     @app.get("/api/actors", tags=["actors"], responses=ERRORS)
     def api_actors(label: str | None = Query(None, max_length=40, description="main label, e.g. PERSON, GPE (default: actors)"),
                    q: str | None = Query(None, max_length=MAX_NAME_CHARS, description="part of the name"),
-                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
+                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    store: Store = Depends(read_store)) -> dict:
         """Named actors with mentions, articles and stories counts, most articles first."""
         return queries.actors_index(store, label or None, q, limit, offset)
@@ -374,7 +401,7 @@ def _actor_routes(app: FastAPI, page: Callable[..., Response]) -> None:
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(request: Request, label: str | None = Query(None, max_length=40),
                     q: str | None = Query(None, max_length=MAX_NAME_CHARS),
-                    limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0),
+                    limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                     store: Store = Depends(read_store)) -> Response:
         return page(request, "actors.html", queries.actors_index(store, label or None, q, limit, offset))
 

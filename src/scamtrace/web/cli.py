@@ -26,8 +26,11 @@ def is_loopback(host: str) -> bool:
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Interface to bind; anything but loopback exposes the store to the network.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also answer requests addressed to this host name (repeatable); loopback names and --host "
+                   "are always allowed, any other Host header gets 400 (DNS-rebinding defence).")
 @click.pass_context
-def serve(ctx: click.Context, db_path: str | None, port: int, host: str) -> None:
+def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_hosts: tuple[str, ...]) -> None:
     """Browse stories, copies and provenance in a local web workspace; record judgements."""
     try:
         import uvicorn
@@ -46,11 +49,13 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str) -> None
         require_store(db_path)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
-    app = create_app(db_path)
+    bound = [] if host.strip() in ("0.0.0.0", "::", "") else [host.strip()]
+    app = create_app(db_path, allowed_hosts=[*bound, *allow_hosts])
     if is_loopback(host):
         click.echo(f"scamtrace workspace on http://{host}:{port}/ (loopback only) for {db_path}")
     else:
         click.echo(f"WARNING: binding {host}: anyone who can reach this machine can read the store and record "
-                   "judgements; use --host 127.0.0.1 unless you mean it.", err=True)
+                   "judgements; use --host 127.0.0.1 unless you mean it. Requests are answered only when "
+                   "addressed to a loopback name, the --host address or an --allow-host NAME.", err=True)
         click.echo(f"scamtrace workspace on http://{host}:{port}/ for {db_path}")
     uvicorn.run(app, host=host, port=port, log_level="warning")

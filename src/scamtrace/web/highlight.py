@@ -212,8 +212,13 @@ def figure_title(fig: dict[str, Any], fact: dict[str, Any] | None) -> str:
         parts.append(f"claimed by {fig['claimant']}")
     if fact:
         n, k = fact.get("independent_sources", 0), fact.get("articles", 0)
+        if fact.get("role") == "disputes":
+            parts.append("this sentence disputes the figure (not counted as corroboration)")
         parts.append(f"corroboration: {n} independent source{'' if n == 1 else 's'}, "
                      f"{k} article{'' if k == 1 else 's'}")
+        if fact.get("disputes"):
+            d = fact["disputes"]
+            parts.append(f"disputed by {d} source{'' if d == 1 else 's'}")
         rivals = fact.get("rivals") or []
         if rivals:
             parts.append("conflicts with " + ", ".join(f"{_num(r['value'])} ({r['independent_sources']} src)"

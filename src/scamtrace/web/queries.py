@@ -756,8 +756,15 @@ def _figure_facts(store: Store, article_id: str) -> list[dict[str, Any]]:
         "SELECT DISTINCT c.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
         " x.independent_sources, x.conflict_group FROM fact_citations c JOIN facts x ON x.id = c.fact"
         " WHERE c.article = ? ORDER BY x.id", (article_id,))
-    facts = [dict(r) for r in rows]
+    facts = [{**dict(r), "role": "states"} for r in rows]
+    if table_columns(store, "fact_disputes"):   # knowledge.disputes-v1: this article's sentences disputing a fact
+        facts += [{**dict(r), "role": "disputes"} for r in store.execute(
+            "SELECT DISTINCT d.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
+            " x.independent_sources, x.conflict_group FROM fact_disputes d JOIN facts x ON x.id = d.fact"
+            " WHERE d.article = ? ORDER BY x.id", (article_id,))]
     for f in facts:
+        f["disputes"] = store.execute("SELECT COUNT(DISTINCT family) FROM fact_disputes WHERE fact = ?",
+                                      (f["id"],))[0][0] if table_columns(store, "fact_disputes") else 0
         f["rivals"] = [] if not f["conflict_group"] else [dict(r) for r in store.execute(
             "SELECT id, value, unit, what, date, articles, independent_sources FROM facts"
             " WHERE conflict_group = ? AND id != ? AND story IS ? ORDER BY value",
@@ -779,8 +786,9 @@ def _fact_of(fig: dict[str, Any], facts: list[dict[str, Any]]) -> dict[str, Any]
 def _public_fact(f: dict[str, Any] | None) -> dict[str, Any] | None:
     if f is None:
         return None
-    keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group")
-    return {**{k: f[k] for k in keys}, "rivals": f["rivals"]}
+    keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group", "role",
+            "disputes")
+    return {**{k: f.get(k) for k in keys}, "rivals": f["rivals"]}
 
 
 def highlight_spans(store: Store, article_id: str, text: str,

@@ -1,4 +1,9 @@
-"""Response hardening and CSRF protection for the web workspace.
+"""Response hardening, DNS-rebinding and CSRF protection for the web workspace.
+
+* DNS rebinding: a request is answered only when its ``Host`` header names this server: the
+  loopback names (``localhost``, ``127.0.0.1``, ``[::1]``) and the names it was started for
+  (``serve --host``, ``--allow-host``). A web page whose own host name is made to resolve to
+  127.0.0.1 sends its own name as Host and gets 400, so it cannot read the store or the CSRF token.
 
 * Every response carries a strict Content-Security-Policy (``default-src 'self'``, no inline script
   or style), ``X-Content-Type-Options: nosniff``, no framing and no referrer.
@@ -32,6 +37,52 @@ SECURITY_HEADERS: dict[str, str] = {
     "cross-origin-resource-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
+
+
+#: Host names every server answers to (loopback). ``serve`` adds the host it binds and ``--allow-host`` names.
+LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def host_name(value: str) -> str:
+    """The host name of a ``Host`` header or an origin's netloc, lower-case, without port or brackets."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[1:value.find("]")] if "]" in value else value
+    return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
+
+
+class HostCheck:
+    """ASGI middleware answering 400 to a request whose ``Host`` header is not one of ``allowed``
+    (the DNS-rebinding defence); also answers ``HEAD`` like ``GET`` without the body."""
+
+    def __init__(self, app: ASGIApp, allowed: frozenset[str] = LOOPBACK_HOSTS):
+        self.app = app
+        self.allowed = frozenset(host_name(h) for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = dict(scope.get("headers") or []).get(b"host", b"").decode("latin-1")
+        if host_name(host) not in self.allowed:
+            body = (f"Host {host[:80]!r} is not a name this server answers to; open it as http://127.0.0.1:PORT/ "
+                    "or start it with --allow-host NAME").encode()
+            await send({"type": "http.response.start", "status": 400,
+                        "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                                    (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope.get("method") == "HEAD":
+            scope = {**scope, "method": "GET"}
+
+            async def send_head(message: Message) -> None:
+                if message["type"] == "http.response.body":
+                    message = {**message, "body": b"", "more_body": message.get("more_body", False)}
+                await send(message)
+
+            await self.app(scope, receive, send_head)
+            return
+        await self.app(scope, receive, send)
 
 
 class SecurityHeaders:
@@ -77,13 +128,14 @@ def _well_formed(tok: str) -> bool:
     return 20 <= len(tok) <= 128 and all(c.isalnum() or c in "-_" for c in tok)
 
 
-def csrf_problem(request: Request, submitted: str | None) -> str | None:
-    """Why a state-changing request fails the CSRF check, or None when it passes."""
+def csrf_problem(request: Request, submitted: str | None, allowed: frozenset[str] = LOOPBACK_HOSTS) -> str | None:
+    """Why a state-changing request fails the CSRF check, or None when it passes. An ``Origin``
+    must be this server's own (same host and port as ``Host``) and its host one of ``allowed``."""
     origin = request.headers.get("origin")
     if origin and origin != "null":
         o = urlsplit(origin)
         host = request.headers.get("host", "")
-        if o.netloc != host:
+        if o.netloc.lower() != host.lower() or host_name(o.netloc) not in {host_name(h) for h in allowed}:
             return f"cross-origin request from {origin!r} refused; submit the form from this server's own pages"
     elif origin == "null":
         return "request from an opaque origin refused; submit the form from this server's own pages"

@@ -1,0 +1,128 @@
+"""Relation and direction rules for real copies (classify-v3, direction-v3), on texts generated here."""
+from __future__ import annotations
+
+import hashlib
+
+from test_copies_classify import NAMES, OTHER_TEMPLATES, art, make_story
+
+from scamtrace.copies import classify_pair
+from scamtrace.copies.classify import CLASSIFY_ALGORITHM, relate
+from scamtrace.copies.direction import DIRECTION_ALGORITHM, attributes_to, wire_credit
+from scamtrace.copies.features import Pair
+from scamtrace.eval.realnews import gold_format, half_of, score_realnews, score_stories
+from scamtrace.model import Family, Link
+
+
+_VOCAB = ("police officials workers compound border victims minister court trafficking embassy rescue flight "
+          "families province money network suspects raid region report statement village charity camp town "
+          "lawyer army militia hotel casino company platform account bank witness survivor office week").split()
+
+
+def _paras(seed: int, n: int = 10) -> list[str]:
+    """``n`` paragraphs of distinct sentences (random words: no sentence repeats, unlike the templates)."""
+    import random
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        sents = [" ".join([NAMES[(i + j) % len(NAMES)], "said", *rng.sample(_VOCAB, 12)]) + f" on day {i * 3 + j}."
+                 for j in range(3)]
+        out.append(" ".join(sents))
+    return out
+
+
+def test_versions_bumped():
+    assert CLASSIFY_ALGORITHM == "copies.classify-v3" and DIRECTION_ALGORITHM == "copies.direction-v3"
+
+
+def test_two_windows_of_one_text_are_verbatim_not_excerpt():
+    p = _paras(3, 12)
+    chrome = "Home | World | Business | Sport\n\nSubscribe to our newsletter for the latest news."
+    a = chrome + "\n\n" + "\n\n".join(p[:8])            # page starts with menus, cut after paragraph 8
+    b = "\n\n".join(p[3:12])                             # another copy starting at paragraph 4, running longer
+    v = relate(Pair(a, b))
+    assert v.relation == "verbatim", v.features.get("window_shape")
+    assert v.features["window_shape"]["inner_a"] >= 0.9
+
+
+def test_a_quotation_both_reports_carry_is_no_copy():
+    quote = ("\"We will not rest until every one of our citizens held in these compounds is brought home safely "
+             "and the people who trafficked them face justice in our courts,\" the minister said.")
+    a = make_story(41, sentences=12, templates=OTHER_TEMPLATES) + "\n\n" + quote
+    b = quote + "\n\n" + make_story(42, sentences=12, templates=OTHER_TEMPLATES)
+    pair = Pair(a, b)
+    assert pair.passages.longest >= 25        # the old rule made this an excerpt (longest passage >= 18 words)
+    v = relate(pair)
+    assert v.relation is None and v.features["quoted_passages"]["ignored"] >= 1
+
+
+def test_regional_edits_are_verbatim_not_spun():
+    body = make_story(5)
+    edited = (body.replace("criminal", "crimnal").replace("million dollars", "million US dollars (£)")
+              .replace("spokesman", "spokesperson"))
+    for n in range(10, 900):
+        edited = edited.replace(f" {n} million", f" {n * 0.79:.0f} million", 1) if n % 7 == 0 else edited
+    link = classify_pair(art("us", body), art("uk", edited))
+    assert link is not None and link.relation == "verbatim", link.evidence["features"].get("sense_substitution_rate")
+
+
+def test_digest_around_a_block_is_an_excerpt():
+    src = make_story(7)
+    block = src.split("\n\n")[3]
+    digest = (make_story(8, sentences=9, templates=OTHER_TEMPLATES) + "\n\nAs one report put it: " + block + "\n\n"
+              + make_story(9, sentences=9, templates=OTHER_TEMPLATES))
+    link = classify_pair(art("src", src), art("digest", digest))
+    assert link is not None and link.relation == "excerpt" and link.article == "digest" and link.source == "src"
+
+
+def test_attribution_decides_direction_before_dates():
+    from datetime import date
+    body = make_story(11)
+    wire = art("wire", body + "\n\n- Xinhua", outlet="thestar.com.my", published=date(2024, 5, 25))
+    copy = art("copy", "Xinhua reports that " + body[0].lower() + body[1:], outlet="newtimes.co.rw",
+               published=date(2024, 5, 24))
+    assert wire_credit(wire) == "Xinhua" and attributes_to(copy, wire) and not attributes_to(wire, copy)
+    link = classify_pair(wire, copy)
+    assert link.source == "wire" and link.article == "copy"
+    assert link.evidence["direction"]["decided_by"] == "attribution"
+
+
+def test_no_evidence_means_siblings_without_arrow():
+    body = make_story(13)
+    link = classify_pair(art("x1", body), art("x2", body))
+    assert link.source is None and link.sibling in ("x1", "x2")
+    assert "no arrow" in " ".join(link.evidence["direction"]["reasons"])
+
+
+def test_half_of_is_the_scorer_split():
+    for s in ("korea-64-repatriated-2025-10", "uganda-23", "x"):
+        want = "A" if int(hashlib.sha1(s.encode()).hexdigest(), 16) % 2 == 0 else "B"
+        assert half_of(s) == want
+
+
+def _l(a, s, rel, sib=None):
+    return Link(article=a, source=s, relation=rel, score=1.0, algorithm="t", sibling=sib)
+
+
+def test_score_realnews_counts_pairs_relations_arrows_and_cross_links():
+    recs = [{"id": "o", "story": "s1", "derived_from": None, "relation": None},
+            {"id": "c1", "story": "s1", "derived_from": "o", "relation": "verbatim"},
+            {"id": "c2", "story": "s1", "derived_from": "o", "relation": "rewrite"},
+            {"id": "c3", "story": "s1", "derived_from": "o", "relation": "spun"},
+            {"id": "z", "story": "s2", "derived_from": None, "relation": None}]
+    assert gold_format(recs) == "realnews"
+    links = [_l("c1", "o", "verbatim"), _l("o", "c2", "excerpt"), _l("z", "o", "excerpt")]
+    fams = [Family("f1", ["c1", "c2", "c3", "o", "z"], "o", None)]
+    s = score_realnews(recs, links, fams).values
+    assert (s["found"], s["relation_right"], s["arrow_right"], s["arrow_reversed"], s["arrow_none"]) == (3, 1, 1, 1, 1)
+    assert s["confusion"][("spun", "family")] == 1 and s["confusion"][("rewrite", "excerpt")] == 1
+    assert s["cross_story"] == 4          # z ~ o link and z's family pairs with o, c1, c2, c3
+    assert s["families_bcubed"]["precision"] < 1.0 and s["families_bcubed"]["recall"] == 1.0
+
+
+def test_score_stories_counts_false_links_and_silver():
+    recs = [{"id": i, "story": s} for i, s in (("a", "T1"), ("b", "T1"), ("c", "T2"))]
+    assert gold_format(recs) == "stories"
+    links = [_l("b", "a", "verbatim"), _l("c", "a", "excerpt")]
+    texts = {"a": "\"" + " ".join(NAMES) + " all said the same words here today\" x. " * 1, "c": "Other. \"" + " ".join(NAMES) + " all said the same words here today\" y.", "b": "b"}
+    s = score_stories(recs, links, [], silver=[{"a": "a", "b": "b"}], texts=texts).values
+    assert s["cross_story"] == 1 and s["silver_recall"] == 1.0 and s["quotation_only"] == 1
