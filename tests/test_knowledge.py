@@ -81,5 +81,11 @@ def test_seed_31000_is_two_articles_one_source(seed_store):
 def test_every_export_has_its_columns(seed_store, what):
     recs, cols = api.export_records(seed_store, what)
     recs = list(recs)
+    if what == "threads" and not recs:   # the five seeds hold no affair of several events
+        from scamtrace.stories.threads import ThreadPlace
+
+        seed_store.replace_threads([ThreadPlace(s["id"], "thread-test", n) for n, s in
+                                    enumerate(seed_store.stories()[:2], 1)])
+        recs = list(api.export_records(seed_store, what)[0])
     assert recs, what
     assert set(cols) <= set(recs[0]), (what, set(cols) - set(recs[0]))

@@ -448,7 +448,7 @@ def story(obj: Ctx, story_id: str) -> None:
     click.echo(render_story(obj.store, story_id, min(120, shutil.get_terminal_size().columns)))
 
 
-EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes", "entities", "events"]
+EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes", "entities", "events", "threads"]
 
 
 @cli.command()

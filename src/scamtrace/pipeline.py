@@ -319,7 +319,6 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     from .copies.families import build_families, other_end
     from .copies.index import CANDIDATES_ALGORITHM, CandidateIndex
     from .copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
-    from .stories import cluster_stories
 
     stats = AnalyzeStats()
     t0 = time.perf_counter()
@@ -400,7 +399,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.timings["extract"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    store.replace_stories(cluster_stories(corpus, families))
+    store_stories(store, corpus, families)
     stats.timings["stories"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -481,6 +480,52 @@ def _extract_articles(store: Store, ids: Iterable[str], progress: Progress, timi
     return len(ids)
 
 
+def store_stories(store: Store, corpus: list[Article], families: list[Any]) -> None:
+    """Cluster the corpus into stories (``stories.event-v3``), carry the earlier stories' ids over
+    (``stories.ids-v1``: merges leave aliases), store them and their threads."""
+    from .stories import cluster_stories
+    from .stories.ids import carry_story_ids
+    from .stories.threads import build_threads
+
+    dates, types = story_frames(store)
+    stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
+    aliases = carry_story_ids(stories, store.story_membership(), store.alias_ids("story"))
+    store.replace_stories(stories)
+    store.put_aliases("story", aliases)
+    store.replace_threads(build_threads(stories, corpus, types))
+
+
+def story_frames(store: Store) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """What the story stage takes from the extract stage: for each article without a publication date,
+    the date its text names (the most often named day, the latest on a tie; a named month when no day
+    is named), and each article's event types."""
+    import datetime as dt
+    from collections import Counter
+
+    undated = {r[0] for r in store.execute("SELECT id FROM articles WHERE published IS NULL")}
+    days: dict[str, Counter] = {}
+    months: dict[str, Counter] = {}
+    for r in store.execute("SELECT article, iso_start, precision FROM date_refs WHERE iso_start IS NOT NULL"):
+        if r["article"] not in undated or r["precision"] not in ("day", "month"):
+            continue
+        try:
+            d = dt.date.fromisoformat(r["iso_start"][:10])
+        except ValueError:
+            continue
+        (days if r["precision"] == "day" else months).setdefault(r["article"], Counter())[d] += 1
+    dates: dict[str, Any] = {}
+    for aid in undated:
+        for src, shift in ((days, 0), (months, 14)):
+            if aid in src:
+                d = max(src[aid].items(), key=lambda kv: (kv[1], kv[0]))[0]
+                dates[aid] = d + dt.timedelta(days=shift)
+                break
+    types: dict[str, set[str]] = {}
+    for r in store.execute("SELECT article, type FROM events WHERE hedged = 0"):
+        types.setdefault(r["article"], set()).add(r["type"])
+    return dates, types
+
+
 def build_knowledge(store: Store) -> None:
     """Resolve actor aliases across articles; merge figures and events per story into cited facts,
     counting independent sources (families)."""
@@ -517,9 +562,16 @@ def build_knowledge(store: Store) -> None:
     for e in load_events(store):
         if e.article_id in story_of:
             events.setdefault(story_of[e.article_id], []).append(e)
-    replace_knowledge(store,
-                      {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()},
-                      {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()})
+    from .stories.ids import carry_fact_ids
+
+    facts = {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()}
+    previous: dict[str, set[tuple[str, str]]] = {}
+    for r in store.execute("SELECT fact, article, sentence FROM fact_citations"):
+        previous.setdefault(r["fact"], set()).add((r["article"], r["sentence"]))
+    fact_ids, aliases = carry_fact_ids(facts, previous, store.alias_ids("fact"))
+    replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()},
+                      fact_ids=fact_ids)
+    store.put_aliases("fact", aliases)
 
 
 def _borrowed_credit(borrowed, article: str, start, end):  # noqa: ANN001, ANN202

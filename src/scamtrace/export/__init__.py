@@ -8,7 +8,7 @@ from ..store import Store
 from .tabular import FORMATS, write_records
 
 __all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records", "story_records",
-           "figure_records", "quote_records", "entity_records", "event_records", "EXPORTS"]
+           "figure_records", "quote_records", "entity_records", "event_records", "thread_records", "EXPORTS"]
 
 ARTICLE_COLUMNS = ["id", "url", "outlet", "title", "published", "byline", "dateline", "credit",
                    "truncated", "language", "text"]
@@ -20,6 +20,8 @@ FIGURE_COLUMNS = ["article", "value", "unit", "what", "qualifier", "date", "plac
                   "disputes", "disputed_by", "vague_rule", "algorithm"]
 QUOTE_COLUMNS = ["article", "quote", "speaker", "role", "sentence", "attribution", "algorithm"]
 ENTITY_COLUMNS = ["article", "text", "label", "canonical", "role", "start", "end", "algorithm"]
+THREAD_COLUMNS = ["thread", "position", "story", "title", "first_seen", "last_seen", "articles", "previous",
+                  "evidence", "algorithm"]
 EVENT_COLUMNS = ["event", "story", "type", "date", "date_precision", "place", "actors", "figures", "articles",
                  "independent_sources", "hedged", "citations", "algorithm"]
 
@@ -103,6 +105,14 @@ def event_records(store: Store) -> Iterator[dict[str, Any]]:
                "hedged": bool(e["hedged"]), "citations": e["citations"], "algorithm": e["algorithm"]}
 
 
+def thread_records(store: Store) -> Iterator[dict[str, Any]]:
+    """One line per story in a thread, in thread and date order, with the link's evidence."""
+    for t in store.threads():
+        yield {"thread": t["thread"], "position": t["position"], "story": t["story"], "title": t["title"],
+               "first_seen": t["first_seen"], "last_seen": t["last_seen"], "articles": t["size"],
+               "previous": t["evidence"].get("previous"), "evidence": t["evidence"], "algorithm": t["algorithm"]}
+
+
 EXPORTS = {
     "articles": (article_records, ARTICLE_COLUMNS),
     "copies": (copy_records, COPY_COLUMNS),
@@ -112,4 +122,5 @@ EXPORTS = {
     "quotes": (quote_records, QUOTE_COLUMNS),
     "entities": (entity_records, ENTITY_COLUMNS),
     "events": (event_records, EVENT_COLUMNS),
+    "threads": (thread_records, THREAD_COLUMNS),
 }

@@ -51,10 +51,15 @@ def dispute_line(fact: dict[str, Any]) -> str | None:
 def _story(store: Store, story_id: str) -> dict[str, Any]:
     """One story as :meth:`Store.stories` lists it (its row, ``articles`` by date, ``family_ids``),
     read by id instead of listing every story."""
+    from ..stories.ids import resolve_story
+
+    asked = story_id
+    story_id = resolve_story(store, story_id)   # an id retired by a merge names its successor
     row = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
     if not row:
         raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
     st = dict(row[0])
+    st["asked_as"] = asked if asked != story_id else None
     st["articles"] = [r[0] for r in store.execute(
         "SELECT sm.article FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
         " ORDER BY a.published, a.id", (story_id,))]
@@ -117,6 +122,7 @@ def distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     """Everything a brief shows, as data (the web page and the text brief both use it)."""
     st = _story(store, story_id)
+    story_id = st["id"]
     members = set(st["articles"])
     mentions = rows(store, "mentions", story=story_id)
     alias = actor_of(store)
@@ -147,14 +153,26 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
         "conflicts": list(conflicts.values()),
         "quotes": quotes,
         "articles": arts,
+        "thread": store.threads(story_id),
     }
 
 
 def render_story(store: Store, story_id: str, width: int = 100) -> str:
     b = story_brief(store, story_id)
     st = b["story"]
+    story_id = st["id"]
     out = [f"{st['title'] or story_id}", f"{story_id}  {st['first_seen'] or '?'} .. {st['last_seen'] or '?'}  "
-           f"{len(st['articles'])} articles, {len(st['family_ids'])} independent sources (families)", ""]
+           f"{len(st['articles'])} articles, {len(st['family_ids'])} independent sources (families)"]
+    if st.get("asked_as"):
+        out.append(f"({st['asked_as']} now resolves to {story_id}: the stories were merged or re-identified)")
+    out.append("")
+    if b["thread"]:
+        out.append(f"THREAD  {b['thread'][0]['thread']}  (the events of one affair, in order)")
+        for t in b["thread"]:
+            mark = ">" if t["story"] == story_id else " "
+            out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
+                       f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
+        out.append("")
     out.append("TIMELINE")
     for e in b["events"]:
         if e["hedged"]:

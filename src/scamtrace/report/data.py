@@ -54,6 +54,9 @@ def story_ids(store: Store) -> list[str]:
 
 
 def _story_row(store: Store, story_id: str) -> dict[str, Any]:
+    from ..stories.ids import resolve_story
+
+    story_id = resolve_story(store, story_id)   # an id retired by a merge names its successor
     found = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
     if not found:
         raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
@@ -186,6 +189,7 @@ def story_report(store: Store, story_id: str, resolve: Resolver | None = None) -
     """Everything one story's report shows, as plain data (raises NotFound for an unknown id).
     ``resolve`` maps mentions to actors (default: :func:`actor_resolver` of the store)."""
     st = _story_row(store, story_id)
+    story_id = st["id"]
     sources = _sources(store, story_id)
     links = _links(store, list(sources))
     groups = _groups(sources, links)
@@ -198,7 +202,16 @@ def story_report(store: Store, story_id: str, resolve: Resolver | None = None) -
         "quotes": _quotes(store, story_id), "events": events,
         "actors": _actors(store, story_id, resolve or actor_resolver(store)),
         "timeline": timeline({"groups": groups, "knowledge": {"events": events}}),
+        "thread": _thread(store, story_id),
     }
+
+
+def _thread(store: Store, story_id: str) -> list[dict[str, Any]]:
+    """The stories of this story's thread, in order (empty when it is in none)."""
+    if not store.execute("SELECT name FROM sqlite_master WHERE name = 'story_threads'"):
+        return []
+    return [{"story": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"],
+             "this": t["story"] == story_id} for t in store.threads(story_id)]
 
 
 def report_meta() -> dict[str, Any]:

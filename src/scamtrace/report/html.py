@@ -194,6 +194,17 @@ def _events(rep: dict[str, Any]) -> Html:
     return el("table", {"class": "events"}, el("thead", None, head), el("tbody", None, body))
 
 
+def _thread(rep: dict[str, Any]) -> Html:
+    """The events of this story's affair in order (``stories.threads-v1``), this one in bold."""
+    if not rep.get("thread"):
+        return el("p", {"class": "muted"}, "In no thread.")
+    items = []
+    for t in rep["thread"]:
+        label = f"{t['first_seen'] or 'undated'} · {t['title'] or t['story']} [{t['story']}]"
+        items.append(el("li", None, el("strong", None, label) if t["this"] else label))
+    return el("ol", {"class": "thread"}, items)
+
+
 def _actors(rep: dict[str, Any]) -> Html:
     if not rep["actors"]:
         return el("p", {"class": "muted"}, "No actor extracted.")
@@ -263,6 +274,7 @@ def story_section(rep: dict[str, Any]) -> Html:
               _figures(rep),
               el("h2", None, "Conflicting figures"), _conflicts(rep),
               el("h2", None, "Events"), _events(rep),
+              el("h2", None, "Thread"), _thread(rep),
               el("h2", None, "Quotes"), _quotes(rep),
               el("h2", None, "Actors"), _actors(rep),
               el("h2", None, "Copy families"), _families(rep),

@@ -73,6 +73,17 @@ def _conflicts(rep: dict[str, Any]) -> list[str]:
     return out
 
 
+def _thread(rep: dict[str, Any]) -> list[str]:
+    """The events of this story's affair in order (``stories.threads-v1``), this one in bold."""
+    if not rep.get("thread"):
+        return ["_In no thread._"]
+    out = []
+    for t in rep["thread"]:
+        line = f"{md(t['first_seen'] or 'undated')} · {md(t['title'] or t['story'])} \\[{md(t['story'])}\\]"
+        out.append(f"{t['position']}. {'**' + line + '**' if t['this'] else line}")
+    return out
+
+
 def _events(rep: dict[str, Any]) -> list[str]:
     if not rep["events"]:
         return ["_No event extracted._"]
@@ -159,7 +170,8 @@ def story_markdown(rep: dict[str, Any]) -> list[str]:
            f"{md(rep['id'])} · {md(dates)} · {rep['articles']} articles · "
            f"**{rep['families']} independent source(s)** · {md(rep['algorithm'])}", ""]
     for heading, lines in (("Key figures", _figures(rep)), ("Conflicting figures", _conflicts(rep)),
-                           ("Events", _events(rep)), ("Quotes", _quotes(rep)), ("Actors", _actors(rep)),
+                           ("Events", _events(rep)), ("Thread", _thread(rep)), ("Quotes", _quotes(rep)),
+                           ("Actors", _actors(rep)),
                            ("Copy families", _families(rep)), ("Sources", _sources(rep))):
         out += [f"## {heading}", "", *lines, ""]
     return out

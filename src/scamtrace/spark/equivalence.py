@@ -40,10 +40,12 @@ def story_key(d: Any) -> Key:
 
 
 def embedded_result(articles: Sequence[Article], stories: bool = True) -> tuple[list[Link], list[Family], list[Any]]:
-    """What a full embedded ``analyze`` computes for copies, families and stories of ``articles``."""
+    """What a full embedded ``analyze`` computes for copies and families of ``articles``, and the
+    ``stories.online-v2`` stories the Spark job reproduces (``analyze`` itself now clusters with
+    ``stories.event-v3``, which has no Spark version yet)."""
     from ..copies.engine import find_copies
     from ..copies.index import CandidateIndex
-    from ..stories import cluster_stories
+    from ..stories.cluster import cluster_stories
 
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(articles, key=lambda a: a.id))

@@ -106,6 +106,7 @@ def check_schema(db: sqlite3.Connection, path: str) -> None:
         if missing:
             raise StoreError(f"{path}: table {table!r} lacks the column(s) {', '.join(missing)} this version reads "
                              "(renamed or dropped by hand or by another tool?); restore a backup, or rename them back")
+_ALIAS_TABLES = {"story": "story_aliases", "fact": "fact_aliases"}
 
 
 def _now() -> str:
@@ -515,6 +516,71 @@ class Store:
     def story_of(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT story FROM story_members WHERE article = ?", (article_id,)).fetchone()
         return row[0] if row else None
+
+    def replace_threads(self, places: Iterable[Any]) -> None:
+        """Replace every thread place (records with story, thread, position, algorithm, evidence)."""
+        with self.write() as db:
+            db.execute("DELETE FROM story_threads")
+            db.executemany("INSERT INTO story_threads(story, thread, position, evidence, algorithm) VALUES (?,?,?,?,?)",
+                           [(p.story, p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm)
+                            for p in places])
+
+    def threads(self, story: str | None = None) -> list[dict]:
+        """Thread places in thread and date order, with each story's title and dates; only the thread
+        of ``story`` when given."""
+        sql = ("SELECT t.thread, t.position, t.story, t.evidence, t.algorithm, s.title, s.first_seen, s.last_seen,"
+               " s.size FROM story_threads t JOIN stories s ON s.id = t.story")
+        args: tuple = ()
+        if story:
+            sql += " WHERE t.thread = (SELECT thread FROM story_threads WHERE story = ?)"
+            args = (story,)
+        out = []
+        for r in self.db.execute(sql + " ORDER BY t.thread, t.position", args):
+            d = dict(r)
+            d["evidence"] = json.loads(d["evidence"])
+            out.append(d)
+        return out
+
+    def story_membership(self) -> dict[str, list[str]]:
+        """Every stored story id -> its article ids."""
+        out: dict[str, list[str]] = {}
+        for r in self.db.execute("SELECT story, article FROM story_members ORDER BY story, article"):
+            out.setdefault(r[0], []).append(r[1])
+        return out
+
+    def alias_ids(self, kind: str) -> set[str]:
+        """Every id ever retired as an alias (``kind`` "story" or "fact")."""
+        return {r[0] for r in self.db.execute(f"SELECT old FROM {_ALIAS_TABLES[kind]}")}
+
+    def put_aliases(self, kind: str, aliases: Iterable[Any]) -> None:
+        """Record retired ids (records with old, new, reason); earlier aliases pointing at a retired id
+        now point at its successor, and a live id is never an alias."""
+        table = _ALIAS_TABLES[kind]
+        live = "stories" if kind == "story" else "facts"
+        with self.write() as db:
+            for a in aliases:
+                db.execute(f"INSERT INTO {table}(old, new, reason, at) VALUES (?,?,?,?) ON CONFLICT(old) DO UPDATE"
+                           " SET new = excluded.new, reason = excluded.reason, at = excluded.at",
+                           (a.old, a.new, a.reason, _now()))
+                db.execute(f"UPDATE {table} SET new = ? WHERE new = ?", (a.new, a.old))
+            db.execute(f"DELETE FROM {table} WHERE old IN (SELECT id FROM {live})")
+
+    def resolve_id(self, kind: str, some_id: str) -> str | None:
+        """The id that ``some_id`` names now: itself while it is live, else its successor (following
+        aliases left by merges and splits), None when it never existed or its articles are gone."""
+        table = _ALIAS_TABLES[kind]
+        live = "stories" if kind == "story" else "facts"
+        seen: set[str] = set()
+        cur = some_id
+        while cur not in seen:
+            if self.db.execute(f"SELECT 1 FROM {live} WHERE id = ?", (cur,)).fetchone():
+                return cur
+            seen.add(cur)
+            row = self.db.execute(f"SELECT new FROM {table} WHERE old = ?", (cur,)).fetchone()
+            if not row:
+                return None
+            cur = row[0]
+        return None
 
     # -- runs, feed state ------------------------------------------------------------------------
     def start_run(self, stage: str, algorithm: str | None = None) -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .db import Store
@@ -96,14 +96,17 @@ def rows(store: Store, table: str, article: str | None = None, story: str | None
     return out
 
 
-def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events_by_story: dict[str, list[Any]]) -> None:
-    """Replace the merged facts and story events (with their citations)."""
+def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events_by_story: dict[str, list[Any]],
+                      fact_ids: Mapping[tuple[str, int], str] | None = None) -> None:
+    """Replace the merged facts and story events (with their citations). ``fact_ids`` gives the
+    lasting id of each fact by (story, position) (``stories.ids-v1``); without it a fact's id is
+    its story's id and the fact's own id."""
     with store.write() as db:
         for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):
             db.execute(f"DELETE FROM {t}")
         for story, facts in facts_by_story.items():
-            for f in facts:
-                fid = f"{story}:{f.id}"
+            for k, f in enumerate(facts):
+                fid = (fact_ids or {}).get((story, k)) or f"{story}:{f.id}"
                 disputes = getattr(f, "disputes", [])
                 db.execute("INSERT INTO facts(id, story, value, unit, what, date, place, articles, independent_sources,"
                            " conflict_group, disputes, algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",

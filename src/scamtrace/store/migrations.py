@@ -471,3 +471,29 @@ def _m0007() -> str:
     return """
         CREATE INDEX idx_rejects_source ON rejects(source);
     """
+
+
+@migration("0008_story_ids_threads")
+def _m0008() -> str:
+    return """
+        CREATE TABLE story_aliases (
+            old TEXT PRIMARY KEY,
+            new TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE fact_aliases (
+            old TEXT PRIMARY KEY,
+            new TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE TABLE story_threads (
+            story TEXT PRIMARY KEY REFERENCES stories(id) ON DELETE CASCADE,
+            thread TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            evidence TEXT NOT NULL DEFAULT '{}',
+            algorithm TEXT NOT NULL
+        );
+        CREATE INDEX idx_story_threads_thread ON story_threads(thread);
+    """

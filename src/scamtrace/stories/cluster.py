@@ -80,6 +80,9 @@ class Story:
     families: list[str]
     algorithm: str = ALGORITHM
     evidence: list[dict[str, Any]] = field(default_factory=list)
+    # the story's event frame (centroid terms, main anchors, median date ordinal, event types), for
+    # threads; not stored
+    frame: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

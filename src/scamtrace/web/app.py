@@ -288,13 +288,19 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
         return page(request, "stories.html", queries.list_stories(store, f))
 
     @app.get("/api/stories/{story_id:anytext}", tags=["stories"], responses=ERRORS)
-    def api_story(story_id: str, store: Store = Depends(read_store)) -> dict:
-        """A story: articles grouped by copy family (original first), timeline geometry, events, figures (corroboration, conflicts), actors and quotes."""
+    def api_story(story_id: str, store: Store = Depends(read_store)) -> Any:
+        """A story: articles grouped by copy family (original first), timeline geometry, events, figures (corroboration, conflicts), actors and quotes. An id retired by a merge (or a fact id) redirects (308) to the story it now names."""
+        live = queries.resolve_story_id(store, story_id)
+        if live != story_id:
+            return RedirectResponse(f"/api/stories/{quote(live, safe='')}", status_code=308)
         st = queries.story_detail(store, story_id)
         return {**st, "timeline": timeline(st)}
 
     @app.get("/stories/{story_id:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, store: Store = Depends(read_store)) -> Response:
+        live = queries.resolve_story_id(store, story_id)
+        if live != story_id:   # an id retired by a merge, or a fact id: its story, not a 404
+            return RedirectResponse(f"/stories/{quote(live, safe='')}", status_code=308)
         st = queries.story_detail(store, story_id)
         return page(request, "story.html", {"story": st, "tl": timeline(st)})
 

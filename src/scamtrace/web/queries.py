@@ -334,8 +334,33 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     fams.sort(key=lambda g: (g["first"] or "9999", -len(g["articles"]), g["family"] or ""))
     return {"id": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
             "articles": st["size"], "families": st["families"], "algorithm": st["algorithm"],
-            "groups": fams, "knowledge": _knowledge(store, story_id),
+            "groups": fams, "knowledge": _knowledge(store, story_id), "thread": _thread(store, story_id),
             "outlet_of": {m["id"]: m["outlet"] or _short(m["title"]) or m["id"] for m in members}}
+
+
+def _thread(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The story's thread (``stories.threads-v1``): its id, the stories in order, the previous and
+    next event; None when the story is in no thread (or the store has no thread table)."""
+    if not table_columns(store, "story_threads"):
+        return None
+    places = store.threads(story_id)
+    if not places:
+        return None
+    pos = next(i for i, t in enumerate(places) if t["story"] == story_id)
+    brief = [{"id": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"]}
+             for t in places]
+    return {"id": places[0]["thread"], "stories": brief, "previous": brief[pos - 1] if pos > 0 else None,
+            "next": brief[pos + 1] if pos + 1 < len(brief) else None}
+
+
+def resolve_story_id(store: Store, story_id: str) -> str:
+    """The live id for ``story_id`` (itself, or the successor of an id retired by a merge); raises
+    NotFound when there is none."""
+    if not table_columns(store, "story_aliases"):
+        return story_id
+    from ..stories.ids import resolve_story
+
+    return resolve_story(store, story_id)
 
 
 def _spins(store: Store, ids: list[str]) -> dict[str, float]:

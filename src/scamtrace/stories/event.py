@@ -1,0 +1,481 @@
+"""Event-level story clustering that cannot chain (``stories.event-v3``).
+
+A story is one real-world event. ``stories.online-v2`` joined a unit to the story of its single most
+similar earlier unit, so one bridging article could glue two events together, and a long chain of
+pairwise-similar articles could become one story of thousands (synthetic 3,000: one story of 2,987).
+Here a unit is compared with the **story as a whole**:
+
+1. Copy families are units (a family is never split). Each unit has an *event frame*: its TF-IDF
+   vector over content words, its anchors (names, figures of three or more digits) split into
+   *specific* anchors and *common* ones (an anchor carried by more than ``COMMON_ANCHOR_SHARE`` of
+   the units, typically a country or compound name), its event types (from the extract stage, when
+   given) and its event date: the publication date, or, when that is missing, the date its own text
+   names (``event_dates``, from the extract stage's date references).
+2. Units are visited in date order. A unit's candidate stories come from an inverted index over the
+   stories' blocking keys (anchors and top terms, ``MAX_KEY_STORIES`` caps a key's reach; at most
+   ``MAX_CANDIDATES`` stories with the most shared keys are scored). The unit is scored against each
+   candidate story's **centroid** (the normalised sum of its members' vectors) and the **share of its
+   members** that carry each shared anchor:
+   ``score = (W_COSINE * cos(unit, centroid) + W_ANCHORS * anchor agreement) * time_factor * type_factor``
+   where the time factor decays with the gap between the unit's date and the story's median date
+   beyond ``SAME_EVENT_DAYS``.
+3. A join needs ``score >= JOIN_THRESHOLD`` **and** content evidence of its own: cosine to the centroid
+   of at least ``MIN_COSINE``, and support from a specific anchor or a cosine of ``COSINE_ALONE``. A
+   shared country, compound name or outlet alone never joins a unit.
+4. Refinement (``REFINE_ROUNDS`` rounds): every unit is taken out of its story and placed again
+   against the centroids as they now stand, so early order effects are undone; a unit that fits no
+   story starts its own. Then stories whose centroids agree (``MERGE_THRESHOLD``, same guards, dates
+   compatible) merge, the larger absorbing the smaller, one merge per story per round.
+
+Because every decision is against a centroid, one late article that resembles two stories joins one
+of them; it cannot merge them. Every membership keeps its evidence (score, cosine, anchor agreement,
+shared anchors, gap, the story's size when joined).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..model import Article, Family
+from ..copies.tokens import facts
+from .cluster import _YEAR, Story, _tfidf, _Unit, content_terms
+
+ALGORITHM = "stories.event-v3"
+
+# Weights and thresholds tuned on realnews-dev half A (../shared/datasets/realnews-dev, score.py
+# --half A) and checked on the demo gold and ECB+ (see README "Measured figures").
+W_COSINE = 0.4
+W_ANCHORS = 0.6
+JOIN_THRESHOLD = 0.20
+MERGE_THRESHOLD = 0.30
+# A join needs this cosine with the story centroid at least (anchors alone never join) ...
+MIN_COSINE = 0.03
+# ... and, without a shared specific anchor, this much cosine.
+COSINE_ALONE = 0.25
+# An anchor carried by more than this share of units (and at least COMMON_ANCHOR_MIN units) is common
+# (a country, a compound's name): it counts for similarity but is not evidence of one event.
+COMMON_ANCHOR_SHARE = 0.05
+COMMON_ANCHOR_MIN = 4
+SAME_EVENT_DAYS = 3
+TIME_DECAY_DAYS = 4.0
+UNDATED_FACTOR = 0.85
+# Event types of unit and story both known and disjoint (an arrest vs a sentence).
+TYPE_MISMATCH_FACTOR = 0.85
+# Blocking.
+BLOCK_TERMS = 10
+MAX_KEY_STORIES = 300
+MAX_CANDIDATES = 25
+MERGE_CANDIDATES = 5
+# A unit's vector is cut to its strongest terms for story scoring (bounds the cost per candidate).
+UNIT_TERMS = 80
+REFINE_ROUNDS = 2
+# Event frame match: both published within FRAME_DAYS of each other, an event type most of the story
+# reports, a shared name or figure: FRAME_BONUS is added to the score.
+FRAME_DAYS = 1
+FRAME_BONUS = 0.12
+# Terms of a story's centroid kept in its frame (for threads).
+FRAME_TERMS = 400
+# A unit's main actors: its most often named specific names (named at least twice), up to this many.
+MAIN_ACTORS = 3
+# The unit's main actors are absent from the story and the story's main actors from the unit (Tara
+# Reid's rehab vs Lindsay Lohan's): the score is multiplied by this.
+ACTOR_CLASH_FACTOR = 0.7
+# Numbers of this many digits or more are anchors (two: counts such as "64 South Koreans").
+MIN_NUMBER_DIGITS = 2
+# A date taken from an undated article's text (it may name a background date) weighs less: the time
+# factor never falls below this floor when either side's date comes from content.
+CONTENT_DATE_FLOOR = 0.6
+# A shared specific anchor supports a join when this share of the story's units carry it.
+ANCHOR_SUPPORT_SHARE = 1 / 3
+
+
+def event_anchors(text: str) -> Counter:
+    """Names and figures (two digits or more, years excepted) of a text, with how often each occurs."""
+    out: Counter = Counter()
+    for f in facts(text):
+        if f.kind == "name" and len(f.value) > 2:
+            out["n:" + f.value] += 1
+        elif f.kind == "num" and len(f.value.replace(".", "")) >= MIN_NUMBER_DIGITS and not _YEAR.match(f.value):
+            out["#:" + f.value] += 1
+    return out
+
+
+def _make_unit(fid: str, members: list[Article]) -> tuple[_Unit, Counter]:
+    """A unit and the counts of its names (for its main actors)."""
+    tf: Counter = Counter()
+    anc: Counter = Counter()
+    for m in members:
+        text = f"{m.title or ''}\n{m.text}"
+        tf.update(content_terms(text))
+        anc.update(event_anchors(text))
+    dates = [m.published for m in members if m.published]
+    unit = _Unit(fid, sorted(members, key=lambda a: a.id), tf, set(anc), min(dates, default=None),
+                 max(dates, default=None))
+    return unit, Counter({a: c for a, c in anc.items() if a.startswith("n:")})
+
+
+def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None) -> tuple[float, int | None, str]:
+    """(factor, gap, basis) from published dates (``d``, ``md``) or, failing them, content dates."""
+    if d is not None and md is not None:
+        gap = abs(d - md)
+        return math.exp(-max(0, gap - SAME_EVENT_DAYS) / TIME_DECAY_DAYS), gap, "published"
+    x = d if d is not None else cd
+    y = md if md is not None else cmd
+    if x is not None and y is not None:
+        gap = abs(x - y)
+        return max(CONTENT_DATE_FLOOR, math.exp(-max(0, gap - SAME_EVENT_DAYS) / TIME_DECAY_DAYS)), gap, "content"
+    return UNDATED_FACTOR, None, "undated"
+
+
+class _StoryState:
+    __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight")
+
+    def __init__(self) -> None:
+        self.units: list[int] = []
+        self.sum: dict[str, float] = defaultdict(float)
+        self.norm2 = 0.0
+        self.anchors: Counter = Counter()
+        self.dates: list[int] = []
+        self.cdates: list[int] = []
+        self.types: Counter = Counter()
+        self.keys: Counter = Counter()
+        self.actors: Counter = Counter()
+        self.aweight = 0.0     # sum over members of their anchors' IDF weights
+
+    def add(self, u: int, f: "_Frames") -> None:
+        vec = f.vecs[u]
+        dot = sum(v * self.sum.get(t, 0.0) for t, v in vec.items())
+        self.norm2 += 2 * dot + f.vnorm2[u]
+        for t, v in vec.items():
+            self.sum[t] += v
+        self.units.append(u)
+        self.anchors.update(f.anchors[u])
+        self.aweight += f.anchor_weight[u]
+        if f.date[u] is not None:
+            self.dates.append(f.date[u])
+        if f.cdate[u] is not None:
+            self.cdates.append(f.cdate[u])
+        self.types.update(f.types[u])
+        self.keys.update(f.keys[u])
+        self.actors.update(f.actors[u])
+
+    def remove(self, u: int, f: "_Frames") -> None:
+        vec = f.vecs[u]
+        dot = sum(v * self.sum.get(t, 0.0) for t, v in vec.items())
+        self.norm2 = max(0.0, self.norm2 - 2 * dot + f.vnorm2[u])
+        for t, v in vec.items():
+            x = self.sum[t] - v
+            if abs(x) < 1e-12:
+                del self.sum[t]
+            else:
+                self.sum[t] = x
+        self.units.remove(u)
+        if not self.units:
+            self.norm2 = 0.0
+        self.aweight -= f.anchor_weight[u]
+        self.anchors.subtract(f.anchors[u])
+        self.anchors += Counter()
+        if f.date[u] is not None:
+            self.dates.remove(f.date[u])
+        if f.cdate[u] is not None:
+            self.cdates.remove(f.cdate[u])
+        self.types.subtract(f.types[u])
+        self.types += Counter()
+        self.keys.subtract(f.keys[u])
+        self.keys += Counter()
+        self.actors.subtract(f.actors[u])
+        self.actors += Counter()
+
+    def main_actors(self) -> set[str]:
+        """Actors that are main actors of at least ``ANCHOR_SUPPORT_SHARE`` of the story's units."""
+        n = len(self.units)
+        return {a for a, c in self.actors.items() if c >= ANCHOR_SUPPORT_SHARE * n}
+
+    def median_date(self) -> int | None:
+        return int(statistics.median_low(self.dates)) if self.dates else None
+
+    def median_cdate(self) -> int | None:
+        return int(statistics.median_low(self.cdates)) if self.cdates else None
+
+
+class _Frames:
+    """Every unit's event frame: vector (cut to ``UNIT_TERMS``), anchors, date, types, blocking keys."""
+
+    def __init__(self, units: list[_Unit], names: list[Counter], event_dates: Mapping[str, dt.date], event_types: Mapping[str, Iterable[str]]):
+        n = len(units) or 1
+        df: Counter = Counter()
+        adf: Counter = Counter()
+        for u in units:
+            df.update(u.tf.keys())
+            adf.update(u.anchors)
+        idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+        self.aidf = {a: math.log((1 + n) / (1 + c)) for a, c in adf.items()}
+        self.common = {a for a, c in adf.items() if c >= COMMON_ANCHOR_MIN and c > COMMON_ANCHOR_SHARE * n}
+        self.vecs: list[dict[str, float]] = []
+        self.vnorm2: list[float] = []
+        self.anchors: list[frozenset[str]] = []
+        self.date: list[int | None] = []
+        self.cdate: list[int | None] = []
+        self.types: list[frozenset[str]] = []
+        self.keys: list[frozenset[str]] = []
+        self.actors: list[frozenset[str]] = []
+        self.anchor_weight = [sum(self.aidf.get(a, 0.0) for a in u.anchors) for u in units]
+        for u, nc in zip(units, names):
+            top = [(a, c) for a, c in nc.most_common() if a not in self.common][:MAIN_ACTORS]
+            self.actors.append(frozenset(a for a, c in top if c >= 2))
+            full = _tfidf(u.tf, idf)
+            top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
+            norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+            vec = {t: v / norm for t, v in top.items()}
+            self.vecs.append(vec)
+            self.vnorm2.append(sum(v * v for v in vec.values()))
+            self.anchors.append(frozenset(u.anchors))
+            self.date.append(u.first.toordinal() if u.first else None)
+            ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
+            self.cdate.append(min(ds).toordinal() if ds else None)
+            self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
+            terms = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
+            self.keys.append(frozenset(u.anchors - self.common) | {"t:" + t for t, _ in terms})
+
+    def score(self, u: int, s: _StoryState, evidence: bool = True) -> tuple[float, dict[str, Any]]:
+        """(score, evidence) of unit ``u`` joining story ``s`` (``u`` not in ``s``); the evidence is
+        left empty unless asked for, and when the cosine alone rules the join out."""
+        if not s.units or s.norm2 <= 0:
+            return 0.0, {}
+        vec = self.vecs[u]
+        get = s.sum.get
+        cos = sum(v * get(t, 0.0) for t, v in vec.items()) / math.sqrt(s.norm2)
+        if cos < MIN_COSINE and not evidence:
+            return 0.0, {}
+        n = len(s.units)
+        mine = self.anchors[u]
+        wu = self.anchor_weight[u]
+        shared = [a for a in mine if a in s.anchors]
+        support = sum(self.aidf.get(a, 0.0) * s.anchors[a] / n for a in shared)
+        ws = s.aweight / n
+        agreement = support / (min(wu, ws) or 1.0)
+        specific = [a for a in shared if a not in self.common and s.anchors[a] >= ANCHOR_SUPPORT_SHARE * n]
+        tf, gap, basis = _time_factor(self.date[u], s.median_date(), self.cdate[u], s.median_cdate())
+        ty = TYPE_MISMATCH_FACTOR if self.types[u] and s.types and not (self.types[u] & set(s.types)) else 1.0
+        mains = s.main_actors()
+        clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
+        if clash:
+            ty *= ACTOR_CLASH_FACTOR
+        score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
+        frame = (basis == "published" and gap is not None and gap <= FRAME_DAYS and bool(shared)
+                 and bool(self.types[u] & {t for t, k in s.types.items() if k * 2 >= n}))
+        if frame:
+            score += FRAME_BONUS
+        ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+        if not evidence:
+            return score if ok else 0.0, {}
+        return score if ok else 0.0, {"frame_match": frame,
+            "story_score": round(score, 4), "cosine": round(cos, 4), "anchor_agreement": round(agreement, 4),
+            "gap_days": gap, "date_basis": basis, "time_factor": round(tf, 4), "type_factor": ty, "story_units": n,
+            "actor_clash": sorted(self.actors[u])[:3] + ["vs"] + sorted(mains)[:3] if clash else None,
+            "guard": "passed" if ok else ("no content evidence" if cos < MIN_COSINE else "only common anchors"),
+            "shared_anchors": sorted(specific, key=lambda a: (-self.aidf.get(a, 0.0), a))[:12],
+            "common_anchors": sorted(a for a in shared if a in self.common)[:6]}
+
+
+class _Clusterer:
+    def __init__(self, frames: _Frames, order: list[int]):
+        self.f = frames
+        self.order = order
+        self.stories: list[_StoryState] = []
+        self.story_of: dict[int, int] = {}
+        self.index: dict[str, set[int]] = defaultdict(set)
+        self.evidence: dict[int, dict[str, Any]] = {}
+
+    def candidates(self, u: int, exclude: int | None = None) -> list[int]:
+        hits: Counter = Counter()
+        for k in self.f.keys[u]:
+            post = self.index.get(k)
+            if post and len(post) <= MAX_KEY_STORIES:
+                hits.update(post)
+        out = [s for s, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+               if s != exclude and self.stories[s].units]
+        return out[:MAX_CANDIDATES]
+
+    def best(self, u: int, exclude: int | None = None) -> tuple[int | None, float, dict[str, Any]]:
+        best, best_score = None, 0.0
+        for s in self.candidates(u, exclude):
+            score, _ = self.f.score(u, self.stories[s], evidence=False)
+            if score > best_score:
+                best, best_score = s, score
+        if best is None:
+            return None, 0.0, {}
+        _, ev = self.f.score(u, self.stories[best])
+        if best_score >= JOIN_THRESHOLD:
+            return best, best_score, ev
+        return None, best_score, ev
+
+    def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
+        if s is None:
+            s = len(self.stories)
+            self.stories.append(_StoryState())
+            ev = {"started": True, **({"nearest": ev} if ev else {})}
+        self.stories[s].add(u, self.f)
+        self.story_of[u] = s
+        self.evidence[u] = ev
+        for k in self.f.keys[u]:
+            self.index[k].add(s)
+
+    def run(self) -> list[list[int]]:
+        for u in self.order:
+            s, _, ev = self.best(u)
+            self.place(u, s, ev)
+        for _ in range(REFINE_ROUNDS):
+            moved = self.refine()
+            moved += self.merge()
+            if not moved:
+                break
+        return [st.units for st in self.stories if st.units]
+
+    def refine(self) -> int:
+        moved = 0
+        for u in self.order:
+            cur = self.story_of[u]
+            st = self.stories[cur]
+            if len(st.units) == 1:
+                s, _, ev = self.best(u, exclude=cur)
+                if s is not None:
+                    st.remove(u, self.f)
+                    self.place(u, s, {**ev, "moved": True})
+                    moved += 1
+                continue
+            st.remove(u, self.f)
+            stay, stay_ev = self.f.score(u, st)
+            s, score, ev = self.best(u, exclude=cur)
+            if s is not None and score > stay + 1e-9:
+                self.place(u, s, {**ev, "moved": True})
+                moved += 1
+            elif stay >= JOIN_THRESHOLD:
+                st.add(u, self.f)
+                self.story_of[u] = cur
+                if not self.evidence[u].get("started"):
+                    self.evidence[u] = stay_ev
+            else:   # it no longer fits its story: it starts its own (a split)
+                self.place(u, None, {**stay_ev, "split_from_story_of": True})
+                moved += 1
+        return moved
+
+    def merge(self) -> int:
+        """Merge stories whose centroids agree; each story takes part in one merge per round."""
+        f = self.f
+        live = [i for i, st in enumerate(self.stories) if st.units]
+        pairs: list[tuple[float, int, int, dict[str, Any]]] = []
+        for i in live:
+            st = self.stories[i]
+            hits: Counter = Counter()
+            for k in st.keys:
+                post = self.index.get(k)
+                if post and len(post) <= MAX_KEY_STORIES:
+                    hits.update(j for j in post if j > i and self.stories[j].units)
+            for j, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MERGE_CANDIDATES]:
+                score, ev = _story_pair(f, st, self.stories[j])
+                if score >= MERGE_THRESHOLD:
+                    pairs.append((score, i, j, ev))
+        done: set[int] = set()
+        n = 0
+        for score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+            if i in done or j in done:
+                continue
+            big, small = (i, j) if len(self.stories[i].units) >= len(self.stories[j].units) else (j, i)
+            for u in list(self.stories[small].units):
+                self.stories[small].remove(u, f)
+                self.place(u, big, {**self.evidence[u], "merged": ev})
+            done.update((i, j))
+            n += 1
+        return n
+
+
+def _main_types(s: _StoryState) -> set[str]:
+    return {t for t, k in s.types.items() if k * 2 >= len(s.units)}
+
+
+def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict[str, Any]]:
+    """(score, evidence) that two stories report one event: centroid cosine, anchors carried by most
+    members of both, date gap between medians; the same guards as a join."""
+    if a.norm2 <= 0 or b.norm2 <= 0:
+        return 0.0, {}
+    small, big = (a.sum, b.sum) if len(a.sum) <= len(b.sum) else (b.sum, a.sum)
+    cos = sum(v * big.get(t, 0.0) for t, v in small.items()) / math.sqrt(a.norm2 * b.norm2)
+    if cos < MIN_COSINE:
+        return 0.0, {}
+    na, nb = len(a.units), len(b.units)
+    ma = {x for x, c in a.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * na}
+    mb = {x for x, c in b.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * nb}
+    shared = ma & mb
+    wa = sum(f.aidf.get(x, 0.0) for x in ma)
+    wb = sum(f.aidf.get(x, 0.0) for x in mb)
+    agreement = sum(f.aidf.get(x, 0.0) for x in shared) / (min(wa, wb) or 1.0)
+    specific = sorted(x for x in shared if x not in f.common)
+    tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
+    ty = TYPE_MISMATCH_FACTOR if a.types and b.types and not (set(a.types) & set(b.types)) else 1.0
+    am, bm = a.main_actors(), b.main_actors()
+    if am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors)):
+        ty *= ACTOR_CLASH_FACTOR
+    score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
+    frame = (a.median_date() is not None and b.median_date() is not None and gap is not None and gap <= FRAME_DAYS
+             and bool(shared) and bool(_main_types(a) & _main_types(b)))
+    if frame:
+        score += FRAME_BONUS
+    ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+    return (score if ok else 0.0), {"frame_match": frame, "merge_score": round(score, 4), "cosine": round(cos, 4),
+                                    "anchor_agreement": round(agreement, 4), "gap_days": gap,
+                                    "shared_anchors": specific[:12]}
+
+
+def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
+                   event_dates: Mapping[str, dt.date] | None = None,
+                   event_types: Mapping[str, Iterable[str]] | None = None) -> list[Story]:
+    """Group articles into event stories (``stories.event-v3``); deterministic for a given input set.
+
+    ``event_dates`` gives, for articles without a publication date, the date their text names;
+    ``event_types`` the event types the extract stage found in each article. Both are optional.
+    """
+    by_id = {a.id: a for a in articles}
+    made: list[tuple[_Unit, Counter]] = []
+    seen: set[str] = set()
+    for fam in sorted(families, key=lambda x: x.id):
+        members = [by_id[m] for m in fam.members if m in by_id and m not in seen]
+        if members:
+            made.append(_make_unit(fam.id, members))
+            seen.update(m.id for m in members)
+    for a in sorted(articles, key=lambda x: x.id):
+        if a.id not in seen:
+            made.append(_make_unit("fam-" + a.id, [a]))
+    units = [u for u, _ in made]
+    frames = _Frames(units, [n for _, n in made], event_dates or {}, event_types or {})
+    far = dt.date.max.toordinal()
+    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
+                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
+                                                      units[i].family))
+    c = _Clusterer(frames, order)
+    groups = c.run()
+    pos = {u: k for k, u in enumerate(order)}
+    out = []
+    for g in groups:
+        g = sorted(g, key=pos.__getitem__)
+        us = [units[i] for i in g]
+        members = sorted((m for u in us for m in u.members), key=lambda a: (a.published or dt.date.max, a.id))
+        ids = [m.id for m in members]
+        title = next((m.title for m in members if m.title), None)
+        dates = [d for u in us for d in (u.first, u.last) if d]
+        ev = [{"family": units[i].family, **c.evidence.get(i, {})} for i in g]
+        st = c.stories[c.story_of[g[0]]]
+        top = sorted(st.sum.items(), key=lambda kv: (-kv[1], kv[0]))[:FRAME_TERMS]
+        med = st.median_date()
+        frame = {"vec": dict(top), "date": med if med is not None else st.median_cdate(),
+                 "anchors": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g)),
+                 "common": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g) and a in frames.common),
+                 "types": sorted(st.types)}
+        out.append(Story("story-" + min(ids), title, min(dates, default=None), max(dates, default=None), ids,
+                         [u.family for u in us], algorithm=ALGORITHM, evidence=ev, frame=frame))
+    out.sort(key=lambda s: s.id)
+    return out
