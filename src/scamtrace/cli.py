@@ -534,9 +534,11 @@ def eval_copies(obj: Ctx, gold: str, half: str | None, silver: str | None) -> No
 def _eval_store_command(kind: str, doc: str) -> None:
     @eval_group.command(kind, help=doc)
     @click.option("--gold", type=click.Path(exists=True, dir_okay=False), required=True,
-                  help="Gold JSONL file (one fact a line), or for stories and figures a realnews-dev articles.jsonl.")
+                  help="Gold JSONL file (one fact a line), or for stories and figures a realnews-dev articles.jsonl "
+                       "(stories also read ECB+'s gold.jsonl).")
     @click.option("--half", type=click.Choice(["A", "B"]), default=None,
-                  help="With a realnews-dev file: score one fixed half of its stories (tune on A, report both).")
+                  help="With a realnews-dev (or, for stories, ECB+) file: score one fixed half of its stories, split "
+                       "by a hash of the story slug as realnews-dev's score.py --half (tune on A, report both).")
     @pass_ctx
     def _cmd(obj: Ctx, gold: str, half: str | None) -> None:
         from .eval.store_eval import evaluate_store, format_result
@@ -544,7 +546,9 @@ def _eval_store_command(kind: str, doc: str) -> None:
         click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold), half=half)))
 
 
-_eval_store_command("stories", "B-cubed precision, recall and F1 of stories against a gold file.")
+_eval_store_command("stories", "B-cubed precision, recall and F1 of stories against a gold file: scamtrace's "
+                    "(key, story), realnews-dev's articles.jsonl or ECB+'s gold.jsonl (id, story); with chaining "
+                    "(largest predicted/gold size ratio).")
 _eval_store_command("figures", "Figure precision/recall/F1 (value, what and date all right) against a gold file.")
 _eval_store_command("quotes", "Quote attribution precision/recall/F1 against a gold file.")
 _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) against a gold file.")

@@ -5,6 +5,9 @@ restricted to the articles the gold file covers.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,72 @@ from .keys import key_map, read_gold, resolve
 KINDS = ("stories", "figures", "quotes", "events")
 
 
+def half_of(story: str) -> str:
+    """The fixed half ("A" or "B") of a gold story, by a hash of its slug (as realnews-dev's score.py)."""
+    return "A" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 2 == 0 else "B"
+
+
+def story_gold(store: Store, gold_path: Path) -> tuple[dict[str, str], int]:
+    """(article id -> gold story, how many gold articles the store lacks) from a story gold file in
+    one of three formats: scamtrace's (``key``, ``story``), realnews-dev's ``articles.jsonl`` or
+    ECB+'s ``gold.jsonl`` (``id``, ``story``). In the dataset formats an article the store lacks (a
+    rejected stub) stays in the gold as its own singleton, as the datasets' scorers count it."""
+    keys = key_map(store)
+    gold: dict[str, str] = {}
+    missing = 0
+    with open(gold_path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise GoldFileError(f"{gold_path}:{n}: invalid JSON ({e.msg}); fix that line") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("story"), str) or not ("key" in obj or "id" in obj):
+                raise GoldFileError(f"{gold_path}:{n}: each line must be an object with \"story\" and \"key\" "
+                                    "(or \"id\", as realnews-dev and ECB+ write it)")
+            if "key" in obj:
+                if obj["key"] not in keys:
+                    raise GoldFileError(f"{gold_path}: key {obj['key']!r} names no article in the store; "
+                                        "ingest the corpus first")
+                gold[keys[obj["key"]]] = obj["story"]
+            elif obj["id"] in keys:
+                gold[keys[obj["id"]]] = obj["story"]
+            else:
+                gold["absent:" + str(obj["id"])] = obj["story"]
+                missing += 1
+    if missing == len(gold):
+        raise GoldFileError(f"{gold_path}: no gold article is in the store; ingest the corpus first")
+    return gold, missing
+
+
+def evaluate_stories(store: Store, gold_path: Path, half: str | None = None) -> dict[str, Any]:
+    """B-cubed of the stored stories against a story gold file (optionally one fixed half of its
+    stories), with chaining: the largest ratio of a predicted story's size to the largest gold story
+    among its articles, and how many predicted stories exceed 1.5 times it."""
+    gold, missing = story_gold(store, gold_path)
+    if half:
+        gold = {a: s for a, s in gold.items() if half_of(s) == half}
+    pred = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+    pred = {a: p for a, p in pred.items() if a in gold}
+    gsize = Counter(gold.values())
+    members: dict[str, list[str]] = {}
+    for a, p in pred.items():
+        members.setdefault(p, []).append(a)
+    ratios = [len(ms) / max(gsize[gold[a]] for a in ms) for ms in members.values()]
+    return {"bcubed": bcubed(pred, gold), "half": half, "absent": missing,
+            "predicted": len(members) + sum(1 for a in gold if a not in pred), "gold_stories": len(gsize),
+            "worst_ratio": max(ratios, default=0.0), "over_1_5": sum(r > 1.5 for r in ratios)}
+
+
 def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = None) -> dict[str, Any]:
     """Score what ``store`` holds against ``gold_path``: gold JSON Lines (one fact a line, with ``key``)
     or a realnews-dev corpus file (one article a line, :mod:`.realnews_gold`), then ``half`` ("A"/"B")
     keeps one fixed half of its stories."""
     if kind not in KINDS:
         raise ValueError(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
+    if kind == "stories":   # scamtrace's, realnews-dev's and ECB+'s formats, with chaining
+        return evaluate_stories(store, gold_path, half)
     from .realnews_gold import figure_value_recall, gold_lines, is_realnews
 
     realnews = is_realnews(gold_path)
@@ -31,9 +94,6 @@ def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = 
     lines = gold_lines(gold_path, kind, half) if realnews else list(read_gold(gold_path))
     gold = resolve(lines, key_map(store), ("key",), gold_path)
     keys = {g["key"] for g in gold}
-    if kind == "stories":
-        pred = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
-        return {"bcubed": bcubed(pred, {g["key"]: g["story"] for g in gold})}
     if kind == "events":
         from ..store.extracted import load_events
         from .events import evaluate_events
@@ -59,7 +119,14 @@ def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = 
 def format_result(kind: str, res: dict[str, Any]) -> str:
     if kind == "stories":
         b = res["bcubed"]
-        return f"stories B-cubed: precision {b['precision']:.3f} recall {b['recall']:.3f} F1 {b['f1']:.3f} ({b['items']} articles)"
+        line = (f"stories B-cubed: precision {b['precision']:.3f} recall {b['recall']:.3f} F1 {b['f1']:.3f} "
+                f"({b['items']} articles{', half ' + res['half'] if res.get('half') else ''})")
+        if "worst_ratio" in res:
+            line += (f"\n  {res['predicted']} predicted stories for {res['gold_stories']} gold; largest predicted/gold "
+                     f"size ratio {res['worst_ratio']:.2f} ({res['over_1_5']} above 1.5)"
+                     + (f"; {res['absent']} gold articles not in the store (rejected?) count as singletons"
+                        if res["absent"] else ""))
+        return line
     extra = f" claimant accuracy {res['claimant_accuracy']:.3f}" if "claimant_accuracy" in res else ""
     if "value_recall" in res:   # realnews-dev's score.py figure line: the value right, whatever the wording
         extra += f"; value right {res['value_recall']:.3f} ({res['value_hits']}/{res['gold']})"
