@@ -121,12 +121,24 @@ def test_threads_are_exported_and_shown(grown):
         assert "THREAD" in render_story(store, places[0]["story"])
 
 
-def test_readme_story_ids_exist_after_make_demo(demo_db):
-    """Every story id the README shows must name a story of the demo store `make demo` builds."""
+def test_readme_story_ids_exist_after_make_demo(grown):
+    """Every story id the README shows must name a story of the demo store `make demo` builds (the
+    demo sources, analysed, then the demo's `bad` folder, analysed: the ``grown`` store)."""
     ids = set(re.findall(r"(?<![\w.])story-[A-Za-z0-9][A-Za-z0-9_-]*[A-Za-z0-9](?::fact-\d+)?", (ROOT / "README.md").read_text()))
     ids = {i for i in ids if i not in {"story-ID"}}
     assert ids, "the README shows at least one story id"
-    store = api.open_store(demo_db)
-    # make demo also ingests the demo's bad folder, which adds articles: resolve against that store too
+    store = grown[0]
     for i in sorted(ids):
+        assert store.resolve_id("story", i) == i or ":fact-" in i, f"README id {i} is not a live story after make demo"
         resolve_story(store, i)   # raises NotFound for an id the demo does not have
+
+
+def test_make_demo_stories_match_the_demo_gold(grown):
+    """`scamtrace eval stories` on the store `make demo` builds: the floor is 1.0 (issue 13)."""
+    import json
+
+    from scamtrace.eval.store_eval import evaluate_stories, format_result
+
+    floors = json.loads((ROOT / "tests" / "floors" / "stories.json").read_text())
+    res = evaluate_stories(grown[0], ROOT / "tests" / "gold" / "demo_stories.jsonl")
+    assert res["bcubed"]["f1"] >= floors["make_demo_bcubed_f1"], format_result("stories", res)
