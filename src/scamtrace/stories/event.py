@@ -50,7 +50,7 @@ ALGORITHM = "stories.event-v3"
 # --half A) and checked on the demo gold and ECB+ (see README "Measured figures").
 W_COSINE = 0.4
 W_ANCHORS = 0.6
-JOIN_THRESHOLD = 0.20
+JOIN_THRESHOLD = 0.18
 MERGE_THRESHOLD = 0.30
 # A join needs this cosine with the story centroid at least (anchors alone never join) ...
 MIN_COSINE = 0.03
