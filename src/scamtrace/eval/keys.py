@@ -30,19 +30,25 @@ def key_map(store: Store) -> dict[str, str]:
     return out
 
 
-def read_gold(path: Path) -> Iterator[dict[str, Any]]:
-    """Gold JSON Lines; a malformed line raises GoldFileError naming file and line."""
+def jsonl_objects(path: Path | str) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded value) of every non-blank line of a gold JSON Lines file; a malformed
+    line raises GoldFileError naming the file and line. Callers check the fields they need."""
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                obj = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError as e:
                 raise GoldFileError(f"{path}:{n}: invalid JSON ({e.msg}); fix that line") from None
-            if not isinstance(obj, dict) or "key" not in obj:
-                raise GoldFileError(f"{path}:{n}: each line must be an object with a \"key\"")
-            yield obj
+
+
+def read_gold(path: Path) -> Iterator[dict[str, Any]]:
+    """Gold JSON Lines; a malformed line raises GoldFileError naming file and line."""
+    for n, obj in jsonl_objects(path):
+        if not isinstance(obj, dict) or "key" not in obj:
+            raise GoldFileError(f"{path}:{n}: each line must be an object with a \"key\"")
+        yield obj
 
 
 def resolve(lines: list[dict[str, Any]], keys: dict[str, str], fields: tuple[str, ...] = ("key",),

@@ -29,6 +29,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..errors import GoldFileError
 from ..model import RELATIONS, Family, Link
 from .clusters import bcubed
+from .keys import jsonl_objects
 
 REALNEWS_ALGORITHM = "eval.realnews-v1"
 HALVES = ("A", "B")
@@ -42,17 +43,10 @@ def half_of(story: str) -> str:
 def read_records(path: Path | str) -> list[dict[str, Any]]:
     """JSON Lines records; a malformed line raises :class:`GoldFileError` naming the file and line."""
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise GoldFileError(f"{path}:{n}: invalid JSON ({e.msg}); fix that line") from None
-            if not isinstance(obj, dict) or "id" not in obj or "story" not in obj:
-                raise GoldFileError(f"{path}:{n}: a real-news gold record needs \"id\" and \"story\"")
-            out.append(obj)
+    for n, obj in jsonl_objects(path):
+        if not isinstance(obj, dict) or "id" not in obj or "story" not in obj:
+            raise GoldFileError(f"{path}:{n}: a real-news gold record needs \"id\" and \"story\"")
+        out.append(obj)
     if not out:
         raise GoldFileError(f"{path}: gold is empty: nothing to evaluate")
     return out

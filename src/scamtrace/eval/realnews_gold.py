@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoldFileError
+from .keys import jsonl_objects
 from .realnews import HALVES, half_of
 
 __all__ = ["HALVES", "half_of", "is_realnews", "read_records", "gold_lines", "figure_value_recall"]
@@ -42,18 +43,11 @@ def read_records(path: Path, half: str | None = None) -> list[dict[str, Any]]:
     if half is not None and half not in HALVES:
         raise GoldFileError(f"--half must be A or B, got {half!r}")
     out = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise GoldFileError(f"{path}:{n}: invalid JSON ({e.msg}); fix that line") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or not isinstance(obj.get("story"), str):
-                raise GoldFileError(f"{path}:{n}: a realnews-dev record needs an \"id\" and a \"story\"")
-            if half is None or half_of(obj["story"]) == half:
-                out.append(obj)
+    for n, obj in jsonl_objects(path):
+        if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or not isinstance(obj.get("story"), str):
+            raise GoldFileError(f"{path}:{n}: a realnews-dev record needs an \"id\" and a \"story\"")
+        if half is None or half_of(obj["story"]) == half:
+            out.append(obj)
     return out
 
 

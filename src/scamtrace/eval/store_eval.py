@@ -5,7 +5,6 @@ restricted to the articles the gold file covers.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from pathlib import Path
@@ -14,14 +13,10 @@ from typing import Any
 from ..errors import GoldFileError
 from ..store import Store
 from .clusters import bcubed
-from .keys import key_map, read_gold, resolve
+from .keys import jsonl_objects, key_map, read_gold, resolve
+from .realnews import half_of
 
 KINDS = ("stories", "figures", "quotes", "events")
-
-
-def half_of(story: str) -> str:
-    """The fixed half ("A" or "B") of a gold story, by a hash of its slug (as realnews-dev's score.py)."""
-    return "A" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
 def story_gold(store: Store, gold_path: Path) -> tuple[dict[str, str], int]:
@@ -32,27 +27,20 @@ def story_gold(store: Store, gold_path: Path) -> tuple[dict[str, str], int]:
     keys = key_map(store)
     gold: dict[str, str] = {}
     missing = 0
-    with open(gold_path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise GoldFileError(f"{gold_path}:{n}: invalid JSON ({e.msg}); fix that line") from None
-            if not isinstance(obj, dict) or not isinstance(obj.get("story"), str) or not ("key" in obj or "id" in obj):
-                raise GoldFileError(f"{gold_path}:{n}: each line must be an object with \"story\" and \"key\" "
-                                    "(or \"id\", as realnews-dev and ECB+ write it)")
-            if "key" in obj:
-                if obj["key"] not in keys:
-                    raise GoldFileError(f"{gold_path}: key {obj['key']!r} names no article in the store; "
-                                        "ingest the corpus first")
-                gold[keys[obj["key"]]] = obj["story"]
-            elif obj["id"] in keys:
-                gold[keys[obj["id"]]] = obj["story"]
-            else:
-                gold["absent:" + str(obj["id"])] = obj["story"]
-                missing += 1
+    for n, obj in jsonl_objects(gold_path):
+        if not isinstance(obj, dict) or not isinstance(obj.get("story"), str) or not ("key" in obj or "id" in obj):
+            raise GoldFileError(f"{gold_path}:{n}: each line must be an object with \"story\" and \"key\" "
+                                "(or \"id\", as realnews-dev and ECB+ write it)")
+        if "key" in obj:
+            if obj["key"] not in keys:
+                raise GoldFileError(f"{gold_path}: key {obj['key']!r} names no article in the store; "
+                                    "ingest the corpus first")
+            gold[keys[obj["key"]]] = obj["story"]
+        elif obj["id"] in keys:
+            gold[keys[obj["id"]]] = obj["story"]
+        else:
+            gold["absent:" + str(obj["id"])] = obj["story"]
+            missing += 1
     if missing == len(gold):
         raise GoldFileError(f"{gold_path}: no gold article is in the store; ingest the corpus first")
     return gold, missing
