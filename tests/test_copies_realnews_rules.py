@@ -31,7 +31,7 @@ def _paras(seed: int, n: int = 10) -> list[str]:
 
 
 def test_versions_bumped():
-    assert CLASSIFY_ALGORITHM == "copies.classify-v3" and DIRECTION_ALGORITHM == "copies.direction-v3"
+    assert CLASSIFY_ALGORITHM == "copies.classify-v3" and DIRECTION_ALGORITHM == "copies.direction-v4"
 
 
 def test_two_windows_of_one_text_are_verbatim_not_excerpt():
@@ -126,3 +126,24 @@ def test_score_stories_counts_false_links_and_silver():
     texts = {"a": "\"" + " ".join(NAMES) + " all said the same words here today\" x. " * 1, "c": "Other. \"" + " ".join(NAMES) + " all said the same words here today\" y.", "b": "b"}
     s = score_stories(recs, links, [], silver=[{"a": "a", "b": "b"}], texts=texts).values
     assert s["cross_story"] == 1 and s["silver_recall"] == 1.0 and s["quotation_only"] == 1
+
+
+def test_completeness_orders_a_verbatim_pair_and_only_copies_that_keep_wording():
+    """direction-v4: the text with more around the shared passages (lead, tail) is the source."""
+    import random
+
+    from scamtrace.copies.direction import decide
+    from test_copies_realnews_rules import _VOCAB as vocab
+    rng = random.Random(5)
+
+    def plain(n: int) -> str:
+        return " ".join(" ".join(rng.sample(vocab, 10)) + "." for _ in range(n))
+
+    p = _paras(11, 12)
+    full = art("full-1", plain(8) + "\n\n" + "\n\n".join(p[:8]) + "\n\n" + plain(8))
+    cp = art("copy-1", "\n\n".join(p[:8]) + "\n\nshare this story with your friends and subscribe to our newsletter.")
+    for x, y in ((cp, full), (full, cp)):
+        d = decide(x, y, "verbatim", Pair(x, y), 0.0, 0.0)
+        assert (d.decided_by, d.source, d.copy) == ("completeness", "full-1", "copy-1"), d
+        assert any("more complete" in r for r in d.reasons)
+        assert decide(x, y, "rewrite", Pair(x, y), 0.0, 0.0).decided_by == "unsure"
