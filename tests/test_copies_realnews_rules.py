@@ -1,4 +1,4 @@
-"""Relation and direction rules for real copies (classify-v3, direction-v3), on texts generated here."""
+"""Relation and direction rules for real copies (classify-v3, direction-v3/v4), on texts generated here."""
 from __future__ import annotations
 
 import hashlib
