@@ -24,7 +24,6 @@ passages no longer make an excerpt (cross-story boilerplate excerpts 4 -> 0 at n
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -35,7 +34,7 @@ from ..model import Article, Link
 from .align import Span
 from .direction import DIRECTION_ALGORITHM, decide
 from .features import (Pair, Prepared, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
-                       number_overlap, quote_overlap, stopword_ngram_containment, substitution_rate)
+                       number_overlap, quote_overlap, stopword_ngram_containment, substitution_rate, window_shape)
 from .spin import SPUN_ARTICLE_THRESHOLD, CollocationModel, spin_score
 
 CLASSIFY_ALGORITHM = "copies.classify-v3"
@@ -135,32 +134,6 @@ def quoted_spans(pair: Pair) -> list[Span]:
         return []
     return [s for s in pair.passages.spans
             if _inside(s.a_start, s.a_end, qa) >= QUOTE_MIN_SHARE and _inside(s.b_start, s.b_end, qb) >= QUOTE_MIN_SHARE]
-
-
-def _words_between(starts: list[int], start: int, end: int) -> int:
-    return bisect.bisect_left(starts, end) - bisect.bisect_left(starts, start)
-
-
-def window_shape(pair: Pair, spans: list[Span]) -> dict[str, float]:
-    """How the passages lie: hull shares, inner coverage, order, words after each hull (see WINDOW_*)."""
-    na, nb = len(pair.a.toks), len(pair.b.toks)
-    if not spans or not na or not nb:
-        return {"inner_a": 0.0, "inner_b": 0.0, "hull_a": 0.0, "hull_b": 0.0, "order": 0.0, "tail_a": 1.0,
-                "tail_b": 1.0, "words": 0}
-    a0, a1 = min(s.a_start for s in spans), max(s.a_end for s in spans)
-    b0, b1 = min(s.b_start for s in spans), max(s.b_end for s in spans)
-    sa, sb = [t.start for t in pair.a.toks], [t.start for t in pair.b.toks]
-    ha, hb = _words_between(sa, a0, a1), _words_between(sb, b0, b1)
-    matched = sum(s.words for s in spans)
-    # order: longest chain of passages increasing in a (spans come in b order), weighted by words
-    best: list[int] = []
-    for i, s in enumerate(spans):
-        best.append(s.words + max((best[j] for j in range(i) if spans[j].a_end <= s.a_start), default=0))
-    tail_a = _words_between(sa, a1, len(pair.a.text) + 1) / na
-    tail_b = _words_between(sb, b1, len(pair.b.text) + 1) / nb
-    return {"inner_a": min(1.0, matched / max(1, ha)), "inner_b": min(1.0, matched / max(1, hb)),
-            "hull_a": ha / na, "hull_b": hb / nb, "order": max(best) / matched if matched else 0.0,
-            "tail_a": tail_a, "tail_b": tail_b, "words": matched}
 
 
 def sense_substitution_rate(pair: Pair) -> tuple[float, list[dict[str, Any]]]:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..model import Article
-from .features import WIRE_AGENCIES, Pair, credit_dateline
+from .features import WIRE_AGENCIES, Pair, credit_dateline, window_shape
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits
 
 DIRECTION_ALGORITHM = "copies.direction-v4"
@@ -55,7 +55,7 @@ DETAIL_MARGIN = 0.2
 EXCERPT_SHARE_RATIO = 1.5
 CONFIDENCE = {"attribution": 0.95, "truncated": 0.95, "spin": 0.9, "siblings": 0.85, "own_outlet": 0.9, "published": 0.9,
               "excerpt_share": 0.75, "credit": 0.7,
-              "detail": 0.6, "completeness": 0.55, "spin_weak": 0.5, "attribution_wire": 0.8, "fallback": 0.4}
+              "detail": 0.6, "completeness": 0.55, "spin_weak": 0.5, "fallback": 0.4}
 # Spin scores this far apart (below the spun/clean margin) still order a rewrite weakly: the normally
 # worded text is the source. realnews-dev half A rewrites decided this way: 3 of 4 right.
 SPIN_WEAK_MARGIN = 0.1
@@ -174,7 +174,6 @@ def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spi
         verdicts.append(("detail", rich.id, poor.id))
 
     if relation in COMPLETENESS_RELATIONS and pair.passages.spans:
-        from .classify import window_shape   # classify imports this module
         shape = window_shape(pair, list(pair.passages.spans))
         gap = abs(shape["hull_a"] - shape["hull_b"])
         if shape["words"] >= COMPLETENESS_MIN_WORDS and gap >= COMPLETENESS_HULL_MARGIN:
