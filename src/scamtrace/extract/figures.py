@@ -1049,14 +1049,14 @@ _CONTINUES = frozenset({"more", "went", "were", "are", "remain", "remained", "ha
                         "returned", "died"})
 _PARTITIVE_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom|the\s+(?:group|rest|total|returnees|detainees|victims)\b)", re.I)
 _CONTINUE_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:remaining|last)|[Aa]nother|[Aa]n?\s+(?:additional|further)|[Aa]\s+further)\s+$")
-_VERB_AFTER = re.compile(r"\s+(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then|[a-z]{3,}ly)\s+)*"
-                         r"(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died|escaped|held|"
-                         r"sent|brought|taken|caught|freed|flown|arrived|returned)\b")
+#: A verb after a bare number ("... approached the embassy"), after any auxiliaries and adverbs.
+_VERB_CORE = (r"(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then|[a-z]{3,}ly)\s+)*"
+              r"(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died|escaped|held|"
+              r"sent|brought|taken|caught|freed|flown|arrived|returned)\b")
+_VERB_AFTER = re.compile(r"\s+" + _VERB_CORE)
 _RESTATED_BEFORE = re.compile(r"\b(?:reported|announced|stated|given|earlier|previous|initial|original)\s+$")
 #: The verb phrase after a bare number: auxiliaries and adverbs, a verb, up to four more words (v4).
-_VERB_PHRASE = re.compile(r"\s+(?P<vp>(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then"
-                          r"|[a-z]{3,}ly)\s+)*(?:[a-z]+ed|approached|awaiting|remain(?:ed|s)?|went|left|stayed|came|fled|died"
-                          r"|escaped|held|sent|brought|taken|caught|freed|flown|arrived|returned)\b"
+_VERB_PHRASE = re.compile(r"\s+(?P<vp>" + _VERB_CORE +
                           r"(?:\s+(?!and\b|or\b|but\b|while\b|who\b|which\b)[\w’'-]+){0,6}?)"
                           r"(?=\s*(?:[,.;:]|\s(?:and|or|but|while|who|which)\b|$))")
 _DISTRIBUTED = re.compile(r"\b(?:including|with|while|and)\s+$")
