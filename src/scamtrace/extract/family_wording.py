@@ -105,7 +105,8 @@ def corrections(article: str, normal: list[str], texts: Mapping[str, str], menti
     for f in figures:
         if f["article"] in normal_set:
             by_value.setdefault(f["value"], []).append(f)
-    dropped = {m["canonical"] for m in mentions if m["id"] in set(out.drop_mentions)}
+    drop_ids = set(out.drop_mentions)
+    dropped = {m["canonical"] for m in mentions if m["id"] in drop_ids}
     for f in figures:
         if f["article"] != article:
             continue
@@ -180,10 +181,14 @@ def apply_family_wording(store: Any) -> int:
     mentions = rows("SELECT id, article, text, label, canonical, role, source FROM mentions WHERE article IN ({marks})")
     quotes = rows("SELECT id, article, quote, speaker FROM quotes WHERE article IN ({marks})")
     figures = rows("SELECT id, article, value, unit, what, action, claimant FROM figures WHERE article IN ({marks})")
+    by_article = {name: _by_article(table) for name, table in
+                  (("mentions", mentions), ("quotes", quotes), ("figures", figures))}
     changed = 0
     with store.write() as db:
         for article, normal in plans.items():
-            c = corrections(article, normal, texts, mentions, quotes, figures)
+            keep = (article, *normal)
+            c = corrections(article, normal, texts, *(_rows_of(by_article[name], keep)
+                                                      for name in ("mentions", "quotes", "figures")))
             db.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in c.drop_mentions])
             db.executemany("UPDATE mentions SET canonical = ?, source = 'family' WHERE id = ?",
                            [(name, i) for i, name in c.rename_mentions])
@@ -199,3 +204,18 @@ def apply_family_wording(store: Any) -> int:
                 log.debug("%s (%s): %s from %s", ALGO_FAMILY_WORDING, article, c, normal)
             changed += n
     return changed
+
+
+def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, dict[str, Any]]]]:
+    """Rows grouped by their article, each with its position in ``rows``."""
+    out: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    for i, r in enumerate(rows):
+        out.setdefault(r["article"], []).append((i, r))
+    return out
+
+
+def _rows_of(grouped: Mapping[str, list[tuple[int, dict[str, Any]]]], articles: Iterable[str]) -> list[dict[str, Any]]:
+    """The rows of ``articles`` in their original order (:func:`corrections` takes the first of equal
+    candidates), without scanning every row of the store once per spun article."""
+    return [r for _, r in sorted(x for a in set(articles) for x in grouped.get(a, []))]
+
