@@ -156,6 +156,19 @@ def block_keys(anchors: Iterable[str], vec: dict[str, float]) -> set[str]:
     return set(anchors) | {"t:" + t for t, _ in top}
 
 
+def unit_idf(units: Sequence[_Unit]) -> tuple[dict[str, float], dict[str, float], Counter]:
+    """(term idf, anchor idf, anchor document frequencies) over ``units``, each unit one document."""
+    n = len(units) or 1
+    df: Counter = Counter()
+    adf: Counter = Counter()
+    for u in units:
+        df.update(u.tf.keys())
+        adf.update(u.anchors)
+    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
+    aidf = {a: math.log((1 + n) / (1 + c)) for a, c in adf.items()}
+    return idf, aidf, adf
+
+
 def _tfidf(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
     vec = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in tf.items()}
     norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
@@ -165,14 +178,7 @@ def _tfidf(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
 def cluster_stories(articles: Sequence[Article], families: Iterable[Family] = ()) -> list[Story]:
     """Group articles into stories; deterministic for a given input set (order-independent)."""
     units = _units(articles, families)
-    n = len(units) or 1
-    df: Counter = Counter()
-    adf: Counter = Counter()
-    for u in units:
-        df.update(u.tf.keys())
-        adf.update(u.anchors)
-    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
-    aidf = {a: math.log((1 + n) / (1 + c)) for a, c in adf.items()}
+    idf, aidf, _ = unit_idf(units)
     far = dt.date.max
     units.sort(key=lambda u: (u.first or far, u.family))
     feats = _Features(units, idf, aidf)

@@ -42,7 +42,7 @@ from typing import Any
 
 from ..model import Article, Family
 from ..copies.tokens import facts
-from .cluster import _YEAR, Story, _tfidf, _Unit, content_terms
+from .cluster import _YEAR, Story, _tfidf, _Unit, content_terms, unit_idf
 
 ALGORITHM = "stories.event-v3"
 
@@ -207,13 +207,7 @@ class _Frames:
 
     def __init__(self, units: list[_Unit], names: list[Counter], event_dates: Mapping[str, dt.date], event_types: Mapping[str, Iterable[str]]):
         n = len(units) or 1
-        df: Counter = Counter()
-        adf: Counter = Counter()
-        for u in units:
-            df.update(u.tf.keys())
-            adf.update(u.anchors)
-        idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
-        self.aidf = {a: math.log((1 + n) / (1 + c)) for a, c in adf.items()}
+        idf, self.aidf, adf = unit_idf(units)
         self.common = {a for a, c in adf.items() if c >= COMMON_ANCHOR_MIN and c > COMMON_ANCHOR_SHARE * n}
         self.vecs: list[dict[str, float]] = []
         self.vnorm2: list[float] = []
