@@ -261,7 +261,7 @@ class _Frames:
             ty *= ACTOR_CLASH_FACTOR
         score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
         frame = (basis == "published" and gap is not None and gap <= FRAME_DAYS and bool(shared)
-                 and bool(self.types[u] & {t for t, k in s.types.items() if k * 2 >= n}))
+                 and bool(self.types[u] & _main_types(s)))
         if frame:
             score += FRAME_BONUS
         ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
