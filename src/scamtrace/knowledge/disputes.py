@@ -162,8 +162,8 @@ def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
     subject: str | None = None
     if m := (_COMPARE_FROM.search(pre) or _COMPARE_WITH.search(pre) or _THAN_MARKED.search(pre)):
         rule, cue = "compare", m.group(0)
-    elif (m := _THAN_BARE.search(pre)) and _AFTER_REPORTING.match(post):
-        rule, cue = "compare", m.group(0) + "… " + _AFTER_REPORTING.match(post).group(0)
+    elif (m := _THAN_BARE.search(pre)) and (r := _AFTER_REPORTING.match(post)):
+        rule, cue = "compare", m.group(0) + "… " + r.group(0)
     elif (m := _NOT_CONTRAST.search(pre)) or ((m := _NOT_BEFORE.search(pre)) and _AS_REPORTED.match(post)):
         rule, cue = "not-as-reported", m.group(0)
     elif m := _CORRECTION_FROM.search(pre):
@@ -191,10 +191,9 @@ def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
         disputed = claimant
     if disputed and who and disputed.lower() == who.lower():
         disputed = None
-    return Dispute(rule=rule, cue=re.sub(r"\s+", " ", cue.strip()), claimant=who, claimant_source=source,
-                   disputed_claimant=disputed,
-                   evidence={"sentence": sentence, "figure": sentence[start:end], "rule": rule,
-                             "cue": re.sub(r"\s+", " ", cue.strip())})
+    cue = re.sub(r"\s+", " ", cue.strip())
+    return Dispute(rule=rule, cue=cue, claimant=who, claimant_source=source, disputed_claimant=disputed,
+                   evidence={"sentence": sentence, "figure": sentence[start:end], "rule": rule, "cue": cue})
 
 
 def figure_dispute(fig: Any, outlet: str | None = None) -> Dispute | None:
