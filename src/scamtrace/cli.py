@@ -344,12 +344,9 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
     for k in ("id", "title", "outlet", "url", "published", "byline", "dateline", "credit", "contributors",
-              "language", "truncated", "family", "source", "cleaner"):
+              "language", "truncated", "family", "source", "cleaner", "warning"):
         if d.get(k) not in (None, [], ""):
             click.echo(f"{k:>12}: {d[k]}")
-    note = language_note(art.language)
-    if note:
-        click.echo(f"{'warning':>12}: {note}")
     click.echo("")
     click.echo(art.text)
 

@@ -132,8 +132,8 @@ def _article_entity(b: _Builder, art: Any) -> EntityProxy:
         notes.append(f"wire credit: {art.credit}")
     if art.truncated:
         notes.append("truncated copy (the outlet published part of the story)")
-    if language_note(art.language):
-        notes.append(language_note(art.language))
+    if note := language_note(art.language):
+        notes.append(note)
     ent.add("notes", notes)
     return ent
 
