@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import NotFound, StoreError
 from ..model import Article, Family, Link, Reject
-from .migrations import MIGRATIONS, NewerStore, migrate, pending, recorded, unknown
+from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +159,7 @@ class Store:
                 _quick_check(self.db, self.path)
             if readonly:
                 names = recorded(self.db)
-                if names is not None and unknown(names):
-                    raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
-                                     f"{unknown(names)[-1]}, unknown to this version); upgrade scamtrace to use it")
+                refuse_newer(names)
                 if pending(names):
                     raise StoreNeedsUpgrade(f"{self.path}: the store is from an older scamtrace and must be upgraded "
                                      "before it can be read; run any writing command on it once (e.g. "

@@ -201,6 +201,15 @@ class NewerStore(MigrationError):
     """The store records migrations this version does not know: it was written by a newer scamtrace."""
 
 
+def refuse_newer(names: list[str] | None, then: str = "") -> None:
+    """Raise :class:`NewerStore` when ``names`` records a migration this version does not know;
+    ``then`` ends the message (e.g. what was left unchanged)."""
+    newer = unknown(names or [])
+    if newer:
+        raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
+                         f"{newer[-1]}, unknown to this version); upgrade scamtrace to use it{then}")
+
+
 def statements(script: str) -> list[str]:
     """Split a migration script into complete SQL statements (trigger bodies kept whole)."""
     out: list[str] = []
@@ -233,11 +242,7 @@ def migrate(db: sqlite3.Connection) -> list[str]:
         db.execute("BEGIN IMMEDIATE")
         try:
             done = applied(db)
-            newer = unknown(done)
-            if newer:
-                raise NewerStore(f"the store was written by a newer scamtrace (it records migration "
-                                 f"{newer[-1]}, unknown to this version); upgrade scamtrace to use it. "
-                                 "Nothing was changed")
+            refuse_newer(done, ". Nothing was changed")
             if name in done:
                 db.execute("COMMIT")
                 continue
