@@ -106,7 +106,11 @@ def check_schema(db: sqlite3.Connection, path: str) -> None:
         if missing:
             raise StoreError(f"{path}: table {table!r} lacks the column(s) {', '.join(missing)} this version reads "
                              "(renamed or dropped by hand or by another tool?); restore a backup, or rename them back")
+
+
 _ALIAS_TABLES = {"story": "story_aliases", "fact": "fact_aliases"}
+#: The table of live ids for each kind of alias.
+_LIVE_TABLES = {"story": "stories", "fact": "facts"}
 
 
 def _now() -> str:
@@ -554,7 +558,7 @@ class Store:
         """Record retired ids (records with old, new, reason); earlier aliases pointing at a retired id
         now point at its successor, and a live id is never an alias."""
         table = _ALIAS_TABLES[kind]
-        live = "stories" if kind == "story" else "facts"
+        live = _LIVE_TABLES[kind]
         with self.write() as db:
             for a in aliases:
                 db.execute(f"INSERT INTO {table}(old, new, reason, at) VALUES (?,?,?,?) ON CONFLICT(old) DO UPDATE"
@@ -567,7 +571,7 @@ class Store:
         """The id that ``some_id`` names now: itself while it is live, else its successor (following
         aliases left by merges and splits), None when it never existed or its articles are gone."""
         table = _ALIAS_TABLES[kind]
-        live = "stories" if kind == "story" else "facts"
+        live = _LIVE_TABLES[kind]
         seen: set[str] = set()
         cur = some_id
         while cur not in seen:
