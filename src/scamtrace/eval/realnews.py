@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..errors import GoldFileError
+from ..copies.classify import quoted_spans
+from ..copies.families import _UnionFind
+from ..copies.features import Pair
 from ..model import RELATIONS, Family, Link
 from .clusters import bcubed
 from .keys import jsonl_objects
@@ -106,20 +108,12 @@ def _family_pairs(families: Iterable[Family], keep: set[str]) -> set[frozenset[s
 
 
 def _components(ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
-    parent = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    """Each id -> the smallest id of its connected component (the families' own union-find)."""
+    uf = _UnionFind(ids)
     for x, y in edges:
-        if x in parent and y in parent:
-            rx, ry = find(x), find(y)
-            if rx != ry:
-                parent[max(rx, ry)] = min(rx, ry)
-    return {i: find(i) for i in parent}
+        if x in uf.parent and y in uf.parent:
+            uf.union(x, y)
+    return {i: uf.find(i) for i in uf.parent}
 
 
 def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], families: Sequence[Family],
@@ -193,8 +187,6 @@ def score_stories(records: Sequence[Mapping[str, Any]], links: Sequence[Link], f
     cross_fam = [p for p in fam_pairs if len({story[i] for i in p}) > 1]
     quotation_only = 0
     if texts is not None:
-        from ..copies.classify import quoted_spans
-        from ..copies.features import Pair
         for p in link_pairs:
             x, y = sorted(p)
             if x in texts and y in texts:
@@ -236,17 +228,11 @@ def evaluate_store_realnews(store: Any, gold: Path, *, half: str | None = None,
     sil = None
     if silver is not None:
         sil = []
-        with open(silver, encoding="utf-8") as fh:
-            for n, line in enumerate(fh, 1):
-                if line.strip():
-                    try:
-                        obj = json.loads(line)
-                    except json.JSONDecodeError as e:
-                        raise GoldFileError(f"{silver}:{n}: invalid JSON ({e.msg}); fix that line") from None
-                    if not isinstance(obj, dict) or "a" not in obj or "b" not in obj:
-                        raise GoldFileError(f"{silver}:{n}: a silver pair needs \"a\" and \"b\"")
-                    if obj["a"] in known and obj["b"] in known:
-                        sil.append(obj)
+        for n, obj in jsonl_objects(silver):
+            if not isinstance(obj, dict) or "a" not in obj or "b" not in obj:
+                raise GoldFileError(f"{silver}:{n}: a silver pair needs \"a\" and \"b\"")
+            if obj["a"] in known and obj["b"] in known:
+                sil.append(obj)
     linked = {x for ln in links for x in (ln.article, ln.source or ln.sibling) if x}
     texts = {a.id: a.text for a in store.iter_articles(sorted(linked & known))}
     return score_stories(present, links, families, silver=sil, texts=texts)
