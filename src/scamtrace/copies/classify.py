@@ -247,20 +247,21 @@ def pair_features(pair: Pair) -> dict[str, Any]:
     return feats
 
 
-def relate(pair: Pair) -> Verdict:
-    """The undirected copy relation between the two texts of ``pair``, or None."""
-    pa, sp, fa = pair.passages, pair.spun, pair.facts
-    cov_min, cov_max = min(pa.coverage_a, pa.coverage_b), max(pa.coverage_a, pa.coverage_b)
-    feats = pair_features(pair)
-    if pa.words_a == 0 or pa.words_b == 0:
-        return Verdict(None, 0.0, feats)
-    sense_rate, sense_subs = sense_substitution_rate(pair)
-    feats["sense_substitution_rate"] = round(sense_rate, 4)
-    if cov_min >= VERBATIM_MIN_COVERAGE:
-        if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE:
-            feats["substitutions"] = sense_subs[:30]
-            return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
-        return Verdict("verbatim", _strength(cov_min, VERBATIM_MIN_COVERAGE), feats)
+@dataclass(slots=True)
+class _Shape:
+    """Shared intermediate results of :func:`relate`'s rules (computed once per pair)."""
+
+    quoted: list[Span]
+    own: list[Span]
+    own_words: int
+    shape: dict[str, float]
+    hull_lo: float
+    windowed: bool
+
+
+def _shape(pair: Pair, feats: dict[str, Any]) -> _Shape:
+    """Quotation passages set aside, window shape of the passages, and whether they form a window."""
+    pa = pair.passages
     quoted = quoted_spans(pair)
     own = [s for s in pa.spans if s not in quoted] if quoted else list(pa.spans)
     if quoted:
@@ -272,22 +273,51 @@ def relate(pair: Pair) -> Verdict:
     hull_lo = min(shape["hull_a"], shape["hull_b"])
     windowed = (shape["order"] >= WINDOW_MIN_ORDER and inner_lo >= WINDOW_MIN_INNER and inner_hi >= WINDOW_MIN_INNER_HIGH
                 and hull_lo >= WINDOW_MIN_HULL_SHARE and own_words >= WINDOW_MIN_WORDS)
+    return _Shape(quoted, own, own_words, shape, hull_lo, windowed)
+
+
+def _relate_full(pair: Pair, feats: dict[str, Any], sense_rate: float, sense_subs: list) -> Verdict | None:
+    """Exact passages cover both texts: verbatim, or spun when sense substitutions are many."""
+    pa = pair.passages
+    cov_min = min(pa.coverage_a, pa.coverage_b)
+    if cov_min < VERBATIM_MIN_COVERAGE:
+        return None
+    if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE:
+        feats["substitutions"] = sense_subs[:30]
+        return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
+    return Verdict("verbatim", _strength(cov_min, VERBATIM_MIN_COVERAGE), feats)
+
+
+def _relate_truncated(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | None:
+    """The shorter text inside the other's head (truncated), else inside it elsewhere (excerpt)."""
+    pa = pair.passages
     longer, start, concentration = _truncation_shape(pair)
     short_cov = pa.coverage_b if longer == "a" else pa.coverage_a
-    feats["truncation_shape"] = {"longer": longer, "start_share": round(start, 4), "concentration": round(concentration, 4),
-                                 "short_coverage": round(short_cov, 4)}
     length_ratio = min(pa.words_a, pa.words_b) / max(pa.words_a, pa.words_b)
-    feats["truncation_shape"]["length_ratio"] = round(length_ratio, 4)
-    if short_cov >= TRUNCATED_MIN_SHORT_COVERAGE and length_ratio <= TRUNCATED_MAX_LENGTH_RATIO:
-        if start <= TRUNCATED_MAX_START and concentration >= TRUNCATED_MIN_CONCENTRATION:
-            return Verdict("truncated", _strength(short_cov, TRUNCATED_MIN_SHORT_COVERAGE), feats)
-        if not windowed:
-            return Verdict("excerpt", _strength(short_cov, EXCERPT_MIN_COVERAGE), feats)
-    if windowed:
-        if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE and sp.substitution_rate >= SPUN_MIN_SUBSTITUTION_RATE:
-            feats["substitutions"] = sense_subs[:30]
-            return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
-        return Verdict("verbatim", _strength(min(shape["inner_a"], shape["inner_b"]), WINDOW_MIN_INNER), feats)
+    feats["truncation_shape"] = {"longer": longer, "start_share": round(start, 4), "concentration": round(concentration, 4),
+                                 "short_coverage": round(short_cov, 4), "length_ratio": round(length_ratio, 4)}
+    if short_cov < TRUNCATED_MIN_SHORT_COVERAGE or length_ratio > TRUNCATED_MAX_LENGTH_RATIO:
+        return None
+    if start <= TRUNCATED_MAX_START and concentration >= TRUNCATED_MIN_CONCENTRATION:
+        return Verdict("truncated", _strength(short_cov, TRUNCATED_MIN_SHORT_COVERAGE), feats)
+    if not sh.windowed:
+        return Verdict("excerpt", _strength(short_cov, EXCERPT_MIN_COVERAGE), feats)
+    return None
+
+
+def _relate_window(pair: Pair, feats: dict[str, Any], sh: _Shape, sense_rate: float, sense_subs: list) -> Verdict | None:
+    """Two windows or cuts of one text: verbatim, or spun with sense substitutions."""
+    if not sh.windowed:
+        return None
+    if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE and pair.spun.substitution_rate >= SPUN_MIN_SUBSTITUTION_RATE:
+        feats["substitutions"] = sense_subs[:30]
+        return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
+    return Verdict("verbatim", _strength(min(sh.shape["inner_a"], sh.shape["inner_b"]), WINDOW_MIN_INNER), feats)
+
+
+def _relate_spun(pair: Pair, feats: dict[str, Any], sense_rate: float, sense_subs: list) -> Verdict | None:
+    """The spin-tolerant alignment covers much more than exact passages, with sense substitutions."""
+    pa, sp = pair.passages, pair.spun
     gain = max(sp.coverage_a - pa.coverage_a, sp.coverage_b - pa.coverage_b)
     sp_max = max(sp.coverage_a, sp.coverage_b)
     feats["spin_gain"] = round(gain, 4)
@@ -295,9 +325,15 @@ def relate(pair: Pair) -> Verdict:
             and sense_rate >= SPUN_MIN_SUBSTITUTION_RATE):
         feats["substitutions"] = sense_subs[:30]
         return Verdict("spun", _strength(sp_max, SPUN_MIN_COVERAGE), feats)
-    body = [s for s in _body_spans(pair) if s not in quoted] if quoted else _body_spans(pair)
+    return None
+
+
+def _relate_excerpt(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | None:
+    """Borrowed passages that are a minority of the borrowing text and sit in a block (or out of order)."""
+    pa = pair.passages
+    body = [s for s in _body_spans(pair) if s not in sh.quoted] if sh.quoted else _body_spans(pair)
     body_longest = max((s.words for s in body), default=0)
-    body_cov = cov_max
+    body_cov = max(pa.coverage_a, pa.coverage_b)
     if len(body) < len(pa.spans):
         body_cov = min(1.0, sum(s.words for s in body) / max(1, min(pa.words_a, pa.words_b)))
         feats["edge_passages"] = {"ignored": len(pa.spans) - len(body), "body_longest": body_longest,
@@ -305,33 +341,59 @@ def relate(pair: Pair) -> Verdict:
     # the borrowing text is the one the passages cover less; excerpts are a minority of it
     borrow_share = sum(s.words for s in body) / max(pa.words_a, pa.words_b, 1)
     feats["excerpt_share"] = round(borrow_share, 4)
-    block = hull_lo < EXCERPT_MAX_HULL_SHARE or shape["order"] < WINDOW_MIN_ORDER or body_longest >= EXCERPT_LONG_BLOCK
-    if (borrow_share < EXCERPT_MAX_SHARE and block and (body_longest >= EXCERPT_MIN_PASSAGE_ALONE
-                                              or (body_cov >= EXCERPT_MIN_COVERAGE and body_longest >= EXCERPT_MIN_PASSAGE))):
+    block = sh.hull_lo < EXCERPT_MAX_HULL_SHARE or sh.shape["order"] < WINDOW_MIN_ORDER or body_longest >= EXCERPT_LONG_BLOCK
+    long_enough = body_longest >= EXCERPT_MIN_PASSAGE_ALONE or (body_cov >= EXCERPT_MIN_COVERAGE
+                                                                 and body_longest >= EXCERPT_MIN_PASSAGE)
+    if borrow_share < EXCERPT_MAX_SHARE and block and long_enough:
         return Verdict("excerpt", _strength(body_cov, EXCERPT_MIN_COVERAGE, 0.8), feats)
+    return None
+
+
+def _relate_rewrite(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | None:
+    """Key facts aligned in order with shared numbers or wording, or kept sentences spread over both texts."""
+    pa, sp, fa = pair.passages, pair.spun, pair.facts
     small = min(fa.facts_a, fa.facts_b)
     ratio = len(fa.aligned) / small if small else 0.0
-    own_cov = own_words / max(1, min(pa.words_a, pa.words_b))
+    own_cov = sh.own_words / max(1, min(pa.words_a, pa.words_b))
+    sp_max = max(sp.coverage_a, sp.coverage_b)
     support = (feats["number_overlap"]["score"] >= REWRITE_MIN_NUMBER_OVERLAP or sp_max >= REWRITE_MIN_SPUN_COVERAGE
                or own_cov >= REWRITE_MIN_PASSAGE_COVERAGE)
-    feats["rewrite_support"] = {"number_overlap": feats["number_overlap"]["score"], "spun_coverage": round(sp_max, 4),
-                                "passage_coverage": round(own_cov, 4), "supported": support}
+    ev = feats["rewrite_support"] = {"number_overlap": feats["number_overlap"]["score"],
+                                     "spun_coverage": round(sp_max, 4), "passage_coverage": round(own_cov, 4),
+                                     "supported": support}
     aligned = len(fa.aligned)
-    if quoted and not own:
+    if sh.quoted and not sh.own:
         # the only shared wording is a quotation both carry: facts inside it are that quotation again
-        aligned = sum(1 for x, _ in fa.aligned if not any(q.a_start <= x.start < q.a_end for q in quoted))
+        aligned = sum(1 for x, _ in fa.aligned if not any(q.a_start <= x.start < q.a_end for q in sh.quoted))
         ratio = aligned / small if small else 0.0
-        feats["rewrite_support"]["facts_outside_quotations"] = aligned
+        ev["facts_outside_quotations"] = aligned
     enough = ((aligned >= REWRITE_MIN_FACTS and ratio >= REWRITE_MIN_FACT_RATIO)
               or (aligned >= REWRITE_MIN_FACTS_SHORT and ratio >= REWRITE_MIN_FACT_RATIO_SHORT))
-    in_order = feats["fact_order"]["score"] >= REWRITE_MIN_ORDER
-    feats["rewrite_support"]["in_order"] = in_order
-    kept = (hull_lo >= WINDOW_MIN_HULL_SHARE and own_cov >= REWRITE_KEPT_MIN_COVERAGE
-            and shape["order"] >= WINDOW_MIN_ORDER and feats["fact_order"]["score"] >= REWRITE_KEPT_MIN_FACT_ORDER)
-    feats["rewrite_support"]["kept_sentences"] = kept
+    in_order = ev["in_order"] = feats["fact_order"]["score"] >= REWRITE_MIN_ORDER
+    kept = ev["kept_sentences"] = (sh.hull_lo >= WINDOW_MIN_HULL_SHARE and own_cov >= REWRITE_KEPT_MIN_COVERAGE
+                                   and sh.shape["order"] >= WINDOW_MIN_ORDER
+                                   and feats["fact_order"]["score"] >= REWRITE_KEPT_MIN_FACT_ORDER)
     if (enough and support and in_order) or kept:
         return Verdict("rewrite", _strength(ratio, REWRITE_MIN_FACT_RATIO), feats)
-    return Verdict(None, 0.0, feats)
+    return None
+
+
+def relate(pair: Pair) -> Verdict:
+    """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc)."""
+    pa = pair.passages
+    feats = pair_features(pair)
+    if pa.words_a == 0 or pa.words_b == 0:
+        return Verdict(None, 0.0, feats)
+    sense_rate, sense_subs = sense_substitution_rate(pair)
+    feats["sense_substitution_rate"] = round(sense_rate, 4)
+    verdict = _relate_full(pair, feats, sense_rate, sense_subs)
+    if verdict is not None:
+        return verdict
+    sh = _shape(pair, feats)
+    verdict = (_relate_truncated(pair, feats, sh) or _relate_window(pair, feats, sh, sense_rate, sense_subs)
+               or _relate_spun(pair, feats, sense_rate, sense_subs) or _relate_excerpt(pair, feats, sh)
+               or _relate_rewrite(pair, feats, sh))
+    return verdict if verdict is not None else Verdict(None, 0.0, feats)
 
 
 def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b: float | None = None,

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from ..model import Article
 from .features import WIRE_AGENCIES, Pair, credit_dateline, window_shape
@@ -86,122 +87,209 @@ class Direction:
     reasons: list[str] = field(default_factory=list)
 
 
+@dataclass(slots=True)
+class Finding:
+    """What one rule found: a reason, and when it orders the pair, who is the source (``kind`` names
+    the rule; ``source`` None with ``copy`` set means siblings; ``kind`` None is a note only)."""
+
+    reason: str
+    kind: str | None = None
+    source: str | None = None
+    copy: str | None = None
+
+
+@dataclass(slots=True)
+class Case:
+    """The pair a rule looks at: the two articles, their undirected relation, alignment and spin."""
+
+    a: Article
+    b: Article
+    relation: str
+    pair: Pair
+    spin_a: float
+    spin_b: float
+
+    def ordered(self, first_is_a: bool) -> tuple[Article, Article]:
+        return (self.a, self.b) if first_is_a else (self.b, self.a)
+
+
+Rule = Callable[[Case], list[Finding]]
+
+
+def rule_attribution(c: Case) -> list[Finding]:
+    """The text that credits the other's publisher or wire ("Xinhua reports") copies it."""
+    said_a, said_b = attributes_to(c.a, c.b), attributes_to(c.b, c.a)
+    if bool(said_a) == bool(said_b):
+        return []
+    copy_, src = c.ordered(bool(said_a))
+    return [Finding(f"{copy_.id} credits {src.id}'s publisher or wire: \"{said_a or said_b}\"",
+                    "attribution", src.id, copy_.id)]
+
+
+def rule_truncated(c: Case) -> list[Finding]:
+    """Of a truncated pair, the shorter text (or the one cleaning flagged truncated) is the copy."""
+    if c.relation != "truncated":
+        return []
+    pa = c.pair.passages
+    if c.a.truncated != c.b.truncated:
+        short = c.a if c.a.truncated else c.b
+        reason = f"{short.id} is flagged truncated by cleaning"
+    else:
+        short = c.a if pa.words_a < pa.words_b else c.b
+        reason = (f"{short.id} is the shorter text ({min(pa.words_a, pa.words_b)} vs "
+                  f"{max(pa.words_a, pa.words_b)} words) and is contained in the other")
+    long_ = c.b if short is c.a else c.a
+    return [Finding(reason, "truncated", long_.id, short.id)]
+
+
+def rule_spin(c: Case) -> list[Finding]:
+    """Spun and rewritten pairs: the spun text is the copy; two spun texts are siblings."""
+    if c.relation not in ("spun", "rewrite"):
+        return []
+    spin_a, spin_b = c.spin_a, c.spin_b
+    spun_a, spun_b = spin_a >= SPUN_ARTICLE_THRESHOLD, spin_b >= SPUN_ARTICLE_THRESHOLD
+    lo, hi = min(spin_a, spin_b), max(spin_a, spin_b)
+    if spun_a and spun_b and hi - lo < SPIN_DIRECTION_MARGIN:
+        return [Finding(f"both look spun ({spin_a:.2f}, {spin_b:.2f}): siblings of an absent original",
+                        "siblings", None, min(c.a.id, c.b.id))]
+    if hi - lo < SPIN_DIRECTION_MARGIN or not (spun_a or spun_b):
+        return []
+    spun, clean = c.ordered(spin_a > spin_b)
+    if c.relation == "rewrite" and own_outlet(clean):
+        return [Finding(f"{spun.id} looks spun ({hi:.2f}) but {clean.id} is the wire's own story: the spun text "
+                        "rewrites it")]
+    if c.relation == "rewrite":
+        return [Finding(f"{spun.id} looks spun ({hi:.2f}) and {clean.id} is a rewrite without its spin: siblings of "
+                        "an absent original", "siblings", None, min(c.a.id, c.b.id))]
+    return [Finding(f"{spun.id} looks spun ({hi:.2f} vs {lo:.2f})", "spin", clean.id, spun.id)]
+
+
+def rule_spinner_swaps(c: Case) -> list[Finding]:
+    """Spun pairs: substitutions that go the way a known spinner swaps words mark the spun text."""
+    if c.relation != "spun":
+        return []
+    subs = list(c.pair.spun.substitutions)
+    to_b = spinner_pair_hits(subs)
+    to_a = spinner_pair_hits([(t, f) for f, t in subs])
+    if abs(to_a - to_b) >= SPINNER_HITS_MIN_MARGIN:
+        spun, clean = c.ordered(to_b <= to_a)
+        return [Finding(f"{max(to_a, to_b)} of the substitutions go the way a known spinner swaps words "
+                        f"(vs {min(to_a, to_b)} the other way): {spun.id} is the spun one", "spin", clean.id, spun.id)]
+    if to_a or to_b:
+        return [Finding(f"known spinner swaps {to_b} one way, {to_a} the other: too few to decide "
+                        f"(margin {SPINNER_HITS_MIN_MARGIN} needed)")]
+    return []
+
+
+def rule_own_outlet(c: Case) -> list[Finding]:
+    """An article published by the wire service it credits is the original."""
+    own_a, own_b = own_outlet(c.a), own_outlet(c.b)
+    if own_a == own_b:
+        return []
+    own, other = c.ordered(own_a)
+    return [Finding(f"{own.id} is published by the wire service it credits ({own.outlet})", "own_outlet",
+                    own.id, other.id)]
+
+
+def rule_published(c: Case) -> list[Finding]:
+    """The earlier publication date is the source."""
+    a, b = c.a, c.b
+    if not (a.published and b.published and a.published != b.published):
+        return []
+    (early, d_early), (late, d_late) = sorted(((a, a.published), (b, b.published)), key=lambda t: t[1])
+    return [Finding(f"{early.id} published earlier ({d_early.isoformat()} < {d_late.isoformat()})", "published",
+                    early.id, late.id)]
+
+
+def rule_excerpt_share(c: Case) -> list[Finding]:
+    """Excerpts: the text in which the shared passages are the smaller share quotes the other."""
+    if c.relation != "excerpt":
+        return []
+    pa = c.pair.passages
+    lo, hi = sorted((pa.coverage_a, pa.coverage_b))
+    if not (lo > 0 and hi / lo >= EXCERPT_SHARE_RATIO):
+        return []
+    quoter, quoted = c.ordered(pa.coverage_a < pa.coverage_b)
+    return [Finding(f"the shared passages are a smaller share of {quoter.id} ({lo:.2f} vs {hi:.2f}): it quotes",
+                    "excerpt_share", quoted.id, quoter.id)]
+
+
+def rule_credit(c: Case) -> list[Finding]:
+    """The text that keeps the wire credit and dateline is closer to the original."""
+    (ca, da), (cb, db) = credit_dateline(c.a), credit_dateline(c.b)
+    wire_a = bool(ca and da) or (ca is None and wire_credit(c.a) is not None)
+    wire_b = bool(cb and db) or (cb is None and wire_credit(c.b) is not None)
+    if wire_a == wire_b:
+        return []
+    keeper, other = c.ordered(wire_a)
+    return [Finding(f"{keeper.id} keeps the wire credit and dateline", "credit", keeper.id, other.id)]
+
+
+def rule_detail(c: Case) -> list[Finding]:
+    """Rewrites and digests drop quotes and facts: the text with clearly more is the source."""
+    detail_a = len(c.pair.facts_a) + _quote_count(c.pair.a.text)
+    detail_b = len(c.pair.facts_b) + _quote_count(c.pair.b.text)
+    hi, lo = max(detail_a, detail_b), min(detail_a, detail_b)
+    if not hi or (hi - lo) / hi < DETAIL_MARGIN:
+        return []
+    rich, poor = c.ordered(detail_a > detail_b)
+    return [Finding(f"{rich.id} has more detail ({hi} vs {lo} facts+quotes)", "detail", rich.id, poor.id)]
+
+
+def rule_completeness(c: Case) -> list[Finding]:
+    """Verbatim/spun pairs: the text with clearly more around the shared passages is the source."""
+    if c.relation not in COMPLETENESS_RELATIONS or not c.pair.passages.spans:
+        return []
+    shape = window_shape(c.pair, list(c.pair.passages.spans))
+    ha, hb = shape["hull_a"], shape["hull_b"]
+    if shape["words"] < COMPLETENESS_MIN_WORDS or abs(ha - hb) < COMPLETENESS_HULL_MARGIN:
+        return []
+    full, part = c.ordered(ha < hb)
+    return [Finding(f"{full.id} is the more complete text: the shared passages span {min(ha, hb):.2f} of it vs "
+                    f"{max(ha, hb):.2f} of {part.id}, which drops what lies around them", "completeness",
+                    full.id, part.id)]
+
+
+def rule_spin_weak(c: Case) -> list[Finding]:
+    """The more normally worded text is the source (weak)."""
+    if c.relation not in ("rewrite", "spun", "excerpt") or abs(c.spin_a - c.spin_b) < SPIN_WEAK_MARGIN:
+        return []
+    spun, clean = c.ordered(c.spin_a > c.spin_b)
+    lo, hi = min(c.spin_a, c.spin_b), max(c.spin_a, c.spin_b)
+    return [Finding(f"{clean.id} reads more normally (spin {lo:.2f} vs {hi:.2f}): weak evidence that it is the source",
+                    "spin_weak", clean.id, spun.id)]
+
+
+# The rules in order of trust: the first that orders the pair decides; the others are still recorded.
+RULES: tuple[Rule, ...] = (rule_attribution, rule_truncated, rule_spin, rule_spinner_swaps, rule_own_outlet,
+                           rule_published, rule_excerpt_share, rule_credit, rule_detail, rule_completeness,
+                           rule_spin_weak)
+
+
 def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spin_b: float) -> Direction:
     """Decide the direction of ``relation`` between ``a`` and ``b`` (``pair`` = Pair(a, b))."""
+    case = Case(a, b, relation, pair, spin_a, spin_b)
     reasons: list[str] = []
-    verdicts: list[tuple[str, str | None, str]] = []   # (reason kind, source id or "siblings", copy id)
-
-    said_a, said_b = attributes_to(a, b), attributes_to(b, a)
-    if bool(said_a) != bool(said_b):
-        copy_, src = (a, b) if said_a else (b, a)
-        reasons.append(f"{copy_.id} credits {src.id}'s publisher or wire: \"{said_a or said_b}\"")
-        verdicts.append(("attribution", src.id, copy_.id))
-
-    if relation == "truncated":
-        pa = pair.passages
-        if a.truncated != b.truncated:
-            short = a if a.truncated else b
-            reasons.append(f"{short.id} is flagged truncated by cleaning")
-        else:
-            short = a if pa.words_a < pa.words_b else b
-            reasons.append(f"{short.id} is the shorter text ({min(pa.words_a, pa.words_b)} vs "
-                           f"{max(pa.words_a, pa.words_b)} words) and is contained in the other")
-        long_ = b if short is a else a
-        verdicts.append(("truncated", long_.id, short.id))
-
-    spun_a, spun_b = spin_a >= SPUN_ARTICLE_THRESHOLD, spin_b >= SPUN_ARTICLE_THRESHOLD
-    if relation in ("spun", "rewrite"):
-        if spun_a and spun_b and abs(spin_a - spin_b) < SPIN_DIRECTION_MARGIN:
-            reasons.append(f"both look spun ({spin_a:.2f}, {spin_b:.2f}): siblings of an absent original")
-            verdicts.append(("siblings", None, min(a.id, b.id)))
-        elif abs(spin_a - spin_b) >= SPIN_DIRECTION_MARGIN and (spun_a or spun_b):
-            spun, clean = (a, b) if spin_a > spin_b else (b, a)
-            if relation == "rewrite" and own_outlet(clean):
-                reasons.append(f"{spun.id} looks spun ({max(spin_a, spin_b):.2f}) but {clean.id} is the wire's own "
-                               "story: the spun text rewrites it")
-            elif relation == "rewrite":
-                reasons.append(f"{spun.id} looks spun ({max(spin_a, spin_b):.2f}) and {clean.id} is a rewrite "
-                               "without its spin: siblings of an absent original")
-                verdicts.append(("siblings", None, min(a.id, b.id)))
-            else:
-                reasons.append(f"{spun.id} looks spun ({max(spin_a, spin_b):.2f} vs {min(spin_a, spin_b):.2f})")
-                verdicts.append(("spin", clean.id, spun.id))
-    if relation == "spun" and not verdicts:
-        subs = list(pair.spun.substitutions)
-        to_b = spinner_pair_hits(subs)
-        to_a = spinner_pair_hits([(t, f) for f, t in subs])
-        if abs(to_a - to_b) >= SPINNER_HITS_MIN_MARGIN:
-            spun, clean = (b, a) if to_b > to_a else (a, b)
-            reasons.append(f"{max(to_a, to_b)} of the substitutions go the way a known spinner swaps words "
-                           f"(vs {min(to_a, to_b)} the other way): {spun.id} is the spun one")
-            verdicts.append(("spin", clean.id, spun.id))
-        elif to_a or to_b:
-            reasons.append(f"known spinner swaps {to_b} one way, {to_a} the other: too few to decide "
-                           f"(margin {SPINNER_HITS_MIN_MARGIN} needed)")
-
-    own_a, own_b = own_outlet(a), own_outlet(b)
-    if own_a != own_b:
-        own, other = (a, b) if own_a else (b, a)
-        reasons.append(f"{own.id} is published by the wire service it credits ({own.outlet})")
-        verdicts.append(("own_outlet", own.id, other.id))
-
-    if a.published and b.published and a.published != b.published:
-        (early, d_early), (late, d_late) = sorted(((a, a.published), (b, b.published)), key=lambda t: t[1])
-        reasons.append(f"{early.id} published earlier ({d_early.isoformat()} < {d_late.isoformat()})")
-        verdicts.append(("published", early.id, late.id))
-
-    if relation == "excerpt":
-        pa = pair.passages
-        lo, hi = sorted((pa.coverage_a, pa.coverage_b))
-        if lo > 0 and hi / lo >= EXCERPT_SHARE_RATIO:
-            quoter, quoted = (a, b) if pa.coverage_a < pa.coverage_b else (b, a)
-            reasons.append(f"the shared passages are a smaller share of {quoter.id} ({lo:.2f} vs {hi:.2f}): it quotes")
-            verdicts.append(("excerpt_share", quoted.id, quoter.id))
-
-    (ca, da), (cb, db) = credit_dateline(a), credit_dateline(b)
-    wire_a = bool(ca and da) or (ca is None and wire_credit(a) is not None)
-    wire_b = bool(cb and db) or (cb is None and wire_credit(b) is not None)
-    if wire_a != wire_b:
-        keeper, other = (a, b) if wire_a else (b, a)
-        reasons.append(f"{keeper.id} keeps the wire credit and dateline")
-        verdicts.append(("credit", keeper.id, other.id))
-
-    detail_a = len(pair.facts_a) + _quote_count(pair.a.text)
-    detail_b = len(pair.facts_b) + _quote_count(pair.b.text)
-    if max(detail_a, detail_b) and abs(detail_a - detail_b) / max(detail_a, detail_b) >= DETAIL_MARGIN:
-        rich, poor = (a, b) if detail_a > detail_b else (b, a)
-        reasons.append(f"{rich.id} has more detail ({max(detail_a, detail_b)} vs {min(detail_a, detail_b)} facts+quotes)")
-        verdicts.append(("detail", rich.id, poor.id))
-
-    if relation in COMPLETENESS_RELATIONS and pair.passages.spans:
-        shape = window_shape(pair, list(pair.passages.spans))
-        gap = abs(shape["hull_a"] - shape["hull_b"])
-        if shape["words"] >= COMPLETENESS_MIN_WORDS and gap >= COMPLETENESS_HULL_MARGIN:
-            full, part = (a, b) if shape["hull_a"] < shape["hull_b"] else (b, a)
-            reasons.append(f"{full.id} is the more complete text: the shared passages span "
-                           f"{min(shape['hull_a'], shape['hull_b']):.2f} of it vs "
-                           f"{max(shape['hull_a'], shape['hull_b']):.2f} of {part.id}, which drops what lies around them")
-            verdicts.append(("completeness", full.id, part.id))
-
-    if relation in ("rewrite", "spun", "excerpt") and abs(spin_a - spin_b) >= SPIN_WEAK_MARGIN:
-        spun, clean = (a, b) if spin_a > spin_b else (b, a)
-        reasons.append(f"{clean.id} reads more normally (spin {min(spin_a, spin_b):.2f} vs {max(spin_a, spin_b):.2f}): "
-                       "weak evidence that it is the source")
-        verdicts.append(("spin_weak", clean.id, spun.id))
-
-    verdicts.append(("fallback", min(a.id, b.id), max(a.id, b.id)))
-    kind, source, copy = verdicts[0]
-    if kind == "fallback":
+    first: Finding | None = None
+    for rule in RULES:
+        if rule is rule_spinner_swaps and first is not None:
+            continue   # known spinner swaps are read only when nothing before them decided
+        for f in rule(case):
+            reasons.append(f.reason)
+            if f.kind is not None and first is None:
+                first = f
+    if first is None:
+        lo, hi = min(a.id, b.id), max(a.id, b.id)
         if UNSURE_AS_SIBLINGS:
             reasons.append("no evidence of direction: recorded as siblings, no arrow")
-            return Direction(source=None, copy=min(a.id, b.id), sibling=max(a.id, b.id), decided_by="unsure",
+            return Direction(source=None, copy=lo, sibling=hi, decided_by="unsure",
                              confidence=CONFIDENCE["fallback"], reasons=reasons)
         reasons.append("no evidence of direction: smaller id taken as source")
-    sibling = None
-    if kind == "siblings":
-        sibling = max(a.id, b.id)
-    return Direction(source=source, copy=copy, sibling=sibling, decided_by=kind,
-                     confidence=CONFIDENCE[kind], reasons=reasons)
+        return Direction(source=lo, copy=hi, decided_by="fallback", confidence=CONFIDENCE["fallback"], reasons=reasons)
+    sibling = max(a.id, b.id) if first.kind == "siblings" else None
+    assert first.kind is not None and first.copy is not None
+    return Direction(source=first.source, copy=first.copy, sibling=sibling, decided_by=first.kind,
+                     confidence=CONFIDENCE[first.kind], reasons=reasons)
 
 
 def own_outlet(article: Article) -> bool:

@@ -66,6 +66,50 @@ def _expand(link: Link) -> list[Link]:
     return [link, mirror]
 
 
+def _articles_by_id(articles: Sequence[Article], judged: Sequence[Judgement]) -> dict[str, Article]:
+    """Articles by id; a reused id with another text, or a judgement naming an unknown id, is an error."""
+    by_id: dict[str, Article] = {}
+    for a in articles:
+        if a.id in by_id and by_id[a.id].text != a.text:
+            raise ValueError(f"find_copies: id {a.id!r} is used by two different articles; ids must be unique")
+        by_id[a.id] = a
+    for ja, jb, _ in judged:
+        for z in (ja, jb):
+            if z not in by_id:
+                raise ValueError(f"find_copies: judgement names unknown article {z!r}")
+    return by_id
+
+
+def _spin_scores(by_id: Mapping[str, Article], spin_model: CollocationModel | None,
+                 given: Mapping[str, float] | None) -> dict[str, float]:
+    """Spin score of every article: given ones kept, the others computed with the (corpus) model."""
+    ids = sorted(by_id)
+    model = spin_model
+    if model is None and len(ids) >= COLLOCATION_MIN_DOCS:
+        model = CollocationModel().fit(by_id[i].text for i in ids)
+    given = given or {}
+    return {i: given[i] if i in given else spin_score(by_id[i].text, model=model)[0] for i in ids}
+
+
+def _guesses(pairs: Sequence[tuple[str, str]], judged: Sequence[Judgement], by_id: Mapping[str, Article],
+             spin: Mapping[str, float], classify: Callable[[str, str], Link | None]) -> dict[frozenset[str], Link]:
+    """The classifier's link for every candidate pair not judged "not-copy", and for pairs judged "copy"."""
+    not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
+    guesses: dict[frozenset[str], Link] = {}
+    for x, y in pairs:
+        if frozenset((x, y)) in not_copy:
+            continue
+        link = classify(x, y)
+        if link is not None:
+            guesses[frozenset((x, y))] = link
+    for key, (ja, jb, v) in {frozenset((ja, jb)): (ja, jb, v) for ja, jb, v in judged}.items():
+        if v == "copy" and key not in guesses:
+            guess = classify_pair(by_id[ja], by_id[jb], spin_a=spin[ja], spin_b=spin[jb])
+            if guess is not None:
+                guesses[key] = guess
+    return guesses
+
+
 def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
                 judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None,
                 spin: Mapping[str, float] | None = None) -> CopiesResult:
@@ -78,23 +122,11 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     ``articles`` (the incremental pipeline passes the store-wide model so results match a full run).
     ``spin``: precomputed spin scores by article id (computed here for articles missing from it).
     """
-    by_id: dict[str, Article] = {}
-    for a in articles:
-        if a.id in by_id and by_id[a.id].text != a.text:
-            raise ValueError(f"find_copies: id {a.id!r} is used by two different articles; ids must be unique")
-        by_id[a.id] = a
     judged = check_judgements(judgements)
-    for ja, jb, _ in judged:
-        for z in (ja, jb):
-            if z not in by_id:
-                raise ValueError(f"find_copies: judgement names unknown article {z!r}")
+    by_id = _articles_by_id(articles, judged)
     ids = sorted(by_id)
     pairs = _pairs(ids, candidates)
-    model = spin_model
-    if model is None and len(ids) >= COLLOCATION_MIN_DOCS:
-        model = CollocationModel().fit(by_id[i].text for i in ids)
-    given = spin or {}
-    spin = {i: given[i] if i in given else spin_score(by_id[i].text, model=model)[0] for i in ids}
+    spin = _spin_scores(by_id, spin_model, spin)
     prep: dict[str, Prepared] = {}
 
     def prepared(i: str) -> Prepared:
@@ -102,26 +134,13 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
             prep[i] = prepare(by_id[i])
         return prep[i]
 
-    not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
-    links: list[Link] = []
-    guesses: dict[frozenset[str], Link] = {}
-
     def classify(x: str, y: str) -> Link | None:
         return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
 
-    for x, y in pairs:
-        if frozenset((x, y)) in not_copy:
-            continue
-        link = classify(x, y)
-        if link is not None:
-            guesses[frozenset((x, y))] = link
-    for key, (ja, jb, v) in {frozenset((ja, jb)): (ja, jb, v) for ja, jb, v in judged}.items():
-        if v == "copy" and key not in guesses:
-            guess = classify_pair(by_id[ja], by_id[jb], spin_a=spin[ja], spin_b=spin[jb])
-            if guess is not None:
-                guesses[key] = guess
+    guesses = _guesses(pairs, judged, by_id, spin, classify)
     links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)
     forced = {frozenset((a, b)) for a, b, v in judged if v == "copy"}
+    not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
     expanded = [l2 for l in links for l2 in _expand(l)]
     judged_links = [l for l in expanded if frozenset((l.article, other_end(l) or "")) in forced]
     unjudged = [l for l in expanded if l not in judged_links]

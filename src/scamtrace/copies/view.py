@@ -69,9 +69,9 @@ def suspicious_phrases(phrases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def render_link(link: Link, this: Article, other: Article, width: int) -> list[str]:
+def _link_header(link: Link, this: Article, other: Article) -> list[str]:
+    """Relation, score, algorithm, judgement and the direction with its first reasons."""
     ev = link.evidence
-    feats = ev.get("features", {})
     kind = "copy of" if link.source else "sibling of"
     if link.article != this.id:
         kind = "copied by" if link.source else "sibling of"
@@ -82,10 +82,12 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
         conf = f" (confidence {d['confidence']})" if d.get("confidence") is not None else ""
         lines.append(f"   direction: {d.get('decided_by') or 'undecided'}{conf}"
                      + (f": {'; '.join(map(str, d.get('reasons', [])[:3]))}" if d.get("reasons") else ""))
-    a_id, _ = _orient(link, ev)
-    texts = {this.id: this.text, other.id: other.text}
-    a_text, b_text = (texts.get(a_id, this.text), other.text if a_id == this.id else this.text)
-    src_is_a = a_id == other.id
+    return lines
+
+
+def _link_stats(feats: dict[str, Any], a_id: str) -> list[str]:
+    """Coverage, substitutions (swapped, dropped, added words) and aligned facts of a link."""
+    lines = []
     pas = feats.get("passages") or {}
     if pas:
         lines.append(f"   coverage: {pas.get('coverage_a', 0):.2f} of {a_id}, {pas.get('coverage_b', 0):.2f} of the other; "
@@ -104,7 +106,14 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
     if facts.get("aligned"):
         lines.append(f"   aligned facts: {len(facts['aligned'])} of {facts.get('facts_a')} / {facts.get('facts_b')}: "
                      + ", ".join(f["value"] for f in facts["aligned"][:12]))
-    lines.append(f"   {'SOURCE / OTHER':<{max(20, (width - 3) // 2)}} | THIS ARTICLE")
+    return lines
+
+
+def _side_by_side(feats: dict[str, Any], a_text: str, b_text: str, src_is_a: bool, width: int) -> list[str]:
+    """The longest shared passages side by side, else the aligned facts in context."""
+    lines = []
+    pas = feats.get("passages") or {}
+    facts = ((feats.get("fact_lcs") or {}).get("evidence") or {})
     spans = sorted(pas.get("spans") or [], key=lambda s: -s.get("words", 0))[:MAX_PASSAGES]
     if spans and max(s.get("words", 0) for s in spans) >= 8:
         for s in spans:
@@ -112,15 +121,28 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
             right = b_text[s["b"][0]:s["b"][1]] if src_is_a else a_text[s["a"][0]:s["a"][1]]
             lines += ["   " + ln for ln in _columns(left, right, width - 3)]
             lines.append("")
-    else:
-        for f in (facts.get("aligned") or [])[:MAX_PASSAGES]:
-            fa, fb = f["a"], f["b"]
-            ctx_a = a_text[max(0, fa[0] - FACT_CONTEXT):fa[1] + FACT_CONTEXT]
-            ctx_b = b_text[max(0, fb[0] - FACT_CONTEXT):fb[1] + FACT_CONTEXT]
-            left, right = (ctx_a, ctx_b) if src_is_a else (ctx_b, ctx_a)
-            lines += ["   " + ln for ln in _columns("…" + left + "…", "…" + right + "…", width - 3)]
-            lines.append("")
+        return lines
+    for f in (facts.get("aligned") or [])[:MAX_PASSAGES]:
+        fa, fb = f["a"], f["b"]
+        ctx_a = a_text[max(0, fa[0] - FACT_CONTEXT):fa[1] + FACT_CONTEXT]
+        ctx_b = b_text[max(0, fb[0] - FACT_CONTEXT):fb[1] + FACT_CONTEXT]
+        left, right = (ctx_a, ctx_b) if src_is_a else (ctx_b, ctx_a)
+        lines += ["   " + ln for ln in _columns("…" + left + "…", "…" + right + "…", width - 3)]
+        lines.append("")
     return lines
+
+
+def render_link(link: Link, this: Article, other: Article, width: int) -> list[str]:
+    """One link as text: header, direction, coverage, substitutions, facts, passages side by side."""
+    ev = link.evidence
+    feats = ev.get("features", {})
+    lines = _link_header(link, this, other)
+    a_id, _ = _orient(link, ev)
+    texts = {this.id: this.text, other.id: other.text}
+    a_text, b_text = (texts.get(a_id, this.text), other.text if a_id == this.id else this.text)
+    lines += _link_stats(feats, a_id)
+    lines.append(f"   {'SOURCE / OTHER':<{max(20, (width - 3) // 2)}} | THIS ARTICLE")
+    return lines + _side_by_side(feats, a_text, b_text, a_id == other.id, width)
 
 
 def render_links(store: Store, article_id: str, width: int = 120) -> str:
