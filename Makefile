@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   create .venv, install, ingest + analyse the bundled demo corpus into demo.db
-#   make test   install what tests need and run them (what CI runs)
+#   make test   install what tests need, lint (ruff), type-check (mypy) and run them (what CI runs)
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -37,6 +37,8 @@ demo: check-system
 	@echo "  $(BIN)/scamtrace --db $(DB) serve            # the web workspace on http://127.0.0.1:8765/"
 
 test: install
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install

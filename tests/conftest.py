@@ -63,13 +63,26 @@ def demo_dir() -> Path:
     return REPO / "examples" / "demo"
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory) -> Path:
-    """The demo corpus ingested and analysed into a store, once per test module (read it; write to
-    ``fresh_db``)."""
-    from scamtrace import api
+def copy_store(src: Path, dst: Path) -> Path:
+    """A consistent copy of a store file (SQLite's backup, so a WAL store copies whole)."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+    return dst
 
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
+
+@pytest.fixture(scope="session")
+def demo_master(tmp_path_factory) -> Path:
+    """The demo corpus ingested and analysed into a store ONCE per test session. Never open it for
+    writing: use ``demo_db`` (a copy per module), ``fresh_db`` (a copy per test) or ``demo_copy``."""
+    from scamtrace import api
+    from scamtrace.extract import reset
+
+    reset()   # no cached spaCy pipeline or gazetteer from an earlier test's settings
+    path = tmp_path_factory.mktemp("demo-master") / "demo.db"
     store = api.open_store(path)
     api.ingest(store, demo_sources())
     api.analyze(store)
@@ -77,15 +90,24 @@ def demo_db(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_copy(demo_master, tmp_path_factory):
+    """A function that returns a new private copy of the demo store (a path), for module fixtures."""
+    def make(name: str = "demo") -> Path:
+        return copy_store(demo_master, tmp_path_factory.mktemp(name) / "demo.db")
+    return make
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_copy) -> Path:
+    """The analysed demo store, a copy per test module (read it; write to ``fresh_db``)."""
+    return demo_copy()
+
+
 @pytest.fixture()
 def fresh_db(demo_db, tmp_path) -> Path:
     """A private copy of the demo store for tests that write."""
-    dst = tmp_path / "copy.db"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(dst)
-    src.backup(out)
-    src.close()
-    out.close()
-    return dst
+    return copy_store(demo_db, tmp_path / "copy.db")
 
 
 def spark_missing() -> str | None:

@@ -45,7 +45,7 @@ SPIN = {"scam": "rip-off", "criminal": "prison", "people": "individuals", "said"
 def make_story(seed: int, sentences: int = 24, templates: list[str] = TEMPLATES) -> str:
     rng = random.Random(seed)
     paras, para = [], []
-    for i in range(sentences):
+    for _ in range(sentences):
         t = templates[rng.randrange(len(templates))]
         para.append(t.format(p=rng.choice(PLACES), n=rng.randrange(100, 9000), d=rng.randrange(1, 28),
                              who=rng.choice(NAMES), v=rng.choice(VERBS), y=rng.randrange(2, 12),

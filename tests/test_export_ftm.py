@@ -25,12 +25,8 @@ DERIVED = ("Person", "Organization", "PublicBody", "Address", "Event", "Note")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Store:
-    path = tmp_path_factory.mktemp("ftm") / "demo.db"
-    store = api.open_store(path)
-    api.ingest(store, [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()])
-    api.analyze(store)
-    return store
+def demo(demo_db) -> Store:
+    return api.open_store(demo_db)
 
 
 @pytest.fixture(scope="module")

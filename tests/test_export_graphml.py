@@ -22,12 +22,8 @@ G = f"{{{NS}}}"
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Store:
-    path = tmp_path_factory.mktemp("graphml") / "demo.db"
-    store = api.open_store(path)
-    api.ingest(store, [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()])
-    api.analyze(store)
-    return store
+def demo(demo_db) -> Store:
+    return api.open_store(demo_db)
 
 
 def parse(store: Store, graph: str) -> tuple[ET.Element, dict[str, dict], list[dict], tuple[int, int]]:

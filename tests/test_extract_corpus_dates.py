@@ -85,4 +85,6 @@ def test_apply_repeat_dates_updates_the_store(tmp_path) -> None:
     assert {r["article"]: r["date"] for r in rows(store, "figures")} == {"a": "2024-03-11", "b": None}
     assert apply_repeat_dates(store) == 1
     assert {r["article"]: r["date"] for r in rows(store, "figures")} == {"a": "2024-03-11", "b": "2024-03-11"}
+    lenders = {r["article"]: r["date_lenders"] for r in rows(store, "figures")}
+    assert lenders == {"a": None, "b": '["a"]'}   # the evidence: which article lent the day
     assert apply_repeat_dates(store) == 0       # idempotent

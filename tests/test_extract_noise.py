@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scamtrace import api
-from scamtrace.extract import extract, reset
+from scamtrace.extract import extract
 from scamtrace.extract.entities import find_entities
 from scamtrace.extract.events import find_events
 from scamtrace.extract.family_wording import corrections, normal_texts
@@ -107,14 +107,8 @@ def test_family_wording_decisions() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    if not (DEMO / "sources.txt").is_file():
-        pytest.skip(f"demo corpus missing at {DEMO}")
-    reset()
-    store = api.open_store(tmp_path_factory.mktemp("noise") / "demo.db")
-    api.ingest(store, [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()])
-    api.analyze(store)
-    return store
+def demo_store(demo_db):
+    return api.open_store(demo_db)
 
 
 def test_demo_has_no_distrusted_noise(demo_store) -> None:

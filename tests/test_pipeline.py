@@ -21,20 +21,20 @@ def demo_sources():
 
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    store = api.open_store(tmp_path_factory.mktemp("demo") / "demo.db")
-    stats = api.ingest(store, demo_sources())
-    assert stats.rejected == 0 and stats.new == 33
-    api.analyze(store)
-    return store
+def demo_store(demo_db):
+    return api.open_store(demo_db)
+
+
+def test_demo_ingests_every_source(demo_store):
+    assert demo_store.count_articles() == 33 and not demo_store.rejects()
 
 
 def test_demo_copies_meet_gold(demo_store):
     s = evaluate_store_copies(demo_store, GOLD / "demo_copies.jsonl").scores
-    assert s["macro_f1"] >= FLOORS.get("demo_relation_macro_f1", 0.9)
+    assert s["macro_f1"] >= FLOORS["demo_relations_macro_f1"]
     for rel in ("verbatim", "truncated", "excerpt"):
         assert s["relations"][rel]["f1"] >= 0.98, rel
-    assert s["origin_accuracy"] >= FLOORS.get("demo_origin_accuracy", 0.85)
+    assert s["origin_accuracy"] >= FLOORS["demo_origin_accuracy"]
 
 
 def test_every_article_in_exactly_one_family(demo_store):
@@ -76,10 +76,8 @@ def test_bad_inputs_are_rejected_not_fatal(tmp_path):
     assert any(any(ch in t for ch in "éèçñü") for t in texts)
 
 
-def test_judgements_are_respected(tmp_path):
-    store = api.open_store(tmp_path / "j.db")
-    api.ingest(store, demo_sources())
-    api.analyze(store)
+def test_judgements_are_respected(fresh_db):
+    store = api.open_store(fresh_db)
     keys = key_map(store)
     orig, copy = keys["mwn-20250304-golden-lotus-raid"], keys["wire-raid-copy1.txt"]
     assert any(ln.source == orig for ln in store.links(copy))

@@ -109,12 +109,8 @@ def hostile(hostile_db) -> Store:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Store:
-    path = tmp_path_factory.mktemp("report-demo") / "demo.db"
-    store = api.open_store(path)
-    api.ingest(store, [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()])
-    api.analyze(store)
-    return store
+def demo(demo_db) -> Store:
+    return api.open_store(demo_db)
 
 
 # -- an inventory of every tag, attribute and text of a page ---------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import demo_sources
+from conftest import copy_store
 
 
 def _write_jsonl(path: Path, records) -> None:  # noqa: ANN001
@@ -24,16 +24,14 @@ def _write_jsonl(path: Path, records) -> None:  # noqa: ANN001
 
 
 @pytest.fixture(scope="module")
-def demo_run(spark, tmp_path_factory):
+def demo_run(spark, demo_master, tmp_path_factory):
     from scamtrace import api
-    from scamtrace.export import article_records, story_records
+    from scamtrace.export import article_records
     from scamtrace.spark.equivalence import read_output
     from scamtrace.spark.job import run_job
 
     root = tmp_path_factory.mktemp("spark-demo")
-    store = api.open_store(root / "demo.db")
-    api.ingest(store, demo_sources())
-    api.analyze(store)
+    store = api.open_store(copy_store(demo_master, root / "demo.db"))
     _write_jsonl(root / "articles.jsonl", article_records(store))
     info = run_job(spark, "stories", [str(root / "articles.jsonl")], str(root / "out"))
     # the Spark job computes stories.online-v2 (analyze computes stories.event-v3): compare with v2

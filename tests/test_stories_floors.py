@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import demo_sources, shared_dir
+from conftest import shared_dir
 from scamtrace import api
 from scamtrace.eval.store_eval import evaluate_stories, format_result
 

@@ -49,14 +49,9 @@ def test_fact_ids_follow_their_citations():
 
 
 @pytest.fixture(scope="module")
-def grown(tmp_path_factory, demo_dir):
+def grown(demo_copy, demo_dir):
     """The demo store before and after a second batch of articles (the demo's `bad` folder)."""
-    path = tmp_path_factory.mktemp("ids") / "demo.db"
-    store = api.open_store(path)
-    from conftest import demo_sources
-
-    api.ingest(store, demo_sources())
-    api.analyze(store)
+    store = api.open_store(demo_copy("ids"))
     before = store.story_membership()
     facts = {r["id"]: r["story"] for r in store.execute("SELECT id, story FROM facts")}
     api.ingest(store, [str(demo_dir / "bad")])

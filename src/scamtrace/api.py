@@ -2,54 +2,21 @@
 from __future__ import annotations
 
 import json
+import os
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
-from .errors import ScamtraceError, StoreError
-from .settings import Settings
+from .errors import InvalidRequest, ScamtraceError
+from .settings import Settings, shared_dir
 from .store import Store
+from .store.opening import open_store, require_store
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
-
-
-def open_store(path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
-    """Open the SQLite store at ``path``: read-write (created and migrated if needed, after a
-    ``PRAGMA quick_check`` so a damaged store is never written), or with ``readonly`` never written
-    (a read-only file or folder works). With ``create=False`` a missing file is refused with
-    :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
-    if not create or readonly:
-        require_store(path)
-    if readonly:
-        from .store.db import StoreNeedsUpgrade
-
-        try:
-            return Store(path, readonly=True)
-        except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
-            Store(path, check=True).close()
-            return Store(path, readonly=True)
-    return Store(path, check=True)
-
-
-def require_store(path: str | Path) -> None:
-    """Raise :class:`StoreError` unless a store file exists at ``path`` (read-only commands use this so
-    a mistyped ``--db`` is not silently created as an empty store)."""
-    if str(path) != ":memory:" and not Path(path).is_file():
-        raise StoreError(f"no store at {path} (create one with `scamtrace ingest …`)")
-
-
-def shared_dir() -> Path:
-    """The folder with seeds and public benchmarks: $SCAMTRACE_SHARED or ../shared beside the checkout."""
-    import os
-
-    env = os.environ.get("SCAMTRACE_SHARED")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared"
 
 
 def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], list[str]]:
@@ -57,7 +24,7 @@ def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], l
     from .export import EXPORTS
 
     if what not in EXPORTS:
-        raise ValueError(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
+        raise InvalidRequest(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
     fn, cols = EXPORTS[what]
     return fn(store), cols
 
@@ -160,6 +127,9 @@ def eval_extraction(bench_dir: str | None = None) -> str:
 def require_shared(given: str | Path | None, rel: str) -> Path:
     """The folder ``given`` (a ``--dir``) or ``shared_dir()/rel``; a missing one is refused with a
     :class:`ScamtraceError` naming the folder and how to point at it."""
+    if not given and not os.environ.get("SCAMTRACE_SHARED"):
+        raise ScamtraceError(f"no folder for {rel}: pass --dir DIR, or set SCAMTRACE_SHARED to the shared "
+                             f"folder that holds {rel}/ (see README, \"Shared data\")")
     d = Path(given) if given else shared_dir() / rel
     if not d.is_dir():
         how = ("pass --dir DIR" if given else

@@ -22,9 +22,9 @@ from . import __version__, api
 from .errors import ScamtraceError
 from .export import FORMATS, write_records
 from .settings import SETTINGS, Settings
+from .store import DEFAULT_DB
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-DEFAULT_DB = "scamtrace.db"
 
 
 #: Commands that only read the store: they open it read-only, so they work on a read-only file and
@@ -216,10 +216,10 @@ EXAMPLES: dict[str, list[str]] = {
                     "scamtrace eval quotes --db demo.db --gold my-gold.jsonl"],
     "eval events": ["scamtrace --db demo.db eval events --gold tests/gold/demo_events.jsonl",
                     "scamtrace eval events --db demo.db --gold my-gold.jsonl"],
-    "eval clough-stevenson": ["scamtrace eval clough-stevenson            # reads $SCAMTRACE_SHARED or ../shared",
+    "eval clough-stevenson": ["scamtrace eval clough-stevenson            # reads $SCAMTRACE_SHARED",
                               "scamtrace eval clough-stevenson --mode person",
                               "scamtrace eval clough-stevenson --dir /data/clough-stevenson --mode fixed"],
-    "eval extraction": ["scamtrace eval extraction                  # reads $SCAMTRACE_SHARED or ../shared",
+    "eval extraction": ["scamtrace eval extraction                  # reads $SCAMTRACE_SHARED",
                         "scamtrace eval extraction --dir /data/article-extraction"],
     "serve": ["scamtrace --db demo.db serve", "scamtrace --db demo.db serve --port 9000"],
     "report": ["scamtrace --db demo.db report STORY_ID -o story.html",
@@ -553,8 +553,7 @@ _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) 
 
 @eval_group.command("clough-stevenson")
 @click.option("--dir", "bench_dir", type=click.Path(file_okay=False), default=None,
-              help="The corpus folder (default: $SCAMTRACE_SHARED/benchmarks/clough-stevenson, "
-                   "else ../shared/benchmarks/clough-stevenson beside the checkout).")
+              help="The corpus folder (default: $SCAMTRACE_SHARED/benchmarks/clough-stevenson).")
 @click.option("--mode", type=click.Choice(["fixed", "loo", "person", "task"]), default="loo", show_default=True,
               help="fixed thresholds, or held out: leave one answer / person / task out")
 @click.option("--version", "version", type=click.Choice(["v3", "v2"]), default="v3", show_default=True,
@@ -566,8 +565,7 @@ def eval_clough(bench_dir: str | None, mode: str, version: str) -> None:
 
 @eval_group.command("extraction")
 @click.option("--dir", "bench_dir", type=click.Path(file_okay=False), default=None,
-              help="The benchmark folder (default: $SCAMTRACE_SHARED/benchmarks/article-extraction, "
-                   "else ../shared/benchmarks/article-extraction beside the checkout).")
+              help="The benchmark folder (default: $SCAMTRACE_SHARED/benchmarks/article-extraction).")
 def eval_extraction(bench_dir: str | None) -> None:
     """Main-text extraction F1 against the article-extraction benchmark, next to trafilatura's own."""
     click.echo(api.eval_extraction(bench_dir))

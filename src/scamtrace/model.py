@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+#: The copy-family algorithm (``copies/families.py``, which imports it from here): the version a
+#: :class:`Family` carries unless it says otherwise.
+FAMILIES_ALGORITHM = "copies.families-v2"
+
 RawFormat = Literal["text", "html"]
 
 @dataclass(slots=True)
@@ -102,4 +106,4 @@ class Family:
     members: list[str]
     origin: str | None             # article id of the original when present in the corpus
     origin_credit: str | None      # e.g. "AP" when the original is absent but credited
-    algorithm: str = "copies.families-v1"
+    algorithm: str = FAMILIES_ALGORITHM

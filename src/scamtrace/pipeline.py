@@ -16,7 +16,7 @@ from .clean.metadata import language_note
 from .errors import InputError, NotFound
 from .model import Article, RawDoc, Reject
 from .settings import Settings
-from .store import Store
+from .store import PutStatus, Store
 from .timelimit import TimeLimitExceeded, time_limit
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,17 @@ class IngestStats:
     seconds: float = 0.0
     reject_reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)   # stored, with a warning (e.g. not English)
+
+    def count(self, status: PutStatus) -> None:
+        """Count one article :meth:`Store.put_article` stored (or found unchanged)."""
+        if status is PutStatus.NEW:
+            self.new += 1
+        elif status is PutStatus.SAME:
+            self.same += 1
+        elif status is PutStatus.UPDATED:
+            self.updated += 1
+        else:
+            self.conflicts += 1
 
     def summary(self) -> str:
         return (f"{self.new} new, {self.updated} updated, {self.same} unchanged, {self.conflicts} id conflicts, "
@@ -134,13 +145,6 @@ def fallback_outlet(raw: RawDoc) -> str | None:
     return None
 
 
-def _outlet_model(store: Store, outlet: str, cache: dict, cls):  # noqa: ANN001
-    if outlet not in cache:
-        js = store.boilerplate_model(outlet)
-        cache[outlet] = cls.from_json(js) if js else None
-    return cache[outlet]
-
-
 def ingest(store: Store, sources: Iterable[str], settings: Settings | None = None,
            progress: Progress = _no_progress) -> IngestStats:
     """Read every source into the store. A bad input is recorded in ``rejects`` and the batch goes on;
@@ -185,7 +189,7 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
                                          "report this input as a bug", stage="clean"))
             continue
         status = store.put_article(art, fmt=item.fmt, body=item.body, extra=extra)
-        if status == "conflict":
+        if status is PutStatus.CONFLICT:
             stats.conflicts += 1
             store.add_reject(Reject(item.source, f"{item.source}: id {art.id} already holds different text; the "
                                     "stored article is kept and this version is saved in the conflicts table; "
@@ -193,10 +197,10 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
             log.warning("%s: id %s already holds different text; kept as a conflict (see `scamtrace rejects`)",
                         item.source, art.id)
         else:
-            setattr(stats, status, getattr(stats, status) + 1)
-        if art.outlet and status in ("new", "updated"):
+            stats.count(status)
+        if art.outlet and status in (PutStatus.NEW, PutStatus.UPDATED):
             touched.add(art.outlet)
-        note = language_note(art.language) if status in ("new", "updated") else None
+        note = language_note(art.language) if status in (PutStatus.NEW, PutStatus.UPDATED) else None
         if note:
             stats.notes.append(f"{item.source}: {note}")
             log.warning("%s", stats.notes[-1])
@@ -304,7 +308,7 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
         # outlet unlearned (model pages != articles), and the next ingest learns it again
         with store.write():
             for art, raw, extra in cleaned:
-                if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=extra) == "updated":
+                if store.put_article(art, fmt=raw.fmt, body=raw.body, extra=extra) is PutStatus.UPDATED:
                     changed += 1
             store.put_boilerplate_model(outlet, mine.to_json(), len(texts[outlet]))
     return changed

@@ -5,10 +5,12 @@ are all derived from :data:`SETTINGS`.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .errors import SettingError
+from .errors import ScamtraceError, SettingError
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -97,3 +99,13 @@ class Settings:
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
+
+
+def shared_dir(what: str = "seeds, datasets and benchmarks") -> Path:
+    """The folder with seeds and public benchmarks, named by $SCAMTRACE_SHARED (the code never guesses
+    it from where it is installed); unset, a :class:`ScamtraceError` says how to name it."""
+    env = os.environ.get("SCAMTRACE_SHARED")
+    if not env:
+        raise ScamtraceError(f"SCAMTRACE_SHARED is not set; set it to the shared folder that holds {what} "
+                             "(../shared beside the clone), or pass the folder as an argument")
+    return Path(env)

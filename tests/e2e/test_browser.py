@@ -209,7 +209,7 @@ def test_actor_page_network_alias_judgement_and_story_filters(server, browser, d
     # 4. the story page links actors; the stories list filters by actor, event type and place
     story = page.locator("#events td a[href^='/stories/']").first.get_attribute("href")
     page.goto(server + story)
-    assert page.locator(f'a.actor[href="/actors/Dawna%20Border%20Defence%20Army"]').count() >= 1
+    assert page.locator('a.actor[href="/actors/Dawna%20Border%20Defence%20Army"]').count() >= 1
     page.goto(server + "/")
     page.fill("input[name=actor]", army)
     page.select_option("select[name=event_type]", "raid")      # submits the form (app.js)

@@ -191,7 +191,7 @@ def _contributors(paragraph: str) -> tuple[list[str], str | None]:
 
 def _lead_facts(meta: Metadata, lead: list[str]) -> None:
     """Dateline, credit, byline and date from the leading paragraphs."""
-    for i, p in enumerate(lead):
+    for p in lead:
         if meta.byline is None and (m := _BYLINE.match(p)) and word_count(p) <= DATE_LINE_MAX_WORDS:
             meta.byline = m.group("names").strip()
             meta.evidence["byline"] = p

@@ -15,11 +15,10 @@ import dataclasses
 from collections import Counter
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..model import Article, Family, Link
+from ..model import FAMILIES_ALGORITHM, Article, Family, Link
 from .direction import own_outlet
 from .features import credit_dateline
 
-FAMILIES_ALGORITHM = "copies.families-v2"
 JUDGEMENT_ALGORITHM = "copies.judgement-v1"
 JUDGEMENTS = ("copy", "not-copy")
 # Relations that link articles without making them one family (see module doc; gold demo_copies.jsonl).

@@ -113,15 +113,6 @@ class Pair:
 
 # --------------------------------------------------------------------------- features
 
-def containment(pair: Pair, of: str = "b") -> Feature:
-    """Share of the words of one text (``of`` = "a" or "b") inside passages shared with the other."""
-    if of not in ("a", "b"):
-        raise ValueError(f"containment: of must be 'a' or 'b', got {of!r}")
-    pa = pair.passages
-    score = pa.coverage_b if of == "b" else pa.coverage_a
-    return score, {"of": of, "passages": len(pa.spans), "words": pa.words_b if of == "b" else pa.words_a}
-
-
 def jaccard(pair: Pair, k: int = JACCARD_SHINGLE_WORDS) -> Feature:
     """Jaccard similarity of word k-shingle sets (symmetric)."""
     if k < 1:

@@ -78,10 +78,6 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def is_stopword(word: str) -> bool:
-    return word in STOPWORDS
-
-
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A token that paraphrase keeps: a number, a capitalised name word, or a quoted word.

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..errors import GoldFileError
+from .scores import f1
+
 
 def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
     """B-cubed scores over the items in ``gold``; ``pred`` and ``gold`` map item -> cluster label.
@@ -10,7 +13,7 @@ def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]
     Items missing from ``pred`` count as singletons.
     """
     if not gold:
-        raise ValueError("gold is empty: nothing to evaluate")
+        raise GoldFileError("gold is empty: nothing to evaluate")
     items = list(gold)
     p_members: dict[str, set[str]] = {}
     g_members: dict[str, set[str]] = {}
@@ -26,5 +29,4 @@ def bcubed(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]
         rec += inter / len(gc)
     prec /= len(items)
     rec /= len(items)
-    f1 = 0.0 if prec + rec == 0 else 2 * prec * rec / (prec + rec)
-    return {"precision": prec, "recall": rec, "f1": f1, "items": len(items)}
+    return {"precision": prec, "recall": rec, "f1": f1(prec, rec), "items": len(items)}

@@ -26,10 +26,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 from rapidfuzz.distance import LCSseq
 
-from ..errors import GoldFileError
+from ..errors import GoldFileError, InvalidRequest
 from ..model import RELATIONS, Family, Link
 from .clusters import bcubed
-
+from .scores import f1_counts, prf
 # v2: light vs heavy by content-word order ("order" feature, was word LCS); held-out modes by answer,
 # person and task; held-out thresholds at the centre of the tied optima (v1 took the first optimum in
 # grid order). v1 -> v2: fixed macro-F1 0.763 -> 0.795, leave-one-out 0.726 -> 0.787.
@@ -70,9 +70,7 @@ def _parse_gold(gold_lines: Iterable[str | Mapping[str, Any]]) -> list[dict[str,
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    p, r, f = prf(tp, n_pred, n_gold)
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp,
             "predicted": n_pred, "gold": n_gold}
 
@@ -149,7 +147,7 @@ class CSThresholds:
     def __post_init__(self) -> None:
         _check_unit(self, ("non_c3", "cut_c5", "light_order"))
         if self.cut_run < 0:
-            raise ValueError(f"CSThresholds.cut_run must be >= 0 words, got {self.cut_run}")
+            raise InvalidRequest(f"CSThresholds.cut_run must be >= 0 words, got {self.cut_run}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +169,7 @@ def _check_unit(t: Any, names: Sequence[str]) -> None:
     for name in names:
         v = getattr(t, name)
         if not 0.0 <= v <= 1.0:
-            raise ValueError(f"{type(t).__name__}.{name} must be in [0, 1], got {v}")
+            raise InvalidRequest(f"{type(t).__name__}.{name} must be in [0, 1], got {v}")
 
 
 # v2 thresholds, tuned on all 95 Clough-Stevenson answers by grid search for macro-F1, at the centre
@@ -241,7 +239,7 @@ def _macro(gold: Sequence[str], pred: Sequence[str]) -> tuple[float, dict[str, f
         tp = sum(g == p == c for g, p in zip(gold, pred))
         fp = sum(p == c and g != c for g, p in zip(gold, pred))
         fn = sum(g == c and p != c for g, p in zip(gold, pred))
-        f1s[c] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        f1s[c] = f1_counts(tp, fp, fn)
     return sum(f1s.values()) / len(f1s), f1s
 
 
@@ -267,7 +265,7 @@ _CS_FILE_RE = re.compile(r"^g(\d+)p([A-Za-z]+)_task([a-z])\.txt$")
 
 def _check_version(version: str) -> None:
     if version not in CS_VERSIONS:
-        raise ValueError(f"version must be one of {CS_VERSIONS}, got {version!r}")
+        raise InvalidRequest(f"version must be one of {CS_VERSIONS}, got {version!r}")
 
 
 def _grid_points(version: str = "v3") -> np.ndarray:
@@ -307,12 +305,6 @@ def _macro_counts(tp: np.ndarray, pred: np.ndarray, gold: np.ndarray) -> np.ndar
     return f1.mean(axis=1)
 
 
-def _macro_rows(table: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Macro-F1 over :data:`CS_CLASSES` of each row of predicted class indices against ``y``."""
-    tp, pred = _class_counts(table, y)
-    return _macro_counts(tp, pred, np.bincount(y, minlength=len(CS_CLASSES)))
-
-
 def _plateau_centre(points: np.ndarray, scores: np.ndarray, version: str = "v3") -> AnyThresholds:
     """Thresholds at the per-axis median of all grid points tied for the best score.
 
@@ -330,12 +322,12 @@ def cs_groups(files: Sequence[str], by: str) -> list[str]:
     if by == "loo":
         return list(files)
     if by not in ("person", "task"):
-        raise ValueError(f"cs_groups: by must be 'loo', 'person' or 'task', got {by!r}")
+        raise InvalidRequest(f"cs_groups: by must be 'loo', 'person' or 'task', got {by!r}")
     out = []
     for name in files:
         m = _CS_FILE_RE.match(name)
         if not m:
-            raise ValueError(f"cs_groups: {name!r} is not a Clough-Stevenson answer name like g0pA_taska.txt")
+            raise GoldFileError(f"cs_groups: {name!r} is not a Clough-Stevenson answer name like g0pA_taska.txt")
         out.append(f"g{m.group(1)}p{m.group(2)}" if by == "person" else m.group(3))
     return out
 
@@ -398,12 +390,12 @@ def evaluate_clough_stevenson(bench_dir: str | Path, *, mode: str = "fixed",
     "gold", "predicted", "features"}`` (the :func:`cs_features` the cascade read), for review.
     """
     if mode not in CS_MODES:
-        raise ValueError(f"mode must be one of {CS_MODES}, got {mode!r}")
+        raise InvalidRequest(f"mode must be one of {CS_MODES}, got {mode!r}")
     _check_version(version)
     if thresholds is None:
         thresholds = _CS_DEFAULTS[version]
     elif not isinstance(thresholds, _CS_TYPES[version]):
-        raise ValueError(f"version {version!r} needs {_CS_TYPES[version].__name__} thresholds, "
+        raise InvalidRequest(f"version {version!r} needs {_CS_TYPES[version].__name__} thresholds, "
                          f"got {type(thresholds).__name__}")
     data = load_clough_stevenson(bench_dir)
     feats = [cs_features(src, ans) for _, _, src, ans in data]
@@ -463,7 +455,7 @@ def evaluate_pairs(articles: Mapping[str, Any], gold: Iterable[tuple[str, str, s
         fp += link is not None
         confusion["none"][link.relation if link else "none"] += 1
     if n == 0:
-        raise ValueError("evaluate_pairs: no gold pairs given")
+        raise GoldFileError("evaluate_pairs: no gold pairs given")
     return {"pairs": n, "relation_accuracy": round(right / n, 4), "direction_accuracy": round(direction / n, 4),
             "negatives": neg, "false_positive_rate": round(fp / neg, 4) if neg else None,
             "confusion": {k: dict(v) for k, v in confusion.items()}}
@@ -511,10 +503,10 @@ def evaluate_relations(links: Sequence[Link], gold: Iterable[tuple[str, str, str
     gold = [tuple(g) for g in gold]
     independent = [tuple(p) for p in independent]
     if not gold:
-        raise ValueError("evaluate_relations: no gold pairs given")
-    for c, s, rel in gold:
+        raise GoldFileError("evaluate_relations: no gold pairs given")
+    for c, _s, rel in gold:
         if rel not in RELATIONS:
-            raise ValueError(f"evaluate_relations: gold relation {rel!r} of {c!r} is not one of {RELATIONS}")
+            raise GoldFileError(f"evaluate_relations: gold relation {rel!r} of {c!r} is not one of {RELATIONS}")
     by_pair: dict[frozenset[str], list[Link]] = defaultdict(list)
     for lk in links:
         other = lk.source if lk.source is not None else lk.sibling

@@ -31,7 +31,7 @@ from typing import Any
 from ..errors import GoldFileError
 from ..extract.events import EVENT_TYPES, Event, find_events
 from ..model import Article
-
+from .scores import prf
 __all__ = ["EVAL_ALGORITHM", "GOLD_FIELDS", "evaluate_events", "events_for", "load_gold", "match_event"]
 
 EVAL_ALGORITHM = "eval.events-v1"
@@ -95,9 +95,8 @@ def _describe(ev: Event, key: str | None) -> dict[str, Any]:
 
 
 def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+    p, r, f = prf(tp, tp + fp, tp + fn)
+    return {"precision": p, "recall": r, "f1": f}
 
 
 def evaluate_events(pred: Iterable[Event], gold: list[dict[str, Any]] | str | Path, *,
@@ -111,7 +110,7 @@ def evaluate_events(pred: Iterable[Event], gold: list[dict[str, Any]] | str | Pa
     """
     lines = load_gold(gold) if isinstance(gold, (str, Path)) else [_check_line(g, f"gold[{i}]") for i, g in enumerate(gold)]
     if not lines:
-        raise ValueError("gold is empty: nothing to evaluate")
+        raise GoldFileError("gold is empty: nothing to evaluate")
     events = [ev for ev in pred if include_hedged or not ev.hedged]
     used = [False] * len(events)
     misses: list[dict[str, Any]] = []

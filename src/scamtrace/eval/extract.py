@@ -37,8 +37,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..errors import GoldFileError, ScamtraceError
-
+from ..errors import GoldFileError, InvalidRequest, ScamtraceError
+from ..settings import shared_dir
+from .scores import prf
 #: token_set_ratio at or above which two ``what`` descriptions name the same thing (brief's rule).
 WHAT_MIN_RATIO = 70
 
@@ -68,16 +69,15 @@ class Score:
 
     @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn, empty=1.0)[0]
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn, empty=1.0)[1]
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return prf(self.tp, self.tp + self.fp, self.tp + self.fn, empty=1.0)[2]
 
     def as_dict(self) -> dict[str, float | int]:
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
@@ -213,7 +213,7 @@ def what_matches_v2(pred: Mapping[str, Any], gold: Mapping[str, Any]) -> tuple[b
 def figure_matches(pred: Mapping[str, Any], gold: Mapping[str, Any], matcher: str = FIGURE_MATCHER) -> bool:
     """Same value, same date (or both None) and a matching ``what`` under ``matcher``."""
     if matcher not in (MATCHER_V1, MATCHER_V2):
-        raise ValueError(f"unknown figure matcher {matcher!r}; use {MATCHER_V1!r} or {MATCHER_V2!r}")
+        raise InvalidRequest(f"unknown figure matcher {matcher!r}; use {MATCHER_V1!r} or {MATCHER_V2!r}")
     if not _same_value(pred, gold) or (pred.get("date") or None) != (gold.get("date") or None):
         return False
     if matcher == MATCHER_V1:
@@ -316,7 +316,7 @@ def error_report(pred: list[Any], gold: list[Mapping[str, Any]], score: Score, k
     so a miss can be told apart as a unit, description or date problem.
     """
     if kind not in ("figures", "quotes"):
-        raise ValueError(f"error_report kind must be 'figures' or 'quotes', got {kind!r}")
+        raise InvalidRequest(f"error_report kind must be 'figures' or 'quotes', got {kind!r}")
     preds = _extended([_as_dict(p) for p in pred], score)
     matched_p = {pi for pi, _ in score.matches}
     matched_g = {gi for _, gi in score.matches}
@@ -368,13 +368,6 @@ def load_gold(path: str | Path, required: tuple[str, ...]) -> list[dict[str, Any
 
 FIGURE_KEYS = ("key", "value", "unit", "what", "qualifier", "date", "claimant")
 QUOTE_KEYS = ("key", "quote", "speaker", "role")
-
-
-def shared_dir() -> Path:
-    """The shared inputs folder (see :func:`scamtrace.api.shared_dir`)."""
-    from ..api import shared_dir as _shared_dir
-
-    return _shared_dir()
 
 
 def seed_articles(seeds: Path) -> list[Any]:
@@ -445,12 +438,16 @@ def throughput(seeds: Path, use_model: bool | None, copies: int) -> float:
 def main(argv: list[str] | None = None) -> int:
     """``python -m scamtrace.eval.extract [--rules] [--throughput N]``: print the report as JSON."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=Path, default=None)
-    ap.add_argument("--gold", type=Path, default=Path(__file__).resolve().parents[3] / "tests" / "gold")
+    ap.add_argument("--seeds", type=Path, default=None, help="the seed articles (default: $SCAMTRACE_SHARED/seeds)")
+    ap.add_argument("--gold", type=Path, required=True,
+                    help="the folder with seeds_figures.jsonl and seeds_quotes.jsonl (tests/gold in the clone)")
     ap.add_argument("--rules", action="store_true", help="force the rule-based entity recogniser")
     ap.add_argument("--throughput", type=int, default=0, metavar="N", help="also time N replicas of the seeds")
     args = ap.parse_args(argv)
-    seeds = args.seeds or shared_dir() / "seeds"
+    try:
+        seeds = args.seeds or shared_dir("seeds/") / "seeds"
+    except ScamtraceError as e:
+        ap.error(f"{e} (--seeds DIR)")
     use_model = False if args.rules else None
     report = run(seeds, args.gold, use_model)
     if args.throughput:

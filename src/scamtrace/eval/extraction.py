@@ -21,6 +21,9 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
+from ..errors import GoldFileError
+from .scores import f1
+
 __all__ = ["EVAL_ALGORITHM", "cleaned_text_extractor", "evaluate_extraction", "load_benchmark", "ngram_counts", "page_counts", "page_scores"]
 
 EVAL_ALGORITHM = "eval.extraction-4gram-v1"
@@ -73,12 +76,12 @@ def load_benchmark(bench_dir: str | Path) -> list[tuple[str, str, str | None, st
         raise FileNotFoundError(f"{truth_path}: ground truth missing; point bench_dir at the article-extraction folder")
     data = json.loads(truth_path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{truth_path}: expected a JSON object mapping page id to {{'articleBody', 'url'}}")
+        raise GoldFileError(f"{truth_path}: expected a JSON object mapping page id to {{'articleBody', 'url'}}")
     pages = []
     for page_id in sorted(data):
         entry = data[page_id]
         if not isinstance(entry, dict) or not isinstance(entry.get("articleBody"), str):
-            raise ValueError(f"{truth_path}: entry {page_id!r} lacks a string 'articleBody'")
+            raise GoldFileError(f"{truth_path}: entry {page_id!r} lacks a string 'articleBody'")
         raw = gzip.decompress((bench / "html" / f"{page_id}.html.gz").read_bytes())
         pages.append((page_id, _decode(raw), entry.get("url"), entry["articleBody"]))
     return pages
@@ -106,7 +109,7 @@ def evaluate_extraction(bench_dir: str | Path, extractor: Extractor,
     if pages is None:
         pages = load_benchmark(bench_dir)
     if not pages:
-        raise ValueError(f"{bench_dir}: benchmark has no pages")
+        raise GoldFileError(f"{bench_dir}: benchmark has no pages")
     precisions: list[float] = []
     recalls: list[float] = []
     per_page: list[tuple[float, str]] = []
@@ -121,15 +124,14 @@ def evaluate_extraction(bench_dir: str | Path, extractor: Extractor,
         if r is not None:
             recalls.append(r)
         p0, r0 = p or 0.0, r or 0.0
-        per_page.append((2 * p0 * r0 / (p0 + r0) if p0 + r0 else 0.0, page_id))
+        per_page.append((f1(p0, r0), page_id))
     precision = sum(precisions) / len(precisions) if precisions else 0.0
     recall = sum(recalls) / len(recalls) if recalls else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
         "algorithm": EVAL_ALGORITHM,
         "precision": precision,
         "recall": recall,
-        "f1": f1,
+        "f1": f1(precision, recall),
         "pages": len(pages),
         "ms_per_page": 1000.0 * elapsed / len(pages),
         "worst": [pid for _, pid in sorted(per_page)[:10]],

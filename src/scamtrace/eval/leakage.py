@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoldFileError
-
 __all__ = ["LEAKAGE_ALGORITHM", "boilerplate_leakage", "clean_demo_pages", "evaluate_pages", "load_gold", "normalise"]
 
 LEAKAGE_ALGORITHM = "eval.leakage-v1"
@@ -90,7 +89,7 @@ def evaluate_pages(cleaned: Mapping[str, str | None], gold: Mapping[str, tuple[l
     """
     missing = sorted(set(gold) - set(cleaned))
     if missing:
-        raise ValueError(f"no cleaned text for gold pages {', '.join(missing)}; pass None for a rejected page")
+        raise GoldFileError(f"no cleaned text for gold pages {', '.join(missing)}; pass None for a rejected page")
     per_page: dict[str, dict[str, Any]] = {}
     for stem, (lines, paragraphs) in sorted(gold.items()):
         text = normalise(cleaned[stem] or "")
@@ -113,7 +112,8 @@ def evaluate_pages(cleaned: Mapping[str, str | None], gold: Mapping[str, tuple[l
 def clean_demo_pages(demo_dir: str | Path, extra_sources: Iterable[str | Path] = ()) -> tuple[dict[str, str | None], set[str]]:
     """Ingest ``demo_dir/html`` (plus ``extra_sources``) into an in-memory store as ``scamtrace
     ingest`` does; returns ``({stem: cleaned text or None if rejected}, cleaner names used)``."""
-    from ..api import ingest, open_store
+    from ..pipeline import ingest
+    from ..store import open_store
 
     html_dir = Path(demo_dir) / "html"
     pages = {p.resolve(): p.stem for p in html_dir.glob("*.html")}

@@ -25,14 +25,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..errors import GoldFileError
+from ..errors import GoldFileError, InvalidRequest
 from ..copies.classify import quoted_spans
 from ..copies.families import _UnionFind
 from ..copies.features import Pair
 from ..model import RELATIONS, Family, Link
 from .clusters import bcubed
 from .keys import jsonl_objects
-
 REALNEWS_ALGORITHM = "eval.realnews-v1"
 HALVES = ("A", "B")
 
@@ -120,7 +119,7 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
                    *, half: str | None = None) -> RealNewsScores:
     """Scores of ``links``/``families`` against realnews records (see the module docstring)."""
     if half is not None and half not in HALVES:
-        raise ValueError(f"half must be one of {HALVES}, got {half!r}")
+        raise InvalidRequest(f"half must be one of {HALVES}, got {half!r}")
     recs = [r for r in records if half is None or half_of(r["story"]) == half]
     story = {r["id"]: r["story"] for r in recs}
     keep = set(story)

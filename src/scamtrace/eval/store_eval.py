@@ -5,17 +5,15 @@ restricted to the articles the gold file covers.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..errors import GoldFileError
+from ..errors import GoldFileError, InvalidRequest
 from ..store import Store
 from .clusters import bcubed
 from .keys import jsonl_objects, key_map, read_gold, resolve
 from .realnews import half_of
-
 KINDS = ("stories", "figures", "quotes", "events")
 
 
@@ -70,7 +68,7 @@ def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = 
     or a realnews-dev corpus file (one article a line, :mod:`.realnews_gold`), then ``half`` ("A"/"B")
     keeps one fixed half of its stories."""
     if kind not in KINDS:
-        raise ValueError(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
+        raise InvalidRequest(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "stories":   # scamtrace's, realnews-dev's and ECB+'s formats, with chaining
         return evaluate_stories(store, gold_path, half)
     from .realnews_gold import figure_value_recall, gold_lines, is_realnews

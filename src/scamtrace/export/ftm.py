@@ -34,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ..clean.metadata import language_note
 from ..errors import ScamtraceError
 from ..report.data import Resolver, actor_resolver
-from ..report.safe import safe_url
+from ..urls import safe_url
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
 

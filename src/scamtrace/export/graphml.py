@@ -22,10 +22,10 @@ from collections import Counter, defaultdict
 from typing import IO, Any
 
 from ..report.data import actor_resolver
-from ..report.safe import safe_url
+from ..urls import safe_url
 from ..store import Store
 from ..store.extracted import rows
-
+from ..errors import InvalidRequest
 log = logging.getLogger(__name__)
 
 GRAPHML_ALGORITHM = "export.graphml-v1"
@@ -134,7 +134,7 @@ def actor_graph(store: Store, labels: tuple[str, ...] = ACTOR_LABELS) -> _Doc:
 def family_graph(store: Store, min_size: int = MIN_FAMILY_SIZE) -> _Doc:
     """The copy families as original -> copy edges (see the module docstring)."""
     if min_size < 1:
-        raise ValueError(f"min_size must be 1 or more, got {min_size}")
+        raise InvalidRequest(f"min_size must be 1 or more, got {min_size}")
     fams = store.families(min_size=min_size)
     member_of = {m: f.id for f in fams for m in f.members}
     meta = store.article_meta()
@@ -175,7 +175,7 @@ def family_graph(store: Store, min_size: int = MIN_FAMILY_SIZE) -> _Doc:
 def export_graphml(store: Store, out: IO[str], graph: str = "actors") -> tuple[int, int]:
     """Write the ``actors`` or ``families`` graph as GraphML to ``out``; return (nodes, edges)."""
     if graph not in GRAPHS:
-        raise ValueError(f"unknown graph {graph!r}; use one of {', '.join(GRAPHS)}")
+        raise InvalidRequest(f"unknown graph {graph!r}; use one of {', '.join(GRAPHS)}")
     doc = actor_graph(store) if graph == "actors" else family_graph(store)
     doc.write(out)
     log.info("graphml %s: %d nodes, %d edges", graph, doc.nodes, doc.edges)

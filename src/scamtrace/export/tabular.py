@@ -6,6 +6,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from ..errors import InvalidRequest
+
 FORMATS = ("jsonl", "csv")
 
 
@@ -40,7 +42,7 @@ def write_records(records: Iterable[Mapping[str, Any]], fmt: str, out: TextIO,
     CSV text cells that a spreadsheet would read as a formula are neutralised (see :func:`neutralise`)
     unless ``raw``; numbers are written as numbers. JSON Lines are always written as stored."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise InvalidRequest(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     n = 0
     writer = None
     for rec in records:

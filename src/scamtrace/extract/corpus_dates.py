@@ -21,6 +21,7 @@ Both rules write their evidence: the reference article, or the articles whose da
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections import defaultdict
@@ -125,12 +126,14 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
 
 def apply_repeat_dates(store: Any) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
-    figures were dated. Run it after the extract stage; a rerun finds nothing new to date."""
+    figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
+    after the extract stage; a rerun finds nothing new to date."""
     from ..store.extracted import rows
 
     published = {aid: art.published for aid, art in store.article_meta().items()}
     found = repeat_dates(rows(store, "figures"), published)
-    with store.write() as db:
-        db.executemany("UPDATE figures SET date = ?, date_precision = 'day' WHERE id = ? AND date IS NULL",
-                       [(r.date, r.figure_id) for r in found])
+    with store.write() as db:   # the lenders are kept as the date's evidence
+        db.executemany("UPDATE figures SET date = ?, date_precision = 'day', date_lenders = ?"
+                       " WHERE id = ? AND date IS NULL",
+                       [(r.date, json.dumps(list(r.sources)), r.figure_id) for r in found])
     return len(found)

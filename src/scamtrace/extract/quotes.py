@@ -189,9 +189,8 @@ def _before(text: str, seg: _Segment, sent_start: int, persons: PersonIndex) -> 
             speaker, role = split_speaker(who)
             if speaker:
                 return _resolve(speaker, persons, seg.start), role, "speaker-before"
-    m = None
-    for m in NAME_RE.finditer(head):
-        pass
+    names = list(NAME_RE.finditer(head))
+    m = names[-1] if names else None
     if m is not None and not head[m.end():].strip():
         return persons.resolve(m.group(), before=seg.start), role_before(text, m.start(), sent_start), "name-before"
     return None
@@ -219,9 +218,8 @@ def _short_quote_speaker(text: str, seg: _Segment, floor: int, persons: PersonIn
         return None   # no ascribing verb, or its subject is not the one right before the last verb
     who = m["who"]
     if who == "it":
-        org = None
-        for org in _IT_ANTECEDENT.finditer(text, 0, floor + m.start()):
-            pass
+        orgs = list(_IT_ANTECEDENT.finditer(text, 0, floor + m.start()))
+        org = orgs[-1] if orgs else None
         return (org["org"].lower(), None, "ascribed") if org else None
     if who in _PRONOUNS or who.lower() in ("he", "she", "they"):
         speaker = _pronoun_speaker(text, seg.para[0], seg.start, persons)

@@ -2,9 +2,9 @@
 become :class:`~scamtrace.model.RawDoc` records, or :class:`~scamtrace.model.Reject` records with
 a one-line reason saying what to do.
 
-Algorithms (stored in ``RawDoc.extra["reader"]`` where they apply): ``ingest.decode-v2``,
-``ingest.fetch-v1``, ``ingest.feeds-v1``, ``ingest.records-v1``, ``ingest.warc-v1``,
-``ingest.ids-v1``, ``ingest.watch-v1``.
+Algorithms stored with a document (``RawDoc.extra`` "decoder" and "reader", where they apply):
+``ingest.decode-v2``, ``ingest.feeds-v1``, ``ingest.records-v1``, ``ingest.warc-v1``. Fetching, ids and watching store no results of their
+own, so they carry no algorithm name.
 """
 from .dates import parse_date
 from .fetch import FetchResult, fetch

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import charset_normalizer
 
+from ..errors import NotText
+
 DECODER = "ingest.decode-v2"
 
 #: A body whose visible text has fewer non-space characters than this is "near-empty".
@@ -97,10 +99,6 @@ _BLOCK_OPEN_RE = re.compile(r"<(script|style)\b", re.I)
 _BLOCK_CLOSE_RE = {"script": re.compile(r"</script\s*>", re.I), "style": re.compile(r"</style\s*>", re.I)}
 _ENTITY_RE = re.compile(r"&#?\w+;")
 _SPACE_RE = re.compile(r"\s+")
-
-
-class NotText(ValueError):
-    """The bytes are not text (binary file or undecodable); ``str(e)`` is a one-line reason."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from xml.etree.ElementTree import ParseError
 
+from ..errors import FeedError
+
 log = logging.getLogger(__name__)
 
 FEEDS = "ingest.feeds-v1"
@@ -35,10 +37,6 @@ NS = {
 _ROOT_RE = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(rss|feed|RDF)\b", re.I)
 _TAG_RE = re.compile(r"<[^>]*>")
 _PROLOG_RE = re.compile(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.S | re.I)
-
-
-class FeedError(ValueError):
-    """The bytes are not a readable feed; ``str(e)`` is a one-line reason."""
 
 
 @dataclass(slots=True)

@@ -1,4 +1,4 @@
-"""HTTP(S) fetching for URL ingestion and ``watch`` (``ingest.fetch-v1``).
+"""HTTP(S) fetching for URL ingestion and ``watch``.
 
 Standard library only (urllib). Redirects are followed here, not by urllib, so that every hop's
 scheme is checked (only http/https) and at most :data:`MAX_REDIRECTS` are taken. The size cap is
@@ -25,7 +25,6 @@ from ..settings import Settings
 
 log = logging.getLogger(__name__)
 
-FETCHER = "ingest.fetch-v1"
 MAX_REDIRECTS = 5
 #: First retry waits this many seconds; each further retry doubles it (capped below).
 RETRY_BACKOFF_BASE = 0.5

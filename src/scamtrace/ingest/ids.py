@@ -1,4 +1,4 @@
-"""URL normalisation and content-derived ids (``ingest.ids-v1``)."""
+"""URL normalisation and content-derived ids."""
 from __future__ import annotations
 
 import hashlib
@@ -6,8 +6,6 @@ import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ..model import RawDoc
-
-IDS = "ingest.ids-v1"
 
 #: Query parameters that only track the reader and never select content.
 TRACKING_PARAMS: frozenset[str] = frozenset({

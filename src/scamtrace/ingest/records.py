@@ -13,9 +13,10 @@ import logging
 import zlib
 from typing import Any, BinaryIO, Iterator
 
+from ..errors import NotText
 from ..model import RawDoc, Reject
 from .dates import parse_date_logged
-from .decode import NotText, decode_bytes, is_near_empty
+from .decode import decode_bytes, is_near_empty
 
 log = logging.getLogger(__name__)
 

@@ -19,8 +19,9 @@ from typing import Any, BinaryIO, Iterator
 
 from warcio.archiveiterator import ArchiveIterator
 
+from ..errors import NotText
 from ..model import RawDoc, Reject
-from .decode import DECODER, NotText, decode_bytes, is_near_empty
+from .decode import DECODER, decode_bytes, is_near_empty
 
 log = logging.getLogger(__name__)
 

@@ -1,5 +1,4 @@
-"""``watch``: poll feeds, pages and files on a schedule and pass on only what is new
-(``ingest.watch-v1``).
+"""``watch``: poll feeds, pages and files on a schedule and pass on only what is new.
 
 Per source, ``state[source]`` (a JSON-serialisable dict the caller may back with SQLite) keeps:
 ``etag``/``last_modified`` for conditional requests, ``seen`` (keys of entries already passed on:
@@ -19,18 +18,15 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, MutableMapping
 
-from ..errors import InputError
+from ..errors import FeedError, InputError, InvalidRequest
 from ..model import RawDoc, Reject
 from ..settings import Settings
 from .documents import feed_docs, response_kind, text_doc
-from .feeds import FeedError
 from .fetch import fetch
 from .ids import content_hash
 from .sources import _SCHEME_RE, iter_sources
-
 log = logging.getLogger(__name__)
 
-WATCHER = "ingest.watch-v1"
 #: Entry keys remembered per source; older ones are forgotten first. Large enough for a feed
 #: of 100 items polled for months with daily turnover.
 SEEN_MAX = 10_000
@@ -48,17 +44,17 @@ def parse_interval(text: str | float | int) -> float:
     Raises ValueError naming the valid forms for anything else, or for zero/negative values.
     """
     if isinstance(text, bool):
-        raise ValueError(f"invalid interval {text!r}; use seconds (900) or a number with s, m, h or d (30s, 15m, 1h)")
+        raise InvalidRequest(f"invalid interval {text!r}; use seconds (900) or a number with s, m, h or d (30s, 15m, 1h)")
     if isinstance(text, (int, float)):
         value = float(text)
     else:
         m = _INTERVAL_RE.match(str(text))
         if not m:
-            raise ValueError(f"invalid interval {text!r}; use seconds (900) or a number with s, m, h or d "
+            raise InvalidRequest(f"invalid interval {text!r}; use seconds (900) or a number with s, m, h or d "
                              "(30s, 15m, 1h, 1d)")
         value = float(m.group(1)) * _UNIT_SECONDS[(m.group(2) or "s").lower()]
     if not value > 0 or value == float("inf"):
-        raise ValueError(f"interval must be a positive number of seconds, got {text!r}")
+        raise InvalidRequest(f"interval must be a positive number of seconds, got {text!r}")
     return value
 
 
@@ -265,9 +261,9 @@ def watch(sources: list[str], every: float | str, on_batch: Callable[[list[RawDo
     """
     seconds = parse_interval(every)
     if not sources:
-        raise ValueError("watch needs at least one source (feed or page URL, file or directory)")
+        raise InvalidRequest("watch needs at least one source (feed or page URL, file or directory)")
     if max_cycles is not None and max_cycles < 1:
-        raise ValueError(f"max_cycles must be at least 1 or None, got {max_cycles}")
+        raise InvalidRequest(f"max_cycles must be at least 1 or None, got {max_cycles}")
     stop = stop or threading.Event()
     watcher = _Watcher(list(sources), seconds, on_batch, state, settings or Settings(), clock, report)
     wait = _waiter(stop, sleep)

@@ -13,7 +13,7 @@ from ..store import Store
 from .data import REPORT_ALGORITHM, actor_resolver, report_meta, story_ids, story_report
 from .html import render_html
 from .markdown import render_markdown
-
+from ..errors import InvalidRequest
 __all__ = ["FORMATS", "REPORT_ALGORITHM", "story_report", "story_ids", "render_html", "render_markdown",
            "render_report", "write_report"]
 
@@ -27,10 +27,10 @@ FORMATS: tuple[str, ...] = ("html", "md")
 def render_report(store: Store, ids: Iterable[str] | None, fmt: str) -> str:
     """The report of the stories ``ids`` (every story when None) as one document in ``fmt``."""
     if fmt not in FORMATS:
-        raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise InvalidRequest(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
     chosen = story_ids(store) if ids is None else list(ids)
     if not chosen:
-        raise ValueError("no story to report: the store has no stories yet; run `scamtrace analyze` first")
+        raise InvalidRequest("no story to report: the store has no stories yet; run `scamtrace analyze` first")
     resolve = actor_resolver(store)
     reports = [story_report(store, sid, resolve) for sid in chosen]
     log.info("report: %d stories as %s", len(reports), fmt)

@@ -3,12 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ..api import open_store
 from ..errors import ScamtraceError
-from ..store import Store
+from ..store import DEFAULT_DB, Store, open_store
 from . import FORMATS, write_report
-
-DEFAULT_DB = "scamtrace.db"
 
 
 def _store(ctx: click.Context, db_path: str | None) -> Store:

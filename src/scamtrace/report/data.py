@@ -19,7 +19,7 @@ from ..knowledge.independence import Borrowed, credit_quotes
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
 from ..web.svg import timeline
-from .safe import safe_url
+from ..urls import safe_url
 
 REPORT_ALGORITHM = "report.story-v1"
 #: Actor labels listed in a report (places are shown with events and figures instead).

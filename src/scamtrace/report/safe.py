@@ -2,7 +2,7 @@
 
 HTML is built with :func:`el`, which escapes every child that is not already :class:`Html` and every
 attribute value, so untrusted text can never become markup. Markdown text goes through :func:`md`,
-which neutralises both HTML and Markdown syntax. Links are only ever made from :func:`safe_url`
+which neutralises both HTML and Markdown syntax. Links are only ever made from :func:`~scamtrace.urls.safe_url`
 (http and https), so a stored ``javascript:`` or ``data:`` URL stays plain text.
 """
 from __future__ import annotations
@@ -11,11 +11,12 @@ import html
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
+
+from ..urls import safe_url
 
 _NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9:-]*$")
 _VOID = frozenset({"br", "hr", "meta", "col", "circle", "line", "path", "rect"})
-_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 #: Markdown syntax characters escaped everywhere (``:`` stops GFM autolinks of untrusted text).
 _MD_ALWAYS = re.compile(r"([\\`*_{}\[\]()#+!|~:])")
 _MD_LINE_START = re.compile(r"^(\s*)([-=>]|\d+[.)])")
@@ -74,23 +75,6 @@ def el(tag: str, attrs: Mapping[str, Any] | None = None, *children: Any) -> Html
     else:
         out += [">", body, f"</{tag}>"]
     return Html("".join(out))
-
-
-def safe_url(url: Any) -> str | None:
-    """``url`` when it is an absolute http(s) URL with a host and no whitespace or control
-    characters, else None: a stored URL never becomes a ``javascript:`` or ``data:`` link."""
-    if not isinstance(url, str):
-        return None
-    u = url.strip()
-    if not u or _CONTROL.search(u):
-        return None
-    try:
-        parts = urlsplit(u)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return u
 
 
 def md(value: Any) -> str:

@@ -171,7 +171,7 @@ def candidate_pairs(spark: Any, articles: Any) -> Any:
             for r in chunk:
                 by_name.setdefault(r["name"], []).append(r)
             for name, rs in by_name.items():
-                col = lambda k, t=float: np.array([t(r[k]) for r in rs])  # noqa: E731
+                col = lambda k, t=float, rs=rs: np.array([t(r[k]) for r in rs])  # noqa: E731
                 s = containment_score(name, col("shared"), col("shared_w"), col("n_q"), col("w_q"),
                                       col("len_q"), col("len_o"))
                 for r, v in zip(rs, s.tolist()):

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..model import Family, Link, Reject
-from ..store import Store
+from ..model import FAMILIES_ALGORITHM, Family, Link, Reject
+from ..store import PutStatus, Store
 from .readers import article_from_row
 from .schema import ARTICLE_FIELDS, FAMILY_FIELDS, LINK_FIELDS, REJECT_FIELDS, STORY_FIELDS
 
@@ -202,8 +202,8 @@ def _put_article(store: Store, row: dict[str, Any], output: str, counts: dict[st
                                                             stage="store"))
         return
     status = store.put_article(art, fmt="text", body=art.text, extra=_record(art))
-    counts[status if status != "conflict" else "conflicts"] += 1
-    if status != "conflict":
+    counts["conflicts" if status is PutStatus.CONFLICT else status.value] += 1
+    if status is not PutStatus.CONFLICT:
         ids.append(art.id)
     else:
         conflicted.add(art.id)
@@ -221,7 +221,7 @@ def _families(table: _Table, known: set[str], counts: dict[str, int]) -> list[Fa
             continue
         origin = row["origin"] if row["origin"] in known else None
         fams.append(Family(id=row["family"], members=members, origin=origin, origin_credit=row["origin_credit"],
-                           algorithm=row["algorithm"] or "copies.families-v1"))
+                           algorithm=row["algorithm"] or FAMILIES_ALGORITHM))
     return fams
 
 

@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 from .copies import find_copies_spark, run_info
 from .schema import RUN_FILE
 from .stories import STORIES_JOB, stories_spark
-
+from ..errors import InvalidRequest
 log = logging.getLogger(__name__)
 
 JOBS = ("copies", "stories")
@@ -34,9 +34,9 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
     from .readers import read_articles
 
     if job not in JOBS:
-        raise ValueError(f"unknown Spark job {job!r}; choose one of {', '.join(JOBS)}")
+        raise InvalidRequest(f"unknown Spark job {job!r}; choose one of {', '.join(JOBS)}")
     if not inputs:
-        raise ValueError("give at least one input path (JSONL, Parquet or WARC)")
+        raise InvalidRequest("give at least one input path (JSONL, Parquet or WARC)")
     out = output.rstrip("/")
     timings: dict[str, float] = {}
     t0 = time.perf_counter()

@@ -49,14 +49,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InputError
+from ..errors import InputError, InvalidRequest
 from ..ingest.dates import parse_date
 from ..ingest.ids import content_hash
 from ..ingest.records import _parse_line, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from .schema import ARTICLE_FIELDS, REJECT_FIELDS
-
 if TYPE_CHECKING:   # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
@@ -488,14 +487,14 @@ def read_articles(spark: "SparkSession", inputs: list[str], settings: Settings |
     from .schema import spark_schema
 
     if isinstance(inputs, str):
-        raise ValueError("read_articles takes a list of input paths, not one string; wrap it in a list")
+        raise InvalidRequest("read_articles takes a list of input paths, not one string; wrap it in a list")
     settings = settings or Settings()
     cap = int(settings.max_bytes)
     sc = _context(spark)
     files, driver_rejects = list_inputs(spark, inputs)
     n_parts = partitions or int(spark.conf.get("spark.sql.shuffle.partitions", "200") or 200)
     if n_parts < 1:
-        raise ValueError(f"partitions must be at least 1, got {n_parts}")
+        raise InvalidRequest(f"partitions must be at least 1, got {n_parts}")
     if files:
         kinds = sc.broadcast({f.uri: f.kind for f in files})
         raw = sc.binaryFiles(",".join(f.uri for f in files), minPartitions=min(len(files), 4 * sc.defaultParallelism))

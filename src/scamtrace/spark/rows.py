@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from typing import Any
 
 from ..model import Family, Link
 
@@ -14,23 +14,9 @@ def link_row(link: Link) -> tuple:
             round(float(link.score), 4), link.algorithm, json.dumps(link.evidence, sort_keys=True, default=str))
 
 
-def link_from_row(row: Mapping[str, Any] | Any) -> Link:
-    get = row.asDict() if hasattr(row, "asDict") else dict(row)
-    ev = get.get("evidence")
-    return Link(article=get["article"], source=get.get("source"), relation=get["relation"], score=float(get["score"]),
-                algorithm=get["algorithm"], evidence=json.loads(ev) if isinstance(ev, str) and ev else (ev or {}),
-                sibling=get.get("sibling"), family=get.get("family"), origin_credit=get.get("origin_credit"))
-
-
 def family_row(fam: Family) -> tuple:
     """A Family in FAMILY_FIELDS order, as `scamtrace export families` writes it."""
     return (fam.id, fam.origin, fam.origin_credit, len(fam.members), list(fam.members), fam.algorithm)
-
-
-def family_from_row(row: Mapping[str, Any] | Any) -> Family:
-    get = row.asDict() if hasattr(row, "asDict") else dict(row)
-    return Family(id=get["family"], members=list(get["members"]), origin=get.get("origin"),
-                  origin_credit=get.get("origin_credit"), algorithm=get.get("algorithm") or "")
 
 
 def pack(obj: Any) -> str:

@@ -1,5 +1,6 @@
 """SQLite store: migrations, articles, rejects, copy links, families, judgements."""
-from .db import FeedState, Store
+from .db import FeedState, PutStatus, Store
 from .migrations import MIGRATIONS, migrate
+from .opening import DEFAULT_DB, open_store, require_store
 
-__all__ = ["Store", "FeedState", "MIGRATIONS", "migrate"]
+__all__ = ["Store", "FeedState", "PutStatus", "MIGRATIONS", "migrate", "DEFAULT_DB", "open_store", "require_store"]

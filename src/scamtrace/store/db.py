@@ -10,6 +10,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Iterable, Iterator, MutableMapping
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,15 @@ from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
+
+
+class PutStatus(StrEnum):
+    """What :meth:`Store.put_article` did with an article."""
+
+    NEW = "new"              # stored for the first time
+    SAME = "same"            # the same raw body again (idempotent re-ingest)
+    UPDATED = "updated"      # the same raw body, cleaned differently now: the article was rewritten
+    CONFLICT = "conflict"    # another raw body under a stored id: kept in ``conflicts``, not stored
 
 
 class StoreNeedsUpgrade(StoreError):
@@ -217,12 +227,12 @@ class Store:
         self.close()
 
     # -- articles -------------------------------------------------------------------------------
-    def put_article(self, art: Article, *, fmt: str, body: str, extra: dict | None = None) -> str:
-        """Insert or refresh an article; returns "new", "same", "updated" or "conflict".
+    def put_article(self, art: Article, *, fmt: str, body: str, extra: dict | None = None) -> PutStatus:
+        """Insert or refresh an article; returns a :class:`PutStatus`.
 
-        Same id and same raw body: "same" (idempotent re-ingest, nothing rewritten unless the
-        cleaner changed). Same id, different raw body: the first stays and the newcomer is kept in
-        ``conflicts`` ("conflict"), never overwritten silently.
+        Same id and same raw body: SAME (idempotent re-ingest, nothing rewritten unless the
+        cleaner changed: UPDATED). Same id, different raw body: the first stays and the newcomer is
+        kept in ``conflicts`` (CONFLICT), never overwritten silently.
         """
         with self.write() as db:
             row = db.execute("SELECT raw_hash, cleaner, text FROM articles WHERE id = ?", (art.id,)).fetchone()
@@ -231,7 +241,7 @@ class Store:
                     "INSERT OR IGNORE INTO conflicts(article, source, raw_hash, body, at) VALUES (?,?,?,?,?)",
                     (art.id, art.source, art.raw_hash or "", body, _now()),
                 )
-                return "conflict"
+                return PutStatus.CONFLICT
             if art.outlet:
                 db.execute("INSERT OR IGNORE INTO outlets(name, domain) VALUES (?, ?)",
                            (art.outlet, _domain(art.url)))
@@ -250,16 +260,16 @@ class Store:
                 )
                 db.execute("INSERT INTO raw_docs(article, fmt, body, raw_hash, extra) VALUES (?,?,?,?,?)",
                            (art.id, fmt, body, art.raw_hash or "", json.dumps(extra or {}, default=str)))
-                return "new"
+                return PutStatus.NEW
             if row["text"] == art.text and row["cleaner"] == art.cleaner:
-                return "same"
+                return PutStatus.SAME
             db.execute(
                 "UPDATE articles SET source=?, url=?, outlet=?, title=?, published=?, byline=?, dateline=?,"
                 " credit=?, contributors=?, language=?, truncated=?, text=?, raw_hash=?, cleaner=?,"
                 " analyzed_at=NULL WHERE id=?",
                 values + (art.id,),
             )
-            return "updated"
+            return PutStatus.UPDATED
 
     def get_article(self, article_id: str) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -588,7 +598,8 @@ class Store:
     def start_run(self, stage: str, algorithm: str | None = None) -> int:
         with self.write() as db:
             cur = db.execute("INSERT INTO runs(stage, algorithm, started_at) VALUES (?,?,?)", (stage, algorithm, _now()))
-            return int(cur.lastrowid)
+            assert cur.lastrowid is not None   # an INSERT into a rowid table always sets it
+            return cur.lastrowid
 
     def finish_run(self, run_id: int, stats: dict) -> None:
         with self.write() as db:

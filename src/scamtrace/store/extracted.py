@@ -10,7 +10,7 @@ from .db import Store
 
 
 def _j(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) else str(o))
+    return json.dumps(v, ensure_ascii=False, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) and not isinstance(o, type) else str(o))
 
 
 def put_extraction(store: Store, article_id: str, extraction: Any, events: Iterable[Any]) -> None:

@@ -502,3 +502,12 @@ def _m0008() -> str:
         );
         CREATE INDEX idx_story_threads_thread ON story_threads(thread);
     """
+
+
+@migration("0009_figure_date_lenders")
+def _m0009() -> str:
+    # extract.figure-dates-corpus-v1, rule 2: the articles whose dated statement of the same count
+    # lent an undated figure its day (a JSON list of article ids; NULL for a figure dated by itself)
+    return """
+        ALTER TABLE figures ADD COLUMN date_lenders TEXT;
+    """

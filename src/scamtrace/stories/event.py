@@ -376,7 +376,7 @@ class _Clusterer:
                     pairs.append((score, i, j, ev))
         done: set[int] = set()
         n = 0
-        for score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+        for _score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
             if i in done or j in done:
                 continue
             big, small = (i, j) if len(self.stories[i].units) >= len(self.stories[j].units) else (j, i)

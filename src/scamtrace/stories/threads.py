@@ -50,7 +50,7 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
     frames.sort(key=lambda x: (x[1]["date"], x[0].id))
     index: dict[str, list[int]] = defaultdict(list)
     prev: dict[int, tuple[int, dict[str, Any]]] = {}
-    for i, (s, f) in enumerate(frames):
+    for i, (_s, f) in enumerate(frames):
         specific = set(f["anchors"]) - set(f.get("common", ()))
         hits: Counter = Counter()
         for a in specific:

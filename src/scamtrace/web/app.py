@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import secrets
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -25,7 +26,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
-from ..errors import NotFound, StoreError
+from ..errors import InvalidRequest, NotFound, StoreError
 from ..store import Store
 from ..store.db import StoreNeedsUpgrade
 from . import queries
@@ -213,8 +214,8 @@ def _install_errors(app: FastAPI, templates: Jinja2Templates) -> None:
     async def _nf(request: Request, exc: NotFound) -> Response:
         return answer(request, 404, "not_found", str(exc))
 
-    @app.exception_handler(ValueError)
-    async def _bad(request: Request, exc: ValueError) -> Response:
+    @app.exception_handler(InvalidRequest)
+    async def _bad(request: Request, exc: InvalidRequest) -> Response:
         return answer(request, 400, "bad_request", str(exc))
 
     @app.exception_handler(StoreError)
@@ -239,8 +240,10 @@ def _install_errors(app: FastAPI, templates: Jinja2Templates) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error on %s", request.url.path)
-        return answer(request, 500, "internal", "internal error; the server log has the details")
+        error_id = secrets.token_hex(6)   # a bug, not the client's fault: the log keeps the traceback
+        log.exception("unhandled error %s on %s", error_id, request.url.path)
+        return answer(request, 500, "internal",
+                      f"internal error {error_id}; the server log has the details under that id")
 
 
 def _date_param(name: str, value: str | None) -> dt.date | None:

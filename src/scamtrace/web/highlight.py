@@ -22,6 +22,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from ..errors import InvalidRequest
+
 HIGHLIGHT_ALGORITHM = "web.highlight-v1"
 #: Highlight kinds and what they mean (the legend); the CSS gives each a class ``hl-<kind>``.
 HIGHLIGHT_KINDS: dict[str, str] = {
@@ -53,7 +55,7 @@ class Span:
 
     def __post_init__(self) -> None:
         if self.kind not in HIGHLIGHT_KINDS:
-            raise ValueError(f"highlight kind must be one of {', '.join(HIGHLIGHT_KINDS)}, got {self.kind!r}")
+            raise InvalidRequest(f"highlight kind must be one of {', '.join(HIGHLIGHT_KINDS)}, got {self.kind!r}")
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end

@@ -9,7 +9,7 @@ convention of every copy-evidence record.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypedDict
 
@@ -117,6 +117,68 @@ def _phrase_hits(text: str, phrase: str, avoid: list[tuple[int, int]]) -> list[t
     return hits
 
 
+def _passage_marks(pas: Mapping[str, Any], mine: str, theirs: str) -> tuple[list[Mark], list[Mark]]:
+    """Shared passages (``features.passages.spans``), numbered in the order of side ``a``."""
+    m_this: list[Mark] = []
+    m_other: list[Mark] = []
+    for n, s in enumerate(sorted(pas.get("spans") or [], key=lambda s: s["a"][0]), 1):
+        title = f"shared passage {n} ({s.get('words', '?')} words)"
+        m_this.append(Mark(s[mine][0], s[mine][1], "passage", title, f"p{n}"))
+        m_other.append(Mark(s[theirs][0], s[theirs][1], "passage", title, f"p{n}"))
+    return m_this, m_other
+
+
+def _fact_marks(aligned: Sequence[Mapping[str, Any]], mine: str, theirs: str) -> tuple[list[Mark], list[Mark]]:
+    """Facts aligned on both sides (``features.fact_lcs.evidence.aligned``)."""
+    m_this: list[Mark] = []
+    m_other: list[Mark] = []
+    for f in aligned:
+        title = f"aligned {f.get('kind', 'fact')}: {f.get('value')}"
+        if f.get(mine) and f.get(theirs):
+            m_this.append(Mark(f[mine][0], f[mine][1], "fact", title))
+            m_other.append(Mark(f[theirs][0], f[theirs][1], "fact", title))
+    return m_this, m_other
+
+
+def _sub_marks(subs: Sequence[Mapping[str, Any]], text: str, avoid: list[tuple[int, int]], *,
+               from_side: bool) -> list[Mark]:
+    """Each substitution's phrase (its ``from`` when ``from_side``, else its ``to``) located in ``text``
+    outside the shared passages ``avoid``."""
+    out: list[Mark] = []
+    for s in subs:
+        frm, to = str(s.get("from") or ""), str(s.get("to") or "")
+        title = f"swap: “{frm or '∅'}” ↔ “{to or '∅'}”"
+        out += [Mark(a, b, "sub", title) for a, b in _phrase_hits(text, frm if from_side else to, avoid)]
+    return out
+
+
+def _word_sides(subs: Sequence[Mapping[str, Any]], this_is_a: bool) -> list[dict[str, Any]]:
+    """Each substitution as the words of this side and of the other side (either may be empty)."""
+    mine, theirs = ("from", "to") if this_is_a else ("to", "from")
+    return [{"this": str(s.get(mine) or "").strip(), "other": str(s.get(theirs) or "").strip(),
+             "count": s.get("count", 1)} for s in subs]
+
+
+def _role(link: Link, this: Article) -> str:
+    if link.article != this.id:
+        return "copied by"
+    return "copy of" if link.source else "sibling of"
+
+
+def _summary(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "title": article.title, "outlet": article.outlet,
+            "published": article.published.isoformat() if article.published else None, "credit": article.credit}
+
+
+def _evidence_parts(ev: Mapping[str, Any]) -> tuple[dict, list, list]:
+    """The passages, the aligned facts and the substitutions of a link's evidence (empty when absent)."""
+    feats = ev.get("features") or {}
+    pas = feats.get("passages") or {}
+    facts = (feats.get("fact_lcs") or {}).get("evidence") or {}
+    subs = ((feats.get("substitution_rate") or {}).get("evidence") or {}).get("substitutions") or []
+    return pas, facts.get("aligned") or [], subs
+
+
 def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[Mark] = ()) -> dict[str, Any]:
     """One copy link seen from ``this`` article: evidence summary and both texts with marks.
 
@@ -125,42 +187,23 @@ def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[M
     ``this_marks`` are added to this article's side (its spinner phrases).
     """
     ev = link.evidence or {}
-    feats = ev.get("features") or {}
     pair = ev.get("pair") or [link.article, link.source or link.sibling]
     this_is_a = pair[0] == this.id
-    side = {True: "a", False: "b"}
-    mine, theirs = side[this_is_a], side[not this_is_a]
-    pas = feats.get("passages") or {}
-    m_this: list[Mark] = list(this_marks)
-    m_other: list[Mark] = []
-    for n, s in enumerate(sorted(pas.get("spans") or [], key=lambda s: s["a"][0]), 1):
-        title = f"shared passage {n} ({s.get('words', '?')} words)"
-        m_this.append(Mark(s[mine][0], s[mine][1], "passage", title, f"p{n}"))
-        m_other.append(Mark(s[theirs][0], s[theirs][1], "passage", title, f"p{n}"))
-    facts = (feats.get("fact_lcs") or {}).get("evidence") or {}
-    for f in facts.get("aligned") or []:
-        title = f"aligned {f.get('kind', 'fact')}: {f.get('value')}"
-        if f.get(mine) and f.get(theirs):
-            m_this.append(Mark(f[mine][0], f[mine][1], "fact", title))
-            m_other.append(Mark(f[theirs][0], f[theirs][1], "fact", title))
-    subs = ((feats.get("substitution_rate") or {}).get("evidence") or {}).get("substitutions") or []
+    mine, theirs = ("a", "b") if this_is_a else ("b", "a")
+    pas, aligned, subs = _evidence_parts(ev)
+    p_this, p_other = _passage_marks(pas, mine, theirs)
+    f_this, f_other = _fact_marks(aligned, mine, theirs)
+    m_this: list[Mark] = [*this_marks, *p_this, *f_this]
+    m_other: list[Mark] = [*p_other, *f_other]
     avoid_this = [(m.start, m.end) for m in m_this if m.kind == "passage"]
     avoid_other = [(m.start, m.end) for m in m_other if m.kind == "passage"]
-    for s in subs:
-        frm, to = str(s.get("from") or ""), str(s.get("to") or "")
-        mine_phrase, their_phrase = (frm, to) if this_is_a else (to, frm)
-        title = f"swap: “{frm or '∅'}” ↔ “{to or '∅'}”"
-        m_this += [Mark(a, b, "sub", title) for a, b in _phrase_hits(this.text, mine_phrase, avoid_this)]
-        m_other += [Mark(a, b, "sub", title) for a, b in _phrase_hits(other.text, their_phrase, avoid_other)]
-    copy_of = link.article == this.id
+    m_this += _sub_marks(subs, this.text, avoid_this, from_side=this_is_a)
+    m_other += _sub_marks(subs, other.text, avoid_other, from_side=not this_is_a)
     # words swapped (both sides), and words only one text has (an empty side is not a swap)
-    sides = [{"this": str((s.get("from") if this_is_a else s.get("to")) or "").strip(),
-              "other": str((s.get("to") if this_is_a else s.get("from")) or "").strip(),
-              "count": s.get("count", 1)} for s in subs]
+    sides = _word_sides(subs, this_is_a)
     return {
-        "other": {"id": other.id, "title": other.title, "outlet": other.outlet,
-                  "published": other.published.isoformat() if other.published else None, "credit": other.credit},
-        "role": ("copy of" if link.source else "sibling of") if copy_of else "copied by",
+        "other": _summary(other),
+        "role": _role(link, this),
         "relation": link.relation, "score": round(link.score, 4), "algorithm": link.algorithm,
         "judgement": ev.get("judgement"), "direction": ev.get("direction") or {},
         "coverage": {"this": pas.get(f"coverage_{mine}"), "other": pas.get(f"coverage_{theirs}"),
@@ -168,7 +211,7 @@ def link_sides(link: Link, this: Article, other: Article, this_marks: Sequence[M
         "substitutions": [x for x in sides if x["this"] and x["other"]],
         "only_this": [x for x in sides if x["this"] and not x["other"]],
         "only_other": [x for x in sides if x["other"] and not x["this"]],
-        "facts": [{"kind": f.get("kind"), "value": f.get("value")} for f in facts.get("aligned") or []],
+        "facts": [{"kind": f.get("kind"), "value": f.get("value")} for f in aligned],
         "this_paragraphs": segment(this.text, m_this),
         "other_paragraphs": segment(other.text, m_other),
     }

@@ -18,8 +18,9 @@ from typing import Any
 from ..clean.metadata import language_note
 from ..copies.spin import SPUN_ARTICLE_THRESHOLD
 from ..copies.view import outlet_stats, suspicious_phrases
-from ..errors import NotFound
+from ..errors import InvalidRequest, NotFound
 from ..store import Store
+from ..urls import safe_url
 from ..store.db import _fts_query
 from .highlight import Span, css_label, date_title, entity_title, figure_title, highlight, quote_title
 from .marks import Paragraph, link_sides, segment, spin_marks
@@ -62,13 +63,13 @@ class StoryFilter:
 
     def __post_init__(self) -> None:
         if self.sort not in STORY_SORTS:
-            raise ValueError(f"sort must be one of {', '.join(STORY_SORTS)}, got {self.sort!r}")
+            raise InvalidRequest(f"sort must be one of {', '.join(STORY_SORTS)}, got {self.sort!r}")
         if not 1 <= self.limit <= MAX_PAGE_SIZE:
-            raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {self.limit}")
+            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {self.limit}")
         if self.offset < 0:
-            raise ValueError(f"offset must be 0 or more, got {self.offset}")
+            raise InvalidRequest(f"offset must be 0 or more, got {self.offset}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}; swap them")
+            raise InvalidRequest(f"date_from {self.date_from} is after date_to {self.date_to}; swap them")
 
 
 # -- helpers ---------------------------------------------------------------------------------------
@@ -88,13 +89,6 @@ def _short(s: str | None, n: int = 40) -> str | None:
     if not s:
         return None
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
-
-
-def _safe_url(url: str | None) -> str | None:
-    """The URL when it is http(s), else None: a stored URL never becomes a ``javascript:`` link."""
-    if url and url.strip().lower().startswith(("http://", "https://")):
-        return url.strip()
-    return None
 
 
 # -- stories list ------------------------------------------------------------------------------------
@@ -403,7 +397,7 @@ def article_detail(store: Store, article_id: str) -> dict[str, Any]:
     paragraphs: list[Paragraph] = segment(art.text, own_marks)
     highlights = highlight(art.text, highlight_spans(store, article_id, art.text, spin["phrases"] if spin else []))
     return {
-        "article": {**art.to_dict(), "url": art.url, "safe_url": _safe_url(art.url), "analyzed_at": analyzed,
+        "article": {**art.to_dict(), "url": art.url, "safe_url": safe_url(art.url), "analyzed_at": analyzed,
                     "language_note": language_note(art.language)},
         "paragraphs": paragraphs, "spin": spin, "family": fam, "family_members": _family_members(store, fam),
         "story": story, "story_title": story_title, "links": as_copy, "copied_by": copied_by,
@@ -434,9 +428,9 @@ def provenance(store: Store, min_size: int = 2, limit: int = 100, offset: int = 
 
     ``limit``/``offset`` page through the families (1..MAX_PAGE_SIZE per page)."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+        raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
     if offset < 0:
-        raise ValueError(f"offset must be 0 or more, got {offset}")
+        raise InvalidRequest(f"offset must be 0 or more, got {offset}")
     every = sorted(store.families(min_size=min_size), key=lambda f: (-len(f.members), f.id))
     fams = every[offset:offset + limit]
     ids = sorted({m for f in fams for m in f.members})
@@ -526,9 +520,9 @@ def actors_index(store: Store, label: str | None = None, q: str | None = None,
     """Every named actor (or, with ``label``, every name with that main label) with counts of mentions,
     articles and stories and the span of publication dates, most articles first."""
     if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
+        raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {limit}")
     if offset < 0:
-        raise ValueError(f"offset must be 0 or more, got {offset}")
+        raise InvalidRequest(f"offset must be 0 or more, got {offset}")
     empty = {"actors": [], "total": 0, "limit": limit, "offset": offset, "label": label, "q": q, "labels": {}}
     if not has_mentions(store):
         return empty
@@ -539,7 +533,7 @@ def actors_index(store: Store, label: str | None = None, q: str | None = None,
         facet[lab] += 1
     wanted = set(ACTOR_LABELS) if not label else {label}
     if label and label not in facet:
-        raise ValueError(f"label must be one of {', '.join(sorted(facet))}, got {label[:40]!r}")
+        raise InvalidRequest(f"label must be one of {', '.join(sorted(facet))}, got {label[:40]!r}")
     needle = (q or "").strip().lower()
     names = [n for n, lab in main.items() if lab in wanted and (not needle or needle in n.lower())]
     counts = {r["canonical"]: r for r in store.execute(
@@ -559,7 +553,7 @@ def actor_detail(store: Store, name: str, bin_: str = "auto") -> dict[str, Any]:
     """One actor: labels, surface forms, roles, mentions over time, co-occurring actors, events,
     articles and alias judgements. Raises NotFound for a name no mention carries."""
     if bin_ not in ACTOR_BINS:
-        raise ValueError(f"bin must be one of {', '.join(ACTOR_BINS)}, got {bin_[:20]!r}")
+        raise InvalidRequest(f"bin must be one of {', '.join(ACTOR_BINS)}, got {bin_[:20]!r}")
     if not has_mentions(store):
         raise NotFound("this store has no extracted mentions yet; run `scamtrace analyze`")
     rows = store.execute(
@@ -650,7 +644,7 @@ def mention_bins(rows: list[Any], unit: str = "auto") -> dict[str, Any]:
     b, end = _bin_start(lo, unit), _bin_start(hi, unit)
     while b <= end:
         if len(out["bins"]) >= MAX_BINS:
-            raise ValueError(f"{unit} bins from {lo} to {hi} make more than {MAX_BINS} bars; "
+            raise InvalidRequest(f"{unit} bins from {lo} to {hi} make more than {MAX_BINS} bars; "
                              "use bin=week or bin=month")
         out["bins"].append({"start": b.isoformat(), "mentions": mentions.get(b, 0), "articles": len(arts.get(b, ()))})
         b = _next_bin(b, unit)

@@ -1,0 +1,34 @@
+"""Where a store is and how it is opened: the default path, the refusal of a missing one, the
+read-only open that upgrades an older store once. The API, the CLI, the web and the report use these."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import StoreError
+from .db import Store, StoreNeedsUpgrade
+
+#: The store a command uses without ``--db`` (and without $SCAMTRACE_DB).
+DEFAULT_DB = "scamtrace.db"
+
+
+def require_store(path: str | Path) -> None:
+    """Raise :class:`StoreError` unless a store file exists at ``path`` (read-only commands use this so
+    a mistyped ``--db`` is not silently created as an empty store)."""
+    if str(path) != ":memory:" and not Path(path).is_file():
+        raise StoreError(f"no store at {path} (create one with `scamtrace ingest …`)")
+
+
+def open_store(path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
+    """Open the SQLite store at ``path``: read-write (created and migrated if needed, after a
+    ``PRAGMA quick_check`` so a damaged store is never written), or with ``readonly`` never written
+    (a read-only file or folder works). With ``create=False`` a missing file is refused with
+    :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
+    if not create or readonly:
+        require_store(path)
+    if readonly:
+        try:
+            return Store(path, readonly=True)
+        except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
+            Store(path, check=True).close()
+            return Store(path, readonly=True)
+    return Store(path, check=True)
