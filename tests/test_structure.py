@@ -32,8 +32,6 @@ KNOWN_COMPLEX: dict[str, int] = {
     "copies/engine.py:find_copies": 35,
     "copies/view.py:render_link": 41,
     "eval/copies.py:evaluate_relations": 35,
-    "eval/realnews.py:score_realnews": 40,
-    "eval/realnews.py:score_stories": 27,
     "export/ftm.py:_event_entities": 28,
     "extract/entities.py:_fix_places": 29,
     "extract/family_wording.py:corrections": 34,
@@ -46,8 +44,6 @@ KNOWN_COMPLEX: dict[str, int] = {
     "stories/event.py:cluster_events": 36,
     "stories/event.py:_Frames.score": 36,
     "web/queries.py:provenance": 29,
-    "web/svg.py:timeline": 31,
-    "web/svg.py:provenance_layout": 33,
 }
 
 

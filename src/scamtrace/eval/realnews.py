@@ -115,6 +115,42 @@ def _components(ids: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[st
     return {i: uf.find(i) for i in uf.parent}
 
 
+def _predicted_pairs(links: Sequence[Link], families: Sequence[Family],
+                     keep: set[str]) -> tuple[dict[frozenset[str], str], set[tuple[str, str]]]:
+    """Each predicted pair -> its relation ("family" for a pair only a family joins), and the arrows
+    (copy -> source) of the links."""
+    pairs: dict[frozenset[str], str] = {p: "family" for p in _family_pairs(families, keep)}
+    arrows: set[tuple[str, str]] = set()
+    for ln in links:
+        if ln.source and ln.article in keep and ln.source in keep:
+            pairs[frozenset((ln.article, ln.source))] = ln.relation
+            arrows.add((ln.article, ln.source))
+    return pairs, arrows
+
+
+def _with_siblings(pairs: dict[frozenset[str], str], links: Sequence[Link], keep: set[str]) -> dict[frozenset[str], str]:
+    """``pairs`` where a sibling link (no arrow) also states the pair's relation (score.py sees only arrows)."""
+    out = dict(pairs)
+    for ln in links:
+        if ln.source is None and ln.sibling and ln.article in keep and ln.sibling in keep:
+            key = frozenset((ln.article, ln.sibling))
+            if out.get(key, "family") == "family":
+                out[key] = ln.evidence.get("pair_relation", ln.relation)
+    return out
+
+
+def _families_bcubed(keep: set[str], gold: list[tuple[str, str, str]], families: Sequence[Family]) -> dict[str, float]:
+    """B-cubed of the predicted families against the gold families (components of the gold pairs)."""
+    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
+    pred_fam = {i: i for i in keep}
+    for fam in families:
+        for m in fam.members:
+            if m in keep:
+                pred_fam[m] = fam.id
+    b = bcubed(pred_fam, gold_fam) if keep else {}
+    return {"precision": b.get("precision", 0.0), "recall": b.get("recall", 0.0), "f1": b.get("f1", 0.0)}
+
+
 def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], families: Sequence[Family],
                    *, half: str | None = None) -> RealNewsScores:
     """Scores of ``links``/``families`` against realnews records (see the module docstring)."""
@@ -123,35 +159,16 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
     recs = [r for r in records if half is None or half_of(r["story"]) == half]
     story = {r["id"]: r["story"] for r in recs}
     keep = set(story)
-    pairs: dict[frozenset[str], str] = {p: "family" for p in _family_pairs(families, keep)}
-    arrows: set[tuple[str, str]] = set()
-    for ln in links:
-        if ln.source and ln.article in keep and ln.source in keep:
-            pairs[frozenset((ln.article, ln.source))] = ln.relation
-            arrows.add((ln.article, ln.source))
+    pairs, arrows = _predicted_pairs(links, families, keep)
     gold = [(r["id"], r["derived_from"], r["relation"]) for r in recs if r.get("derived_from") in story]
     found = [g for g in gold if frozenset(g[:2]) in pairs]
     right = [g for g in found if pairs[frozenset(g[:2])] == g[2]]
-    # score.py sees only arrows; a sibling link (no arrow) also states the pair's relation
-    with_siblings = dict(pairs)
-    for ln in links:
-        if ln.source is None and ln.sibling and ln.article in keep and ln.sibling in keep:
-            key = frozenset((ln.article, ln.sibling))
-            if with_siblings.get(key, "family") == "family":
-                with_siblings[key] = ln.evidence.get("pair_relation", ln.relation)
+    with_siblings = _with_siblings(pairs, links, keep)
     right_sib = [g for g in found if with_siblings.get(frozenset(g[:2])) == g[2]]
     ok = sum((x, y) in arrows for x, y, _ in gold)
     rev = sum((y, x) in arrows for x, y, _ in gold)
     cross = [p for p in pairs if len({story[i] for i in p}) > 1]
     conf = Counter((g[2], pairs.get(frozenset(g[:2]), "missed")) for g in gold)
-    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
-    pred_fam = {i: i for i in keep}
-    for fam in families:
-        for m in fam.members:
-            if m in keep:
-                pred_fam[m] = fam.id
-    b = bcubed(pred_fam, gold_fam) if keep else {}
-    p, r, f = b.get("precision", 0.0), b.get("recall", 0.0), b.get("f1", 0.0)
     n = max(1, len(gold))
     return RealNewsScores("realnews", {
         "half": half, "articles": len(recs), "gold_pairs": len(gold), "found": len(found),
@@ -160,11 +177,43 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
         "relation_right_with_siblings": len(right_sib),
         "arrow_right": ok, "arrow_reversed": rev, "arrow_none": len(gold) - ok - rev, "arrow_right_rate": ok / n,
         "cross_story": len(cross), "pairs_predicted": len(pairs), "cross_story_rate": len(cross) / max(1, len(pairs)),
-        "families_bcubed": {"precision": p, "recall": r, "f1": f},
+        "families_bcubed": _families_bcubed(keep, gold, families),
         "confusion": dict(conf),
         "errors": sorted(f"{x} -> {y}: gold {rel}, predicted {pairs.get(frozenset((x, y)), 'missed')}"
                          for x, y, rel in gold if pairs.get(frozenset((x, y))) != rel),
     })
+
+
+def _link_pairs(links: Sequence[Link], keep: set[str]) -> dict[frozenset[str], Link]:
+    """Each linked pair of kept articles -> its first link."""
+    out: dict[frozenset[str], Link] = {}
+    for ln in links:
+        other = ln.source or ln.sibling
+        if other and ln.article in keep and other in keep:
+            out.setdefault(frozenset((ln.article, other)), ln)
+    return out
+
+
+def _quotation_only(link_pairs: Iterable[frozenset[str]], texts: Mapping[str, str]) -> int:
+    """Linked pairs whose every shared passage is a quotation."""
+    n = 0
+    for p in link_pairs:
+        x, y = sorted(p)
+        if x in texts and y in texts:
+            pr = Pair(texts[x], texts[y])
+            q = quoted_spans(pr)
+            if q and len(q) == len(pr.passages.spans):
+                n += 1
+    return n
+
+
+def _silver_scores(silver: Sequence[Mapping[str, Any]], link_pairs: Mapping[frozenset[str], Link],
+                   fam_pairs: set[frozenset[str]]) -> dict[str, Any]:
+    sp = [frozenset((s["a"], s["b"])) for s in silver]
+    direct = sum(p in link_pairs for p in sp)
+    either = sum(p in link_pairs or p in fam_pairs for p in sp)
+    return {"silver": len(sp), "silver_found": either, "silver_link_recall": direct / max(1, len(sp)),
+            "silver_recall": either / max(1, len(sp))}
 
 
 def score_stories(records: Sequence[Mapping[str, Any]], links: Sequence[Link], families: Sequence[Family],
@@ -176,36 +225,19 @@ def score_stories(records: Sequence[Mapping[str, Any]], links: Sequence[Link], f
     """
     story = {r["id"]: r["story"] for r in records}
     keep = set(story)
-    link_pairs: dict[frozenset[str], Link] = {}
-    for ln in links:
-        other = ln.source or ln.sibling
-        if other and ln.article in keep and other in keep:
-            link_pairs.setdefault(frozenset((ln.article, other)), ln)
+    link_pairs = _link_pairs(links, keep)
     fam_pairs = _family_pairs(families, keep)
     cross = [p for p in link_pairs if len({story[i] for i in p}) > 1]
     cross_fam = [p for p in fam_pairs if len({story[i] for i in p}) > 1]
-    quotation_only = 0
-    if texts is not None:
-        for p in link_pairs:
-            x, y = sorted(p)
-            if x in texts and y in texts:
-                pr = Pair(texts[x], texts[y])
-                q = quoted_spans(pr)
-                if q and len(q) == len(pr.passages.spans):
-                    quotation_only += 1
     out: dict[str, Any] = {
         "articles": len(records), "links": len(link_pairs), "cross_story": len(cross),
         "cross_story_rate": len(cross) / max(1, len(link_pairs)), "cross_family": len(cross_fam),
-        "family_pairs": len(fam_pairs), "quotation_only": quotation_only if texts is not None else None,
+        "family_pairs": len(fam_pairs), "quotation_only": _quotation_only(link_pairs, texts) if texts is not None else None,
         "by_relation": dict(Counter(ln.relation for ln in link_pairs.values())),
         "cross_examples": sorted(" ~ ".join(sorted(p)) for p in cross)[:10],
     }
     if silver is not None:
-        sp = [frozenset((s["a"], s["b"])) for s in silver]
-        direct = sum(p in link_pairs for p in sp)
-        either = sum(p in link_pairs or p in fam_pairs for p in sp)
-        out.update({"silver": len(sp), "silver_found": either, "silver_link_recall": direct / max(1, len(sp)),
-                    "silver_recall": either / max(1, len(sp))})
+        out.update(_silver_scores(silver, link_pairs, fam_pairs))
     return RealNewsScores("stories", out)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict, deque
+from collections.abc import Callable
 from typing import Any
 
 TIMELINE_ALGORITHM = "web.timeline-v2"   # v2: axis from the articles, lanes by outlet, absent originals named
@@ -77,13 +78,9 @@ def _lane_label(g: dict[str, Any]) -> str:
     return g["articles"][0]["outlet"] or g["articles"][0]["id"]
 
 
-def timeline(story: dict[str, Any]) -> dict[str, Any]:
-    """Lanes of dated article dots on a shared date axis, events on top (``web.timeline-v2``).
-
-    One lane per copy family, except that families whose lanes carry the same label (several
-    independent articles of one outlet) share one lane. The axis spans the articles' dates and the
-    events near them (``TL_EVENT_REACH_DAYS``); an event outside it is drawn at the edge, clipped, and
-    its label says it lies before or after the articles."""
+def _timeline_lanes(story: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dt.date], list[str]]:
+    """One lane per lane label (a copy family, or several of one outlet) with its dated article
+    points; the articles' dates; the ids of undated articles."""
     lanes: list[dict[str, Any]] = []
     by_label: dict[str, dict[str, Any]] = {}
     article_dates: list[dt.date] = []
@@ -105,13 +102,68 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
             kind = "origin" if a["is_origin"] else ((a["link"] or {}).get("relation") or "independent")
             pts.append({"date": d, "id": a["id"], "kind": kind,
                         "title": f"{a['published'][:10]} · {a['outlet'] or 'unknown outlet'} · {kind} · {a['title'] or a['id']}"})
-    events = _events(story)
-    if article_dates:
-        reach = dt.timedelta(days=TL_EVENT_REACH_DAYS)
-        alo, ahi = min(article_dates), max(article_dates)
-        dated = article_dates + [d for s, e, _ in events if s >= alo - reach and e <= ahi + reach for d in (s, e)]
+    return lanes, article_dates, undated
+
+
+def _axis_dates(article_dates: list[dt.date], events: list[tuple[dt.date, dt.date, str]]) -> list[dt.date]:
+    """The dates the axis spans: the articles' and those of the events near them (all events' when
+    no article is dated)."""
+    if not article_dates:
+        return [d for s, e, _ in events for d in (s, e)]
+    reach = dt.timedelta(days=TL_EVENT_REACH_DAYS)
+    alo, ahi = min(article_dates), max(article_dates)
+    return article_dates + [d for s, e, _ in events if s >= alo - reach and e <= ahi + reach for d in (s, e)]
+
+
+def _ticks(lo: dt.date, hi: dt.date, x: Callable[[dt.date], float]) -> list[dict[str, Any]]:
+    step = max(1, round((hi - lo).days / TL_TICKS))
+    ticks = []
+    d = lo
+    while d <= hi:
+        ticks.append({"x": x(d), "label": d.isoformat()})
+        d += dt.timedelta(days=step)
+    if (hi - (d - dt.timedelta(days=step))).days * 2 > step:   # label the end when the last tick is far from it
+        ticks.append({"x": x(hi), "label": hi.isoformat()})
+    return ticks
+
+
+def _placed_lanes(lanes: list[dict[str, Any]], top: float, x: Callable[[dt.date], float]) -> list[dict[str, Any]]:
+    """Each lane at its height, its points placed (several on one day stacked to the right)."""
+    stack: dict[tuple[int, dt.date], int] = defaultdict(int)
+    out = []
+    for i, lane in enumerate(lanes):
+        y = top + TL_LANE * i + TL_LANE / 2
+        pts = []
+        for p in lane["points"]:
+            k = stack[(i, p["date"])]
+            stack[(i, p["date"])] += 1
+            pts.append({**p, "date": p["date"].isoformat(), "cx": round(x(p["date"]) + 9 * k, 1), "cy": y})
+        out.append({**lane, "y": y, "points": pts})
+    return out
+
+
+def _placed_event(s: dt.date, e: dt.date, label: str, lo: dt.date, hi: dt.date, y: float,
+                  x: Callable[[dt.date], float]) -> dict[str, Any]:
+    if e < lo or s > hi:   # wholly outside the articles' dates: at the edge, marked
+        edge = lo if e < lo else hi
+        label += f", {'before' if e < lo else 'after'} the articles"
+        s2 = e2 = edge
     else:
-        dated = [d for s, e, _ in events for d in (s, e)]
+        s2, e2 = max(s, lo), min(e, hi)
+    return {"x": x(s2), "x_end": x(e2), "y": y, "label": label,
+            "date": s.isoformat() if s == e else f"{s.isoformat()}/{e.isoformat()}", "clipped": (s2, e2) != (s, e)}
+
+
+def timeline(story: dict[str, Any]) -> dict[str, Any]:
+    """Lanes of dated article dots on a shared date axis, events on top (``web.timeline-v2``).
+
+    One lane per copy family, except that families whose lanes carry the same label (several
+    independent articles of one outlet) share one lane. The axis spans the articles' dates and the
+    events near them (``TL_EVENT_REACH_DAYS``); an event outside it is drawn at the edge, clipped, and
+    its label says it lies before or after the articles."""
+    lanes, article_dates, undated = _timeline_lanes(story)
+    events = _events(story)
+    dated = _axis_dates(article_dates, events)
     has_events = bool(events)
     top = TL_TOP + (TL_LANE if has_events else 0)
     height = top + TL_LANE * max(1, len(lanes)) + 10
@@ -124,36 +176,15 @@ def timeline(story: dict[str, Any]) -> dict[str, Any]:
     if lo == hi:
         lo, hi = lo - dt.timedelta(days=1), hi + dt.timedelta(days=1)
     span = (hi - lo).days
+
     def x(d: dt.date) -> float:
         return round(TL_LABEL + (TL_WIDTH - TL_LABEL - TL_RIGHT) * (d - lo).days / span, 1)
-    step = max(1, round(span / TL_TICKS))
-    d = lo
-    while d <= hi:
-        out["ticks"].append({"x": x(d), "label": d.isoformat()})
-        d += dt.timedelta(days=step)
-    if (hi - (d - dt.timedelta(days=step))).days * 2 > step:   # label the end when the last tick is far from it
-        out["ticks"].append({"x": x(hi), "label": hi.isoformat()})
-    stack: dict[tuple[int, dt.date], int] = defaultdict(int)
-    for i, lane in enumerate(lanes):
-        y = top + TL_LANE * i + TL_LANE / 2
-        pts = []
-        for p in lane["points"]:
-            k = stack[(i, p["date"])]
-            stack[(i, p["date"])] += 1
-            pts.append({**p, "date": p["date"].isoformat(), "cx": round(x(p["date"]) + 9 * k, 1), "cy": y})
-        out["lanes"].append({**lane, "y": y, "points": pts})
+
+    out["ticks"] = _ticks(lo, hi, x)
+    out["lanes"] = _placed_lanes(lanes, top, x)
     if has_events:
         y = TL_TOP + TL_LANE / 2
-        for s, e, label in events:
-            if e < lo or s > hi:   # wholly outside the articles' dates: at the edge, marked
-                edge = lo if e < lo else hi
-                label += f", {'before' if e < lo else 'after'} the articles"
-                s2 = e2 = edge
-            else:
-                s2, e2 = max(s, lo), min(e, hi)
-            out["events"].append({"x": x(s2), "x_end": x(e2), "y": y, "label": label,
-                                  "date": s.isoformat() if s == e else f"{s.isoformat()}/{e.isoformat()}",
-                                  "clipped": (s2, e2) != (s, e)})
+        out["events"] = [_placed_event(s, e, label, lo, hi, y, x) for s, e, label in events]
         out["events_y"] = y
     out["axis_y"] = TL_TOP - 12
     out["grid_y0"], out["grid_y1"] = TL_TOP - 6, height - 6
@@ -179,6 +210,47 @@ def _depths(nodes: list[str], edges: list[dict[str, Any]], root: str) -> dict[st
     return depth
 
 
+def _with_absent_origin(family: dict[str, Any], nodes: dict[str, Any], edges: list[dict[str, Any]],
+                        ids: list[str], root: str) -> None:
+    """A family whose original is not in the store gets a ghost node for it, and an implied edge from
+    it to each article no other edge reaches."""
+    credit = family.get("origin_credit")
+    nodes[root] = {"id": root, "outlet": "original not in store", "ghost": True,
+                   "published": None, "title": f"credited to {credit}" if credit else "uncredited"}
+    incoming = {e["to"] for e in edges if not e["sibling"]}
+    for n in ids:
+        if n not in incoming:
+            edges.append({"from": root, "to": n, "relation": "credit " + credit if credit else "unknown",
+                          "sibling": False, "implied": True})
+
+
+def _node_box(n: str, x: float, y: float, meta: dict[str, Any], origin: str | None) -> dict[str, Any]:
+    outlet = (meta.get("outlet") or "unknown outlet") + (" (quotes it; own family)" if meta.get("outside") else "")
+    return {"id": n, "x": x, "y": y, "w": PV_NODE_W, "h": PV_NODE_H,
+            "ghost": bool(meta.get("ghost")), "origin": n == origin, "outside": bool(meta.get("outside")),
+            "line1": _short(outlet),
+            "line2": _short(" · ".join(x for x in (meta.get("published"), meta.get("title") or n) if x), PV_LINE2),
+            "title": f"{meta.get('outlet') or ''} {meta.get('published') or ''} {meta.get('title') or n}"}
+
+
+def _edge_path(e: dict[str, Any], pos: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    (fx, fy), (tx, ty) = pos[e["from"]], pos[e["to"]]
+    if e["sibling"]:   # same column: a bracket on the right-hand side
+        x = fx + PV_NODE_W
+        y1, y2 = fy + PV_NODE_H / 2, ty + PV_NODE_H / 2
+        path = f"M{x},{y1} C{x + 50},{y1} {x + 50},{y2} {x},{y2}"
+        lx, ly = x + 44, (y1 + y2) / 2
+    else:
+        x1, y1 = fx + PV_NODE_W, fy + PV_NODE_H / 2
+        x2, y2 = tx, ty + PV_NODE_H / 2
+        mid = (x1 + x2) / 2
+        path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}"
+        lx, ly = x2 - PV_LABEL_INSET, y2 - 5    # near the copy, so fanned-out labels never collide
+    return {"d": path, "label": e["relation"], "lx": lx, "ly": ly, "sibling": e["sibling"],
+            "implied": bool(e.get("implied")), "judged": e.get("judged"),
+            "cls": "rel-" + (e["relation"] if not e.get("implied") else "implied")}
+
+
 def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
     """Columns of nodes (original left, copies right) and labelled edges for one family."""
     ids = [n["id"] for n in family["nodes"]]
@@ -186,14 +258,7 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
     edges = list(family["edges"])
     nodes = {n["id"]: n for n in family["nodes"]}
     if family["origin"] is None:
-        credit = family.get("origin_credit")
-        nodes[root] = {"id": root, "outlet": "original not in store", "ghost": True,
-                       "published": None, "title": f"credited to {credit}" if credit else "uncredited"}
-        incoming = {e["to"] for e in edges if not e["sibling"]}
-        for n in ids:
-            if n not in incoming:
-                edges.append({"from": root, "to": n, "relation": "credit " + credit if credit else "unknown",
-                              "sibling": False, "implied": True})
+        _with_absent_origin(family, nodes, edges, ids, root)
     depth = _depths(list(nodes), edges, root)
     cols: dict[int, list[str]] = defaultdict(list)
     for n in [root] + [i for i in ids if i != root]:
@@ -205,35 +270,8 @@ def provenance_layout(family: dict[str, Any]) -> dict[str, Any]:
     rows = max(len(m) for m in cols.values())
     width = PV_PAD * 2 + (max(cols) + 1) * PV_NODE_W + max(cols) * PV_COL_GAP
     height = PV_PAD * 2 + rows * PV_NODE_H + (rows - 1) * PV_ROW_GAP
-    out_nodes = []
-    for n, (x, y) in pos.items():
-        meta = nodes[n]
-        out_nodes.append({"id": n, "x": x, "y": y, "w": PV_NODE_W, "h": PV_NODE_H,
-                          "ghost": bool(meta.get("ghost")), "origin": n == family["origin"],
-                          "outside": bool(meta.get("outside")),
-                          "line1": _short((meta.get("outlet") or "unknown outlet")
-                                          + (" (quotes it; own family)" if meta.get("outside") else "")),
-                          "line2": _short(" · ".join(x for x in (meta.get("published"), meta.get("title") or n) if x), PV_LINE2),
-                          "title": f"{meta.get('outlet') or ''} {meta.get('published') or ''} {meta.get('title') or n}"})
-    out_edges = []
-    for e in edges:
-        if e["from"] not in pos or e["to"] not in pos:
-            continue
-        (fx, fy), (tx, ty) = pos[e["from"]], pos[e["to"]]
-        if e["sibling"]:   # same column: a bracket on the right-hand side
-            x = fx + PV_NODE_W
-            y1, y2 = fy + PV_NODE_H / 2, ty + PV_NODE_H / 2
-            path = f"M{x},{y1} C{x + 50},{y1} {x + 50},{y2} {x},{y2}"
-            lx, ly = x + 44, (y1 + y2) / 2
-        else:
-            x1, y1 = fx + PV_NODE_W, fy + PV_NODE_H / 2
-            x2, y2 = tx, ty + PV_NODE_H / 2
-            mid = (x1 + x2) / 2
-            path = f"M{x1},{y1} C{mid},{y1} {mid},{y2} {x2 - 6},{y2}"
-            lx, ly = x2 - PV_LABEL_INSET, y2 - 5    # near the copy, so fanned-out labels never collide
-        out_edges.append({"d": path, "label": e["relation"], "lx": lx, "ly": ly, "sibling": e["sibling"],
-                          "implied": bool(e.get("implied")), "judged": e.get("judged"),
-                          "cls": "rel-" + (e["relation"] if not e.get("implied") else "implied")})
+    out_nodes = [_node_box(n, x, y, nodes[n], family["origin"]) for n, (x, y) in pos.items()]
+    out_edges = [_edge_path(e, pos) for e in edges if e["from"] in pos and e["to"] in pos]
     return {"algorithm": PROVENANCE_ALGORITHM, "width": width + (60 if any(e["sibling"] for e in edges) else 0),
             "height": height, "nodes": out_nodes, "edges": out_edges}
 
