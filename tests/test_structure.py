@@ -31,18 +31,9 @@ KNOWN_COMPLEX: dict[str, int] = {
     "copies/direction.py:decide": 58,
     "copies/engine.py:find_copies": 35,
     "copies/view.py:render_link": 41,
-    "eval/copies.py:evaluate_relations": 35,
-    "export/ftm.py:_event_entities": 28,
-    "extract/entities.py:_fix_places": 29,
-    "extract/family_wording.py:corrections": 34,
-    "extract/quotes.py:_pair_marks": 27,
     "ingest/records.py:record_to_doc": 27,
     "knowledge/brief.py:render_story": 37,
-    "knowledge/disputes.py:dispute_of": 28,
     "pipeline.py:analyze": 32,
-    "stories/event.py:_story_pair": 33,
-    "stories/event.py:cluster_events": 36,
-    "stories/event.py:_Frames.score": 36,
     "web/queries.py:provenance": 29,
 }
 

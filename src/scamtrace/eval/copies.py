@@ -483,6 +483,59 @@ def _pair_relation(links_by_pair: Mapping[frozenset[str], list[Link]], copy: str
     return "independent", False
 
 
+def _check_relation_gold(gold: Sequence[tuple[str, str, str]]) -> None:
+    if not gold:
+        raise GoldFileError("evaluate_relations: no gold pairs given")
+    for c, _s, rel in gold:
+        if rel not in RELATIONS:
+            raise GoldFileError(f"evaluate_relations: gold relation {rel!r} of {c!r} is not one of {RELATIONS}")
+
+
+def _links_by_pair(links: Sequence[Link]) -> dict[frozenset[str], list[Link]]:
+    by_pair: dict[frozenset[str], list[Link]] = defaultdict(list)
+    for lk in links:
+        other = lk.source if lk.source is not None else lk.sibling
+        if other is not None:
+            by_pair[frozenset((lk.article, other))].append(lk)
+    return by_pair
+
+
+def _classify_pairs(by_pair: dict[frozenset[str], list[Link]], gold: Sequence[tuple[str, str, str]],
+                    independent: Sequence[tuple[str, str]]) -> tuple[list[str], list[str], int]:
+    """The true and the predicted class of every labelled pair, and how many gold copies are linked
+    to their own source (copy -> source)."""
+    truth: list[str] = []
+    pred: list[str] = []
+    sourced = 0
+    for c, s, rel in gold:
+        got, directed = _pair_relation(by_pair, c, s)
+        truth.append(rel)
+        pred.append(got)
+        sourced += directed
+    for x, s in independent:
+        truth.append("independent")
+        pred.append(_pair_relation(by_pair, x, s)[0])
+    return truth, pred, sourced
+
+
+def _six_class_scores(truth: list[str], pred: list[str]) -> tuple[dict[str, dict[str, float]], float]:
+    """Per-class precision/recall/F1 over :data:`SIX_CLASSES` and the macro-F1 of the classes present."""
+    per = {}
+    for cls in SIX_CLASSES:
+        tp = sum(t == p == cls for t, p in zip(truth, pred))
+        per[cls] = _prf(tp, sum(p == cls for p in pred), sum(t == cls for t in truth))
+    present = [v["f1"] for k, v in per.items() if v["gold"] or v["predicted"]]
+    return per, (round(sum(present) / len(present), 4) if present else 0.0)
+
+
+def _origin_accuracy(families: Sequence[Family], gold: Sequence[tuple[str, str, str]]) -> float | None:
+    fam_of = {m: f for f in families for m in f.members}
+    # an excerpting digest is its own independent source, not a member of the quoted family
+    members = [(c, s) for c, s, rel in gold if rel != "excerpt"]
+    ok = sum(1 for c, s in members if c in fam_of and fam_of[c].origin == s)
+    return round(ok / len(members), 4) if members else None
+
+
 def evaluate_relations(links: Sequence[Link], gold: Iterable[tuple[str, str, str]],
                        independent: Iterable[tuple[str, str]] = (),
                        families: Sequence[Family] | None = None) -> dict[str, Any]:
@@ -502,36 +555,13 @@ def evaluate_relations(links: Sequence[Link], gold: Iterable[tuple[str, str, str
     """
     gold = [tuple(g) for g in gold]
     independent = [tuple(p) for p in independent]
-    if not gold:
-        raise GoldFileError("evaluate_relations: no gold pairs given")
-    for c, _s, rel in gold:
-        if rel not in RELATIONS:
-            raise GoldFileError(f"evaluate_relations: gold relation {rel!r} of {c!r} is not one of {RELATIONS}")
-    by_pair: dict[frozenset[str], list[Link]] = defaultdict(list)
-    for lk in links:
-        other = lk.source if lk.source is not None else lk.sibling
-        if other is not None:
-            by_pair[frozenset((lk.article, other))].append(lk)
-    truth: list[str] = []
-    pred: list[str] = []
-    sourced = 0
-    for c, s, rel in gold:
-        got, directed = _pair_relation(by_pair, c, s)
-        truth.append(rel)
-        pred.append(got)
-        sourced += directed
-    for x, s in independent:
-        truth.append("independent")
-        pred.append(_pair_relation(by_pair, x, s)[0])
-    per = {}
-    for cls in SIX_CLASSES:
-        tp = sum(t == p == cls for t, p in zip(truth, pred))
-        per[cls] = _prf(tp, sum(p == cls for p in pred), sum(t == cls for t in truth))
-    present = [v["f1"] for k, v in per.items() if v["gold"] or v["predicted"]]
+    _check_relation_gold(gold)
+    truth, pred, sourced = _classify_pairs(_links_by_pair(links), gold, independent)
+    per, macro = _six_class_scores(truth, pred)
     extra = _extra_links(links, gold, independent)
     out: dict[str, Any] = {
         "algorithm": SIX_ALGORITHM, "pairs": len(truth), "classes": per,
-        "macro_f1": round(sum(present) / len(present), 4) if present else 0.0,
+        "macro_f1": macro,
         "accuracy": round(sum(t == p for t, p in zip(truth, pred)) / len(truth), 4),
         "confusion": {t: dict(Counter(p for tt, p in zip(truth, pred) if tt == t)) for t in SIX_CLASSES if t in truth},
         "source_accuracy": round(sourced / len(gold), 4),
@@ -539,11 +569,7 @@ def evaluate_relations(links: Sequence[Link], gold: Iterable[tuple[str, str, str
         "extra_examples": [list(x) for x in extra[:10]],
     }
     if families is not None:
-        fam_of = {m: f for f in families for m in f.members}
-        # an excerpting digest is its own independent source, not a member of the quoted family
-        members = [(c, s) for c, s, rel in gold if rel != "excerpt"]
-        ok = sum(1 for c, s in members if c in fam_of and fam_of[c].origin == s)
-        out["origin_accuracy"] = round(ok / len(members), 4) if members else None
+        out["origin_accuracy"] = _origin_accuracy(families, gold)
     return out
 
 

@@ -229,15 +229,7 @@ def _event_entities(b: _Builder, store: Store, article_ids: dict[str, str], urls
         if e["date_end"] and e["date_end"] != e["date_start"]:
             ev.add("endDate", e["date_end"])
         ev.add("location", e["place"])
-        place = by_name.get(resolve(e["place"] or "", "")[0])
-        if place is not None and place.schema == "Address":
-            ev.add("addressEntity", b.actor_id(place.schema, place.name))
-        for name in e["actors"] or []:
-            actor = by_name.get(resolve(str(name), "")[0])
-            if actor is not None and actor.schema != "Address":
-                ev.add("involved", b.actor_id(actor.schema, actor.name))
-            elif actor is not None and actor.label in COUNTRY_LABELS:
-                ev.add("country", actor.name)
+        _add_event_parties(b, ev, e, by_name, resolve)
         ev.add("namesMentioned", [str(n) for n in e["actors"] or []])
         ev.add("description", f"reported by {e['articles']} article(s) from {e['independent_sources']} "
                               f"independent source(s)" + ("; hedged (reported as uncertain)" if e["hedged"] else "")
@@ -248,18 +240,38 @@ def _event_entities(b: _Builder, store: Store, article_ids: dict[str, str], urls
         ev.add("summary", e["citations"][0]["sentence"] if e["citations"] else None)
         ev.add("recordId", f"story_events:{e['id']}")
         yield ev
-        sentences: dict[str, list[str]] = defaultdict(list)
-        for c in e["citations"]:
-            if c["article"] in article_ids and c["sentence"] not in sentences[c["article"]]:
-                sentences[c["article"]].append(c["sentence"])
-        for aid, said in sentences.items():
-            doc = b.make("Documentation", "event", ev.id, aid)
-            doc.add("document", article_ids[aid])
-            doc.add("entity", ev.id)
-            doc.add("role", "reports event")
-            doc.add("summary", said)
-            doc.add("sourceUrl", urls.get(aid))
-            yield doc
+        yield from _event_documentation(b, ev, e["citations"], article_ids, urls)
+
+
+def _add_event_parties(b: _Builder, ev: EntityProxy, e: dict[str, Any], by_name: dict[str, _Actor],
+                       resolve: Resolver) -> None:
+    """The event's place as an Address entity, its actors as involved entities (a country as a country)."""
+    place = by_name.get(resolve(e["place"] or "", "")[0])
+    if place is not None and place.schema == "Address":
+        ev.add("addressEntity", b.actor_id(place.schema, place.name))
+    for name in e["actors"] or []:
+        actor = by_name.get(resolve(str(name), "")[0])
+        if actor is not None and actor.schema != "Address":
+            ev.add("involved", b.actor_id(actor.schema, actor.name))
+        elif actor is not None and actor.label in COUNTRY_LABELS:
+            ev.add("country", actor.name)
+
+
+def _event_documentation(b: _Builder, ev: EntityProxy, citations: list[dict[str, Any]], article_ids: dict[str, str],
+                         urls: dict[str, str | None]) -> Iterator[EntityProxy]:
+    """One Documentation per exported article citing the event, with the sentences it cites."""
+    sentences: dict[str, list[str]] = defaultdict(list)
+    for c in citations:
+        if c["article"] in article_ids and c["sentence"] not in sentences[c["article"]]:
+            sentences[c["article"]].append(c["sentence"])
+    for aid, said in sentences.items():
+        doc = b.make("Documentation", "event", ev.id, aid)
+        doc.add("document", article_ids[aid])
+        doc.add("entity", ev.id)
+        doc.add("role", "reports event")
+        doc.add("summary", said)
+        doc.add("sourceUrl", urls.get(aid))
+        yield doc
 
 
 def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],

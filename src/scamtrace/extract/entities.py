@@ -307,18 +307,7 @@ def _fix_places(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Ment
     * a PERSON name ending in a place word ("Jade Harbour"), followed by "province"/"district"/... or
       after "south of"/"near"/"the village of" is a place (LOC, or GPE before "province").
     """
-    by_lower = {a.lower(): e for a, e in gaz.by_alias.items() if e.label in _PLACE_LABELS}
-    out = list(mentions)
-    places: dict[str, str] = {}   # name -> label
-    for m in _DATELINE.finditer(text):
-        s, e = m.start("place"), m.end("place")
-        raw = m.group("place")
-        entry = by_lower.get(raw.lower())
-        name = entry.canonical if entry else " ".join(w.capitalize() for w in raw.split())
-        label = entry.label if entry else "GPE"
-        out = [x for x in out if x.end <= s or x.start >= e]
-        out.append(Mention(raw, label, s, e, name, source="dateline"))
-        places[name] = label
+    out, places = _dateline_places(text, list(mentions), gaz)
     for x in out:
         if x.label in _PLACE_LABELS:
             places.setdefault(x.canonical, x.label)
@@ -330,20 +319,41 @@ def _fix_places(text: str, mentions: list[Mention], gaz: Gazetteer) -> list[Ment
             continue
         if x.label in _PLACE_LABELS and x.canonical in tails:
             x.canonical = tails[x.canonical]   # "Pha Daeng" after the dateline "BAN PHA DAENG"
-        if x.label not in ("PERSON", "ORG"):
-            continue
-        name = x.canonical
-        if name in places:
-            x.label = places[name]
-        elif name in tails:
-            x.label, x.canonical = places[tails[name]], tails[name]
-        elif x.label == "PERSON" and name.split()[-1] in _PLACE_HEADS:
-            x.label = "LOC"
-        elif x.label == "PERSON" and _PLACE_AFTER.match(text, x.end):
-            x.label = "GPE"
-        elif x.label == "PERSON" and _PLACE_BEFORE.search(text, max(0, x.start - 30), x.start):
-            x.label = "LOC"
+        if x.label in ("PERSON", "ORG"):
+            _relabel_as_place(x, text, places, tails)
     return sorted(out, key=lambda m: m.start)
+
+
+def _dateline_places(text: str, out: list[Mention], gaz: Gazetteer) -> tuple[list[Mention], dict[str, str]]:
+    """Each dateline's place as one mention (replacing the mentions inside it), and the places
+    named so (name -> label)."""
+    by_lower = {a.lower(): e for a, e in gaz.by_alias.items() if e.label in _PLACE_LABELS}
+    places: dict[str, str] = {}   # name -> label
+    for m in _DATELINE.finditer(text):
+        s, e = m.start("place"), m.end("place")
+        raw = m.group("place")
+        entry = by_lower.get(raw.lower())
+        name = entry.canonical if entry else " ".join(w.capitalize() for w in raw.split())
+        label = entry.label if entry else "GPE"
+        out = [x for x in out if x.end <= s or x.start >= e]
+        out.append(Mention(raw, label, s, e, name, source="dateline"))
+        places[name] = label
+    return out, places
+
+
+def _relabel_as_place(x: Mention, text: str, places: dict[str, str], tails: dict[str, str]) -> None:
+    """A PERSON/ORG mention that the article uses as a place takes the place's label (and name)."""
+    name = x.canonical
+    if name in places:
+        x.label = places[name]
+    elif name in tails:
+        x.label, x.canonical = places[tails[name]], tails[name]
+    elif x.label == "PERSON" and name.split()[-1] in _PLACE_HEADS:
+        x.label = "LOC"
+    elif x.label == "PERSON" and _PLACE_AFTER.match(text, x.end):
+        x.label = "GPE"
+    elif x.label == "PERSON" and _PLACE_BEFORE.search(text, max(0, x.start - 30), x.start):
+        x.label = "LOC"
 
 
 _PLACE_AFTER_NAME = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+){0,2})(?=[^\S\n]+(?:province|district|township|prefecture)\b)")

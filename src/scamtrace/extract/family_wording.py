@@ -85,6 +85,17 @@ def corrections(article: str, normal: list[str], texts: Mapping[str, str], menti
     mentions, quotes, figures = list(mentions), list(quotes), list(figures)
     normal_set = set(normal)
     normal_text = "\n".join(texts.get(n, "") for n in normal)
+    _mention_corrections(out, article, normal_set, normal_text, mentions)
+    _quote_corrections(out, article, normal_set, normal_text, quotes)
+    _figure_corrections(out, article, normal_set, mentions, figures)
+    return out
+
+
+def _mention_corrections(out: Corrections, article: str, normal_set: set[str], normal_text: str,
+                         mentions: list[Mapping[str, Any]]) -> None:
+    """A name of the spun copy the normal text lacks takes the closest normal name
+    (:data:`NAME_MIN_RATIO`) or is dropped; a name kept with a role the normal text lacks takes the
+    normal role."""
     normal_names = sorted({m["canonical"] for m in mentions if m["article"] in normal_set and m["label"] in NAME_LABELS})
     normal_roles = {m["canonical"]: m.get("role") for m in mentions if m["article"] in normal_set and m.get("role")}
     for m in mentions:
@@ -100,7 +111,12 @@ def corrections(article: str, normal: list[str], texts: Mapping[str, str], menti
             out.rename_mentions.append((m["id"], best))
         else:
             out.drop_mentions.append(m["id"])
-    _quote_corrections(out, article, normal_set, normal_text, quotes)
+
+
+def _figure_corrections(out: Corrections, article: str, normal_set: set[str], mentions: list[Mapping[str, Any]],
+                        figures: list[Mapping[str, Any]]) -> None:
+    """A figure of the spun copy takes the wording of the normal figure with its value (the same unit
+    first); without one, a figure claimed by a dropped name loses its claimant."""
     by_value: dict[float, list[Mapping[str, Any]]] = {}
     for f in figures:
         if f["article"] in normal_set:
@@ -120,7 +136,6 @@ def corrections(article: str, normal: list[str], texts: Mapping[str, str], menti
                 out.figure_whats.append((f["id"], *new))
         elif f.get("claimant") in dropped:
             out.figure_whats.append((f["id"], f["what"], f.get("action"), None, f["unit"]))
-    return out
 
 
 def _money(unit: str) -> bool:

@@ -67,47 +67,60 @@ def _pair_marks(text: str) -> list[list[_Segment]]:
     groups: list[list[_Segment]] = []
     carrying: list[_Segment] | None = None
     for ps, pe in paragraphs(text):
-        open_at: int | None = None
-        first_mark = True
-        for i in range(ps, pe):
-            c = text[i]
-            if c not in _OPEN and c not in _CLOSE:
-                continue
-            if carrying is not None and first_mark and i == ps and c in _OPEN:
-                open_at = i   # continuation of the previous paragraph's quote
-                first_mark = False
-                continue
-            if carrying is not None and first_mark and c in "”":
-                seg = _Segment(ps, i + 1, text[ps:i], (ps, pe), True)
-                carrying.append(seg)
-                carrying = None
-                first_mark = False
-                continue
-            if carrying is not None and first_mark:
-                carrying = None   # the previous quote did not continue here
+        carrying = _paragraph_marks(text, ps, pe, carrying, groups)
+    return groups
+
+
+def _paragraph_marks(text: str, ps: int, pe: int, carrying: list[_Segment] | None,
+                     groups: list[list[_Segment]]) -> list[_Segment] | None:
+    """The quote segments of paragraph ``text[ps:pe]`` added to ``groups`` (or to ``carrying``, the
+    quotation an earlier paragraph left open); returns the quotation this paragraph leaves open."""
+    open_at: int | None = None
+    first_mark = True
+    for i in range(ps, pe):
+        c = text[i]
+        if c not in _OPEN and c not in _CLOSE:
+            continue
+        if carrying is not None and first_mark and i == ps and c in _OPEN:
+            open_at = i   # continuation of the previous paragraph's quote
             first_mark = False
-            if open_at is None and c in _OPEN:
-                open_at = i
-            elif open_at is not None and c in _CLOSE and (c != "\"" or i > open_at):
-                seg = _Segment(open_at, i + 1, text[open_at + 1:i], (ps, pe), True)
-                if carrying is not None:
-                    carrying.append(seg)
-                    carrying = None
-                else:
-                    groups.append([seg])
-                open_at = None
-            elif open_at is not None and c == "“":
-                open_at = i   # unbalanced: restart at the newer opening mark
-        if first_mark and carrying is not None:
+            continue
+        if carrying is not None and first_mark and c in "”":
+            seg = _Segment(ps, i + 1, text[ps:i], (ps, pe), True)
+            carrying.append(seg)
             carrying = None
-        if open_at is not None:
-            seg = _Segment(open_at, pe, text[open_at + 1:pe], (ps, pe), False)
+            first_mark = False
+            continue
+        if carrying is not None and first_mark:
+            carrying = None   # the previous quote did not continue here
+        first_mark = False
+        if open_at is None and c in _OPEN:
+            open_at = i
+        elif open_at is not None and c in _CLOSE and (c != "\"" or i > open_at):
+            seg = _Segment(open_at, i + 1, text[open_at + 1:i], (ps, pe), True)
             if carrying is not None:
                 carrying.append(seg)
+                carrying = None
             else:
                 groups.append([seg])
-                carrying = groups[-1]
-    return groups
+            open_at = None
+        elif open_at is not None and c == "“":
+            open_at = i   # unbalanced: restart at the newer opening mark
+    if first_mark and carrying is not None:
+        carrying = None
+    if open_at is None:
+        return carrying
+    return _left_open(_Segment(open_at, pe, text[open_at + 1:pe], (ps, pe), False), carrying, groups)
+
+
+def _left_open(seg: _Segment, carrying: list[_Segment] | None, groups: list[list[_Segment]]) -> list[_Segment]:
+    """A quote still open at the end of its paragraph: it goes on the quotation being carried, or
+    starts one; the next paragraph may continue it."""
+    if carrying is not None:
+        carrying.append(seg)
+        return carrying
+    groups.append([seg])
+    return groups[-1]
 
 
 def _clause_after(text: str, end: int, para_end: int) -> str:

@@ -152,31 +152,50 @@ def _denial(pre: str) -> tuple[str, str | None] | None:
     return m.group(0), _clean_who(subj.group("who")) if subj else None
 
 
-def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
-               outlet: str | None = None) -> Dispute | None:
-    """Whether the figure at ``sentence[start:end]`` is disputed by its sentence (see module doc)."""
-    if not sentence or not (0 <= start <= end <= len(sentence)):
-        return None
-    pre, post = sentence[:start], sentence[end:]
-    rule = cue = None
-    subject: str | None = None
+#: A dispute rule reads the text before and after the figure and returns (rule, cue, subject) or None.
+_Found = tuple[str, str, str | None] | None
+
+
+def _rule_compare(pre: str, post: str) -> _Found:
+    """"up from 3,000", "compared with", "more than ... reported": the figure is set against another."""
     if m := (_COMPARE_FROM.search(pre) or _COMPARE_WITH.search(pre) or _THAN_MARKED.search(pre)):
-        rule, cue = "compare", m.group(0)
-    elif (m := _THAN_BARE.search(pre)) and (r := _AFTER_REPORTING.match(post)):
-        rule, cue = "compare", m.group(0) + "… " + r.group(0)
-    elif (m := _NOT_CONTRAST.search(pre)) or ((m := _NOT_BEFORE.search(pre)) and _AS_REPORTED.match(post)):
-        rule, cue = "not-as-reported", m.group(0)
-    elif m := _CORRECTION_FROM.search(pre):
-        rule, cue = "correction", m.group(0)
-    elif m := _CALLED_WRONG_BEFORE.search(pre):
-        rule, cue = "called-wrong", m.group(0)
-    elif m := _CALLED_WRONG_AFTER.match(post):
-        rule, cue = "called-wrong", m.group(0)
-    elif d := _denial(pre):
-        rule, cue = "denial", d[0]
-        subject = d[1]
-    if rule is None:
-        return None
+        return "compare", m.group(0), None
+    if (m := _THAN_BARE.search(pre)) and (r := _AFTER_REPORTING.match(post)):
+        return "compare", m.group(0) + "… " + r.group(0), None
+    return None
+
+
+def _rule_not_as_reported(pre: str, post: str) -> _Found:
+    if (m := _NOT_CONTRAST.search(pre)) or ((m := _NOT_BEFORE.search(pre)) and _AS_REPORTED.match(post)):
+        return "not-as-reported", m.group(0), None
+    return None
+
+
+def _rule_correction(pre: str, post: str) -> _Found:
+    if m := _CORRECTION_FROM.search(pre):
+        return "correction", m.group(0), None
+    return None
+
+
+def _rule_called_wrong(pre: str, post: str) -> _Found:
+    if m := (_CALLED_WRONG_BEFORE.search(pre) or _CALLED_WRONG_AFTER.match(post)):
+        return "called-wrong", m.group(0), None
+    return None
+
+
+def _rule_denial(pre: str, post: str) -> _Found:
+    if d := _denial(pre):
+        return "denial", d[0], d[1]
+    return None
+
+
+#: The rules in the order they are tried; the first that finds a cue decides.
+DISPUTE_RULES = (_rule_compare, _rule_not_as_reported, _rule_correction, _rule_called_wrong, _rule_denial)
+
+
+def _claimants(sentence: str, post: str, subject: str | None, claimant: str | None,
+               outlet: str | None) -> tuple[str | None, str, str | None]:
+    """(who disputes, where that name came from, whose figure is disputed)."""
     disputed = None
     if m := _DISPUTED_BY.match(post):
         disputed = _clean_who(m.group("who"))
@@ -191,6 +210,20 @@ def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
         disputed = claimant
     if disputed and who and disputed.lower() == who.lower():
         disputed = None
+    return who, source, disputed
+
+
+def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
+               outlet: str | None = None) -> Dispute | None:
+    """Whether the figure at ``sentence[start:end]`` is disputed by its sentence (see module doc)."""
+    if not sentence or not (0 <= start <= end <= len(sentence)):
+        return None
+    pre, post = sentence[:start], sentence[end:]
+    found = next((f for rule in DISPUTE_RULES if (f := rule(pre, post)) is not None), None)
+    if found is None:
+        return None
+    rule, cue, subject = found
+    who, source, disputed = _claimants(sentence, post, subject, claimant, outlet)
     cue = re.sub(r"\s+", " ", cue.strip())
     return Dispute(rule=rule, cue=cue, claimant=who, claimant_source=source, disputed_claimant=disputed,
                    evidence={"sentence": sentence, "figure": sentence[start:end], "rule": rule, "cue": cue})

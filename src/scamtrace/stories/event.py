@@ -37,7 +37,7 @@ import datetime as dt
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family
@@ -247,18 +247,11 @@ class _Frames:
             return 0.0, {}
         n = len(s.units)
         mine = self.anchors[u]
-        wu = self.anchor_weight[u]
-        shared = [a for a in mine if a in s.anchors]
-        support = sum(self.aidf.get(a, 0.0) * s.anchors[a] / n for a in shared)
-        ws = s.aweight / n
-        agreement = support / (min(wu, ws) or 1.0)
-        specific = [a for a in shared if a not in self.common and s.anchors[a] >= ANCHOR_SUPPORT_SHARE * n]
+        shared, agreement, specific = self._anchor_agreement(u, s, n)
         tf, gap, basis = _time_factor(self.date[u], s.median_date(), self.cdate[u], s.median_cdate())
-        ty = TYPE_MISMATCH_FACTOR if self.types[u] and s.types and not (self.types[u] & set(s.types)) else 1.0
         mains = s.main_actors()
         clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
-        if clash:
-            ty *= ACTOR_CLASH_FACTOR
+        ty = _type_factor(self.types[u], s.types, clash)
         score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
         frame = (basis == "published" and gap is not None and gap <= FRAME_DAYS and bool(shared)
                  and bool(self.types[u] & _main_types(s)))
@@ -271,9 +264,33 @@ class _Frames:
             "story_score": round(score, 4), "cosine": round(cos, 4), "anchor_agreement": round(agreement, 4),
             "gap_days": gap, "date_basis": basis, "time_factor": round(tf, 4), "type_factor": ty, "story_units": n,
             "actor_clash": sorted(self.actors[u])[:3] + ["vs"] + sorted(mains)[:3] if clash else None,
-            "guard": "passed" if ok else ("no content evidence" if cos < MIN_COSINE else "only common anchors"),
-            "shared_anchors": sorted(specific, key=lambda a: (-self.aidf.get(a, 0.0), a))[:12],
-            "common_anchors": sorted(a for a in shared if a in self.common)[:6]}
+            "guard": _guard(ok, cos), **self._anchor_evidence(specific, shared)}
+
+    def _anchor_agreement(self, u: int, s: _StoryState, n: int) -> tuple[list[str], float, list[str]]:
+        """The anchors unit ``u`` shares with story ``s``, their idf-weighted agreement (by the story's
+        support of each), and the shared ones specific enough to vouch for a join."""
+        shared = [a for a in self.anchors[u] if a in s.anchors]
+        support = sum(self.aidf.get(a, 0.0) * s.anchors[a] / n for a in shared)
+        agreement = support / (min(self.anchor_weight[u], s.aweight / n) or 1.0)
+        specific = [a for a in shared if a not in self.common and s.anchors[a] >= ANCHOR_SUPPORT_SHARE * n]
+        return shared, agreement, specific
+
+    def _anchor_evidence(self, specific: list[str], shared: list[str]) -> dict[str, list[str]]:
+        return {"shared_anchors": sorted(specific, key=lambda a: (-self.aidf.get(a, 0.0), a))[:12],
+                "common_anchors": sorted(a for a in shared if a in self.common)[:6]}
+
+
+def _type_factor(mine: Collection[str], theirs: Collection[str], actor_clash: bool) -> float:
+    """TYPE_MISMATCH_FACTOR when both sides have event types and share none, times ACTOR_CLASH_FACTOR
+    when their main actors clash; else 1.0."""
+    ty = TYPE_MISMATCH_FACTOR if mine and theirs and not (set(mine) & set(theirs)) else 1.0
+    return ty * ACTOR_CLASH_FACTOR if actor_clash else ty
+
+
+def _guard(ok: bool, cos: float) -> str:
+    if ok:
+        return "passed"
+    return "no content evidence" if cos < MIN_COSINE else "only common anchors"
 
 
 class _Clusterer:
@@ -392,6 +409,12 @@ def _main_types(s: _StoryState) -> set[str]:
     return {t for t, k in s.types.items() if k * 2 >= len(s.units)}
 
 
+def _stories_frame_match(a: _StoryState, b: _StoryState, gap: int | None, shared: set[str]) -> bool:
+    """Both stories dated within FRAME_DAYS, sharing an anchor and a main event type."""
+    return (a.median_date() is not None and b.median_date() is not None and gap is not None and gap <= FRAME_DAYS
+            and bool(shared) and bool(_main_types(a) & _main_types(b)))
+
+
 def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict[str, Any]]:
     """(score, evidence) that two stories report one event: centroid cosine, anchors carried by most
     members of both, date gap between medians; the same guards as a join."""
@@ -410,13 +433,10 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     agreement = sum(f.aidf.get(x, 0.0) for x in shared) / (min(wa, wb) or 1.0)
     specific = sorted(x for x in shared if x not in f.common)
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
-    ty = TYPE_MISMATCH_FACTOR if a.types and b.types and not (set(a.types) & set(b.types)) else 1.0
     am, bm = a.main_actors(), b.main_actors()
-    if am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors)):
-        ty *= ACTOR_CLASH_FACTOR
+    ty = _type_factor(a.types, b.types, bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors))))
     score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
-    frame = (a.median_date() is not None and b.median_date() is not None and gap is not None and gap <= FRAME_DAYS
-             and bool(shared) and bool(_main_types(a) & _main_types(b)))
+    frame = _stories_frame_match(a, b, gap, shared)
     if frame:
         score += FRAME_BONUS
     ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
@@ -433,6 +453,23 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
     ``event_dates`` gives, for articles without a publication date, the date their text names;
     ``event_types`` the event types the extract stage found in each article. Both are optional.
     """
+    made = _family_units(articles, families)
+    units = [u for u, _ in made]
+    frames = _Frames(units, [n for _, n in made], event_dates or {}, event_types or {})
+    far = dt.date.max.toordinal()
+    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
+                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
+                                                      units[i].family))
+    c = _Clusterer(frames, order)
+    groups = c.run()
+    pos = {u: k for k, u in enumerate(order)}
+    out = [_story(sorted(g, key=pos.__getitem__), units, c, frames) for g in groups]
+    out.sort(key=lambda s: s.id)
+    return out
+
+
+def _family_units(articles: Sequence[Article], families: Iterable[Family]) -> list[tuple[_Unit, Counter]]:
+    """One unit per copy family (never split), then one per article no family holds."""
     by_id = {a.id: a for a in articles}
     made: list[tuple[_Unit, Counter]] = []
     seen: set[str] = set()
@@ -444,32 +481,24 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
     for a in sorted(articles, key=lambda x: x.id):
         if a.id not in seen:
             made.append(_make_unit("fam-" + a.id, [a]))
-    units = [u for u, _ in made]
-    frames = _Frames(units, [n for _, n in made], event_dates or {}, event_types or {})
-    far = dt.date.max.toordinal()
-    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
-                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
-                                                      units[i].family))
-    c = _Clusterer(frames, order)
-    groups = c.run()
-    pos = {u: k for k, u in enumerate(order)}
-    out = []
-    for g in groups:
-        g = sorted(g, key=pos.__getitem__)
-        us = [units[i] for i in g]
-        members = sorted((m for u in us for m in u.members), key=lambda a: (a.published or dt.date.max, a.id))
-        ids = [m.id for m in members]
-        title = next((m.title for m in members if m.title), None)
-        dates = [d for u in us for d in (u.first, u.last) if d]
-        ev = [{"family": units[i].family, **c.evidence.get(i, {})} for i in g]
-        st = c.stories[c.story_of[g[0]]]
-        top = sorted(st.sum.items(), key=lambda kv: (-kv[1], kv[0]))[:FRAME_TERMS]
-        med = st.median_date()
-        frame = {"vec": dict(top), "date": med if med is not None else st.median_cdate(),
-                 "anchors": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g)),
-                 "common": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g) and a in frames.common),
-                 "types": sorted(st.types)}
-        out.append(Story("story-" + min(ids), title, min(dates, default=None), max(dates, default=None), ids,
-                         [u.family for u in us], algorithm=ALGORITHM, evidence=ev, frame=frame))
-    out.sort(key=lambda s: s.id)
-    return out
+    return made
+
+
+def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames) -> Story:
+    """The Story of one group of units (in placing order), with each unit's join evidence and the
+    story's event frame."""
+    us = [units[i] for i in g]
+    members = sorted((m for u in us for m in u.members), key=lambda a: (a.published or dt.date.max, a.id))
+    ids = [m.id for m in members]
+    title = next((m.title for m in members if m.title), None)
+    dates = [d for u in us for d in (u.first, u.last) if d]
+    ev = [{"family": units[i].family, **c.evidence.get(i, {})} for i in g]
+    st = c.stories[c.story_of[g[0]]]
+    top = sorted(st.sum.items(), key=lambda kv: (-kv[1], kv[0]))[:FRAME_TERMS]
+    med = st.median_date()
+    frame = {"vec": dict(top), "date": med if med is not None else st.median_cdate(),
+             "anchors": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g)),
+             "common": sorted(a for a, k in st.anchors.items() if k * 2 >= len(g) and a in frames.common),
+             "types": sorted(st.types)}
+    return Story("story-" + min(ids), title, min(dates, default=None), max(dates, default=None), ids,
+                 [u.family for u in us], algorithm=ALGORITHM, evidence=ev, frame=frame)
