@@ -42,9 +42,22 @@ _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}\\?:\d{2}\\?:\d{2}(?:\.\d+)?(?:Z|
 _RUN_ID = re.compile(r'("run(?:_id)?"\s*:\s*)("[^"]*"|\d+)')
 
 
+#: Where the checkout lies is not an output: an absolute path up to examples/demo/ (an article's source).
+_DEMO_PATH = re.compile(r"/[^\s\"'\\]*?/examples/demo/")
+
+
+def paths(text: str) -> str:
+    """Absolute paths of the checkout and of the shared folder as ``<repo>`` and ``<shared>`` (CI
+    clones into another folder than the one the golden files were written in)."""
+    shared = _seeds_dir().parent
+    for root in {str(shared), str(shared.resolve())}:
+        text = text.replace(root + "/", "<shared>/")
+    return _DEMO_PATH.sub("<repo>/examples/demo/", text)
+
+
 def normalise(text: str) -> str:
     text = _TIME.sub("<time>", text)
-    return _RUN_ID.sub(r"\1<run>", text)
+    return paths(_RUN_ID.sub(r"\1<run>", text))
 
 
 def _safe_name(s: str) -> str:
@@ -149,7 +162,7 @@ def demo_snapshot(tmp_path_factory) -> dict[str, str]:
 
 def test_demo_outputs_identical(demo_snapshot) -> None:
     """The demo store reads exactly as the committed golden files (times and run ids aside)."""
-    golden = {p.name: p.read_text(encoding="utf-8") for p in DEMO_GOLDEN.iterdir()}
+    golden = {p.name: paths(p.read_text(encoding="utf-8")) for p in DEMO_GOLDEN.iterdir()}
     assert sorted(demo_snapshot) == sorted(golden), "outputs added or gone: " + str(
         sorted(set(demo_snapshot) ^ set(golden)))
     changed = [k for k in golden if golden[k] != demo_snapshot[k]]
