@@ -1,0 +1,100 @@
+"""direction-v5 and families' orient_to_origins: mirrors, weak spin only for excerpts, stars and confirmed originals."""
+from __future__ import annotations
+
+from test_copies_classify import art, make_story
+from test_copies_realnews_rules import _paras
+
+from scamtrace.copies.direction import DIRECTION_ALGORITHM, decide, mirror_key, site_name
+from scamtrace.copies.families import orient_to_origins, reduce_links
+from scamtrace.copies.features import Pair
+from scamtrace.model import Link
+
+
+def test_version_bumped():
+    assert DIRECTION_ALGORITHM == "copies.direction-v5"
+
+
+def test_site_name_drops_www_suffix_and_second_level_labels():
+    assert site_name("www.mexc.com") == site_name("mexc.fm") == site_name("mexc.co") == "mexc"
+    assert site_name("monitor.co.ug") == "monitor" and site_name("en.sggp.org.vn") == "sggp"
+    assert site_name("thestar.com.my") == "thestar"
+
+
+def _mirror(aid: str, url: str, text: str):
+    a = art(aid, text)
+    a.url = url
+    return a
+
+
+def test_a_page_on_two_hosts_of_one_site_points_to_the_main_host():
+    text = "\n\n".join(_paras(8, 8))
+    cases = [("https://www.example.co/en-NG/news/677220", "https://www.example.com/news/677220", "b"),
+             ("https://www.example.org/post/a-story", "https://example.org/post/a-story", "a")]
+    for url_a, url_b, main in cases:
+        a, b = _mirror("a", url_a, text), _mirror("b", url_b, text)
+        for x, y in ((a, b), (b, a)):
+            d = decide(x, y, "verbatim", Pair(x, y), 0.0, 0.0)
+            assert (d.decided_by, d.source) == ("mirror", main), d
+            assert any("one page on two hosts" in r for r in d.reasons)
+
+
+def test_no_mirror_across_sites_or_pages_or_for_rewrites():
+    text = "\n\n".join(_paras(9, 8))
+    a = _mirror("a", "https://www.example.com/news/1", text)
+    for url in ("https://www.other.com/news/1", "https://www.example.co/news/2"):
+        b = _mirror("b", url, text)
+        assert decide(a, b, "verbatim", Pair(a, b), 0.0, 0.0).decided_by == "unsure"
+    b = _mirror("b", "https://www.example.co/news/1", text)
+    assert mirror_key(a) == mirror_key(b) == ("example", "1")
+    assert decide(a, b, "rewrite", Pair(a, b), 0.0, 0.0).decided_by == "unsure"
+    assert mirror_key(art("c", text)) is None       # no URL, no mirror
+
+
+def test_weak_spin_orders_excerpts_only():
+    a, b = art("a", make_story(31)), art("b", make_story(31).replace("Police", "Officers"))
+    pair = Pair(a, b)
+    assert decide(a, b, "rewrite", pair, 0.0, 0.2).decided_by == "unsure"
+    d = decide(a, b, "excerpt", pair, 0.0, 0.2)
+    assert (d.decided_by, d.source, d.copy) == ("spin_weak", "a", "b")
+
+
+def _sib(x: str, y: str, rel: str = "rewrite") -> list[Link]:
+    ev = {"pair_relation": rel, "direction": {"decided_by": "unsure", "reasons": ["no evidence"]}}
+    return [Link(article=x, source=None, relation=rel, score=0.4, algorithm="t", evidence=dict(ev), sibling=y),
+            Link(article=y, source=None, relation=rel, score=0.4, algorithm="t", evidence=dict(ev), sibling=x)]
+
+
+def _dir(x: str, y: str, by: str, rel: str = "verbatim") -> Link:
+    return Link(article=x, source=y, relation=rel, score=0.9, algorithm="t",
+                evidence={"pair_relation": rel, "direction": {"decided_by": by, "reasons": []}})
+
+
+def test_the_hub_of_a_star_becomes_the_source_of_its_siblings():
+    core = _sib("c1", "hub") + _sib("c2", "hub")
+    out = orient_to_origins(core)
+    assert sorted((l.article, l.source) for l in out) == [("c1", "hub"), ("c2", "hub")]
+    assert all(l.evidence["direction"]["decided_by"] == "family_origin" and "hub of a star" in
+               l.evidence["direction"]["reasons"][-1] for l in out)
+    # a triangle is no star: the two copies resemble each other too, so nothing is decided
+    tri = core + _sib("c1", "c2")
+    assert all(l.source is None for l in orient_to_origins(tri))
+    # order of the input does not matter
+    assert sorted(map(repr, orient_to_origins(list(reversed(core))))) == sorted(map(repr, out))
+
+
+def test_a_confirmed_original_takes_its_unsure_sibling_and_weak_evidence_does_not_confirm():
+    core = [_dir("stub", "orig", "truncated", "truncated")] + _sib("orig", "other")
+    out = orient_to_origins(core)
+    assert ("other", "orig") in {(l.article, l.source) for l in out} and len(out) == 2
+    weak = [_dir("stub", "orig", "detail")] + _sib("orig", "other") + _sib("stub", "other")   # no star
+    assert orient_to_origins(weak) == weak
+    # an article that copies another is no confirmed original
+    chain = [_dir("stub", "orig", "truncated", "truncated"), _dir("orig", "root", "credit")] + _sib("orig", "other")
+    assert {(l.article, l.source) for l in orient_to_origins(chain)} == {("stub", "orig"), ("orig", "root"),
+                                                                        ("orig", None), ("other", None)}
+
+
+def test_reduce_links_keeps_the_oriented_link():
+    arts = {i: art(i, make_story(50 + n)) for n, i in enumerate(("c1", "c2", "hub"))}
+    kept = reduce_links(arts, _sib("c1", "hub") + _sib("c2", "hub"))
+    assert sorted((l.article, l.source) for l in kept) == [("c1", "hub"), ("c2", "hub")]
