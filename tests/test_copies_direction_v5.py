@@ -98,3 +98,42 @@ def test_reduce_links_keeps_the_oriented_link():
     arts = {i: art(i, make_story(50 + n)) for n, i in enumerate(("c1", "c2", "hub"))}
     kept = reduce_links(arts, _sib("c1", "hub") + _sib("c2", "hub"))
     assert sorted((l.article, l.source) for l in kept) == [("c1", "hub"), ("c2", "hub")]
+
+
+def test_a_shared_quotation_with_facts_in_order_is_no_rewrite():
+    """classify-v4: when the only shared passage is a quotation both carry, facts lining up do not make a copy."""
+    from scamtrace.copies.classify import relate
+    quote = ('"We have received around 50 people with injuries suffered when the walls of their houses '
+             'collapsed onto them during the night," the doctor said.')
+    a = ("Rescuers led by Colonel Amir Hassan reached Banda Aceh on Tuesday after the 6.1 quake. Officials of "
+         "Zainal Abidin Hospital counted 120 injured and 35 dead across Pidie Jaya district. " + quote +
+         " Governor Irwandi Yusuf flew in with 400 tents while the Indonesian Red Cross sent 75 volunteers "
+         "from Medan City overnight. Power failed in Lhokseumawe and Bireuen, where engineers of the state utility "
+         "worked through the night; schools stayed shut on Wednesday as aftershocks rattled windows across the province "
+         "and families slept in the open near the Baiturrahman Grand Mosque. Seismologists at the national agency "
+         "said the fault had been quiet for decades and warned that repairs to bridges would take months.")
+    b = ("Colonel Amir Hassan and his rescue team were in Banda Aceh by Tuesday, hours after a 6.1 quake struck "
+         "the coast. Doctors at Zainal Abidin Hospital have so far registered 120 people hurt; the toll stands at "
+         "35 in Pidie Jaya district. " + quote + " Governor Irwandi Yusuf came with 400 tents, and volunteers "
+         "of the Indonesian Red Cross, 75 in all, travelled overnight from Medan City. In Lhokseumawe and Bireuen "
+         "the lights went out and utility crews toiled until dawn. With tremors continuing, classrooms remained "
+         "closed the next day, and many households camped outdoors beside the Baiturrahman Grand Mosque. Experts "
+         "expect road links to stay cut for weeks; one geologist called the rupture unusual for this coast.")
+    v = relate(Pair(a, b))
+    assert v.features.get("quoted_passages", {}).get("ignored", 0) >= 1
+    assert v.features["fact_order"]["score"] >= 0.8 and v.features["rewrite_support"]["supported"]
+    assert v.relation is None and v.features["rewrite_support"]["quotation_only"] is True
+
+
+def test_one_source_per_copy_never_splits_a_family():
+    """reduce-v3: a dropped link that alone held a member in the family is kept (verbatim/truncated/spun only)."""
+    arts = {i: art(i, make_story(60 + n)) for n, i in enumerate(("a", "b", "c"))}
+    links = [_dir("c", "a", "truncated", "truncated"), _dir("c", "b", "truncated", "truncated")]
+    links[1].score = 0.8
+    kept = reduce_links(arts, links)
+    assert sorted((l.article, l.source) for l in kept) == [("c", "a"), ("c", "b")]
+    assert [l.evidence.get("kept_because") for l in kept if l.source == "b"] == [
+        "the only link left holding the family together"]
+    weak = [_dir("c", "a", "truncated", "truncated"), _dir("c", "b", "detail", "rewrite")]
+    weak[1].score = 0.8
+    assert sorted((l.article, l.source) for l in reduce_links(arts, weak)) == [("c", "a")]

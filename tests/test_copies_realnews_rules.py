@@ -1,4 +1,4 @@
-"""Relation and direction rules for real copies (classify-v3, direction-v3/v4), on texts generated here."""
+"""Relation and direction rules for real copies (classify-v3/v4, direction-v3/v4/v5), on texts generated here."""
 from __future__ import annotations
 
 import hashlib
@@ -31,7 +31,7 @@ def _paras(seed: int, n: int = 10) -> list[str]:
 
 
 def test_versions_bumped():
-    assert CLASSIFY_ALGORITHM == "copies.classify-v3" and DIRECTION_ALGORITHM in ("copies.direction-v4", "copies.direction-v5")
+    assert CLASSIFY_ALGORITHM == "copies.classify-v4" and DIRECTION_ALGORITHM in ("copies.direction-v4", "copies.direction-v5")
 
 
 def test_two_windows_of_one_text_are_verbatim_not_excerpt():
