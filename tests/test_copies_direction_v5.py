@@ -1,6 +1,8 @@
 """direction-v5 and families' orient_to_origins: mirrors, weak spin only for excerpts, stars and confirmed originals."""
 from __future__ import annotations
 
+import dataclasses
+
 from test_copies_classify import art, make_story
 from test_copies_realnews_rules import _paras
 
@@ -78,6 +80,9 @@ def test_the_hub_of_a_star_becomes_the_source_of_its_siblings():
     # a triangle is no star: the two copies resemble each other too, so nothing is decided
     tri = core + _sib("c1", "c2")
     assert all(l.source is None for l in orient_to_origins(tri))
+    # siblings decided as two copies of an absent original stay siblings
+    deliberate = [dataclasses.replace(l, evidence={**l.evidence, "direction": {"decided_by": "siblings"}}) for l in core]
+    assert orient_to_origins(deliberate) == deliberate
     # order of the input does not matter
     assert sorted(map(repr, orient_to_origins(list(reversed(core))))) == sorted(map(repr, out))
 

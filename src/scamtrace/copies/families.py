@@ -317,7 +317,7 @@ def _hubs(core: Sequence[Link]) -> set[str]:
 
 
 def orient_to_origins(core: Sequence[Link]) -> list[Link]:
-    """Sibling links whose one end is a confirmed original become copies of it (``family_origin``).
+    """Unsure sibling links whose one end is a confirmed original become copies of it (``family_origin``).
 
     ``core``: merging links, sibling links expanded both ways. An article that copies nobody is a
     confirmed original when another article copies it by :data:`ORIGIN_EVIDENCE`, or when it is the
@@ -337,8 +337,9 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
         return list(core)
     out: list[Link] = []
     for l in core:
-        if l.source is not None or l.sibling is None or (l.article in why) == (l.sibling in why):
-            out.append(l)
+        unsure = (l.evidence.get("direction") or {}).get("decided_by") == "unsure"
+        if l.source is not None or l.sibling is None or not unsure or (l.article in why) == (l.sibling in why):
+            out.append(l)   # deliberate siblings (two copies of an absent original) stay siblings
             continue
         if l.article in why:
             continue   # the mirror of a link turned around below
