@@ -163,7 +163,8 @@ def test_preparsed_without_model_is_a_no_op(monkeypatch):
 
 
 def test_extract_articles_in_batches_stores_what_extract_finds(tmp_path, monkeypatch):
-    from scamtrace import api, pipeline
+    from scamtrace import api
+    from scamtrace.extract import stage
     from scamtrace.extract import extract
     from scamtrace.store.extracted import rows
 
@@ -171,9 +172,9 @@ def test_extract_articles_in_batches_stores_what_extract_finds(tmp_path, monkeyp
     arts = generate(5, 9).articles
     for a in arts:
         store.put_article(a, fmt="text", body=a.text)
-    monkeypatch.setattr(pipeline, "EXTRACT_BATCH", 2)   # three batches, the last one short
+    monkeypatch.setattr(stage, "EXTRACT_BATCH", 2)   # three batches, the last one short
     timings: dict[str, float] = {}
-    assert pipeline._extract_articles(store, [a.id for a in arts], pipeline._no_progress, timings) == 5
+    assert stage.extract_articles(store, [a.id for a in arts], timings=timings) == 5
     assert set(timings) == {"extract.ner", "extract.rules", "extract.events", "extract.store", "extract.corpus_dates",
                             "extract.family_wording"}
     for a in arts:

@@ -27,7 +27,7 @@ from scamtrace.ingest import iter_sources
 from scamtrace.ingest.decode import decode_bytes, visible_text_chars
 from scamtrace.ingest.fetch import fetch
 from scamtrace.model import Reject
-from scamtrace.pipeline import scrub_text
+from scamtrace.ingest.scrub import scrub_text
 from scamtrace.settings import Settings
 from scamtrace.store import Store
 

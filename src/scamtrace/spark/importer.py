@@ -166,7 +166,7 @@ class _Rejects:
 
 
 def _record(art: Any) -> dict[str, Any]:
-    from ..pipeline import RECORD_KEY
+    from ..store.raw import RECORD_KEY
 
     return {RECORD_KEY: {"source": art.source, "id": art.id, "url": art.url, "outlet": art.outlet,
                          "title": art.title, "published": art.published.isoformat() if art.published else None,
@@ -317,7 +317,8 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     store.mark_analyzed(to_mark)
     counts["analyzed"] = len(to_mark)
     if extract:
-        from ..pipeline import build_knowledge, extract_articles
+        from ..extract.stage import extract_articles
+        from ..knowledge.build import build_knowledge
 
         counts["extracted"] = extract_articles(store, sorted(set(ids)), progress)
         build_knowledge(store)

@@ -30,7 +30,7 @@ Algorithm ``spark.readers-v1``:
    articles``, or this module's own output) is a **clean article** taken as it is; any other
    record is a raw document (``ingest.records-v1``'s :func:`record_to_doc`).
 3. **Cleaning (executors).** Raw documents are repartitioned (a big WARC is not cleaned in one
-   task) and cleaned with :func:`scamtrace.pipeline.clean_raw` (stable ids). Spark cleaning
+   task) and cleaned with :func:`scamtrace.clean.stage.clean_raw` (stable ids). Spark cleaning
    uses no learned per-outlet boilerplate model (the embedded store learns it across runs).
 4. **One article per id.** Articles with the same id keep the first by (file, position in the
    file); a dropped duplicate whose raw hash differs from the kept one is a reject (stage
@@ -318,8 +318,8 @@ def file_items(name: str, kind: str, data: bytes, cap: int) -> Iterator[tuple[st
 
 
 def clean_item(raw: RawDoc) -> Article | Reject:
-    """:func:`scamtrace.pipeline.clean_raw` of one raw document, or a reject (stage ``clean``)."""
-    from ..pipeline import clean_raw
+    """:func:`scamtrace.clean.stage.clean_raw` of one raw document, or a reject (stage ``clean``)."""
+    from ..clean.stage import clean_raw
 
     try:
         return clean_raw(raw)

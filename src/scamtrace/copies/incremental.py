@@ -1,0 +1,153 @@
+"""The copies stage over a store, incrementally: only articles not yet analysed (new, re-cleaned, or
+named in a new judgement) and the copy families they touch are examined again.
+
+:class:`IncrementalCopies` runs the steps in order (the pipeline times each one):
+
+1. :meth:`~IncrementalCopies.update_index`: load the stored candidate index, add what is new;
+2. :meth:`~IncrementalCopies.find_neighbourhood`: the new articles, their candidates and judged
+   partners, closed over families and stored links (:func:`close_neighbourhood`), so every link that
+   will be replaced is recomputed from whole components; the candidate pairs inside it;
+3. :meth:`~IncrementalCopies.score_spin`: spin scores of the neighbourhood with the corpus-wide
+   collocation model;
+4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links;
+5. :meth:`~IncrementalCopies.rebuild_families`: families over all links;
+6. :meth:`~IncrementalCopies.save_index`: persist the index.
+
+With ``full`` every article is examined and the index is rebuilt. The copy algorithms themselves
+live in :mod:`~scamtrace.copies.engine`, :mod:`~scamtrace.copies.index` and friends.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+
+from ..model import Article, Family
+from ..store import Store
+from ..store.analysis import family_of_articles
+from .engine import find_copies
+from .families import build_families, other_end
+from .index import CANDIDATES_ALGORITHM, CandidateIndex
+from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+def _no_progress(label: str, done: int, total: int | None) -> None:
+    return None
+
+
+class IncrementalCopies:
+    """One incremental copies run over ``store`` (see the module doc for the steps)."""
+
+    def __init__(self, store: Store, *, full: bool = False, progress: Progress = _no_progress):
+        self.store = store
+        self.full = full
+        self.progress = progress
+        self.meta: dict[str, Article] = store.article_meta()
+        self.new_ids: list[str] = sorted(self.meta) if full else store.unanalyzed_ids()
+        self.index = CandidateIndex()
+        self.touched: set[str] = set()
+        self.pairs: set[tuple[str, str]] = set()
+        self.corpus: list[Article] = []   # every stored article, read once for spin and stories
+        self.spin_model: CollocationModel | None = None
+        self.families: list[Family] = []
+        self.links = 0
+
+    def update_index(self) -> None:
+        """Load the stored candidate index (unless ``full``) and add the articles it lacks."""
+        idx = None
+        blob = None if self.full else self.store.copy_index_blob()
+        if blob:
+            try:
+                idx = CandidateIndex.from_bytes(blob)
+            except ValueError as e:
+                log.warning("rebuilding the copy index: %s", e)
+        if idx is None:
+            idx = CandidateIndex()
+            todo = sorted(self.meta)
+        else:
+            todo = [i for i in self.new_ids if i in self.meta]
+
+        def texts() -> Iterator[tuple[str, str]]:
+            for n, art in enumerate(self.store.iter_articles(todo), 1):
+                self.progress("index", n, len(todo))
+                yield art.id, art.text
+
+        idx.add_many(texts())
+        self.index = idx
+
+    def find_neighbourhood(self) -> int:
+        """The articles to examine again and the candidate pairs among them; returns the pair count."""
+        idx, new_ids, store = self.index, self.new_ids, self.store
+        new_cands = idx.candidates_many(new_ids) if new_ids else {}
+        judgements = store.judgements()
+        touched = set(new_ids) | {o for cands in new_cands.values() for o, _, _ in cands}
+        touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
+        touched = close_neighbourhood(store, touched)
+        pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
+                 for o, _, _ in cands if o in touched} if touched else set()
+        for ln in store.links():
+            o = other_end(ln)
+            if o and ln.article in touched:
+                pairs.add((min(ln.article, o), max(ln.article, o)))
+        self.touched, self.pairs = touched, pairs
+        return len(pairs)
+
+    def score_spin(self) -> None:
+        """Spin scores of the neighbourhood, with a collocation model fitted on the whole corpus."""
+        store = self.store
+        self.corpus = list(store.iter_articles())
+        self.spin_model = (CollocationModel().fit(a.text for a in self.corpus)
+                           if len(self.meta) >= COLLOCATION_MIN_DOCS else None)
+        self._arts = list(store.iter_articles(sorted(self.touched)))
+        texts = {a.id: a.text for a in self._arts}
+        self.spins: dict[str, float] = {}
+        for aid in sorted(set(self.new_ids) | self.touched):   # scored with today's corpus model
+            score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=self.spin_model)
+            store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
+            self.spins[aid] = score
+
+    def classify(self) -> None:
+        """Classify the neighbourhood's pairs and replace its stored links."""
+        touched = self.touched
+        judgements = [j for j in self.store.judgements() if j[0] in touched and j[1] in touched]
+        res = find_copies(self._arts, candidates=sorted(self.pairs), spin_model=self.spin_model, spin=self.spins,
+                          judgements=judgements)
+        self.store.put_links(res.links, replace_for=sorted(touched))
+
+    def rebuild_families(self) -> list[Family]:
+        """Families over every stored link."""
+        all_links = self.store.links()
+        self.families = build_families(self.meta, all_links)
+        self.store.replace_families(self.families)
+        self.links = len(all_links)
+        return self.families
+
+    def save_index(self) -> None:
+        self.store.put_copy_index_blob(self.index.to_bytes(), CANDIDATES_ALGORITHM, len(self.index))
+
+
+def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
+    """Grow ``touched`` until it holds whole families and both ends of every stored link touching it."""
+    fam_members: dict[str, set[str]] = {}
+    fam_of = family_of_articles(store)
+    for article, family in fam_of.items():
+        fam_members.setdefault(family, set()).add(article)
+    neighbours: dict[str, set[str]] = {}
+    for ln in store.links():
+        o = other_end(ln)
+        if o:
+            neighbours.setdefault(ln.article, set()).add(o)
+            neighbours.setdefault(o, set()).add(ln.article)
+    out: set[str] = set()
+    todo = list(touched)
+    while todo:
+        x = todo.pop()
+        if x in out:
+            continue
+        out.add(x)
+        todo.extend(fam_members.get(fam_of.get(x, ""), ()))
+        todo.extend(neighbours.get(x, ()))
+    return out

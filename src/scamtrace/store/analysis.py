@@ -1,0 +1,61 @@
+"""Named queries that the analysis stages (copies, stories, knowledge, clean) read from the store.
+
+Each returns plain mappings or tuples built from one SELECT, so no stage outside ``store/`` writes
+SQL (issue 14: "SQL only in store/").
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .db import Store
+
+
+def boilerplate_model_jsons(store: Store) -> Iterator[str]:
+    """Every outlet's learned boilerplate model (JSON), in outlet order."""
+    for row in store.execute("SELECT model FROM boilerplate_models ORDER BY outlet"):
+        yield row[0]
+
+
+def family_of_articles(store: Store) -> dict[str, str]:
+    """article id -> its copy family's id."""
+    return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+
+
+def story_of_articles(store: Store) -> dict[str, str]:
+    """article id -> its story's id."""
+    return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+
+
+def outlet_of_articles(store: Store) -> dict[str, str | None]:
+    """article id -> its outlet (None when unknown)."""
+    return {r["id"]: r["outlet"] for r in store.execute("SELECT id, outlet FROM articles")}
+
+
+def mention_names(store: Store) -> list[tuple[str, str]]:
+    """(canonical name, label) of every stored entity mention, one per mention, in store order."""
+    return [(r["canonical"], r["label"]) for r in store.execute("SELECT canonical, label FROM mentions")]
+
+
+def fact_citation_keys(store: Store) -> dict[str, set[tuple[str, str]]]:
+    """fact id -> the (article, sentence) pairs that cite it."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    for r in store.execute("SELECT fact, article, sentence FROM fact_citations"):
+        out.setdefault(r["fact"], set()).add((r["article"], r["sentence"]))
+    return out
+
+
+def undated_article_ids(store: Store) -> set[str]:
+    """Articles stored without a publication date."""
+    return {r[0] for r in store.execute("SELECT id FROM articles WHERE published IS NULL")}
+
+
+def resolved_date_refs(store: Store) -> Iterator[tuple[str, str, str]]:
+    """(article, iso_start, precision) of every date reference resolved to a calendar start."""
+    for r in store.execute("SELECT article, iso_start, precision FROM date_refs WHERE iso_start IS NOT NULL"):
+        yield r["article"], r["iso_start"], r["precision"]
+
+
+def unhedged_event_types(store: Store) -> Iterator[tuple[str, str]]:
+    """(article, event type) of every event frame not hedged ("may", "could", ...)."""
+    for r in store.execute("SELECT article, type FROM events WHERE hedged = 0"):
+        yield r["article"], r["type"]

@@ -1,0 +1,53 @@
+"""The stories stage over a store: cluster the corpus into stories with the dates and event types
+the extract stage found, carry earlier story ids over, store stories and threads."""
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from ..model import Article, Family
+from ..store import Store
+from ..store.analysis import resolved_date_refs, undated_article_ids, unhedged_event_types
+from . import cluster_stories
+from .ids import carry_story_ids
+from .threads import build_threads
+
+
+def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> None:
+    """Cluster the corpus into stories (``stories.event-v3``), carry the earlier stories' ids over
+    (``stories.ids-v1``: merges leave aliases), store them and their threads."""
+    dates, types = story_frames(store)
+    stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
+    aliases = carry_story_ids(stories, store.story_membership(), store.alias_ids("story"))
+    store.replace_stories(stories)
+    store.put_aliases("story", aliases)
+    store.replace_threads(build_threads(stories, corpus, types))
+
+
+def story_frames(store: Store) -> tuple[dict[str, Any], dict[str, set[str]]]:
+    """What the story stage takes from the extract stage: for each article without a publication date,
+    the date its text names (the most often named day, the latest on a tie; a named month when no day
+    is named), and each article's event types."""
+    undated = undated_article_ids(store)
+    days: dict[str, Counter] = {}
+    months: dict[str, Counter] = {}
+    for article, iso_start, precision in resolved_date_refs(store):
+        if article not in undated or precision not in ("day", "month"):
+            continue
+        try:
+            d = dt.date.fromisoformat(iso_start[:10])
+        except ValueError:
+            continue
+        (days if precision == "day" else months).setdefault(article, Counter())[d] += 1
+    dates: dict[str, Any] = {}
+    for aid in undated:
+        for src, shift in ((days, 0), (months, 14)):
+            if aid in src:
+                d = max(src[aid].items(), key=lambda kv: (kv[1], kv[0]))[0]
+                dates[aid] = d + dt.timedelta(days=shift)
+                break
+    types: dict[str, set[str]] = {}
+    for article, type_ in unhedged_event_types(store):
+        types.setdefault(article, set()).add(type_)
+    return dates, types
