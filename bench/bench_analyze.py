@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_analyze.py --n 10000  # the issue's size (about an hour on a busy 2-core box)
     .venv/bin/python bench/bench_analyze.py --rules    # extraction without the spaCy model
     .venv/bin/python bench/bench_analyze.py --stock    # also time spaCy's stock pipeline (all pipes on)
+    .venv/bin/python bench/bench_analyze.py --workers 1  # analyze in one process (default: one per core)
 
 The corpus comes from scamtrace.copies.synth (originals, copies of every kind and same-story
 reports, all invented); it is ingested into a temporary store first. The baseline is spaCy's
@@ -37,11 +38,17 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its ended children (analyze's worker processes)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _timed(fn: Callable[[], Any]) -> tuple[Any, float, float]:
-    """(result, wall seconds, CPU seconds of this process) of ``fn()``."""
-    c0, t0 = time.process_time(), time.perf_counter()
+    """(result, wall seconds, CPU seconds of this process and its workers) of ``fn()``."""
+    c0, t0 = _cpu(), time.perf_counter()
     out = fn()
-    return out, time.perf_counter() - t0, time.process_time() - c0
+    return out, time.perf_counter() - t0, _cpu() - c0
 
 
 def _spacy_pipe(nlp: Any, texts: list[str], batch_size: int) -> int:
@@ -83,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rules", action="store_true", help="force the rule-based entity recogniser")
     ap.add_argument("--stock", action="store_true", help="also time spaCy's stock pipeline (every pipe on)")
+    ap.add_argument("--workers", type=int, default=0,
+                    help="analyze's `workers` setting (default 0: one process per CPU core)")
     args = ap.parse_args(argv)
     if args.n < 10:
         ap.error("--n must be at least 10")
@@ -93,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     from scamtrace.copies.synth import generate
     from scamtrace.extract import entities
     from scamtrace.extract.entities import MODEL_NAMES, load_nlp
+    from scamtrace.extract.stage import resolve_workers
+    from scamtrace.settings import Settings
 
     PIPE_BATCH = getattr(entities, "PIPE_BATCH", 64)   # the batch analyze uses (64 before it was named)
 
@@ -126,10 +137,12 @@ def main(argv: list[str] | None = None) -> int:
         rss_spacy = _rss_mb()
 
         print(f"[{time.strftime('%H:%M:%S')}] scamtrace analyze", file=sys.stderr, flush=True)
-        stats, t_analyze, c_analyze = _timed(lambda: api.analyze(store, progress=_progress(n)))
+        settings = Settings(workers=args.workers)
+        stats, t_analyze, c_analyze = _timed(lambda: api.analyze(store, progress=_progress(n), settings=settings))
         store.close()
 
-    label = "(b) scamtrace analyze" + (" (rules, no spaCy)" if nlp is None else "")
+    workers = resolve_workers(args.workers)
+    label = f"(b) scamtrace analyze, {workers} worker{'s' * (workers > 1)}" + (" (rules, no spaCy)" if nlp is None else "")
     results.append(f"corpus: {n} synthetic articles, {words / n:.0f} words on average (seed {args.seed}); "
                    f"ingested {ing.new} in {t_ingest:.1f}s")
     results.append(f"{'run':<46} {'wall s':>8} {'CPU s':>8} {'art/s wall':>11} {'art/s CPU':>11}")

@@ -102,16 +102,21 @@ def progress_bar() -> Iterator[api.Progress]:
     if not sys.stderr.isatty():
         yield lambda label, done, total: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
 
     tasks: dict[str, Any] = {}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=__import__("rich.console").console.Console(stderr=True),
-                  transient=True) as bar:
+                  TextColumn("{task.fields[rate]}"), TimeElapsedColumn(), TextColumn("left"),
+                  TimeRemainingColumn(), console=Console(stderr=True), transient=True) as bar:
         def update(label: str, done: int, total: int | None) -> None:
             if label not in tasks:
-                tasks[label] = bar.add_task(label, total=total)
-            bar.update(tasks[label], completed=done, total=total)
+                tasks[label] = bar.add_task(label, total=total, rate="")
+            task = tasks[label]
+            bar.update(task, completed=done, total=total)
+            speed = next(t.speed for t in bar.tasks if t.id == task)   # None until rich has two samples
+            bar.update(task, rate=f"{speed:.1f} articles/s" if speed else "")
         yield update
 
 
@@ -303,7 +308,7 @@ def ingest(obj: Ctx, sources: tuple[str, ...], analyze: bool) -> None:
         for note in stats.notes[:20]:
             click.echo(f"  warning: {note}", err=True)
         if analyze:
-            a = api.analyze(store, progress=prog)
+            a = api.analyze(store, progress=prog, settings=obj.settings)
             click.echo(f"analyze: {a.summary()}", err=True)
 
 
@@ -313,7 +318,7 @@ def ingest(obj: Ctx, sources: tuple[str, ...], analyze: bool) -> None:
 def analyze(obj: Ctx, full: bool) -> None:
     """Find copies, families, stories, figures, quotes and events for new articles (incremental)."""
     with progress_bar() as prog:
-        stats = api.analyze(obj.store, progress=prog, full=full)
+        stats = api.analyze(obj.store, progress=prog, full=full, settings=obj.settings)
     click.echo(f"analyze: {stats.summary()}", err=True)
 
 

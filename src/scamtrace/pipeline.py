@@ -164,13 +164,16 @@ def timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
 
 
-def analyze(store: Store, progress: Progress = _no_progress, full: bool = False) -> AnalyzeStats:
+def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
+            settings: Settings | None = None) -> AnalyzeStats:
     """Incremental analysis: copies (index, candidates, spin scores, classification, families), then
     extraction of the new articles, stories and knowledge.
 
     Only articles not yet analysed (new, re-cleaned, or named in a new judgement) and the copy
     families they touch are re-examined, unless ``full`` (see :mod:`scamtrace.copies.incremental`).
+    Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`).
     """
+    settings = settings or Settings()
     stats = AnalyzeStats()
     t0 = time.perf_counter()
     timings = stats.timings
@@ -190,7 +193,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False)
     stats.families = len(families)
     stats.multi_families = sum(1 for f in families if len(f.members) > 1)
     with timed(timings, "extract"):
-        extract_articles(store, copies.new_ids, progress, timings)   # also records its parts, extract.*
+        extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers)   # also records its parts, extract.*
     with timed(timings, "stories"):
         store_stories(store, copies.corpus, families)
     with timed(timings, "knowledge"):
@@ -215,7 +218,7 @@ def watch(store: Store, sources: list[str], every: str | float, settings: Settin
         stats = store_items(store, [*rejects, *docs], settings)
         line = f"stored: {stats.summary()}"
         if analyze_after and (stats.new or stats.updated):
-            line += f"; analyze: {analyze(store).summary()}"
+            line += f"; analyze: {analyze(store, settings=settings).summary()}"
         if say is None:
             log.info(line)
         batch.append(line)

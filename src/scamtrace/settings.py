@@ -68,6 +68,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("follow_symlinks", False, "Read files that a symbolic link inside a given folder points to outside "
             "that folder (off: such links are rejected)."),
     Setting("boilerplate_min_pages", 3, "A line repeated on at least this many pages of one outlet is boilerplate.", 2, 1000),
+    Setting("workers", 0, "Processes that parse and extract articles in `analyze` (the results are the same "
+            "whatever the number); 0 = one per CPU core, 1 = all in the main process.", 0, 256),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}

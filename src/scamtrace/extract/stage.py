@@ -1,27 +1,45 @@
 """The extract stage over a store: entities, figures, dates, quotes and event frames for a list of
-articles, then the corpus-level passes (repeated dates, family wording)."""
+articles, then the corpus-level passes (repeated dates, family wording).
+
+``extract.pool-v1``: with ``workers`` > 1 the articles are cut into the same batches of
+:data:`EXTRACT_BATCH` as in one process, and each batch is parsed (spaCy ``nlp.pipe``) and
+extracted in a worker process; this process keeps reading ahead and is the one writer: it stores
+each batch's records in the order of ``ids``, so the stored rows (and their row ids) are exactly
+those of one process. At most ``2 * workers`` batches are in flight, so memory does not grow with
+the number of articles.
+"""
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from itertools import islice
 
-from ..model import Reject
+from ..model import Article, Reject
 from ..store import Store
 from ..store.extracted import put_extraction
 from . import extract
 from .corpus_dates import apply_repeat_dates, reference_dates
-from .entities import preparsed
-from .events import find_events
+from .entities import load_nlp, preparsed
+from .events import Event, find_events
 from .family_wording import apply_family_wording
+from .records import Extraction
 
 log = logging.getLogger(__name__)
 
 Progress = Callable[[str, int, "int | None"], None]
 
+POOL_ALGORITHM = "extract.pool-v1"
+
 #: Articles per extraction batch: their texts go through spaCy in one ``nlp.pipe`` call (see
-#: :func:`scamtrace.extract.entities.preparsed`); bounds the parsed docs held in memory at once.
+#: :func:`scamtrace.extract.entities.preparsed`); bounds the parsed docs held in memory at once,
+#: and is the unit of work a worker process takes.
 EXTRACT_BATCH = 64
 
 #: The parts of :func:`extract_articles` whose seconds are added to ``timings``.
@@ -33,45 +51,124 @@ def _no_progress(label: str, done: int, total: int | None) -> None:
     return None
 
 
+def cpu_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int) -> int:
+    """The ``workers`` setting as a process count: 0 means one per CPU core."""
+    return cpu_cores() if workers <= 0 else workers
+
+
+@dataclass(slots=True)
+class Extracted:
+    """What one article's extraction gave: its records, or why it failed."""
+    article: str
+    source: str
+    extraction: Extraction | None = None
+    events: list[Event] | None = None
+    error: str | None = None
+
+
+Job = list[tuple[Article, "dt.date | None"]]
+
+
+def extract_batch(batch: Job) -> tuple[list[Extracted], dict[str, float]]:
+    """Parse one batch of (article, reference date) in one ``nlp.pipe`` call and extract each article
+    (runs in a worker process, or in this one). One failing article never stops the batch: its
+    result carries the error."""
+    parts = {"extract.ner": 0.0, "extract.rules": 0.0, "extract.events": 0.0}
+    out: list[Extracted] = []
+    t = time.perf_counter()
+    with preparsed([a.text or "" for a, _ in batch]):
+        parts["extract.ner"] += time.perf_counter() - t
+        for art, ref in batch:
+            try:
+                t = time.perf_counter()
+                ex = extract(art, reference_date=ref)
+                t1 = time.perf_counter()
+                events = find_events(art, ex)
+                t2 = time.perf_counter()
+            except Exception as e:  # one bad article never stops a batch
+                log.debug("extracting %s failed", art.id, exc_info=True)
+                out.append(Extracted(art.id, art.source, error=f"{type(e).__name__}: {e}"))
+                continue
+            parts["extract.rules"] += t1 - t
+            parts["extract.events"] += t2 - t1
+            out.append(Extracted(art.id, art.source, ex, events))
+    return out, parts
+
+
+def _worker_init() -> None:
+    load_nlp()   # inherited from the parent under fork; loaded once per worker otherwise
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the loaded spaCy pipeline and gazetteer with the workers; elsewhere they load them
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+
+def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[Extracted], dict[str, float]]]:
+    """``extract_batch`` of every job, in job order: here, or over ``workers`` processes."""
+    if workers <= 1:
+        yield from map(extract_batch, jobs)
+        return
+    load_nlp()   # before the fork, so every worker shares it
+    with _pool(workers) as pool:
+        pending: deque[Future] = deque()
+        for job in jobs:
+            pending.append(pool.submit(extract_batch, job))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
-                     timings: dict[str, float] | None = None) -> int:
+                     timings: dict[str, float] | None = None, workers: int = 1) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
-    and stored on its own, so one bad article never stops the others.
+    and stored on its own, so one bad article never stops the others (it is recorded as a reject).
+    ``workers`` > 1 spreads the batches over that many processes (see the module doc); the stored
+    rows are the same. A pool is only started for two batches or more.
 
     ``timings``, when given, receives the seconds of the parts under ``extract.*``: ``ner`` (spaCy
-    over each batch), ``rules`` (dates, quotes, figures, entity resolution), ``events``, ``store``
-    (writing the records), ``corpus_dates`` and ``family_wording``.
+    over each batch), ``rules`` (dates, quotes, figures, entity resolution), ``events`` (with
+    workers, these three are the workers' seconds added up), ``store`` (writing the records),
+    ``corpus_dates`` and ``family_wording``.
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     refs = reference_dates({k: a.published for k, a in store.article_meta().items()}, store.links()) if ids else {}
     arts = store.iter_articles(ids)
+
+    def jobs() -> Iterator[Job]:
+        while batch := list(islice(arts, EXTRACT_BATCH)):
+            yield [(a, refs[a.id][0] if a.id in refs else None) for a in batch]
+
     n = 0
-    while batch := list(islice(arts, EXTRACT_BATCH)):
-        t = time.perf_counter()
-        with preparsed([a.text or "" for a in batch]):
-            parts["extract.ner"] += time.perf_counter() - t
-            for art in batch:
-                n += 1
-                try:
-                    t = time.perf_counter()
-                    ex = extract(art, reference_date=refs[art.id][0] if art.id in refs else None)
-                    t1 = time.perf_counter()
-                    events = find_events(art, ex)
-                    t2 = time.perf_counter()
-                except Exception as e:  # one bad article never stops a batch
-                    log.debug("extracting %s failed", art.id, exc_info=True)
-                    store.add_reject(Reject(art.source, f"{art.source}: extraction failed ({type(e).__name__}: {e}); "
-                                            "report this article as a bug", stage="extract"))
-                    continue
-                put_extraction(store, art.id, ex, events)
-                parts["extract.rules"] += t1 - t
-                parts["extract.events"] += t2 - t1
-                parts["extract.store"] += time.perf_counter() - t2
-                progress("extract", n, len(ids))
+    workers = min(resolve_workers(workers), -(-len(ids) // EXTRACT_BATCH))
+    for results, worked in _results(jobs(), workers):
+        for k, v in worked.items():
+            parts[k] += v
+        for r in results:
+            n += 1
+            if r.error is not None:
+                store.add_reject(Reject(r.source, f"{r.source}: extraction failed ({r.error}); "
+                                        "report this article as a bug", stage="extract"))
+                continue
+            t = time.perf_counter()
+            put_extraction(store, r.article, r.extraction, r.events or [])
+            parts["extract.store"] += time.perf_counter() - t
+            progress("extract", n, len(ids))
     if ids:   # undated counts take the day of the same count stated with a day elsewhere
         t = time.perf_counter()
         apply_repeat_dates(store)
