@@ -33,7 +33,6 @@ KNOWN_COMPLEX: dict[str, int] = {
     "copies/view.py:render_link": 41,
     "ingest/records.py:record_to_doc": 27,
     "knowledge/brief.py:render_story": 37,
-    "pipeline.py:analyze": 32,
     "web/queries.py:provenance": 29,
 }
 

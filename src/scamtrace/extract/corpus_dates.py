@@ -12,7 +12,7 @@ Two rules date a figure from the rest of the corpus when its own article cannot:
    no period that excludes the day (:func:`lendable`: "... detained more than 4,100 people at
    Golden Lotus Park in early March")
    takes the day of the same count stated with a day elsewhere: the same value, unit and qualifier,
-   what it counts agreeing (:func:`scamtrace.knowledge.merge.same_what`) and both naming a verb of
+   what it counts agreeing (:func:`scamtrace.extract.measure.same_what`) and both naming a verb of
    the same happening (:data:`_VERB_GROUPS`). All such dated statements must agree on the day; the figure is left undated
    when they do not. Only figures dated by their own article's text lend their day (no chains).
 
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..knowledge.merge import same_what
+from .measure import same_what
 from .dates import find_dates
 
 log = logging.getLogger(__name__)

@@ -24,27 +24,19 @@ Version 2 makes the count honest in two more ways:
 from __future__ import annotations
 
 import bisect
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz
 
+from ..extract.measure import WHAT_SIMILARITY, head_noun, same_what  # noqa: F401 (re-exported)
 from .disputes import figure_dispute
 
 ALGORITHM = "knowledge.figures-v2"
 
-# Set on the seed gold (tests/gold/seeds_figures.jsonl): "suspects handed over" vs "suspects" and
-# "people repatriated" vs "people sent back" join; "key players" vs "suspects" do not.
-WHAT_SIMILARITY = 70
 # Relative difference under which two values are the same figure (rounding in copies: 31,000 vs 31000).
 VALUE_TOLERANCE = 0.005
-
-_STOP = {"of", "the", "a", "an", "and", "to", "in", "on", "for", "from", "who", "were", "was", "had", "have",
-         "been", "are", "is", "by", "with", "at", "their", "its", "as"}
-
 
 @dataclass
 class Citation:
@@ -110,20 +102,6 @@ class Fact:
     @property
     def disputing_sources(self) -> int:
         return len({d.family for d in self.disputes})
-
-
-def head_noun(what: str) -> str:
-    """The counted noun: the first content word of ``what`` ("suspects handed over" -> "suspect")."""
-    for w in re.findall(r"[a-z]+", what.lower()):
-        if w not in _STOP:
-            return w[:-1] if len(w) > 3 and w.endswith("s") else w
-    return ""
-
-
-def same_what(a: str, b: str) -> bool:
-    if not a or not b:
-        return False
-    return head_noun(a) == head_noun(b) or fuzz.token_set_ratio(a.lower(), b.lower()) >= WHAT_SIMILARITY
 
 
 def dates_compatible(a: str | None, b: str | None) -> bool:
