@@ -142,3 +142,21 @@ def test_one_source_per_copy_never_splits_a_family():
     weak = [_dir("c", "a", "truncated", "truncated"), _dir("c", "b", "detail", "rewrite")]
     weak[1].score = 0.8
     assert sorted((l.article, l.source) for l in reduce_links(arts, weak)) == [("c", "a")]
+
+
+def test_a_wire_on_its_own_host_is_its_own_outlet():
+    from scamtrace.copies.direction import own_outlet
+    from scamtrace.copies.features import credit_dateline
+    body = "BANGKOK (Reuters) - Police raided a compound near the border on Tuesday, officials said."
+    for outlet, own in (("reuters.com", True), ("www.reuters.com", True), ("thestar.com.my", False),
+                        ("Reuters", True), ("Daily Blog", False)):
+        a = art("a", body)
+        a.outlet = outlet
+        assert own_outlet(a) is own, outlet
+    a = art("b", "NEW DELHI (IANS) - Forty-seven Indians were rescued from a scam centre in Laos.")
+    assert credit_dateline(a) == ("IANS", "NEW DELHI")
+    a.outlet = "ians.in"
+    assert own_outlet(a)
+    a = art("c", "BEIJING (Xinhua) - Uganda brought back 23 citizens.")
+    a.outlet = "english.xinhuanet.com"
+    assert own_outlet(a)

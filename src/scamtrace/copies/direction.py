@@ -366,13 +366,20 @@ def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spi
 
 
 def own_outlet(article: Article) -> bool:
-    """Is ``article`` published by the wire service it credits (credit = outlet or its initials)?"""
+    """Is ``article`` published by the wire service it credits? The credit is the outlet's name or its
+    initials ("Mekong Wire News", "MWN"), or, when the outlet is a host, the site's name alone or
+    followed by "news"/"net" (reuters.com, apnews.com, xinhuanet.com for "Reuters", "AP", "Xinhua")."""
     credit = credit_dateline(article)[0]
     if not credit or not article.outlet:
         return False
     outlet = article.outlet.strip()
+    c = credit.lower()
     initials = "".join(w[0] for w in outlet.split() if w[:1].isalpha())
-    return credit.lower() in (outlet.lower(), initials.lower())
+    if c in (outlet.lower(), initials.lower()):
+        return True
+    if " " in outlet or "." not in outlet:
+        return False
+    return site_name(outlet) in {c, c + "news", c + "net"}
 
 
 def _quote_count(text: str) -> int:
