@@ -17,7 +17,7 @@ from pathlib import Path
 import trafilatura
 
 from scamtrace.clean import CLEANER_HTML
-from scamtrace.eval.extraction import cleaned_text_extractor, evaluate_extraction, load_benchmark
+from scamtrace.eval.main_text import cleaned_text_extractor, evaluate_extraction, load_benchmark
 
 
 def default_bench_dir() -> Path:

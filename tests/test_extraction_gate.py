@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import trafilatura
 
-from scamtrace.eval.extraction import (cleaned_text_extractor, evaluate_extraction, load_benchmark, ngram_counts,
+from scamtrace.eval.main_text import (cleaned_text_extractor, evaluate_extraction, load_benchmark, ngram_counts,
                                        page_scores)
 
 FLOORS = Path(__file__).resolve().parent / "floors" / "extraction.json"

@@ -27,10 +27,6 @@ KNOWN_CYCLE_EDGES: set[tuple[str, str]] = {
 KNOWN_COMPLEX: dict[str, int] = {
     "clean/__init__.py:clean_doc": 27,
     "clean/boilerplate.py:strip_boilerplate": 27,
-    "copies/classify.py:relate": 62,
-    "copies/direction.py:decide": 58,
-    "copies/engine.py:find_copies": 35,
-    "copies/view.py:render_link": 41,
     "ingest/records.py:record_to_doc": 27,
     "knowledge/brief.py:render_story": 37,
     "web/queries.py:provenance": 29,

@@ -112,7 +112,7 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
 
 def eval_extraction(bench_dir: str | None = None) -> str:
     """Main-text F1 of scamtrace's clean stage on the article-extraction benchmark."""
-    from .eval.extraction import cleaned_text_extractor, evaluate_extraction
+    from .eval.main_text import cleaned_text_extractor, evaluate_extraction
 
     d = require_shared(bench_dir, "benchmarks/article-extraction")
     try:

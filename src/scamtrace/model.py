@@ -14,6 +14,18 @@ from typing import Any, Literal
 #: :class:`Family` carries unless it says otherwise.
 FAMILIES_ALGORITHM = "copies.families-v2"
 
+# -- the actor-label table: which entity labels (extract.entities) count as what --------------------
+#: Named actors: people, organisations, armed groups, agencies and the compounds themselves. The
+#: actors pages and facets, the report's actor lists and the actor graph's actors.
+ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
+#: Places: the actor graph draws them beside the actors.
+PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC")
+#: Parties to an event (extract.events): the named actors except a compound (where an event happens,
+#: not who acts) and with a country ("Thailand deported 200 people").
+EVENT_PARTY_LABELS: frozenset[str] = frozenset({*ACTOR_LABELS} - {"COMPOUND"} | {"GPE"})
+#: Where an event happens (extract.events): the places and the compounds.
+EVENT_PLACE_LABELS: frozenset[str] = frozenset({*PLACE_LABELS, "COMPOUND"})
+
 RawFormat = Literal["text", "html"]
 
 @dataclass(slots=True)

@@ -113,7 +113,7 @@ def _parse_iso(value: str | None) -> dt.date | None:
 
 def _stub_date(result: StripResult) -> dt.date | None:
     """The date of a removed "Published March 4, 2025" stub: dropped as boilerplate, kept as metadata."""
-    from ..ingest.dates import parse_date
+    from ..ingest.date_fields import parse_date
 
     for r in result.removed:
         if r.reason == "published-stub":

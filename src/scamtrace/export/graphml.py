@@ -26,6 +26,7 @@ from ..urls import safe_url
 from ..store import Store
 from ..store.extracted import rows
 from ..errors import InvalidRequest
+from ..model import ACTOR_LABELS, PLACE_LABELS
 log = logging.getLogger(__name__)
 
 GRAPHML_ALGORITHM = "export.graphml-v1"
@@ -33,9 +34,9 @@ NS = "http://graphml.graphdrawing.org/xmlns"
 GRAPHS: tuple[str, ...] = ("actors", "families")
 #: Which graph ``scamtrace export WHAT --format graphml`` writes for each WHAT that has one.
 GRAPH_OF_EXPORT: dict[str, str] = {"entities": "actors", "families": "families", "copies": "families"}
-#: Labels that are actors in the network (all extracted labels, places included: a compound's place
-#: in the network is part of the story).
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND", "GPE", "LOC")
+#: The actor graph's nodes: the named actors and the places (a compound's place in the network is
+#: part of the story).
+GRAPH_LABELS: tuple[str, ...] = (*ACTOR_LABELS, *PLACE_LABELS)
 #: Families smaller than this are left out of the families graph (a lone article has no copy).
 MIN_FAMILY_SIZE = 2
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -103,7 +104,7 @@ class _Doc:
         out.write("\n")
 
 
-def actor_graph(store: Store, labels: tuple[str, ...] = ACTOR_LABELS) -> _Doc:
+def actor_graph(store: Store, labels: tuple[str, ...] = GRAPH_LABELS) -> _Doc:
     """The co-occurrence network of canonical entities (see the module docstring)."""
     family = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
     resolve = actor_resolver(store)

@@ -45,7 +45,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..model import Article
+from ..model import ACTOR_LABELS, Article, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS
 from .gazetteer import load_gazetteer
 from .records import DateRef, Extraction, Figure, Mention
 from .text import paragraphs, sentences
@@ -74,10 +74,8 @@ GAP_MAX_WORDS = 6
 #: on the seed gold: "none of his family are known to have been arrested" needs 9.
 CUE_WINDOW_WORDS = 10
 
-PLACE_LABELS = frozenset({"GPE", "LOC", "COMPOUND"})
-ACTOR_LABELS = frozenset({"PERSON", "ORG", "AGENCY", "ARMED_GROUP", "GPE"})
 #: Actor labels specific enough to identify an event across articles (a country is not).
-NAMED_ACTOR_LABELS = frozenset({"PERSON", "ORG", "AGENCY", "ARMED_GROUP", "COMPOUND"})
+NAMED_ACTOR_LABELS = frozenset(ACTOR_LABELS)
 
 #: Clause punctuation (a comma inside a number such as "4,100" is not one).
 _CLAUSE_BREAK = re.compile(r",(?!\d)|[;:()\u2014\u2013]")
@@ -539,7 +537,7 @@ def _body_start(text: str, sent: tuple[int, int]) -> int:
 
 
 def _place_slots(ev: Event, text: str, mentions: list[Mention], article: Article) -> None:
-    places = [m for m in mentions if m.label in PLACE_LABELS]
+    places = [m for m in mentions if m.label in EVENT_PLACE_LABELS]
     best = _nearest(text, places, ev.trigger_start, ev.trigger_end)
     if best is not None:
         ev.place, ev.place_label, ev.place_source = best.canonical, best.label, "sentence"
@@ -589,7 +587,7 @@ def _actor_slots(ev: Event, text: str, mentions: list[Mention], trig: Trigger, l
     clause = _clause_span(text, (ev.sentence_start, ev.sentence_end), ev.trigger_start, ev.trigger_end)
     taken: list[tuple[int, int]] = []
     for m in mentions:
-        if m.label not in ACTOR_LABELS or m.start < body or (m.label == "GPE" and (
+        if m.label not in EVENT_PARTY_LABELS or m.start < body or (m.label == "GPE" and (
                 m.start >= ev.trigger_end or _LOCATIVE.search(text, max(body, m.start - 12), m.start))):
             continue
         role = _role(text, ev, m.start, m.end, passive, clause, lex)

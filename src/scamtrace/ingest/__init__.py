@@ -6,7 +6,7 @@ Algorithms stored with a document (``RawDoc.extra`` "decoder" and "reader", wher
 ``ingest.decode-v2``, ``ingest.feeds-v1``, ``ingest.records-v1``, ``ingest.warc-v1``. Fetching, ids and watching store no results of their
 own, so they carry no algorithm name.
 """
-from .dates import parse_date
+from .date_fields import parse_date
 from .fetch import FetchResult, fetch
 from .ids import content_hash, normalize_url, stable_id
 from .sources import iter_sources

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 from ..errors import FeedError, InputError, NotText
 from ..model import RawDoc, Reject
 from ..settings import Settings
-from .dates import parse_date_logged
+from .date_fields import parse_date_logged
 from .decode import DECODER, MIN_TEXT_CHARS, decode_bytes, sniff_magic, visible_text_chars
 from .feeds import FEEDS, Feed, FeedEntry, iter_entries, looks_like_feed, parse_feed
 from .fetch import ALLOWED_SCHEMES, FetchResult, fetch

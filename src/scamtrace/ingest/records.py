@@ -15,7 +15,7 @@ from typing import Any, BinaryIO, Iterator
 
 from ..errors import NotText
 from ..model import RawDoc, Reject
-from .dates import parse_date_logged
+from .date_fields import parse_date_logged
 from .decode import decode_bytes, is_near_empty
 
 log = logging.getLogger(__name__)

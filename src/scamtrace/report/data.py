@@ -20,10 +20,9 @@ from ..store import Store
 from ..store.extracted import facts, rows, story_events
 from ..web.svg import timeline
 from ..urls import safe_url
+from ..model import ACTOR_LABELS
 
 REPORT_ALGORITHM = "report.story-v1"
-#: Actor labels listed in a report (places are shown with events and figures instead).
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
 #: Most-mentioned actors listed per story; chosen for a one-page read, not by an evaluation.
 MAX_ACTORS = 25
 

@@ -255,7 +255,7 @@ def _story_evidence(text: str | None) -> list[dict[str, Any]]:
 
 
 def _stories(table: _Table, known: set[str], counts: dict[str, int]) -> list[Any]:
-    from ..ingest.dates import parse_date
+    from ..ingest.date_fields import parse_date
     from ..stories.cluster import ALGORITHM, Story
 
     out = []

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError, InvalidRequest
-from ..ingest.dates import parse_date
+from ..ingest.date_fields import parse_date
 from ..ingest.ids import content_hash
 from ..ingest.records import _parse_line, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject

@@ -24,6 +24,7 @@ from ..urls import safe_url
 from ..store.db import _fts_query
 from .highlight import Span, css_label, date_title, entity_title, figure_title, highlight, quote_title
 from .marks import Paragraph, link_sides, segment, spin_marks
+from ..model import ACTOR_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +36,6 @@ KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", 
 MAX_FACTS = 20          # figures listed on a story page (most corroborated first)
 MAX_QUOTES = 12
 MAX_CITATIONS = 8       # citing sentences shown per figure or event
-#: Mention labels that are actors (the same set as the story brief's actors); places are GPE / LOC.
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
-PLACE_LABELS: tuple[str, ...] = ("GPE", "LOC")
 #: Facet values offered by the stories form (most frequent first).
 MAX_FACETS = 200
 
