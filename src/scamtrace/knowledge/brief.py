@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..store import Store
-from ..store.extracted import actor_of, facts, rows, story_events
+from ..store.extracted import facts, rows, story_events
 from .independence import Borrowed, credit_quotes
 
 MAX_ACTORS = 15
@@ -102,21 +102,79 @@ def event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+#: Named rule for quotes shown once each, shared by the CLI brief, the story page and the report:
+#: copies repeat a quote, so quotes whose words agree (case, spacing and punctuation ignored) are one,
+#: with every article carrying it and the independent sources (families; a quote inside a borrowed
+#: passage counts for its lender) it stands on.
+QUOTE_ROWS = "knowledge.brief-quote-rows-v1"
+
+
 def distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Quotes once each (copies repeat them; case, spacing and punctuation ignored), with ``articles``
-    listing every article that carries the quote; ``article`` stays the first one."""
+    """Quotes once each (:data:`QUOTE_ROWS`): ``article`` is the first article carrying it, ``articles``
+    all of them, ``independent_sources`` their families (``family`` set by :func:`credit_quotes`);
+    the speaker is the first one named. Most independent sources first."""
     seen: dict[str, dict[str, Any]] = {}
+    families: dict[str, set[str]] = defaultdict(set)
     for q in quotes:
         key = " ".join(re.sub(r"[^\w\s]", " ", str(q.get("quote") or "").casefold()).split())
         if not key:
             continue
         if key not in seen:
-            seen[key] = {**q, "articles": []}
-        if q.get("article") not in seen[key]["articles"]:
-            seen[key]["articles"].append(q.get("article"))
-        if not seen[key].get("speaker") and q.get("speaker"):
-            seen[key]["speaker"], seen[key]["role"] = q.get("speaker"), q.get("role")
-    return sorted(seen.values(), key=lambda q: (-len(q["articles"]), not q.get("speaker")))
+            seen[key] = {"quote": q.get("quote"), "speaker": q.get("speaker"), "role": q.get("role"),
+                         "article": q.get("article"), "articles": []}
+        d = seen[key]
+        if q.get("article") not in d["articles"]:
+            d["articles"].append(q.get("article"))
+        families[key].add(q.get("family") or q.get("article"))
+        if not d["speaker"] and q.get("speaker"):
+            d["speaker"], d["role"] = q.get("speaker"), q.get("role")
+    for key, d in seen.items():
+        d["independent_sources"] = len(families[key])
+    return sorted(seen.values(), key=lambda q: (-q["independent_sources"], -len(q["articles"]), q["speaker"] is None,
+                                                q["speaker"] or ""))
+
+
+#: Actor labels a story lists (places are shown with events and figures instead).
+ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
+#: Most-mentioned actors a story holds (renderers may show fewer); chosen for a one-page read.
+MAX_STORY_ACTORS = 25
+
+
+def actor_resolver(store: Store) -> Any:
+    """A function from a mention's (canonical name, label) to its actor's (name, label): the actor of
+    ``knowledge.actors-v1`` (name variants across articles joined) when the store has actors, else
+    the mention's own. Whitespace in names is collapsed (stored names may carry stray newlines)."""
+    import sqlite3
+
+    try:
+        found = store.execute("SELECT aa.alias, a.name, a.label FROM actor_aliases aa JOIN actors a ON a.name = aa.actor")
+    except sqlite3.OperationalError:     # a store from before migration 0005_actors
+        found = []
+    table = {r[0]: (" ".join(r[1].split()), r[2]) for r in found}
+
+    def resolve(canonical: str, label: str) -> tuple[str, str]:
+        return table.get(canonical) or (" ".join((canonical or "").split()), label)
+
+    return resolve
+
+
+def story_actors(mentions: list[dict[str, Any]], resolve: Any) -> list[dict[str, Any]]:
+    """The story's actors from its mentions, most mentioned first: name, label, mentions, articles and
+    the two most frequent roles."""
+    count: Counter[tuple[str, str]] = Counter()
+    articles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    roles: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    for m in mentions:
+        key = resolve(m["canonical"], m["label"])
+        if key[1] not in ACTOR_LABELS or not key[0]:
+            continue
+        count[key] += 1
+        articles[key].add(m["article"])
+        if m["role"]:
+            roles[key][m["role"]] += 1
+    return [{"name": n, "label": lab, "mentions": c, "articles": len(articles[(n, lab)]),
+             "roles": [r for r, _ in roles[(n, lab)].most_common(2)]}
+            for (n, lab), c in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_STORY_ACTORS]]
 
 
 def story_brief(store: Store, story_id: str) -> dict[str, Any]:
@@ -124,19 +182,7 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     st = _story(store, story_id)
     story_id = st["id"]
     members = set(st["articles"])
-    mentions = rows(store, "mentions", story=story_id)
-    alias = actor_of(store)
-    actor_count: Counter = Counter()
-    roles: dict[str, set[str]] = defaultdict(set)
-    labels: dict[str, str] = {}
-    for m in mentions:
-        if m["label"] in ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND"):
-            name = alias.get(m["canonical"], m["canonical"])
-            actor_count[name] += 1
-            labels.setdefault(name, m["label"])
-            if m["role"]:
-                roles[name].add(m["role"])
-    fs = facts(store, story_id)
+    fs = sorted(facts(store, story_id), key=lambda f: (-f["independent_sources"], -f["articles"], f["what"], f["value"]))
     conflicts: dict[str, list[dict]] = defaultdict(list)
     for f in fs:
         if f["conflict_group"]:
@@ -146,12 +192,12 @@ def story_brief(store: Store, story_id: str) -> dict[str, Any]:
     credit_quotes(Borrowed.from_store(store, members), quotes)   # a borrowed quote counts for its lender
     return {
         "story": st,
-        "events": event_rows(story_events(store, story_id)),
-        "actors": [{"name": n, "label": labels[n], "mentions": c, "roles": sorted(roles[n])[:3]}
-                   for n, c in actor_count.most_common(MAX_ACTORS)],
-        "facts": sorted(fs, key=lambda f: (-f["independent_sources"], -f["articles"], f["what"])),
-        "conflicts": list(conflicts.values()),
-        "quotes": quotes,
+        "events": sorted(event_rows(story_events(store, story_id)),
+                         key=lambda e: (e.get("date_start") or e.get("date") or "9999", e["type"], e["id"])),
+        "actors": story_actors(rows(store, "mentions", story=story_id), actor_resolver(store)),
+        "facts": fs,
+        "conflicts": [sorted(g, key=lambda f: -f["value"]) for _, g in sorted(conflicts.items())],
+        "quotes": distinct_quotes(quotes),
         "articles": arts,
         "thread": store.threads(story_id),
     }
@@ -183,7 +229,7 @@ def render_story(store: Store, story_id: str, width: int = 100) -> str:
             out += textwrap.wrap(e["citations"][0]["sentence"], width, initial_indent="      “",
                                  subsequent_indent="       ")
     out += ["", "ACTORS"]
-    for a in b["actors"]:
+    for a in b["actors"][:MAX_ACTORS]:
         role = f" — {a['roles'][0]}" if a["roles"] else ""
         line = f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"
         out.append(line if len(line) <= width else line[:width - 1].rstrip() + "…")
@@ -205,7 +251,7 @@ def render_story(store: Store, story_id: str, width: int = 100) -> str:
                 + (f", disputed by {len(disputes_by_source(f))}" if f.get("disputes") else "") + ")"
                 for f in sorted(group, key=lambda f: -f["value"])))
     out += ["", "QUOTES"]
-    for q in distinct_quotes(b["quotes"])[:MAX_QUOTES]:
+    for q in b["quotes"][:MAX_QUOTES]:
         who = q["speaker"] or "unattributed"
         if q["role"]:
             who += f", {q['role']}"

@@ -8,13 +8,17 @@ Everything here is per story (indexed lookups), so ``--all`` is linear in the nu
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
 from ..errors import NotFound
-from ..knowledge.brief import disputes_by_source
+from ..knowledge.brief import (
+    actor_resolver,
+    disputes_by_source,
+    distinct_quotes,
+    story_actors,
+)
 from ..knowledge.independence import Borrowed, credit_quotes
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
@@ -23,27 +27,9 @@ from ..urls import safe_url
 from ..model import ACTOR_LABELS
 
 REPORT_ALGORITHM = "report.story-v1"
-#: Most-mentioned actors listed per story; chosen for a one-page read, not by an evaluation.
-MAX_ACTORS = 25
 
 
 Resolver = Callable[[str, str], tuple[str, str]]
-
-
-def actor_resolver(store: Store) -> Resolver:
-    """A function from a mention's (canonical name, label) to its actor's (name, label): the actor of
-    ``knowledge.actors-v1`` (name variants across articles joined) when the store has actors, else
-    the mention's own. Whitespace in names is collapsed (stored names may carry stray newlines)."""
-    try:
-        found = store.execute("SELECT aa.alias, a.name, a.label FROM actor_aliases aa JOIN actors a ON a.name = aa.actor")
-    except sqlite3.OperationalError:     # a store from before migration 0005_actors
-        found = []
-    table = {r[0]: (" ".join(r[1].split()), r[2]) for r in found}
-
-    def resolve(canonical: str, label: str) -> tuple[str, str]:
-        return table.get(canonical) or (" ".join((canonical or "").split()), label)
-
-    return resolve
 
 
 def story_ids(store: Store) -> list[str]:
@@ -140,41 +126,12 @@ def _facts(store: Store, story_id: str) -> tuple[list[dict[str, Any]], list[list
     return fs, conflicts
 
 
-def _quotes(store: Store, story_id: str) -> list[dict[str, Any]]:
+def _quotes(store: Store, story_id: str, members: set[str]) -> list[dict[str, Any]]:
     """Quotes once each (copies repeat them), with their speaker and every article carrying them."""
-    seen: dict[str, dict[str, Any]] = {}
     quotes = rows(store, "quotes", story=story_id)
-    credit_quotes(Borrowed.from_store(store, {q["article"] for q in quotes}), quotes)
-    for q in quotes:
-        key = " ".join(str(q["quote"] or "").lower().split())
-        d = seen.setdefault(key, {"quote": q["quote"], "speaker": None, "role": None, "articles": [],
-                                  "families": set()})
-        d["families"].add(q["family"])     # a quote inside a borrowed passage counts for the lender
-        if q["article"] not in d["articles"]:
-            d["articles"].append(q["article"])
-        if not d["speaker"] and q["speaker"]:
-            d["speaker"], d["role"] = q["speaker"], q["role"]
-    for d in seen.values():
-        d["independent_sources"] = len(d.pop("families"))
-    return sorted(seen.values(), key=lambda q: (-q["independent_sources"], -len(q["articles"]), q["speaker"] is None,
-                                                q["speaker"] or ""))
-
-
-def _actors(store: Store, story_id: str, resolve: Resolver) -> list[dict[str, Any]]:
-    count: Counter[tuple[str, str]] = Counter()
-    articles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    roles: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-    for m in rows(store, "mentions", story=story_id):
-        key = resolve(m["canonical"], m["label"])
-        if key[1] not in ACTOR_LABELS or not key[0]:
-            continue
-        count[key] += 1
-        articles[key].add(m["article"])
-        if m["role"]:
-            roles[key][m["role"]] += 1
-    return [{"name": n, "label": lab, "mentions": c, "articles": len(articles[(n, lab)]),
-             "roles": [r for r, _ in roles[(n, lab)].most_common(2)]}
-            for (n, lab), c in sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_ACTORS]]
+    credit_quotes(Borrowed.from_store(store, members), quotes)
+    return [{k: q[k] for k in ("quote", "speaker", "role", "articles", "independent_sources")}
+            for q in distinct_quotes(quotes)]
 
 
 def _events(store: Store, story_id: str) -> list[dict[str, Any]]:
@@ -198,8 +155,8 @@ def story_report(store: Store, story_id: str, resolve: Resolver | None = None) -
         "id": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
         "articles": st["size"], "families": st["families"], "algorithm": st["algorithm"],
         "sources": sources, "groups": groups, "facts": fs, "conflicts": conflicts,
-        "quotes": _quotes(store, story_id), "events": events,
-        "actors": _actors(store, story_id, resolve or actor_resolver(store)),
+        "quotes": _quotes(store, story_id, set(sources)), "events": events,
+        "actors": story_actors(rows(store, "mentions", story=story_id), resolve or actor_resolver(store)),
         "timeline": timeline({"groups": groups, "knowledge": {"events": events}}),
         "thread": _thread(store, story_id),
     }

@@ -22,7 +22,15 @@ from ..errors import InvalidRequest, NotFound
 from ..store import Store
 from ..urls import safe_url
 from ..store.db import _fts_query
-from .highlight import Span, css_label, date_title, entity_title, figure_title, highlight, quote_title
+from .highlight import (
+    Span,
+    css_label,
+    date_title,
+    entity_title,
+    figure_title,
+    highlight,
+    quote_title,
+)
 from .marks import Paragraph, link_sides, segment, spin_marks
 from ..model import ACTOR_LABELS
 
@@ -35,6 +43,7 @@ MAX_PAGE_SIZE = 200
 KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", "quotes", "mentions")
 MAX_FACTS = 20          # figures listed on a story page (most corroborated first)
 MAX_QUOTES = 12
+MAX_ACTORS = 15         # actors listed on a story page (most mentioned first)
 MAX_CITATIONS = 8       # citing sentences shown per figure or event
 #: Facet values offered by the stories form (most frequent first).
 MAX_FACETS = 200
@@ -217,21 +226,15 @@ def _snippet_parts(snip: str) -> list[tuple[str, bool]]:
 
 # -- story page --------------------------------------------------------------------------------------
 def _relations_to(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """For each article in ``ids`` that is a copy: its strongest link (relation, other end, score)."""
+    """For each article in ``ids`` that is a copy: the link that names its relation (the strongest
+    non-excerpt one, else an excerpt), as the report picks it."""
+    from ..report.data import _links, _primary
+
     out: dict[str, dict[str, Any]] = {}
-    if not ids:
-        return out
-    for r in store.execute(
-            "SELECT article, source, sibling, relation, score FROM links"
-            f" WHERE article IN ({_placeholders(len(ids))}) ORDER BY score DESC", ids):
-        if r["article"] not in out and r["relation"] != "excerpt":
-            out[r["article"]] = {"relation": r["relation"], "of": r["source"] or r["sibling"],
-                                 "sibling": r["source"] is None, "score": round(r["score"], 4)}
-    for r in store.execute(
-            "SELECT article, source, relation, score FROM links"
-            f" WHERE article IN ({_placeholders(len(ids))}) AND relation = 'excerpt' ORDER BY score DESC", ids):
-        out.setdefault(r["article"], {"relation": "excerpt", "of": r["source"], "sibling": False,
-                                      "score": round(r["score"], 4)})
+    for art, links in _links(store, ids).items():
+        p = _primary(links)
+        if p:
+            out[art] = {k: p[k] for k in ("relation", "of", "sibling", "score")}
     return out
 
 
@@ -259,8 +262,9 @@ def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
         "conflicts": [[{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "place", "articles",
                                               "independent_sources", "disputes")} for f in group]
                       for group in brief.get("conflicts") or []],
-        "actors": brief.get("actors") or [],
-        "quotes": _distinct_quotes(brief.get("quotes") or [])[:MAX_QUOTES],
+        "actors": (brief.get("actors") or [])[:MAX_ACTORS],
+        "quotes": [{k: q[k] for k in ("quote", "speaker", "role", "articles", "independent_sources")}
+                   for q in (brief.get("quotes") or [])[:MAX_QUOTES]],
         # names with an actor page: the brief's actors and the events' actors and places that mentions carry
         "linkable": sorted(known_names(store, [a.get("name") for a in brief.get("actors") or []]
                                        + [n for e in brief.get("events") or [] for n in (e.get("actors") or [])]
@@ -277,23 +281,6 @@ def _rivals(fact: dict[str, Any], facts: list[dict[str, Any]]) -> list[dict[str,
     rivals = [{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "articles", "independent_sources")}
               for f in facts if f.get("conflict_group") == group and f.get("id") != fact.get("id")]
     return sorted(rivals, key=lambda r: (-(r["independent_sources"] or 0), -(r["articles"] or 0), r["value"]))
-
-
-def _distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Quotes once each (copies repeat them), with every article that carries the quote."""
-    seen: dict[str, dict[str, Any]] = {}
-    for q in quotes:
-        key = " ".join(str(q.get("quote") or "").lower().split())
-        if key not in seen:
-            seen[key] = {"quote": q.get("quote"), "speaker": q.get("speaker"), "role": q.get("role"), "articles": []}
-        if q.get("article") not in seen[key]["articles"]:
-            seen[key]["articles"].append(q.get("article"))
-        seen[key].setdefault("families", set()).add(q.get("family") or q.get("article"))
-        if not seen[key]["speaker"] and q.get("speaker"):
-            seen[key]["speaker"], seen[key]["role"] = q.get("speaker"), q.get("role")
-    for q in seen.values():   # independent sources: a quote inside a borrowed passage counts for the lender
-        q["independent_sources"] = len(q.pop("families", ()))
-    return sorted(seen.values(), key=lambda q: (-q["independent_sources"], -len(q["articles"]), not q["speaker"]))
 
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
