@@ -275,13 +275,13 @@ def test_story_lists_each_quote_once(demo_db):
 
 
 def test_events_rows_are_not_repeated(demo_db):
-    from scamtrace.knowledge.brief import event_rows, story_brief
+    from scamtrace.views.story import event_rows, story_view
     from scamtrace.store import Store
     from scamtrace.store.extracted import story_events
 
     store = Store(demo_db, readonly=True)
     for s in store.stories(100, None):
-        rows = story_brief(store, s["id"])["events"]
+        rows = story_view(store, s["id"]).events
         keys = [(e["type"], e["date_start"], e["date_end"], bool(e["hedged"])) for e in rows]
         for k in set(keys):
             same = [e for e, kk in zip(rows, keys) if kk == k]

@@ -11,7 +11,8 @@ import pytest
 
 from scamtrace import api
 from scamtrace.knowledge import merge_figures
-from scamtrace.knowledge.brief import render_story, story_brief
+from scamtrace.report.text import render_story
+from scamtrace.views.story import story_view
 from scamtrace.knowledge.disputes import dispute_of
 from scamtrace.knowledge.independence import Borrowed, passages_of
 from scamtrace.model import Link
@@ -180,7 +181,7 @@ def test_demo_4100_one_independent_source_with_dispute(demo):
 
 def test_demo_brief_shows_the_dispute_beside_the_figure(demo):
     f = _disputed_4100(demo)
-    lines = render_story(demo, f["story"], width=400).split("\n")
+    lines = render_story(story_view(demo, f["story"]), width=400).split("\n")
     at = next(i for i, x in enumerate(lines) if x.lstrip().startswith("! disputed"))
     assert lines[at].lstrip().startswith("! disputed by 1 source, not counted: Salween Herald (vs the group's spokesman)")
     assert "The figure differs from" in lines[at]
@@ -234,8 +235,8 @@ def test_demo_events_credit_borrowed_triggers(demo):
 
 def test_brief_data_sorts_and_groups(demo):
     f = _disputed_4100(demo)
-    b = story_brief(demo, f["story"])
-    assert any(x["id"] == f["id"] for x in b["facts"])
+    b = story_view(demo, f["story"])
+    assert any(x["id"] == f["id"] for x in b.facts)
 
 
 def test_a_quote_in_a_borrowed_passage_counts_for_the_lender():

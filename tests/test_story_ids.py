@@ -82,10 +82,11 @@ def test_retired_ids_answer_in_cli_report_and_web(grown, tmp_path):
         retired = ["story-retired-test"]
     old = retired[0]
     live = resolve_story(store, old)
-    from scamtrace.knowledge.brief import render_story
     from scamtrace.report.data import story_report
+    from scamtrace.report.text import render_story
+    from scamtrace.views.story import story_view
 
-    assert f"now resolves to {live}" in render_story(store, old)
+    assert f"now resolves to {live}" in render_story(story_view(store, old))
     assert story_report(store, old)["id"] == live
     with pytest.raises(NotFound):
         resolve_story(store, "story-never-was")
@@ -111,9 +112,10 @@ def test_threads_are_exported_and_shown(grown):
         assert len(same) >= 2 and len({p["story"] for p in same}) == len(same)
         assert [p["position"] for p in same] == list(range(1, len(same) + 1))
     if places:
-        from scamtrace.knowledge.brief import render_story
+        from scamtrace.report.text import render_story
+        from scamtrace.views.story import story_view
 
-        assert "THREAD" in render_story(store, places[0]["story"])
+        assert "THREAD" in render_story(story_view(store, places[0]["story"]))
 
 
 def test_readme_story_ids_exist_after_make_demo(grown):

@@ -13,8 +13,10 @@ from .errors import InvalidRequest, ScamtraceError
 from .settings import Settings, shared_dir
 from .store import Store
 from .store.opening import open_store, require_store
+from .views.story import StoryView
+from .views.story import story_view as _story_view
 
-__all__ = ["open_store", "ingest", "analyze", "export_records", "render_copies", "outlet_stats", "watch",
+__all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "render_copies", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
@@ -27,6 +29,12 @@ def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], l
         raise InvalidRequest(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
     fn, cols = EXPORTS[what]
     return fn(store), cols
+
+
+def story_view(store: Store, story_id: str) -> StoryView:
+    """One story as every renderer shows it (see :mod:`scamtrace.views.story`); an id retired by a
+    merge, or a fact id, names its live story. Raises :class:`~scamtrace.errors.NotFound`."""
+    return _story_view(store, story_id)
 
 
 def render_copies(store: Store, article_id: str, width: int = 120) -> str:

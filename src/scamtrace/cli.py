@@ -445,9 +445,9 @@ def stories(obj: Ctx, query: str | None, limit: int, fmt: str) -> None:
 @pass_ctx
 def story(obj: Ctx, story_id: str) -> None:
     """A readable brief of one story: timeline, actors, figures with corroboration and conflicts, quotes."""
-    from .knowledge.brief import render_story
+    from .report.text import render_story
 
-    click.echo(render_story(obj.store, story_id, min(120, shutil.get_terminal_size().columns)))
+    click.echo(render_story(api.story_view(obj.store, story_id), min(120, shutil.get_terminal_size().columns)))
 
 
 EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes", "entities", "events", "threads"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict
 
 #: The copy-family algorithm (``copies/families.py``, which imports it from here): the version a
 #: :class:`Family` carries unless it says otherwise.
@@ -119,3 +119,44 @@ class Family:
     origin: str | None             # article id of the original when present in the corpus
     origin_credit: str | None      # e.g. "AP" when the original is absent but credited
     algorithm: str = FAMILIES_ALGORITHM
+
+
+
+# -- rows the store reads back for the views (typed dicts: JSON-ready, keyed as the columns) ----------
+class StoryRow(TypedDict):
+    """One ``stories`` row: ``size`` articles in ``families`` independent sources."""
+
+    id: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    size: int
+    families: int
+    algorithm: str
+
+
+class StorySource(TypedDict):
+    """One article of a story with its copy family and the family's origin."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    credit: str | None
+    truncated: bool
+    family: str | None
+    origin: str | None
+    origin_credit: str | None
+
+
+class LinkRow(TypedDict):
+    """One stored copy link as the views read it (``source`` None for a sibling link)."""
+
+    article: str
+    source: str | None
+    sibling: str | None
+    relation: str
+    score: float
+    algorithm: str
+    judged: bool

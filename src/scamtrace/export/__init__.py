@@ -54,7 +54,7 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
 def figure_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per figure mention, with the corroboration of the fact it states (articles and
     independent sources = distinct copy families)."""
-    from ..knowledge.brief import disputes_by_source
+    from ..views.story import disputes_by_source
     from ..store.extracted import facts, rows
 
     fact_of: dict[tuple[str, str], tuple[dict, dict]] = {}

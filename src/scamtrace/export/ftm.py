@@ -33,8 +33,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..clean.metadata import language_note
 from ..errors import ScamtraceError
-from ..report.data import Resolver, actor_resolver
 from ..urls import safe_url
+from ..views.story import Resolver, actor_resolver
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
 
@@ -276,7 +276,7 @@ def _event_documentation(b: _Builder, ev: EntityProxy, citations: list[dict[str,
 
 def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],
                 urls: dict[str, str | None]) -> Iterator[EntityProxy]:
-    from ..knowledge.brief import disputes_by_source
+    from ..views.story import disputes_by_source
     from ..report.data import fmt_figure
 
     for f in facts(store):

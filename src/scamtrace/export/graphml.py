@@ -21,8 +21,8 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from typing import IO, Any
 
-from ..report.data import actor_resolver
 from ..urls import safe_url
+from ..views.story import actor_resolver
 from ..store import Store
 from ..store.extracted import rows
 from ..errors import InvalidRequest

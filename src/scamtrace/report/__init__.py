@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from typing import IO
 
 from ..store import Store
-from .data import REPORT_ALGORITHM, actor_resolver, report_meta, story_ids, story_report
+from ..views.story import actor_resolver, story_view
+from .data import REPORT_ALGORITHM, report_meta, report_of, story_ids, story_report
 from .html import render_html
 from .markdown import render_markdown
 from ..errors import InvalidRequest
@@ -32,7 +33,7 @@ def render_report(store: Store, ids: Iterable[str] | None, fmt: str) -> str:
     if not chosen:
         raise InvalidRequest("no story to report: the store has no stories yet; run `scamtrace analyze` first")
     resolve = actor_resolver(store)
-    reports = [story_report(store, sid, resolve) for sid in chosen]
+    reports = [report_of(story_view(store, sid, resolve)) for sid in chosen]
     log.info("report: %d stories as %s", len(reports), fmt)
     meta = report_meta()
     return render_html(reports, meta) if fmt == "html" else render_markdown(reports, meta)

@@ -1,27 +1,15 @@
-"""What a story report shows, gathered from the store as plain data (``report.story-v1``).
-
-One function per part: the story row, its articles grouped by copy family with every copy link,
-figures with corroboration and conflicts, quotes with speakers, events and actors. The HTML and
-Markdown renderers both read :func:`story_report`, so the two formats always carry the same content.
-Everything here is per story (indexed lookups), so ``--all`` is linear in the number of stories.
+"""What a story report shows (``report.story-v1``): the story view of :mod:`scamtrace.views.story`
+shaped for the HTML and Markdown renderers, which both read :func:`story_report`, so the two formats
+always carry the same content. Everything is per story (indexed lookups), so ``--all`` is linear in
+the number of stories.
 """
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Callable
 from typing import Any
 
-from ..errors import NotFound
-from ..knowledge.brief import (
-    actor_resolver,
-    disputes_by_source,
-    distinct_quotes,
-    story_actors,
-)
-from ..knowledge.independence import Borrowed, credit_quotes
-from ..store import Store
-from ..store.extracted import facts, rows, story_events
+from ..store import Store, queries
+from ..views.story import Resolver, StoryView, story_view
 from ..web.svg import timeline
 from ..urls import safe_url
 from ..model import ACTOR_LABELS
@@ -29,52 +17,9 @@ from ..model import ACTOR_LABELS
 REPORT_ALGORITHM = "report.story-v1"
 
 
-Resolver = Callable[[str, str], tuple[str, str]]
-
-
 def story_ids(store: Store) -> list[str]:
     """Every story id, most independent sources first (the order of ``scamtrace stories``)."""
-    return [r["id"] for r in store.execute(
-        "SELECT id FROM stories ORDER BY families DESC, last_seen DESC, id")]
-
-
-def _story_row(store: Store, story_id: str) -> dict[str, Any]:
-    from ..stories.ids import resolve_story
-
-    story_id = resolve_story(store, story_id)   # an id retired by a merge names its successor
-    found = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
-    if not found:
-        raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
-    return dict(found[0])
-
-
-def _sources(store: Store, story_id: str) -> dict[str, dict[str, Any]]:
-    """The story's articles (id -> metadata with a safe URL), oldest first."""
-    out: dict[str, dict[str, Any]] = {}
-    for r in store.execute(
-            "SELECT a.id, a.title, a.outlet, a.published, a.url, a.credit, a.truncated, sm.family,"
-            " f.origin, f.origin_credit FROM story_members sm JOIN articles a ON a.id = sm.article"
-            " LEFT JOIN families f ON f.id = sm.family WHERE sm.story = ? ORDER BY a.published, a.id", (story_id,)):
-        out[r["id"]] = {"id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
-                        "url": r["url"], "safe_url": safe_url(r["url"]), "credit": r["credit"],
-                        "truncated": bool(r["truncated"]), "family": r["family"], "origin": r["origin"],
-                        "origin_credit": r["origin_credit"], "is_origin": r["id"] == r["origin"]}
-    return out
-
-
-def _links(store: Store, ids: list[str]) -> dict[str, list[dict[str, Any]]]:
-    """Every copy link leaving each article of ``ids`` (strongest first)."""
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    if not ids:
-        return out
-    marks = ",".join("?" * len(ids))
-    for r in store.execute(
-            "SELECT article, source, sibling, relation, score, algorithm, judged FROM links"
-            f" WHERE article IN ({marks}) ORDER BY article, score DESC, other", ids):
-        out[r["article"]].append({"relation": r["relation"], "of": r["source"] or r["sibling"],
-                                  "sibling": r["source"] is None, "score": round(r["score"], 4),
-                                  "algorithm": r["algorithm"], "judged": bool(r["judged"])})
-    return out
+    return queries.story_ids(store)
 
 
 def group_citations(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -91,83 +36,42 @@ def group_citations(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def _primary(links: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The link that names an article's relation: the strongest non-excerpt one, else an excerpt."""
-    return next((ln for ln in links if ln["relation"] != "excerpt"), links[0] if links else None)
+#: The keys of a report's article entry (the story view's, without the web's spinner score).
+_SOURCE_KEYS = ("id", "title", "outlet", "published", "url", "credit", "truncated", "family", "origin",
+                "origin_credit", "is_origin")
 
 
-def _groups(sources: dict[str, dict[str, Any]], links: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Articles grouped by copy family, original first, families in order of first publication."""
-    groups: dict[str, dict[str, Any]] = {}
-    for a in sources.values():
-        key = a["family"] or f"(no family) {a['id']}"
-        g = groups.setdefault(key, {"family": a["family"], "origin": a["origin"],
-                                    "origin_credit": a["origin_credit"], "articles": []})
-        own = links.get(a["id"], [])
-        g["articles"].append({**a, "links": own, "link": _primary(own)})
-    out = list(groups.values())
-    for g in out:
-        g["articles"].sort(key=lambda a: (not a["is_origin"], a["published"] or "9999", a["id"]))
-        g["first"] = min((a["published"] for a in g["articles"] if a["published"]), default=None)
-    out.sort(key=lambda g: (g["first"] or "9999", -len(g["articles"]), g["family"] or ""))
+def _source(a: dict[str, Any]) -> dict[str, Any]:
+    """A report's article entry: the view's metadata with a URL safe to link (http(s) only)."""
+    out = {k: a[k] for k in _SOURCE_KEYS}
+    out["safe_url"] = safe_url(a["url"])
     return out
-
-
-def _facts(store: Store, story_id: str) -> tuple[list[dict[str, Any]], list[list[dict[str, Any]]]]:
-    """Figures (most corroborated first) and the groups of figures that conflict (largest value first)."""
-    fs = sorted(facts(store, story_id), key=lambda f: (-f["independent_sources"], -f["articles"], f["what"], f["value"]))
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for f in fs:
-        f["claimants"] = sorted({c["claimant"] for c in f["citations"] if c["claimant"]})
-        f["disputed_by"] = disputes_by_source(f)     # shown beside the figure, never counted
-        if f["conflict_group"]:
-            groups[f["conflict_group"]].append(f)
-    conflicts = [sorted(g, key=lambda f: -f["value"]) for _, g in sorted(groups.items())]
-    return fs, conflicts
-
-
-def _quotes(store: Store, story_id: str, members: set[str]) -> list[dict[str, Any]]:
-    """Quotes once each (copies repeat them), with their speaker and every article carrying them."""
-    quotes = rows(store, "quotes", story=story_id)
-    credit_quotes(Borrowed.from_store(store, members), quotes)
-    return [{k: q[k] for k in ("quote", "speaker", "role", "articles", "independent_sources")}
-            for q in distinct_quotes(quotes)]
-
-
-def _events(store: Store, story_id: str) -> list[dict[str, Any]]:
-    from ..knowledge.brief import event_rows
-
-    return sorted(event_rows(story_events(store, story_id)),
-                  key=lambda e: (e.get("date_start") or e.get("date") or "9999", e["type"], e["id"]))
+_QUOTE_KEYS = ("quote", "speaker", "role", "articles", "independent_sources")
 
 
 def story_report(store: Store, story_id: str, resolve: Resolver | None = None) -> dict[str, Any]:
-    """Everything one story's report shows, as plain data (raises NotFound for an unknown id).
-    ``resolve`` maps mentions to actors (default: :func:`actor_resolver` of the store)."""
-    st = _story_row(store, story_id)
-    story_id = st["id"]
-    sources = _sources(store, story_id)
-    links = _links(store, list(sources))
-    groups = _groups(sources, links)
-    fs, conflicts = _facts(store, story_id)
-    events = _events(store, story_id)
+    """Everything one story's report shows, as plain data (raises NotFound for an unknown id):
+    the :class:`~scamtrace.views.StoryView` with the report's timeline geometry. ``resolve`` maps
+    mentions to actors (default: :func:`actor_resolver` of the store)."""
+    view = story_view(store, story_id, resolve)
+    return report_of(view)
+
+
+def report_of(view: StoryView) -> dict[str, Any]:
+    """The report's data of one story view."""
+    groups = [{**g, "articles": [{**_source(a), "links": a["links"], "link": a["link"]}
+                                 for a in g["articles"]]} for g in view.groups]
     return {
-        "id": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
-        "articles": st["size"], "families": st["families"], "algorithm": st["algorithm"],
-        "sources": sources, "groups": groups, "facts": fs, "conflicts": conflicts,
-        "quotes": _quotes(store, story_id, set(sources)), "events": events,
-        "actors": story_actors(rows(store, "mentions", story=story_id), resolve or actor_resolver(store)),
-        "timeline": timeline({"groups": groups, "knowledge": {"events": events}}),
-        "thread": _thread(store, story_id),
+        "id": view.id, "title": view.title, "first_seen": view.first_seen, "last_seen": view.last_seen,
+        "articles": view.size, "families": view.families, "algorithm": view.algorithm,
+        "sources": {k: _source(a) for k, a in view.sources.items()}, "groups": groups,
+        "facts": view.facts, "conflicts": view.conflicts,
+        "quotes": [{k: q[k] for k in _QUOTE_KEYS} for q in view.quotes], "events": view.events,
+        "actors": view.actors,
+        "timeline": timeline({"groups": groups, "knowledge": {"events": view.events}}),
+        "thread": [{"story": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"],
+                    "this": t["story"] == view.id} for t in view.thread],
     }
-
-
-def _thread(store: Store, story_id: str) -> list[dict[str, Any]]:
-    """The stories of this story's thread, in order (empty when it is in none)."""
-    if not store.execute("SELECT name FROM sqlite_master WHERE name = 'story_threads'"):
-        return []
-    return [{"story": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"],
-             "this": t["story"] == story_id} for t in store.threads(story_id)]
 
 
 def report_meta() -> dict[str, Any]:

@@ -22,6 +22,8 @@ from ..errors import InvalidRequest, NotFound
 from ..store import Store
 from ..urls import safe_url
 from ..store.db import _fts_query
+from ..views.story import StoryView, story_view
+from ..views.story import resolve_story_id as _resolve_story_id
 from .highlight import (
     Span,
     css_label,
@@ -39,8 +41,6 @@ log = logging.getLogger(__name__)
 STORY_SORTS: tuple[str, ...] = ("recent", "families")
 SNIPPET_TOKENS = 24     # words of context in a search-hit snippet
 MAX_PAGE_SIZE = 200
-#: Tables the knowledge brief of a story needs (migration ``0004_extraction`` and later).
-KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", "quotes", "mentions")
 MAX_FACTS = 20          # figures listed on a story page (most corroborated first)
 MAX_QUOTES = 12
 MAX_ACTORS = 15         # actors listed on a story page (most mentioned first)
@@ -225,128 +225,63 @@ def _snippet_parts(snip: str) -> list[tuple[str, bool]]:
 
 
 # -- story page --------------------------------------------------------------------------------------
-def _relations_to(store: Store, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """For each article in ``ids`` that is a copy: the link that names its relation (the strongest
-    non-excerpt one, else an excerpt), as the report picks it."""
-    from ..report.data import _links, _primary
-
-    out: dict[str, dict[str, Any]] = {}
-    for art, links in _links(store, ids).items():
-        p = _primary(links)
-        if p:
-            out[art] = {k: p[k] for k in ("relation", "of", "sibling", "score")}
-    return out
-
-
-def _knowledge(store: Store, story_id: str) -> dict[str, Any] | None:
-    """The story brief of :mod:`scamtrace.knowledge` (events, figures with corroboration and conflicts,
-    actors, quotes), or None when the store predates those tables or the stage is unavailable."""
-    if not all(table_columns(store, t) for t in KNOWLEDGE_TABLES):
-        return None
-    try:
-        from ..knowledge.brief import disputes_by_source, story_brief
-
-        brief = story_brief(store, story_id)
-    except (ImportError, sqlite3.Error, KeyError) as e:   # a table mid-migration must not break the page
-        log.warning("story %s: no knowledge brief: %s", story_id, e)
-        return None
-    facts = brief.get("facts") or []
-    return {
-        "events": sorted(({**e, "citations": e.get("citations", [])[:MAX_CITATIONS]} for e in brief.get("events") or []),
-                         key=lambda e: (e.get("date_start") or e.get("date") or "9999", e.get("type") or "")),
-        # disputes are shown beside each figure, grouped by disputing source; they never count as sources
-        "facts": [{**f, "citations": f.get("citations", [])[:MAX_CITATIONS], "rivals": _rivals(f, facts),
-                   "disputed_by": disputes_by_source(f)}
-                  for f in facts[:MAX_FACTS]],
-        "more_facts": max(0, len(facts) - MAX_FACTS),
-        "conflicts": [[{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "place", "articles",
-                                              "independent_sources", "disputes")} for f in group]
-                      for group in brief.get("conflicts") or []],
-        "actors": (brief.get("actors") or [])[:MAX_ACTORS],
-        "quotes": [{k: q[k] for k in ("quote", "speaker", "role", "articles", "independent_sources")}
-                   for q in (brief.get("quotes") or [])[:MAX_QUOTES]],
-        # names with an actor page: the brief's actors and the events' actors and places that mentions carry
-        "linkable": sorted(known_names(store, [a.get("name") for a in brief.get("actors") or []]
-                                       + [n for e in brief.get("events") or [] for n in (e.get("actors") or [])]
-                                       + [e.get("place") for e in brief.get("events") or []])),
-    }
-
-
-def _rivals(fact: dict[str, Any], facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The other values of ``fact``'s conflict group (shown beside it in the figure table), most
-    independent sources first."""
-    group = fact.get("conflict_group")
-    if not group:
-        return []
-    rivals = [{k: f.get(k) for k in ("id", "value", "unit", "what", "date", "articles", "independent_sources")}
-              for f in facts if f.get("conflict_group") == group and f.get("id") != fact.get("id")]
-    return sorted(rivals, key=lambda r: (-(r["independent_sources"] or 0), -(r["articles"] or 0), r["value"]))
+_WEB_ARTICLE_KEYS = ("id", "title", "outlet", "published", "credit", "truncated", "is_origin")
+_CONFLICT_KEYS = ("id", "value", "unit", "what", "date", "place", "articles", "independent_sources", "disputes")
+_QUOTE_KEYS = ("quote", "speaker", "role", "articles", "independent_sources")
 
 
 def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     """A story: its articles grouped by copy family (original first), timeline data and knowledge brief."""
-    rows = store.execute("SELECT * FROM stories WHERE id = ?", (story_id,))
-    if not rows:
-        raise NotFound(f"no story {story_id!r}; the stories list shows every id")
-    st = rows[0]
-    members = store.execute(
-        "SELECT a.id, a.title, a.outlet, a.published, a.credit, a.truncated, sm.family,"
-        " f.origin, f.origin_credit FROM story_members sm JOIN articles a ON a.id = sm.article"
-        " LEFT JOIN families f ON f.id = sm.family WHERE sm.story = ? ORDER BY a.published, a.id", (story_id,))
-    ids = [m["id"] for m in members]
-    rel = _relations_to(store, ids)
-    spins = _spins(store, ids)
-    groups: dict[str, dict[str, Any]] = {}
-    for m in members:
-        key = m["family"] or f"(no family) {m['id']}"
-        g = groups.setdefault(key, {"family": m["family"], "origin": m["origin"],
-                                    "origin_credit": m["origin_credit"], "articles": []})
-        g["articles"].append({
-            "id": m["id"], "title": m["title"], "outlet": m["outlet"], "published": m["published"],
-            "credit": m["credit"], "truncated": bool(m["truncated"]), "is_origin": m["id"] == m["origin"],
-            "link": rel.get(m["id"]), "spin": spins.get(m["id"]),
-        })
-    fams = list(groups.values())
-    for g in fams:
-        g["articles"].sort(key=lambda a: (not a["is_origin"], a["published"] or "9999", a["id"]))
-        g["first"] = min((a["published"] for a in g["articles"] if a["published"]), default=None)
-    fams.sort(key=lambda g: (g["first"] or "9999", -len(g["articles"]), g["family"] or ""))
-    return {"id": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
-            "articles": st["size"], "families": st["families"], "algorithm": st["algorithm"],
-            "groups": fams, "knowledge": _knowledge(store, story_id), "thread": _thread(store, story_id),
-            "outlet_of": {m["id"]: m["outlet"] or _short(m["title"]) or m["id"] for m in members}}
+    return story_page(story_view(store, story_id), store)
 
 
-def _thread(store: Store, story_id: str) -> dict[str, Any] | None:
+def story_page(view: StoryView, store: Store) -> dict[str, Any]:
+    """The story page's data (and its ``/api`` JSON): the story view, with the page's limits."""
+    groups = [{**g, "articles": [{**{k: a[k] for k in _WEB_ARTICLE_KEYS},
+                                  "link": {k: a["link"][k] for k in ("relation", "of", "sibling", "score")}
+                                  if a["link"] else None, "spin": a["spin"]} for a in g["articles"]]}
+              for g in view.groups]
+    return {"id": view.id, "title": view.title, "first_seen": view.first_seen, "last_seen": view.last_seen,
+            "articles": view.size, "families": view.families, "algorithm": view.algorithm,
+            "groups": groups, "knowledge": _knowledge(view, store) if view.has_knowledge else None,
+            "thread": _thread(view),
+            "outlet_of": {a["id"]: a["outlet"] or _short(a["title"]) or a["id"] for a in view.sources.values()}}
+
+
+def _knowledge(view: StoryView, store: Store) -> dict[str, Any]:
+    """The story's events, figures (corroboration, conflicts, disputes beside), actors and quotes."""
+    return {
+        "events": [{**e, "citations": e.get("citations", [])[:MAX_CITATIONS]} for e in view.events],
+        # disputes are shown beside each figure, grouped by disputing source; they never count as sources
+        "facts": [{**{k: v for k, v in f.items() if k != "claimants"}, "citations": f["citations"][:MAX_CITATIONS]}
+                  for f in view.facts[:MAX_FACTS]],
+        "more_facts": max(0, len(view.facts) - MAX_FACTS),
+        "conflicts": [[{k: f.get(k) for k in _CONFLICT_KEYS} for f in group] for group in view.conflicts],
+        "actors": view.actors[:MAX_ACTORS],
+        "quotes": [{k: q[k] for k in _QUOTE_KEYS} for q in view.quotes[:MAX_QUOTES]],
+        # names with an actor page: the story's actors and the events' actors and places that mentions carry
+        "linkable": sorted(known_names(store, [a["name"] for a in view.actors]
+                                       + [n for e in view.events for n in (e.get("actors") or [])]
+                                       + [e.get("place") for e in view.events])),
+    }
+
+
+def _thread(view: StoryView) -> dict[str, Any] | None:
     """The story's thread (``stories.threads-v1``): its id, the stories in order, the previous and
-    next event; None when the story is in no thread (or the store has no thread table)."""
-    if not table_columns(store, "story_threads"):
+    next event; None when the story is in no thread."""
+    if not view.thread:
         return None
-    places = store.threads(story_id)
-    if not places:
-        return None
-    pos = next(i for i, t in enumerate(places) if t["story"] == story_id)
+    pos = next(i for i, t in enumerate(view.thread) if t["story"] == view.id)
     brief = [{"id": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"]}
-             for t in places]
-    return {"id": places[0]["thread"], "stories": brief, "previous": brief[pos - 1] if pos > 0 else None,
+             for t in view.thread]
+    return {"id": view.thread[0]["thread"], "stories": brief, "previous": brief[pos - 1] if pos > 0 else None,
             "next": brief[pos + 1] if pos + 1 < len(brief) else None}
 
 
 def resolve_story_id(store: Store, story_id: str) -> str:
     """The live id for ``story_id`` (itself, or the successor of an id retired by a merge); raises
     NotFound when there is none."""
-    if not table_columns(store, "story_aliases"):
-        return story_id
-    from ..stories.ids import resolve_story
-
-    return resolve_story(store, story_id)
-
-
-def _spins(store: Store, ids: list[str]) -> dict[str, float]:
-    if not ids:
-        return {}
-    return {r["article"]: round(r["score"], 3) for r in store.execute(
-        f"SELECT article, score FROM spin_scores WHERE article IN ({_placeholders(len(ids))})", ids)}
+    return _resolve_story_id(store, story_id)
 
 
 # -- article page ------------------------------------------------------------------------------------

@@ -1,0 +1,84 @@
+"""The plain-text story brief ``scamtrace story`` prints: a renderer of :class:`~scamtrace.views.StoryView`."""
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from ..views.story import StoryView, disputes_by_source
+from .data import fmt_figure
+
+MAX_ACTORS = 15     # actors a terminal brief lists (most mentioned first)
+MAX_FACTS = 25
+MAX_QUOTES = 12
+
+
+def dispute_line(fact: dict[str, Any]) -> str | None:
+    """"disputed by Salween Herald (vs the group's spokesman): “The figure differs …”" or None."""
+    groups = disputes_by_source(fact)
+    if not groups:
+        return None
+    parts = []
+    for g in groups:
+        who = g["claimant"] or "an unnamed source"
+        vs = f" (vs {g['disputed_claimant']})" if g["disputed_claimant"] else ""
+        parts.append(f"{who}{vs}: “{g['sentence']}”")
+    n = len(groups)
+    return f"disputed by {n} source{'s' if n != 1 else ''}, not counted: " + " | ".join(parts)
+
+
+def render_story(view: StoryView, width: int = 100) -> str:
+    """The brief: thread, timeline, actors, figures with disputes and conflicts, quotes."""
+    story_id = view.id
+    out = [f"{view.title or story_id}",
+           (f"{story_id}  {view.first_seen or '?'} .. {view.last_seen or '?'}  "
+            f"{len(view.article_ids)} articles, {len(view.family_ids)} independent sources (families)")]
+    if view.asked_as:
+        out.append(f"({view.asked_as} now resolves to {story_id}: the stories were merged or re-identified)")
+    out.append("")
+    if view.thread:
+        out.append(f"THREAD  {view.thread[0]['thread']}  (the events of one affair, in order)")
+        for t in view.thread:
+            mark = ">" if t["story"] == story_id else " "
+            out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
+                       f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
+        out.append("")
+    out.append("TIMELINE")
+    for e in view.events:
+        if e["hedged"]:
+            continue
+        out.append(f"  {e['date'] or 'undated':<23} {e['type']:<12} {e['place'] or '':<18} "
+                   f"{e['articles']} art. / {e['independent_sources']} src.")
+        if e["citations"]:
+            out += textwrap.wrap(e["citations"][0]["sentence"], width, initial_indent="      “",
+                                 subsequent_indent="       ")
+    out += ["", "ACTORS"]
+    for a in view.actors[:MAX_ACTORS]:
+        role = f" — {a['roles'][0]}" if a["roles"] else ""
+        line = f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"
+        out.append(line if len(line) <= width else line[:width - 1].rstrip() + "…")
+    out += ["", "FIGURES (articles / independent sources; disputes beside, never counted)"]
+    for f in view.facts[:MAX_FACTS]:
+        claim = ", ".join(f["claimants"])
+        out.append(f"  {fmt_figure(f['value'], f['unit']):>16}  {f['what']:<32} {f['date'] or '':<23} "
+                   f"{f['articles']}/{f['independent_sources']}" + (f"  per {claim}" if claim else ""))
+        if line := dispute_line(f):
+            out += textwrap.wrap(line, width, initial_indent="  " + " " * 18 + "! ",
+                                 subsequent_indent="  " + " " * 20)
+    if view.conflicts:
+        out += ["", "CONFLICTING FIGURES (side by side, never averaged)"]
+        for group in view.conflicts:
+            out.append("  " + " | ".join(
+                f"{fmt_figure(f['value'], f['unit'])} {f['what']} ({f['articles']} art./{f['independent_sources']} src."
+                + (f", {', '.join(f['claimants'])}" if f["claimants"] else "")
+                + (f", disputed by {len(f['disputed_by'])}" if f.get("disputes") else "") + ")"
+                for f in group))
+    out += ["", "QUOTES"]
+    for q in view.quotes[:MAX_QUOTES]:
+        who = q["speaker"] or "unattributed"
+        if q["role"]:
+            who += f", {q['role']}"
+        more = len(q["articles"]) - 1
+        where = q["article"] + (f" and {more} more article{'' if more == 1 else 's'}" if more else "")
+        out += textwrap.wrap(f"“{q['quote']}” — {who} [{where}]", width, initial_indent="  ",
+                             subsequent_indent="    ")
+    return "\n".join(out)
