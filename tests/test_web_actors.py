@@ -2,8 +2,8 @@
 TestClient on the demo store; plus the pure helpers behind them (binning, SVG geometry, candidates)."""
 from __future__ import annotations
 
-import functools
 import datetime as dt
+import functools
 import sqlite3
 import warnings
 from html.parser import HTMLParser
@@ -23,8 +23,10 @@ with warnings.catch_warnings():
 TestClient = functools.partial(_TestClient, base_url="http://127.0.0.1")
 
 from conftest import assert_error, csrf_from, sql  # noqa: E402
+
 from scamtrace.store import Store  # noqa: E402
-from scamtrace.web import create_app, queries  # noqa: E402
+from scamtrace.views import actor as actor_views  # noqa: E402
+from scamtrace.web import create_app  # noqa: E402
 from scamtrace.web.svg import MC_MAX_BAR, cooccurrence_layout, mentions_chart  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,7 +67,7 @@ def test_actors_index_counts_match_the_mentions_table(client, demo_db):
     assert data["total"] == len(data["actors"]) > 10
     keys = [(-a["articles"], -a["mentions"], a["name"]) for a in data["actors"]]
     assert keys == sorted(keys)
-    assert all(a["label"] in queries.ACTOR_LABELS for a in data["actors"])     # places only on request
+    assert all(a["label"] in actor_views.ACTOR_LABELS for a in data["actors"])     # places only on request
     army = next(a for a in data["actors"] if a["name"] == ARMY)
     (mentions, articles), = sql(demo_db, "SELECT count(*), count(DISTINCT article) FROM mentions WHERE canonical = ?",
                                 (ARMY,))
@@ -124,17 +126,17 @@ def test_actor_timeline_bins_every_dated_mention(client):
 
 def test_actor_network_counts_shared_articles(client, demo_db):
     net = client.get(f"/api/actors/{quote(ARMY)}").json()["network"]
-    assert 0 < len(net["peers"]) <= queries.MAX_COACTORS and ARMY not in {p["name"] for p in net["peers"]}
+    assert 0 < len(net["peers"]) <= actor_views.MAX_COACTORS and ARMY not in {p["name"] for p in net["peers"]}
     shared = [p["shared"] for p in net["peers"]]
     assert shared == sorted(shared, reverse=True)
     for p in net["peers"][:3]:
         (n,), = sql(demo_db, "SELECT count(DISTINCT x.article) FROM mentions x JOIN mentions y ON y.article = x.article"
                              " WHERE x.canonical = ? AND y.canonical = ?"   # the peer's mentions as an actor
-                             f" AND y.label IN ({', '.join('?' * len(queries.ACTOR_LABELS))})",
-                    (ARMY, p["name"], *queries.ACTOR_LABELS))
+                             f" AND y.label IN ({', '.join('?' * len(actor_views.ACTOR_LABELS))})",
+                    (ARMY, p["name"], *actor_views.ACTOR_LABELS))
         assert p["shared"] == n
     names = {p["name"] for p in net["peers"]}
-    assert all(e["a"] in names and e["b"] in names and e["shared"] >= queries.MIN_CHORD_SHARED for e in net["edges"])
+    assert all(e["a"] in names and e["b"] in names and e["shared"] >= actor_views.MIN_CHORD_SHARED for e in net["edges"])
     page = client.get(path_of(ARMY)).text
     for p in net["peers"]:
         assert f'href="{path_of(p["name"])}"' in page
@@ -289,21 +291,21 @@ def rows(*days: str | None) -> list[dict]:
 
 
 def test_mention_bins_fill_gaps_and_pick_the_unit():
-    tl = queries.mention_bins(rows("2025-03-04", "2025-03-04", "2025-03-07", None), "auto")
+    tl = actor_views.mention_bins(rows("2025-03-04", "2025-03-04", "2025-03-07", None), "auto")
     assert tl["unit"] == "day" and tl["undated"] == 1
     assert [(b["start"], b["mentions"], b["articles"]) for b in tl["bins"]] == [
         ("2025-03-04", 2, 2), ("2025-03-05", 0, 0), ("2025-03-06", 0, 0), ("2025-03-07", 1, 1)]
-    wk = queries.mention_bins(rows("2025-03-05", "2025-05-20"), "auto")
+    wk = actor_views.mention_bins(rows("2025-03-05", "2025-05-20"), "auto")
     assert wk["unit"] == "week" and wk["bins"][0]["start"] == "2025-03-03" and wk["bins"][-1]["start"] == "2025-05-19"
-    mo = queries.mention_bins(rows("2024-01-31", "2025-12-01"), "auto")
+    mo = actor_views.mention_bins(rows("2024-01-31", "2025-12-01"), "auto")
     assert mo["unit"] == "month" and len(mo["bins"]) == 24 and mo["bins"][1]["start"] == "2024-02-01"
     with pytest.raises(ValueError, match="bin=week"):
-        queries.mention_bins(rows("2020-01-01", "2025-01-01"), "day")
-    assert queries.mention_bins(rows(None, "not a date"), "auto") == {"unit": "auto", "bins": [], "undated": 2}
+        actor_views.mention_bins(rows("2020-01-01", "2025-01-01"), "day")
+    assert actor_views.mention_bins(rows(None, "not a date"), "auto") == {"unit": "auto", "bins": [], "undated": 2}
 
 
 def test_mentions_chart_geometry():
-    tl = queries.mention_bins(rows("2025-03-04", "2025-03-04", "2025-03-06"), "day")
+    tl = actor_views.mention_bins(rows("2025-03-04", "2025-03-04", "2025-03-06"), "day")
     ch = mentions_chart(tl)
     assert ch["ymax"] == 2 and len(ch["bars"]) == 3
     tall, empty, short = ch["bars"]
@@ -331,10 +333,10 @@ def test_cooccurrence_layout_geometry():
 def test_alias_candidates_match_whole_words(demo_db):
     store = Store(demo_db, readonly=True)
     try:
-        names = {c["name"] for c in queries.alias_candidates(store, "Salween Herald")}
+        names = {c["name"] for c in actor_views.alias_candidates(store, "Salween Herald")}
         assert "Herald" in names and "Salween Herald" not in names
-        assert not any(c["name"] == "Pakistan" for c in queries.alias_candidates(store, "Tan"))
+        assert not any(c["name"] == "Pakistan" for c in actor_views.alias_candidates(store, "Tan"))
     finally:
         store.close()
-    assert queries._contains_words(["ban", "pha", "daeng"], ["pha", "daeng"])
-    assert not queries._contains_words(["pakistan"], ["tan"])
+    assert actor_views._contains_words(["ban", "pha", "daeng"], ["pha", "daeng"])
+    assert not actor_views._contains_words(["pakistan"], ["tan"])

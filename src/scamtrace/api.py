@@ -8,15 +8,18 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
+from .clean.metadata import language_note
 from .errors import InvalidRequest, ScamtraceError
+from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
 from .settings import Settings, shared_dir
-from .store import Store
+from .store import Store, queries
 from .store.opening import open_store, require_store
+from .views.outlet import outlet_stats as _outlet_stats
 from .views.story import StoryView
 from .views.story import story_view as _story_view
 
-__all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "render_copies", "outlet_stats", "watch",
+__all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "articles", "article",
+           "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "render_copies", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
@@ -46,21 +49,59 @@ def render_copies(store: Store, article_id: str, width: int = 120) -> str:
 def require_actor_name(store: Store, name: str) -> None:
     """Raise :class:`ScamtraceError` unless ``name`` is an actor's name or alias (or a mention's
     canonical name) in ``store``; suggests the names that differ only in case."""
-    known = store.execute("SELECT 1 FROM actors WHERE name = ? UNION SELECT 1 FROM actor_aliases WHERE alias = ?"
-                          " UNION SELECT 1 FROM mentions WHERE canonical = ? LIMIT 1", (name, name, name))
-    if known:
+    if queries.actor_name_known(store, name):
         return
-    near = [r[0] for r in store.execute(
-        "SELECT name FROM actors WHERE name = ? COLLATE NOCASE UNION SELECT alias FROM actor_aliases"
-        " WHERE alias = ? COLLATE NOCASE LIMIT 3", (name, name))]
+    near = queries.actor_names_like(store, name)
     hint = f"did you mean {', '.join(repr(n) for n in near)}? " if near else ""
     raise ScamtraceError(f"no actor named {name!r} in {store.path}; {hint}list the names with `scamtrace actors`")
 
 
-def outlet_stats(store: Store) -> list[dict[str, Any]]:
-    from .copies.view import outlet_stats as _stats
+def articles(store: Store, query: str | None = None, *, outlet: str | None = None, limit: int = 50) -> list[dict]:
+    """Articles newest first, or those matching the full-text ``query``; only ``outlet``'s when given."""
+    return store.list_articles(query, limit=limit, outlet=outlet)
 
-    return _stats(store)
+
+def article(store: Store, article_id: str) -> dict[str, Any]:
+    """One article's record (metadata and clean text) with its copy family and its language note
+    (``warning``). Raises :class:`~scamtrace.errors.NotFound`."""
+    art = store.get_article(article_id)
+    return {**art.to_dict(), "family": store.family_of(article_id), "warning": language_note(art.language)}
+
+
+def rejects(store: Store, limit: int = 1000) -> tuple[list[dict], int]:
+    """The newest ``limit`` rejected inputs (reason and what to do) and how many there are in all."""
+    return store.rejects(limit), store.count_rejects()
+
+
+def stories(store: Store, query: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Stories, most independent sources first, or those whose articles match ``query``: story,
+    first and last seen, articles, sources (families) and title."""
+    return [{"story": s["id"], "first_seen": s["first_seen"], "last_seen": s["last_seen"], "articles": s["size"],
+             "sources": s["families"], "title": s["title"]} for s in store.stories(limit, query)]
+
+
+def actors(store: Store) -> list[dict[str, Any]]:
+    """Actors across all articles (most mentioned first) with their aliases and evidence."""
+    return [{"actor": a["name"], "label": a["label"], "mentions": a["mentions"], "aliases": a["aliases"],
+             "evidence": a["evidence"]} for a in queries.actors_with_aliases(store)]
+
+
+def judge(store: Store, a: str, b: str, decision: str, note: str | None = None) -> None:
+    """Record a human copy / not-copy judgement on a pair of articles; the next ``analyze`` applies it."""
+    store.add_judgement(a, b, decision, note)
+
+
+def judge_alias(store: Store, a: str, b: str, decision: str, note: str | None = None) -> None:
+    """Record that two actor names are the same actor or different ones (both must be known names,
+    see :func:`require_actor_name`); the next ``analyze`` applies it."""
+    for name in (a, b):
+        require_actor_name(store, name)
+    store.add_judgement(a, b, decision, note, kind="alias")
+
+
+def outlet_stats(store: Store) -> list[dict[str, Any]]:
+    """Per outlet: articles, copies by relation, uncredited copies, spun-looking articles, max spin."""
+    return _outlet_stats(store)
 
 
 def watch(store: Store, sources: list[str], every: str | float, settings: Settings | None = None,

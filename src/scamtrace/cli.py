@@ -330,7 +330,7 @@ def analyze(obj: Ctx, full: bool) -> None:
 @pass_ctx
 def articles(obj: Ctx, query: str | None, outlet: str | None, limit: int, fmt: str) -> None:
     """List articles, newest first, or search them (full-text)."""
-    emit(obj.store.list_articles(query, limit=limit, outlet=outlet), fmt)
+    emit(api.articles(obj.store, query, limit=limit, outlet=outlet), fmt)
 
 
 @cli.command()
@@ -339,12 +339,7 @@ def articles(obj: Ctx, query: str | None, outlet: str | None, limit: int, fmt: s
 @pass_ctx
 def show(obj: Ctx, article_id: str, fmt: str) -> None:
     """Show one article's metadata and clean text."""
-    art = obj.store.get_article(article_id)
-    d = art.to_dict()
-    d["family"] = obj.store.family_of(article_id)
-    from .clean.metadata import language_note
-
-    d["warning"] = language_note(art.language)
+    d = api.article(obj.store, article_id)
     if fmt == "json":
         click.echo(json.dumps(d, ensure_ascii=False, indent=2))
         return
@@ -353,7 +348,7 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
         if d.get(k) not in (None, [], ""):
             click.echo(f"{k:>12}: {d[k]}")
     click.echo("")
-    click.echo(art.text)
+    click.echo(d["text"])
 
 
 @cli.command()
@@ -362,9 +357,8 @@ def show(obj: Ctx, article_id: str, fmt: str) -> None:
 @pass_ctx
 def rejects(obj: Ctx, limit: int, fmt: str) -> None:
     """Inputs that could not be ingested, with the reason and what to do."""
-    rows = obj.store.rejects(limit)
+    rows, total = api.rejects(obj.store, limit)
     emit(rows, fmt)
-    total = obj.store.count_rejects()
     if total > len(rows):
         click.echo(f"showing the newest {len(rows):,} of {total:,} rejects; raise --limit to see more", err=True)
 
@@ -386,11 +380,11 @@ def copies(obj: Ctx, article_id: str, width: int) -> None:
 @pass_ctx
 def alias(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
     """Record that two actor names are the same actor or different ones; `analyze` respects it."""
-    for name in (a, b):
-        api.require_actor_name(obj.store, name)
     if a == b:
+        for name in (a, b):
+            api.require_actor_name(obj.store, name)
         raise click.UsageError("name two different actors")
-    obj.store.add_judgement(a, b, decision, note, kind="alias")
+    api.judge_alias(obj.store, a, b, decision, note)
     click.echo(f"recorded: {a!r} {decision} {b!r}; run `scamtrace analyze` to apply", err=True)
 
 
@@ -399,13 +393,7 @@ def alias(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
 @pass_ctx
 def actors(obj: Ctx, fmt: str) -> None:
     """Actors across all articles, with their aliases (most mentioned first)."""
-    import json as _json
-
-    emit([{"actor": r["name"], "label": r["label"], "mentions": r["mentions"],
-           "aliases": [x[0] for x in obj.store.execute("SELECT alias FROM actor_aliases WHERE actor = ? ORDER BY alias",
-                                                         (r["name"],))],
-           "evidence": _json.loads(r["evidence"])}
-          for r in obj.store.execute("SELECT * FROM actors ORDER BY mentions DESC, name")], fmt)
+    emit(api.actors(obj.store), fmt)
 
 
 @cli.command()
@@ -424,7 +412,7 @@ def outlets(obj: Ctx, fmt: str) -> None:
 @pass_ctx
 def judge(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
     """Record a human judgement on a pair; every later `analyze` respects it."""
-    obj.store.add_judgement(a, b, decision, note)
+    api.judge(obj.store, a, b, decision, note)
     click.echo(f"recorded: {a} {decision} {b}; run `scamtrace analyze` to apply", err=True)
 
 
@@ -435,9 +423,7 @@ def judge(obj: Ctx, a: str, b: str, decision: str, note: str | None) -> None:
 @pass_ctx
 def stories(obj: Ctx, query: str | None, limit: int, fmt: str) -> None:
     """List stories, most independent sources first, or those whose articles match QUERY."""
-    rows = [{"story": s["id"], "first_seen": s["first_seen"], "last_seen": s["last_seen"], "articles": s["size"],
-             "sources": s["families"], "title": s["title"]} for s in obj.store.stories(limit, query)]
-    emit(rows, fmt)
+    emit(api.stories(obj.store, query, limit), fmt)
 
 
 @cli.command()

@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, TypedDict
 
+from .errors import InvalidRequest
+
 #: The copy-family algorithm (``copies/families.py``, which imports it from here): the version a
 #: :class:`Family` carries unless it says otherwise.
 FAMILIES_ALGORITHM = "copies.families-v2"
@@ -160,3 +162,39 @@ class LinkRow(TypedDict):
     score: float
     algorithm: str
     judged: bool
+
+
+#: Orders of the stories list: most recent first, or most independent sources (families) first.
+STORY_SORTS: tuple[str, ...] = ("recent", "families")
+#: Largest page a list query returns.
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFilter:
+    """What the stories list asks for. Dates are ISO days; ``sort`` is one of :data:`STORY_SORTS`.
+
+    ``actor`` keeps stories with an article mentioning that canonical name; ``place`` and
+    ``event_type`` keep stories with an article event at that place / of that type (both on the
+    same event when both are given: "a raid in Myanmar")."""
+
+    q: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    outlet: str | None = None
+    place: str | None = None
+    actor: str | None = None
+    event_type: str | None = None
+    sort: str = "recent"
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.sort not in STORY_SORTS:
+            raise InvalidRequest(f"sort must be one of {', '.join(STORY_SORTS)}, got {self.sort!r}")
+        if not 1 <= self.limit <= MAX_PAGE_SIZE:
+            raise InvalidRequest(f"limit must be between 1 and {MAX_PAGE_SIZE}, got {self.limit}")
+        if self.offset < 0:
+            raise InvalidRequest(f"offset must be 0 or more, got {self.offset}")
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise InvalidRequest(f"date_from {self.date_from} is after date_to {self.date_to}; swap them")

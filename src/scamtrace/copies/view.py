@@ -1,13 +1,11 @@
-"""Readable views of copy links and outlets for people (``scamtrace copies ID``, ``scamtrace outlets``)."""
+"""Readable views of copy links for people (``scamtrace copies ID``)."""
 from __future__ import annotations
 
 import textwrap
-from collections import Counter, defaultdict
 from typing import Any
 
 from ..model import Article, Link
 from ..store import Store
-from .spin import SPUN_ARTICLE_THRESHOLD
 
 MAX_PASSAGES = 3          # side-by-side passages shown per link
 MAX_LINES = 8             # wrapped lines per column per passage
@@ -163,31 +161,3 @@ def render_links(store: Store, article_id: str, width: int = 120) -> str:
         other_id = ln.source or ln.sibling if ln.article == article_id else ln.article
         out += render_link(ln, this, store.get_article(other_id), width)
     return "\n".join(out)
-
-
-def outlet_stats(store: Store) -> list[dict[str, Any]]:
-    """Per outlet: articles, copies by relation, copies carrying no credit, mean and max spin score."""
-    arts = store.article_meta()
-    spins = store.spin_scores()
-    rel: dict[str, Counter] = defaultdict(Counter)
-    uncredited: Counter = Counter()
-    for ln in store.links():
-        if ln.relation == "excerpt":
-            continue
-        outlet = arts[ln.article].outlet or "(unknown)"
-        rel[outlet][ln.relation] += 1
-        if not arts[ln.article].credit:
-            uncredited[outlet] += 1
-    per: dict[str, list[str]] = defaultdict(list)
-    for a in arts.values():
-        per[a.outlet or "(unknown)"].append(a.id)
-    rows = []
-    for outlet, ids in per.items():
-        sc = [spins[i][0] for i in ids if i in spins]
-        rows.append({"outlet": outlet, "articles": len(ids), "copies": sum(rel[outlet].values()),
-                     **{r: rel[outlet][r] for r in ("verbatim", "truncated", "spun", "rewrite")},
-                     "uncredited_copies": uncredited[outlet],
-                     "looks_spun": sum(1 for s in sc if s >= SPUN_ARTICLE_THRESHOLD),
-                     "max_spin": round(max(sc), 2) if sc else None})
-    rows.sort(key=lambda r: (-(r["spun"] + r["rewrite"]), -r["uncredited_copies"], r["outlet"]))
-    return rows

@@ -128,12 +128,9 @@ def apply_repeat_dates(store: Any) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
     figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
     after the extract stage; a rerun finds nothing new to date."""
-    from ..store.extracted import rows
+    from ..store.extracted import rows, set_figure_days
 
     published = {aid: art.published for aid, art in store.article_meta().items()}
     found = repeat_dates(rows(store, "figures"), published)
-    with store.write() as db:   # the lenders are kept as the date's evidence
-        db.executemany("UPDATE figures SET date = ?, date_precision = 'day', date_lenders = ?"
-                       " WHERE id = ? AND date IS NULL",
-                       [(r.date, json.dumps(list(r.sources)), r.figure_id) for r in found])
+    set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
     return len(found)

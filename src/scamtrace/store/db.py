@@ -217,6 +217,20 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator[Store]:
+        """One read transaction: every query inside reads the same snapshot, so a page never mixes
+        data from before and after a concurrent write (e.g. ``analyze`` replacing the stories)."""
+        if self.db.in_transaction:   # nested: already one snapshot
+            yield self
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if self.db.in_transaction:
+                self.db.execute("COMMIT")
+
     def close(self) -> None:
         self.db.close()
 

@@ -9,8 +9,15 @@ from typing import Any
 from .db import Store
 
 
+def _plain(o: Any) -> Any:
+    """A record (dataclass instance) as a dict, anything else as its str (for JSON columns)."""
+    if dataclasses.is_dataclass(o) and not isinstance(o, type):
+        return dataclasses.asdict(o)
+    return str(o)
+
+
 def _j(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=lambda o: dataclasses.asdict(o) if dataclasses.is_dataclass(o) and not isinstance(o, type) else str(o))
+    return json.dumps(v, ensure_ascii=False, default=_plain)
 
 
 def put_extraction(store: Store, article_id: str, extraction: Any, events: Iterable[Any]) -> None:
@@ -69,6 +76,15 @@ def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Any
         d["figures"] = [Figure(**f) for f in d.get("figures", [])]
         out.append(Event(**d))
     return out
+
+
+def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) -> None:
+    """Give undated figures (by id) a day-precision date, keeping the articles that lent it as the
+    date's evidence (``date_lenders``); a figure that has a date keeps it."""
+    with store.write() as db:
+        db.executemany("UPDATE figures SET date = ?, date_precision = 'day', date_lenders = ?"
+                       " WHERE id = ? AND date IS NULL",
+                       [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
 def rows(store: Store, table: str, article: str | None = None, story: str | None = None) -> list[dict]:

@@ -18,17 +18,26 @@ def require_store(path: str | Path) -> None:
         raise StoreError(f"no store at {path} (create one with `scamtrace ingest …`)")
 
 
-def open_store(path: str | Path, *, create: bool = True, readonly: bool = False) -> Store:
+def open_store(path: str | Path, *, create: bool | None = None, readonly: bool = False) -> Store:
     """Open the SQLite store at ``path``: read-write (created and migrated if needed, after a
     ``PRAGMA quick_check`` so a damaged store is never written), or with ``readonly`` never written
-    (a read-only file or folder works). With ``create=False`` a missing file is refused with
-    :class:`StoreError` ("no store at PATH ...") instead of being created (with its folders)."""
-    if not create or readonly:
+    (a read-only file or folder works; a store made by an older scamtrace is upgraded once first).
+
+    ``create`` says whether a missing file is created (with its folders): by default yes for a
+    read-write store and no for a read-only one, which is refused with :class:`StoreError` ("no
+    store at PATH ..."). The web app opens with ``create=True, readonly=True``: made if missing,
+    upgraded if old, then only read."""
+    if create is None:
+        create = not readonly
+    missing = str(path) != ":memory:" and not Path(path).is_file()
+    if missing and not create:
         require_store(path)
-    if readonly:
-        try:
-            return Store(path, readonly=True)
-        except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
-            Store(path, check=True).close()
-            return Store(path, readonly=True)
-    return Store(path, check=True)
+    if not readonly:
+        return Store(path, check=True)
+    if missing:
+        Store(path, check=True).close()
+    try:
+        return Store(path, readonly=True)
+    except StoreNeedsUpgrade:   # made by an older scamtrace: upgrade it once (when it can be written)
+        Store(path, check=True).close()
+        return Store(path, readonly=True)

@@ -12,8 +12,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, cast
 
-from ..model import LinkRow, StoryRow, StorySource
-from .db import Store
+from ..model import LinkRow, StoryFilter, StoryRow, StorySource
+from .db import Store, _fts_query
 
 
 def _marks(n: int) -> str:
@@ -137,3 +137,296 @@ def known_mention_names(store: Store, names: Iterable[str | None]) -> set[str]:
         return set()
     return {r[0] for r in store.execute(
         f"SELECT DISTINCT canonical FROM mentions WHERE canonical IN ({_marks(len(wanted))})", wanted)}
+
+
+# -- the stories list ------------------------------------------------------------------------------
+def _knowledge_conditions(store: Store, f: StoryFilter) -> tuple[list[str], list[Any]]:
+    """WHERE clauses (on ``stories s``) for the actor, place and event-type filters.
+
+    On a store without the extraction tables a requested filter matches nothing (never an error)."""
+    where: list[str] = []
+    args: list[Any] = []
+    if f.actor:
+        if table_columns(store, "mentions"):
+            where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN mentions m ON m.article = sm.article"
+                         " WHERE m.canonical = ?)")
+            args.append(f.actor)
+        else:
+            where.append("0")
+    if f.place or f.event_type:
+        if table_columns(store, "events"):
+            conds, ev_args = [], []
+            if f.place:
+                conds.append("e.place = ?")
+                ev_args.append(f.place)
+            if f.event_type:
+                conds.append("e.type = ?")
+                ev_args.append(f.event_type)
+            where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN events e ON e.article = sm.article"
+                         " WHERE " + " AND ".join(conds) + ")")
+            args += ev_args
+        else:
+            where.append("0")
+    return where, args
+
+
+def find_stories(store: Store, f: StoryFilter) -> tuple[int, list[StoryRow]]:
+    """The number of stories matching ``f`` and the page of them ``f`` asks for, in its order."""
+    where: list[str] = []
+    args: list[Any] = []
+    member_conds: list[str] = []
+    member_args: list[Any] = []
+    if f.q:
+        member_conds.append("a.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        member_args.append(_fts_query(f.q))
+    if f.outlet:
+        member_conds.append("a.outlet = ?")
+        member_args.append(f.outlet)
+    if member_conds:
+        where.append("s.id IN (SELECT sm.story FROM story_members sm JOIN articles a ON a.id = sm.article WHERE "
+                     + " AND ".join(member_conds) + ")")
+        args += member_args
+    knowledge_where, knowledge_args = _knowledge_conditions(store, f)
+    where += knowledge_where
+    args += knowledge_args
+    if f.date_from:
+        where.append("coalesce(s.last_seen, s.first_seen) >= ?")
+        args.append(f.date_from.isoformat())
+    if f.date_to:
+        where.append("coalesce(s.first_seen, s.last_seen) <= ?")
+        args.append(f.date_to.isoformat())
+    cond = (" WHERE " + " AND ".join(where)) if where else ""
+    order = {"recent": "s.last_seen IS NULL, s.last_seen DESC, s.families DESC, s.id",
+             "families": "s.families DESC, s.last_seen IS NULL, s.last_seen DESC, s.id"}[f.sort]
+    total = store.execute(f"SELECT count(*) FROM stories s{cond}", args)[0][0]
+    found = store.execute(f"SELECT s.* FROM stories s{cond} ORDER BY {order} LIMIT ? OFFSET ?",
+                          [*args, f.limit, f.offset])
+    return total, [cast(StoryRow, dict(r)) for r in found]
+
+
+def story_outlets(store: Store, ids: list[str]) -> dict[str, list[str]]:
+    """The outlets of each story of ``ids``, sorted."""
+    out: dict[str, list[str]] = {}
+    if ids:
+        for r in store.execute(
+                "SELECT DISTINCT sm.story, a.outlet FROM story_members sm JOIN articles a ON a.id = sm.article"
+                f" WHERE sm.story IN ({_marks(len(ids))}) AND a.outlet IS NOT NULL ORDER BY a.outlet", ids):
+            out.setdefault(r["story"], []).append(r["outlet"])
+    return out
+
+
+def outlet_names(store: Store) -> list[str]:
+    """Every outlet name, sorted."""
+    return [r[0] for r in store.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
+
+
+def story_search_hits(store: Store, q: str, ids: list[str], tokens: int) -> list[dict[str, Any]]:
+    """Articles of the stories ``ids`` matching the full-text query ``q``, best first: story, article
+    id, title and an FTS5 snippet of ``tokens`` words with hits between \\x02 and \\x03."""
+    return [{"story": r["story"], "id": r["id"], "title": r["title"], "snip": r["snip"]} for r in store.execute(
+        "SELECT sm.story, a.id, a.title, snippet(articles_fts, 1, char(2), char(3), '…', ?) AS snip"
+        " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        " JOIN story_members sm ON sm.article = a.id"
+        f" WHERE articles_fts MATCH ? AND sm.story IN ({_marks(len(ids))}) ORDER BY rank",
+        [tokens, _fts_query(q), *ids])]
+
+
+def event_facet(store: Store, column: str, limit: int) -> list[dict[str, Any]]:
+    """Event places (``column`` "place") or types ("type") with their number of stories, most first."""
+    if column not in ("place", "type") or not table_columns(store, "events"):
+        return []
+    return [{"name": r[0], "stories": r[1]} for r in store.execute(
+        f"SELECT e.{column}, count(DISTINCT sm.story) AS n FROM events e JOIN story_members sm"
+        f" ON sm.article = e.article WHERE e.{column} IS NOT NULL AND e.{column} != ''"
+        f" GROUP BY e.{column} ORDER BY n DESC, e.{column} LIMIT ?", (limit,))]
+
+
+def actor_facet(store: Store, labels: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """Canonical names with one of ``labels`` and their number of stories, most first."""
+    if not table_columns(store, "mentions"):
+        return []
+    return [{"name": r[0], "stories": r[1]} for r in store.execute(
+        "SELECT m.canonical, count(DISTINCT sm.story) AS n FROM mentions m JOIN story_members sm"
+        f" ON sm.article = m.article WHERE m.label IN ({_marks(len(labels))})"
+        " GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT ?", (*labels, limit))]
+
+
+# -- articles ----------------------------------------------------------------------------------------
+def spin_of(store: Store, article_id: str) -> dict[str, Any] | None:
+    """The spinner score of one article: score, algorithm and evidence (parsed), or None."""
+    found = store.execute("SELECT score, algorithm, evidence FROM spin_scores WHERE article = ?", (article_id,))
+    if not found:
+        return None
+    return {"score": found[0]["score"], "algorithm": found[0]["algorithm"],
+            "evidence": json.loads(found[0]["evidence"] or "{}")}
+
+
+def article_briefs(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """id -> {id, outlet, published, title, credit} of those of ``ids`` that are stored."""
+    wanted = list(ids)
+    if not wanted:
+        return {}
+    return {r["id"]: dict(r) for r in store.execute(
+        f"SELECT id, outlet, published, title, credit FROM articles WHERE id IN ({_marks(len(wanted))})", wanted)}
+
+
+def analyzed_at(store: Store, article_id: str) -> str | None:
+    """When ``analyze`` last examined the article (None: pending)."""
+    found = store.execute("SELECT analyzed_at FROM articles WHERE id = ?", (article_id,))
+    return found[0]["analyzed_at"] if found else None
+
+
+def story_title(store: Store, story_id: str) -> str | None:
+    found = store.execute("SELECT title FROM stories WHERE id = ?", (story_id,))
+    return found[0]["title"] if found else None
+
+
+def family_members(store: Store, family: str) -> list[dict[str, Any]]:
+    """The articles of one family, origin first then by date: id, outlet, title, published, is_origin."""
+    return [dict(r) for r in store.execute(
+        "SELECT a.id, a.outlet, a.title, a.published, a.id = f.origin AS is_origin FROM family_members fm"
+        " JOIN articles a ON a.id = fm.article JOIN families f ON f.id = fm.family WHERE fm.family = ?"
+        " ORDER BY is_origin DESC, a.published, a.id", (family,))]
+
+
+def judgements_naming(store: Store, kind: str, name: str) -> list[dict[str, Any]]:
+    """Human judgements of ``kind`` (copy, alias) naming ``name`` (an article id or an actor name),
+    newest first: a, b, decision, note, at."""
+    return [dict(r) for r in store.execute(
+        "SELECT a, b, decision, note, at FROM judgements WHERE kind = ? AND (a = ? OR b = ?)"
+        " ORDER BY at DESC, id DESC", (kind, name, name))]
+
+
+def names_in_article(store: Store, article_id: str) -> list[dict[str, Any]]:
+    """Canonical names mentioned in one article with their label and count, most mentioned first."""
+    if not table_columns(store, "mentions"):
+        return []
+    return [dict(r) for r in store.execute(
+        "SELECT canonical AS name, label, count(*) AS mentions FROM mentions WHERE article = ?"
+        " GROUP BY canonical ORDER BY mentions DESC, canonical", (article_id,))]
+
+
+#: Columns each per-article extraction table gives the article page, in text order.
+_SPAN_COLUMNS: dict[str, str] = {
+    "mentions": 'start, "end", text, label, canonical',
+    "figures": 'start, "end", value, unit, what, date, date_precision, claimant, qualifier, sentence',
+    "date_refs": 'start, "end", iso_start, iso_end, precision',
+    "quotes": 'start, "end", speaker, role',
+}
+
+
+def article_spans(store: Store, table: str, article_id: str) -> list[dict[str, Any]]:
+    """One article's rows of an extraction table (mentions, figures, date_refs, quotes) in text order;
+    [] when the store has no such table."""
+    if table not in _SPAN_COLUMNS or not table_columns(store, table):
+        return []
+    return [dict(r) for r in store.execute(
+        f"SELECT {_SPAN_COLUMNS[table]} FROM {table} WHERE article = ? ORDER BY start", (article_id,))]
+
+
+def facts_cited_by(store: Store, article_id: str) -> list[dict[str, Any]]:
+    """The story facts ``article_id`` states (role "states") or disputes (role "disputes"), with the
+    citing sentence, the number of disputing sources and the fact's rivals (the other facts of its
+    conflict group in the same story)."""
+    if not (table_columns(store, "facts") and table_columns(store, "fact_citations")):
+        return []
+    found = store.execute(
+        "SELECT DISTINCT c.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
+        " x.independent_sources, x.conflict_group FROM fact_citations c JOIN facts x ON x.id = c.fact"
+        " WHERE c.article = ? ORDER BY x.id", (article_id,))
+    facts = [{**dict(r), "role": "states"} for r in found]
+    disputes = bool(table_columns(store, "fact_disputes"))
+    if disputes:   # knowledge.disputes-v1: this article's sentences disputing a fact
+        facts += [{**dict(r), "role": "disputes"} for r in store.execute(
+            "SELECT DISTINCT d.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
+            " x.independent_sources, x.conflict_group FROM fact_disputes d JOIN facts x ON x.id = d.fact"
+            " WHERE d.article = ? ORDER BY x.id", (article_id,))]
+    for f in facts:
+        f["disputes"] = store.execute("SELECT COUNT(DISTINCT family) FROM fact_disputes WHERE fact = ?",
+                                      (f["id"],))[0][0] if disputes else 0
+        f["rivals"] = [] if not f["conflict_group"] else [dict(r) for r in store.execute(
+            "SELECT id, value, unit, what, date, articles, independent_sources FROM facts"
+            " WHERE conflict_group = ? AND id != ? AND story IS ? ORDER BY value",
+            (f["conflict_group"], f["id"], f["story"]))]
+    return facts
+
+
+# -- actors (canonical names of mentions) ------------------------------------------------------------
+def mention_label_counts(store: Store, names: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Per canonical name (all, or ``names``), its mention counts by label (a name can be tagged two ways)."""
+    sql = "SELECT canonical, label, count(*) AS n FROM mentions"
+    args: list[Any] = []
+    if names is not None:
+        if not names:
+            return {}
+        sql += f" WHERE canonical IN ({_marks(len(names))})"
+        args = list(names)
+    out: dict[str, dict[str, int]] = {}
+    for r in store.execute(sql + " GROUP BY canonical, label", args):
+        out.setdefault(r["canonical"], {})[r["label"]] = r["n"]
+    return out
+
+
+def name_counts(store: Store) -> dict[str, dict[str, Any]]:
+    """Per canonical name: mentions, articles, stories, first and last publication date."""
+    return {r["canonical"]: dict(r) for r in store.execute(
+        "SELECT m.canonical, count(*) AS mentions, count(DISTINCT m.article) AS articles,"
+        " count(DISTINCT sm.story) AS stories, min(a.published) AS first, max(a.published) AS last"
+        " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
+        " GROUP BY m.canonical")}
+
+
+def mentions_of(store: Store, name: str) -> list[dict[str, Any]]:
+    """Every mention carrying the canonical ``name``, by publication date: article, text, label, role,
+    and the article's title, outlet, published date and story."""
+    return [dict(r) for r in store.execute(
+        "SELECT m.article, m.text, m.label, m.role, a.title, a.outlet, a.published, sm.story"
+        " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
+        " WHERE m.canonical = ? ORDER BY a.published, m.article, m.start", (name,))]
+
+
+def co_mentioned(store: Store, name: str, labels: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+    """Names with one of ``labels`` most often in the same articles as ``name``: name, shared articles."""
+    return [dict(r) for r in store.execute(
+        "SELECT o.canonical AS name, count(DISTINCT o.article) AS shared FROM mentions o"
+        " WHERE o.article IN (SELECT article FROM mentions WHERE canonical = ?) AND o.canonical != ?"
+        f" AND o.label IN ({_marks(len(labels))}) GROUP BY o.canonical ORDER BY shared DESC, o.canonical LIMIT ?",
+        (name, name, *labels, limit))]
+
+
+def co_mention_pairs(store: Store, name: str, names: list[str], min_shared: int, limit: int) -> list[dict[str, Any]]:
+    """Pairs (a < b) of ``names`` named together in at least ``min_shared`` of ``name``'s articles,
+    strongest first: a, b, shared."""
+    ph = _marks(len(names))
+    return [{"a": r["a"], "b": r["b"], "shared": r["n"]} for r in store.execute(
+        "SELECT x.canonical AS a, y.canonical AS b, count(DISTINCT x.article) AS n"
+        " FROM mentions x JOIN mentions y ON y.article = x.article AND x.canonical < y.canonical"
+        " WHERE x.article IN (SELECT article FROM mentions WHERE canonical = ?)"
+        f" AND x.canonical IN ({ph}) AND y.canonical IN ({ph})"
+        " GROUP BY x.canonical, y.canonical HAVING n >= ? ORDER BY n DESC, a, b LIMIT ?",
+        (name, *names, *names, min_shared, limit))]
+
+
+def story_events_naming(store: Store, name: str) -> list[dict[str, Any]]:
+    """Story events naming ``name`` among their actors or as their place, by date, with the story
+    title; ``actors`` and ``figures`` parsed."""
+    if not table_columns(store, "story_events"):
+        return []
+    out = []
+    for r in store.execute(
+            "SELECT se.*, s.title AS story_title FROM story_events se LEFT JOIN stories s ON s.id = se.story"
+            " WHERE se.place = ? OR EXISTS (SELECT 1 FROM json_each(se.actors) j WHERE j.value = ?)"
+            " ORDER BY coalesce(se.date_start, se.date) IS NULL, coalesce(se.date_start, se.date), se.type, se.id",
+            (name, name)):
+        d = dict(r)
+        d["actors"] = json.loads(r["actors"] or "[]")
+        d["figures"] = json.loads(r["figures"] or "[]")
+        out.append(d)
+    return out
+
+
+def name_article_counts(store: Store, other_than: str) -> list[tuple[str, int]]:
+    """Every canonical name but ``other_than`` with its number of articles."""
+    return [(r["canonical"], r["n"]) for r in store.execute(
+        "SELECT canonical, count(DISTINCT article) AS n FROM mentions WHERE canonical != ? GROUP BY canonical",
+        (other_than,))]

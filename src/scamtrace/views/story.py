@@ -18,8 +18,7 @@ from typing import Any
 from ..errors import NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
 from ..model import LinkRow
-from ..store import Store
-from ..store import queries as q
+from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
 
@@ -81,8 +80,8 @@ class StoryView:
 def resolve_story_id(store: Store, story_id: str) -> str:
     """The live id for ``story_id`` (itself, the successor of an id retired by a merge, or a fact
     id's story); raises NotFound when there is none."""
-    if not q.table_columns(store, "story_aliases"):
-        if q.story_row(store, story_id) is None:
+    if not queries.table_columns(store, "story_aliases"):
+        if queries.story_row(store, story_id) is None:
             raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
         return story_id
     from ..stories.ids import resolve_story
@@ -95,20 +94,20 @@ def story_view(store: Store, story_id: str, resolve: Resolver | None = None) -> 
     ``resolve`` maps mentions to actors (default: :func:`actor_resolver` of the store; pass one to
     reuse it across stories)."""
     live = resolve_story_id(store, story_id)
-    row = q.story_row(store, live)
+    row = queries.story_row(store, live)
     if row is None:
         raise NotFound(f"no story {live!r}; list them with `scamtrace stories`")
     sources = {s["id"]: {**s, "is_origin": s["id"] == s["origin"]}
-               for s in q.story_sources(store, live)}
-    links = _links_by_article(q.links_leaving(store, list(sources)))
-    spins = q.spin_scores_of(store, list(sources))
+               for s in queries.story_sources(store, live)}
+    links = _links_by_article(queries.links_leaving(store, list(sources)))
+    spins = queries.spin_scores_of(store, list(sources))
     view = StoryView(
         id=row["id"], title=row["title"], first_seen=row["first_seen"], last_seen=row["last_seen"],
         size=row["size"], families=row["families"], algorithm=row["algorithm"],
-        asked_as=story_id if story_id != live else None, article_ids=q.story_article_ids(store, live),
-        family_ids=q.story_family_ids(store, live), sources=sources,
-        groups=_groups(sources, links, spins), thread=q.thread_of(store, live))
-    if all(q.table_columns(store, t) for t in KNOWLEDGE_TABLES):
+        asked_as=story_id if story_id != live else None, article_ids=queries.story_article_ids(store, live),
+        family_ids=queries.story_family_ids(store, live), sources=sources,
+        groups=_groups(sources, links, spins), thread=queries.thread_of(store, live))
+    if all(queries.table_columns(store, t) for t in KNOWLEDGE_TABLES):
         _add_knowledge(store, view, resolve or actor_resolver(store))
     return view
 
@@ -251,7 +250,7 @@ def actor_resolver(store: Store) -> Resolver:
     """A function from a mention's (canonical name, label) to its actor's (name, label): the actor of
     ``knowledge.actors-v1`` (name variants across articles joined) when the store has actors, else
     the mention's own. Whitespace in names is collapsed (stored names may carry stray newlines)."""
-    table = {alias: (" ".join(name.split()), label) for alias, (name, label) in q.actor_of_alias(store).items()}
+    table = {alias: (" ".join(name.split()), label) for alias, (name, label) in queries.actor_of_alias(store).items()}
 
     def resolve(canonical: str, label: str) -> tuple[str, str]:
         return table.get(canonical) or (" ".join((canonical or "").split()), label)

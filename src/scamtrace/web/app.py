@@ -1,6 +1,6 @@
 """The local web workspace: FastAPI app with HTML pages and their JSON twins under ``/api``.
 
-Every page reads through :mod:`scamtrace.web.queries`; the HTML route and its ``/api`` twin return the
+Every page renders a view of :mod:`scamtrace.views` (through :mod:`scamtrace.web.pages`); the HTML route and its ``/api`` twin return the
 same data. The store is opened per request (read-only for reads, read-write for judgements) so an
 ``ingest`` running beside the server writes concurrently (WAL). Templates autoescape everything;
 article data never passes through ``|safe``.
@@ -27,13 +27,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from ..errors import InvalidRequest, NotFound, StoreError
+from ..model import MAX_PAGE_SIZE, StoryFilter
+from ..store.opening import open_store
 from ..store import Store
-from ..store.db import StoreNeedsUpgrade
-from . import queries
+from ..views import actor as actor_views
+from ..views.article import article_view
+from ..views.family import family_view
+from ..views.outlet import outlet_view
+from ..views.stories import stories_view
+from ..views.story import resolve_story_id, story_view
+from . import pages
 from .highlight import HIGHLIGHT_KINDS
 from .marks import MARK_KINDS
-from .security import (CSRF_FIELD, CSRF_HEADER, LOOPBACK_HOSTS, HostCheck, SecurityHeaders, csrf_problem,
-                       csrf_token)
+from .security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LOOPBACK_HOSTS,
+    HostCheck,
+    SecurityHeaders,
+    csrf_problem,
+    csrf_token,
+)
 from .svg import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
@@ -152,16 +166,10 @@ def create_app(db_path: str | Path, allowed_hosts: Iterable[str] = ()) -> FastAP
 
 
 def _prepare_store(db_path: str) -> None:
-    """Create or upgrade the store when it is missing or old; a current one (also a read-only one)
-    is only opened read-only, so a read-only store can be browsed. A store that cannot be used
-    raises StoreError with its one line."""
-    if db_path != ":memory:" and Path(db_path).exists():
-        try:
-            Store(db_path, readonly=True).close()
-            return
-        except StoreNeedsUpgrade:
-            pass
-    Store(db_path, check=True).close()
+    """Create or upgrade the store when it is missing or old (:func:`scamtrace.api.open_store`); a
+    current one (also a read-only one) is only opened read-only, so a read-only store can be
+    browsed. A store that cannot be used raises StoreError with its one line."""
+    open_store(db_path, create=True, readonly=True).close()
 
 
 def read_store(request: Request) -> Iterator[Store]:
@@ -173,14 +181,10 @@ def read_store(request: Request) -> Iterator[Store]:
     except StoreError as e:
         raise WebError(503, "store_unavailable", str(e)) from e
     try:
-        store.db.execute("BEGIN")
-        yield store
+        with store.snapshot():
+            yield store
     finally:
-        try:
-            if store.db.in_transaction:
-                store.db.execute("COMMIT")
-        finally:
-            store.close()
+        store.close()
 
 
 def write_store(request: Request) -> Iterator[Store]:
@@ -265,9 +269,9 @@ def _story_filter(q: str | None = Query(None, max_length=500, description="full-
                   event_type: str | None = Query(None, max_length=100,
                                                  description="only stories with an event of this type (with place: the same event)"),
                   sort: str = Query("recent", description="recent | families (independent sources)"),
-                  limit: int = Query(50, ge=1, le=queries.MAX_PAGE_SIZE),
-                  offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> queries.StoryFilter:
-    return queries.StoryFilter(q=(q or "").strip() or None, date_from=_date_param("date_from", date_from),
+                  limit: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
+                  offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> StoryFilter:
+    return StoryFilter(q=(q or "").strip() or None, date_from=_date_param("date_from", date_from),
                                date_to=_date_param("date_to", date_to), outlet=outlet or None,
                                place=(place or "").strip() or None, actor=(actor or "").strip() or None,
                                event_type=(event_type or "").strip() or None, sort=sort,
@@ -280,31 +284,31 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
 
     # stories ---------------------------------------------------------------------------------
     @app.get("/api/stories", tags=["stories"], responses=ERRORS)
-    def api_stories(f: queries.StoryFilter = Depends(_story_filter), store: Store = Depends(read_store)) -> dict:
+    def api_stories(f: StoryFilter = Depends(_story_filter), store: Store = Depends(read_store)) -> dict:
         """Stories matching a full-text query, date range, outlet, place, actor and event type, by recency or
         number of families; with the places, event types and actors the filters offer."""
-        return queries.list_stories(store, f)
+        return stories_view(store, f)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def stories_page(request: Request, f: queries.StoryFilter = Depends(_story_filter),
+    def stories_page(request: Request, f: StoryFilter = Depends(_story_filter),
                      store: Store = Depends(read_store)) -> Response:
-        return page(request, "stories.html", queries.list_stories(store, f))
+        return page(request, "stories.html", stories_view(store, f))
 
     @app.get("/api/stories/{story_id:anytext}", tags=["stories"], responses=ERRORS)
     def api_story(story_id: str, store: Store = Depends(read_store)) -> Any:
         """A story: articles grouped by copy family (original first), timeline geometry, events, figures (corroboration, conflicts), actors and quotes. An id retired by a merge (or a fact id) redirects (308) to the story it now names."""
-        live = queries.resolve_story_id(store, story_id)
+        live = resolve_story_id(store, story_id)
         if live != story_id:
             return RedirectResponse(f"/api/stories/{quote(live, safe='')}", status_code=308)
-        st = queries.story_detail(store, story_id)
+        st = _story_page(store, story_id)
         return {**st, "timeline": timeline(st)}
 
     @app.get("/stories/{story_id:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def story_page(request: Request, story_id: str, store: Store = Depends(read_store)) -> Response:
-        live = queries.resolve_story_id(store, story_id)
+        live = resolve_story_id(store, story_id)
         if live != story_id:   # an id retired by a merge, or a fact id: its story, not a 404
             return RedirectResponse(f"/stories/{quote(live, safe='')}", status_code=308)
-        st = queries.story_detail(store, story_id)
+        st = _story_page(store, story_id)
         return page(request, "story.html", {"story": st, "tl": timeline(st)})
 
     # articles --------------------------------------------------------------------------------
@@ -313,12 +317,12 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
         """An article: clean text as marked paragraphs, metadata, family, spin evidence, copy links; `highlights`
         holds the entity, figure, date, quote and spin spans (with tooltips and corroboration) and the
         paragraphs built from them (algorithm web.highlight-v1)."""
-        return queries.article_detail(store, article_id)
+        return pages.article_page(article_view(store, article_id))
 
     @app.get("/articles/{article_id:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def article_page(request: Request, article_id: str, judged: str | None = None,
                      store: Store = Depends(read_store)) -> Response:
-        return page(request, "article.html", {**queries.article_detail(store, article_id),
+        return page(request, "article.html", {**pages.article_page(article_view(store, article_id)),
                                               "judged": judged, "decisions": DECISIONS})
 
     # judgements ------------------------------------------------------------------------------
@@ -347,26 +351,26 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
 
     # provenance, outlets, API index --------------------------------------------------------------
     @app.get("/api/graph", tags=["provenance"], responses=ERRORS)
-    def api_graph(min_size: int = Query(2, ge=1, le=1000), limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE),
+    def api_graph(min_size: int = Query(2, ge=1, le=1000), limit: int = Query(100, ge=1, le=MAX_PAGE_SIZE),
                   offset: int = Query(0, ge=0, le=MAX_OFFSET), store: Store = Depends(read_store)) -> dict:
         """Copy families, largest first (original -> copies with relation labels) as nodes and edges."""
-        return queries.provenance(store, min_size, limit, offset)
+        return family_view(store, min_size, limit, offset)
 
     @app.get("/graph", response_class=HTMLResponse, include_in_schema=False)
     def graph_page(request: Request, min_size: int = Query(2, ge=1, le=1000),
-                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+                   limit: int = Query(100, ge=1, le=MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    store: Store = Depends(read_store)) -> Response:
-        data = queries.provenance(store, min_size, limit, offset)
+        data = family_view(store, min_size, limit, offset)
         return page(request, "graph.html", {**data, "layouts": [(f, provenance_layout(f)) for f in data["families"]]})
 
     @app.get("/api/outlets", tags=["provenance"], responses=ERRORS)
     def api_outlets(store: Store = Depends(read_store)) -> dict:
         """Per outlet: copies by relation, uncredited copies, spun-looking articles, max spin score."""
-        return queries.outlets(store)
+        return outlet_view(store)
 
     @app.get("/outlets", response_class=HTMLResponse, include_in_schema=False)
     def outlets_page(request: Request, store: Store = Depends(read_store)) -> Response:
-        return page(request, "outlets.html", queries.outlets(store))
+        return page(request, "outlets.html", outlet_view(store))
 
     @app.get("/api", response_class=HTMLResponse, include_in_schema=False)
     def api_index(request: Request) -> Response:
@@ -376,6 +380,12 @@ def _routes(app: FastAPI, templates: Jinja2Templates) -> None:  # noqa: C901 - a
                    "params": [x["name"] for x in op.get("parameters", [])]}
                   for p, ops in spec["paths"].items() for m, op in ops.items()]
         return page(request, "api.html", {"routes": routes})
+
+
+def _story_page(store: Store, story_id: str) -> dict[str, Any]:
+    """The story page's data: the story view rendered with the names that have an actor page."""
+    view = story_view(store, story_id)
+    return pages.story_page(view, actor_views.known_names(store, pages.story_names(view)))
 
 
 def _check_csrf(request: Request, submitted: str | None) -> None:
@@ -402,34 +412,34 @@ def _actor_routes(app: FastAPI, page: Callable[..., Response]) -> None:
     @app.get("/api/actors", tags=["actors"], responses=ERRORS)
     def api_actors(label: str | None = Query(None, max_length=40, description="main label, e.g. PERSON, GPE (default: actors)"),
                    q: str | None = Query(None, max_length=MAX_NAME_CHARS, description="part of the name"),
-                   limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+                   limit: int = Query(100, ge=1, le=MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                    store: Store = Depends(read_store)) -> dict:
         """Named actors with mentions, articles and stories counts, most articles first."""
-        return queries.actors_index(store, label or None, q, limit, offset)
+        return actor_views.actors_index(store, label or None, q, limit, offset)
 
     @app.get("/actors", response_class=HTMLResponse, include_in_schema=False)
     def actors_page(request: Request, label: str | None = Query(None, max_length=40),
                     q: str | None = Query(None, max_length=MAX_NAME_CHARS),
-                    limit: int = Query(100, ge=1, le=queries.MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
+                    limit: int = Query(100, ge=1, le=MAX_PAGE_SIZE), offset: int = Query(0, ge=0, le=MAX_OFFSET),
                     store: Store = Depends(read_store)) -> Response:
-        return page(request, "actors.html", queries.actors_index(store, label or None, q, limit, offset))
+        return page(request, "actors.html", actor_views.actors_index(store, label or None, q, limit, offset))
 
     @app.get("/api/actors/{name:anytext}", tags=["actors"], responses=ERRORS)
     def api_actor(name: str, bin_: str = Query("auto", alias="bin", description="auto | day | week | month"),
                   store: Store = Depends(read_store)) -> dict:
         """An actor: labels, surface forms, roles, mentions over time, co-occurring actors, events, articles,
         alias judgements; with the chart and network geometry."""
-        data = queries.actor_detail(store, name, bin_)
+        data = actor_views.actor_detail(store, name, bin_)
         return {**data, "chart": mentions_chart(data["timeline"]), "graph": cooccurrence_layout(data["network"])}
 
     @app.get("/actors/{name:anytext}", response_class=HTMLResponse, include_in_schema=False)
     def actor_page(request: Request, name: str, bin_: str = Query("auto", alias="bin"), judged: str | None = None,
                    store: Store = Depends(read_store)) -> Response:
-        data = queries.actor_detail(store, name, bin_)
+        data = actor_views.actor_detail(store, name, bin_)
         return page(request, "actor.html", {"actor": data, "chart": mentions_chart(data["timeline"]),
                                             "graph": cooccurrence_layout(data["network"]), "judged": judged,
-                                            "decisions": queries.ALIAS_DECISIONS,
-                                            "bins": queries.ACTOR_BINS, "bin": bin_})
+                                            "decisions": actor_views.ALIAS_DECISIONS,
+                                            "bins": actor_views.ACTOR_BINS, "bin": bin_})
 
     @app.post("/api/alias-judgements", tags=["judgements"], status_code=201,
               responses={**ERRORS, 403: {"model": ErrorBody}})
@@ -455,14 +465,14 @@ def _actor_routes(app: FastAPI, page: Callable[..., Response]) -> None:
 def _alias_judge(store: Store, a: str, b: str, decision: str, note: str | None) -> dict:
     """Validate and store an alias judgement; both names must be actor names the store knows."""
     a, b = a.strip(), b.strip()
-    if decision not in queries.ALIAS_DECISIONS:
+    if decision not in actor_views.ALIAS_DECISIONS:
         raise WebError(400, "bad_request",
-                       f"decision must be one of {', '.join(queries.ALIAS_DECISIONS)}, got {decision[:40]!r}")
+                       f"decision must be one of {', '.join(actor_views.ALIAS_DECISIONS)}, got {decision[:40]!r}")
     if not a or not b:
         raise WebError(400, "bad_request", "an alias judgement needs two actor names")
     if a == b:
         raise WebError(400, "bad_request", "an alias judgement needs two different names")
-    unknown = [n for n in (a, b) if n not in queries.known_names(store, [a, b])]
+    unknown = [n for n in (a, b) if n not in actor_views.known_names(store, [a, b])]
     if unknown:
         raise WebError(400, "bad_request", f"no actor named {unknown[0][:80]!r}; pick a name from the actors index at /actors")
     note = (note or "").strip() or None

@@ -303,7 +303,7 @@ NW_LABEL = 26         # characters of a node label
 
 
 def mentions_chart(timeline: dict[str, Any]) -> dict[str, Any]:
-    """Bars of mentions per bin (day / week / month) from :func:`queries.mention_bins`, a y axis with
+    """Bars of mentions per bin (day / week / month) from :func:`scamtrace.views.actor.mention_bins`, a y axis with
     its maximum and a few date labels along x."""
     bins = timeline.get("bins") or []
     out: dict[str, Any] = {"algorithm": MENTIONS_ALGORITHM, "width": MC_WIDTH, "height": MC_HEIGHT,

@@ -1,0 +1,87 @@
+"""The article view: one article with its copy links, family, story, spin evidence, judgements and
+the spans the extract stage found in it (each figure with the story fact it was merged into)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..clean.metadata import language_note
+from ..copies.spin import SPUN_ARTICLE_THRESHOLD
+from ..copies.view import suspicious_phrases
+from ..knowledge.merge import same_value
+from ..model import Article, Link
+from ..store import Store, queries
+
+#: The extraction tables an article's spans come from.
+SPAN_TABLES: tuple[str, ...] = ("mentions", "figures", "date_refs", "quotes")
+
+
+@dataclass(slots=True)
+class ArticleView:
+    """One article. ``as_copy`` holds each link by which it copies another article, with that article;
+    ``copied_by`` the articles copying it; ``spans`` the extraction rows by table (``figures`` rows
+    carry ``fact``: the story fact they were merged into, or None). ``spin`` is None when the
+    article has no spinner score."""
+
+    article: Article
+    analyzed_at: str | None
+    language_note: str | None
+    spin: dict[str, Any] | None
+    family: str | None
+    family_members: list[dict[str, Any]]
+    story: str | None
+    story_title: str | None
+    as_copy: list[tuple[Link, Article]]
+    copied_by: list[dict[str, Any]]
+    judgements: list[dict[str, Any]]
+    actors: list[dict[str, Any]]
+    spans: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+def article_view(store: Store, article_id: str) -> ArticleView:
+    """One article (raises NotFound for an unknown id)."""
+    art = store.get_article(article_id)
+    stored_spin = queries.spin_of(store, article_id)
+    spin = None
+    if stored_spin:
+        ev = stored_spin["evidence"]
+        spin = {"score": round(stored_spin["score"], 3), "algorithm": stored_spin["algorithm"],
+                "looks_spun": stored_spin["score"] >= SPUN_ARTICLE_THRESHOLD, "threshold": SPUN_ARTICLE_THRESHOLD,
+                "phrases": ev.get("phrases") or [], "collocations": ev.get("collocations") or [],
+                "listed": suspicious_phrases(ev.get("phrases") or [])}
+    links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
+    as_copy = [(ln, store.get_article(ln.source or ln.sibling or "")) for ln in links if ln.article == article_id]
+    others = queries.article_briefs(store, {ln.article for ln in links if ln.article != article_id})
+    copied_by = [{"id": ln.article, "relation": ln.relation, "score": round(ln.score, 4),
+                  "title": others.get(ln.article, {}).get("title"), "outlet": others.get(ln.article, {}).get("outlet"),
+                  "published": others.get(ln.article, {}).get("published"),
+                  "judgement": ln.evidence.get("judgement")} for ln in links if ln.article != article_id]
+    fam = store.family_of(article_id)
+    story = store.story_of(article_id)
+    spans = {t: queries.article_spans(store, t, article_id) for t in SPAN_TABLES}
+    if spans["figures"]:
+        facts = queries.facts_cited_by(store, article_id)
+        spans["figures"] = [{**fig, "fact": _public_fact(_fact_of(fig, facts))} for fig in spans["figures"]]
+    return ArticleView(
+        article=art, analyzed_at=queries.analyzed_at(store, article_id), language_note=language_note(art.language),
+        spin=spin, family=fam, family_members=queries.family_members(store, fam) if fam else [], story=story,
+        story_title=queries.story_title(store, story) if story else None, as_copy=as_copy, copied_by=copied_by,
+        judgements=queries.judgements_naming(store, "copy", article_id), actors=queries.names_in_article(store, article_id),
+        spans=spans)
+
+
+def _fact_of(fig: dict[str, Any], facts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The fact a figure was merged into: same citing sentence, unit and value (the merge's tolerance);
+    the same ``what`` breaks ties."""
+    hits = [f for f in facts if f["sentence"] == fig["sentence"] and f["unit"] == fig["unit"]
+            and same_value(float(f["value"]), float(fig["value"]))]
+    hits.sort(key=lambda f: f["what"] != fig["what"])
+    return hits[0] if hits else None
+
+
+def _public_fact(f: dict[str, Any] | None) -> dict[str, Any] | None:
+    if f is None:
+        return None
+    keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group", "role",
+            "disputes")
+    return {**{k: f.get(k) for k in keys}, "rivals": f["rivals"]}
