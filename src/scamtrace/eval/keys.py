@@ -11,13 +11,13 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import GoldFileError
-from ..store import Store
+from ..store import Store, queries
 
 
 def key_map(store: Store) -> dict[str, str]:
     """Every key that names an article -> its id (ids win over URLs, URLs over file names)."""
     out: dict[str, str] = {}
-    rows = store.execute("SELECT id, url, source FROM articles ORDER BY id")
+    rows = queries.article_keys(store)
     for r in rows:
         src = r["source"] or ""
         if "#" not in src:

@@ -30,6 +30,7 @@ from ..copies.classify import quoted_spans
 from ..copies.families import _UnionFind
 from ..copies.features import Pair
 from ..model import RELATIONS, Family, Link
+from ..store import queries
 from .clusters import bcubed
 from .keys import jsonl_objects
 REALNEWS_ALGORITHM = "eval.realnews-v1"
@@ -246,7 +247,7 @@ def evaluate_store_realnews(store: Any, gold: Path, *, half: str | None = None,
     """Score the store's links and families against a realnews or stories gold file."""
     records = read_records(gold)
     kind = gold_format(records)
-    known = {r["id"] for r in store.execute("SELECT id FROM articles")}
+    known = queries.article_ids(store)
     present = [r for r in records if r["id"] in known]
     if not present:
         raise GoldFileError(f"{gold}: none of its {len(records)} ids is in the store; ingest the corpus first "

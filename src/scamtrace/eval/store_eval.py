@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoldFileError, InvalidRequest
-from ..store import Store
+from ..store import Store, queries
 from .clusters import bcubed
 from .keys import jsonl_objects, key_map, read_gold, resolve
 from .realnews import half_of
@@ -51,7 +51,7 @@ def evaluate_stories(store: Store, gold_path: Path, half: str | None = None) -> 
     gold, missing = story_gold(store, gold_path)
     if half:
         gold = {a: s for a, s in gold.items() if half_of(s) == half}
-    pred = {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+    pred = queries.story_of_articles(store)
     pred = {a: p for a, p in pred.items() if a in gold}
     gsize = Counter(gold.values())
     members: dict[str, list[str]] = {}

@@ -21,12 +21,13 @@ import xml.etree.ElementTree as ET
 from collections import Counter, defaultdict
 from typing import IO, Any
 
-from ..urls import safe_url
-from ..views.story import actor_resolver
-from ..store import Store
-from ..store.extracted import rows
 from ..errors import InvalidRequest
 from ..model import ACTOR_LABELS, PLACE_LABELS
+from ..store import Store, queries
+from ..store.extracted import rows
+from ..urls import safe_url
+from ..views.story import actor_resolver
+
 log = logging.getLogger(__name__)
 
 GRAPHML_ALGORITHM = "export.graphml-v1"
@@ -106,7 +107,7 @@ class _Doc:
 
 def actor_graph(store: Store, labels: tuple[str, ...] = GRAPH_LABELS) -> _Doc:
     """The co-occurrence network of canonical entities (see the module docstring)."""
-    family = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+    family = queries.family_of_articles(store)
     resolve = actor_resolver(store)
     in_article: dict[str, set[tuple[str, str]]] = defaultdict(set)
     mentions: Counter[tuple[str, str]] = Counter()

@@ -33,6 +33,9 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ..store import queries
+from ..store.extracted import apply_wording, wording_rows
+
 log = logging.getLogger(__name__)
 
 ALGO_FAMILY_WORDING = "extract.family-wording-v1"
@@ -174,50 +177,35 @@ def _quote_corrections(out: Corrections, article: str, normal_set: set[str], nor
 
 def apply_family_wording(store: Any) -> int:
     """Apply :func:`corrections` to every spun article of ``store``; returns how many records changed."""
-    spun = {r["article"] for r in store.execute("SELECT article FROM links WHERE relation = 'spun'")}
+    spun = queries.spun_articles(store)
     if not spun:
         return 0
-    family_of: dict[str, str] = {}
+    family_of = queries.family_of_articles(store)
     members: dict[str, list[str]] = {}
-    for r in store.execute("SELECT article, family FROM family_members"):
-        family_of[r["article"]] = r["family"]
-        members.setdefault(r["family"], []).append(r["article"])
+    for art, fam in family_of.items():
+        members.setdefault(fam, []).append(art)
     plans = {a: normal_texts(a, family_of, members, spun) for a in sorted(spun)}
     plans = {a: n for a, n in plans.items() if n}
     if not plans:
         return 0
     ids = sorted(set(plans) | {n for ns in plans.values() for n in ns})
     texts = {a.id: a.text or "" for a in store.iter_articles(ids)}
-    marks = ",".join("?" * len(ids))
-
-    def rows(sql: str) -> list[dict[str, Any]]:
-        return [dict(r) for r in store.execute(sql.format(marks=marks), ids)]
-
-    mentions = rows("SELECT id, article, text, label, canonical, role, source FROM mentions WHERE article IN ({marks})")
-    quotes = rows("SELECT id, article, quote, speaker FROM quotes WHERE article IN ({marks})")
-    figures = rows("SELECT id, article, value, unit, what, action, claimant FROM figures WHERE article IN ({marks})")
+    mentions, quotes, figures = wording_rows(store, ids)
     by_article = {name: _by_article(table) for name, table in
                   (("mentions", mentions), ("quotes", quotes), ("figures", figures))}
     changed = 0
-    with store.write() as db:
-        for article, normal in plans.items():
-            keep = (article, *normal)
-            c = corrections(article, normal, texts, *(_rows_of(by_article[name], keep)
-                                                      for name in ("mentions", "quotes", "figures")))
-            db.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in c.drop_mentions])
-            db.executemany("UPDATE mentions SET canonical = ?, source = 'family' WHERE id = ?",
-                           [(name, i) for i, name in c.rename_mentions])
-            db.executemany("DELETE FROM quotes WHERE id = ?", [(i,) for i in c.drop_quotes])
-            db.executemany("UPDATE quotes SET quote = ?, speaker = ?, attribution = 'family-wording' WHERE id = ?",
-                           [(q, s, i) for i, q, s in c.replace_quotes])
-            db.executemany("UPDATE figures SET what = ?, action = ?, claimant = ?, unit = ? WHERE id = ?",
-                           [(w, act, who, unit, i) for i, w, act, who, unit in c.figure_whats])
-            db.executemany("UPDATE mentions SET role = ? WHERE id = ?", [(r, i) for i, r in c.mention_roles])
-            n = (len(c.drop_mentions) + len(c.rename_mentions) + len(c.drop_quotes) + len(c.replace_quotes)
-                 + len(c.figure_whats) + len(c.mention_roles))
-            if n:
-                log.debug("%s (%s): %s from %s", ALGO_FAMILY_WORDING, article, c, normal)
-            changed += n
+    planned = []
+    for article, normal in plans.items():
+        keep = (article, *normal)
+        c = corrections(article, normal, texts, *(_rows_of(by_article[name], keep)
+                                                  for name in ("mentions", "quotes", "figures")))
+        planned.append(c)
+        n = (len(c.drop_mentions) + len(c.rename_mentions) + len(c.drop_quotes) + len(c.replace_quotes)
+             + len(c.figure_whats) + len(c.mention_roles))
+        if n:
+            log.debug("%s (%s): %s from %s", ALGO_FAMILY_WORDING, article, c, normal)
+        changed += n
+    apply_wording(store, planned)
     return changed
 
 

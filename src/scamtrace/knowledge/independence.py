@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import Link
+from ..store import queries
 
 ALGORITHM = "knowledge.borrowed-v1"
 
@@ -116,16 +117,9 @@ class Borrowed:
         a count): all of them, or (``articles``) those touching these articles and, for chains, the
         articles they borrow from. Only the pair and the passage spans are read from each link's
         evidence (SQLite JSON functions), so a large store is not loaded into memory."""
-        fam = {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
-        sql = ("SELECT l.article, l.source, l.sibling, l.relation, json_extract(l.evidence, '$.pair') AS pair,"
-               " json_extract(l.evidence, '$.features.passages.spans') AS spans,"
-               " json_extract(l.evidence, '$.passages.spans') AS spans2,"
-               " json_extract(l.evidence, '$.features.longest_passage.evidence.span') AS longest"
-               " FROM links l LEFT JOIN family_members fa ON fa.article = l.article"
-               " LEFT JOIN family_members fo ON fo.article = l.other"
-               " WHERE fa.family IS NULL OR fo.family IS NULL OR fa.family != fo.family")
+        fam = queries.family_of_articles(store)
         if articles is None:
-            rows = store.execute(sql)
+            rows = queries.cross_family_links(store)
         else:
             rows, todo, seen = [], list(articles), set()
             while todo and len(seen) < 10_000:
@@ -133,8 +127,7 @@ class Borrowed:
                 if a in seen:
                     continue
                 seen.add(a)
-                for r in store.execute(f"SELECT * FROM ({sql}) WHERE article = ? OR source = ? OR sibling = ?",
-                                       (a, a, a)):
+                for r in queries.cross_family_links(store, a):
                     rows.append(r)
                     if r["article"] == a and r["source"]:
                         todo.append(r["source"])

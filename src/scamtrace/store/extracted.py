@@ -87,6 +87,15 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
                        [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
+def load_figures(store: Store) -> list[tuple[str, Any]]:
+    """Every stored figure as (article id, :class:`~scamtrace.extract.records.Figure`), in article then
+    text order (the records the knowledge stage merges)."""
+    from ..extract.records import Figure
+
+    names = {f.name for f in dataclasses.fields(Figure)}
+    return [(r["article"], Figure(**{k: v for k, v in r.items() if k in names})) for r in rows(store, "figures")]
+
+
 def rows(store: Store, table: str, article: str | None = None, story: str | None = None) -> list[dict]:
     """Per-article records of ``table`` (mentions, figures, quotes, date_refs, events), optionally of
     one article or one story, in article then text order."""
@@ -199,3 +208,32 @@ def replace_actors(store: Store, actors: Iterable[Any]) -> None:
 def actor_of(store: Store) -> dict[str, str]:
     """Every known alias -> its actor's representative name."""
     return {r["alias"]: r["actor"] for r in store.execute("SELECT alias, actor FROM actor_aliases")}
+
+
+def wording_rows(store: Store, ids: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The mentions, quotes and figures of the articles ``ids`` (with their row ids), for the family
+    wording corrections of spun articles."""
+    marks = ",".join("?" * len(ids))
+
+    def read(sql: str) -> list[dict[str, Any]]:
+        return [dict(r) for r in store.execute(sql.format(marks=marks), ids)]
+
+    return (read("SELECT id, article, text, label, canonical, role, source FROM mentions WHERE article IN ({marks})"),
+            read("SELECT id, article, quote, speaker FROM quotes WHERE article IN ({marks})"),
+            read("SELECT id, article, value, unit, what, action, claimant FROM figures WHERE article IN ({marks})"))
+
+
+def apply_wording(store: Store, planned: Iterable[Any]) -> None:
+    """Write family wording corrections (``extract.family_wording.Corrections``: row ids to drop,
+    rename or reword) in one transaction."""
+    with store.write() as db:
+        for c in planned:
+            db.executemany("DELETE FROM mentions WHERE id = ?", [(i,) for i in c.drop_mentions])
+            db.executemany("UPDATE mentions SET canonical = ?, source = 'family' WHERE id = ?",
+                           [(name, i) for i, name in c.rename_mentions])
+            db.executemany("DELETE FROM quotes WHERE id = ?", [(i,) for i in c.drop_quotes])
+            db.executemany("UPDATE quotes SET quote = ?, speaker = ?, attribution = 'family-wording' WHERE id = ?",
+                           [(q, s, i) for i, q, s in c.replace_quotes])
+            db.executemany("UPDATE figures SET what = ?, action = ?, claimant = ?, unit = ? WHERE id = ?",
+                           [(w, act, who, unit, i) for i, w, act, who, unit in c.figure_whats])
+            db.executemany("UPDATE mentions SET role = ? WHERE id = ?", [(r, i) for i, r in c.mention_roles])

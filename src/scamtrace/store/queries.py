@@ -430,3 +430,51 @@ def name_article_counts(store: Store, other_than: str) -> list[tuple[str, int]]:
     return [(r["canonical"], r["n"]) for r in store.execute(
         "SELECT canonical, count(DISTINCT article) AS n FROM mentions WHERE canonical != ? GROUP BY canonical",
         (other_than,))]
+
+
+# -- whole-store maps the stages and evaluations read -----------------------------------------------
+def family_of_articles(store: Store) -> dict[str, str]:
+    """Every article in a family -> its family id."""
+    return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+
+
+def story_of_articles(store: Store) -> dict[str, str]:
+    """Every article in a story -> its story id."""
+    return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+
+
+def article_ids(store: Store) -> set[str]:
+    return {r["id"] for r in store.execute("SELECT id FROM articles")}
+
+
+def article_keys(store: Store) -> list[dict[str, Any]]:
+    """Every article's id, url and source (what gold files name articles by), by id."""
+    return [dict(r) for r in store.execute("SELECT id, url, source FROM articles ORDER BY id")]
+
+
+def spun_articles(store: Store) -> set[str]:
+    """Articles with a ``spun`` copy link."""
+    return {r["article"] for r in store.execute("SELECT article FROM links WHERE relation = 'spun'")}
+
+
+#: Links whose two texts are in different families, with only the pair and the passage spans of
+#: their evidence (SQLite JSON functions, so a large store is not loaded into memory).
+_CROSS_FAMILY_LINKS = (
+    "SELECT l.article, l.source, l.sibling, l.relation, json_extract(l.evidence, '$.pair') AS pair,"
+    " json_extract(l.evidence, '$.features.passages.spans') AS spans,"
+    " json_extract(l.evidence, '$.passages.spans') AS spans2,"
+    " json_extract(l.evidence, '$.features.longest_passage.evidence.span') AS longest"
+    " FROM links l LEFT JOIN family_members fa ON fa.article = l.article"
+    " LEFT JOIN family_members fo ON fo.article = l.other"
+    " WHERE fa.family IS NULL OR fo.family IS NULL OR fa.family != fo.family")
+
+
+def cross_family_links(store: Store, touching: str | None = None) -> list[dict[str, Any]]:
+    """Copy links between different families (every one, or those ``touching`` one article as copy,
+    source or sibling): article, source, sibling, relation and the JSON of the evidence's pair,
+    passage spans (two places) and longest passage span."""
+    if touching is None:
+        return [dict(r) for r in store.execute(_CROSS_FAMILY_LINKS)]
+    return [dict(r) for r in store.execute(
+        f"SELECT * FROM ({_CROSS_FAMILY_LINKS}) WHERE article = ? OR source = ? OR sibling = ?",
+        (touching, touching, touching))]

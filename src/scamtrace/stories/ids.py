@@ -26,6 +26,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ..store import queries
+
 ALGORITHM = "stories.ids-v1"
 
 
@@ -141,7 +143,7 @@ def resolve_story(store: Any, some_id: str) -> str:
     if sid is None and ":fact-" in some_id:
         fid = store.resolve_id("fact", some_id)
         if fid is not None:
-            sid = store.execute("SELECT story FROM facts WHERE id = ?", (fid,))[0][0]
+            sid = queries.story_of_fact(store, fid)
         else:
             sid = store.resolve_id("story", some_id.split(":fact-")[0])
     if sid is None:
