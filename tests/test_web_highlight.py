@@ -14,8 +14,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scamtrace.web.highlight import (HIGHLIGHT_ALGORITHM, HIGHLIGHT_KINDS, INLINE_PRIORITY, Span, build, css_label,
-                                     date_title, figure_title, flat_text, highlight, paragraph_ranges, resolve)
+from scamtrace.web.highlight import (
+    HIGHLIGHT_ALGORITHM,
+    HIGHLIGHT_KINDS,
+    INLINE_PRIORITY,
+    HighlightSpan,
+    build,
+    css_label,
+    date_title,
+    figure_title,
+    flat_text,
+    highlight,
+    paragraph_ranges,
+    resolve,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "examples" / "demo"
@@ -34,8 +46,8 @@ def kinds_of(nodes) -> list[tuple[str, str]]:
 
 def test_figure_beats_overlapping_entity_and_the_loser_is_reported():
     text = "Police held 4,100 Chinese workers."
-    fig = Span(12, 17, "figure", title="4,100 people")
-    ent = Span(12, 25, "entity", "GPE")           # a bad entity span over the number
+    fig = HighlightSpan(12, 17, "figure", title="4,100 people")
+    ent = HighlightSpan(12, 25, "entity", "GPE")           # a bad entity span over the number
     res = highlight(text, [ent, fig])
     assert [(s["kind"], s["text"]) for s in res["spans"]] == [("figure", "4,100")]
     assert len(res["dropped"]) == 1
@@ -45,21 +57,21 @@ def test_figure_beats_overlapping_entity_and_the_loser_is_reported():
 
 def test_priority_order_is_figure_date_spin_entity():
     text = "abcdefghij"
-    spans = [Span(0, 10, k) for k in reversed(INLINE_PRIORITY)]
+    spans = [HighlightSpan(0, 10, k) for k in reversed(INLINE_PRIORITY)]
     _, inline, dropped = resolve(spans, len(text))
     assert [s.kind for s in inline] == ["figure"]
     assert sorted(d["kind"] for d in dropped) == sorted(INLINE_PRIORITY[1:])
     # among equals, the longer span wins
-    _, inline, _ = resolve([Span(0, 3, "entity"), Span(1, 8, "entity")], len(text))
+    _, inline, _ = resolve([HighlightSpan(0, 3, "entity"), HighlightSpan(1, 8, "entity")], len(text))
     assert [(s.start, s.end) for s in inline] == [(1, 8)]
 
 
 def test_quotes_nest_inline_marks_and_split_marks_crossing_their_edge():
     text = 'He said "we held 38 men" on Monday night.'
     q0 = text.index('"')
-    quote = Span(q0, text.index('" on') + 1, "quote", title="quote · speaker: Saw")
-    fig = Span(text.index("38"), text.index("38") + 2, "figure")
-    crossing = Span(text.index("men"), text.index("Monday") + 6, "entity")   # crosses the quote's end
+    quote = HighlightSpan(q0, text.index('" on') + 1, "quote", title="quote · speaker: Saw")
+    fig = HighlightSpan(text.index("38"), text.index("38") + 2, "figure")
+    crossing = HighlightSpan(text.index("men"), text.index("Monday") + 6, "entity")   # crosses the quote's end
     paras = build(text, *resolve([quote, fig, crossing], len(text))[:2])
     assert flat_text(paras[0]) == text
     top = [n for n in paras[0] if n["kind"]]
@@ -74,15 +86,15 @@ def test_quotes_nest_inline_marks_and_split_marks_crossing_their_edge():
 
 def test_overlapping_quotes_keep_the_longest():
     text = "x" * 50
-    outer, _, dropped = resolve([Span(0, 20, "quote"), Span(10, 40, "quote"), Span(41, 45, "quote")], len(text))
+    outer, _, dropped = resolve([HighlightSpan(0, 20, "quote"), HighlightSpan(10, 40, "quote"), HighlightSpan(41, 45, "quote")], len(text))
     assert [(s.start, s.end) for s in outer] == [(10, 40), (41, 45)]
     assert [d["start"] for d in dropped] == [0]
 
 
 def test_spans_out_of_range_or_empty_are_dropped_and_marks_split_at_paragraphs():
     text = "First para 2025.\n\nSecond para."
-    res = highlight(text, [Span(-5, 3, "entity"), Span(20, 9999, "date"), Span(5, 5, "figure"),
-                           Span(11, 22, "figure")])
+    res = highlight(text, [HighlightSpan(-5, 3, "entity"), HighlightSpan(20, 9999, "date"), HighlightSpan(5, 5, "figure"),
+                           HighlightSpan(11, 22, "figure")])
     assert [(s["kind"], s["start"], s["end"]) for s in res["spans"]] == [("entity", 0, 3), ("figure", 11, 22)]
     assert [(d["kind"], d["start"], d["end"], d["hidden_by_kind"]) for d in res["dropped"]] == \
         [("date", 20, len(text), "figure")]
@@ -96,7 +108,7 @@ def test_spans_out_of_range_or_empty_are_dropped_and_marks_split_at_paragraphs()
 
 def test_unknown_kind_is_rejected():
     with pytest.raises(ValueError, match="highlight kind must be one of"):
-        Span(0, 1, "script")
+        HighlightSpan(0, 1, "script")
 
 
 def test_css_label_only_passes_identifiers():
@@ -118,7 +130,7 @@ def test_tooltips_say_value_date_claimant_corroboration_and_rivals():
     assert "unresolved" in date_title(None, None, "vague")
 
 
-span_st = st.builds(lambda a, n, k: Span(a, a + n, k), st.integers(-5, 60), st.integers(0, 30),
+span_st = st.builds(lambda a, n, k: HighlightSpan(a, a + n, k), st.integers(-5, 60), st.integers(0, 30),
                     st.sampled_from(sorted(HIGHLIGHT_KINDS)))
 
 
@@ -149,6 +161,7 @@ with warnings.catch_warnings():
 TestClient = functools.partial(_TestClient, base_url="http://127.0.0.1")
 
 from conftest import sql  # noqa: E402
+
 from scamtrace import api  # noqa: E402
 from scamtrace.web import create_app  # noqa: E402
 

@@ -198,3 +198,340 @@ class StoryFilter:
             raise InvalidRequest(f"offset must be 0 or more, got {self.offset}")
         if self.date_from and self.date_to and self.date_from > self.date_to:
             raise InvalidRequest(f"date_from {self.date_from} is after date_to {self.date_to}; swap them")
+
+
+# == records of the extract stage ==================================================================
+#: The algorithms whose records follow (name+version stored with every record; bump on a change).
+ALGO_ENTITIES = "extract.entities-v1"
+ALGO_DATES = "extract.dates-v2"
+ALGO_FIGURES = "extract.figures-v4"
+ALGO_QUOTES = "extract.quotes-v2"
+ALGO_EVENTS = "extract.events-v2"
+ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender
+
+
+@dataclass(slots=True)
+class Mention:
+    """A named entity occurrence.
+
+    ``canonical`` is the name this mention resolves to (gazetteer canonical name, the full name of a
+    person mentioned earlier by surname, or the expansion of an acronym); ``role`` is a descriptor
+    found next to the mention ("an expert on Myanmar's cyberscam industry at ..."); ``source`` says
+    which recogniser found it: ``model`` (spaCy NER), ``gazetteer`` or ``rules`` (fallback).
+    """
+
+    text: str
+    label: str
+    start: int
+    end: int
+    canonical: str
+    role: str | None = None
+    source: str = "rules"
+    algorithm: str = ALGO_ENTITIES
+
+
+@dataclass(slots=True)
+class DateRef:
+    """A date expression resolved against the publication date.
+
+    ``iso_start``/``iso_end`` bound the interval (equal for a single day). They are None only when
+    the expression cannot be resolved (no publication date for a relative phrase).
+    """
+
+    text: str
+    start: int
+    end: int
+    iso_start: str | None
+    iso_end: str | None
+    precision: str
+    rule: str = ""
+    algorithm: str = ALGO_DATES
+
+    @property
+    def iso(self) -> str | None:
+        """``YYYY-MM-DD`` for a day, ``start/end`` (ISO 8601 interval) otherwise."""
+        if self.iso_start is None:
+            return None
+        if self.iso_start == self.iso_end:
+            return self.iso_start
+        return f"{self.iso_start}/{self.iso_end}"
+
+
+@dataclass(slots=True)
+class Figure:
+    """A number that counts people, money, buildings, flights, operations or a percentage.
+
+    ``value`` is the number in ``unit`` (a currency code for money); a vague quantity has its rule
+    in ``vague_rule``; ``converted_value``/``converted_unit`` hold a conversion the text itself gives
+    ("40,000 yuan ($5,472)"). ``date`` is an ISO day or interval with ``date_precision``;
+    ``claimant`` is who says it ("police"); ``text`` is the number phrase as written.
+    """
+
+    value: float
+    unit: str
+    what: str
+    text: str
+    start: int
+    end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    action: str | None = None
+    qualifier: str | None = None
+    vague_rule: str | None = None
+    converted_value: float | None = None
+    converted_unit: str | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    place: str | None = None
+    claimant: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    algorithm: str = ALGO_FIGURES
+
+
+@dataclass(slots=True)
+class Quote:
+    """A direct quotation with its speaker.
+
+    ``quote`` is the quoted text without the quote marks (paragraphs of a multi-paragraph quote are
+    joined with a space); ``start``/``end`` span from the opening to the closing mark; ``speaker``
+    is resolved to the fullest name seen in the article; ``attribution`` names the pattern used
+    ("said-after", "speaker-before", "according-to", "pronoun", "paragraph-speaker", ...).
+    """
+
+    quote: str
+    speaker: str | None
+    role: str | None
+    sentence: str
+    start: int
+    end: int
+    attribution: str | None = None
+    algorithm: str = ALGO_QUOTES
+
+
+@dataclass(slots=True)
+class Extraction:
+    """Everything extracted from one article."""
+
+    article_id: str | None
+    mentions: list[Mention] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    dates: list[DateRef] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for dd, ref in zip(d["dates"], self.dates):
+            dd["iso"] = ref.iso
+        return d
+
+
+@dataclass(slots=True)
+class Participant:
+    """A participant of an event: a named mention or a role noun ("police", "suspects").
+
+    ``role`` is ``agent`` (does the act), ``patient`` (undergoes it) or ``authority`` (announces or
+    reports it); ``source`` is ``mention`` (an extracted entity) or ``noun`` (a role noun).
+    """
+
+    text: str
+    canonical: str
+    label: str
+    role: str
+    start: int
+    end: int
+    source: str = "mention"
+
+
+@dataclass(slots=True)
+class Event:
+    """One event mention: a typed frame read from one sentence of one article.
+
+    ``date`` is an ISO day or ``start/end`` interval (see :attr:`DateRef.iso`) with
+    ``date_precision``; ``date_source`` is ``sentence`` (a resolved date expression in the
+    sentence), ``report`` (the date the sentence's report is attributed to: "officials said
+    Tuesday"), ``unresolved`` (an expression the publication date was needed to resolve) or ``none``. ``place_source`` is ``sentence`` or ``dateline``. ``hedged`` events carry the reason
+    in ``hedge`` (``modal:could``, ``quote``, ...).
+    """
+
+    id: str
+    article_id: str | None
+    type: str
+    trigger: str
+    lemma: str
+    trigger_start: int
+    trigger_end: int
+    sentence: str
+    sentence_start: int
+    sentence_end: int
+    date: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    date_precision: str | None = None
+    date_text: str | None = None
+    date_source: str = "none"
+    place: str | None = None
+    place_label: str | None = None
+    place_source: str | None = None
+    actors: list[Participant] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    hedged: bool = False
+    hedge: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+    algorithm: str = ALGO_EVENTS
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class EventCitation:
+    """One article's mention of a merged event."""
+
+    article_id: str | None
+    family: str
+    event_id: str
+    sentence: str
+    trigger: str
+    hedged: bool
+    own_family: str | None = None          # the article's own family when ``family`` is a lender's
+    borrowed_from: str | None = None       # the article whose passage holds the sentence
+
+
+@dataclass(slots=True)
+class MergedEvent:
+    """The same event reported by one or more articles.
+
+    ``articles`` counts distinct citing articles, ``families`` distinct copy families (independent
+    sources: a wire story and its reprints count once). ``date_start``/``date_end`` is the intersection of the members' dates. ``evidence``
+    lists, for every member after the first, which member it joined and what they share.
+    """
+
+    id: str
+    type: str
+    date: str | None
+    date_start: str | None
+    date_end: str | None
+    date_precision: str | None
+    place: str | None
+    actors: list[str]
+    figures: list[tuple[float, str]]
+    citations: list[EventCitation]
+    articles: int
+    families: int
+    hedged: bool
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    algorithm: str = ALGO_MERGE
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# == records of the knowledge stage ================================================================
+ALGO_KNOWLEDGE_FIGURES = "knowledge.figures-v2"
+ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v1"
+
+
+@dataclass
+class Citation:
+    """One sentence stating a fact. ``family`` is the independent source it counts for: the
+    article's own family (``own_family``), or the family of ``borrowed_from`` when the figure lies
+    in a passage borrowed from that article (``evidence`` names the passage)."""
+
+    article: str
+    family: str
+    sentence: str
+    claimant: str | None
+    qualifier: str | None = None
+    own_family: str | None = None
+    borrowed_from: str | None = None
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DisputeCitation:
+    """One sentence disputing, correcting or denying a fact (never corroboration)."""
+
+    article: str
+    family: str                        # the disputing source (credited like a citation)
+    sentence: str
+    claimant: str | None               # who disputes
+    claimant_source: str               # "sentence" or "outlet"
+    disputed_claimant: str | None      # whose figure is disputed
+    rule: str
+    cue: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    algorithm: str = ""
+    own_family: str | None = None
+
+
+@dataclass
+class Fact:
+    """One figure value for one measure, with every citation that states it."""
+
+    id: str
+    value: float
+    unit: str
+    what: str
+    date: str | None
+    place: str | None
+    action: str | None = None             # the verb of the measure ("detained", "handed over")
+    citations: list[Citation] = field(default_factory=list)
+    conflict_group: str | None = None     # shared by facts of one measure with different values
+    disputes: list[DisputeCitation] = field(default_factory=list)
+    algorithm: str = ALGO_KNOWLEDGE_FIGURES
+
+    @property
+    def articles(self) -> int:
+        return len({c.article for c in self.citations})
+
+    @property
+    def independent_sources(self) -> int:
+        return len({c.family for c in self.citations})
+
+    @property
+    def claimants(self) -> list[str]:
+        return sorted({c.claimant for c in self.citations if c.claimant})
+
+    @property
+    def disputing_sources(self) -> int:
+        return len({d.family for d in self.disputes})
+
+
+@dataclass
+class Actor:
+    name: str                       # the representative: the most mentioned variant
+    label: str
+    aliases: list[str]
+    mentions: int
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    algorithm: str = ALGO_KNOWLEDGE_ACTORS
+
+
+# == records of the stories stage ==================================================================
+ALGO_STORIES_ONLINE = "stories.online-v2"
+ALGO_STORIES_THREADS = "stories.threads-v1"
+
+
+@dataclass
+class Story:
+    id: str
+    title: str | None
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+    articles: list[str]
+    families: list[str]
+    algorithm: str = ALGO_STORIES_ONLINE
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    # the story's event frame (centroid terms, main anchors, median date ordinal, event types), for
+    # threads; not stored
+    frame: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class ThreadPlace:
+    story: str
+    thread: str
+    position: int
+    algorithm: str = ALGO_STORIES_THREADS
+    evidence: dict[str, Any] = field(default_factory=dict)

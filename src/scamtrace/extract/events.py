@@ -39,27 +39,26 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..model import ACTOR_LABELS, Article, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS
+from ..model import (ACTOR_LABELS, ALGO_EVENTS, ALGO_MERGE, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS, Article, Event,
+                     EventCitation, MergedEvent, Participant)
 from .gazetteer import load_gazetteer
 from .records import DateRef, Extraction, Figure, Mention
 from .text import paragraphs, sentences
 
 __all__ = [
-    "ALGO_EVENTS", "ALGO_MERGE", "EVENT_TYPES", "Actor", "Citation", "Event", "Lexicon", "MergedEvent", "Trigger",
+    "ALGO_EVENTS", "ALGO_MERGE", "EVENT_TYPES", "Event", "EventCitation", "Lexicon", "MergedEvent", "Participant", "Trigger",
     "compile_pattern", "dates_compatible", "find_events", "is_report_date", "load_triggers", "merge_events",
     "parse_lexicon", "quote_spans", "reset", "shared_keys",
 ]
 
 log = logging.getLogger(__name__)
 
-ALGO_EVENTS = "extract.events-v2"
-ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender
 
 EVENT_TYPES: tuple[str, ...] = (
     "raid", "arrest", "warrant", "handover", "repatriation", "rescue", "trial", "sentence", "sanction",
@@ -94,107 +93,6 @@ _QUOTE_CLOSE = "”\""
 
 # --------------------------------------------------------------------------------------------
 # Records
-
-
-@dataclass(slots=True)
-class Actor:
-    """A participant of an event: a named mention or a role noun ("police", "suspects").
-
-    ``role`` is ``agent`` (does the act), ``patient`` (undergoes it) or ``authority`` (announces or
-    reports it); ``source`` is ``mention`` (an extracted entity) or ``noun`` (a role noun).
-    """
-
-    text: str
-    canonical: str
-    label: str
-    role: str
-    start: int
-    end: int
-    source: str = "mention"
-
-
-@dataclass(slots=True)
-class Event:
-    """One event mention: a typed frame read from one sentence of one article.
-
-    ``date`` is an ISO day or ``start/end`` interval (see :attr:`DateRef.iso`) with
-    ``date_precision``; ``date_source`` is ``sentence`` (a resolved date expression in the
-    sentence), ``report`` (the date the sentence's report is attributed to: "officials said
-    Tuesday"), ``unresolved`` (an expression the publication date was needed to resolve) or ``none``. ``place_source`` is ``sentence`` or ``dateline``. ``hedged`` events carry the reason
-    in ``hedge`` (``modal:could``, ``quote``, ...).
-    """
-
-    id: str
-    article_id: str | None
-    type: str
-    trigger: str
-    lemma: str
-    trigger_start: int
-    trigger_end: int
-    sentence: str
-    sentence_start: int
-    sentence_end: int
-    date: str | None = None
-    date_start: str | None = None
-    date_end: str | None = None
-    date_precision: str | None = None
-    date_text: str | None = None
-    date_source: str = "none"
-    place: str | None = None
-    place_label: str | None = None
-    place_source: str | None = None
-    actors: list[Actor] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    hedged: bool = False
-    hedge: str | None = None
-    evidence: dict[str, Any] = field(default_factory=dict)
-    algorithm: str = ALGO_EVENTS
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class Citation:
-    """One article's mention of a merged event."""
-
-    article_id: str | None
-    family: str
-    event_id: str
-    sentence: str
-    trigger: str
-    hedged: bool
-    own_family: str | None = None          # the article's own family when ``family`` is a lender's
-    borrowed_from: str | None = None       # the article whose passage holds the sentence
-
-
-@dataclass(slots=True)
-class MergedEvent:
-    """The same event reported by one or more articles.
-
-    ``articles`` counts distinct citing articles, ``families`` distinct copy families (independent
-    sources: a wire story and its reprints count once). ``date_start``/``date_end`` is the intersection of the members' dates. ``evidence``
-    lists, for every member after the first, which member it joined and what they share.
-    """
-
-    id: str
-    type: str
-    date: str | None
-    date_start: str | None
-    date_end: str | None
-    date_precision: str | None
-    place: str | None
-    actors: list[str]
-    figures: list[tuple[float, str]]
-    citations: list[Citation]
-    articles: int
-    families: int
-    hedged: bool
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    algorithm: str = ALGO_MERGE
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 # --------------------------------------------------------------------------------------------
@@ -592,7 +490,7 @@ def _actor_slots(ev: Event, text: str, mentions: list[Mention], trig: Trigger, l
             continue
         role = _role(text, ev, m.start, m.end, passive, clause, lex)
         if role:
-            ev.actors.append(Actor(m.text, m.canonical, m.label, role, m.start, m.end, "mention"))
+            ev.actors.append(Participant(m.text, m.canonical, m.label, role, m.start, m.end, "mention"))
             taken.append((m.start, m.end))
     for regex, label in ((lex.agent_nouns, "AGENT_NOUN"), (lex.patient_nouns, "PATIENT_NOUN")):
         for hit in regex.finditer(text, max(body, ev.sentence_start), ev.sentence_end):
@@ -605,7 +503,7 @@ def _actor_slots(ev: Event, text: str, mentions: list[Mention], trig: Trigger, l
                 role = "authority"   # "handed ... to Chinese authorities": the receiving authority
             elif label == "PATIENT_NOUN" and role != "authority":
                 role = "patient"
-            ev.actors.append(Actor(hit.group(), hit.group().lower(), label, role, hit.start(), hit.end(), "noun"))
+            ev.actors.append(Participant(hit.group(), hit.group().lower(), label, role, hit.start(), hit.end(), "noun"))
     ev.actors.sort(key=lambda a: a.start)
 
 
@@ -790,12 +688,12 @@ def _order(ev: Event) -> tuple[Any, ...]:
 CreditOf = Callable[[Event], Any]
 
 
-def _cite(m: Event, family: Callable[[str | None], str], credit: CreditOf | None) -> Citation:
+def _cite(m: Event, family: Callable[[str | None], str], credit: CreditOf | None) -> EventCitation:
     own = family(m.article_id)
     cr = credit(m) if credit is not None else None
     if cr is None or cr.family == own:
-        return Citation(m.article_id, own, m.id, m.sentence, m.trigger, m.hedged)
-    return Citation(m.article_id, cr.family, m.id, m.sentence, m.trigger, m.hedged, own, cr.borrowed_from)
+        return EventCitation(m.article_id, own, m.id, m.sentence, m.trigger, m.hedged)
+    return EventCitation(m.article_id, cr.family, m.id, m.sentence, m.trigger, m.hedged, own, cr.borrowed_from)
 
 
 def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callable[[str | None], str],

@@ -14,26 +14,18 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
 
-ALGORITHM = "knowledge.actors-v1"
+from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
+
+ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
+
 # Set on transliteration variants written for tests/test_actors.py ("Xue-chang"/"Xuechang" fold equal;
 # "Wei Huaxin"/"Wei Huaxing" 95; different people with one shared surname stay under 85).
 PERSON_SIMILARITY = 92
 BLOCK_PREFIX = 3   # names are compared only within blocks of the same folded 3-letter prefix
-
-
-@dataclass
-class Actor:
-    name: str                       # the representative: the most mentioned variant
-    label: str
-    aliases: list[str]
-    mentions: int
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    algorithm: str = ALGORITHM
 
 
 def fold(name: str) -> str:

@@ -26,82 +26,17 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 
 from ..extract.measure import WHAT_SIMILARITY, head_noun, same_what  # noqa: F401 (re-exported)
+from ..model import ALGO_KNOWLEDGE_FIGURES, Citation, DisputeCitation, Fact
 from .disputes import figure_dispute
 
-ALGORITHM = "knowledge.figures-v2"
+ALGORITHM = ALGO_KNOWLEDGE_FIGURES   # name+version stored with the records (defined in model.py beside them)
 
 # Relative difference under which two values are the same figure (rounding in copies: 31,000 vs 31000).
 VALUE_TOLERANCE = 0.005
-
-@dataclass
-class Citation:
-    """One sentence stating a fact. ``family`` is the independent source it counts for: the
-    article's own family (``own_family``), or the family of ``borrowed_from`` when the figure lies
-    in a passage borrowed from that article (``evidence`` names the passage)."""
-
-    article: str
-    family: str
-    sentence: str
-    claimant: str | None
-    qualifier: str | None = None
-    own_family: str | None = None
-    borrowed_from: str | None = None
-    evidence: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class DisputeCitation:
-    """One sentence disputing, correcting or denying a fact (never corroboration)."""
-
-    article: str
-    family: str                        # the disputing source (credited like a citation)
-    sentence: str
-    claimant: str | None               # who disputes
-    claimant_source: str               # "sentence" or "outlet"
-    disputed_claimant: str | None      # whose figure is disputed
-    rule: str
-    cue: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    algorithm: str = ""
-    own_family: str | None = None
-
-
-@dataclass
-class Fact:
-    """One figure value for one measure, with every citation that states it."""
-
-    id: str
-    value: float
-    unit: str
-    what: str
-    date: str | None
-    place: str | None
-    action: str | None = None             # the verb of the measure ("detained", "handed over")
-    citations: list[Citation] = field(default_factory=list)
-    conflict_group: str | None = None     # shared by facts of one measure with different values
-    disputes: list[DisputeCitation] = field(default_factory=list)
-    algorithm: str = ALGORITHM
-
-    @property
-    def articles(self) -> int:
-        return len({c.article for c in self.citations})
-
-    @property
-    def independent_sources(self) -> int:
-        return len({c.family for c in self.citations})
-
-    @property
-    def claimants(self) -> list[str]:
-        return sorted({c.claimant for c in self.citations if c.claimant})
-
-    @property
-    def disputing_sources(self) -> int:
-        return len({d.family for d in self.disputes})
 
 
 def dates_compatible(a: str | None, b: str | None) -> bool:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..model import Event, Figure, Participant
 from .db import Store
 
 
@@ -59,10 +60,7 @@ def put_extraction(store: Store, article_id: str, extraction: Any, events: Itera
 
 
 def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Any]:
-    """Stored event frames rebuilt as :class:`~scamtrace.extract.events.Event` records."""
-    from ..extract.events import Actor, Event
-    from ..extract.records import Figure
-
+    """Stored event frames rebuilt as :class:`~scamtrace.model.Event` records."""
     sql = "SELECT frame FROM events"
     args: tuple = ()
     if articles is not None:
@@ -72,7 +70,7 @@ def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Any
     out = []
     for r in store.execute(sql + " ORDER BY article, sentence_start, id", args):
         d = json.loads(r[0])
-        d["actors"] = [Actor(**a) for a in d.get("actors", [])]
+        d["actors"] = [Participant(**a) for a in d.get("actors", [])]
         d["figures"] = [Figure(**f) for f in d.get("figures", [])]
         out.append(Event(**d))
     return out
@@ -88,10 +86,8 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
 
 
 def load_figures(store: Store) -> list[tuple[str, Any]]:
-    """Every stored figure as (article id, :class:`~scamtrace.extract.records.Figure`), in article then
+    """Every stored figure as (article id, :class:`~scamtrace.model.Figure`), in article then
     text order (the records the knowledge stage merges)."""
-    from ..extract.records import Figure
-
     names = {f.name for f in dataclasses.fields(Figure)}
     return [(r["article"], Figure(**{k: v for k, v in r.items() if k in names})) for r in rows(store, "figures")]
 

@@ -34,16 +34,16 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from ..copies.tokens import STOPWORDS, facts, words
-from ..model import Article, Family
+from ..model import ALGO_STORIES_ONLINE, Article, Family, Story
 
-ALGORITHM = "stories.online-v2"
+ALGORITHM = ALGO_STORIES_ONLINE   # name+version stored with the records (defined in model.py beside them)
 
 # Weights, decay and threshold set on the demo corpus gold (tests/gold/demo_stories.jsonl: same-story
 # unit pairs score >= 0.146, different-story pairs <= 0.128) and the seeds (no dates); see
@@ -68,21 +68,6 @@ RECHECK_TOLERANCE = 1e-9
 BRIEF_UNIT_WORDS = 40
 
 _YEAR = re.compile(r"^(19|20)\d\d$")
-
-
-@dataclass
-class Story:
-    id: str
-    title: str | None
-    first_seen: dt.date | None
-    last_seen: dt.date | None
-    articles: list[str]
-    families: list[str]
-    algorithm: str = ALGORITHM
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    # the story's event frame (centroid terms, main anchors, median date ordinal, event types), for
-    # threads; not stored
-    frame: dict[str, Any] | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -14,10 +14,11 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-ALGORITHM = "stories.threads-v1"
+from ..model import ALGO_STORIES_THREADS, ThreadPlace
+
+ALGORITHM = ALGO_STORIES_THREADS   # name+version stored with the records (defined in model.py beside them)
 
 # Set on realnews-dev half A (Roque warrant -> Interpol request; Ethiopia 121 -> 477; Daren Li plea ->
 # sentence stay apart as stories and link as threads) and the demo corpus.
@@ -30,15 +31,6 @@ MIN_SHARED_ALONE = 3
 MAX_GAP_DAYS = 730
 # An anchor shared by more than this many stories is too common to block on.
 MAX_KEY_STORIES = 200
-
-
-@dataclass
-class ThreadPlace:
-    story: str
-    thread: str
-    position: int
-    algorithm: str = ALGORITHM
-    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Mapping[str, Iterable[str]] | None = None,

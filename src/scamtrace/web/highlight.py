@@ -41,7 +41,7 @@ _PARA = re.compile(r"\n\s*\n")
 
 
 @dataclass(slots=True)
-class Span:
+class HighlightSpan:
     """One highlight: ``[start, end)`` of ``kind`` with a short ``label`` (entity label, precision…),
     a one-line ``title`` (the tooltip) and the structured ``data`` behind it (the JSON twin's)."""
 
@@ -57,7 +57,7 @@ class Span:
         if self.kind not in HIGHLIGHT_KINDS:
             raise InvalidRequest(f"highlight kind must be one of {', '.join(HIGHLIGHT_KINDS)}, got {self.kind!r}")
 
-    def overlaps(self, other: Span) -> bool:
+    def overlaps(self, other: HighlightSpan) -> bool:
         return self.start < other.end and other.start < self.end
 
     def to_dict(self) -> dict[str, Any]:
@@ -89,22 +89,22 @@ def css_label(label: str | None) -> str:
     return label if label and _LABEL.fullmatch(label) else "OTHER"
 
 
-def _valid(spans: list[Span], n: int) -> list[Span]:
+def _valid(spans: list[HighlightSpan], n: int) -> list[HighlightSpan]:
     """Spans clipped to ``[0, n)``; empty ones dropped. Ids are assigned in text order."""
     out = []
     for s in spans:
         a, b = max(0, int(s.start)), min(n, int(s.end))
         if a < b:
-            out.append(Span(a, b, s.kind, s.label, s.title, dict(s.data)))
+            out.append(HighlightSpan(a, b, s.kind, s.label, s.title, dict(s.data)))
     out.sort(key=lambda s: (s.start, -s.end, s.kind))
     for i, s in enumerate(out):
         s.id = i
     return out
 
 
-def _keep(candidates: list[Span], rank: dict[str, int]) -> tuple[list[Span], list[dict[str, Any]]]:
+def _keep(candidates: list[HighlightSpan], rank: dict[str, int]) -> tuple[list[HighlightSpan], list[dict[str, Any]]]:
     """Greedy choice of non-overlapping spans: by kind rank, then longer, then earlier."""
-    kept: list[Span] = []
+    kept: list[HighlightSpan] = []
     dropped: list[dict[str, Any]] = []
     for s in sorted(candidates, key=lambda s: (rank[s.kind], s.start - s.end, s.start)):
         hit = next((k for k in kept if k.overlaps(s)), None)
@@ -117,7 +117,7 @@ def _keep(candidates: list[Span], rank: dict[str, int]) -> tuple[list[Span], lis
     return kept, dropped
 
 
-def resolve(spans: list[Span], n: int) -> tuple[list[Span], list[Span], list[dict[str, Any]]]:
+def resolve(spans: list[HighlightSpan], n: int) -> tuple[list[HighlightSpan], list[HighlightSpan], list[dict[str, Any]]]:
     """(kept quotes, kept inline marks, dropped spans) for a text of length ``n`` (rules: module doc)."""
     valid = _valid(spans, n)
     outer, dropped_outer = _keep([s for s in valid if s.kind in OUTER_KINDS], {k: 0 for k in OUTER_KINDS})
@@ -130,14 +130,14 @@ def _leaf(text: str) -> Node:
     return {"kind": "", "label": "", "title": "", "id": -1, "text": text, "children": []}
 
 
-def _mark(s: Span, children: list[Node]) -> Node:
+def _mark(s: HighlightSpan, children: list[Node]) -> Node:
     return {"kind": s.kind, "label": s.label, "title": s.title, "id": s.id, "text": "", "children": children}
 
 
-Inner = Callable[[int, int, "Span | None"], list[Node]]
+Inner = Callable[[int, int, "HighlightSpan | None"], list[Node]]
 
 
-def _layer(lo: int, hi: int, spans: list[Span], inner: Inner) -> list[Node]:
+def _layer(lo: int, hi: int, spans: list[HighlightSpan], inner: Inner) -> list[Node]:
     """Nodes for ``text[lo:hi]``: each span (clipped to the range) becomes a mark whose children
     ``inner(a, b)`` builds; the gaps between spans become plain leaves (via ``inner`` too)."""
     nodes: list[Node] = []
@@ -165,12 +165,12 @@ def paragraph_ranges(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if a < b]
 
 
-def build(text: str, outer: list[Span], inline: list[Span]) -> list[list[Node]]:
+def build(text: str, outer: list[HighlightSpan], inline: list[HighlightSpan]) -> list[list[Node]]:
     """Paragraphs of nodes: quotes (outer) holding inline marks, inline marks holding one leaf.
 
     The concatenated leaf texts of a paragraph equal the paragraph's text exactly.
     """
-    def inline_nodes(a: int, b: int, _: Span | None) -> list[Node]:
+    def inline_nodes(a: int, b: int, _: HighlightSpan | None) -> list[Node]:
         inside = [s for s in inline if s.start < b and s.end > a]
         return _layer(a, b, inside, lambda x, y, _s: [_leaf(text[x:y])])
 
@@ -181,7 +181,7 @@ def build(text: str, outer: list[Span], inline: list[Span]) -> list[list[Node]]:
     return paragraphs
 
 
-def highlight(text: str, spans: list[Span]) -> Resolved:
+def highlight(text: str, spans: list[HighlightSpan]) -> Resolved:
     """Resolve overlaps and build the paragraphs; the result is JSON-ready (the article API's)."""
     outer, inline, dropped = resolve(spans, len(text))
     kept = sorted(outer + inline, key=lambda s: (s.start, s.id))

@@ -11,7 +11,7 @@ from ..urls import safe_url
 from ..views.article import ArticleView
 from ..views.story import StoryView
 from .highlight import (
-    Span,
+    HighlightSpan,
     css_label,
     date_title,
     entity_title,
@@ -106,28 +106,28 @@ def article_page(view: ArticleView) -> dict[str, Any]:
     }
 
 
-def highlight_spans(view: ArticleView) -> list[Span]:
+def highlight_spans(view: ArticleView) -> list[HighlightSpan]:
     """Every highlight of one article: its extracted entities, figures, dates and quotes, and its
     spinner phrases."""
-    spans: list[Span] = []
+    spans: list[HighlightSpan] = []
     for r in view.spans.get("mentions", []):
-        spans.append(Span(r["start"], r["end"], "entity", css_label(r["label"]),
+        spans.append(HighlightSpan(r["start"], r["end"], "entity", css_label(r["label"]),
                           entity_title(r["label"], r["text"], r["canonical"]),
                           {"entity_label": r["label"], "canonical": r["canonical"]}))
     for r in view.spans.get("figures", []):
         fig = {k: v for k, v in r.items() if k != "fact"}
         fact = r["fact"]
-        spans.append(Span(r["start"], r["end"], "figure", "conflict" if fact and fact["rivals"] else "",
+        spans.append(HighlightSpan(r["start"], r["end"], "figure", "conflict" if fact and fact["rivals"] else "",
                           figure_title(fig, fact),
                           {k: fig[k] for k in ("value", "unit", "what", "date", "claimant", "qualifier")}
                           | {"fact": fact}))
     for r in view.spans.get("date_refs", []):
-        spans.append(Span(r["start"], r["end"], "date", css_label(r["precision"]),
+        spans.append(HighlightSpan(r["start"], r["end"], "date", css_label(r["precision"]),
                           date_title(r["iso_start"], r["iso_end"], r["precision"]),
                           {"iso_start": r["iso_start"], "iso_end": r["iso_end"], "precision": r["precision"]}))
     for r in view.spans.get("quotes", []):
-        spans.append(Span(r["start"], r["end"], "quote", "", quote_title(r["speaker"]),
+        spans.append(HighlightSpan(r["start"], r["end"], "quote", "", quote_title(r["speaker"]),
                           {"speaker": r["speaker"], "role": r["role"]}))
     for m in spin_marks(view.spin["phrases"] if view.spin else []):
-        spans.append(Span(m.start, m.end, "spin", "", m.title))
+        spans.append(HighlightSpan(m.start, m.end, "spin", "", m.title))
     return spans
