@@ -1,8 +1,15 @@
-"""Typed records that flow between the pipeline stages.
+"""Typed records that flow between the pipeline stages, one name and one meaning each.
 
-ingest -> RawDoc | Reject
-clean  -> Article
-copies -> Link, Family
+ingest    -> RawDoc | Reject
+clean     -> Article
+copies    -> Link, Family
+stories   -> Story, ThreadPlace
+extract   -> Mention, DateRef, Figure, Quote (an Extraction per article), Event (with Participant)
+knowledge -> Fact (with Citation, DisputeCitation), MergedEvent (with EventCitation), Actor
+store     -> StoryRow, StorySource, LinkRow (rows the views read back); StoryFilter (the stories list's query)
+
+Each record names the algorithm (name+version) that produced it; the ``ALGO_*`` constants beside
+the records are those names, imported by the stages that produce them.
 """
 from __future__ import annotations
 
