@@ -6,7 +6,7 @@ import os
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .clean.metadata import language_note
 from .errors import InvalidRequest, ScamtraceError
@@ -17,6 +17,10 @@ from .store.opening import open_store, require_store
 from .views.outlet import outlet_stats as _outlet_stats
 from .views.story import StoryView
 from .views.story import story_view as _story_view
+
+if TYPE_CHECKING:   # eval is imported when an evaluation runs (it needs the store, never the reverse)
+    from .eval.copies_store import CopiesEvaluation
+    from .eval.realnews import RealNewsScores
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "articles", "article",
            "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "render_copies", "outlet_stats", "watch",
@@ -115,9 +119,11 @@ def watch(store: Store, sources: list[str], every: str | float, settings: Settin
            max_cycles=max_cycles, stop=stop, say=say)
 
 
-def eval_copies(store: Store, gold: Path, *, half: str | None = None, silver: Path | None = None) -> str:
-    """Copy scores against ``gold``: copy gold ({key, family, ...}), realnews records ({id, story,
-    derived_from, relation}) or story-only records ({id, story}, ECB+); see :mod:`scamtrace.eval.realnews`."""
+def eval_copies(store: Store, gold: Path, *, half: str | None = None,
+                silver: Path | None = None) -> CopiesEvaluation | RealNewsScores:
+    """Copy scores against ``gold`` (their ``report()`` is the text the CLI prints): copy gold ({key,
+    family, ...}), realnews records ({id, story, derived_from, relation}) or story-only records ({id,
+    story}, ECB+); see :mod:`scamtrace.eval.realnews`."""
     from .errors import GoldFileError
     from .eval.copies_store import evaluate_store_copies
     from .eval.realnews import evaluate_store_realnews
@@ -129,15 +135,16 @@ def eval_copies(store: Store, gold: Path, *, half: str | None = None, silver: Pa
     except json.JSONDecodeError:
         head = {}
     if isinstance(head, dict) and "key" not in head and "id" in head and "story" in head:
-        return evaluate_store_realnews(store, gold, half=half, silver=silver).report()
+        return evaluate_store_realnews(store, gold, half=half, silver=silver)
     if half or silver:
         raise GoldFileError(f"{gold}: --half and --silver need realnews or story records ({{id, story, ...}})")
-    return evaluate_store_copies(store, gold).report()
+    return evaluate_store_copies(store, gold)
 
 
-def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", version: str = "v3") -> str:
-    """Accuracy, macro-F1, per-class F1 and confusion on Clough-Stevenson; ``mode`` fixed | loo |
-    person | task (held out); ``version`` v3 (default) or v2 of the label cascade."""
+def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", version: str = "v3") -> dict[str, Any]:
+    """Accuracy, macro-F1, per-class F1 (``f1``) and confusion (gold -> predicted -> count) on
+    Clough-Stevenson; ``mode`` fixed | loo | person | task (held out); ``version`` v3 (default) or v2
+    of the label cascade."""
     from .eval.copies import evaluate_clough_stevenson
 
     d = require_shared(bench_dir, "benchmarks/clough-stevenson")
@@ -146,21 +153,12 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
     except (OSError, ValueError) as e:
         raise ScamtraceError(f"{d}: not a readable Clough-Stevenson corpus ({e}); point --dir at the "
                              "folder holding file_information.csv and the answer files") from e
-    keep = {k: v for k, v in res.items() if isinstance(v, (int, float, str))}
-    lines = [_fmt_result({"mode": mode, **keep})]
-    lines.append("f1 per class: " + ", ".join(f"{c} {v:.3f}" for c, v in res.get("f1", {}).items()))
-    conf = res.get("confusion") or {}
-    if conf:
-        classes = list(conf)
-        lines.append("confusion (gold row -> predicted column):")
-        lines.append("  " + "".join(f"{c:>7}" for c in classes))
-        for g in classes:
-            lines.append(f"  {g:<6}" + "".join(f"{conf[g].get(p, 0):>7}" for p in classes))
-    return "\n".join(lines)
+    return {"mode": mode, **res}
 
 
-def eval_extraction(bench_dir: str | None = None) -> str:
-    """Main-text F1 of scamtrace's clean stage on the article-extraction benchmark."""
+def eval_extraction(bench_dir: str | None = None) -> dict[str, Any]:
+    """Main-text F1 of scamtrace's clean stage on the article-extraction benchmark (with ``worst``,
+    the pages it extracts worst)."""
     from .eval.main_text import cleaned_text_extractor, evaluate_extraction
 
     d = require_shared(bench_dir, "benchmarks/article-extraction")
@@ -169,8 +167,7 @@ def eval_extraction(bench_dir: str | None = None) -> str:
     except (OSError, ValueError) as e:
         raise ScamtraceError(f"{d}: not a readable article-extraction benchmark ({e}); point --dir at the "
                              "folder holding ground-truth.json and html/") from e
-    res["worst"] = ", ".join(res["worst"])
-    return _fmt_result(res)
+    return res
 
 
 def require_shared(given: str | Path | None, rel: str) -> Path:
@@ -185,12 +182,6 @@ def require_shared(given: str | Path | None, rel: str) -> Path:
                f"pass --dir DIR, or set SCAMTRACE_SHARED to the shared folder that holds {rel}/")
         raise ScamtraceError(f"{d}: folder not found; {how} (see README, \"Shared data\")")
     return d
-
-
-def _fmt_result(res: Any) -> str:
-    if isinstance(res, dict):
-        return "\n".join(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}" for k, v in res.items())
-    return str(res)
 
 
 def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | None = None,

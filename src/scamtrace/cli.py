@@ -515,8 +515,8 @@ def eval_copies(obj: Ctx, gold: str, half: str | None, silver: str | None) -> No
     confusion matrix, arrow right/reversed/none, links across stories, family B-cubed); story-only
     records ({id, story}, ECB+: links across stories, quotation-only links, silver recall).
     """
-    report = api.eval_copies(obj.store, Path(gold), half=half, silver=Path(silver) if silver else None)
-    click.echo(report)
+    result = api.eval_copies(obj.store, Path(gold), half=half, silver=Path(silver) if silver else None)
+    click.echo(result.report())
 
 
 def _eval_store_command(kind: str, doc: str) -> None:
@@ -551,7 +551,17 @@ _eval_store_command("events", "Event precision/recall/F1 (type, date, sentence) 
               help="The label cascade (v2: before the sentence-edit feature).")
 def eval_clough(bench_dir: str | None, mode: str, version: str) -> None:
     """Accuracy, macro-F1, per-class F1 and confusion on the Clough-Stevenson text-reuse corpus."""
-    click.echo(api.eval_clough_stevenson(bench_dir, mode, version))
+    res = api.eval_clough_stevenson(bench_dir, mode, version)
+    lines = [_fmt_result({k: v for k, v in res.items() if isinstance(v, (int, float, str))})]
+    lines.append("f1 per class: " + ", ".join(f"{c} {v:.3f}" for c, v in res.get("f1", {}).items()))
+    conf = res.get("confusion") or {}
+    if conf:
+        classes = list(conf)
+        lines.append("confusion (gold row -> predicted column):")
+        lines.append("  " + "".join(f"{c:>7}" for c in classes))
+        for g in classes:
+            lines.append(f"  {g:<6}" + "".join(f"{conf[g].get(p, 0):>7}" for p in classes))
+    click.echo("\n".join(lines))
 
 
 @eval_group.command("extraction")
@@ -559,7 +569,13 @@ def eval_clough(bench_dir: str | None, mode: str, version: str) -> None:
               help="The benchmark folder (default: $SCAMTRACE_SHARED/benchmarks/article-extraction).")
 def eval_extraction(bench_dir: str | None) -> None:
     """Main-text extraction F1 against the article-extraction benchmark, next to trafilatura's own."""
-    click.echo(api.eval_extraction(bench_dir))
+    res = api.eval_extraction(bench_dir)
+    click.echo(_fmt_result({**res, "worst": ", ".join(res["worst"])}))
+
+
+def _fmt_result(res: dict[str, Any]) -> str:
+    """``key: value`` lines, floats to four places."""
+    return "\n".join(f"{k}: {v:.4f}" if isinstance(v, float) else f"{k}: {v}" for k, v in res.items())
 
 
 def _add_serve() -> None:
