@@ -23,7 +23,7 @@ from typing import Any, Sequence
 
 from rapidfuzz.distance import LCSseq, Levenshtein
 
-from .tokens import STOPWORDS, Fact, Token, facts, tokens
+from .tokens import STOPWORDS, Token, TokenFact, facts, tokens
 
 PASSAGES_ALGORITHM = "copies.align-passages-v1"
 SPUN_ALGORITHM = "copies.align-spun-v1"
@@ -107,7 +107,7 @@ class SpunAlignment:
 class FactAlignment:
     """Facts of both texts aligned in order (LCS over distinct fact values)."""
 
-    aligned: list[tuple[Fact, Fact]]
+    aligned: list[tuple[TokenFact, TokenFact]]
     facts_a: int                         # distinct facts in a
     facts_b: int
     coverage_a: float
@@ -253,7 +253,7 @@ def _edit_blocks(wa: list[str], wb: list[str]) -> list[tuple[str, int, int, int,
 KEY_NUMBER_MIN_DIGITS = 2
 
 
-def key_facts(text: str) -> list[Fact]:
+def key_facts(text: str) -> list[TokenFact]:
     """Identifying facts of ``text`` in order of first occurrence, each value once.
 
     Keeps multi-word names (consecutive capitalised words, e.g. "zhang hongliang", "united states
@@ -262,7 +262,7 @@ def key_facts(text: str) -> list[Fact]:
     tell a rewrite from an independent report. Set on seeds 002/003/004.
     """
     fs = [f for f in facts(text) if f.kind != "quote"]
-    out: list[Fact] = []
+    out: list[TokenFact] = []
     i = 0
     while i < len(fs):
         f = fs[i]
@@ -273,14 +273,14 @@ def key_facts(text: str) -> list[Fact]:
                 j += 1
                 parts.append(fs[j].value)
             if len(parts) >= 2:
-                out.append(Fact("name", " ".join(parts), f.start, fs[j].end))
+                out.append(TokenFact("name", " ".join(parts), f.start, fs[j].end))
             i = j + 1
             continue
         if f.kind == "num" and sum(c.isdigit() for c in f.value) >= KEY_NUMBER_MIN_DIGITS:
             out.append(f)
         i += 1
     seen: set[str] = set()
-    uniq: list[Fact] = []
+    uniq: list[TokenFact] = []
     for f in out:
         if f.value not in seen:
             seen.add(f.value)
@@ -288,7 +288,7 @@ def key_facts(text: str) -> list[Fact]:
     return uniq
 
 
-def align_facts(a: str | Sequence[Fact], b: str | Sequence[Fact]) -> FactAlignment:
+def align_facts(a: str | Sequence[TokenFact], b: str | Sequence[TokenFact]) -> FactAlignment:
     """Longest common subsequence of the key facts of ``a`` and ``b`` (texts or fact lists).
 
     Facts are compared by value; order matters (a rewrite keeps the order of its source's facts,
@@ -298,7 +298,7 @@ def align_facts(a: str | Sequence[Fact], b: str | Sequence[Fact]) -> FactAlignme
     fb = key_facts(b) if isinstance(b, str) else list(b)
     va = [f.value for f in fa]
     vb = [f.value for f in fb]
-    aligned: list[tuple[Fact, Fact]] = []
+    aligned: list[tuple[TokenFact, TokenFact]] = []
     if va and vb:
         for op in LCSseq.opcodes(va, vb):
             if op.tag == "equal":

@@ -13,9 +13,17 @@ from functools import cached_property
 from typing import Any
 
 from ..model import Article
-from .align import (FactAlignment, PassageAlignment, Span, SpunAlignment, align_facts, align_passages,
-                    align_spun, key_facts)
-from .tokens import STOPWORDS, Fact, Token, normalize, tokens
+from .align import (
+    FactAlignment,
+    PassageAlignment,
+    Span,
+    SpunAlignment,
+    align_facts,
+    align_passages,
+    align_spun,
+    key_facts,
+)
+from .tokens import STOPWORDS, Token, TokenFact, normalize, tokens
 
 FEATURES_ALGORITHM = "copies.features-v3"   # v2: fact_order; v3: more wire agencies
 
@@ -63,7 +71,7 @@ class Prepared:
 
     article: Article
     side: Side
-    facts: list[Fact]
+    facts: list[TokenFact]
 
 
 def prepare(article: Article) -> Prepared:
@@ -103,11 +111,11 @@ class Pair:
         return align_spun(self.a.text, self.b.text, ta=self.a.toks, tb=self.b.toks)
 
     @cached_property
-    def facts_a(self) -> list[Fact]:
+    def facts_a(self) -> list[TokenFact]:
         return key_facts(self.a.text)
 
     @cached_property
-    def facts_b(self) -> list[Fact]:
+    def facts_b(self) -> list[TokenFact]:
         return key_facts(self.b.text)
 
     @cached_property

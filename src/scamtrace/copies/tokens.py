@@ -79,7 +79,7 @@ def _strip_span(text: str, a: int, b: int) -> tuple[int, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class Fact:
+class TokenFact:
     """A token that paraphrase keeps: a number, a capitalised name word, or a quoted word.
 
     ``kind`` is "num", "name" or "quote"; ``value`` is normalised (numbers without separators).
@@ -95,13 +95,13 @@ _CAP_RE = re.compile(r"\b[A-Z][\w'’-]*[a-z0-9][\w'’-]*\b|\b[A-Z]{2,}\b")
 _QUOTE_RE = re.compile(r"[\"“]([^\"“”]{3,400})[\"”]")
 
 
-def facts(text: str) -> list[Fact]:
+def facts(text: str) -> list[TokenFact]:
     """Ordered facts of ``text``: numbers, capitalised words not at a sentence start, quoted words.
 
     Capitalised words that open a sentence are kept only when they also occur capitalised
     elsewhere in the text (so "The" at a sentence start is not a name, "Zhang" is).
     """
-    out: list[Fact] = []
+    out: list[TokenFact] = []
     starts = {a for a, _ in sentence_spans(text)}
     caps_mid = set()
     for m in _CAP_RE.finditer(text):
@@ -109,19 +109,19 @@ def facts(text: str) -> list[Fact]:
             caps_mid.add(m.group())
     for m in _NUM_RE.finditer(text):
         v = m.group().replace(",", "").rstrip(".")
-        out.append(Fact("num", v, m.start(), m.end()))
+        out.append(TokenFact("num", v, m.start(), m.end()))
     for m in _CAP_RE.finditer(text):
         w = m.group()
         if w.lower() in STOPWORDS:
             continue
         if m.start() in starts and w not in caps_mid:
             continue
-        out.append(Fact("name", w.lower().replace("’", "'"), m.start(), m.end()))
+        out.append(TokenFact("name", w.lower().replace("’", "'"), m.start(), m.end()))
     for m in _QUOTE_RE.finditer(text):
         for t in _WORD_RE.finditer(m.group(1)):
             lw = t.group().lower()
             if lw not in STOPWORDS and len(lw) > 3:
                 s = m.start(1) + t.start()
-                out.append(Fact("quote", lw, s, s + len(t.group())))
+                out.append(TokenFact("quote", lw, s, s + len(t.group())))
     out.sort(key=lambda f: (f.start, f.kind))
     return out

@@ -79,7 +79,7 @@ def report_meta() -> dict[str, Any]:
     from .. import __version__
 
     return {"algorithm": REPORT_ALGORITHM, "version": __version__,
-            "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
 def fmt_figure(value: float, unit: str) -> str:
