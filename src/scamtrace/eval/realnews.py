@@ -33,6 +33,7 @@ from ..model import RELATIONS, Family, Link
 from ..store import queries
 from .clusters import bcubed
 from .keys import jsonl_objects
+
 REALNEWS_ALGORITHM = "eval.realnews-v1"
 HALVES = ("A", "B")
 

@@ -21,7 +21,6 @@ Both rules write their evidence: the reference article, or the articles whose da
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import re
 from collections import defaultdict

@@ -166,7 +166,7 @@ def create_app(db_path: str | Path, allowed_hosts: Iterable[str] = ()) -> FastAP
 
 
 def _prepare_store(db_path: str) -> None:
-    """Create or upgrade the store when it is missing or old (:func:`scamtrace.api.open_store`); a
+    """Create or upgrade the store when it is missing or old (:func:`scamtrace.store.opening.open_store`); a
     current one (also a read-only one) is only opened read-only, so a read-only store can be
     browsed. A store that cannot be used raises StoreError with its one line."""
     open_store(db_path, create=True, readonly=True).close()
