@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import NotFound, StoreError
-from ..model import Article, Family, Link, Reject
+from ..model import Article, Family, Link, Reject, Story, ThreadPlace
 from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 
 log = logging.getLogger(__name__)
@@ -500,7 +500,7 @@ class Store:
                 for r in self.db.execute("SELECT * FROM spin_scores")}
 
     # -- stories ----------------------------------------------------------------------------------
-    def replace_stories(self, stories: Iterable[Any]) -> None:
+    def replace_stories(self, stories: Iterable[Story]) -> None:
         """Replace every story (records with id, title, first_seen, last_seen, articles, families, evidence)."""
         with self.write() as db:
             db.execute("DELETE FROM story_members")
@@ -543,7 +543,7 @@ class Store:
         row = self.db.execute("SELECT story FROM story_members WHERE article = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def replace_threads(self, places: Iterable[Any]) -> None:
+    def replace_threads(self, places: Iterable[ThreadPlace]) -> None:
         """Replace every thread place (records with story, thread, position, algorithm, evidence)."""
         with self.write() as db:
             db.execute("DELETE FROM story_threads")

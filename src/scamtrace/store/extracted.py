@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..model import Event, Figure, Participant
+from ..model import Actor, Event, Extraction, Fact, Figure, MergedEvent, Participant
 from .db import Store
 
 
@@ -21,7 +21,7 @@ def _j(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, default=_plain)
 
 
-def put_extraction(store: Store, article_id: str, extraction: Any, events: Iterable[Any]) -> None:
+def put_extraction(store: Store, article_id: str, extraction: Extraction, events: Iterable[Event]) -> None:
     """Replace the mentions, figures, quotes, dates and events stored for one article."""
     with store.write() as db:
         for table in ("mentions", "figures", "quotes", "date_refs", "events"):
@@ -59,7 +59,7 @@ def put_extraction(store: Store, article_id: str, extraction: Any, events: Itera
               _j(dataclasses.asdict(e)), e.algorithm) for e in events])
 
 
-def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Any]:
+def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Event]:
     """Stored event frames rebuilt as :class:`~scamtrace.model.Event` records."""
     sql = "SELECT frame FROM events"
     args: tuple = ()
@@ -85,7 +85,7 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
                        [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
-def load_figures(store: Store) -> list[tuple[str, Any]]:
+def load_figures(store: Store) -> list[tuple[str, Figure]]:
     """Every stored figure as (article id, :class:`~scamtrace.model.Figure`), in article then
     text order (the records the knowledge stage merges)."""
     names = {f.name for f in dataclasses.fields(Figure)}
@@ -117,7 +117,7 @@ def rows(store: Store, table: str, article: str | None = None, story: str | None
     return out
 
 
-def replace_knowledge(store: Store, facts_by_story: dict[str, list[Any]], events_by_story: dict[str, list[Any]],
+def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], events_by_story: Mapping[str, list[MergedEvent]],
                       fact_ids: Mapping[tuple[str, int], str] | None = None) -> None:
     """Replace the merged facts and story events (with their citations). ``fact_ids`` gives the
     lasting id of each fact by (story, position) (``stories.ids-v1``); without it a fact's id is
@@ -189,7 +189,7 @@ def story_events(store: Store, story: str | None = None) -> list[dict]:
     return out
 
 
-def replace_actors(store: Store, actors: Iterable[Any]) -> None:
+def replace_actors(store: Store, actors: Iterable[Actor]) -> None:
     """Replace the actors and their aliases (each alias names exactly one actor)."""
     with store.write() as db:
         db.execute("DELETE FROM actor_aliases")
