@@ -47,7 +47,6 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import assert_error  # noqa: E402
 from scamtrace.web import app as web_app  # noqa: E402
-from scamtrace.web import queries  # noqa: E402
 
 
 @pytest.fixture()
@@ -59,7 +58,7 @@ def test_a_bug_is_500_with_an_id_the_log_repeats(client, monkeypatch, caplog):
     def broken(store, f):   # noqa: ANN001, ANN202 - an internal bug that happens to be a ValueError
         raise ValueError("an internal invariant broke")
 
-    monkeypatch.setattr(queries, "list_stories", broken)
+    monkeypatch.setattr(web_app, "stories_view", broken)
     with caplog.at_level(logging.ERROR, logger=web_app.log.name):
         body = assert_error(client.get("/api/stories"), 500, "internal")
     m = re.search(r"internal error ([0-9a-f]{12})", body["error"]["message"])

@@ -28,21 +28,36 @@ def dispute_line(fact: dict[str, Any]) -> str | None:
 
 def render_story(view: StoryView, width: int = 100) -> str:
     """The brief: thread, timeline, actors, figures with disputes and conflicts, quotes."""
-    story_id = view.id
-    out = [f"{view.title or story_id}",
-           (f"{story_id}  {view.first_seen or '?'} .. {view.last_seen or '?'}  "
+    out = [f"{view.title or view.id}",
+           (f"{view.id}  {view.first_seen or '?'} .. {view.last_seen or '?'}  "
             f"{len(view.article_ids)} articles, {len(view.family_ids)} independent sources (families)")]
     if view.asked_as:
-        out.append(f"({view.asked_as} now resolves to {story_id}: the stories were merged or re-identified)")
+        out.append(f"({view.asked_as} now resolves to {view.id}: the stories were merged or re-identified)")
     out.append("")
-    if view.thread:
-        out.append(f"THREAD  {view.thread[0]['thread']}  (the events of one affair, in order)")
-        for t in view.thread:
-            mark = ">" if t["story"] == story_id else " "
-            out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
-                       f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
-        out.append("")
-    out.append("TIMELINE")
+    out += _thread_lines(view, width)
+    out += ["TIMELINE", *_timeline_lines(view, width)]
+    out += ["", "ACTORS", *_actor_lines(view, width)]
+    out += ["", "FIGURES (articles / independent sources; disputes beside, never counted)", *_figure_lines(view, width)]
+    if view.conflicts:
+        out += ["", "CONFLICTING FIGURES (side by side, never averaged)"]
+        out += ["  " + " | ".join(_conflict_part(f) for f in group) for group in view.conflicts]
+    out += ["", "QUOTES", *_quote_lines(view, width)]
+    return "\n".join(out)
+
+
+def _thread_lines(view: StoryView, width: int) -> list[str]:
+    if not view.thread:
+        return []
+    out = [f"THREAD  {view.thread[0]['thread']}  (the events of one affair, in order)"]
+    for t in view.thread:
+        mark = ">" if t["story"] == view.id else " "
+        out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
+                   f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
+    return [*out, ""]
+
+
+def _timeline_lines(view: StoryView, width: int) -> list[str]:
+    out: list[str] = []
     for e in view.events:
         if e["hedged"]:
             continue
@@ -51,12 +66,20 @@ def render_story(view: StoryView, width: int = 100) -> str:
         if e["citations"]:
             out += textwrap.wrap(e["citations"][0]["sentence"], width, initial_indent="      “",
                                  subsequent_indent="       ")
-    out += ["", "ACTORS"]
+    return out
+
+
+def _actor_lines(view: StoryView, width: int) -> list[str]:
+    out = []
     for a in view.actors[:MAX_ACTORS]:
         role = f" — {a['roles'][0]}" if a["roles"] else ""
         line = f"  {a['name']} ({a['label'].lower()}, {a['mentions']} mentions){role}"
         out.append(line if len(line) <= width else line[:width - 1].rstrip() + "…")
-    out += ["", "FIGURES (articles / independent sources; disputes beside, never counted)"]
+    return out
+
+
+def _figure_lines(view: StoryView, width: int) -> list[str]:
+    out = []
     for f in view.facts[:MAX_FACTS]:
         claim = ", ".join(f["claimants"])
         out.append(f"  {fmt_figure(f['value'], f['unit']):>16}  {f['what']:<32} {f['date'] or '':<23} "
@@ -64,15 +87,18 @@ def render_story(view: StoryView, width: int = 100) -> str:
         if line := dispute_line(f):
             out += textwrap.wrap(line, width, initial_indent="  " + " " * 18 + "! ",
                                  subsequent_indent="  " + " " * 20)
-    if view.conflicts:
-        out += ["", "CONFLICTING FIGURES (side by side, never averaged)"]
-        for group in view.conflicts:
-            out.append("  " + " | ".join(
-                f"{fmt_figure(f['value'], f['unit'])} {f['what']} ({f['articles']} art./{f['independent_sources']} src."
-                + (f", {', '.join(f['claimants'])}" if f["claimants"] else "")
-                + (f", disputed by {len(f['disputed_by'])}" if f.get("disputes") else "") + ")"
-                for f in group))
-    out += ["", "QUOTES"]
+    return out
+
+
+def _conflict_part(f: dict[str, Any]) -> str:
+    """One value of a conflict group: value, what, corroboration, claimants, disputes."""
+    return (f"{fmt_figure(f['value'], f['unit'])} {f['what']} ({f['articles']} art./{f['independent_sources']} src."
+            + (f", {', '.join(f['claimants'])}" if f["claimants"] else "")
+            + (f", disputed by {len(f['disputed_by'])}" if f.get("disputes") else "") + ")")
+
+
+def _quote_lines(view: StoryView, width: int) -> list[str]:
+    out = []
     for q in view.quotes[:MAX_QUOTES]:
         who = q["speaker"] or "unattributed"
         if q["role"]:
@@ -81,4 +107,4 @@ def render_story(view: StoryView, width: int = 100) -> str:
         where = q["article"] + (f" and {more} more article{'' if more == 1 else 's'}" if more else "")
         out += textwrap.wrap(f"“{q['quote']}” — {who} [{where}]", width, initial_indent="  ",
                              subsequent_indent="    ")
-    return "\n".join(out)
+    return out
