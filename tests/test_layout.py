@@ -12,8 +12,8 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[1] / "src" / "scamtrace"
 #: Packages whose own SQL is allowed: the store, and Spark SQL over DataFrames.
 SQL_HOMES = ("store", "spark")
-#: Modules still holding SQL while it moves to store/ (pipeline.py's stage logic moves to the stages).
-SQL_PENDING = {"pipeline.py"}
+#: Modules still holding SQL while it moves to store/ (none left).
+SQL_PENDING: set[str] = set()
 _SQL = re.compile(r"\b(SELECT\s+[\w*(]|INSERT\s+(OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|BEGIN\b)")
 
 

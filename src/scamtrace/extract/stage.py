@@ -65,7 +65,7 @@ def resolve_workers(workers: int) -> int:
 
 
 @dataclass(slots=True)
-class Extracted:
+class ExtractResult:
     """What one article's extraction gave: its records, or why it failed."""
     article: str
     source: str
@@ -77,12 +77,12 @@ class Extracted:
 Job = list[tuple[Article, "dt.date | None"]]
 
 
-def extract_batch(batch: Job) -> tuple[list[Extracted], dict[str, float]]:
+def extract_batch(batch: Job) -> tuple[list[ExtractResult], dict[str, float]]:
     """Parse one batch of (article, reference date) in one ``nlp.pipe`` call and extract each article
     (runs in a worker process, or in this one). One failing article never stops the batch: its
     result carries the error."""
     parts = {"extract.ner": 0.0, "extract.rules": 0.0, "extract.events": 0.0}
-    out: list[Extracted] = []
+    out: list[ExtractResult] = []
     t = time.perf_counter()
     with preparsed([a.text or "" for a, _ in batch]):
         parts["extract.ner"] += time.perf_counter() - t
@@ -95,11 +95,11 @@ def extract_batch(batch: Job) -> tuple[list[Extracted], dict[str, float]]:
                 t2 = time.perf_counter()
             except Exception as e:  # one bad article never stops a batch
                 log.debug("extracting %s failed", art.id, exc_info=True)
-                out.append(Extracted(art.id, art.source, error=f"{type(e).__name__}: {e}"))
+                out.append(ExtractResult(art.id, art.source, error=f"{type(e).__name__}: {e}"))
                 continue
             parts["extract.rules"] += t1 - t
             parts["extract.events"] += t2 - t1
-            out.append(Extracted(art.id, art.source, ex, events))
+            out.append(ExtractResult(art.id, art.source, ex, events))
     return out, parts
 
 
@@ -114,7 +114,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
-def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[Extracted], dict[str, float]]]:
+def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractResult], dict[str, float]]]:
     """``extract_batch`` of every job, in job order: here, or over ``workers`` processes."""
     if workers <= 1:
         yield from map(extract_batch, jobs)

@@ -3,14 +3,13 @@ figures and events into cited facts, counting independent sources (families) and
 borrowed passage to its lender."""
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 from ..extract.events import merge_events
 from ..store import Store
 from ..store.analysis import (fact_citation_keys, family_of_articles, mention_names, outlet_of_articles,
                               story_of_articles)
-from ..store.extracted import load_events, replace_actors, replace_knowledge, rows
+from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
 from .actors import resolve_actors
 from .independence import Borrowed
@@ -35,9 +34,9 @@ def build_knowledge(store: Store) -> None:
                                 getattr(ev, "trigger_end", None))
 
     figs: dict[str, list] = {}
-    for r in rows(store, "figures"):
-        if r["article"] in story_of:
-            figs.setdefault(story_of[r["article"]], []).append((r["article"], SimpleNamespace(**r)))
+    for aid, fig in load_figures(store):
+        if aid in story_of:
+            figs.setdefault(story_of[aid], []).append((aid, fig))
     events: dict[str, list] = {}
     for e in load_events(store):
         if e.article_id in story_of:

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from ..model import LinkRow, StoryFilter, StoryRow, StorySource
+from .analysis import family_of_articles as family_of_articles  # re-exported: one definition
+from .analysis import story_of_articles as story_of_articles
 from .db import Store, _fts_query
 
 
@@ -432,17 +434,8 @@ def name_article_counts(store: Store, other_than: str) -> list[tuple[str, int]]:
         (other_than,))]
 
 
-# -- whole-store maps the stages and evaluations read -----------------------------------------------
-def family_of_articles(store: Store) -> dict[str, str]:
-    """Every article in a family -> its family id."""
-    return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
-
-
-def story_of_articles(store: Store) -> dict[str, str]:
-    """Every article in a story -> its story id."""
-    return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
-
-
+# -- whole-store maps the stages and evaluations read (family_of_articles and story_of_articles
+#    are store.analysis's, re-exported) ----------------------------------------------------------
 def article_ids(store: Store) -> set[str]:
     return {r["id"] for r in store.execute("SELECT id FROM articles")}
 
