@@ -12,7 +12,6 @@ from ..store import Store, queries
 from ..views.story import Resolver, StoryView, story_view
 from ..web.svg import timeline
 from ..urls import safe_url
-from ..model import ACTOR_LABELS
 
 REPORT_ALGORITHM = "report.story-v1"
 

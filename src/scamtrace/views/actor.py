@@ -7,11 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import InvalidRequest, NotFound
-from ..model import MAX_PAGE_SIZE
+from ..model import ACTOR_LABELS, MAX_PAGE_SIZE
 from ..store import Store, queries
 
-#: Mention labels that are actors (the same set as a story's actors); places are GPE / LOC.
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
 
 ACTOR_BINS: tuple[str, ...] = ("auto", "day", "week", "month")
 #: ``auto`` bins by day while the dated mentions span at most this many days, else by week, and by

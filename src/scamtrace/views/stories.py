@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import StoryFilter
+from ..model import ACTOR_LABELS, StoryFilter
 from ..store import Store, queries
 
 SNIPPET_TOKENS = 24     # words of context in a search-hit snippet
 #: Facet values offered by the stories form (most frequent first).
 MAX_FACETS = 200
-#: Mention labels that are actors (the same set as a story's actors); places are GPE / LOC.
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
 
 
 def stories_view(store: Store, f: StoryFilter) -> dict[str, Any]:

@@ -17,15 +17,13 @@ from typing import Any
 
 from ..errors import NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
-from ..model import LinkRow
+from ..model import ACTOR_LABELS, LinkRow
 from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
 
 #: Tables a story's knowledge (figures, events, quotes, actors) needs (migration ``0004_extraction`` on).
 KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", "quotes", "mentions")
-#: Actor labels a story lists (places are shown with events and figures instead).
-ACTOR_LABELS: tuple[str, ...] = ("PERSON", "ORG", "ARMED_GROUP", "AGENCY", "COMPOUND")
 #: Most-mentioned actors a story holds (renderers may show fewer); chosen for a one-page read.
 MAX_STORY_ACTORS = 25
 
