@@ -25,6 +25,7 @@ from .knowledge.build import build_knowledge
 from .model import RawDoc, Reject
 from .settings import Settings
 from .store import PutStatus, Store
+from .store.analysis import finish_analysis
 from .store.raw import RECORD_KEY, record_fields
 from .stories.stage import store_stories
 from .timelimit import TimeLimitExceeded, time_limit
@@ -199,7 +200,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     with timed(timings, "knowledge"):
         build_knowledge(store)
     copies.save_index()
-    store.mark_analyzed(copies.new_ids)
+    finish_analysis(store, copies.new_ids)
     stats.seconds = time.perf_counter() - t0
     return stats
 

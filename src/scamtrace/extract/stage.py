@@ -7,13 +7,20 @@ extracted in a worker process; this process keeps reading ahead and is the one w
 each batch's records in the order of ``ids``, so the stored rows (and their row ids) are exactly
 those of one process. At most ``2 * workers`` batches are in flight, so memory does not grow with
 the number of articles.
+
+Resumable: each article's records are stored with a mark (the digest of its text, reference date
+and the extraction algorithms) in one transaction; the marks are dropped when the analyze run
+finishes. A run that is stopped (Ctrl-C, a crash) keeps what it stored, and its rerun skips every
+article marked with the same digest, so it goes on where the first run stopped.
 """
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -23,13 +30,14 @@ from itertools import islice
 
 from ..model import Article, Reject
 from ..store import Store
-from ..store.extracted import put_extraction
+from ..store.analysis import extraction_marks, put_marked_extraction
 from . import extract
 from .corpus_dates import apply_repeat_dates, reference_dates
 from .entities import load_nlp, preparsed
+from .events import ALGO_EVENTS
 from .events import Event, find_events
 from .family_wording import apply_family_wording
-from .records import Extraction
+from .records import ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES, Extraction
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +84,15 @@ class ExtractResult:
 
 Job = list[tuple[Article, "dt.date | None"]]
 
+#: What an article's records depend on besides its text and reference date.
+_ALGORITHMS = "|".join((ALGO_ENTITIES, ALGO_DATES, ALGO_FIGURES, ALGO_QUOTES, ALGO_EVENTS, POOL_ALGORITHM))
+
+
+def input_digest(article: Article, reference: dt.date | None) -> str:
+    """Digest of what an article's records are extracted from (its mark, see the module doc)."""
+    key = "\x00".join((_ALGORITHMS, reference.isoformat() if reference else "", article.text or ""))
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
 
 def extract_batch(batch: Job) -> tuple[list[ExtractResult], dict[str, float]]:
     """Parse one batch of (article, reference date) in one ``nlp.pipe`` call and extract each article
@@ -104,6 +121,7 @@ def extract_batch(batch: Job) -> tuple[list[ExtractResult], dict[str, float]]:
 
 
 def _worker_init() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which stops the pool
     load_nlp()   # inherited from the parent under fork; loaded once per worker otherwise
 
 
@@ -120,7 +138,8 @@ def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractRe
         yield from map(extract_batch, jobs)
         return
     load_nlp()   # before the fork, so every worker shares it
-    with _pool(workers) as pool:
+    pool = _pool(workers)
+    try:
         pending: deque[Future] = deque()
         for job in jobs:
             pending.append(pool.submit(extract_batch, job))
@@ -128,6 +147,8 @@ def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractRe
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
+    finally:   # stopped early (Ctrl-C, an error): batches not started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
@@ -148,13 +169,26 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     ids = list(ids)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     refs = reference_dates({k: a.published for k, a in store.article_meta().items()}, store.links()) if ids else {}
+    marks = extraction_marks(store) if ids else {}
     arts = store.iter_articles(ids)
+    n = 0
+    digests: dict[str, str] = {}
 
     def jobs() -> Iterator[Job]:
-        while batch := list(islice(arts, EXTRACT_BATCH)):
-            yield [(a, refs[a.id][0] if a.id in refs else None) for a in batch]
+        nonlocal n
+        while batch := list(islice(arts, EXTRACT_BATCH)):   # the batches of one uninterrupted run
+            job = []
+            for a in batch:
+                ref = refs[a.id][0] if a.id in refs else None
+                digests[a.id] = input_digest(a, ref)
+                if marks.get(a.id) == digests[a.id]:   # stored by a run that was stopped
+                    n += 1
+                    progress("extract", n, len(ids))
+                else:
+                    job.append((a, ref))
+            if job:
+                yield job
 
-    n = 0
     workers = min(resolve_workers(workers), -(-len(ids) // EXTRACT_BATCH))
     for results, worked in _results(jobs(), workers):
         for k, v in worked.items():
@@ -166,7 +200,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
                                         "report this article as a bug", stage="extract"))
                 continue
             t = time.perf_counter()
-            put_extraction(store, r.article, r.extraction, r.events or [])
+            put_marked_extraction(store, r.article, r.extraction, r.events or [], digests.pop(r.article))
             parts["extract.store"] += time.perf_counter() - t
             progress("extract", n, len(ids))
     if ids:   # undated counts take the day of the same count stated with a day elsewhere

@@ -1,13 +1,16 @@
-"""Named queries that the analysis stages (copies, stories, knowledge, clean) read from the store.
+"""Named queries and writes of the analysis stages (copies, extract, stories, knowledge, clean).
 
-Each returns plain mappings or tuples built from one SELECT, so no stage outside ``store/`` writes
-SQL (issue 14: "SQL only in store/").
+Each read returns plain mappings or tuples built from one SELECT, and each write is one
+transaction, so no stage outside ``store/`` writes SQL or opens a transaction (issue 14: "SQL only
+in store/").
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .db import Store
+from .extracted import put_extraction
 
 
 def boilerplate_model_jsons(store: Store) -> Iterator[str]:
@@ -59,3 +62,25 @@ def unhedged_event_types(store: Store) -> Iterator[tuple[str, str]]:
     """(article, event type) of every event frame not hedged ("may", "could", ...)."""
     for r in store.execute("SELECT article, type FROM events WHERE hedged = 0"):
         yield r["article"], r["type"]
+
+
+def extraction_marks(store: Store) -> dict[str, str]:
+    """article id -> digest of the input its stored records were extracted from, for the articles
+    extracted by an analyze run that has not finished (see :func:`finish_analysis`)."""
+    return {r["article"]: r["input"] for r in store.execute("SELECT article, input FROM extraction_marks")}
+
+
+def put_marked_extraction(store: Store, article_id: str, extraction: Any, events: Iterable[Any], digest: str) -> None:
+    """Store one article's extracted records and its mark in one transaction: a run stopped after
+    it keeps both, and its rerun does not extract the article again."""
+    with store.write() as db:
+        put_extraction(store, article_id, extraction, events)
+        db.execute("INSERT OR REPLACE INTO extraction_marks(article, input) VALUES (?, ?)", (article_id, digest))
+
+
+def finish_analysis(store: Store, ids: Iterable[str]) -> None:
+    """Mark ``ids`` analysed and drop their extraction marks, in one transaction."""
+    ids = list(ids)
+    with store.write() as db:
+        store.mark_analyzed(ids)
+        db.executemany("DELETE FROM extraction_marks WHERE article = ?", [(i,) for i in ids])

@@ -511,3 +511,16 @@ def _m0009() -> str:
     return """
         ALTER TABLE figures ADD COLUMN date_lenders TEXT;
     """
+
+
+@migration("0010_extraction_marks")
+def _m0010() -> str:
+    # extract.pool-v1 resumes: an article whose records are stored carries the digest of what they were
+    # extracted from (text, reference date, algorithms) until its analyze run finishes; an interrupted
+    # run's rerun skips the articles marked with the same digest
+    return """
+        CREATE TABLE extraction_marks (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            input TEXT NOT NULL
+        );
+    """
