@@ -21,6 +21,7 @@ from .html import Extracted, extract_main_text
 from .metadata import Metadata, detect_language, detect_metadata, metadata_from_paragraphs
 from .model import BOILERPLATE_MODEL, BoilerplateModel
 from .text import article_size, join_paragraphs, normalize_text, split_paragraphs, word_count
+from ..ingest.date_fields import parse_date
 
 __all__ = ["ARTICLE_FLOOR", "BOILERPLATE_MODEL", "BRIEF_CHECK_WORDS", "has_full_sentence", "CLEANER_HTML", "CLEANER_TEXT", "MIN_ARTICLE_WORDS", "RULES_ALGORITHM",
            "BoilerplateModel", "Extracted", "Metadata", "StripResult", "clean_doc", "clean_text", "detect_language", "detect_metadata", "extract_main_text",
@@ -113,8 +114,6 @@ def _parse_iso(value: str | None) -> dt.date | None:
 
 def _stub_date(result: StripResult) -> dt.date | None:
     """The date of a removed "Published March 4, 2025" stub: dropped as boilerplate, kept as metadata."""
-    from ..ingest.date_fields import parse_date
-
     for r in result.removed:
         if r.reason == "published-stub":
             m = _PUBLISHED_PREFIX.match(r.text.strip())

@@ -30,6 +30,11 @@ from ..errors import GoldFileError, InvalidRequest
 from ..model import RELATIONS, Family, Link
 from .clusters import bcubed
 from .scores import f1_counts, prf
+from ..copies.align import align_passages
+from ..copies.csmodel import sentence_edits
+from ..copies.tokens import STOPWORDS, words
+from ..copies.classify import classify_pair
+
 # v2: light vs heavy by content-word order ("order" feature, was word LCS); held-out modes by answer,
 # person and task; held-out thresholds at the centre of the tied optima (v1 took the first optimum in
 # grid order). v1 -> v2: fixed macro-F1 0.763 -> 0.795, leave-one-out 0.726 -> 0.787.
@@ -197,10 +202,6 @@ def cs_features(source: str, answer: str) -> dict[str, float]:
       light 0.88 on Clough-Stevenson, ``run`` 0.82, counting the two "cut" answers that share no
       text with their source).
     """
-    from ..copies.align import align_passages
-    from ..copies.csmodel import sentence_edits
-    from ..copies.tokens import STOPWORDS, words
-
     p5 = align_passages(source, answer)
     p3 = align_passages(source, answer, seed_words=3)
     aw, bw = words(source), words(answer)
@@ -437,8 +438,6 @@ def evaluate_pairs(articles: Mapping[str, Any], gold: Iterable[tuple[str, str, s
     confusion, direction accuracy (copy and source both right) and the false-positive rate on
     negatives.
     """
-    from ..copies.classify import classify_pair
-
     confusion: dict[str, Counter[str]] = defaultdict(Counter)
     right = direction = n = 0
     for copy, source, relation in gold:

@@ -32,6 +32,8 @@ from ..errors import GoldFileError
 from ..extract.events import EVENT_TYPES, Event, find_events
 from ..model import Article
 from .scores import prf
+from ..extract import extract
+
 __all__ = ["EVAL_ALGORITHM", "GOLD_FIELDS", "evaluate_events", "events_for", "load_gold", "match_event"]
 
 EVAL_ALGORITHM = "eval.events-v1"
@@ -138,8 +140,6 @@ def evaluate_events(pred: Iterable[Event], gold: list[dict[str, Any]] | str | Pa
 def events_for(articles: Iterable[Article], *, use_model: bool | None = False) -> list[Event]:
     """Run the extract stage and :func:`find_events` on every article (rule-based entities by
     default, so scores do not depend on whether a spaCy model is installed)."""
-    from ..extract import extract
-
     out: list[Event] = []
     for article in articles:
         out.extend(find_events(article, extract(article, use_model=use_model)))

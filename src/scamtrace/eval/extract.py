@@ -40,6 +40,9 @@ from rapidfuzz import fuzz
 from ..errors import GoldFileError, InvalidRequest, ScamtraceError
 from ..settings import shared_dir
 from .scores import prf
+from ..model import Article, RawDoc
+from ..extract import extract, load_nlp
+
 #: token_set_ratio at or above which two ``what`` descriptions name the same thing (brief's rule).
 WHAT_MIN_RATIO = 70
 
@@ -372,7 +375,6 @@ QUOTE_KEYS = ("key", "quote", "speaker", "role")
 
 def seed_articles(seeds: Path) -> list[Any]:
     """The seed files as Articles (cleaned with ``scamtrace.clean.clean_doc`` when it exists)."""
-    from ..model import Article, RawDoc
     try:
         from ..clean import clean_doc   # type: ignore[attr-defined]
     except ImportError:
@@ -397,7 +399,6 @@ def seed_articles(seeds: Path) -> list[Any]:
 
 def run(seeds: Path, gold_dir: Path, use_model: bool | None) -> dict[str, Any]:
     """Extract every seed and score it against the gold files; returns the report as a dict."""
-    from ..extract import extract
     arts = seed_articles(seeds)
     preds_f: list[dict[str, Any]] = []
     preds_q: list[dict[str, Any]] = []
@@ -422,7 +423,6 @@ def run(seeds: Path, gold_dir: Path, use_model: bool | None) -> dict[str, Any]:
 
 def throughput(seeds: Path, use_model: bool | None, copies: int) -> float:
     """Articles per second over the seeds replicated ``copies`` times (pipeline loaded beforehand)."""
-    from ..extract import extract, load_nlp
     arts = seed_articles(seeds)
     if use_model is not False:
         load_nlp()

@@ -27,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import GoldFileError
+from ..pipeline import ingest
+from ..store import open_store
+
 __all__ = ["LEAKAGE_ALGORITHM", "boilerplate_leakage", "clean_demo_pages", "evaluate_pages", "load_gold", "normalise"]
 
 LEAKAGE_ALGORITHM = "eval.leakage-v1"
@@ -112,9 +115,6 @@ def evaluate_pages(cleaned: Mapping[str, str | None], gold: Mapping[str, tuple[l
 def clean_demo_pages(demo_dir: str | Path, extra_sources: Iterable[str | Path] = ()) -> tuple[dict[str, str | None], set[str]]:
     """Ingest ``demo_dir/html`` (plus ``extra_sources``) into an in-memory store as ``scamtrace
     ingest`` does; returns ``({stem: cleaned text or None if rejected}, cleaner names used)``."""
-    from ..pipeline import ingest
-    from ..store import open_store
-
     html_dir = Path(demo_dir) / "html"
     pages = {p.resolve(): p.stem for p in html_dir.glob("*.html")}
     cleaned: dict[str, str | None] = dict.fromkeys(pages.values())

@@ -21,8 +21,10 @@ from typing import Any
 
 from charset_normalizer import from_bytes
 
-from ..errors import GoldFileError
+from ..errors import EmptyArticle, GoldFileError
 from .scores import f1
+from ..clean import clean_doc
+from ..model import RawDoc
 
 __all__ = ["EVAL_ALGORITHM", "cleaned_text_extractor", "evaluate_extraction", "load_benchmark", "ngram_counts", "page_counts", "page_scores"]
 
@@ -141,10 +143,6 @@ def evaluate_extraction(bench_dir: str | Path, extractor: Extractor,
 def cleaned_text_extractor(html: str, url: str | None) -> str | None:
     """scamtrace's whole clean stage on one page (extraction, boilerplate rules, metadata);
     returns the cleaned text, or ``None`` when the cleaner rejects the page as empty."""
-    from ..clean import clean_doc
-    from ..errors import EmptyArticle
-    from ..model import RawDoc
-
     try:
         return clean_doc(RawDoc(source=url or "benchmark", body=html, fmt="html", url=url)).text
     except EmptyArticle:

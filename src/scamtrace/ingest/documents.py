@@ -18,6 +18,7 @@ from .date_fields import parse_date_logged
 from .decode import DECODER, MIN_TEXT_CHARS, decode_bytes, sniff_magic, visible_text_chars
 from .feeds import FEEDS, Feed, FeedEntry, iter_entries, looks_like_feed, parse_feed
 from .fetch import ALLOWED_SCHEMES, FetchResult, fetch
+from .ids import content_hash
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +132,6 @@ def feed_docs(data: bytes, source: str, settings: Settings,
     Entries whose key is in ``seen`` are skipped before any linked page is fetched. The key is
     the entry's guid/id, else its link, else a hash of its content.
     """
-    from .ids import content_hash
-
     feed = parse_feed(data)
     base = source if source.lower().startswith(ALLOWED_SCHEMES) else feed.link
     for entry, full, _ in iter_entries(feed):

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..model import Article, Family, Link
+from ..copies.engine import find_copies
+from ..copies.index import CandidateIndex
+from ..stories.cluster import cluster_stories
 
 Key = tuple
 
@@ -43,10 +46,6 @@ def embedded_result(articles: Sequence[Article], stories: bool = True) -> tuple[
     """What a full embedded ``analyze`` computes for copies and families of ``articles``, and the
     ``stories.online-v2`` stories the Spark job reproduces (``analyze`` itself now clusters with
     ``stories.event-v3``, which has no Spark version yet)."""
-    from ..copies.engine import find_copies
-    from ..copies.index import CandidateIndex
-    from ..stories.cluster import cluster_stories
-
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(articles, key=lambda a: a.id))
     pairs = sorted({(a, b) if a < b else (b, a) for a, b, _name, _est in idx.candidate_pairs()})

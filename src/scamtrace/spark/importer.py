@@ -36,6 +36,9 @@ from ..model import FAMILIES_ALGORITHM, Family, Link, Reject
 from ..store import PutStatus, Store
 from .readers import article_from_row
 from .schema import ARTICLE_FIELDS, FAMILY_FIELDS, LINK_FIELDS, REJECT_FIELDS, STORY_FIELDS
+from ..store.raw import RECORD_KEY
+from ..ingest.date_fields import parse_date
+from ..stories.cluster import ALGORITHM, Story
 
 __all__ = ["IMPORTER", "check_columns", "import_parquet", "open_tables"]
 
@@ -166,8 +169,6 @@ class _Rejects:
 
 
 def _record(art: Any) -> dict[str, Any]:
-    from ..store.raw import RECORD_KEY
-
     return {RECORD_KEY: {"source": art.source, "id": art.id, "url": art.url, "outlet": art.outlet,
                          "title": art.title, "published": art.published.isoformat() if art.published else None,
                          "byline": art.byline, "language": art.language},
@@ -255,9 +256,6 @@ def _story_evidence(text: str | None) -> list[dict[str, Any]]:
 
 
 def _stories(table: _Table, known: set[str], counts: dict[str, int]) -> list[Any]:
-    from ..ingest.date_fields import parse_date
-    from ..stories.cluster import ALGORITHM, Story
-
     out = []
     for row in table.rows():
         members = [a for a in row["articles"] or [] if a in known]

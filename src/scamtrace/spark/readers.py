@@ -56,6 +56,9 @@ from ..ingest.records import _parse_line, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from .schema import ARTICLE_FIELDS, REJECT_FIELDS
+from ..ingest.warc import iter_warc_stream
+from ..clean.stage import clean_raw
+
 if TYPE_CHECKING:   # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
 
@@ -298,8 +301,6 @@ def _warc_stage(rej: Reject) -> str:
 
 def warc_items(name: str, data: bytes, cap: int) -> Iterator[tuple[str, Any]]:
     """Items of a WARC archive's bytes (the embedded reader: captures kept, damage one reject)."""
-    from ..ingest.warc import iter_warc_stream
-
     for item in iter_warc_stream(io.BytesIO(data), name, cap):
         yield (_RAW, item) if isinstance(item, RawDoc) else _reject(item, _warc_stage(item))
 
@@ -319,8 +320,6 @@ def file_items(name: str, kind: str, data: bytes, cap: int) -> Iterator[tuple[st
 
 def clean_item(raw: RawDoc) -> Article | Reject:
     """:func:`scamtrace.clean.stage.clean_raw` of one raw document, or a reject (stage ``clean``)."""
-    from ..clean.stage import clean_raw
-
     try:
         return clean_raw(raw)
     except InputError as e:

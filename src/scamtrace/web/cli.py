@@ -5,7 +5,8 @@ import ipaddress
 
 import click
 
-from ..store import DEFAULT_DB
+from ..store import DEFAULT_DB, require_store
+from ..errors import StoreError
 
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
@@ -43,8 +44,6 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_h
 
     if db_path is None:
         db_path = getattr(ctx.obj, "db_path", None) or DEFAULT_DB
-    from ..errors import StoreError
-    from ..store import require_store
 
     try:
         require_store(db_path)
