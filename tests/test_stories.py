@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.event-v3" for s in stories)
+    assert all(s.algorithm == "stories.event-v4" for s in stories)
 
 
 def test_order_independent(seed_articles):
@@ -75,7 +75,7 @@ def test_briefs_join_but_are_never_joined_through():
     assert ev["fam-b"].get("brief") is True and ev["fam-b"].get("joined_via") == "fam-a"
     assert ev["fam-c"].get("joined_via") != "fam-b"
     assert "brief" not in ev["fam-a"]
-# -- stories.event-v3: no chaining ------------------------------------------------------------------
+# -- stories.event-v4: no chaining ------------------------------------------------------------------
 def _art(aid, text, day=None, title=None):
     import datetime as dt
 

@@ -15,7 +15,7 @@ from .threads import build_threads
 
 
 def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> None:
-    """Cluster the corpus into stories (``stories.event-v3``), carry the earlier stories' ids over
+    """Cluster the corpus into stories (``stories.event-v4``), carry the earlier stories' ids over
     (``stories.ids-v1``: merges leave aliases), store them and their threads."""
     dates, types = story_frames(store)
     stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
