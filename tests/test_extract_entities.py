@@ -1,4 +1,4 @@
-"""Entities: spaCy + gazetteer ruler, rule-based fallback, alias resolution, roles (extract.entities-v1).
+"""Entities: spaCy + gazetteer ruler, rule-based fallback, alias resolution, roles (extract.entities-v2).
 
 Texts are invented for the tests. The model path is skipped when no spaCy English pipeline is installed.
 """
@@ -50,7 +50,7 @@ def check_common(mentions) -> None:
     assert zhao and zhao[0].canonical == "Zhao Mingde"
     for m in mentions:
         assert TEXT[m.start:m.end] == m.text
-        assert m.algorithm.startswith("extract.entities-v1")
+        assert m.algorithm.startswith("extract.entities-v2")
 
 
 def test_rule_based_fallback_forced_by_parameter() -> None:
@@ -116,3 +116,14 @@ def test_custom_gazetteer_file(tmp_path) -> None:
     gaz = load_gazetteer(p)
     mentions = find_entities("Workers left GF Park at night.", use_model=False, gazetteer=gaz)
     assert [(m.text, m.label, m.canonical) for m in mentions] == [("GF Park", "COMPOUND", "Golden Fortune Park")]
+
+
+def test_v2_rank_abbreviation_and_the_outlet_are_not_people() -> None:
+    from scamtrace.extract.entities import _not_people
+    from scamtrace.extract.records import Mention
+
+    text = "Pol. Col. Arun Wongsa said a worker told the Courier she had been sold."
+    ms = [Mention("Pol", "PERSON", 0, 3, "Pol"), Mention("Arun Wongsa", "PERSON", 10, 21, "Arun Wongsa"),
+          Mention("Courier", "PERSON", text.index("Courier"), text.index("Courier") + 7, "Courier")]
+    out = _not_people(text, ms)
+    assert [(m.text, m.label) for m in out] == [("Arun Wongsa", "PERSON"), ("Courier", "ORG")]

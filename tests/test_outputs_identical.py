@@ -36,8 +36,8 @@ DEMO_GOLDEN = GOLDEN / "demo"
 SEEDS_DIGESTS = GOLDEN / "seeds.sha256.json"
 EXPORTS = ["articles", "copies", "families", "stories", "figures", "quotes", "entities", "events", "threads"]
 
-#: ISO times (2026-12-06T06:35:09.123+00:00 and the like, also Markdown-escaped), run ids and the
-#: checkout's own path are the only things allowed to differ.
+#: ISO times (2026-12-06T06:35:09.123+00:00 and the like, also Markdown-escaped) and run ids are the only
+#: things allowed to differ.
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}\\?:\d{2}\\?:\d{2}(?:\.\d+)?(?:Z|\\?[+-]\d{2}\\?:?\d{2})?")
 _RUN_ID = re.compile(r'("run(?:_id)?"\s*:\s*)("[^"]*"|\d+)')
 
@@ -56,7 +56,6 @@ def paths(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    text = text.replace(str(HERE.parent), "<repo>")   # the checkout's absolute path (article sources)
     text = _TIME.sub("<time>", text)
     return paths(_RUN_ID.sub(r"\1<run>", text))
 

@@ -128,3 +128,20 @@ def test_content_dates_place_undated_articles():
     assert len(far) == 1
     ev = next(e for e in far[0].evidence if not e.get("started"))
     assert ev["date_basis"] == "content" and ev["gap_days"] == 1
+
+
+def test_look_alike_events_keep_their_own_stories():
+    """stories.event-v4: the second of two look-alike events (same kind, same champion, another opponent
+    and town) forms its own story in the stricter first pass, and the two do not merge: the members of
+    each vote to stay (none is dated, so time cannot separate them)."""
+    body = ("Champion Arvo Kallas stopped challenger {x} in the {r} round in {t} to keep his heavyweight belts "
+            "before a crowd of fans. {x} was down twice before the referee stopped it, and Kallas praised {x} "
+            "after the fight at the arena in {t}.")
+    first = body.format(x="Dario Mensik", r="seventh", t="Tarnow")
+    second = body.format(x="Piet Hollander", r="sixth", t="Ghent")
+    a = [_art(f"a{i}", first + f" Ringside note {i}.") for i in range(4)]
+    b = [_art(f"b{i}", second + f" Ringside report {i}.") for i in range(4)]
+    stories = cluster_stories(a + b)
+    pred = {x: s.id for s in stories for x in s.articles}
+    assert len({pred[x.id] for x in a}) == 1 and len({pred[x.id] for x in b}) == 1
+    assert pred["a0"] != pred["b0"]

@@ -1,4 +1,4 @@
-"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v1``).
+"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v2``).
 
 With spaCy and the small English pipeline installed, an EntityRuler built from the gazetteer runs
 before the statistical NER (gazetteer spans win; the model fills in the rest). Without a model, or
@@ -359,6 +359,24 @@ def _relabel_as_place(x: Mention, text: str, places: dict[str, str], tails: dict
 _PLACE_AFTER_NAME = re.compile(r"\b(?P<name>[A-Z][a-z]+(?:[^\S\n]+[A-Z][a-z]+){0,2})(?=[^\S\n]+(?:province|district|township|prefecture)\b)")
 
 
+#: Rank and title abbreviations the model tags as a person ("Pol. Col. Somchai ...": "Pol").
+_RANK_ABBREVIATIONS = frozenset("Pol Col Lt Gen Maj Capt Sgt Cpl Brig Adm Cmdr Insp Supt Gov Sen Rep Dr Mr Mrs Ms".split())
+
+
+def _not_people(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A one-word PERSON that is a rank abbreviation before its dot is dropped; one the text calls
+    "the X" ("told the Herald") is an organisation: people are not named with "the" (entities v2)."""
+    out = []
+    for m in mentions:
+        if m.label == "PERSON" and " " not in m.text.strip():
+            if m.text in _RANK_ABBREVIATIONS and text[m.end:m.end + 1] == ".":
+                continue
+            if re.search(r"\b[Tt]he\s+$", text[max(0, m.start - 5):m.start]):
+                m.label = "ORG"
+        out.append(m)
+    return out
+
+
 def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazetteer | None = None) -> list[Mention]:
     """Entity mentions of ``text``, sorted by offset, with canonical names and roles."""
     if not isinstance(text, str):
@@ -366,7 +384,7 @@ def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazett
     gaz = gazetteer or load_gazetteer()
     nlp = load_nlp(gaz) if _want_model(use_model) else None
     mentions = _model_mentions(text, nlp) if nlp is not None else _rule_mentions(text, gaz)
-    mentions = [m for m in mentions if m.text.strip()]
+    mentions = _not_people(text, [m for m in mentions if m.text.strip()])
     mentions = _fix_places(text, mentions, gaz)
     _resolve_aliases(mentions)
     mentions = _add_surname_mentions(text, mentions)

@@ -1,4 +1,4 @@
-"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v4``).
+"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v5``).
 
 How a number's unit is decided is a list of small named rules (:data:`_UNIT_RULES`, tried in order;
 the first that answers decides and its name is the figure's ``evidence["unit_rule"]``). v4 (issue 13,
@@ -288,6 +288,8 @@ def _noun_at(words: list[re.Match[str]], i: int, mods: list[str], pos: int, digi
     duration may not count here."""
     w = words[i].group().strip("“”\"").rstrip(".")
     lw = w.lower()
+    if lw.endswith(("s’", "s'")) and lw[:-1] in _DURATIONS:
+        w, lw = w[:-1], lw[:-1]   # "20 years’ imprisonment" (v5)
     nxt = words[i + 1].group().rstrip(".") if i + 1 < len(words) else ""
     two = f"{lw} {nxt.lower()}" if nxt else ""
     if two in _UNIT_OF:
@@ -519,10 +521,17 @@ def _skip_quantity(q: Quantity, text: str, sent: tuple[int, int], dates: list[Da
 
 
 def _skip_in_date(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
-    """Inside a date, or the second day of one ("held on September 18 and 19", v4)."""
+    """Inside a date, or the second day of one ("held on September 18 and 19", v4). Not a count after
+    a date and a comma ("On May 12, 34 workers were freed", "In 2024, 34 ..."): a second day is a day
+    of the month, after a day, joined by more than a bare comma (v5)."""
     return any((d.start < q.end and q.start < d.end)
                or (d.end <= q.start and q.start - d.end <= 6 and text[d.end - 1:d.end].isdigit()
-                   and _DATE_LIST_GAP.fullmatch(text[d.end:q.start]) is not None) for d in dates)
+                   and _DATE_LIST_GAP.fullmatch(text[d.end:q.start]) is not None
+                   and q.value <= 31 and not _YEAR_END.search(text, d.start, d.end)
+                   and text[d.end:q.start].strip() != ",") for d in dates)
+
+
+_YEAR_END = re.compile(r"(?:1[89]|20)\d\d$")
 
 
 def _skip_remainder(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
@@ -603,7 +612,7 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
     skip: set[int] = set()
     equivalents: dict[int, Figure] = {}
     keep_vague = VAGUE_FIGURES if vague is None else vague
-    for q in find_quantities(text):
+    for q in _foreign_numerals(text, sents, find_quantities(text)):
         if q.vague_rule and "lower bound" in q.vague_rule and not keep_vague:
             continue   # "thousands of workers": an order of magnitude, not a stated number ("a dozen" is 12)
         sent = span_containing(sents, q.start)
@@ -620,6 +629,39 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
             equivalents[int(fig.evidence["equivalent_at"])] = fig
         out.append(fig)
     return out
+
+
+#: A numeral as Indonesian, Portuguese and Spanish write it (v5): dots group thousands ("1.200",
+#: "1.500.000"), a comma marks decimals ("1,5"), and a scale word may follow ("1,5 milhão", "10 mil",
+#: "2 juta"). Commas followed by three digits are left to the English reading (Tagalog writes "1,200").
+_FOREIGN_NUMERAL = re.compile(
+    r"(?<![\w.,])(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d{1,2}(?!\d)|\d+)"
+    r"(?:\s+(?P<scale>mil\s+millones|millones|millón|millon|milhões|milhão|milhoes|milhao|bilhões|bilhão|"
+    r"miliar|juta|ribu|mil)\b)?", re.I)
+_FOREIGN_SCALE_AFTER = re.compile(r"\d\s+(?:millones|millón|milhões|milhão|bilhões|bilhão|juta|miliar)\b", re.I)
+_FOREIGN_SCALES = {"mil millones": 1e9, "millones": 1e6, "millón": 1e6, "millon": 1e6, "milhões": 1e6, "milhão": 1e6,
+                   "milhoes": 1e6, "milhao": 1e6, "bilhões": 1e9, "bilhão": 1e9, "miliar": 1e9, "juta": 1e6,
+                   "ribu": 1e3, "mil": 1e3}
+
+
+def _foreign_numerals(text: str, sents: list[Span], found: list[Quantity]) -> list[Quantity]:
+    """``found`` with the digit numerals of non-English sentences read as those languages write them (v5):
+    the English reading takes "1.200 WNI" for 1.2 and "R$ 1,5 milhão" for 1 and 5."""
+    foreign = [(a, b) for a, b in sents if _is_foreign(text[a:b]) or _FOREIGN_SCALE_AFTER.search(text, a, b)]
+    if not foreign:
+        return found
+    inside = lambda q: any(a <= q.start < b for a, b in foreign)   # noqa: E731
+    out = [q for q in found if q.is_word or q.vague_rule or not inside(q)]
+    for a, b in foreign:
+        for m in _FOREIGN_NUMERAL.finditer(text, a, b):
+            num = m["num"]
+            value = float(num.replace(".", "").replace(",", ".")) * _FOREIGN_SCALES.get(re.sub(r"\s+", " ", (m["scale"] or "").lower()), 1)
+            old = next((q for q in found if q.start <= m.start() < q.end or m.start() <= q.start < m.end()), None)
+            start = old.start if old is not None and old.start < m.start() else m.start()
+            out.append(Quantity(start=start, end=m.end(), text=text[start:m.end()], value=value,
+                                qualifier=old.qualifier if old is not None else None, vague_rule=None,
+                                currency=old.currency if old is not None else None, is_word=False))
+    return sorted(out, key=lambda q: (q.start, q.end))
 
 
 def _equivalent_of(q: Quantity, text: str, equivalents: dict[int, Figure]) -> Figure | None:
@@ -736,6 +778,28 @@ def _unit_age(a: _Args) -> _Unit | None:
     if m2:
         who = _person_before(text, sent[0], q.start - len(before) + m2.start())
         return _Unit("age", f"age of {who}" if who else "age", q.end, "age ('aged N')")
+    return _appositive_age(text, q, sent)
+
+
+#: "Kim, 38, was arrested", "A Vietnamese woman, 24, told ...": a person's age between commas (v5).
+_APPOSITIVE_BEFORE = re.compile(r"(?P<who>\b[A-Z][\w’'-]+|\b(?:[\w’'-]+\s+)?[a-z][\w’'-]+),\s$")
+_APPOSITIVE_AFTER = re.compile(r",\s+(?:and\b|a\b|an\b|the\b|who\b|was\b|is\b|were\b|had\b|has\b|from\b|of\b|"
+                               r"said\b|told\b|[a-z]+ed\b)")
+
+
+def _appositive_age(text: str, q: Quantity, sent: tuple[int, int]) -> _Unit | None:
+    if q.is_word or q.value < 12 or q.value > 99 or "," in q.text or q.currency:
+        return None
+    m = _APPOSITIVE_BEFORE.search(text, max(sent[0], q.start - 40), q.start)
+    if m is None or not _APPOSITIVE_AFTER.match(text, q.end):
+        return None
+    who = m["who"].split()[-1]
+    if who[:1].isupper():
+        if who.lower() in _NOT_CLAIMANTS or who.isupper():
+            return None   # a month, a weekday ("May 12, the ..."), an acronym
+        return _Unit("age", f"age of {who}", q.end, "age (appositive 'Name, N,')")
+    if who.lower() in _PERSON_SINGULAR or _agent_noun(who.lower()):
+        return _Unit("age", f"age of {who}", q.end, "age (appositive 'person, N,')")
     return None
 
 
@@ -748,12 +812,38 @@ def _unit_duration_adjective(a: _Args) -> _Unit | None:
     return _Unit(_DURATIONS[adj["u"] + "s"], adj["noun"], adj.end(), f"duration adjective '-{adj['u']}'")
 
 
+#: "15 times higher", "three times as many": a multiplier (v5).
+_MULTIPLIER = re.compile(r"[- ]times?\s+(?P<cmp>higher|more|larger|greater|bigger|lower|fewer|smaller|"
+                         r"as\s+(?:much|many|high|large|big))\b", re.I)
+
+
+def _unit_multiplier(a: _Args) -> _Unit | None:
+    m = _MULTIPLIER.match(a.ctx.text, a.q.end, a.sent[1])
+    if m is None or a.q.currency or a.q.vague_rule:
+        return None
+    return _Unit("times", "times " + m["cmp"].lower(), m.end(), "multiplier ('N times higher')")
+
+
 def _unit_views(a: _Args) -> _Unit | None:
     text, q, sent = a.ctx.text, a.q, a.sent
     times = _TIMES_AFTER.match(text, q.end)
     if times and _VIEWS_BEFORE.search(text[max(sent[0], q.start - 30):q.start]):
         return _Unit("views", "views", times.end(), "views ('viewed ... times')")
     return None
+
+
+_TERM_WORDS = re.compile(r"\s+(?P<u>years?|months?)\b(?!\s+of\b)")   # not "two years of good behaviour"
+
+
+def _unit_spelled_term(a: _Args) -> _Unit | None:
+    """A prison term with a spelled number ("jailed for seven years", v5); spelled durations are not
+    figures otherwise."""
+    text, q, sent = a.ctx.text, a.q, a.sent
+    m = _TERM_WORDS.match(text, q.end, sent[1]) if q.is_word else None
+    if m is None or not figure_dates.PENALTY_TERM.search(text, sent[0], sent[1]):
+        return None
+    unit = "years" if m["u"].startswith("year") else "months"
+    return _Unit(unit, unit, m.end(), "prison term with a spelled number")
 
 
 def _unit_count_noun(a: _Args) -> _Unit | None:
@@ -851,6 +941,15 @@ def _continued(a: _Args, prev: Figure, rule: str) -> _Unit:
     return _Unit(prev.unit, noun, pos, rule, antecedent=prev, evidence={"noun": noun})
 
 
+#: A verb only people undergo, just before a bare number ("sentenced 11 to death", "arrested 40 in
+#: raids", v5), and what may follow the number then: a phrase, a clause or the sentence's end.
+_PEOPLE_VERB_BEFORE = re.compile(r"\b(?:sentenced|executed|arrested|detained|deported|rescued|freed|repatriated|"
+                                 r"convicted|extradited|evacuated|abducted|trafficked)\s+(?:(?:at\s+least|about|"
+                                 r"some|nearly|over|more\s+than|another|a\s+further)\s+)?$", re.I)
+_BARE_OBJECT_END = re.compile(r"\s*(?:[,.;:]|$|\s(?:to|in|on|at|from|after|during|since|and|while|last|this|"
+                              r"including|for|over)\b)")
+
+
 def _unit_bare_action(a: _Args) -> _Unit | None:
     """No noun and no earlier count, but a verb that only people undergo follows ("23 repatriated after
     abduction", "over 700 still trapped", v4)."""
@@ -861,6 +960,9 @@ def _unit_bare_action(a: _Args) -> _Unit | None:
         return _Unit("people", "people", q.end, "partitive of people ('59 of them', '59 of the group')")
     group = _GROUP_OF.search(text, max(sent[0], q.start - 20), q.start)
     m = _PEOPLE_VERB_AFTER.match(text, q.end, sent[1])
+    if not m and not group and _PEOPLE_VERB_BEFORE.search(text, max(sent[0], q.start - 30), q.start) \
+            and not q.currency and _BARE_OBJECT_END.match(text, q.end, sent[1]):
+        return _Unit("people", "people", q.end, "bare number after a verb only people undergo ('sentenced 11 to death')")
     if not m and not (group and _VERB_AFTER.match(text, q.end, sent[1])):
         return None
     rule = f"people verb {m['v']!r} after a bare number" if m else f"a {group['g']} of N people"
@@ -880,8 +982,9 @@ def _unit_foreign(a: _Args) -> _Unit | None:
 
 
 #: The unit rules, tried in order; the first that answers decides (``_NOT_A_FIGURE`` drops the number).
-_UNIT_RULES = (_unit_money, _unit_percent, _unit_age, _unit_duration_adjective, _unit_views, _unit_foreign,
-               _unit_count_noun, _unit_range_low, _unit_total, _unit_anaphora, _unit_bare_action)
+_UNIT_RULES = (_unit_money, _unit_percent, _unit_age, _unit_duration_adjective, _unit_views, _unit_multiplier,
+               _unit_foreign,
+               _unit_spelled_term, _unit_count_noun, _unit_range_low, _unit_total, _unit_anaphora, _unit_bare_action)
 
 
 def _decide_unit(a: _Args) -> _Unit | None:
@@ -1014,12 +1117,27 @@ def _noun_of(prev: Figure) -> str:
 
 
 def _person_after(text: str, pos: int, end: int) -> str | None:
-    """The person an age belongs to, in the next few words ("-year-old Japanese high school student")."""
+    """The person an age belongs to, in the next few words ("-year-old Japanese high school student",
+    "-year-old shopkeeper": an agent noun, v5)."""
     words = re.findall(r"[\w’'-]+", text[pos:min(end, pos + 60)])[:5]
     for i, w in enumerate(words):
-        if w.lower() in _PERSON_SINGULAR or _UNIT_OF.get(w.lower()) == "people":
+        if w.lower() in _PERSON_SINGULAR or _UNIT_OF.get(w.lower()) == "people" or _agent_noun(w.lower()):
             return " ".join(words[:i + 1])
+        if w.lower() in ("who", "was", "is", "had", "has", "and", "from", "of", "in", "at", "said"):
+            break
     return None
+
+
+#: Words ending like agent nouns that are not people.
+_NOT_AGENTS = frozenset("""other under after over never later former earlier elder older younger her their ever either
+neither whether another together rather further number order border water paper letter matter center centre
+quarter power computer partner member monster sister brother""".split()) - {"partner", "member", "sister", "brother"}
+
+
+def _agent_noun(w: str) -> bool:
+    """A person by its ending: shopkeeper, businessman, farmer, activist, migrant (v5)."""
+    return (len(w) > 4 and w.isalpha() and w not in _NOT_AGENTS
+            and w.endswith(("keeper", "man", "woman", "er", "or", "ist", "ant", "ian")))
 
 
 def _person_before(text: str, start: int, pos: int) -> str | None:
@@ -1041,7 +1159,7 @@ _AGE_AFTER = re.compile(r"(?:-|\s)years?[- ](?P<old>old)\b")
 _PERSON_SINGULAR = frozenset("""man woman boy girl student teenager teen child national citizen worker victim suspect
 recruiter driver guard officer mother father son daughter wife husband resident migrant survivor employee
 person individual defendant detainee""".split())
-_AGED_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s+(?:between\s+)?(?:(?:\d{1,3}|[a-z]+)\s*(?:,|and|to|-|–)\s*)*$")
+_AGED_BEFORE = re.compile(r"\b(?:aged|ages?|age\s+of)\s+(?:between\s+|from\s+)?(?:(?:\d{1,3}|[a-z]+)\s*(?:,|and|to|-|–)\s*)*$")
 #: "100,000 to 500,000 yuan", "between 10 and 20 people", "3-5 million" (the low end, v4).
 _RANGE_TO = re.compile(r"\s*(?:to|-|–|and)\s*(?=\S)")
 #: Words after a bare number that continue the paragraph's count ("16,000 went voluntarily").
@@ -1072,7 +1190,10 @@ _PEOPLE_VERB_AFTER = re.compile(
 _FOREIGN_WORDS = frozenset("""de la las los del el en y que para por con una uno se su sus al como más pero
 do da dos das em e para com uma um não na no nas nos pelo pela ao à são foi
 yang dan di ke dari dengan untuk ini itu dalam tidak akan pada oleh sebagai juga telah ada orang
-ng mga sa ang na para""".split())
+ng mga sa ang na para
+unos unas fueron fue han ha son desde entre según tras sobre muy también
+foram mais após segundo pelos pelas também ainda
+sebanyak warga mereka setelah kepada menurut tersebut sejak bagi saat karena para""".split())
 _ENGLISH_WORDS = frozenset("the of and to in a is was were that for on with as by at from are have has said".split())
 
 

@@ -18,7 +18,9 @@ _UNITS_WORDS = {
 }
 _TENS_WORDS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000,
-           "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "k": 1_000}
+           "trillion": 1_000_000_000_000, "m": 1_000_000, "mn": 1_000_000, "bn": 1_000_000_000, "k": 1_000,
+           # figures-v5: the Indian scale words of South Asian news ("Rs 5 lakh", "Rs 1.5 crore")
+           "lakh": 100_000, "lakhs": 100_000, "crore": 10_000_000, "crores": 10_000_000}
 _PLURAL_BASES = {"dozens": 12, "tens": 10, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
                  "billions": 1_000_000_000}
 
@@ -29,7 +31,8 @@ QUALIFIERS = {
     "more than": "more than", "greater than": "more than", "over": "more than", "upwards of": "more than",
     "at least": "at least",
     "up to": "up to", "as many as": "up to", "at most": "up to", "less than": "less than",
-    "fewer than": "less than", "under": "less than", "just over": "more than", "just under": "less than",
+    "fewer than": "less than", "under": "less than", "no fewer than": "at least", "no less than": "at least",
+    "not less than": "at least", "just over": "more than", "just under": "less than",
 }
 
 #: Currency words and symbols -> ISO 4217 code. "¥" is read as yuan: in this domain (Chinese
@@ -49,14 +52,18 @@ CURRENCY_SYMBOLS = {"US$": "USD", "$": "USD", "HK$": "HKD", "S$": "SGD", "A$": "
                     "£": "GBP", "฿": "THB", "RMB": "CNY", "USD": "USD", "CNY": "CNY",
                     # v4: ringgit, pesos, rupiah, reais, won, rupees, shillings
                     "RM": "MYR", "₱": "PHP", "Php": "PHP", "PHP": "PHP", "Rp": "IDR", "R$": "BRL", "₩": "KRW",
-                    "Rs": "INR", "Ksh": "KES", "U$": "USD", "₫": "VND"}
+                    "Rs": "INR", "Ksh": "KES", "U$": "USD", "₫": "VND",
+                    # v5: ISO codes written before an amount ("KRW 3 billion", "SGD 410,000")
+                    "KRW": "KRW", "THB": "THB", "MYR": "MYR", "IDR": "IDR", "INR": "INR", "SGD": "SGD",
+                    "HKD": "HKD", "EUR": "EUR", "GBP": "GBP", "JPY": "JPY", "VND": "VND", "AUD": "AUD",
+                    "NT$": "TWD"}
 #: A bare "P" is a peso sign only before an amount written as money ("P2-million", "P500,000", v4).
 _PESO_P = r"P(?=\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?-?\s?(?:million|billion)\b)"
 
 _NUMWORD = "|".join(sorted([*_UNITS_WORDS, *_TENS_WORDS], key=len, reverse=True))
 _WORDNUM_RE = rf"(?:(?:{'|'.join(_TENS_WORDS)})[- ](?:{'|'.join(k for k in _UNITS_WORDS if _UNITS_WORDS[k] < 10)})|{_NUMWORD})"
 _DIGITS_RE = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_SCALE_RE = r"(?:hundred|thousand|million|billion|trillion|mn|bn|m|k)"
+_SCALE_RE = r"(?:hundred|thousand|million|billion|trillion|lakhs?|crores?|mn|bn|m|k)"
 _PLURAL_RE = r"(?:dozens|tens|hundreds|thousands|millions|billions)"
 _SYMBOL_RE = "|".join([*(re.escape(s) for s in sorted(CURRENCY_SYMBOLS, key=len, reverse=True)), _PESO_P])
 _QUAL_RE = "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True))
@@ -70,7 +77,7 @@ QUANTITY_RE = re.compile(
     rf"(?P<vague>(?:a{_SP}+|half{_SP}+a{_SP}+|(?P<vmult>{_WORDNUM_RE}|\d+){_SP}+)?dozen\b(?!s)"
     rf"|\b{_PLURAL_RE}(?:{_SP}+of{_SP}+{_PLURAL_RE})*\b)"
     rf"|(?P<num>{_DIGITS_RE})(?:(?:{_SP}|-)?(?P<scale>{_SCALE_RE})\b)?"
-    rf"|(?P<a>\ba{_SP}+(?P<ascale>hundred|thousand|million|billion)\b)"
+    rf"|(?P<a>\b(?P<half>half{_SP}+)?a{_SP}+(?P<ascale>hundred|thousand|million|billion)\b)"
     rf"|\b(?P<word>{_WORDNUM_RE})\b(?:{_SP}+(?P<wscale>hundred|thousand|million|billion)\b)?"
     rf")", re.I)
 
@@ -123,7 +130,7 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
     elif m["num"]:
         value = _parse_digits(m["num"]) * _SCALES.get((m["scale"] or "").lower(), 1)
     elif m["a"]:
-        value = float(_SCALES[m["ascale"].lower()])
+        value = float(_SCALES[m["ascale"].lower()]) * (0.5 if m["half"] else 1.0)   # "half a million" (v5)
     else:
         value = float(_word_value(m["word"]) * _SCALES.get((m["wscale"] or "").lower(), 1))
     start = m.start()
