@@ -332,14 +332,14 @@ def test_non_english_page_is_warned_and_marked(tmp_path):
 
 
 def test_long_titles_are_cut_with_an_ellipsis():
-    from scamtrace.copies.view import TITLE_MAX, _head
+    from scamtrace.copies.view import TITLE_MAX, head_line
     from scamtrace.model import Article
 
     long = "Thousands held as armed group storms border scam hub after weeks of pressure from two capitals"
-    head = _head(Article(id="x", source="s", text="t", title=long, outlet="O"))
+    head = head_line(Article(id="x", source="s", text="t", title=long, outlet="O"))
     shown = head.split('"')[1]
     assert len(shown) <= TITLE_MAX and shown.endswith("…") and long.startswith(shown[:-1])
-    short = _head(Article(id="y", source="s", text="t", title="Short title", outlet="O"))
+    short = head_line(Article(id="y", source="s", text="t", title="Short title", outlet="O"))
     assert '"Short title"' in short
 
 

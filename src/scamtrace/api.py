@@ -14,6 +14,8 @@ from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
 from .settings import Settings, shared_dir
 from .store import Store, queries
 from .store.opening import open_store, require_store
+from .views.article import CopiesView
+from .views.article import copies_view as _copies_view
 from .views.outlet import outlet_stats as _outlet_stats
 from .views.story import StoryView
 from .views.story import story_view as _story_view
@@ -23,7 +25,7 @@ if TYPE_CHECKING:   # eval is imported when an evaluation runs (it needs the sto
     from .eval.realnews import RealNewsScores
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "articles", "article",
-           "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "render_copies", "outlet_stats", "watch",
+           "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "copies_view", "outlet_stats", "watch",
            "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
@@ -44,10 +46,10 @@ def story_view(store: Store, story_id: str) -> StoryView:
     return _story_view(store, story_id)
 
 
-def render_copies(store: Store, article_id: str, width: int = 120) -> str:
-    from .copies.view import render_links
-
-    return render_links(store, article_id, width)
+def copies_view(store: Store, article_id: str) -> CopiesView:
+    """One article's copy links with the articles at their other ends, its family and spinner score
+    (``scamtrace copies ID`` renders it side by side). Raises :class:`~scamtrace.errors.NotFound`."""
+    return _copies_view(store, article_id)
 
 
 def require_actor_name(store: Store, name: str) -> None:

@@ -21,6 +21,7 @@ import click
 from . import __version__, api
 from .errors import ScamtraceError
 from .export import FORMATS, write_records
+from .report.text import render_copies, render_story
 from .settings import SETTINGS, Settings
 from .store import DEFAULT_DB
 
@@ -369,7 +370,7 @@ def rejects(obj: Ctx, limit: int, fmt: str) -> None:
 @pass_ctx
 def copies(obj: Ctx, article_id: str, width: int) -> None:
     """Show an article's copy links side by side, with the evidence."""
-    click.echo(api.render_copies(obj.store, article_id, width or shutil.get_terminal_size().columns))
+    click.echo(render_copies(api.copies_view(obj.store, article_id), width or shutil.get_terminal_size().columns))
 
 
 @cli.command()
@@ -431,8 +432,6 @@ def stories(obj: Ctx, query: str | None, limit: int, fmt: str) -> None:
 @pass_ctx
 def story(obj: Ctx, story_id: str) -> None:
     """A readable brief of one story: timeline, actors, figures with corroboration and conflicts, quotes."""
-    from .report.text import render_story
-
     click.echo(render_story(api.story_view(obj.store, story_id), min(120, shutil.get_terminal_size().columns)))
 
 

@@ -5,7 +5,6 @@ import textwrap
 from typing import Any
 
 from ..model import Article, Link
-from ..store import Store
 
 MAX_PASSAGES = 3          # side-by-side passages shown per link
 MAX_LINES = 8             # wrapped lines per column per passage
@@ -13,7 +12,8 @@ FACT_CONTEXT = 70         # characters of context around an aligned fact
 TITLE_MAX = 70            # a longer title is cut and ends in "…"
 
 
-def _head(a: Article) -> str:
+def head_line(a: Article) -> str:
+    """One line naming an article: id, title (cut), outlet, date and credit."""
     bits = [a.outlet or "?", a.published.isoformat() if a.published else "undated"]
     if a.credit:
         bits.append(f"credit {a.credit}")
@@ -73,7 +73,7 @@ def _link_header(link: Link, this: Article, other: Article) -> list[str]:
     kind = "copy of" if link.source else "sibling of"
     if link.article != this.id:
         kind = "copied by" if link.source else "sibling of"
-    lines = [f"── {link.relation} {kind} {_head(other)}",
+    lines = [f"── {link.relation} {kind} {head_line(other)}",
              f"   score {link.score:.2f}  {link.algorithm}" + (f"  judged: {ev['judgement']}" if ev.get("judgement") else "")]
     d = ev.get("direction") or {}
     if d:
@@ -141,23 +141,3 @@ def render_link(link: Link, this: Article, other: Article, width: int) -> list[s
     lines += _link_stats(feats, a_id)
     lines.append(f"   {'SOURCE / OTHER':<{max(20, (width - 3) // 2)}} | THIS ARTICLE")
     return lines + _side_by_side(feats, a_text, b_text, a_id == other.id, width)
-
-
-def render_links(store: Store, article_id: str, width: int = 120) -> str:
-    this = store.get_article(article_id)
-    # a sibling pair is stored both ways; show the side that starts from this article
-    links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
-    spin = store.spin_scores().get(article_id)
-    fam = store.family_of(article_id)
-    out = [_head(this), f"family {fam}" + (f"; looks spun {spin[0]:.2f}" if spin else "")]
-    phrases = suspicious_phrases(spin[1].get("phrases") or []) if spin else []
-    if phrases:
-        out.append("suspicious phrases: " + ", ".join(p["phrase"] for p in phrases[:10]))
-    if not links:
-        out.append("no copy links: an independent article (or nothing like it is in the store yet)")
-        return "\n".join(out)
-    out.append(f"{len(links)} link(s):")
-    for ln in links:
-        other_id = ln.source or ln.sibling if ln.article == article_id else ln.article
-        out += render_link(ln, this, store.get_article(other_id), width)
-    return "\n".join(out)

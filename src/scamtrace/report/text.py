@@ -4,6 +4,8 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
+from ..copies.view import head_line, render_link, suspicious_phrases
+from ..views.article import CopiesView
 from ..views.story import StoryView, disputes_by_source
 from .data import fmt_figure
 
@@ -108,3 +110,20 @@ def _quote_lines(view: StoryView, width: int) -> list[str]:
         out += textwrap.wrap(f"“{q['quote']}” — {who} [{where}]", width, initial_indent="  ",
                              subsequent_indent="    ")
     return out
+
+
+def render_copies(view: CopiesView, width: int = 120) -> str:
+    """``scamtrace copies ID``: the article, its family and spin, then each copy link side by side."""
+    spin = view.spin
+    out = [head_line(view.article), f"family {view.family}" + (f"; looks spun {spin['score']:.2f}" if spin else "")]
+    phrases = suspicious_phrases(spin["evidence"].get("phrases") or []) if spin else []
+    if phrases:
+        out.append("suspicious phrases: " + ", ".join(p["phrase"] for p in phrases[:10]))
+    if not view.links:
+        out.append("no copy links: an independent article (or nothing like it is in the store yet)")
+        return "\n".join(out)
+    out.append(f"{len(view.links)} link(s):")
+    for ln, other in view.links:
+        out += render_link(ln, view.article, other, width)
+    return "\n".join(out)
+

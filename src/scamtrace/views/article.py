@@ -85,3 +85,27 @@ def _public_fact(f: dict[str, Any] | None) -> dict[str, Any] | None:
     keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group", "role",
             "disputes")
     return {**{k: f.get(k) for k in keys}, "rivals": f["rivals"]}
+
+
+@dataclass(slots=True)
+class CopiesView:
+    """One article's copy links for the side-by-side view (``scamtrace copies ID``): each link
+    touching it (a sibling pair once, from this article's side) with the article at its other end;
+    its family and spinner score (``spin``: score and evidence, or None)."""
+
+    article: Article
+    family: str | None
+    spin: dict[str, Any] | None
+    links: list[tuple[Link, Article]]
+
+
+def copies_view(store: Store, article_id: str) -> CopiesView:
+    """The copy links of one article (raises NotFound for an unknown id)."""
+    this = store.get_article(article_id)
+    # a sibling pair is stored both ways; show the side that starts from this article
+    links = [ln for ln in store.links(article_id) if ln.source is not None or ln.article == article_id]
+    others = [(ln, store.get_article((ln.source or ln.sibling if ln.article == article_id else ln.article) or ""))
+              for ln in links]
+    return CopiesView(article=this, family=store.family_of(article_id), spin=queries.spin_of(store, article_id),
+                      links=others)
+
