@@ -6,7 +6,6 @@ Only composition and timing live here (one timer, :func:`timed`); each stage is 
 """
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -14,21 +13,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from .clean.metadata import language_note
-from .clean.stage import clean_raw, load_boilerplate, relearn_boilerplate
+from .clean.stage import clean_items, load_boilerplate, relearn_boilerplate
 from .copies.incremental import IncrementalCopies
-from .errors import InputError
 from .extract.stage import extract_articles
 from .ingest import iter_sources, parse_interval
 from .ingest import watch as poll
 from .ingest.scrub import scrub
 from .knowledge.build import build_knowledge
 from .model import RawDoc, Reject
-from .settings import Settings
+from .settings import Settings, resolve_workers
 from .store import PutStatus, Store
 from .store.analysis import finish_analysis
-from .store.raw import RECORD_KEY, record_fields
+from .store.raw import WRITE_BATCH, ToStore, put_batch
 from .stories.stage import store_stories
-from .timelimit import TimeLimitExceeded, time_limit
 
 log = logging.getLogger(__name__)
 
@@ -96,50 +93,58 @@ def ingest(store: Store, sources: Iterable[str], settings: Settings | None = Non
 
 def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settings,
                 progress: Progress = _no_progress) -> IngestStats:
-    """Clean and store RawDocs, record Rejects, then relearn boilerplate for the outlets touched."""
+    """Clean and store RawDocs, record Rejects, then relearn boilerplate for the outlets touched.
+
+    Pages are cleaned in ``settings.workers`` processes (:func:`~scamtrace.clean.stage.clean_items`)
+    and written in input order, :data:`~scamtrace.store.raw.WRITE_BATCH` per transaction
+    (:func:`~scamtrace.store.raw.put_batch`); when the input stops with an error, what was read is
+    still stored before the error goes on."""
     stats = IngestStats()
     model = load_boilerplate(store)
     touched: set[str] = set()
-    limit = float(settings.doc_timeout)
-    for done, item in enumerate(items, 1):
-        progress("ingest", done, None)
-        item = scrub(item)
-        if isinstance(item, Reject):
-            _reject(store, stats, item)
-            continue
-        try:
-            extra = {**item.extra, RECORD_KEY: record_fields(item)}
-            with time_limit(limit, "cleaning"):
-                art = clean_raw(item, model, settings)
-            json.dumps(extra, default=str)   # what the store will write: fail here, not half-way through it
-        except InputError as e:
-            _reject(store, stats, Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
-            continue
-        except TimeLimitExceeded as e:
-            _reject(store, stats, Reject(item.source, f"{item.source}: {e} (doc_timeout); skipped, the batch goes "
-                                         "on; raise -s doc_timeout if the page is real", stage="clean"))
-            continue
-        except Exception as e:  # one bad article never stops a batch
-            log.debug("cleaning %s failed", item.source, exc_info=True)
-            _reject(store, stats, Reject(item.source, f"{item.source}: cleaning failed ({type(e).__name__}: {e}); "
-                                         "report this input as a bug", stage="clean"))
-            continue
-        status = store.put_article(art, fmt=item.fmt, body=item.body, extra=extra)
-        if status is PutStatus.CONFLICT:
-            stats.conflicts += 1
-            store.add_reject(Reject(item.source, f"{item.source}: id {art.id} already holds different text; the "
-                                    "stored article is kept and this version is saved in the conflicts table; "
-                                    "give the record its own id", stage="store"))
-            log.warning("%s: id %s already holds different text; kept as a conflict (see `scamtrace rejects`)",
-                        item.source, art.id)
-        else:
-            stats.count(status)
-        if art.outlet and status in (PutStatus.NEW, PutStatus.UPDATED):
-            touched.add(art.outlet)
-        note = language_note(art.language) if status in (PutStatus.NEW, PutStatus.UPDATED) else None
-        if note:
-            stats.notes.append(f"{item.source}: {note}")
-            log.warning("%s", stats.notes[-1])
+    pending: list[ToStore | Reject] = []
+
+    def flush() -> None:
+        batch = list(pending)
+        pending.clear()
+        for entry, result in zip(batch, put_batch(store, batch) if batch else []):
+            if isinstance(entry, Reject):
+                continue
+            if isinstance(result, Reject):
+                _count_reject(stats, result)
+                continue
+            if result is PutStatus.CONFLICT:
+                log.warning("%s: id %s already holds different text; kept as a conflict (see `scamtrace rejects`)",
+                            entry.on_conflict.source, entry.article.id)
+            assert isinstance(result, PutStatus)
+            stats.count(result)
+            art = entry.article
+            if art.outlet and result in (PutStatus.NEW, PutStatus.UPDATED):
+                touched.add(art.outlet)
+            note = language_note(art.language) if result in (PutStatus.NEW, PutStatus.UPDATED) else None
+            if note:
+                stats.notes.append(f"{entry.on_conflict.source}: {note}")
+                log.warning("%s", stats.notes[-1])
+
+    cleaned = clean_items((scrub(item) for item in items), model, settings, resolve_workers(settings.workers))
+    try:
+        for done, (item, result) in enumerate(cleaned, 1):
+            progress("ingest", done, None)
+            if isinstance(item, Reject) or result is None:
+                pending.append(_count_reject(stats, item))   # type: ignore[arg-type]
+            elif result.reject is not None:
+                pending.append(_count_reject(stats, result.reject))
+            else:
+                art = result.article
+                assert art is not None
+                pending.append(ToStore(art, item.fmt, item.body, result.extra, Reject(
+                    item.source, f"{item.source}: id {art.id} already holds different text; the stored article is "
+                    "kept and this version is saved in the conflicts table; give the record its own id",
+                    stage="store")))
+            if len(pending) >= WRITE_BATCH:
+                flush()
+    finally:   # what was cleaned is stored, also when the input stopped with an error
+        flush()
     # outlets a run stored pages for but did not learn from (it was killed before its end) are
     # learned now: learning is resumable, never lost
     stats.recleaned = relearn_boilerplate(store, touched | set(store.unlearned_outlets(settings.boilerplate_min_pages)),
@@ -147,12 +152,14 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
     return stats
 
 
-def _reject(store: Store, stats: IngestStats, rej: Reject) -> None:
+def _count_reject(stats: IngestStats, rej: Reject) -> Reject:
+    """Count and log a reject; returns it made storable (one line) for the store batch."""
     rej = scrub(rej)   # storable, one line
+    assert isinstance(rej, Reject)
     stats.rejected += 1
     stats.reject_reasons.append(rej.reason if rej.reason.startswith(rej.source) else f"{rej.source}: {rej.reason}")
     log.info("rejected %s", stats.reject_reasons[-1])
-    store.add_reject(rej)
+    return rej
 
 
 @contextmanager

@@ -68,8 +68,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("follow_symlinks", False, "Read files that a symbolic link inside a given folder points to outside "
             "that folder (off: such links are rejected)."),
     Setting("boilerplate_min_pages", 3, "A line repeated on at least this many pages of one outlet is boilerplate.", 2, 1000),
-    Setting("workers", 0, "Processes that parse and extract articles in `analyze` (the results are the same "
-            "whatever the number); 0 = one per CPU core, 1 = all in the main process.", 0, 256),
+    Setting("workers", 0, "Processes that clean pages in `ingest` and parse and extract articles in `analyze` "
+            "(the results are the same whatever the number); 0 = one per CPU core, 1 = all in the main process.",
+            0, 256),
 )
 
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -111,3 +112,16 @@ def shared_dir(what: str = "seeds, datasets and benchmarks") -> Path:
         raise ScamtraceError(f"SCAMTRACE_SHARED is not set; set it to the shared folder that holds {what} "
                              "(../shared beside the clone), or pass the folder as an argument")
     return Path(env)
+
+
+def cpu_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int) -> int:
+    """The ``workers`` setting as a process count: 0 means one per CPU core."""
+    return cpu_cores() if workers <= 0 else workers

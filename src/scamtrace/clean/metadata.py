@@ -86,6 +86,7 @@ _SCRIPTS = (("th", re.compile(r"[\u0e00-\u0e7f]")), ("lo", re.compile(r"[\u0e80-
             ("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
             ("zh", re.compile(r"[\u4e00-\u9fff]")), ("ru", re.compile(r"[\u0400-\u04ff]")),
             ("ar", re.compile(r"[\u0600-\u06ff]")))
+_ANY_SCRIPT = re.compile("|".join(p.pattern for _, p in _SCRIPTS))
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORDS = re.compile(r"[^\W\d_]+")
 
@@ -139,17 +140,19 @@ def detect_language(text: str) -> str | None:
     Reads at most the first :data:`LANG_SAMPLE_CHARS` characters.
     """
     sample = text[:LANG_SAMPLE_CHARS]
-    n_letters = len(_LETTERS.findall(sample))
+    words = _WORDS.findall(sample)
+    n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
     if not n_letters:
         return None
-    for code, script in _SCRIPTS:
-        if len(script.findall(sample)) > 0.3 * n_letters:
-            return code
-    counts = Counter(w.lower() for w in _WORDS.findall(sample))
-    total = sum(counts.values())
+    if _ANY_SCRIPT.search(sample):   # most texts have none of these scripts: count each only when one is there
+        for code, script in _SCRIPTS:
+            if len(script.findall(sample)) > 0.3 * n_letters:
+                return code
+    counts = Counter(map(str.lower, words))
+    total = len(words)
     if total < LANG_MIN_WORDS:
         return None
-    best, hits = max(((code, sum(counts[w] for w in stop)) for code, stop in _STOPWORDS.items()),
+    best, hits = max(((code, sum(counts[w] for w in stop & counts.keys())) for code, stop in _STOPWORDS.items()),
                      key=lambda item: item[1])
     return best if hits / total >= LANG_MIN_SHARE else None
 

@@ -2,17 +2,24 @@
 relearn boilerplate for the outlets an ingest touched (re-cleaning only the pages it changes)."""
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable
+import multiprocessing
+import signal
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import InputError, NotFound
 from ..ingest.ids import stable_id
-from ..model import Article, RawDoc
+from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from ..store import PutStatus, Store
 from ..store.analysis import boilerplate_model_jsons
-from ..store.raw import raw_from_store
+from ..store.raw import RECORD_KEY, raw_from_store, record_fields
 from ..timelimit import TimeLimitExceeded, time_limit
 from . import clean_doc
 from .model import BoilerplateModel
@@ -113,3 +120,131 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
                     changed += 1
             store.put_boilerplate_model(outlet, mine.to_json(), len(texts[outlet]))
     return changed
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """What cleaning made of one RawDoc: the article and the ``extra`` to store beside its raw body,
+    or the reject that says why not."""
+    article: Article | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    reject: Reject | None = None
+
+
+def clean_item(item: RawDoc, model: BoilerplateModel | None, settings: Settings) -> Cleaned:
+    """Clean one RawDoc within ``doc_timeout``; never raises: a failure is a reject with its reason."""
+    try:
+        extra = {**item.extra, RECORD_KEY: record_fields(item)}
+        with time_limit(float(settings.doc_timeout), "cleaning"):
+            art = clean_raw(item, model, settings)
+        json.dumps(extra, default=str)   # what the store will write: fail here, not half-way through it
+    except InputError as e:
+        return Cleaned(reject=Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
+    except TimeLimitExceeded as e:
+        return Cleaned(reject=Reject(item.source, f"{item.source}: {e} (doc_timeout); skipped, the batch goes "
+                                     "on; raise -s doc_timeout if the page is real", stage="clean"))
+    except Exception as e:  # one bad article never stops a batch
+        log.debug("cleaning %s failed", item.source, exc_info=True)
+        return Cleaned(reject=Reject(item.source, f"{item.source}: cleaning failed ({type(e).__name__}: {e}); "
+                                     "report this input as a bug", stage="clean"))
+    return Cleaned(art, extra)
+
+
+#: RawDocs a worker process cleans per task (``clean.pool-v1``).
+CLEAN_BATCH = 16
+
+#: The boilerplate model and settings of the run, set in each worker process by :func:`_init_worker`.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model: BoilerplateModel | None, settings: dict[str, Any]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which stops the pool
+    _WORKER["model"], _WORKER["settings"] = model, Settings(**settings)
+
+
+def _clean_batch(items: list[RawDoc]) -> list[Cleaned]:
+    return [clean_item(item, _WORKER["model"], _WORKER["settings"]) for item in items]
+
+
+def clean_items(items: Iterable[RawDoc | Reject], model: BoilerplateModel | None, settings: Settings,
+                workers: int = 1) -> Iterator[tuple[RawDoc | Reject, Cleaned | None]]:
+    """Each item with what cleaning made of it (None for a Reject), in input order.
+
+    ``clean.pool-v1``: with ``workers`` > 1 and more than ``2 * CLEAN_BATCH`` documents, the RawDocs
+    are cleaned in batches of :data:`CLEAN_BATCH` by that many worker processes (each holds the
+    run's boilerplate model) while this process keeps reading; results come back in input order, so
+    what is stored is the same as with one process. At most ``2 * workers`` batches are in flight.
+    When the input stops with an error (Ctrl-C while reading), what was read is still cleaned and
+    yielded before the error is raised again.
+    """
+    it = iter(items)
+    head: list[RawDoc | Reject] = []
+    docs = 0
+
+    def here(batch: Iterable[RawDoc | Reject]) -> Iterator[tuple[RawDoc | Reject, Cleaned | None]]:
+        for item in batch:
+            yield item, None if isinstance(item, Reject) else clean_item(item, model, settings)
+
+    if workers <= 1:
+        yield from here(it)
+        return
+    try:
+        for item in it:   # a small input is cleaned here: starting workers would cost more than it saves
+            head.append(item)
+            docs += not isinstance(item, Reject)
+            if docs > 2 * CLEAN_BATCH:
+                break
+    except BaseException:   # the input stopped: clean and hand over what was read, then stop
+        yield from here(head)
+        raise
+    if docs <= 2 * CLEAN_BATCH:
+        yield from here(head)
+        return
+    yield from _pooled(head, it, model, settings, workers)
+
+
+def _pooled(head: list[RawDoc | Reject], rest: Iterator[RawDoc | Reject], model: BoilerplateModel | None,
+            settings: Settings, workers: int) -> Iterator[tuple[RawDoc | Reject, Cleaned | None]]:
+    ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                               initargs=(model, settings.as_dict()))
+    pending: deque[tuple[list[RawDoc | Reject], Future | None]] = deque()
+    group: list[RawDoc | Reject] = []
+
+    def submit() -> None:
+        docs = [x for x in group if not isinstance(x, Reject)]
+        pending.append((list(group), pool.submit(_clean_batch, docs) if docs else None))
+        group.clear()
+
+    def drain(limit: int) -> Iterator[tuple[RawDoc | Reject, Cleaned | None]]:
+        while len(pending) > limit:
+            items, fut = pending.popleft()
+            results = iter(fut.result() if fut is not None else ())
+            for item in items:
+                yield item, None if isinstance(item, Reject) else next(results)
+
+    def read() -> Iterator[RawDoc | Reject]:
+        yield from head
+        yield from rest
+
+    try:
+        source = read()
+        while True:
+            try:
+                item = next(source)
+            except StopIteration:
+                break
+            except BaseException:   # the input stopped: clean and hand over what was read, then stop
+                if group:
+                    submit()
+                yield from drain(0)
+                raise
+            group.append(item)
+            if sum(not isinstance(x, Reject) for x in group) >= CLEAN_BATCH:
+                submit()
+                yield from drain(2 * workers)
+        if group:
+            submit()
+        yield from drain(0)
+    finally:   # stopped early (Ctrl-C, an error): batches not started are dropped
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -15,6 +15,7 @@ NORMALISER = "clean.normalise-v1"
 
 # Characters that carry no text: zero-width spaces/joiners, BOM, soft hyphen, word joiner.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HSPACE = re.compile(r"[^\S\n]+")          # any whitespace except newline
 _BLANKS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -36,7 +37,8 @@ def normalize_text(text: str) -> str:
     leading and trailing blank lines removed; NFC composition. Idempotent, never raises on a ``str``.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
-    text = text.translate(_INVISIBLE)
+    if _INVISIBLE_RE.search(text):   # translate() looks up every character: only when there is one to drop
+        text = text.translate(_INVISIBLE)
     text = _CONTROL.sub("", text)
     text = _HSPACE.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import logging
 import multiprocessing
-import os
 import signal
 import time
 from collections import deque
@@ -29,6 +28,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from ..model import Article, Reject
+from ..settings import cpu_cores, resolve_workers  # noqa: F401 (cpu_cores re-exported)
 from ..store import Store
 from ..store.analysis import extraction_marks, put_marked_extraction
 from . import extract
@@ -57,19 +57,6 @@ PARTS = ("extract.ner", "extract.rules", "extract.events", "extract.store", "ext
 
 def _no_progress(label: str, done: int, total: int | None) -> None:
     return None
-
-
-def cpu_cores() -> int:
-    """CPU cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:   # not Linux
-        return os.cpu_count() or 1
-
-
-def resolve_workers(workers: int) -> int:
-    """The ``workers`` setting as a process count: 0 means one per CPU core."""
-    return cpu_cores() if workers <= 0 else workers
 
 
 @dataclass(slots=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import logging
 import re
 
@@ -39,7 +40,22 @@ def _rfc822(text: str) -> dt.date | None:
     return parsed.date() if parsed else None
 
 
+_YEAR = re.compile(r"\b(?:19|20|21)\d\d\b")
+
+
 def _written(text: str) -> dt.date | None:
+    """A written date; one naming its year is remembered (the same "Published March 4, 2025" stub recurs
+    across an outlet's pages, and dateparser takes tens of milliseconds per call). Relative ones
+    ("yesterday") are parsed each time: their date moves."""
+    return _written_absolute(text) if _YEAR.search(text) else _dateparser(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_absolute(text: str) -> dt.date | None:
+    return _dateparser(text)
+
+
+def _dateparser(text: str) -> dt.date | None:
     import dateparser   # imported lazily: it is slow to import and rarely needed
 
     try:

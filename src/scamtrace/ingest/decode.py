@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 import charset_normalizer
@@ -258,7 +259,7 @@ def looks_like_text(text: str) -> bool:
     visible = _SPACE_RE.sub("", strip_tags(text[:TEXT_LIKE_SAMPLE * 4]))[:TEXT_LIKE_SAMPLE]
     if len(visible) < TEXT_LIKE_MIN_CHARS:
         return True
-    symbols = sum(1 for ch in visible if unicodedata.category(ch).startswith("S"))
+    symbols = sum(n for ch, n in Counter(visible).items() if unicodedata.category(ch).startswith("S"))
     return symbols / len(visible) <= MAX_SYMBOL_SHARE
 
 

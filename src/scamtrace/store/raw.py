@@ -7,9 +7,13 @@ mapping; the fields it arrived with (source, id, url, outlet, ...) ride in ``ext
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from ..model import RawDoc
+from ..model import Article, RawDoc, Reject
+from .db import PutStatus, Store
 
 RECORD_KEY = "_record"
 _RECORD_FIELDS = ("source", "id", "url", "outlet", "title", "published", "byline", "language")
@@ -31,3 +35,49 @@ def raw_from_store(fmt: str, body: str, extra: dict[str, Any]) -> RawDoc:
                   id=rec.get("id"), url=rec.get("url"), outlet=rec.get("outlet"), title=rec.get("title"),
                   published=dt.date.fromisoformat(pub) if pub else None, byline=rec.get("byline"),
                   language=rec.get("language"), extra=extra)
+
+
+@dataclass(slots=True)
+class ToStore:
+    """One article to store (with the raw body and ``extra`` it came with), and the reject to record
+    when its id already holds another raw body."""
+    article: Article
+    fmt: str
+    body: str
+    extra: dict[str, Any]
+    on_conflict: Reject
+
+
+#: Articles (and rejects) written per transaction by :func:`put_batch` (``ingest`` commits this many at
+#: once; a crash loses at most the batch being written, which a rerun stores again).
+WRITE_BATCH = 64
+
+
+def put_batch(store: Store, entries: Sequence[ToStore | Reject]) -> list[PutStatus | Reject | None]:
+    """Write ``entries`` in order in one transaction: each article with :meth:`Store.put_article`, each
+    reject with :meth:`Store.add_reject`. Returns, per entry, the article's status, None for a reject,
+    or (one article the database refused) a store-stage reject that was recorded instead: that
+    article's writes are rolled back alone (a savepoint), the others are kept."""
+    out: list[PutStatus | Reject | None] = []
+    with store.write() as db:
+        for e in entries:
+            if isinstance(e, Reject):
+                store.add_reject(e)
+                out.append(None)
+                continue
+            db.execute("SAVEPOINT put_article")
+            try:
+                status = store.put_article(e.article, fmt=e.fmt, body=e.body, extra=e.extra)
+                if status is PutStatus.CONFLICT:
+                    store.add_reject(e.on_conflict)
+            except sqlite3.Error as x:   # one article the database refuses never stops the batch
+                db.execute("ROLLBACK TO put_article")
+                db.execute("RELEASE put_article")
+                rej = Reject(e.article.source, f"{e.article.source}: the store refused the article ({x}); report "
+                             "this input as a bug", stage="store")
+                store.add_reject(rej)
+                out.append(rej)
+                continue
+            db.execute("RELEASE put_article")
+            out.append(status)
+    return out
