@@ -42,6 +42,7 @@ from ..settings import shared_dir
 from .scores import prf
 from ..model import Article, RawDoc
 from ..extract import extract, load_nlp
+from ..clean import clean_doc
 
 #: token_set_ratio at or above which two ``what`` descriptions name the same thing (brief's rule).
 WHAT_MIN_RATIO = 70
@@ -374,21 +375,15 @@ QUOTE_KEYS = ("key", "quote", "speaker", "role")
 
 
 def seed_articles(seeds: Path) -> list[Any]:
-    """The seed files as Articles (cleaned with ``scamtrace.clean.clean_doc`` when it exists)."""
-    try:
-        from ..clean import clean_doc   # type: ignore[attr-defined]
-    except ImportError:
-        clean_doc = None
+    """The seed files as Articles, cleaned with ``scamtrace.clean.clean_doc``."""
     arts = []
     for path in sorted(seeds.glob("*.txt")):
         body = path.read_text(encoding="utf-8")
-        art = None
-        if clean_doc is not None:
-            try:
-                res = clean_doc(RawDoc(source=str(path), body=body, fmt="text"))
-            except ScamtraceError:
-                res = None   # the cleaner rejected it: evaluate the raw text instead
-            art = res if isinstance(res, Article) else None
+        try:
+            res = clean_doc(RawDoc(source=str(path), body=body, fmt="text"))
+        except ScamtraceError:
+            res = None   # the cleaner rejected it: evaluate the raw text instead
+        art = res if isinstance(res, Article) else None
         if art is None:
             art = Article(id=path.name, source=str(path), text=body)
         art.id = path.name

@@ -14,6 +14,11 @@ from ..store import Store, queries
 from .clusters import bcubed
 from .keys import jsonl_objects, key_map, read_gold, resolve
 from .realnews import half_of
+from .realnews_gold import figure_value_recall, gold_lines, is_realnews
+from ..store.extracted import load_events, rows
+from .events import evaluate_events
+from .extract import claimant_accuracy, evaluate_figures, evaluate_quotes
+
 KINDS = ("stories", "figures", "quotes", "events")
 
 
@@ -71,7 +76,6 @@ def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = 
         raise InvalidRequest(f"unknown evaluation {kind!r}; use one of {', '.join(KINDS)}")
     if kind == "stories":   # scamtrace's, realnews-dev's and ECB+'s formats, with chaining
         return evaluate_stories(store, gold_path, half)
-    from .realnews_gold import figure_value_recall, gold_lines, is_realnews
 
     realnews = is_realnews(gold_path)
     if half is not None and not realnews:
@@ -81,13 +85,8 @@ def evaluate_store(store: Store, kind: str, gold_path: Path, half: str | None = 
     gold = resolve(lines, key_map(store), ("key",), gold_path)
     keys = {g["key"] for g in gold}
     if kind == "events":
-        from ..store.extracted import load_events
-        from .events import evaluate_events
-
         res = evaluate_events([e for e in load_events(store, sorted(keys))], gold)
         return {k: res[k] for k in ("precision", "recall", "f1", "tp", "fp", "fn")}
-    from ..store.extracted import rows
-    from .extract import claimant_accuracy, evaluate_figures, evaluate_quotes
 
     table = "figures" if kind == "figures" else "quotes"
     pred = [{**r, "key": r["article"]} for r in rows(store, table) if r["article"] in keys]

@@ -6,6 +6,8 @@ from typing import Any
 
 from ..store import Store
 from .tabular import FORMATS, write_records
+from ..views.story import disputes_by_source
+from ..store.extracted import facts, rows, story_events
 
 __all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records", "story_records",
            "figure_records", "quote_records", "entity_records", "event_records", "thread_records", "EXPORTS"]
@@ -54,9 +56,6 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
 def figure_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per figure mention, with the corroboration of the fact it states (articles and
     independent sources = distinct copy families)."""
-    from ..views.story import disputes_by_source
-    from ..store.extracted import facts, rows
-
     fact_of: dict[tuple[str, str], tuple[dict, dict]] = {}
     disputing: dict[tuple[str, str], tuple[dict, dict]] = {}
     for f in facts(store):
@@ -82,22 +81,16 @@ def figure_records(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def quote_records(store: Store) -> Iterator[dict[str, Any]]:
-    from ..store.extracted import rows
-
     for r in rows(store, "quotes"):
         yield {k: r[k] for k in QUOTE_COLUMNS}
 
 
 def entity_records(store: Store) -> Iterator[dict[str, Any]]:
-    from ..store.extracted import rows
-
     for r in rows(store, "mentions"):
         yield {k: r[k] for k in ENTITY_COLUMNS}
 
 
 def event_records(store: Store) -> Iterator[dict[str, Any]]:
-    from ..store.extracted import story_events
-
     for e in story_events(store):
         yield {"event": e["id"], "story": e["story"], "type": e["type"], "date": e["date"],
                "date_precision": e["date_precision"], "place": e["place"], "actors": e["actors"],

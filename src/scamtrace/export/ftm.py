@@ -34,9 +34,10 @@ from typing import IO, TYPE_CHECKING, Any
 from ..clean.metadata import language_note
 from ..errors import ScamtraceError
 from ..urls import safe_url
-from ..views.story import Resolver, actor_resolver
+from ..views.story import actor_resolver, disputes_by_source, Resolver
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
+from ..report.data import fmt_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from followthemoney import EntityProxy
@@ -276,9 +277,6 @@ def _event_documentation(b: _Builder, ev: EntityProxy, citations: list[dict[str,
 
 def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],
                 urls: dict[str, str | None]) -> Iterator[EntityProxy]:
-    from ..views.story import disputes_by_source
-    from ..report.data import fmt_figure
-
     for f in facts(store):
         note = b.make("Note", f["id"])
         note.add("name", f"{fmt_figure(f['value'], f['unit'])} {f['what']}")

@@ -30,6 +30,7 @@ from typing import Any
 
 from .measure import same_what
 from .dates import find_dates
+from ..store.extracted import rows, set_figure_days
 
 log = logging.getLogger(__name__)
 
@@ -127,8 +128,6 @@ def apply_repeat_dates(store: Any) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
     figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
     after the extract stage; a rerun finds nothing new to date."""
-    from ..store.extracted import rows, set_figure_days
-
     published = {aid: art.published for aid, art in store.article_meta().items()}
     found = repeat_dates(rows(store, "figures"), published)
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])

@@ -12,6 +12,7 @@ from ..store import Store, queries
 from ..views.story import Resolver, StoryView, story_view
 from ..web.svg import timeline
 from ..urls import safe_url
+from .. import __version__
 
 REPORT_ALGORITHM = "report.story-v1"
 
@@ -75,8 +76,6 @@ def report_of(view: StoryView) -> dict[str, Any]:
 
 def report_meta() -> dict[str, Any]:
     """Who made the report and when (shown in the footer of both formats)."""
-    from .. import __version__
-
     return {"algorithm": REPORT_ALGORITHM, "version": __version__,
             "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 

@@ -39,6 +39,9 @@ from .schema import ARTICLE_FIELDS, FAMILY_FIELDS, LINK_FIELDS, REJECT_FIELDS, S
 from ..store.raw import RECORD_KEY
 from ..ingest.date_fields import parse_date
 from ..stories.cluster import ALGORITHM, Story
+from ..stories import cluster_stories
+from ..extract.stage import extract_articles
+from ..knowledge.build import build_knowledge
 
 __all__ = ["IMPORTER", "check_columns", "import_parquet", "open_tables"]
 
@@ -300,8 +303,6 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
         stories = _stories(tables["stories"], known, counts)
         counts["stories_from"] = "table"
     else:
-        from ..stories import cluster_stories
-
         stories = cluster_stories(list(store.iter_articles()), families)
         counts["stories_from"] = "clustered"
     store.replace_stories(stories)
@@ -315,9 +316,6 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     store.mark_analyzed(to_mark)
     counts["analyzed"] = len(to_mark)
     if extract:
-        from ..extract.stage import extract_articles
-        from ..knowledge.build import build_knowledge
-
         counts["extracted"] = extract_articles(store, sorted(set(ids)), progress)
         build_knowledge(store)
     store.finish_run(run, counts)

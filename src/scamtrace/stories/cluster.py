@@ -42,6 +42,7 @@ import numpy as np
 
 from ..copies.tokens import STOPWORDS, facts, words
 from ..model import ALGO_STORIES_ONLINE, Article, Family, Story
+from ..clean.text import article_size
 
 ALGORITHM = ALGO_STORIES_ONLINE   # name+version stored with the records (defined in model.py beside them)
 
@@ -130,8 +131,6 @@ def _make_unit(fid: str, members: list[Article]) -> _Unit:
 
 def is_brief(texts: Iterable[str]) -> bool:
     """True when every text is shorter than ``BRIEF_UNIT_WORDS`` words (a unit of briefs)."""
-    from ..clean.text import article_size
-
     return all(article_size(t) < BRIEF_UNIT_WORDS for t in texts)
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import queries
+from ..errors import NotFound
 
 ALGORITHM = "stories.ids-v1"
 
@@ -137,8 +138,6 @@ def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tupl
 def resolve_story(store: Any, some_id: str) -> str:
     """The live story that ``some_id`` names: a story id (current, or retired by a merge), or a fact id
     (``story-…:fact-N``, current or retired), which names its story. Raises NotFound when neither."""
-    from ..errors import NotFound
-
     sid = store.resolve_id("story", some_id)
     if sid is None and ":fact-" in some_id:
         fid = store.resolve_id("fact", some_id)

@@ -21,6 +21,7 @@ from ..model import ACTOR_LABELS, LinkRow
 from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
+from ..stories.ids import resolve_story
 
 #: Tables a story's knowledge (figures, events, quotes, actors) needs (migration ``0004_extraction`` on).
 KNOWLEDGE_TABLES: tuple[str, ...] = ("facts", "fact_citations", "story_events", "quotes", "mentions")
@@ -82,7 +83,6 @@ def resolve_story_id(store: Store, story_id: str) -> str:
         if queries.story_row(store, story_id) is None:
             raise NotFound(f"no story {story_id!r}; list them with `scamtrace stories`")
         return story_id
-    from ..stories.ids import resolve_story
 
     return resolve_story(store, story_id)
 
