@@ -1,4 +1,4 @@
-"""Which article of a copy pair is the source? (``copies.direction-v5``)
+"""Which article of a copy pair is the source? (``copies.direction-v6``)
 
 Each reason is a small named rule (``rule_*``) returning its findings (a reason, and when it orders
 the pair, who is the source); the rules are tried in order of trust (:data:`RULES`); the first that
@@ -25,7 +25,15 @@ orders the pair decides, the later ones are still recorded:
     main host (``.com``, then ``www.``) is the source (direction-v5);
 11. spin_weak: for excerpts only, the more normally worded text is the source (weak);
 12. otherwise the pair is recorded as siblings with no arrow (``unsure``); the family step
-    (:func:`~.families.orient_to_origins`) may still orient it towards a confirmed original.
+    (:func:`~.families.orient_to_origins`) may still orient it towards a confirmed original;
+13. outlet role (``outlet_role``, direction-v6): a pair still unsure after that is ordered by what the
+    two outlets' OTHER texts are across the corpus: an originator outlet (its other texts are sources
+    of links ordered by the rules above and never copies) is the source, a republisher outlet (its
+    other texts copy, none is a source) the copy. It needs the whole corpus, so it is a corpus pass
+    run before one source per copy is kept (:func:`~.families.learn_outlet_roles`,
+    :func:`~.families.orient_by_outlet_roles`), not a pair rule of :data:`RULES`.
+
+v5 -> v6: the outlet-role pass (rule 13; realnews-dev half A: orders 1 unsure pair, right).
 
 v4 -> v5: the mirror rule; spin_weak no longer orders rewrites and spun pairs (realnews-dev: right
 5 of 5 on half A, reversed 4 of 5 on half B; its scores come from one or two collocation hits).
@@ -48,7 +56,7 @@ from ..model import Article
 from .features import WIRE_AGENCIES, Pair, credit_dateline, window_shape
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits
 
-DIRECTION_ALGORITHM = "copies.direction-v5"
+DIRECTION_ALGORITHM = "copies.direction-v6"
 
 # Two spin scores closer than this do not order a pair. Set on seed 003 vs synthetic spins.
 SPIN_DIRECTION_MARGIN = 0.3
@@ -65,7 +73,7 @@ EXCERPT_SHARE_RATIO = 1.5
 CONFIDENCE = {"attribution": 0.95, "truncated": 0.95, "spin": 0.9, "siblings": 0.85, "own_outlet": 0.9, "published": 0.9,
               "excerpt_share": 0.75, "credit": 0.7,
               "detail": 0.6, "completeness": 0.55, "mirror": 0.55, "spin_weak": 0.5,
-              "family_origin": 0.5, "fallback": 0.4}
+              "family_origin": 0.5, "outlet_role": 0.45, "fallback": 0.4}
 # Spin scores this far apart (below the spun/clean margin) ordered a rewrite weakly in direction-v4
 # (realnews-dev half A: 5 of 5 right, but half B: 4 of 5 reversed; these scores come from one or two
 # learned collocation hits). direction-v5 keeps it for excerpts only: an excerpt link without an arrow

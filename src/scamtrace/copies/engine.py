@@ -15,7 +15,7 @@ from ..model import Article, Family, Link
 from .classify import classify_pair
 from .features import Prepared, prepare
 from .families import (Judgement, apply_judgements, build_families, check_judgements, family_origins,
-                       other_end, reduce_links)
+                       learn_outlet_roles, other_end, reduce_links)
 from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
@@ -144,11 +144,12 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     expanded = [l2 for l in links for l2 in _expand(l)]
     judged_links = [l for l in expanded if frozenset((l.article, other_end(l) or "")) in forced]
     unjudged = [l for l in expanded if l not in judged_links]
-    reduced = reduce_links(by_id, unjudged)
+    roles = learn_outlet_roles(by_id, unjudged)   # over every classified link of this call (as the Spark job)
+    reduced = reduce_links(by_id, unjudged, roles)
     compared = {frozenset(p) for p in pairs} | not_copy | forced
     extra = links_to_origins(by_id, reduced, compared, classify)
     if extra:
-        reduced = reduce_links(by_id, unjudged + extra)
+        reduced = reduce_links(by_id, unjudged + extra, roles)
     expanded = sorted(reduced + judged_links, key=_link_key)
     families = build_families(by_id, expanded)
     log.debug("find_copies: %d articles, %d pairs compared, %d links, %d families",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..model import FAMILIES_ALGORITHM, Article, Family, Link
@@ -173,7 +174,7 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
     return out
 
 
-REDUCE_ALGORITHM = "copies.reduce-v3"   # v3: orient_to_origins before one source per copy
+REDUCE_ALGORITHM = "copies.reduce-v4"   # v3: orient_to_origins before one source per copy; v4: outlet roles
 
 
 def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
@@ -215,11 +216,13 @@ def family_origins(articles: Mapping[str, Article], links: Sequence[Link]) -> di
     return {m: origin[r] for m, r in root_of.items() if size[r] > 1}
 
 
-def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list[Link]:
+def reduce_links(articles: Mapping[str, Article], links: Sequence[Link],
+                 roles: OutletRoles | None = None) -> list[Link]:
     """Keep one source per copy: all-pairs classification links a copy to every member of its family.
 
     ``copies.reduce-v3``: unsure sibling links are first turned towards a confirmed original of their
-    family (:func:`orient_to_origins`; v3). Within each family (union of non-excerpt links) the origin is chosen as in
+    family (:func:`orient_to_origins`; v3), then by the outlets' roles over the corpus when ``roles``
+    are given (:func:`orient_by_outlet_roles`; v4). Within each family (union of non-excerpt links) the origin is chosen as in
     :func:`family_origins` (copies nobody; then own outlet, credit + dateline, earliest date, most
     copied, smallest id). A copy keeps its link to the origin whenever it has one, else its
     best-scoring directed link; sibling links (source None) are kept only for members with no
@@ -231,19 +234,23 @@ def reduce_links(articles: Mapping[str, Article], links: Sequence[Link]) -> list
     the Spark job (per connected component, then per quoted family).
     """
     core = [l for l in links if l.relation not in NON_MERGING]
-    kept, root_of, origin_of = reduce_core(articles, core)
+    kept, root_of, origin_of = reduce_core(articles, core, roles)
     kept += reduce_excerpts(links, root_of, origin_of)
     kept.sort(key=lambda l: (l.article, other_end(l) or "", l.relation))
     return kept
 
 
-def reduce_core(articles: Mapping[str, Article],
-                core: Sequence[Link]) -> tuple[list[Link], dict[str, str], dict[str, str | None]]:
+def reduce_core(articles: Mapping[str, Article], core: Sequence[Link],
+                roles: OutletRoles | None = None) -> tuple[list[Link], dict[str, str], dict[str, str | None]]:
     """The merging half of :func:`reduce_links`: (kept links, member -> component root, root -> origin).
 
     ``core`` holds only merging (non-excerpt) links. Component roots are the smallest member id.
+    ``roles``: outlet roles learned over the whole corpus (:func:`learn_outlet_roles`); sibling links
+    still unsure after :func:`orient_to_origins` are turned by them (:func:`orient_by_outlet_roles`).
     """
     core = orient_to_origins(core)
+    if roles:
+        core = orient_by_outlet_roles(articles, core, roles)
     directed_from: dict[str, list[Link]] = {}
     sibling_from: dict[str, list[Link]] = {}
     for l in core:
@@ -348,6 +355,140 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
         d["decided_by"] = "family_origin"
         ev = {k: v for k, v in l.evidence.items() if k != "sibling_relation"} | {"direction": d}
         out.append(dataclasses.replace(l, source=l.sibling, sibling=None, evidence=ev,
+                                       relation=str(l.evidence.get("pair_relation", l.relation))))
+    return out
+
+
+# Outlet roles over the corpus (copies.reduce-v4). A text counts for its outlet's role when classification
+# ordered one of its merging links by direct evidence (ROLE_EVIDENCE: the ORIGIN_EVIDENCE reasons plus the
+# detail and completeness counts; excerpts are left out, since originators quote others too): as a source
+# (it is the source of such a link) or a copy (it copies by such a link). realnews-dev half A: with
+# excerpts counted, monitor.co.ug would have been called a republisher (one of its texts quotes NTV) and
+# both of its unsure pairs would have been reversed.
+ROLE_EVIDENCE = ORIGIN_EVIDENCE | {"detail", "completeness"}
+# An outlet is an originator when at least this many of its OTHER texts (not the pair's) are sources and
+# none is a copy; a republisher when this many are copies and none a source. realnews-dev half A (65
+# texts, 8 outlets with 2+ texts): one unsure pair has such an outlet at 1 (en.sggp.org.vn ~
+# vietnamnews.vn, whose 63-Vietnamese text is the source of a rewrite), and the arrow is right; none at 2.
+OUTLET_ROLE_MIN_TEXTS = 1
+
+
+@dataclass(slots=True)
+class OutletRoles:
+    """Per outlet, how many of its texts are sources / copies of merging links ordered by
+    :data:`ROLE_EVIDENCE` (outlet-sized: the Spark job broadcasts it)."""
+
+    sources: dict[str, int] = field(default_factory=dict)
+    copies: dict[str, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.sources or self.copies)
+
+
+def outlet_key(article: Article) -> str | None:
+    """The outlet an article's role counts for: its outlet, lower-case, without ``www.``."""
+    return normal_outlet(article.outlet)
+
+
+def normal_outlet(outlet: str | None) -> str | None:
+    """An outlet name lower-case, without ``www.``; None when empty."""
+    o = (outlet or "").strip().lower()
+    return (o[4:] if o.startswith("www.") else o) or None
+
+
+def role_texts(links: Iterable[Link]) -> tuple[set[str], set[str]]:
+    """(texts that are sources, texts that are copies) of the merging ``links`` ordered by :data:`ROLE_EVIDENCE`."""
+    sources: set[str] = set()
+    copies: set[str] = set()
+    for l in links:
+        if l.source is None or l.relation in NON_MERGING:
+            continue
+        if (l.evidence.get("direction") or {}).get("decided_by") in ROLE_EVIDENCE:
+            sources.add(l.source)
+            copies.add(l.article)
+    return sources, copies
+
+
+def count_roles(articles: Mapping[str, Article], sources: Iterable[str], copies: Iterable[str]) -> OutletRoles:
+    """Outlet roles from the texts that are sources and copies (see :func:`role_texts`)."""
+    roles = OutletRoles()
+    for ids, table in ((sources, roles.sources), (copies, roles.copies)):
+        for i in ids:
+            key = outlet_key(articles[i]) if i in articles else None
+            if key:
+                table[key] = table.get(key, 0) + 1
+    return roles
+
+
+def learn_outlet_roles(articles: Mapping[str, Article], links: Iterable[Link]) -> OutletRoles:
+    """Outlet roles over all classified ``links`` (before reduction; see :class:`OutletRoles`)."""
+    sources, copies = role_texts(links)
+    return count_roles(articles, sources, copies)
+
+
+def _role_counts(roles: OutletRoles, article: Article, own: tuple[set[str], set[str]]) -> tuple[int, int]:
+    """(other texts that are sources, other texts that are copies) of ``article``'s outlet: ``article``
+    itself is not counted (``own``: the texts of ``core`` that are sources / copies, :func:`role_texts`)."""
+    key = outlet_key(article)
+    if not key:
+        return 0, 0
+    return (max(0, roles.sources.get(key, 0) - (article.id in own[0])),
+            max(0, roles.copies.get(key, 0) - (article.id in own[1])))
+
+
+def _role(counts: tuple[int, int]) -> str | None:
+    n_src, n_copy = counts
+    if n_src >= OUTLET_ROLE_MIN_TEXTS and not n_copy:
+        return "originator"
+    if n_copy >= OUTLET_ROLE_MIN_TEXTS and not n_src:
+        return "republisher"
+    return None
+
+
+def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link], roles: OutletRoles) -> list[Link]:
+    """Unsure sibling links turned by outlet roles (``outlet_role``): the text of an originator outlet is
+    the source when the other's outlet is not one too; else the text of a republisher outlet is the copy
+    when the other's is not one too. The pair's own two texts never count for the roles; two texts of
+    one outlet are not ordered. Other links are returned unchanged; input order does not matter."""
+    out: list[Link] = []
+    turned: set[frozenset[str]] = set()
+    decided: dict[frozenset[str], tuple[str, str, str]] = {}
+    own = role_texts(core)
+    for l in core:
+        if l.source is not None or l.sibling is None \
+                or (l.evidence.get("direction") or {}).get("decided_by") != "unsure":
+            continue
+        a, b = articles.get(l.article), articles.get(l.sibling)
+        key = frozenset((l.article, l.sibling))
+        if a is None or b is None or key in decided or outlet_key(a) == outlet_key(b):
+            continue
+        ca, cb = _role_counts(roles, a, own), _role_counts(roles, b, own)
+        ra, rb = _role(ca), _role(cb)
+        if (ra == "originator") != (rb == "originator"):
+            src, copy_, n = (a, b, ca[0]) if ra == "originator" else (b, a, cb[0])
+            why = (f"outlet {outlet_key(src)} is an originator over the corpus: {n} other text(s) of it are "
+                   "sources of copies and none copies")
+        elif (ra == "republisher") != (rb == "republisher"):
+            src, copy_, n = (b, a, ca[1]) if ra == "republisher" else (a, b, cb[1])
+            why = (f"outlet {outlet_key(copy_)} is a republisher over the corpus: {n} other text(s) of it "
+                   "copy and none is a source")
+        else:
+            continue
+        decided[key] = (src.id, copy_.id, why)
+    for l in sorted(core, key=lambda l: (l.article, other_end(l) or "", l.relation)):
+        key = frozenset((l.article, other_end(l) or ""))
+        if l.source is not None or key not in decided:
+            out.append(l)
+            continue
+        if key in turned:
+            continue   # the mirror of the link turned around
+        turned.add(key)
+        src_id, copy_id, why = decided[key]
+        d = dict(l.evidence.get("direction") or {})
+        d["reasons"] = [*d.get("reasons", []), f"{why}: {copy_id} is taken as the copy of {src_id}"]
+        d["decided_by"] = "outlet_role"
+        ev = {k: v for k, v in l.evidence.items() if k != "sibling_relation"} | {"direction": d}
+        out.append(dataclasses.replace(l, article=copy_id, source=src_id, sibling=None, evidence=ev,
                                        relation=str(l.evidence.get("pair_relation", l.relation))))
     return out
 

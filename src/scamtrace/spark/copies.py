@@ -19,6 +19,8 @@ Stages (each a Spark shuffle; nothing of the corpus is collected to the driver):
 5. **Families**: connected components of the merging links (:mod:`.components`), then per
    component, in one executor, the embedded code: ``reduce_core``, ``links_to_origins`` and
    ``build_families``; excerpt links are reduced per quoted family (``reduce_excerpts`` logic).
+   Before it, the outlet roles over the corpus (``copies.reduce-v4``) are counted by a group-by per
+   outlet (:func:`outlet_roles`); that outlet-sized table goes to the executors with the settle step.
 
 Human judgements are not applied here: import the result (``scamtrace import-parquet``) and
 record them in the store, where ``analyze`` applies them.
@@ -33,8 +35,8 @@ import numpy as np
 
 from ..copies.classify import classify_pair
 from ..copies.engine import ENGINE_ALGORITHM, _expand, links_to_origins
-from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, build_families, other_end, pick_excerpt,
-                               reduce_core)
+from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, ROLE_EVIDENCE, OutletRoles, build_families,
+                               normal_outlet, other_end, pick_excerpt, reduce_core)
 from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDIDATES, MIN_SCORE, MIN_SHARED,
                             containment_score, fact_weights)
 from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
@@ -218,16 +220,42 @@ def classify_pairs(spark: Any, articles: Any, spins: Any, pairs: Any) -> Any:
 
 # --------------------------------------------------------------------------- 5. families
 
+def outlet_roles(articles: Any, links: Any) -> OutletRoles:
+    """The outlet roles over every classified link (``copies.reduce-v4``, as the embedded
+    :func:`~scamtrace.copies.families.learn_outlet_roles`): texts that are sources / copies of merging
+    links ordered by ``ROLE_EVIDENCE``, counted per outlet by a group-by; only the outlet-sized table
+    reaches the driver."""
+    from pyspark.sql import functions as F
+
+    j = links.where("merging").select(
+        F.get_json_object("link", "$.article").alias("copy"),
+        F.get_json_object("link", "$.source").alias("source"),
+        F.get_json_object("link", "$.evidence.direction.decided_by").alias("by"))
+    j = j.where(F.col("source").isNotNull() & F.col("by").isin(sorted(ROLE_EVIDENCE)))
+    texts = j.select(F.col("source").alias("id"), F.lit("source").alias("role")) \
+        .union(j.select(F.col("copy").alias("id"), F.lit("copy").alias("role"))).distinct()
+    counted = texts.join(articles.select("id", "outlet"), "id").groupBy("outlet", "role").count().collect()
+    roles = OutletRoles()
+    for r in counted:
+        key = normal_outlet(r["outlet"])
+        if key:
+            table = roles.sources if r["role"] == "source" else roles.copies
+            table[key] = table.get(key, 0) + int(r["count"])
+    return roles
+
+
 def settle_component(arts: Sequence[Article], core: Sequence[Link], pairs: Iterable[tuple[str, str]],
-                     spins: dict[str, float]) -> tuple[list[Link], list[Link], list[Any], str | None]:
+                     spins: dict[str, float], roles: OutletRoles | None = None,
+                     ) -> tuple[list[Link], list[Link], list[Any], str | None]:
     """One connected component, as the embedded engine treats it: (kept merging links, new excerpt
     links to the origin, families, origin of the component).
 
     ``core``: the component's merging links (expanded); ``pairs``: candidate pairs inside it
-    (already compared, so not classified again by ``links_to_origins``).
+    (already compared, so not classified again by ``links_to_origins``); ``roles``: the outlet roles
+    over the whole corpus (:func:`outlet_roles`).
     """
     by_id = {a.id: a for a in arts}
-    kept, root_of, origin_of = reduce_core(by_id, core)
+    kept, root_of, origin_of = reduce_core(by_id, core, roles)
     compared = {frozenset(p) for p in pairs}
 
     def classify(x: str, y: str) -> Link | None:
@@ -237,7 +265,7 @@ def settle_component(arts: Sequence[Article], core: Sequence[Link], pairs: Itera
     extra_core = [l for l in extra if l.relation not in NON_MERGING]
     extra_excerpt = [l for l in extra if l.relation in NON_MERGING]
     if extra_core:
-        kept, root_of, origin_of = reduce_core(by_id, list(core) + extra_core)
+        kept, root_of, origin_of = reduce_core(by_id, list(core) + extra_core, roles)
     families = build_families(by_id, kept)
     root = min(by_id)
     return kept, extra_excerpt, families, origin_of.get(root_of.get(root, root))
@@ -267,7 +295,8 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     t["components"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    families_rdd, kept_rdd, origin_rdd = _settle_all(spark, articles, spins, pairs, links, comp)
+    roles = outlet_roles(articles, links)
+    families_rdd, kept_rdd, origin_rdd = _settle_all(spark, articles, spins, pairs, links, comp, roles)
     fam_schema = spark_schema(FAMILY_FIELDS)
     families = spark.createDataFrame(families_rdd, fam_schema).localCheckpoint()
     origins = spark.createDataFrame(origin_rdd, "root string, origin string")
@@ -308,7 +337,8 @@ def _finish_link(r: Any) -> tuple:
     return link_row(ln)
 
 
-def _settle_all(spark: Any, articles: Any, spins: Any, pairs: Any, links: Any, comp: Any) -> tuple[Any, Any, Any]:
+def _settle_all(spark: Any, articles: Any, spins: Any, pairs: Any, links: Any, comp: Any,
+                roles: OutletRoles | None = None) -> tuple[Any, Any, Any]:
     """Per component (RDD cogroup by root): families, kept links, origins; singletons directly."""
     from pyspark.sql import functions as F
 
@@ -339,7 +369,7 @@ def _settle_all(spark: Any, articles: Any, spins: Any, pairs: Any, links: Any, c
                 out.append(("family", family_row(fam)))
                 out.append(("origin", (fam.members[0], fam.origin)))
             return out
-        kept, extra_ex, fams, origin = settle_component(arts_, core, list(pair_list), spins_)
+        kept, extra_ex, fams, origin = settle_component(arts_, core, list(pair_list), spins_, roles)
         for fam in fams:
             out.append(("family", family_row(fam)))
         out.append(("origin", (root, origin)))
