@@ -4,6 +4,13 @@
     .venv/bin/python bench/bench_spark.py --sizes 100000,400000 --no-baseline --corpus-cache /tmp/corpora
                                                                    # the sizes (2,987 s for 400,000 on 2 cores)
     .venv/bin/python bench/bench_spark.py --equivalence 20000      # Spark vs embedded engine, same input
+    nice -n 10 .venv/bin/python bench/bench_spark.py --job analyze --sizes 2000,8000 --cores 2 --no-baseline
+                                                                   # `spark analyze`: copies, stories, extraction
+
+With ``--job analyze`` each run is `spark analyze` (extraction in the executors) with the shuffle
+partitions tuned by input size (``spark.session.shuffle_partitions_for``); its stage times add
+``extract`` (wall) and ``extract.ner|rules|events`` (seconds summed over the executors) and
+``stories``. Its baseline is a full embedded ``analyze`` in a store (``spark.equivalence.embedded_store``).
 
 Each (size, cores) run is its own process (a SparkSession's master cannot change) running
 `spark copies` in local mode on a synthetic corpus (scamtrace.copies.synth: originals, copies of
@@ -67,7 +74,8 @@ def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:top]
 
 
-def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True, cache: str | None = None) -> dict:
+def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True, cache: str | None = None,
+        job: str = "copies") -> dict:
     from scamtrace.spark.job import run_job
     from scamtrace.spark.session import spark_session
 
@@ -77,11 +85,14 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
         arts = _corpus(n, seed, corpus)
         logs = root / "events"
         logs.mkdir()
-        spark = spark_session(f"local[{cores}]", {"spark.ui.enabled": "false", "spark.eventLog.enabled": "true",
-                                                  "spark.eventLog.dir": f"file://{logs}", "spark.eventLog.compress": "false",
-                                                  "spark.sql.shuffle.partitions": str(max(4, 4 * cores))})
+        conf = {"spark.ui.enabled": "false", "spark.eventLog.enabled": "true",
+                "spark.eventLog.dir": f"file://{logs}", "spark.eventLog.compress": "false"}
+        if job == "copies":   # the figures in the README were measured with 4 partitions per core
+            conf["spark.sql.shuffle.partitions"] = str(max(4, 4 * cores))
+        spark = spark_session(f"local[{cores}]", conf)
         t = time.perf_counter()
-        info = run_job(spark, "copies", [str(corpus)], str(root / "out"))
+        info = run_job(spark, job, [str(corpus)], str(root / "out"))
+        partitions = info["spark"]["shuffle_partitions"]
         spark_s = time.perf_counter() - t
         spark.stop()
         counts = info["counts"]
@@ -90,9 +101,18 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
                                f"rejects ({root / 'out' / 'rejects'}); the timing would be meaningless")
         out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
-               "links": info["counts"]["links"]}
+               "links": info["counts"]["links"], "job": job, "shuffle_partitions": partitions,
+               "counts": info["counts"]}
         if not baseline:
             out.update(embedded_s=None, embedded_art_s=None, ratio=None)
+            return out
+        if job == "analyze":
+            from scamtrace.spark.equivalence import embedded_store
+
+            t = time.perf_counter()
+            embedded_store(root / "embedded.db", arts)
+            emb_s = time.perf_counter() - t
+            out.update(embedded_s=round(emb_s, 1), embedded_art_s=round(n / emb_s, 1), ratio=round(emb_s / spark_s, 3))
             return out
         t = time.perf_counter()
         from scamtrace.spark.equivalence import differences, embedded_result, read_output
@@ -117,13 +137,15 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the embedded engine (it needs about as long again as Spark on 2 cores)")
     ap.add_argument("--corpus-cache", metavar="DIR",
                     help="keep each synthetic corpus in DIR and reuse it (400,000 articles take minutes to generate)")
+    ap.add_argument("--job", choices=("copies", "analyze"), default="copies",
+                    help="copies (the README's scaling figures) or analyze (copies, stories and extraction)")
     ap.add_argument("--one", nargs=2, type=int, metavar=("N", "CORES"), help=argparse.SUPPRESS)
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     if args.one:
         print("RESULT " + json.dumps(one(args.one[0], args.one[1], args.seed, args.check, not args.no_baseline,
-                                         args.corpus_cache)),
+                                         args.corpus_cache, args.job)),
               flush=True)
         return 0
     runs = [(args.equivalence, int(args.cores.split(",")[-1]), True)] if args.equivalence else \
@@ -132,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     for n, c, check in runs:
         cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + \
             (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else []) + \
-            (["--corpus-cache", args.corpus_cache] if args.corpus_cache else [])
+            (["--corpus-cache", args.corpus_cache] if args.corpus_cache else []) + ["--job", args.job]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
@@ -142,8 +164,10 @@ def main(argv: list[str] | None = None) -> int:
         results.append(r)
         base = (f"embedded {r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio "
                 f"{r['ratio']:.3f}" if r["ratio"] is not None else "no baseline")
-        print(f"n={n:>7,} cores={c}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), {base}, "
-              f"{r['links']:,} links")
+        extra = (f", {r['counts'].get('figures', 0):,} figures, {r['counts'].get('events', 0):,} events"
+                 if r["job"] == "analyze" else "")
+        print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), "
+              f"{base}, {r['links']:,} links{extra}, {r['shuffle_partitions']} shuffle partitions")
         print(f"    job stages (s): {r['stages']}")
         print(f"    longest Spark stages (s): {r['spark_stages']}")
         if "equivalence" in r:

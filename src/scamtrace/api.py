@@ -188,7 +188,7 @@ def require_shared(given: str | Path | None, rel: str) -> Path:
 
 def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | None = None,
               conf: Mapping[str, str] | None = None, say: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
-    """Run the Spark ``job`` ("copies" or "stories") over ``inputs``, writing Parquet tables to ``output``.
+    """Run the Spark ``job`` ("copies", "stories" or "analyze") over ``inputs``, writing Parquet tables to ``output``.
 
     Needs ``pip install 'scamtrace[spark]'`` and Java 17; ``master`` defaults to the spark-submit
     master, else ``local[*]``. Returns the run info also written to ``output/_run.json``.
@@ -201,8 +201,10 @@ def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | Non
 
 
 def import_parquet(store: Store, output: str | Path, *, extract: bool = False,
-                   progress: Progress | None = None) -> dict[str, Any]:
-    """Load a Spark job's OUTPUT directory (articles, links, families, stories, rejects) into ``store``."""
+                   progress: Progress | None = None, stories: str = "table") -> dict[str, Any]:
+    """Load a Spark job's OUTPUT directory (articles, links, families, stories, rejects and, from
+    ``spark analyze``, the extraction tables) into ``store``; ``stories="store"`` clusters the
+    stories in the store with the embedded algorithm instead of loading the output's."""
     from .spark.importer import import_parquet as _import
 
-    return _import(store, output, extract=extract, progress=progress)
+    return _import(store, output, extract=extract, progress=progress, stories=stories)

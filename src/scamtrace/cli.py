@@ -236,8 +236,11 @@ EXAMPLES: dict[str, list[str]] = {
                      "scamtrace spark copies 'crawl/*.warc.gz' out/ --conf spark.sql.shuffle.partitions 64"],
     "spark stories": ["scamtrace spark stories articles.jsonl out/",
                       "scamtrace spark stories data/*.parquet out/ --master local[2]"],
+    "spark analyze": ["scamtrace spark analyze articles.jsonl out/",
+                      "scamtrace spark analyze 'crawl/*.warc.gz' out/ --master local[2]"],
     "import-parquet": ["scamtrace --db copy.db import-parquet out/",
-                       "scamtrace --db copy.db import-parquet out/ --extract"],
+                       "scamtrace --db copy.db import-parquet out/ --stories store",
+                       "scamtrace --db copy.db import-parquet out/ --extract   # output of spark copies|stories"],
 }
 
 
@@ -606,16 +609,19 @@ _add_report()
 
 @cli.group("spark")
 def spark_group() -> None:
-    """Run the copies and story engines on Apache Spark (needs scamtrace[spark] and Java 17).
+    """Run the copies, story and extraction engines on Apache Spark (needs scamtrace[spark] and Java 17).
 
     INPUT is one or more JSONL, Parquet or WARC paths, directories or globs (local, hdfs://,
     s3a://, ...); OUTPUT a directory that receives Parquet tables (articles, links, families,
-    stories, rejects) and _run.json. Load them with `scamtrace import-parquet OUTPUT`.
+    stories, rejects; with `analyze` also mentions, figures, quotes, date_refs, events) and
+    _run.json. Load them with `scamtrace import-parquet OUTPUT`.
     """
 
 
 _SPARK_HELP = {"copies": "Find copies and families of INPUT articles on Spark; write Parquet to OUTPUT.",
-               "stories": "Copies, families and stories of INPUT articles on Spark; write Parquet to OUTPUT."}
+               "stories": "Copies, families and stories of INPUT articles on Spark; write Parquet to OUTPUT.",
+               "analyze": "Copies, families, stories and extraction (entities, figures, dates, quotes, events) "
+                          "of INPUT articles on Spark; write Parquet to OUTPUT."}
 
 
 def _spark_cmd(job: str):  # noqa: ANN202
@@ -633,6 +639,8 @@ def _spark_cmd(job: str):  # noqa: ANN202
         click.echo(f"spark {job}: {c.get('articles', 0):,} articles, {c.get('links', 0):,} links, "
                    f"{c.get('families', 0):,} families"
                    + (f", {c.get('stories', 0):,} stories" if "stories" in c else "")
+                   + (f", {c.get('figures', 0):,} figures, {c.get('quotes', 0):,} quotes, {c.get('events', 0):,} events"
+                      if "figures" in c else "")
                    + f", {c.get('rejects', 0):,} rejects -> {paths[-1]}", err=True)
 
     return run
@@ -640,17 +648,23 @@ def _spark_cmd(job: str):  # noqa: ANN202
 
 spark_copies = _spark_cmd("copies")
 spark_stories = _spark_cmd("stories")
+spark_analyze = _spark_cmd("analyze")
 
 
 @cli.command("import-parquet")
 @click.argument("output", type=click.Path(exists=True, file_okay=False))
 @click.option("--extract/--no-extract", default=False, show_default=True,
-              help="Also extract figures, quotes and events (slow: runs the NLP on every article).")
+              help="For an output of `spark copies|stories`: also extract figures, quotes and events here (slow: "
+                   "runs the NLP on every article). An output of `spark analyze` brings its extraction.")
+@click.option("--stories", "stories", type=click.Choice(["table", "store"]), default="table", show_default=True,
+              help="table: the output's stories (stories.online-v2); store: cluster them in the store with the "
+                   "embedded algorithm, as `analyze` does.")
 @pass_ctx
-def import_parquet_cmd(obj: Ctx, output: str, extract: bool) -> None:
-    """Load a Spark job's OUTPUT (articles, links, families, stories, rejects) into the store."""
+def import_parquet_cmd(obj: Ctx, output: str, extract: bool, stories: str) -> None:
+    """Load a Spark job's OUTPUT (articles, links, families, stories, rejects, and the extraction
+    tables of `spark analyze`) into the store."""
     with progress_bar() as prog:
-        counts = api.import_parquet(obj.store_to_write(), output, extract=extract, progress=prog)
+        counts = api.import_parquet(obj.store_to_write(), output, extract=extract, progress=prog, stories=stories)
     click.echo("import-parquet: " + ", ".join(f"{k} {v}" for k, v in counts.items() if v), err=True)
 
 

@@ -79,3 +79,48 @@ def differences(links: Iterable[Any], families: Iterable[Any], stories: Iterable
                         "only_spark": sorted(b - a, key=str)[:5], "same": a == b}
     report["same"] = all(v["same"] for k, v in report.items() if isinstance(v, dict))
     return report
+
+
+#: The exports compared by :func:`extraction_differences`: per-article records and the knowledge built on them.
+EXTRACTION_EXPORTS = ("figures", "quotes", "events", "entities")
+
+
+def embedded_store(path: str | Path, articles: Iterable[Article]) -> Any:
+    """A fresh store at ``path`` holding ``articles`` (clean text) after one embedded ``analyze``:
+    the reference a ``spark analyze`` + ``import-parquet --stories store`` is compared with."""
+    from ..pipeline import analyze
+    from ..settings import Settings
+    from ..store.opening import open_store
+
+    store = open_store(path)
+    with store.write():
+        for a in sorted(articles, key=lambda a: a.id):
+            store.put_article(a, fmt="text", body=a.text)
+    analyze(store, settings=Settings(workers=1))
+    return store
+
+
+def extraction_exports(store: Any) -> dict[str, list[str]]:
+    """The exports ``figures``, ``quotes``, ``events`` and ``entities`` of a store as sorted JSON
+    lines (what `scamtrace export NAME --format jsonl` writes; they hold no run ids or times)."""
+    import json
+
+    from ..export import EXPORTS
+
+    out = {}
+    for name in EXTRACTION_EXPORTS:
+        records, _cols = EXPORTS[name]
+        out[name] = sorted(json.dumps(r, sort_keys=True, default=str) for r in records(store))
+    return out
+
+
+def extraction_differences(embedded: Any, imported: Any) -> dict[str, Any]:
+    """Per export: counts on both stores and the lines found on one side only (at most 3 shown)."""
+    a, b = extraction_exports(embedded), extraction_exports(imported)
+    report: dict[str, Any] = {}
+    for name in EXTRACTION_EXPORTS:
+        x, y = set(a[name]), set(b[name])
+        report[name] = {"embedded": len(a[name]), "spark": len(b[name]), "only_embedded": sorted(x - y)[:3],
+                        "only_spark": sorted(y - x)[:3], "same": a[name] == b[name]}
+    report["same"] = all(v["same"] for v in report.values())
+    return report

@@ -16,8 +16,18 @@ written. Then, in this order (each later table refers to the earlier ones):
    ``stories.cluster_stories``, as ``analyze`` does;
 4. rejects, each added once (same source, stage and reason);
 5. the imported articles are marked analysed, so ``analyze`` does not redo their copies; those
-   named in a human judgement are left for ``analyze``, which applies judgements. With
-   ``extract=True`` the articles are also extracted and the knowledge base is built.
+   named in a human judgement are left for ``analyze``, which applies judgements.
+6. extraction: the output of ``spark analyze`` has the tables ``mentions``, ``figures``,
+   ``quotes``, ``date_refs`` and ``events`` (all five or none): their rows replace the imported
+   articles' records, in (article, seq) order, so the store holds the rows of an embedded
+   ``analyze``; then the extract stage's corpus passes run in the store (repeated-count dates,
+   family wording) and the knowledge base is built. Nothing is extracted again. An output of
+   ``spark copies|stories`` has no such tables: with ``extract=True`` the articles are extracted
+   here, in one process.
+
+``stories="store"`` clusters the stories in the store with the embedded algorithm
+(``stories.stage.store_stories``, which uses the extraction's dates and event types) instead of
+loading the output's ``stories`` table (``stories.online-v2``, the algorithm Spark runs).
 
 Importing the same OUTPUT twice leaves the same store (articles "same", tables replaced with the
 same rows, rejects not repeated); each import is logged in the ``runs`` table.
@@ -35,13 +45,17 @@ from ..errors import InputError
 from ..model import FAMILIES_ALGORITHM, Family, Link, Reject
 from ..store import PutStatus, Store
 from .readers import article_from_row
-from .schema import ARTICLE_FIELDS, FAMILY_FIELDS, LINK_FIELDS, REJECT_FIELDS, STORY_FIELDS
+from .schema import ARTICLE_FIELDS, EXTRACTION_TABLES, FAMILY_FIELDS, LINK_FIELDS, REJECT_FIELDS, STORY_FIELDS
 from ..store.raw import RECORD_KEY
 from ..ingest.date_fields import parse_date
 from ..stories.cluster import ALGORITHM, Story
 from ..stories import cluster_stories
 from ..extract.stage import extract_articles
 from ..knowledge.build import build_knowledge
+from ..extract.corpus_dates import apply_repeat_dates
+from ..extract.family_wording import apply_family_wording
+from ..stories.stage import store_stories
+from ..store.extracted import add_extracted_rows, clear_extraction
 
 __all__ = ["IMPORTER", "check_columns", "import_parquet", "open_tables"]
 
@@ -59,8 +73,10 @@ Progress = Callable[[str, int, int | None], None]
 _TABLES: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {
     "articles": (ARTICLE_FIELDS, True), "families": (FAMILY_FIELDS, True), "links": (LINK_FIELDS, True),
     "stories": (STORY_FIELDS, False), "rejects": (REJECT_FIELDS, True),
+    **{name: (fields, False) for name, fields in EXTRACTION_TABLES.items()},
 }
-_HOW = "is it the OUTPUT directory of `scamtrace spark copies|stories`? Rerun the job to write it"
+_HOW = "is it the OUTPUT directory of `scamtrace spark copies|stories|analyze`? Rerun the job to write it"
+STORIES_FROM = ("table", "store")
 
 
 def _no_progress(label: str, done: int, total: int | None) -> None:
@@ -147,7 +163,47 @@ def open_tables(output_dir: str | Path) -> dict[str, _Table | None]:
             tables[name] = None
             continue
         tables[name] = _Table(path, fields)
+    have = [t for t in EXTRACTION_TABLES if tables[t] is not None]
+    if have and len(have) < len(EXTRACTION_TABLES):
+        lacking = [t for t in EXTRACTION_TABLES if tables[t] is None]
+        raise InputError(str(out), f"has extraction table(s) {', '.join(have)} but not {', '.join(lacking)}; "
+                                   "an incomplete `spark analyze` output: rerun the job to write it")
     return tables
+
+
+def _sorted_rows(table: _Table) -> Iterator[dict[str, Any]]:
+    """The rows of an extraction table in (article, seq) order: the order ``analyze`` stores them."""
+    if table.empty:
+        return
+    try:
+        data = table.dataset.to_table(columns=[n for n, _ in table.fields])
+    except Exception as e:
+        raise InputError(str(table.path), f"cannot read this Parquet table ({type(e).__name__}: "
+                                          f"{str(e)[:160]}); {_HOW}") from None
+    data = data.sort_by([("article", "ascending"), ("seq", "ascending")])
+    for batch in data.to_batches(max_chunksize=READ_BATCH_ROWS):
+        yield from batch.to_pylist()
+
+
+def _import_extraction(store: Store, tables: dict[str, _Table | None], ids: list[str], known: set[str],
+                       counts: dict[str, Any], progress: Progress) -> None:
+    """Replace the imported articles' records with the output's extraction tables (see step 6)."""
+    wanted = set(ids) & known
+    clear_extraction(store, sorted(wanted))
+    for name in EXTRACTION_TABLES:
+        table = tables[name]
+        assert table is not None
+        added = skipped = 0
+        rows = _sorted_rows(table)
+        while chunk := list(islice(rows, ARTICLE_BATCH * 8)):
+            keep = [r for r in chunk if r["article"] in wanted]
+            skipped += len(chunk) - len(keep)
+            added += add_extracted_rows(store, name, keep)
+            progress(f"import {name}", added, None)
+        counts[name] = added
+        counts["skipped_records"] += skipped
+    counts["extracted"] = len(wanted)
+    counts["extracted_from"] = "tables"
 
 
 # -- loading --------------------------------------------------------------------------------------
@@ -272,17 +328,22 @@ def _stories(table: _Table, known: set[str], counts: dict[str, int]) -> list[Any
 
 
 def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = False,
-                   progress: Progress | None = None) -> dict[str, Any]:
+                   progress: Progress | None = None, stories: str = "table") -> dict[str, Any]:
     """Load a Spark job's OUTPUT directory into ``store`` (see the module docstring) and return
     counts: articles new/same/updated/conflicts, families, links, stories, rejects added, skipped
-    references, articles marked analysed and (with ``extract``) extracted. Raises InputError for
-    a missing directory or table, or a table with wrong columns, before writing anything."""
+    references, articles marked analysed and extracted (from the output's extraction tables, or
+    here with ``extract``). ``stories``: "table" (the output's stories) or "store" (clustered in
+    the store with the embedded algorithm). Raises InputError for a missing directory or table,
+    a table with wrong columns, or an incomplete set of extraction tables, before writing anything."""
+    if stories not in STORIES_FROM:
+        raise InputError(str(output_dir), f"stories must be one of {', '.join(STORIES_FROM)}, not {stories!r}")
     progress = progress or _no_progress
     tables = open_tables(output_dir)
+    has_extraction = tables["figures"] is not None
     output = str(output_dir)
     counts: dict[str, Any] = dict.fromkeys(
         ("new", "same", "updated", "conflicts", "families", "links", "stories", "rejects", "skipped_links",
-         "skipped_members", "skipped_story_members", "analyzed", "extracted"), 0)
+         "skipped_members", "skipped_story_members", "skipped_records", "analyzed", "extracted"), 0)
     run = store.start_run("import-parquet", IMPORTER)
     rejects = _Rejects(store)
     ids, conflicted = _import_articles(store, tables["articles"], output, progress, counts, rejects)  # type: ignore[arg-type]
@@ -299,14 +360,26 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     counts["families"] = len(families)
     store.put_links(_links(tables["links"], known, counts), replace_for=sorted(set(ids)))   # type: ignore[arg-type]
     progress("import links", counts["links"], None)
-    if tables["stories"] is not None:
-        stories = _stories(tables["stories"], known, counts)
+    if has_extraction:   # the extract stage's order: records, then the corpus passes, then stories
+        _import_extraction(store, tables, ids, known, counts, progress)
+        apply_repeat_dates(store)
+        apply_family_wording(store)
+    elif extract:
+        counts["extracted"] = extract_articles(store, sorted(set(ids)), progress)
+    if stories == "store":
+        store_stories(store, list(store.iter_articles()), families)
+        counts["stories_from"] = "store"
+        counts["stories"] = len(store.story_membership())
+    elif tables["stories"] is not None:
+        loaded = _stories(tables["stories"], known, counts)
         counts["stories_from"] = "table"
+        store.replace_stories(loaded)
+        counts["stories"] = len(loaded)
     else:
-        stories = cluster_stories(list(store.iter_articles()), families)
+        loaded = cluster_stories(list(store.iter_articles()), families)
         counts["stories_from"] = "clustered"
-    store.replace_stories(stories)
-    counts["stories"] = len(stories)
+        store.replace_stories(loaded)
+        counts["stories"] = len(loaded)
     for row in tables["rejects"].rows():   # type: ignore[union-attr]
         rej = Reject(row["source"] or output, row["reason"] or "rejected by the Spark job",
                      stage=row["stage"] or "read", detail=row["detail"])
@@ -315,8 +388,7 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     to_mark = sorted(set(ids) - judged)
     store.mark_analyzed(to_mark)
     counts["analyzed"] = len(to_mark)
-    if extract:
-        counts["extracted"] = extract_articles(store, sorted(set(ids)), progress)
+    if has_extraction or extract:
         build_knowledge(store)
     store.finish_run(run, counts)
     log.info("imported %s: %s", output, counts)

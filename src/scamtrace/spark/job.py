@@ -1,8 +1,10 @@
-"""The Spark jobs behind ``scamtrace spark copies|stories`` (and ``spark-submit scripts/spark_job.py``).
+"""The Spark jobs behind ``scamtrace spark copies|stories|analyze`` (and ``spark-submit scripts/spark_job.py``).
 
-Reads the inputs (:mod:`.readers`), runs the copies engine (:mod:`.copies`) and, for ``stories``,
-the story engine (:mod:`.stories`), and writes the Parquet tables of :mod:`.schema` plus
-``_run.json`` to OUTPUT, which may be any Hadoop-compatible URI.
+Reads the inputs (:mod:`.readers`), tunes the shuffle partitions by input size
+(:func:`.session.tune_shuffle_partitions`), runs the copies engine (:mod:`.copies`), for
+``stories`` and ``analyze`` the story engine (:mod:`.stories`), for ``analyze`` the extraction
+(:mod:`.extract`), and writes the Parquet tables of :mod:`.schema` plus ``_run.json`` to OUTPUT,
+which may be any Hadoop-compatible URI.
 
 Run unchanged on a cluster::
 
@@ -21,16 +23,17 @@ from typing import Any, Callable, Sequence
 
 from .copies import find_copies_spark, run_info
 from .schema import RUN_FILE
+from .session import tune_shuffle_partitions
 from .stories import STORIES_JOB, stories_spark
 from ..errors import InvalidRequest
 log = logging.getLogger(__name__)
 
-JOBS = ("copies", "stories")
+JOBS = ("copies", "stories", "analyze")
 
 
 def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
             say: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
-    """Run ``job`` ("copies" or "stories") over ``inputs`` and write OUTPUT; returns the run info."""
+    """Run ``job`` ("copies", "stories" or "analyze") over ``inputs`` and write OUTPUT; returns the run info."""
     from .readers import read_articles
 
     if job not in JOBS:
@@ -44,10 +47,24 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
     articles = articles.localCheckpoint()
     rejects = rejects.localCheckpoint()
     timings["read"] = time.perf_counter() - t0
-    say(f"read {articles.count():,} articles, {rejects.count():,} rejects")
+    n_articles = articles.count()
+    say(f"read {n_articles:,} articles, {rejects.count():,} rejects")
+    tuned = tune_shuffle_partitions(spark, n_articles)
+    if tuned is not None:
+        say(f"shuffle partitions: {tuned} (tuned by input size)")
     links, families, _spins = find_copies_spark(spark, articles, timings)
     tables = {"articles": articles, "links": links, "families": families, "rejects": rejects}
-    if job == "stories":
+    if job == "analyze":
+        from .extract import extract_spark
+
+        t = time.perf_counter()
+        links = links.localCheckpoint()
+        tables["links"] = links
+        extracted, failed = extract_spark(spark, articles, links, timings)
+        tables.update(extracted)
+        tables["rejects"] = rejects.union(failed)
+        timings["extract"] = time.perf_counter() - t
+    if job in ("stories", "analyze"):
         t = time.perf_counter()
         tables["stories"] = stories_spark(spark, articles, families).localCheckpoint()
         timings["stories"] = time.perf_counter() - t
@@ -59,10 +76,22 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
         say(f"wrote {out}/{name}: {counts[name]:,} rows")
     timings["write"] = time.perf_counter() - t
     info = run_info(counts, timings)
-    info["job"] = f"{info['job']}+{STORIES_JOB}" if job == "stories" else info["job"]
+    if job == "stories":
+        info["job"] = f"{info['job']}+{STORIES_JOB}"
+    elif job == "analyze":
+        from ..extract.stage import POOL_ALGORITHM
+        from ..extract import ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES
+        from ..extract.events import ALGO_EVENTS
+        from .extract import EXTRACT_JOB
+
+        info["job"] = f"{info['job']}+{STORIES_JOB}+{EXTRACT_JOB}"
+        info["algorithms"].update({"entities": ALGO_ENTITIES, "dates": ALGO_DATES, "figures": ALGO_FIGURES,
+                                   "quotes": ALGO_QUOTES, "events": ALGO_EVENTS,
+                                   "extract_batch": POOL_ALGORITHM})
     info["inputs"] = list(inputs)
     info["spark"] = {"version": spark.version, "master": spark.sparkContext.master,
-                     "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions")}
+                     "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),
+                     "shuffle_partitions_tuned": tuned is not None}
     write_text(spark, f"{out}/{RUN_FILE}", json.dumps(info, indent=2, sort_keys=True))
     return info
 
@@ -81,7 +110,7 @@ def write_text(spark: Any, uri: str, text: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point for spark-submit (``scripts/spark_job.py copies|stories INPUT... OUTPUT``)."""
+    """Entry point for spark-submit (``scripts/spark_job.py copies|stories|analyze INPUT... OUTPUT``)."""
     from .session import spark_session
 
     ap = argparse.ArgumentParser(prog="scamtrace.spark.job", description=__doc__,

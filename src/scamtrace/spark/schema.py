@@ -9,6 +9,17 @@ Output directory of ``scamtrace spark copies|stories INPUT... OUTPUT``::
     OUTPUT/rejects/    inputs that could not be analysed          (REJECT_FIELDS)
     OUTPUT/_run.json   algorithms, settings and counts of the run
 
+``scamtrace spark analyze`` adds the per-article extraction, one row per record, with the
+columns of the store's tables of the same name (``article`` first, ``seq`` the record's place in
+its article's list; JSON columns as text):
+
+    OUTPUT/mentions/   entity mentions                            (MENTION_FIELDS)
+    OUTPUT/figures/    figures before the corpus passes           (FIGURE_FIELDS; evidence is JSON)
+    OUTPUT/quotes/     quotes                                     (QUOTE_FIELDS)
+    OUTPUT/date_refs/  resolved date expressions                  (DATE_REF_FIELDS)
+    OUTPUT/events/     event frames                               (EVENT_FIELDS; actors, figures,
+                                                                   evidence and frame are JSON)
+
 Every table is Parquet. The definitions are plain tuples so that code without pyspark (the
 importer, tests) can use them; :func:`spark_schema` turns one into a ``StructType``.
 """
@@ -42,7 +53,39 @@ STORY_FIELDS: tuple[tuple[str, str], ...] = (
 REJECT_FIELDS: tuple[tuple[str, str], ...] = (
     ("source", "string"), ("reason", "string"), ("stage", "string"), ("detail", "string"),
 )
-TABLES = ("articles", "links", "families", "stories", "rejects")
+MENTION_FIELDS: tuple[tuple[str, str], ...] = (
+    ("article", "string"), ("seq", "long"), ("text", "string"), ("label", "string"), ("canonical", "string"),
+    ("role", "string"), ("start", "long"), ("end", "long"), ("source", "string"), ("algorithm", "string"),
+)
+FIGURE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("article", "string"), ("seq", "long"), ("value", "double"), ("unit", "string"), ("what", "string"),
+    ("action", "string"), ("qualifier", "string"), ("vague_rule", "string"), ("converted_value", "double"),
+    ("converted_unit", "string"), ("date", "string"), ("date_precision", "string"), ("place", "string"),
+    ("claimant", "string"), ("text", "string"), ("sentence", "string"), ("sentence_start", "long"),
+    ("sentence_end", "long"), ("start", "long"), ("end", "long"), ("evidence", "string"), ("algorithm", "string"),
+)
+QUOTE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("article", "string"), ("seq", "long"), ("quote", "string"), ("speaker", "string"), ("role", "string"),
+    ("sentence", "string"), ("start", "long"), ("end", "long"), ("attribution", "string"), ("algorithm", "string"),
+)
+DATE_REF_FIELDS: tuple[tuple[str, str], ...] = (
+    ("article", "string"), ("seq", "long"), ("text", "string"), ("start", "long"), ("end", "long"),
+    ("iso_start", "string"), ("iso_end", "string"), ("precision", "string"), ("rule", "string"),
+    ("algorithm", "string"),
+)
+EVENT_FIELDS: tuple[tuple[str, str], ...] = (
+    ("article", "string"), ("seq", "long"), ("id", "string"), ("type", "string"), ("trigger", "string"),
+    ("date", "string"), ("date_start", "string"), ("date_end", "string"), ("date_precision", "string"),
+    ("date_source", "string"), ("place", "string"), ("hedged", "bool"), ("sentence", "string"),
+    ("sentence_start", "long"), ("sentence_end", "long"), ("actors", "string"), ("figures", "string"),
+    ("evidence", "string"), ("frame", "string"), ("algorithm", "string"),
+)
+#: The extraction tables of ``spark analyze``, in the order the importer loads them.
+EXTRACTION_TABLES: dict[str, tuple[tuple[str, str], ...]] = {
+    "mentions": MENTION_FIELDS, "figures": FIGURE_FIELDS, "quotes": QUOTE_FIELDS, "date_refs": DATE_REF_FIELDS,
+    "events": EVENT_FIELDS,
+}
+TABLES = ("articles", "links", "families", "stories", "rejects", *EXTRACTION_TABLES)
 RUN_FILE = "_run.json"
 
 

@@ -16,9 +16,21 @@ from ..errors import SparkUnavailable
 
 log = logging.getLogger(__name__)
 
-#: Shuffle partitions of the jobs' joins and aggregations when the caller sets none. 8 suits
-#: one machine of 2-8 cores (bench/bench_spark.py); on a cluster use 2-4x the executor cores.
+#: Shuffle partitions of the jobs' joins and aggregations until the input is read (the cleaning
+#: tasks) when the caller sets none; after reading, :func:`shuffle_partitions_for` tunes it.
 DEFAULT_SHUFFLE_PARTITIONS = 8
+#: Articles per shuffle partition when the partitions are tuned by input size: the largest
+#: shuffles (the spin model's ~400 content-word pairs per article, every signature hash, the
+#: families' regrouping of links with their articles) spilled to disk at 400,000 articles in 4-8
+#: partitions (families grew 7.1x for 4x the articles, bench/bench_spark.py); 5,000 articles keep
+#: a partition's pairs near 2 million rows.
+ARTICLES_PER_SHUFFLE_PARTITION = 5_000
+#: Tuned partitions per core at least (several tasks per core even for a small input), and at most.
+MIN_PARTITIONS_PER_CORE = 4
+MAX_SHUFFLE_PARTITIONS = 2_000
+#: Set by :func:`spark_session` when the caller gave no ``spark.sql.shuffle.partitions``: the jobs
+#: then tune it by input size (:func:`shuffle_partitions_for`).
+AUTO_SHUFFLE_KEY = "spark.scamtrace.autoShufflePartitions"
 #: Driver memory in local mode (the driver is also the only executor there).
 DEFAULT_LOCAL_MEMORY = "4g"
 #: Label propagation rounds allowed to find connected components; copy families and stories
@@ -51,7 +63,10 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             builder = builder.config("spark.driver.memory", DEFAULT_LOCAL_MEMORY) \
                              .config("spark.driver.host", os.environ["SPARK_LOCAL_IP"]) \
                              .config("spark.ui.showConsoleProgress", "false")
-    builder = builder.config("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS)) \
+    given = "spark.sql.shuffle.partitions" in (conf or {}) or _submitted_shuffle()
+    if not given:
+        builder = builder.config("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS))
+    builder = builder.config(AUTO_SHUFFLE_KEY, "false" if given else "true") \
                      .config("spark.sql.session.timeZone", "UTC")
     for k, v in (conf or {}).items():
         builder = builder.config(k, v)
@@ -62,6 +77,29 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
                                "check that Java 17 is installed and JAVA_HOME points at it") from e
     spark.sparkContext.setLogLevel("WARN")
     return spark
+
+
+def shuffle_partitions_for(articles: int, cores: int) -> int:
+    """The shuffle partitions for a job over ``articles`` on ``cores`` executor cores:
+    ``max(MIN_PARTITIONS_PER_CORE * cores, ceil(articles / ARTICLES_PER_SHUFFLE_PARTITION))``, at
+    most ``MAX_SHUFFLE_PARTITIONS`` (2 cores: 8 up to 40,000 articles, 20 at 100,000, 80 at 400,000)."""
+    by_size = -(-max(articles, 0) // ARTICLES_PER_SHUFFLE_PARTITION)
+    return max(1, min(MAX_SHUFFLE_PARTITIONS, max(MIN_PARTITIONS_PER_CORE * max(cores, 1), by_size)))
+
+
+def tune_shuffle_partitions(spark: Any, articles: int) -> int | None:
+    """Set ``spark.sql.shuffle.partitions`` by input size unless the caller chose it; returns the
+    value set, or None when it was left alone."""
+    if spark.conf.get(AUTO_SHUFFLE_KEY, "false") != "true":
+        return None
+    n = shuffle_partitions_for(articles, spark.sparkContext.defaultParallelism)
+    spark.conf.set("spark.sql.shuffle.partitions", str(n))
+    return n
+
+
+def _submitted_shuffle() -> bool:
+    """Whether spark-submit was given the shuffle partitions (``--conf spark.sql.shuffle.partitions=N``)."""
+    return "spark.sql.shuffle.partitions" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
 
 
 def _submit_conf() -> dict[str, str]:

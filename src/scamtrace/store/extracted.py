@@ -233,3 +233,40 @@ def apply_wording(store: Store, planned: Iterable[Any]) -> None:
             db.executemany("UPDATE figures SET what = ?, action = ?, claimant = ?, unit = ? WHERE id = ?",
                            [(w, act, who, unit, i) for i, w, act, who, unit in c.figure_whats])
             db.executemany("UPDATE mentions SET role = ? WHERE id = ?", [(r, i) for i, r in c.mention_roles])
+
+
+#: Columns of the per-article tables that :func:`put_extraction` writes (besides the row id; an
+#: event's id is its own). :func:`add_extracted_rows` writes rows given by these names.
+EXTRACTED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "mentions": ("article", "text", "label", "canonical", "role", "start", "end", "source", "algorithm"),
+    "figures": ("article", "value", "unit", "what", "action", "qualifier", "vague_rule", "converted_value",
+                "converted_unit", "date", "date_precision", "place", "claimant", "text", "sentence",
+                "sentence_start", "sentence_end", "start", "end", "algorithm"),
+    "quotes": ("article", "quote", "speaker", "role", "sentence", "start", "end", "attribution", "algorithm"),
+    "date_refs": ("article", "text", "start", "end", "iso_start", "iso_end", "precision", "algorithm"),
+    "events": ("id", "article", "type", "trigger", "date", "date_start", "date_end", "date_precision", "date_source",
+               "place", "hedged", "sentence", "sentence_start", "sentence_end", "actors", "figures", "evidence",
+               "frame", "algorithm"),
+}
+
+
+def clear_extraction(store: Store, article_ids: Iterable[str]) -> None:
+    """Delete the per-article records (mentions, figures, quotes, dates, events) of these articles."""
+    ids = [(a,) for a in article_ids]
+    with store.write() as db:
+        for table in EXTRACTED_COLUMNS:
+            db.executemany(f"DELETE FROM {table} WHERE article = ?", ids)
+
+
+def add_extracted_rows(store: Store, table: str, records: Iterable[Mapping[str, Any]]) -> int:
+    """Insert per-article records already in the store's columns (:data:`EXTRACTED_COLUMNS`;
+    JSON columns as text), e.g. the extraction tables of ``spark analyze``; returns the count."""
+    if table not in EXTRACTED_COLUMNS:
+        raise ValueError(f"unknown table {table!r}")
+    cols = EXTRACTED_COLUMNS[table]
+    verb = "INSERT OR REPLACE" if table == "events" else "INSERT"
+    sql = f"{verb} INTO {table}({', '.join(chr(34) + c + chr(34) for c in cols)}) VALUES ({','.join('?' * len(cols))})"
+    values = [tuple(r[c] for c in cols) for r in records]
+    with store.write() as db:
+        db.executemany(sql, values)
+    return len(values)
