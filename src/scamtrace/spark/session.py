@@ -63,11 +63,10 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
             builder = builder.config("spark.driver.memory", DEFAULT_LOCAL_MEMORY) \
                              .config("spark.driver.host", os.environ["SPARK_LOCAL_IP"]) \
                              .config("spark.ui.showConsoleProgress", "false")
-    given = "spark.sql.shuffle.partitions" in (conf or {}) or _submitted_shuffle()
-    if not given:
+    given = "spark.sql.shuffle.partitions" in (conf or {})
+    if not given and not submitted:
         builder = builder.config("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS))
-    builder = builder.config(AUTO_SHUFFLE_KEY, "false" if given else "true") \
-                     .config("spark.sql.session.timeZone", "UTC")
+    builder = builder.config("spark.sql.session.timeZone", "UTC")
     for k, v in (conf or {}).items():
         builder = builder.config(k, v)
     try:
@@ -76,6 +75,11 @@ def spark_session(master: str | None = None, conf: Mapping[str, str] | None = No
         raise SparkUnavailable(f"Spark could not start ({type(e).__name__}: {str(e)[:200]}); "
                                "check that Java 17 is installed and JAVA_HOME points at it") from e
     spark.sparkContext.setLogLevel("WARN")
+    if submitted and not given:   # spark-submit --conf spark.sql.shuffle.partitions=N is the user's choice
+        given = spark.sparkContext.getConf().contains("spark.sql.shuffle.partitions")
+        if not given:
+            spark.conf.set("spark.sql.shuffle.partitions", str(DEFAULT_SHUFFLE_PARTITIONS))
+    spark.conf.set(AUTO_SHUFFLE_KEY, "false" if given else "true")
     return spark
 
 
@@ -95,11 +99,6 @@ def tune_shuffle_partitions(spark: Any, articles: int) -> int | None:
     n = shuffle_partitions_for(articles, spark.sparkContext.defaultParallelism)
     spark.conf.set("spark.sql.shuffle.partitions", str(n))
     return n
-
-
-def _submitted_shuffle() -> bool:
-    """Whether spark-submit was given the shuffle partitions (``--conf spark.sql.shuffle.partitions=N``)."""
-    return "spark.sql.shuffle.partitions" in os.environ.get("PYSPARK_SUBMIT_ARGS", "")
 
 
 def _submit_conf() -> dict[str, str]:
