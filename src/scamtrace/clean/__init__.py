@@ -126,6 +126,33 @@ def _stub_date(result: StripResult) -> dt.date | None:
 _PUBLISHED_PREFIX = re.compile(r"^(?:published|posted|first published)(?:\s+on)?[\s:]*(?P<rest>.+)$", re.I)
 
 
+def _main_text(raw: RawDoc) -> tuple[Extracted | None, str]:
+    """The text to clean: trafilatura's main text of an HTML page (with what it extracted), or the
+    plain text as given. Raises :class:`EmptyArticle` for a page with no main text."""
+    if raw.fmt == "html":
+        extracted = extract_main_text(raw.body, raw.url)
+        if not extracted.text.strip():
+            raise EmptyArticle(raw.source, "no main text found in the HTML (navigation-only or script-rendered "
+                                           "page); save the article page itself or supply its text")
+        return extracted, extracted.text
+    if raw.fmt == "text":
+        return None, raw.body
+    raise ValueError(f"{raw.source}: RawDoc.fmt must be 'text' or 'html', got {raw.fmt!r}")
+
+
+def _check_size(source: str, text: str, kept: list[str], min_words: int) -> None:
+    """Raise :class:`EmptyArticle` when the cleaned text is too short to be an article: fewer than
+    ``min_words`` words, or a short brief without one full sentence."""
+    words = article_size(text)
+    if words < min_words:
+        raise EmptyArticle(source, f"only {words} words of article text after cleaning (need "
+                                   f"{min_words}); supply the full article, not a stub or index page")
+    if words < BRIEF_CHECK_WORDS and not has_full_sentence(kept):
+        raise EmptyArticle(source, f"only {words} words of article text after cleaning and no full "
+                                   f"sentence (a short brief needs one); supply the full article, not a "
+                                   f"stub, menu or index page")
+
+
 def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None, *,
               min_words: int = MIN_ARTICLE_WORDS) -> Article:
     """Clean one raw document into an :class:`Article`.
@@ -137,17 +164,7 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None, *,
     """
     if not raw.body or not raw.body.strip():
         raise EmptyArticle(raw.source, "empty body; check the file or URL returns the article itself")
-    extracted: Extracted | None = None
-    if raw.fmt == "html":
-        extracted = extract_main_text(raw.body, raw.url)
-        if not extracted.text.strip():
-            raise EmptyArticle(raw.source, "no main text found in the HTML (navigation-only or script-rendered "
-                                           "page); save the article page itself or supply its text")
-        source_text = extracted.text
-    elif raw.fmt == "text":
-        source_text = raw.body
-    else:
-        raise ValueError(f"{raw.source}: RawDoc.fmt must be 'text' or 'html', got {raw.fmt!r}")
+    extracted, source_text = _main_text(raw)
     paragraphs = split_paragraphs(source_text)
     source_paragraphs = paragraphs
     title, outlet, paragraphs = _title_and_outlet(paragraphs, raw, extracted)
@@ -155,14 +172,7 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None, *,
     if not result.kept and len(source_paragraphs) == 1 and has_full_sentence(source_paragraphs):
         result.kept = list(source_paragraphs)   # a one-sentence brief is not only its own headline
     text = join_paragraphs(result.kept)
-    words = article_size(text)
-    if words < min_words:
-        raise EmptyArticle(raw.source, f"only {words} words of article text after cleaning (need "
-                                       f"{min_words}); supply the full article, not a stub or index page")
-    if words < BRIEF_CHECK_WORDS and not has_full_sentence(result.kept):
-        raise EmptyArticle(raw.source, f"only {words} words of article text after cleaning and no full "
-                                       f"sentence (a short brief needs one); supply the full article, not a "
-                                       f"stub, menu or index page")
+    _check_size(raw.source, text, result.kept, min_words)
     hint = raw.published or (_parse_iso(extracted.date) if extracted else None) or _stub_date(result)
     meta = metadata_from_paragraphs(result.kept, published_hint=hint)
     truncated = meta.truncated or result.ends_with_more_stub

@@ -195,6 +195,20 @@ def _menu_runs(paragraphs: list[str], counts: list[int]) -> set[int]:
     return flagged
 
 
+def _line_reason(i: int, p: str, n: int, title_keys: set[str], title_words: int,
+                 outlet: str | None) -> str | None:
+    """Why paragraph ``i`` (``p``, ``n`` words) is boilerplate on its own, or None: a "more" stub,
+    the title repeated, the site's name line, or one of :data:`_RULES`, tried in that order."""
+    if n <= STUB_MAX_WORDS and _STUB_MORE.match(p):
+        return "more-stub"
+    if title_keys and n <= 2 * title_words + 5 and paragraph_key(p) in title_keys:
+        return "repeated-title"
+    if n <= STUB_MAX_WORDS and is_site_name_line(p, outlet) and (
+            i < SITE_LINE_MAX_INDEX or (outlet and paragraph_key(p) == paragraph_key(outlet))):
+        return "site-name"
+    return next((r for rule in _RULES if (r := rule(p))), None)
+
+
 def strip_boilerplate(paragraphs: list[str], title: str | None = None, outlet: str | None = None) -> StripResult:
     """Drop boilerplate paragraphs and cut comment/related-post tails.
 
@@ -220,17 +234,7 @@ def strip_boilerplate(paragraphs: list[str], title: str | None = None, outlet: s
                 break
             result.removed.append(Removed(i, p, "tail-marker"))
             continue
-        if n <= STUB_MAX_WORDS and _STUB_MORE.match(p):
-            result.removed.append(Removed(i, p, "more-stub"))
-            continue
-        if title_keys and n <= 2 * title_words + 5 and paragraph_key(p) in title_keys:
-            result.removed.append(Removed(i, p, "repeated-title"))
-            continue
-        if n <= STUB_MAX_WORDS and is_site_name_line(p, outlet) and (
-                i < SITE_LINE_MAX_INDEX or (outlet and paragraph_key(p) == paragraph_key(outlet))):
-            result.removed.append(Removed(i, p, "site-name"))
-            continue
-        reason = next((r for rule in _RULES if (r := rule(p))), None)
+        reason = _line_reason(i, p, n, title_keys, title_words, outlet)
         if reason:
             result.removed.append(Removed(i, p, reason))
             continue

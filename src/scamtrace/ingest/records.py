@@ -36,27 +36,24 @@ _STR_FIELDS = ("url", "outlet", "title", "language")
 _KNOWN = {"id", "text", "html", "published", "byline", "author", *_STR_FIELDS}
 
 
-def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
-    """Turn one decoded JSON value into a RawDoc, or a Reject naming ``where`` (e.g. "f.jsonl:17")."""
-    if not isinstance(obj, dict):
-        return Reject(source, f"{where}: expected a JSON object, got {type(obj).__name__}; "
-                              "write one article object per line")
+def _body(obj: dict[str, Any], source: str, where: str) -> tuple[str, str] | Reject:
+    """The record's article body and its format (``html`` wins over ``text``), or a Reject saying
+    what is missing or wrong."""
     html, text = obj.get("html"), obj.get("text")
     if isinstance(html, str) and html.strip():
-        body, fmt = html, "html"
-    elif isinstance(text, str) and text.strip():
-        body, fmt = text, "text"
-    elif html is None and text is None:
+        return html, "html"
+    if isinstance(text, str) and text.strip():
+        return text, "text"
+    if html is None and text is None:
         return Reject(source, f"{where}: record has no 'text' or 'html' field; add the article body")
-    elif not isinstance(html, (str, type(None))) or not isinstance(text, (str, type(None))):
+    if not isinstance(html, (str, type(None))) or not isinstance(text, (str, type(None))):
         return Reject(source, f"{where}: 'text'/'html' must be a string; fix the record")
-    else:
-        return Reject(source, f"{where}: record's 'text'/'html' is empty; add the article body or remove the line")
-    if is_near_empty(body, fmt):
-        return Reject(source, f"{where}: record's {fmt} is nearly empty; add the article body or remove the line")
-    rid = obj.get("id")
-    if rid is not None and not isinstance(rid, (str, int)) or isinstance(rid, bool):
-        return Reject(source, f"{where}: 'id' must be a string or an integer, got {type(rid).__name__}; fix the record")
+    return Reject(source, f"{where}: record's 'text'/'html' is empty; add the article body or remove the line")
+
+
+def _string_fields(obj: dict[str, Any], where: str) -> dict[str, str | None]:
+    """The record's string fields (:data:`_STR_FIELDS`), stripped; a field of another type is
+    ignored with a warning naming ``where``."""
     fields: dict[str, str | None] = {}
     for name in _STR_FIELDS:
         value = obj.get(name)
@@ -64,6 +61,24 @@ def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
             log.warning("%s: ignored %r: expected a string, got %s", where, name, type(value).__name__)
             value = None
         fields[name] = value.strip() or None if isinstance(value, str) else None
+    return fields
+
+
+def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
+    """Turn one decoded JSON value into a RawDoc, or a Reject naming ``where`` (e.g. "f.jsonl:17")."""
+    if not isinstance(obj, dict):
+        return Reject(source, f"{where}: expected a JSON object, got {type(obj).__name__}; "
+                              "write one article object per line")
+    got = _body(obj, source, where)
+    if isinstance(got, Reject):
+        return got
+    body, fmt = got
+    if is_near_empty(body, fmt):
+        return Reject(source, f"{where}: record's {fmt} is nearly empty; add the article body or remove the line")
+    rid = obj.get("id")
+    if rid is not None and not isinstance(rid, (str, int)) or isinstance(rid, bool):
+        return Reject(source, f"{where}: 'id' must be a string or an integer, got {type(rid).__name__}; fix the record")
+    fields = _string_fields(obj, where)
     byline = obj.get("byline", obj.get("author"))
     extra = {k: v for k, v in obj.items() if k not in _KNOWN}
     published = parse_date_logged(obj.get("published"), where)
