@@ -19,7 +19,7 @@ from .boilerplate import (RULES_ALGORITHM, Removed, StripResult, is_site_name_li
                           split_title_suffix, strip_boilerplate)
 from .html import Extracted, extract_main_text
 from .metadata import Metadata, detect_language, detect_metadata, metadata_from_paragraphs
-from .model import BOILERPLATE_MODEL, BoilerplateModel
+from .learned import BOILERPLATE_MODEL, BoilerplateModel
 from .text import article_size, join_paragraphs, normalize_text, split_paragraphs, word_count
 from ..ingest.date_fields import parse_date
 

@@ -22,7 +22,7 @@ from ..store.analysis import boilerplate_model_jsons
 from ..store.raw import RECORD_KEY, raw_from_store, record_fields
 from ..timelimit import TimeLimitExceeded, time_limit
 from . import clean_doc
-from .model import BoilerplateModel
+from .learned import BoilerplateModel
 from .text import paragraph_key, split_paragraphs
 
 log = logging.getLogger(__name__)
