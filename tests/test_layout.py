@@ -61,3 +61,27 @@ def test_renderers_do_not_open_transactions() -> None:
         for path in paths:
             text = path.read_text(encoding="utf-8")
             assert '"BEGIN' not in text and '"COMMIT' not in text, path
+
+
+RENDERERS = ("web", "report", "export")
+_IMPORT = re.compile(r"^\s*from\s+(?:scamtrace\.|\.\.)(web|report|export)\b", re.M)
+
+
+def _sideways(pkg: str) -> list[str]:
+    """Imports from package ``pkg`` into another renderer package."""
+    found = []
+    for path in sorted((SRC / pkg).rglob("*.py")):
+        found += [f"{path.relative_to(SRC)} imports {m}" for m in _IMPORT.findall(path.read_text(encoding="utf-8"))
+                  if m != pkg]
+    return found
+
+
+def test_renderers_do_not_depend_on_each_other() -> None:
+    """The web, the report and the exports each draw views; shared layout and formatting live in
+    ``views/`` (charts, format), so no renderer imports another (issue 14)."""
+    for pkg in RENDERERS:
+        assert _sideways(pkg) == [], pkg
+
+
+def test_the_sideways_gate_sees_an_import() -> None:
+    assert _IMPORT.findall("x = 1\nfrom ..web.svg import timeline\n") == ["web"]

@@ -27,7 +27,7 @@ from conftest import assert_error, csrf_from, sql  # noqa: E402
 from scamtrace.store import Store  # noqa: E402
 from scamtrace.views import actor as actor_views  # noqa: E402
 from scamtrace.web import create_app  # noqa: E402
-from scamtrace.web.svg import MC_MAX_BAR, cooccurrence_layout, mentions_chart  # noqa: E402
+from scamtrace.views.charts import MC_MAX_BAR, cooccurrence_layout, mentions_chart  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "examples" / "demo"

@@ -11,7 +11,7 @@ pytest.importorskip("fastapi", reason="the web workspace needs fastapi (pip inst
 
 from scamtrace.model import Article, Link  # noqa: E402
 from scamtrace.web.marks import Mark, link_sides, segment  # noqa: E402
-from scamtrace.web.svg import provenance_layout, timeline  # noqa: E402
+from scamtrace.views.charts import provenance_layout, timeline  # noqa: E402
 
 
 def flat(paras):

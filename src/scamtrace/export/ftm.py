@@ -37,7 +37,7 @@ from ..urls import safe_url
 from ..views.story import actor_resolver, disputes_by_source, Resolver
 from ..store import Store
 from ..store.extracted import facts, rows, story_events
-from ..report.data import fmt_figure
+from ..views.format import fmt_figure
 
 if TYPE_CHECKING:  # pragma: no cover
     from followthemoney import EntityProxy

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..store import Store, queries
 from ..views.story import Resolver, StoryView, story_view
-from ..web.svg import timeline
+from ..views.charts import timeline
 from ..urls import safe_url
 from .. import __version__
 
@@ -80,7 +80,3 @@ def report_meta() -> dict[str, Any]:
             "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
 
 
-def fmt_figure(value: float, unit: str) -> str:
-    """``12,000`` for people, ``2.40 <unit>`` otherwise: the stored value, never rounded to another number."""
-    n = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return n if unit == "people" else f"{n} {unit}"

@@ -10,7 +10,8 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from .data import fmt_figure, group_citations
+from ..views.format import fmt_figure
+from .data import group_citations
 from .safe import Html, el, esc, join
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"

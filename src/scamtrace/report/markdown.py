@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from .data import fmt_figure, group_citations
+from ..views.format import fmt_figure
+from .data import group_citations
 from .safe import md, md_link
 
 

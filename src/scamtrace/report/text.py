@@ -7,7 +7,7 @@ from typing import Any
 from ..copies.view import head_line, render_link, suspicious_phrases
 from ..views.article import CopiesView
 from ..views.story import StoryView, disputes_by_source
-from .data import fmt_figure
+from ..views.format import fmt_figure
 
 MAX_ACTORS = 15     # actors a terminal brief lists (most mentioned first)
 MAX_FACTS = 25

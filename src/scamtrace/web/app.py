@@ -48,7 +48,7 @@ from .security import (
     csrf_problem,
     csrf_token,
 )
-from .svg import cooccurrence_layout, mentions_chart, provenance_layout, timeline
+from ..views.charts import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
 

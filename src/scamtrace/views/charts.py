@@ -1,4 +1,4 @@
-"""Server-side layouts for the inline SVG charts (``web.timeline-v1``, ``web.provenance-layout-v1``).
+"""Presentation-neutral chart layouts (the web page and the report both draw them) for the inline SVG charts (``web.timeline-v1``, ``web.provenance-layout-v1``).
 
 Functions return geometry (numbers and plain strings) that a Jinja template turns into SVG elements
 with autoescaping, so no article text is ever concatenated into markup here. Colours come from CSS
