@@ -6,12 +6,19 @@ import os
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .clean.metadata import language_note
-from .errors import InvalidRequest, ScamtraceError
+from .errors import GoldFileError, InvalidRequest, ScamtraceError
+from .eval.copies import evaluate_clough_stevenson
+from .eval.copies_store import CopiesEvaluation, evaluate_store_copies
+from .eval.main_text import cleaned_text_extractor, evaluate_extraction
+from .eval.realnews import RealNewsScores, evaluate_store_realnews
+from .export import EXPORTS
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
+from .pipeline import watch as _watch
 from .settings import Settings, shared_dir
+from .spark.importer import import_parquet as _import
 from .store import Store, queries
 from .store.opening import open_store, require_store
 from .views.article import CopiesView
@@ -20,9 +27,6 @@ from .views.outlet import outlet_stats as _outlet_stats
 from .views.story import StoryView
 from .views.story import story_view as _story_view
 
-if TYPE_CHECKING:   # eval is imported when an evaluation runs (it needs the store, never the reverse)
-    from .eval.copies_store import CopiesEvaluation
-    from .eval.realnews import RealNewsScores
 
 __all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "articles", "article",
            "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "copies_view", "outlet_stats", "watch",
@@ -32,8 +36,6 @@ __all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "S
 
 def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], list[str]]:
     """Records and column names of one export (see :data:`scamtrace.export.EXPORTS`)."""
-    from .export import EXPORTS
-
     if what not in EXPORTS:
         raise InvalidRequest(f"unknown export {what!r}; use one of {', '.join(EXPORTS)}")
     fn, cols = EXPORTS[what]
@@ -115,8 +117,6 @@ def watch(store: Store, sources: list[str], every: str | float, settings: Settin
           say: Callable[[str], None] | None = None, **kw: Any) -> None:
     """Poll ``sources`` every ``every`` (e.g. "15m"); ingest what is new and analyze it; ``say`` gets
     one line per cycle."""
-    from .pipeline import watch as _watch
-
     _watch(store, sources, every, settings=settings or Settings(), analyze_after=kw.pop("analyze", analyze_after),
            max_cycles=max_cycles, stop=stop, say=say)
 
@@ -126,10 +126,6 @@ def eval_copies(store: Store, gold: Path, *, half: str | None = None,
     """Copy scores against ``gold`` (their ``report()`` is the text the CLI prints): copy gold ({key,
     family, ...}), realnews records ({id, story, derived_from, relation}) or story-only records ({id,
     story}, ECB+); see :mod:`scamtrace.eval.realnews`."""
-    from .errors import GoldFileError
-    from .eval.copies_store import evaluate_store_copies
-    from .eval.realnews import evaluate_store_realnews
-
     with open(gold, encoding="utf-8") as fh:
         first = next((line for line in fh if line.strip()), "")
     try:
@@ -147,8 +143,6 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
     """Accuracy, macro-F1, per-class F1 (``f1``) and confusion (gold -> predicted -> count) on
     Clough-Stevenson; ``mode`` fixed | loo | person | task (held out); ``version`` v3 (default) or v2
     of the label cascade."""
-    from .eval.copies import evaluate_clough_stevenson
-
     d = require_shared(bench_dir, "benchmarks/clough-stevenson")
     try:
         res = evaluate_clough_stevenson(d, mode=mode, version=version)
@@ -161,8 +155,6 @@ def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", versi
 def eval_extraction(bench_dir: str | None = None) -> dict[str, Any]:
     """Main-text F1 of scamtrace's clean stage on the article-extraction benchmark (with ``worst``,
     the pages it extracts worst)."""
-    from .eval.main_text import cleaned_text_extractor, evaluate_extraction
-
     d = require_shared(bench_dir, "benchmarks/article-extraction")
     try:
         res = evaluate_extraction(d, cleaned_text_extractor)
@@ -205,6 +197,4 @@ def import_parquet(store: Store, output: str | Path, *, extract: bool = False,
     """Load a Spark job's OUTPUT directory (articles, links, families, stories, rejects and, from
     ``spark analyze``, the extraction tables) into ``store``; ``stories="store"`` clusters the
     stories in the store with the embedded algorithm instead of loading the output's."""
-    from .spark.importer import import_parquet as _import
-
     return _import(store, output, extract=extract, progress=progress, stories=stories)

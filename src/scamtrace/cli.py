@@ -20,10 +20,15 @@ import click
 
 from . import __version__, api
 from .errors import ScamtraceError
+from .eval.store_eval import evaluate_store, format_result
 from .export import FORMATS, write_records
+from .export.ftm import export_ftm
+from .export.graphml import GRAPH_OF_EXPORT, export_graphml
+from .report.cli import report
 from .report.text import render_copies, render_story
 from .settings import SETTINGS, Settings
 from .store import DEFAULT_DB
+from .store.db import damaged_message, is_damage
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -453,8 +458,6 @@ EXPORT_WHATS = ["articles", "copies", "families", "stories", "figures", "quotes"
 def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
     """Export articles, copies, families, stories, figures, quotes, entities or events."""
     if fmt == "graphml":
-        from .export.graphml import GRAPH_OF_EXPORT, export_graphml
-
         graph = GRAPH_OF_EXPORT.get(what or "")
         if graph is None:
             raise click.UsageError("--format graphml exports `entities` (the actor network) or `families`/`copies` "
@@ -465,8 +468,6 @@ def export(obj: Ctx, what: str | None, fmt: str, output: str) -> None:
             click.echo(f"wrote {nodes} nodes and {edges} edges to {output}", err=True)
         return
     if fmt == "ftm":
-        from .export.ftm import export_ftm
-
         if what is not None:
             raise click.UsageError(f"--format ftm exports the whole store as one FollowTheMoney graph, not only "
                                    f"{what}; drop {what!r} (scamtrace export --format ftm) or use --format jsonl|csv")
@@ -531,8 +532,6 @@ def _eval_store_command(kind: str, doc: str) -> None:
                        "by a hash of the story slug as realnews-dev's score.py --half (tune on A, report both).")
     @pass_ctx
     def _cmd(obj: Ctx, gold: str, half: str | None) -> None:
-        from .eval.store_eval import evaluate_store, format_result
-
         click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold), half=half)))
 
 
@@ -599,8 +598,6 @@ _add_serve()
 
 
 def _add_report() -> None:
-    from .report.cli import report
-
     cli.add_command(report)
 
 
@@ -689,8 +686,6 @@ def main() -> None:
         sys.stderr.close()
         sys.exit(0)
     except sqlite3.DatabaseError as e:   # pages found damaged after the store was opened
-        from .store.db import damaged_message, is_damage
-
         if not is_damage(e) or logging.getLogger().isEnabledFor(logging.DEBUG):
             _unexpected(e)
         click.echo(f"error: {damaged_message(Ctx.last_db or DEFAULT_DB, e)}", err=True)
