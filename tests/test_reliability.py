@@ -349,3 +349,46 @@ def test_rejects_says_when_it_stops_at_its_limit(tmp_path):
     res = cli("rejects", "--limit", "3", db=db)
     assert res.returncode == 0 and "newest 3 of 5 rejects" in res.stderr
     assert "of 5 rejects" not in cli("rejects", db=db).stderr
+
+
+def _raise_in_store_code() -> None:
+    """Raise UnicodeDecodeError from a frame whose file lies in a ``store`` folder, as SQLite does
+    when damaged pages hand back bytes that are no longer UTF-8 (seen once in CI with random damage)."""
+    exec(compile("raise UnicodeDecodeError('utf-8', b'ab\\xe3', 2, 3, 'invalid continuation byte')",
+                 "/x/scamtrace/store/queries.py", "exec"))
+
+
+def test_undecodable_text_from_a_damaged_store_gets_the_damage_message(small_store, monkeypatch, capsys):
+    from scamtrace import cli as cli_mod
+
+    monkeypatch.setattr(cli_mod.api, "articles", lambda *a, **k: _raise_in_store_code())
+    monkeypatch.setattr(sys, "argv", ["scamtrace", "--db", str(small_store), "articles"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_mod.main()
+    err = capsys.readouterr().err
+    assert exit_.value.code == 1 and "integrity_check" in err and ".recover" in err and "unexpected" not in err
+
+
+def test_a_decode_error_outside_the_store_stays_unexpected(small_store, monkeypatch, capsys):
+    from scamtrace import cli as cli_mod
+
+    def bug(*a, **k):
+        raise UnicodeDecodeError("utf-8", b"\xe3", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(cli_mod.api, "articles", bug)
+    monkeypatch.setattr(sys, "argv", ["scamtrace", "--db", str(small_store), "articles"])
+    with pytest.raises(SystemExit) as exit_:
+        cli_mod.main()
+    assert exit_.value.code == 2 and "unexpected UnicodeDecodeError" in capsys.readouterr().err
+
+
+def test_quick_check_tells_a_damaged_store_from_a_sound_one(small_store, tmp_path):
+    from scamtrace.store.db import fails_quick_check
+
+    assert not fails_quick_check(str(small_store))
+    data = bytearray(small_store.read_bytes())
+    for p in range(2, len(data) // 4096):
+        data[p * 4096 + 8: p * 4096 + 400] = b"\xe3" * 392
+    small_store.write_bytes(bytes(data))
+    assert fails_quick_check(str(small_store))
+    assert fails_quick_check(str(tmp_path / "missing.db"))

@@ -28,7 +28,7 @@ from .report.cli import report
 from .report.text import render_copies, render_story
 from .settings import SETTINGS, Settings
 from .store import DEFAULT_DB
-from .store.db import damaged_message, is_damage
+from .store.db import damaged_message, fails_quick_check, is_damage
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -690,11 +690,25 @@ def main() -> None:
             _unexpected(e)
         click.echo(f"error: {damaged_message(Ctx.last_db or DEFAULT_DB, e)}", err=True)
         sys.exit(1)
+    except UnicodeDecodeError as e:   # damaged pages can hold text that is no longer UTF-8
+        db = Ctx.last_db or DEFAULT_DB
+        if not Path(db).is_file() or not (_raised_reading_store(e) or fails_quick_check(db)):
+            _unexpected(e)
+        click.echo(f"error: {damaged_message(db, e)}", err=True)
+        sys.exit(1)
     except KeyboardInterrupt:
         click.echo("interrupted: everything committed so far is kept; rerun to resume", err=True)
         sys.exit(130)
     except Exception as e:  # a bug: one line by default, the traceback with -vv
         _unexpected(e)
+
+
+def _raised_reading_store(e: BaseException) -> bool:
+    """True when ``e`` was raised by the store's own code (a row SQLite handed back undecodable)."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and Path(tb.tb_frame.f_code.co_filename).parent.name == "store"
 
 
 def _unexpected(e: Exception) -> None:

@@ -47,7 +47,26 @@ def is_damage(e: BaseException) -> bool:
     """True when an SQLite error says the file is damaged (not busy, not a constraint)."""
     msg = str(e).lower()
     return isinstance(e, sqlite3.DatabaseError) and any(
-        w in msg for w in ("malformed", "not a database", "corrupt", "disk i/o error"))
+        w in msg for w in ("malformed", "not a database", "corrupt", "disk i/o error", "could not decode to utf-8"))
+
+
+def fails_quick_check(path: str) -> bool:
+    """True when SQLite's ``PRAGMA quick_check`` finds the store at ``path`` damaged (or cannot read it).
+
+    Used only to explain an error that is not an ``sqlite3.DatabaseError`` but comes from damaged
+    pages, e.g. a text value whose bytes are no longer UTF-8 (``UnicodeDecodeError`` while reading
+    rows): the check runs after such an error, never on the normal path."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return True
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+        return [tuple(r) for r in rows] != [("ok",)]
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
 
 
 def _make_parent(path: str) -> None:
