@@ -11,6 +11,7 @@ matters only for a score exactly at a threshold.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -18,6 +19,10 @@ from ..model import Article, Family, Link
 from ..copies.engine import find_copies
 from ..copies.index import CandidateIndex
 from ..stories.cluster import cluster_stories
+from ..export import EXPORTS
+from ..pipeline import analyze
+from ..settings import Settings
+from ..store.opening import open_store
 
 Key = tuple
 
@@ -88,10 +93,6 @@ EXTRACTION_EXPORTS = ("figures", "quotes", "events", "entities")
 def embedded_store(path: str | Path, articles: Iterable[Article]) -> Any:
     """A fresh store at ``path`` holding ``articles`` (clean text) after one embedded ``analyze``:
     the reference a ``spark analyze`` + ``import-parquet --stories store`` is compared with."""
-    from ..pipeline import analyze
-    from ..settings import Settings
-    from ..store.opening import open_store
-
     store = open_store(path)
     with store.write():
         for a in sorted(articles, key=lambda a: a.id):
@@ -103,10 +104,6 @@ def embedded_store(path: str | Path, articles: Iterable[Article]) -> Any:
 def extraction_exports(store: Any) -> dict[str, list[str]]:
     """The exports ``figures``, ``quotes``, ``events`` and ``entities`` of a store as sorted JSON
     lines (what `scamtrace export NAME --format jsonl` writes; they hold no run ids or times)."""
-    import json
-
-    from ..export import EXPORTS
-
     out = {}
     for name in EXTRACTION_EXPORTS:
         records, _cols = EXPORTS[name]

@@ -26,6 +26,10 @@ from .schema import RUN_FILE
 from .session import tune_shuffle_partitions
 from .stories import STORIES_JOB, stories_spark
 from ..errors import InvalidRequest
+from ..extract import ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES
+from ..extract.events import ALGO_EVENTS
+from ..extract.stage import POOL_ALGORITHM
+from .extract import EXTRACT_JOB, extract_spark
 log = logging.getLogger(__name__)
 
 JOBS = ("copies", "stories", "analyze")
@@ -55,7 +59,6 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
     links, families, _spins = find_copies_spark(spark, articles, timings)
     tables = {"articles": articles, "links": links, "families": families, "rejects": rejects}
     if job == "analyze":
-        from .extract import extract_spark
 
         t = time.perf_counter()
         links = links.localCheckpoint()
@@ -79,11 +82,6 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
     if job == "stories":
         info["job"] = f"{info['job']}+{STORIES_JOB}"
     elif job == "analyze":
-        from ..extract.stage import POOL_ALGORITHM
-        from ..extract import ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES
-        from ..extract.events import ALGO_EVENTS
-        from .extract import EXTRACT_JOB
-
         info["job"] = f"{info['job']}+{STORIES_JOB}+{EXTRACT_JOB}"
         info["algorithms"].update({"entities": ALGO_ENTITIES, "dates": ALGO_DATES, "figures": ALGO_FIGURES,
                                    "quotes": ALGO_QUOTES, "events": ALGO_EVENTS,
