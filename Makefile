@@ -36,6 +36,9 @@ demo: check-system
 	@echo "  $(BIN)/scamtrace --db $(DB) rejects          # the bad inputs, each with its reason"
 	@echo "  $(BIN)/scamtrace --db $(DB) serve            # the web workspace on http://127.0.0.1:8765/"
 
+# The shared data (seeds, benchmarks, datasets) beside the clone, unless SCAMTRACE_SHARED says otherwise.
+export SCAMTRACE_SHARED ?= $(if $(wildcard ../shared),$(abspath ../shared))
+
 test: install
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy

@@ -50,6 +50,13 @@ def shared_dir() -> Path:
     return Path(env) if env else REPO.parent / "shared"
 
 
+# The tests (not scamtrace itself) may assume the checkout sits beside ../shared, as `.ci/run` and
+# `make test` do: scamtrace's eval commands and the README's examples then find the shared data
+# through SCAMTRACE_SHARED, the one way scamtrace is told where it is.
+if "SCAMTRACE_SHARED" not in os.environ and shared_dir().is_dir():
+    os.environ["SCAMTRACE_SHARED"] = str(shared_dir().resolve())
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     d = shared_dir() / "seeds"
