@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import copy_store
 from scamtrace import api, pipeline
 from scamtrace.cli import EXPORT_WHATS
 from scamtrace.settings import Settings
@@ -93,14 +94,6 @@ def _kill_when(proc: subprocess.Popen, db: Path, sql: str, at_least: int) -> boo
     return False
 
 
-def _copy(src: Path, dst: Path) -> Path:
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    a.backup(b)
-    a.close()
-    b.close()
-    return dst
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict:
     root = tmp_path_factory.mktemp("crash")
@@ -109,7 +102,7 @@ def corpus(tmp_path_factory) -> dict:
     base = root / "base.db"
     store = api.open_store(base)
     api.ingest(store, [str(src)])
-    ingested = _copy(base, root / "ingested.db")
+    ingested = copy_store(base, root / "ingested.db")
     api.analyze(store)
     store.close()
     return {"root": root, "src": src, "base": base, "ingested": ingested, "snapshot": _snapshot(base)}
@@ -195,7 +188,7 @@ def test_kill_9_during_ingest_then_rerun(corpus, tmp_path, at_least):
 
 @pytest.mark.parametrize("sql", ["SELECT count(*) FROM spin_scores", "SELECT count(*) FROM mentions"])
 def test_kill_9_during_analyze_then_rerun(corpus, tmp_path, sql):
-    db = _copy(corpus["ingested"], tmp_path / "k.db")
+    db = copy_store(corpus["ingested"], tmp_path / "k.db")
     proc = _cli(db, "analyze")
     _kill_when(proc, db, sql, 1)
     assert _finish(db, corpus["src"]) == corpus["snapshot"]
