@@ -3,6 +3,7 @@ output, small command behaviours and --help examples, all through the real CLI."
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -241,7 +242,10 @@ def _copy_outputs(db) -> str:  # noqa: ANN001
 
 def test_copies_view_hides_nothing_and_shows_no_placeholders(demo_db):
     out = _copy_outputs(demo_db)
-    assert "direction: " in out and "confidence ?" not in out and "(confidence" not in out
+    assert "direction: " in out and "confidence ?" not in out
+    # direction-v7 stores the deciding reason's confidence: when shown, it is a number, never a placeholder
+    shown = re.findall(r"\(confidence ([^)]*)\)", out)
+    assert shown and all(re.fullmatch(r"0?\.\d+|1\.0|0|1", c) for c in shown), shown
     for line in out.splitlines():
         if line.strip().startswith("substitutions ("):
             for pair in line.split(": ", 1)[1].split(", "):

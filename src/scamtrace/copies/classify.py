@@ -425,8 +425,8 @@ def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b
         "pair_relation": verdict.relation,
         "features": verdict.features,
         "spin": {a.id: round(spin_a, 4), b.id: round(spin_b, 4)},
-        "direction": {"decided_by": direction.decided_by, "reasons": direction.reasons,
-                      "algorithm": DIRECTION_ALGORITHM},
+        "direction": {"decided_by": direction.decided_by, "confidence": direction.confidence,
+                      "reasons": direction.reasons, "algorithm": DIRECTION_ALGORITHM},
     }
     if spin_ev:
         evidence["spin_evidence"] = {k: v["phrases"][:10] for k, v in spin_ev.items()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..model import FAMILIES_ALGORITHM, Article, Family, Link
-from .direction import own_outlet
+from .direction import CONFIDENCE, own_outlet
 from .features import credit_dateline
 
 JUDGEMENT_ALGORITHM = "copies.judgement-v1"
@@ -174,7 +174,8 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
     return out
 
 
-REDUCE_ALGORITHM = "copies.reduce-v4"   # v3: orient_to_origins before one source per copy; v4: outlet roles
+REDUCE_ALGORITHM = "copies.reduce-v5"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
+# v5: a hub linked to a strongly confirmed original copies it (chains)
 
 
 def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
@@ -299,8 +300,9 @@ def _keep_bridges(articles: Mapping[str, Article], core: Sequence[Link], kept: l
 
 
 # Directions that make an article a confirmed original for orient_to_origins: explicit or structural
-# evidence (attribution, a truncated copy, a spun copy, the wire's own outlet, dates, a kept wire credit,
-# the main host of a mirror), not the weaker detail/completeness counts. realnews-dev half A.
+# evidence (attribution, a truncated copy, a spun copy, the wire's own outlet, dates 2+ days apart, a kept
+# wire credit, the main host of a mirror), not the weaker counts (detail, completeness) nor dates a day
+# apart (direction-v7). realnews-dev half A.
 # A member linked to this many others that are not linked to one another is the hub of a star: copies
 # made from one original each resemble it more than they resemble one another. realnews-dev half A gold
 # families of 3+: 5 stars, 1 chain.
@@ -327,32 +329,41 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
     """Unsure sibling links whose one end is a confirmed original become copies of it (``family_origin``).
 
     ``core``: merging links, sibling links expanded both ways. An article that copies nobody is a
-    confirmed original when another article copies it by :data:`ORIGIN_EVIDENCE`, or when it is the
-    hub of a star (:data:`HUB_MIN_COPIES`). A sibling pair with exactly one confirmed original becomes
-    one directed link from the other end to it (its mirror sibling link is dropped); other links are
-    returned unchanged. Input order does not matter.
+    confirmed original when another article copies it by :data:`ORIGIN_EVIDENCE` (strong), or, more
+    weakly, when it is the hub of a star (:data:`HUB_MIN_COPIES`). A sibling pair whose ends differ in
+    that standing becomes one directed link from the weaker end to the stronger (its mirror sibling link
+    is dropped): a text copied on strong evidence is the source of an unsure hub, and the hub the source
+    of its other unsure spokes, which is the order of a chain (``copies.reduce-v5``: a hub linked to a
+    strongly confirmed original is a link of a chain, not the star's original; before, that pair stayed
+    unsure). Other links are returned unchanged. Input order does not matter.
     """
     copies = {l.article for l in core if l.source is not None}
     why: dict[str, str] = {}
+    rank: dict[str, int] = {}
     for x in sorted(_hubs(core) - copies):
         why[x] = f"{x} is the hub of a star: linked to {HUB_MIN_COPIES}+ texts that are not linked to one another"
+        rank[x] = 1
     for l in sorted(core, key=lambda l: (l.source or "", l.article)):
         if l.source is not None and l.source not in copies \
                 and (l.evidence.get("direction") or {}).get("decided_by") in ORIGIN_EVIDENCE:
             why[l.source] = f"{l.source} is copied by {l.article} on stronger evidence and copies nobody"
+            rank[l.source] = 2
     if not why:
         return list(core)
     out: list[Link] = []
     for l in core:
         unsure = (l.evidence.get("direction") or {}).get("decided_by") == "unsure"
-        if l.source is not None or l.sibling is None or not unsure or (l.article in why) == (l.sibling in why):
+        ra, rs = rank.get(l.article, 0), rank.get(l.sibling or "", 0)
+        if l.source is not None or l.sibling is None or not unsure or ra == rs:
             out.append(l)   # deliberate siblings (two copies of an absent original) stay siblings
             continue
-        if l.article in why:
+        if ra > rs:
             continue   # the mirror of a link turned around below
         d = dict(l.evidence.get("direction") or {})
-        d["reasons"] = [*d.get("reasons", []), f"{why[l.sibling]}: {l.article} is taken as its copy"]
+        chain = f" ({l.article} is the hub of its other links: a chain through it)" if ra == 1 else ""
+        d["reasons"] = [*d.get("reasons", []), f"{why[l.sibling]}: {l.article} is taken as its copy{chain}"]
         d["decided_by"] = "family_origin"
+        d["confidence"] = CONFIDENCE["family_origin"]
         ev = {k: v for k, v in l.evidence.items() if k != "sibling_relation"} | {"direction": d}
         out.append(dataclasses.replace(l, source=l.sibling, sibling=None, evidence=ev,
                                        relation=str(l.evidence.get("pair_relation", l.relation))))
@@ -365,7 +376,7 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
 # (it is the source of such a link) or a copy (it copies by such a link). realnews-dev half A: with
 # excerpts counted, monitor.co.ug would have been called a republisher (one of its texts quotes NTV) and
 # both of its unsure pairs would have been reversed.
-ROLE_EVIDENCE = ORIGIN_EVIDENCE | {"detail", "completeness"}
+ROLE_EVIDENCE = ORIGIN_EVIDENCE | {"published_close", "detail", "completeness"}
 # An outlet is an originator when at least this many of its OTHER texts (not the pair's) are sources and
 # none is a copy; a republisher when this many are copies and none a source. realnews-dev half A (65
 # texts, 8 outlets with 2+ texts): one unsure pair has such an outlet at 1 (en.sggp.org.vn ~
@@ -487,6 +498,7 @@ def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link]
         d = dict(l.evidence.get("direction") or {})
         d["reasons"] = [*d.get("reasons", []), f"{why}: {copy_id} is taken as the copy of {src_id}"]
         d["decided_by"] = "outlet_role"
+        d["confidence"] = CONFIDENCE["outlet_role"]
         ev = {k: v for k, v in l.evidence.items() if k != "sibling_relation"} | {"direction": d}
         out.append(dataclasses.replace(l, article=copy_id, source=src_id, sibling=None, evidence=ev,
                                        relation=str(l.evidence.get("pair_relation", l.relation))))
