@@ -76,7 +76,7 @@ def test_plumbing_tables_are_hidden_and_labels_documented(ds):
     r = get(ds, "/scamtrace.json")
     assert r.status_code == 200
     tables = {t["name"]: t for t in r.json()["tables"]}
-    for name in ("raw_docs", "copy_index", "_migrations", "articles_fts"):
+    for name in ("raw_docs", "copy_signatures", "_migrations", "articles_fts"):
         assert tables[name]["hidden"], name
     assert not tables["articles"]["hidden"] and not tables["links"]["hidden"]
     meta = json.loads(METADATA.read_text(encoding="utf-8"))["databases"]["scamtrace"]["tables"]

@@ -1,4 +1,4 @@
-"""Ids that last (stories.ids-v1) and threads (stories.threads-v1): story and fact ids survive new
+"""Ids that last (stories.ids-v2) and threads (stories.threads-v1): story and fact ids survive new
 articles, re-analysis, merges and splits; old ids resolve to their successor everywhere; the README's
 story ids exist after `make demo`."""
 from __future__ import annotations

@@ -436,7 +436,7 @@ class MergedEvent:
 
 # == records of the knowledge stage ================================================================
 ALGO_KNOWLEDGE_FIGURES = "knowledge.figures-v2"
-ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v1"
+ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v2"   # v2: label ties broken by name, not by storage order
 
 
 @dataclass

@@ -178,7 +178,10 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     extraction of the new articles, stories and knowledge.
 
     Only articles not yet analysed (new, re-cleaned, or named in a new judgement) and the copy
-    families they touch are re-examined, unless ``full`` (see :mod:`scamtrace.copies.incremental`).
+    families they touch are re-examined, unless ``full`` (see :mod:`scamtrace.copies.incremental`);
+    the knowledge stage merges again the facts of the stories those articles (or the extract stage's
+    corpus passes) changed and resolves the actors their names can change
+    (:mod:`scamtrace.knowledge.build`). Stories are clustered again over the whole store.
     Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`).
     """
     settings = settings or Settings()
@@ -200,12 +203,14 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     stats.links = copies.links
     stats.families = len(families)
     stats.multi_families = sum(1 for f in families if len(f.members) > 1)
+    changed: set[str] = set()   # other articles whose records the extract stage's corpus passes changed
     with timed(timings, "extract"):
-        extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers)   # also records its parts, extract.*
+        extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
+                         changed=changed)   # also records its parts, extract.*
     with timed(timings, "stories"):
-        store_stories(store, copies.corpus, families)
-    with timed(timings, "knowledge"):
-        build_knowledge(store)
+        changed_stories = store_stories(store, copies.corpus, families)
+    with timed(timings, "knowledge"):   # incremental: what the re-examined articles can change
+        build_knowledge(store, None if full else copies.touched | set(copies.new_ids) | changed, changed_stories)
     copies.save_index()
     finish_analysis(store, copies.new_ids)
     stats.seconds = time.perf_counter() - t0

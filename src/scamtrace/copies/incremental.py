@@ -10,8 +10,9 @@ named in a new judgement) and the copy families they touch are examined again.
 3. :meth:`~IncrementalCopies.score_spin`: spin scores of the neighbourhood with the corpus-wide
    collocation model;
 4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links;
-5. :meth:`~IncrementalCopies.rebuild_families`: families over all links;
-6. :meth:`~IncrementalCopies.save_index`: persist the index.
+5. :meth:`~IncrementalCopies.rebuild_families`: the neighbourhood's families, from its links;
+6. :meth:`~IncrementalCopies.save_index`: write the signature rows of the articles signed now
+   (``copy_signatures``, one row per article: the index is updated, never rewritten whole).
 
 With ``full`` every article is examined and the index is rebuilt. The copy algorithms themselves
 live in :mod:`~scamtrace.copies.engine`, :mod:`~scamtrace.copies.index` and friends.
@@ -23,10 +24,11 @@ from collections.abc import Callable, Iterator
 
 from ..model import Article, Family
 from ..store import Store
-from ..store.analysis import family_of_articles
+from ..store.analysis import count_links, family_of_articles
 from .engine import find_copies
 from .families import build_families, other_end
-from .index import CANDIDATES_ALGORITHM, CandidateIndex
+from .index import CandidateIndex
+from .signatures import SIGNATURES_ALGORITHM
 from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
@@ -54,21 +56,27 @@ class IncrementalCopies:
         self.spin_model: CollocationModel | None = None
         self.families: list[Family] = []
         self.links = 0
+        self._signed: list[str] = []
+        self._replace_index = False
 
     def update_index(self) -> None:
-        """Load the stored candidate index (unless ``full``) and add the articles it lacks."""
+        """Load the stored candidate index (unless ``full``) and sign the articles it lacks: new or
+        re-examined ones, and any stored article without a signature row (a store written before
+        ``copy_signatures``)."""
         idx = None
-        blob = None if self.full else self.store.copy_index_blob()
-        if blob:
+        if not self.full:
             try:
-                idx = CandidateIndex.from_bytes(blob)
+                idx = CandidateIndex.from_signature_rows(
+                    (aid, sig) for aid, sig in self.store.copy_signature_rows(SIGNATURES_ALGORITHM) if aid in self.meta)
             except ValueError as e:
                 log.warning("rebuilding the copy index: %s", e)
         if idx is None:
             idx = CandidateIndex()
             todo = sorted(self.meta)
+            self._replace_index = True
         else:
-            todo = [i for i in self.new_ids if i in self.meta]
+            new = set(self.new_ids)
+            todo = [i for i in sorted(self.meta) if i in new or i not in idx]
 
         def texts() -> Iterator[tuple[str, str]]:
             for n, art in enumerate(self.store.iter_articles(todo), 1):
@@ -77,6 +85,7 @@ class IncrementalCopies:
 
         idx.add_many(texts())
         self.index = idx
+        self._signed = todo
 
     def find_neighbourhood(self) -> int:
         """The articles to examine again and the candidate pairs among them; returns the pair count."""
@@ -118,15 +127,30 @@ class IncrementalCopies:
         self.store.put_links(res.links, replace_for=sorted(touched))
 
     def rebuild_families(self) -> list[Family]:
-        """Families over every stored link."""
-        all_links = self.store.links()
-        self.families = build_families(self.meta, all_links)
-        self.store.replace_families(self.families)
-        self.links = len(all_links)
+        """Families of the neighbourhood, from its links (every family, from every link, when ``full``);
+        returns every stored family.
+
+        A family is a connected component of the links, and its id, origin and credit depend only on
+        its members and their links, so rebuilding the neighbourhood's components (whole families,
+        closed over links: :func:`close_neighbourhood`) gives exactly the families of a full rebuild."""
+        store = self.store
+        if self.full:
+            all_links = store.links()
+            self.families = build_families(self.meta, all_links)
+            store.replace_families(self.families)
+            self.links = len(all_links)
+            return self.families
+        touched = {a for a in self.touched if a in self.meta}
+        links = [ln for ln in store.links() if ln.article in touched]
+        store.replace_families(build_families({a: self.meta[a] for a in sorted(touched)}, links), of=touched)
+        self.families = store.families()
+        self.links = count_links(store)
         return self.families
 
     def save_index(self) -> None:
-        self.store.put_copy_index_blob(self.index.to_bytes(), CANDIDATES_ALGORITHM, len(self.index))
+        """Write the signature rows of the articles signed by this run (all of them after a rebuild)."""
+        self.store.put_copy_signatures(self.index.signature_rows(self._signed), SIGNATURES_ALGORITHM,
+                                       replace_all=self._replace_index)
 
 
 def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -617,6 +617,46 @@ class CandidateIndex:
         buf = io.BytesIO()
         np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]  # numpy stubs mistype **arrays
         return buf.getvalue()
+
+    def signature_rows(self, article_ids: Sequence[str]) -> Iterator[tuple[str, dict[str, bytes]]]:
+        """Each article's forward signature per index (little-endian uint64 hashes), the rows of the
+        updatable copy index of a store (``copy_signatures``): adding articles writes only theirs."""
+        self._prepare()
+        ids = list(article_ids)
+        nums = np.array([self._num[a] for a in ids], dtype=_I64)
+        parts = {name: self._forward(name, nums) for name in INDEX_NAMES}
+        for k, aid in enumerate(ids):
+            yield aid, {name: np.ascontiguousarray(h[offs[k]:offs[k + 1]], dtype="<u8").tobytes()
+                        for name, (h, offs) in parts.items()}
+
+    @classmethod
+    def from_signature_rows(cls, rows: Iterable[tuple[str, Mapping[str, bytes]]]) -> CandidateIndex:
+        """An index (default settings) over articles given as :meth:`signature_rows` wrote them, in
+        row order; ValueError when a row's signature is not a whole number of hashes."""
+        idx = cls()
+        ids: list[str] = []
+        parts: dict[str, list[np.ndarray]] = {name: [] for name in INDEX_NAMES}
+        for aid, sig in rows:
+            if aid in idx._num:
+                raise ValueError(f"article {aid!r} has two signature rows")
+            idx._num[aid] = len(ids)
+            ids.append(aid)
+            for name in INDEX_NAMES:
+                data = sig[name]
+                if len(data) % 8:
+                    raise ValueError(f"corrupt copy signature of {aid!r} ({name}: {len(data)} bytes)")
+                parts[name].append(np.frombuffer(data, dtype="<u8"))
+        n = len(ids)
+        idx._ids = ids
+        idx._alive = _grow(idx._alive, n)
+        idx._alive[:n] = True
+        if n:
+            for name in INDEX_NAMES:
+                lens = np.fromiter((a.size for a in parts[name]), dtype=_I64, count=n)
+                offs = np.concatenate(([0], np.cumsum(lens))).astype(_I64)
+                h = np.concatenate(parts[name]).astype(_U64, copy=False)
+                idx._post[name].add(0, h, offs)
+        return idx
 
     @classmethod
     def from_bytes(cls, data: bytes) -> CandidateIndex:

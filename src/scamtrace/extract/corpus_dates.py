@@ -124,11 +124,14 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     return out
 
 
-def apply_repeat_dates(store: Any) -> int:
+def apply_repeat_dates(store: Any, changed: set[str] | None = None) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
     figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
-    after the extract stage; a rerun finds nothing new to date."""
+    after the extract stage; a rerun finds nothing new to date. ``changed``, when given, receives
+    the articles whose figures were dated (the incremental knowledge stage merges their stories again)."""
     published = {aid: art.published for aid, art in store.article_meta().items()}
     found = repeat_dates(rows(store, "figures"), published)
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
+    if changed is not None:
+        changed.update(r.article for r in found if r.figure_id is not None)
     return len(found)

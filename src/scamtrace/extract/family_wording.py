@@ -175,8 +175,10 @@ def _quote_corrections(out: Corrections, article: str, normal_set: set[str], nor
             out.drop_quotes.append(q["id"])
 
 
-def apply_family_wording(store: Any) -> int:
-    """Apply :func:`corrections` to every spun article of ``store``; returns how many records changed."""
+def apply_family_wording(store: Any, changed: set[str] | None = None) -> int:
+    """Apply :func:`corrections` to every spun article of ``store``; returns how many records changed.
+    ``changed``, when given, receives the articles with corrections (the incremental knowledge stage
+    merges their stories and resolves their names again)."""
     spun = queries.spun_articles(store)
     if not spun:
         return 0
@@ -193,7 +195,7 @@ def apply_family_wording(store: Any) -> int:
     mentions, quotes, figures = wording_rows(store, ids)
     by_article = {name: _by_article(table) for name, table in
                   (("mentions", mentions), ("quotes", quotes), ("figures", figures))}
-    changed = 0
+    count = 0
     planned = []
     for article, normal in plans.items():
         keep = (article, *normal)
@@ -204,9 +206,11 @@ def apply_family_wording(store: Any) -> int:
              + len(c.figure_whats) + len(c.mention_roles))
         if n:
             log.debug("%s (%s): %s from %s", ALGO_FAMILY_WORDING, article, c, normal)
-        changed += n
+            if changed is not None:
+                changed.add(article)
+        count += n
     apply_wording(store, planned)
-    return changed
+    return count
 
 
 def _by_article(rows: list[dict[str, Any]]) -> dict[str, list[tuple[int, dict[str, Any]]]]:

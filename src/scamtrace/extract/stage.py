@@ -139,7 +139,8 @@ def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractRe
 
 
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
-                     timings: dict[str, float] | None = None, workers: int = 1) -> int:
+                     timings: dict[str, float] | None = None, workers: int = 1,
+                     changed: set[str] | None = None) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
@@ -150,7 +151,8 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     ``timings``, when given, receives the seconds of the parts under ``extract.*``: ``ner`` (spaCy
     over each batch), ``rules`` (dates, quotes, figures, entity resolution), ``events`` (with
     workers, these three are the workers' seconds added up), ``store`` (writing the records),
-    ``corpus_dates`` and ``family_wording``.
+    ``corpus_dates`` and ``family_wording``. ``changed``, when given, receives the other articles
+    whose records the corpus passes changed (see :func:`apply_repeat_dates`, :func:`apply_family_wording`).
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
@@ -192,10 +194,10 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
             progress("extract", n, len(ids))
     if ids:   # undated counts take the day of the same count stated with a day elsewhere
         t = time.perf_counter()
-        apply_repeat_dates(store)
+        apply_repeat_dates(store, changed)
         parts["extract.corpus_dates"] += time.perf_counter() - t
         t = time.perf_counter()   # a spun copy's names, quotes and figure wording come from its family
-        apply_family_wording(store)
+        apply_family_wording(store, changed)
         parts["extract.family_wording"] += time.perf_counter() - t
     if timings is not None:
         for k, v in parts.items():

@@ -1,6 +1,6 @@
 """Actors across articles: one name for the variants of the same person or organisation.
 
-Algorithm ``knowledge.actors-v1``. Within an article the extract stage already resolves surnames
+Algorithm ``knowledge.actors-v2`` (v2: a name's label on a tie is the smallest, not the first stored). Within an article the extract stage already resolves surnames
 and acronyms to a canonical name; across articles the same actor still appears under variants
 ("Ming Xue-chang" / "Ming Xuechang", "Zhou Qi-ming" / "Zhou Qiming", accents dropped). Names of one
 label are grouped when their folded forms are equal (case, accents, spaces, hyphens and dots
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -62,12 +62,28 @@ class _UF:
 
 def resolve_actors(mentions: Iterable[tuple[str, str]], judgements: Iterable[tuple[str, str, str]] = ()) -> list[Actor]:
     """Group (canonical name, label) mentions into actors; ``judgements`` are (a, b, "same"|"different")."""
-    counts: Counter[tuple[str, str]] = Counter(mentions)
+    return resolve_actor_counts(Counter(mentions), judgements)
+
+
+def name_labels(counts: Mapping[tuple[str, str], int]) -> tuple[dict[str, Counter[str]], dict[str, str]]:
+    """(name -> its mentions per label, name -> its label: the most frequent, the smallest on a tie).
+    knowledge.actors-v2: ties no longer depend on the order mentions were stored in."""
     label_of: dict[str, Counter[str]] = defaultdict(Counter)
     for (name, label), n in counts.items():
         label_of[name][label] += n
+    return label_of, {n: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for n, c in label_of.items()}
+
+
+def block_of(name: str, label: str) -> tuple[str, str]:
+    """The block a name is compared within: its label and folded prefix."""
+    return label, fold(name)[:BLOCK_PREFIX]
+
+
+def resolve_actor_counts(counts: Mapping[tuple[str, str], int],
+                         judgements: Iterable[tuple[str, str, str]] = ()) -> list[Actor]:
+    """:func:`resolve_actors` from mention counts per (canonical name, label)."""
+    label_of, label = name_labels(counts)
     names = sorted(label_of)
-    label = {n: label_of[n].most_common(1)[0][0] for n in names}
     judgements = list(judgements)
     different = {frozenset((a, b)) for a, b, d in judgements if d == "different"}
     barred = {x for pair in different for x in pair}
@@ -122,3 +138,46 @@ def _join_reason(label: str, fa: str, fb: str) -> dict[str, Any] | None:
         if ratio >= PERSON_SIMILARITY:
             return {"rule": "similar spelling", "ratio": round(ratio, 1)}
     return None
+
+
+def names_to_resolve(counts: Mapping[tuple[str, str], int], actors: Mapping[str, tuple[int, list[str]]],
+                     seed: Iterable[str], judgements: Iterable[tuple[str, str, str]] = ()) -> set[str]:
+    """The names whose actors an incremental run resolves again (``knowledge.actors-incremental-v1``).
+
+    ``counts`` are today's mentions per (name, label), ``actors`` the stored actors (name ->
+    (mentions, aliases)), ``seed`` the names mentioned in the articles whose records changed. Grown
+    with every stored actor whose mention count no longer matches today's, then closed over whole
+    blocks (names are only compared within a block), whole stored actors and "same" judgements. The
+    actors of the names returned, resolved alone, are exactly those of a run over every name: each
+    block is resolved on its own, and only "same" judgements join names across blocks."""
+    label_of, label = name_labels(counts)
+    total = {n: sum(c.values()) for n, c in label_of.items()}
+    actor_of: dict[str, str] = {}
+    known = {a for _, aliases in actors.values() for a in aliases}
+    todo = set(seed) | {n for n in label_of if n not in known}   # names no stored actor holds
+    for name, (mentions, aliases) in actors.items():
+        for a in aliases:
+            actor_of[a] = name
+        if sum(total.get(a, 0) for a in aliases) != mentions:
+            todo.update(aliases)
+    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for n in label_of:
+        blocks[block_of(n, label[n])].append(n)
+    same: dict[str, set[str]] = defaultdict(set)
+    for a, b, d in judgements:
+        if d == "same":
+            same[a].add(b)
+            same[b].add(a)
+    out: set[str] = set()
+    stack = sorted(todo)
+    while stack:
+        n = stack.pop()
+        if n in out:
+            continue
+        out.add(n)
+        if n in label:
+            stack.extend(blocks[block_of(n, label[n])])
+        if n in actor_of:
+            stack.extend(actors[actor_of[n]][1])
+        stack.extend(same.get(n, ()))
+    return out

@@ -1,30 +1,55 @@
 """The knowledge stage over a store: resolve actor aliases across articles, then merge each story's
 figures and events into cited facts, counting independent sources (families) and crediting a
-borrowed passage to its lender."""
+borrowed passage to its lender.
+
+Incremental (``knowledge.incremental-v1``): given the articles whose records, family or links
+changed since the last run (``dirty``) and the stories whose articles changed, only the facts of
+those stories and of the stories holding a dirty article are merged again, and only the actors
+whose names those articles mention (closed over whole blocks and stored actors,
+:func:`~scamtrace.knowledge.actors.names_to_resolve`). A story's facts depend only on its members'
+figures and events, their families, outlets and borrowed passages, which change only for dirty
+articles, so the result is the one a run over the whole store gives (a test compares them).
+"""
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ..extract.events import merge_events
 from ..store import Store
-from ..store.analysis import (fact_citation_keys, family_of_articles, mention_names, outlet_of_articles,
-                              story_of_articles)
+from ..store.analysis import (fact_citation_keys, fact_values, family_of_articles, mention_counts, mentioned_names,
+                              outlet_of_articles, story_of_articles, stored_actors)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
-from .actors import resolve_actors
+from .actors import names_to_resolve, resolve_actor_counts
 from .independence import Borrowed
 from .merge import merge_figures
 
+INCREMENTAL_ALGORITHM = "knowledge.incremental-v1"
+#: Up to this many articles, their borrowed passages are read by following their links (under
+#: Borrowed.from_store's own cap of 10,000 articles visited); above it, every cross-family link is read.
+BORROWED_FOLLOW = 2_000
 
-def build_knowledge(store: Store) -> None:
+
+def build_knowledge(store: Store, dirty: Collection[str] | None = None,
+                    changed_stories: Collection[str] = ()) -> None:
     """Resolve actor aliases across articles; merge figures and events per story into cited facts,
-    counting independent sources (families)."""
-    replace_actors(store, resolve_actors(mention_names(store), store.judgements(kind="alias")))
-
-    fam_of = family_of_articles(store)
+    counting independent sources (families). With ``dirty`` (article ids), only what those articles
+    and ``changed_stories`` can change is redone (see the module doc); without it, everything."""
+    update_actors(store, dirty)
     story_of = story_of_articles(store)
+    if dirty is None:
+        stories: set[str] | None = None
+        members: list[str] | None = None
+    else:
+        stories = set(changed_stories) | {story_of[a] for a in dirty if a in story_of}
+        if not stories:
+            return
+        members = sorted(a for a, s in story_of.items() if s in stories)
+    fam_of = family_of_articles(store)
     outlet_of = outlet_of_articles(store)
-    borrowed = Borrowed.from_store(store)
+    # the passages of a few stories' articles are followed from them; of many, read all at once
+    borrowed = Borrowed.from_store(store, members if members is not None and len(members) <= BORROWED_FOLLOW else None)
 
     def credit_figure(aid: str, fig: object) -> Any:
         return _borrowed_credit(borrowed, aid, getattr(fig, "start", None), getattr(fig, "end", None))
@@ -34,19 +59,37 @@ def build_knowledge(store: Store) -> None:
                                 getattr(ev, "trigger_end", None))
 
     figs: dict[str, list] = {}
-    for aid, fig in load_figures(store):
+    for aid, fig in load_figures(store, members):
         if aid in story_of:
             figs.setdefault(story_of[aid], []).append((aid, fig))
     events: dict[str, list] = {}
-    for e in load_events(store):
+    for e in load_events(store, members):
         if e.article_id in story_of:
             events.setdefault(story_of[e.article_id], []).append(e)
 
     facts = {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()}
-    fact_ids, aliases = carry_fact_ids(facts, fact_citation_keys(store), store.alias_ids("fact"))
+    values = fact_values(store)
+    ids, aliases = carry_fact_ids(facts, fact_citation_keys(store, stories), store.alias_ids("fact") | set(values),
+                                  values)
     replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()},
-                      fact_ids=fact_ids)
+                      fact_ids=ids, stories=stories)
     store.put_aliases("fact", aliases)
+
+
+def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
+    """Resolve the actors again: all of them, or (``dirty``) those the names of these articles can change."""
+    counts = mention_counts(store)
+    judgements = store.judgements(kind="alias")
+    if dirty is None:
+        replace_actors(store, resolve_actor_counts(counts, judgements))
+        return
+    seed = mentioned_names(store, dirty) | {x for a, b, _ in judgements for x in (a, b)}   # judgements may be new
+    names = names_to_resolve(counts, stored_actors(store), seed, judgements)
+    if not names:
+        return
+    mine = {k: n for k, n in counts.items() if k[0] in names}
+    replace_actors(store, resolve_actor_counts(mine, [j for j in judgements if j[0] in names or j[1] in names]),
+                   of=names)
 
 
 def _borrowed_credit(borrowed: Borrowed, article: str, start: Any, end: Any) -> Any:

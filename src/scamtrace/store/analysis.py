@@ -24,6 +24,11 @@ def family_of_articles(store: Store) -> dict[str, str]:
     return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
 
 
+def count_links(store: Store) -> int:
+    """How many copy links are stored."""
+    return int(store.execute("SELECT COUNT(*) FROM links")[0][0])
+
+
 def story_of_articles(store: Store) -> dict[str, str]:
     """article id -> its story's id."""
     return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
@@ -39,12 +44,51 @@ def mention_names(store: Store) -> list[tuple[str, str]]:
     return [(r["canonical"], r["label"]) for r in store.execute("SELECT canonical, label FROM mentions")]
 
 
-def fact_citation_keys(store: Store) -> dict[str, set[tuple[str, str]]]:
-    """fact id -> the (article, sentence) pairs that cite it."""
-    out: dict[str, set[tuple[str, str]]] = {}
-    for r in store.execute("SELECT fact, article, sentence FROM fact_citations"):
-        out.setdefault(r["fact"], set()).add((r["article"], r["sentence"]))
+def mention_counts(store: Store) -> dict[tuple[str, str], int]:
+    """(canonical name, label) -> how many stored entity mentions carry it."""
+    return {(r[0], r[1]): r[2] for r in store.execute(
+        "SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label")}
+
+
+def mentioned_names(store: Store, articles: Iterable[str]) -> set[str]:
+    """The canonical names mentioned in ``articles``."""
+    ids = sorted(set(articles))
+    return {r[0] for i in range(0, len(ids), 500) for r in store.execute(
+        f"SELECT DISTINCT canonical FROM mentions WHERE article IN ({','.join('?' * len(ids[i:i + 500]))})",
+        ids[i:i + 500])}
+
+
+def stored_actors(store: Store) -> dict[str, tuple[int, list[str]]]:
+    """actor name -> (its stored mention count, its aliases)."""
+    out: dict[str, tuple[int, list[str]]] = {r[0]: (r[1], []) for r in store.execute("SELECT name, mentions FROM actors")}
+    for r in store.execute("SELECT alias, actor FROM actor_aliases ORDER BY alias"):
+        if r[1] in out:
+            out[r[1]][1].append(r[0])
     return out
+
+
+def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> dict[str, set[tuple[str, str]]]:
+    """fact id -> the (article, sentence) pairs that cite it (of the facts of ``stories`` only, if given)."""
+    out: dict[str, set[tuple[str, str]]] = {}
+    sql = "SELECT c.fact, c.article, c.sentence FROM fact_citations c"
+    if stories is None:
+        chunks: list[list[str]] = [[]]
+    else:
+        ids = sorted(set(stories))
+        chunks = [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        where = (f" JOIN facts f ON f.id = c.fact WHERE f.story IN ({','.join('?' * len(chunk))})"
+                 if stories is not None else "")
+        if stories is not None and not chunk:
+            continue
+        for r in store.execute(sql + where, chunk):
+            out.setdefault(r["fact"], set()).add((r["article"], r["sentence"]))
+    return out
+
+
+def fact_values(store: Store) -> dict[str, tuple[float, str]]:
+    """Every stored fact id -> its (value, unit)."""
+    return {r[0]: (r[1], r[2]) for r in store.execute("SELECT id, value, unit FROM facts")}
 
 
 def undated_article_ids(store: Store) -> set[str]:

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -421,15 +421,24 @@ class Store:
         return [dict(r) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]
 
     # -- copy index ------------------------------------------------------------------------------
-    def copy_index_blob(self, name: str = "candidates") -> bytes | None:
-        row = self.db.execute("SELECT data FROM copy_index WHERE name = ?", (name,)).fetchone()
-        return bytes(row[0]) if row else None
+    def copy_signature_rows(self, algorithm: str) -> Iterator[tuple[str, dict[str, bytes]]]:
+        """The stored copy index (``copy_signatures``): each article's signature per index, in the
+        order the rows were written; rows signed with another algorithm are left out."""
+        for r in self.db.execute("SELECT article, shingle, stopword, facts FROM copy_signatures"
+                                 " WHERE algorithm = ? ORDER BY rowid", (algorithm,)):
+            yield r[0], {"shingle": bytes(r[1]), "stopword": bytes(r[2]), "facts": bytes(r[3])}
 
-    def put_copy_index_blob(self, data: bytes, algorithm: str, articles: int, name: str = "candidates") -> None:
+    def put_copy_signatures(self, rows: Iterable[tuple[str, Mapping[str, bytes]]], algorithm: str,
+                            replace_all: bool = False) -> None:
+        """Write the copy index rows of some articles (a row already stored for one is replaced and
+        moves to the end); ``replace_all`` first drops every row (a full rebuild). One transaction."""
         with self.write() as db:
-            db.execute("INSERT INTO copy_index(name, algorithm, articles, data, updated_at) VALUES (?,?,?,?,?)"
-                       " ON CONFLICT(name) DO UPDATE SET algorithm=excluded.algorithm, articles=excluded.articles,"
-                       " data=excluded.data, updated_at=excluded.updated_at", (name, algorithm, articles, data, _now()))
+            if replace_all:
+                db.execute("DELETE FROM copy_signatures")
+            for aid, sig in rows:
+                db.execute("DELETE FROM copy_signatures WHERE article = ?", (aid,))
+                db.execute("INSERT INTO copy_signatures(article, algorithm, shingle, stopword, facts)"
+                           " VALUES (?,?,?,?,?)", (aid, algorithm, sig["shingle"], sig["stopword"], sig["facts"]))
 
     def article_meta(self) -> dict[str, Article]:
         """Every article without its text (ids, dates, credits): enough to build families."""
@@ -468,10 +477,21 @@ class Store:
                      family=r["family"], origin_credit=r["origin_credit"])
                 for r in self.db.execute(sql, args)]
 
-    def replace_families(self, families: Iterable[Family]) -> None:
+    def replace_families(self, families: Iterable[Family], of: Iterable[str] | None = None) -> None:
+        """Replace every family by ``families``; with ``of`` (article ids), only the families holding
+        one of those articles (the incremental copies stage rebuilds whole families)."""
         with self.write() as db:
-            db.execute("DELETE FROM family_members")
-            db.execute("DELETE FROM families")
+            if of is None:
+                db.execute("DELETE FROM family_members")
+                db.execute("DELETE FROM families")
+            else:
+                ids = sorted(of)
+                old = {r[0] for i in range(0, len(ids), 500) for r in db.execute(
+                    f"SELECT family FROM family_members WHERE article IN ({','.join('?' * len(ids[i:i + 500]))})",
+                    ids[i:i + 500])}
+                for fid in sorted(old):
+                    db.execute("DELETE FROM family_members WHERE family = ?", (fid,))
+                    db.execute("DELETE FROM families WHERE id = ?", (fid,))
             for fam in families:
                 db.execute("INSERT INTO families(id, origin, origin_credit, size, algorithm) VALUES (?,?,?,?,?)",
                            (fam.id, fam.origin, fam.origin_credit, len(fam.members), fam.algorithm))
@@ -520,13 +540,21 @@ class Store:
 
     # -- stories ----------------------------------------------------------------------------------
     def replace_stories(self, stories: Iterable[Story]) -> None:
-        """Replace every story (records with id, title, first_seen, last_seen, articles, families, evidence)."""
+        """Replace every story (records with id, title, first_seen, last_seen, articles, families, evidence).
+
+        A story whose id is kept is updated in place, so its facts and events stay (the knowledge stage
+        replaces those of the stories that changed); a story whose id is gone is deleted with them."""
+        stories = list(stories)
+        keep = {st.id for st in stories}
         with self.write() as db:
             db.execute("DELETE FROM story_members")
-            db.execute("DELETE FROM stories")
+            gone = [r[0] for r in db.execute("SELECT id FROM stories") if r[0] not in keep]
+            db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
             for st in stories:
                 db.execute("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
-                           " VALUES (?,?,?,?,?,?,?)",
+                           " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+                           " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
+                           " families=excluded.families, algorithm=excluded.algorithm",
                            (st.id, st.title, st.first_seen.isoformat() if st.first_seen else None,
                             st.last_seen.isoformat() if st.last_seen else None, len(st.articles),
                             len(st.families), st.algorithm))

@@ -85,11 +85,21 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
                        [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
-def load_figures(store: Store) -> list[tuple[str, Figure]]:
-    """Every stored figure as (article id, :class:`~scamtrace.model.Figure`), in article then
-    text order (the records the knowledge stage merges)."""
+def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tuple[str, Figure]]:
+    """Every stored figure (of ``articles`` only, if given) as (article id,
+    :class:`~scamtrace.model.Figure`), in article then text order (the records the knowledge stage merges)."""
     names = {f.name for f in dataclasses.fields(Figure)}
-    return [(r["article"], Figure(**{k: v for k, v in r.items() if k in names})) for r in rows(store, "figures")]
+    if articles is None:
+        found = rows(store, "figures")
+    else:
+        ids = sorted(set(articles))
+        found = []
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            found += [dict(r) for r in store.execute(
+                f"SELECT * FROM figures WHERE article IN ({','.join('?' * len(chunk))}) ORDER BY article, start",
+                chunk)]
+    return [(r["article"], Figure(**{k: v for k, v in r.items() if k in names})) for r in found]
 
 
 def rows(store: Store, table: str, article: str | None = None, story: str | None = None) -> list[dict]:
@@ -118,13 +128,22 @@ def rows(store: Store, table: str, article: str | None = None, story: str | None
 
 
 def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], events_by_story: Mapping[str, list[MergedEvent]],
-                      fact_ids: Mapping[tuple[str, int], str] | None = None) -> None:
-    """Replace the merged facts and story events (with their citations). ``fact_ids`` gives the
-    lasting id of each fact by (story, position) (``stories.ids-v1``); without it a fact's id is
-    its story's id and the fact's own id."""
+                      fact_ids: Mapping[tuple[str, int], str] | None = None, stories: Iterable[str] | None = None) -> None:
+    """Replace the merged facts and story events (with their citations): all of them, or those of
+    ``stories`` only. ``fact_ids`` gives the lasting id of each fact by (story, position)
+    (``stories.ids-v2``); without it a fact's id is its story's id and the fact's own id."""
     with store.write() as db:
-        for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):
-            db.execute(f"DELETE FROM {t}")
+        if stories is None:
+            for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):
+                db.execute(f"DELETE FROM {t}")
+        else:
+            for sid in sorted(set(stories)):   # citations and disputes go with their fact or event
+                db.execute("DELETE FROM fact_disputes WHERE fact IN (SELECT id FROM facts WHERE story = ?)", (sid,))
+                db.execute("DELETE FROM fact_citations WHERE fact IN (SELECT id FROM facts WHERE story = ?)", (sid,))
+                db.execute("DELETE FROM facts WHERE story = ?", (sid,))
+                db.execute("DELETE FROM story_event_citations WHERE event IN"
+                           " (SELECT id FROM story_events WHERE story = ?)", (sid,))
+                db.execute("DELETE FROM story_events WHERE story = ?", (sid,))
         for story, facts in facts_by_story.items():
             for k, f in enumerate(facts):
                 fid = (fact_ids or {}).get((story, k)) or f"{story}:{f.id}"
@@ -189,11 +208,19 @@ def story_events(store: Store, story: str | None = None) -> list[dict]:
     return out
 
 
-def replace_actors(store: Store, actors: Iterable[Actor]) -> None:
-    """Replace the actors and their aliases (each alias names exactly one actor)."""
+def replace_actors(store: Store, actors: Iterable[Actor], of: Iterable[str] | None = None) -> None:
+    """Replace the actors and their aliases (each alias names exactly one actor): all of them, or
+    the actors holding one of the names ``of``."""
     with store.write() as db:
-        db.execute("DELETE FROM actor_aliases")
-        db.execute("DELETE FROM actors")
+        if of is None:
+            db.execute("DELETE FROM actor_aliases")
+            db.execute("DELETE FROM actors")
+        else:
+            for name in sorted(set(of)):
+                row = db.execute("SELECT actor FROM actor_aliases WHERE alias = ?", (name,)).fetchone()
+                if row is not None:
+                    db.execute("DELETE FROM actor_aliases WHERE actor = ?", (row[0],))
+                    db.execute("DELETE FROM actors WHERE name = ?", (row[0],))
         for a in actors:
             db.execute("INSERT INTO actors(name, label, mentions, evidence, algorithm) VALUES (?,?,?,?,?)",
                        (a.name, a.label, a.mentions, _j(a.evidence), a.algorithm))

@@ -524,3 +524,20 @@ def _m0010() -> str:
             input TEXT NOT NULL
         );
     """
+
+
+@migration("0011_copy_signatures")
+def _m0011() -> str:
+    # issue 17: the copy-candidate index is stored per article (its forward signature in each index),
+    # so an analyze writes only the rows of the articles it signs, instead of rewriting one blob of
+    # the whole index. The next analyze signs the articles the old blob held (once).
+    return """
+        CREATE TABLE copy_signatures (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            algorithm TEXT NOT NULL,
+            shingle BLOB NOT NULL,
+            stopword BLOB NOT NULL,
+            facts BLOB NOT NULL
+        );
+        DROP TABLE copy_index;
+    """

@@ -1,4 +1,4 @@
-"""Ids that last (``stories.ids-v1``): story and fact ids survive new articles, re-analysis, splits and merges.
+"""Ids that last (``stories.ids-v2``): story and fact ids survive new articles, re-analysis, splits and merges.
 
 Stories are recomputed over the whole store at each ``analyze``; their ids are then carried over from
 the stories stored before:
@@ -29,7 +29,7 @@ from typing import Any
 from ..store import queries
 from ..errors import NotFound
 
-ALGORITHM = "stories.ids-v1"
+ALGORITHM = "stories.ids-v2"   # v2: a fact tie (one sentence, several figures) goes to the same value and unit
 
 
 @dataclass
@@ -91,11 +91,15 @@ _FACT_NO = re.compile(r":fact-(\d+)$")
 
 
 def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tuple[str, str]]],
-                   taken: Iterable[str] = ()) -> tuple[dict[tuple[str, int], str], list[Alias]]:
+                   taken: Iterable[str] = (),
+                   values: Mapping[str, tuple[Any, Any]] | None = None) -> tuple[dict[tuple[str, int], str], list[Alias]]:
     """Stable ids for merged facts.
 
     ``new`` maps story id -> facts (records with ``citations``, each with ``article`` and ``sentence``);
-    ``previous`` maps earlier fact id -> its citations as (article, sentence) pairs. Returns
+    ``previous`` maps earlier fact id -> its citations as (article, sentence) pairs; ``values``
+    (earlier fact id -> (value, unit)) breaks a tie between new facts citing the same sentences (one
+    sentence states several figures) in favour of the fact with the same value and unit, so facts
+    merged again from the same records keep their ids. Returns
     ({(story id, position of the fact in new[story]): full fact id}, aliases)."""
     where: dict[tuple[str, str], list[tuple[str, int]]] = {}
     for sid, facts in new.items():
@@ -106,7 +110,14 @@ def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tupl
     for old, cits in previous.items():
         c = Counter(x for cit in cits for x in where.get(cit, ()))
         if c:
-            key, n = min(c.items(), key=lambda kv: (-kv[1], kv[0]))
+            was = (values or {}).get(old)
+
+            def rank(kv: tuple[tuple[str, int], int], was: Any = was) -> tuple[Any, ...]:
+                f = new[kv[0][0]][kv[0][1]]
+                same = was is not None and (getattr(f, "value", None), getattr(f, "unit", None)) == tuple(was)
+                return (-kv[1], not same, kv[0])
+
+            key, n = min(c.items(), key=rank)
             heir[old] = (key, n)
     claims: dict[tuple[str, int], list[tuple[int, str]]] = {}
     for old, (key, n) in heir.items():

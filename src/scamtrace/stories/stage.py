@@ -14,15 +14,18 @@ from .ids import carry_story_ids
 from .threads import build_threads
 
 
-def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> None:
+def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> set[str]:
     """Cluster the corpus into stories (``stories.event-v4``), carry the earlier stories' ids over
-    (``stories.ids-v1``: merges leave aliases), store them and their threads."""
+    (``stories.ids-v2``: merges leave aliases), store them and their threads. Returns the ids of the
+    stories that are new or whose articles changed (the others keep their facts)."""
     dates, types = story_frames(store)
     stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
-    aliases = carry_story_ids(stories, store.story_membership(), store.alias_ids("story"))
+    before = store.story_membership()
+    aliases = carry_story_ids(stories, before, store.alias_ids("story"))
     store.replace_stories(stories)
     store.put_aliases("story", aliases)
     store.replace_threads(build_threads(stories, corpus, types))
+    return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
 
 
 def story_frames(store: Store) -> tuple[dict[str, Any], dict[str, set[str]]]:

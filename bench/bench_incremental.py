@@ -1,0 +1,123 @@
+"""Incremental cost (issue 17 part 2): adding 100 articles to a store of N articles vs adding the same
+100 to an empty store, in one run.
+
+    .venv/bin/python bench/bench_incremental.py --n 2000 --rules        # a few minutes
+    .venv/bin/python bench/bench_incremental.py --n 100000 --rules      # the issue's size (hours)
+    .venv/bin/python bench/bench_incremental.py --n 5000 --rules --keep /tmp/inc   # keep the N-store for reruns
+
+The corpus comes from scamtrace.copies.synth (seed 7): N + 100 articles are generated, the first N
+are ingested and analysed into the base store (timed, not part of the ratio), then the last 100 are
+ingested and analysed (a) into an empty store and (b) into a copy of the base store. Both times are
+ingest + analyze, wall seconds; the ratio (b)/(a) is the incremental cost (the issue's target is at
+most 3x at N = 100,000). (b) is also the size of one ``watch`` cycle that brings 100 articles
+into a store of N (a 15-minute cycle of a busy watch list). Where each analyze spends its time is
+printed from AnalyzeStats.timings. ``--rules`` uses the rule-based entity recogniser (no spaCy: it
+makes the base store affordable to build; it is the same in (a) and (b)).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+_TOP = ("index", "candidates", "spin", "classify", "families", "extract", "stories", "knowledge")
+
+
+def _write_jsonl(path: Path, articles: Iterable[Any]) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for a in articles:
+            fh.write(json.dumps({"id": a.id, "text": (a.title or "") + "\n\n" + a.text, "title": a.title,
+                                 "outlet": a.outlet, "published": a.published.isoformat() if a.published else None,
+                                 "url": a.url}) + "\n")
+
+
+def _say(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=2000, help="articles in the base store (default 2000)")
+    ap.add_argument("--add", type=int, default=100, help="articles added (default 100)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rules", action="store_true", help="force the rule-based entity recogniser")
+    ap.add_argument("--workers", type=int, default=1, help="analyze's `workers` setting (default 1)")
+    ap.add_argument("--keep", type=Path, default=None,
+                    help="folder keeping the base store between runs (built when absent)")
+    args = ap.parse_args(argv)
+    if args.n < 1 or args.add < 1:
+        ap.error("--n and --add must be at least 1")
+    if args.rules:
+        os.environ["SCAMTRACE_NO_SPACY"] = "1"
+
+    from scamtrace import api
+    from scamtrace.copies.synth import generate
+    from scamtrace.settings import Settings
+
+    settings = Settings(workers=args.workers)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        keep = args.keep or tmp
+        keep.mkdir(parents=True, exist_ok=True)
+        base_db = keep / f"base-{args.n}-{args.seed}{'-rules' if args.rules else ''}.db"
+        _say(f"generating {args.n} + {args.add} articles")
+        corpus = generate(args.n + args.add, args.seed)
+        base, added = corpus.articles[: args.n], corpus.articles[args.n:]
+        del corpus
+        add_src = tmp / "add.jsonl"
+        _write_jsonl(add_src, added)
+        built = ""
+        if not base_db.exists():
+            src = tmp / "base.jsonl"
+            _write_jsonl(src, base)
+            _say(f"building the base store of {args.n}")
+            part = base_db.with_suffix(".part")
+            part.unlink(missing_ok=True)
+            store = api.open_store(part)
+            t = time.perf_counter()
+            api.ingest(store, [str(src)], settings=settings)
+            api.analyze(store, settings=settings)
+            built = f"base store built in {time.perf_counter() - t:.0f}s"
+            store.close()
+            part.rename(base_db)
+        del base
+
+        def add_to(db: Path) -> tuple[float, float, dict[str, float]]:
+            store = api.open_store(db)
+            t = time.perf_counter()
+            api.ingest(store, [str(add_src)], settings=settings)
+            t_ingest = time.perf_counter() - t
+            stats = api.analyze(store, settings=settings)
+            total = time.perf_counter() - t
+            store.close()
+            return total, t_ingest, stats.timings
+
+        _say(f"(a) {args.add} articles into an empty store")
+        empty, e_ingest, e_tim = add_to(tmp / "empty.db")
+        work = tmp / "work.db"
+        shutil.copy(base_db, work)
+        _say(f"(b) the same {args.add} into the store of {args.n}")
+        grown, g_ingest, g_tim = add_to(work)
+
+    lines = [f"corpus: synthetic (seed {args.seed}), base store {args.n} articles, {args.add} added"
+             + (" (rules, no spaCy)" if args.rules else "") + (f"; {built}" if built else ""),
+             f"(a) add {args.add} to an empty store:      {empty:8.1f}s  (ingest {e_ingest:.1f}s)",
+             f"(b) add {args.add} to a store of {args.n}: {grown:8.1f}s  (ingest {g_ingest:.1f}s)",
+             f"ratio (b)/(a): {grown / empty:.2f}  (target <= 3 at N = 100,000)",
+             f"one watch cycle bringing {args.add} articles into {args.n}: {grown:.1f}s",
+             f"{'analyze stage':<16} {'(a) s':>8} {'(b) s':>8}"]
+    for k in _TOP:
+        lines.append(f"  {k:<14} {e_tim.get(k, 0.0):8.2f} {g_tim.get(k, 0.0):8.2f}")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
