@@ -236,6 +236,31 @@ def test_round_trip_bytes(base):
         CandidateIndex.from_bytes(b"garbage")
 
 
+def test_signature_rows_rebuild_the_index_and_update_by_article(base, tmp_path):
+    """The store keeps the index as one row per article (copy_signatures): rows written for some
+    articles, then for more, load back into an index that answers as the in-memory one."""
+    from scamtrace.copies.signatures import SIGNATURES_ALGORITHM
+    from scamtrace.store import Store
+
+    items = base[:20] + [("copy", truncate_text(base[0][1], 0.5, "More."))]
+    idx = _index(items)
+    store = Store(tmp_path / "s.db")
+    with store.write() as db:   # copy_signatures rows name stored articles
+        for aid, _ in items:
+            db.execute("INSERT INTO articles(id, source, text, raw_hash, ingested_at) VALUES (?, 's', '', ?, '')",
+                       (aid, aid))
+    ids = idx.ids()
+    store.put_copy_signatures(idx.signature_rows(ids[:10]), SIGNATURES_ALGORITHM)
+    store.put_copy_signatures(idx.signature_rows(ids[10:]), SIGNATURES_ALGORITHM)   # a later run adds its rows
+    back = CandidateIndex.from_signature_rows(store.copy_signature_rows(SIGNATURES_ALGORITHM))
+    assert back.ids() == ids
+    for aid in ids:
+        assert back.candidates(aid) == idx.candidates(aid)
+    assert not list(store.copy_signature_rows("another-signatures-v0"))   # outdated rows are not read
+    with pytest.raises(ValueError, match="corrupt"):
+        CandidateIndex.from_signature_rows([("x", {"shingle": b"123", "stopword": b"", "facts": b""})])
+
+
 def test_order_independence():
     corpus = generate(120, seed=5)
     items = [(a.id, a.text) for a in corpus.articles]
