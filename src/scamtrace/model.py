@@ -6,7 +6,8 @@ copies    -> Link, Family
 stories   -> Story, ThreadPlace
 extract   -> Mention, DateRef, Figure, Quote (an Extraction per article), Event (with Participant)
 knowledge -> Fact (with Citation, DisputeCitation), MergedEvent (with EventCitation), Actor
-store     -> StoryRow, StorySource, LinkRow (rows the views read back); StoryFilter (the stories list's query)
+store     -> StoryRow, StorySource, LinkRow, ThreadRow, ... (typed rows the named queries of store.queries
+             return and the views read); StoryFilter (the stories list's query)
 
 Each record names the algorithm (name+version) that produced it; the ``ALGO_*`` constants beside
 the records are those names, imported by the stages that produce them.
@@ -15,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from .errors import InvalidRequest
 
@@ -169,6 +170,259 @@ class LinkRow(TypedDict):
     score: float
     algorithm: str
     judged: bool
+
+
+class ThreadRow(TypedDict):
+    """One place of a story thread with the story's title, dates and size (``evidence`` parsed)."""
+
+    thread: str
+    position: int
+    story: str
+    evidence: dict[str, Any]
+    algorithm: str
+    title: str | None
+    first_seen: str | None
+    last_seen: str | None
+    size: int
+
+
+class ActorRow(TypedDict):
+    """One stored actor (``knowledge.actors-v1``) with its sorted aliases and its evidence (parsed)."""
+
+    name: str
+    label: str
+    mentions: int
+    aliases: list[str]
+    evidence: list[dict[str, Any]]
+
+
+class SearchHit(TypedDict):
+    """An article of a story matching a full-text query: ``snip`` is an FTS5 snippet with the hits
+    between \\x02 and \\x03."""
+
+    story: str
+    id: str
+    title: str | None
+    snip: str | None
+
+
+class FacetCount(TypedDict):
+    """A facet value (place, event type, actor name) with its number of stories."""
+
+    name: str
+    stories: int
+
+
+class SpinRow(TypedDict):
+    """An article's spinner score with its algorithm and evidence (parsed)."""
+
+    score: float
+    algorithm: str
+    evidence: dict[str, Any]
+
+
+class ArticleBrief(TypedDict):
+    """The few columns of an article other pages name it by."""
+
+    id: str
+    outlet: str | None
+    published: str | None
+    title: str | None
+    credit: str | None
+
+
+class FamilyMemberRow(TypedDict):
+    """An article of a copy family; ``is_origin`` is SQLite's 1 or 0."""
+
+    id: str
+    outlet: str | None
+    title: str | None
+    published: str | None
+    is_origin: int
+
+
+class JudgementRow(TypedDict):
+    """A human judgement (copy / not-copy of two articles, same / different of two actor names)."""
+
+    a: str
+    b: str
+    decision: str
+    note: str | None
+    at: str
+
+
+class NameCount(TypedDict):
+    """A canonical name mentioned in one article, with its label and number of mentions."""
+
+    name: str
+    label: str
+    mentions: int
+
+
+class MentionSpan(TypedDict):
+    """A mention as the article page highlights it."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    canonical: str
+
+
+class FigureSpan(TypedDict):
+    """A figure as the article page highlights it; the article view adds ``fact``, the story fact it
+    was merged into (None: none)."""
+
+    start: int
+    end: int
+    value: float
+    unit: str
+    what: str
+    date: str | None
+    date_precision: str | None
+    claimant: str | None
+    qualifier: str | None
+    sentence: str
+    fact: NotRequired[FactRef | None]
+
+
+class DateRefSpan(TypedDict):
+    """A date expression as the article page highlights it."""
+
+    start: int
+    end: int
+    iso_start: str | None
+    iso_end: str | None
+    precision: str
+
+
+class QuoteSpan(TypedDict):
+    """A quotation as the article page highlights it."""
+
+    start: int
+    end: int
+    speaker: str | None
+    role: str | None
+
+
+class ArticleSpans(TypedDict):
+    """One article's rows of the extraction tables, each in text order (empty lists on a store
+    without them)."""
+
+    mentions: list[MentionSpan]
+    figures: list[FigureSpan]
+    date_refs: list[DateRefSpan]
+    quotes: list[QuoteSpan]
+
+
+class RivalFact(TypedDict):
+    """A story fact as its rivals (the other values of its conflict group) show it."""
+
+    id: str
+    value: float
+    unit: str
+    what: str
+    date: str | None
+    articles: int
+    independent_sources: int
+
+
+class FactRef(RivalFact):
+    """A story fact as an article's figure names it: ``role`` "states" or "disputes", the number of
+    sources disputing it and its rivals."""
+
+    conflict_group: str | None
+    role: str
+    disputes: int
+    rivals: list[RivalFact]
+
+
+class CitedFact(FactRef):
+    """A story fact one article states or disputes, with the sentence doing so and the fact's story."""
+
+    sentence: str
+    story: str | None
+
+
+class NameTotals(TypedDict):
+    """Per canonical name: mentions, articles, stories, first and last publication date."""
+
+    canonical: str
+    mentions: int
+    articles: int
+    stories: int
+    first: str | None
+    last: str | None
+
+
+class NameMention(TypedDict):
+    """A mention of a canonical name with its article's title, outlet, date and story."""
+
+    article: str
+    text: str
+    label: str
+    role: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    story: str | None
+
+
+class CoMention(TypedDict):
+    """A name found in the same articles as another, with the number of articles they share."""
+
+    name: str
+    shared: int
+
+
+class CoMentionPair(TypedDict):
+    """Two names (a < b) named together in ``shared`` articles."""
+
+    a: str
+    b: str
+    shared: int
+
+
+class StoryEventRow(TypedDict):
+    """One ``story_events`` row (``actors`` and ``figures`` parsed) with its story's title."""
+
+    id: str
+    story: str | None
+    type: str
+    date: str | None
+    date_start: str | None
+    date_end: str | None
+    date_precision: str | None
+    place: str | None
+    actors: list[str]
+    figures: list[list[Any]]
+    articles: int
+    independent_sources: int
+    hedged: int
+    algorithm: str
+    story_title: str | None
+
+
+class ArticleKey(TypedDict):
+    """What gold files name an article by: its id, url and source."""
+
+    id: str
+    url: str | None
+    source: str
+
+
+class CrossFamilyLink(TypedDict):
+    """A copy link between two families with the JSON of its evidence's pair, passage spans (two
+    places) and longest passage span."""
+
+    article: str
+    source: str | None
+    sibling: str | None
+    relation: str
+    pair: str | None
+    spans: str | None
+    spans2: str | None
+    longest: str | None
 
 
 #: Orders of the stories list: most recent first, or most independent sources (families) first.

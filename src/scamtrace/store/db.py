@@ -12,10 +12,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..errors import NotFound, StoreError
-from ..model import Article, Family, Link, Reject, Story, ThreadPlace
+from ..model import Article, Family, Link, Reject, Story, ThreadPlace, ThreadRow
 from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 
 log = logging.getLogger(__name__)
@@ -598,7 +598,7 @@ class Store:
                            [(p.story, p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm)
                             for p in places])
 
-    def threads(self, story: str | None = None) -> list[dict]:
+    def threads(self, story: str | None = None) -> list[ThreadRow]:
         """Thread places in thread and date order, with each story's title and dates; only the thread
         of ``story`` when given."""
         sql = ("SELECT t.thread, t.position, t.story, t.evidence, t.algorithm, s.title, s.first_seen, s.last_seen,"
@@ -607,11 +607,11 @@ class Store:
         if story:
             sql += " WHERE t.thread = (SELECT thread FROM story_threads WHERE story = ?)"
             args = (story,)
-        out = []
+        out: list[ThreadRow] = []
         for r in self.db.execute(sql + " ORDER BY t.thread, t.position", args):
             d = dict(r)
             d["evidence"] = json.loads(d["evidence"])
-            out.append(d)
+            out.append(cast(ThreadRow, d))
         return out
 
     def story_membership(self) -> dict[str, list[str]]:

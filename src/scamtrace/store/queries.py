@@ -12,7 +12,9 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any, cast
 
-from ..model import LinkRow, StoryFilter, StoryRow, StorySource
+from ..model import (ActorRow, ArticleBrief, ArticleKey, ArticleSpans, CitedFact, CoMention, CoMentionPair,
+                     CrossFamilyLink, FacetCount, FamilyMemberRow, JudgementRow, LinkRow, NameCount, NameMention,
+                     NameTotals, SearchHit, SpinRow, StoryEventRow, StoryFilter, StoryRow, StorySource, ThreadRow)
 from .analysis import family_of_articles as family_of_articles  # re-exported: one definition
 from .analysis import story_of_articles as story_of_articles
 from .db import Store, _fts_query
@@ -74,7 +76,7 @@ def story_of_fact(store: Store, fact_id: str) -> str | None:
     return found[0][0] if found else None
 
 
-def thread_of(store: Store, story_id: str) -> list[dict[str, Any]]:
+def thread_of(store: Store, story_id: str) -> list[ThreadRow]:
     """The places of ``story_id``'s thread in order (empty when it is in none or the store has no threads)."""
     if not has_table(store, "story_threads"):
         return []
@@ -109,13 +111,13 @@ def actor_of_alias(store: Store) -> dict[str, tuple[str, str]]:
     return {r[0]: (r[1], r[2]) for r in found}
 
 
-def actors_with_aliases(store: Store) -> list[dict[str, Any]]:
+def actors_with_aliases(store: Store) -> list[ActorRow]:
     """Every actor (most mentioned first) with its sorted aliases and its evidence."""
     aliases: dict[str, list[str]] = {}
     for r in store.execute("SELECT actor, alias FROM actor_aliases ORDER BY alias"):
         aliases.setdefault(r["actor"], []).append(r["alias"])
-    return [{"name": r["name"], "label": r["label"], "mentions": r["mentions"], "aliases": aliases.get(r["name"], []),
-             "evidence": json.loads(r["evidence"])}
+    return [ActorRow(name=r["name"], label=r["label"], mentions=r["mentions"], aliases=aliases.get(r["name"], []),
+                     evidence=json.loads(r["evidence"]))
             for r in store.execute("SELECT * FROM actors ORDER BY mentions DESC, name")]
 
 
@@ -222,10 +224,10 @@ def outlet_names(store: Store) -> list[str]:
     return [r[0] for r in store.execute("SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet")]
 
 
-def story_search_hits(store: Store, q: str, ids: list[str], tokens: int) -> list[dict[str, Any]]:
+def story_search_hits(store: Store, q: str, ids: list[str], tokens: int) -> list[SearchHit]:
     """Articles of the stories ``ids`` matching the full-text query ``q``, best first: story, article
     id, title and an FTS5 snippet of ``tokens`` words with hits between \\x02 and \\x03."""
-    return [{"story": r["story"], "id": r["id"], "title": r["title"], "snip": r["snip"]} for r in store.execute(
+    return [SearchHit(story=r["story"], id=r["id"], title=r["title"], snip=r["snip"]) for r in store.execute(
         "SELECT sm.story, a.id, a.title, snippet(articles_fts, 1, char(2), char(3), '…', ?) AS snip"
         " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
         " JOIN story_members sm ON sm.article = a.id"
@@ -233,42 +235,42 @@ def story_search_hits(store: Store, q: str, ids: list[str], tokens: int) -> list
         [tokens, _fts_query(q), *ids])]
 
 
-def event_facet(store: Store, column: str, limit: int) -> list[dict[str, Any]]:
+def event_facet(store: Store, column: str, limit: int) -> list[FacetCount]:
     """Event places (``column`` "place") or types ("type") with their number of stories, most first."""
     if column not in ("place", "type") or not table_columns(store, "events"):
         return []
-    return [{"name": r[0], "stories": r[1]} for r in store.execute(
+    return [FacetCount(name=r[0], stories=r[1]) for r in store.execute(
         f"SELECT e.{column}, count(DISTINCT sm.story) AS n FROM events e JOIN story_members sm"
         f" ON sm.article = e.article WHERE e.{column} IS NOT NULL AND e.{column} != ''"
         f" GROUP BY e.{column} ORDER BY n DESC, e.{column} LIMIT ?", (limit,))]
 
 
-def actor_facet(store: Store, labels: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+def actor_facet(store: Store, labels: tuple[str, ...], limit: int) -> list[FacetCount]:
     """Canonical names with one of ``labels`` and their number of stories, most first."""
     if not table_columns(store, "mentions"):
         return []
-    return [{"name": r[0], "stories": r[1]} for r in store.execute(
+    return [FacetCount(name=r[0], stories=r[1]) for r in store.execute(
         "SELECT m.canonical, count(DISTINCT sm.story) AS n FROM mentions m JOIN story_members sm"
         f" ON sm.article = m.article WHERE m.label IN ({_marks(len(labels))})"
         " GROUP BY m.canonical ORDER BY n DESC, m.canonical LIMIT ?", (*labels, limit))]
 
 
 # -- articles ----------------------------------------------------------------------------------------
-def spin_of(store: Store, article_id: str) -> dict[str, Any] | None:
+def spin_of(store: Store, article_id: str) -> SpinRow | None:
     """The spinner score of one article: score, algorithm and evidence (parsed), or None."""
     found = store.execute("SELECT score, algorithm, evidence FROM spin_scores WHERE article = ?", (article_id,))
     if not found:
         return None
-    return {"score": found[0]["score"], "algorithm": found[0]["algorithm"],
-            "evidence": json.loads(found[0]["evidence"] or "{}")}
+    return SpinRow(score=found[0]["score"], algorithm=found[0]["algorithm"],
+                   evidence=json.loads(found[0]["evidence"] or "{}"))
 
 
-def article_briefs(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+def article_briefs(store: Store, ids: Iterable[str]) -> dict[str, ArticleBrief]:
     """id -> {id, outlet, published, title, credit} of those of ``ids`` that are stored."""
     wanted = list(ids)
     if not wanted:
         return {}
-    return {r["id"]: dict(r) for r in store.execute(
+    return {r["id"]: cast(ArticleBrief, dict(r)) for r in store.execute(
         f"SELECT id, outlet, published, title, credit FROM articles WHERE id IN ({_marks(len(wanted))})", wanted)}
 
 
@@ -283,27 +285,27 @@ def story_title(store: Store, story_id: str) -> str | None:
     return found[0]["title"] if found else None
 
 
-def family_members(store: Store, family: str) -> list[dict[str, Any]]:
+def family_members(store: Store, family: str) -> list[FamilyMemberRow]:
     """The articles of one family, origin first then by date: id, outlet, title, published, is_origin."""
-    return [dict(r) for r in store.execute(
+    return [cast(FamilyMemberRow, dict(r)) for r in store.execute(
         "SELECT a.id, a.outlet, a.title, a.published, a.id = f.origin AS is_origin FROM family_members fm"
         " JOIN articles a ON a.id = fm.article JOIN families f ON f.id = fm.family WHERE fm.family = ?"
         " ORDER BY is_origin DESC, a.published, a.id", (family,))]
 
 
-def judgements_naming(store: Store, kind: str, name: str) -> list[dict[str, Any]]:
+def judgements_naming(store: Store, kind: str, name: str) -> list[JudgementRow]:
     """Human judgements of ``kind`` (copy, alias) naming ``name`` (an article id or an actor name),
     newest first: a, b, decision, note, at."""
-    return [dict(r) for r in store.execute(
+    return [cast(JudgementRow, dict(r)) for r in store.execute(
         "SELECT a, b, decision, note, at FROM judgements WHERE kind = ? AND (a = ? OR b = ?)"
         " ORDER BY at DESC, id DESC", (kind, name, name))]
 
 
-def names_in_article(store: Store, article_id: str) -> list[dict[str, Any]]:
+def names_in_article(store: Store, article_id: str) -> list[NameCount]:
     """Canonical names mentioned in one article with their label and count, most mentioned first."""
     if not table_columns(store, "mentions"):
         return []
-    return [dict(r) for r in store.execute(
+    return [cast(NameCount, dict(r)) for r in store.execute(
         "SELECT canonical AS name, label, count(*) AS mentions FROM mentions WHERE article = ?"
         " GROUP BY canonical ORDER BY mentions DESC, canonical", (article_id,))]
 
@@ -317,16 +319,24 @@ _SPAN_COLUMNS: dict[str, str] = {
 }
 
 
-def article_spans(store: Store, table: str, article_id: str) -> list[dict[str, Any]]:
-    """One article's rows of an extraction table (mentions, figures, date_refs, quotes) in text order;
-    [] when the store has no such table."""
-    if table not in _SPAN_COLUMNS or not table_columns(store, table):
+def _span_rows(store: Store, table: str, article_id: str) -> list[Any]:
+    """One article's rows of an extraction table in text order; [] when the store has no such table."""
+    if not table_columns(store, table):
         return []
     return [dict(r) for r in store.execute(
         f"SELECT {_SPAN_COLUMNS[table]} FROM {table} WHERE article = ? ORDER BY start", (article_id,))]
 
 
-def facts_cited_by(store: Store, article_id: str) -> list[dict[str, Any]]:
+def article_spans(store: Store, article_id: str) -> ArticleSpans:
+    """One article's rows of the extraction tables (mentions, figures, date_refs, quotes), each in
+    text order (empty on a store without them)."""
+    return ArticleSpans(mentions=_span_rows(store, "mentions", article_id),
+                        figures=_span_rows(store, "figures", article_id),
+                        date_refs=_span_rows(store, "date_refs", article_id),
+                        quotes=_span_rows(store, "quotes", article_id))
+
+
+def facts_cited_by(store: Store, article_id: str) -> list[CitedFact]:
     """The story facts ``article_id`` states (role "states") or disputes (role "disputes"), with the
     citing sentence, the number of disputing sources and the fact's rivals (the other facts of its
     conflict group in the same story)."""
@@ -336,7 +346,7 @@ def facts_cited_by(store: Store, article_id: str) -> list[dict[str, Any]]:
         "SELECT DISTINCT c.sentence, x.id, x.story, x.value, x.unit, x.what, x.date, x.articles,"
         " x.independent_sources, x.conflict_group FROM fact_citations c JOIN facts x ON x.id = c.fact"
         " WHERE c.article = ? ORDER BY x.id", (article_id,))
-    facts = [{**dict(r), "role": "states"} for r in found]
+    facts: list[Any] = [{**dict(r), "role": "states"} for r in found]
     disputes = bool(table_columns(store, "fact_disputes"))
     if disputes:   # knowledge.disputes-v1: this article's sentences disputing a fact
         facts += [{**dict(r), "role": "disputes"} for r in store.execute(
@@ -369,38 +379,38 @@ def mention_label_counts(store: Store, names: list[str] | None = None) -> dict[s
     return out
 
 
-def name_counts(store: Store) -> dict[str, dict[str, Any]]:
+def name_counts(store: Store) -> dict[str, NameTotals]:
     """Per canonical name: mentions, articles, stories, first and last publication date."""
-    return {r["canonical"]: dict(r) for r in store.execute(
+    return {r["canonical"]: cast(NameTotals, dict(r)) for r in store.execute(
         "SELECT m.canonical, count(*) AS mentions, count(DISTINCT m.article) AS articles,"
         " count(DISTINCT sm.story) AS stories, min(a.published) AS first, max(a.published) AS last"
         " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
         " GROUP BY m.canonical")}
 
 
-def mentions_of(store: Store, name: str) -> list[dict[str, Any]]:
+def mentions_of(store: Store, name: str) -> list[NameMention]:
     """Every mention carrying the canonical ``name``, by publication date: article, text, label, role,
     and the article's title, outlet, published date and story."""
-    return [dict(r) for r in store.execute(
+    return [cast(NameMention, dict(r)) for r in store.execute(
         "SELECT m.article, m.text, m.label, m.role, a.title, a.outlet, a.published, sm.story"
         " FROM mentions m JOIN articles a ON a.id = m.article LEFT JOIN story_members sm ON sm.article = m.article"
         " WHERE m.canonical = ? ORDER BY a.published, m.article, m.start", (name,))]
 
 
-def co_mentioned(store: Store, name: str, labels: tuple[str, ...], limit: int) -> list[dict[str, Any]]:
+def co_mentioned(store: Store, name: str, labels: tuple[str, ...], limit: int) -> list[CoMention]:
     """Names with one of ``labels`` most often in the same articles as ``name``: name, shared articles."""
-    return [dict(r) for r in store.execute(
+    return [cast(CoMention, dict(r)) for r in store.execute(
         "SELECT o.canonical AS name, count(DISTINCT o.article) AS shared FROM mentions o"
         " WHERE o.article IN (SELECT article FROM mentions WHERE canonical = ?) AND o.canonical != ?"
         f" AND o.label IN ({_marks(len(labels))}) GROUP BY o.canonical ORDER BY shared DESC, o.canonical LIMIT ?",
         (name, name, *labels, limit))]
 
 
-def co_mention_pairs(store: Store, name: str, names: list[str], min_shared: int, limit: int) -> list[dict[str, Any]]:
+def co_mention_pairs(store: Store, name: str, names: list[str], min_shared: int, limit: int) -> list[CoMentionPair]:
     """Pairs (a < b) of ``names`` named together in at least ``min_shared`` of ``name``'s articles,
     strongest first: a, b, shared."""
     ph = _marks(len(names))
-    return [{"a": r["a"], "b": r["b"], "shared": r["n"]} for r in store.execute(
+    return [CoMentionPair(a=r["a"], b=r["b"], shared=r["n"]) for r in store.execute(
         "SELECT x.canonical AS a, y.canonical AS b, count(DISTINCT x.article) AS n"
         " FROM mentions x JOIN mentions y ON y.article = x.article AND x.canonical < y.canonical"
         " WHERE x.article IN (SELECT article FROM mentions WHERE canonical = ?)"
@@ -409,12 +419,12 @@ def co_mention_pairs(store: Store, name: str, names: list[str], min_shared: int,
         (name, *names, *names, min_shared, limit))]
 
 
-def story_events_naming(store: Store, name: str) -> list[dict[str, Any]]:
+def story_events_naming(store: Store, name: str) -> list[StoryEventRow]:
     """Story events naming ``name`` among their actors or as their place, by date, with the story
     title; ``actors`` and ``figures`` parsed."""
     if not table_columns(store, "story_events"):
         return []
-    out = []
+    out: list[StoryEventRow] = []
     for r in store.execute(
             "SELECT se.*, s.title AS story_title FROM story_events se LEFT JOIN stories s ON s.id = se.story"
             " WHERE se.place = ? OR EXISTS (SELECT 1 FROM json_each(se.actors) j WHERE j.value = ?)"
@@ -423,7 +433,7 @@ def story_events_naming(store: Store, name: str) -> list[dict[str, Any]]:
         d = dict(r)
         d["actors"] = json.loads(r["actors"] or "[]")
         d["figures"] = json.loads(r["figures"] or "[]")
-        out.append(d)
+        out.append(cast(StoryEventRow, d))
     return out
 
 
@@ -440,9 +450,9 @@ def article_ids(store: Store) -> set[str]:
     return {r["id"] for r in store.execute("SELECT id FROM articles")}
 
 
-def article_keys(store: Store) -> list[dict[str, Any]]:
+def article_keys(store: Store) -> list[ArticleKey]:
     """Every article's id, url and source (what gold files name articles by), by id."""
-    return [dict(r) for r in store.execute("SELECT id, url, source FROM articles ORDER BY id")]
+    return [cast(ArticleKey, dict(r)) for r in store.execute("SELECT id, url, source FROM articles ORDER BY id")]
 
 
 def spun_articles(store: Store) -> set[str]:
@@ -462,12 +472,12 @@ _CROSS_FAMILY_LINKS = (
     " WHERE fa.family IS NULL OR fo.family IS NULL OR fa.family != fo.family")
 
 
-def cross_family_links(store: Store, touching: str | None = None) -> list[dict[str, Any]]:
+def cross_family_links(store: Store, touching: str | None = None) -> list[CrossFamilyLink]:
     """Copy links between different families (every one, or those ``touching`` one article as copy,
     source or sibling): article, source, sibling, relation and the JSON of the evidence's pair,
     passage spans (two places) and longest passage span."""
     if touching is None:
-        return [dict(r) for r in store.execute(_CROSS_FAMILY_LINKS)]
-    return [dict(r) for r in store.execute(
+        return [cast(CrossFamilyLink, dict(r)) for r in store.execute(_CROSS_FAMILY_LINKS)]
+    return [cast(CrossFamilyLink, dict(r)) for r in store.execute(
         f"SELECT * FROM ({_CROSS_FAMILY_LINKS}) WHERE article = ? OR source = ? OR sibling = ?",
         (touching, touching, touching))]

@@ -7,7 +7,7 @@ from collections import defaultdict
 from typing import Any
 
 from ..errors import InvalidRequest, NotFound
-from ..model import ACTOR_LABELS, MAX_PAGE_SIZE
+from ..model import ACTOR_LABELS, MAX_PAGE_SIZE, NameMention
 from ..store import Store, queries
 
 
@@ -100,7 +100,7 @@ def _count(values: Any) -> list[list[Any]]:
     return [[k, n] for k, n in sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))]
 
 
-def _actor_articles(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _actor_articles(rows: list[NameMention]) -> list[dict[str, Any]]:
     """The articles among ``rows`` (mentions), newest first, with the mentions each holds."""
     arts: dict[str, dict[str, Any]] = {}
     for r in rows:

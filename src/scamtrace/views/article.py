@@ -2,18 +2,16 @@
 the spans the extract stage found in it (each figure with the story fact it was merged into)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..clean.metadata import language_note
 from ..copies.spin import SPUN_ARTICLE_THRESHOLD
 from ..copies.view import suspicious_phrases
 from ..knowledge.merge import same_value
-from ..model import Article, Link
+from ..model import (Article, ArticleBrief, ArticleSpans, CitedFact, FactRef, FamilyMemberRow, FigureSpan,
+                     JudgementRow, Link, NameCount, SpinRow)
 from ..store import Store, queries
-
-#: The extraction tables an article's spans come from.
-SPAN_TABLES: tuple[str, ...] = ("mentions", "figures", "date_refs", "quotes")
 
 
 @dataclass(slots=True)
@@ -28,14 +26,14 @@ class ArticleView:
     language_note: str | None
     spin: dict[str, Any] | None
     family: str | None
-    family_members: list[dict[str, Any]]
+    family_members: list[FamilyMemberRow]
     story: str | None
     story_title: str | None
     as_copy: list[tuple[Link, Article]]
     copied_by: list[dict[str, Any]]
-    judgements: list[dict[str, Any]]
-    actors: list[dict[str, Any]]
-    spans: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    judgements: list[JudgementRow]
+    actors: list[NameCount]
+    spans: ArticleSpans
 
 
 def article_view(store: Store, article_id: str) -> ArticleView:
@@ -53,15 +51,14 @@ def article_view(store: Store, article_id: str) -> ArticleView:
     as_copy = [(ln, store.get_article(ln.source or ln.sibling or "")) for ln in links if ln.article == article_id]
     others = queries.article_briefs(store, {ln.article for ln in links if ln.article != article_id})
     copied_by = [{"id": ln.article, "relation": ln.relation, "score": round(ln.score, 4),
-                  "title": others.get(ln.article, {}).get("title"), "outlet": others.get(ln.article, {}).get("outlet"),
-                  "published": others.get(ln.article, {}).get("published"),
-                  "judgement": ln.evidence.get("judgement")} for ln in links if ln.article != article_id]
+                  **_brief_of(others.get(ln.article)), "judgement": ln.evidence.get("judgement")}
+                 for ln in links if ln.article != article_id]
     fam = store.family_of(article_id)
     story = store.story_of(article_id)
-    spans = {t: queries.article_spans(store, t, article_id) for t in SPAN_TABLES}
+    spans = queries.article_spans(store, article_id)
     if spans["figures"]:
         facts = queries.facts_cited_by(store, article_id)
-        spans["figures"] = [{**fig, "fact": _public_fact(_fact_of(fig, facts))} for fig in spans["figures"]]
+        spans["figures"] = [FigureSpan(**fig, fact=_public_fact(_fact_of(fig, facts))) for fig in spans["figures"]]
     return ArticleView(
         article=art, analyzed_at=queries.analyzed_at(store, article_id), language_note=language_note(art.language),
         spin=spin, family=fam, family_members=queries.family_members(store, fam) if fam else [], story=story,
@@ -70,7 +67,13 @@ def article_view(store: Store, article_id: str) -> ArticleView:
         spans=spans)
 
 
-def _fact_of(fig: dict[str, Any], facts: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _brief_of(b: ArticleBrief | None) -> dict[str, str | None]:
+    """Title, outlet and date of a copying article (None each when it is not stored)."""
+    return {"title": b["title"], "outlet": b["outlet"], "published": b["published"]} if b else \
+        {"title": None, "outlet": None, "published": None}
+
+
+def _fact_of(fig: FigureSpan, facts: list[CitedFact]) -> CitedFact | None:
     """The fact a figure was merged into: same citing sentence, unit and value (the merge's tolerance);
     the same ``what`` breaks ties."""
     hits = [f for f in facts if f["sentence"] == fig["sentence"] and f["unit"] == fig["unit"]
@@ -79,12 +82,12 @@ def _fact_of(fig: dict[str, Any], facts: list[dict[str, Any]]) -> dict[str, Any]
     return hits[0] if hits else None
 
 
-def _public_fact(f: dict[str, Any] | None) -> dict[str, Any] | None:
+def _public_fact(f: CitedFact | None) -> FactRef | None:
     if f is None:
         return None
-    keys = ("id", "value", "unit", "what", "date", "articles", "independent_sources", "conflict_group", "role",
-            "disputes")
-    return {**{k: f.get(k) for k in keys}, "rivals": f["rivals"]}
+    return FactRef(id=f["id"], value=f["value"], unit=f["unit"], what=f["what"], date=f["date"],
+                   articles=f["articles"], independent_sources=f["independent_sources"],
+                   conflict_group=f["conflict_group"], role=f["role"], disputes=f["disputes"], rivals=f["rivals"])
 
 
 @dataclass(slots=True)
@@ -95,7 +98,7 @@ class CopiesView:
 
     article: Article
     family: str | None
-    spin: dict[str, Any] | None
+    spin: SpinRow | None
     links: list[tuple[Link, Article]]
 
 

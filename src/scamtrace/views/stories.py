@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model import ACTOR_LABELS, StoryFilter
+from ..model import ACTOR_LABELS, FacetCount, StoryFilter
 from ..store import Store, queries
 
 SNIPPET_TOKENS = 24     # words of context in a search-hit snippet
@@ -27,7 +27,7 @@ def stories_view(store: Store, f: StoryFilter) -> dict[str, Any]:
             "outlets": queries.outlet_names(store), **story_facets(store)}
 
 
-def story_facets(store: Store) -> dict[str, list[dict[str, Any]]]:
+def story_facets(store: Store) -> dict[str, list[FacetCount]]:
     """Places, event types and actors the stories form offers, each with its number of stories."""
     return {"places": queries.event_facet(store, "place", MAX_FACETS), "event_types": queries.event_facet(store, "type", MAX_FACETS),
             "actors": queries.actor_facet(store, ACTOR_LABELS, MAX_FACETS)}

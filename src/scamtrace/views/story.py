@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
-from ..model import ACTOR_LABELS, LinkRow
+from ..model import ACTOR_LABELS, LinkRow, ThreadRow
 from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
@@ -73,7 +73,7 @@ class StoryView:
     events: list[dict[str, Any]] = field(default_factory=list)
     quotes: list[dict[str, Any]] = field(default_factory=list)
     actors: list[dict[str, Any]] = field(default_factory=list)
-    thread: list[dict[str, Any]] = field(default_factory=list)
+    thread: list[ThreadRow] = field(default_factory=list)
 
 
 def resolve_story_id(store: Store, story_id: str) -> str:
