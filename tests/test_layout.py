@@ -85,3 +85,25 @@ def test_renderers_do_not_depend_on_each_other() -> None:
 
 def test_the_sideways_gate_sees_an_import() -> None:
     assert _IMPORT.findall("x = 1\nfrom ..web.svg import timeline\n") == ["web"]
+
+
+#: Store modules of reads and writes; a renderer gets what it shows from views/, never from these.
+_STORE_READS = re.compile(r"^\s*from\s+(?:scamtrace\.|\.\.)store(?:\.(queries|extracted|analysis)\b|\s+import\s+.*\bqueries\b)",
+                          re.M)
+
+
+def test_renderers_read_the_store_through_views() -> None:
+    """The web, the report and the exports import no named query or extracted-row reader of the store:
+    what they draw comes from ``views/`` (issue 14: one place assembles what a reader sees)."""
+    found = []
+    for pkg in RENDERERS:
+        for path in sorted((SRC / pkg).rglob("*.py")):
+            if _STORE_READS.search(path.read_text(encoding="utf-8")):
+                found.append(str(path.relative_to(SRC)))
+    assert found == [], f"read these through a view of views/: {found}"
+
+
+def test_the_store_reads_gate_sees_an_import() -> None:
+    assert _STORE_READS.search("from ..store.extracted import rows\n")
+    assert _STORE_READS.search("from ..store import Store, queries\n")
+    assert not _STORE_READS.search("from ..store import Store\n")

@@ -1,111 +1,17 @@
-"""Exports: articles, copy links and families as JSON Lines or CSV."""
+"""Exports: the record views of :mod:`scamtrace.views.records` written as JSON Lines or CSV; the
+FollowTheMoney (:mod:`.ftm`) and GraphML (:mod:`.graphml`) exports of the whole store."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-from ..store import Store
+from ..views.records import (ARTICLE_COLUMNS, COPY_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FAMILY_COLUMNS,
+                             FIGURE_COLUMNS, QUOTE_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS, article_records,
+                             copy_records, entity_records, event_records, family_records, figure_records,
+                             quote_records, story_records, thread_records)
 from .tabular import FORMATS, write_records
-from ..views.story import disputes_by_source
-from ..store.extracted import facts, rows, story_events
 
 __all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records", "story_records",
            "figure_records", "quote_records", "entity_records", "event_records", "thread_records", "EXPORTS"]
 
-ARTICLE_COLUMNS = ["id", "url", "outlet", "title", "published", "byline", "dateline", "credit",
-                   "truncated", "language", "text"]
-COPY_COLUMNS = ["article", "source", "sibling", "family", "relation", "origin_credit", "score", "algorithm", "evidence"]
-FAMILY_COLUMNS = ["family", "origin", "origin_credit", "size", "members", "algorithm"]
-STORY_COLUMNS = ["story", "title", "first_seen", "last_seen", "articles", "families", "algorithm"]
-FIGURE_COLUMNS = ["article", "value", "unit", "what", "qualifier", "date", "place", "claimant", "sentence",
-                  "articles", "independent_sources", "fact", "conflict_group", "role", "counts_for", "borrowed_from",
-                  "disputes", "disputed_by", "vague_rule", "algorithm"]
-QUOTE_COLUMNS = ["article", "quote", "speaker", "role", "sentence", "attribution", "algorithm"]
-ENTITY_COLUMNS = ["article", "text", "label", "canonical", "role", "start", "end", "algorithm"]
-THREAD_COLUMNS = ["thread", "position", "story", "title", "first_seen", "last_seen", "articles", "previous",
-                  "evidence", "algorithm"]
-EVENT_COLUMNS = ["event", "story", "type", "date", "date_precision", "place", "actors", "figures", "articles",
-                 "independent_sources", "hedged", "citations", "algorithm"]
-
-
-def article_records(store: Store) -> Iterator[dict[str, Any]]:
-    for a in store.iter_articles():
-        d = a.to_dict()
-        yield {k: d[k] for k in ARTICLE_COLUMNS}
-
-
-def copy_records(store: Store) -> Iterator[dict[str, Any]]:
-    for ln in store.links():
-        yield {"article": ln.article, "source": ln.source, "sibling": ln.sibling, "family": ln.family,
-               "relation": ln.relation, "origin_credit": ln.origin_credit, "score": round(ln.score, 4),
-               "algorithm": ln.algorithm, "evidence": ln.evidence}
-
-
-def family_records(store: Store) -> Iterator[dict[str, Any]]:
-    for f in store.families():
-        yield {"family": f.id, "origin": f.origin, "origin_credit": f.origin_credit, "size": len(f.members),
-               "members": f.members, "algorithm": f.algorithm}
-
-
-def story_records(store: Store) -> Iterator[dict[str, Any]]:
-    for st in store.stories(limit=10**9):
-        yield {"story": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
-               "articles": st["articles"], "families": st["family_ids"], "algorithm": st["algorithm"]}
-
-
-def figure_records(store: Store) -> Iterator[dict[str, Any]]:
-    """One line per figure mention, with the corroboration of the fact it states (articles and
-    independent sources = distinct copy families)."""
-    fact_of: dict[tuple[str, str], tuple[dict, dict]] = {}
-    disputing: dict[tuple[str, str], tuple[dict, dict]] = {}
-    for f in facts(store):
-        for c in f["citations"]:
-            fact_of[(c["article"], c["sentence"])] = (f, c)
-        for d in f.get("disputes") or []:
-            disputing[(d["article"], d["sentence"])] = (f, d)
-    for r in rows(store, "figures"):
-        key = (r["article"], r["sentence"])
-        role = "disputes" if key in disputing and key not in fact_of else "states"
-        f, c = (disputing if role == "disputes" else fact_of).get(key, ({}, {}))
-        yield {"article": r["article"], "value": r["value"], "unit": r["unit"], "what": r["what"],
-               "qualifier": r["qualifier"], "date": r["date"], "place": r["place"], "claimant": r["claimant"],
-               "sentence": r["sentence"], "articles": f.get("articles", 1),
-               "independent_sources": f.get("independent_sources", 1), "fact": f.get("id"),
-               "conflict_group": f.get("conflict_group"),
-               # "states" counts for `counts_for` (the lender's family when borrowed); "disputes" never counts
-               "role": role, "counts_for": c.get("family") if role == "states" else None,
-               "borrowed_from": c.get("borrowed_from") if role == "states" else None,
-               "disputes": len({d["family"] for d in f.get("disputes") or []}),
-               "disputed_by": [g["claimant"] or "unnamed" for g in disputes_by_source(f)] or None,
-               "vague_rule": r["vague_rule"], "algorithm": r["algorithm"]}
-
-
-def quote_records(store: Store) -> Iterator[dict[str, Any]]:
-    for r in rows(store, "quotes"):
-        yield {k: r[k] for k in QUOTE_COLUMNS}
-
-
-def entity_records(store: Store) -> Iterator[dict[str, Any]]:
-    for r in rows(store, "mentions"):
-        yield {k: r[k] for k in ENTITY_COLUMNS}
-
-
-def event_records(store: Store) -> Iterator[dict[str, Any]]:
-    for e in story_events(store):
-        yield {"event": e["id"], "story": e["story"], "type": e["type"], "date": e["date"],
-               "date_precision": e["date_precision"], "place": e["place"], "actors": e["actors"],
-               "figures": e["figures"], "articles": e["articles"], "independent_sources": e["independent_sources"],
-               "hedged": bool(e["hedged"]), "citations": e["citations"], "algorithm": e["algorithm"]}
-
-
-def thread_records(store: Store) -> Iterator[dict[str, Any]]:
-    """One line per story in a thread, in thread and date order, with the link's evidence."""
-    for t in store.threads():
-        yield {"thread": t["thread"], "position": t["position"], "story": t["story"], "title": t["title"],
-               "first_seen": t["first_seen"], "last_seen": t["last_seen"], "articles": t["size"],
-               "previous": t["evidence"].get("previous"), "evidence": t["evidence"], "algorithm": t["algorithm"]}
-
-
+#: Each export: its record view and its columns.
 EXPORTS = {
     "articles": (article_records, ARTICLE_COLUMNS),
     "copies": (copy_records, COPY_COLUMNS),

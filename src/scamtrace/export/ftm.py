@@ -34,10 +34,10 @@ from typing import IO, TYPE_CHECKING, Any
 from ..clean.metadata import language_note
 from ..errors import ScamtraceError
 from ..urls import safe_url
-from ..views.story import actor_resolver, disputes_by_source, Resolver
 from ..store import Store
-from ..store.extracted import facts, rows, story_events
 from ..views.format import fmt_figure
+from ..views.records import fact_rows, mention_rows, quote_rows, story_event_rows
+from ..views.story import Resolver, actor_resolver, disputes_by_source
 
 if TYPE_CHECKING:  # pragma: no cover
     from followthemoney import EntityProxy
@@ -221,7 +221,7 @@ def _event_entities(b: _Builder, store: Store, article_ids: dict[str, str], urls
     by_name: dict[str, _Actor] = {}
     for act in sorted(actors.values(), key=lambda a: (a.schema == "Address", a.schema, a.name)):
         by_name.setdefault(act.name, act)
-    for e in story_events(store):
+    for e in story_event_rows(store):
         ev = b.make("Event", e["id"])
         ev.add("name", e["type"] + (f" in {e['place']}" if e["place"] else ""))
         ev.add("keywords", e["type"])
@@ -277,7 +277,7 @@ def _event_documentation(b: _Builder, ev: EntityProxy, citations: list[dict[str,
 
 def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],
                 urls: dict[str, str | None]) -> Iterator[EntityProxy]:
-    for f in facts(store):
+    for f in fact_rows(store):
         note = b.make("Note", f["id"])
         note.add("name", f"{fmt_figure(f['value'], f['unit'])} {f['what']}")
         claimants = sorted({c["claimant"] for c in f["citations"] if c["claimant"]})
@@ -301,7 +301,7 @@ def _fact_notes(b: _Builder, store: Store, article_ids: dict[str, str],
 def _quote_edges(b: _Builder, store: Store, article_ids: dict[str, str], urls: dict[str, str | None],
                  actors: dict[tuple[str, str], _Actor], resolve: Resolver) -> Iterator[EntityProxy]:
     people = {a.name: a for a in actors.values() if a.schema != "Address"}
-    for q in rows(store, "quotes"):
+    for q in quote_rows(store):
         act = people.get(resolve(q["speaker"] or "", "")[0])
         if act is None or q["article"] not in article_ids:
             continue
@@ -329,7 +329,7 @@ def ftm_entities(store: Store) -> Iterator[EntityProxy]:
         ent = _article_entity(b, art)
         article_ids[art.id], urls[art.id] = str(ent.id), safe_url(art.url)
         yield ent
-        yield from _mention_edges(b, art, ent, rows(store, "mentions", article=art.id), actors, resolve)
+        yield from _mention_edges(b, art, ent, mention_rows(store, article=art.id), actors, resolve)
     for key in sorted(actors):
         yield _actor_entity(b, actors[key], article_ids)
     yield from _copy_edges(b, store, article_ids, meta)

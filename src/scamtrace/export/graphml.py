@@ -23,9 +23,9 @@ from typing import IO, Any
 
 from ..errors import InvalidRequest
 from ..model import ACTOR_LABELS, PLACE_LABELS
-from ..store import Store, queries
-from ..store.extracted import rows
+from ..store import Store
 from ..urls import safe_url
+from ..views.records import article_families, mention_rows
 from ..views.story import actor_resolver
 
 log = logging.getLogger(__name__)
@@ -107,11 +107,11 @@ class _Doc:
 
 def actor_graph(store: Store, labels: tuple[str, ...] = GRAPH_LABELS) -> _Doc:
     """The co-occurrence network of canonical entities (see the module docstring)."""
-    family = queries.family_of_articles(store)
+    family = article_families(store)
     resolve = actor_resolver(store)
     in_article: dict[str, set[tuple[str, str]]] = defaultdict(set)
     mentions: Counter[tuple[str, str]] = Counter()
-    for m in rows(store, "mentions"):
+    for m in mention_rows(store):
         name, label = resolve(m["canonical"], m["label"])
         if label in labels and name:
             key = (label, name)

@@ -8,18 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..store import Store, queries
+from ..store import Store
+from ..views.stories import story_ids as story_ids
 from ..views.story import Resolver, StoryView, story_view
 from ..views.charts import timeline
 from ..urls import safe_url
 from .. import __version__
 
 REPORT_ALGORITHM = "report.story-v1"
-
-
-def story_ids(store: Store) -> list[str]:
-    """Every story id, most independent sources first (the order of ``scamtrace stories``)."""
-    return queries.story_ids(store)
 
 
 def group_citations(citations: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -27,6 +27,12 @@ def stories_view(store: Store, f: StoryFilter) -> dict[str, Any]:
             "outlets": queries.outlet_names(store), **story_facets(store)}
 
 
+def story_ids(store: Store) -> list[str]:
+    """Every story id, most independent sources first (the order of ``scamtrace stories`` and of
+    ``report --all``)."""
+    return queries.story_ids(store)
+
+
 def story_facets(store: Store) -> dict[str, list[FacetCount]]:
     """Places, event types and actors the stories form offers, each with its number of stories."""
     return {"places": queries.event_facet(store, "place", MAX_FACETS), "event_types": queries.event_facet(store, "type", MAX_FACETS),
