@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import os
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +14,26 @@ from .eval.copies import evaluate_clough_stevenson
 from .eval.copies_store import CopiesEvaluation, evaluate_store_copies
 from .eval.main_text import cleaned_text_extractor, evaluate_extraction
 from .eval.realnews import RealNewsScores, evaluate_store_realnews
+from .eval.store_eval import evaluate_store
 from .export import EXPORTS
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
 from .pipeline import watch as _watch
 from .settings import Settings, shared_dir
 from .spark.importer import import_parquet as _import
 from .store import Store, queries
-from .store.opening import open_store, require_store
+from .store.opening import DEFAULT_DB, open_store, require_store
 from .views.article import CopiesView
 from .views.article import copies_view as _copies_view
 from .views.outlet import outlet_stats as _outlet_stats
 from .views.story import StoryView
 from .views.story import story_view as _story_view
+from .views.story import story_views as _story_views
 
 
-__all__ = ["open_store", "ingest", "analyze", "export_records", "story_view", "StoryView", "articles", "article",
+__all__ = ["DEFAULT_DB", "open_store", "ingest", "analyze", "export_records", "story_view", "story_views", "StoryView",
+           "articles", "article",
            "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "copies_view", "outlet_stats", "watch",
-           "eval_copies", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
+           "eval_copies", "eval_store", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
            "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
 
 
@@ -46,6 +49,13 @@ def story_view(store: Store, story_id: str) -> StoryView:
     """One story as every renderer shows it (see :mod:`scamtrace.views.story`); an id retired by a
     merge, or a fact id, names its live story. Raises :class:`~scamtrace.errors.NotFound`."""
     return _story_view(store, story_id)
+
+
+def story_views(store: Store, ids: Iterable[str] | None = None) -> list[StoryView]:
+    """The stories ``ids`` (every story, most independent sources first, when None) as every renderer
+    shows them (``scamtrace report`` renders these). Raises :class:`~scamtrace.errors.InvalidRequest`
+    when there is no story, :class:`~scamtrace.errors.NotFound` for an unknown id."""
+    return _story_views(store, ids)
 
 
 def copies_view(store: Store, article_id: str) -> CopiesView:
@@ -137,6 +147,13 @@ def eval_copies(store: Store, gold: Path, *, half: str | None = None,
     if half or silver:
         raise GoldFileError(f"{gold}: --half and --silver need realnews or story records ({{id, story, ...}})")
     return evaluate_store_copies(store, gold)
+
+
+def eval_store(store: Store, kind: str, gold: Path, *, half: str | None = None) -> dict[str, Any]:
+    """Scores of the store's ``kind`` (stories, figures, quotes, events) against ``gold`` (see
+    :func:`scamtrace.eval.store_eval.evaluate_store`); ``half`` "A"/"B" keeps one fixed half of a
+    realnews-dev or ECB+ file's stories."""
+    return evaluate_store(store, kind, gold, half=half)
 
 
 def eval_clough_stevenson(bench_dir: str | None = None, mode: str = "loo", version: str = "v3") -> dict[str, Any]:

@@ -20,14 +20,13 @@ import click
 
 from . import __version__, api
 from .errors import ScamtraceError
-from .eval.store_eval import evaluate_store, format_result
+from .eval.store_eval import format_result
 from .export import FORMATS, write_records
 from .export.ftm import export_ftm
 from .export.graphml import GRAPH_OF_EXPORT, export_graphml
 from .report.cli import report
 from .report.text import render_copies, render_story
 from .settings import SETTINGS, Settings
-from .store import DEFAULT_DB
 from .store.db import damaged_message, fails_quick_check, is_damage
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -268,7 +267,7 @@ def _attach_examples(group: click.Group, prefix: str = "") -> None:
 
 @click.group(cls=ScamtraceGroup, context_settings=CONTEXT_SETTINGS, epilog=EXAMPLES_ROOT)
 @click.version_option(__version__, "--version", prog_name="scamtrace")
-@click.option("--db", default=lambda: os.environ.get("SCAMTRACE_DB", DEFAULT_DB), show_default="scamtrace.db or $SCAMTRACE_DB",
+@click.option("--db", default=lambda: os.environ.get("SCAMTRACE_DB", api.DEFAULT_DB), show_default="scamtrace.db or $SCAMTRACE_DB",
               help="SQLite store to use; only ingest, import-parquet and watch create a missing one. "
                    "--db, -v and -s may come before or after the command.")
 @click.option("-v", "--verbose", count=True, help="Log to stderr (-v info, -vv debug).")
@@ -532,7 +531,7 @@ def _eval_store_command(kind: str, doc: str) -> None:
                        "by a hash of the story slug as realnews-dev's score.py --half (tune on A, report both).")
     @pass_ctx
     def _cmd(obj: Ctx, gold: str, half: str | None) -> None:
-        click.echo(format_result(kind, evaluate_store(obj.store, kind, Path(gold), half=half)))
+        click.echo(format_result(kind, api.eval_store(obj.store, kind, Path(gold), half=half)))
 
 
 _eval_store_command("stories", "B-cubed precision, recall and F1 of stories against a gold file: scamtrace's "
@@ -688,10 +687,10 @@ def main() -> None:
     except sqlite3.DatabaseError as e:   # pages found damaged after the store was opened
         if not is_damage(e) or logging.getLogger().isEnabledFor(logging.DEBUG):
             _unexpected(e)
-        click.echo(f"error: {damaged_message(Ctx.last_db or DEFAULT_DB, e)}", err=True)
+        click.echo(f"error: {damaged_message(Ctx.last_db or api.DEFAULT_DB, e)}", err=True)
         sys.exit(1)
     except UnicodeDecodeError as e:   # damaged pages can hold text that is no longer UTF-8
-        db = Ctx.last_db or DEFAULT_DB
+        db = Ctx.last_db or api.DEFAULT_DB
         if not Path(db).is_file() or not (_raised_reading_store(e) or fails_quick_check(db)):
             _unexpected(e)
         click.echo(f"error: {damaged_message(db, e)}", err=True)

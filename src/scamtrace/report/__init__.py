@@ -6,17 +6,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import IO
 
 from ..store import Store
-from ..views.story import actor_resolver, story_view
+from ..views.story import StoryView, story_views
 from .data import REPORT_ALGORITHM, report_meta, report_of, story_ids, story_report
 from .html import render_html
 from .markdown import render_markdown
 from ..errors import InvalidRequest
 __all__ = ["FORMATS", "REPORT_ALGORITHM", "story_report", "story_ids", "render_html", "render_markdown",
-           "render_report", "write_report"]
+           "render_report", "render_views", "write_report"]
 
 log = logging.getLogger(__name__)
 log.addHandler(logging.NullHandler())
@@ -25,18 +25,24 @@ log.addHandler(logging.NullHandler())
 FORMATS: tuple[str, ...] = ("html", "md")
 
 
-def render_report(store: Store, ids: Iterable[str] | None, fmt: str) -> str:
-    """The report of the stories ``ids`` (every story when None) as one document in ``fmt``."""
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise InvalidRequest(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
-    chosen = story_ids(store) if ids is None else list(ids)
-    if not chosen:
-        raise InvalidRequest("no story to report: the store has no stories yet; run `scamtrace analyze` first")
-    resolve = actor_resolver(store)
-    reports = [report_of(story_view(store, sid, resolve)) for sid in chosen]
+
+
+def render_views(views: Sequence[StoryView], fmt: str) -> str:
+    """The report of the story views ``views`` as one document in ``fmt``."""
+    _check_format(fmt)
+    reports = [report_of(v) for v in views]
     log.info("report: %d stories as %s", len(reports), fmt)
     meta = report_meta()
     return render_html(reports, meta) if fmt == "html" else render_markdown(reports, meta)
+
+
+def render_report(store: Store, ids: Iterable[str] | None, fmt: str) -> str:
+    """The report of the stories ``ids`` (every story when None) as one document in ``fmt``."""
+    _check_format(fmt)
+    return render_views(story_views(store, ids), fmt)
 
 
 def write_report(store: Store, ids: Iterable[str] | None, fmt: str, out: IO[str]) -> int:

@@ -1,20 +1,22 @@
-"""``scamtrace report``: a click command the main CLI adds with ``cli.add_command(report)``."""
+"""``scamtrace report``: a click command the main CLI adds with ``cli.add_command(report)``; it asks
+:mod:`scamtrace.api` for the story views and renders them (:func:`scamtrace.report.render_views`)."""
 from __future__ import annotations
 
 import click
 
+from .. import api
 from ..errors import ScamtraceError
-from ..store import DEFAULT_DB, Store, open_store
-from . import FORMATS, write_report
+from ..store import Store
+from . import FORMATS, render_views
 
 
 def _store(ctx: click.Context, db_path: str | None) -> Store:
     """The group's store (``ctx.obj.store``) unless ``--db`` names another; opened read-only then."""
     if db_path is None and getattr(ctx.obj, "store", None) is not None:
         return ctx.obj.store
-    path = db_path or getattr(ctx.obj, "db_path", None) or DEFAULT_DB
+    path = db_path or getattr(ctx.obj, "db_path", None) or api.DEFAULT_DB
     try:
-        return open_store(path, readonly=True)
+        return api.open_store(path, readonly=True)
     except ScamtraceError as e:
         raise click.ClickException(str(e)) from e
 
@@ -36,9 +38,10 @@ def report(ctx: click.Context, story_id: str | None, all_stories: bool, fmt: str
         raise click.UsageError("give one STORY id or --all (list ids with `scamtrace stories`)")
     store = _store(ctx, db_path)
     try:
-        with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
-            write_report(store, None if all_stories or story_id is None else [story_id], fmt, out)
+        text = render_views(api.story_views(store, None if all_stories or story_id is None else [story_id]), fmt)
     except ValueError as e:
         raise click.ClickException(str(e)) from e
+    with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
+        out.write(text)
     if output != "-":
         click.echo(f"wrote {'every story' if all_stories else story_id} as {fmt} to {output}", err=True)

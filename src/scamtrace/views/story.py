@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import NotFound
+from ..errors import InvalidRequest, NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
 from ..model import ACTOR_LABELS, LinkRow, ThreadRow
 from ..store import Store, queries
@@ -108,6 +108,16 @@ def story_view(store: Store, story_id: str, resolve: Resolver | None = None) -> 
     if all(queries.table_columns(store, t) for t in KNOWLEDGE_TABLES):
         _add_knowledge(store, view, resolve or actor_resolver(store))
     return view
+
+
+def story_views(store: Store, ids: Iterable[str] | None = None) -> list[StoryView]:
+    """The stories ``ids`` (every story, most independent sources first, when None) with one actor
+    resolver for all; raises InvalidRequest when there is none, NotFound for an unknown id."""
+    chosen = queries.story_ids(store) if ids is None else list(ids)
+    if not chosen:
+        raise InvalidRequest("no story to report: the store has no stories yet; run `scamtrace analyze` first")
+    resolve = actor_resolver(store)
+    return [story_view(store, sid, resolve) for sid in chosen]
 
 
 def _add_knowledge(store: Store, view: StoryView, resolve: Resolver) -> None:

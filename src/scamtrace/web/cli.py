@@ -1,12 +1,15 @@
-"""``scamtrace serve``: run the local web workspace (wired into the main CLI by ``scamtrace.cli``)."""
+"""``scamtrace serve``: run the local web workspace (wired into the main CLI by ``scamtrace.cli``); the
+store is checked through :mod:`scamtrace.api`, the app opens it per request."""
 from __future__ import annotations
 
 import ipaddress
 
 import click
 
-from ..store import DEFAULT_DB, require_store
+from .. import api
 from ..errors import StoreError
+
+DEFAULT_DB = api.DEFAULT_DB
 
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
@@ -46,7 +49,7 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_h
         db_path = getattr(ctx.obj, "db_path", None) or DEFAULT_DB
 
     try:
-        require_store(db_path)
+        api.require_store(db_path)
     except StoreError as e:
         raise click.ClickException(str(e)) from None
     bound = [] if host.strip() in ("0.0.0.0", "::", "") else [host.strip()]
