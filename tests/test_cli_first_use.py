@@ -353,3 +353,24 @@ def test_rejects_are_not_recorded_again_on_re_ingest(tmp_path, demo_dir):
         run("--db", str(db), "ingest", str(demo_dir / "bad"))
     rows = [json.loads(x) for x in run("--db", str(db), "rejects", "--format", "jsonl").stdout.splitlines()]
     assert len(rows) == len({(r["source"], r["reason"]) for r in rows}) == 5
+
+
+def test_spark_prints_the_run_record_api_returns(monkeypatch, tmp_path) -> None:
+    """``scamtrace spark JOB`` renders the :class:`SparkRun` record ``api.spark_run`` returns (no Spark
+    needed: the API verb is replaced)."""
+    from scamtrace import api
+
+    seen = {}
+
+    def fake_run(job, inputs, output, **kw):  # noqa: ANN001, ANN202, ANN003
+        seen.update(job=job, inputs=inputs, output=output, conf=kw["conf"])
+        return api.SparkRun(job=job, output=output, info={"job": job},
+                            counts={"articles": 1234, "links": 5, "families": 4, "stories": 3, "rejects": 1})
+
+    monkeypatch.setattr(api, "spark_run", fake_run)
+    res = run("spark", "stories", "a.jsonl", "b.jsonl", str(tmp_path / "out"), "--conf", "k", "v")
+    assert seen == {"job": "stories", "inputs": ["a.jsonl", "b.jsonl"], "output": str(tmp_path / "out"),
+                    "conf": {"k": "v"}}
+    assert res.exit_code == 0
+    assert (f"spark stories: 1,234 articles, 5 links, 4 families, 3 stories, 1 rejects -> {tmp_path / 'out'}"
+            in res.stderr)

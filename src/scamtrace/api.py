@@ -16,6 +16,7 @@ from .eval.main_text import cleaned_text_extractor, evaluate_extraction
 from .eval.realnews import RealNewsScores, evaluate_store_realnews
 from .eval.store_eval import evaluate_store
 from .export import EXPORTS
+from .model import SparkRun
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
 from .pipeline import watch as _watch
 from .settings import Settings, shared_dir
@@ -34,7 +35,7 @@ __all__ = ["DEFAULT_DB", "open_store", "ingest", "analyze", "export_records", "s
            "articles", "article",
            "rejects", "stories", "actors", "judge", "judge_alias", "require_actor_name", "copies_view", "outlet_stats", "watch",
            "eval_copies", "eval_store", "eval_clough_stevenson", "eval_extraction", "IngestStats", "AnalyzeStats", "Progress",
-           "shared_dir", "spark_run", "import_parquet", "require_store", "require_shared"]
+           "shared_dir", "spark_run", "SparkRun", "import_parquet", "require_store", "require_shared"]
 
 
 def export_records(store: Store, what: str) -> tuple[Iterator[dict[str, Any]], list[str]]:
@@ -196,17 +197,19 @@ def require_shared(given: str | Path | None, rel: str) -> Path:
 
 
 def spark_run(job: str, inputs: Sequence[str], output: str, *, master: str | None = None,
-              conf: Mapping[str, str] | None = None, say: Callable[[str], None] = lambda s: None) -> dict[str, Any]:
+              conf: Mapping[str, str] | None = None, say: Callable[[str], None] = lambda s: None) -> SparkRun:
     """Run the Spark ``job`` ("copies", "stories" or "analyze") over ``inputs``, writing Parquet tables to ``output``.
 
     Needs ``pip install 'scamtrace[spark]'`` and Java 17; ``master`` defaults to the spark-submit
-    master, else ``local[*]``. Returns the run info also written to ``output/_run.json``.
+    master, else ``local[*]``. Returns the rows written per table with the run info also written to
+    ``output/_run.json``.
     """
     from .spark.job import run_job
     from .spark.session import spark_session
 
     spark = spark_session(master, conf)
-    return run_job(spark, job, inputs, output, say=say)
+    info = run_job(spark, job, inputs, output, say=say)
+    return SparkRun(job=job, output=str(output), counts=dict(info["counts"]), info=info)
 
 
 def import_parquet(store: Store, output: str | Path, *, extract: bool = False,

@@ -629,17 +629,22 @@ def _spark_cmd(job: str):  # noqa: ANN202
     def run(paths: tuple[str, ...], master: str | None, confs: tuple[tuple[str, str], ...]) -> None:
         if len(paths) < 2:
             raise click.UsageError("give at least one INPUT and the OUTPUT directory")
-        info = api.spark_run(job, list(paths[:-1]), paths[-1], master=master, conf=dict(confs),
+        done = api.spark_run(job, list(paths[:-1]), paths[-1], master=master, conf=dict(confs),
                              say=lambda s: click.echo(f"spark {job}: {s}", err=True))
-        c = info["counts"]
-        click.echo(f"spark {job}: {c.get('articles', 0):,} articles, {c.get('links', 0):,} links, "
-                   f"{c.get('families', 0):,} families"
-                   + (f", {c.get('stories', 0):,} stories" if "stories" in c else "")
-                   + (f", {c.get('figures', 0):,} figures, {c.get('quotes', 0):,} quotes, {c.get('events', 0):,} events"
-                      if "figures" in c else "")
-                   + f", {c.get('rejects', 0):,} rejects -> {paths[-1]}", err=True)
+        click.echo(spark_summary(done), err=True)
 
     return run
+
+
+def spark_summary(run: api.SparkRun) -> str:
+    """One line: the rows a Spark run wrote per table, and where."""
+    c = run.counts
+    return (f"spark {run.job}: {c.get('articles', 0):,} articles, {c.get('links', 0):,} links, "
+            f"{c.get('families', 0):,} families"
+            + (f", {c.get('stories', 0):,} stories" if "stories" in c else "")
+            + (f", {c.get('figures', 0):,} figures, {c.get('quotes', 0):,} quotes, {c.get('events', 0):,} events"
+               if "figures" in c else "")
+            + f", {c.get('rejects', 0):,} rejects -> {run.output}")
 
 
 spark_copies = _spark_cmd("copies")

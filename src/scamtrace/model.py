@@ -425,6 +425,18 @@ class CrossFamilyLink(TypedDict):
     longest: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class SparkRun:
+    """What one ``scamtrace spark JOB`` run wrote: the ``job`` asked for (copies, stories or analyze),
+    the ``output`` directory, the rows written per table (``counts``) and the run info also saved in
+    ``output/_run.json`` (``info``: algorithms, timings, inputs, Spark version)."""
+
+    job: str
+    output: str
+    counts: dict[str, int]
+    info: dict[str, Any]
+
+
 #: Orders of the stories list: most recent first, or most independent sources (families) first.
 STORY_SORTS: tuple[str, ...] = ("recent", "families")
 #: Largest page a list query returns.
