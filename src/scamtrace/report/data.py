@@ -10,7 +10,7 @@ from typing import Any
 
 from ..store import Store
 from ..views.stories import story_ids as story_ids
-from ..views.story import Resolver, StoryView, story_view
+from ..views.story import Resolver, StoryView, story_summary, story_view
 from ..views.charts import timeline
 from ..urls import safe_url
 from .. import __version__
@@ -58,15 +58,14 @@ def report_of(view: StoryView) -> dict[str, Any]:
     groups = [{**g, "articles": [{**_source(a), "links": a["links"], "link": a["link"]}
                                  for a in g["articles"]]} for g in view.groups]
     return {
-        "id": view.id, "title": view.title, "first_seen": view.first_seen, "last_seen": view.last_seen,
-        "articles": view.size, "families": view.families, "algorithm": view.algorithm,
+        **story_summary(view.story),
         "sources": {k: _source(a) for k, a in view.sources.items()}, "groups": groups,
         "facts": view.facts, "conflicts": view.conflicts,
         "quotes": [{k: q[k] for k in _QUOTE_KEYS} for q in view.quotes], "events": view.events,
         "actors": view.actors,
         "timeline": timeline({"groups": groups, "knowledge": {"events": view.events}}),
         "thread": [{"story": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"],
-                    "this": t["story"] == view.id} for t in view.thread],
+                    "this": t["story"] == view.story["id"]} for t in view.thread],
     }
 
 

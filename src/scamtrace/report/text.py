@@ -30,11 +30,12 @@ def dispute_line(fact: dict[str, Any]) -> str | None:
 
 def render_story(view: StoryView, width: int = 100) -> str:
     """The brief: thread, timeline, actors, figures with disputes and conflicts, quotes."""
-    out = [f"{view.title or view.id}",
-           (f"{view.id}  {view.first_seen or '?'} .. {view.last_seen or '?'}  "
+    st = view.story
+    out = [f"{st['title'] or st['id']}",
+           (f"{st['id']}  {st['first_seen'] or '?'} .. {st['last_seen'] or '?'}  "
             f"{len(view.article_ids)} articles, {len(view.family_ids)} independent sources (families)")]
     if view.asked_as:
-        out.append(f"({view.asked_as} now resolves to {view.id}: the stories were merged or re-identified)")
+        out.append(f"({view.asked_as} now resolves to {st['id']}: the stories were merged or re-identified)")
     out.append("")
     out += _thread_lines(view, width)
     out += ["TIMELINE", *_timeline_lines(view, width)]
@@ -52,7 +53,7 @@ def _thread_lines(view: StoryView, width: int) -> list[str]:
         return []
     out = [f"THREAD  {view.thread[0]['thread']}  (the events of one affair, in order)"]
     for t in view.thread:
-        mark = ">" if t["story"] == view.id else " "
+        mark = ">" if t["story"] == view.story["id"] else " "
         out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
                    f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
     return [*out, ""]

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import InvalidRequest, NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
-from ..model import ACTOR_LABELS, LinkRow, ThreadRow
+from ..model import ACTOR_LABELS, LinkRow, StoryRow, ThreadRow
 from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
@@ -47,7 +47,8 @@ class StoryView:
     ``sources`` maps article id -> metadata (with ``is_origin``), oldest first;
     ``groups`` are the articles by copy family (original first; families by first publication),
     each article with every link leaving it (``links``), the one naming its relation (``link``) and
-    its spinner score (``spin``). ``facts`` are most corroborated first, each with ``claimants``,
+    its spinner score (``spin``). ``story`` is the stored row (id, title, dates, size, families,
+    algorithm). ``facts`` are most corroborated first, each with ``claimants``,
     ``disputed_by`` (grouped by disputing source, never counted) and ``rivals`` (the other values of
     its conflict group); ``conflicts`` the conflict groups (largest value first). ``events`` follow
     :data:`EVENT_ROWS`, ``quotes`` :data:`QUOTE_ROWS`. ``has_knowledge`` is False on a store from
@@ -55,13 +56,7 @@ class StoryView:
     story was asked by, if any.
     """
 
-    id: str
-    title: str | None
-    first_seen: str | None
-    last_seen: str | None
-    size: int
-    families: int
-    algorithm: str
+    story: StoryRow
     asked_as: str | None
     article_ids: list[str]
     family_ids: list[str]
@@ -100,14 +95,19 @@ def story_view(store: Store, story_id: str, resolve: Resolver | None = None) -> 
     links = _links_by_article(queries.links_leaving(store, list(sources)))
     spins = queries.spin_scores_of(store, list(sources))
     view = StoryView(
-        id=row["id"], title=row["title"], first_seen=row["first_seen"], last_seen=row["last_seen"],
-        size=row["size"], families=row["families"], algorithm=row["algorithm"],
-        asked_as=story_id if story_id != live else None, article_ids=queries.story_article_ids(store, live),
+        story=row, asked_as=story_id if story_id != live else None, article_ids=queries.story_article_ids(store, live),
         family_ids=queries.story_family_ids(store, live), sources=sources,
         groups=_groups(sources, links, spins), thread=queries.thread_of(store, live))
     if all(queries.table_columns(store, t) for t in KNOWLEDGE_TABLES):
         _add_knowledge(store, view, resolve or actor_resolver(store))
     return view
+
+
+def story_summary(row: StoryRow) -> dict[str, Any]:
+    """A story's head as the web and the report show it: id, title, dates, ``articles`` (its size),
+    ``families`` (independent sources) and algorithm."""
+    return {"id": row["id"], "title": row["title"], "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+            "articles": row["size"], "families": row["families"], "algorithm": row["algorithm"]}
 
 
 def story_views(store: Store, ids: Iterable[str] | None = None) -> list[StoryView]:
@@ -121,7 +121,7 @@ def story_views(store: Store, ids: Iterable[str] | None = None) -> list[StoryVie
 
 
 def _add_knowledge(store: Store, view: StoryView, resolve: Resolver) -> None:
-    fs = sorted(stored_facts(store, view.id),
+    fs = sorted(stored_facts(store, view.story["id"]),
                 key=lambda f: (-f["independent_sources"], -f["articles"], f["what"], f["value"]))
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for f in fs:
@@ -131,12 +131,12 @@ def _add_knowledge(store: Store, view: StoryView, resolve: Resolver) -> None:
                    "disputed_by": disputes_by_source(f), "rivals": _rivals(f, fs)} for f in fs]
     by_id = {f["id"]: f for f in view.facts}
     view.conflicts = [sorted((by_id[f["id"]] for f in g), key=lambda f: -f["value"]) for _, g in sorted(groups.items())]
-    view.events = sorted(event_rows(story_events(store, view.id)),
+    view.events = sorted(event_rows(story_events(store, view.story["id"])),
                          key=lambda e: (e.get("date_start") or e.get("date") or "9999", e["type"], e["id"]))
-    quotes = rows(store, "quotes", story=view.id)
+    quotes = rows(store, "quotes", story=view.story["id"])
     credit_quotes(Borrowed.from_store(store, set(view.sources)), quotes)   # a borrowed quote counts for its lender
     view.quotes = distinct_quotes(quotes)
-    view.actors = story_actors(rows(store, "mentions", story=view.id), resolve)
+    view.actors = story_actors(rows(store, "mentions", story=view.story["id"]), resolve)
     view.has_knowledge = True
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..urls import safe_url
 from ..views.article import ArticleView
-from ..views.story import StoryView
+from ..views.story import StoryView, story_summary
 from .highlight import (
     HighlightSpan,
     css_label,
@@ -46,9 +46,7 @@ def story_page(view: StoryView, linkable: set[str]) -> dict[str, Any]:
                                   "link": {k: a["link"][k] for k in ("relation", "of", "sibling", "score")}
                                   if a["link"] else None, "spin": a["spin"]} for a in g["articles"]]}
               for g in view.groups]
-    return {"id": view.id, "title": view.title, "first_seen": view.first_seen, "last_seen": view.last_seen,
-            "articles": view.size, "families": view.families, "algorithm": view.algorithm,
-            "groups": groups, "knowledge": _knowledge(view, linkable) if view.has_knowledge else None,
+    return {**story_summary(view.story), "groups": groups, "knowledge": _knowledge(view, linkable) if view.has_knowledge else None,
             "thread": _thread(view),
             "outlet_of": {a["id"]: a["outlet"] or _short(a["title"]) or a["id"] for a in view.sources.values()}}
 
@@ -80,7 +78,7 @@ def _thread(view: StoryView) -> dict[str, Any] | None:
     next event; None when the story is in no thread."""
     if not view.thread:
         return None
-    pos = next(i for i, t in enumerate(view.thread) if t["story"] == view.id)
+    pos = next(i for i, t in enumerate(view.thread) if t["story"] == view.story["id"])
     brief = [{"id": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"]}
              for t in view.thread]
     return {"id": view.thread[0]["thread"], "stories": brief, "previous": brief[pos - 1] if pos > 0 else None,
