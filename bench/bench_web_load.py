@@ -47,6 +47,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from scamtrace.store import copy_store
+
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "examples" / "demo"
 LOOPBACK = "127.0.0.1"
@@ -69,16 +71,6 @@ def build_demo_store(path: Path) -> None:
     """A store with the demo corpus ingested and analysed (the same as `ingest $(cat sources.txt) --analyze`)."""
     sources = [str(DEMO / s.strip()) for s in (DEMO / "sources.txt").read_text().splitlines() if s.strip()]
     subprocess.run(cli("--db", str(path), "ingest", *sources, "--analyze"), check=True, capture_output=True, text=True)
-
-
-def copy_store(src: Path, dst: Path) -> None:
-    """A consistent copy of a live (WAL) store through SQLite's backup API."""
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-    finally:
-        a.close()
-        b.close()
 
 
 def write_rounds(store: Path, folder: Path, rounds: int) -> list[Path]:

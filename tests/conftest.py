@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from scamtrace.store import copy_store as _copy_store
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -71,14 +73,9 @@ def demo_dir() -> Path:
 
 
 def copy_store(src: Path, dst: Path) -> Path:
-    """A consistent copy of a store file (SQLite's backup, so a WAL store copies whole)."""
-    a, b = sqlite3.connect(src), sqlite3.connect(dst)
-    try:
-        a.backup(b)
-    finally:
-        a.close()
-        b.close()
-    return dst
+    """A consistent copy of a store file (:func:`scamtrace.store.copy_store`: SQLite's backup, so a
+    WAL store copies whole)."""
+    return _copy_store(src, dst)
 
 
 @pytest.fixture(scope="session")

@@ -160,7 +160,7 @@ with warnings.catch_warnings():
 # the workspace answers only to loopback Host names (DNS-rebinding defence): address it as 127.0.0.1
 TestClient = functools.partial(_TestClient, base_url="http://127.0.0.1")
 
-from conftest import sql  # noqa: E402
+from conftest import copy_store, sql  # noqa: E402
 
 from scamtrace import api  # noqa: E402
 from scamtrace.web import create_app  # noqa: E402
@@ -258,9 +258,7 @@ def test_figure_of_a_conflicting_fact_names_its_rivals(demo_db, tmp_path):
     """A conflict group set in a private copy of the store shows on the article's figure and side by
     side in the story's figure table."""
     db = tmp_path / "conflict.db"
-    src, out = sqlite3.connect(demo_db), sqlite3.connect(db)
-    src.backup(out)
-    src.close()
+    out = sqlite3.connect(copy_store(demo_db, db))
     fact, story = out.execute(
         "SELECT x.id, x.story FROM facts x JOIN fact_citations c ON c.fact = x.id"
         " WHERE c.article = ? AND x.value = 4100", (RAID,)).fetchone()

@@ -2,6 +2,7 @@
 read-only open that upgrades an older store once. The API, the CLI, the web and the report use these."""
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from ..errors import StoreError
@@ -16,6 +17,18 @@ def require_store(path: str | Path) -> None:
     a mistyped ``--db`` is not silently created as an empty store)."""
     if str(path) != ":memory:" and not Path(path).is_file():
         raise StoreError(f"no store at {path} (create one with `scamtrace ingest …`)")
+
+
+def copy_store(src: str | Path, dst: str | Path) -> Path:
+    """A consistent copy of the store file ``src`` at ``dst`` (SQLite's backup API, so a live WAL
+    store copies whole); returns ``dst``. Tests and benches use it to work on a private copy."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    try:
+        a.backup(b)
+    finally:
+        a.close()
+        b.close()
+    return Path(dst)
 
 
 def open_store(path: str | Path, *, create: bool | None = None, readonly: bool = False) -> Store:
