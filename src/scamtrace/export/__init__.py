@@ -1,11 +1,11 @@
-"""Exports: the record views of :mod:`scamtrace.views.records` written as JSON Lines or CSV; the
+"""Exports: the record views of :mod:`scamtrace.views.tables` written as JSON Lines or CSV; the
 FollowTheMoney (:mod:`.ftm`) and GraphML (:mod:`.graphml`) exports of the whole store."""
 from __future__ import annotations
 
-from ..views.records import (ARTICLE_COLUMNS, COPY_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FAMILY_COLUMNS,
-                             FIGURE_COLUMNS, QUOTE_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS, article_records,
-                             copy_records, entity_records, event_records, family_records, figure_records,
-                             quote_records, story_records, thread_records)
+from ..views.tables import (ARTICLE_COLUMNS, COPY_COLUMNS, ENTITY_COLUMNS, EVENT_COLUMNS, FAMILY_COLUMNS,
+                            FIGURE_COLUMNS, QUOTE_COLUMNS, STORY_COLUMNS, THREAD_COLUMNS, article_records,
+                            copy_records, entity_records, event_records, family_records, figure_records,
+                            quote_records, story_records, thread_records)
 from .tabular import FORMATS, write_records
 
 __all__ = ["FORMATS", "write_records", "article_records", "copy_records", "family_records", "story_records",

@@ -36,7 +36,7 @@ from ..errors import ScamtraceError
 from ..urls import safe_url
 from ..store import Store
 from ..views.format import fmt_figure
-from ..views.records import fact_rows, mention_rows, quote_rows, story_event_rows
+from ..views.tables import fact_rows, mention_rows, quote_rows, story_event_rows
 from ..views.story import Resolver, actor_resolver, disputes_by_source
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -25,7 +25,7 @@ from ..errors import InvalidRequest
 from ..model import ACTOR_LABELS, PLACE_LABELS
 from ..store import Store
 from ..urls import safe_url
-from ..views.records import article_families, mention_rows
+from ..views.tables import article_families, mention_rows
 from ..views.story import actor_resolver
 
 log = logging.getLogger(__name__)

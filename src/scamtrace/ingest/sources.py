@@ -15,7 +15,7 @@ from ..model import RawDoc, Reject
 from ..settings import Settings
 from .documents import file_feed_docs, response_docs, sniff_kind, text_doc
 from .fetch import ALLOWED_SCHEMES, fetch
-from .records import iter_json_document, iter_jsonl
+from .jsonl import iter_json_document, iter_jsonl
 from .warc import iter_warc
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import api
-from ..errors import ScamtraceError
+from ..errors import InvalidRequest, ScamtraceError
 from ..store import Store
 from . import FORMATS, render_views
 
@@ -39,7 +39,7 @@ def report(ctx: click.Context, story_id: str | None, all_stories: bool, fmt: str
     store = _store(ctx, db_path)
     try:
         text = render_views(api.story_views(store, None if all_stories or story_id is None else [story_id]), fmt)
-    except ValueError as e:
+    except InvalidRequest as e:
         raise click.ClickException(str(e)) from e
     with click.open_file(output, "w", encoding="utf-8", lazy=False) as out:
         out.write(text)

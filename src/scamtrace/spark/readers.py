@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, InvalidRequest
 from ..ingest.date_fields import parse_date
 from ..ingest.ids import content_hash
-from ..ingest.records import _parse_line, jsonl_objects, record_to_doc
+from ..ingest.jsonl import _parse_line, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from .schema import ARTICLE_FIELDS, REJECT_FIELDS

@@ -10,7 +10,7 @@ exports only *render* views: they pick how much to show and how, never what it m
 - :mod:`.actor` the actors index and one actor
 - :mod:`.outlet` per-outlet copying and spin
 - :mod:`.family` copy families as nodes and edges
-- :mod:`.records` the flat records of each export table (``scamtrace export WHAT``), and the rows the
+- :mod:`.tables` the flat records of each export table (``scamtrace export WHAT``), and the rows the
   FollowTheMoney and GraphML exports read
 """
 from .actor import actor_detail as actor_view

@@ -9,8 +9,6 @@ import click
 from .. import api
 from ..errors import StoreError
 
-DEFAULT_DB = api.DEFAULT_DB
-
 DEFAULT_PORT = 8765
 DEFAULT_HOST = "127.0.0.1"
 
@@ -27,7 +25,7 @@ def is_loopback(host: str) -> bool:
 
 @click.command("serve")
 @click.option("--db", "db_path", default=None, metavar="PATH",
-              help=f"SQLite store to show (default: the group's --db, else {DEFAULT_DB}).")
+              help=f"SQLite store to show (default: the group's --db, else {api.DEFAULT_DB}).")
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=click.IntRange(0, 65535), help="TCP port.")
 @click.option("--host", default=DEFAULT_HOST, show_default=True,
               help="Interface to bind; anything but loopback exposes the store to the network.")
@@ -46,7 +44,7 @@ def serve(ctx: click.Context, db_path: str | None, port: int, host: str, allow_h
                                    "install them: pip install fastapi uvicorn jinja2 python-multipart") from e
 
     if db_path is None:
-        db_path = getattr(ctx.obj, "db_path", None) or DEFAULT_DB
+        db_path = getattr(ctx.obj, "db_path", None) or api.DEFAULT_DB
 
     try:
         api.require_store(db_path)

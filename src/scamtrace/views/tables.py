@@ -1,4 +1,4 @@
-"""Record views: the store's tables as a reader downloads them, and what the graph exports read.
+"""Table views: the store's tables as a reader downloads them, and what the graph exports read.
 
 Each ``*_records`` function yields one flat, JSON-ready record per row of one export (``scamtrace
 export WHAT``), with its column list beside it; the writers of :mod:`scamtrace.export` only render

@@ -4,6 +4,7 @@ A record is a JSON object with ``text`` or ``html`` (``html`` wins when both are
 optionally ``id``, ``url``, ``outlet``, ``published``, ``title``, ``byline``/``author`` and
 ``language``; other keys are kept in ``RawDoc.extra``. One bad line is one Reject; the rest of
 the file is still read. ``RawDoc.source`` is ``path#L<line>`` (``path#<index>`` for arrays).
+(The module was ``ingest/records.py``, confusable with ``extract/records.py``; its algorithm name is kept.)
 """
 from __future__ import annotations
 
