@@ -18,7 +18,7 @@ out of range or empty are dropped (store data is never trusted to be in range).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
@@ -204,7 +204,7 @@ def _num(v: Any) -> str:
     return f"{f:,.0f}" if f.is_integer() else f"{f:,.2f}"
 
 
-def figure_title(fig: dict[str, Any], fact: dict[str, Any] | None) -> str:
+def figure_title(fig: Mapping[str, Any], fact: Mapping[str, Any] | None) -> str:
     """Tooltip of a figure: value, unit, what, date, claimant; the fact's corroboration and rivals."""
     unit, what = str(fig.get("unit") or ""), str(fig.get("what") or "")
     shown_unit = "" if unit == "people" or unit.lower() in what.lower() else f" {unit}"

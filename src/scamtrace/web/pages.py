@@ -108,24 +108,24 @@ def highlight_spans(view: ArticleView) -> list[HighlightSpan]:
     """Every highlight of one article: its extracted entities, figures, dates and quotes, and its
     spinner phrases."""
     spans: list[HighlightSpan] = []
-    for r in view.spans.get("mentions", []):
-        spans.append(HighlightSpan(r["start"], r["end"], "entity", css_label(r["label"]),
-                          entity_title(r["label"], r["text"], r["canonical"]),
-                          {"entity_label": r["label"], "canonical": r["canonical"]}))
-    for r in view.spans.get("figures", []):
-        fig = {k: v for k, v in r.items() if k != "fact"}
-        fact = r["fact"]
-        spans.append(HighlightSpan(r["start"], r["end"], "figure", "conflict" if fact and fact["rivals"] else "",
+    for m in view.spans.get("mentions", []):
+        spans.append(HighlightSpan(m["start"], m["end"], "entity", css_label(m["label"]),
+                          entity_title(m["label"], m["text"], m["canonical"]),
+                          {"entity_label": m["label"], "canonical": m["canonical"]}))
+    for f in view.spans.get("figures", []):
+        fig = {k: v for k, v in f.items() if k != "fact"}
+        fact = f.get("fact")
+        spans.append(HighlightSpan(f["start"], f["end"], "figure", "conflict" if fact and fact["rivals"] else "",
                           figure_title(fig, fact),
                           {k: fig[k] for k in ("value", "unit", "what", "date", "claimant", "qualifier")}
                           | {"fact": fact}))
-    for r in view.spans.get("date_refs", []):
-        spans.append(HighlightSpan(r["start"], r["end"], "date", css_label(r["precision"]),
-                          date_title(r["iso_start"], r["iso_end"], r["precision"]),
-                          {"iso_start": r["iso_start"], "iso_end": r["iso_end"], "precision": r["precision"]}))
-    for r in view.spans.get("quotes", []):
-        spans.append(HighlightSpan(r["start"], r["end"], "quote", "", quote_title(r["speaker"]),
-                          {"speaker": r["speaker"], "role": r["role"]}))
-    for m in spin_marks(view.spin["phrases"] if view.spin else []):
-        spans.append(HighlightSpan(m.start, m.end, "spin", "", m.title))
+    for d in view.spans.get("date_refs", []):
+        spans.append(HighlightSpan(d["start"], d["end"], "date", css_label(d["precision"]),
+                          date_title(d["iso_start"], d["iso_end"], d["precision"]),
+                          {"iso_start": d["iso_start"], "iso_end": d["iso_end"], "precision": d["precision"]}))
+    for q in view.spans.get("quotes", []):
+        spans.append(HighlightSpan(q["start"], q["end"], "quote", "", quote_title(q["speaker"]),
+                          {"speaker": q["speaker"], "role": q["role"]}))
+    for mark in spin_marks(view.spin["phrases"] if view.spin else []):
+        spans.append(HighlightSpan(mark.start, mark.end, "spin", "", mark.title))
     return spans
