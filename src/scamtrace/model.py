@@ -384,7 +384,7 @@ class CoMentionPair(TypedDict):
 
 
 class StoryEventRow(TypedDict):
-    """One ``story_events`` row (``actors`` and ``figures`` parsed) with its story's title."""
+    """One ``story_events`` row (``actors`` and ``figures`` parsed)."""
 
     id: str
     story: str | None
@@ -400,7 +400,72 @@ class StoryEventRow(TypedDict):
     independent_sources: int
     hedged: int
     algorithm: str
+
+
+class TitledStoryEvent(StoryEventRow):
+    """A story event with its story's title (an actor's events)."""
+
     story_title: str | None
+
+
+class EventCitationRow(TypedDict):
+    """A sentence of an article reporting a story event; ``family`` is the source it counts for."""
+
+    article: str
+    family: str
+    sentence: str
+    own_family: str | None
+    borrowed_from: str | None
+
+
+class CitedStoryEvent(StoryEventRow):
+    """A story event with every sentence reporting it."""
+
+    citations: list[EventCitationRow]
+
+
+class FactCitationRow(TypedDict):
+    """A sentence stating a stored fact; ``family`` is the source it counts for."""
+
+    article: str
+    family: str
+    claimant: str | None
+    qualifier: str | None
+    sentence: str
+    own_family: str | None
+    borrowed_from: str | None
+
+
+class FactDisputeRow(TypedDict):
+    """A sentence disputing a stored fact (never counted for it)."""
+
+    article: str
+    family: str
+    own_family: str | None
+    claimant: str | None
+    claimant_source: str
+    disputed_claimant: str | None
+    rule: str
+    cue: str
+    sentence: str
+
+
+class FactRow(TypedDict):
+    """One stored story fact with its citations and disputes."""
+
+    id: str
+    story: str | None
+    value: float
+    unit: str
+    what: str
+    date: str | None
+    place: str | None
+    articles: int
+    independent_sources: int
+    conflict_group: str | None
+    algorithm: str
+    citations: list[FactCitationRow]
+    disputes: list[FactDisputeRow]
 
 
 class ArticleKey(TypedDict):

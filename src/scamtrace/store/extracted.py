@@ -4,9 +4,9 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
-from ..model import Actor, Event, Extraction, Fact, Figure, MergedEvent, Participant
+from ..model import Actor, CitedStoryEvent, Event, Extraction, Fact, FactRow, Figure, MergedEvent, Participant
 from .db import Store
 
 
@@ -179,9 +179,10 @@ def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], ev
                                 for c in e.citations])
 
 
-def facts(store: Store, story: str | None = None) -> list[dict]:
+def facts(store: Store, story: str | None = None) -> list[FactRow]:
+    """Every stored fact (or one story's) with its citations and disputes, by story, unit, what, value."""
     sql = "SELECT * FROM facts" + (" WHERE story = ?" if story else "") + " ORDER BY story, unit, what, value"
-    out = []
+    out: list[FactRow] = []
     for r in store.execute(sql, (story,) if story else ()):
         d = dict(r)
         d["citations"] = [dict(c) for c in store.execute(
@@ -190,13 +191,14 @@ def facts(store: Store, story: str | None = None) -> list[dict]:
         d["disputes"] = [dict(c) for c in store.execute(
             "SELECT article, family, own_family, claimant, claimant_source, disputed_claimant, rule, cue, sentence"
             " FROM fact_disputes WHERE fact = ? ORDER BY article, sentence", (r["id"],))]
-        out.append(d)
+        out.append(cast(FactRow, d))
     return out
 
 
-def story_events(store: Store, story: str | None = None) -> list[dict]:
+def story_events(store: Store, story: str | None = None) -> list[CitedStoryEvent]:
+    """Every story event (or one story's) with its citations, by story, start date, type and id."""
     sql = "SELECT * FROM story_events" + (" WHERE story = ?" if story else "") + " ORDER BY story, date_start, type, id"
-    out = []
+    out: list[CitedStoryEvent] = []
     for r in store.execute(sql, (story,) if story else ()):
         d = dict(r)
         d["actors"] = json.loads(d["actors"])
@@ -204,7 +206,7 @@ def story_events(store: Store, story: str | None = None) -> list[dict]:
         d["citations"] = [dict(c) for c in store.execute(
             "SELECT article, family, sentence, own_family, borrowed_from FROM story_event_citations WHERE event = ?"
             " ORDER BY article", (r["id"],))]
-        out.append(d)
+        out.append(cast(CitedStoryEvent, d))
     return out
 
 

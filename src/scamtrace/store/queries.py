@@ -14,7 +14,8 @@ from typing import Any, cast
 
 from ..model import (ActorRow, ArticleBrief, ArticleKey, ArticleSpans, CitedFact, CoMention, CoMentionPair,
                      CrossFamilyLink, FacetCount, FamilyMemberRow, JudgementRow, LinkRow, NameCount, NameMention,
-                     NameTotals, SearchHit, SpinRow, StoryEventRow, StoryFilter, StoryRow, StorySource, ThreadRow)
+                     NameTotals, SearchHit, SpinRow, StoryFilter, StoryRow, StorySource, ThreadRow,
+                     TitledStoryEvent)
 from .analysis import family_of_articles as family_of_articles  # re-exported: one definition
 from .analysis import story_of_articles as story_of_articles
 from .db import Store, _fts_query
@@ -419,12 +420,12 @@ def co_mention_pairs(store: Store, name: str, names: list[str], min_shared: int,
         (name, *names, *names, min_shared, limit))]
 
 
-def story_events_naming(store: Store, name: str) -> list[StoryEventRow]:
+def story_events_naming(store: Store, name: str) -> list[TitledStoryEvent]:
     """Story events naming ``name`` among their actors or as their place, by date, with the story
     title; ``actors`` and ``figures`` parsed."""
     if not table_columns(store, "story_events"):
         return []
-    out: list[StoryEventRow] = []
+    out: list[TitledStoryEvent] = []
     for r in store.execute(
             "SELECT se.*, s.title AS story_title FROM story_events se LEFT JOIN stories s ON s.id = se.story"
             " WHERE se.place = ? OR EXISTS (SELECT 1 FROM json_each(se.actors) j WHERE j.value = ?)"
@@ -433,7 +434,7 @@ def story_events_naming(store: Store, name: str) -> list[StoryEventRow]:
         d = dict(r)
         d["actors"] = json.loads(r["actors"] or "[]")
         d["figures"] = json.loads(r["figures"] or "[]")
-        out.append(cast(StoryEventRow, d))
+        out.append(cast(TitledStoryEvent, d))
     return out
 
 

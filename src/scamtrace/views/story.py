@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import InvalidRequest, NotFound
 from ..knowledge.independence import Borrowed, credit_quotes
-from ..model import ACTOR_LABELS, LinkRow, StoryRow, ThreadRow
+from ..model import ACTOR_LABELS, FactRow, LinkRow, StoryRow, ThreadRow
 from ..store import Store, queries
 from ..store.extracted import facts as stored_facts
 from ..store.extracted import rows, story_events
@@ -123,7 +123,7 @@ def story_views(store: Store, ids: Iterable[str] | None = None) -> list[StoryVie
 def _add_knowledge(store: Store, view: StoryView, resolve: Resolver) -> None:
     fs = sorted(stored_facts(store, view.story["id"]),
                 key=lambda f: (-f["independent_sources"], -f["articles"], f["what"], f["value"]))
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[str, list[FactRow]] = defaultdict(list)
     for f in fs:
         if f["conflict_group"]:
             groups[f["conflict_group"]].append(f)
@@ -176,7 +176,7 @@ def _groups(sources: dict[str, dict[str, Any]], links: dict[str, list[dict[str, 
 
 
 # -- figures --------------------------------------------------------------------------------------------
-def disputes_by_source(fact: dict[str, Any]) -> list[dict[str, Any]]:
+def disputes_by_source(fact: Mapping[str, Any]) -> list[dict[str, Any]]:
     """A fact's disputes grouped by disputing source (family): who disputes, whose figure, the sentence."""
     groups: dict[str, dict[str, Any]] = {}
     for d in fact.get("disputes") or []:
@@ -190,7 +190,7 @@ def disputes_by_source(fact: dict[str, Any]) -> list[dict[str, Any]]:
     return sorted(groups.values(), key=lambda g: (g["claimant"] or "~", g["family"]))
 
 
-def _rivals(fact: dict[str, Any], facts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _rivals(fact: Mapping[str, Any], facts: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """The other values of ``fact``'s conflict group, most independent sources first."""
     group = fact.get("conflict_group")
     if not group:
@@ -201,7 +201,7 @@ def _rivals(fact: dict[str, Any], facts: list[dict[str, Any]]) -> list[dict[str,
 
 
 # -- events, quotes, actors --------------------------------------------------------------------------
-def event_rows(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def event_rows(events: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """``events`` (as :func:`story_events` gives them) with repeated rows joined (:data:`EVENT_ROWS`).
     ``articles`` and ``independent_sources`` are recounted from the joined citations; ``joined``
     lists the ids of the stored events a row stands for."""

@@ -8,9 +8,10 @@ tables itself.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..model import CitedStoryEvent, FactRow
 from ..store import Store, queries
 from ..store.extracted import facts, rows, story_events
 from .story import disputes_by_source
@@ -59,13 +60,13 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
 def figure_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per figure mention, with the corroboration of the fact it states (articles and
     independent sources = distinct copy families)."""
-    fact_of: dict[tuple[str, str], tuple[dict, dict]] = {}
-    disputing: dict[tuple[str, str], tuple[dict, dict]] = {}
-    for f in facts(store):
-        for c in f["citations"]:
-            fact_of[(c["article"], c["sentence"])] = (f, c)
-        for d in f.get("disputes") or []:
-            disputing[(d["article"], d["sentence"])] = (f, d)
+    fact_of: dict[tuple[str, str], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+    disputing: dict[tuple[str, str], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+    for fact in facts(store):
+        for cited in fact["citations"]:
+            fact_of[(cited["article"], cited["sentence"])] = (fact, cited)
+        for dispute in fact.get("disputes") or []:
+            disputing[(dispute["article"], dispute["sentence"])] = (fact, dispute)
     for r in rows(store, "figures"):
         key = (r["article"], r["sentence"])
         role = "disputes" if key in disputing and key not in fact_of else "states"
@@ -120,12 +121,12 @@ def quote_rows(store: Store) -> list[dict[str, Any]]:
     return rows(store, "quotes")
 
 
-def fact_rows(store: Store) -> list[dict[str, Any]]:
+def fact_rows(store: Store) -> list[FactRow]:
     """Every story fact with its citations and disputes."""
     return facts(store)
 
 
-def story_event_rows(store: Store) -> list[dict[str, Any]]:
+def story_event_rows(store: Store) -> list[CitedStoryEvent]:
     """Every story event with its citations."""
     return story_events(store)
 
