@@ -114,3 +114,39 @@ def test_dates_a_day_apart_yield_to_the_wire_form_but_still_order_alone():
     credited = art("cr", make_story(5) + "\n\n(Reuters) - more.", published=dt.date(2024, 5, 25))
     d = decide(credited, plain_a, "verbatim", Pair(credited, plain_a), 0.0, 0.0)
     assert (d.decided_by, d.source) == ("credit", "cr") and any("a day earlier" in r for r in d.reasons)
+
+
+def test_a_note_that_leans_one_way_is_stored_and_blocks_a_structural_turn_against_it():
+    """The dateline note decides nothing, but the hub rule (a chain's middle looks like a star's hub) and
+    outlet roles do not turn an unsure pair against it: the pair stays unsure."""
+    wire, copy = _lead_pair()
+    d = decide(wire, copy, "rewrite", Pair(wire, copy), 0.0, 0.0)
+    assert d.decided_by == "unsure" and d.leans == {"dateline": "wire"}
+    link = classify_pair(wire, copy)
+    if link is not None:   # stored with the link's direction evidence
+        assert link.evidence["direction"].get("leans") == {"dateline": "wire"}
+    # "copy" is the hub of a star (linked to "wire" and "other", which are unlinked): without the lean
+    # "wire" would be turned into copy's copy; with it the pair stays unsure
+    lean = {"pair_relation": "rewrite", "direction": {"decided_by": "unsure", "reasons": [], "leans": {"dateline": "wire"}}}
+    from scamtrace.model import Link
+    core = [Link(article="wire", source=None, relation="rewrite", score=0.4, algorithm="t", evidence=dict(lean),
+                 sibling="copy"),
+            Link(article="copy", source=None, relation="rewrite", score=0.4, algorithm="t", evidence=dict(lean),
+                 sibling="wire")] + _sib("other", "copy")
+    out = orient_to_origins(core)
+    arrows = {(l.article, l.source) for l in out}
+    assert ("other", "copy") in arrows and ("wire", "copy") not in arrows and ("copy", "wire") not in arrows
+    assert sum(1 for l in out if {l.article, l.sibling} == {"wire", "copy"}) == 2
+
+
+def test_outlet_roles_do_not_turn_a_pair_against_its_lean():
+    from scamtrace.copies.families import OutletRoles, orient_by_outlet_roles
+    from scamtrace.model import Link
+    arts = {"w": art("w", "x", outlet="wire.example"), "r": art("r", "y", outlet="repost.example")}
+    lean = {"pair_relation": "rewrite", "direction": {"decided_by": "unsure", "reasons": [], "leans": {"dateline": "w"}}}
+    core = [Link(article="w", source=None, relation="rewrite", score=0.4, algorithm="t", evidence=dict(lean), sibling="r"),
+            Link(article="r", source=None, relation="rewrite", score=0.4, algorithm="t", evidence=dict(lean), sibling="w")]
+    roles = OutletRoles(sources={"repost.example": 3})      # repost.example looks like an originator
+    assert all(l.source is None for l in orient_by_outlet_roles(arts, core, roles))
+    agree = OutletRoles(sources={"wire.example": 3})
+    assert {(l.article, l.source) for l in orient_by_outlet_roles(arts, core, agree)} == {("r", "w")}

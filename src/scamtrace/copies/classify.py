@@ -428,6 +428,8 @@ def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b
         "direction": {"decided_by": direction.decided_by, "confidence": direction.confidence,
                       "reasons": direction.reasons, "algorithm": DIRECTION_ALGORITHM},
     }
+    if direction.leans:
+        evidence["direction"]["leans"] = direction.leans
     if spin_ev:
         evidence["spin_evidence"] = {k: v["phrases"][:10] for k, v in spin_ev.items()}
     score = round(verdict.strength * direction.confidence, 4)

@@ -144,6 +144,9 @@ class Direction:
     decided_by: str = "fallback"
     confidence: float = CONFIDENCE["fallback"]
     reasons: list[str] = field(default_factory=list)
+    # Notes that point one way without deciding (rule name -> the id they point to as the source): an
+    # unsure pair is not turned against them by the family or outlet-role passes (direction-v7).
+    leans: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -475,12 +478,15 @@ def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spi
     """Decide the direction of ``relation`` between ``a`` and ``b`` (``pair`` = Pair(a, b))."""
     case = Case(a, b, relation, pair, spin_a, spin_b)
     reasons: list[str] = []
+    leans: dict[str, str] = {}
     first: Finding | None = None
     for rule in RULES:
         if rule is rule_spinner_swaps and first is not None:
             continue   # known spinner swaps are read only when nothing before them decided
         for f in rule(case):
             reasons.append(f.reason)
+            if f.kind is None and f.source is not None:
+                leans[rule.__name__.removeprefix("rule_")] = f.source
             if f.kind is not None and first is None:
                 first = f
     if first is None:
@@ -488,7 +494,7 @@ def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spi
         if UNSURE_AS_SIBLINGS:
             reasons.append("no evidence of direction: recorded as siblings, no arrow")
             return Direction(source=None, copy=lo, sibling=hi, decided_by="unsure",
-                             confidence=CONFIDENCE["fallback"], reasons=reasons)
+                             confidence=CONFIDENCE["fallback"], reasons=reasons, leans=leans)
         reasons.append("no evidence of direction: smaller id taken as source")
         return Direction(source=lo, copy=hi, decided_by="fallback", confidence=CONFIDENCE["fallback"], reasons=reasons)
     sibling = max(a.id, b.id) if first.kind == "siblings" else None

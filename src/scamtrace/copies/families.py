@@ -325,6 +325,14 @@ def _hubs(core: Sequence[Link]) -> set[str]:
     return out
 
 
+def leans_against(link: Link, source: str) -> bool:
+    """Does a note of ``link``'s direction (``evidence.direction.leans``, e.g. the dateline note of
+    direction-v7) point to the other end as the source? Then the family and outlet-role passes leave
+    the pair unsure rather than turn it against the only evidence the pair itself holds."""
+    leans = (link.evidence.get("direction") or {}).get("leans") or {}
+    return any(v != source for v in leans.values())
+
+
 def orient_to_origins(core: Sequence[Link]) -> list[Link]:
     """Unsure sibling links whose one end is a confirmed original become copies of it (``family_origin``).
 
@@ -335,7 +343,8 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
     is dropped): a text copied on strong evidence is the source of an unsure hub, and the hub the source
     of its other unsure spokes, which is the order of a chain (``copies.reduce-v5``: a hub linked to a
     strongly confirmed original is a link of a chain, not the star's original; before, that pair stayed
-    unsure). Other links are returned unchanged. Input order does not matter.
+    unsure). A pair whose own notes lean the other way (:func:`leans_against`) is not turned. Other
+    links are returned unchanged. Input order does not matter.
     """
     copies = {l.article for l in core if l.source is not None}
     why: dict[str, str] = {}
@@ -354,7 +363,8 @@ def orient_to_origins(core: Sequence[Link]) -> list[Link]:
     for l in core:
         unsure = (l.evidence.get("direction") or {}).get("decided_by") == "unsure"
         ra, rs = rank.get(l.article, 0), rank.get(l.sibling or "", 0)
-        if l.source is not None or l.sibling is None or not unsure or ra == rs:
+        if l.source is not None or l.sibling is None or not unsure or ra == rs \
+                or leans_against(l, l.sibling if ra < rs else l.article):
             out.append(l)   # deliberate siblings (two copies of an absent original) stay siblings
             continue
         if ra > rs:
@@ -460,7 +470,8 @@ def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link]
     """Unsure sibling links turned by outlet roles (``outlet_role``): the text of an originator outlet is
     the source when the other's outlet is not one too; else the text of a republisher outlet is the copy
     when the other's is not one too. The pair's own two texts never count for the roles; two texts of
-    one outlet are not ordered. Other links are returned unchanged; input order does not matter."""
+    one outlet are not ordered, nor a pair whose own notes lean the other way (:func:`leans_against`).
+    Other links are returned unchanged; input order does not matter."""
     out: list[Link] = []
     turned: set[frozenset[str]] = set()
     decided: dict[frozenset[str], tuple[str, str, str]] = {}
@@ -484,6 +495,8 @@ def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link]
             why = (f"outlet {outlet_key(copy_)} is a republisher over the corpus: {n} other text(s) of it "
                    "copy and none is a source")
         else:
+            continue
+        if leans_against(l, src.id):
             continue
         decided[key] = (src.id, copy_.id, why)
     for l in sorted(core, key=lambda l: (l.article, other_end(l) or "", l.relation)):
