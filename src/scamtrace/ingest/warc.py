@@ -177,7 +177,7 @@ def iter_warc_stream(fh: BinaryIO, path: str, cap: int) -> Iterator[RawDoc | Rej
             continue
         if it.err_count > warnings_seen:
             warnings_seen = it.err_count
-            damage.add(offset, "unexpected bytes after the record (wrong Content-Length?)")
+            damage.add(offset, "stray bytes after the record (wrong Content-Length?)")
         records += 1
         doc = _to_doc(path, record, payload, offset, cap)
         if doc is not None:
