@@ -16,7 +16,7 @@ from .eval.main_text import cleaned_text_extractor, evaluate_extraction
 from .eval.realnews import RealNewsScores, evaluate_store_realnews
 from .eval.store_eval import evaluate_store
 from .export import EXPORTS
-from .model import SparkRun
+from .model import ArticleListing, RejectRow, SparkRun
 from .pipeline import AnalyzeStats, IngestStats, Progress, analyze, ingest
 from .pipeline import watch as _watch
 from .settings import Settings, shared_dir
@@ -75,7 +75,8 @@ def require_actor_name(store: Store, name: str) -> None:
     raise ScamtraceError(f"no actor named {name!r} in {store.path}; {hint}list the names with `scamtrace actors`")
 
 
-def articles(store: Store, query: str | None = None, *, outlet: str | None = None, limit: int = 50) -> list[dict]:
+def articles(store: Store, query: str | None = None, *, outlet: str | None = None,
+             limit: int = 50) -> list[ArticleListing]:
     """Articles newest first, or those matching the full-text ``query``; only ``outlet``'s when given."""
     return store.list_articles(query, limit=limit, outlet=outlet)
 
@@ -87,7 +88,7 @@ def article(store: Store, article_id: str) -> dict[str, Any]:
     return {**art.to_dict(), "family": store.family_of(article_id), "warning": language_note(art.language)}
 
 
-def rejects(store: Store, limit: int = 1000) -> tuple[list[dict], int]:
+def rejects(store: Store, limit: int = 1000) -> tuple[list[RejectRow], int]:
     """The newest ``limit`` rejected inputs (reason and what to do) and how many there are in all."""
     return store.rejects(limit), store.count_rejects()
 

@@ -145,6 +145,46 @@ class StoryRow(TypedDict):
     algorithm: str
 
 
+class StoryListing(StoryRow):
+    """A story of the ``stories`` listing with its article ids (oldest first) and family ids (sorted)."""
+
+    articles: list[str]
+    family_ids: list[str]
+
+
+class ArticleListing(TypedDict):
+    """An article of the ``articles`` listing; ``chars`` is the length of its clean text, ``truncated``
+    SQLite's 1 or 0."""
+
+    id: str
+    published: str | None
+    outlet: str | None
+    title: str | None
+    credit: str | None
+    truncated: int
+    chars: int
+
+
+class RejectRow(TypedDict):
+    """A rejected input with the one-line reason saying what to do."""
+
+    id: int
+    at: str
+    stage: str
+    source: str
+    reason: str
+
+
+class ConflictRow(TypedDict):
+    """An article id ingested again with a different raw body (kept apart, never overwritten)."""
+
+    id: int
+    article: str
+    source: str
+    raw_hash: str
+    at: str
+
+
 class StorySource(TypedDict):
     """One article of a story with its copy family and the family's origin."""
 

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import NotFound, StoreError
-from ..model import Article, Family, Link, Reject, Story, ThreadPlace, ThreadRow
+from ..model import (Article, ArticleListing, ConflictRow, Family, Link, Reject, RejectRow, Story, StoryListing,
+                     ThreadPlace, ThreadRow)
 from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 
 log = logging.getLogger(__name__)
@@ -321,7 +322,8 @@ class Store:
         for aid in ids:
             yield self.get_article(aid)
 
-    def list_articles(self, query: str | None = None, limit: int = 50, outlet: str | None = None) -> list[dict]:
+    def list_articles(self, query: str | None = None, limit: int = 50,
+                      outlet: str | None = None) -> list[ArticleListing]:
         """Articles, newest first; ``query`` is an FTS5 full-text query over title and text."""
         sql = ("SELECT a.id, a.published, a.outlet, a.title, a.credit, a.truncated, length(a.text) AS chars"
                " FROM articles a")
@@ -338,7 +340,7 @@ class Store:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY a.published DESC, a.id LIMIT ?"
         args.append(limit)
-        return [dict(r) for r in self.db.execute(sql, args)]
+        return [cast(ArticleListing, dict(r)) for r in self.db.execute(sql, args)]
 
     def count_articles(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
@@ -410,15 +412,16 @@ class Store:
             db.execute("INSERT INTO rejects(source, stage, reason, detail, at) VALUES (?,?,?,?,?)",
                        (rej.source, rej.stage, rej.reason, rej.detail, _now()))
 
-    def rejects(self, limit: int = 1000) -> list[dict]:
-        return [dict(r) for r in self.db.execute(
+    def rejects(self, limit: int = 1000) -> list[RejectRow]:
+        """The newest ``limit`` rejects, newest first."""
+        return [cast(RejectRow, dict(r)) for r in self.db.execute(
             "SELECT id, at, stage, source, reason FROM rejects ORDER BY id DESC LIMIT ?", (limit,))]
 
     def count_rejects(self) -> int:
         return self.db.execute("SELECT count(*) FROM rejects").fetchone()[0]
 
-    def conflicts(self) -> list[dict]:
-        return [dict(r) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]
+    def conflicts(self) -> list[ConflictRow]:
+        return [cast(ConflictRow, dict(r)) for r in self.db.execute("SELECT id, article, source, raw_hash, at FROM conflicts ORDER BY id")]
 
     # -- copy index ------------------------------------------------------------------------------
     def copy_signature_rows(self, algorithm: str) -> Iterator[tuple[str, dict[str, bytes]]]:
@@ -566,7 +569,9 @@ class Store:
                     db.execute("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
                                (aid, st.id, fam, json.dumps(fam_of.get(fam) or {}, default=str)))
 
-    def stories(self, limit: int = 1000, query: str | None = None) -> list[dict]:
+    def stories(self, limit: int = 1000, query: str | None = None) -> list[StoryListing]:
+        """Stories, most independent sources first (or those whose articles match the FTS5 ``query``),
+        with their article and family ids."""
         sql = "SELECT s.* FROM stories s"
         args: list[Any] = []
         if query:
@@ -583,7 +588,7 @@ class Store:
                 " ORDER BY a.published, a.id", (r["id"],))]
             d["family_ids"] = sorted({x[0] for x in self.db.execute(
                 "SELECT family FROM story_members WHERE story = ? AND family IS NOT NULL", (r["id"],))})
-            out.append(d)
+            out.append(cast(StoryListing, d))
         return out
 
     def story_of(self, article_id: str) -> str | None:
