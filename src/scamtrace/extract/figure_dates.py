@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 
 from .records import DateRef, Figure
-from .text import Span, sentences_in
+from .text import CharRange, sentences_in
 
 #: Verbs that report a statement (shared with the claimant rules of :mod:`.figures`).
 CLAIM_VERBS = (r"said|says|announced|reported|claimed|stated|estimated|introduced|confirmed|told|added|showed|noted|revealed"
@@ -74,7 +74,7 @@ PENALTY_TERM = re.compile(r"\b(?:jail\w*|prison|imprison\w*|sentenc\w*|terms?)\b
 _SENTENCING = re.compile(r"\b(?:sentenc(?:ed|es|ing)|convicted|jailed|found\s+guilty|verdict)\b", re.I)
 
 
-def _inside(d: DateRef, sent: Span) -> bool:
+def _inside(d: DateRef, sent: CharRange) -> bool:
     return sent[0] <= d.start and d.end <= sent[1] and d.iso_start is not None
 
 
@@ -82,14 +82,14 @@ def _is_day(d: DateRef) -> bool:
     return d.iso_start is not None and d.iso_start == d.iso_end
 
 
-def is_statement_date(text: str, d: DateRef, sent: Span) -> bool:
+def is_statement_date(text: str, d: DateRef, sent: CharRange) -> bool:
     """Whether ``d`` dates a statement ("said Tuesday", "announced on Friday") rather than an event."""
     return bool(_REPORTING_BEFORE.search(text[max(sent[0], d.start - 40):d.start])
                 or _ANNOUNCEMENT_BEFORE.search(text[max(sent[0], d.start - 100):d.start])
                 or _REPORTING_AFTER.match(text[d.end:min(sent[1], d.end + 20)]))
 
 
-def event_days(text: str, dates: Sequence[DateRef], sent: Span) -> list[DateRef]:
+def event_days(text: str, dates: Sequence[DateRef], sent: CharRange) -> list[DateRef]:
     """Day-precision dates of ``sent`` that can date a counted event (not the statement)."""
     return [d for d in dates if _inside(d, sent) and _is_day(d) and not is_statement_date(text, d, sent)]
 
@@ -99,7 +99,7 @@ def _other_clause(text: str, d: DateRef, pos: int) -> bool:
     return _CLAUSE_BREAK.search(text, lo, hi) is not None
 
 
-def sentence_date(text: str, dates: Sequence[DateRef], sent: Span, pos: int) -> DateRef | None:
+def sentence_date(text: str, dates: Sequence[DateRef], sent: CharRange, pos: int) -> DateRef | None:
     """Rule 1: the event day of the sentence nearest ``pos`` (or a period, see :data:`PERIOD_DATES`)."""
     inside = [d for d in event_days(text, dates, sent) if not _other_clause(text, d, pos)]
     if not inside and PERIOD_DATES:
@@ -107,13 +107,13 @@ def sentence_date(text: str, dates: Sequence[DateRef], sent: Span, pos: int) -> 
     return min(inside, key=lambda d: abs(d.start - pos)) if inside else None
 
 
-def statement_date(text: str, dates: Sequence[DateRef], sent: Span, pos: int) -> DateRef | None:
+def statement_date(text: str, dates: Sequence[DateRef], sent: CharRange, pos: int) -> DateRef | None:
     """Rule 4: the day the count was announced, the last resort."""
     inside = [d for d in dates if _inside(d, sent) and _is_day(d) and is_statement_date(text, d, sent)]
     return min(inside, key=lambda d: abs(d.start - pos)) if inside else None
 
 
-def period(dates: Sequence[DateRef], sent: Span, pos: int) -> DateRef | None:
+def period(dates: Sequence[DateRef], sent: CharRange, pos: int) -> DateRef | None:
     """The period (not a single day) of the sentence nearest ``pos``, for the evidence."""
     inside = [d for d in dates if _inside(d, sent) and not _is_day(d)]
     return min(inside, key=lambda d: abs(d.start - pos)) if inside else None
@@ -128,13 +128,13 @@ _DATELINE = re.compile(r"[A-Z][A-Z .'’-]{2,}(?:,\s*[A-Z][\w .]+?)?\s*(?:\([A-Z
 HEADER_MAX_WORDS = 12
 
 
-def is_header(text: str, para: Span) -> bool:
+def is_header(text: str, para: CharRange) -> bool:
     """A short line above the body that is no sentence: an outlet name or a place-and-date line."""
     chunk = text[para[0]:para[1]].strip()
     return len(chunk.split()) <= HEADER_MAX_WORDS and not re.search(r"[.!?\"”’)]$", chunk)
 
 
-def lead_index(text: str, paras: Sequence[Span], index: int) -> int | None:
+def lead_index(text: str, paras: Sequence[CharRange], index: int) -> int | None:
     """The index of the lead paragraph ``index`` belongs to, if it is one: among the first
     :data:`LEAD_PARAGRAPHS` body paragraphs (header lines above them do not count, v3), or a
     paragraph opening with a dateline."""
@@ -146,7 +146,7 @@ def lead_index(text: str, paras: Sequence[Span], index: int) -> int | None:
     return None
 
 
-def lead_event_date(text: str, dates: Sequence[DateRef], paras: Sequence[Span], first: int = 0) -> DateRef | None:
+def lead_event_date(text: str, dates: Sequence[DateRef], paras: Sequence[CharRange], first: int = 0) -> DateRef | None:
     """The first event day of the lead at paragraph ``first`` and the paragraphs after it (rule 2)."""
     for para in paras[first:first + LEAD_PARAGRAPHS + LEAD_DATE_LOOKAHEAD]:
         for sent in sentences_in(text, *para):
@@ -156,8 +156,8 @@ def lead_event_date(text: str, dates: Sequence[DateRef], paras: Sequence[Span], 
     return None
 
 
-def inherited_date(text: str, dates: Sequence[DateRef], start: int, end: int, sent: Span, *,
-                   has_verb: bool, previous: Sequence[Figure], sents: Sequence[Span], paras: Sequence[Span],
+def inherited_date(text: str, dates: Sequence[DateRef], start: int, end: int, sent: CharRange, *,
+                   has_verb: bool, previous: Sequence[Figure], sents: Sequence[CharRange], paras: Sequence[CharRange],
                    evidence: dict[str, object]) -> DateRef | None:
     """Rules 2 and 3 for an undated head count spanning ``start:end``; records the rule in ``evidence``."""
     para_index = next((i for i, p in enumerate(paras) if p[0] <= start < p[1]), None)
@@ -186,7 +186,7 @@ def inherited_date(text: str, dates: Sequence[DateRef], start: int, end: int, se
     return None
 
 
-def penalty_date(text: str, dates: Sequence[DateRef], sents: Sequence[Span], pos: int) -> DateRef | None:
+def penalty_date(text: str, dates: Sequence[DateRef], sents: Sequence[CharRange], pos: int) -> DateRef | None:
     """Rule 2b (v3): a fine or prison term without a day of its own was imposed on the day of the
     sentencing the article reports: the first event day of the last sentence before ``pos`` that
     reports one ("... were sentenced in Kunming on Tuesday")."""
@@ -198,6 +198,6 @@ def penalty_date(text: str, dates: Sequence[DateRef], sents: Sequence[Span], pos
     return None
 
 
-def _previous_sentence_start(sents: Sequence[Span], sent: Span) -> int:
+def _previous_sentence_start(sents: Sequence[CharRange], sent: CharRange) -> int:
     earlier = [s for s in sents if s[1] <= sent[0]]
     return earlier[-1][0] if earlier else sent[0]

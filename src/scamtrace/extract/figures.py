@@ -81,7 +81,7 @@ from .names import PersonIndex, index_persons
 from .numbers import CURRENCY_WORDS, QUANTITY_RE, Quantity, find_quantities, parse_quantity
 from .quotes import find_quotes
 from .records import ALGO_FIGURES, DateRef, Figure, Quote
-from .text import Span, paragraphs, sentences, span_containing
+from .text import CharRange, paragraphs, sentences, span_containing
 
 _NOUNS: dict[str, tuple[str, ...]] = {
     "people": ("people", "persons", "person", "individuals", "individual", "suspects", "suspect", "victims",
@@ -219,7 +219,7 @@ class _Ctx:
     persons: PersonIndex
     gaz: Gazetteer
     places: list[tuple[int, int, str]]
-    sents: list[Span]
+    sents: list[CharRange]
 
 
 def _words_after(text: str, pos: int, end: int, limit: int = 9) -> list[re.Match[str]]:
@@ -644,7 +644,7 @@ _FOREIGN_SCALES = {"mil millones": 1e9, "millones": 1e6, "millón": 1e6, "millon
                    "ribu": 1e3, "mil": 1e3}
 
 
-def _foreign_numerals(text: str, sents: list[Span], found: list[Quantity]) -> list[Quantity]:
+def _foreign_numerals(text: str, sents: list[CharRange], found: list[Quantity]) -> list[Quantity]:
     """``found`` with the digit numerals of non-English sentences read as those languages write them (v5):
     the English reading takes "1.200 WNI" for 1.2 and "R$ 1,5 milhão" for 1 and 5."""
     foreign = [(a, b) for a, b in sents if _is_foreign(text[a:b]) or _FOREIGN_SCALE_AFTER.search(text, a, b)]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-Span = tuple[int, int]
+#: A (start, end) range of character offsets into the text, end exclusive (a paragraph, a sentence).
+CharRange = tuple[int, int]
 
 _PARA_BREAK = re.compile(r"\n\s*")
 _ABBREVIATIONS = frozenset(
@@ -22,9 +23,9 @@ _SENT_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"“‘(\[A-Z0-9—–-
 QUOTE_CHARS = "\"“”"
 
 
-def paragraphs(text: str) -> list[Span]:
+def paragraphs(text: str) -> list[CharRange]:
     """Spans of non-empty paragraphs, stripped of surrounding whitespace."""
-    spans: list[Span] = []
+    spans: list[CharRange] = []
     pos = 0
     for m in _PARA_BREAK.finditer(text):
         spans.extend(_strip_span(text, pos, m.start()))
@@ -33,7 +34,7 @@ def paragraphs(text: str) -> list[Span]:
     return spans
 
 
-def _strip_span(text: str, start: int, end: int) -> list[Span]:
+def _strip_span(text: str, start: int, end: int) -> list[CharRange]:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -56,7 +57,7 @@ def is_abbreviation(text: str, dot: int) -> bool:
     return len(word) == 1 and text[j].isupper()
 
 
-def sentences_in(text: str, start: int, end: int) -> Iterator[Span]:
+def sentences_in(text: str, start: int, end: int) -> Iterator[CharRange]:
     """Sentence spans within ``text[start:end]`` (a paragraph)."""
     pos = start
     for m in _SENT_END.finditer(text, start, end):
@@ -67,15 +68,15 @@ def sentences_in(text: str, start: int, end: int) -> Iterator[Span]:
     yield from _strip_span(text, pos, end)
 
 
-def sentences(text: str) -> list[Span]:
+def sentences(text: str) -> list[CharRange]:
     """Sentence spans of the whole text; a sentence never crosses a paragraph boundary."""
-    out: list[Span] = []
+    out: list[CharRange] = []
     for ps, pe in paragraphs(text):
         out.extend(sentences_in(text, ps, pe))
     return out
 
 
-def span_containing(spans: list[Span], pos: int) -> Span | None:
+def span_containing(spans: list[CharRange], pos: int) -> CharRange | None:
     """The span that contains offset ``pos`` (spans sorted and disjoint), else None."""
     lo, hi = 0, len(spans)
     while lo < hi:
