@@ -18,6 +18,8 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
+v4 -> v5: two windows of one text where one side inserts one or two blocks (a "Key Points" box) are a
+window (verbatim), read on the ordered chain of passages with both ends of the shared stretch at a text's edge.
 v3 -> v4: a pair whose only shared passages are quotations both texts carry is never a rewrite, however
 many names and numbers line up around the quotation (issue 12: a quotation is not evidence of copying).
 v1 -> v2: the rewrite rule also needs :data:`REWRITE_MIN_ORDER` (same-story false rewrites on the
@@ -35,11 +37,12 @@ from rapidfuzz.distance import Indel
 from ..model import Article, Link
 from .align import Span
 from .direction import DIRECTION_ALGORITHM, decide
-from .features import (Pair, Prepared, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
-                       number_overlap, quote_overlap, stopword_ngram_containment, substitution_rate, window_shape)
+from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
+                       number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
+                       window_shape)
 from .spin import SPUN_ARTICLE_THRESHOLD, CollocationModel, spin_score
 
-CLASSIFY_ALGORITHM = "copies.classify-v4"
+CLASSIFY_ALGORITHM = "copies.classify-v5"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -111,6 +114,18 @@ EXCERPT_LONG_BLOCK = 50
 # 0.18-0.34 coverage, fact order 0.75-1.0; statement-sharing independent reports (Laos 47) <= 0.15.
 REWRITE_KEPT_MIN_COVERAGE = 0.17
 REWRITE_KEPT_MIN_FACT_ORDER = 0.7
+# --- v5: windows with inserted blocks (realnews-dev half A: mirrors of one page, one with a "Key Points"
+# block the other lacks; README labelling rule 2, "one or two inserted or dropped paragraphs") ------------
+# The passages' window shape is read again on their ordered chain only (a stray 5-word phrase matched out of
+# order no longer stretches a hull). One side is (nearly) all matched inside its hull, the other holds at
+# most WINDOW_MAX_INSERTS unmatched blocks inside its hull and is still this much matched there; and at each
+# end of the shared stretch at least one of the two texts has next to nothing more (the mark of two windows
+# or cuts of one text: an excerpt embedded mid-text has own material on both sides at both ends).
+# Half A: the mexc mirrors, chain inner 1.0 / 0.46, one insert, head 0 / tail 0.
+WINDOW_INSERT_MIN_INNER = 0.4
+WINDOW_MAX_INSERTS = 2
+WINDOW_INSERT_MIN_GAP_WORDS = 12   # a gap shorter than this inside the hull is an edit, not an insert
+WINDOW_EDGE_MAX_SHARE = 0.05       # words before/after the shared stretch, share of the text that ends there
 # Rewrites keep some sentences word for word (realnews-dev half A rewrites: 0.10-0.47 passage coverage).
 REWRITE_MIN_PASSAGE_COVERAGE = 0.1
 # Substitutions that are regional or house edits (spelling variants, figures, case) are not spin:
@@ -275,7 +290,28 @@ def _shape(pair: Pair, feats: dict[str, Any]) -> _Shape:
     hull_lo = min(shape["hull_a"], shape["hull_b"])
     windowed = (shape["order"] >= WINDOW_MIN_ORDER and inner_lo >= WINDOW_MIN_INNER and inner_hi >= WINDOW_MIN_INNER_HIGH
                 and hull_lo >= WINDOW_MIN_HULL_SHARE and own_words >= WINDOW_MIN_WORDS)
+    if not windowed and own_words >= WINDOW_MIN_WORDS and shape["order"] >= WINDOW_MIN_ORDER:
+        windowed = _window_with_inserts(pair, feats)
     return _Shape(quoted, own, own_words, shape, hull_lo, windowed)
+
+
+def _window_with_inserts(pair: Pair, feats: dict[str, Any]) -> bool:
+    """Two windows of one text where one inserts a block or two (see WINDOW_INSERT_*), with evidence."""
+    chain = ordered_chain(pair.passages.spans)
+    cs = window_shape(pair, chain)
+    gaps = chain_gaps(pair, chain)
+    lo_side = "a" if cs["inner_a"] <= cs["inner_b"] else "b"
+    inner_lo, inner_hi = sorted((cs["inner_a"], cs["inner_b"]))
+    inserts = sum(1 for g in gaps[lo_side] if g >= WINDOW_INSERT_MIN_GAP_WORDS)
+    head = min(cs["head_a"], cs["head_b"])
+    tail = min(cs["tail_a"], cs["tail_b"])
+    ok = (inner_hi >= WINDOW_MIN_INNER_HIGH and inner_lo >= WINDOW_INSERT_MIN_INNER and 1 <= inserts <= WINDOW_MAX_INSERTS
+          and min(cs["hull_a"], cs["hull_b"]) >= WINDOW_MIN_HULL_SHARE
+          and head <= WINDOW_EDGE_MAX_SHARE and tail <= WINDOW_EDGE_MAX_SHARE)
+    feats["window_inserts"] = {"chain_passages": len(chain), "inner_a": round(cs["inner_a"], 4),
+                               "inner_b": round(cs["inner_b"], 4), "inserts": inserts, "head": round(head, 4),
+                               "tail": round(tail, 4), "windowed": ok}
+    return ok
 
 
 def _relate_full(pair: Pair, feats: dict[str, Any], sense_rate: float, sense_subs: list) -> Verdict | None:

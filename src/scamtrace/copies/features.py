@@ -266,7 +266,7 @@ def window_shape(pair: Pair, spans: list[Span]) -> dict[str, float]:
     na, nb = len(pair.a.toks), len(pair.b.toks)
     if not spans or not na or not nb:
         return {"inner_a": 0.0, "inner_b": 0.0, "hull_a": 0.0, "hull_b": 0.0, "order": 0.0, "tail_a": 1.0,
-                "tail_b": 1.0, "words": 0}
+                "tail_b": 1.0, "head_a": 1.0, "head_b": 1.0, "words": 0}
     a0, a1 = min(s.a_start for s in spans), max(s.a_end for s in spans)
     b0, b1 = min(s.b_start for s in spans), max(s.b_end for s in spans)
     sa, sb = [t.start for t in pair.a.toks], [t.start for t in pair.b.toks]
@@ -280,4 +280,35 @@ def window_shape(pair: Pair, spans: list[Span]) -> dict[str, float]:
     tail_b = _words_between(sb, b1, len(pair.b.text) + 1) / nb
     return {"inner_a": min(1.0, matched / max(1, ha)), "inner_b": min(1.0, matched / max(1, hb)),
             "hull_a": ha / na, "hull_b": hb / nb, "order": max(best) / matched if matched else 0.0,
-            "tail_a": tail_a, "tail_b": tail_b, "words": matched}
+            "tail_a": tail_a, "tail_b": tail_b, "head_a": _words_between(sa, 0, a0) / na,
+            "head_b": _words_between(sb, 0, b0) / nb, "words": matched}
+
+
+def ordered_chain(spans: list[Span]) -> list[Span]:
+    """The heaviest chain (by words) of passages in the same order in both texts, in text order."""
+    spans = sorted(spans, key=lambda s: (s.b_start, s.a_start))
+    best: list[int] = []
+    prev: list[int] = []
+    for i, s in enumerate(spans):
+        j = max((j for j in range(i) if spans[j].a_end <= s.a_start and spans[j].b_end <= s.b_start),
+                key=lambda j: (best[j], -j), default=-1)
+        best.append(s.words + (best[j] if j >= 0 else 0))
+        prev.append(j)
+    if not spans:
+        return []
+    i = max(range(len(spans)), key=lambda k: (best[k], -k))
+    out = []
+    while i >= 0:
+        out.append(spans[i])
+        i = prev[i]
+    return out[::-1]
+
+
+def chain_gaps(pair: Pair, chain: list[Span]) -> dict[str, list[int]]:
+    """Unmatched words between consecutive passages of ``chain``, per side."""
+    sa, sb = [t.start for t in pair.a.toks], [t.start for t in pair.b.toks]
+    out: dict[str, list[int]] = {"a": [], "b": []}
+    for x, y in zip(chain, chain[1:]):
+        out["a"].append(_words_between(sa, x.a_end, y.a_start))
+        out["b"].append(_words_between(sb, x.b_end, y.b_start))
+    return out

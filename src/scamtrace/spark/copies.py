@@ -57,7 +57,7 @@ SIGN_BATCH = 500
 # --------------------------------------------------------------------------- 1. spin
 
 def spin_scores(spark: Any, articles: Any) -> Any:
-    """(id, spin) for every article: ``copies.spun-v1`` with the corpus collocation model.
+    """(id, spin) for every article: ``copies.spun-v2`` with the corpus collocation model.
 
     One Python pass over the texts gives each article's rule hits, word count and collocation pairs;
     the pairs are counted in the JVM, where a pair seen once also names its only article (no join);
