@@ -31,7 +31,7 @@ def _paras(seed: int, n: int = 10) -> list[str]:
 
 
 def test_versions_bumped():
-    assert CLASSIFY_ALGORITHM == "copies.classify-v4" and DIRECTION_ALGORITHM in ("copies.direction-v5", "copies.direction-v6", "copies.direction-v7")
+    assert CLASSIFY_ALGORITHM == "copies.classify-v5" and DIRECTION_ALGORITHM in ("copies.direction-v5", "copies.direction-v6", "copies.direction-v7")
 
 
 def test_two_windows_of_one_text_are_verbatim_not_excerpt():
@@ -42,6 +42,42 @@ def test_two_windows_of_one_text_are_verbatim_not_excerpt():
     v = relate(Pair(a, b))
     assert v.relation == "verbatim", v.features.get("window_shape")
     assert v.features["window_shape"]["inner_a"] >= 0.9
+
+
+def test_a_window_with_an_inserted_block_is_verbatim_not_excerpt():
+    # classify-v5: one copy of the page inserts a "Key Points" box the other lacks, and the two windows end
+    # at different places; a stray phrase matched out of order must not stretch the shape.
+    p = _paras(5, 12)
+    box = "Key Points\n\n" + "\n\n".join(_paras(6, 3))
+    a = "\n\n".join(p[:2]) + "\n\n" + box + "\n\n" + "\n\n".join(p[2:4])     # inserted box, cut early
+    b = "\n\n".join(p[:9])                                                       # no box, runs longer
+    v = relate(Pair(a, b))
+    assert v.relation == "verbatim", (v.relation, v.features.get("window_inserts"))
+    ins = v.features["window_inserts"]
+    assert ins["windowed"] and ins["inserts"] == 1 and ins["head"] == 0.0 and ins["tail"] == 0.0
+
+
+def test_a_block_inside_own_writing_at_both_ends_stays_an_excerpt():
+    # the same shared stretch, but both texts carry their own material before and after it: not two windows
+    p = _paras(5, 12)
+    own_a, own_b = _paras(7, 6), _paras(8, 6)
+    box = "\n\n".join(_paras(6, 2))
+    a = "\n\n".join(own_a[:3] + p[2:4] + [box] + p[4:6] + own_a[3:])
+    b = "\n\n".join(own_b[:3] + p[2:6] + own_b[3:])
+    v = relate(Pair(a, b))
+    assert v.relation != "verbatim", v.features.get("window_inserts")
+    assert v.features["window_inserts"]["windowed"] is False
+
+
+def test_synonym_spinner_artefacts_score_as_spin():
+    from scamtrace.copies.spin import spin_score
+    spun = ("This story accommodates accounts of bodily abuse. A message came from an unknown quantity, she told "
+            "VICE World Information. By the point the platform froze her account she had lost everything, and the "
+            "rip-off facilities kept operating across the border.")
+    assert spin_score(spun)[0] >= 0.5
+    normal = ("Some 60-odd people detained in Cambodia will return home on a chartered flight, officials said, "
+              "and about 40-odd people remain in custody awaiting travel documents from the embassy.")
+    assert spin_score(normal)[0] == 0.0
 
 
 def test_a_quotation_both_reports_carry_is_no_copy():
