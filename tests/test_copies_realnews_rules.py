@@ -69,6 +69,32 @@ def test_a_block_inside_own_writing_at_both_ends_stays_an_excerpt():
     assert v.features["window_inserts"]["windowed"] is False
 
 
+def test_word_edits_in_a_few_sentences_are_verbatim_but_spread_swaps_are_spun():
+    # classify-v5: an editor's later version of a wire story changes words in three sentences; a spinner
+    # swaps words in nearly every sentence. Both have enough sense substitutions for the old rule.
+    p = _paras(9, 6)
+    sents = [s for para in p for s in para.split(". ")]
+    edited = list(sents)
+    for i in (2, 9, 14):   # three sentences, several wording changes each
+        w = edited[i].split()
+        for j in (2, 5, 8, 11, 14):
+            w[j] = ["officers", "detainees", "captives", "lenders", "guards"][j % 5]
+        edited[i] = " ".join(w)
+    a, b = ". ".join(sents), ". ".join(edited)
+    v = relate(Pair(a, b))
+    assert v.features["sense_substitution_rate"] >= 0.03      # enough for the v4 rule to call it spun
+    assert v.relation == "verbatim", (v.relation, v.features.get("substitution_spread"))
+    assert v.features["substitution_spread"]["with_substitution"] == 3
+    spun = list(sents)
+    for i in range(len(spun)):   # one swap in every sentence
+        w = spun[i].split()
+        w[5] = {"police": "constabulary"}.get(w[5], "unknown quantity")
+        spun[i] = " ".join(w)
+    v2 = relate(Pair(a, ". ".join(spun)))
+    assert v2.relation == "spun", (v2.relation, v2.features.get("substitution_spread"))
+    assert v2.features["substitution_spread"]["score"] >= 0.9
+
+
 def test_synonym_spinner_artefacts_score_as_spin():
     from scamtrace.copies.spin import spin_score
     spun = ("This story accommodates accounts of bodily abuse. A message came from an unknown quantity, she told "

@@ -88,6 +88,10 @@ class SpunAlignment:
     words_a: int = 0
     words_b: int = 0
     algorithm: str = SPUN_ALGORITHM
+    # where they are: (first word of a, from, to) per content-word substitution, and the anchor runs
+    # of a as (first word, end word); read by the classifier to see how substitutions spread over sentences
+    sites_a: list[tuple[int, str, str]] = field(default_factory=list)
+    anchors_a: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def substitution_rate(self) -> float:
@@ -197,10 +201,13 @@ def align_spun(a: str, b: str, *, ta: Sequence[Token] | None = None,
     equal_words = 0
     sub_a = sub_b = 0
     subs: Counter[tuple[str, str]] = Counter()
+    sites: list[tuple[int, str, str]] = []
+    anchors: list[tuple[int, int]] = []
     for idx, (kind, a1, a2, b1, b2) in enumerate(blocks):
         if kind == "equal":
             if a2 - a1 >= MIN_ANCHOR_WORDS:
                 equal_words += a2 - a1
+                anchors.append((a1, a2))
             continue
         if not (0 < idx < len(blocks) - 1):
             continue
@@ -221,6 +228,7 @@ def align_spun(a: str, b: str, *, ta: Sequence[Token] | None = None,
             sub_b += lb
             continue
         subs[(" ".join(src), " ".join(dst))] += 1
+        sites.append((max(a1 - 1, 0) if la == 0 else a1, " ".join(src), " ".join(dst)))
         sub_a += la
         sub_b += lb
     na, nb = len(wa), len(wb)
@@ -228,7 +236,7 @@ def align_spun(a: str, b: str, *, ta: Sequence[Token] | None = None,
         equal_words=equal_words, substituted_a=sub_a, substituted_b=sub_b,
         coverage_a=((equal_words + sub_a) / na) if na else 0.0,
         coverage_b=((equal_words + sub_b) / nb) if nb else 0.0,
-        substitutions=subs, words_a=na, words_b=nb,
+        substitutions=subs, words_a=na, words_b=nb, sites_a=sites, anchors_a=anchors,
     )
 
 

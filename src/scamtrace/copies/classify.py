@@ -18,7 +18,8 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
-v4 -> v5: two windows of one text where one side inserts one or two blocks (a "Key Points" box) are a
+v4 -> v5: a high-coverage pair with sense substitutions is spun only when they spread over most of its
+sentences (SPUN_MIN_SENTENCE_SPREAD), else verbatim with edits; two windows of one text where one side inserts one or two blocks (a "Key Points" box) are a
 window (verbatim), read on the ordered chain of passages with both ends of the shared stretch at a text's edge.
 v3 -> v4: a pair whose only shared passages are quotations both texts carry is never a rewrite, however
 many names and numbers line up around the quotation (issue 12: a quotation is not evidence of copying).
@@ -28,6 +29,7 @@ passages no longer make an excerpt (cross-story boilerplate excerpts 4 -> 0 at n
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +43,7 @@ from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
                        window_shape)
 from .spin import SPUN_ARTICLE_THRESHOLD, CollocationModel, spin_score
+from .tokens import sentence_spans
 
 CLASSIFY_ALGORITHM = "copies.classify-v5"
 
@@ -128,6 +131,11 @@ WINDOW_INSERT_MIN_GAP_WORDS = 12   # a gap shorter than this inside the hull is 
 WINDOW_EDGE_MAX_SHARE = 0.05       # words before/after the shared stretch, share of the text that ends there
 # Rewrites keep some sentences word for word (realnews-dev half A rewrites: 0.10-0.47 passage coverage).
 REWRITE_MIN_PASSAGE_COVERAGE = 0.1
+# --- v5: a spin touches nearly every sentence; an editor's changes (a later version of one wire story,
+# a house edit) touch a few. A high-coverage pair with sense substitutions is spun only when this share of
+# its aligned sentences (of the first text) holds one; else it is verbatim with edits (issue 12, README
+# rule 2 of realnews-dev). Half A: spun pairs 0.61-0.71, verbatim pairs with substitutions 0.07-0.33.
+SPUN_MIN_SENTENCE_SPREAD = 0.45
 # Substitutions that are regional or house edits (spelling variants, figures, case) are not spin:
 # from/to this similar (rapidfuzz normalized Indel similarity) or both containing digits.
 EDIT_MIN_SIMILARITY = 0.75
@@ -166,6 +174,29 @@ def sense_substitution_rate(pair: Pair) -> tuple[float, list[dict[str, Any]]]:
     total = sp.equal_words + max(sp.substituted_a, sp.substituted_b)
     subs = max(sp.substituted_a, sp.substituted_b) - edits
     return (max(0, subs) / total if total else 0.0), kept
+
+
+def substitution_spread(pair: Pair) -> tuple[float, dict[str, int]]:
+    """Share of the first text's aligned sentences (holding an anchor run) that hold a sense substitution."""
+    sp = pair.spun
+    toks = pair.a.toks
+    if not toks or not sp.anchors_a:
+        return 0.0, {"sentences": 0, "with_substitution": 0}
+    starts = [s for s, _ in sentence_spans(pair.a.text)]
+
+    def sentence_of(i: int) -> int:
+        return bisect.bisect_right(starts, toks[min(i, len(toks) - 1)].start) - 1
+
+    aligned = {k for a1, a2 in sp.anchors_a for k in range(sentence_of(a1), sentence_of(a2 - 1) + 1)}
+    touched = {sentence_of(i) for i, f, t in sp.sites_a if not _is_edit(f, t)}
+    n = len(aligned | touched)
+    return (len(touched) / n if n else 0.0), {"sentences": n, "with_substitution": len(touched)}
+
+
+def _spin_spread_ok(pair: Pair, feats: dict[str, Any]) -> bool:
+    spread, ev = substitution_spread(pair)
+    feats["substitution_spread"] = {"score": round(spread, 4), **ev, "min": SPUN_MIN_SENTENCE_SPREAD}
+    return spread >= SPUN_MIN_SENTENCE_SPREAD
 
 
 def _is_edit(f: str, t: str) -> bool:
@@ -320,7 +351,7 @@ def _relate_full(pair: Pair, feats: dict[str, Any], sense_rate: float, sense_sub
     cov_min = min(pa.coverage_a, pa.coverage_b)
     if cov_min < VERBATIM_MIN_COVERAGE:
         return None
-    if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE:
+    if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE and _spin_spread_ok(pair, feats):
         feats["substitutions"] = sense_subs[:30]
         return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
     return Verdict("verbatim", _strength(cov_min, VERBATIM_MIN_COVERAGE), feats)
@@ -347,7 +378,8 @@ def _relate_window(pair: Pair, feats: dict[str, Any], sh: _Shape, sense_rate: fl
     """Two windows or cuts of one text: verbatim, or spun with sense substitutions."""
     if not sh.windowed:
         return None
-    if sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE and pair.spun.substitution_rate >= SPUN_MIN_SUBSTITUTION_RATE:
+    if (sense_rate >= VERBATIM_MAX_SUBSTITUTION_RATE and pair.spun.substitution_rate >= SPUN_MIN_SUBSTITUTION_RATE
+            and _spin_spread_ok(pair, feats)):
         feats["substitutions"] = sense_subs[:30]
         return Verdict("spun", _strength(sense_rate, VERBATIM_MAX_SUBSTITUTION_RATE, 0.3), feats)
     return Verdict("verbatim", _strength(min(sh.shape["inner_a"], sh.shape["inner_b"]), WINDOW_MIN_INNER), feats)
