@@ -72,7 +72,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import figure_dates
 from .dates import find_dates
@@ -199,7 +199,10 @@ july august september october november december today yesterday it this which th
 _TIME_WORDS = re.compile(r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|June"
                          r"|July|August|September|October|November|December|morning|evening|night|noon|midnight|today"
                          r"|yesterday|tonight|week|weekend|month|year)\b|\d", re.I)
-_WHO_VERB = re.compile(rf"(?P<who>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+(?:has\s+|have\s+)?(?:{_CLAIM_VERBS})\b")
+#: The leading lookbehind only skips starts inside a run of ``[\w’'.-]``: from there the same words
+#: follow, so a start inside a run matches only where the run's own start matches first (same
+#: matches, about 4x faster; speed only).
+_WHO_VERB = re.compile(rf"(?<![\w’'.-])(?P<who>(?:[\w’'.-]+\s+){{0,6}}?[\w’'.-]+)\s+(?:has\s+|have\s+)?(?:{_CLAIM_VERBS})\b")
 #: "By the militia's own count, ...", "by police estimates": whose count it is.
 _BY_COUNT = re.compile(r"\b[Bb]y\s+(?:the\s+)?(?P<who>[\w ]{2,40}?)(?:’s|'s)?\s+(?:own\s+)?(?:count|tally|estimates?|figures?|reckoning)\b")
 #: "41 suspected organizers identified by Thai police": the agent of a counting verb.
@@ -220,6 +223,8 @@ class _Ctx:
     gaz: Gazetteer
     places: list[tuple[int, int, str]]
     sents: list[CharRange]
+    #: What :func:`_sentence_claimant` found for each sentence (it reads the sentence only).
+    claimants: dict[CharRange, str | None] = field(default_factory=dict)
 
 
 def _words_after(text: str, pos: int, end: int, limit: int = 9) -> list[re.Match[str]]:
@@ -447,6 +452,13 @@ def _claimant(ctx: _Ctx, sent: tuple[int, int], pos: int) -> str | None:
     for q in ctx.quotes:
         if q.start <= pos < q.end and q.speaker:
             return q.speaker
+    if sent not in ctx.claimants:   # the same for every figure of the sentence: found once
+        ctx.claimants[sent] = _sentence_claimant(ctx, sent)
+    return ctx.claimants[sent]
+
+
+def _sentence_claimant(ctx: _Ctx, sent: tuple[int, int]) -> str | None:
+    """Who a sentence says gave its figures ("according to X", "X said", "counted by X")."""
     s = ctx.text[sent[0]:sent[1]]
     s_unquoted = re.sub(r"“[^”]*”", lambda m: " " * len(m.group()), s)
     m = _ACCORDING.search(s_unquoted)
