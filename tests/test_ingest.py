@@ -11,7 +11,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from scamtrace.ingest import iter_sources, normalize_url, parse_date, stable_id
+from scamtrace.ingest import date_fields, iter_sources, normalize_url, parse_date, stable_id
 from scamtrace.model import RawDoc, Reject
 from scamtrace.settings import Settings
 
@@ -407,3 +407,17 @@ def test_gzip_compressed_html_and_jsonl(tmp_path: Path) -> None:
     assert [(d.fmt, d.id) for d in docs(out)] == [("html", None), ("text", "z")]
     assert docs(out)[0].body == HTML
     assert "corrupt gzip" in out[2].reason and "unsupported file type .gz" in out[3].reason
+
+
+def test_written_dates_fast_path_agrees_with_dateparser():
+    """"March 4, 2025", "Sept. 4 2025", "4 Mar 2025" are read without dateparser: same date as
+    dateparser gives, and an impossible day is left to dateparser (which refuses it)."""
+    forms = ["March 4, 2025", "march 04 2025", "MAR. 4, 2025", "Sept. 30, 2024", "4 Mar 2025",
+             "31 December 1999", "May 9, 2031", "Feb 29, 2024", "June 1 2100"]
+    for text in forms:
+        fast = date_fields._month_day_year(text)
+        assert fast is not None and fast == date_fields._dateparser(text), text
+    for text in ("February 30, 2025", "Mar 0, 2025", "March 32 2025", "Tuesday, March 4, 2025", "4 March, 2025"):
+        assert date_fields._month_day_year(text) is None, text
+    assert date_fields.parse_date("February 30, 2025") is None
+    assert date_fields.parse_date("Published") is None

@@ -111,6 +111,8 @@ def _appeal(p: str) -> str | None:
     newsletter, donations or paywall) addressed to the reader.
     (Seed 000's appeals; on the extraction benchmark these rules drop 11 appeals and no content.)
     """
+    if not _APPEAL_STRONG.search(p) and not _YOUR_SUPPORT.search(p):
+        return None   # each rule below needs one of these (most paragraphs have neither: checked first)
     n = word_count(p)
     if n > APPEAL_MAX_WORDS or _REPORTED_SPEECH.search(p):
         return None
@@ -128,8 +130,11 @@ def _appeal(p: str) -> str | None:
     return None
 
 
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
 def _share_bar(p: str) -> str | None:
-    words = re.findall(r"[a-z]+", p.lower())
+    words = _LOWER_WORD.findall(p.lower())
     if words and len(words) <= STUB_MAX_WORDS and all(w in _SHARE_WORDS for w in words) and (
             {"share", "tweet", "spread", "facebook", "twitter", "whatsapp", "email", "print"} & set(words)):
         return "share-bar"

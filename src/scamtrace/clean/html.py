@@ -51,33 +51,47 @@ class Extracted:
     passes: int = 1
 
 
-def _meta(tree: lxml.html.HtmlElement, *keys: str) -> str | None:
+def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
+    """For each ``property`` or ``name`` of the page's ``<meta>`` elements, the first non-empty
+    ``content`` (stripped), in document order: what :func:`_meta` reads (one pass over the page)."""
+    found: dict[str, str] = {}
+    for el in tree.iter("meta"):
+        value = (el.get("content") or "").strip()
+        if not value:
+            continue
+        for attr in ("property", "name"):
+            key = el.get(attr)
+            if key is not None and key not in found:
+                found[key] = value
+    return found
+
+
+def _meta(values: dict[str, str], *keys: str) -> str | None:
     """First non-empty ``<meta property|name=key content=...>`` value among ``keys``."""
     for key in keys:
-        for el in tree.xpath(f'//meta[@property="{key}" or @name="{key}"]'):
-            value = (el.get("content") or "").strip()
-            if value:
-                return value
+        if key in values:
+            return values[key]
     return None
 
 
 def _head_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
     """Title, site name, author and language declared in the page head."""
-    title = _meta(tree, "og:title", "twitter:title")
+    metas = _meta_values(tree)
+    title = _meta(metas, "og:title", "twitter:title")
     if not title:
         node = tree.find(".//title")
         title = node.text_content().strip() if node is not None else None
-    author = _meta(tree, "author", "article:author", "byl", "dc.creator", "DC.creator")
+    author = _meta(metas, "author", "article:author", "byl", "dc.creator", "DC.creator")
     if author and author.startswith(("http://", "https://")):
         author = None
-    lang = tree.get("lang") or _meta(tree, "og:locale", "language", "content-language")
+    lang = tree.get("lang") or _meta(metas, "og:locale", "language", "content-language")
     if not lang:
         for el in tree.xpath('//meta[@http-equiv]'):
             if el.get("http-equiv", "").lower() == "content-language":
                 lang = el.get("content")
                 break
     lang = lang.replace("_", "-").split("-")[0].strip().lower() if lang else None
-    return {"title": title or None, "sitename": _meta(tree, "og:site_name", "application-name"),
+    return {"title": title or None, "sitename": _meta(metas, "og:site_name", "application-name"),
             "author": author, "language": lang or None}
 
 

@@ -17,6 +17,7 @@ NORMALISER = "clean.normalise-v1"
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HSPACE = re.compile(r"[^\S\n]+")          # any whitespace except newline
+_ODD_HSPACE = re.compile(r"[^\S\n ]")       # ... other than a plain space
 _BLANKS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = tuple('.!?:;"”’\')]…')
@@ -40,10 +41,12 @@ def normalize_text(text: str) -> str:
     if _INVISIBLE_RE.search(text):   # translate() looks up every character: only when there is one to drop
         text = text.translate(_INVISIBLE)
     text = _CONTROL.sub("", text)
-    text = _HSPACE.sub(" ", text)
+    if "  " in text or _ODD_HSPACE.search(text):   # else every run is one plain space already
+        text = _HSPACE.sub(" ", text)
     lines = [line.strip() for line in text.split("\n")]
     text = "\n".join(lines)
-    text = _BLANKS.sub("\n\n", text)
+    if "\n\n\n" in text:
+        text = _BLANKS.sub("\n\n", text)
     # composed last, so removing an invisible character cannot leave a decomposed pair behind
     return unicodedata.normalize("NFC", text.strip("\n "))
 

@@ -52,7 +52,30 @@ def _written(text: str) -> dt.date | None:
 
 @functools.lru_cache(maxsize=4096)
 def _written_absolute(text: str) -> dt.date | None:
-    return _dateparser(text)
+    return _month_day_year(text) or _dateparser(text)
+
+
+_MONTH_NUMBERS = {name: i for i, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")], start=1) for name in names}
+_MONTH_NAME = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+_MDY = re.compile(rf"(?P<month>{_MONTH_NAME})\.? (?P<day>\d{{1,2}}),? (?P<year>\d{{4}})", re.I | re.A)
+_DMY = re.compile(rf"(?P<day>\d{{1,2}}) (?P<month>{_MONTH_NAME})\.? (?P<year>\d{{4}})", re.I | re.A)
+
+
+def _month_day_year(text: str) -> dt.date | None:
+    """"March 4, 2025", "Mar. 4 2025", "4 March 2025": the date dateparser gives them, without
+    dateparser (its first call loads for a second or more, and every call takes milliseconds).
+    None for any other form or an impossible day, which dateparser then reads (speed only:
+    ``tests/test_ingest.py`` checks these forms against dateparser)."""
+    m = _MDY.fullmatch(text) or _DMY.fullmatch(text)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m["year"]), _MONTH_NUMBERS[m["month"].lower()], int(m["day"]))
+    except ValueError:
+        return None
 
 
 def _dateparser(text: str) -> dt.date | None:
