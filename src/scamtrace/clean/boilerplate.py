@@ -102,6 +102,23 @@ class StripResult:
         return {r.reason for r in self.removed}
 
 
+#: Lower-case text that every match of :data:`_APPEAL_STRONG` or :data:`_YOUR_SUPPORT` contains.
+_APPEAL_STEMS = ("subscri", "newsletter", "inbox", "donat", "paywall", "premium", "membership", "sign",
+                 "ad-free", "bookmark", "we use cookies", "your ")
+#: Characters other than ASCII letters that ``re.I`` matches to an ASCII letter (İ ı ſ K).
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def _may_appeal(p: str) -> bool:
+    """False when ``p`` has no strong appeal word and no "your support": every appeal rule needs one,
+    and most paragraphs have neither, so this is checked first (substrings, then the patterns)."""
+    if not _FOLDS_TO_ASCII.search(p):
+        low = p.lower()
+        if not any(stem in low for stem in _APPEAL_STEMS):
+            return False
+    return bool(_APPEAL_STRONG.search(p) or _YOUR_SUPPORT.search(p))
+
+
 def _appeal(p: str) -> str | None:
     """Donation, subscription and newsletter appeals; never a paragraph with reported speech.
 
@@ -111,8 +128,8 @@ def _appeal(p: str) -> str | None:
     newsletter, donations or paywall) addressed to the reader.
     (Seed 000's appeals; on the extraction benchmark these rules drop 11 appeals and no content.)
     """
-    if not _APPEAL_STRONG.search(p) and not _YOUR_SUPPORT.search(p):
-        return None   # each rule below needs one of these (most paragraphs have neither: checked first)
+    if not _may_appeal(p):
+        return None
     n = word_count(p)
     if n > APPEAL_MAX_WORDS or _REPORTED_SPEECH.search(p):
         return None

@@ -140,7 +140,9 @@ def detect_language(text: str) -> str | None:
     Reads at most the first :data:`LANG_SAMPLE_CHARS` characters.
     """
     sample = text[:LANG_SAMPLE_CHARS]
-    words = _WORDS.findall(sample)
+    # lower-cased words; lowering the sample first gives the same runs (str.lower maps each character
+    # to one of the same class, except U+0130, which becomes two)
+    words = _WORDS.findall(sample.lower()) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
     n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
     if not n_letters:
         return None
@@ -148,7 +150,7 @@ def detect_language(text: str) -> str | None:
         for code, script in _SCRIPTS:
             if len(script.findall(sample)) > 0.3 * n_letters:
                 return code
-    counts = Counter(map(str.lower, words))
+    counts = Counter(words)
     total = len(words)
     if total < LANG_MIN_WORDS:
         return None
