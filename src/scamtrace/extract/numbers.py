@@ -160,6 +160,16 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
 #: (``figures.quantity-prefilter``, speed only; most texts say "dozens", if anything).
 _DOZEN_WORD = re.compile(r"[dD][oO][zZ][eE][nN]\b")
 _QUANTITY_NO_DOZEN = re.compile(QUANTITY_RE.pattern.replace(_VAGUE_DOZEN, r"(?!)(?P<vmult>x)", 1), re.I)
+#: Where a match of :data:`_QUANTITY_NO_DOZEN` can start, tighter than :data:`_FIRST`: a qualifier,
+#: plural, "a"/"half" or number word at a word start; a currency symbol not after a Latin letter (the
+#: pattern's own guard); a digit; or a space before the core. Without the dozen branch no match
+#: starts inside a word except at a digit, so most positions fail at ``\b`` (same matches).
+_QUAL_CORE_LETTERS = sorted({*(q[0] for q in QUALIFIERS), *_CORE_FIRST} - set("0123456789"))
+_FIRST_NO_DOZEN = (rf"(?=\b[{''.join(re.escape(c) for c in _QUAL_CORE_LETTERS)}]"
+                   rf"|(?<![A-Za-z])[{''.join(re.escape(c) for c in sorted({*(s[0] for s in CURRENCY_SYMBOLS), 'P'}))}]"
+                   rf"|\d|{_SP}[{''.join(re.escape(c) for c in _CORE_FIRST)}\d])")
+assert QUANTITY_RE.pattern.startswith(_FIRST)
+_QUANTITY_NO_DOZEN = re.compile(_FIRST_NO_DOZEN + _QUANTITY_NO_DOZEN.pattern[len(_FIRST):], re.I)
 
 
 def find_quantities(text: str) -> list[Quantity]:
