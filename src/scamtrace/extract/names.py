@@ -78,9 +78,23 @@ def _is_person_shape(seq: str, gaz: Gazetteer) -> bool:
     return not any(tok.lower().rstrip("’'s") in NOT_PERSON_WORDS or tok.lower() in NOT_PERSON_WORDS for tok in seq.split())
 
 
+#: The last text indexed, its gazetteer and its index: ``extract`` indexes each text twice (for its
+#: quotes and for its figures), so the second call is a copy of the first (speed only).
+_LAST_INDEX: dict[str, tuple[str, Gazetteer, PersonIndex]] = {}
+
+
 def index_persons(text: str, gazetteer: Gazetteer | None = None) -> PersonIndex:
     """Find person names in ``text`` (rule-based) and every later occurrence of their tokens."""
     gaz = gazetteer or load_gazetteer()
+    last = _LAST_INDEX.get("last")   # read once: another thread may replace it
+    if last is not None and last[1] is gaz and last[0] == text:
+        return PersonIndex(full_names=list(last[2].full_names), occurrences=list(last[2].occurrences))
+    found = _index_persons(text, gaz)
+    _LAST_INDEX["last"] = (text, gaz, PersonIndex(full_names=list(found.full_names), occurrences=list(found.occurrences)))
+    return found
+
+
+def _index_persons(text: str, gaz: Gazetteer) -> PersonIndex:
     candidates = [(m.start(), m.end(), m.group()) for m in NAME_RE.finditer(text) if _is_person_shape(m.group(), gaz)]
     singles: dict[str, int] = {}
     for m in SINGLE_RE.finditer(text):
