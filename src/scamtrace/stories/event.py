@@ -118,6 +118,20 @@ CONTENT_DATE_FLOOR = 0.6
 ANCHOR_SUPPORT_SHARE = 1 / 3
 
 
+# Salient anchors: a unit's specific anchors named at least SALIENT_COUNT times per member.
+SALIENT_COUNT = 2
+CONFLICT_SHARE = 0.25
+CONFLICT_FACTOR = 0.5
+CONFLICT_OVERRIDE = 3
+PAIR_NAMES = 3
+PAIR_COSINE = 0.4
+PAIR_SALIENT = 0.3
+_CALENDAR = frozenset("n:" + m for m in ("january", "february", "march", "april", "may", "june", "july", "august",
+                                         "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
+                                         "oct", "nov", "dec", "monday", "tuesday",
+                                         "wednesday", "thursday", "friday", "saturday", "sunday"))
+
+
 #: A day of the month next to a month name ("May 23", "23 May"): a date, not a figure of the event.
 _MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?")
 _DAY_AFTER_MONTH = re.compile(_MONTH + r"\s+$")
@@ -140,17 +154,26 @@ def event_anchors(text: str) -> Counter:
 
 
 def _make_unit(fid: str, members: list[Article]) -> tuple[_Unit, Counter]:
-    """A unit and the counts of its names (for its main actors)."""
+    """A unit and the counts of its anchors (for its main actors and salient anchors)."""
     tf: Counter = Counter()
     anc: Counter = Counter()
     for m in members:
         text = f"{m.title or ''}\n{m.text}"
         tf.update(content_terms(text))
-        anc.update(event_anchors(text))
+        own = _outlet_names(m.outlet)
+        anc.update({a: c for a, c in event_anchors(text).items() if a not in own})
     dates = [m.published for m in members if m.published]
     unit = _Unit(fid, sorted(members, key=lambda a: a.id), tf, set(anc), min(dates, default=None),
                  max(dates, default=None))
-    return unit, Counter({a: c for a, c in anc.items() if a.startswith("n:")})
+    return unit, anc
+
+
+def _outlet_names(outlet: str | None) -> frozenset[str]:
+    """The name anchors an article's own outlet gives it ("Daily Ledger" in its boilerplate): two
+    articles of one outlet share them whatever they report (stories.event-v5)."""
+    if not outlet:
+        return frozenset()
+    return frozenset("n:" + w for w in re.findall(r"[^\W\d_]+", outlet.lower()) if len(w) > 2)
 
 
 def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None) -> tuple[float, int | None, str]:
@@ -167,7 +190,8 @@ def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None)
 
 
 class _StoryState:
-    __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight")
+    __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight",
+                 "salient")
 
     def __init__(self) -> None:
         self.units: list[int] = []
@@ -180,6 +204,7 @@ class _StoryState:
         self.keys: Counter = Counter()
         self.actors: Counter = Counter()
         self.aweight = 0.0     # sum over members of their anchors' IDF weights
+        self.salient: Counter = Counter()   # how many members have each anchor among their salient ones
 
     def add(self, u: int, f: "_Frames") -> None:
         vec = f.vecs[u]
@@ -197,6 +222,7 @@ class _StoryState:
         self.types.update(f.types[u])
         self.keys.update(f.keys[u])
         self.actors.update(f.actors[u])
+        self.salient.update(f.salient[u].keys())
 
     def remove(self, u: int, f: "_Frames") -> None:
         vec = f.vecs[u]
@@ -224,6 +250,8 @@ class _StoryState:
         self.keys += Counter()
         self.actors.subtract(f.actors[u])
         self.actors += Counter()
+        self.salient.subtract(f.salient[u].keys())
+        self.salient += Counter()
 
     def main_actors(self) -> set[str]:
         """Actors that are main actors of at least ``ANCHOR_SUPPORT_SHARE`` of the story's units."""
@@ -253,8 +281,13 @@ class _Frames:
         self.keys: list[frozenset[str]] = []
         self.actors: list[frozenset[str]] = []
         self.anchor_weight = [sum(self.aidf.get(a, 0.0) for a in u.anchors) for u in units]
-        for u, nc in zip(units, names):
+        self.salient: list[dict[str, float]] = []
+        for u, counts in zip(units, names):
+            nc = Counter({a: c for a, c in counts.items() if a.startswith("n:")})
             top = [(a, c) for a, c in nc.most_common() if a not in self.common][:MAIN_ACTORS]
+            k = len(u.members)
+            self.salient.append({a: c / k * self.aidf.get(a, 0.0) for a, c in counts.items()
+                                 if c >= SALIENT_COUNT * k and a not in self.common and a not in _CALENDAR})
             self.actors.append(frozenset(a for a, c in top if c >= 2))
             full = _tfidf(u.tf, idf)
             top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
@@ -287,19 +320,31 @@ class _Frames:
         mains = s.main_actors()
         clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
         ty = _type_factor(self.types[u], s.types, clash)
+        fc, fig_clash = _frame_agreement(self.salient[u], self.anchors[u], self.story_salient(s), s.anchors)
+        conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
+        if conflict:
+            ty *= CONFLICT_FACTOR
         score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
         frame = (basis == "published" and gap is not None and gap <= FRAME_DAYS and bool(shared)
                  and bool(self.types[u] & _main_types(s)))
         if frame:
             score += FRAME_BONUS
         ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+        weak_pair = ok and n == 1 and not _pair_strong(specific, fc, conflict, cos)
+        ok = ok and not weak_pair
         if not evidence:
             return score if ok else 0.0, {}
         return score if ok else 0.0, {"frame_match": frame,
             "story_score": round(score, 4), "cosine": round(cos, 4), "anchor_agreement": round(agreement, 4),
             "gap_days": gap, "date_basis": basis, "time_factor": round(tf, 4), "type_factor": ty, "story_units": n,
             "actor_clash": sorted(self.actors[u])[:3] + ["vs"] + sorted(mains)[:3] if clash else None,
-            "guard": _guard(ok, cos), **self._anchor_evidence(specific, shared)}
+            "salient_agreement": [round(x, 3) for x in fc] if fc else None, "figure_clash": fig_clash,
+            "guard": "weak pair evidence" if weak_pair else _guard(ok, cos), **self._anchor_evidence(specific, shared)}
+
+    def story_salient(self, s: _StoryState) -> dict[str, float]:
+        """The story's salient anchors (salient in at least ANCHOR_SUPPORT_SHARE of its units), IDF-weighted."""
+        n = len(s.units)
+        return {a: self.aidf.get(a, 0.0) for a, c in s.salient.items() if c >= ANCHOR_SUPPORT_SHARE * n}
 
     def _anchor_agreement(self, u: int, s: _StoryState, n: int) -> tuple[list[str], float, list[str]]:
         """The anchors unit ``u`` shares with story ``s``, their idf-weighted agreement (by the story's
@@ -320,6 +365,32 @@ def _type_factor(mine: Collection[str], theirs: Collection[str], actor_clash: bo
     when their main actors clash; else 1.0."""
     ty = TYPE_MISMATCH_FACTOR if mine and theirs and not (set(mine) & set(theirs)) else 1.0
     return ty * ACTOR_CLASH_FACTOR if actor_clash else ty
+
+
+def _frame_agreement(sal1: Mapping[str, float], anc1: Collection[str], sal2: Mapping[str, float],
+                     anc2: Collection[str]) -> tuple[tuple[float, float] | None, bool]:
+    """((weighted share of side 1's salient anchors that side 2 carries, and the converse) or None when a
+    side has none, figure clash): both sides have salient figures and neither carries any of the
+    other's (different key figures: evidence against one event)."""
+    f1 = [a for a in sal1 if a.startswith("#:")]
+    f2 = [a for a in sal2 if a.startswith("#:")]
+    clash = bool(f1 and f2) and not any(a in anc2 for a in f1) and not any(a in anc1 for a in f2)
+    if not sal1 or not sal2:
+        return None, clash
+    t1 = sum(sal1.values()) or 1.0
+    t2 = sum(sal2.values()) or 1.0
+    return (sum(w for a, w in sal1.items() if a in anc2) / t1, sum(w for a, w in sal2.items() if a in anc1) / t2), clash
+
+
+def _pair_strong(specific: Collection[str], fc: tuple[float, float] | None, conflict: bool, cos: float) -> bool:
+    """A pair join (a unit and a story of one unit) needs more than one shared name: a shared specific
+    figure, a cosine of PAIR_COSINE, or, without a frame conflict, PAIR_NAMES shared specific names or
+    salient anchors that agree both ways (PAIR_SALIENT)."""
+    if cos >= PAIR_COSINE or any(a.startswith("#:") for a in specific):
+        return True
+    if conflict:
+        return False
+    return len(specific) >= PAIR_NAMES or (fc is not None and min(fc) >= PAIR_SALIENT)
 
 
 def _guard(ok: bool, cos: float) -> str:
@@ -493,14 +564,21 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
     am, bm = a.main_actors(), b.main_actors()
     ty = _type_factor(a.types, b.types, bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors))))
+    fc, fig_clash = _frame_agreement(f.story_salient(a), a.anchors, f.story_salient(b), b.anchors)
+    conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
+    if conflict:
+        ty *= CONFLICT_FACTOR
     score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
     frame = _stories_frame_match(a, b, gap, shared)
     if frame:
         score += FRAME_BONUS
     ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+    if ok and na == 1 and nb == 1 and not _pair_strong(specific, fc, conflict, cos):
+        ok = False
     return (score if ok else 0.0), {"frame_match": frame, "merge_score": round(score, 4), "cosine": round(cos, 4),
                                     "anchor_agreement": round(agreement, 4), "gap_days": gap,
-                                    "shared_anchors": specific[:12]}
+                                    "salient_agreement": [round(x, 3) for x in fc] if fc else None,
+                                    "figure_clash": fig_clash, "shared_anchors": specific[:12]}
 
 
 def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
