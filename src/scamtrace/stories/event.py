@@ -40,6 +40,7 @@ shared anchors, gap, the story's size when joined).
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import math
 import re
 import statistics
@@ -78,6 +79,7 @@ TYPE_MISMATCH_FACTOR = 0.85
 # Blocking.
 BLOCK_TERMS = 10
 MAX_KEY_STORIES = 300
+KEY_BUDGET = 2000
 MAX_CANDIDATES = 25
 MERGE_CANDIDATES = 5
 # A unit's vector is cut to its strongest terms for story scoring (bounds the cost per candidate).
@@ -191,7 +193,7 @@ def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None)
 
 class _StoryState:
     __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight",
-                 "salient")
+                 "salient", "ver", "_cache")
 
     def __init__(self) -> None:
         self.units: list[int] = []
@@ -205,8 +207,20 @@ class _StoryState:
         self.actors: Counter = Counter()
         self.aweight = 0.0     # sum over members of their anchors' IDF weights
         self.salient: Counter = Counter()   # how many members have each anchor among their salient ones
+        self.ver = 0                        # bumped by add/remove: derived values below are cached per version
+        self._cache: dict[str, tuple[int, Any]] = {}
+
+    def cached(self, key: str, make: Any) -> Any:
+        """``make()`` computed once per version of the story."""
+        hit = self._cache.get(key)
+        if hit is not None and hit[0] == self.ver:
+            return hit[1]
+        val = make()
+        self._cache[key] = (self.ver, val)
+        return val
 
     def add(self, u: int, f: "_Frames") -> None:
+        self.ver += 1
         vec = f.vecs[u]
         dot = sum(v * self.sum.get(t, 0.0) for t, v in vec.items())
         self.norm2 += 2 * dot + f.vnorm2[u]
@@ -225,6 +239,7 @@ class _StoryState:
         self.salient.update(f.salient[u].keys())
 
     def remove(self, u: int, f: "_Frames") -> None:
+        self.ver += 1
         vec = f.vecs[u]
         dot = sum(v * self.sum.get(t, 0.0) for t, v in vec.items())
         self.norm2 = max(0.0, self.norm2 - 2 * dot + f.vnorm2[u])
@@ -256,13 +271,13 @@ class _StoryState:
     def main_actors(self) -> set[str]:
         """Actors that are main actors of at least ``ANCHOR_SUPPORT_SHARE`` of the story's units."""
         n = len(self.units)
-        return {a for a, c in self.actors.items() if c >= ANCHOR_SUPPORT_SHARE * n}
+        return self.cached("actors", lambda: {a for a, c in self.actors.items() if c >= ANCHOR_SUPPORT_SHARE * n})
 
     def median_date(self) -> int | None:
-        return int(statistics.median_low(self.dates)) if self.dates else None
+        return self.cached("date", lambda: int(statistics.median_low(self.dates)) if self.dates else None)
 
     def median_cdate(self) -> int | None:
-        return int(statistics.median_low(self.cdates)) if self.cdates else None
+        return self.cached("cdate", lambda: int(statistics.median_low(self.cdates)) if self.cdates else None)
 
 
 class _Frames:
@@ -341,10 +356,16 @@ class _Frames:
             "salient_agreement": [round(x, 3) for x in fc] if fc else None, "figure_clash": fig_clash,
             "guard": "weak pair evidence" if weak_pair else _guard(ok, cos), **self._anchor_evidence(specific, shared)}
 
+    def bound(self, u: int, s: _StoryState) -> float:
+        """An upper bound of :meth:`score` from the dates alone (cosine and anchor agreement are at most 1)."""
+        tf, gap, basis = _time_factor(self.date[u], s.median_date(), self.cdate[u], s.median_cdate())
+        return tf + (FRAME_BONUS if basis == "published" and gap is not None and gap <= FRAME_DAYS else 0.0)
+
     def story_salient(self, s: _StoryState) -> dict[str, float]:
         """The story's salient anchors (salient in at least ANCHOR_SUPPORT_SHARE of its units), IDF-weighted."""
         n = len(s.units)
-        return {a: self.aidf.get(a, 0.0) for a, c in s.salient.items() if c >= ANCHOR_SUPPORT_SHARE * n}
+        return s.cached("salient", lambda: {a: self.aidf.get(a, 0.0) for a, c in s.salient.items()
+                                             if c >= ANCHOR_SUPPORT_SHARE * n})
 
     def _anchor_agreement(self, u: int, s: _StoryState, n: int) -> tuple[list[str], float, list[str]]:
         """The anchors unit ``u`` shares with story ``s``, their idf-weighted agreement (by the story's
@@ -405,22 +426,37 @@ class _Clusterer:
         self.order = order
         self.stories: list[_StoryState] = []
         self.story_of: dict[int, int] = {}
-        self.index: dict[str, set[int]] = defaultdict(set)
+        # key -> story -> how many of the story's units have the key (kept exact as units move)
+        self.index: dict[str, Counter] = defaultdict(Counter)
         self.evidence: dict[int, dict[str, Any]] = {}
 
-    def candidates(self, u: int, exclude: int | None = None) -> list[int]:
+    def hits(self, keys: Iterable[str]) -> Counter:
+        """Stories by the number of ``keys`` they share, from the rarest keys first within a budget of
+        KEY_BUDGET postings (a key of more than MAX_KEY_STORIES stories is not used): the work per unit
+        does not grow with the corpus, as a common key's postings do."""
+        index = self.index
+        posts = sorted((len(p), k) for k in keys if (p := index.get(k)))
         hits: Counter = Counter()
-        for k in self.f.keys[u]:
-            post = self.index.get(k)
-            if post and len(post) <= MAX_KEY_STORIES:
-                hits.update(post)
-        out = [s for s, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-               if s != exclude and self.stories[s].units]
-        return out[:MAX_CANDIDATES]
+        budget = KEY_BUDGET
+        for size, k in posts:
+            if size > MAX_KEY_STORIES or size > budget:
+                break
+            hits.update(index[k].keys())
+            budget -= size
+        return hits
+
+    def candidates(self, u: int, exclude: int | None = None) -> list[int]:
+        hits = self.hits(self.f.keys[u])
+        stories = self.stories
+        return [s for _, s in heapq.nsmallest(MAX_CANDIDATES, ((-c, s) for s, c in hits.items()
+                                                               if s != exclude and stories[s].units))]
 
     def best(self, u: int, exclude: int | None = None, threshold: float | None = None) -> tuple[int | None, float, dict[str, Any]]:
         best, best_score = None, 0.0
+        floor = JOIN_THRESHOLD if threshold is None else threshold
         for s in self.candidates(u, exclude):
+            if self.f.bound(u, self.stories[s]) < max(floor, best_score):
+                continue   # its dates alone keep it below the threshold or the best so far
             score, _ = self.f.score(u, self.stories[s], evidence=False)
             if score > best_score:
                 best, best_score = s, score
@@ -440,7 +476,19 @@ class _Clusterer:
         self.story_of[u] = s
         self.evidence[u] = ev
         for k in self.f.keys[u]:
-            self.index[k].add(s)
+            self.index[k][s] += 1
+
+    def take(self, u: int, s: int) -> None:
+        """Take unit ``u`` out of story ``s`` (and the index)."""
+        self.stories[s].remove(u, self.f)
+        index = self.index
+        for k in self.f.keys[u]:
+            post = index[k]
+            post[s] -= 1
+            if post[s] <= 0:
+                del post[s]
+                if not post:
+                    del index[k]
 
     def run(self) -> list[list[int]]:
         for u in self.order:
@@ -461,21 +509,18 @@ class _Clusterer:
             if len(st.units) == 1:
                 s, _, ev = self.best(u, exclude=cur)
                 if s is not None:
-                    st.remove(u, self.f)
+                    self.take(u, cur)
                     self.place(u, s, {**ev, "moved": True})
                     moved += 1
                 continue
-            st.remove(u, self.f)
+            self.take(u, cur)
             stay, stay_ev = self.f.score(u, st)
             s, score, ev = self.best(u, exclude=cur)
             if s is not None and score > stay + 1e-9:
                 self.place(u, s, {**ev, "moved": True})
                 moved += 1
             elif stay >= JOIN_THRESHOLD:
-                st.add(u, self.f)
-                self.story_of[u] = cur
-                if not self.evidence[u].get("started"):
-                    self.evidence[u] = stay_ev
+                self.place(u, cur, self.evidence[u] if self.evidence[u].get("started") else stay_ev)
             else:   # it no longer fits its story: it starts its own (a split)
                 self.place(u, None, {**stay_ev, "split_from_story_of": True})
                 moved += 1
@@ -507,12 +552,9 @@ class _Clusterer:
         pairs: list[tuple[float, int, int, dict[str, Any]]] = []
         for i in live:
             st = self.stories[i]
-            hits: Counter = Counter()
-            for k in st.keys:
-                post = self.index.get(k)
-                if post and len(post) <= MAX_KEY_STORIES:
-                    hits.update(j for j in post if j > i and self.stories[j].units)
-            for j, _ in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))[:MERGE_CANDIDATES]:
+            hits = self.hits(st.keys)
+            for _, j in heapq.nsmallest(MERGE_CANDIDATES, ((-c, j) for j, c in hits.items()
+                                                           if j > i and self.stories[j].units)):
                 score, ev = _story_pair(f, st, self.stories[j])
                 if score >= MERGE_THRESHOLD:
                     pairs.append((score, i, j, ev))
@@ -527,7 +569,7 @@ class _Clusterer:
                 continue
             ev = {**ev, "member_votes": round(votes, 3)}
             for u in list(self.stories[small].units):
-                self.stories[small].remove(u, f)
+                self.take(u, small)
                 self.place(u, big, {**self.evidence[u], "merged": ev})
             done.update((i, j))
             n += 1
@@ -535,7 +577,7 @@ class _Clusterer:
 
 
 def _main_types(s: _StoryState) -> set[str]:
-    return {t for t, k in s.types.items() if k * 2 >= len(s.units)}
+    return s.cached("types", lambda: {t for t, k in s.types.items() if k * 2 >= len(s.units)})
 
 
 def _stories_frame_match(a: _StoryState, b: _StoryState, gap: int | None, shared: set[str]) -> bool:
