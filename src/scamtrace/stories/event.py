@@ -122,6 +122,7 @@ ANCHOR_SUPPORT_SHARE = 1 / 3
 
 # Salient anchors: a unit's specific anchors named at least SALIENT_COUNT times per member.
 SALIENT_COUNT = 2
+SALIENT_MIN = 2
 CONFLICT_SHARE = 0.25
 CONFLICT_FACTOR = 0.5
 CONFLICT_OVERRIDE = 3
@@ -335,7 +336,7 @@ class _Frames:
         mains = s.main_actors()
         clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
         ty = _type_factor(self.types[u], s.types, clash)
-        fc, fig_clash = _frame_agreement(self.salient[u], self.anchors[u], self.story_salient(s), s.anchors)
+        fc, fig_clash = _frame_agreement(self.salient[u], self.anchors[u], 1, self.story_salient(s), s.anchors, n)
         conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
         if conflict:
             ty *= CONFLICT_FACTOR
@@ -345,7 +346,7 @@ class _Frames:
         if frame:
             score += FRAME_BONUS
         ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
-        weak_pair = ok and n == 1 and not _pair_strong(specific, fc, conflict, cos)
+        weak_pair = ok and n == 1 and not _pair_strong(specific, shared, fc, conflict, cos)
         ok = ok and not weak_pair
         if not evidence:
             return score if ok else 0.0, {}
@@ -388,26 +389,34 @@ def _type_factor(mine: Collection[str], theirs: Collection[str], actor_clash: bo
     return ty * ACTOR_CLASH_FACTOR if actor_clash else ty
 
 
-def _frame_agreement(sal1: Mapping[str, float], anc1: Collection[str], sal2: Mapping[str, float],
-                     anc2: Collection[str]) -> tuple[tuple[float, float] | None, bool]:
-    """((weighted share of side 1's salient anchors that side 2 carries, and the converse) or None when a
-    side has none, figure clash): both sides have salient figures and neither carries any of the
-    other's (different key figures: evidence against one event)."""
+def _carried(anc: Any, n: int, a: str) -> float:
+    """The share of a side's units that carry anchor ``a`` (a unit: its anchor set, ``n`` 1; a story: its
+    anchor counts over its ``n`` units)."""
+    return anc.get(a, 0) / n if n > 1 else float(a in anc)
+
+
+def _frame_agreement(sal1: Mapping[str, float], anc1: Any, n1: int, sal2: Mapping[str, float], anc2: Any,
+                     n2: int) -> tuple[tuple[float, float] | None, bool]:
+    """((weighted share of side 1's salient anchors that side 2's units carry, and the converse) or None
+    when a side has none, figure clash): both sides have salient figures and neither side's units
+    mostly carry any of the other's (different key figures: evidence against one event)."""
     f1 = [a for a in sal1 if a.startswith("#:")]
     f2 = [a for a in sal2 if a.startswith("#:")]
-    clash = bool(f1 and f2) and not any(a in anc2 for a in f1) and not any(a in anc1 for a in f2)
-    if not sal1 or not sal2:
+    clash = (bool(f1 and f2) and not any(_carried(anc2, n2, a) >= ANCHOR_SUPPORT_SHARE for a in f1)
+             and not any(_carried(anc1, n1, a) >= ANCHOR_SUPPORT_SHARE for a in f2))
+    if len(sal1) < SALIENT_MIN or len(sal2) < SALIENT_MIN:
         return None, clash
     t1 = sum(sal1.values()) or 1.0
     t2 = sum(sal2.values()) or 1.0
-    return (sum(w for a, w in sal1.items() if a in anc2) / t1, sum(w for a, w in sal2.items() if a in anc1) / t2), clash
+    return (sum(w * _carried(anc2, n2, a) for a, w in sal1.items()) / t1,
+            sum(w * _carried(anc1, n1, a) for a, w in sal2.items()) / t2), clash
 
 
-def _pair_strong(specific: Collection[str], fc: tuple[float, float] | None, conflict: bool, cos: float) -> bool:
+def _pair_strong(specific: Collection[str], shared: Collection[str], fc: tuple[float, float] | None, conflict: bool, cos: float) -> bool:
     """A pair join (a unit and a story of one unit) needs more than one shared name: a shared specific
     figure, a cosine of PAIR_COSINE, or, without a frame conflict, PAIR_NAMES shared specific names or
     salient anchors that agree both ways (PAIR_SALIENT)."""
-    if cos >= PAIR_COSINE or any(a.startswith("#:") for a in specific):
+    if cos >= PAIR_COSINE or any(a.startswith("#:") for a in shared):
         return True
     if conflict:
         return False
@@ -606,7 +615,7 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
     am, bm = a.main_actors(), b.main_actors()
     ty = _type_factor(a.types, b.types, bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors))))
-    fc, fig_clash = _frame_agreement(f.story_salient(a), a.anchors, f.story_salient(b), b.anchors)
+    fc, fig_clash = _frame_agreement(f.story_salient(a), a.anchors, na, f.story_salient(b), b.anchors, nb)
     conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
     if conflict:
         ty *= CONFLICT_FACTOR
@@ -615,7 +624,7 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     if frame:
         score += FRAME_BONUS
     ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
-    if ok and na == 1 and nb == 1 and not _pair_strong(specific, fc, conflict, cos):
+    if ok and na == 1 and nb == 1 and not _pair_strong(specific, shared, fc, conflict, cos):
         ok = False
     return (score if ok else 0.0), {"frame_match": frame, "merge_score": round(score, 4), "cosine": round(cos, 4),
                                     "anchor_agreement": round(agreement, 4), "gap_days": gap,
