@@ -129,6 +129,9 @@ CONFLICT_OVERRIDE = 3
 PAIR_NAMES = 3
 PAIR_COSINE = 0.4
 PAIR_SALIENT = 0.3
+LEAD_IN_MERGE = 1
+LEAD_COUNT = 2
+LEAD_AGREE = 0.2
 _CALENDAR = frozenset("n:" + m for m in ("january", "february", "march", "april", "may", "june", "july", "august",
                                          "september", "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
                                          "oct", "nov", "dec", "monday", "tuesday",
@@ -194,7 +197,7 @@ def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None)
 
 class _StoryState:
     __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight",
-                 "salient", "ver", "_cache")
+                 "salient", "ver", "_cache", "lead")
 
     def __init__(self) -> None:
         self.units: list[int] = []
@@ -208,6 +211,7 @@ class _StoryState:
         self.actors: Counter = Counter()
         self.aweight = 0.0     # sum over members of their anchors' IDF weights
         self.salient: Counter = Counter()   # how many members have each anchor among their salient ones
+        self.lead: Counter = Counter()      # how many members have each name as their lead
         self.ver = 0                        # bumped by add/remove: derived values below are cached per version
         self._cache: dict[str, tuple[int, Any]] = {}
 
@@ -238,6 +242,8 @@ class _StoryState:
         self.keys.update(f.keys[u])
         self.actors.update(f.actors[u])
         self.salient.update(f.salient[u].keys())
+        if f.lead[u]:
+            self.lead[f.lead[u]] += 1
 
     def remove(self, u: int, f: "_Frames") -> None:
         self.ver += 1
@@ -268,11 +274,23 @@ class _StoryState:
         self.actors += Counter()
         self.salient.subtract(f.salient[u].keys())
         self.salient += Counter()
+        if f.lead[u]:
+            self.lead[f.lead[u]] -= 1
+            self.lead += Counter()
 
     def main_actors(self) -> set[str]:
         """Actors that are main actors of at least ``ANCHOR_SUPPORT_SHARE`` of the story's units."""
         n = len(self.units)
         return self.cached("actors", lambda: {a for a, c in self.actors.items() if c >= ANCHOR_SUPPORT_SHARE * n})
+
+    def leads(self) -> set[str]:
+        """The names that are their units' lead most often (ties kept)."""
+        def make() -> set[str]:
+            if not self.lead:
+                return set()
+            top = max(self.lead.values())
+            return {a for a, c in self.lead.items() if c == top}
+        return self.cached("leads", make)
 
     def median_date(self) -> int | None:
         return self.cached("date", lambda: int(statistics.median_low(self.dates)) if self.dates else None)
@@ -298,6 +316,7 @@ class _Frames:
         self.actors: list[frozenset[str]] = []
         self.anchor_weight = [sum(self.aidf.get(a, 0.0) for a in u.anchors) for u in units]
         self.salient: list[dict[str, float]] = []
+        self.lead: list[str | None] = []   # the unit's most named specific name (named twice at least)
         for u, counts in zip(units, names):
             nc = Counter({a: c for a, c in counts.items() if a.startswith("n:")})
             top = [(a, c) for a, c in nc.most_common() if a not in self.common][:MAIN_ACTORS]
@@ -305,6 +324,7 @@ class _Frames:
             self.salient.append({a: c / k * self.aidf.get(a, 0.0) for a, c in counts.items()
                                  if c >= SALIENT_COUNT * k and a not in self.common and a not in _CALENDAR})
             self.actors.append(frozenset(a for a, c in top if c >= 2))
+            self.lead.append(next((a for a, c in top if c >= LEAD_COUNT and a not in _CALENDAR), None))
             full = _tfidf(u.tf, idf)
             top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
             norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
@@ -335,8 +355,10 @@ class _Frames:
         tf, gap, basis = _time_factor(self.date[u], s.median_date(), self.cdate[u], s.median_cdate())
         mains = s.main_actors()
         clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
-        ty = _type_factor(self.types[u], s.types, clash)
         fc, fig_clash = _frame_agreement(self.salient[u], self.anchors[u], 1, self.story_salient(s), s.anchors, n)
+        clash = clash or ((fc is None or min(fc) < LEAD_AGREE) and
+                          _lead_clash(self.lead[u], mine, 1, s.leads(), s.anchors, n, mains, self.actors[u]))
+        ty = _type_factor(self.types[u], s.types, clash)
         conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
         if conflict:
             ty *= CONFLICT_FACTOR
@@ -410,6 +432,16 @@ def _frame_agreement(sal1: Mapping[str, float], anc1: Any, n1: int, sal2: Mappin
     t2 = sum(sal2.values()) or 1.0
     return (sum(w * _carried(anc2, n2, a) for a, w in sal1.items()) / t1,
             sum(w * _carried(anc1, n1, a) for a, w in sal2.items()) / t2), clash
+
+
+def _lead_clash(lead: str | None, anc1: Any, n1: int, leads2: Collection[str], anc2: Any, n2: int,
+                mains2: Collection[str], mains1: Collection[str]) -> bool:
+    """Side 1's lead name is not a main actor of side 2, and side 2's lead names are neither main actors
+    of side 1 nor carried by most of its units: each side is about someone else (Vincent Jackson's
+    arrest vs Jamal Williams', a report of the second naming the first in passing)."""
+    if not lead or not leads2 or lead in leads2 or lead in mains2:
+        return False
+    return not any(b in mains1 or _carried(anc1, n1, b) >= ANCHOR_SUPPORT_SHARE for b in leads2)
 
 
 def _pair_strong(specific: Collection[str], shared: Collection[str], fc: tuple[float, float] | None, conflict: bool, cos: float) -> bool:
@@ -614,7 +646,10 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     specific = sorted(x for x in shared if x not in f.common)
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
     am, bm = a.main_actors(), b.main_actors()
-    ty = _type_factor(a.types, b.types, bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors))))
+    clash = bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors)))
+    la, lb = a.leads(), b.leads()
+    clash = clash or (LEAD_IN_MERGE and len(la) == 1 and _lead_clash(next(iter(la)), a.anchors, na, lb, b.anchors, nb, bm, am))
+    ty = _type_factor(a.types, b.types, clash)
     fc, fig_clash = _frame_agreement(f.story_salient(a), a.anchors, na, f.story_salient(b), b.anchors, nb)
     conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
     if conflict:
