@@ -5,8 +5,8 @@ its independently written same-story articles belong to it), takes the copy fami
 copy links (as a perfect copies stage would give them), clusters stories with the current algorithm
 and prints, for each size in one run:
 
-* seconds for the stories stage and seconds per 1,000 articles (near-linear growth: the ratio
-  between sizes should stay close to the ratio of sizes);
+* seconds (wall and CPU) for the stories stage and CPU seconds per 1,000 articles (near-linear
+  growth: the ratio between sizes should stay close to the ratio of sizes);
 * B-cubed precision / recall / F1 against the gold stories;
 * chaining: the largest predicted story and the largest ratio of a predicted story's size to the
   largest gold story among its articles (the issue's bar: no ratio above 1.5).
@@ -74,19 +74,20 @@ def main() -> None:
         gold, fams = gold_of(corpus)
         algos = [(ALGORITHM, cluster_stories)] + ([("stories.online-v2", v2.cluster_stories)] if a.v2 else [])
         for name, fn in algos:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             stories = fn(corpus.articles, fams)
-            sec = time.perf_counter() - t
+            sec, cpu = time.perf_counter() - t, time.process_time() - c
             m = measure(stories, gold)
-            rows.append((n, name, sec, m))
-            print(f"{n:>7,} articles  {name:<18} {sec:8.1f} s ({sec / n * 1000:6.2f} s per 1,000)  "
+            rows.append((n, name, sec, cpu, m))
+            print(f"{n:>7,} articles  {name:<18} {sec:8.1f} s wall, {cpu:8.1f} s CPU ({cpu / n * 1000:6.2f} CPU s per 1,000)  "
                   f"B-cubed P {m['precision']:.3f} R {m['recall']:.3f} F1 {m['f1']:.3f}  "
                   f"stories {m['stories']:,} (gold {m['gold_stories']:,})  largest {m['largest']} "
                   f"(largest gold {m['largest_gold']})  worst size/gold {m['worst_ratio']:.2f}", flush=True)
-    mine = [(n, sec) for n, name, sec, _ in rows if name == ALGORITHM]
+    mine = [(n, sec, cpu) for n, name, sec, cpu, _ in rows if name == ALGORITHM]
     if len(mine) > 1:
-        (n0, s0), (n1, s1) = mine[0], mine[-1]
-        print(f"growth: {n1 / n0:.1f}x the articles took {s1 / s0:.2f}x the time")
+        (n0, s0, c0), (n1, s1, c1) = mine[0], mine[-1]
+        print(f"growth: {n1 / n0:.1f}x the articles took {c1 / c0:.2f}x the CPU time ({s1 / s0:.2f}x the wall time; "
+              "on a shared machine the CPU time is the fairer measure)")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.event-v4" for s in stories)
+    assert all(s.algorithm == "stories.event-v5" for s in stories)
 
 
 def test_order_independent(seed_articles):
@@ -145,3 +145,45 @@ def test_look_alike_events_keep_their_own_stories():
     pred = {x: s.id for s in stories for x in s.articles}
     assert len({pred[x.id] for x in a}) == 1 and len({pred[x.id] for x in b}) == 1
     assert pred["a0"] != pred["b0"]
+
+
+# -- stories.event-v5: frames that disagree --------------------------------------------------------
+_KAMPOT = ("Police in Kampot raided {compound} on {day} and detained {n} workers, commander {who} said. "
+           "{who} said the {n} workers would be questioned in Kampot before they are sent home. "
+           "The raid on the compound in Kampot followed complaints from families, {who} added.")
+
+
+def test_look_alike_reports_with_other_people_and_figures_do_not_pair():
+    """stories.event-v5: two raids in one town, a day apart, worded alike (cosine 0.5), but each names
+    its own commander and count: the figure clash halves the score (event-v4 joined them on "Kampot")."""
+    a = _art("a", _KAMPOT.format(compound="the Golden Lotus compound", day="Monday", n=412, who="Sok Vanna"), 3)
+    b = _art("b", _KAMPOT.format(compound="a compound on the river road", day="Tuesday", n=37, who="Meas Sophal"), 4)
+    stories = cluster_stories([a, b])
+    assert len(stories) == 2
+    near = next(e["nearest"] for s in stories for e in s.evidence if "nearest" in e)
+    assert near["figure_clash"] is True and near["type_factor"] < 1.0 and near["cosine"] > 0.4
+
+
+def test_reports_of_one_raid_still_pair():
+    a = _art("a", _KAMPOT.format(compound="the Golden Lotus compound", day="Monday", n=412, who="Sok Vanna"), 3)
+    b = _art("b", "Commander Sok Vanna said 412 workers detained at the Golden Lotus compound in Kampot on Monday "
+                  "would be questioned before they are sent home. Sok Vanna said families had complained.", 4)
+    stories = cluster_stories([a, b])
+    assert len(stories) == 1
+    joined = next(e for e in stories[0].evidence if not e.get("started"))
+    assert joined["figure_clash"] is False and "#:412" in joined["shared_anchors"]
+
+
+def test_an_outlets_own_name_is_not_an_anchor():
+    """Two unrelated articles of one outlet whose boilerplate names it share no anchor through it."""
+    import datetime as dt
+
+    tail = " Sign up for the Harbour Ledger newsletter. Harbour Ledger readers can write to the desk."
+    a = Article(id="a", source="a", outlet="Harbour Ledger", published=dt.date(2025, 3, 3),
+                text=_RAID + tail)
+    b = Article(id="b", source="b", outlet="Harbour Ledger", published=dt.date(2025, 3, 3),
+                text=_FLOOD + tail)
+    stories = cluster_stories([a, b])
+    assert len(stories) == 2
+    anchors = {x for s in stories for e in s.evidence for x in (e.get("nearest") or {}).get("shared_anchors", [])}
+    assert not anchors & {"n:harbour", "n:ledger"}
