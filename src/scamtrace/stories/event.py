@@ -54,7 +54,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..model import Article, Family
 from ..copies.tokens import facts
@@ -348,17 +348,11 @@ class _Frames:
         self.salient: list[dict[str, float]] = []
         self.lead: list[str | None] = []   # the unit's most named specific name (named twice at least)
         for u, counts in zip(units, names):
-            nc = Counter({a: c for a, c in counts.items() if a.startswith("n:")})
-            top = [(a, c) for a, c in nc.most_common() if a not in self.common][:MAIN_ACTORS]
-            k = len(u.members)
-            self.salient.append({a: c / k * self.aidf.get(a, 0.0) for a, c in counts.items()
-                                 if c >= SALIENT_COUNT * k and a not in self.common and a not in _CALENDAR})
-            self.actors.append(frozenset(a for a, c in top if c >= 2))
-            self.lead.append(next((a for a, c in top if c >= LEAD_COUNT and a not in _CALENDAR), None))
-            full = _tfidf(u.tf, idf)
-            top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
-            norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
-            vec = {t: v / norm for t, v in top.items()}
+            actors, lead, salient = self._names(counts, len(u.members))
+            self.actors.append(actors)
+            self.lead.append(lead)
+            self.salient.append(salient)
+            vec = _unit_vector(u.tf, idf)
             self.vecs.append(vec)
             self.vnorm2.append(sum(v * v for v in vec.values()))
             self.anchors.append(frozenset(u.anchors))
@@ -368,6 +362,22 @@ class _Frames:
             self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
             terms = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
             self.keys.append(frozenset(u.anchors - self.common) | {"t:" + t for t, _ in terms})
+
+    def _names(self, counts: Counter, k: int) -> tuple[frozenset[str], str | None, dict[str, float]]:
+        """(main actors, lead name, salient anchors with their weights) of a unit of ``k`` members whose
+        anchors are named ``counts`` times."""
+        top = [(a, c) for a, c in counts.most_common() if a.startswith("n:") and a not in self.common][:MAIN_ACTORS]
+        salient = {a: c / k * self.aidf.get(a, 0.0) for a, c in counts.items()
+                   if c >= SALIENT_COUNT * k and a not in self.common and a not in _CALENDAR}
+        return (frozenset(a for a, c in top if c >= 2),
+                next((a for a, c in top if c >= LEAD_COUNT and a not in _CALENDAR), None), salient)
+
+    def unit_side(self, u: int) -> "_Side":
+        lead = self.lead[u]
+        return _Side(self.salient[u], self.anchors[u], 1, self.actors[u], {lead} if lead else set())
+
+    def story_side(self, s: _StoryState) -> "_Side":
+        return _Side(self.story_salient(s), s.anchors, len(s.units), s.main_actors(), s.leads())
 
     def score(self, u: int, s: _StoryState, evidence: bool = True) -> tuple[float, dict[str, Any]]:
         """(score, evidence) of unit ``u`` joining story ``s`` (``u`` not in ``s``); the evidence is
@@ -380,24 +390,16 @@ class _Frames:
         if cos < MIN_COSINE and not evidence:
             return 0.0, {}
         n = len(s.units)
-        mine = self.anchors[u]
         shared, agreement, specific = self._anchor_agreement(u, s, n)
         tf, gap, basis = _time_factor(self.date[u], s.median_date(), self.cdate[u], s.median_cdate())
-        mains = s.main_actors()
-        clash = bool(self.actors[u] and mains and not (self.actors[u] & set(s.anchors)) and not (mains & mine))
-        fc, fig_clash = _frame_agreement(self.salient[u], self.anchors[u], 1, self.story_salient(s), s.anchors, n)
-        clash = clash or (fc is None and _lead_clash(self.lead[u], mine, 1, s.leads(), s.anchors, n, mains,
-                                                     self.actors[u]))
-        ty = _type_factor(self.types[u], s.types, clash)
-        conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
-        if conflict:
-            ty *= CONFLICT_FACTOR
+        clash, fc, fig_clash, conflict = _disagreement(self.unit_side(u), self.story_side(s), len(specific))
+        ty = _type_factor(self.types[u], s.types, clash) * (CONFLICT_FACTOR if conflict else 1.0)
         score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
         frame = (basis == "published" and gap is not None and gap <= FRAME_DAYS and bool(shared)
                  and bool(self.types[u] & _main_types(s)))
         if frame:
             score += FRAME_BONUS
-        ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+        ok = _guard_passes(cos, specific, frame)
         weak_pair = ok and n == 1 and not _pair_strong(specific, shared, fc, conflict, cos)
         ok = ok and not weak_pair
         if not evidence:
@@ -405,7 +407,7 @@ class _Frames:
         return score if ok else 0.0, {"frame_match": frame,
             "story_score": round(score, 4), "cosine": round(cos, 4), "anchor_agreement": round(agreement, 4),
             "gap_days": gap, "date_basis": basis, "time_factor": round(tf, 4), "type_factor": ty, "story_units": n,
-            "actor_clash": sorted(self.actors[u])[:3] + ["vs"] + sorted(mains)[:3] if clash else None,
+            "actor_clash": sorted(self.actors[u])[:3] + ["vs"] + sorted(s.main_actors())[:3] if clash else None,
             "salient_agreement": [round(x, 3) for x in fc] if fc else None, "figure_clash": fig_clash,
             "guard": "weak pair evidence" if weak_pair else _guard(ok, cos), **self._anchor_evidence(specific, shared)}
 
@@ -462,6 +464,38 @@ def _frame_agreement(sal1: Mapping[str, float], anc1: Any, n1: int, sal2: Mappin
     t2 = sum(sal2.values()) or 1.0
     return (sum(w * _carried(anc2, n2, a) for a, w in sal1.items()) / t1,
             sum(w * _carried(anc1, n1, a) for a, w in sal2.items()) / t2), clash
+
+
+class _Side(NamedTuple):
+    """One side of a comparison (a unit, or a story): its salient anchors (weighted), the anchors its
+    units carry (a unit's set, or a story's counts over its ``n`` units), main actors and lead names."""
+
+    salient: Mapping[str, float]
+    anchors: Any
+    n: int
+    mains: Collection[str]
+    leads: Collection[str]
+
+
+def _disagreement(x: _Side, y: _Side, n_specific: int) -> tuple[bool, tuple[float, float] | None, bool, bool]:
+    """(actor clash, salient agreement, figure clash, frame conflict) between two sides sharing
+    ``n_specific`` specific anchors. The actor clash: neither side's main actors are named by the other
+    or, when the salient frames cannot be compared, their lead names clash."""
+    clash = bool(x.mains and y.mains and not any(a in y.anchors for a in x.mains)
+                 and not any(b in x.anchors for b in y.mains))
+    fc, fig_clash = _frame_agreement(x.salient, x.anchors, x.n, y.salient, y.anchors, y.n)
+    if not clash and fc is None and len(x.leads) == 1:
+        clash = _lead_clash(next(iter(x.leads)), x.anchors, x.n, y.leads, y.anchors, y.n, y.mains, x.mains)
+    conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and n_specific < CONFLICT_OVERRIDE)
+    return clash, fc, fig_clash, conflict
+
+
+def _unit_vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
+    """A unit's TF-IDF vector cut to its UNIT_TERMS strongest terms, normalised."""
+    full = _tfidf(tf, idf)
+    top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
+    norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+    return {t: v / norm for t, v in top.items()}
 
 
 def _lead_clash(lead: str | None, anc1: Any, n1: int, leads2: Collection[str], anc2: Any, n2: int,
@@ -659,6 +693,24 @@ def _stories_frame_match(a: _StoryState, b: _StoryState, gap: int | None, shared
             and bool(shared) and bool(_main_types(a) & _main_types(b)))
 
 
+def _stories_anchor_agreement(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[set[str], float, list[str]]:
+    """(anchors most members of both stories carry, their IDF-weighted agreement, the specific ones)."""
+    na, nb = len(a.units), len(b.units)
+    ma = {x for x, c in a.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * na}
+    mb = {x for x, c in b.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * nb}
+    shared = ma & mb
+    wa = sum(f.aidf.get(x, 0.0) for x in ma)
+    wb = sum(f.aidf.get(x, 0.0) for x in mb)
+    agreement = sum(f.aidf.get(x, 0.0) for x in shared) / (min(wa, wb) or 1.0)
+    return shared, agreement, sorted(x for x in shared if x not in f.common)
+
+
+def _guard_passes(cos: float, specific: Collection[str], frame: bool) -> bool:
+    """Content evidence of a join's own: some cosine, and a shared specific anchor, a frame match or
+    a cosine of COSINE_ALONE."""
+    return cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
+
+
 def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict[str, Any]]:
     """(score, evidence) that two stories report one event: centroid cosine, anchors carried by most
     members of both, date gap between medians; the same guards as a join."""
@@ -669,30 +721,16 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     if cos < MIN_COSINE:
         return 0.0, {}
     na, nb = len(a.units), len(b.units)
-    ma = {x for x, c in a.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * na}
-    mb = {x for x, c in b.anchors.items() if c >= ANCHOR_SUPPORT_SHARE * nb}
-    shared = ma & mb
-    wa = sum(f.aidf.get(x, 0.0) for x in ma)
-    wb = sum(f.aidf.get(x, 0.0) for x in mb)
-    agreement = sum(f.aidf.get(x, 0.0) for x in shared) / (min(wa, wb) or 1.0)
-    specific = sorted(x for x in shared if x not in f.common)
+    shared, agreement, specific = _stories_anchor_agreement(f, a, b)
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
-    am, bm = a.main_actors(), b.main_actors()
-    clash = bool(am and bm and not (am & set(b.anchors)) and not (bm & set(a.anchors)))
-    la, lb = a.leads(), b.leads()
-    clash = clash or (len(la) == 1 and _lead_clash(next(iter(la)), a.anchors, na, lb, b.anchors, nb, bm, am))
-    ty = _type_factor(a.types, b.types, clash)
-    fc, fig_clash = _frame_agreement(f.story_salient(a), a.anchors, na, f.story_salient(b), b.anchors, nb)
-    conflict = fig_clash or (fc is not None and min(fc) < CONFLICT_SHARE and len(specific) < CONFLICT_OVERRIDE)
-    if conflict:
-        ty *= CONFLICT_FACTOR
+    clash, fc, fig_clash, conflict = _disagreement(f.story_side(a), f.story_side(b), len(specific))
+    ty = _type_factor(a.types, b.types, clash) * (CONFLICT_FACTOR if conflict else 1.0)
     score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
     frame = _stories_frame_match(a, b, gap, shared)
     if frame:
         score += FRAME_BONUS
-    ok = cos >= MIN_COSINE and (bool(specific) or frame or cos >= COSINE_ALONE)
-    if ok and na == 1 and nb == 1 and not _pair_strong(specific, shared, fc, conflict, cos):
-        ok = False
+    ok = _guard_passes(cos, specific, frame) and not (na == 1 and nb == 1 and
+                                                    not _pair_strong(specific, shared, fc, conflict, cos))
     return (score if ok else 0.0), {"frame_match": frame, "merge_score": round(score, 4), "cosine": round(cos, 4),
                                     "anchor_agreement": round(agreement, 4), "gap_days": gap,
                                     "salient_agreement": [round(x, 3) for x in fc] if fc else None,
