@@ -147,12 +147,13 @@ SALIENT_COUNT = 2
 SALIENT_MIN = 2
 CONFLICT_SHARE = 0.25
 CONFLICT_FACTOR = 0.5
+MERGE_CONFLICT_FACTOR = 0.85
 CONFLICT_OVERRIDE = 4
 # A pair join (a unit and a story of one unit, or two one-unit stories) needs more than one shared
 # name: a shared figure, a cosine of PAIR_COSINE, or, without a frame conflict, PAIR_NAMES shared
 # specific names or salient anchors that agree both ways at PAIR_SALIENT. Same sets as above.
 PAIR_NAMES = 3
-PAIR_MIN_COSINE = 0.2
+PAIR_MIN_COSINE = 0.1
 PAIR_COSINE = 0.4
 PAIR_SALIENT = 0.3
 # Lead clash (when the salient frames cannot be compared): the unit's lead name (its most named
@@ -724,7 +725,7 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
     shared, agreement, specific = _stories_anchor_agreement(f, a, b)
     tf, gap, _ = _time_factor(a.median_date(), b.median_date(), a.median_cdate(), b.median_cdate())
     clash, fc, fig_clash, conflict = _disagreement(f.story_side(a), f.story_side(b), len(specific))
-    ty = _type_factor(a.types, b.types, clash) * (CONFLICT_FACTOR if conflict else 1.0)
+    ty = _type_factor(a.types, b.types, clash) * (MERGE_CONFLICT_FACTOR if conflict else 1.0)
     score = (W_COSINE * cos + W_ANCHORS * agreement) * tf * ty
     frame = _stories_frame_match(a, b, gap, shared)
     if frame:
