@@ -107,3 +107,23 @@ def test_the_store_reads_gate_sees_an_import() -> None:
     assert _STORE_READS.search("from ..store.extracted import rows\n")
     assert _STORE_READS.search("from ..store import Store, queries\n")
     assert not _STORE_READS.search("from ..store import Store\n")
+
+
+#: Store methods a renderer may call: closing, a read snapshot, and the web's one write (a judgement).
+_RENDERER_STORE_CALLS = {"close", "snapshot", "add_judgement"}
+_STORE_CALL = re.compile(r"\bstore\.([a-z_]+)\(")
+
+
+def test_renderers_call_no_store_read_method() -> None:
+    """Articles, links and families reach the web, report and exports through views/ too
+    (``views.tables.copy_links`` and friends), not through ``Store.links()`` and the like."""
+    found = []
+    for pkg in RENDERERS:
+        for path in sorted((SRC / pkg).rglob("*.py")):
+            calls = set(_STORE_CALL.findall(path.read_text(encoding="utf-8"))) - _RENDERER_STORE_CALLS
+            found += [f"{path.relative_to(SRC)}: store.{c}()" for c in sorted(calls)]
+    assert found == [], f"read these through a view of views/: {found}"
+
+
+def test_the_store_call_gate_sees_a_read() -> None:
+    assert _STORE_CALL.findall("    for ln in store.links():\n") == ["links"]

@@ -36,7 +36,7 @@ from ..errors import ScamtraceError
 from ..urls import safe_url
 from ..store import Store
 from ..views.format import fmt_figure
-from ..views.tables import fact_rows, mention_rows, quote_rows, story_event_rows
+from ..views.tables import article_index, articles, copy_links, fact_rows, mention_rows, quote_rows, story_event_rows
 from ..views.story import Resolver, actor_resolver, disputes_by_source
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -192,7 +192,7 @@ def _actor_entity(b: _Builder, act: _Actor, article_ids: dict[str, str]) -> Enti
 
 def _copy_edges(b: _Builder, store: Store, article_ids: dict[str, str],
                 meta: dict[str, Any]) -> Iterator[EntityProxy]:
-    for ln in store.links():
+    for ln in copy_links(store):
         other = ln.source or ln.sibling
         if ln.source is None and ln.article > (ln.sibling or ""):
             continue   # sibling pairs are stored both ways: export once
@@ -324,8 +324,8 @@ def ftm_entities(store: Store) -> Iterator[EntityProxy]:
     actors: dict[tuple[str, str], _Actor] = {}
     article_ids: dict[str, str] = {}
     urls: dict[str, str | None] = {}
-    meta = store.article_meta()
-    for art in store.iter_articles():
+    meta = article_index(store)
+    for art in articles(store):
         ent = _article_entity(b, art)
         article_ids[art.id], urls[art.id] = str(ent.id), safe_url(art.url)
         yield ent

@@ -25,7 +25,7 @@ from ..errors import InvalidRequest
 from ..model import ACTOR_LABELS, PLACE_LABELS
 from ..store import Store
 from ..urls import safe_url
-from ..views.tables import article_families, mention_rows
+from ..views.tables import article_families, article_index, copy_families, copy_links, mention_rows
 from ..views.story import actor_resolver
 
 log = logging.getLogger(__name__)
@@ -137,9 +137,9 @@ def family_graph(store: Store, min_size: int = MIN_FAMILY_SIZE) -> _Doc:
     """The copy families as original -> copy edges (see the module docstring)."""
     if min_size < 1:
         raise InvalidRequest(f"min_size must be 1 or more, got {min_size}")
-    fams = store.families(min_size=min_size)
+    fams = copy_families(store, min_size=min_size)
     member_of = {m: f.id for f in fams for m in f.members}
-    meta = store.article_meta()
+    meta = article_index(store)
     doc = _Doc(FAMILY_KEYS, "directed", "families")
     for f in sorted(fams, key=lambda f: f.id):
         for m in sorted(f.members):
@@ -153,7 +153,7 @@ def family_graph(store: Store, min_size: int = MIN_FAMILY_SIZE) -> _Doc:
             doc.node(f"absent:{f.id}", label=f"original not in store (credited to {f.origin_credit or 'nobody'})",
                      family=f.id, origin=True, ghost=True, credit=f.origin_credit)
     has_source: set[str] = set()
-    for ln in store.links():
+    for ln in copy_links(store):
         other = ln.source or ln.sibling
         if ln.article not in member_of or other not in member_of:
             continue

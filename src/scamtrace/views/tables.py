@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from ..model import CitedStoryEvent, FactRow
+from ..model import Article, CitedStoryEvent, FactRow, Family, Link
 from ..store import Store, queries
 from ..store.extracted import facts, rows, story_events
 from .story import disputes_by_source
@@ -134,3 +134,23 @@ def story_event_rows(store: Store) -> list[CitedStoryEvent]:
 def article_families(store: Store) -> dict[str, str]:
     """Every article in a copy family -> that family."""
     return queries.family_of_articles(store)
+
+
+def articles(store: Store) -> Iterator[Article]:
+    """Every article with its text, in the store's order (published, id): the FtM article entities."""
+    return store.iter_articles()
+
+
+def article_index(store: Store) -> dict[str, Article]:
+    """Every article without its text, by id (outlet, title, dates, credit): node labels of the graphs."""
+    return store.article_meta()
+
+
+def copy_links(store: Store) -> list[Link]:
+    """Every stored copy link with its family: the copy edges of the graph exports."""
+    return store.links()
+
+
+def copy_families(store: Store, min_size: int = 1) -> list[Family]:
+    """The copy families of at least ``min_size`` members."""
+    return store.families(min_size=min_size)
