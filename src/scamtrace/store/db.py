@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from enum import StrEnum
 from pathlib import Path
@@ -102,6 +103,26 @@ def _connect_readonly(path: str) -> sqlite3.Connection:
         log.info("%s: read as immutable (%s)", path, e)
         return sqlite3.connect(base + "?mode=ro&immutable=1", uri=True, isolation_level=None,
                                check_same_thread=False)
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch the store to WAL, waiting for other processes like ``busy_timeout`` would.
+
+    SQLite does not call the busy handler for a journal-mode change: two ``ingest`` runs creating
+    one new store at the same moment got "database is locked" at once (seen in 9 of 60 opens by
+    three processes). The change is retried with a growing pause for up to ``BUSY_TIMEOUT_MS``;
+    any other error, or a lock that outlasts that, is raised as before."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def _quick_check(db: sqlite3.Connection, path: str) -> None:
@@ -199,7 +220,7 @@ class Store:
                                      "before it can be read; run any writing command on it once (e.g. "
                                      "`scamtrace --db PATH analyze`), or open a writable copy")
             else:
-                self.db.execute("PRAGMA journal_mode = WAL")
+                _use_wal(self.db)
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 migrate(self.db)
             check_schema(self.db, self.path)
