@@ -17,25 +17,17 @@ makes the base store affordable to build; it is the same in (a) and (b)).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_analyze import _write_jsonl  # noqa: E402  (the same JSON Lines corpus as bench_analyze)
 
 _TOP = ("index", "candidates", "spin", "classify", "families", "extract", "stories", "knowledge")
-
-
-def _write_jsonl(path: Path, articles: Iterable[Any]) -> None:
-    with path.open("w", encoding="utf-8") as fh:
-        for a in articles:
-            fh.write(json.dumps({"id": a.id, "text": (a.title or "") + "\n\n" + a.text, "title": a.title,
-                                 "outlet": a.outlet, "published": a.published.isoformat() if a.published else None,
-                                 "url": a.url}) + "\n")
 
 
 def _say(msg: str) -> None:
