@@ -35,8 +35,12 @@ def _warc(gz: bool, n: int = 3) -> bytes:
         body = PAGE.replace("Raid", f"Raid {i}").encode()
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Length", str(len(body)))],
                                    protocol="HTTP/1.1")
+        # a fixed date and record id: otherwise each build differs in length, so the seeded cut points
+        # of the truncated-N files (and every rng draw after them) moved from run to run
+        fixed = {"WARC-Date": "2026-01-01T00:00:00Z", "WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-{i:012d}>"}
         writer.write_record(writer.create_warc_record(f"https://w.example/{i}", "response",
-                                                      payload=io.BytesIO(body), http_headers=headers))
+                                                      payload=io.BytesIO(body), http_headers=headers,
+                                                      warc_headers_dict=fixed))
     return buf.getvalue()
 
 
