@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
+from ..graph import reachable
 from ..model import Article, Family
 from ..store import Store
 from ..store.analysis import count_links, family_of_articles
@@ -165,13 +166,4 @@ def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
         if o:
             neighbours.setdefault(ln.article, set()).add(o)
             neighbours.setdefault(o, set()).add(ln.article)
-    out: set[str] = set()
-    todo = list(touched)
-    while todo:
-        x = todo.pop()
-        if x in out:
-            continue
-        out.add(x)
-        todo.extend(fam_members.get(fam_of.get(x, ""), ()))
-        todo.extend(neighbours.get(x, ()))
-    return out
+    return reachable(touched, lambda x: [*fam_members.get(fam_of.get(x, ""), ()), *neighbours.get(x, ())])

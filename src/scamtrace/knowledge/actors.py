@@ -18,6 +18,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ..graph import reachable
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
 ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
@@ -168,16 +169,11 @@ def names_to_resolve(counts: Mapping[tuple[str, str], int], actors: Mapping[str,
         if d == "same":
             same[a].add(b)
             same[b].add(a)
-    out: set[str] = set()
-    stack = sorted(todo)
-    while stack:
-        n = stack.pop()
-        if n in out:
-            continue
-        out.add(n)
-        if n in label:
-            stack.extend(blocks[block_of(n, label[n])])
+    def neighbours(n: str) -> list[str]:
+        out = list(blocks[block_of(n, label[n])]) if n in label else []
         if n in actor_of:
-            stack.extend(actors[actor_of[n]][1])
-        stack.extend(same.get(n, ()))
-    return out
+            out.extend(actors[actor_of[n]][1])
+        out.extend(same.get(n, ()))
+        return out
+
+    return reachable(todo, neighbours)
