@@ -48,6 +48,7 @@ from .security import (
     csrf_problem,
     csrf_token,
 )
+from ..views.format import fmt_figure
 from ..views.charts import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
@@ -122,24 +123,11 @@ def _env() -> Environment:
     env.filters["pathseg"] = lambda s: quote(str(s), safe="")
     env.filters["pct"] = lambda v: "–" if v is None else f"{100 * float(v):.0f}%"
     env.filters["num"] = lambda v, n=2: "–" if v is None else f"{float(v):.{n}f}"
-    env.filters["figure"] = _figure
+    env.filters["figure"] = fmt_figure
     env.globals["version"] = __version__
     env.globals["mark_kinds"] = MARK_KINDS
     env.globals["hl_kinds"] = HIGHLIGHT_KINDS
     return env
-
-
-def _figure(value: Any, unit: Any = "", what: str = "") -> str:
-    """A figure with grouped digits and its unit, leaving out a unit the ``what`` already says
-    (``4,100`` people detained, ``38`` buildings, ``2,000,000,000 USD`` dollars earned)."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    n = f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
-    if not unit or unit == "people" or str(unit).lower() in (what or "").lower():
-        return n
-    return f"{n} {unit}"
 
 
 def create_app(db_path: str | Path, allowed_hosts: Iterable[str] = ()) -> FastAPI:
