@@ -57,6 +57,7 @@ def test_realnews_floors(realnews, part):
     assert s["pair_recall"] >= f["pair_recall"], s["errors"]
     assert s["relation_accuracy"] >= f["relation_accuracy"], s["errors"]
     assert s["arrow_right_rate"] >= f["arrow_right_rate"], s
+    assert s["arrow_right_found_rate"] >= f.get("arrow_right_found_rate", 0.0), s
     assert s["arrow_reversed"] <= f["max_arrow_reversed"], s
     assert s["cross_story_rate"] <= f["max_cross_story_rate"], s
     assert s["families_bcubed"]["f1"] >= f["families_bcubed_f1"], s

@@ -7,7 +7,8 @@ Two gold formats, told apart by their fields:
   it: a gold pair is *found* when a directed link joins the two articles either way or both sit in
   one family; *relation right* counts found pairs whose link relation is the gold one (a pair found
   only through a family has relation ``family``); *arrow* right / reversed / none over ALL gold pairs
-  (an arrow is ``article -> source``); links (and family pairs) whose two articles are in different
+  (an arrow is ``article -> source``), and arrows right among the pairs found (an unfound pair has no
+  arrow); links (and family pairs) whose two articles are in different
   gold stories; family B-cubed against the gold families (connected components of ``derived_from``).
 * **stories** (ECB+ ``gold.jsonl``: ``id`` and ``story``, no copy labels): every link or family pair
   across two gold stories is false; links whose only shared passages are quotations both texts carry
@@ -77,7 +78,8 @@ class RealNewsScores:
                      f"relation right {v['relation_accuracy']:.3f} ({v['relation_right']}/{v['found']} found; "
                      f"{v['relation_right_with_siblings']} counting the relation of sibling links, which have no arrow)",
                      f"arrow right {v['arrow_right_rate']:.3f} ({v['arrow_right']}/{n}), reversed {v['arrow_reversed']}, "
-                     f"no arrow {v['arrow_none']}",
+                     f"no arrow {v['arrow_none']}; among the pairs found: right {v['arrow_right_found_rate']:.3f} "
+                     f"({v['arrow_right']}/{v['found']})",
                      f"links across stories {v['cross_story_rate']:.3f} ({v['cross_story']}/{v['pairs_predicted']})",
                      f"families B-cubed P {v['families_bcubed']['precision']:.3f} R {v['families_bcubed']['recall']:.3f} "
                      f"F1 {v['families_bcubed']['f1']:.3f}",
@@ -178,6 +180,7 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
         "relation_accuracy": len(right) / max(1, len(found)),
         "relation_right_with_siblings": len(right_sib),
         "arrow_right": ok, "arrow_reversed": rev, "arrow_none": len(gold) - ok - rev, "arrow_right_rate": ok / n,
+        "arrow_right_found_rate": ok / max(1, len(found)),
         "cross_story": len(cross), "pairs_predicted": len(pairs), "cross_story_rate": len(cross) / max(1, len(pairs)),
         "families_bcubed": _families_bcubed(keep, gold, families),
         "confusion": dict(conf),
