@@ -76,7 +76,7 @@ from typing import Callable
 
 from ..model import Article
 from .features import WIRE_AGENCIES, Pair, credit_dateline, window_shape
-from .locality import local_country
+from .locality import host_country, local_country, outlet_host
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits
 
 DIRECTION_ALGORITHM = "copies.direction-v8"
@@ -447,7 +447,9 @@ def rule_locality(c: Case) -> list[Finding]:
     if wire_credit(c.a) or wire_credit(c.b):
         return [Finding(f"{local.id}'s outlet is of the country the story is about ({code}) but a text carries a wire "
                         "credit: no order from locality")]
-    return [Finding(f"{local.id}'s outlet is of the country both texts are about ({code}) and {foreign.id}'s is not: "
+    home = host_country(outlet_host(foreign))
+    other = f"is of another ({home})" if home else "has no known country"
+    return [Finding(f"{local.id}'s outlet is of the country both texts are about ({code}) and {foreign.id}'s {other}: "
                     "local press breaks its own country's news (weak evidence)", "locality", local.id, foreign.id)]
 
 
