@@ -20,7 +20,7 @@ from .boilerplate import (RULES_ALGORITHM, Removed, StripResult, is_site_name_li
 from .html import Extracted, extract_main_text
 from .metadata import Metadata, detect_language, detect_metadata, metadata_from_paragraphs
 from .learned import BOILERPLATE_MODEL, BoilerplateModel
-from .text import article_size, join_paragraphs, normalize_text, split_paragraphs, word_count
+from .text import article_size, join_paragraphs, joined_size, normalize_text, split_paragraphs, word_count
 from ..ingest.date_fields import parse_date
 
 __all__ = ["ARTICLE_FLOOR", "BOILERPLATE_MODEL", "BRIEF_CHECK_WORDS", "has_full_sentence", "CLEANER_HTML", "CLEANER_TEXT", "MIN_ARTICLE_WORDS", "RULES_ALGORITHM",
@@ -140,10 +140,10 @@ def _main_text(raw: RawDoc) -> tuple[Extracted | None, str]:
     raise ValueError(f"{raw.source}: RawDoc.fmt must be 'text' or 'html', got {raw.fmt!r}")
 
 
-def _check_size(source: str, text: str, kept: list[str], min_words: int) -> None:
-    """Raise :class:`EmptyArticle` when the cleaned text is too short to be an article: fewer than
-    ``min_words`` words, or a short brief without one full sentence."""
-    words = article_size(text)
+def _check_size(source: str, kept: list[str], min_words: int) -> None:
+    """Raise :class:`EmptyArticle` when the cleaned text (``kept`` joined) is too short to be an
+    article: fewer than ``min_words`` words, or a short brief without one full sentence."""
+    words = joined_size(kept)
     if words < min_words:
         raise EmptyArticle(source, f"only {words} words of article text after cleaning (need "
                                    f"{min_words}); supply the full article, not a stub or index page")
@@ -165,14 +165,14 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None, *,
     if not raw.body or not raw.body.strip():
         raise EmptyArticle(raw.source, "empty body; check the file or URL returns the article itself")
     extracted, source_text = _main_text(raw)
-    paragraphs = split_paragraphs(source_text)
+    paragraphs = extracted.paragraphs if extracted and extracted.paragraphs is not None else split_paragraphs(source_text)
     source_paragraphs = paragraphs
     title, outlet, paragraphs = _title_and_outlet(paragraphs, raw, extracted)
     result = clean_text(paragraphs, title, outlet, boilerplate)
     if not result.kept and len(source_paragraphs) == 1 and has_full_sentence(source_paragraphs):
         result.kept = list(source_paragraphs)   # a one-sentence brief is not only its own headline
     text = join_paragraphs(result.kept)
-    _check_size(raw.source, text, result.kept, min_words)
+    _check_size(raw.source, result.kept, min_words)
     hint = raw.published or (_parse_iso(extracted.date) if extracted else None) or _stub_date(result)
     meta = metadata_from_paragraphs(result.kept, published_hint=hint)
     truncated = meta.truncated or result.ends_with_more_stub

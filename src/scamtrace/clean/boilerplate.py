@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import paragraph_key, word_count
+from .text import FOLDS_TO_ASCII, paragraph_key, word_count
 
 __all__ = ["RULES_ALGORITHM", "Removed", "StripResult", "strip_boilerplate", "is_site_name_line",
            "split_title_suffix", "same_headline"]
@@ -105,14 +105,12 @@ class StripResult:
 #: Lower-case text that every match of :data:`_APPEAL_STRONG` or :data:`_YOUR_SUPPORT` contains.
 _APPEAL_STEMS = ("subscri", "newsletter", "inbox", "donat", "paywall", "premium", "membership", "sign",
                  "ad-free", "bookmark", "we use cookies", "your ")
-#: Characters other than ASCII letters that ``re.I`` matches to an ASCII letter (İ ı ſ K).
-_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def _may_appeal(p: str) -> bool:
     """False when ``p`` has no strong appeal word and no "your support": every appeal rule needs one,
     and most paragraphs have neither, so this is checked first (substrings, then the patterns)."""
-    if not _FOLDS_TO_ASCII.search(p):
+    if p.isascii() or not FOLDS_TO_ASCII.search(p):
         low = p.lower()
         if not any(stem in low for stem in _APPEAL_STEMS):
             return False
@@ -150,12 +148,22 @@ def _appeal(p: str) -> str | None:
 _LOWER_WORD = re.compile(r"[a-z]+")
 
 
+_SHARE_TRIGGERS = frozenset({"share", "tweet", "spread", "facebook", "twitter", "whatsapp", "email", "print"})
+
+
 def _share_bar(p: str) -> str | None:
-    words = _LOWER_WORD.findall(p.lower())
-    if words and len(words) <= STUB_MAX_WORDS and all(w in _SHARE_WORDS for w in words) and (
-            {"share", "tweet", "spread", "facebook", "twitter", "whatsapp", "email", "print"} & set(words)):
-        return "share-bar"
-    return None
+    """A share bar: at most STUB_MAX_WORDS words, all of them share words, one of them a trigger.
+    The words are read one at a time, so a paragraph stops at its first word that is not a share
+    word (the first or second word of almost any other paragraph)."""
+    words = 0
+    trigger = False
+    for m in _LOWER_WORD.finditer(p.lower()):
+        w = m.group()
+        if w not in _SHARE_WORDS or words == STUB_MAX_WORDS:
+            return None
+        words += 1
+        trigger = trigger or w in _SHARE_TRIGGERS
+    return "share-bar" if trigger else None
 
 
 def _published_stub(p: str) -> str | None:

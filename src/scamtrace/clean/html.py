@@ -5,6 +5,7 @@ handed to trafilatura (which works on its own copy) and finally to htmldate for 
 """
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from dataclasses import dataclass
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 import htmldate
 import lxml.html
 from trafilatura import bare_extraction
+from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
-from .text import normalize_text, word_count
+from .text import has_words, normalize_text, word_count
 
 __all__ = ["HTML_EXTRACTOR", "Extracted", "extract_main_text"]
 
@@ -49,6 +51,9 @@ class Extracted:
     language: str | None = None
     extractor: str = HTML_EXTRACTOR
     passes: int = 1
+    #: ``split_paragraphs(text)``, known without splitting again: ``text`` is normalised with each
+    #: line a paragraph (see :func:`extracted_paragraphs`); None when not known
+    paragraphs: list[str] | None = None
 
 
 def _meta_values(tree: lxml.html.HtmlElement) -> dict[str, str]:
@@ -95,10 +100,24 @@ def _head_metadata(tree: lxml.html.HtmlElement) -> dict[str, str | None]:
             "author": author, "language": lang or None}
 
 
+#: trafilatura's options for the first pass ("fast") and the second ("favor_recall"), made once: the
+#: ``Extractor`` that ``bare_extraction(tree, url=url, include_comments=False, include_tables=True,
+#: fast=True | favor_recall=True)`` builds (its constructor reads trafilatura's config file settings
+#: and formats today's date on every call); each call gets a copy holding its own URL.
+_EXTRACTORS = {second: Extractor(output_format="python", fast=not second, recall=second, comments=False, tables=True)
+               for second in (False, True)}
+
+
+def _extractor(url: str | None, *, second: bool) -> Extractor:
+    options = copy.copy(_EXTRACTORS[second])
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8") if url else None   # as Extractor(url=url) sets it
+    return options
+
+
 def _trafilatura_text(tree: lxml.html.HtmlElement, url: str | None, *, second: bool) -> str:
     """Run trafilatura (on its own copy of ``tree``); paragraphs come back one per line."""
-    options = ({"favor_recall": True} if second else {"fast": True})
-    doc = bare_extraction(tree, url=url, include_comments=False, include_tables=True, **options)
+    doc = bare_extraction(tree, url=url, options=_extractor(url, second=second))
     text = getattr(doc, "text", None) if doc is not None else None
     return normalize_text(text or "").replace("\n", "\n\n")
 
@@ -120,7 +139,7 @@ def extract_main_text(html: str, url: str | None = None) -> Extracted:
     head = _head_metadata(tree)
     text = _trafilatura_text(tree, url, second=False)
     passes = 1
-    if word_count(text) < MIN_FIRST_PASS_WORDS:
+    if not has_words(text, MIN_FIRST_PASS_WORDS):
         second = _trafilatura_text(tree, url, second=True)
         passes = 2
         if word_count(second) > word_count(text):
@@ -130,4 +149,14 @@ def extract_main_text(html: str, url: str | None = None) -> Extracted:
     except (ValueError, TypeError) as exc:   # htmldate rejects some malformed trees
         log.debug("htmldate failed on %s: %s", url, exc)
         date = None
-    return Extracted(text=text, date=date, passes=passes, **head)
+    return Extracted(text=text, date=date, passes=passes, paragraphs=extracted_paragraphs(text), **head)
+
+
+def extracted_paragraphs(text: str) -> list[str]:
+    """``split_paragraphs(text)`` for a ``text`` made by :func:`_trafilatura_text` (normalised, then
+    every line break doubled), without normalising it again: normalising it only collapses its
+    four-newline runs (from blank lines) to two, so its blocks between blank lines are its lines
+    (no block holds a line break, none is hard-wrapped), minus the empty ones
+    (tests/test_clean_identical.py checks this on random text)."""
+    return [block for block in text.split("\n\n") if block]
+

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import split_paragraphs, word_count
+from .text import FOLDS_TO_ASCII, split_paragraphs, word_count
 
 __all__ = ["METADATA_ALGORITHM", "LANGUAGE_ALGORITHM", "Metadata", "detect_metadata", "detect_language",
            "metadata_from_paragraphs", "parse_date", "is_truncated"]
@@ -81,6 +81,9 @@ _STOPWORDS: dict[str, frozenset[str]] = {
     "vi": frozenset("của và các có được trong là cho những với này không một người đã để từ khi".split()),
     "tl": frozenset("ang ng mga sa na at ay si ni para hindi kung siya ito kay mula".split()),
 }
+#: word -> the languages whose stopwords hold it (in :data:`_STOPWORDS` order).
+_STOPWORD_LANGUAGES: dict[str, tuple[str, ...]] = {
+    w: tuple(code for code, stop in _STOPWORDS.items() if w in stop) for w in set().union(*_STOPWORDS.values())}
 _SCRIPTS = (("th", re.compile(r"[\u0e00-\u0e7f]")), ("lo", re.compile(r"[\u0e80-\u0eff]")),
             ("my", re.compile(r"[\u1000-\u109f]")), ("km", re.compile(r"[\u1780-\u17ff]")),
             ("ja", re.compile(r"[\u3040-\u30ff]")), ("ko", re.compile(r"[\uac00-\ud7af]")),
@@ -89,6 +92,8 @@ _SCRIPTS = (("th", re.compile(r"[\u0e00-\u0e7f]")), ("lo", re.compile(r"[\u0e80-
 _ANY_SCRIPT = re.compile("|".join(p.pattern for _, p in _SCRIPTS))
 _LETTERS = re.compile(r"[^\W\d_]")
 _WORDS = re.compile(r"[^\W\d_]+")
+_ASCII_LOWER_WORDS = re.compile(r"[a-z]+")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 @dataclass(slots=True)
@@ -133,6 +138,15 @@ def language_note(language: str | None) -> str | None:
             "or events are to be trusted from it)")
 
 
+def _lower_words(low: str) -> list[str]:
+    """``_WORDS.findall(low)`` for lower-cased text: with ``[a-z]+`` (one range test a character)
+    when no character outside ASCII is a letter, as in most English text (curly quotes and dashes
+    are not letters); lower-cased ASCII letters are a-z."""
+    if not low.isascii() and any(_LETTERS.match(c) for c in set(_NON_ASCII.findall(low))):
+        return _WORDS.findall(low)
+    return _ASCII_LOWER_WORDS.findall(low)
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code from script (th, lo, my, km, ja, ko, zh, ru, ar) or stopword share (en, id,
     fr, de, es, pt, it, nl, vi, tl); ``None`` when the text is too short or unclear.
@@ -142,21 +156,24 @@ def detect_language(text: str) -> str | None:
     sample = text[:LANG_SAMPLE_CHARS]
     # lower-cased words; lowering the sample first gives the same runs (str.lower maps each character
     # to one of the same class, except U+0130, which becomes two)
-    words = _WORDS.findall(sample.lower()) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
-    n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
-    if not n_letters:
+    words = _lower_words(sample.lower()) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
+    if not words:
         return None
     if _ANY_SCRIPT.search(sample):   # most texts have none of these scripts: count each only when one is there
+        n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
         for code, script in _SCRIPTS:
             if len(script.findall(sample)) > 0.3 * n_letters:
                 return code
-    counts = Counter(words)
     total = len(words)
     if total < LANG_MIN_WORDS:
         return None
-    best, hits = max(((code, sum(counts[w] for w in stop & counts.keys())) for code, stop in _STOPWORDS.items()),
-                     key=lambda item: item[1])
-    return best if hits / total >= LANG_MIN_SHARE else None
+    hits = dict.fromkeys(_STOPWORDS, 0)
+    counts = Counter(words)
+    for w in counts.keys() & _STOPWORD_LANGUAGES.keys():
+        for code in _STOPWORD_LANGUAGES[w]:
+            hits[code] += counts[w]
+    best = max(hits, key=hits.__getitem__)   # the first language with the most hits, in _STOPWORDS order
+    return best if hits[best] / total >= LANG_MIN_SHARE else None
 
 
 def is_truncated(paragraphs: list[str]) -> bool:
@@ -194,6 +211,14 @@ def _contributors(paragraph: str) -> tuple[list[str], str | None]:
     return names, _normalise_credit(agency) if agency else None
 
 
+
+
+def _may_contribute(p: str) -> bool:
+    """False when ``p`` cannot match :data:`_CONTRIB_LINE` (no "contribut" in any case): a substring
+    check that spares most paragraphs the case-insensitive pattern."""
+    return "contribut" in p.lower() or (not p.isascii() and bool(FOLDS_TO_ASCII.search(p)))
+
+
 def _lead_facts(meta: Metadata, lead: list[str]) -> None:
     """Dateline, credit, byline and date from the leading paragraphs."""
     for p in lead:
@@ -228,7 +253,7 @@ def metadata_from_paragraphs(paragraphs: list[str], published_hint: dt.date | No
     meta = Metadata(language=detect_language("\n\n".join(paragraphs[:40])), truncated=is_truncated(paragraphs))
     _lead_facts(meta, paragraphs[:LEAD_PARAGRAPHS])
     for p in paragraphs:
-        if _CONTRIB_LINE.search(p) and word_count(p) <= 60:
+        if _may_contribute(p) and _CONTRIB_LINE.search(p) and word_count(p) <= 60:
             names, agency = _contributors(p)
             if names:
                 meta.contributors.extend(n for n in names if n not in meta.contributors)

@@ -5,11 +5,13 @@ stage (shingling, alignment, quotes) relies on.
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import unicodedata
 
-__all__ = ["NORMALISER", "article_size", "join_paragraphs", "normalize_text", "paragraph_key", "split_paragraphs",
-           "word_count"]
+__all__ = ["NORMALISER", "article_size", "has_words", "join_paragraphs", "joined_size", "normalize_text", "paragraph_key",
+           "split_paragraphs", "word_count"]
 
 NORMALISER = "clean.normalise-v1"
 
@@ -22,6 +24,9 @@ _BLANKS = re.compile(r"\n{3,}")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TERMINAL = tuple('.!?:;"”’\')]…')
 _WORD = re.compile(r"\w+")
+#: Characters other than ASCII letters that ``re.I`` matches to an ASCII letter (İ ı ſ K): a text
+#: without them matches a case-insensitive ASCII word only if its ``lower()`` holds the word.
+FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 # A block of several lines is treated as hard-wrapped prose (joined into one paragraph) only when
 # its lines are no longer than this; longer lines are one paragraph each (seeds 000: one paragraph
@@ -96,9 +101,26 @@ def paragraph_key(paragraph: str) -> str:
     return " ".join(_WORD.findall(paragraph.casefold()))
 
 
+#: Texts up to this many characters have their word count remembered (:func:`word_count`): one
+#: paragraph is counted by the boilerplate rules, the metadata and the size checks of one article.
+WORD_COUNT_CACHE_CHARS = 2000
+
+
 def word_count(text: str) -> int:
     """Number of ``\\w+`` words."""
-    return len(_WORD.findall(text))
+    if len(text) <= WORD_COUNT_CACHE_CHARS:
+        return _short_word_count(text)
+    return _WORD.subn("", text)[1]
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_word_count(text: str) -> int:
+    return _WORD.subn("", text)[1]   # the number of matches, without building the list of words
+
+
+def has_words(text: str, n: int) -> bool:
+    """``word_count(text) >= n``, reading no further than the ``n``-th word."""
+    return n <= 0 or sum(1 for _ in itertools.islice(_WORD.finditer(text), n)) == n
 
 
 # Scripts written without spaces between words (Thai, Lao, Burmese, Khmer, Japanese kana, CJK
@@ -113,3 +135,11 @@ def article_size(text: str) -> int:
     if not unspaced:
         return word_count(text)
     return unspaced // 2 + word_count(_UNSPACED.sub(" ", text))
+
+
+def joined_size(paragraphs: list[str]) -> int:
+    """``article_size(join_paragraphs(paragraphs))``, from each paragraph's (remembered) word count
+    when no paragraph holds a script written without spaces (no word runs across the blank lines)."""
+    if any(_UNSPACED.search(p) for p in paragraphs):
+        return article_size(join_paragraphs(paragraphs))
+    return sum(word_count(p) for p in paragraphs)
