@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from scamtrace.clean import boilerplate, metadata
 from scamtrace.clean.html import extracted_paragraphs
 from scamtrace.clean.text import (article_size, has_words, join_paragraphs, joined_size, normalize_text,
-                                  split_paragraphs, word_count)
+                                  paragraph_key, split_paragraphs, word_count)
+from scamtrace.ingest.decode import _symbol_count
 
 # Text with the characters the shortcuts care about: ASCII letters and punctuation, white space and
 # line breaks of every kind, letters outside ASCII (accented, Turkish dotted/dotless i, Kelvin sign,
@@ -28,6 +29,18 @@ _WORDS = st.sampled_from(["share", "tweet", "Share", "SHARE", "this", "on", "fac
 TEXT = st.one_of(st.text(max_size=300), st.lists(st.one_of(_ALPHABET, _WORDS), max_size=80).map("".join),
                  st.lists(_WORDS, max_size=30).map(" ".join))
 FAST = settings(max_examples=400, deadline=None)
+
+
+def _normalize_reference(text: str) -> str:
+    """normalize_text as it was before the shortcuts (clean.normalise-v1)."""
+    import unicodedata
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.translate(dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None))
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text)
+    text = re.sub(r"[^\S\n]+", " ", text)
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return unicodedata.normalize("NFC", text.strip("\n "))
 
 
 def _share_bar_reference(p: str) -> str | None:
@@ -65,6 +78,17 @@ def test_word_count_is_the_number_of_word_runs(text):
     assert word_count(text * 40) == len(re.findall(r"\w+", text * 40))   # long texts are not remembered
     for n in (0, 1, 3, 60):
         assert has_words(text, n) == (len(re.findall(r"\w+", text)) >= n)
+    ascii_text = text.encode("ascii", "replace").decode("ascii")   # the ASCII fast path
+    assert word_count(ascii_text) == len(re.findall(r"\w+", ascii_text))
+    for t in (text, ascii_text, ascii_text.upper()):
+        assert paragraph_key(t) == " ".join(re.findall(r"\w+", t.casefold()))
+
+
+@FAST
+@given(st.one_of(TEXT, st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x2fff), max_size=400)))
+def test_symbols_are_counted_as_by_category(text):
+    import unicodedata
+    assert _symbol_count(text) == sum(1 for ch in text if unicodedata.category(ch).startswith("S"))
 
 
 @FAST
@@ -101,3 +125,26 @@ def test_substring_checks_never_hide_a_match(text):
 def test_language_detection_is_unchanged(text):
     assert metadata.detect_language(text) == _language_reference(text)
     assert metadata.detect_language(text * 20) == _language_reference(text * 20)
+
+
+@FAST
+@given(st.one_of(TEXT, TEXT.map(lambda t: t + " Read More..."), TEXT.map(lambda t: t + "xfull story »"),
+                 TEXT.map(lambda t: t + " CONTİNUE READING ->"), TEXT.map(lambda t: t + "[…] !!")))
+def test_truncation_marker_reads_only_the_end(text):
+    text = text.rstrip()
+    assert metadata._truncation_marker(text) == bool(metadata._TRUNC_END.search(text))
+
+
+@FAST
+@given(TEXT)
+def test_normalize_text_is_unchanged(text):
+    for t in (text, text.encode("ascii", "replace").decode("ascii"), "\t " + text + "\u3000"):
+        assert normalize_text(t) == _normalize_reference(t)
+
+
+def test_odd_spaces_are_every_white_space_of_re():
+    """The characters normalize_text looks for with ``in`` are exactly re's ``\\s`` but newline and
+    space (all of Unicode is checked)."""
+    from scamtrace.clean.text import _ODD_SPACES
+    every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+    assert set(_ODD_SPACES) == set(re.findall(r"\s", every)) - {"\n", " "}

@@ -174,7 +174,7 @@ def clean_doc(raw: RawDoc, boilerplate: BoilerplateModel | None = None, *,
     text = join_paragraphs(result.kept)
     _check_size(raw.source, result.kept, min_words)
     hint = raw.published or (_parse_iso(extracted.date) if extracted else None) or _stub_date(result)
-    meta = metadata_from_paragraphs(result.kept, published_hint=hint)
+    meta = metadata_from_paragraphs(result.kept, published_hint=hint, language=not raw.language)   # a record's language wins
     truncated = meta.truncated or result.ends_with_more_stub
     cleaner = CLEANER_HTML if extracted else CLEANER_TEXT
     if boilerplate is not None and outlet and boilerplate.lines.get(outlet.strip()):

@@ -21,6 +21,7 @@ once decoded as 2,849 CJK characters).
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -262,8 +263,25 @@ def looks_like_text(text: str) -> bool:
     visible = "".join(strip_tags(text[:TEXT_LIKE_SAMPLE * 4]).split())[:TEXT_LIKE_SAMPLE]
     if len(visible) < TEXT_LIKE_MIN_CHARS:
         return True
-    symbols = sum(n for ch, n in Counter(visible).items() if unicodedata.category(ch).startswith("S"))
-    return symbols / len(visible) <= MAX_SYMBOL_SHARE
+    return _symbol_count(visible) / len(visible) <= MAX_SYMBOL_SHARE
+
+
+#: Above this many distinct symbol characters, :func:`_symbol_count` counts all characters at once.
+_FEW_SYMBOLS = 32
+
+
+def _symbol_count(text: str) -> int:
+    """How many characters of ``text`` are symbols (Unicode category S*): each distinct symbol
+    counted with ``str.count`` (most texts hold a handful), the categories remembered."""
+    symbols = [ch for ch in set(text) if _is_symbol(ch)]
+    if len(symbols) > _FEW_SYMBOLS:
+        return sum(n for ch, n in Counter(text).items() if _is_symbol(ch))
+    return sum(map(text.count, symbols))
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_symbol(ch: str) -> bool:
+    return unicodedata.category(ch).startswith("S")
 
 
 def strip_tags(html: str) -> str:
