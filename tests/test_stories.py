@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.event-v5" for s in stories)
+    assert all(s.algorithm == "stories.event-v6" for s in stories)
 
 
 def test_order_independent(seed_articles):

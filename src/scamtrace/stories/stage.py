@@ -15,7 +15,7 @@ from .threads import build_threads
 
 
 def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> set[str]:
-    """Cluster the corpus into stories (``stories.event-v5``), carry the earlier stories' ids over
+    """Cluster the corpus into stories (``stories.event-v6``), carry the earlier stories' ids over
     (``stories.ids-v2``: merges leave aliases), store them and their threads. Returns the ids of the
     stories that are new or whose articles changed (the others keep their facts)."""
     dates, types = story_frames(store)
