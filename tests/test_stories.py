@@ -187,3 +187,36 @@ def test_an_outlets_own_name_is_not_an_anchor():
     assert len(stories) == 2
     anchors = {x for s in stories for e in s.evidence for x in (e.get("nearest") or {}).get("shared_anchors", [])}
     assert not anchors & {"n:harbour", "n:ledger"}
+
+
+# -- stories.event-v6: refinement also splits -----------------------------------------------------
+def _one_story(articles):
+    """A clusterer holding every unit of ``articles`` in one story (as joins one unit at a time can
+    leave two look-alike events)."""
+    from scamtrace.stories import event as ev
+
+    made = ev._family_units(articles, [])
+    frames = ev._Frames([u for u, _ in made], [n for _, n in made], {}, {})
+    c = ev._Clusterer(frames, list(range(len(made))))
+    for u in c.order:
+        c.place(u, 0 if u else None, {})
+    return c, [u.family for u, _ in made]
+
+
+def test_a_story_of_two_events_is_split_with_its_evidence():
+    raid = [_art(f"r{i}", _RAID + f" Report {i} from the border.", 4) for i in range(4)]
+    flood = [_art(f"f{i}", _FLOOD + f" Update {i} from the valley.", 4) for i in range(4)]
+    c, fams = _one_story(raid + flood)
+    assert c.split() == 1
+    groups = {frozenset(fams[u] for u in st.units) for st in c.stories if st.units}
+    assert groups == {frozenset(f"fam-r{i}" for i in range(4)), frozenset(f"fam-f{i}" for i in range(4))}
+    moved = [c.evidence[u]["split"] for st in c.stories[1:] for u in st.units]
+    assert len(moved) == 4 and all(e["sizes"] == [4, 4] and e["member_votes"] < 0.5 for e in moved)
+    assert c.split() == 0   # each piece is one event: no further cut
+
+
+def test_a_story_of_one_event_is_not_split():
+    raid = [_art(f"r{i}", _RAID + f" Report {i} from the border, {w}.", 4)
+            for i, w in enumerate(["north", "south", "east", "west", "river", "hills", "market", "road"])]
+    c, _ = _one_story(raid)
+    assert c.split() == 0 and len([st for st in c.stories if st.units]) == 1
