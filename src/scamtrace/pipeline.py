@@ -181,7 +181,8 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     families they touch are re-examined, unless ``full`` (see :mod:`scamtrace.copies.incremental`);
     the knowledge stage merges again the facts of the stories those articles (or the extract stage's
     corpus passes) changed and resolves the actors their names can change
-    (:mod:`scamtrace.knowledge.build`). Stories are clustered again over the whole store.
+    (:mod:`scamtrace.knowledge.build`). Stories are clustered again over the whole store, unless the
+    re-examined articles are few against a large store (``stories.warm-v1``, :mod:`scamtrace.stories.warm`).
     Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`).
     """
     settings = settings or Settings()
@@ -206,9 +207,10 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     changed: set[str] = set()   # other articles whose records the extract stage's corpus passes changed
     with timed(timings, "extract"):
         extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
-                         changed=changed)   # also records its parts, extract.*
+                         changed=changed, full=full)   # also records its parts, extract.*
     with timed(timings, "stories"):
-        changed_stories = store_stories(store, copies.corpus, families)
+        changed_stories = store_stories(store, copies.corpus, families,   # new articles into stored stories
+                                        None if full else copies.touched | set(copies.new_ids) | changed)
     with timed(timings, "knowledge"):   # incremental: what the re-examined articles can change
         build_knowledge(store, None if full else copies.touched | set(copies.new_ids) | changed, changed_stories)
     copies.save_index()

@@ -30,7 +30,7 @@ from typing import Any
 
 from .measure import same_what
 from .dates import find_dates
-from ..store.extracted import rows, set_figure_days
+from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
 
 log = logging.getLogger(__name__)
 
@@ -124,13 +124,19 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     return out
 
 
-def apply_repeat_dates(store: Any, changed: set[str] | None = None) -> int:
+def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: Iterable[str] | None = None) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
     figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
     after the extract stage; a rerun finds nothing new to date. ``changed``, when given, receives
-    the articles whose figures were dated (the incremental knowledge stage merges their stories again)."""
+    the articles whose figures were dated (the incremental knowledge stage merges their stories again).
+
+    ``articles``, when given, are the articles extracted since the last pass: only the figures that
+    share a value with theirs are read (issue 17: the pass no longer reads every figure of the
+    store). The result is the same: a figure whose value no new figure has keeps the lenders, and so
+    the outcome, of the last pass."""
     published = {aid: art.published for aid, art in store.article_meta().items()}
-    found = repeat_dates(rows(store, "figures"), published)
+    figs = rows(store, "figures") if articles is None else figure_rows_sharing_values(store, articles)
+    found = repeat_dates(figs, published)
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
     if changed is not None:
         changed.update(r.article for r in found if r.figure_id is not None)

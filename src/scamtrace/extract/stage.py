@@ -140,7 +140,7 @@ def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractRe
 
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
-                     changed: set[str] | None = None) -> int:
+                     changed: set[str] | None = None, full: bool = False) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
@@ -153,6 +153,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     workers, these three are the workers' seconds added up), ``store`` (writing the records),
     ``corpus_dates`` and ``family_wording``. ``changed``, when given, receives the other articles
     whose records the corpus passes changed (see :func:`apply_repeat_dates`, :func:`apply_family_wording`).
+    Unless ``full``, the repeated-count pass reads only the figures that share a value with those of ``ids``.
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
@@ -194,7 +195,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
             progress("extract", n, len(ids))
     if ids:   # undated counts take the day of the same count stated with a day elsewhere
         t = time.perf_counter()
-        apply_repeat_dates(store, changed)
+        apply_repeat_dates(store, changed, None if full else ids)
         parts["extract.corpus_dates"] += time.perf_counter() - t
         t = time.perf_counter()   # a spun copy's names, quotes and figure wording come from its family
         apply_family_wording(store, changed)

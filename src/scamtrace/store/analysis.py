@@ -6,6 +6,7 @@ in store/").
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -128,3 +129,18 @@ def finish_analysis(store: Store, ids: Iterable[str]) -> None:
     with store.write() as db:
         store.mark_analyzed(ids)
         db.executemany("DELETE FROM extraction_marks WHERE article = ?", [(i,) for i in ids])
+
+
+def story_member_evidence(store: Store) -> dict[str, dict[str, Any]]:
+    """article id -> the stored evidence of its family's join to its story."""
+    return {r[0]: json.loads(r[1]) for r in store.execute("SELECT article, evidence FROM story_members")}
+
+
+def last_run_stats(store: Store, stage: str, mode: str) -> dict[str, Any] | None:
+    """The stats of the latest finished run of ``stage`` whose stats say ``"mode": mode``, or None."""
+    for r in store.execute("SELECT stats FROM runs WHERE stage = ? AND finished_at IS NOT NULL ORDER BY id DESC",
+                           (stage,)):
+        stats = json.loads(r[0])
+        if stats.get("mode") == mode:
+            return dict(stats)
+    return None

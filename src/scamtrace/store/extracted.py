@@ -85,6 +85,28 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
                        [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
+def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[dict]:
+    """The figure rows (as :func:`rows` gives them) whose value is the value of a figure of one of
+    ``articles``: every figure a repeated count of those articles can lend to or borrow from."""
+    ids = sorted(set(articles))
+    values: set[float] = set()
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        values.update(r[0] for r in store.execute(
+            f"SELECT DISTINCT value FROM figures WHERE article IN ({','.join('?' * len(chunk))})", chunk))
+    vals = sorted(values)
+    out: list[dict] = []
+    for i in range(0, len(vals), 500):
+        part = vals[i:i + 500]
+        out += [dict(r) for r in store.execute(
+            f"SELECT * FROM figures WHERE value IN ({','.join('?' * len(part))}) ORDER BY article, start", part)]
+    for d in out:   # decoded as rows() decodes them
+        for k in ("actors", "figures", "evidence"):
+            if k in d and isinstance(d[k], str):
+                d[k] = json.loads(d[k])
+    return sorted(out, key=lambda r: (r["article"], r["start"]))
+
+
 def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tuple[str, Figure]]:
     """Every stored figure (of ``articles`` only, if given) as (article id,
     :class:`~scamtrace.model.Figure`), in article then text order (the records the knowledge stage merges)."""

@@ -632,13 +632,13 @@ class _Clusterer:
                 break
         return [st.units for st in self.stories if st.units]
 
-    def split(self) -> int:
-        """stories.event-v6: split every story whose units form two groups that the merge rule would
-        not join (:func:`_bisect`); the smaller group becomes a story of its own, each of its units
-        keeping the split's evidence. A story is cut once per version (its units unchanged since the
-        last test give the same answer)."""
+    def split(self, only: Iterable[int] | None = None) -> int:
+        """stories.event-v6: split every story (of ``only``, when given) whose units form two groups
+        that the merge rule would not join (:func:`_bisect`); the smaller group becomes a story of its
+        own, each of its units keeping the split's evidence. A story is cut once per version (its units
+        unchanged since the last test give the same answer)."""
         n = 0
-        for s in range(len(self.stories)):
+        for s in (range(len(self.stories)) if only is None else sorted(only)):
             st = self.stories[s]
             if not SPLIT_MIN_UNITS <= len(st.units) <= SPLIT_MAX_UNITS:
                 continue

@@ -8,23 +8,51 @@ from typing import Any
 
 from ..model import Article, Family
 from ..store import Store
-from ..store.analysis import resolved_date_refs, undated_article_ids, unhedged_event_types
-from . import cluster_stories
+from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence, story_of_articles,
+                              undated_article_ids, unhedged_event_types)
+from . import ALGORITHM, cluster_stories
 from .ids import carry_story_ids
 from .threads import build_threads
+from .warm import WARM_ALGORITHM, cluster_warm, partition, unit_members, warm_allowed
 
 
-def store_stories(store: Store, corpus: list[Article], families: list[Family]) -> set[str]:
+def store_stories(store: Store, corpus: list[Article], families: list[Family],
+                  dirty: set[str] | None = None) -> set[str]:
     """Cluster the corpus into stories (``stories.event-v6``), carry the earlier stories' ids over
     (``stories.ids-v2``: merges leave aliases), store them and their threads. Returns the ids of the
-    stories that are new or whose articles changed (the others keep their facts)."""
+    stories that are new or whose articles changed (the others keep their facts).
+
+    ``dirty``, when given, names the articles this run added or re-examined: when they are few against
+    a large store, they are placed into the stored stories (``stories.warm-v1``, :mod:`.warm`) instead
+    of clustering everything again. Each run is recorded in ``runs`` (stage ``stories``, its mode)."""
     dates, types = story_frames(store)
-    stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
+    run = store.start_run("stories", ALGORITHM)
+    stories = None
+    stats: dict[str, Any] = {}
+    if dirty is not None:
+        previous = story_of_articles(store)
+        members = unit_members((a.id for a in corpus), families)
+        kept, dirty_units = partition(members, previous, dirty)
+        full = last_run_stats(store, "stories", "full")
+        # a store analysed before stories.warm-v1 recorded its runs was last clustered in full: the
+        # units already in stories then
+        at_full = full.get("units") if full else sum(1 for m in members if all(a in previous for a in m)) or None
+        why = warm_allowed(len(members), len(dirty_units), at_full)
+        stats = {"units": len(members), "dirty_units": len(dirty_units)}
+        if why is None:
+            stories, more = cluster_warm(corpus, families, kept, dirty_units, story_member_evidence(store), dates, types)
+            stats.update(more, mode="warm", algorithm=WARM_ALGORITHM)
+        else:
+            stats["full_because"] = why
+    if stories is None:
+        stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
+        stats.update(mode="full", units=len(unit_members((a.id for a in corpus), families)))
     before = store.story_membership()
     aliases = carry_story_ids(stories, before, store.alias_ids("story"))
     store.replace_stories(stories)
     store.put_aliases("story", aliases)
     store.replace_threads(build_threads(stories, corpus, types))
+    store.finish_run(run, stats)
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
 
 

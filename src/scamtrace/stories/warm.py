@@ -1,0 +1,200 @@
+"""Incremental story assignment (``stories.warm-v1``): a small batch of new articles is placed into the
+stories already stored instead of clustering the whole store again.
+
+``stories.event-v6`` (:mod:`.event`) clusters every unit of the store at each run: a first pass in
+date order, then up to ``REFINE_ROUNDS`` rounds that place every unit again and merge stories. Its
+cost grows faster than the store (issue 17: 60 % of a 100-article ``analyze`` into a store of 5,000).
+When the new units are few against a large store, the stored stories are taken as they stand:
+
+1. every unit (copy family) is built with today's corpus statistics (IDF, common anchors), exactly
+   as :func:`~scamtrace.stories.event.cluster_events` builds it;
+2. a *kept* unit (none of its articles new or re-examined by this run, all of them in one stored
+   story) is put back into its stored story with its stored evidence;
+3. the *dirty* units (new articles, articles whose copy links, families or extracted dates and event
+   types the run changed, or a family spread over several stored stories) are placed in date order,
+   at ``SEED_THRESHOLD`` as in the first pass;
+4. refinement, merges and splits as in ``event-v6``, but only over the units of the stories this
+   run changed (a kept story no dirty unit joined is not re-placed), for the same number of rounds.
+
+The stored placement of a kept unit was decided with the statistics of an earlier run. They are
+refreshed by a full clustering when the store has grown by more than ``WARM_DRIFT`` since the last
+full one (a full clustering is recorded in ``runs`` with its unit count), when the dirty units are
+more than ``WARM_MAX_SHARE`` of all units, or when the store holds fewer than ``WARM_MIN_UNITS``
+units. So stories from this path are NOT always those a full clustering would give: two batches may
+differ from one run where a new article would have moved an old one (see README, Limits).
+``analyze --full`` always clusters everything.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..model import Article, Family, Story
+from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, MERGE_VOTE, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer,
+                    _family_units, _Frames, _story, _story_pair)
+
+WARM_ALGORITHM = "stories.warm-v1"
+
+# Below this many units a full clustering is cheap (realnews-dev, 141 articles, takes a second): the
+# incremental path is never taken, so small stores (the demo, the dev sets) always get exactly the
+# stories of one full run.
+WARM_MIN_UNITS = 1000
+# The dirty units (new or re-examined) are at most this share of all units; a larger batch changes
+# the corpus statistics enough to cluster everything again.
+WARM_MAX_SHARE = 0.05
+# Corpus statistics (IDF, the common anchors) are those of the last full clustering for the kept
+# units' placement; once the store holds this much more units than then, everything is clustered
+# again (at 100,000 units: every 10,000 new ones).
+WARM_DRIFT = 0.10
+
+
+def warm_allowed(n_units: int, n_dirty: int, units_at_full: int | None) -> str | None:
+    """None when the incremental path may be taken, else why not (kept in the run's stats)."""
+    if n_units < WARM_MIN_UNITS:
+        return f"{n_units} units < WARM_MIN_UNITS {WARM_MIN_UNITS}"
+    if n_dirty > WARM_MAX_SHARE * n_units:
+        return f"{n_dirty} dirty units > WARM_MAX_SHARE {WARM_MAX_SHARE} of {n_units}"
+    if not units_at_full:
+        return "no full clustering recorded"
+    if n_units > (1 + WARM_DRIFT) * units_at_full:
+        return f"{n_units} units > (1 + WARM_DRIFT {WARM_DRIFT}) x {units_at_full} at the last full clustering"
+    return None
+
+
+class _WarmClusterer(_Clusterer):
+    """A clusterer started from the stored stories; refinement and merges only touch the stories the
+    dirty units changed."""
+
+    def __init__(self, frames: _Frames, order: list[int]):
+        super().__init__(frames, order)
+        self.changed: set[int] = set()
+
+    def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
+        """Place as event-v6 does; the evidence says the placement was made incrementally."""
+        super().place(u, s, {**ev, "warm": WARM_ALGORITHM})
+        self.changed.add(self.story_of[u])
+
+    def take(self, u: int, s: int) -> None:
+        super().take(u, s)
+        self.changed.add(s)
+
+    def restore(self, groups: Sequence[Sequence[int]], evidence: Mapping[int, dict[str, Any]]) -> None:
+        """Put the kept units back in their stored stories (not counted as changes)."""
+        for g in groups:
+            s = None
+            for u in g:
+                super().place(u, s, evidence.get(u) or {"kept": True})
+                s = self.story_of[u]
+
+    def warm_run(self, dirty: list[int]) -> int:
+        """Place the dirty units, then refine and merge the changed stories; returns the moves."""
+        for u in dirty:
+            s, _, ev = self.best(u, threshold=SEED_THRESHOLD)
+            self.place(u, s, ev)
+        moves = 0
+        full_order = self.order
+        try:
+            for _ in range(REFINE_ROUNDS):
+                changed = self.changed
+                self.order = [u for u in full_order if self.story_of[u] in changed]
+                moved = self.refine()
+                moved += self.merge_changed()
+                moved += self.split(set(self.changed))
+                moves += moved
+                if not moved:
+                    break
+        finally:
+            self.order = full_order
+        return moves
+
+    def merge_changed(self) -> int:
+        """:meth:`_Clusterer.merge` for the pairs with at least one changed story."""
+        f = self.f
+        seen: set[tuple[int, int]] = set()
+        pairs: list[tuple[float, int, int, dict[str, Any]]] = []
+        for i in sorted(self.changed):
+            st = self.stories[i]
+            if not st.units:
+                continue
+            hits = self.hits(st.keys)
+            for _, j in heapq.nsmallest(MERGE_CANDIDATES, ((-c, j) for j, c in hits.items()
+                                                           if j != i and self.stories[j].units)):
+                a, b = min(i, j), max(i, j)
+                if (a, b) in seen:
+                    continue
+                seen.add((a, b))
+                score, ev = _story_pair(f, self.stories[a], self.stories[b])
+                if score >= MERGE_THRESHOLD:
+                    pairs.append((score, a, b, ev))
+        done: set[int] = set()
+        n = 0
+        for _score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
+            if i in done or j in done:
+                continue
+            big, small = (i, j) if len(self.stories[i].units) >= len(self.stories[j].units) else (j, i)
+            votes = self.votes(small, big)
+            if votes < MERGE_VOTE:
+                continue
+            ev = {**ev, "member_votes": round(votes, 3)}
+            for u in list(self.stories[small].units):
+                self.take(u, small)
+                self.place(u, big, {**self.evidence[u], "merged": ev})
+            done.update((i, j))
+            n += 1
+        return n
+
+
+def unit_members(article_ids: Iterable[str], families: Iterable[Family]) -> list[list[str]]:
+    """The article ids of each unit, in the order :func:`~scamtrace.stories.event.cluster_events` makes
+    the units (one per copy family, then one per article no family holds), without reading a text."""
+    ids = set(article_ids)
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    for fam in sorted(families, key=lambda x: x.id):
+        members = [m for m in fam.members if m in ids and m not in seen]
+        if members:
+            out.append(members)
+            seen.update(members)
+    out += [[a] for a in sorted(ids - seen)]
+    return out
+
+
+def partition(members: list[list[str]], previous: Mapping[str, str], dirty_articles: set[str]) -> tuple[dict[str, list[int]], list[int]]:
+    """(kept units by their stored story, dirty units): a unit is kept when none of its articles is
+    dirty and all of them are in one stored story."""
+    kept: dict[str, list[int]] = {}
+    dirty: list[int] = []
+    for i, arts in enumerate(members):
+        olds = {previous.get(a) for a in arts}
+        old = next(iter(olds)) if len(olds) == 1 else None
+        if old is not None and not any(a in dirty_articles for a in arts):
+            kept.setdefault(old, []).append(i)
+        else:
+            dirty.append(i)
+    return kept, dirty
+
+
+def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: Mapping[str, list[int]],
+                 dirty: list[int], evidence: Mapping[str, dict[str, Any]], event_dates: Mapping[str, dt.date],
+                 event_types: Mapping[str, Iterable[str]]) -> tuple[list[Story], dict[str, Any]]:
+    """(stories, stats) of the incremental path over the units :func:`partition` split (indexes in the
+    order of :func:`unit_members`); ``evidence`` maps each stored article to its stored join evidence."""
+    made = _family_units(articles, families)
+    units = [u for u, _ in made]
+    frames = _Frames(units, [n for _, n in made], event_dates, event_types)
+    far = dt.date.max.toordinal()
+    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
+                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
+                                                      units[i].family))
+    pos = {u: k for k, u in enumerate(order)}
+    c = _WarmClusterer(frames, order)
+    groups = sorted((sorted(g, key=pos.__getitem__) for g in kept.values()), key=lambda g: pos[g[0]])
+    c.restore(groups, {i: evidence.get(units[i].members[0].id) or {} for g in groups for i in g})
+    moves = c.warm_run(sorted(dirty, key=pos.__getitem__))
+    out = [_story(sorted(st.units, key=pos.__getitem__), units, c, frames) for st in c.stories if st.units]
+    for st in out:
+        st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
+    out.sort(key=lambda s: s.id)
+    return out, {"changed_stories": len(c.changed), "moves": moves}
