@@ -150,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     results.append(_row(label, t_analyze, c_analyze, n))
     for lab, w, c in spacy_runs:
         results.append(f"ratio analyze/{lab[:4].strip()} articles/s: wall {w / t_analyze:.3f}, CPU {c / c_analyze:.3f}")
+    # CPU seconds per wall second: how many cores each run got. On a box whose cores other jobs keep
+    # busy, two workers get no more CPU than one process, and the pool cannot show a gain.
+    results.append("cores used (CPU s / wall s): " + ", ".join(f"{lab[:4].strip()} {c / w:.2f}" for lab, w, c in spacy_runs)
+                   + f", analyze {c_analyze / t_analyze:.2f} (of {workers} worker{'s' * (workers > 1)})")
     results.append(f"analyze: {stats.summary()}")
     results.append(f"peak memory: {rss_spacy:.0f} MB after spaCy, {_rss_mb():.0f} MB after analyze")
     results.append("where analysis time goes (wall):")

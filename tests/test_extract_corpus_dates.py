@@ -67,6 +67,26 @@ def test_no_day_when_the_dated_counts_disagree_or_the_sentence_has_its_own_time(
     assert [r.article for r in out] == ["d"]     # "early March" holds March 4, "late March" does not
 
 
+def test_the_incremental_pass_gives_what_a_pass_over_every_figure_gives() -> None:
+    """``new`` (the articles extracted since the last pass): an older undated figure is dated only by a
+    new lender it has no older lender beside; every case agrees with the pass over every figure."""
+    old_lender = _fig("a", 1, 612, "workers freed", "2024-03-11", "x", action="freed")
+    new_lender = _fig("n", 2, 612, "workers freed", "2024-03-12", "y", action="freed")
+    waiting = _fig("c", 3, 612, "workers freed", None, "They freed 612 workers.", action="freed")
+    # an older figure with no lender until now takes the new lender's day
+    assert repeat_dates([waiting, new_lender], new={"n"}) == repeat_dates([waiting, new_lender])
+    assert [r.article for r in repeat_dates([waiting, new_lender], new={"n"})] == ["c"]
+    # with an older lender too, the days disagree, as in the pass over every figure
+    assert repeat_dates([old_lender, waiting, new_lender], new={"n"}) == [] == repeat_dates(
+        [old_lender, waiting, new_lender])
+    # a new undated figure is examined against every lender
+    fresh = _fig("n2", 4, 612, "workers freed", None, "They freed 612 workers.", action="freed")
+    got = repeat_dates([old_lender, fresh], new={"n2"})
+    assert got == repeat_dates([old_lender, fresh]) and [r.article for r in got] == ["n2"]
+    # without a new lender, an older figure is not examined (the last pass decided it)
+    assert repeat_dates([old_lender, waiting], new={"n"}) == []
+
+
 def test_lendable() -> None:
     assert lendable("They freed 612 workers.", "2024-03-11", None)
     assert not lendable("They freed 612 workers on Monday, March 4.", "2024-03-11", dt.date(2024, 3, 14))

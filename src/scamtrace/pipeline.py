@@ -209,8 +209,9 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
         extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
                          changed=changed, full=full)   # also records its parts, extract.*
     with timed(timings, "stories"):
-        changed_stories = store_stories(store, copies.corpus, families,   # new articles into stored stories
-                                        None if full else copies.touched | set(copies.new_ids) | changed)
+        # what can change a story unit: new articles, a family's members, dates and types re-extracted
+        changed_stories = store_stories(store, copies.corpus, families,
+                                        None if full else set(copies.new_ids) | copies.refamilied | changed)
     with timed(timings, "knowledge"):   # incremental: what the re-examined articles can change
         build_knowledge(store, None if full else copies.touched | set(copies.new_ids) | changed, changed_stories)
     copies.save_index()

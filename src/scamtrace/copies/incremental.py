@@ -58,6 +58,7 @@ class IncrementalCopies:
         self.families: list[Family] = []
         self.links = 0
         self._signed: list[str] = []
+        self.refamilied: set[str] = set()   # articles whose family's members the run changed
         self._replace_index = False
 
     def update_index(self) -> None:
@@ -143,7 +144,10 @@ class IncrementalCopies:
             return self.families
         touched = {a for a in self.touched if a in self.meta}
         links = [ln for ln in store.links() if ln.article in touched]
+        before = _family_sets(store, touched)
         store.replace_families(build_families({a: self.meta[a] for a in sorted(touched)}, links), of=touched)
+        after = _family_sets(store, touched)
+        self.refamilied = {a for a in touched if before.get(a) != after.get(a)}
         self.families = store.families()
         self.links = count_links(store)
         return self.families
@@ -152,6 +156,16 @@ class IncrementalCopies:
         """Write the signature rows of the articles signed by this run (all of them after a rebuild)."""
         self.store.put_copy_signatures(self.index.signature_rows(self._signed), SIGNATURES_ALGORITHM,
                                        replace_all=self._replace_index)
+
+
+def _family_sets(store: Store, articles: set[str]) -> dict[str, frozenset[str]]:
+    """Each of ``articles`` with a family -> the members of its family."""
+    fam_of = family_of_articles(store)
+    members: dict[str, set[str]] = {}
+    for article, family in fam_of.items():
+        members.setdefault(family, set()).add(article)
+    frozen = {f: frozenset(m) for f, m in members.items() if m & articles}
+    return {a: frozen[fam_of[a]] for a in articles if a in fam_of}
 
 
 def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:

@@ -98,10 +98,16 @@ def lendable(sentence: str, day: str, published: dt.date | None) -> bool:
 
 
 def repeat_dates(figures: Iterable[Mapping[str, Any]],
-                 published: Mapping[str, dt.date | None] | None = None) -> list[RepeatDate]:
+                 published: Mapping[str, dt.date | None] | None = None,
+                 new: set[str] | None = None) -> list[RepeatDate]:
     """Days for undated repeated counts (rule 2); ``figures`` are dicts with ``id``, ``article``,
     ``value``, ``unit``, ``what``, ``action``, ``qualifier``, ``date``, ``date_precision``, ``sentence``;
-    ``published`` (article id -> publication day) resolves the periods of their sentences."""
+    ``published`` (article id -> publication day) resolves the periods of their sentences.
+    ``new``, when given, names the articles extracted since the last pass (the incremental pass): an
+    undated figure of another article can only change when a figure of ``new`` lends to it and no
+    older figure does (with an older lender, the last pass either dated it or found the days in
+    disagreement or not lendable, and more lenders cannot change that), so only then is it dated,
+    from the new lenders."""
     figs = list(figures)
     published = published or {}
     dated: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
@@ -112,8 +118,14 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     for f in figs:
         if f.get("date"):
             continue
-        lenders = [d for d in dated.get((float(f["value"]), f["unit"]), ())
-                   if d["article"] != f["article"] and _same_count(f, d)]
+        offered = dated.get((float(f["value"]), f["unit"]), ())
+        if new is not None and f["article"] not in new:
+            lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
+            if not lenders or any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
+                                  for d in offered):
+                continue
+        else:
+            lenders = [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -132,11 +144,16 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
 
     ``articles``, when given, are the articles extracted since the last pass: only the figures that
     share a value with theirs are read (issue 17: the pass no longer reads every figure of the
-    store). The result is the same: a figure whose value no new figure has keeps the lenders, and so
-    the outcome, of the last pass."""
+    store), and an older undated figure is examined against the older lenders only when a new figure
+    lends to it (see :func:`repeat_dates`). The result is that of a pass over every figure, except
+    that a figure dated by the last pass does not lend its day to older figures now (no chains, as
+    within one pass)."""
     published = {aid: art.published for aid, art in store.article_meta().items()}
-    figs = rows(store, "figures") if articles is None else figure_rows_sharing_values(store, articles)
-    found = repeat_dates(figs, published)
+    if articles is None:
+        found = repeat_dates(rows(store, "figures"), published)
+    else:
+        new = set(articles)
+        found = repeat_dates(figure_rows_sharing_values(store, new), published, new)
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
     if changed is not None:
         changed.update(r.article for r in found if r.figure_id is not None)
