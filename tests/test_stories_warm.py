@@ -16,7 +16,7 @@ import pytest
 from conftest import copy_store
 from scamtrace import api
 from scamtrace.copies.synth import generate
-from scamtrace.stories import warm
+from scamtrace.stories import ALGORITHM, warm
 from scamtrace.stories.warm import partition, unit_members, warm_allowed
 
 REPO = Path(__file__).resolve().parents[1]
@@ -79,7 +79,7 @@ def test_first_run_is_full_and_a_small_batch_is_placed(grown):  # noqa: ANN001
     assert run["mode"] == "warm", run
     assert 0 < run["dirty_units"] <= warm.WARM_MAX_SHARE * run["units"]
     algos = {r[0] for r in store.execute("SELECT DISTINCT algorithm FROM stories")}
-    assert algos == {"stories.event-v5+stories.warm-v1"}
+    assert algos == {f"{ALGORITHM}+{warm.WARM_ALGORITHM}"}
 
 
 def test_every_article_in_one_story_and_families_whole(grown):  # noqa: ANN001
