@@ -118,14 +118,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     for f in figs:
         if f.get("date"):
             continue
-        offered = dated.get((float(f["value"]), f["unit"]), ())
-        if new is not None and f["article"] not in new:
-            lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
-            if not lenders or any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
-                                  for d in offered):
-                continue
-        else:
-            lenders = [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+        lenders = _lenders(f, dated.get((float(f["value"]), f["unit"]), ()), new)
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -134,6 +127,19 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
             out.append(RepeatDate(article=f["article"], figure_id=f.get("id"), date=day,
                                   sources=tuple(sorted({d["article"] for d in lenders}))))
     return out
+
+
+def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
+             new: set[str] | None) -> list[Mapping[str, Any]]:
+    """The dated figures of other articles stating the same count as ``f``; in the incremental pass
+    (``new``), for an older ``f``, the new ones, and none when an older one states it too."""
+    if new is None or f["article"] in new:
+        return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+    lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
+    if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
+                       for d in offered):
+        return []
+    return lenders
 
 
 def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: Iterable[str] | None = None) -> int:
