@@ -50,7 +50,10 @@ def test_the_local_outlet_is_the_source_either_way_round():
             d = decide(a, b, rel, Pair(a, b), 0.0, 0.0)
             assert (d.decided_by, d.source, d.copy) == ("locality", "local", "farm"), (rel, d)
             assert d.confidence == CONFIDENCE["locality"] < CONFIDENCE["detail"]
-            assert any("(ug)" in r and "weak evidence" in r for r in d.reasons)
+            assert any("(ug)" in r and "has no known country" in r and "weak evidence" in r for r in d.reasons)
+    abroad = _art("abroad", "https://www.paper.fr/b", text)
+    d = decide(local, abroad, "rewrite", Pair(local, abroad), 0.0, 0.0)
+    assert (d.decided_by, d.source) == ("locality", "local") and any("is of another (fr)" in r for r in d.reasons)
 
 
 def test_no_locality_for_excerpts_two_local_outlets_rare_mentions_or_a_wire_credit():
