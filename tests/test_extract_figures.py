@@ -1,4 +1,4 @@
-"""Figures: counts of people, money, buildings, flights, operations (extract.figures-v5).
+"""Figures: counts of people, money, buildings, flights, operations (extract.figures-v6).
 
 All sentences here are invented for the tests.
 """
@@ -32,7 +32,7 @@ def test_count_with_action_date_claimant_place() -> None:
     assert f.place == "Laos"
     assert f.text == "some 1,200"
     assert f.sentence.startswith("On Feb. 3") and f.sentence_start == 0
-    assert f.algorithm == "extract.figures-v5"
+    assert f.algorithm == "extract.figures-v6"
 
 
 @pytest.mark.parametrize("text, value, rule_start", [
@@ -446,3 +446,29 @@ def test_v5_scale_words_codes_terms_multipliers() -> None:
     assert only("No fewer than 300 workers escaped.").qualifier == "at least"
     assert (only("The court had sentenced 11 to death.").unit) == "people"
     assert figs("He visited 3 times.") == [] or all(f.unit != "people" for f in figs("He visited 3 times."))
+
+
+# --- extract.figures-v6: spelled compounds, fractions of a scale, counts named before the number ---------
+# (general newswire forms, written without reading half B's misses)
+def test_v6_spelled_compound_numbers() -> None:
+    assert only("The police arrested one hundred and twenty suspects.").value == 120
+    assert only("Some two hundred fifty workers were freed.").value == 250
+    assert only("Two thousand five hundred people crossed the bridge.").value == 2500
+    # "and" between two scaled numbers is a range, not a sum
+    assert {f.value for f in figs("Between two hundred and three hundred people were held.")} == {200, 300}
+
+
+def test_v6_fraction_of_a_scale() -> None:
+    f = only("Nearly a quarter of a million people have been trafficked into the compounds.")
+    assert (f.value, f.unit, f.qualifier) == (250_000, "people", "nearly")
+    assert only("Three-quarters of a million dollars was recovered.").value == 750_000
+
+
+def test_v6_count_named_before_the_number() -> None:
+    f = only("Police said the number of detainees had risen to 1,041.")
+    assert (f.value, f.unit) == (1041, "people") and "detainees" in f.what
+    assert only("The tally of foreigners sent home hit 2,500 this week.").value == 2500
+    f = only("The death toll rose to 45 on Tuesday.")
+    assert (f.value, f.unit) == (45, "people") and "killed" in f.what
+    # a noun after the number still decides ("the number of workers at 300 sites" counts the sites)
+    assert only("The number of workers at 300 sites is unknown.").unit == "buildings"

@@ -1,4 +1,4 @@
-"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v5``).
+"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v6``).
 
 How a number's unit is decided is a list of small named rules (:data:`_UNIT_RULES`, tried in order;
 the first that answers decides and its name is the figure's ``evidence["unit_rule"]``). v4 (issue 13,
@@ -890,7 +890,9 @@ def _unit_range_low(a: _Args) -> _Unit | None:
 
 
 def _unit_total(a: _Args) -> _Unit | None:
-    """"brings the total number of Sri Lankans rescued to 56", "total victims freed reaches 635" (v4)."""
+    """"brings the total number of Sri Lankans rescued to 56", "total victims freed reaches 635" (v4);
+    v6: "the number of detainees had risen to 1,041", "the tally of foreigners sent home hit 2,500",
+    "the death toll rose to 45" (the counted noun before the number, a verb of reaching between)."""
     text, q, sent = a.ctx.text, a.q, a.sent
     lo = max(sent[0], q.start - 120)
     if not _TOTAL_BEFORE_Q.search(text, lo, q.start):
@@ -898,14 +900,18 @@ def _unit_total(a: _Args) -> _Unit | None:
     heads = list(_TOTAL_HEAD.finditer(text, lo, q.start))
     if not heads:
         return None
+    if heads[-1]["toll"]:
+        return _Unit("people", "people killed (death toll)", q.end, "death toll ('the death toll rose to N')")
     found = _find_noun(text, heads[-1].end(), q.start, set())
     if not found:
         return None
     return _Unit(found[1], f"total {found[0]}", q.end, "total ('the total ... to N')")
 
 
-_TOTAL_HEAD = re.compile(r"\btotal\s+(?:number\s+of\s+|of\s+)?", re.I)
-_TOTAL_BEFORE_Q = re.compile(r"\b(?:to|reach(?:es|ed)?|stands?\s+at|now\s+at|at)\s+$")
+_TOTAL_HEAD = re.compile(r"\b(?:total\s+(?:number\s+of\s+|of\s+)?|(?:number|tally|count)\s+of\s+"
+                         r"|(?P<toll>(?:death|casualty)\s+toll\b))", re.I)
+_TOTAL_BEFORE_Q = re.compile(r"\b(?:to|reach(?:es|ed)?|stands?\s+at|stood\s+at|now\s+at|at|hit|hits|totall?ed|totals|"
+                             r"(?:is|was)\s+now)\s+$")
 
 
 def _unit_anaphora(a: _Args) -> _Unit | None:

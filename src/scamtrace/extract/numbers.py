@@ -75,10 +75,26 @@ _SP = r"[^\S\n]"
 #: space before the core. Checked first by a lookahead, so the long pattern is tried only where a
 #: phrase can start (same matches: the lookahead is implied by the pattern; under ``re.I`` as the
 #: pattern is, so case variants are the same). ``figures.quantity-prefilter`` (speed only).
-_CORE_FIRST = sorted({"a", "h", "d", *(w[0] for w in _PLURAL_BASES), *(w[0] for w in (*_UNITS_WORDS, *_TENS_WORDS))})
+_CORE_FIRST = sorted({"a", "h", "d", "q", *(w[0] for w in _PLURAL_BASES), *(w[0] for w in (*_UNITS_WORDS, *_TENS_WORDS))})
 _FIRST_CHARS = sorted({*(q[0] for q in QUALIFIERS), *(s[0] for s in CURRENCY_SYMBOLS), "P", *_CORE_FIRST})
 _FIRST = (rf"(?=[{''.join(re.escape(c) for c in _FIRST_CHARS)}\d]"
           rf"|{_SP}[{''.join(re.escape(c) for c in _CORE_FIRST)}\d])")
+#: What may follow a spelled scale word: "one hundred and twenty", "a hundred fifty", "two thousand five
+#: hundred" (figures-v6; v5 read "one hundred and twenty suspects" as 100 and 20).
+_BIG = r"(?:hundred|thousand|million|billion)\b"
+
+
+def _rest(name: str) -> str:
+    """The pattern of the words after a spelled scale, in group ``name``: a number under a hundred that
+    no scale follows ("between two hundred and three hundred" is a range, not 500), or N hundred (and
+    a number under a hundred)."""
+    return (rf"(?:{_SP}+(?P<{name}>(?:and{_SP}+)?(?:{_WORDNUM_RE})\b(?!{_SP}+{_BIG}|-)"
+            rf"|(?:{_WORDNUM_RE}){_SP}+hundred\b(?:{_SP}+and{_SP}+(?:{_WORDNUM_RE})\b(?!{_SP}+{_BIG}))?))?")
+
+
+#: Fractions of a scale: "a quarter of a million" (v5 read it as a million), "three-quarters of a
+#: billion", "a third of a million" (figures-v6).
+_FRACTIONS = {"quarter": 0.25, "quarters": 0.25, "third": 1 / 3, "thirds": 1 / 3}
 #: The "(a|half a|two|12) dozen" branch: its optional multiplier (any number word) is tried at every
 #: position, which makes it the costliest part of the pattern.
 _VAGUE_DOZEN = rf"(?:a{_SP}+|half{_SP}+a{_SP}+|(?P<vmult>{_WORDNUM_RE}|\d+){_SP}+)?dozen\b(?!s)"
@@ -89,8 +105,10 @@ QUANTITY_RE = re.compile(
     rf"(?P<vague>{_VAGUE_DOZEN}"
     rf"|\b{_PLURAL_RE}(?:{_SP}+of{_SP}+{_PLURAL_RE})*\b)"
     rf"|(?P<num>{_DIGITS_RE})(?:(?:{_SP}|-)?(?P<scale>{_SCALE_RE})\b)?"
-    rf"|(?P<a>\b(?P<half>half{_SP}+)?a{_SP}+(?P<ascale>hundred|thousand|million|billion)\b)"
-    rf"|\b(?P<word>{_WORDNUM_RE})\b(?:{_SP}+(?P<wscale>hundred|thousand|million|billion)\b)?"
+    rf"|(?P<frac>\b(?:(?P<fnum>a|one|three|two)[- ]|{_SP}?)?(?P<fpart>quarters?|thirds?){_SP}+of{_SP}+a{_SP}+"
+    rf"(?P<fscale>million|billion)\b)"
+    rf"|(?P<a>\b(?P<half>half{_SP}+)?a{_SP}+(?P<ascale>hundred|thousand|million|billion)\b{_rest('arest')})"
+    rf"|\b(?P<word>{_WORDNUM_RE})\b(?:{_SP}+(?P<wscale>hundred|thousand|million|billion)\b{_rest('wrest')})?"
     rf")", re.I)
 
 
@@ -117,6 +135,17 @@ def _word_value(word: str) -> int:
     return sum(_TENS_WORDS.get(p, 0) + _UNITS_WORDS.get(p, 0) for p in parts)
 
 
+def _rest_value(rest: str | None) -> float:
+    """The value of the words after a spelled scale ("and twenty", "five hundred and ten")."""
+    if not rest:
+        return 0.0
+    rest = re.sub(r"^and\s+", "", rest.strip(), flags=re.I)
+    parts = re.split(r"\s+hundred(?:\s+and)?\s*", rest, flags=re.I)
+    if len(parts) == 2:
+        return 100.0 * _word_value(parts[0]) + (_word_value(parts[1]) if parts[1] else 0)
+    return float(_word_value(rest))
+
+
 def _vague_value(phrase: str, mult: str | None) -> tuple[float, str]:
     """Value and rule text of a vague phrase ("tens of thousands", "a dozen", "two dozen")."""
     words = re.sub(r"\s+", " ", phrase.lower()).strip()
@@ -141,17 +170,21 @@ def parse_quantity(m: re.Match[str]) -> Quantity:
         value, vague_rule = _vague_value(m["vague"], m["vmult"])
     elif m["num"]:
         value = _parse_digits(m["num"]) * _SCALES.get((m["scale"] or "").lower(), 1)
+    elif m["frac"]:
+        k = {"three": 3, "two": 2}.get((m["fnum"] or "").lower(), 1)
+        value = k * _FRACTIONS[m["fpart"].lower()] * _SCALES[m["fscale"].lower()]
     elif m["a"]:
         value = float(_SCALES[m["ascale"].lower()]) * (0.5 if m["half"] else 1.0)   # "half a million" (v5)
+        value += _rest_value(m["arest"])
     else:
-        value = float(_word_value(m["word"]) * _SCALES.get((m["wscale"] or "").lower(), 1))
+        value = float(_word_value(m["word"]) * _SCALES.get((m["wscale"] or "").lower(), 1)) + _rest_value(m["wrest"])
     start = m.start()
     if qual is None and m["sym"]:
         start = m.start("sym")
     elif qual is None:
         start = m.start("core")
     return Quantity(start=start, end=m.end(), text=m.string[start:m.end()], value=value, qualifier=qual,
-                    vague_rule=vague_rule, currency=sym, is_word=bool(m["word"] or m["a"]))
+                    vague_rule=vague_rule, currency=sym, is_word=bool(m["word"] or m["a"] or m["frac"]))
 
 
 #: "dozen" as a word (no other character matches d, o, z, e or n under ``re.I``), and
@@ -177,7 +210,7 @@ def find_quantities(text: str) -> list[Quantity]:
     out: list[Quantity] = []
     regex = QUANTITY_RE if _DOZEN_WORD.search(text) else _QUANTITY_NO_DOZEN
     for m in regex.finditer(text):
-        if not (m["vague"] or m["num"] or m["a"] or m["word"]):
+        if not (m["vague"] or m["num"] or m["a"] or m["word"] or m["frac"]):
             continue
         out.append(parse_quantity(m))
     return out
