@@ -97,11 +97,14 @@ UNDATED_FACTOR = 0.85
 TYPE_MISMATCH_FACTOR = 0.85
 # Blocking: a unit's candidate stories come from its keys (anchors, top terms), the rarest first,
 # within KEY_BUDGET postings (stories.event-v5: the work per unit no longer grows with the corpus as
-# common keys gather stories); a key of more than MAX_KEY_STORIES stories is never used. Neither
-# changes a story of realnews-dev, ECB+ or synthetic 3,000 (their candidates fit the budget).
+# common keys gather stories); a key of more than MAX_KEY_STORIES stories is never used. KEY_BUDGET
+# 2000 -> 400 (issue 13, scale): 2000 did not bind at 10,000 synthetic articles (a unit's postings
+# averaged 466 there and kept growing with the corpus, so the stage grew 6.1x for 3x the articles);
+# 400 binds from about that size on. Same stories on realnews-dev (halves and whole) and ECB+ with
+# 300, 400, 500, 800 or 2000; synthetic 10,000: 6,488 stories (6,486 with 2000), B-cubed F1 0.999.
 BLOCK_TERMS = 10
 MAX_KEY_STORIES = 300
-KEY_BUDGET = 2000
+KEY_BUDGET = 400
 MAX_CANDIDATES = 25
 MERGE_CANDIDATES = 5
 # A unit's vector is cut to its strongest terms for story scoring (bounds the cost per candidate).
@@ -248,6 +251,17 @@ def _time_factor(d: int | None, md: int | None, cd: int | None, cmd: int | None)
     return UNDATED_FACTOR, None, "undated"
 
 
+def _drop(counts: Counter, keys: Iterable[str]) -> None:
+    """Count each of ``keys`` once less, forgetting those that reach zero (in the time of ``keys``, not
+    of the whole counter, as ``Counter.subtract`` and ``+= Counter()`` take)."""
+    for k in keys:
+        c = counts[k] - 1
+        if c > 0:
+            counts[k] = c
+        else:
+            del counts[k]
+
+
 class _StoryState:
     __slots__ = ("units", "sum", "norm2", "anchors", "dates", "cdates", "types", "keys", "actors", "aweight",
                  "salient", "ver", "_cache", "lead")
@@ -313,23 +327,17 @@ class _StoryState:
         if not self.units:
             self.norm2 = 0.0
         self.aweight -= f.anchor_weight[u]
-        self.anchors.subtract(f.anchors[u])
-        self.anchors += Counter()
+        _drop(self.anchors, f.anchors[u])
         if f.date[u] is not None:
             self.dates.remove(f.date[u])
         if f.cdate[u] is not None:
             self.cdates.remove(f.cdate[u])
-        self.types.subtract(f.types[u])
-        self.types += Counter()
-        self.keys.subtract(f.keys[u])
-        self.keys += Counter()
-        self.actors.subtract(f.actors[u])
-        self.actors += Counter()
-        self.salient.subtract(f.salient[u].keys())
-        self.salient += Counter()
+        _drop(self.types, f.types[u])
+        _drop(self.keys, f.keys[u])
+        _drop(self.actors, f.actors[u])
+        _drop(self.salient, f.salient[u].keys())
         if f.lead[u]:
-            self.lead[f.lead[u]] -= 1
-            self.lead += Counter()
+            _drop(self.lead, (f.lead[u],))
 
     def main_actors(self) -> set[str]:
         """Actors that are main actors of at least ``ANCHOR_SUPPORT_SHARE`` of the story's units."""
@@ -559,6 +567,16 @@ class _Clusterer:
         # key -> story -> how many of the story's units have the key (kept exact as units move)
         self.index: dict[str, Counter] = defaultdict(Counter)
         self.evidence: dict[int, dict[str, Any]] = {}
+        # Incremental refinement: a unit is placed again only when something it was placed against
+        # changed (its story, a story among its last candidates, or a story that took in a unit
+        # sharing its keys); a merge pair is scored again only when one of its stories changed.
+        self.cands: dict[int, list[int]] = {}      # unit -> the candidate stories of its last placing
+        self.cand_of: dict[int, set[int]] = defaultdict(set)   # story -> units that had it among those
+        self.recheck: set[int] = set()             # stories whose merge candidates may have changed
+        self.dirty: set[int] = set()               # units to place again
+        self.touched: set[int] = set()             # stories whose members changed since the last merge pass
+        self.merge_seen: dict[int, list[int]] = {}  # story -> its merge candidates at the last merge pass
+        self.merge_pairs: dict[int, list[tuple[float, int, int, dict[str, Any]]]] = {}
 
     def hits(self, keys: Iterable[str]) -> Counter:
         """Stories by the number of ``keys`` they share, from the rarest keys first within a budget of
@@ -578,8 +596,14 @@ class _Clusterer:
     def candidates(self, u: int, exclude: int | None = None) -> list[int]:
         hits = self.hits(self.f.keys[u])
         stories = self.stories
-        return [s for _, s in heapq.nsmallest(MAX_CANDIDATES, ((-c, s) for s, c in hits.items()
-                                                               if s != exclude and stories[s].units))]
+        out = [s for _, s in heapq.nsmallest(MAX_CANDIDATES, ((-c, s) for s, c in hits.items()
+                                                              if s != exclude and stories[s].units))]
+        for s in self.cands.get(u, ()):
+            self.cand_of[s].discard(u)
+        for s in out:
+            self.cand_of[s].add(u)
+        self.cands[u] = out
+        return out
 
     def best(self, u: int, exclude: int | None = None, threshold: float | None = None) -> tuple[int | None, float, dict[str, Any]]:
         best, best_score = None, 0.0
@@ -624,6 +648,9 @@ class _Clusterer:
         for u in self.order:
             s, _, ev = self.best(u, threshold=SEED_THRESHOLD)
             self.place(u, s, ev)
+        self.dirty = set(self.order)
+        self.touched = set(range(len(self.stories)))
+        self.recheck = set()
         for _ in range(REFINE_ROUNDS):
             moved = self.refine()
             moved += self.merge()
@@ -653,12 +680,31 @@ class _Clusterer:
             for u in small:   # in placing order
                 self.place(u, new, {**self.evidence[u], "split": ev})
                 new = self.story_of[u]
+                self.moved(u, s, new)
             n += 1
         return n
 
+    def moved(self, u: int, old: int, new: int) -> None:
+        """Unit ``u`` left story ``old`` for ``new``: the units of both stories, the units that had
+        either among their candidates and the units of the stories that share ``u``'s keys are placed
+        again (those later in this round's order in this round, the others in the next)."""
+        self.touched.update((old, new))
+        dirty = self.dirty
+        for s in (old, new):
+            dirty.update(self.stories[s].units)
+        for s in self.hits(k for k in self.f.keys[u] if not k.startswith("t:")):
+            dirty.update(self.stories[s].units)
+            self.recheck.add(s)
+        for s in (old, new):
+            dirty.update(self.cand_of.get(s, ()))
+
     def refine(self) -> int:
         moved = 0
+        dirty = self.dirty
         for u in self.order:
+            if u not in dirty:
+                continue   # nothing it was placed against has changed: it would stay
+            dirty.discard(u)
             cur = self.story_of[u]
             st = self.stories[cur]
             if len(st.units) == 1:
@@ -666,6 +712,7 @@ class _Clusterer:
                 if s is not None:
                     self.take(u, cur)
                     self.place(u, s, {**ev, "moved": True})
+                    self.moved(u, cur, s)
                     moved += 1
                 continue
             self.take(u, cur)
@@ -673,6 +720,7 @@ class _Clusterer:
             s, score, ev = self.best(u, exclude=cur)
             if s is not None and score > stay + 1e-9:
                 self.place(u, s, {**ev, "moved": True})
+                self.moved(u, cur, s)
                 moved += 1
             elif stay >= JOIN_THRESHOLD:
                 prev = self.evidence[u]
@@ -680,6 +728,7 @@ class _Clusterer:
                            {**stay_ev, **{k: prev[k] for k in ("merged", "split") if k in prev}})
             else:   # it no longer fits its story: it starts its own (a split)
                 self.place(u, None, {**stay_ev, "split_from_story_of": True})
+                self.moved(u, cur, self.story_of[u])
                 moved += 1
         return moved
 
@@ -703,22 +752,32 @@ class _Clusterer:
         return n / (len(sa.units) or 1)
 
     def merge(self) -> int:
-        """Merge stories whose centroids agree; each story takes part in one merge per round."""
+        """Merge stories whose centroids agree; each story takes part in one merge per round. A story's
+        pairs are scored again only when it, or one of its merge candidates, changed since the last
+        pass (the score of two unchanged stories is the same)."""
         f = self.f
+        touched, recheck = self.touched, self.recheck
         live = [i for i, st in enumerate(self.stories) if st.units]
-        pairs: list[tuple[float, int, int, dict[str, Any]]] = []
         for i in live:
+            if i not in touched and i not in recheck and touched.isdisjoint(self.merge_seen.get(i, ())):
+                continue
             st = self.stories[i]
             hits = self.hits(st.keys)
-            for _, j in heapq.nsmallest(MERGE_CANDIDATES, ((-c, j) for j, c in hits.items()
-                                                           if j > i and self.stories[j].units)):
+            seen = [j for _, j in heapq.nsmallest(MERGE_CANDIDATES, ((-c, j) for j, c in hits.items()
+                                                                      if j > i and self.stories[j].units))]
+            self.merge_seen[i] = seen
+            found = []
+            for j in seen:
                 score, ev = _story_pair(f, st, self.stories[j])
                 if score >= MERGE_THRESHOLD:
-                    pairs.append((score, i, j, ev))
+                    found.append((score, i, j, ev))
+            self.merge_pairs[i] = found
+        self.touched, self.recheck = set(), set()
+        pairs = [p for i in live for p in self.merge_pairs.get(i, ())]
         done: set[int] = set()
         n = 0
         for _score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-            if i in done or j in done:
+            if i in done or j in done or not self.stories[i].units or not self.stories[j].units:
                 continue
             big, small = (i, j) if len(self.stories[i].units) >= len(self.stories[j].units) else (j, i)
             votes = self.votes(small, big)
@@ -728,6 +787,7 @@ class _Clusterer:
             for u in list(self.stories[small].units):
                 self.take(u, small)
                 self.place(u, big, {**self.evidence[u], "merged": ev})
+                self.moved(u, small, big)
             done.update((i, j))
             n += 1
         return n
