@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.event-v6" for s in stories)
+    assert all(s.algorithm == "stories.event-v7" for s in stories)
 
 
 def test_order_independent(seed_articles):
@@ -220,3 +220,42 @@ def test_a_story_of_one_event_is_not_split():
             for i, w in enumerate(["north", "south", "east", "west", "river", "hills", "market", "road"])]
     c, _ = _one_story(raid)
     assert c.split() == 0 and len([st for st in c.stories if st.units]) == 1
+
+
+# -- stories.event-v7: crowded windows ---------------------------------------------------------------
+def _filler(i: int) -> Article:
+    """An unrelated report with names of its own (fills the week so that the window is crowded)."""
+    import datetime as dt
+
+    rng = random.Random(i)
+    name = "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)).capitalize()
+    town = "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3)).capitalize()
+    words = ["harvest", "market", "bridge", "school", "festival", "rain", "traffic", "budget", "museum", "train"]
+    rng.shuffle(words)
+    text = (f"In {town}, {name} opened the {words[0]} and the {words[1]} on Monday. {name} said the "
+            f"{words[2]} in {town} would follow the {words[3]} and the {words[4]}.")
+    return Article(id=f"x{i:03d}", source="x", text=text, published=dt.date(2025, 3, 1 + i % 7))
+
+
+def test_a_crowded_window_needs_evidence_beyond_chance(monkeypatch):
+    """stories.event-v7: two reports that share a town, a surname and a figure pair when they are alone
+    in their week; among CROWD_UNITS other reports of that week the same three anchors are within
+    chance and they stay apart (they pair again with the crowd rule off). Two reports of one raid that
+    share many names still pair in the crowd."""
+    from scamtrace.stories import event
+
+    a = _art("a", _KAMPOT.format(compound="the Golden Lotus compound", day="Monday", n=412, who="Sok Vanna"), 3)
+    b = _art("b", _KAMPOT.format(compound="a compound on the river road", day="Monday", n=412, who="Meas Vanna"), 4)
+    assert len(cluster_stories([a, b])) == 1
+    crowd = [_filler(i) for i in range(event.CROWD_UNITS)]
+
+    def together(*arts: Article) -> bool:
+        of = {x: s.id for s in cluster_stories(list(arts)) for x in s.articles}
+        return len({of[x.id] for x in arts if not x.id.startswith("x")}) == 1
+
+    assert not together(a, b, *crowd)
+    c = _art("c", "Commander Sok Vanna said 412 workers detained at the Golden Lotus compound in Kampot on Monday "
+                  "would be questioned before they are sent home. Sok Vanna said families had complained.", 4)
+    assert together(a, c, *crowd)
+    monkeypatch.setattr(event, "CROWD_UNITS", 10 ** 6)
+    assert together(a, b, *crowd)
