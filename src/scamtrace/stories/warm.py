@@ -72,7 +72,7 @@ class _WarmClusterer(_Clusterer):
         self.changed: set[int] = set()
 
     def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
-        """Place as event-v6 does; the evidence says the placement was made incrementally."""
+        """Place as event-v7 does; the evidence says the placement was made incrementally."""
         super().place(u, s, {**ev, "warm": WARM_ALGORITHM})
         self.changed.add(self.story_of[u])
 
@@ -99,6 +99,7 @@ class _WarmClusterer(_Clusterer):
             for _ in range(REFINE_ROUNDS):
                 changed = self.changed
                 self.order = [u for u in full_order if self.story_of[u] in changed]
+                self.dirty = set(self.order)   # event-v7's refine places only dirty units: here, all of these
                 moved = self.refine()
                 moved += self.merge_changed()
                 moved += self.split(set(self.changed))
