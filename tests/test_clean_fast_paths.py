@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from scamtrace.clean import boilerplate, metadata
 from scamtrace.clean.html import extracted_paragraphs
 from scamtrace.clean.text import (article_size, has_words, join_paragraphs, joined_size, normalize_text,
-                                  paragraph_key, split_paragraphs, word_count)
+                                  paragraph_key, short_paragraph_key, split_paragraphs, word_count)
+from scamtrace.ingest.scrub import scrub_text
 from scamtrace.ingest.decode import _symbol_count
 
 # Text with the characters the shortcuts care about: ASCII letters and punctuation, white space and
@@ -148,3 +149,21 @@ def test_odd_spaces_are_every_white_space_of_re():
     from scamtrace.clean.text import _ODD_SPACES
     every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
     assert set(_ODD_SPACES) == set(re.findall(r"\s", every)) - {"\n", " "}
+
+
+@FAST
+@given(TEXT, st.integers(min_value=0, max_value=40))
+def test_short_paragraph_key_is_the_key_of_a_short_paragraph(text, max_words):
+    for t in (text, text.encode("ascii", "replace").decode("ascii")):
+        want = paragraph_key(t) if len(re.findall(r"\w+", t)) <= max_words else None
+        assert short_paragraph_key(t, max_words) == want
+
+
+@FAST
+@given(st.one_of(TEXT, st.lists(st.integers(0xd7f0, 0xe010) | st.integers(0x20, 0x7f), max_size=20).map(
+    lambda cs: "".join(map(chr, cs)))))
+def test_scrub_replaces_exactly_the_surrogates(text):
+    want = re.sub(r"[\ud800-\udfff]", lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}"
+                  if 0xDC80 <= ord(m.group()) <= 0xDCFF else "\ufffd", text)
+    assert scrub_text(text) == want
+    assert scrub_text("x\udc80\ud800y") == "x\\x80\ufffdy"

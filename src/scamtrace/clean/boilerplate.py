@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import FOLDS_TO_ASCII, paragraph_key, word_count
+from .text import FOLDS_TO_ASCII, has_any, paragraph_key, word_count
 
 __all__ = ["RULES_ALGORITHM", "Removed", "StripResult", "strip_boilerplate", "is_site_name_line",
            "split_title_suffix", "same_headline"]
@@ -112,7 +112,7 @@ def _may_appeal(p: str) -> bool:
     and most paragraphs have neither, so this is checked first (substrings, then the patterns)."""
     if p.isascii() or not FOLDS_TO_ASCII.search(p):
         low = p.lower()
-        if not any(stem in low for stem in _APPEAL_STEMS):
+        if not has_any(low, _APPEAL_STEMS):
             return False
     return bool(_APPEAL_STRONG.search(p) or _YOUR_SUPPORT.search(p))
 
@@ -236,7 +236,10 @@ def _line_reason(i: int, p: str, n: int, title_keys: set[str], title_words: int,
     if n <= STUB_MAX_WORDS and is_site_name_line(p, outlet) and (
             i < SITE_LINE_MAX_INDEX or (outlet and paragraph_key(p) == paragraph_key(outlet))):
         return "site-name"
-    return next((r for rule in _RULES if (r := rule(p))), None)
+    for rule in _RULES:
+        if r := rule(p):
+            return r
+    return None
 
 
 def strip_boilerplate(paragraphs: list[str], title: str | None = None, outlet: str | None = None) -> StripResult:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..settings import Settings
-from .text import paragraph_key, split_paragraphs, word_count
+from .text import paragraph_key, short_paragraph_key, split_paragraphs
 
 __all__ = ["BOILERPLATE_MODEL", "BoilerplateModel"]
 
@@ -45,7 +45,7 @@ class BoilerplateModel:
             if not isinstance(outlet, str) or not outlet.strip():
                 raise ValueError(f"BoilerplateModel.fit needs a non-empty outlet name for every page, got {outlet!r}")
             digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-            keys = {paragraph_key(p) for p in split_paragraphs(text) if word_count(p) <= MAX_LEARNED_WORDS}
+            keys = {short_paragraph_key(p, MAX_LEARNED_WORDS) for p in split_paragraphs(text)}
             pages[outlet.strip()][digest] = {k for k in keys if k}
         outlets_of: dict[str, set[str]] = defaultdict(set)
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -260,7 +260,7 @@ def looks_like_text(text: str) -> bool:
         return True
     if len(set(chars)) / len(chars) > MAX_DISTINCT_SHARE:
         return False
-    visible = "".join(strip_tags(text[:TEXT_LIKE_SAMPLE * 4]).split())[:TEXT_LIKE_SAMPLE]
+    visible = "".join(_stripped(text[:TEXT_LIKE_SAMPLE * 4]).split())[:TEXT_LIKE_SAMPLE]
     if len(visible) < TEXT_LIKE_MIN_CHARS:
         return True
     return _symbol_count(visible) / len(visible) <= MAX_SYMBOL_SHARE
@@ -282,6 +282,22 @@ def _symbol_count(text: str) -> int:
 @functools.lru_cache(maxsize=4096)
 def _is_symbol(ch: str) -> bool:
     return unicodedata.category(ch).startswith("S")
+
+
+#: The last (input, output) of :func:`_stripped`: a page of up to 16,000 characters is stripped for
+#: the text-likeness check and then, the same string object, for the visible-character count.
+_LAST_STRIPPED: tuple[str, str] = ("", "")
+
+
+def _stripped(html: str) -> str:
+    """:func:`strip_tags`, remembering the last result (matched by identity: the cache holds its input)."""
+    global _LAST_STRIPPED
+    last = _LAST_STRIPPED
+    if last[0] is html:
+        return last[1]
+    out = strip_tags(html)
+    _LAST_STRIPPED = (html, out)
+    return out
 
 
 def strip_tags(html: str) -> str:
@@ -346,7 +362,7 @@ def strip_tags(html: str) -> str:
 def visible_text_chars(body: str, fmt: str) -> int:
     """Rough count of non-space visible characters (tags, scripts, entities removed for HTML)."""
     if fmt == "html":
-        body = _ENTITY_RE.sub(" ", strip_tags(body))
+        body = _ENTITY_RE.sub(" ", _stripped(body))
     return sum(map(len, body.split()))
 
 

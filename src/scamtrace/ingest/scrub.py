@@ -16,8 +16,13 @@ def scrub_text(value: str) -> str:
 
     They arrive from JSON escapes (``"\\ud800"``) as U+FFFD, and from file names that are not
     UTF-8 (Python keeps each undecodable byte as a surrogate) as ``\\xNN``, which names the byte."""
-    if not _SURROGATE_RE.search(value):
+    if value.isascii():
         return value
+    try:
+        value.encode("utf-8")   # refuses exactly the surrogates; faster than searching for them
+        return value
+    except UnicodeEncodeError:
+        pass
     return _SURROGATE_RE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}" if 0xDC80 <= ord(m.group()) <= 0xDCFF
                              else "\ufffd", value)
 

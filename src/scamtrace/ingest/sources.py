@@ -117,7 +117,11 @@ def _read_small(path: Path, source: str, cap: int) -> bytes | Reject:
                                   "raise the max_bytes setting or split the file")
         return data
     with open(path, "rb") as fh:
-        data = fh.read(cap + 1)
+        # read(cap + 1) would allocate cap bytes for every file: ask for the size the file has, then
+        # for the rest of what ``cap + 1`` allows only if it grew
+        data = fh.read(size + 1)
+        if len(data) > size:
+            data += fh.read(cap + 1 - len(data))
     if len(data) > cap:   # grew while we read it
         return _too_large(source, len(data), cap)
     return data
