@@ -7,6 +7,7 @@ must never lower its F1 (see ``bench/bench_extraction.py``).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -188,6 +189,7 @@ def is_site_name_line(p: str, outlet: str | None = None) -> bool:
     return bool(_DOMAIN.match(s))
 
 
+@functools.lru_cache(maxsize=1024)   # one article's title is split up to four times (title, outlet, rules)
 def split_title_suffix(title: str) -> tuple[str, str | None]:
     """Split "Headline - Site News" into ("Headline", "Site News") when the suffix looks like a
     site name (a domain or a name with a word like News/Times/Post); else ``(title, None)``."""

@@ -162,7 +162,7 @@ def detect_language(text: str) -> str | None:
     words = _lower_words(sample.lower()) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
     if not words:
         return None
-    if _ANY_SCRIPT.search(sample):   # most texts have none of these scripts: count each only when one is there
+    if not sample.isascii() and _ANY_SCRIPT.search(sample):   # most texts have none of these scripts: count each only when one is there
         n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
         for code, script in _SCRIPTS:
             if len(script.findall(sample)) > 0.3 * n_letters:
@@ -171,10 +171,9 @@ def detect_language(text: str) -> str | None:
     if total < LANG_MIN_WORDS:
         return None
     hits = dict.fromkeys(_STOPWORDS, 0)
-    counts = Counter(words)
-    for w in counts.keys() & _STOPWORD_LANGUAGES.keys():
+    for w, n in Counter(filter(_STOPWORD_LANGUAGES.__contains__, words)).items():
         for code in _STOPWORD_LANGUAGES[w]:
-            hits[code] += counts[w]
+            hits[code] += n
     best = max(hits, key=hits.__getitem__)   # the first language with the most hits, in _STOPWORDS order
     return best if hits[best] / total >= LANG_MIN_SHARE else None
 
