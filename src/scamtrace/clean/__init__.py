@@ -130,7 +130,8 @@ def _main_text(raw: RawDoc) -> tuple[Extracted | None, str]:
     """The text to clean: trafilatura's main text of an HTML page (with what it extracted), or the
     plain text as given. Raises :class:`EmptyArticle` for a page with no main text."""
     if raw.fmt == "html":
-        extracted = extract_main_text(raw.body, raw.url)
+        # a record's date wins over the page's (see clean_doc): htmldate only runs without one
+        extracted = extract_main_text(raw.body, raw.url, find_date=raw.published is None)
         if not extracted.text.strip():
             raise EmptyArticle(raw.source, "no main text found in the HTML (navigation-only or script-rendered "
                                            "page); save the article page itself or supply its text")

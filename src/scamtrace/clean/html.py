@@ -122,11 +122,12 @@ def _trafilatura_text(tree: lxml.html.HtmlElement, url: str | None, *, second: b
     return normalize_text(text or "").replace("\n", "\n\n")
 
 
-def extract_main_text(html: str, url: str | None = None) -> Extracted:
+def extract_main_text(html: str, url: str | None = None, *, find_date: bool = True) -> Extracted:
     """Extract the main text and metadata of an HTML page.
 
     Returns an :class:`Extracted` whose ``text`` may be empty (navigation-only or script-rendered
-    pages); the caller decides whether that is an error. Raises :class:`ValueError` when ``html``
+    pages); the caller decides whether that is an error. ``find_date=False`` skips htmldate (the
+    caller has the date already; ``date`` is then None). Raises :class:`ValueError` when ``html``
     is not a string.
     """
     if not isinstance(html, str):
@@ -144,11 +145,12 @@ def extract_main_text(html: str, url: str | None = None) -> Extracted:
         passes = 2
         if word_count(second) > word_count(text):
             text = second
+    date = None
     try:
-        date = htmldate.find_date(tree, url=url, extensive_search=False, original_date=True)
+        if find_date:
+            date = htmldate.find_date(tree, url=url, extensive_search=False, original_date=True)
     except (ValueError, TypeError) as exc:   # htmldate rejects some malformed trees
         log.debug("htmldate failed on %s: %s", url, exc)
-        date = None
     return Extracted(text=text, date=date, passes=passes, paragraphs=extracted_paragraphs(text), **head)
 
 
