@@ -821,7 +821,12 @@ class _Clusterer:
                     found.append((score, i, j, ev))
             self.merge_pairs[i] = found
         self.touched, self.recheck = set(), set()
-        pairs = [p for i in live for p in self.merge_pairs.get(i, ())]
+        return self.apply_merges([p for i in live for p in self.merge_pairs.get(i, ())])
+
+    def apply_merges(self, pairs: list[tuple[float, int, int, dict[str, Any]]], track: bool = True) -> int:
+        """Merge the scored story pairs ``(score, i, j, evidence)``, best first, each story in one merge,
+        the smaller into the larger when most of its members vote for it; ``track`` marks the moved
+        units' neighbourhoods for the next refinement round. Returns the number of merges."""
         done: set[int] = set()
         n = 0
         for _score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
@@ -835,7 +840,8 @@ class _Clusterer:
             for u in list(self.stories[small].units):
                 self.take(u, small)
                 self.place(u, big, {**self.evidence[u], "merged": ev})
-                self.moved(u, small, big)
+                if track:
+                    self.moved(u, small, big)
             done.update((i, j))
             n += 1
         return n

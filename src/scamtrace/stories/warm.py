@@ -32,7 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
-from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, MERGE_VOTE, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer,
+from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer,
                     _family_units, _Frames, _story, _story_pair)
 
 WARM_ALGORITHM = "stories.warm-v1"
@@ -129,22 +129,8 @@ class _WarmClusterer(_Clusterer):
                 score, ev = _story_pair(f, self.stories[a], self.stories[b])
                 if score >= MERGE_THRESHOLD:
                     pairs.append((score, a, b, ev))
-        done: set[int] = set()
-        n = 0
-        for _score, i, j, ev in sorted(pairs, key=lambda p: (-p[0], p[1], p[2])):
-            if i in done or j in done:
-                continue
-            big, small = (i, j) if len(self.stories[i].units) >= len(self.stories[j].units) else (j, i)
-            votes = self.votes(small, big)
-            if votes < MERGE_VOTE:
-                continue
-            ev = {**ev, "member_votes": round(votes, 3)}
-            for u in list(self.stories[small].units):
-                self.take(u, small)
-                self.place(u, big, {**self.evidence[u], "merged": ev})
-            done.update((i, j))
-            n += 1
-        return n
+        # the warm path marks what to place again itself, before each round (warm_run)
+        return self.apply_merges(pairs, track=False)
 
 
 def unit_members(article_ids: Iterable[str], families: Iterable[Family]) -> list[list[str]]:
