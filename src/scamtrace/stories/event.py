@@ -1019,13 +1019,7 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
     ``event_dates`` gives, for articles without a publication date, the date their text names;
     ``event_types`` the event types the extract stage found in each article. Both are optional.
     """
-    made = _family_units(articles, families)
-    units = [u for u, _ in made]
-    frames = _Frames(units, [n for _, n in made], event_dates or {}, event_types or {})
-    far = dt.date.max.toordinal()
-    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
-                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
-                                                      units[i].family))
+    units, frames, order = prepare_units(articles, families, event_dates or {}, event_types or {})
     c = _Clusterer(frames, order)
     groups = c.run()
     pos = {u: k for k, u in enumerate(order)}
@@ -1034,21 +1028,40 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
     return out
 
 
-def _family_units(articles: Sequence[Article], families: Iterable[Family]) -> list[tuple[_Unit, Counter]]:
-    """One unit per copy family (never split), then one per article no family holds."""
-    by_id = {a.id: a for a in articles}
-    outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
-    made: list[tuple[_Unit, Counter]] = []
+def prepare_units(articles: Sequence[Article], families: Iterable[Family], event_dates: Mapping[str, dt.date],
+                  event_types: Mapping[str, Iterable[str]]) -> tuple[list[_Unit], _Frames, list[int]]:
+    """(units, their frames, the order units are placed in: by date, then content date, then family),
+    as the full clustering and the incremental path (:mod:`.warm`) both start."""
+    made = _family_units(articles, families)
+    units = [u for u, _ in made]
+    frames = _Frames(units, [n for _, n in made], event_dates, event_types)
+    far = dt.date.max.toordinal()
+    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
+                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
+                                                      units[i].family))
+    return units, frames, order
+
+
+def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[tuple[str, list[str]]]:
+    """(unit name, article ids) of each unit, in order: one unit per copy family (never split; an
+    article is in the first family that holds it), then one per article no family holds."""
+    ids = set(article_ids)
+    out: list[tuple[str, list[str]]] = []
     seen: set[str] = set()
     for fam in sorted(families, key=lambda x: x.id):
-        members = [by_id[m] for m in fam.members if m in by_id and m not in seen]
+        members = [m for m in fam.members if m in ids and m not in seen]
         if members:
-            made.append(_make_unit(fam.id, members, outlets))
-            seen.update(m.id for m in members)
-    for a in sorted(articles, key=lambda x: x.id):
-        if a.id not in seen:
-            made.append(_make_unit("fam-" + a.id, [a], outlets))
-    return made
+            out.append((fam.id, members))
+            seen.update(members)
+    out += [("fam-" + a, [a]) for a in sorted(ids - seen)]
+    return out
+
+
+def _family_units(articles: Sequence[Article], families: Iterable[Family]) -> list[tuple[_Unit, Counter]]:
+    """The units of :func:`unit_groups`, made from the articles."""
+    by_id = {a.id: a for a in articles}
+    outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
+    return [_make_unit(name, [by_id[m] for m in members], outlets) for name, members in unit_groups(by_id, families)]
 
 
 def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames) -> Story:

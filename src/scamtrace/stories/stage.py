@@ -46,7 +46,8 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
             stats["full_because"] = why
     if stories is None:
         stories = cluster_stories(corpus, families, event_dates=dates, event_types=types)
-        stats.update(mode="full", units=len(unit_members((a.id for a in corpus), families)))
+        stats.update(mode="full", units=stats["units"] if "units" in stats   # counted above when dirty was given
+                     else len(unit_members((a.id for a in corpus), families)))
     before = store.story_membership()
     aliases = carry_story_ids(stories, before, store.alias_ids("story"))
     store.replace_stories(stories)

@@ -32,8 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
-from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer,
-                    _family_units, _Frames, _story, _story_pair)
+from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer, _story,
+                    _Frames, _story_pair, prepare_units, unit_groups)
 
 WARM_ALGORITHM = "stories.warm-v1"
 
@@ -135,17 +135,8 @@ class _WarmClusterer(_Clusterer):
 
 def unit_members(article_ids: Iterable[str], families: Iterable[Family]) -> list[list[str]]:
     """The article ids of each unit, in the order :func:`~scamtrace.stories.event.cluster_events` makes
-    the units (one per copy family, then one per article no family holds), without reading a text."""
-    ids = set(article_ids)
-    out: list[list[str]] = []
-    seen: set[str] = set()
-    for fam in sorted(families, key=lambda x: x.id):
-        members = [m for m in fam.members if m in ids and m not in seen]
-        if members:
-            out.append(members)
-            seen.update(members)
-    out += [[a] for a in sorted(ids - seen)]
-    return out
+    the units (:func:`~scamtrace.stories.event.unit_groups`), without reading a text."""
+    return [members for _, members in unit_groups(article_ids, families)]
 
 
 def partition(members: list[list[str]], previous: Mapping[str, str], dirty_articles: set[str]) -> tuple[dict[str, list[int]], list[int]]:
@@ -168,13 +159,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  event_types: Mapping[str, Iterable[str]]) -> tuple[list[Story], dict[str, Any]]:
     """(stories, stats) of the incremental path over the units :func:`partition` split (indexes in the
     order of :func:`unit_members`); ``evidence`` maps each stored article to its stored join evidence."""
-    made = _family_units(articles, families)
-    units = [u for u, _ in made]
-    frames = _Frames(units, [n for _, n in made], event_dates, event_types)
-    far = dt.date.max.toordinal()
-    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
-                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
-                                                      units[i].family))
+    units, frames, order = prepare_units(articles, families, event_dates, event_types)
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
     groups = sorted((sorted(g, key=pos.__getitem__) for g in kept.values()), key=lambda g: pos[g[0]])
