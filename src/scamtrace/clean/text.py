@@ -118,7 +118,7 @@ def join_paragraphs(paragraphs: list[str]) -> str:
 def paragraph_key(paragraph: str) -> str:
     """Comparison key: casefolded words only (quotes, dashes and spacing ignored)."""
     if paragraph.isascii():   # casefold() is lower() in ASCII
-        return " ".join(paragraph.lower().translate(_ASCII_NON_WORD_TO_SPACE).split())
+        return " ".join(_ascii_words(paragraph.lower()))
     return " ".join(_WORD.findall(paragraph.casefold()))
 
 
@@ -126,7 +126,7 @@ def short_paragraph_key(paragraph: str, max_words: int) -> str | None:
     """``paragraph_key(paragraph)`` when ``word_count(paragraph) <= max_words``, else None; in ASCII
     from one list of words (lower-casing changes no word boundary there)."""
     if paragraph.isascii():
-        words = paragraph.lower().translate(_ASCII_NON_WORD_TO_SPACE).split()
+        words = _ascii_words(paragraph.lower())
         return " ".join(words) if len(words) <= max_words else None
     return paragraph_key(paragraph) if word_count(paragraph) <= max_words else None
 
@@ -138,18 +138,21 @@ WORD_COUNT_CACHE_CHARS = 2000
 
 def word_count(text: str) -> int:
     """Number of ``\\w+`` words."""
-    if len(text) <= WORD_COUNT_CACHE_CHARS:
-        return _short_word_count(text)
-    if text.isascii():
-        return len(text.translate(_ASCII_NON_WORD_TO_SPACE).split())
-    return _WORD.subn("", text)[1]
+    return _short_word_count(text) if len(text) <= WORD_COUNT_CACHE_CHARS else _count_words(text)
 
 
-@functools.lru_cache(maxsize=4096)
-def _short_word_count(text: str) -> int:
+def _count_words(text: str) -> int:
     if text.isascii():
-        return len(text.translate(_ASCII_NON_WORD_TO_SPACE).split())
+        return len(_ascii_words(text))
     return _WORD.subn("", text)[1]   # the number of matches, without building the list of words
+
+
+_short_word_count = functools.lru_cache(maxsize=4096)(_count_words)
+
+
+def _ascii_words(text: str) -> list[str]:
+    """``_WORD.findall(text)`` for ASCII ``text``."""
+    return text.translate(_ASCII_NON_WORD_TO_SPACE).split()
 
 
 #: Every ASCII character that is not a word character (``\\w``: letters, digits, underscore) to a
