@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_store
+from test_fts_queue import index_whole
 from scamtrace import api, pipeline
 from scamtrace.cli import EXPORT_WHATS
 from scamtrace.settings import Settings
@@ -183,6 +184,12 @@ def test_kill_9_during_ingest_then_rerun(corpus, tmp_path, at_least):
     db = tmp_path / "k.db"
     proc = _cli(db, "ingest", str(corpus["src"]))
     _kill_when(proc, db, "SELECT count(*) FROM articles", at_least)
+    killed = sqlite3.connect(db, isolation_level=None)   # not the Store: its opening indexes a leftover queue
+    try:   # every article the killed run committed is in the full-text index (store.fts-queue-v1)
+        assert killed.execute("SELECT count(*) FROM articles").fetchone()[0] >= at_least
+        assert index_whole(killed)
+    finally:
+        killed.close()
     assert _finish(db, corpus["src"]) == corpus["snapshot"]
 
 

@@ -133,6 +133,18 @@ def _quick_check(db: sqlite3.Connection, path: str) -> None:
 
 _EXPECTED: dict[str, set[str]] | None = None
 
+_QUEUED = "SELECT 1 FROM articles_fts_queue LIMIT 1"
+
+
+def _index_queued(db: sqlite3.Connection) -> None:
+    """Index the articles queued for the full-text index in this transaction, in one statement
+    (``store.fts-queue-v1``, migration ``0012_fts_queue``); called by :meth:`Store.write` before
+    every COMMIT, so no committed article is missing from the index."""
+    if db.execute(_QUEUED).fetchone():
+        db.execute("INSERT INTO articles_fts(rowid, title, text) SELECT a.rowid, a.title, a.text"
+                   " FROM articles_fts_queue q JOIN articles a ON a.rowid = q.article ORDER BY q.article")
+        db.execute("DELETE FROM articles_fts_queue")
+
 
 def _columns(db: sqlite3.Connection) -> dict[str, set[str]]:
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
@@ -223,6 +235,9 @@ class Store:
                 _use_wal(self.db)
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 migrate(self.db)
+                if self.db.execute(_QUEUED).fetchone():   # rows another program inserted without Store.write
+                    with self.write():
+                        pass
             check_schema(self.db, self.path)
         except NewerStore as e:
             self.db.close()
@@ -252,6 +267,7 @@ class Store:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield self.db
+            _index_queued(self.db)
         except BaseException:
             self.db.execute("ROLLBACK")
             raise

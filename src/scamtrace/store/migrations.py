@@ -541,3 +541,37 @@ def _m0011() -> str:
         );
         DROP TABLE copy_index;
     """
+
+
+@migration("0012_fts_queue")
+def _m0012() -> str:
+    # store.fts-queue-v1: a new article's rowid is queued by the insert trigger, and the queue is
+    # indexed by one INSERT ... SELECT at the end of the write transaction that stored it
+    # (Store.write, before COMMIT), instead of one FTS5 insert per row: FTS5 flushes its pending
+    # terms at every savepoint, and put_batch opens one per article, so per-row inserts wrote one
+    # index segment per article. The queue and the index change in the same transaction as the
+    # articles, so a committed article is always indexed (FTS5 'integrity-check' holds at every
+    # commit; tests/test_fts_queue.py). An update or delete of a row still queued leaves the index
+    # alone (the row was never indexed; the queue indexes its current values).
+    return """
+        DROP TRIGGER articles_ai;
+        DROP TRIGGER articles_ad;
+        DROP TRIGGER articles_au;
+        CREATE TABLE articles_fts_queue (
+            article INTEGER PRIMARY KEY
+        );
+        CREATE TRIGGER articles_ai AFTER INSERT ON articles BEGIN
+            INSERT OR IGNORE INTO articles_fts_queue(article) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER articles_ad AFTER DELETE ON articles BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text)
+                SELECT 'delete', old.rowid, old.title, old.text
+                WHERE NOT EXISTS (SELECT 1 FROM articles_fts_queue WHERE article = old.rowid);
+            DELETE FROM articles_fts_queue WHERE article = old.rowid;
+        END;
+        CREATE TRIGGER articles_au AFTER UPDATE OF title, text ON articles
+        WHEN NOT EXISTS (SELECT 1 FROM articles_fts_queue WHERE article = old.rowid) BEGIN
+            INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.rowid, old.title, old.text);
+            INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
+        END;
+    """
