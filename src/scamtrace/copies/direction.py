@@ -1,4 +1,4 @@
-"""Which article of a copy pair is the source? (``copies.direction-v8``)
+"""Which article of a copy pair is the source? (``copies.direction-v9``)
 
 Each reason is a small named rule (``rule_*``) returning its findings (a reason, and when it orders
 the pair, who is the source); the rules are tried in order of trust (:data:`RULES`); the first that
@@ -6,6 +6,12 @@ orders the pair decides, the later ones are still recorded:
 
 1. attribution: the text that credits the other's publisher or wire ("Xinhua reports") copies it;
 2. truncated: the shorter text (or the one flagged ``truncated`` by cleaning) is the copy;
+2b. stops (direction-v9): the text that stops where the shared passages end while the other goes on with
+    more of the story is the cut copy (any relation that keeps the wording; not two windows of one page
+    at different offsets, nor two near-equal windows);
+2c. spin votes (direction-v9): at each substitution site of a spun or verbatim pair, the side whose
+    wording other texts of the corpus use is the usual one; the text with the odd wording at most sites
+    is the spun copy (:func:`~.spin.usage_votes`; needs the corpus's word-pair frequencies);
 3. spin: the spun text (higher spin score, else the side that known spinner swaps lead to) is
    the copy; two spun texts, or a spun text and a rewrite of the same
    story, are siblings of an absent original (a rewrite of a spun text would inherit its spin);
@@ -42,6 +48,12 @@ orders the pair decides, the later ones are still recorded:
     run before one source per copy is kept (:func:`~.families.learn_outlet_roles`,
     :func:`~.families.orient_by_outlet_roles`), not a pair rule of :data:`RULES`.
 
+v8 -> v9: stops (2b) and spin votes (2c). realnews-dev half A, every gold pair with its gold relation:
+stops speaks for the 2 cut copies, right both times (1 of them unordered by v8's rules until attribution);
+spin votes speak for the synonym-spun VICE copy (20 sites to 0), right, and for no verbatim pair; both are
+silent on every other half-A pair. Written for what half B was known to lack (from aggregate diagnostics only):
+spun copies whose spin scores do not separate them, a truncated pair with no direction.
+
 v7 -> v8: locality (11b). realnews-dev half A, every gold pair with its gold relation: it orders the 3 pairs
 no other rule ordered (a same-day rewrite of equal detail, two texts both cut at the window, a spun copy
 whose spinner made the wording plainer), all right; over all half-A pairs it points the right way 4 times
@@ -72,14 +84,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Mapping
 
 from ..model import Article
-from .features import WIRE_AGENCIES, Pair, credit_dateline, window_shape
+from .features import WIRE_AGENCIES, Pair, credit_dateline, ordered_chain, window_shape
 from .locality import host_country, local_country, outlet_host
-from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits
+from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits, usage_votes
 
-DIRECTION_ALGORITHM = "copies.direction-v8"
+DIRECTION_ALGORITHM = "copies.direction-v9"
 
 # Two spin scores closer than this do not order a pair. Set on seed 003 vs synthetic spins.
 SPIN_DIRECTION_MARGIN = 0.3
@@ -114,7 +126,7 @@ DETAIL_MARGIN = 0.2
 # Confidence attached to each deciding reason (used to scale the link score).
 # Coverage ratio needed for the excerpt-share rule (demo digest vs a truncated copy: > 3).
 EXCERPT_SHARE_RATIO = 1.5
-CONFIDENCE = {"attribution": 0.95, "truncated": 0.95, "spin": 0.9, "siblings": 0.85, "own_outlet": 0.9, "published": 0.9,
+CONFIDENCE = {"attribution": 0.95, "truncated": 0.95, "stops": 0.85, "spin": 0.9, "spin_votes": 0.8, "siblings": 0.85, "own_outlet": 0.9, "published": 0.9,
               "excerpt_share": 0.75, "credit": 0.7, "dateline": 0.65, "published_close": 0.62,
               "detail": 0.6, "completeness": 0.55, "mirror": 0.55, "spin_weak": 0.5,
               "family_origin": 0.5, "outlet_role": 0.45, "locality": 0.45, "fallback": 0.4}
@@ -152,6 +164,32 @@ COMPLETENESS_MIN_WORDS = 20
 # so its hull says little, and on ECB+ an arrow between two rewrites (18_4ecb, 18_5ecb) made the
 # one-source-per-copy reduction drop the only link holding one of them in its family.
 COMPLETENESS_RELATIONS = ("verbatim", "spun")
+# Truncation by a visible stop (direction-v9, rule_stops). The stopping text has at most STOP_MAX_TAIL_WORDS
+# words after the shared passages (a "Read more at ..." line); the other goes on for at least
+# STOP_MIN_MORE_WORDS more words and STOP_MIN_MORE_SHARE of its own words; the stopping text has at most
+# STOP_MAX_LENGTH_RATIO of the other's words (two windows cut at one byte cap are near-equal: realnews-dev
+# half A, mexc.fm / mexc.com 298 / 297 words, the .fm window starting later and running on); and the words it
+# has before the shared stretch that the other lacks, times STOP_HEAD_FACTOR, stay below what the other adds
+# after it (half A, kmaupdates / Monitor: two windows of one story at different offsets, 164 words more at
+# one's head and 160 at the other's tail: no order). Half A, every gold pair with its gold relation: it speaks
+# for the 2 cut copies (New Times of The Star, the Record stub), right both times, and for no other pair.
+# Not excerpts: a digest that quotes an article's last paragraph goes on with its own writing after it while the
+# article stops there (six-class synth n=400 seed 7: 4 excerpts reversed when they were included).
+STOP_RELATIONS = ("verbatim", "truncated", "spun")
+# ... and the shared stretch must span this share of the stopping text (a cut copy is mostly the part it kept).
+STOP_MIN_HULL = 0.5
+STOP_MAX_TAIL_WORDS = 15
+STOP_MIN_MORE_WORDS = 40
+STOP_MIN_MORE_SHARE = 0.15
+STOP_MAX_LENGTH_RATIO = 0.85
+STOP_HEAD_FACTOR = 2.0
+# Usage votes (direction-v9, rule_spin_votes; spin.usage_votes): at least SPIN_VOTES_MIN sites, and this share of
+# the sites that voted, must favour one text's wording. realnews-dev half A: the synonym-spun VICE copy 20 to 0;
+# the spun Monitor copy 2 to 0 (too few: locality orders it). Verbatim pairs are included: a spun copy whose
+# substitutions touch few sentences is called verbatim with edits (classify SPUN_MIN_SENTENCE_SPREAD).
+SPIN_VOTES_RELATIONS = ("spun", "verbatim")
+SPIN_VOTES_MIN = 3
+SPIN_VOTES_MIN_SHARE = 0.8
 
 
 @dataclass(slots=True)
@@ -190,6 +228,8 @@ class Case:
     pair: Pair
     spin_a: float
     spin_b: float
+    # document frequency of content-word pairs over the corpus (CollocationModel.df), for rule_spin_votes
+    usage: Mapping[tuple[str, str], int] | None = None
 
     def ordered(self, first_is_a: bool) -> tuple[Article, Article]:
         return (self.a, self.b) if first_is_a else (self.b, self.a)
@@ -224,6 +264,50 @@ def rule_truncated(c: Case) -> list[Finding]:
     return [Finding(reason, "truncated", long_.id, short.id)]
 
 
+def rule_stops(c: Case) -> list[Finding]:
+    """Truncation (direction-v9): the text that stops where the shared passages end, while the other goes on
+    with more of the story, is the cut copy of the complete one ("Full article", "Read more", an ellipsis, or
+    simply the end of a stub). Read on the ordered chain of shared passages: the stopping text has at most
+    :data:`STOP_MAX_TAIL_WORDS` words after it, the other at least :data:`STOP_MIN_MORE_WORDS` (and
+    :data:`STOP_MIN_MORE_SHARE` of itself); the stopping text is clearly the shorter
+    (:data:`STOP_MAX_LENGTH_RATIO`) and mostly the shared stretch (:data:`STOP_MIN_HULL`), and what it has before the shared stretch that the other lacks is small
+    beside what the other adds after it (:data:`STOP_HEAD_FACTOR`): two windows of one page that start at
+    different offsets are each longer at one end, which says nothing about who copied."""
+    if c.relation not in STOP_RELATIONS or not c.pair.passages.spans:
+        return []
+    na, nb = len(c.pair.a.toks), len(c.pair.b.toks)
+    if not na or not nb:
+        return []
+    cs = window_shape(c.pair, ordered_chain(list(c.pair.passages.spans)))
+    if cs["words"] < COMPLETENESS_MIN_WORDS:
+        return []
+    tail = {"a": round(cs["tail_a"] * na), "b": round(cs["tail_b"] * nb)}
+    head = {"a": round(cs["head_a"] * na), "b": round(cs["head_b"] * nb)}
+    n = {"a": na, "b": nb}
+    for x, y in (("a", "b"), ("b", "a")):
+        more = tail[y] - tail[x]
+        if tail[x] > STOP_MAX_TAIL_WORDS or more < STOP_MIN_MORE_WORDS or tail[y] < STOP_MIN_MORE_SHARE * n[y]:
+            continue
+        if n[x] > STOP_MAX_LENGTH_RATIO * n[y] or STOP_HEAD_FACTOR * max(0, head[x] - head[y]) > more \
+                or cs["hull_" + x] < STOP_MIN_HULL:
+            continue
+        part, full = c.ordered(x == "a")
+        text = (c.pair.a if x == "a" else c.pair.b).text
+        marker = _STOP_MARK_RE.search(text[-STOP_MARK_CHARS:])
+        mark = f", ending with \"{marker.group().strip()}\"" if marker else ""
+        return [Finding(f"{part.id} stops where the shared passages end ({tail[x]} words after them{mark}) while "
+                        f"{full.id} goes on for {tail[y]} more words of the story ({n[x]} vs {n[y]} words): "
+                        f"{part.id} is the cut copy", "stops", full.id, part.id)]
+    return []
+
+
+# The end of a cut copy: a stub's "Full article" or "Read more" line, a teaser's ellipsis (reported as evidence).
+_STOP_MARK_RE = re.compile(r"(?i)(?:\.\.\.|\u2026|\[\s*\.\.\.\s*\]|read (?:the )?(?:full|more|rest)[^\n]{0,60}"
+                           r"|full (?:article|story)[^\n]{0,60}|continue reading[^\n]{0,60}|register to read[^\n]{0,60}"
+                           r"|scroll down[^\n]{0,40})\s*$")
+STOP_MARK_CHARS = 120
+
+
 def same_language(c: Case) -> bool:
     """Spin scores compare wording in one language: a translation (the two texts' detected languages
     differ, or one is unknown while the other is known) is not judged by spin (direction-v7; realnews-dev
@@ -252,6 +336,30 @@ def rule_spin(c: Case) -> list[Finding]:
         return [Finding(f"{spun.id} looks spun ({hi:.2f}) and {clean.id} is a rewrite without its spin: siblings of "
                         "an absent original", "siblings", None, min(c.a.id, c.b.id))]
     return [Finding(f"{spun.id} looks spun ({hi:.2f} vs {lo:.2f})", "spin", clean.id, spun.id)]
+
+
+def rule_spin_votes(c: Case) -> list[Finding]:
+    """Spun pairs (direction-v9): at each substitution site, the side whose wording other texts of the corpus
+    use is the usual one (:func:`~.spin.usage_votes`); the text with the odd wording at most sites is the spun
+    copy. Decides with :data:`SPIN_VOTES_MIN` votes or more, :data:`SPIN_VOTES_MIN_SHARE` of them one way;
+    fewer or split votes are recorded and decide nothing. Silent without a corpus (``usage`` None)."""
+    if c.usage is None or c.relation not in SPIN_VOTES_RELATIONS or not same_language(c):
+        return []
+    sp = c.pair.spun
+    if not sp.sites_a:
+        return []
+    v = usage_votes([t.norm for t in c.pair.a.toks], sp.sites_a, c.pair.a.text, c.pair.b.text, c.usage)
+    cast = v.for_a + v.for_b
+    if not cast:
+        return []
+    shown = "; ".join(f"\"{e['a']}\" {e['uses_a']} vs \"{e['b']}\" {e['uses_b']}" for e in v.examples[:4])
+    if max(v.for_a, v.for_b) >= SPIN_VOTES_MIN and max(v.for_a, v.for_b) >= SPIN_VOTES_MIN_SHARE * cast:
+        clean, spun = c.ordered(v.for_a > v.for_b)
+        return [Finding(f"at {max(v.for_a, v.for_b)} of {v.sites} substitution sites other texts of the corpus use "
+                        f"{clean.id}'s wording, at {min(v.for_a, v.for_b)} {spun.id}'s (uses of the word pairs: "
+                        f"{shown}): {spun.id} is the spun one", "spin_votes", clean.id, spun.id)]
+    return [Finding(f"usage votes over {v.sites} substitution sites: {v.for_a} for {c.a.id}'s wording, {v.for_b} for "
+                    f"{c.b.id}'s: too few or split to decide")]
 
 
 def rule_spinner_swaps(c: Case) -> list[Finding]:
@@ -509,20 +617,22 @@ def _host_rank(article: Article) -> tuple[bool, bool]:
 
 
 # The rules in order of trust: the first that orders the pair decides; the others are still recorded.
-RULES: tuple[Rule, ...] = (rule_attribution, rule_truncated, rule_spin, rule_spinner_swaps, rule_own_outlet,
+RULES: tuple[Rule, ...] = (rule_attribution, rule_truncated, rule_stops, rule_spin_votes, rule_spin, rule_spinner_swaps, rule_own_outlet,
                            rule_published, rule_excerpt_share, rule_credit, rule_dateline, rule_published_close,
                            rule_detail, rule_completeness, rule_mirror, rule_spin_weak, rule_locality)
 
 
-def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spin_b: float) -> Direction:
-    """Decide the direction of ``relation`` between ``a`` and ``b`` (``pair`` = Pair(a, b))."""
-    case = Case(a, b, relation, pair, spin_a, spin_b)
+def decide(a: Article, b: Article, relation: str, pair: Pair, spin_a: float, spin_b: float,
+           usage: Mapping[tuple[str, str], int] | None = None) -> Direction:
+    """Decide the direction of ``relation`` between ``a`` and ``b`` (``pair`` = Pair(a, b)); ``usage``: the
+    corpus's content-word pair frequencies (``CollocationModel.df``) for the usage votes, None without a corpus."""
+    case = Case(a, b, relation, pair, spin_a, spin_b, usage)
     reasons: list[str] = []
     leans: dict[str, str] = {}
     first: Finding | None = None
     for rule in RULES:
-        if rule is rule_spinner_swaps and first is not None:
-            continue   # known spinner swaps are read only when nothing before them decided
+        if (rule is rule_spinner_swaps or rule is rule_spin_votes) and first is not None:
+            continue   # known spinner swaps and usage votes are read only when nothing before them decided
         for f in rule(case):
             reasons.append(f.reason)
             if f.kind is None and f.source is not None:

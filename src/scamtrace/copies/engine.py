@@ -81,18 +81,20 @@ def _articles_by_id(articles: Sequence[Article], judged: Sequence[Judgement]) ->
 
 
 def _spin_scores(by_id: Mapping[str, Article], spin_model: CollocationModel | None,
-                 given: Mapping[str, float] | None) -> dict[str, float]:
-    """Spin score of every article: given ones kept, the others computed with the (corpus) model."""
+                 given: Mapping[str, float] | None) -> tuple[dict[str, float], CollocationModel | None]:
+    """Spin score of every article (given ones kept, the others computed with the corpus model), and that
+    model (None below :data:`~.spin.COLLOCATION_MIN_DOCS` articles)."""
     ids = sorted(by_id)
     model = spin_model
     if model is None and len(ids) >= COLLOCATION_MIN_DOCS:
         model = CollocationModel().fit(by_id[i].text for i in ids)
     given = given or {}
-    return {i: given[i] if i in given else spin_score(by_id[i].text, model=model)[0] for i in ids}
+    return {i: given[i] if i in given else spin_score(by_id[i].text, model=model)[0] for i in ids}, model
 
 
 def _guesses(pairs: Sequence[tuple[str, str]], judged: Sequence[Judgement], by_id: Mapping[str, Article],
-             spin: Mapping[str, float], classify: Callable[[str, str], Link | None]) -> dict[frozenset[str], Link]:
+             spin: Mapping[str, float], classify: Callable[[str, str], Link | None],
+             usage: Mapping[tuple[str, str], int] | None = None) -> dict[frozenset[str], Link]:
     """The classifier's link for every candidate pair not judged "not-copy", and for pairs judged "copy"."""
     not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}
     guesses: dict[frozenset[str], Link] = {}
@@ -104,7 +106,7 @@ def _guesses(pairs: Sequence[tuple[str, str]], judged: Sequence[Judgement], by_i
             guesses[frozenset((x, y))] = link
     for key, (ja, jb, v) in {frozenset((ja, jb)): (ja, jb, v) for ja, jb, v in judged}.items():
         if v == "copy" and key not in guesses:
-            guess = classify_pair(by_id[ja], by_id[jb], spin_a=spin[ja], spin_b=spin[jb])
+            guess = classify_pair(by_id[ja], by_id[jb], spin_a=spin[ja], spin_b=spin[jb], usage=usage)
             if guess is not None:
                 guesses[key] = guess
     return guesses
@@ -126,7 +128,11 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     by_id = _articles_by_id(articles, judged)
     ids = sorted(by_id)
     pairs = _pairs(ids, candidates)
-    spin = _spin_scores(by_id, spin_model, spin)
+    spin, model = _spin_scores(by_id, spin_model, spin)
+    # the usage votes of the direction read the corpus's word-pair frequencies (direction-v9); the pairs
+    # compared again with their family's origin (links_to_origins) are classified without them, as the Spark
+    # job, which fetches the frequencies only for the candidate pairs' substitution sites
+    usage = model.df if model is not None and model.docs >= COLLOCATION_MIN_DOCS else None
     prep: dict[str, Prepared] = {}
 
     def prepared(i: str) -> Prepared:
@@ -137,7 +143,11 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     def classify(x: str, y: str) -> Link | None:
         return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
 
-    guesses = _guesses(pairs, judged, by_id, spin, classify)
+    def classify_voted(x: str, y: str) -> Link | None:
+        return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)),
+                             usage=usage)
+
+    guesses = _guesses(pairs, judged, by_id, spin, classify_voted, usage)
     links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)
     forced = {frozenset((a, b)) for a, b, v in judged if v == "copy"}
     not_copy = {frozenset((a, b)) for a, b, v in judged if v == "not-copy"}

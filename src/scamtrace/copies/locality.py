@@ -1,4 +1,4 @@
-"""Locality: the outlet of the country a story is about reported it first (``copies.direction-v8``).
+"""Locality: the outlet of the country a story is about reported it first (``copies.direction-v8``, unchanged in v9).
 
 News about people of one country (victims repatriated home, a raid at home) is broken by that country's
 own press; foreign outlets, aggregators and content farms retell it. An outlet's country is read off its
@@ -66,6 +66,12 @@ def countries() -> tuple[Country, ...]:
     return parse_countries(text.splitlines(), "outlet_countries.tsv")
 
 
+@lru_cache(maxsize=1)
+def countries_by_code() -> dict[str, Country]:
+    """The packaged table by country code (built once, not on every look-up)."""
+    return {c.code: c for c in countries()}
+
+
 _HOST_RE = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
 
 
@@ -83,8 +89,7 @@ def host_country(host: str) -> str | None:
     if not host:
         return None
     labels = host.split(".")
-    by_code = {c.code: c for c in countries()}
-    if labels[-1] in by_code:
+    if labels[-1] in countries_by_code():
         return labels[-1]
     body = ".".join(labels[:-1])
     for c in countries():
@@ -95,10 +100,8 @@ def host_country(host: str) -> str | None:
 
 def country_mentions(text: str, code: str) -> int:
     """How often ``text`` names the country ``code`` (names and demonyms)."""
-    for c in countries():
-        if c.code == code:
-            return len(c.names.findall(text))
-    return 0
+    c = countries_by_code().get(code)
+    return len(c.names.findall(text)) if c is not None else 0
 
 
 def local_country(article: Article, other: Article) -> str | None:

@@ -34,13 +34,16 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..copies.classify import classify_pair
+from ..copies.direction import SPIN_VOTES_RELATIONS
+from ..copies.features import Pair
 from ..copies.engine import ENGINE_ALGORITHM, _expand, links_to_origins
 from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, ROLE_EVIDENCE, OutletRoles, build_families,
                                normal_outlet, other_end, pick_excerpt, reduce_core)
 from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDIDATES, MIN_SCORE, MIN_SHARED,
                             containment_score, fact_weights)
 from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
-from ..copies.spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, rule_hits, score_from
+from ..copies.spin import (COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, rule_hits,
+                           score_from, usage_keys)
 from ..model import Article, Link
 from .components import COMPONENTS_ALGORITHM, connected_components
 from .readers import article_from_row
@@ -57,7 +60,14 @@ SIGN_BATCH = 500
 # --------------------------------------------------------------------------- 1. spin
 
 def spin_scores(spark: Any, articles: Any) -> Any:
-    """(id, spin) for every article: ``copies.spun-v2`` with the corpus collocation model.
+    """(id, spin) for every article: ``copies.spun-v2`` with the corpus collocation model."""
+    return spin_model(spark, articles)[0]
+
+
+def spin_model(spark: Any, articles: Any) -> tuple[Any, Any]:
+    """(spins, pair frequencies): the (id, spin) DataFrame of :func:`spin_scores`, and the (h, p, n) document
+    frequencies of content-word pairs (None below ``COLLOCATION_MIN_DOCS`` articles), which the usage votes
+    of the direction read (:func:`revote_pairs`).
 
     One Python pass over the texts gives each article's rule hits, word count and collocation pairs;
     the pairs are counted in the JVM, where a pair seen once also names its only article (no join);
@@ -94,6 +104,7 @@ def spin_scores(spark: Any, articles: Any) -> Any:
             .agg(F.collect_list(F.struct("h", "p")).alias("rare"))
     else:
         heads = {}
+        df = None
         rare = spark.createDataFrame([], "id string, rare array<struct<h:string,p:string>>")
     bheads = spark.sparkContext.broadcast(heads)
 
@@ -103,7 +114,7 @@ def spin_scores(spark: Any, articles: Any) -> Any:
             yield r["id"], float(score_from(r["total"], r["words"], learned)[0])
 
     joined = base.select("id", "total", "words").join(rare, "id", "left")
-    return spark.createDataFrame(joined.rdd.mapPartitions(score), "id string, spin double")
+    return spark.createDataFrame(joined.rdd.mapPartitions(score), "id string, spin double"), df
 
 
 # --------------------------------------------------------------------------- 2-3. candidates
@@ -196,26 +207,68 @@ def candidate_pairs(spark: Any, articles: Any) -> Any:
 
 # --------------------------------------------------------------------------- 4. classification
 
-def classify_pairs(spark: Any, articles: Any, spins: Any, pairs: Any) -> Any:
-    """(article, other, json) rows: every link (expanded) that classification finds among ``pairs``."""
+def _pair_rows(articles: Any, spins: Any, pairs: Any) -> Any:
+    """``pairs`` (a, b) joined with both articles' columns (prefixed a_ and b_) and spin scores."""
     full = articles.join(spins.select("id", "spin"), "id")
     cols = [c for c in full.columns]
     a = full.select(*[full[c].alias("a_" + c) for c in cols])
     b = full.select(*[full[c].alias("b_" + c) for c in cols])
-    joined = pairs.join(a, pairs["a"] == a["a_id"]).join(b, pairs["b"] == b["b_id"])
+    return pairs.join(a, pairs["a"] == a["a_id"]).join(b, pairs["b"] == b["b_id"])
+
+
+def _row_articles(r: Any) -> tuple[Article, Article, dict[str, Any]]:
+    d = r.asDict()
+    x = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("a_")})
+    y = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("b_")})
+    return x, y, d
+
+
+def classify_pairs(spark: Any, articles: Any, spins: Any, pairs: Any, usage: Any = None) -> Any:
+    """(article, other, json) rows: every link (expanded) that classification finds among ``pairs``;
+    ``usage``: a broadcast of word-pair frequencies for the usage votes (:func:`revote_pairs`), or None."""
+    joined = _pair_rows(articles, spins, pairs)
 
     def run(rows: Iterator[Any]) -> Iterator[tuple[str, str, str, bool]]:
         for r in rows:
-            d = r.asDict()
-            x = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("a_")})
-            y = article_from_row({k[2:]: v for k, v in d.items() if k.startswith("b_")})
-            link = classify_pair(x, y, spin_a=d["a_spin"], spin_b=d["b_spin"])
+            x, y, d = _row_articles(r)
+            link = classify_pair(x, y, spin_a=d["a_spin"], spin_b=d["b_spin"],
+                                 usage=usage.value if usage is not None else None)
             if link is None:
                 continue
             for ln in _expand(link):
                 yield ln.article, other_end(ln) or "", link_to_json(ln), ln.relation not in NON_MERGING
 
     return spark.createDataFrame(joined.rdd.mapPartitions(run), "article string, other string, link string, merging boolean")
+
+
+def revote_pairs(spark: Any, articles: Any, spins: Any, links: Any, pair_df: Any) -> Any:
+    """The links again, those of spun and verbatim pairs classified with the corpus's word-pair frequencies
+    (``copies.direction-v9`` usage votes), as the embedded engine classifies every candidate pair with
+    ``CollocationModel.df``. Only the frequencies of the word pairs that those pairs' substitution sites
+    make (:func:`~scamtrace.copies.spin.usage_keys`) reach the driver and the executors."""
+    from pyspark.sql import functions as F
+
+    rel = F.get_json_object("link", "$.evidence.pair_relation")
+    voted = links.where(rel.isin(list(SPIN_VOTES_RELATIONS))).select(
+        F.get_json_object("link", "$.evidence.pair[0]").alias("a"),
+        F.get_json_object("link", "$.evidence.pair[1]").alias("b")).distinct()
+
+    def keys_of(rows: Iterator[Any]) -> Iterator[tuple[str, str, str, str]]:
+        for r in rows:
+            x, y, _ = _row_articles(r)
+            p = Pair(x, y)
+            for h, q in sorted(usage_keys([t.norm for t in p.a.toks], p.spun.sites_a)):
+                yield x.id, y.id, h, q
+
+    keys = spark.createDataFrame(_pair_rows(articles, spins, voted).rdd.mapPartitions(keys_of),
+                                 "a string, b string, h string, p string").localCheckpoint()
+    need = keys.select("h", "p").distinct().join(pair_df.select("h", "p", "n"), ["h", "p"])
+    usage = spark.sparkContext.broadcast({(r["h"], r["p"]): int(r["n"]) for r in need.toLocalIterator()})
+    again = keys.select("a", "b").distinct()
+    relinked = classify_pairs(spark, articles, spins, again, usage)
+    keyed = links.withColumn("a", F.least("article", "other")).withColumn("b", F.greatest("article", "other"))
+    kept = keyed.join(again, ["a", "b"], "left_anti").select("article", "other", "link", "merging")
+    return kept.union(relinked)
 
 
 # --------------------------------------------------------------------------- 5. families
@@ -278,7 +331,8 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     t = timings if timings is not None else {}
     articles = articles.repartition("id").localCheckpoint()
     t0 = time.perf_counter()
-    spins = spin_scores(spark, articles).localCheckpoint()
+    spins, pair_df = spin_model(spark, articles)
+    spins = spins.localCheckpoint()
     t["spin"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
@@ -286,7 +340,10 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     t["candidates"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    links = classify_pairs(spark, articles, spins, pairs).localCheckpoint()
+    links = classify_pairs(spark, articles, spins, pairs)
+    if pair_df is not None:
+        links = revote_pairs(spark, articles, spins, links.localCheckpoint(), pair_df)
+    links = links.localCheckpoint()
     t["classify"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
