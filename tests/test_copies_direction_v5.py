@@ -56,8 +56,11 @@ def test_weak_spin_orders_excerpts_only():
     a, b = art("a", make_story(31)), art("b", make_story(31).replace("Police", "Officers"))
     pair = Pair(a, b)
     assert decide(a, b, "rewrite", pair, 0.0, 0.2).decided_by == "unsure"
-    d = decide(a, b, "excerpt", pair, 0.0, 0.2)
+    assert decide(a, b, "rewrite", pair, 0.0, 0.6).decided_by != "spin_weak"
+    d = decide(a, b, "excerpt", pair, 0.0, 0.6)
     assert (d.decided_by, d.source, d.copy) == ("spin_weak", "a", "b")
+    # direction-v9: a text that does not look spun (one or two collocation hits) orders nothing
+    assert decide(a, b, "excerpt", pair, 0.0, 0.2).decided_by == "unsure"
 
 
 def _sib(x: str, y: str, rel: str = "rewrite") -> list[Link]:

@@ -183,3 +183,18 @@ def test_spin_votes_only_for_spun_and_verbatim_pairs():
 def test_the_country_table_by_code_is_built_once():
     assert countries_by_code() is countries_by_code()
     assert "ug" in countries_by_code() and host_country("monitor.co.ug") == "ug"
+
+
+def test_a_verbatim_window_that_stops_is_truncated():
+    """classify-v7: the cut copy behind its own page furniture (too much of it for the truncation shape) is
+    still truncated when the other goes on with more of the story; two near-equal windows stay verbatim."""
+    from scamtrace.copies.classify import relate
+    paras = _paras(95, 10)
+    menu = "\n\n".join(f"Home News World Sport Business Opinion Video Section {i} Latest Most Read" for i in range(6))
+    full = _doc("full", "\n\n".join(paras))
+    stub = _doc("stub", menu + "\n\n" + "\n\n".join(paras[:5]))
+    v = relate(Pair(full, stub))
+    assert v.relation == "truncated" and v.features["cut_copy"]["stops"] == "b", (v.relation, v.features.get("cut_copy"))
+    link = classify_pair(full, stub)
+    assert link is not None and (link.article, link.source, link.relation) == ("stub", "full", "truncated")
+    assert relate(Pair(_doc("x", "\n\n".join(paras[:9])), _doc("y", "\n\n".join(paras[:8])))).relation == "verbatim"

@@ -20,7 +20,9 @@ direction confidence (so a certain relation with an uncertain direction scores l
 
 v6 -> v7: one order per pair: :func:`classify_pair` reads the pair from the smaller id, so
 classify_pair(a, b) and classify_pair(b, a) give the same link (realnews-dev half A: the relation depended on the
-order in 7 of 124 candidate pairs; the engine compared in that order already, so its first pass is unchanged).
+order in 7 of 124 candidate pairs; the engine compared in that order already, so its first pass is unchanged);
+a verbatim pair where one text stops where the shared passages end and the other goes on with more of the story
+(:func:`~.direction.cut_copy`) is truncated.
 v5 -> v6: the fact rule needs some kept wording or nearly all the figures (a partial share of the numbers is no
 longer support); a kept-sentence rewrite whose rewriting text carries section headings that the other lacks (the mark
 of an LLM rewrite, which reorders paragraphs under its own headings: issue 12) no longer needs its shared passages
@@ -45,7 +47,7 @@ from rapidfuzz.distance import Indel
 
 from ..model import Article, Link
 from .align import Span
-from .direction import DIRECTION_ALGORITHM, decide
+from .direction import DIRECTION_ALGORITHM, cut_copy, decide
 from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
                        window_shape)
@@ -504,13 +506,26 @@ def relate(pair: Pair) -> Verdict:
     sense_rate, sense_subs = sense_substitution_rate(pair)
     feats["sense_substitution_rate"] = round(sense_rate, 4)
     verdict = _relate_full(pair, feats, sense_rate, sense_subs)
-    if verdict is not None:
-        return verdict
-    sh = _shape(pair, feats)
-    verdict = (_relate_truncated(pair, feats, sh) or _relate_window(pair, feats, sh, sense_rate, sense_subs)
-               or _relate_spun(pair, feats, sense_rate, sense_subs) or _relate_excerpt(pair, feats, sh)
-               or _relate_rewrite(pair, feats, sh))
+    if verdict is None:
+        sh = _shape(pair, feats)
+        verdict = (_relate_truncated(pair, feats, sh) or _relate_window(pair, feats, sh, sense_rate, sense_subs)
+                   or _relate_spun(pair, feats, sense_rate, sense_subs) or _relate_excerpt(pair, feats, sh)
+                   or _relate_rewrite(pair, feats, sh))
+    if verdict is not None and verdict.relation == "verbatim":
+        verdict = _cut_window(pair, verdict)
     return verdict if verdict is not None else Verdict(None, 0.0, feats)
+
+
+def _cut_window(pair: Pair, verdict: Verdict) -> Verdict:
+    """A verbatim copy that stops where the shared passages end while the other text goes on with more of the
+    story is truncated (classify-v7; realnews-dev README rule 3: "a verbatim copy whose own text ends well
+    before the other's window does, at a visible stop"), read by :func:`~.direction.cut_copy`. Realnews-dev
+    half A: no gold verbatim pair is cut this way (New Times stops where The Star goes on with a headline list)."""
+    cut = cut_copy(pair)
+    if cut is None:
+        return verdict
+    verdict.features["cut_copy"] = cut.evidence()
+    return Verdict("truncated", verdict.strength, verdict.features)
 
 
 def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b: float | None = None,
