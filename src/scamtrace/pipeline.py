@@ -140,7 +140,7 @@ def store_items(store: Store, items: Iterable[RawDoc | Reject], settings: Settin
                 pending.append(ToStore(art, item.fmt, item.body, result.extra, Reject(
                     item.source, f"{item.source}: id {art.id} already holds different text; the stored article is "
                     "kept and this version is saved in the conflicts table; give the record its own id",
-                    stage="store")))
+                    stage="store"), result.extra_json))
             if len(pending) >= WRITE_BATCH:
                 flush()
     finally:   # what was cleaned is stored, also when the input stopped with an error

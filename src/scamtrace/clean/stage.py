@@ -20,7 +20,7 @@ from ..settings import Settings
 from ..store import PutStatus, Store
 from ..store.analysis import boilerplate_model_jsons
 from ..store.raw import RECORD_KEY, raw_from_store, record_fields
-from ..timelimit import TimeLimitExceeded, time_limit
+from ..timelimit import TimeLimitExceeded, alarm_scope, time_limit
 from . import clean_doc
 from .learned import BoilerplateModel
 from .text import paragraph_key, split_paragraphs
@@ -124,11 +124,12 @@ def relearn_boilerplate(store: Store, outlets: Iterable[str], settings: Settings
 
 @dataclass(slots=True)
 class Cleaned:
-    """What cleaning made of one RawDoc: the article and the ``extra`` to store beside its raw body,
-    or the reject that says why not."""
+    """What cleaning made of one RawDoc: the article and the ``extra`` to store beside its raw body
+    (with its JSON, as the store writes it), or the reject that says why not."""
     article: Article | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     reject: Reject | None = None
+    extra_json: str | None = None
 
 
 def clean_item(item: RawDoc, model: BoilerplateModel | None, settings: Settings) -> Cleaned:
@@ -137,7 +138,7 @@ def clean_item(item: RawDoc, model: BoilerplateModel | None, settings: Settings)
         extra = {**item.extra, RECORD_KEY: record_fields(item)}
         with time_limit(float(settings.doc_timeout), "cleaning"):
             art = clean_raw(item, model, settings)
-        json.dumps(extra, default=str)   # what the store will write: fail here, not half-way through it
+        extra_json = json.dumps(extra, default=str)   # what the store will write: fail here, not half-way through it
     except InputError as e:
         return Cleaned(reject=Reject(item.source, f"{item.source}: {e.reason}", stage="clean"))
     except TimeLimitExceeded as e:
@@ -147,7 +148,7 @@ def clean_item(item: RawDoc, model: BoilerplateModel | None, settings: Settings)
         log.debug("cleaning %s failed", item.source, exc_info=True)
         return Cleaned(reject=Reject(item.source, f"{item.source}: cleaning failed ({type(e).__name__}: {e}); "
                                      "report this input as a bug", stage="clean"))
-    return Cleaned(art, extra)
+    return Cleaned(art, extra, extra_json=extra_json)
 
 
 #: RawDocs a worker process cleans per task (``clean.pool-v1``).
@@ -163,7 +164,8 @@ def _init_worker(model: BoilerplateModel | None, settings: dict[str, Any]) -> No
 
 
 def _clean_batch(items: list[RawDoc]) -> list[Cleaned]:
-    return [clean_item(item, _WORKER["model"], _WORKER["settings"]) for item in items]
+    with alarm_scope():
+        return [clean_item(item, _WORKER["model"], _WORKER["settings"]) for item in items]
 
 
 def clean_items(items: Iterable[RawDoc | Reject], model: BoilerplateModel | None, settings: Settings,
@@ -182,8 +184,9 @@ def clean_items(items: Iterable[RawDoc | Reject], model: BoilerplateModel | None
     docs = 0
 
     def here(batch: Iterable[RawDoc | Reject]) -> Iterator[tuple[RawDoc | Reject, Cleaned | None]]:
-        for item in batch:
-            yield item, None if isinstance(item, Reject) else clean_item(item, model, settings)
+        with alarm_scope():   # one SIGALRM handler for the loop, not two signal() calls per document
+            for item in batch:
+                yield item, None if isinstance(item, Reject) else clean_item(item, model, settings)
 
     if workers <= 1:
         yield from here(it)

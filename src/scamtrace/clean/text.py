@@ -160,9 +160,21 @@ def _ascii_words(text: str) -> list[str]:
 _ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not re.fullmatch(r"\w", c)})
 
 
+#: :func:`has_words` first counts the words of this many characters per word asked for.
+HAS_WORDS_PREFIX_CHARS = 12
+
+
 def has_words(text: str, n: int) -> bool:
-    """``word_count(text) >= n``, reading no further than the ``n``-th word."""
-    return n <= 0 or sum(1 for _ in itertools.islice(_WORD.finditer(text), n)) == n
+    """``word_count(text) >= n``, reading no further than needed: the words of an ASCII prefix of
+    :data:`HAS_WORDS_PREFIX_CHARS` characters per word are counted at once (every word run of a
+    prefix starts a word run of the text, so ``n`` of them there prove it); otherwise the text's
+    runs are counted up to the ``n``-th."""
+    if n <= 0:
+        return True
+    prefix = text[:n * HAS_WORDS_PREFIX_CHARS]
+    if prefix.isascii() and len(_ascii_words(prefix)) >= n:
+        return True
+    return sum(1 for _ in itertools.islice(_WORD.finditer(text), n)) == n
 
 
 # Scripts written without spaces between words (Thai, Lao, Burmese, Khmer, Japanese kana, CJK

@@ -298,8 +298,10 @@ class Store:
         self.close()
 
     # -- articles -------------------------------------------------------------------------------
-    def put_article(self, art: Article, *, fmt: str, body: str, extra: dict | None = None) -> PutStatus:
-        """Insert or refresh an article; returns a :class:`PutStatus`.
+    def put_article(self, art: Article, *, fmt: str, body: str, extra: dict | None = None,
+                    extra_json: str | None = None) -> PutStatus:
+        """Insert or refresh an article; returns a :class:`PutStatus`. ``extra_json``, when given, is
+        ``json.dumps(extra, default=str)`` made already (cleaning checks that ``extra`` serialises).
 
         Same id and same raw body: SAME (idempotent re-ingest, nothing rewritten unless the
         cleaner changed: UPDATED). Same id, different raw body: the first stays and the newcomer is
@@ -330,7 +332,8 @@ class Store:
                     values + (art.id, _now()),
                 )
                 db.execute("INSERT INTO raw_docs(article, fmt, body, raw_hash, extra) VALUES (?,?,?,?,?)",
-                           (art.id, fmt, body, art.raw_hash or "", json.dumps(extra or {}, default=str)))
+                           (art.id, fmt, body, art.raw_hash or "",
+                            json.dumps(extra or {}, default=str) if extra_json is None else extra_json))
                 return PutStatus.NEW
             if row["text"] == art.text and row["cleaner"] == art.cleaner:
                 return PutStatus.SAME

@@ -39,13 +39,14 @@ def raw_from_store(fmt: str, body: str, extra: dict[str, Any]) -> RawDoc:
 
 @dataclass(slots=True)
 class ToStore:
-    """One article to store (with the raw body and ``extra`` it came with), and the reject to record
-    when its id already holds another raw body."""
+    """One article to store (with the raw body and ``extra`` it came with, and ``extra`` as JSON when
+    cleaning wrote it already), and the reject to record when its id already holds another raw body."""
     article: Article
     fmt: str
     body: str
     extra: dict[str, Any]
     on_conflict: Reject
+    extra_json: str | None = None
 
 
 #: Articles (and rejects) written per transaction by :func:`put_batch` (``ingest`` commits this many at
@@ -67,7 +68,7 @@ def put_batch(store: Store, entries: Sequence[ToStore | Reject]) -> list[PutStat
                 continue
             db.execute("SAVEPOINT put_article")
             try:
-                status = store.put_article(e.article, fmt=e.fmt, body=e.body, extra=e.extra)
+                status = store.put_article(e.article, fmt=e.fmt, body=e.body, extra=e.extra, extra_json=e.extra_json)
                 if status is PutStatus.CONFLICT:
                     store.add_reject(e.on_conflict)
             except sqlite3.Error as x:   # one article the database refuses never stops the batch
