@@ -66,8 +66,10 @@ def normalize_text(text: str) -> str:
         text = _CONTROL.sub("", text)
     if "  " in text or has_any(text, _ODD_ASCII_SPACES if ascii_only else _ODD_SPACES):
         text = _HSPACE.sub(" ", text)   # else every run is one plain space already
-    lines = [line.strip() for line in text.split("\n")]
-    text = "\n".join(lines)
+    # the only white space left is " " and "\n" (the rest was replaced or removed above), so every
+    # line is stripped already unless a space touches a line break or an end
+    if "\n " in text or " \n" in text or text[:1] == " " or text[-1:] == " ":
+        text = "\n".join([line.strip() for line in text.split("\n")])
     if "\n\n\n" in text:
         text = _BLANKS.sub("\n\n", text)
     # composed last, so removing an invisible character cannot leave a decomposed pair behind
