@@ -43,15 +43,13 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from rapidfuzz.distance import Indel
-
 from ..model import Article, Link
 from .align import Span
 from .direction import DIRECTION_ALGORITHM, cut_copy, decide
 from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
                        window_shape)
-from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, spin_score
+from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
 CLASSIFY_ALGORITHM = "copies.classify-v7"
@@ -169,8 +167,8 @@ SECTION_HEADINGS_MIN = 2
 _HEADING_RE = re.compile(r"[A-Z][A-Za-z'’& -]{3,80}")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 # Substitutions that are regional or house edits (spelling variants, figures, case) are not spin:
-# from/to this similar (rapidfuzz normalized Indel similarity) or both containing digits.
-EDIT_MIN_SIMILARITY = 0.75
+# from/to spin.EDIT_MIN_SIMILARITY similar (rapidfuzz normalized Indel similarity) or both containing digits
+# (spin.is_edit, shared with the direction's usage votes).
 
 
 def _is_heading(para: str, following: str) -> bool:
@@ -244,12 +242,7 @@ def _spin_spread_ok(pair: Pair, feats: dict[str, Any]) -> bool:
     return spread >= SPUN_MIN_SENTENCE_SPREAD
 
 
-def _is_edit(f: str, t: str) -> bool:
-    if any(ch.isdigit() for ch in f) and any(ch.isdigit() for ch in t):
-        return True
-    if not f or not t:
-        return False
-    return Indel.normalized_similarity(f, t) >= EDIT_MIN_SIMILARITY
+_is_edit = is_edit
 
 
 @dataclass(slots=True)

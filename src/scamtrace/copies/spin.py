@@ -290,7 +290,9 @@ def _loose_match(rule: SpinnerRule, src: str, dst: str) -> bool:
 # Monitor copy (its spinner made the wording plainer: "landed" for "touched down") 2 to 0, too few.
 USAGE_CONTEXT_WORDS = 2
 USAGE_MIN_RATIO = 3
-# Two spellings or figures of one word are an editor's edit, not a word choice (as classify.EDIT_MIN_SIMILARITY).
+# Two spellings or figures of one word are an editor's edit, not a word choice: from/to this similar (rapidfuzz
+# normalized Indel similarity) or both with digits. Used by the classifier's sense substitutions (classify-v5) and the
+# usage votes; the value the classifier has used since classify-v5, moved here unchanged.
 EDIT_MIN_SIMILARITY = 0.75
 
 
