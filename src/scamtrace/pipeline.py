@@ -210,8 +210,10 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
                          changed=changed, full=full)   # also records its parts, extract.*
     with timed(timings, "stories"):
         # what can change a story unit: new articles, a family's members, dates and types re-extracted
-        changed_stories = store_stories(store, copies.corpus, families,
-                                        None if full else set(copies.new_ids) | copies.refamilied | changed)
+        # every article without its text: frames come from the store's cache (built for new texts)
+        changed_stories = store_stories(store, list(copies.meta.values()), families,
+                                        None if full else set(copies.new_ids) | copies.refamilied | changed,
+                                        fresh=None if full else copies.new_ids)
     with timed(timings, "knowledge"):   # incremental: what the re-examined articles can change
         build_knowledge(store, None if full else copies.touched | set(copies.new_ids) | changed, changed_stories)
     copies.save_index()

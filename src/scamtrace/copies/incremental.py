@@ -30,7 +30,8 @@ from .engine import find_copies
 from .families import build_families, other_end
 from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
-from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
+from .collocations import stored_model, update_collocations
+from .spin import SPIN_ALGORITHM, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,6 @@ class IncrementalCopies:
         self.index = CandidateIndex()
         self.touched: set[str] = set()
         self.pairs: set[tuple[str, str]] = set()
-        self.corpus: list[Article] = []   # every stored article, read once for spin and stories
         self.spin_model: CollocationModel | None = None
         self.families: list[Family] = []
         self.links = 0
@@ -107,16 +107,21 @@ class IncrementalCopies:
         return len(pairs)
 
     def score_spin(self) -> None:
-        """Spin scores of the neighbourhood, with a collocation model fitted on the whole corpus."""
+        """Spin scores of the neighbourhood, with the corpus-wide collocation model: its stored counts
+        are first brought up to the store's texts (:mod:`.collocations`: the texts that arrived are
+        counted, not every text)."""
         store = self.store
-        self.corpus = list(store.iter_articles())
-        self.spin_model = (CollocationModel().fit(a.text for a in self.corpus)
-                           if len(self.meta) >= COLLOCATION_MIN_DOCS else None)
         self._arts = list(store.iter_articles(sorted(self.touched)))
         texts = {a.id: a.text for a in self._arts}
+        update_collocations(store, texts, full=self.full,
+                            progress=lambda done, total: self.progress("collocations", done, total))
+        model = self.spin_model = stored_model(store)
+        todo = sorted(set(self.new_ids) | self.touched)
+        if model is not None:
+            model.load(texts[aid] for aid in todo if aid in texts)
         self.spins: dict[str, float] = {}
-        for aid in sorted(set(self.new_ids) | self.touched):   # scored with today's corpus model
-            score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=self.spin_model)
+        for aid in todo:   # scored with today's corpus model
+            score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=model)
             store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
             self.spins[aid] = score
 

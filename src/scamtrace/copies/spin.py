@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from rapidfuzz.distance import Indel
 
@@ -184,6 +184,59 @@ class CollocationModel:
         if self.docs < COLLOCATION_MIN_DOCS:
             return []
         rare = [k for k in self.pairs_of(text) if self.df.get(k, 0) <= 1]
+        return judge_collocations(rare, self._head_table())
+
+
+class LookupCollocationModel(CollocationModel):
+    """A :class:`CollocationModel` whose counts are kept elsewhere (the store's collocation tables,
+    :mod:`scamtrace.copies.collocations`): the document frequencies of a text's pairs and the head
+    table rows of its heads are looked up when the text is judged, so :meth:`suspicious` gives what a
+    model fitted on every counted text gives, without holding every pair.
+
+    ``dfs(pairs)`` returns the stored df of those of ``pairs`` that are stored; ``heads(words)`` the
+    stored (best partner, its df, total) of those head words that are stored; ``docs`` is how many
+    texts were counted. :meth:`load` looks up many texts at once."""
+
+    def __init__(self, docs: int, dfs: Callable[[set[tuple[str, str]]], Mapping[tuple[str, str], int]],
+                 heads: Callable[[set[str]], Mapping[str, tuple[str, int, int]]]) -> None:
+        super().__init__()
+        self.docs = docs
+        self._dfs_of, self._heads_of = dfs, heads
+        self._asked: set[tuple[str, str]] = set()
+        self._asked_heads: set[str] = set()
+        self._heads = {}
+
+    def add(self, text: str) -> None:
+        raise TypeError("LookupCollocationModel: the counts are kept by the store; update them there")
+
+    def load(self, texts: Iterable[str]) -> None:
+        """Look up the counts the judging of ``texts`` needs (their pairs, the heads of their rare pairs)."""
+        pairs: set[tuple[str, str]] = set()
+        for text in texts:
+            pairs |= self.pairs_of(text)
+        self._load(pairs)
+
+    def _load(self, pairs: set[tuple[str, str]]) -> None:
+        pairs = pairs - self._asked
+        if pairs:
+            self.df.update(self._dfs_of(pairs))
+            self._asked |= pairs
+        heads = {h for h, p in pairs if self.df.get((h, p), 0) <= 1} - self._asked_heads
+        if heads:
+            assert self._heads is not None
+            self._heads.update(self._heads_of(heads))
+            self._asked_heads |= heads
+
+    def _head_table(self) -> dict[str, tuple[str, int, int]]:
+        assert self._heads is not None
+        return self._heads
+
+    def suspicious(self, text: str) -> list[dict[str, Any]]:
+        if self.docs < COLLOCATION_MIN_DOCS:
+            return []
+        pairs = self.pairs_of(text)
+        self._load(pairs)
+        rare = [k for k in pairs if self.df.get(k, 0) <= 1]
         return judge_collocations(rare, self._head_table())
 
 

@@ -575,3 +575,59 @@ def _m0012() -> str:
             INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, new.title, new.text);
         END;
     """
+
+
+@migration("0013_analysis_caches")
+def _m0013() -> str:
+    # issue 17: an incremental analyze grows with what arrived, not with the store.
+    # - article_frames: each article's story frame (content terms and anchors of its title and text,
+    #   stories.article-frame-v1), so the stories stage builds frames only for new or changed articles;
+    #   a row is dropped when its article's title or text changes.
+    # - collocation_*: the spin collocation model's counts (copies.spin: content-word pairs by document
+    #   frequency, per head word its most frequent partner and its total), updated with the texts that
+    #   arrived instead of refitted on every text. collocation_articles names the articles counted;
+    #   when a counted article's text changes or it is deleted, its old text waits in
+    #   collocation_retired until the next analyze subtracts its pairs.
+    # The next analyze fills both for the articles already stored (once).
+    return """
+        CREATE TABLE article_frames (
+            article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            algorithm TEXT NOT NULL,
+            terms TEXT NOT NULL,
+            anchors TEXT NOT NULL
+        );
+        CREATE TRIGGER article_frames_au AFTER UPDATE OF title, text ON articles
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text BEGIN
+            DELETE FROM article_frames WHERE article = old.id;
+        END;
+        CREATE TABLE collocation_pairs (
+            head TEXT NOT NULL,
+            partner TEXT NOT NULL,
+            df INTEGER NOT NULL,
+            PRIMARY KEY (head, partner)
+        ) WITHOUT ROWID;
+        CREATE TABLE collocation_heads (
+            head TEXT PRIMARY KEY,
+            best TEXT NOT NULL,
+            best_df INTEGER NOT NULL,
+            total INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE collocation_articles (
+            article TEXT PRIMARY KEY,
+            algorithm TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE collocation_retired (
+            article TEXT PRIMARY KEY,
+            text TEXT NOT NULL
+        );
+        CREATE TRIGGER collocation_au AFTER UPDATE OF text ON articles WHEN old.text IS NOT new.text BEGIN
+            INSERT OR IGNORE INTO collocation_retired(article, text)
+                SELECT old.id, old.text WHERE EXISTS (SELECT 1 FROM collocation_articles WHERE article = old.id);
+            DELETE FROM collocation_articles WHERE article = old.id;
+        END;
+        CREATE TRIGGER collocation_bd BEFORE DELETE ON articles BEGIN
+            INSERT OR IGNORE INTO collocation_retired(article, text)
+                SELECT old.id, old.text WHERE EXISTS (SELECT 1 FROM collocation_articles WHERE article = old.id);
+            DELETE FROM collocation_articles WHERE article = old.id;
+        END;
+    """

@@ -70,7 +70,7 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -80,6 +80,11 @@ from ..copies.tokens import facts
 from .cluster import _YEAR, Story, _tfidf, _Unit, content_terms, unit_idf
 
 ALGORITHM = "stories.event-v7"
+# What an article's frame (:func:`article_frame`: content terms and anchors of its title and text) is
+# made by; the store caches frames under this name and the story algorithm's (issue 17: the stories
+# stage builds frames only for new or changed articles). Bump when content_terms, event_anchors or
+# copies.tokens.facts change what they return.
+ARTICLE_FRAME_ALGORITHM = "stories.article-frame-v1"
 
 # Weights and thresholds tuned on realnews-dev half A (../shared/datasets/realnews-dev, score.py
 # --half A) and checked on the demo gold and ECB+ (see README "Measured figures").
@@ -237,15 +242,27 @@ def event_anchors(text: str) -> Counter:
     return out
 
 
-def _make_unit(fid: str, members: list[Article], outlets: frozenset[str] = frozenset()) -> tuple[_Unit, Counter]:
+def article_frame(article: Article) -> tuple[Counter, Counter]:
+    """(content terms, anchors) of one article's title and text, with their counts: all a unit's frame
+    takes from its members' texts (``ARTICLE_FRAME_ALGORITHM``; the store caches it per article)."""
+    text = f"{article.title or ''}\n{article.text}"
+    return content_terms(text), event_anchors(text)
+
+
+ArticleFrames = Callable[[Article], tuple[Counter, Counter]]
+
+
+def _make_unit(fid: str, members: list[Article], outlets: frozenset[str] = frozenset(),
+               frame_of: ArticleFrames = article_frame) -> tuple[_Unit, Counter]:
     """A unit and the counts of its anchors (for its main actors and salient anchors); names of the
-    corpus's outlets (``outlets``) are not anchors."""
+    corpus's outlets (``outlets``) are not anchors. ``frame_of`` gives a member's
+    :func:`article_frame` (a cached one when the caller has it)."""
     tf: Counter = Counter()
     anc: Counter = Counter()
     for m in members:
-        text = f"{m.title or ''}\n{m.text}"
-        tf.update(content_terms(text))
-        anc.update({a: c for a, c in event_anchors(text).items() if a not in outlets})
+        terms, anchors = frame_of(m)
+        tf.update(terms)
+        anc.update({a: c for a, c in anchors.items() if a not in outlets})
     dates = [m.published for m in members if m.published]
     unit = _Unit(fid, sorted(members, key=lambda a: a.id), tf, set(anc), min(dates, default=None),
                  max(dates, default=None))
@@ -1013,13 +1030,16 @@ def _story_pair(f: _Frames, a: _StoryState, b: _StoryState) -> tuple[float, dict
 
 def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
                    event_dates: Mapping[str, dt.date] | None = None,
-                   event_types: Mapping[str, Iterable[str]] | None = None) -> list[Story]:
+                   event_types: Mapping[str, Iterable[str]] | None = None,
+                   frame_of: ArticleFrames = article_frame) -> list[Story]:
     """Group articles into event stories (``stories.event-v7``); deterministic for a given input set.
 
     ``event_dates`` gives, for articles without a publication date, the date their text names;
     ``event_types`` the event types the extract stage found in each article. Both are optional.
+    ``frame_of`` gives each article's :func:`article_frame` (the stories stage passes cached frames,
+    so its articles need no text).
     """
-    units, frames, order = prepare_units(articles, families, event_dates or {}, event_types or {})
+    units, frames, order = prepare_units(articles, families, event_dates or {}, event_types or {}, frame_of)
     c = _Clusterer(frames, order)
     groups = c.run()
     pos = {u: k for k, u in enumerate(order)}
@@ -1029,10 +1049,11 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
 
 
 def prepare_units(articles: Sequence[Article], families: Iterable[Family], event_dates: Mapping[str, dt.date],
-                  event_types: Mapping[str, Iterable[str]]) -> tuple[list[_Unit], _Frames, list[int]]:
+                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
+                  ) -> tuple[list[_Unit], _Frames, list[int]]:
     """(units, their frames, the order units are placed in: by date, then content date, then family),
     as the full clustering and the incremental path (:mod:`.warm`) both start."""
-    made = _family_units(articles, families)
+    made = _family_units(articles, families, frame_of)
     units = [u for u, _ in made]
     frames = _Frames(units, [n for _, n in made], event_dates, event_types)
     far = dt.date.max.toordinal()
@@ -1057,11 +1078,13 @@ def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[
     return out
 
 
-def _family_units(articles: Sequence[Article], families: Iterable[Family]) -> list[tuple[_Unit, Counter]]:
+def _family_units(articles: Sequence[Article], families: Iterable[Family],
+                  frame_of: ArticleFrames = article_frame) -> list[tuple[_Unit, Counter]]:
     """The units of :func:`unit_groups`, made from the articles."""
     by_id = {a.id: a for a in articles}
     outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
-    return [_make_unit(name, [by_id[m] for m in members], outlets) for name, members in unit_groups(by_id, families)]
+    return [_make_unit(name, [by_id[m] for m in members], outlets, frame_of)
+            for name, members in unit_groups(by_id, families)]
 
 
 def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames) -> Story:

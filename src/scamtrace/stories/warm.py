@@ -32,8 +32,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
-from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, _Clusterer, _story,
-                    _Frames, _story_pair, prepare_units, unit_groups)
+from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, _Clusterer,
+                    _Frames, _story, _story_pair, article_frame, prepare_units, unit_groups)
 
 WARM_ALGORITHM = "stories.warm-v1"
 
@@ -156,10 +156,12 @@ def partition(members: list[list[str]], previous: Mapping[str, str], dirty_artic
 
 def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: Mapping[str, list[int]],
                  dirty: list[int], evidence: Mapping[str, dict[str, Any]], event_dates: Mapping[str, dt.date],
-                 event_types: Mapping[str, Iterable[str]]) -> tuple[list[Story], dict[str, Any]]:
+                 event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
+                 ) -> tuple[list[Story], dict[str, Any]]:
     """(stories, stats) of the incremental path over the units :func:`partition` split (indexes in the
-    order of :func:`unit_members`); ``evidence`` maps each stored article to its stored join evidence."""
-    units, frames, order = prepare_units(articles, families, event_dates, event_types)
+    order of :func:`unit_members`); ``evidence`` maps each stored article to its stored join evidence;
+    ``frame_of`` gives each article's frame (:func:`~scamtrace.stories.event.article_frame`)."""
+    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of)
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
     groups = sorted((sorted(g, key=pos.__getitem__) for g in kept.values()), key=lambda g: pos[g[0]])

@@ -1,0 +1,128 @@
+"""Stored caches that keep an incremental ``analyze`` in proportion to what arrived (issue 17):
+
+- ``article_frames``: each article's story frame (its content terms and anchors, as JSON), keyed by
+  article and frame algorithm; the row goes when the article's title or text changes (a trigger);
+- ``collocation_*``: the spin collocation model's document frequencies, updated with the texts that
+  arrived (:mod:`scamtrace.copies.collocations` decides what to write; the SQL is here).
+
+The caches hold nothing a full run would not compute again: ``analyze --full`` clears and refills them.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from .db import Store
+
+# -- story frames --------------------------------------------------------------------------------------
+def article_frame_rows(store: Store, algorithm: str) -> dict[str, tuple[str, str]]:
+    """article id -> (terms JSON, anchors JSON) of every cached frame made by ``algorithm``."""
+    return {r[0]: (r[1], r[2]) for r in store.db.execute(
+        "SELECT article, terms, anchors FROM article_frames WHERE algorithm = ?", (algorithm,))}
+
+
+def put_article_frames(store: Store, rows: Iterable[tuple[str, str, str]], algorithm: str) -> None:
+    """Store (article id, terms JSON, anchors JSON) frames made by ``algorithm``, in one transaction."""
+    with store.write() as db:
+        db.executemany("INSERT OR REPLACE INTO article_frames(article, algorithm, terms, anchors) VALUES (?,?,?,?)",
+                       ((aid, algorithm, t, a) for aid, t, a in rows))
+
+
+def drop_article_frames(store: Store, article_ids: Iterable[str] | None = None) -> None:
+    """Forget the cached frames of ``article_ids`` (every frame when None)."""
+    with store.write() as db:
+        if article_ids is None:
+            db.execute("DELETE FROM article_frames")
+        else:
+            db.executemany("DELETE FROM article_frames WHERE article = ?", ((a,) for a in article_ids))
+
+
+# -- collocation counts ------------------------------------------------------------------------------------
+def collocation_docs(store: Store) -> int:
+    """How many articles the stored collocation counts hold."""
+    return int(store.db.execute("SELECT COUNT(*) FROM collocation_articles").fetchone()[0])
+
+
+def collocations_other_than(store: Store, algorithm: str) -> bool:
+    """Do the stored counts hold an article counted by another algorithm than ``algorithm``?"""
+    return store.db.execute("SELECT 1 FROM collocation_articles WHERE algorithm != ? LIMIT 1",
+                            (algorithm,)).fetchone() is not None
+
+
+def uncounted_article_ids(store: Store) -> list[str]:
+    """Stored articles the collocation counts do not hold (new, changed since, or never counted)."""
+    return [r[0] for r in store.db.execute(
+        "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM collocation_articles) ORDER BY id")]
+
+
+def retired_collocation_texts(store: Store) -> list[tuple[str, str]]:
+    """(article id, text) of counted texts since changed or deleted: their pairs are to be subtracted."""
+    return [(r[0], r[1]) for r in store.db.execute("SELECT article, text FROM collocation_retired ORDER BY article")]
+
+
+def _temp_keys(store: Store, name: str, columns: str, rows: Iterable[tuple]) -> None:
+    """A temporary table of lookup keys, filled in one transaction (of the temporary database only:
+    no lock is taken on the store)."""
+    db = store.db
+    own = not db.in_transaction
+    if own:
+        db.execute("BEGIN")
+    try:
+        # created once per connection and emptied, never dropped: DROP TABLE is refused while any
+        # statement of the connection is still reading (a caller iterating over articles)
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({columns})) WITHOUT ROWID")
+        db.execute(f"DELETE FROM temp.{name}")
+        n = columns.count(",") + 1
+        db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({','.join('?' * n)})", rows)
+    finally:
+        if own:
+            db.execute("COMMIT")
+
+
+def collocation_dfs(store: Store, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """(head, partner) -> its stored document frequency, for those of ``pairs`` that are stored."""
+    _temp_keys(store, "want_pairs", "head, partner", pairs)
+    out = {(r[0], r[1]): int(r[2]) for r in store.db.execute(
+        "SELECT p.head, p.partner, p.df FROM temp.want_pairs w"
+        " JOIN collocation_pairs p ON p.head = w.head AND p.partner = w.partner").fetchall()}
+    return out
+
+
+def collocation_heads(store: Store, heads: Iterable[str]) -> dict[str, tuple[str, int, int]]:
+    """head -> (its most frequent partner, that pair's df, all its pairs' df) for the stored ``heads``."""
+    _temp_keys(store, "want_heads", "head", ((h,) for h in heads))
+    out = {r[0]: (r[1], int(r[2]), int(r[3])) for r in store.db.execute(
+        "SELECT h.head, h.best, h.best_df, h.total FROM temp.want_heads w JOIN collocation_heads h ON h.head = w.head"
+    ).fetchall()}
+    return out
+
+
+def write_collocations(store: Store, dfs: Mapping[tuple[str, str], int], heads: Mapping[str, tuple[str, int, int]],
+                       recount: Iterable[str], counted: Iterable[str], retired: Iterable[str], algorithm: str) -> None:
+    """One transaction: set pair document frequencies (0 deletes the pair) and ``heads`` rows; then the
+    ``recount`` heads' rows from their stored pairs (the most frequent partner, ties: the first in
+    order; deleted when none is left); add the ``counted`` articles and forget the ``retired`` texts."""
+    with store.write() as db:
+        db.executemany("DELETE FROM collocation_pairs WHERE head = ? AND partner = ?",
+                       (k for k, n in dfs.items() if n <= 0))
+        db.executemany("INSERT OR REPLACE INTO collocation_pairs(head, partner, df) VALUES (?,?,?)",
+                       ((h, p, n) for (h, p), n in dfs.items() if n > 0))
+        db.executemany("INSERT OR REPLACE INTO collocation_heads(head, best, best_df, total) VALUES (?,?,?,?)",
+                       ((h, *v) for h, v in heads.items()))
+        for h in recount:
+            row = db.execute("SELECT partner, df, (SELECT SUM(df) FROM collocation_pairs WHERE head = ?)"
+                             " FROM collocation_pairs WHERE head = ? ORDER BY df DESC, partner LIMIT 1", (h, h)).fetchone()
+            if row is None:
+                db.execute("DELETE FROM collocation_heads WHERE head = ?", (h,))
+            else:
+                db.execute("INSERT OR REPLACE INTO collocation_heads(head, best, best_df, total) VALUES (?,?,?,?)",
+                           (h, row[0], int(row[1]), int(row[2])))
+        db.executemany("INSERT OR REPLACE INTO collocation_articles(article, algorithm) VALUES (?, ?)",
+                       ((a, algorithm) for a in counted))
+        db.executemany("DELETE FROM collocation_retired WHERE article = ?", ((a,) for a in retired))
+
+
+def clear_collocations(store: Store) -> None:
+    """Forget every collocation count (a full run counts every text again)."""
+    with store.write() as db:
+        for table in ("collocation_pairs", "collocation_heads", "collocation_articles", "collocation_retired"):
+            db.execute(f"DELETE FROM {table}")

@@ -1,0 +1,173 @@
+"""The stored caches of an incremental ``analyze`` (issue 17): the spin collocation counts and the
+per-article story frames hold exactly what a computation over every stored text gives, after batches,
+changed texts and deleted articles, and a store written before them is upgraded and filled.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_store, demo_sources
+from scamtrace import api
+from scamtrace.copies.collocations import COLLOCATION_COUNTS_ALGORITHM, stored_model, update_collocations
+from scamtrace.copies.spin import CollocationModel
+from scamtrace.copies.synth import generate
+from scamtrace.store.caches import article_frame_rows
+from scamtrace.stories.event import article_frame
+from scamtrace.stories.stage import frame_algorithm
+from test_incremental import state
+
+
+def _jsonl(path: Path, articles) -> str:  # noqa: ANN001
+    path.write_text("".join(json.dumps({"id": a.id, "text": (a.title or "") + "\n\n" + a.text, "title": a.title,
+                                        "outlet": a.outlet, "url": a.url,
+                                        "published": a.published.isoformat() if a.published else None}) + "\n"
+                            for a in articles), encoding="utf-8")
+    return str(path)
+
+
+def _stored_counts(store) -> tuple[Counter, dict, int]:  # noqa: ANN001
+    df = Counter({(r[0], r[1]): r[2] for r in store.execute("SELECT head, partner, df FROM collocation_pairs")})
+    heads = {r[0]: (r[1], r[2], r[3]) for r in store.execute("SELECT head, best, best_df, total FROM collocation_heads")}
+    docs = store.execute("SELECT COUNT(*) FROM collocation_articles")[0][0]
+    return df, heads, docs
+
+
+def _assert_counts_are_a_fit(store) -> CollocationModel:  # noqa: ANN001
+    """The stored counts equal a CollocationModel fitted on every stored text; returns the fit."""
+    fit = CollocationModel().fit(a.text for a in store.iter_articles())
+    df, heads, docs = _stored_counts(store)
+    assert docs == fit.docs
+    assert df == fit.df
+    assert heads == fit._head_table()
+    assert not store.execute("SELECT 1 FROM collocation_retired")
+    return fit
+
+
+def _put_text(store, article_id: str, text: str) -> None:  # noqa: ANN001
+    """Replace an article's text as a new cleaner would (same raw page, another cleaned text)."""
+    art = store.get_article(article_id)
+    raw = store.raw_doc(article_id)
+    store.put_article(dataclasses.replace(art, text=text, cleaner=(art.cleaner or "") + "+test"), fmt=raw[0], body=raw[1])
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory):  # noqa: ANN201
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SCAMTRACE_NO_SPACY", "1")
+    tmp = tmp_path_factory.mktemp("caches")
+    arts = generate(90, 11).articles
+    store = api.open_store(tmp / "s.db")
+    api.ingest(store, [_jsonl(tmp / "a.jsonl", arts[:60])])
+    api.analyze(store)
+    api.ingest(store, [_jsonl(tmp / "b.jsonl", arts[60:])])
+    yield store, arts
+    store.close()
+    mp.undo()
+
+
+def test_collocation_counts_grow_with_batches_and_equal_a_fit(synth_store):  # noqa: ANN001
+    store, arts = synth_store
+    _, _, docs = _stored_counts(store)
+    assert docs == 60   # the first batch is counted; the second waits for its analyze
+    api.analyze(store)
+    fit = _assert_counts_are_a_fit(store)
+    # the model over the stored counts judges every text as the fit does
+    model = stored_model(store)
+    assert model is not None and model.docs == fit.docs
+    for a in store.iter_articles():
+        assert model.suspicious(a.text) == fit.suspicious(a.text), a.id
+
+
+def test_changed_and_deleted_texts_are_subtracted(synth_store):  # noqa: ANN001
+    store, arts = synth_store
+    api.analyze(store)
+    ids = sorted(a.id for a in arts)
+    # a changed text: its old pairs go (the best partner of a head may move back), its new ones come
+    old = store.get_article(ids[0]).text
+    _put_text(store, ids[0], "Belt and Street officials said the rip-off compound was raided. " + old[: len(old) // 2])
+    _put_text(store, ids[1], store.get_article(ids[2]).text)   # a copy: pairs seen twice now
+    assert {r[0] for r in store.execute("SELECT article FROM collocation_retired")} == {ids[0], ids[1]}
+    _put_text(store, ids[1], "A third text for the same article before any analyze ran.")   # retired once
+    with store.write() as db:   # a deleted article's text goes too
+        db.execute("DELETE FROM articles WHERE id = ?", (ids[3],))
+    done = update_collocations(store, {})
+    assert done["retired"] == 3 and done["counted"] == 2
+    _assert_counts_are_a_fit(store)
+    api.analyze(store)
+    _assert_counts_are_a_fit(store)
+
+
+def test_counts_made_by_another_algorithm_are_recounted(synth_store):  # noqa: ANN001
+    store, _ = synth_store
+    api.analyze(store)
+    with store.write() as db:
+        db.execute("UPDATE collocation_articles SET algorithm = 'copies.collocation-counts-v0'")
+        db.execute("UPDATE collocation_pairs SET df = df + 5")
+    update_collocations(store, {})
+    _assert_counts_are_a_fit(store)
+    assert {r[0] for r in store.execute("SELECT DISTINCT algorithm FROM collocation_articles")} == {
+        COLLOCATION_COUNTS_ALGORITHM}
+
+
+def test_cached_frames_are_the_texts_frames_and_go_with_a_changed_text(synth_store):  # noqa: ANN001
+    store, arts = synth_store
+    api.analyze(store)
+    rows = article_frame_rows(store, frame_algorithm())
+    assert set(rows) == {a.id for a in store.iter_articles()}
+    for a in store.iter_articles():
+        terms, anchors = article_frame(a)
+        got_terms, got_anchors = (json.loads(x) for x in rows[a.id])
+        # equal in insertion order too: a unit's vector sums its members' counts in that order
+        assert list(got_terms.items()) == list(terms.items()) and list(got_anchors.items()) == list(anchors.items())
+    some = sorted(rows)[5]
+    _put_text(store, some, "Police in Bangkok said 412 people were rescued from a compound on Tuesday.")
+    assert some not in article_frame_rows(store, frame_algorithm())
+    api.analyze(store)
+    rows = article_frame_rows(store, frame_algorithm())
+    assert [json.loads(x) for x in rows[some]] == list(article_frame(store.get_article(some)))
+
+
+def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_results(tmp_path):
+    src = demo_sources()
+    cut = len(src) // 2
+    db = tmp_path / "old.db"
+    store = api.open_store(db)
+    api.ingest(store, src[:cut])
+    api.analyze(store)
+    store.close()
+    # the store as the version before 0013_analysis_caches left it
+    con = sqlite3.connect(db)
+    for trigger in ("article_frames_au", "collocation_au", "collocation_bd"):
+        con.execute(f"DROP TRIGGER {trigger}")
+    for table in ("article_frames", "collocation_pairs", "collocation_heads", "collocation_articles",
+                  "collocation_retired"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM _migrations WHERE name = '0013_analysis_caches'")
+    con.commit()
+    con.close()
+    store = api.open_store(db)   # upgraded: the caches are there, empty
+    assert store.execute("SELECT COUNT(*) FROM _migrations WHERE name = '0013_analysis_caches'")[0][0] == 1
+    assert store.execute("SELECT COUNT(*) FROM article_frames")[0][0] == 0
+    api.ingest(store, src[cut:])
+    api.analyze(store)   # fills the caches for every stored article, then goes on incrementally
+    n = store.count_articles()
+    assert store.execute("SELECT COUNT(*) FROM article_frames")[0][0] == n
+    _assert_counts_are_a_fit(store)
+    got = state(store, with_ids=False)
+    store.close()
+    one = api.open_store(tmp_path / "one.db")
+    api.ingest(one, src)
+    api.analyze(one)
+    assert got == state(one, with_ids=False)
+    one.close()
+    full = api.open_store(copy_store(db, tmp_path / "full.db"))
+    before = state(full, with_ids=True)
+    api.analyze(full, full=True)
+    assert state(full, with_ids=True) == before
+    full.close()
