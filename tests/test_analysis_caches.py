@@ -148,6 +148,7 @@ def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_result
     for table in ("article_frames", "collocation_pairs", "collocation_heads", "collocation_articles",
                   "collocation_retired"):
         con.execute(f"DROP TABLE {table}")
+    con.execute("DROP INDEX idx_figures_value")
     con.execute("DELETE FROM _migrations WHERE name = '0013_analysis_caches'")
     con.commit()
     con.close()

@@ -22,10 +22,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 
-from ..graph import reachable
 from ..model import Article, Family
 from ..store import Store
-from ..store.analysis import count_links, family_of_articles
+from ..store.analysis import copy_neighbours, count_links, family_members_of
 from .engine import find_copies
 from .families import build_families, other_end
 from .index import CandidateIndex
@@ -99,7 +98,7 @@ class IncrementalCopies:
         touched = close_neighbourhood(store, touched)
         pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
                  for o, _, _ in cands if o in touched} if touched else set()
-        for ln in store.links():
+        for ln in store.links_touching(sorted(touched)):
             o = other_end(ln)
             if o and ln.article in touched:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
@@ -148,7 +147,7 @@ class IncrementalCopies:
             self.links = len(all_links)
             return self.families
         touched = {a for a in self.touched if a in self.meta}
-        links = [ln for ln in store.links() if ln.article in touched]
+        links = [ln for ln in store.links_touching(sorted(touched)) if ln.article in touched]
         before = _family_sets(store, touched)
         store.replace_families(build_families({a: self.meta[a] for a in sorted(touched)}, links), of=touched)
         after = _family_sets(store, touched)
@@ -165,24 +164,15 @@ class IncrementalCopies:
 
 def _family_sets(store: Store, articles: set[str]) -> dict[str, frozenset[str]]:
     """Each of ``articles`` with a family -> the members of its family."""
-    fam_of = family_of_articles(store)
-    members: dict[str, set[str]] = {}
-    for article, family in fam_of.items():
-        members.setdefault(family, set()).add(article)
-    frozen = {f: frozenset(m) for f, m in members.items() if m & articles}
-    return {a: frozen[fam_of[a]] for a in articles if a in fam_of}
+    return family_members_of(store, sorted(articles))
 
 
 def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
-    """Grow ``touched`` until it holds whole families and both ends of every stored link touching it."""
-    fam_members: dict[str, set[str]] = {}
-    fam_of = family_of_articles(store)
-    for article, family in fam_of.items():
-        fam_members.setdefault(family, set()).add(article)
-    neighbours: dict[str, set[str]] = {}
-    for ln in store.links():
-        o = other_end(ln)
-        if o:
-            neighbours.setdefault(ln.article, set()).add(o)
-            neighbours.setdefault(o, set()).add(ln.article)
-    return reachable(touched, lambda x: [*fam_members.get(fam_of.get(x, ""), ()), *neighbours.get(x, ())])
+    """Grow ``touched`` until it holds whole families and both ends of every stored link touching it
+    (asking the store about each new ring, not reading every link and family)."""
+    out = set(touched)
+    ring = set(touched)
+    while ring:
+        ring = copy_neighbours(store, sorted(ring)) - out
+        out |= ring
+    return out

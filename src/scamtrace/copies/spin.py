@@ -205,6 +205,7 @@ class LookupCollocationModel(CollocationModel):
         self._asked: set[tuple[str, str]] = set()
         self._asked_heads: set[str] = set()
         self._heads = {}
+        self._pairs: dict[str, set[tuple[str, str]]] = {}   # the pairs of the texts loaded, by text
 
     def add(self, text: str) -> None:
         raise TypeError("LookupCollocationModel: the counts are kept by the store; update them there")
@@ -213,7 +214,8 @@ class LookupCollocationModel(CollocationModel):
         """Look up the counts the judging of ``texts`` needs (their pairs, the heads of their rare pairs)."""
         pairs: set[tuple[str, str]] = set()
         for text in texts:
-            pairs |= self.pairs_of(text)
+            got = self._pairs[text] = self.pairs_of(text)
+            pairs |= got
         self._load(pairs)
 
     def _load(self, pairs: set[tuple[str, str]]) -> None:
@@ -234,8 +236,10 @@ class LookupCollocationModel(CollocationModel):
     def suspicious(self, text: str) -> list[dict[str, Any]]:
         if self.docs < COLLOCATION_MIN_DOCS:
             return []
-        pairs = self.pairs_of(text)
-        self._load(pairs)
+        pairs = self._pairs.get(text)
+        if pairs is None:
+            pairs = self.pairs_of(text)
+            self._load(pairs)
         rare = [k for k in pairs if self.df.get(k, 0) <= 1]
         return judge_collocations(rare, self._head_table())
 

@@ -30,6 +30,7 @@ from typing import Any
 
 from .measure import same_what
 from .dates import find_dates
+from ..store.analysis import published_days
 from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
 
 log = logging.getLogger(__name__)
@@ -114,11 +115,17 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     for f in figs:
         if f.get("date") and f.get("date_precision") == "day":
             dated[(float(f["value"]), f["unit"])].append(f)
+    # the incremental pass: the new dated figures of each count (an older figure none of them states
+    # the count of has no new lender, so it is left as the last pass left it; see _lenders)
+    dated_new = None if new is None else {k: any(d["article"] in new for d in v) for k, v in dated.items()}
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
             continue
-        lenders = _lenders(f, dated.get((float(f["value"]), f["unit"]), ()), new)
+        key = (float(f["value"]), f["unit"])
+        if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
+            continue
+        lenders = _lenders(f, dated.get(key, ()), new)
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -154,12 +161,13 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
     lends to it (see :func:`repeat_dates`). The result is that of a pass over every figure, except
     that a figure dated by the last pass does not lend its day to older figures now (no chains, as
     within one pass)."""
-    published = {aid: art.published for aid, art in store.article_meta().items()}
     if articles is None:
+        published = {aid: art.published for aid, art in store.article_meta().items()}
         found = repeat_dates(rows(store, "figures"), published)
     else:
         new = set(articles)
-        found = repeat_dates(figure_rows_sharing_values(store, new), published, new)
+        figs = figure_rows_sharing_values(store, new)
+        found = repeat_dates(figs, published_days(store, {f["article"] for f in figs}), new)
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
     if changed is not None:
         changed.update(r.article for r in found if r.figure_id is not None)

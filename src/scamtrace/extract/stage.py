@@ -30,7 +30,7 @@ from itertools import islice
 from ..model import Article, Reject
 from ..settings import cpu_cores, resolve_workers  # noqa: F401 (cpu_cores re-exported)
 from ..store import Store
-from ..store.analysis import extraction_marks, put_marked_extraction
+from ..store.analysis import extraction_marks, published_days, put_marked_extraction
 from . import extract
 from .corpus_dates import apply_repeat_dates, reference_dates
 from .entities import load_nlp, preparsed
@@ -158,7 +158,10 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
-    refs = reference_dates({k: a.published for k, a in store.article_meta().items()}, store.links()) if ids else {}
+    # (the links touching ``ids`` give each of them what every link gives: its partners, in link order)
+    near = store.links_touching(ids) if ids else []
+    refs = reference_dates(published_days(store, {*ids, *(x for ln in near for x in (ln.article, ln.source, ln.sibling)
+                                                           if x)}), near) if ids else {}
     marks = extraction_marks(store) if ids else {}
     arts = store.iter_articles(ids)
     n = 0

@@ -68,7 +68,9 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
             events.setdefault(story_of[e.article_id], []).append(e)
 
     facts = {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()}
-    values = fact_values(store)
+    # the ids and values of the rebuilt stories' facts: a fact id is its story's id + a number, so
+    # another story's facts neither take a number nor break a tie here
+    values = fact_values(store, stories)
     ids, aliases = carry_fact_ids(facts, fact_citation_keys(store, stories), store.alias_ids("fact") | set(values),
                                   values)
     replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()},

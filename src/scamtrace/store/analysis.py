@@ -10,7 +10,8 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .db import Store
+from .caches import fill_temp_keys
+from .db import Store, _date
 from .extracted import put_extraction
 
 
@@ -23,6 +24,40 @@ def boilerplate_model_jsons(store: Store) -> Iterator[str]:
 def family_of_articles(store: Store) -> dict[str, str]:
     """article id -> its copy family's id."""
     return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+
+
+def copy_neighbours(store: Store, articles: Iterable[str]) -> set[str]:
+    """The articles one step from ``articles`` in the copies graph: the members of their families and
+    the other ends of their links (``articles`` themselves included when they have any)."""
+    fill_temp_keys(store, "want_near", "id", ((a,) for a in articles))
+    return {r[0] for r in store.db.execute(
+        "SELECT fm2.article FROM family_members fm JOIN family_members fm2 ON fm2.family = fm.family"
+        " WHERE fm.article IN (SELECT id FROM temp.want_near)"
+        " UNION SELECT other FROM links WHERE article IN (SELECT id FROM temp.want_near)"
+        " UNION SELECT article FROM links WHERE source IN (SELECT id FROM temp.want_near)"
+        " OR sibling IN (SELECT id FROM temp.want_near)").fetchall()}
+
+
+def family_members_of(store: Store, articles: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Each of ``articles`` that is in a family -> the members of its family."""
+    fill_temp_keys(store, "want_fams", "id", ((a,) for a in articles))
+    members: dict[str, set[str]] = {}
+    asked: dict[str, str] = {}
+    for a, fam, member in store.db.execute(
+            "SELECT fm.article, fm.family, fm2.article FROM family_members fm"
+            " JOIN family_members fm2 ON fm2.family = fm.family WHERE fm.article IN (SELECT id FROM temp.want_fams)"
+    ).fetchall():
+        asked[a] = fam
+        members.setdefault(fam, set()).add(member)
+    frozen = {f: frozenset(m) for f, m in members.items()}
+    return {a: frozen[f] for a, f in asked.items()}
+
+
+def published_days(store: Store, articles: Iterable[str]) -> dict[str, Any]:
+    """article id -> its publication date (None when unknown), for the stored ones of ``articles``."""
+    fill_temp_keys(store, "want_days", "id", ((a,) for a in articles))
+    return {r[0]: _date(r[1]) for r in store.db.execute(
+        "SELECT id, published FROM articles WHERE id IN (SELECT id FROM temp.want_days)").fetchall()}
 
 
 def count_links(store: Store) -> int:
@@ -87,9 +122,13 @@ def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> di
     return out
 
 
-def fact_values(store: Store) -> dict[str, tuple[float, str]]:
-    """Every stored fact id -> its (value, unit)."""
-    return {r[0]: (r[1], r[2]) for r in store.execute("SELECT id, value, unit FROM facts")}
+def fact_values(store: Store, stories: Iterable[str] | None = None) -> dict[str, tuple[float, str]]:
+    """Every stored fact id -> its (value, unit); of the facts of ``stories`` only, if given."""
+    if stories is None:
+        return {r[0]: (r[1], r[2]) for r in store.execute("SELECT id, value, unit FROM facts")}
+    fill_temp_keys(store, "want_stories", "id", ((s,) for s in stories))
+    return {r[0]: (r[1], r[2]) for r in store.db.execute(
+        "SELECT id, value, unit FROM facts WHERE story IN (SELECT id FROM temp.want_stories)").fetchall()}
 
 
 def undated_article_ids(store: Store) -> set[str]:

@@ -59,7 +59,7 @@ def retired_collocation_texts(store: Store) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in store.db.execute("SELECT article, text FROM collocation_retired ORDER BY article")]
 
 
-def _temp_keys(store: Store, name: str, columns: str, rows: Iterable[tuple]) -> None:
+def fill_temp_keys(store: Store, name: str, columns: str, rows: Iterable[tuple]) -> None:
     """A temporary table of lookup keys, filled in one transaction (of the temporary database only:
     no lock is taken on the store)."""
     db = store.db
@@ -80,7 +80,7 @@ def _temp_keys(store: Store, name: str, columns: str, rows: Iterable[tuple]) -> 
 
 def collocation_dfs(store: Store, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """(head, partner) -> its stored document frequency, for those of ``pairs`` that are stored."""
-    _temp_keys(store, "want_pairs", "head, partner", pairs)
+    fill_temp_keys(store, "want_pairs", "head, partner", pairs)
     out = {(r[0], r[1]): int(r[2]) for r in store.db.execute(
         "SELECT p.head, p.partner, p.df FROM temp.want_pairs w"
         " JOIN collocation_pairs p ON p.head = w.head AND p.partner = w.partner").fetchall()}
@@ -89,7 +89,7 @@ def collocation_dfs(store: Store, pairs: Iterable[tuple[str, str]]) -> dict[tupl
 
 def collocation_heads(store: Store, heads: Iterable[str]) -> dict[str, tuple[str, int, int]]:
     """head -> (its most frequent partner, that pair's df, all its pairs' df) for the stored ``heads``."""
-    _temp_keys(store, "want_heads", "head", ((h,) for h in heads))
+    fill_temp_keys(store, "want_heads", "head", ((h,) for h in heads))
     out = {r[0]: (r[1], int(r[2]), int(r[3])) for r in store.db.execute(
         "SELECT h.head, h.best, h.best_df, h.total FROM temp.want_heads w JOIN collocation_heads h ON h.head = w.head"
     ).fetchall()}

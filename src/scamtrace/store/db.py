@@ -515,10 +515,20 @@ class Store:
             sql += " WHERE l.article = ? OR l.source = ? OR l.sibling = ?"
             args = (article_id,) * 3
         sql += " ORDER BY l.article, l.other"
-        return [Link(article=r["article"], source=r["source"], relation=r["relation"], score=r["score"],
-                     algorithm=r["algorithm"], evidence=json.loads(r["evidence"]), sibling=r["sibling"],
-                     family=r["family"], origin_credit=r["origin_credit"])
-                for r in self.db.execute(sql, args)]
+        return [_link(r) for r in self.db.execute(sql, args)]
+
+    def links_touching(self, article_ids: Iterable[str]) -> list[Link]:
+        """The links that name one of ``article_ids`` at either end, in the order of :meth:`links`
+        (without reading every link: the incremental copies stage asks about its neighbourhood)."""
+        from .caches import fill_temp_keys
+
+        fill_temp_keys(self, "want_links", "id", ((a,) for a in article_ids))
+        rows = self.db.execute(
+            "SELECT l.*, fm.family AS family, f.origin_credit AS origin_credit FROM links l"
+            " LEFT JOIN family_members fm ON fm.article = l.article LEFT JOIN families f ON f.id = fm.family"
+            " WHERE l.article IN (SELECT id FROM temp.want_links) OR l.source IN (SELECT id FROM temp.want_links)"
+            " OR l.sibling IN (SELECT id FROM temp.want_links) ORDER BY l.article, l.other").fetchall()
+        return [_link(r) for r in rows]
 
     def replace_families(self, families: Iterable[Family], of: Iterable[str] | None = None) -> None:
         """Replace every family by ``families``; with ``of`` (article ids), only the families holding
@@ -746,6 +756,12 @@ class FeedState(MutableMapping[str, dict]):
 
     def __len__(self) -> int:
         return self.store.db.execute("SELECT count(*) FROM feed_state").fetchone()[0]
+
+
+def _link(r: sqlite3.Row) -> Link:
+    return Link(article=r["article"], source=r["source"], relation=r["relation"], score=r["score"],
+                algorithm=r["algorithm"], evidence=json.loads(r["evidence"]), sibling=r["sibling"],
+                family=r["family"], origin_credit=r["origin_credit"])
 
 
 def _article(row: sqlite3.Row) -> Article:

@@ -589,6 +589,8 @@ def _m0013() -> str:
     #   when a counted article's text changes or it is deleted, its old text waits in
     #   collocation_retired until the next analyze subtracts its pairs.
     # The next analyze fills both for the articles already stored (once).
+    # - idx_figures_value: the incremental repeat-date pass reads the figures sharing a value with the
+    #   new articles' figures (without it, a scan of every figure).
     return """
         CREATE TABLE article_frames (
             article TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
@@ -625,6 +627,7 @@ def _m0013() -> str:
                 SELECT old.id, old.text WHERE EXISTS (SELECT 1 FROM collocation_articles WHERE article = old.id);
             DELETE FROM collocation_articles WHERE article = old.id;
         END;
+        CREATE INDEX idx_figures_value ON figures(value);
         CREATE TRIGGER collocation_bd BEFORE DELETE ON articles BEGIN
             INSERT OR IGNORE INTO collocation_retired(article, text)
                 SELECT old.id, old.text WHERE EXISTS (SELECT 1 FROM collocation_articles WHERE article = old.id);

@@ -42,6 +42,7 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
     frames.sort(key=lambda x: (x[1]["date"], x[0].id))
     index: dict[str, list[int]] = defaultdict(list)
     prev: dict[int, tuple[int, dict[str, Any]]] = {}
+    norms = list(map(_frame_norm, frames))   # each frame's once, not once per pair scored
     for i, (_s, f) in enumerate(frames):
         specific = set(f["anchors"]) - set(f.get("common", ()))
         hits: Counter = Counter()
@@ -57,7 +58,7 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
             gap = f["date"] - g["date"]
             if gap <= 0 or gap > MAX_GAP_DAYS:
                 continue
-            cos = _cos(f["vec"], g["vec"])
+            cos = _cos(f["vec"], g["vec"], norms[i], norms[j])
             if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
                 continue
             score = cos + 0.1 * n
@@ -88,10 +89,18 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
     return out
 
 
-def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+def _norm(a: Mapping[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in a.values())) or 1.0
+
+
+def _frame_norm(item: tuple[Any, Mapping[str, Any]]) -> float:
+    """The norm of a (story, frame) item's vector."""
+    return _norm(item[1]["vec"])
+
+
+def _cos(a: Mapping[str, float], b: Mapping[str, float], na: float, nb: float) -> float:
+    """Cosine of ``a`` and ``b`` given their norms (:func:`_norm`)."""
     if len(a) > len(b):
-        a, b = b, a
+        a, b, na, nb = b, a, nb, na
     num = sum(v * b.get(t, 0.0) for t, v in a.items())
-    na = math.sqrt(sum(v * v for v in a.values())) or 1.0
-    nb = math.sqrt(sum(v * v for v in b.values())) or 1.0
     return num / (na * nb)
