@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .measure import same_what
@@ -75,14 +76,23 @@ def reference_dates(published: Mapping[str, dt.date | None], links: Iterable[Any
     return out
 
 
-def _verbs(fig: Mapping[str, Any]) -> set[int]:
+# a pass compares one figure's "what" with many others': each pair of phrases is decided once
+_same_what = lru_cache(maxsize=1 << 16)(same_what)
+
+
+def _verbs(fig: Mapping[str, Any]) -> frozenset[int]:
     """Indices of the verb groups the figure's action and ``what`` name."""
-    words = set(re.findall(r"[a-z]+", f"{fig.get('action') or ''} {fig.get('what') or ''}".lower()))
-    return {i for i, group in enumerate(_VERB_GROUPS) if words & group}
+    return _verb_groups(fig.get("action") or "", fig.get("what") or "")
+
+
+@lru_cache(maxsize=1 << 14)
+def _verb_groups(action: str, what: str) -> frozenset[int]:
+    words = set(re.findall(r"[a-z]+", f"{action} {what}".lower()))
+    return frozenset(i for i, group in enumerate(_VERB_GROUPS) if words & group)
 
 
 def _same_count(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    if (a.get("qualifier") or None) != (b.get("qualifier") or None) or not same_what(a["what"], b["what"]):
+    if (a.get("qualifier") or None) != (b.get("qualifier") or None) or not _same_what(a["what"], b["what"]):
         return False
     return bool(_verbs(a) & _verbs(b))   # "610 Indonesians" detained is not "610 Indonesians handed over"
 
@@ -117,7 +127,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
             dated[(float(f["value"]), f["unit"])].append(f)
     # the incremental pass: the new dated figures of each count (an older figure none of them states
     # the count of has no new lender, so it is left as the last pass left it; see _lenders)
-    dated_new = None if new is None else {k: any(d["article"] in new for d in v) for k, v in dated.items()}
+    dated_new = None if new is None else {k: [d for d in v if d["article"] in new] for k, v in dated.items()}
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
@@ -125,7 +135,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
         key = (float(f["value"]), f["unit"])
         if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
             continue
-        lenders = _lenders(f, dated.get(key, ()), new)
+        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None)
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -137,12 +147,15 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
 
 
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
-             new: set[str] | None) -> list[Mapping[str, Any]]:
+             new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
     """The dated figures of other articles stating the same count as ``f``; in the incremental pass
-    (``new``), for an older ``f``, the new ones, and none when an older one states it too."""
+    (``new``), for an older ``f``, the new ones, and none when an older one states it too.
+    ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None)."""
     if new is None or f["article"] in new:
         return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
-    lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
+    if offered_new is None:
+        offered_new = [d for d in offered if d["article"] in new]
+    lenders = [d for d in offered_new if _same_count(f, d)]
     if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
                        for d in offered):
         return []
