@@ -34,7 +34,7 @@ def demo_run(spark, demo_master, tmp_path_factory):
     store = api.open_store(copy_store(demo_master, root / "demo.db"))
     _write_jsonl(root / "articles.jsonl", article_records(store))
     info = run_job(spark, "stories", [str(root / "articles.jsonl")], str(root / "out"))
-    # the Spark job computes stories.online-v2 (analyze computes stories.event-v7): compare with v2
+    # the Spark job computes stories.online-v2 (analyze computes stories.event-v8): compare with v2
     from scamtrace.stories.cluster import cluster_stories as online_v2
 
     v2 = [{"story": s.id, "articles": s.articles, "families": s.families, "title": s.title}

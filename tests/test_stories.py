@@ -26,7 +26,7 @@ def test_families_are_never_split(seed_articles):
     stories = cluster_stories(seed_articles, [Family("fam-x", ["002", "004"], None, None)])
     pred = {a: s.id for s in stories for a in s.articles}
     assert pred["002"] == pred["004"]
-    assert all(s.algorithm == "stories.event-v7" for s in stories)
+    assert all(s.algorithm == "stories.event-v8" for s in stories)
 
 
 def test_order_independent(seed_articles):
@@ -259,3 +259,45 @@ def test_a_crowded_window_needs_evidence_beyond_chance(monkeypatch):
     assert together(a, c, *crowd)
     monkeypatch.setattr(event, "CROWD_UNITS", 10 ** 6)
     assert together(a, b, *crowd)
+
+
+# -- stories.event-v8: a focus that the undated reports never name ---------------------------------
+_NEW_COACH = ("Harbour City named Ilkka Maranen as head coach on {day}, replacing Tomas Verbek. Maranen, "
+              "who led Kessel for six seasons, said Verbek had left a strong squad. Maranen signs for {n} years; "
+              "{extra}")
+_OLD_COACH = "Harbour City named Tomas Verbek as head coach, the club said. {extra}"
+
+
+def _coach_reports(dated_old: bool) -> list[Article]:
+    extras = ["Fans cheered.", "The board agreed.", "Training starts soon.", "Rivals watched.",
+              "The squad met him.", "Tickets sold out."]
+    new = [_art(f"n{i}", _NEW_COACH.format(day=d, n=n, extra=extras[i]), 10 + i)
+           for i, (d, n) in enumerate([("Monday", 3), ("Monday", 3), ("Tuesday", 4)])]
+    old = [_art(f"o{i}", _OLD_COACH.format(extra=e), 2 if dated_old else None) for i, e in enumerate(extras)]
+    return new + old
+
+
+def test_a_focus_the_undated_reports_never_name_splits_the_story():
+    """stories.event-v8: dated reports of a new coach (who name the old one in passing) and undated
+    reports of the old coach's appointment that never name the new one: time cannot vouch for one
+    event, the new coach is the focus of every dated report, so the story splits along that name, the
+    moved units keep the focus as evidence, and the two stories do not merge again."""
+    c, fams = _one_story(_coach_reports(dated_old=False))
+    assert c.split() == 1
+    groups = {frozenset(fams[u] for u in st.units) for st in c.stories if st.units}
+    assert groups == {frozenset(f"fam-n{i}" for i in range(3)), frozenset(f"fam-o{i}" for i in range(6))}
+    moved = [c.evidence[u]["split"] for st in c.stories[1:] for u in st.units]
+    assert len(moved) == 3 and all(e["focus"] in ("n:ilkka", "n:maranen") and e["sizes"] == [3, 6]
+                                   and e["dated_units"] == [3, 0] for e in moved)
+    from scamtrace.stories import event as ev
+
+    a, b = (st for st in c.stories if st.units)
+    assert ev._focus_clash(c.f, ev._story_group(a), ev._story_group(b)) == "n:maranen"
+    assert ev._story_pair(c.f, a, b)[0] == 0.0   # the merge rule refuses the pair whatever its score
+
+
+def test_a_focus_split_needs_time_to_be_silent():
+    """The same reports all dated: time vouches (or not) for one event, and the focus does not split."""
+    c, _ = _one_story(_coach_reports(dated_old=True))
+    c.split()
+    assert not any("focus" in (e.get("split") or {}) for e in c.evidence.values())

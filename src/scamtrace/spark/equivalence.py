@@ -50,7 +50,7 @@ def story_key(d: Any) -> Key:
 def embedded_result(articles: Sequence[Article], stories: bool = True) -> tuple[list[Link], list[Family], list[Any]]:
     """What a full embedded ``analyze`` computes for copies and families of ``articles``, and the
     ``stories.online-v2`` stories the Spark job reproduces (``analyze`` itself now clusters with
-    ``stories.event-v7``, which has no Spark version: see README, Limits)."""
+    ``stories.event-v8``, which has no Spark version: see README, Limits)."""
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(articles, key=lambda a: a.id))
     pairs = sorted({(a, b) if a < b else (b, a) for a, b, _name, _est in idx.candidate_pairs()})

@@ -22,7 +22,7 @@ from .warm import WARM_ALGORITHM, cluster_warm, partition, unit_members, warm_al
 
 def store_stories(store: Store, corpus: list[Article], families: list[Family],
                   dirty: set[str] | None = None, fresh: Iterable[str] | None = None) -> set[str]:
-    """Cluster the corpus into stories (``stories.event-v7``), carry the earlier stories' ids over
+    """Cluster the corpus into stories (``stories.event-v8``), carry the earlier stories' ids over
     (``stories.ids-v2``: merges leave aliases), store them and their threads. Returns the ids of the
     stories that are new or whose articles changed (the others keep their facts).
 
