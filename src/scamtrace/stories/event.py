@@ -1013,6 +1013,8 @@ def _focus_bisect(f: "_Frames", units: list[int]) -> tuple[list[int], list[int],
     """Two groups of a story's units that clash on a focus (:func:`_focus_clash`): the units that name
     a main actor of most of them against the units that never name it. Of several such names, the
     main actor of the most units wins (then the rarer name). None when no name divides the story so."""
+    if sum(f.date[u] is None and f.cdate[u] is None for u in units) < FOCUS_MIN_UNITS:
+        return None   # no group of units without any date: time vouches for every cut
     counts: Counter = Counter(a for u in units for a in f.actors[u] if a not in f.common)
     best: tuple[int, float, str] | None = None
     for name, k in counts.items():
