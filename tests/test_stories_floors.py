@@ -1,4 +1,4 @@
-"""Story quality gates (stories.event-v6) pinned in tests/floors/stories.json: the demo gold, and
+"""Story quality gates (stories.event-v8) pinned in tests/floors/stories.json: the demo gold, and
 realnews-dev's real articles with `scamtrace eval stories --gold` reading the dataset's own format,
 each fixed half and the whole. ECB+ is measured by hand (its analysis takes minutes; see README).
 Skips with a reason when ../shared is absent."""
