@@ -1013,6 +1013,16 @@ def _focus_clash(f: "_Frames", a: _Group, b: _Group) -> str | None:
     return None
 
 
+def _focus_sides(f: "_Frames", units: list[int], name: str, k: int) -> tuple[list[int], list[int]] | None:
+    """(the units that name ``name``, those that never do) when ``name``, a main actor of ``k`` of the
+    units, is the focus of the first group and the two groups clash (:func:`_focus_clash`), else None."""
+    ga = [u for u in units if name in f.anchors[u]]
+    gb = [u for u in units if name not in f.anchors[u]]
+    if len(ga) < FOCUS_MIN_UNITS or len(gb) < FOCUS_MIN_OTHER or k < FOCUS_SHARE * len(ga):
+        return None
+    return (ga, gb) if _focus_clash(f, _units_group(f, ga), _units_group(f, gb)) is not None else None
+
+
 def _focus_bisect(f: "_Frames", units: list[int]) -> tuple[list[int], list[int], dict[str, Any]] | None:
     """Two groups of a story's units that clash on a focus (:func:`_focus_clash`): the units that name
     a main actor of most of them against the units that never name it. Of several such names, the
@@ -1020,23 +1030,18 @@ def _focus_bisect(f: "_Frames", units: list[int]) -> tuple[list[int], list[int],
     if sum(f.date[u] is None and f.cdate[u] is None for u in units) < FOCUS_MIN_UNITS:
         return None   # no group of units without any date: time vouches for every cut
     counts: Counter = Counter(a for u in units for a in f.actors[u] if a not in f.common)
-    best: tuple[int, float, str] | None = None
+    best: tuple[tuple[int, float, str], tuple[list[int], list[int]]] | None = None
     for name, k in counts.items():
         key = (k, f.aidf.get(name, 0.0), name)
-        if k < FOCUS_SHARE * FOCUS_MIN_UNITS or (best is not None and key <= best):
+        if k < FOCUS_SHARE * FOCUS_MIN_UNITS or (best is not None and key <= best[0]):
             continue
-        ga = [u for u in units if name in f.anchors[u]]
-        gb = [u for u in units if name not in f.anchors[u]]
-        if len(ga) < FOCUS_MIN_UNITS or len(gb) < FOCUS_MIN_OTHER or k < FOCUS_SHARE * len(ga):
-            continue
-        if _focus_clash(f, _units_group(f, ga), _units_group(f, gb)) is not None:
-            best = key
+        sides = _focus_sides(f, units, name, k)
+        if sides is not None:
+            best = (key, sides)
     if best is None:
         return None
-    name = best[2]
-    ga = [u for u in units if name in f.anchors[u]]
-    gb = [u for u in units if name not in f.anchors[u]]
-    return ga, gb, {"focus": name, "focus_units": best[0], "sizes": [len(ga), len(gb)],
+    (k, _, name), (ga, gb) = best
+    return ga, gb, {"focus": name, "focus_units": k, "sizes": [len(ga), len(gb)],
                     "dated_units": [sum(f.date[u] is not None for u in g) for g in (ga, gb)]}
 
 
