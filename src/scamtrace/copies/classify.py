@@ -18,6 +18,9 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
+v7 -> v8: a translation is a rewrite: two articles of one organisation in different languages that share enough
+numbers and proper names (:mod:`.crosslang`, evidence ``translation``); the pair comes from the cross-language
+candidate channel, as it shares no phrase. Same-language pairs are decided exactly as by v7.
 v6 -> v7: one order per pair: :func:`classify_pair` reads the pair from the smaller id, so
 classify_pair(a, b) and classify_pair(b, a) give the same link (realnews-dev half A: the relation depended on the
 order in 7 of 124 candidate pairs; the engine compared in that order already, so its first pass is unchanged);
@@ -45,6 +48,7 @@ from typing import Any, Mapping
 
 from ..model import Article, Link
 from .align import Span
+from .crosslang import TRANSLATION_MIN_SHARE, translation_evidence
 from .direction import DIRECTION_ALGORITHM, cut_copy, decide
 from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
@@ -52,7 +56,7 @@ from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio,
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v7"
+CLASSIFY_ALGORITHM = "copies.classify-v8"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -490,6 +494,19 @@ def _relate_rewrite(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | 
     return None
 
 
+def _relate_translation(pair: Pair, feats: dict[str, Any]) -> Verdict | None:
+    """One organisation's article and its translation (v7): anchors in order across languages."""
+    if pair.article_a is None or pair.article_b is None:
+        return None
+    ev = translation_evidence(pair.article_a, pair.article_b, pair.a.text, pair.b.text)
+    if ev is None:
+        return None
+    feats["translation"] = ev
+    if not ev["translation"]:
+        return None
+    return Verdict("rewrite", _strength(ev["share"], TRANSLATION_MIN_SHARE), feats)
+
+
 def relate(pair: Pair) -> Verdict:
     """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc)."""
     pa = pair.passages
@@ -503,7 +520,7 @@ def relate(pair: Pair) -> Verdict:
         sh = _shape(pair, feats)
         verdict = (_relate_truncated(pair, feats, sh) or _relate_window(pair, feats, sh, sense_rate, sense_subs)
                    or _relate_spun(pair, feats, sense_rate, sense_subs) or _relate_excerpt(pair, feats, sh)
-                   or _relate_rewrite(pair, feats, sh))
+                   or _relate_rewrite(pair, feats, sh) or _relate_translation(pair, feats))
     if verdict is not None and verdict.relation == "verbatim":
         verdict = _cut_window(pair, verdict)
     return verdict if verdict is not None else Verdict(None, 0.0, feats)

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from ..model import Article, Family
 from ..store import Store
 from ..store.analysis import copy_neighbours, count_links, family_members_of
+from .crosslang import crosslang_pairs
 from .engine import find_copies
 from .families import build_families, other_end
 from .index import CandidateIndex
@@ -94,10 +95,15 @@ class IncrementalCopies:
         new_cands = idx.candidates_many(new_ids) if new_ids else {}
         judgements = store.judgements()
         touched = set(new_ids) | {o for cands in new_cands.values() for o, _, _ in cands}
+        # translations: the cross-language channel (same organisation, other language), not in the index
+        xl = crosslang_pairs((a.id, a.outlet, a.language) for a in self.meta.values())
+        new_set = set(new_ids)
+        touched |= {x for p in xl if p[0] in new_set or p[1] in new_set for x in p}
         touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
         touched = close_neighbourhood(store, touched)
         pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
                  for o, _, _ in cands if o in touched} if touched else set()
+        pairs |= {p for p in xl if p[0] in touched and p[1] in touched}
         for ln in store.links_touching(sorted(touched)):
             o = other_end(ln)
             if o and ln.article in touched:

@@ -14,7 +14,8 @@ Stages (each a Spark shuffle; nothing of the corpus is collected to the driver):
 3. **Candidates** (``copies.candidates-v1`` rules): document frequency per hash, the same caps,
    minimum shared hashes, fact weights and containment estimate
    (:func:`scamtrace.copies.index.containment_score`), at most ``MAX_CANDIDATES`` per article and
-   index (best first; ties by article id, the embedded insertion order of a full run).
+   index (best first; ties by article id, the embedded insertion order of a full run), and the
+   cross-language channel (``copies.crosslang-v1``: one organisation, different languages).
 4. **Classification** of every candidate pair in the executors (``classify_pair``).
 5. **Families**: connected components of the merging links (:mod:`.components`), then per
    component, in one executor, the embedded code: ``reduce_core``, ``links_to_origins`` and
@@ -34,6 +35,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import numpy as np
 
 from ..copies.classify import classify_pair
+from ..copies.crosslang import organisation
 from ..copies.direction import SPIN_VOTES_RELATIONS
 from ..copies.features import Pair
 from ..copies.engine import ENGINE_ALGORITHM, _expand, links_to_origins
@@ -202,7 +204,23 @@ def candidate_pairs(spark: Any, articles: Any) -> Any:
     scored = spark.createDataFrame(scored_in.rdd.mapPartitions(score), "name string, q string, o string, score double")
     top = scored.withColumn("rk", F.row_number().over(
         Window.partitionBy("name", "q").orderBy(F.desc("score"), F.col("o")))).where(F.col("rk") <= MAX_CANDIDATES)
-    return top.select(F.least("q", "o").alias("a"), F.greatest("q", "o").alias("b")).distinct()
+    indexed = top.select(F.least("q", "o").alias("a"), F.greatest("q", "o").alias("b"))
+    return indexed.union(crosslang_candidates(spark, articles)).distinct()
+
+
+def crosslang_candidates(spark: Any, articles: Any) -> Any:
+    """(a, b) pairs, a < b, of the cross-language channel (``copies.crosslang-v1``): articles of one
+    organisation in different known languages, as :func:`~scamtrace.copies.crosslang.crosslang_pairs`."""
+    from pyspark.sql import functions as F
+    from pyspark.sql.types import StringType
+
+    org = F.udf(organisation, StringType())
+    keyed = articles.where(F.col("language").isNotNull() & (F.col("language") != "")) \
+        .select("id", "language", org(F.col("outlet")).alias("org")).where(F.col("org").isNotNull())
+    x, y = keyed.alias("x"), keyed.alias("y")
+    return x.join(y, F.col("x.org") == F.col("y.org")) \
+        .where((F.col("x.id") < F.col("y.id")) & (F.col("x.language") != F.col("y.language"))) \
+        .select(F.col("x.id").alias("a"), F.col("y.id").alias("b"))
 
 
 # --------------------------------------------------------------------------- 4. classification

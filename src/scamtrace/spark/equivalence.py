@@ -17,6 +17,7 @@ from typing import Any, Iterable, Sequence
 
 from ..model import Article, Family, Link
 from ..copies.engine import find_copies
+from ..copies.crosslang import crosslang_pairs
 from ..copies.index import CandidateIndex
 from ..stories.cluster import cluster_stories
 from ..export import EXPORTS
@@ -53,7 +54,8 @@ def embedded_result(articles: Sequence[Article], stories: bool = True) -> tuple[
     ``stories.event-v8``, which has no Spark version: see README, Limits)."""
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(articles, key=lambda a: a.id))
-    pairs = sorted({(a, b) if a < b else (b, a) for a, b, _name, _est in idx.candidate_pairs()})
+    pairs = sorted({(a, b) if a < b else (b, a) for a, b, _name, _est in idx.candidate_pairs()}
+                   | crosslang_pairs((a.id, a.outlet, a.language) for a in articles))
     res = find_copies(list(articles), candidates=pairs)
     sts = cluster_stories(list(articles), res.families) if stories else []
     return res.links, res.families, sts

@@ -484,12 +484,12 @@ class Store:
                            " VALUES (?,?,?,?,?)", (aid, algorithm, sig["shingle"], sig["stopword"], sig["facts"]))
 
     def article_meta(self) -> dict[str, Article]:
-        """Every article without its text (ids, dates, credits): enough to build families."""
+        """Every article without its text (ids, dates, credits, language): enough to build families."""
         return {r["id"]: Article(id=r["id"], source=r["source"], text="", url=r["url"], outlet=r["outlet"],
                                  title=r["title"], published=_date(r["published"]), dateline=r["dateline"],
-                                 credit=r["credit"], truncated=bool(r["truncated"]))
+                                 credit=r["credit"], language=r["language"], truncated=bool(r["truncated"]))
                 for r in self.db.execute("SELECT id, source, url, outlet, title, published, dateline, credit,"
-                                         " truncated FROM articles ORDER BY id")}
+                                         " language, truncated FROM articles ORDER BY id")}
 
     # -- links, families, judgements -----------------------------------------------------------------
     def put_links(self, links: Iterable[Link], *, replace_for: Iterable[str] = ()) -> None:
