@@ -8,7 +8,6 @@ import dataclasses
 import json
 import sqlite3
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -21,14 +20,7 @@ from scamtrace.store.caches import article_frame_rows
 from scamtrace.stories.event import article_frame
 from scamtrace.stories.stage import frame_algorithm
 from test_incremental import state
-
-
-def _jsonl(path: Path, articles) -> str:  # noqa: ANN001
-    path.write_text("".join(json.dumps({"id": a.id, "text": (a.title or "") + "\n\n" + a.text, "title": a.title,
-                                        "outlet": a.outlet, "url": a.url,
-                                        "published": a.published.isoformat() if a.published else None}) + "\n"
-                            for a in articles), encoding="utf-8")
-    return str(path)
+from test_stories_warm import _jsonl
 
 
 def _stored_counts(store) -> tuple[Counter, dict, int]:  # noqa: ANN001

@@ -70,22 +70,22 @@ def time_limit(seconds: float, what: str = "the document") -> Iterator[None]:
         if active[0]:
             raise TimeLimitExceeded(f"{what} took longer than {seconds:g}s")
 
+    restore: Callable[[], object]
     if signal.getsignal(signal.SIGALRM) is _dispatch:   # inside an alarm_scope: only the timer
         outer = _CURRENT[0]
         _CURRENT[0] = on_alarm
-        signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE_SECONDS)
-        try:
-            yield
-        finally:
-            active[0] = False      # first, with no call in between: a late alarm now does nothing
-            signal.setitimer(signal.ITIMER_REAL, 0)
+
+        def restore() -> None:
             _CURRENT[0] = outer
-        return
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    else:
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+
+        def restore() -> object:
+            return signal.signal(signal.SIGALRM, previous)
     signal.setitimer(signal.ITIMER_REAL, seconds, REFIRE_SECONDS)
     try:
         yield
     finally:
         active[0] = False      # first, with no call in between: a late alarm now does nothing
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        restore()
