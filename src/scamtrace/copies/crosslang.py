@@ -26,14 +26,10 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq
 
+from .locality import registered_domain
 from .tokens import STOPWORDS, sentence_spans
 
 CROSSLANG_ALGORITHM = "copies.crosslang-v1"
-
-#: Second-level labels under which organisations register (``kbs.co.kr``, ``bbc.co.uk``,
-#: ``abc.net.au``): the registered domain then has three labels. A list of registry conventions,
-#: not read off any evaluation set.
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob", "nic"})
 
 # Translation test. realnews-dev half A, the one translation (Spanish of an English report, same
 # publisher): 8 distinct anchors shared, 0.42 of the smaller set, but only 4-5 in order (a
@@ -52,14 +48,7 @@ def organisation(outlet: str | None) -> str | None:
     """The registered domain of an outlet host (``world.kbs.co.kr`` -> ``kbs.co.kr``); an outlet
     that is not a host name is returned lower-case; None when empty."""
     o = (outlet or "").strip().lower().rstrip(".")
-    if not o:
-        return None
-    labels = [x for x in o.split(".") if x]
-    if len(labels) <= 2:
-        return ".".join(labels)
-    if labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    return registered_domain(o) if o else None
 
 
 def crosslang_pairs(items: Iterable[tuple[str, str | None, str | None]]) -> set[tuple[str, str]]:

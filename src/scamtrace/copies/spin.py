@@ -183,8 +183,12 @@ class CollocationModel:
         """Pairs seen in at most this article whose head usually takes another partner in the corpus."""
         if self.docs < COLLOCATION_MIN_DOCS:
             return []
-        rare = [k for k in self.pairs_of(text) if self.df.get(k, 0) <= 1]
+        rare = [k for k in self._text_pairs(text) if self.df.get(k, 0) <= 1]
         return judge_collocations(rare, self._head_table())
+
+    def _text_pairs(self, text: str) -> set[tuple[str, str]]:
+        """The pairs of ``text`` that :meth:`suspicious` judges (a lookup model also fetches their counts)."""
+        return self.pairs_of(text)
 
 
 class LookupCollocationModel(CollocationModel):
@@ -233,15 +237,12 @@ class LookupCollocationModel(CollocationModel):
         assert self._heads is not None
         return self._heads
 
-    def suspicious(self, text: str) -> list[dict[str, Any]]:
-        if self.docs < COLLOCATION_MIN_DOCS:
-            return []
+    def _text_pairs(self, text: str) -> set[tuple[str, str]]:
         pairs = self._pairs.get(text)
         if pairs is None:
             pairs = self.pairs_of(text)
             self._load(pairs)
-        rare = [k for k in pairs if self.df.get(k, 0) <= 1]
-        return judge_collocations(rare, self._head_table())
+        return pairs
 
 
 def judge_collocations(rare_pairs: Iterable[tuple[str, str]],
