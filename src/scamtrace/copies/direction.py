@@ -130,7 +130,7 @@ EXCERPT_SHARE_RATIO = 1.5
 CONFIDENCE = {"attribution": 0.95, "truncated": 0.95, "stops": 0.85, "spin": 0.9, "spin_votes": 0.8, "siblings": 0.85, "own_outlet": 0.9, "published": 0.9,
               "excerpt_share": 0.75, "credit": 0.7, "dateline": 0.65, "published_close": 0.62,
               "detail": 0.6, "completeness": 0.55, "mirror": 0.55, "spin_weak": 0.5,
-              "family_origin": 0.5, "outlet_role": 0.45, "locality": 0.45, "fallback": 0.4}
+              "family_origin": 0.5, "stemma": 0.6, "outlet_role": 0.45, "locality": 0.45, "fallback": 0.4}
 # Spin scores this far apart (below the spun/clean margin) ordered a rewrite weakly in direction-v4
 # (realnews-dev half A: 5 of 5 right, but half B: 4 of 5 reversed; these scores come from one or two
 # learned collocation hits). direction-v5 keeps it for excerpts only: an excerpt link without an arrow

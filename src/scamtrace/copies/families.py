@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..model import FAMILIES_ALGORITHM, Article, Family, Link
 from .direction import CONFIDENCE, own_outlet
 from .features import credit_dateline
+from .stemma import Texts, choose_parent
 
 JUDGEMENT_ALGORITHM = "copies.judgement-v1"
 JUDGEMENTS = ("copy", "not-copy")
@@ -174,8 +175,9 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
     return out
 
 
-REDUCE_ALGORITHM = "copies.reduce-v5"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
-# v5: a hub linked to a strongly confirmed original copies it (chains)
+REDUCE_ALGORITHM = "copies.reduce-v6"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
+# v5: a hub linked to a strongly confirmed original copies it (chains); v6: the closest parent by shared
+# peculiarities (copies.parent-v1, stemma.choose_parent) instead of always the family origin
 
 
 def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
@@ -257,17 +259,52 @@ def reduce_core(articles: Mapping[str, Article], core: Sequence[Link],
     for l in core:
         (directed_from if l.source is not None else sibling_from).setdefault(l.article, []).append(l)
     root_of, origin_of = _origins_by_root(articles, core)
+    texts = Texts(articles)
     kept: list[Link] = []
+    default: dict[str, tuple[Link, list[Link]]] = {}
     for x in sorted(set(directed_from) | set(sibling_from)):
         origin = origin_of[root_of[x]]
         directed = sorted(directed_from.get(x, []), key=lambda l: (l.source != origin, -l.score, l.source or ""))
+        sibs = sorted(sibling_from.get(x, []), key=lambda l: (-l.score, l.sibling or ""))
         if directed:
-            best, rest = directed[0], directed[1:]
+            best, rest, others = directed[0], directed[1:], sibs
         else:
-            sibs = sorted(sibling_from[x], key=lambda l: (-l.score, l.sibling or ""))
-            best, rest = sibs[0], sibs[1:]
-        kept.append(_with_also(best, rest))
+            best, rest, others = sibs[0], sibs[1:], []
+        default[x] = (best, [*rest, *others])
+        chosen, dropped = choose_parent(x, best, rest, others, texts)
+        kept.append(_with_also(chosen, dropped))
+    kept = _no_parent_cycles(_drop_turned_mirrors(kept), default)
     return _keep_bridges(articles, core, kept), root_of, origin_of
+
+
+def _drop_turned_mirrors(kept: list[Link]) -> list[Link]:
+    """A sibling link whose pair the parent choice turned into an arrow (``copies.parent-v1``) is not kept too."""
+    arrows = {frozenset((l.article, l.source)) for l in kept if l.source is not None}
+    return [l for l in kept if l.source is not None or frozenset((l.article, l.sibling or "")) not in arrows]
+
+
+def _no_parent_cycles(kept: list[Link], default: Mapping[str, tuple[Link, list[Link]]]) -> list[Link]:
+    """Parents chosen by their readings (``evidence.parent.decided_by == "peculiarities"``) that close a
+    cycle of sources are set back to the default choice (each copy's choice is made on its own)."""
+    while True:
+        parent = {l.article: l.source for l in kept if l.source is not None}
+        cycle: set[str] = set()
+        for start in sorted(parent):
+            seen: list[str] = []
+            x: str | None = start
+            while x is not None and x not in seen:
+                seen.append(x)
+                x = parent.get(x)
+            if x is not None:
+                cycle = set(seen[seen.index(x):])
+                break
+        turned = [l for l in kept if l.article in cycle
+                  and (l.evidence.get("parent") or {}).get("decided_by") == "peculiarities"]
+        if not turned:
+            return kept
+        back = min(turned, key=lambda l: l.article)
+        best, dropped = default[back.article]
+        kept = [(_with_also(best, dropped) if l is back else l) for l in kept]
 
 
 # Only links that keep the wording are kept as bridges: on ECB+ (tuned freely there) bridges of any
