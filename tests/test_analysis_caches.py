@@ -8,6 +8,7 @@ import dataclasses
 import json
 import sqlite3
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from scamtrace import api
 from scamtrace.copies.collocations import COLLOCATION_COUNTS_ALGORITHM, stored_model, update_collocations
 from scamtrace.copies.spin import CollocationModel
 from scamtrace.copies.synth import generate
+from scamtrace.knowledge.build import update_actors
 from scamtrace.store.caches import article_frame_rows
 from scamtrace.stories.event import article_frame
 from scamtrace.stories.stage import frame_algorithm
@@ -164,3 +166,83 @@ def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_result
     api.analyze(full, full=True)
     assert state(full, with_ids=True) == before
     full.close()
+
+
+# -- actor caches (0014_actor_caches) ---------------------------------------------------------------
+def _assert_actor_caches_hold(store) -> None:  # noqa: ANN001
+    """mention_counts equals a count of every mention; every mentioned name has its block prefix;
+    after an analyze no changed name waits."""
+    from scamtrace.knowledge.actors import block_prefix
+    counted = {(r[0], r[1]): r[2] for r in store.execute("SELECT canonical, label, n FROM mention_counts")}
+    assert counted == {(r[0], r[1]): r[2] for r in store.execute(
+        "SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label")}
+    blocks = {r[0]: r[1] for r in store.execute("SELECT name, prefix FROM actor_name_blocks")}
+    assert {n for n, _ in counted} <= set(blocks)
+    assert all(blocks[n] == block_prefix(n) for n, _ in counted)
+    assert not store.execute("SELECT 1 FROM actor_names_changed")
+
+
+def _actors(store) -> tuple[list, list]:  # noqa: ANN001
+    return (sorted(tuple(r) for r in store.execute("SELECT name, label, mentions, evidence, algorithm FROM actors")),
+            sorted(tuple(r) for r in store.execute("SELECT alias, actor FROM actor_aliases")))
+
+
+def test_mention_counts_follow_inserts_deletes_and_renames_and_actors_equal_a_full_run(synth_store, tmp_path):  # noqa: ANN001
+    store, arts = synth_store
+    api.analyze(store)
+    _assert_actor_caches_hold(store)
+    some = store.execute("SELECT canonical, label FROM mentions ORDER BY id LIMIT 1")[0]
+    with store.write() as db:   # a renamed mention (as the family wording pass renames), a deleted article
+        db.execute("UPDATE mentions SET canonical = 'Zhou Qi-ming' WHERE id = (SELECT MIN(id) FROM mentions)")
+        db.execute("UPDATE mentions SET label = 'ORG' WHERE id = (SELECT MAX(id) FROM mentions)")
+        db.execute("DELETE FROM articles WHERE id = (SELECT article FROM mentions WHERE canonical = ? LIMIT 1)",
+                   (some[0],))
+    queued = {r[0] for r in store.execute("SELECT name FROM actor_names_changed")}
+    assert {some[0], "Zhou Qi-ming"} <= queued
+    # a judgement joining two names, and new articles
+    names = [r[0] for r in store.execute("SELECT DISTINCT canonical FROM mentions ORDER BY canonical LIMIT 2")]
+    store.add_judgement(names[0], names[1], "same", kind="alias")
+    api.ingest(store, [_jsonl(tmp_path / "c.jsonl", generate(20, 12).articles)])
+    api.analyze(store)
+    _assert_actor_caches_hold(store)
+    got = _actors(store)
+    assert any(names[1] in r for r in got[1])
+    # the actors of a resolution over every stored mention (analyze --full would extract again and
+    # undo the renames made above)
+    full = api.open_store(copy_store(Path(store.path), tmp_path / "full.db"))
+    update_actors(full, None)
+    assert _actors(full) == got
+    _assert_actor_caches_hold(full)
+    full.close()
+
+
+def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_actors(tmp_path):
+    src = demo_sources()
+    cut = len(src) // 2
+    db = tmp_path / "old.db"
+    store = api.open_store(db)
+    api.ingest(store, src[:cut])
+    api.analyze(store)
+    store.close()
+    con = sqlite3.connect(db)   # the store as the version before 0014_actor_caches left it
+    for trigger in ("mention_counts_ai", "mention_counts_ad", "mention_counts_au"):
+        con.execute(f"DROP TRIGGER {trigger}")
+    for table in ("mention_counts", "actor_names_changed", "actor_name_blocks"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM _migrations WHERE name = '0014_actor_caches'")
+    con.commit()
+    con.close()
+    store = api.open_store(db)   # upgraded: counts filled, every name queued
+    assert store.execute("SELECT COUNT(*) FROM _migrations WHERE name = '0014_actor_caches'")[0][0] == 1
+    n_names = store.execute("SELECT COUNT(DISTINCT canonical) FROM mentions")[0][0]
+    assert n_names and store.execute("SELECT COUNT(*) FROM actor_names_changed")[0][0] == n_names
+    api.ingest(store, src[cut:])
+    api.analyze(store)
+    _assert_actor_caches_hold(store)
+    got = _actors(store)
+    store.close()
+    one = api.open_store(tmp_path / "one.db")
+    api.ingest(one, src)
+    api.analyze(one)
+    assert _actors(one) == got
+    one.close()

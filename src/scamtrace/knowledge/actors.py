@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..graph import reachable
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
 ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
@@ -141,39 +141,49 @@ def _join_reason(label: str, fa: str, fb: str) -> dict[str, Any] | None:
     return None
 
 
-def names_to_resolve(counts: Mapping[tuple[str, str], int], actors: Mapping[str, tuple[int, list[str]]],
-                     seed: Iterable[str], judgements: Iterable[tuple[str, str, str]] = ()) -> set[str]:
-    """The names whose actors an incremental run resolves again (``knowledge.actors-incremental-v1``).
+def block_prefix(name: str) -> str:
+    """The folded prefix of a name's block (its label is the block's other half: :func:`block_of`)."""
+    return fold(name)[:BLOCK_PREFIX]
 
-    ``counts`` are today's mentions per (name, label), ``actors`` the stored actors (name ->
-    (mentions, aliases)), ``seed`` the names mentioned in the articles whose records changed. Grown
-    with every stored actor whose mention count no longer matches today's, then closed over whole
-    blocks (names are only compared within a block), whole stored actors and "same" judgements. The
-    actors of the names returned, resolved alone, are exactly those of a run over every name: each
-    block is resolved on its own, and only "same" judgements join names across blocks."""
-    label_of, label = name_labels(counts)
-    total = {n: sum(c.values()) for n, c in label_of.items()}
-    actor_of: dict[str, str] = {}
-    known = {a for _, aliases in actors.values() for a in aliases}
-    todo = set(seed) | {n for n in label_of if n not in known}   # names no stored actor holds
-    for name, (mentions, aliases) in actors.items():
-        for a in aliases:
-            actor_of[a] = name
-        if sum(total.get(a, 0) for a in aliases) != mentions:
-            todo.update(aliases)
-    blocks: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for n in label_of:
-        blocks[block_of(n, label[n])].append(n)
+
+def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
+    """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to."""
+    fa = _folded(name)
+    return [m for m in block if m != name and _join_reason(label, fa, _folded(m)) is not None]
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(name: str) -> str:
+    return fold(name)
+
+
+def names_to_resolve(seed: Iterable[str], neighbours: Callable[[set[str]], Iterable[str]],
+                     judgements: Iterable[tuple[str, str, str]] = ()) -> set[str]:
+    """The names whose actors an incremental run resolves again (``knowledge.actors-incremental-v2``).
+
+    ``seed``: every name whose mentions changed since the actors were stored (new, gone, counted
+    differently; the store queues them), those of the articles the run re-examined and those of the
+    alias judgements. Closed over the rules' joins, stored actors and "same" judgements
+    (``neighbours(names)``: the names of their blocks the rules join them to (:func:`block_joins`),
+    none for a name without mentions, and the aliases of the stored actors holding them; asked for a
+    set at a time, so a store answers in a few queries). The actors of the names returned, resolved
+    alone, are exactly those of a run over every name: a name the closure lacks joins none of its
+    names (a join is a pure function of the two names and their block), so the unions among its
+    names happen in the same order with the same evidence; and a stored actor none of whose names is
+    in the closure has the same names and counts as when it was resolved, so it is what a run over
+    every name gives. (v1 read every stored actor and mention count to find the changed names and
+    closed over whole blocks.)"""
     same: dict[str, set[str]] = defaultdict(set)
     for a, b, d in judgements:
         if d == "same":
             same[a].add(b)
             same[b].add(a)
-    def neighbours(n: str) -> list[str]:
-        out = list(blocks[block_of(n, label[n])]) if n in label else []
-        if n in actor_of:
-            out.extend(actors[actor_of[n]][1])
-        out.extend(same.get(n, ()))
-        return out
-
-    return reachable(todo, neighbours)
+    out: set[str] = set()
+    frontier = set(seed)
+    while frontier:
+        out |= frontier
+        near = set(neighbours(frontier))
+        for n in frontier:
+            near.update(same.get(n, ()))
+        frontier = near - out
+    return out

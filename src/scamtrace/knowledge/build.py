@@ -5,8 +5,9 @@ borrowed passage to its lender.
 Incremental (``knowledge.incremental-v1``): given the articles whose records, family or links
 changed since the last run (``dirty``) and the stories whose articles changed, only the facts of
 those stories and of the stories holding a dirty article are merged again, and only the actors
-whose names those articles mention (closed over whole blocks and stored actors,
-:func:`~scamtrace.knowledge.actors.names_to_resolve`). A story's facts depend only on its members'
+whose names those articles mention or whose mention counts changed since the last run (closed over
+whole blocks and stored actors, :func:`~scamtrace.knowledge.actors.names_to_resolve`; the store keeps
+the counts and the queue of changed names, :mod:`scamtrace.store.caches`, so no run reads every name). A story's facts depend only on its members'
 figures and events, their families, outlets and borrowed passages, which change only for dirty
 articles, so the result is the one a run over the whole store gives (a test compares them).
 """
@@ -18,10 +19,12 @@ from typing import Any
 from ..extract.events import merge_events
 from ..store import Store
 from ..store.analysis import (fact_citation_keys, fact_values, family_of_articles, mention_counts, mentioned_names,
-                              outlet_of_articles, story_of_articles, stored_actors)
+                              outlet_of_articles, story_of_articles)
+from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
+                            name_mention_counts, put_name_blocks, recount_mentions, unblocked_names)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
-from .actors import names_to_resolve, resolve_actor_counts
+from .actors import block_joins, block_prefix, name_labels, names_to_resolve, resolve_actor_counts
 from .independence import Borrowed
 from .merge import merge_figures
 
@@ -79,19 +82,46 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
 
 
 def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
-    """Resolve the actors again: all of them, or (``dirty``) those the names of these articles can change."""
-    counts = mention_counts(store)
+    """Resolve the actors again: all of them, or (``dirty``) those whose names changed since the last
+    run (the store's queue, :func:`~scamtrace.store.caches.changed_actor_names`), the names of these
+    articles and of the alias judgements can change (:func:`~scamtrace.knowledge.actors.names_to_resolve`)."""
     judgements = store.judgements(kind="alias")
     if dirty is None:
-        replace_actors(store, resolve_actor_counts(counts, judgements))
+        replace_actors(store, resolve_actor_counts(mention_counts(store), judgements))
+        recount_mentions(store, block_prefix)   # the counts, blocks and queue the incremental runs read
         return
-    seed = mentioned_names(store, dirty) | {x for a, b, _ in judgements for x in (a, b)}   # judgements may be new
-    names = names_to_resolve(counts, stored_actors(store), seed, judgements)
-    if not names:
-        return
-    mine = {k: n for k, n in counts.items() if k[0] in names}
-    replace_actors(store, resolve_actor_counts(mine, [j for j in judgements if j[0] in names or j[1] in names]),
-                   of=names)
+    seed = changed_actor_names(store) | mentioned_names(store, dirty) | {x for a, b, _ in judgements for x in (a, b)}
+    put_name_blocks(store, [(n, block_prefix(n)) for n in unblocked_names(store, seed)])
+    lookup = _ActorLookup(store)
+    names = names_to_resolve(seed, lookup.neighbours, judgements)
+    if names:
+        replace_actors(store, resolve_actor_counts(name_mention_counts(store, names),
+                                                   [j for j in judgements if j[0] in names or j[1] in names]),
+                       of=names)
+    clear_changed_actor_names(store)
+
+
+class _ActorLookup:
+    """The joins and stored actors :func:`names_to_resolve` walks, read from the store a set of names
+    at a time (each block once)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.blocks: dict[tuple[str, str], list[str]] = {}   # (label, prefix) -> its names
+        self.read: set[str] = set()                          # prefixes read
+
+    def neighbours(self, names: set[str]) -> set[str]:
+        _, label = name_labels(name_mention_counts(self.store, names))
+        prefixes = {n: block_prefix(n) for n in label}
+        todo = set(prefixes.values()) - self.read
+        if todo:
+            self.read |= todo
+            for n, lab in name_labels(block_mention_counts(self.store, todo))[1].items():
+                self.blocks.setdefault((lab, block_prefix(n)), []).append(n)
+        out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, prefixes[n]), ()))}
+        for aliases in actor_alias_groups(self.store, names).values():
+            out.update(aliases)
+        return out
 
 
 def _borrowed_credit(borrowed: Borrowed, article: str, start: Any, end: Any) -> Any:

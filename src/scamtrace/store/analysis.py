@@ -94,15 +94,6 @@ def mentioned_names(store: Store, articles: Iterable[str]) -> set[str]:
         ids[i:i + 500])}
 
 
-def stored_actors(store: Store) -> dict[str, tuple[int, list[str]]]:
-    """actor name -> (its stored mention count, its aliases)."""
-    out: dict[str, tuple[int, list[str]]] = {r[0]: (r[1], []) for r in store.execute("SELECT name, mentions FROM actors")}
-    for r in store.execute("SELECT alias, actor FROM actor_aliases ORDER BY alias"):
-        if r[1] in out:
-            out[r[1]][1].append(r[0])
-    return out
-
-
 def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> dict[str, set[tuple[str, str]]]:
     """fact id -> the (article, sentence) pairs that cite it (of the facts of ``stories`` only, if given)."""
     out: dict[str, set[tuple[str, str]]] = {}

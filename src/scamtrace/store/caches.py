@@ -3,13 +3,17 @@
 - ``article_frames``: each article's story frame (its content terms and anchors, as JSON), keyed by
   article and frame algorithm; the row goes when the article's title or text changes (a trigger);
 - ``collocation_*``: the spin collocation model's document frequencies, updated with the texts that
-  arrived (:mod:`scamtrace.copies.collocations` decides what to write; the SQL is here).
+  arrived (:mod:`scamtrace.copies.collocations` decides what to write; the SQL is here);
+- ``mention_counts``, ``actor_names_changed``, ``actor_name_blocks``: the mentions per (name, label)
+  and the names whose counts changed since the actors were resolved (both kept by triggers on
+  ``mentions``), and each name's block prefix, so actor resolution reads only the blocks of the
+  names that changed (:mod:`scamtrace.knowledge.build`).
 
 The caches hold nothing a full run would not compute again: ``analyze --full`` clears and refills them.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .db import Store
 
@@ -126,3 +130,71 @@ def clear_collocations(store: Store) -> None:
     with store.write() as db:
         for table in ("collocation_pairs", "collocation_heads", "collocation_articles", "collocation_retired"):
             db.execute(f"DELETE FROM {table}")
+
+
+# -- actor resolution ------------------------------------------------------------------------------------
+def changed_actor_names(store: Store) -> set[str]:
+    """The names whose mention counts changed since the actors were last resolved (the triggers of
+    ``mentions`` queue them)."""
+    return {r[0] for r in store.db.execute("SELECT name FROM actor_names_changed").fetchall()}
+
+
+def name_mention_counts(store: Store, names: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(canonical name, label) -> its mentions, for ``names``."""
+    fill_temp_keys(store, "want_names", "name", ((n,) for n in names))
+    return {(r[0], r[1]): int(r[2]) for r in store.db.execute(
+        "SELECT c.canonical, c.label, c.n FROM temp.want_names w JOIN mention_counts c ON c.canonical = w.name"
+    ).fetchall()}
+
+
+def block_mention_counts(store: Store, prefixes: Iterable[str]) -> dict[tuple[str, str], int]:
+    """(canonical name, label) -> its mentions, for the names whose block prefix is one of ``prefixes``."""
+    fill_temp_keys(store, "want_prefixes", "prefix", ((p,) for p in prefixes))
+    return {(r[0], r[1]): int(r[2]) for r in store.db.execute(
+        "SELECT c.canonical, c.label, c.n FROM temp.want_prefixes w JOIN actor_name_blocks b ON b.prefix = w.prefix"
+        " JOIN mention_counts c ON c.canonical = b.name").fetchall()}
+
+
+def actor_alias_groups(store: Store, names: Iterable[str]) -> dict[str, list[str]]:
+    """Each of ``names`` a stored actor holds -> every alias of that actor."""
+    fill_temp_keys(store, "want_aliases", "name", ((n,) for n in names))
+    out: dict[str, list[str]] = {}
+    for name, alias in store.db.execute(
+            "SELECT w.name, a2.alias FROM temp.want_aliases w JOIN actor_aliases a1 ON a1.alias = w.name"
+            " JOIN actor_aliases a2 ON a2.actor = a1.actor ORDER BY w.name, a2.alias").fetchall():
+        out.setdefault(name, []).append(alias)
+    return out
+
+
+def put_name_blocks(store: Store, rows: Iterable[tuple[str, str]]) -> None:
+    """Record (name, block prefix) for names not recorded yet, in one transaction."""
+    with store.write() as db:
+        db.executemany("INSERT OR IGNORE INTO actor_name_blocks(name, prefix) VALUES (?, ?)", rows)
+
+
+def unblocked_names(store: Store, names: Iterable[str]) -> list[str]:
+    """Those of ``names`` that have mentions and no recorded block prefix."""
+    fill_temp_keys(store, "want_blocks", "name", ((n,) for n in names))
+    return [r[0] for r in store.db.execute(
+        "SELECT w.name FROM temp.want_blocks w WHERE NOT EXISTS (SELECT 1 FROM actor_name_blocks b WHERE b.name = w.name)"
+        " AND EXISTS (SELECT 1 FROM mention_counts c WHERE c.canonical = w.name) ORDER BY w.name").fetchall()]
+
+
+def clear_changed_actor_names(store: Store) -> None:
+    """Empty the queue of changed names (the actors were resolved)."""
+    with store.write() as db:
+        db.execute("DELETE FROM actor_names_changed")
+
+
+def recount_mentions(store: Store, prefix_of: Callable[[str], str]) -> None:
+    """A full run: count every mention again into ``mention_counts`` (the triggers keep the counts
+    otherwise), record every mentioned name's block prefix (``prefix_of(name)``) and empty the queue
+    of changed names, in one transaction."""
+    with store.write() as db:
+        db.execute("DELETE FROM mention_counts")
+        db.execute("INSERT INTO mention_counts(canonical, label, n)"
+                   " SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label")
+        names = [r[0] for r in db.execute("SELECT DISTINCT canonical FROM mention_counts ORDER BY canonical")]
+        db.execute("DELETE FROM actor_name_blocks")
+        db.executemany("INSERT INTO actor_name_blocks(name, prefix) VALUES (?, ?)", ((n, prefix_of(n)) for n in names))
+        db.execute("DELETE FROM actor_names_changed")

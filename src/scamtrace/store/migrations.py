@@ -634,3 +634,55 @@ def _m0013() -> str:
             DELETE FROM collocation_articles WHERE article = old.id;
         END;
     """
+
+
+@migration("0014_actor_caches")
+def _m0014() -> str:
+    # issue 17: actor resolution in an incremental analyze reads only the names it can change.
+    # - mention_counts: how many mentions carry each (canonical name, label), kept by triggers on
+    #   mentions (insert, delete, also by a deleted article's cascade, and a renamed mention), instead
+    #   of a GROUP BY over every mention at each run;
+    # - actor_names_changed: the names whose counts changed since the actors were last resolved
+    #   (the triggers queue them; knowledge.build empties the queue after writing the actors). Filled
+    #   here with every stored name, so the first analyze after the upgrade resolves every actor once;
+    # - actor_name_blocks: each name's folded prefix (knowledge.actors.BLOCK_PREFIX letters of
+    #   actors.fold, computed in Python, so written by knowledge.build for the names it is given): the
+    #   names of one block are read by an indexed query.
+    return """
+        CREATE TABLE mention_counts (
+            canonical TEXT NOT NULL,
+            label TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (canonical, label)
+        ) WITHOUT ROWID;
+        INSERT INTO mention_counts(canonical, label, n)
+            SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label;
+        CREATE TABLE actor_names_changed (
+            name TEXT PRIMARY KEY
+        ) WITHOUT ROWID;
+        INSERT INTO actor_names_changed(name) SELECT DISTINCT canonical FROM mentions;
+        CREATE TABLE actor_name_blocks (
+            name TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_actor_name_blocks_prefix ON actor_name_blocks(prefix);
+        CREATE TRIGGER mention_counts_ai AFTER INSERT ON mentions BEGIN
+            INSERT INTO mention_counts(canonical, label, n) VALUES (new.canonical, new.label, 1)
+                ON CONFLICT(canonical, label) DO UPDATE SET n = n + 1;
+            INSERT OR IGNORE INTO actor_names_changed(name) VALUES (new.canonical);
+        END;
+        CREATE TRIGGER mention_counts_ad AFTER DELETE ON mentions BEGIN
+            UPDATE mention_counts SET n = n - 1 WHERE canonical = old.canonical AND label = old.label;
+            DELETE FROM mention_counts WHERE canonical = old.canonical AND label = old.label AND n <= 0;
+            INSERT OR IGNORE INTO actor_names_changed(name) VALUES (old.canonical);
+        END;
+        CREATE TRIGGER mention_counts_au AFTER UPDATE OF canonical, label ON mentions
+        WHEN old.canonical IS NOT new.canonical OR old.label IS NOT new.label BEGIN
+            UPDATE mention_counts SET n = n - 1 WHERE canonical = old.canonical AND label = old.label;
+            DELETE FROM mention_counts WHERE canonical = old.canonical AND label = old.label AND n <= 0;
+            INSERT INTO mention_counts(canonical, label, n) VALUES (new.canonical, new.label, 1)
+                ON CONFLICT(canonical, label) DO UPDATE SET n = n + 1;
+            INSERT OR IGNORE INTO actor_names_changed(name) VALUES (old.canonical);
+            INSERT OR IGNORE INTO actor_names_changed(name) VALUES (new.canonical);
+        END;
+    """
