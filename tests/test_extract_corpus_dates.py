@@ -108,3 +108,36 @@ def test_apply_repeat_dates_updates_the_store(tmp_path) -> None:
     lenders = {r["article"]: r["date_lenders"] for r in rows(store, "figures")}
     assert lenders == {"a": None, "b": '["a"]'}   # the evidence: which article lent the day
     assert apply_repeat_dates(store) == 0       # idempotent
+
+
+def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> None:
+    """The store's read for the incremental pass (issue 17) leaves out the figures that neither lend
+    nor borrow, and the pass over what it reads gives what the pass over every figure gives."""
+    from scamtrace.store.analysis import published_days
+    from scamtrace.store.extracted import figure_rows_sharing_values
+    store = api.open_store(tmp_path / "s.db")
+    texts = {"n": ("Police detained more than 900 people in a raid on Monday, March 11, officials said. "
+                   "Officers later freed 500 workers.", dt.date(2024, 3, 12)),
+             "b": ("The raid followed a campaign. Police detained more than 900 people at the camp.", None),
+             "c": ("Police detained more than 900 people in March.", dt.date(2024, 4, 2)),
+             "d": ("Police detained more than 300 people at the camp.", None),
+             "e": ("Officers freed 500 workers on Tuesday, March 12, officials said.", dt.date(2024, 3, 13)),
+             "f": ("Officers freed 500 workers from the compound.", None),
+             "m": ("Officers freed 500 workers from the camp.", None)}
+    for aid, (text, pub) in texts.items():
+        art = Article(id=aid, source=f"{aid}.txt", text=text, published=pub, raw_hash=aid)
+        store.put_article(art, fmt="text", body=text)
+        put_extraction(store, aid, extract(art, use_model=False), [])
+    every = rows(store, "figures")
+    published = {aid: pub for aid, (_, pub) in texts.items()}
+    for new in ({"n"}, {"n", "f"}, {"b"}, {"e"}, {"m"}, {"m", "c"}):
+        got = figure_rows_sharing_values(store, new)
+        assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
+            every, published, new), new
+    read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"n"})}
+    # n's figures (900 and 500, dated to a day) lend to the undated b, c, f, m; d states another count
+    assert read == {("n", 900.0), ("n", 500.0), ("b", 900.0), ("c", 900.0), ("f", 500.0), ("m", 500.0),
+                    ("e", 500.0)}, read
+    read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"m"})}
+    # m's undated 500 may borrow from e and n (dated to a day); f (undated, no new lender) is not read
+    assert read == {("m", 500.0), ("e", 500.0), ("n", 500.0)}, read

@@ -169,8 +169,8 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
     the articles whose figures were dated (the incremental knowledge stage merges their stories again).
 
     ``articles``, when given, are the articles extracted since the last pass: only the figures that
-    share a value with theirs are read (issue 17: the pass no longer reads every figure of the
-    store), and an older undated figure is examined against the older lenders only when a new figure
+    can lend to or borrow from theirs are read (issue 17: the pass no longer reads every figure of
+    the store: :func:`~scamtrace.store.extracted.figure_rows_sharing_values`), and an older undated figure is examined against the older lenders only when a new figure
     lends to it (see :func:`repeat_dates`). The result is that of a pass over every figure, except
     that a figure dated by the last pass does not lend its day to older figures now (no chains, as
     within one pass)."""

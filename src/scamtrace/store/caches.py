@@ -73,7 +73,10 @@ def fill_temp_keys(store: Store, name: str, columns: str, rows: Iterable[tuple])
     try:
         # created once per connection and emptied, never dropped: DROP TABLE is refused while any
         # statement of the connection is still reading (a caller iterating over articles)
-        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({columns})) WITHOUT ROWID")
+        # a column may be typed ("value REAL"): a key compared with a typed column through an index
+        # needs the same affinity (an untyped REAL key made a join on figures.value 400x slower)
+        keys = ", ".join(c.split()[0] for c in columns.split(","))
+        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({columns}, PRIMARY KEY ({keys})) WITHOUT ROWID")
         db.execute(f"DELETE FROM temp.{name}")
         n = columns.count(",") + 1
         db.executemany(f"INSERT OR IGNORE INTO temp.{name} VALUES ({','.join('?' * n)})", rows)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 from ..model import Actor, CitedStoryEvent, Event, Extraction, Fact, FactRow, Figure, MergedEvent, Participant
+from .caches import fill_temp_keys
 from .db import Store
 
 
@@ -86,25 +87,32 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
 
 
 def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[dict]:
-    """The figure rows (as :func:`rows` gives them) whose value is the value of a figure of one of
-    ``articles``: every figure a repeated count of those articles can lend to or borrow from."""
+    """The figure rows (as :func:`rows` gives them) a repeated count of ``articles`` can lend to or
+    borrow from, in article then text order: every figure of ``articles``; the figures dated to a day
+    that state a count (value and unit) one of theirs states; the undated figures that state a count
+    one of their figures dated to a day states. (A figure dated otherwise neither lends nor borrows,
+    and an older undated figure can only borrow from a new lender: see
+    :func:`scamtrace.extract.corpus_dates.repeat_dates`.)"""
     ids = sorted(set(articles))
-    values: set[float] = set()
+    found: dict[int, dict] = {}
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        values.update(r[0] for r in store.execute(
-            f"SELECT DISTINCT value FROM figures WHERE article IN ({','.join('?' * len(chunk))})", chunk))
-    vals = sorted(values)
-    out: list[dict] = []
-    for i in range(0, len(vals), 500):
-        part = vals[i:i + 500]
-        out += [dict(r) for r in store.execute(
-            f"SELECT * FROM figures WHERE value IN ({','.join('?' * len(part))}) ORDER BY article, start", part)]
+        for r in store.execute(f"SELECT * FROM figures WHERE article IN ({','.join('?' * len(chunk))})", chunk):
+            found[r["id"]] = dict(r)
+    keys = {(float(d["value"]), d["unit"]) for d in found.values()}
+    dated = {(float(d["value"]), d["unit"]) for d in found.values() if d["date"] and d["date_precision"] == "day"}
+    for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
+                              ("want_dated_counts", dated, "(f.date IS NULL OR f.date = '')")):
+        fill_temp_keys(store, name, "value REAL, unit TEXT", sorted(want))
+        for r in store.db.execute(f"SELECT f.* FROM temp.{name} k JOIN figures f ON f.value = k.value"
+                                  f" AND f.unit = k.unit WHERE {where}").fetchall():
+            found.setdefault(r["id"], dict(r))
+    out = list(found.values())
     for d in out:   # decoded as rows() decodes them
         for k in ("actors", "figures", "evidence"):
             if k in d and isinstance(d[k], str):
                 d[k] = json.loads(d[k])
-    return sorted(out, key=lambda r: (r["article"], r["start"]))
+    return sorted(out, key=lambda r: (r["article"], r["start"], r["id"]))
 
 
 def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tuple[str, Figure]]:
