@@ -596,28 +596,39 @@ class Store:
         """Replace every story (records with id, title, first_seen, last_seen, articles, families, evidence).
 
         A story whose id is kept is updated in place, so its facts and events stay (the knowledge stage
-        replaces those of the stories that changed); a story whose id is gone is deleted with them."""
+        replaces those of the stories that changed); a story whose id is gone is deleted with them.
+        Only the rows that differ from the stored ones are written (issue 17: an incremental run
+        changes a few stories of many); the tables end as a rewrite of every row would leave them."""
         stories = list(stories)
         keep = {st.id for st in stories}
         with self.write() as db:
-            db.execute("DELETE FROM story_members")
-            gone = [r[0] for r in db.execute("SELECT id FROM stories") if r[0] not in keep]
+            fam_of = {r[0]: r[1] for r in db.execute("SELECT article, family FROM family_members")}
+            old_rows = {r[0]: tuple(r[1:]) for r in db.execute(
+                "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories")}
+            old_members = {r[0]: tuple(r[1:]) for r in db.execute("SELECT article, story, family, evidence FROM story_members")}
+            gone = [i for i in old_rows if i not in keep]
             db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
+            rows: list[tuple] = []
+            members: dict[str, tuple] = {}
             for st in stories:
-                db.execute("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
+                row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
+                       st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
+                if old_rows.get(st.id) != row:
+                    rows.append((st.id, *row))
+                ev_of = {}
+                for ev in st.evidence:
+                    ev_of[ev.get("family")] = ev
+                for aid in st.articles:
+                    fam = fam_of.get(aid)
+                    members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
+            db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
                            " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
                            " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
-                           " families=excluded.families, algorithm=excluded.algorithm",
-                           (st.id, st.title, st.first_seen.isoformat() if st.first_seen else None,
-                            st.last_seen.isoformat() if st.last_seen else None, len(st.articles),
-                            len(st.families), st.algorithm))
-                fam_of = {}
-                for ev in st.evidence:
-                    fam_of[ev.get("family")] = ev
-                for aid in st.articles:
-                    fam = self.family_of(aid)
-                    db.execute("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
-                               (aid, st.id, fam, json.dumps(fam_of.get(fam) or {}, default=str)))
+                           " families=excluded.families, algorithm=excluded.algorithm", rows)
+            db.executemany("DELETE FROM story_members WHERE article = ?",
+                           [(a,) for a, row in old_members.items() if members.get(a) != row])
+            db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
+                           [(a, *row) for a, row in members.items() if old_members.get(a) != row])
 
     def stories(self, limit: int = 1000, query: str | None = None) -> list[StoryListing]:
         """Stories, most independent sources first (or those whose articles match the FTS5 ``query``),
