@@ -301,3 +301,29 @@ def test_a_focus_split_needs_time_to_be_silent():
     c, _ = _one_story(_coach_reports(dated_old=True))
     c.split()
     assert not any("focus" in (e.get("split") or {}) for e in c.evidence.values())
+
+
+def test_unit_vector_equals_ranking_every_normalised_term():
+    """stories.event's _unit_vector cuts before dividing every term (issue 17): the same floats, in
+    the same order, as normalising every term, ranking all of them and cutting."""
+    import math
+    import random
+    from collections import Counter
+
+    from scamtrace.stories.cluster import _tfidf
+    from scamtrace.stories.event import UNIT_TERMS, _unit_vector
+
+    def reference(tf: Counter, idf: dict) -> dict:
+        full = _tfidf(tf, idf)
+        top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
+        norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
+        return {t: v / norm for t, v in top.items()}
+
+    rng = random.Random(3)
+    words = [f"w{i}" for i in range(400)]
+    for size in (0, 1, 5, UNIT_TERMS, UNIT_TERMS + 1, 150, 400):
+        idf = {w: rng.choice([1.0, 1.5, 2.25, math.log(7) + 1.0, rng.uniform(1, 9)]) for w in words}
+        for _ in range(20):
+            tf = Counter({w: rng.choice([1, 1, 1, 2, 3, rng.randint(1, 40)]) for w in rng.sample(words, size)})
+            got = _unit_vector(tf, idf)
+            assert list(got.items()) == list(reference(tf, idf).items())

@@ -86,7 +86,7 @@ import numpy as np
 
 from ..model import Article, Family
 from ..copies.tokens import facts
-from .cluster import _YEAR, Story, _tfidf, _Unit, content_terms, unit_idf
+from .cluster import _YEAR, Story, _Unit, content_terms, unit_idf
 
 ALGORITHM = "stories.event-v8"
 # What an article's frame (:func:`article_frame`: content terms and anchors of its title and text) is
@@ -615,9 +615,22 @@ def _disagreement(x: _Side, y: _Side, n_specific: int) -> tuple[bool, tuple[floa
 
 
 def _unit_vector(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
-    """A unit's TF-IDF vector cut to its UNIT_TERMS strongest terms, normalised."""
-    full = _tfidf(tf, idf)
-    top = dict(sorted(full.items(), key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
+    """A unit's TF-IDF vector cut to its UNIT_TERMS strongest terms, normalised.
+
+    The same floats as normalising every term (:func:`~scamtrace.stories.cluster._tfidf`), ranking
+    them all by (weight desc, term) and cutting, without dividing and ranking every term: a term
+    whose raw weight is below the UNIT_TERMS-th raw weight by more than a rounding error cannot
+    reach the cut once divided by the norm (a division rounds monotonically), so only the others
+    are divided and ranked."""
+    raw = {t: (1 + math.log(c)) * idf.get(t, 0.0) for t, c in tf.items()}
+    norm0 = math.sqrt(sum(v * v for v in raw.values())) or 1.0
+    if len(raw) > UNIT_TERMS:
+        floor = heapq.nlargest(UNIT_TERMS, raw.values())[-1]
+        floor -= abs(floor) * 1e-9   # room for the rounding of the division: ties made by it stay in
+        items = [(t, v / norm0) for t, v in raw.items() if v >= floor]
+    else:
+        items = [(t, v / norm0) for t, v in raw.items()]
+    top = dict(sorted(items, key=lambda kv: (-kv[1], kv[0]))[:UNIT_TERMS])
     norm = math.sqrt(sum(v * v for v in top.values())) or 1.0
     return {t: v / norm for t, v in top.items()}
 
