@@ -246,3 +246,82 @@ def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_
     api.analyze(one)
     assert _actors(one) == got
     one.close()
+
+
+# -- boilerplate line counts (0015_boilerplate_counts) ------------------------------------------------------
+def _assert_boilerplate_counts_hold(store) -> None:  # noqa: ANN001
+    """The stored line counts are those of every stored text (distinct texts per outlet), and the
+    lines they make learnable are what BoilerplateModel.fit gives over the texts."""
+    from collections import defaultdict
+
+    from scamtrace.clean.learned import BoilerplateModel, page_digest, page_keys
+    from scamtrace.store.caches import frequent_boilerplate_keys, update_boilerplate_counts
+    update_boilerplate_counts(store, page_digest, page_keys)
+    pages: dict = defaultdict(Counter)
+    keys: dict = defaultdict(Counter)
+    texts = [(r[0], r[1]) for r in store.execute("SELECT outlet, text FROM articles WHERE outlet IS NOT NULL")]
+    seen: set = set()
+    for outlet, text in texts:
+        pages[outlet][page_digest(text)] += 1
+        if (outlet, page_digest(text)) not in seen:
+            seen.add((outlet, page_digest(text)))
+            keys[outlet].update(page_keys(text))
+    assert {(r[0], r[1]): r[2] for r in store.execute("SELECT outlet, digest, refs FROM boilerplate_pages")} == {
+        (o, d): n for o, c in pages.items() for d, n in c.items()}
+    assert {(r[0], r[1]): r[2] for r in store.execute("SELECT outlet, key, pages FROM boilerplate_keys")} == {
+        (o, k): n for o, c in keys.items() for k, n in c.items()}
+    assert not store.execute("SELECT 1 FROM boilerplate_retired")
+    outlets = sorted(pages)
+    for minimum in (2, 3, 5):
+        fit = BoilerplateModel(min_pages=minimum).fit(texts)
+        assert frequent_boilerplate_keys(store, outlets, minimum) == fit.lines
+        assert frequent_boilerplate_keys(store, outlets[:3], minimum) == BoilerplateModel(min_pages=minimum).fit(
+            (o, t) for o, t in texts if o in outlets[:3]).lines
+
+
+def test_boilerplate_counts_follow_batches_changed_texts_and_deletes(synth_store, tmp_path):  # noqa: ANN001
+    store, arts = synth_store
+    _assert_boilerplate_counts_hold(store)
+    ids = sorted(a.id for a in arts)
+    old = store.get_article(ids[0]).text
+    _put_text(store, ids[0], "Subscribe to our newsletter for more.\n\n" + old)
+    _put_text(store, ids[1], store.get_article(ids[2]).text)   # the same text twice in one outlet, maybe
+    _put_text(store, ids[1], "Subscribe to our newsletter for more.\n\nA second text before any count.")
+    with store.write() as db:
+        db.execute("DELETE FROM articles WHERE id = ?", (ids[4],))   # (ids[3] went in an earlier test)
+        db.execute("UPDATE articles SET outlet = (SELECT outlet FROM articles WHERE id = ?) WHERE id = ?",
+                   (ids[6], ids[5]))
+    assert {r[0] for r in store.execute("SELECT article FROM boilerplate_retired")} >= {ids[0], ids[1], ids[4]}
+    _assert_boilerplate_counts_hold(store)
+    api.ingest(store, [_jsonl(tmp_path / "d.jsonl", generate(15, 13).articles)])
+    _assert_boilerplate_counts_hold(store)
+
+
+def test_a_store_written_before_the_boilerplate_counts_is_upgraded_and_learns_the_same(tmp_path):
+    src = demo_sources()
+    cut = len(src) // 2
+    db = tmp_path / "old.db"
+    store = api.open_store(db)
+    api.ingest(store, src[:cut])
+    store.close()
+    con = sqlite3.connect(db)   # the store as the version before 0015_boilerplate_counts left it
+    for trigger in ("boilerplate_au", "boilerplate_bd"):
+        con.execute(f"DROP TRIGGER {trigger}")
+    for table in ("boilerplate_pages", "boilerplate_keys", "boilerplate_counted", "boilerplate_retired"):
+        con.execute(f"DROP TABLE {table}")
+    con.execute("DELETE FROM _migrations WHERE name = '0015_boilerplate_counts'")
+    con.commit()
+    con.close()
+    store = api.open_store(db)
+    assert store.execute("SELECT COUNT(*) FROM boilerplate_counted")[0][0] == 0
+    api.ingest(store, src[cut:])   # counts every stored article once, then relearns from the counts
+    _assert_boilerplate_counts_hold(store)
+    got = (sorted(tuple(r) for r in store.execute("SELECT outlet, model, pages FROM boilerplate_models")),
+           sorted(tuple(r) for r in store.execute("SELECT id, text FROM articles")))
+    store.close()
+    one = api.open_store(tmp_path / "one.db")
+    api.ingest(one, src[:cut])
+    api.ingest(one, src[cut:])
+    assert got == (sorted(tuple(r) for r in one.execute("SELECT outlet, model, pages FROM boilerplate_models")),
+                   sorted(tuple(r) for r in one.execute("SELECT id, text FROM articles")))
+    one.close()

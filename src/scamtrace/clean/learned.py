@@ -16,13 +16,24 @@ from typing import Any
 from ..settings import Settings
 from .text import paragraph_key, short_paragraph_key, split_paragraphs
 
-__all__ = ["BOILERPLATE_MODEL", "BoilerplateModel"]
+__all__ = ["BOILERPLATE_MODEL", "BoilerplateModel", "page_digest", "page_keys"]
 
 BOILERPLATE_MODEL = "clean.boilerplate-model-v1"
 
 # Paragraphs longer than this are never learned: an outlet re-running a story (updates, live
 # pages) repeats whole news paragraphs, which are content. Donation appeals on seed 000 are <= 60.
 MAX_LEARNED_WORDS = 80
+
+
+def page_digest(text: str) -> str:
+    """The digest a page is counted under (identical texts of one outlet count once)."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def page_keys(text: str) -> set[str]:
+    """The keys of the lines of a page that may be learned (short paragraphs)."""
+    keys = {short_paragraph_key(p, MAX_LEARNED_WORDS) for p in split_paragraphs(text)}
+    return {k for k in keys if k}
 
 
 class BoilerplateModel:
@@ -44,9 +55,7 @@ class BoilerplateModel:
         for outlet, text in docs:
             if not isinstance(outlet, str) or not outlet.strip():
                 raise ValueError(f"BoilerplateModel.fit needs a non-empty outlet name for every page, got {outlet!r}")
-            digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-            keys = {short_paragraph_key(p, MAX_LEARNED_WORDS) for p in split_paragraphs(text)}
-            pages[outlet.strip()][digest] = {k for k in keys if k}
+            pages[outlet.strip()][page_digest(text)] = page_keys(text)
         outlets_of: dict[str, set[str]] = defaultdict(set)
         counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for outlet, by_page in pages.items():

@@ -14,6 +14,7 @@ The caches hold nothing a full run would not compute again: ``analyze --full`` c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from .db import Store
 
@@ -201,3 +202,65 @@ def recount_mentions(store: Store, prefix_of: Callable[[str], str]) -> None:
         db.execute("DELETE FROM actor_name_blocks")
         db.executemany("INSERT INTO actor_name_blocks(name, prefix) VALUES (?, ?)", ((n, prefix_of(n)) for n in names))
         db.execute("DELETE FROM actor_names_changed")
+
+
+# -- boilerplate line counts -------------------------------------------------------------------------------
+def update_boilerplate_counts(store: Store, digest_of: Callable[[str], str],
+                              keys_of: Callable[[str], set[str]]) -> tuple[int, int]:
+    """Bring the boilerplate counts up to the stored texts in one transaction: subtract the retired
+    texts (changed or deleted since counted), count the articles not counted yet. ``digest_of`` and
+    ``keys_of`` give a text's digest and learnable lines (:mod:`scamtrace.clean.learned`). Returns
+    (texts subtracted, articles counted)."""
+    with store.write() as db:
+        retired = db.execute("SELECT outlet, text FROM boilerplate_retired ORDER BY article").fetchall()
+        for outlet, text in retired:
+            _count_page(db, outlet, digest_of(text), text, -1, keys_of)
+        db.execute("DELETE FROM boilerplate_retired")
+        new = db.execute("SELECT id, outlet, text FROM articles a WHERE outlet IS NOT NULL AND NOT EXISTS"
+                         " (SELECT 1 FROM boilerplate_counted c WHERE c.article = a.id) ORDER BY id").fetchall()
+        for _aid, outlet, text in new:
+            _count_page(db, outlet, digest_of(text), text, 1, keys_of)
+        db.executemany("INSERT INTO boilerplate_counted(article, outlet) VALUES (?, ?)", ((r[0], r[1]) for r in new))
+    return len(retired), len(new)
+
+
+def _count_page(db: Any, outlet: str, digest: str, text: str, delta: int, keys_of: Callable[[str], set[str]]) -> None:
+    """One article's text (``delta`` +1) or its retired text (-1): a distinct text of an outlet counts
+    its lines once, however many articles have it."""
+    row = db.execute("SELECT refs FROM boilerplate_pages WHERE outlet = ? AND digest = ?", (outlet, digest)).fetchone()
+    before = row[0] if row else 0
+    refs = max(0, before + delta)
+    if refs == 0:
+        db.execute("DELETE FROM boilerplate_pages WHERE outlet = ? AND digest = ?", (outlet, digest))
+    else:
+        db.execute("INSERT OR REPLACE INTO boilerplate_pages(outlet, digest, refs) VALUES (?,?,?)", (outlet, digest, refs))
+    if (before == 0) == (refs == 0):
+        return   # the outlet still has (or still lacks) this text: its lines are counted as they were
+    keys = sorted(keys_of(text))
+    if refs:
+        db.executemany("INSERT INTO boilerplate_keys(outlet, key, pages) VALUES (?, ?, 1)"
+                       " ON CONFLICT(outlet, key) DO UPDATE SET pages = pages + 1", ((outlet, k) for k in keys))
+    else:
+        db.executemany("UPDATE boilerplate_keys SET pages = pages - 1 WHERE outlet = ? AND key = ?",
+                       ((outlet, k) for k in keys))
+        db.executemany("DELETE FROM boilerplate_keys WHERE outlet = ? AND key = ? AND pages <= 0",
+                       ((outlet, k) for k in keys))
+
+
+def frequent_boilerplate_keys(store: Store, outlets: Iterable[str], minimum: int) -> dict[str, set[str]]:
+    """outlet -> the lines on at least ``minimum`` of its distinct texts, for ``outlets``, with only
+    those no other of ``outlets`` has on any text (as :meth:`BoilerplateModel.fit` over their texts)."""
+    fill_temp_keys(store, "want_outlets", "outlet TEXT", ((o,) for o in outlets))
+    out: dict[str, set[str]] = {}
+    for outlet, key in store.db.execute(
+            "SELECT k.outlet, k.key FROM temp.want_outlets w JOIN boilerplate_keys k ON k.outlet = w.outlet"
+            " WHERE k.pages >= ? AND NOT EXISTS (SELECT 1 FROM boilerplate_keys o WHERE o.key = k.key"
+            " AND o.outlet != k.outlet AND o.outlet IN (SELECT outlet FROM temp.want_outlets))",
+            (minimum,)).fetchall():
+        out.setdefault(outlet, set()).add(key)
+    return out
+
+
+def outlet_page_count(store: Store, outlet: str) -> int:
+    """How many stored articles the outlet has."""
+    return int(store.db.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0])

@@ -686,3 +686,50 @@ def _m0014() -> str:
             INSERT OR IGNORE INTO actor_names_changed(name) VALUES (new.canonical);
         END;
     """
+
+
+@migration("0015_boilerplate_counts")
+def _m0015() -> str:
+    # issue 17: relearning an outlet's boilerplate at ingest reads the counts of its lines instead of
+    # every stored text of the outlet (clean.boilerplate-relearn-v3).
+    # - boilerplate_pages: per outlet, each distinct text (its digest) and how many articles have it;
+    # - boilerplate_keys: per outlet, each learnable line (clean.learned.page_keys) and on how many of
+    #   its distinct texts it is;
+    # - boilerplate_counted: the articles counted (under their outlet); when a counted article's text
+    #   or outlet changes or it is deleted, its old text waits in boilerplate_retired until the next
+    #   relearn subtracts it. The next ingest counts the articles already stored (once).
+    return """
+        CREATE TABLE boilerplate_pages (
+            outlet TEXT NOT NULL,
+            digest TEXT NOT NULL,
+            refs INTEGER NOT NULL,
+            PRIMARY KEY (outlet, digest)
+        ) WITHOUT ROWID;
+        CREATE TABLE boilerplate_keys (
+            outlet TEXT NOT NULL,
+            key TEXT NOT NULL,
+            pages INTEGER NOT NULL,
+            PRIMARY KEY (outlet, key)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_boilerplate_keys_key ON boilerplate_keys(key);
+        CREATE TABLE boilerplate_counted (
+            article TEXT PRIMARY KEY,
+            outlet TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE boilerplate_retired (
+            article TEXT PRIMARY KEY,
+            outlet TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE TRIGGER boilerplate_au AFTER UPDATE OF text, outlet ON articles
+        WHEN old.text IS NOT new.text OR old.outlet IS NOT new.outlet BEGIN
+            INSERT OR IGNORE INTO boilerplate_retired(article, outlet, text)
+                SELECT old.id, c.outlet, old.text FROM boilerplate_counted c WHERE c.article = old.id;
+            DELETE FROM boilerplate_counted WHERE article = old.id;
+        END;
+        CREATE TRIGGER boilerplate_bd BEFORE DELETE ON articles BEGIN
+            INSERT OR IGNORE INTO boilerplate_retired(article, outlet, text)
+                SELECT old.id, c.outlet, old.text FROM boilerplate_counted c WHERE c.article = old.id;
+            DELETE FROM boilerplate_counted WHERE article = old.id;
+        END;
+    """
