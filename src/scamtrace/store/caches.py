@@ -6,10 +6,15 @@
   arrived (:mod:`scamtrace.copies.collocations` decides what to write; the SQL is here);
 - ``mention_counts``, ``actor_names_changed``, ``actor_name_blocks``: the mentions per (name, label)
   and the names whose counts changed since the actors were resolved (both kept by triggers on
-  ``mentions``), and each name's block prefix, so actor resolution reads only the blocks of the
-  names that changed (:mod:`scamtrace.knowledge.build`).
+  ``mentions``), and each name's block prefix, so actor resolution reads only what those names
+  join (:mod:`scamtrace.knowledge.build`);
+- ``boilerplate_*``: per outlet, its distinct texts and on how many of them each learnable line is,
+  brought up to the stored texts when an ingest relearns boilerplate (:mod:`scamtrace.clean.stage`;
+  changed and deleted texts wait in ``boilerplate_retired``, as for the collocation counts).
 
-The caches hold nothing a full run would not compute again: ``analyze --full`` clears and refills them.
+The caches hold nothing a full run would not compute again: ``analyze --full`` clears and refills
+the analysis caches; the boilerplate counts are exact counts of the stored texts at every relearn
+(tests/test_analysis_caches.py compares each cache with a computation from scratch).
 """
 from __future__ import annotations
 
