@@ -5,9 +5,13 @@
     .venv/bin/python bench/bench_analyze.py --rules    # extraction without the spaCy model
     .venv/bin/python bench/bench_analyze.py --stock    # also time spaCy's stock pipeline (all pipes on)
     .venv/bin/python bench/bench_analyze.py --workers 1  # analyze in one process (default: one per core)
+    .venv/bin/python bench/bench_analyze.py --copies 0   # no copies in the corpus (--copies 2: twice the default share)
 
 The corpus comes from scamtrace.copies.synth (originals, copies of every kind and same-story
-reports, all invented); it is ingested into a temporary store first. The baseline is spaCy's
+reports, all invented); it is ingested into a temporary store first. ``--copies`` scales the share of
+copies of each kind (verbatim, truncated, excerpt, spun, rewrite; 29 % of the articles by default):
+spaCy parses each distinct paragraph once (``extract.ner-units-v1``), so what ``analyze`` saves on NER
+depends on how many paragraphs the copies repeat; the share of paragraphs reused is printed. The baseline is spaCy's
 nlp.pipe over the very texts analyze parses (the stored, cleaned articles), with the pipeline
 scamtrace loads (entity ruler + NER; the pipes NER does not need are disabled). ``--stock`` adds
 the pipeline as shipped (tagger, parser, lemmatizer... all on), which is what "spaCy NER" costs a
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--rules", action="store_true", help="force the rule-based entity recogniser")
     ap.add_argument("--stock", action="store_true", help="also time spaCy's stock pipeline (every pipe on)")
+    ap.add_argument("--copies", type=float, default=1.0,
+                    help="scale of the default share of copies of each kind (0: no copies; default 1)")
     ap.add_argument("--workers", type=int, default=0,
                     help="analyze's `workers` setting (default 0: one process per CPU core)")
     args = ap.parse_args(argv)
@@ -99,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["SCAMTRACE_NO_SPACY"] = "1"
 
     from scamtrace import api
-    from scamtrace.copies.synth import generate
+    from scamtrace.copies.synth import DEFAULT_MIX, generate
     from scamtrace.extract import entities
     from scamtrace.extract.entities import MODEL_NAMES, load_nlp
     from scamtrace.extract.stage import resolve_workers
@@ -108,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
     PIPE_BATCH = getattr(entities, "PIPE_BATCH", 64)   # the batch analyze uses (64 before it was named)
 
     print(f"[{time.strftime('%H:%M:%S')}] generating {args.n} articles", file=sys.stderr, flush=True)
-    corpus = generate(args.n, args.seed)
+    mix = {k: v * (args.copies if k != "same_story" else 1.0) for k, v in DEFAULT_MIX.items()}
+    if sum(mix.values()) >= 1:
+        ap.error(f"--copies {args.copies} leaves no originals (the shares add up to {sum(mix.values()):.2f})")
+    corpus = generate(args.n, args.seed, mix=mix)
     results: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "synth.jsonl"
@@ -143,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
 
     workers = resolve_workers(args.workers)
     label = f"(b) scamtrace analyze, {workers} worker{'s' * (workers > 1)}" + (" (rules, no spaCy)" if nlp is None else "")
-    results.append(f"corpus: {n} synthetic articles, {words / n:.0f} words on average (seed {args.seed}); "
-                   f"ingested {ing.new} in {t_ingest:.1f}s")
+    copies = sum(v for k, v in mix.items() if k != "same_story")
+    results.append(f"corpus: {n} synthetic articles, {words / n:.0f} words on average (seed {args.seed}, "
+                   f"copies {copies:.0%} of the articles); ingested {ing.new} in {t_ingest:.1f}s")
     results.append(f"{'run':<46} {'wall s':>8} {'CPU s':>8} {'art/s wall':>11} {'art/s CPU':>11}")
     results += [_row(lab, w, c, n) for lab, w, c in spacy_runs]
     results.append(_row(label, t_analyze, c_analyze, n))
@@ -155,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     results.append("cores used (CPU s / wall s): " + ", ".join(f"{lab[:4].strip()} {c / w:.2f}" for lab, w, c in spacy_runs)
                    + f", analyze {c_analyze / t_analyze:.2f} (of {workers} worker{'s' * (workers > 1)})")
     results.append(f"analyze: {stats.summary()}")
+    units, parsed = stats.counts.get("ner.units", 0), stats.counts.get("ner.parsed", 0)
+    if units:   # extract.ner-units-v1: spaCy parses each distinct paragraph once
+        results.append(f"NER paragraphs: {units}, parsed by spaCy {parsed}, reused {units - parsed} "
+                       f"({(units - parsed) / units:.1%} cache hits)")
     results.append(f"peak memory: {rss_spacy:.0f} MB after spaCy, {_rss_mb():.0f} MB after analyze")
     results.append("where analysis time goes (wall):")
     timings = stats.timings

@@ -120,13 +120,17 @@ def test_shared_tok2vec_is_off_and_entities_unchanged(nlp):  # noqa: ANN001
     assert ours == full and any(ours)
 
 
-def test_preparsed_gives_the_same_mentions_and_lets_go(nlp, monkeypatch):  # noqa: ANN001
+def test_preparsed_parses_each_paragraph_once_and_gives_the_same_mentions(nlp, monkeypatch):  # noqa: ANN001
     from scamtrace.extract import entities as E
 
     texts = [a.text for a in generate(5, 5).articles]
+    E.UNITS.clear()
     alone = [E.find_entities(t) for t in texts]
+    units = {u for t in texts for _, u in E.ner_units(t)}
+    E.UNITS.clear()
     with E.preparsed(texts + texts[:2], batch_size=2) as n:
-        assert n == len(set(texts)) and set(E._DOCS) == set(texts)
+        assert n == len(units) and set(E.UNITS.ents) == {E.unit_key(u) for u in units}
+        assert E.UNITS.looked_up == sum(len(E.ner_units(t)) for t in texts + texts[:2])
         calls = []
 
         class _NoParse:
@@ -137,10 +141,9 @@ def test_preparsed_gives_the_same_mentions_and_lets_go(nlp, monkeypatch):  # noq
         monkeypatch.setattr(E, "load_nlp", lambda gazetteer=None: _NoParse())
         batched = [E.find_entities(t) for t in texts]
         monkeypatch.undo()
-        with E.preparsed(texts[:1]) as inner:      # already parsed by the outer block
+        with E.preparsed(texts[:1]) as inner:      # already parsed
             assert inner == 0
-        assert texts[0] in E._DOCS
-    assert E._DOCS == {} and batched == alone and not calls
+    assert batched == alone and not calls and E.UNITS.parsed == len(units)
 
 
 def test_preparsed_rejects_bad_input():
@@ -158,8 +161,9 @@ def test_preparsed_without_model_is_a_no_op(monkeypatch):
     from scamtrace.extract import entities as E
 
     monkeypatch.setenv(E.ENV_NO_SPACY, "1")
+    E.UNITS.clear()
     with E.preparsed(["Police in Myawaddy said."]) as n:
-        assert n == 0 and E._DOCS == {}
+        assert n == 0 and E.UNITS.ents == {}
 
 
 def test_extract_articles_in_batches_stores_what_extract_finds(tmp_path, monkeypatch):

@@ -580,7 +580,7 @@ class StoryFilter:
 
 # == records of the extract stage ==================================================================
 #: The algorithms whose records follow (name+version stored with every record; bump on a change).
-ALGO_ENTITIES = "extract.entities-v2"
+ALGO_ENTITIES = "extract.entities-v3"
 ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v6"
 ALGO_QUOTES = "extract.quotes-v2"

@@ -74,10 +74,15 @@ class AnalyzeStats:
     multi_families: int = 0
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    #: ``ner.units``: paragraphs of the extracted articles; ``ner.parsed``: those spaCy parsed (the
+    #: others were parsed before, in this run or an earlier one: see extract.stage).
+    counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
+        units, parsed = self.counts.get("ner.units", 0), self.counts.get("ner.parsed", 0)
+        reused = f", {units - parsed} of {units} paragraphs' entities reused" if units else ""
         return (f"{self.examined} articles examined, {self.candidate_pairs} candidate pairs, {self.links} copy links, "
-                f"{self.families} families ({self.multi_families} with copies) in {self.seconds:.1f}s")
+                f"{self.families} families ({self.multi_families} with copies){reused} in {self.seconds:.1f}s")
 
 
 def ingest(store: Store, sources: Iterable[str], settings: Settings | None = None,
@@ -207,7 +212,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     changed: set[str] = set()   # other articles whose records the extract stage's corpus passes changed
     with timed(timings, "extract"):
         extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
-                         changed=changed, full=full)   # also records its parts, extract.*
+                         changed=changed, full=full, counts=stats.counts)   # also records its parts, extract.*
     with timed(timings, "stories"):
         # what can change a story unit: new articles, a family's members, dates and types re-extracted
         # every article without its text: frames come from the store's cache (built for new texts)

@@ -1,7 +1,9 @@
-"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v2``).
+"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v3``).
 
 With spaCy and the small English pipeline installed, an EntityRuler built from the gazetteer runs
-before the statistical NER (gazetteer spans win; the model fills in the rest). Without a model, or
+before the statistical NER (gazetteer spans win; the model fills in the rest). v3: spaCy parses
+each paragraph on its own and once per run however many articles repeat it (``extract.ner-units-v1``,
+see :func:`ner_units`); v2 parsed each article whole. Without a model, or
 when forced with ``use_model=False`` or the environment variable ``SCAMTRACE_NO_SPACY=1``, a
 rule-based recogniser is used: gazetteer aliases, person names (:mod:`.names`) and capitalised
 sequences ending in an organisation word ("... Institute", "... Group", "... Ministry").
@@ -12,11 +14,13 @@ Army"), and a descriptor beside a person is kept as its role ("Jason Tower, an e
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any
 
 from . import gazetteer as gazetteer_mod
@@ -43,8 +47,69 @@ PIPE_BATCH = 32
 _SPACY_LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC"}
 
 _NLP_CACHE: dict[str, Any] = {}
-#: Docs parsed ahead in one batch by :func:`preparsed`, by exact text; read by :func:`find_entities`.
-_DOCS: dict[str, Any] = {}
+
+#: ``extract.ner-units-v1``: spaCy parses each paragraph of an article on its own (a unit: a run of
+#: text between line breaks), so a paragraph's raw entities are a pure function of its text and are
+#: parsed once per run for every article that repeats it (wire copies, truncated and excerpted
+#: copies); see :class:`UnitCache`. Entities never crossed a line break before either (``_trim``).
+NER_UNITS = "extract.ner-units-v1"
+_UNIT = re.compile(r"[^\n]+")
+#: Units kept by :data:`UNITS` in one process (about 0.3 KB each); past this the older half is dropped.
+UNIT_CACHE_LIMIT = 200_000
+
+#: One unit's raw spaCy entities: (start, end, spaCy label, entity-ruler id) with offsets in the unit.
+UnitEnts = tuple[tuple[int, int, str, str], ...]
+
+
+def ner_units(text: str) -> list[tuple[int, str]]:
+    """(offset, unit text) of each unit spaCy parses in ``text``: its lines, blank ones left out."""
+    return [(m.start(), m.group()) for m in _UNIT.finditer(text) if not m.group().isspace()]
+
+
+def unit_key(unit: str) -> str:
+    """The cache key of a unit: a digest of its text."""
+    return hashlib.blake2b(unit.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+class UnitCache:
+    """Raw entities of each unit parsed, by :func:`unit_key`. ``fresh`` holds the units parsed here
+    since the last :meth:`take_fresh` (a pool worker sends them back to the parent, which shares them
+    with the other workers and the store); ``looked_up``/``parsed`` count unit occurrences and parses."""
+
+    def __init__(self, limit: int = UNIT_CACHE_LIMIT) -> None:
+        self.limit = limit
+        self.ents: dict[str, UnitEnts] = {}
+        self.fresh: dict[str, UnitEnts] = {}
+        self.looked_up = self.parsed = 0
+
+    def update(self, known: dict[str, UnitEnts]) -> None:
+        self.ents.update(known)
+        if len(self.ents) > self.limit:   # drop the older half (insertion order); a miss only parses again
+            for k in list(islice(self.ents, len(self.ents) - self.limit // 2)):
+                del self.ents[k]
+
+    def add_parsed(self, parsed: dict[str, UnitEnts]) -> None:
+        self.parsed += len(parsed)
+        self.fresh.update(parsed)
+        self.update(parsed)
+
+    def take_fresh(self) -> dict[str, UnitEnts]:
+        out, self.fresh = self.fresh, {}
+        return out
+
+    def clear(self) -> None:
+        self.ents.clear()
+        self.fresh.clear()
+        self.looked_up = self.parsed = 0
+
+
+#: This process's unit cache (each pool worker has its own, fed by the parent; see extract.stage).
+UNITS = UnitCache()
+
+
+def _unit_ents(doc: Any) -> UnitEnts:
+    return tuple((e.start_char, e.end_char, e.label_, e.ent_id_) for e in doc.ents)
+
 
 _ORG_WORDS = {
     "AGENCY": ("Ministry", "Police", "Bureau", "Agency", "Department", "Office", "Court", "Embassy", "Interpol"),
@@ -91,9 +156,21 @@ def load_nlp(gazetteer: Gazetteer | None = None) -> Any | None:
         _drop_unused_tok2vec(nlp)
         gaz = gazetteer or load_gazetteer()
         ruler = nlp.add_pipe("entity_ruler", before="ner")
-        ruler.add_patterns([{"label": e.label, "pattern": a, "id": e.canonical} for e in gaz.entries for a in e.aliases])
+        patterns = [{"label": e.label, "pattern": a, "id": e.canonical} for e in gaz.entries for a in e.aliases]
+        ruler.add_patterns(patterns)
+        pipeline = f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}"
+        _NLP_CACHE["tag"] = f"{NER_UNITS}:{unit_key(pipeline + repr(patterns))[:12]}"
     _NLP_CACHE["nlp"] = nlp
     return nlp
+
+
+def unit_cache_tag() -> str | None:
+    """What a unit's raw entities depend on besides its text: the unit algorithm, then a digest of the
+    spaCy pipeline's name and version and the entity ruler's patterns (stored units of another tag
+    are not reused); None with rules."""
+    if not _want_model(None) or load_nlp() is None:
+        return None
+    return str(_NLP_CACHE["tag"])
 
 
 def _drop_unused_tok2vec(nlp: Any) -> None:
@@ -111,12 +188,13 @@ def _drop_unused_tok2vec(nlp: Any) -> None:
 @contextmanager
 def preparsed(texts: Iterable[str], *, use_model: bool | None = None, gazetteer: Gazetteer | None = None,
               batch_size: int = PIPE_BATCH) -> Iterator[int]:
-    """Parse ``texts`` in one batched ``nlp.pipe`` call; inside the block :func:`find_entities` reuses
-    those docs instead of parsing each text again. Yields how many texts were parsed ahead (0 when
-    the rule-based recogniser is in use). Results are the same as without the block.
+    """Parse the units of ``texts`` that :data:`UNITS` lacks in one batched ``nlp.pipe`` call, so
+    that :func:`find_entities` finds them all in the cache. Yields how many units were parsed (0 when
+    the rule-based recogniser is in use). Results are the same as without the block: a unit's
+    entities are the same parsed alone or in any batch.
 
-    If the batch fails (one text the model cannot handle), nothing is cached and every text is
-    parsed on its own, so the failure stays with that one article.
+    If the batch fails (one text the model cannot handle), nothing is cached and every unit is
+    parsed on its own when its article is extracted, so the failure stays with that one article.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -124,22 +202,25 @@ def preparsed(texts: Iterable[str], *, use_model: bool | None = None, gazetteer:
     bad = [type(t).__name__ for t in texts if not isinstance(t, str)]
     if bad:
         raise ValueError(f"preparsed needs texts as str, got {bad[0]}")
-    texts = [t for t in dict.fromkeys(texts) if t not in _DOCS]   # once each; an outer block's docs stay
     nlp = load_nlp(gazetteer or load_gazetteer()) if _want_model(use_model) else None
-    added: list[str] = []
-    if nlp is not None and texts:
+    todo: dict[str, str] = {}
+    if nlp is not None:
+        for t in texts:
+            for _, u in ner_units(t):
+                UNITS.looked_up += 1
+                k = unit_key(u)
+                if k not in UNITS.ents:
+                    todo.setdefault(k, u)
+    parsed = 0
+    if todo:
         try:
-            docs = list(nlp.pipe(texts, batch_size=batch_size))
+            docs = list(nlp.pipe(todo.values(), batch_size=batch_size))
         except Exception:  # noqa: BLE001 - fall back to one text at a time
-            log.debug("batched parse of %d texts failed; parsing one at a time", len(texts), exc_info=True)
+            log.debug("batched parse of %d units failed; parsing one at a time", len(todo), exc_info=True)
         else:
-            _DOCS.update(zip(texts, docs))
-            added = texts
-    try:
-        yield len(added)
-    finally:
-        for t in added:
-            _DOCS.pop(t, None)
+            UNITS.add_parsed({k: _unit_ents(d) for k, d in zip(todo, docs)})
+            parsed = len(todo)
+    yield parsed
 
 
 def model_name() -> str | None:
@@ -149,9 +230,9 @@ def model_name() -> str | None:
 
 
 def reset() -> None:
-    """Forget the cached pipeline, any docs parsed ahead and the gazetteer (tests call this)."""
+    """Forget the cached pipeline, the units parsed and the gazetteer (tests call this)."""
     _NLP_CACHE.clear()
-    _DOCS.clear()
+    UNITS.clear()
     gazetteer_mod.reset()
 
 
@@ -166,16 +247,22 @@ def _relabel_org(text: str, label: str) -> str:
 
 
 def _model_mentions(text: str, nlp: Any) -> list[Mention]:
+    """spaCy's mentions of ``text``, unit by unit (:func:`ner_units`), from :data:`UNITS` or parsed now."""
     out = []
-    doc = _DOCS.get(text)
-    for ent in (doc if doc is not None else nlp(text)).ents:
-        if ent.ent_id_:
-            out.append(Mention(ent.text, ent.label_, ent.start_char, ent.end_char, ent.ent_id_, source="gazetteer"))
-        elif ent.label_ in _SPACY_LABELS:
-            label = _relabel_org(ent.text, _SPACY_LABELS[ent.label_])
-            s, e, t = _trim(text, ent.start_char, ent.end_char)
-            if t.strip():
-                out.append(Mention(t, label, s, e, t, source="model"))
+    for offset, unit in ner_units(text):
+        key = unit_key(unit)
+        ents = UNITS.ents.get(key)
+        if ents is None:   # not parsed ahead (find_entities outside preparsed, or the batch failed)
+            ents = _unit_ents(nlp(unit))
+            UNITS.add_parsed({key: ents})
+        for s0, e0, label, ent_id in ents:
+            s0, e0 = s0 + offset, e0 + offset
+            if ent_id:
+                out.append(Mention(text[s0:e0], label, s0, e0, ent_id, source="gazetteer"))
+            elif label in _SPACY_LABELS:
+                s, e, t = _trim(text, s0, e0)
+                if t.strip():
+                    out.append(Mention(t, _relabel_org(t, _SPACY_LABELS[label]), s, e, t, source="model"))
     return out
 
 

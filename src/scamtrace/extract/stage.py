@@ -26,14 +26,16 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
+from typing import NamedTuple
 
 from ..model import Article, Reject
 from ..settings import cpu_cores, resolve_workers  # noqa: F401 (cpu_cores re-exported)
 from ..store import Store
 from ..store.analysis import extraction_marks, published_days, put_marked_extraction
+from ..store.caches import drop_ner_units, ner_unit_rows, put_ner_unit_rows
 from . import extract
 from .corpus_dates import apply_repeat_dates, reference_dates
-from .entities import load_nlp, preparsed
+from .entities import UNITS, UnitEnts, load_nlp, ner_units, preparsed, unit_cache_tag, unit_key
 from .events import ALGO_EVENTS
 from .events import Event, find_events
 from .family_wording import apply_family_wording
@@ -81,13 +83,27 @@ def input_digest(article: Article, reference: dt.date | None) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def extract_batch(batch: Job) -> tuple[list[ExtractResult], dict[str, float]]:
+class BatchOutput(NamedTuple):
+    """What :func:`extract_batch` gives: each article's result, the seconds of its parts, the units
+    spaCy parsed for it (unit key -> raw entities, see :class:`~.entities.UnitCache`), and how many
+    unit occurrences the batch held."""
+    results: list[ExtractResult]
+    parts: dict[str, float]
+    units: dict[str, UnitEnts]
+    unit_count: int
+
+
+def extract_batch(batch: Job, known: dict[str, UnitEnts] | None = None) -> BatchOutput:
     """Parse one batch of (article, reference date) in one ``nlp.pipe`` call and extract each article
-    (runs in a worker process, or in this one). One failing article never stops the batch: its
-    result carries the error."""
+    (runs in a worker process, or in this one). ``known``: raw entities of units parsed before
+    (by another worker, an earlier run), which are not parsed again. One failing article never stops
+    the batch: its result carries the error."""
     parts = {"extract.ner": 0.0, "extract.rules": 0.0, "extract.events": 0.0}
     out: list[ExtractResult] = []
     t = time.perf_counter()
+    UNITS.update(known or {})
+    looked_up = UNITS.looked_up
+    UNITS.take_fresh()
     with preparsed([a.text or "" for a, _ in batch]):
         parts["extract.ner"] += time.perf_counter() - t
         for art, ref in batch:
@@ -104,7 +120,7 @@ def extract_batch(batch: Job) -> tuple[list[ExtractResult], dict[str, float]]:
             parts["extract.rules"] += t1 - t
             parts["extract.events"] += t2 - t1
             out.append(ExtractResult(art.id, art.source, ex, events))
-    return out, parts
+    return BatchOutput(out, parts, UNITS.take_fresh(), UNITS.looked_up - looked_up)
 
 
 def _worker_init() -> None:
@@ -119,17 +135,17 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
 
 
-def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractResult], dict[str, float]]]:
-    """``extract_batch`` of every job, in job order: here, or over ``workers`` processes."""
+def _results(jobs: Iterator[tuple[Job, dict[str, UnitEnts]]], workers: int) -> Iterator[BatchOutput]:
+    """``extract_batch`` of every (job, known units), in job order: here, or over ``workers`` processes."""
     if workers <= 1:
-        yield from map(extract_batch, jobs)
+        yield from (extract_batch(job, known) for job, known in jobs)
         return
     load_nlp()   # before the fork, so every worker shares it
     pool = _pool(workers)
     try:
         pending: deque[Future] = deque()
-        for job in jobs:
-            pending.append(pool.submit(extract_batch, job))
+        for job, known in jobs:
+            pending.append(pool.submit(extract_batch, job, known))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
@@ -138,9 +154,23 @@ def _results(jobs: Iterator[Job], workers: int) -> Iterator[tuple[list[ExtractRe
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _known_units(store: Store, job: Job, tag: str | None) -> tuple[dict[str, UnitEnts], set[str]]:
+    """(raw entities of the units of ``job``'s texts parsed before, the units the store lacks).
+    Parsed before: stored by an earlier run, or in this process's cache (this run, or a worker's
+    batch sent back). The store gets every unit it lacks, wherever it was parsed, so its table does
+    not depend on what this process parsed for another store. Nothing with rules."""
+    if tag is None:
+        return {}, set()
+    keys = {unit_key(u) for a, _ in job for _, u in ner_units(a.text or "")}
+    stored = ner_unit_rows(store, keys, tag)
+    UNITS.update(stored)
+    return {k: UNITS.ents[k] for k in keys if k in UNITS.ents}, keys - stored.keys()
+
+
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
-                     changed: set[str] | None = None, full: bool = False) -> int:
+                     changed: set[str] | None = None, full: bool = False,
+                     counts: dict[str, int] | None = None) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
@@ -154,6 +184,11 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     ``corpus_dates`` and ``family_wording``. ``changed``, when given, receives the other articles
     whose records the corpus passes changed (see :func:`apply_repeat_dates`, :func:`apply_family_wording`).
     Unless ``full``, the repeated-count pass reads only the figures that share a value with those of ``ids``.
+
+    spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
+    parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
+    needs them. ``counts``, when given, receives ``ner.units`` (paragraphs of the extracted texts)
+    and ``ner.parsed`` (those spaCy parsed; the others were reused).
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
@@ -164,7 +199,12 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
                                                            if x)}), near) if ids else {}
     marks = extraction_marks(store) if ids else {}
     arts = store.iter_articles(ids)
+    tag = unit_cache_tag() if ids else None
+    if full and tag is not None:
+        drop_ner_units(store, keep=tag)   # units parsed by another model or gazetteer
     n = 0
+    units = parsed = 0
+    known: deque[tuple[dict[str, UnitEnts], set[str]]] = deque()   # of the jobs in flight, in job order
     digests: dict[str, str] = {}
 
     def jobs() -> Iterator[Job]:
@@ -180,12 +220,21 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
                 else:
                     job.append((a, ref))
             if job:
-                yield job
+                known.append(_known_units(store, job, tag))
+                yield job, known[-1][0]
 
     workers = min(resolve_workers(workers), -(-len(ids) // EXTRACT_BATCH))
-    for results, worked in _results(jobs(), workers):
+    for results, worked, fresh, unit_count in _results(jobs(), workers):
         for k, v in worked.items():
             parts[k] += v
+        units, parsed = units + unit_count, parsed + len(fresh)
+        had, unstored = known.popleft()
+        UNITS.update(fresh)   # a worker's units, for the next batches
+        if unstored:
+            t = time.perf_counter()
+            put_ner_unit_rows(store, {k: fresh[k] if k in fresh else had[k] for k in unstored
+                                      if k in fresh or k in had}, tag or "")
+            parts["extract.store"] += time.perf_counter() - t
         for r in results:
             n += 1
             if r.error is not None:
@@ -206,4 +255,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     if timings is not None:
         for k, v in parts.items():
             timings[k] = timings.get(k, 0.0) + v
+    if counts is not None:
+        counts["ner.units"] = counts.get("ner.units", 0) + units
+        counts["ner.parsed"] = counts.get("ner.parsed", 0) + parsed
     return len(ids)

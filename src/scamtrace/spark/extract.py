@@ -9,7 +9,9 @@ every article in the executors, with the embedded extract stage's own per-batch 
 2. **Extraction** (:func:`extract_spark`): each partition is cut into batches of
    :data:`scamtrace.extract.stage.EXTRACT_BATCH` articles and each batch goes through
    :func:`scamtrace.extract.stage.extract_batch` (one spaCy ``nlp.pipe`` call, then the rules and
-   event frames per article): the very function ``analyze`` runs in its process pool. spaCy is
+   event frames per article): the very function ``analyze`` runs in its process pool (each
+   executor process parses a paragraph once, as a pool worker does; units are not shared between
+   executors, which changes nothing but the time). spaCy is
    loaded once per executor Python process: ``load_nlp`` caches the pipeline at module level and
    Spark reuses its Python workers (``spark.python.worker.reuse``, on by default). Without spaCy
    or a model, or with ``SCAMTRACE_NO_SPACY`` set, the rule-based recogniser runs, as embedded.
@@ -99,7 +101,7 @@ def _extract_partition(parts_acc: dict[str, Any]) -> Any:
         batch: list[tuple[Any, dt.date | None]] = []
 
         def flush() -> Iterator[tuple]:
-            results, parts = extract_batch(batch)
+            results, parts = extract_batch(batch)[:2]   # the units it parsed stay in this executor's cache
             for k, v in parts.items():
                 if k in parts_acc:
                     parts_acc[k].add(v)

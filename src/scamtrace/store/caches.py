@@ -10,7 +10,10 @@
   join (:mod:`scamtrace.knowledge.build`);
 - ``boilerplate_*``: per outlet, its distinct texts and on how many of them each learnable line is,
   brought up to the stored texts when an ingest relearns boilerplate (:mod:`scamtrace.clean.stage`;
-  changed and deleted texts wait in ``boilerplate_retired``, as for the collocation counts).
+  changed and deleted texts wait in ``boilerplate_retired``, as for the collocation counts);
+- ``ner_units``: spaCy's raw entities of each paragraph parsed (``extract.ner-units-v1``), by a
+  digest of its text and the pipeline's tag, so a paragraph a later run meets again (a copy, a
+  re-cleaned article, ``analyze --full``) is not parsed again.
 
 The caches hold nothing a full run would not compute again: ``analyze --full`` clears and refills
 the analysis caches; the boilerplate counts are exact counts of the stored texts at every relearn
@@ -18,6 +21,7 @@ the analysis caches; the boilerplate counts are exact counts of the stored texts
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -269,3 +273,32 @@ def frequent_boilerplate_keys(store: Store, outlets: Iterable[str], minimum: int
 def outlet_page_count(store: Store, outlet: str) -> int:
     """How many stored articles the outlet has."""
     return int(store.db.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0])
+# -- spaCy entities of paragraphs ----------------------------------------------------------------------
+#: Keys per SELECT (SQLite's bound-variable limit is 999 in older builds).
+_KEYS_PER_QUERY = 500
+
+
+def ner_unit_rows(store: Store, keys: Iterable[str], tag: str) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
+    """unit key (hex digest) -> raw entities stored for it under ``tag``, for the ``keys`` stored."""
+    keys = list(keys)
+    out: dict[str, tuple[tuple[int, int, str, str], ...]] = {}
+    for i in range(0, len(keys), _KEYS_PER_QUERY):
+        chunk = keys[i:i + _KEYS_PER_QUERY]
+        rows = store.db.execute(f"SELECT key, ents FROM ner_units WHERE tag = ? AND key IN ({','.join('?' * len(chunk))})",
+                                (tag, *(bytes.fromhex(k) for k in chunk)))
+        out.update((r[0].hex(), tuple(tuple(e) for e in json.loads(r[1]))) for r in rows)
+    return out
+
+
+def put_ner_unit_rows(store: Store, units: Mapping[str, Iterable[tuple[int, int, str, str]]], tag: str) -> None:
+    """Store the raw entities of ``units`` (key -> entities) under ``tag``, in one transaction."""
+    with store.write() as db:
+        db.executemany("INSERT OR REPLACE INTO ner_units(key, tag, ents) VALUES (?,?,?)",
+                       ((bytes.fromhex(k), tag, json.dumps([list(e) for e in ents], ensure_ascii=False))
+                        for k, ents in units.items()))
+
+
+def drop_ner_units(store: Store, keep: str) -> None:
+    """Forget the units stored under any tag but ``keep`` (another spaCy pipeline or gazetteer)."""
+    with store.write() as db:
+        db.execute("DELETE FROM ner_units WHERE tag != ?", (keep,))

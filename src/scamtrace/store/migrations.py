@@ -733,3 +733,17 @@ def _m0015() -> str:
             DELETE FROM boilerplate_counted WHERE article = old.id;
         END;
     """
+
+
+@migration("0016_ner_units")
+def _m0016() -> str:
+    # extract.ner-units-v1 (issue 17): spaCy parses each paragraph once; its raw entities are kept by
+    # a digest of its text (16 bytes) and the pipeline's tag, so a paragraph a later analyze meets
+    # again (a wire copy arriving in a later run, a re-cleaned article, --full) is not parsed again.
+    return """
+        CREATE TABLE ner_units (
+            key BLOB PRIMARY KEY,
+            tag TEXT NOT NULL,
+            ents TEXT NOT NULL
+        ) WITHOUT ROWID;
+    """
