@@ -8,6 +8,11 @@ each batch's records in the order of ``ids``, so the stored rows (and their row 
 those of one process. At most ``2 * workers`` batches are in flight, so memory does not grow with
 the number of articles.
 
+``extract.ner-units-v1``: spaCy parses each distinct paragraph once (see
+:mod:`scamtrace.extract.entities`). This process hands each batch the raw entities of the paragraphs
+it holds that were parsed before (in this run, by any worker, or stored in ``ner_units`` by an earlier
+run), takes back those the batch parsed, and stores in ``ner_units`` every paragraph the store lacks.
+
 Resumable: each article's records are stored with a mark (the digest of its text, reference date
 and the extraction algorithms) in one transaction; the marks are dropped when the analyze run
 finishes. A run that is stopped (Ctrl-C, a crash) keeps what it stored, and its rerun skips every
@@ -167,6 +172,16 @@ def _known_units(store: Store, job: Job, tag: str | None) -> tuple[dict[str, Uni
     return {k: UNITS.ents[k] for k in keys if k in UNITS.ents}, keys - stored.keys()
 
 
+def _keep_units(store: Store, fresh: dict[str, UnitEnts], had: dict[str, UnitEnts], unstored: set[str],
+                tag: str | None) -> None:
+    """After a batch: its parsed units go into this process's cache (for the next batches), and the
+    store gets those of its units it lacks (parsed now, or known before)."""
+    UNITS.update(fresh)
+    rows = {k: fresh[k] if k in fresh else had[k] for k in unstored if k in fresh or k in had}
+    if rows and tag is not None:
+        put_ner_unit_rows(store, rows, tag)
+
+
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
                      changed: set[str] | None = None, full: bool = False,
@@ -207,7 +222,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     known: deque[tuple[dict[str, UnitEnts], set[str]]] = deque()   # of the jobs in flight, in job order
     digests: dict[str, str] = {}
 
-    def jobs() -> Iterator[Job]:
+    def jobs() -> Iterator[tuple[Job, dict[str, UnitEnts]]]:
         nonlocal n
         while batch := list(islice(arts, EXTRACT_BATCH)):   # the batches of one uninterrupted run
             job = []
@@ -228,13 +243,9 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
         for k, v in worked.items():
             parts[k] += v
         units, parsed = units + unit_count, parsed + len(fresh)
-        had, unstored = known.popleft()
-        UNITS.update(fresh)   # a worker's units, for the next batches
-        if unstored:
-            t = time.perf_counter()
-            put_ner_unit_rows(store, {k: fresh[k] if k in fresh else had[k] for k in unstored
-                                      if k in fresh or k in had}, tag or "")
-            parts["extract.store"] += time.perf_counter() - t
+        t = time.perf_counter()
+        _keep_units(store, fresh, *known.popleft(), tag)
+        parts["extract.store"] += time.perf_counter() - t
         for r in results:
             n += 1
             if r.error is not None:
