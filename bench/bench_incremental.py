@@ -51,9 +51,6 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
     """A kept base store written by an older scamtrace is upgraded once before it is copied: its
     migrations, then an analyze and a boilerplate count with nothing new, which fill the caches the
     new migrations add (so (b) measures an incremental run, not the one-time upgrade)."""
-    from scamtrace import api
-    from scamtrace.clean.learned import page_digest, page_keys
-    from scamtrace.store.caches import update_boilerplate_counts
     from scamtrace.store.migrations import MIGRATIONS
     con = sqlite3.connect(db)
     try:
@@ -62,6 +59,9 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
         con.close()
     if done >= {name for name, _ in MIGRATIONS}:
         return ""
+    from scamtrace import api
+    from scamtrace.clean.learned import page_digest, page_keys
+    from scamtrace.store.caches import update_boilerplate_counts
     t, c = time.perf_counter(), _cpu()
     store = api.open_store(db)
     update_boilerplate_counts(store, page_digest, page_keys)
