@@ -115,3 +115,11 @@ def test_clough_stevenson_revisions_found_and_independent_answers_not():
             found[r["Category"]] += link is not None
     assert found["non"] == 0
     assert found["heavy"] >= 12, found
+
+
+def test_normalized_texts_align_alike():
+    from scamtrace.copies.tokens import normalize
+    sents, src = _source(41)
+    rw = "\u201cQuoted words here were all reported,\u201d he said.  " + _reworded(sents, 42)
+    a, b = align_sentences(src, rw), align_sentences(normalize(src), normalize(rw), normalized=True)
+    assert a.evidence() == b.evidence() and a.in_order == 8

@@ -514,7 +514,7 @@ def _relate_sentences(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict 
     """The sentences of the shorter text reworded one by one from the other's, in order (v9, see REWRITE_SENT_*)."""
     if sh.quoted and not sh.own:
         return None     # the only shared wording is a quotation both carry (classify-v4)
-    al = align_sentences(pair.a.text, pair.b.text)
+    al = align_sentences(pair.a.text, pair.b.text, normalized=True)   # a Pair's texts are normalised
     ev = feats["sentence_alignment"] = al.evidence()
     ok = (al.in_order >= REWRITE_SENT_MIN_ALIGNED and al.coverage >= REWRITE_SENT_MIN_COVERAGE
           and al.order >= REWRITE_SENT_MIN_ORDER)

@@ -87,9 +87,10 @@ def content_terms(raw_words: list[str]) -> list[str]:
 
 
 @lru_cache(maxsize=SENTENCE_CACHE_TEXTS)
-def _sentences(text: str) -> tuple[_Sentence, ...]:
-    """The sentences of ``text`` with their content terms (cached: a text is aligned with each of its candidates)."""
-    t = normalize(text)
+def _sentences(text: str, normalized: bool = False) -> tuple[_Sentence, ...]:
+    """The sentences of ``text`` with their content terms (cached: a text is aligned with each of its candidates);
+    ``normalized``: ``text`` is already :func:`~.tokens.normalize` d (a :class:`~.features.Pair`'s texts are)."""
+    t = text if normalized else normalize(text)
     quotes = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(t)]
     out = []
     for a, b in sentence_spans(t):
@@ -101,9 +102,10 @@ def _sentences(text: str) -> tuple[_Sentence, ...]:
     return tuple(out)
 
 
-def align_sentences(text_a: str, text_b: str) -> SentenceAlignment:
-    """Align the sentences of the shorter text (in unquoted words) with the other's (module doc)."""
-    sa, sb = _sentences(text_a), _sentences(text_b)
+def align_sentences(text_a: str, text_b: str, *, normalized: bool = False) -> SentenceAlignment:
+    """Align the sentences of the shorter text (in unquoted words) with the other's (module doc); ``normalized``:
+    both texts are already normalised (skips that step; the result is the same)."""
+    sa, sb = _sentences(text_a, normalized), _sentences(text_b, normalized)
     wa = sum(s.words for s in sa if not s.quoted)
     wb = sum(s.words for s in sb if not s.quoted)
     shorter = "a" if wa <= wb else "b"
