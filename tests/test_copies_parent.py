@@ -162,3 +162,19 @@ def test_a_different_headline_is_a_place_but_a_missing_lead_is_not():
     body = Article(id="body", source="fixture:body", text="\n\n".join(fx.WIRE_PARAS))
     t2 = Texts({"body": body, "wire": fx.articles(("wire",))[0]})
     assert not [p for p in places(t2, "body", "wire") if p.head]
+
+
+def test_a_candidate_with_readings_of_its_own_is_not_the_parent_whatever_the_arrow():
+    # a weak rule reversed a pair (synd_cut "copies" spun_cut): synd_cut shares spun_cut's readings against the
+    # wire (the US spelling, the dropped paragraph), but spun_cut's own swaps, where synd_cut reads as the wire,
+    # vote against it: a copy inherits all of its parent's peculiarities
+    t = Texts({a.id: a for a in fx.articles()})
+    best = Link(article="synd_cut", source="wire", relation="truncated", score=0.76, algorithm="t",
+                evidence={"direction": {"decided_by": "truncated"}})
+    wrong = Link(article="synd_cut", source="spun_cut", relation="spun", score=0.36, algorithm="t",
+                 evidence={"direction": {"decided_by": "completeness"}})
+    kept, _ = choose_parent("synd_cut", best, [wrong], [], t)
+    assert kept.source == "wire"
+    row = kept.evidence["parent"]["compared"][0]
+    assert row["votes"]["spun_cut"] >= 2 and row["votes"]["wire"] > 4 * row["votes"]["spun_cut"]
+    assert row["outcome"] == "not closer"

@@ -278,7 +278,7 @@ def reduce_core(articles: Mapping[str, Article], core: Sequence[Link],
 
 
 def _drop_turned_mirrors(kept: list[Link]) -> list[Link]:
-    """A sibling link whose pair the parent choice turned into an arrow (``copies.parent-v1``) is not kept too."""
+    """A sibling link whose pair the parent choice turned into an arrow (``stemma.choose_parent``) is not kept too."""
     arrows = {frozenset((l.article, l.source)) for l in kept if l.source is not None}
     return [l for l in kept if l.source is not None or frozenset((l.article, l.sibling or "")) not in arrows]
 
