@@ -161,3 +161,15 @@ def early_copies() -> list[Article]:
         out.append(Article(id=aid, source=f"fixture:{aid}", text=f"{head}\n\n{early}\n\n{foot}",
                            outlet=f"{aid.replace('_', '')}.example", url=f"https://{aid}.example/x"))
     return out
+
+
+RELATED = ("Related stories\n\nFloods close two border crossings for the weekend\n\nMarket prices steady as harvest "
+           "begins in the north\n\nLocal football club signs three new players for the coming season\n\nWeather: "
+           "showers expected across the region on Friday and Saturday\n\nSubscribe to our morning newsletter for "
+           "the day's top stories, delivered free to your inbox\n\nAbout us | Contact | Advertise | Privacy | Terms")
+
+
+def stub_with_footer_text() -> str:
+    """A page that runs the wire's first five paragraphs, then "Read more at ..." and its own long footer (related
+    headlines, a newsletter box): a visible stop, though the page is not short."""
+    return _join(WIRE_TITLE, WIRE_PARAS[:5]) + "\n\nRead more at afp.com\n\n" + RELATED

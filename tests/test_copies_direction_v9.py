@@ -19,7 +19,7 @@ from scamtrace.model import Article
 
 
 def test_versions_bumped():
-    assert DIRECTION_ALGORITHM == "copies.direction-v9" and CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v9", "copies.direction-v10") and CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9", "copies.classify-v10")
 
 
 # --------------------------------------------------------------------------- one order per pair

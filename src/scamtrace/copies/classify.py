@@ -18,6 +18,10 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
+v9 -> v10: a verbatim pair whose one text has a visible stop line ("Read more at ...", "Register to read", "Continue
+reading", an ellipsis) right after the shared passages, while the other goes on with the story, is truncated even
+when that text goes on with its own page matter (related links, a sign-up box) and is not short
+(:func:`~.direction.cut_copy`, direction-v10); realnews-dev half A: no pair changes.
 v8 -> v9: a rewrite in other words (issue 12: human rewrites of wire copy, LLM rewrites, heavy revisions) is
 found by its sentences (:mod:`.sentalign`): when no other rule holds, a pair is a rewrite when the sentences of the
 shorter text, quotations set aside, each hold most of the content terms (lower-case words: not names, not numbers)
@@ -63,7 +67,7 @@ from .sentalign import align_sentences
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v9"
+CLASSIFY_ALGORITHM = "copies.classify-v10"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.

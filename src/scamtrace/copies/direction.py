@@ -1,4 +1,4 @@
-"""Which article of a copy pair is the source? (``copies.direction-v9``)
+"""Which article of a copy pair is the source? (``copies.direction-v10``)
 
 Each reason is a small named rule (``rule_*``) returning its findings (a reason, and when it orders
 the pair, who is the source); the rules are tried in order of trust (:data:`RULES`); the first that
@@ -48,6 +48,12 @@ orders the pair decides, the later ones are still recorded:
     run before one source per copy is kept (:func:`~.families.learn_outlet_roles`,
     :func:`~.families.orient_by_outlet_roles`), not a pair rule of :data:`RULES`.
 
+v9 -> v10: stops (2b) also reads a visible stop line ("Read more at ...", "Register to read", "Continue reading",
+an ellipsis) that begins right after the shared passages (:data:`STOP_LINE_AFTER_CHARS`): the page stops there even
+when it goes on with its own matter (related links, a sign-up box, a footer) and so is neither short nor ends near
+the shared passages; the other text must still go on with the story. realnews-dev half A: no pair changes (its one
+stop line, the Record stub's, already ended a short text).
+
 v8 -> v9: stops (2b) and spin votes (2c); spin_weak (11) only when the less normally worded text looks spun
 (:data:`SPIN_WEAK_MIN_SPUN`). realnews-dev half A, every gold pair with its gold relation:
 stops speaks for the 2 cut copies, right both times (1 of them unordered by v8's rules until attribution);
@@ -92,7 +98,7 @@ from .features import WIRE_AGENCIES, Pair, credit_dateline, ordered_chain, windo
 from .locality import host_country, local_country, outlet_host, registered_domain
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits, usage_votes
 
-DIRECTION_ALGORITHM = "copies.direction-v9"
+DIRECTION_ALGORITHM = "copies.direction-v10"
 
 # Two spin scores closer than this do not order a pair. Set on seed 003 vs synthetic spins.
 SPIN_DIRECTION_MARGIN = 0.3
@@ -315,19 +321,27 @@ def cut_copy(pair: Pair) -> CutCopy | None:
     n = {"a": na, "b": nb}
     ends = {"a": max(s.a_end for s in chain), "b": max(s.b_end for s in chain)}
     for x, y in (("a", "b"), ("b", "a")):
-        more = tail[y] - tail[x]
-        if tail[x] > STOP_MAX_TAIL_WORDS or more < STOP_MIN_MORE_WORDS or tail[y] < STOP_MIN_MORE_SHARE * n[y]:
-            continue
-        if n[x] > STOP_MAX_LENGTH_RATIO * n[y] or STOP_HEAD_FACTOR * max(0, head[x] - head[y]) > more \
-                or cs["hull_" + x] < STOP_MIN_HULL:
-            continue
+        text = (pair.a if x == "a" else pair.b).text
+        line = _STOP_LINE_RE.search(text, ends[x], ends[x] + STOP_LINE_AFTER_CHARS)
+        if line is not None:   # a visible stop line right after the shared stretch: what follows is the page's own
+            more = tail[y]
+            if more < STOP_MIN_MORE_WORDS or tail[y] < STOP_MIN_MORE_SHARE * n[y] \
+                    or STOP_HEAD_FACTOR * max(0, head[x] - head[y]) > more:
+                continue
+        else:
+            more = tail[y] - tail[x]
+            if tail[x] > STOP_MAX_TAIL_WORDS or more < STOP_MIN_MORE_WORDS or tail[y] < STOP_MIN_MORE_SHARE * n[y]:
+                continue
+            if n[x] > STOP_MAX_LENGTH_RATIO * n[y] or STOP_HEAD_FACTOR * max(0, head[x] - head[y]) > more \
+                    or cs["hull_" + x] < STOP_MIN_HULL:
+                continue
         other = (pair.a if y == "a" else pair.b).text
         sentences = len(_SENTENCE_GOES_ON_RE.findall(other, ends[y]))
         if sentences < STOP_MIN_SENTENCES:
             continue
-        text = (pair.a if x == "a" else pair.b).text
         marker = _STOP_MARK_RE.search(text[-STOP_MARK_CHARS:])
-        return CutCopy(x, tail[x], tail[y], sentences, (n[x], n[y]), marker.group().strip() if marker else "")
+        shown = line.group() if line is not None else marker.group() if marker else ""
+        return CutCopy(x, tail[x], tail[y], sentences, (n[x], n[y]), shown.strip())
     return None
 
 
@@ -354,6 +368,16 @@ _STOP_MARK_RE = re.compile(r"(?i)(?:\.\.\.|\u2026|\[\s*\.\.\.\s*\]|read (?:the )
                            r"|full (?:article|story)[^\n]{0,60}|continue reading[^\n]{0,60}|register to read[^\n]{0,60}"
                            r"|scroll down[^\n]{0,40})\s*$")
 STOP_MARK_CHARS = 120
+# direction-v10: a stop line that begins within STOP_LINE_AFTER_CHARS characters after the last shared passage
+# ("Read more at ...", "Register to read", "Continue reading", "scroll down for article", an ellipsis) is a visible
+# stop even when the page goes on with its own matter (related links, a sign-up form, a footer) and so is neither
+# short nor ends within STOP_MAX_TAIL_WORDS words: the realnews-dev labelling rule 3 names these lines as the
+# visible stops of truncated copies. The other text must still go on with STOP_MIN_MORE_WORDS words of prose.
+# realnews-dev half A: its one such text (the Record stub, which ends with its "Read more at" line) was already cut
+# by the length rules; no other half-A text has such a line after a shared stretch (no half-A output moves).
+STOP_LINE_AFTER_CHARS = 60
+_STOP_LINE_RE = re.compile(r"(?i)\.\.\.|\u2026|\[\s*\.\.\.\s*\]|\bread (?:the )?(?:full|more|rest)\b|\bfull (?:article|story)\b"
+                           r"|\bcontinue reading\b|\bregister to read\b|\bscroll down for\b")
 
 
 def same_language(c: Case) -> bool:
