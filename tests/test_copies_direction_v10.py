@@ -26,7 +26,7 @@ def test_a_stop_line_after_the_shared_passages_makes_a_cut_copy_though_the_page_
     link = classify_pair(wire, stub)
     assert (link.article, link.source, link.relation) == ("stub", "wire", "truncated")
     cut = link.evidence["features"]["cut_copy"]
-    assert cut["stops"] == "a" and cut["marker"] == "Read more" and cut["words_after"] > direction.STOP_MAX_TAIL_WORDS
+    assert cut["stops"] == "a" and cut["marker"] == "Read more at afp.com" and cut["words_after"] > direction.STOP_MAX_TAIL_WORDS
 
 
 def test_without_the_stop_line_the_same_page_is_two_windows(monkeypatch):

@@ -340,9 +340,15 @@ def cut_copy(pair: Pair) -> CutCopy | None:
         if sentences < STOP_MIN_SENTENCES:
             continue
         marker = _STOP_MARK_RE.search(text[-STOP_MARK_CHARS:])
-        shown = line.group() if line is not None else marker.group() if marker else ""
+        shown = marker.group() if marker else _line_at(text, line.start()) if line is not None else ""
         return CutCopy(x, tail[x], tail[y], sentences, (n[x], n[y]), shown.strip())
     return None
+
+
+def _line_at(text: str, start: int) -> str:
+    """The line of ``text`` from ``start`` (a stop line shown whole: "Read more at therecord.media")."""
+    end = text.find("\n", start)
+    return text[start:end if end >= 0 else len(text)][:STOP_MARK_CHARS]
 
 
 def rule_stops(c: Case) -> list[Finding]:
