@@ -19,7 +19,7 @@ def _sources(links: list[Link]) -> dict[str, str | None]:
 
 
 def test_versions():
-    assert PARENT_ALGORITHM == "copies.parent-v1" and REDUCE_ALGORITHM == "copies.reduce-v6"
+    assert PARENT_ALGORITHM == "copies.parent-v2" and REDUCE_ALGORITHM == "copies.reduce-v6"
 
 
 def test_copies_of_a_syndicated_copy_keep_it_as_their_source_not_the_wire():
@@ -178,3 +178,26 @@ def test_a_candidate_with_readings_of_its_own_is_not_the_parent_whatever_the_arr
     row = kept.evidence["parent"]["compared"][0]
     assert row["votes"]["spun_cut"] >= 2 and row["votes"]["wire"] > 4 * row["votes"]["spun_cut"]
     assert row["outcome"] == "not closer"
+
+
+def test_two_copies_reworded_by_one_spinner_share_its_wordings_by_convergence_not_descent():
+    # parent-v2: a second INVENTED spun copy made from the wire itself with half of the same spinner's swaps.
+    # It shares spun_cut's wordings only because one spinner made both, so spun_cut is not its parent.
+    body = fx.wire_text()
+    for w, s in list(fx.SPIN.items())[::2]:
+        body = body.replace(" " + w + " ", " " + s + " ").replace(" " + w + ".", " " + s + ".")
+    arts = {a.id: a for a in fx.articles()}
+    arts["spun_two"] = dataclasses.replace(arts["spun_cut"], id="spun_two", text=body, url="https://farm2.example/x",
+                                           outlet="farm2.example", published=None)
+    t = Texts(arts)
+    best = Link(article="spun_two", source="wire", relation="spun", score=0.6, algorithm="t",
+                evidence={"direction": {"decided_by": "spin_votes"}})
+    alt = Link(article="spun_two", source="spun_cut", relation="spun", score=0.55, algorithm="t",
+               evidence={"direction": {"decided_by": "spin_votes"}})
+    kept, dropped = choose_parent("spun_two", best, [alt], [], t, frozenset({"spun_cut"}))
+    assert kept.source == "wire" and alt in dropped
+    assert kept.evidence["parent"]["compared"][0]["outcome"].startswith("both reworded (spun)")
+    # a verbatim copy of a spun page still finds that page
+    mirror = dataclasses.replace(alt, relation="verbatim")
+    kept2, _ = choose_parent("spun_two", best, [mirror], [], t, frozenset({"spun_cut"}))
+    assert "both reworded" not in str(kept2.evidence["parent"]["compared"][0].get("outcome"))

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from ..model import FAMILIES_ALGORITHM, Article, Family, Link
 from .direction import CONFIDENCE, own_outlet
 from .features import credit_dateline
-from .stemma import Texts, choose_parent
+from .stemma import REWORDED, Texts, choose_parent
 
 JUDGEMENT_ALGORITHM = "copies.judgement-v1"
 JUDGEMENTS = ("copy", "not-copy")
@@ -177,7 +177,7 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
 
 REDUCE_ALGORITHM = "copies.reduce-v6"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
 # v5: a hub linked to a strongly confirmed original copies it (chains); v6: the closest parent by shared
-# peculiarities (copies.parent-v1, stemma.choose_parent) instead of always the family origin
+# peculiarities (copies.parent-v1, stemma.choose_parent; v2 skips reworded candidates of a reworded copy) instead of always the family origin
 
 
 def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
@@ -260,6 +260,7 @@ def reduce_core(articles: Mapping[str, Article], core: Sequence[Link],
         (directed_from if l.source is not None else sibling_from).setdefault(l.article, []).append(l)
     root_of, origin_of = _origins_by_root(articles, core)
     texts = Texts(articles)
+    reworded = frozenset(l.article for l in core if l.source is not None and l.relation in REWORDED)
     kept: list[Link] = []
     default: dict[str, tuple[Link, list[Link]]] = {}
     for x in sorted(set(directed_from) | set(sibling_from)):
@@ -271,7 +272,7 @@ def reduce_core(articles: Mapping[str, Article], core: Sequence[Link],
         else:
             best, rest, others = sibs[0], sibs[1:], []
         default[x] = (best, [*rest, *others])
-        chosen, dropped = choose_parent(x, best, rest, others, texts)
+        chosen, dropped = choose_parent(x, best, rest, others, texts, reworded)
         kept.append(_with_also(chosen, dropped))
     kept = _no_parent_cycles(_drop_turned_mirrors(kept), default)
     return _keep_bridges(articles, core, kept), root_of, origin_of
