@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence, TypeVar
 
 from rapidfuzz.distance import LCSseq, Levenshtein
 
@@ -40,6 +40,29 @@ MAX_SEED_POSITIONS = 8
 MAX_SUBSTITUTION_WORDS = 3
 # Anchors: equal runs at least this long on both sides of a substitution.
 MIN_ANCHOR_WORDS = 2
+
+
+_T = TypeVar("_T")
+
+
+def heaviest_chain(items: Sequence[_T], weight: Callable[[_T], int], follows: Callable[[_T, _T], bool]) -> list[_T]:
+    """The heaviest chain (by ``weight``) of ``items`` taken in the given order, each one ``follows``-ing the
+    one before it in the chain. Ties: the earliest predecessor, then the chain ending earliest. Serves
+    :func:`~.features.ordered_chain` (passages) and :func:`~.sentalign.align_sentences` (sentences)."""
+    best: list[int] = []
+    prev: list[int] = []
+    for i, x in enumerate(items):
+        j = max((j for j in range(i) if follows(items[j], x)), key=lambda j: (best[j], -j), default=-1)
+        best.append(weight(x) + (best[j] if j >= 0 else 0))
+        prev.append(j)
+    if not items:
+        return []
+    i = max(range(len(items)), key=lambda k: (best[k], -k))
+    out = []
+    while i >= 0:
+        out.append(items[i])
+        i = prev[i]
+    return out[::-1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from .align import (
     align_facts,
     align_passages,
     align_spun,
+    heaviest_chain,
     key_facts,
 )
 from .tokens import STOPWORDS, Token, TokenFact, normalize, tokens
@@ -286,22 +287,8 @@ def window_shape(pair: Pair, spans: list[Span]) -> dict[str, float]:
 
 def ordered_chain(spans: list[Span]) -> list[Span]:
     """The heaviest chain (by words) of passages in the same order in both texts, in text order."""
-    spans = sorted(spans, key=lambda s: (s.b_start, s.a_start))
-    best: list[int] = []
-    prev: list[int] = []
-    for i, s in enumerate(spans):
-        j = max((j for j in range(i) if spans[j].a_end <= s.a_start and spans[j].b_end <= s.b_start),
-                key=lambda j: (best[j], -j), default=-1)
-        best.append(s.words + (best[j] if j >= 0 else 0))
-        prev.append(j)
-    if not spans:
-        return []
-    i = max(range(len(spans)), key=lambda k: (best[k], -k))
-    out = []
-    while i >= 0:
-        out.append(spans[i])
-        i = prev[i]
-    return out[::-1]
+    return heaviest_chain(sorted(spans, key=lambda s: (s.b_start, s.a_start)), lambda s: s.words,
+                          lambda p, s: p.a_end <= s.a_start and p.b_end <= s.b_start)
 
 
 def chain_gaps(pair: Pair, chain: list[Span]) -> dict[str, list[int]]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from .align import heaviest_chain
 from .tokens import STOPWORDS, normalize, sentence_spans
 
 SENTALIGN_ALGORITHM = "copies.sentalign-v1"
@@ -127,27 +128,10 @@ def align_sentences(text_a: str, text_b: str, *, normalized: bool = False) -> Se
         bj, n = max(counts.items(), key=lambda kv: (kv[1], -kv[0]), default=(-1, 0))
         if n >= SENT_MIN_SHARED and n / len(s.terms) >= SENT_MIN_CONTAINMENT:
             pairs.append((i, bj, s.words))
-    chain = _increasing_chain(pairs)
+    # the heaviest chain (by words): i increasing as found, j strictly increasing
+    chain = heaviest_chain(pairs, lambda p: p[2], lambda p, q: p[1] < q[1])
     in_words = sum(w for _, _, w in chain)
     aligned_words = sum(w for _, _, w in pairs)
     return SentenceAlignment(shorter, sum(1 for s in short if not s.quoted), len(pairs), len(chain),
                              in_words / words if words else 0.0, in_words / aligned_words if aligned_words else 0.0,
                              [(i, j) for i, j, _ in chain])
-
-
-def _increasing_chain(pairs: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """The heaviest (by words) chain of ``pairs`` (i, j, words), i increasing as given, j strictly increasing."""
-    if not pairs:
-        return []
-    best: list[int] = []
-    prev: list[int] = []
-    for k, (_, j, w) in enumerate(pairs):
-        m = max((m for m in range(k) if pairs[m][1] < j), key=lambda m: best[m], default=-1)
-        best.append(w + (best[m] if m >= 0 else 0))
-        prev.append(m)
-    k = max(range(len(pairs)), key=lambda x: (best[x], -x))
-    out = []
-    while k >= 0:
-        out.append(pairs[k])
-        k = prev[k]
-    return out[::-1]
