@@ -127,25 +127,36 @@ def test_cached_frames_are_the_texts_frames_and_go_with_a_changed_text(synth_sto
     assert [json.loads(x) for x in rows[some]] == list(article_frame(store.get_article(some)))
 
 
-def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_results(tmp_path):
+def _half_store_before(tmp_path, migration: str, *, triggers: tuple[str, ...], tables: tuple[str, ...],  # noqa: ANN001
+                       indexes: tuple[str, ...] = (), analyze: bool = True) -> tuple[Path, list, int]:
+    """The first half of the demo sources in a store as the version before ``migration`` left it (its
+    triggers, tables and indexes dropped, its row in ``_migrations`` deleted): (store path, sources, cut)."""
     src = demo_sources()
     cut = len(src) // 2
     db = tmp_path / "old.db"
     store = api.open_store(db)
     api.ingest(store, src[:cut])
-    api.analyze(store)
+    if analyze:
+        api.analyze(store)
     store.close()
-    # the store as the version before 0013_analysis_caches left it
     con = sqlite3.connect(db)
-    for trigger in ("article_frames_au", "collocation_au", "collocation_bd"):
+    for trigger in triggers:
         con.execute(f"DROP TRIGGER {trigger}")
-    for table in ("article_frames", "collocation_pairs", "collocation_heads", "collocation_articles",
-                  "collocation_retired"):
+    for table in tables:
         con.execute(f"DROP TABLE {table}")
-    con.execute("DROP INDEX idx_figures_value")
-    con.execute("DELETE FROM _migrations WHERE name = '0013_analysis_caches'")
+    for index in indexes:
+        con.execute(f"DROP INDEX {index}")
+    con.execute("DELETE FROM _migrations WHERE name = ?", (migration,))
     con.commit()
     con.close()
+    return db, src, cut
+
+
+def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_results(tmp_path):
+    db, src, cut = _half_store_before(
+        tmp_path, "0013_analysis_caches", triggers=("article_frames_au", "collocation_au", "collocation_bd"),
+        tables=("article_frames", "collocation_pairs", "collocation_heads", "collocation_articles",
+                "collocation_retired"), indexes=("idx_figures_value",))
     store = api.open_store(db)   # upgraded: the caches are there, empty
     assert store.execute("SELECT COUNT(*) FROM _migrations WHERE name = '0013_analysis_caches'")[0][0] == 1
     assert store.execute("SELECT COUNT(*) FROM article_frames")[0][0] == 0
@@ -217,21 +228,9 @@ def test_mention_counts_follow_inserts_deletes_and_renames_and_actors_equal_a_fu
 
 
 def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_actors(tmp_path):
-    src = demo_sources()
-    cut = len(src) // 2
-    db = tmp_path / "old.db"
-    store = api.open_store(db)
-    api.ingest(store, src[:cut])
-    api.analyze(store)
-    store.close()
-    con = sqlite3.connect(db)   # the store as the version before 0014_actor_caches left it
-    for trigger in ("mention_counts_ai", "mention_counts_ad", "mention_counts_au"):
-        con.execute(f"DROP TRIGGER {trigger}")
-    for table in ("mention_counts", "actor_names_changed", "actor_name_blocks"):
-        con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM _migrations WHERE name = '0014_actor_caches'")
-    con.commit()
-    con.close()
+    db, src, cut = _half_store_before(
+        tmp_path, "0014_actor_caches", triggers=("mention_counts_ai", "mention_counts_ad", "mention_counts_au"),
+        tables=("mention_counts", "actor_names_changed", "actor_name_blocks"))
     store = api.open_store(db)   # upgraded: counts filled, every name queued
     assert store.execute("SELECT COUNT(*) FROM _migrations WHERE name = '0014_actor_caches'")[0][0] == 1
     n_names = store.execute("SELECT COUNT(DISTINCT canonical) FROM mentions")[0][0]
@@ -298,20 +297,10 @@ def test_boilerplate_counts_follow_batches_changed_texts_and_deletes(synth_store
 
 
 def test_a_store_written_before_the_boilerplate_counts_is_upgraded_and_learns_the_same(tmp_path):
-    src = demo_sources()
-    cut = len(src) // 2
-    db = tmp_path / "old.db"
-    store = api.open_store(db)
-    api.ingest(store, src[:cut])
-    store.close()
-    con = sqlite3.connect(db)   # the store as the version before 0015_boilerplate_counts left it
-    for trigger in ("boilerplate_au", "boilerplate_bd"):
-        con.execute(f"DROP TRIGGER {trigger}")
-    for table in ("boilerplate_pages", "boilerplate_keys", "boilerplate_counted", "boilerplate_retired"):
-        con.execute(f"DROP TABLE {table}")
-    con.execute("DELETE FROM _migrations WHERE name = '0015_boilerplate_counts'")
-    con.commit()
-    con.close()
+    db, src, cut = _half_store_before(
+        tmp_path, "0015_boilerplate_counts", triggers=("boilerplate_au", "boilerplate_bd"),
+        tables=("boilerplate_pages", "boilerplate_keys", "boilerplate_counted", "boilerplate_retired"),
+        analyze=False)
     store = api.open_store(db)
     assert store.execute("SELECT COUNT(*) FROM boilerplate_counted")[0][0] == 0
     api.ingest(store, src[cut:])   # counts every stored article once, then relearns from the counts
