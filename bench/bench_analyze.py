@@ -136,13 +136,13 @@ def main(argv: list[str] | None = None) -> int:
         spacy_runs: list[tuple[str, float, float]] = []
         if nlp is not None:
             print(f"[{time.strftime('%H:%M:%S')}] spaCy nlp.pipe over {n} texts", file=sys.stderr, flush=True)
-            _, w, c = _timed(lambda: _spacy_pipe(nlp, texts, PIPE_BATCH))
+            _, w, c = _timed(lambda t=texts: _spacy_pipe(nlp, t, PIPE_BATCH))
             spacy_runs.append((f"(a) spaCy nlp.pipe: {'+'.join(nlp.pipe_names)}", w, c))
             if args.stock:
                 import spacy
 
                 stock = next(spacy.load(m) for m in MODEL_NAMES if spacy.util.is_package(m))
-                _, w, c = _timed(lambda: _spacy_pipe(stock, texts, PIPE_BATCH))
+                _, w, c = _timed(lambda t=texts, m=stock: _spacy_pipe(m, t, PIPE_BATCH))
                 spacy_runs.append(("(a') spaCy stock: " + "+".join(stock.pipe_names), w, c))
                 del stock
         del texts
