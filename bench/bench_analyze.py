@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             results += [f"    {p:<14} {timings[p]:8.2f}s  {100 * timings[p] / t_analyze:5.1f}%"
                         for p in timings if p.startswith("extract.")]
     rest = t_analyze - sum(timings.get(k, 0.0) for k in _TOP)
-    results.append(f"  {'other':<16} {rest:8.2f}s  {100 * rest / t_analyze:5.1f}%   (reading, copy-index blob, marks)")
+    results.append(f"  {'other':<16} {rest:8.2f}s  {100 * rest / t_analyze:5.1f}%   (reading, copy-index rows, marks)")
     print("\n".join(results))
     return 0
 
