@@ -1,4 +1,4 @@
-"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v7``)
+"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v11``)
 
 :func:`relate` names the undirected relation from pair features (rules with named thresholds);
 :func:`classify_pair` adds the direction (:mod:`.direction`) and returns a :class:`~scamtrace.model.Link`.
@@ -18,6 +18,12 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
+v10 -> v11: a learned fallback (:mod:`.pairmodel`, ``copies.pairmodel-v1``, logistic regression over the features
+above): when no rule holds, the pair is not quotation-only and keeps under MODEL_MAX_PASSAGE_COVERAGE of the shorter
+text word for word, the model's score at or above its threshold makes a rewrite (evidence ``pair_model``: model,
+score, threshold, each feature's contribution). It never changes a relation the rules decide. Trained by
+scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-validated on the realnews-dev halves
+(README, Measured figures).
 v9 -> v10: a verbatim pair whose one text has a visible stop line ("Read more at ...", "Register to read", "Continue
 reading", an ellipsis) right after the shared passages, while the other goes on with the story, is truncated even
 when that text goes on with its own page matter (related links, a sign-up box) and is not short
@@ -54,20 +60,24 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
+
+from rapidfuzz.distance import LCSseq
 
 from ..model import Article, Link
 from .align import Span
-from .crosslang import TRANSLATION_MIN_SHARE, translation_evidence
+from .crosslang import TRANSLATION_MIN_SHARE, anchors, translation_evidence
 from .direction import DIRECTION_ALGORITHM, cut_copy, decide
 from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
                        window_shape)
-from .sentalign import align_sentences
+from .pairmodel import load_model
+from .sentalign import SENTENCE_CACHE_TEXTS, align_sentences, content_terms
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v10"
+CLASSIFY_ALGORITHM = "copies.classify-v11"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -181,6 +191,7 @@ HEADING_MIN_NEXT_WORDS = 15
 SECTION_HEADINGS_MIN = 2
 _HEADING_RE = re.compile(r"[A-Z][A-Za-z'’& -]{3,80}")
 _PARAGRAPH_RE = re.compile(r"\n\s*\n")
+_TERM_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)   # as sentalign's words
 # --- v9: sentence-aligned rewrites (:mod:`.sentalign`). Set on Clough-Stevenson (sources vs answers: 8 of 19 heavy
 # and 12 of 19 light revisions pass, 0 of 38 non answers; non answers to one task reach coverage 0.63 only with 2
 # aligned sentences), ECB+ (pairs of one topic not among its silver near-duplicates: 0 of 5,621 pairs across the two
@@ -190,6 +201,11 @@ _PARAGRAPH_RE = re.compile(r"\n\s*\n")
 REWRITE_SENT_MIN_ALIGNED = 4       # sentences of the shorter text in the ordered chain
 REWRITE_SENT_MIN_COVERAGE = 0.5    # their words / the shorter text's unquoted words
 REWRITE_SENT_MIN_ORDER = 0.8       # chain words / all aligned words
+# --- v11: the pair model (:mod:`.pairmodel`) scores only pairs the rules call unrelated, and only those keeping less
+# than this share of the shorter text word for word in unquoted passages: a rewrite rewords (realnews-dev half A
+# rewrites keep 0.10-0.47); a pair above it is a copy the rules could not name, which the model does not name either
+# (realnews-dev half B: a ProPublica mirror pair at 0.62, labelled verbatim, would have become a rewrite).
+MODEL_MAX_PASSAGE_COVERAGE = 0.5
 # Substitutions that are regional or house edits (spelling variants, figures, case) are not spin:
 # from/to spin.EDIT_MIN_SIMILARITY similar (rapidfuzz normalized Indel similarity) or both containing digits
 # (spin.is_edit, shared with the direction's usage votes).
@@ -539,15 +555,26 @@ def _relate_translation(pair: Pair, feats: dict[str, Any]) -> Verdict | None:
     return Verdict("rewrite", _strength(ev["share"], TRANSLATION_MIN_SHARE), feats)
 
 
-def relate(pair: Pair) -> Verdict:
-    """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc)."""
+def relate(pair: Pair, *, use_model: bool = True) -> Verdict:
+    """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc);
+    when the rules find none, the pair model (:mod:`.pairmodel`, v11) may find a rewrite (``use_model``)."""
+    verdict, feats, sh = relate_rules(pair)
+    if verdict is None and sh is not None and use_model:
+        verdict = _relate_model(pair, feats, sh)
+    return verdict if verdict is not None else Verdict(None, 0.0, feats)
+
+
+def relate_rules(pair: Pair) -> tuple[Verdict | None, dict[str, Any], _Shape | None]:
+    """The hand rules' verdict (None: no relation), the features, and the passages' shape (None when the
+    rules decided before reading it, or a text is empty)."""
     pa = pair.passages
     feats = pair_features(pair)
     if pa.words_a == 0 or pa.words_b == 0:
-        return Verdict(None, 0.0, feats)
+        return None, feats, None
     sense_rate, sense_subs = sense_substitution_rate(pair)
     feats["sense_substitution_rate"] = round(sense_rate, 4)
     verdict = _relate_full(pair, feats, sense_rate, sense_subs)
+    sh = None
     if verdict is None:
         sh = _shape(pair, feats)
         verdict = (_relate_truncated(pair, feats, sh) or _relate_window(pair, feats, sh, sense_rate, sense_subs)
@@ -556,7 +583,74 @@ def relate(pair: Pair) -> Verdict:
                    or _relate_translation(pair, feats))
     if verdict is not None and verdict.relation == "verbatim":
         verdict = _cut_window(pair, verdict)
-    return verdict if verdict is not None else Verdict(None, 0.0, feats)
+    return verdict, feats, sh
+
+
+@lru_cache(maxsize=SENTENCE_CACHE_TEXTS)
+def _anchors(text: str) -> tuple[str, ...]:
+    return tuple(anchors(text))
+
+
+@lru_cache(maxsize=SENTENCE_CACHE_TEXTS)
+def _terms(text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """Content terms (:func:`~.sentalign.content_terms`) of a normalised text, and its pairs of consecutive ones."""
+    ts = content_terms(_TERM_WORD_RE.findall(text))
+    return frozenset(ts), frozenset(zip(ts, ts[1:]))
+
+
+def _containment(x: frozenset, y: frozenset) -> float:
+    return len(x & y) / max(1, min(len(x), len(y)))
+
+
+def model_inputs(pair: Pair, feats: Mapping[str, Any], sh: _Shape) -> dict[str, float]:
+    """The pair model's inputs (:data:`.pairmodel.FEATURES`), read from the features the rules computed."""
+    pa, sp, fa = pair.passages, pair.spun, pair.facts
+    small = min(fa.facts_a, fa.facts_b)
+    al = align_sentences(pair.a.text, pair.b.text, normalized=True)
+    xa, xb = _anchors(pair.a.text), _anchors(pair.b.text)
+    shared = set(xa) & set(xb)
+    sa, sb = [x for x in xa if x in shared], [x for x in xb if x in shared]
+    in_order = LCSseq.similarity(sa, sb) if sa and sb else 0
+    heads = (section_headings(pair.a.text), section_headings(pair.b.text))
+    ta, tb = _terms(pair.a.text), _terms(pair.b.text)
+    la = pair.article_a.language if pair.article_a is not None else None
+    lb = pair.article_b.language if pair.article_b is not None else None
+    return {
+        "fact_ratio": len(fa.aligned) / small if small else 0.0,
+        "facts_aligned": min(len(fa.aligned), 12) / 12,
+        "fact_order": float(feats["fact_order"]["score"]),
+        "number_overlap": float(feats["number_overlap"]["score"]),
+        "quote_overlap": float(feats["quote_overlap"]["score"]),
+        "spun_coverage": max(sp.coverage_a, sp.coverage_b),
+        "passage_coverage": min(1.0, sh.own_words / max(1, min(pa.words_a, pa.words_b))),
+        "jaccard": float(feats["jaccard"]["score"]),
+        "stopword_ngrams": float(feats["stopword_ngrams"]["score"]),
+        "sent_coverage": al.coverage,
+        "sent_in_order": min(al.in_order, 8) / 8,
+        "sent_order": al.order,
+        "anchor_share": len(shared) / max(1, min(len(set(xa)), len(set(xb)))),
+        "anchor_order": in_order / min(len(sa), len(sb)) if shared else 0.0,
+        "term_containment": _containment(ta[0], tb[0]),
+        "term_pairs": _containment(ta[1], tb[1]),
+        "length_ratio": min(pa.words_a, pa.words_b) / max(1, pa.words_a, pa.words_b),
+        "headings": 1.0 if max(heads) >= SECTION_HEADINGS_MIN and min(heads) == 0 else 0.0,
+        "other_language": 1.0 if la and lb and la != lb else 0.0,
+    }
+
+
+def _relate_model(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | None:
+    """The pair model's rewrite, for a pair the rules call unrelated (v11, :mod:`.pairmodel`); never for a pair
+    whose only shared wording is a quotation both carry (classify-v4)."""
+    if sh.quoted and not sh.own:
+        return None
+    pa = pair.passages
+    if sh.own_words / max(1, min(pa.words_a, pa.words_b)) >= MODEL_MAX_PASSAGE_COVERAGE:
+        return None     # mostly word for word: a copy the rules could not name is not a rewrite either
+    model = load_model()
+    ev = feats["pair_model"] = model.evidence(model_inputs(pair, feats, sh))
+    if not ev["link"]:
+        return None
+    return Verdict("rewrite", _strength(ev["score"], model.threshold), feats)
 
 
 def _cut_window(pair: Pair, verdict: Verdict) -> Verdict:
