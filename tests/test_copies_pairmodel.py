@@ -1,6 +1,7 @@
-"""copies.pairmodel-v1 / classify-v11: the learned fallback for pairs the rules call unrelated. The packaged
-weights load and are versioned; a fallback link carries the model's evidence; the model never changes a link the
-rules make nor links a quotation-only pair; training is deterministic. Texts and rows are invented here."""
+"""copies.pairmodel-v1: the learned fallback for pairs the rules call unrelated (off unless $SCAMTRACE_PAIRMODEL is
+set). The packaged weights load and are versioned; off by default; a fallback link carries the model's evidence; the
+model never changes a link the rules make nor links a quotation-only pair; training is deterministic. Texts and rows
+are invented here."""
 from __future__ import annotations
 
 import json
@@ -49,13 +50,22 @@ def use_model(monkeypatch):
 
 
 def test_packaged_model_loads_and_is_versioned(monkeypatch):
-    monkeypatch.delenv(pm.PAIRMODEL_ENV, raising=False)
+    monkeypatch.setenv(pm.PAIRMODEL_ENV, "on")
     m = pm.load_model()
     assert m.name == pm.PAIRMODEL_ALGORITHM == "copies.pairmodel-v1"
     assert m.features == pm.FEATURES and len(m.weights) == len(pm.FEATURES)
     assert MIN_THRESHOLD <= m.threshold <= 1.0
     assert "realnews-dev" in " ".join(m.meta["trained_on"]) and "ECB+" in " ".join(m.meta["trained_on"])
-    assert CLASSIFY_ALGORITHM == "copies.classify-v11"
+
+
+def test_the_fallback_is_off_by_default(tmp_path, monkeypatch, use_model):
+    monkeypatch.delenv(pm.PAIRMODEL_ENV, raising=False)
+    assert not pm.enabled() and CLASSIFY_ALGORITHM == "copies.classify-v10"
+    off = relate(Pair(SOURCE, REWORDED))
+    assert off.relation is None and "pair_model" not in off.features
+    use_model(_model_file(tmp_path, bias=50.0, threshold=0.9))
+    assert pm.enabled() and relate(Pair(SOURCE, REWORDED)).relation == "rewrite"
+    assert relate(Pair(SOURCE, REWORDED), use_model=False).relation is None
 
 
 def test_a_malformed_model_file_is_a_clear_error(tmp_path, use_model):
@@ -80,7 +90,7 @@ def test_a_fallback_link_carries_the_model_evidence(tmp_path, use_model):
     a = Article(id="a", source="t", text=SOURCE)
     b = Article(id="b", source="t", text=REWORDED)
     link = classify_pair(a, b)
-    assert link is not None and link.relation == "rewrite" and link.algorithm == "copies.classify-v11"
+    assert link is not None and link.relation == "rewrite" and link.algorithm == CLASSIFY_ALGORITHM
     ev = link.evidence["features"]["pair_model"]
     assert ev["algorithm"] == "copies.pairmodel-v1" and ev["threshold"] == 0.9 and ev["score"] >= 0.9 and ev["link"]
     assert set(ev["contributions"]) == set(pm.FEATURES)
@@ -135,3 +145,15 @@ def test_training_is_deterministic_and_its_threshold_links_no_training_negative(
     # the saved form loads back as the same model
     again = pm.parse_model(json.loads(json.dumps(m1.to_dict())), "fixture")
     assert again == m1
+
+
+def test_a_training_row_is_the_same_whichever_way_the_pair_is_given():
+    from scamtrace.copies.features import prepare
+    from scamtrace.eval.pairmodel import pair_row
+    a = prepare(Article(id="a", source="t", text=SOURCE))
+    b = prepare(Article(id="b", source="t", text=REWORDED))
+    r1 = pair_row(a, b, source="fixture", group="A", label=1, kind="rewrite")
+    r2 = pair_row(b, a, source="fixture", group="A", label=1, kind="rewrite")
+    assert r1.to_dict() == r2.to_dict() and (r1.a, r1.b) == ("a", "b")
+    assert r1.rules is None and set(r1.x) == set(pm.FEATURES)
+    assert all(0.0 <= v <= 1.0 for v in r1.x.values())

@@ -1,4 +1,4 @@
-"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v11``)
+"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v10``)
 
 :func:`relate` names the undirected relation from pair features (rules with named thresholds);
 :func:`classify_pair` adds the direction (:mod:`.direction`) and returns a :class:`~scamtrace.model.Link`.
@@ -18,12 +18,13 @@ Decision order (first that holds):
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
 
-v10 -> v11: a learned fallback (:mod:`.pairmodel`, ``copies.pairmodel-v1``, logistic regression over the features
+Not versioned (outputs unchanged while it is off, the default): a learned fallback (:mod:`.pairmodel`, ``copies.pairmodel-v1``, logistic regression over the features
 above): when no rule holds, the pair is not quotation-only and keeps under MODEL_MAX_PASSAGE_COVERAGE of the shorter
 text word for word, the model's score at or above its threshold makes a rewrite (evidence ``pair_model``: model,
 score, threshold, each feature's contribution). It never changes a relation the rules decide. Trained by
 scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-validated on the realnews-dev halves
-(README, Measured figures).
+(README, Measured figures). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
+(classify-v11).
 v9 -> v10: a verbatim pair whose one text has a visible stop line ("Read more at ...", "Register to read", "Continue
 reading", an ellipsis) right after the shared passages, while the other goes on with the story, is truncated even
 when that text goes on with its own page matter (related links, a sign-up box) and is not short
@@ -72,12 +73,13 @@ from .direction import DIRECTION_ALGORITHM, cut_copy, decide
 from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio, fact_order, jaccard, longest_passage,
                        number_overlap, ordered_chain, quote_overlap, stopword_ngram_containment, substitution_rate,
                        window_shape)
+from .pairmodel import enabled as model_enabled
 from .pairmodel import load_model
 from .sentalign import SENTENCE_CACHE_TEXTS, align_sentences, content_terms
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v11"
+CLASSIFY_ALGORITHM = "copies.classify-v10"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -555,10 +557,13 @@ def _relate_translation(pair: Pair, feats: dict[str, Any]) -> Verdict | None:
     return Verdict("rewrite", _strength(ev["share"], TRANSLATION_MIN_SHARE), feats)
 
 
-def relate(pair: Pair, *, use_model: bool = True) -> Verdict:
+def relate(pair: Pair, *, use_model: bool | None = None) -> Verdict:
     """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc);
-    when the rules find none, the pair model (:mod:`.pairmodel`, v11) may find a rewrite (``use_model``)."""
+    when the rules find none, the pair model (:mod:`.pairmodel`) may find a rewrite when it is on (``use_model``;
+    None: as ``$SCAMTRACE_PAIRMODEL`` says, off by default)."""
     verdict, feats, sh = relate_rules(pair)
+    if use_model is None:
+        use_model = model_enabled()
     if verdict is None and sh is not None and use_model:
         verdict = _relate_model(pair, feats, sh)
     return verdict if verdict is not None else Verdict(None, 0.0, feats)

@@ -77,6 +77,7 @@ def pair_row(pa: Prepared, pb: Prepared, *, source: str, group: str, label: int,
     if sh is None:
         sh = _shape(pair, feats) if pair.passages.words_a and pair.passages.words_b else None
     x = model_inputs(pair, feats, sh) if sh is not None else {f: 0.0 for f in FEATURES}
+    x = {k: round(v, 6) for k, v in x.items()}     # as the --rows cache stores them: both give the same model
     qonly = bool(sh is not None and sh.quoted and not sh.own)
     return Row(source, group, pa.article.id, pb.article.id, label, kind,
                verdict.relation if verdict is not None else None, qonly, x)
