@@ -44,7 +44,8 @@ def write(model, path: Path) -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", default=os.environ.get("SCAMTRACE_SHARED", str(HERE.parent.parent / "shared")))
+    ap.add_argument("--shared", default=os.environ.get("SCAMTRACE_SHARED", str(HERE.parent / "shared")),
+                    help="the shared data folder (default: $SCAMTRACE_SHARED, else ../shared beside the checkout)")
     ap.add_argument("--rows", type=Path)
     ap.add_argument("--cv", type=Path)
     ap.add_argument("--out", type=Path, default=HERE / "src/scamtrace/data/pairmodel-v1.json")
@@ -52,7 +53,8 @@ def main() -> int:
     a = ap.parse_args()
     shared = Path(a.shared)
     if not (shared / "datasets/realnews-dev/articles.jsonl").is_file():
-        print(f"train_pairmodel: {shared}/datasets/realnews-dev/articles.jsonl not found; pass --shared", file=sys.stderr)
+        print(f"train_pairmodel: {shared}/datasets/realnews-dev/articles.jsonl not found; pass --shared DIR or set "
+              "SCAMTRACE_SHARED to the shared data folder", file=sys.stderr)
         return 2
     rows = load_rows(shared, a.rows)
     ext = [r for r in rows if r.source != "realnews"]
