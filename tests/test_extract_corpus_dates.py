@@ -85,6 +85,21 @@ def test_the_incremental_pass_gives_what_a_pass_over_every_figure_gives() -> Non
     assert got == repeat_dates([old_lender, fresh]) and [r.article for r in got] == ["n2"]
     # without a new lender, an older figure is not examined (the last pass decided it)
     assert repeat_dates([old_lender, waiting], new={"n"}) == []
+    # the older lenders are compared once per wording (_lenders groups them): a dated figure of the
+    # waiting figure's own article is not an older lender, another article's with a like wording is,
+    # one with another action is not: as the comparison figure by figure
+    from scamtrace.extract.corpus_dates import _lenders, _same_count
+    own = _fig("c", 5, 612, "workers freed", "2024-03-12", "z", action="freed")
+    other = _fig("b", 6, 612, "workers freed", "2024-03-12", "z", action="freed")
+    other2 = _fig("b2", 8, 612, "workers freed", "2024-03-12", "z", action="freed")
+    unlike = _fig("d", 7, 612, "workers sentenced", "2024-03-12", "z", action="sentenced")
+    for older in ([own], [own, other], [unlike], [other, other2], [own, unlike], []):
+        offered = [*older, new_lender]
+        want = [new_lender] if not any(d["article"] not in {"n"} and d["article"] != "c" and _same_count(waiting, d)
+                                       for d in offered) else []
+        assert _lenders(waiting, offered, {"n"}) == want, older
+    assert [r.article for r in repeat_dates([own, unlike, waiting, new_lender], new={"n"})] == ["c"]
+    assert repeat_dates([own, other, waiting, new_lender], new={"n"}) == []
 
 
 def test_lendable() -> None:

@@ -78,8 +78,15 @@ def test_first_run_is_full_and_a_small_batch_is_placed(grown):  # noqa: ANN001
     run = _last_stories_run(store)
     assert run["mode"] == "warm", run
     assert 0 < run["dirty_units"] <= warm.WARM_MAX_SHARE * run["units"]
-    algos = {r[0] for r in store.execute("SELECT DISTINCT algorithm FROM stories")}
-    assert algos == {f"{ALGORITHM}+{warm.WARM_ALGORITHM}"}
+    # stories.warm-v2 writes only the stories the batch changed: those name the warm path, the others
+    # keep the algorithm of the run that made them (here the full one)
+    algos = dict(store.execute("SELECT id, algorithm FROM stories"))
+    assert set(algos.values()) == {ALGORITHM, f"{ALGORITHM}+{warm.WARM_ALGORITHM}"}
+    new = set(grown[4])
+    with_new = {r[0] for r in store.execute("SELECT DISTINCT story FROM story_members WHERE article IN"
+                                            f" ({','.join('?' * len(new))})", sorted(new))}
+    assert all(algos[s] == f"{ALGORITHM}+{warm.WARM_ALGORITHM}" for s in with_new)
+    assert 0 < run["stories_written"] < 0.5 * len(algos) and run["stories_built"] < len(algos)
 
 
 def test_every_article_in_one_story_and_families_whole(grown):  # noqa: ANN001
@@ -94,7 +101,7 @@ def test_every_article_in_one_story_and_families_whole(grown):  # noqa: ANN001
     assert all(len(s) == 1 for s in fam.values())
     placed = [json.loads(r[0]) for r in store.execute(
         f"SELECT evidence FROM story_members WHERE article IN ({','.join('?' * len(new))})", sorted(new))]
-    assert any(ev.get("warm") == "stories.warm-v1" for ev in placed)
+    assert any(ev.get("warm") == warm.WARM_ALGORITHM for ev in placed)
 
 
 def test_stories_the_batch_does_not_reach_are_kept(grown):  # noqa: ANN001
@@ -141,3 +148,105 @@ def test_partition_keeps_whole_units_of_one_stored_story():
     assert 0 in dirty and kept == {"s1": [1], "s2": [2]}
     kept, dirty = partition(members, {"a": "s1", "b": "s1", "c": "s1", "d": "s2"}, {"c", "e"})
     assert dirty == [1, 3]
+
+
+def _frozen_stats(store):  # noqa: ANN001, ANN202
+    from scamtrace.stories.event import CorpusStats
+    header = {r[0]: json.loads(r[1]) for r in store.execute("SELECT name, value FROM story_stats")}
+    idf = {r[0]: r[1] for r in store.execute("SELECT term, idf FROM story_idf")}
+    aidf = {r[0]: r[1] for r in store.execute("SELECT anchor, idf FROM story_anchor_idf")}
+    return header, CorpusStats(idf, aidf, frozenset(header["common"]), header["n"])
+
+
+def test_stored_unit_frames_are_the_frames_weighed_with_the_stored_statistics(grown):  # noqa: ANN001
+    """stories.warm-v2 keeps each unit's frame and the statistics it was weighed with: every stored
+    frame (those of the full run and those the warm run weighed) is what the unit's texts give under
+    the stored statistics, floats exact, dicts in order."""
+    from scamtrace.stories.event import UnitFrame, prepare_units
+    from scamtrace.stories.stage import stats_algorithm
+    store, _, _, _, new = grown
+    header, stats = _frozen_stats(store)
+    assert header["algorithm"] == stats_algorithm()
+    assert 50 < header["n"] <= _last_stories_run(store)["units"]   # counted at the full run, before the batch
+    arts = list(store.iter_articles())
+    units, frames, _ = prepare_units(arts, store.families(), {}, {}, stats=stats, stored={})
+    rows = {r[0]: (json.loads(r[1]), r[2]) for r in store.execute("SELECT unit, members, frame FROM story_units")}
+    assert set(rows) == {u.family for u in units}
+    weighed_new = 0
+    for i, u in enumerate(units):
+        members, text = rows[u.family]
+        assert members == sorted(m.id for m in u.members)
+        got, want = UnitFrame.loads(text), frames.frame(i)
+        assert list(got.vec.items()) == list(want.vec.items()), u.family
+        assert list(got.salient.items()) == list(want.salient.items())
+        assert (got.vnorm2, got.anchors, got.keys, got.actors, got.lead) == \
+               (want.vnorm2, want.anchors, want.keys, want.actors, want.lead)
+        assert got.anchor_weight == pytest.approx(want.anchor_weight, rel=1e-12)
+        weighed_new += bool(set(members) & new)
+    assert weighed_new > 0
+
+
+def test_a_warm_run_weighs_only_the_units_it_places_again(grown, tmp_path):  # noqa: ANN001
+    """The warm run weighs the dirty units only; a store whose statistics are missing (written before
+    stories.warm-v2) has every unit weighed once, then kept."""
+    store, _, _, pending, _ = grown
+    run = _last_stories_run(store)
+    assert run["algorithm"] == warm.WARM_ALGORITHM
+    assert 0 < run["weighed"] <= run["dirty_units"] < run["units"]
+    old = api.open_store(copy_store(pending, tmp_path / "old.db"))
+    with old.write() as db:
+        for table in ("story_stats", "story_idf", "story_anchor_idf", "story_units"):
+            db.execute(f"DELETE FROM {table}")
+    api.analyze(old)
+    first = _last_stories_run(old)
+    assert first["mode"] == "warm" and first["weighed"] == first["units"]
+    assert old.execute("SELECT COUNT(*) FROM story_units")[0][0] == first["units"]
+    assert {r[0] for r in old.execute("SELECT name FROM story_stats")} == {"algorithm", "n", "common"}
+    old.close()
+
+
+def _stored_threads(store):  # noqa: ANN001, ANN202
+    return sorted((r[0], r[1], r[2], r[3]) for r in store.execute(
+        "SELECT story, thread, position, evidence FROM story_threads"))
+
+
+def test_incremental_threads_are_the_threads_of_every_stored_frame(grown):  # noqa: ANN001
+    """stories.warm-v2 links again only the stories a changed story can reach (stories.threads
+    update_threads); the thread places it stores are exactly build_threads over every story's stored
+    thread frame, evidence included, and every dated story has its frame stored."""
+    from types import SimpleNamespace
+
+    from scamtrace.stories.threads import build_threads
+    store, _, _, _, _ = grown
+    run = _last_stories_run(store)
+    assert 0 < run["threads_relinked"] < len(store.story_membership())
+    stories = []
+    for sid, day, text in store.execute("SELECT story, day, frame FROM story_thread_frames"):
+        terms, vals, anchors, common = json.loads(text)
+        stories.append(SimpleNamespace(id=sid, frame={"vec": dict(zip(terms, vals)), "date": day, "anchors": anchors,
+                                                      "common": common}))
+    assert {s.id for s in stories} <= set(store.story_membership())
+    scores: dict[str, float] = {}
+    want = sorted((p.story, p.thread, p.position, json.dumps(p.evidence, default=str))
+                  for p in build_threads(stories, scores=scores))
+    assert want and _stored_threads(store) == want
+    assert dict(store.execute("SELECT story, score FROM story_thread_frames")) == scores   # exact floats
+    specific = {(r[0], r[1]) for r in store.execute("SELECT story, anchor FROM story_thread_anchors")}
+    assert specific == {(s.id, a) for s in stories for a in set(s.frame["anchors"]) - set(s.frame["common"])}
+
+
+def test_untouched_stories_keep_their_rows(grown, tmp_path):  # noqa: ANN001
+    """The stories the batch did not reach keep their stored rows and members' evidence as they were
+    (stories.warm-v2 writes only the stories it changed)."""
+    store, _, _, pending, new = grown
+    old = api.open_store(copy_store(pending, tmp_path / "before.db"))
+    rows_before = {r[0]: tuple(r) for r in old.execute("SELECT * FROM stories")}
+    members_before = {r[0]: tuple(r) for r in old.execute("SELECT * FROM story_members")}
+    old.close()
+    algos = dict(store.execute("SELECT id, algorithm FROM stories"))
+    kept = [sid for sid, a in algos.items() if not a.endswith(warm.WARM_ALGORITHM)]
+    assert kept
+    for sid in kept:
+        assert tuple(store.execute("SELECT * FROM stories WHERE id = ?", (sid,))[0]) == rows_before[sid]
+        for r in store.execute("SELECT * FROM story_members WHERE story = ?", (sid,)):
+            assert tuple(r) == members_before[r[0]]

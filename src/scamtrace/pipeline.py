@@ -187,7 +187,7 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     the knowledge stage merges again the facts of the stories those articles (or the extract stage's
     corpus passes) changed and resolves the actors their names can change
     (:mod:`scamtrace.knowledge.build`). Stories are clustered again over the whole store, unless the
-    re-examined articles are few against a large store (``stories.warm-v1``, :mod:`scamtrace.stories.warm`).
+    re-examined articles are few against a large store (``stories.warm-v2``, :mod:`scamtrace.stories.warm`).
     Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`).
     """
     settings = settings or Settings()

@@ -128,6 +128,14 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     # the incremental pass: the new dated figures of each count (an older figure none of them states
     # the count of has no new lender, so it is left as the last pass left it; see _lenders)
     dated_new = None if new is None else {k: [d for d in v if d["article"] in new] for k, v in dated.items()}
+    # ... and the older dated figures of each count by what _same_count reads of them (many state one
+    # count alike: each wording is compared once, not once per figure)
+    older: dict[tuple[float, str], dict[tuple[Any, str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
+    if new is not None:
+        for k, v in dated.items():
+            for d in v:
+                if d["article"] not in new:
+                    older[k][(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
@@ -135,7 +143,8 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
         key = (float(f["value"]), f["unit"])
         if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
             continue
-        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None)
+        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None,
+                           older.get(key))
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -147,17 +156,27 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
 
 
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
-             new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
+             new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None,
+             older: Mapping[tuple[Any, str, str], set[str]] | None = None) -> list[Mapping[str, Any]]:
     """The dated figures of other articles stating the same count as ``f``; in the incremental pass
     (``new``), for an older ``f``, the new ones, and none when an older one states it too.
-    ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None)."""
+    ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None);
+    ``older``: the articles of the others by (qualifier, what, action) (computed when None)."""
     if new is None or f["article"] in new:
         return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
     if offered_new is None:
         offered_new = [d for d in offered if d["article"] in new]
     lenders = [d for d in offered_new if _same_count(f, d)]
-    if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
-                       for d in offered):
+    if not lenders:
+        return lenders
+    if older is None:
+        older = defaultdict(set)
+        for d in offered:
+            if d["article"] not in new:
+                older[(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
+    me = f["article"]
+    if any((len(arts) > 1 or me not in arts) and _same_count(f, {"qualifier": q, "what": w, "action": a})
+           for (q, w, a), arts in older.items()):
         return []
     return lenders
 

@@ -166,6 +166,12 @@ def story_member_evidence(store: Store) -> dict[str, dict[str, Any]]:
     return {r[0]: json.loads(r[1]) for r in store.execute("SELECT article, evidence FROM story_members")}
 
 
+def story_member_evidence_of(store: Store, article: str) -> dict[str, Any] | None:
+    """The stored evidence of ``article``'s family's join to its story (None when it is in no story)."""
+    rows = store.execute("SELECT evidence FROM story_members WHERE article = ?", (article,))
+    return json.loads(rows[0][0]) if rows else None
+
+
 def last_run_stats(store: Store, stage: str, mode: str) -> dict[str, Any] | None:
     """The stats of the latest finished run of ``stage`` whose stats say ``"mode": mode``, or None."""
     for r in store.execute("SELECT stats FROM runs WHERE stage = ? AND finished_at IS NOT NULL ORDER BY id DESC",

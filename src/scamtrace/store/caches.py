@@ -11,6 +11,10 @@
 - ``boilerplate_*``: per outlet, its distinct texts and on how many of them each learnable line is,
   brought up to the stored texts when an ingest relearns boilerplate (:mod:`scamtrace.clean.stage`;
   changed and deleted texts wait in ``boilerplate_retired``, as for the collocation counts);
+- ``story_stats``, ``story_idf``, ``story_anchor_idf``, ``story_units``, ``story_thread_*``: the
+  corpus statistics the stories' unit frames were weighed with, each unit's frame and each story's
+  thread frame (``stories.warm-v2``), so an incremental stories run weighs only the units it places
+  again and links again only the stories a changed story can reach;
 - ``ner_units``: spaCy's raw entities of each paragraph parsed (``extract.ner-units-v1``), by a
   digest of its text and the pipeline's tag, so a paragraph a later run meets again (a copy, a
   re-cleaned article, ``analyze --full``) is not parsed again.
@@ -34,6 +38,20 @@ def article_frame_rows(store: Store, algorithm: str) -> dict[str, tuple[str, str
         "SELECT article, terms, anchors FROM article_frames WHERE algorithm = ?", (algorithm,))}
 
 
+def cached_frame_ids(store: Store, algorithm: str) -> set[str]:
+    """The articles with a cached frame made by ``algorithm``."""
+    return {r[0] for r in store.db.execute("SELECT article FROM article_frames WHERE algorithm = ?", (algorithm,))}
+
+
+def article_frame_row(store: Store, article: str, algorithm: str) -> tuple[str, str]:
+    """(terms JSON, anchors JSON) of ``article``'s cached frame made by ``algorithm`` (KeyError when none)."""
+    row = store.db.execute("SELECT terms, anchors FROM article_frames WHERE article = ? AND algorithm = ?",
+                           (article, algorithm)).fetchone()
+    if row is None:
+        raise KeyError(article)
+    return row[0], row[1]
+
+
 def put_article_frames(store: Store, rows: Iterable[tuple[str, str, str]], algorithm: str) -> None:
     """Store (article id, terms JSON, anchors JSON) frames made by ``algorithm``, in one transaction."""
     with store.write() as db:
@@ -48,6 +66,129 @@ def drop_article_frames(store: Store, article_ids: Iterable[str] | None = None) 
             db.execute("DELETE FROM article_frames")
         else:
             db.executemany("DELETE FROM article_frames WHERE article = ?", ((a,) for a in article_ids))
+
+
+# -- story units (stories.warm-v2) ---------------------------------------------------------------------
+def story_stats(store: Store) -> dict[str, Any]:
+    """The stored story statistics' header (name -> value: ``algorithm``, ``n``, ``common``), empty when
+    none are stored."""
+    return {r[0]: json.loads(r[1]) for r in store.db.execute("SELECT name, value FROM story_stats")}
+
+
+def story_anchor_idf(store: Store) -> dict[str, float]:
+    """Every stored anchor IDF."""
+    return {r[0]: r[1] for r in store.db.execute("SELECT anchor, idf FROM story_anchor_idf")}
+
+
+def story_term_idf(store: Store, terms: Iterable[str]) -> dict[str, float]:
+    """The stored IDF of those of ``terms`` that have one."""
+    fill_temp_keys(store, "want_terms", "term", ((t,) for t in terms))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT i.term, i.idf FROM temp.want_terms w JOIN story_idf i ON i.term = w.term")}
+
+
+def put_story_stats(store: Store, header: Mapping[str, Any], idf: Mapping[str, float],
+                    anchor_idf: Mapping[str, float]) -> None:
+    """Replace the story statistics (and forget every stored unit frame: they were weighed with the old)."""
+    with store.write() as db:
+        for table in ("story_stats", "story_idf", "story_anchor_idf", "story_units", "story_thread_frames",
+                      "story_thread_anchors"):
+            db.execute(f"DELETE FROM {table}")
+        db.executemany("INSERT INTO story_stats(name, value) VALUES (?,?)",
+                       ((k, json.dumps(v)) for k, v in header.items()))
+        db.executemany("INSERT INTO story_idf(term, idf) VALUES (?,?)", idf.items())
+        db.executemany("INSERT INTO story_anchor_idf(anchor, idf) VALUES (?,?)", anchor_idf.items())
+
+
+def add_story_anchor_idf(store: Store, anchor_idf: Mapping[str, float]) -> None:
+    """Add anchors the statistics lacked (an anchor already stored keeps its IDF)."""
+    with store.write() as db:
+        db.executemany("INSERT OR IGNORE INTO story_anchor_idf(anchor, idf) VALUES (?,?)", anchor_idf.items())
+
+
+def story_unit_rows(store: Store) -> dict[str, tuple[str, str, str]]:
+    """unit -> (members JSON, keys JSON, frame JSON) of every stored unit frame."""
+    return {r[0]: (r[1], r[2], r[3]) for r in store.db.execute("SELECT unit, members, keys, frame FROM story_units")}
+
+
+def story_unit_names(store: Store) -> list[str]:
+    """Every stored unit's name."""
+    return [r[0] for r in store.db.execute("SELECT unit FROM story_units")]
+
+
+def put_story_units(store: Store, rows: Iterable[tuple[str, str, str, str]], drop: Iterable[str] = ()) -> None:
+    """Store (unit, members JSON, keys JSON, frame JSON) rows and forget the units ``drop``, in one
+    transaction."""
+    with store.write() as db:
+        db.executemany("DELETE FROM story_units WHERE unit = ?", ((u,) for u in drop))
+        db.executemany("INSERT OR REPLACE INTO story_units(unit, members, keys, frame) VALUES (?,?,?,?)", rows)
+
+
+def put_thread_frames(store: Store, rows: Iterable[tuple[str, int, str, Iterable[str]]], drop: Iterable[str] = (),
+                      everything: bool = False) -> None:
+    """Store (story, day, frame JSON, specific anchors) thread frames and forget those of ``drop`` (of
+    every story when ``everything``), in one transaction."""
+    with store.write() as db:
+        if everything:
+            db.execute("DELETE FROM story_thread_frames")
+            db.execute("DELETE FROM story_thread_anchors")
+        for sid in drop:
+            db.execute("DELETE FROM story_thread_frames WHERE story = ?", (sid,))
+            db.execute("DELETE FROM story_thread_anchors WHERE story = ?", (sid,))
+        for sid, day, frame, anchors in rows:
+            db.execute("INSERT OR REPLACE INTO story_thread_frames(story, day, frame) VALUES (?,?,?)", (sid, day, frame))
+            db.execute("DELETE FROM story_thread_anchors WHERE story = ?", (sid,))
+            db.executemany("INSERT INTO story_thread_anchors(anchor, day, story) VALUES (?,?,?)",
+                           ((a, day, sid) for a in anchors))
+
+
+def _by_story(store: Store, sql: str, stories: Iterable[str]) -> list[Any]:
+    """The rows of ``sql`` (one ``?``: a story id) for each of ``stories``, by its primary key."""
+    out: list[Any] = []
+    for sid in stories:
+        out += store.db.execute(sql, (sid,)).fetchall()
+    return out
+
+
+def thread_frame_rows(store: Store, stories: Iterable[str]) -> dict[str, tuple[int, str]]:
+    """story -> (day, frame JSON) of those of ``stories`` with a stored thread frame."""
+    return {r[0]: (r[1], r[2]) for r in _by_story(
+        store, "SELECT story, day, frame FROM story_thread_frames WHERE story = ?", stories)}
+
+
+def thread_frame_days(store: Store, stories: Iterable[str]) -> dict[str, int]:
+    """story -> the day of its stored thread frame, for those of ``stories`` that have one."""
+    return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames WHERE story = ?", stories)}
+
+
+def thread_link_scores(store: Store, stories: Iterable[str]) -> dict[str, float]:
+    """story -> the stored exact score of its thread link (0.0: none)."""
+    return {r[0]: r[1] for r in _by_story(store, "SELECT story, score FROM story_thread_frames WHERE story = ?",
+                                          stories)}
+
+
+def put_thread_link_scores(store: Store, scores: Mapping[str, float]) -> None:
+    """Keep the exact score of each story's thread link."""
+    with store.write() as db:
+        db.executemany("UPDATE story_thread_frames SET score = ? WHERE story = ?", ((v, k) for k, v in scores.items()))
+
+
+def thread_links(store: Store) -> dict[str, dict[str, Any]]:
+    """story -> the evidence of its place in a thread (a linked story's names its ``previous``)."""
+    return {r[0]: json.loads(r[1]) for r in store.db.execute("SELECT story, evidence FROM story_threads")}
+
+
+def thread_anchor_first(store: Store, anchor: str, limit: int) -> list[tuple[int, str]]:
+    """The first ``limit`` (day, story) that have ``anchor`` among their specific anchors, in order."""
+    return [(r[0], r[1]) for r in store.db.execute(
+        "SELECT day, story FROM story_thread_anchors WHERE anchor = ? ORDER BY day, story LIMIT ?", (anchor, limit))]
+
+
+def thread_anchor_before(store: Store, anchor: str, day: int, story: str, limit: int) -> list[str]:
+    """The first ``limit`` stories before (``day``, ``story``) that have ``anchor``, in order."""
+    return [r[0] for r in store.db.execute(
+        "SELECT story FROM story_thread_anchors WHERE anchor = ? AND (day < ? OR (day = ? AND story < ?))"
+        " ORDER BY day, story LIMIT ?", (anchor, day, day, story, limit))]
 
 
 # -- collocation counts ------------------------------------------------------------------------------------

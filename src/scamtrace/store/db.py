@@ -630,6 +630,47 @@ class Store:
             db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
                            [(a, *row) for a, row in members.items() if old_members.get(a) != row])
 
+    def update_stories(self, stories: Iterable[Story], gone: Iterable[str]) -> None:
+        """Write ``stories`` as :meth:`replace_stories` writes each story, delete the stories ``gone``
+        (with their facts) and leave every other stored story as it is (an incremental run that changed
+        these stories only: ``stories.warm-v2``). Only the rows that differ are written."""
+        stories = list(stories)
+
+        def rows(sql: str, keys: list[str]) -> list[Any]:
+            out: list[Any] = []
+            for i in range(0, len(keys), 500):
+                part = keys[i:i + 500]
+                out += self.db.execute(sql.format(",".join("?" * len(part))), part).fetchall()
+            return out
+        arts = [a for st in stories for a in st.articles]
+        with self.write() as db:
+            fam_of = {r[0]: r[1] for r in rows("SELECT article, family FROM family_members WHERE article IN ({})", arts)}
+            old_rows = {r[0]: tuple(r[1:]) for r in rows(
+                "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories WHERE id IN ({})",
+                [st.id for st in stories])}
+            old_members = {r[0]: tuple(r[1:]) for r in rows(
+                "SELECT article, story, family, evidence FROM story_members WHERE article IN ({})", arts)}
+            db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
+            new_rows: list[tuple] = []
+            members: dict[str, tuple] = {}
+            for st in stories:
+                row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
+                       st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
+                if old_rows.get(st.id) != row:
+                    new_rows.append((st.id, *row))
+                ev_of = {ev.get("family"): ev for ev in st.evidence}
+                for aid in st.articles:
+                    fam = fam_of.get(aid)
+                    members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
+            db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
+                           " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+                           " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
+                           " families=excluded.families, algorithm=excluded.algorithm", new_rows)
+            db.executemany("DELETE FROM story_members WHERE article = ?",
+                           [(a,) for a, row in members.items() if old_members.get(a) != row])
+            db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
+                           [(a, *row) for a, row in members.items() if old_members.get(a) != row])
+
     def stories(self, limit: int = 1000, query: str | None = None) -> list[StoryListing]:
         """Stories, most independent sources first (or those whose articles match the FTS5 ``query``),
         with their article and family ids."""

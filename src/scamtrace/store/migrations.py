@@ -747,3 +747,53 @@ def _m0016() -> str:
             ents TEXT NOT NULL
         ) WITHOUT ROWID;
     """
+
+
+@migration("0017_story_units")
+def _m0017() -> str:
+    # stories.warm-v2 (issue 17): the incremental stories path keeps each unit's frame and the corpus
+    # statistics it was weighed with, instead of weighing every unit again with today's statistics.
+    # - story_stats: what the statistics were counted over and by which algorithm (name -> JSON);
+    # - story_idf / story_anchor_idf: term and anchor IDF (the anchors the statistics lacked are
+    #   added with the IDF of a new anchor when an incremental run first meets them);
+    # - story_units: each unit's (copy family's) members, its blocking keys and its frame
+    #   (stories.event.UnitFrame, JSON);
+    # - story_thread_frames / story_thread_anchors: each dated story's frame as the threads read it
+    #   (stories.threads: centroid terms, anchors, common anchors; its median day; the exact score of
+    #   its link) and its specific anchors by day, so an incremental run links again only the stories
+    #   a changed story can reach.
+    # Written in full by a full clustering (and by the first incremental run after this upgrade),
+    # then the units an incremental run places again.
+    return """
+        CREATE TABLE story_stats (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE story_idf (
+            term TEXT PRIMARY KEY,
+            idf REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE story_anchor_idf (
+            anchor TEXT PRIMARY KEY,
+            idf REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE story_units (
+            unit TEXT PRIMARY KEY,
+            members TEXT NOT NULL,
+            keys TEXT NOT NULL,
+            frame TEXT NOT NULL
+        );
+        CREATE TABLE story_thread_frames (
+            story TEXT PRIMARY KEY,
+            day INTEGER NOT NULL,
+            frame TEXT NOT NULL,
+            score REAL NOT NULL DEFAULT 0
+        );
+        CREATE TABLE story_thread_anchors (
+            anchor TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            story TEXT NOT NULL,
+            PRIMARY KEY (anchor, day, story)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_story_thread_anchors_story ON story_thread_anchors(story);
+    """

@@ -75,6 +75,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import heapq
+import json
 import math
 import re
 import statistics
@@ -428,40 +429,170 @@ class _StoryState:
         return self.cached("cdate", lambda: int(statistics.median_low(self.cdates)) if self.cdates else None)
 
 
-class _Frames:
-    """Every unit's event frame: vector (cut to ``UNIT_TERMS``), anchors, date, types, blocking keys."""
+class CorpusStats(NamedTuple):
+    """The corpus statistics a unit's frame is weighed with: term IDF, anchor IDF, the common anchors
+    and the number of units they were counted over (``n``: a term or anchor they lack weighs as one
+    seen in a single unit of ``n``, see :meth:`term_idf`)."""
 
-    def __init__(self, units: list[_Unit], names: list[Counter], event_dates: Mapping[str, dt.date], event_types: Mapping[str, Iterable[str]]):
-        n = len(units) or 1
-        idf, self.aidf, adf = unit_idf(units)
-        self.common = {a for a, c in adf.items() if c >= COMMON_ANCHOR_MIN and c > COMMON_ANCHOR_SHARE * n}
-        self.vecs: list[dict[str, float]] = []
-        self.vnorm2: list[float] = []
-        self.anchors: list[frozenset[str]] = []
+    idf: Mapping[str, float]
+    aidf: Mapping[str, float]
+    common: frozenset[str]
+    n: int
+
+    def term_idf(self) -> dict[str, float]:
+        """``idf`` with a default for the terms it lacks (a new term: seen in one unit of ``n + 1``)."""
+        return _Default(self.idf, math.log((2 + self.n) / 2) + 1.0)
+
+    def new_anchor_idf(self) -> float:
+        """The IDF of an anchor ``aidf`` lacks (a new anchor: seen in one unit of ``n + 1``)."""
+        return math.log((2 + self.n) / 2)
+
+
+class _Default(dict):
+    """A read-only view of a mapping with a default for missing keys (``get`` only)."""
+
+    def __init__(self, base: Mapping[str, float], default: float):
+        super().__init__()
+        self.base, self.default = base, default
+
+    def get(self, key: str, default: Any = None) -> Any:   # noqa: ARG002 (the view's default wins)
+        v = self.base.get(key)
+        return self.default if v is None else v
+
+
+def corpus_stats(units: Sequence[_Unit]) -> CorpusStats:
+    """The statistics of ``units`` (each unit one document): what a full clustering weighs with."""
+    n = len(units) or 1
+    idf, aidf, adf = unit_idf(units)
+    common = frozenset(a for a, c in adf.items() if c >= COMMON_ANCHOR_MIN and c > COMMON_ANCHOR_SHARE * n)
+    return CorpusStats(idf, aidf, common, len(units))
+
+
+class UnitFrame(NamedTuple):
+    """What of a unit's frame depends on its members' texts and the corpus statistics (not on the
+    extract stage's dates and types): kept by the incremental path (``stories.warm-v2``) for the
+    units it does not place again."""
+
+    vec: dict[str, float]
+    vnorm2: float
+    anchors: frozenset[str]
+    keys: frozenset[str]
+    actors: frozenset[str]
+    lead: str | None
+    salient: dict[str, float]
+    anchor_weight: float
+
+
+    def dumps(self) -> str:
+        """JSON of this frame (its dicts in order; floats exact)."""
+        return json.dumps([list(self.vec), list(self.vec.values()), self.vnorm2, sorted(self.anchors),
+                           sorted(self.keys), sorted(self.actors), self.lead, list(self.salient),
+                           list(self.salient.values()), self.anchor_weight], ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def loads(text: str) -> "UnitFrame":
+        """The frame of :meth:`dumps`'s JSON."""
+        terms, vals, vnorm2, anchors, keys, actors, lead, sal, sal_w, weight = json.loads(text)
+        return UnitFrame(dict(zip(terms, vals)), vnorm2, frozenset(anchors), frozenset(keys), frozenset(actors),
+                         lead, dict(zip(sal, sal_w)), weight)
+
+
+class StoredFrame(NamedTuple):
+    """A stored :class:`UnitFrame` not read yet (its JSON) and its blocking keys (read at once: every
+    unit's keys go into the blocking index); :class:`_Frames` reads the rest when the unit is used."""
+
+    keys: frozenset[str]
+    text: str
+
+
+class _Column:
+    """One field of every unit's frame, the stored ones read on first use (``stories.warm-v2``: a warm
+    run uses the frames of the units it places and of the stories they meet, not every unit's)."""
+
+    __slots__ = ("rows", "field")
+
+    def __init__(self, rows: list[Any], field: int):
+        self.rows, self.field = rows, field
+
+    def __getitem__(self, i: int) -> Any:
+        r = self.rows[i]
+        if type(r) is StoredFrame:
+            r = self.rows[i] = UnitFrame.loads(r.text)
+        return r[self.field]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class _Frames:
+    """Every unit's event frame: vector (cut to ``UNIT_TERMS``), anchors, date, types, blocking keys.
+
+    ``stats``: the corpus statistics to weigh with (those of ``units`` when None); ``stored``: for
+    each unit, its :class:`UnitFrame` when it is taken as stored (None: made from the unit)."""
+
+    def __init__(self, units: list[_Unit], names: list[Counter], event_dates: Mapping[str, dt.date],
+                 event_types: Mapping[str, Iterable[str]], stats: CorpusStats | None = None,
+                 stored: Sequence[UnitFrame | StoredFrame | None] | None = None):
+        self.stats = stats = stats or corpus_stats(units)
+        idf: Mapping[str, float] = stats.idf
+        self.aidf = stats.aidf
+        self.new_anchors: dict[str, float] = {}   # anchors the frozen statistics lacked, with their IDF
+        if stored is not None:   # frozen statistics: what they lack weighs as new (stories.warm-v2)
+            idf, self.aidf, new = stats.term_idf(), dict(stats.aidf), stats.new_anchor_idf()
+            for u, got in zip(units, stored):
+                if got is None:
+                    for a in u.anchors:
+                        if a not in self.aidf:
+                            self.aidf[a] = new
+                            self.new_anchors[a] = new
+        self.common = stats.common
         self.date: list[int | None] = []
         self.cdate: list[int | None] = []
         self.types: list[frozenset[str]] = []
-        self.keys: list[frozenset[str]] = []
-        self.actors: list[frozenset[str]] = []
-        self.anchor_weight = [sum(self.aidf.get(a, 0.0) for a in u.anchors) for u in units]
         self._days = sorted(u.first.toordinal() for u in units if u.first)
-        self.salient: list[dict[str, float]] = []
-        self.lead: list[str | None] = []   # the unit's most named specific name (named twice at least)
-        for u, counts in zip(units, names):
-            actors, lead, salient = self._names(counts, len(u.members))
-            self.actors.append(actors)
-            self.lead.append(lead)
-            self.salient.append(salient)
-            vec = _unit_vector(u.tf, idf)
-            self.vecs.append(vec)
-            self.vnorm2.append(sum(v * v for v in vec.values()))
-            self.anchors.append(frozenset(u.anchors))
+        rows: list[UnitFrame | StoredFrame] = []
+        for i, (u, counts) in enumerate(zip(units, names)):
+            got = stored[i] if stored is not None else None
+            rows.append(got if got is not None else self.unit_frame(u, counts, idf))
             self.date.append(u.first.toordinal() if u.first else None)
             ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
             self.cdate.append(min(ds).toordinal() if ds else None)
             self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
-            terms = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
-            self.keys.append(frozenset(u.anchors - self.common) | {"t:" + t for t, _ in terms})
+        self.keys: Sequence[frozenset[str]] = [r.keys for r in rows]
+        self.vecs: Sequence[dict[str, float]]
+        self.vnorm2: Sequence[float]
+        self.anchors: Sequence[frozenset[str]]
+        self.actors: Sequence[frozenset[str]]
+        self.lead: Sequence[str | None]   # the unit's most named specific name (named twice at least)
+        self.salient: Sequence[dict[str, float]]
+        self.anchor_weight: Sequence[float]
+        if stored is None:   # every frame made here: plain lists
+            (self.vecs, self.vnorm2, self.anchors, _, self.actors, self.lead, self.salient,
+             self.anchor_weight) = (list(x) for x in zip(*rows)) if rows else ([] for _ in range(8))
+        else:
+            self._rows = rows
+            (self.vecs, self.vnorm2, self.anchors, _, self.actors, self.lead, self.salient,
+             self.anchor_weight) = (_Column(rows, k) for k in range(8))
+
+    def frame(self, i: int) -> UnitFrame:
+        """Unit ``i``'s :class:`UnitFrame`."""
+        return UnitFrame(self.vecs[i], self.vnorm2[i], self.anchors[i], self.keys[i], self.actors[i], self.lead[i],
+                         self.salient[i], self.anchor_weight[i])
+
+    def is_read(self, i: int) -> bool:
+        """Was unit ``i``'s frame made or read (not only stored)?"""
+        return type(getattr(self, "_rows", [None] * (i + 1))[i]) is not StoredFrame
+
+    def unit_frame(self, u: _Unit, counts: Counter, idf: Mapping[str, float]) -> UnitFrame:
+        """The :class:`UnitFrame` of unit ``u`` (its anchors named ``counts`` times) under ``idf`` and
+        this object's anchor statistics."""
+        actors, lead, salient = self._names(counts, len(u.members))
+        vec = _unit_vector(u.tf, idf)
+        terms = sorted(vec.items(), key=lambda kv: (-kv[1], kv[0]))[:BLOCK_TERMS]
+        aidf = self.aidf
+        return UnitFrame(vec, sum(v * v for v in vec.values()), frozenset(u.anchors),
+                         frozenset(u.anchors - self.common) | {"t:" + t for t, _ in terms}, actors, lead, salient,
+                         sum(aidf.get(a, 0.0) for a in u.anchors))
 
     def _names(self, counts: Counter, k: int) -> tuple[frozenset[str], str | None, dict[str, float]]:
         """(main actors, lead name, salient anchors with their weights) of a unit of ``k`` members whose
@@ -1156,23 +1287,36 @@ def cluster_events(articles: Sequence[Article], families: Iterable[Family] = (),
     ``frame_of`` gives each article's :func:`article_frame` (the stories stage passes cached frames,
     so its articles need no text).
     """
+    return cluster_all(articles, families, event_dates, event_types, frame_of)[0]
+
+
+def cluster_all(articles: Sequence[Article], families: Iterable[Family] = (),
+                event_dates: Mapping[str, dt.date] | None = None,
+                event_types: Mapping[str, Iterable[str]] | None = None,
+                frame_of: ArticleFrames = article_frame) -> tuple[list[Story], list[_Unit], "_Frames"]:
+    """:func:`cluster_events`, with the units and their frames (the stories stage keeps them for the
+    incremental path, ``stories.warm-v2``)."""
     units, frames, order = prepare_units(articles, families, event_dates or {}, event_types or {}, frame_of)
     c = _Clusterer(frames, order)
     groups = c.run()
     pos = {u: k for k, u in enumerate(order)}
     out = [_story(sorted(g, key=pos.__getitem__), units, c, frames) for g in groups]
     out.sort(key=lambda s: s.id)
-    return out
+    return out, units, frames
 
 
 def prepare_units(articles: Sequence[Article], families: Iterable[Family], event_dates: Mapping[str, dt.date],
                   event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
+                  stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
                   ) -> tuple[list[_Unit], _Frames, list[int]]:
     """(units, their frames, the order units are placed in: by date, then content date, then family),
-    as the full clustering and the incremental path (:mod:`.warm`) both start."""
-    made = _family_units(articles, families, frame_of)
+    as the full clustering and the incremental path (:mod:`.warm`) both start. With ``stats`` and
+    ``stored`` (``stories.warm-v2``), a unit named in ``stored`` takes that frame (its members' frames
+    are not read) and the others are weighed with ``stats``."""
+    made = _family_units(articles, families, frame_of, stored)
     units = [u for u, _ in made]
-    frames = _Frames(units, [n for _, n in made], event_dates, event_types)
+    frames = _Frames(units, [n for _, n in made], event_dates, event_types, stats,
+                     None if stats is None or stored is None else [stored.get(u.family) for u in units])
     far = dt.date.max.toordinal()
     order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
                                                       frames.cdate[i] if frames.cdate[i] is not None else far,
@@ -1196,12 +1340,22 @@ def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[
 
 
 def _family_units(articles: Sequence[Article], families: Iterable[Family],
-                  frame_of: ArticleFrames = article_frame) -> list[tuple[_Unit, Counter]]:
-    """The units of :func:`unit_groups`, made from the articles."""
+                  frame_of: ArticleFrames = article_frame,
+                  stored: Mapping[str, UnitFrame | StoredFrame] | None = None) -> list[tuple[_Unit, Counter]]:
+    """The units of :func:`unit_groups`, made from the articles (a unit named in ``stored`` from its
+    stored frame: no term counts, its stored anchors)."""
     by_id = {a.id: a for a in articles}
     outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
-    return [_make_unit(name, [by_id[m] for m in members], outlets, frame_of)
-            for name, members in unit_groups(by_id, families)]
+    out: list[tuple[_Unit, Counter]] = []
+    for name, members in unit_groups(by_id, families):
+        got = stored.get(name) if stored is not None else None
+        if got is None:
+            out.append(_make_unit(name, [by_id[m] for m in members], outlets, frame_of))
+            continue
+        arts = sorted((by_id[m] for m in members), key=lambda a: a.id)
+        dates = [m.published for m in arts if m.published]
+        out.append((_Unit(name, arts, Counter(), set(), min(dates, default=None), max(dates, default=None)), Counter()))
+    return out
 
 
 def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames) -> Story:

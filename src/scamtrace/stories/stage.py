@@ -5,19 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..model import Article, Family
 from ..store import Store
-from ..store.caches import article_frame_rows, put_article_frames
-from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence, story_of_articles,
+from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
+                            put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
+                            story_unit_names, story_unit_rows, thread_anchor_before, thread_anchor_first,
+                            thread_frame_days, thread_frame_rows, thread_link_scores, thread_links,
+                            put_thread_link_scores)
+from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
                               undated_article_ids, unhedged_event_types)
-from . import ALGORITHM, cluster_stories
-from .event import ARTICLE_FRAME_ALGORITHM, ArticleFrames, article_frame
+from . import ALGORITHM
+from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrame, UnitFrame, article_frame,
+                    cluster_all, unit_groups)
 from .ids import carry_story_ids
-from .threads import build_threads
-from .warm import WARM_ALGORITHM, cluster_warm, partition, unit_members, warm_allowed
+from .threads import build_threads, specific_anchors, thread_frame, update_threads
+from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
 
 
 def store_stories(store: Store, corpus: list[Article], families: list[Family],
@@ -31,16 +36,16 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
     for the articles it lacks and for ``fresh`` ones (every article when None).
 
     ``dirty``, when given, names the articles this run added or re-examined: when they are few against
-    a large store, they are placed into the stored stories (``stories.warm-v1``, :mod:`.warm`) instead
+    a large store, they are placed into the stored stories (``stories.warm-v2``, :mod:`.warm`) instead
     of clustering everything again. Each run is recorded in ``runs`` (stage ``stories``, its mode)."""
     frame_of = cached_frames(store, corpus, fresh)
     dates, types = story_frames(store)
     run = store.start_run("stories", ALGORITHM)
-    stories = None
     stats: dict[str, Any] = {}
     if dirty is not None:
         previous = story_of_articles(store)
-        members = unit_members((a.id for a in corpus), families)
+        groups = unit_groups((a.id for a in corpus), families)
+        members = [m for _, m in groups]
         kept, dirty_units = partition(members, previous, dirty)
         full = last_run_stats(store, "stories", "full")
         # a store analysed before stories.warm-v1 recorded its runs was last clustered in full: the
@@ -49,22 +54,168 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
         why = warm_allowed(len(members), len(dirty_units), at_full)
         stats = {"units": len(members), "dirty_units": len(dirty_units)}
         if why is None:
-            stories, more = cluster_warm(corpus, families, kept, dirty_units, story_member_evidence(store), dates, types,
-                                         frame_of)
-            stats.update(more, mode="warm", algorithm=WARM_ALGORITHM)
-        else:
-            stats["full_because"] = why
-    if stories is None:
-        stories = cluster_stories(corpus, families, event_dates=dates, event_types=types, frame_of=frame_of)
-        stats.update(mode="full", units=stats["units"] if "units" in stats   # counted above when dirty was given
-                     else len(unit_members((a.id for a in corpus), families)))
+            changed = _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats)
+            store.finish_run(run, stats)
+            return changed
+        stats["full_because"] = why
+    stories, units, frames = cluster_all(corpus, families, event_dates=dates, event_types=types, frame_of=frame_of)
+    _save_units(store, units, frames)
+    stats.update(mode="full", units=stats["units"] if "units" in stats   # counted above when dirty was given
+                 else len(units))
     before = store.story_membership()
     aliases = carry_story_ids(stories, before, store.alias_ids("story"))
     store.replace_stories(stories)
     store.put_aliases("story", aliases)
-    store.replace_threads(build_threads(stories, corpus, types))
+    _replace_all_threads(store, stories)
     store.finish_run(run, stats)
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _store_warm(store: Store, corpus: list[Article], families: list[Family], groups: list[tuple[str, list[str]]],
+                kept: dict[str, list[int]], dirty_units: list[int], dates: dict[str, Any], types: dict[str, set[str]],
+                frame_of: ArticleFrames, stats: dict[str, Any]) -> set[str]:
+    """The incremental path (``stories.warm-v2``): place the dirty units with the stored statistics and
+    unit frames, write the stories it changed and link again the threads they can reach. A store
+    without stored statistics (the first run after the upgrade) has every unit weighed and every
+    story and thread written once, as ``stories.warm-v2`` did. Returns the ids of the stories that are
+    new or whose articles changed."""
+    frozen, stored = _frozen(store, corpus, groups, kept, frame_of)
+    before = store.story_membership()
+    sizes = None if frozen is None else {sid: len(arts) for sid, arts in before.items()}
+    stories, more, units, frames, untouched = cluster_warm(
+        corpus, families, kept, dirty_units, lambda a: story_member_evidence_of(store, a), dates, types, frame_of,
+        frozen, stored, sizes)
+    stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
+    previous = {sid: arts for sid, arts in before.items() if sid not in untouched}
+    aliases = carry_story_ids(stories, previous, store.alias_ids("story") | set(before))
+    if frozen is None:   # the first incremental run after the upgrade: every frame weighed and kept now
+        _save_units(store, units, frames)
+        store.replace_stories(stories)
+        store.put_aliases("story", aliases)
+        _replace_all_threads(store, stories)
+    else:
+        _save_new_units(store, groups, stored or {}, units, frames)
+        ids = {st.id for st in stories}
+        gone = [sid for sid in previous if sid not in ids]
+        old = _ThreadView(store).frames([*gone, *ids])
+        store.update_stories(stories, gone)
+        store.put_aliases("story", aliases)
+        _save_thread_frames(store, stories, drop=gone)
+        new = {st.id: f for st in stories if (f := thread_frame(st)) is not None}
+        places, scores = update_threads(thread_links(store), old, new, _ThreadView(store))
+        store.replace_threads(places)
+        put_thread_link_scores(store, scores)
+        stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores))
+    return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _replace_all_threads(store: Store, stories: list[Any]) -> None:
+    """Thread every story (:func:`~scamtrace.stories.threads.build_threads`) and keep every story's
+    thread frame and link score."""
+    scores: dict[str, float] = {}
+    store.replace_threads(build_threads(stories, scores=scores))
+    _save_thread_frames(store, stories, everything=True)
+    put_thread_link_scores(store, scores)
+
+
+class _ThreadView:
+    """The stored thread frames, as :func:`~scamtrace.stories.threads.update_threads` reads them."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def frames(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
+        out = {}
+        for sid, (day, text) in thread_frame_rows(self.store, stories).items():
+            terms, vals, anchors, common = json.loads(text)
+            out[sid] = {"vec": dict(zip(terms, vals)), "date": day, "anchors": anchors, "common": common}
+        return out
+
+    def first(self, anchor: str, limit: int) -> list[tuple[int, str]]:
+        return thread_anchor_first(self.store, anchor, limit)
+
+    def before(self, anchor: str, date: int, story: str, limit: int) -> list[str]:
+        return thread_anchor_before(self.store, anchor, date, story, limit)
+
+    def dates(self, stories: Iterable[str]) -> dict[str, int]:
+        return thread_frame_days(self.store, stories)
+
+    def scores(self, stories: Iterable[str]) -> dict[str, float]:
+        return thread_link_scores(self.store, stories)
+
+
+def _save_thread_frames(store: Store, stories: Iterable[Any], drop: Iterable[str] = (), everything: bool = False) -> None:
+    """Keep each story's thread frame (the dated ones; an undated story's is dropped)."""
+    stories = list(stories)
+    rows = []
+    undated = []
+    for st in stories:
+        f = thread_frame(st)
+        if f is None:
+            undated.append(st.id)
+            continue
+        rows.append((st.id, f["date"], json.dumps([list(f["vec"]), list(f["vec"].values()), f["anchors"], f["common"]],
+                                                  ensure_ascii=False, separators=(",", ":")), specific_anchors(f)))
+    put_thread_frames(store, rows, [*drop, *undated], everything)
+
+
+def stats_algorithm() -> str:
+    """The name the stored story statistics and unit frames are kept under (``stories.warm-v2``)."""
+    return f"{frame_algorithm()}+{WARM_ALGORITHM}"
+
+
+def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[str]]], kept: dict[str, list[int]],
+            frame_of: ArticleFrames) -> tuple[CorpusStats | None, dict[str, StoredFrame] | None]:
+    """(the stored corpus statistics, the stored frames of the kept units whose members are unchanged,
+    not read yet), or (None, None) when no statistics of this algorithm are stored. The statistics
+    hold the IDF of the terms of the other units (those weighed in this run) only."""
+    header = story_stats(store)
+    if header.get("algorithm") != stats_algorithm():
+        return None, None
+    rows = story_unit_rows(store)
+    stored: dict[str, StoredFrame] = {}
+    for g in kept.values():
+        for i in g:
+            name, arts = groups[i]
+            row = rows.get(name)
+            if row is not None and row[0] == _members_json(arts):
+                stored[name] = StoredFrame(frozenset(json.loads(row[1])), row[2])
+    by_id = {a.id: a for a in corpus}
+    terms: set[str] = set()
+    for name, arts in groups:
+        if name not in stored:
+            for a in arts:
+                terms.update(frame_of(by_id[a])[0])
+    return CorpusStats(story_term_idf(store, terms), story_anchor_idf(store), frozenset(header["common"]),
+                       int(header["n"])), stored
+
+
+def _members_json(article_ids: Iterable[str]) -> str:
+    return json.dumps(sorted(article_ids), ensure_ascii=False, separators=(",", ":"))
+
+
+def _unit_row(u: Any, fr: UnitFrame) -> tuple[str, str, str, str]:
+    return (u.family, _members_json(m.id for m in u.members), json.dumps(sorted(fr.keys), ensure_ascii=False),
+            fr.dumps())
+
+
+def _save_units(store: Store, units: list[Any], frames: Any) -> None:
+    """Keep the corpus statistics ``frames`` were weighed with and every unit's frame."""
+    st = frames.stats
+    put_story_stats(store, {"algorithm": stats_algorithm(), "n": st.n, "common": sorted(st.common)}, st.idf,
+                    {**st.aidf, **frames.new_anchors})
+    put_story_units(store, (_unit_row(u, frames.frame(i)) for i, u in enumerate(units)))
+
+
+def _save_new_units(store: Store, groups: list[tuple[str, list[str]]], stored: Mapping[str, Any],
+                    units: list[Any], frames: Any) -> None:
+    """Keep the frames this incremental run weighed, the anchors it added to the statistics, and forget
+    the stored units that are gone."""
+    names = {name for name, _ in groups}
+    gone = [u for u in story_unit_names(store) if u not in names]
+    put_story_units(store, (_unit_row(u, frames.frame(i)) for i, u in enumerate(units) if u.family not in stored),
+                    drop=gone)
+    add_story_anchor_idf(store, frames.new_anchors)
 
 
 def frame_algorithm() -> str:
@@ -77,9 +228,9 @@ def cached_frames(store: Store, articles: Iterable[Article], fresh: Iterable[str
     of articles it lacks and of ``fresh`` ones (all when None) are built from their stored texts and
     cached. A cached frame is what the text gives (the store drops it when the title or text changes)."""
     key = frame_algorithm()
-    rows = {} if fresh is None else article_frame_rows(store, key)
+    cached = set() if fresh is None else cached_frame_ids(store, key)
     redo = set(fresh or ())
-    missing = sorted(a.id for a in articles if a.id not in rows or a.id in redo)
+    missing = sorted(a.id for a in articles if a.id not in cached or a.id in redo)
     made: dict[str, tuple[Counter, Counter]] = {}
     for art in store.iter_articles(missing):
         made[art.id] = article_frame(art)
@@ -89,7 +240,7 @@ def cached_frames(store: Store, articles: Iterable[Article], fresh: Iterable[str
         got = made.get(article.id)
         if got is not None:
             return got
-        terms, anchors = rows[article.id]
+        terms, anchors = article_frame_row(store, article.id, key)   # read when used (stories.warm-v2: few are)
         return Counter(json.loads(terms)), Counter(json.loads(anchors))
     return frame_of
 

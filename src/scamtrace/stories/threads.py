@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from ..model import ALGO_STORIES_THREADS, ThreadPlace
 
@@ -34,7 +34,7 @@ MAX_KEY_STORIES = 200
 
 
 def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Mapping[str, Iterable[str]] | None = None,
-                  ) -> list[ThreadPlace]:
+                  scores: dict[str, float] | None = None) -> list[ThreadPlace]:
     """Thread places for ``stories`` (records with ``id``, ``first_seen`` and the private ``frame``
     that :func:`scamtrace.stories.event.cluster_events` attaches); stories without a frame are left out."""
     frames = [(s, getattr(s, "frame", None)) for s in stories]
@@ -68,6 +68,8 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
                                                        "days_apart": gap, "shared_anchors": shared[:10]}
         if best is not None:
             prev[i] = (best, best_ev)
+        if scores is not None:   # each link's exact score (kept for update_threads)
+            scores[frames[i][0].id] = best_score if best is not None else 0.0
         for a in specific:
             index[a].append(i)
     root: dict[int, int] = {}
@@ -104,3 +106,152 @@ def _cos(a: Mapping[str, float], b: Mapping[str, float], na: float, nb: float) -
         a, b, na, nb = b, a, nb, na
     num = sum(v * b.get(t, 0.0) for t, v in a.items())
     return num / (na * nb)
+
+
+class ThreadStore(Protocol):
+    """What :func:`update_threads` reads of the stored thread frames (the store's, in the stories stage)."""
+
+    def frames(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """story -> its stored thread frame (``vec``, ``date``, ``anchors``, ``common``)."""
+
+    def first(self, anchor: str, limit: int) -> list[tuple[int, str]]:
+        """The first ``limit`` (date, story) whose specific anchors hold ``anchor``, in (date, id) order."""
+
+    def before(self, anchor: str, date: int, story: str, limit: int) -> list[str]:
+        """The first ``limit`` stories before (``date``, ``story``) whose specific anchors hold ``anchor``."""
+
+    def dates(self, stories: Iterable[str]) -> dict[str, int]:
+        """story -> the date of its stored thread frame."""
+
+    def scores(self, stories: Iterable[str]) -> dict[str, float]:
+        """story -> the exact score of its stored link (stories without a link may be left out)."""
+
+
+def specific_anchors(frame: Mapping[str, Any]) -> set[str]:
+    """A thread frame's specific anchors (its anchors less the common ones)."""
+    return set(frame["anchors"]) - set(frame.get("common", ()))
+
+
+def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mapping[str, Any]],
+                   new: Mapping[str, Mapping[str, Any]], store: ThreadStore,
+                   ) -> tuple[list[ThreadPlace], dict[str, float]]:
+    """(every thread place, the link score of each story linked again) after the frames of some stories
+    changed: exactly :func:`build_threads` over every story, when the stored frames (``store``) are
+    already those of the stories now and ``links`` holds each story's link before the change (story ->
+    its evidence ``previous`` ...; stories without a predecessor may be left out).
+
+    ``old``: the frames before the change of the stories changed or gone (dated ones); ``new``: the
+    frames of the stories changed (dated ones; also in ``store``). A story's predecessor is the best
+    of its candidates (earlier stories sharing ``MIN_SHARED`` specific anchors whose postings before it
+    hold at most ``MAX_KEY_STORIES`` stories). When only some frames change, an unchanged story keeps
+    its link unless: its predecessor changed or is gone; one of its anchors' postings may have crossed
+    ``MAX_KEY_STORIES`` (its rank within the changed frames' count of that bound); or a changed frame
+    is now a candidate scoring at least its link's score (``store.score``, kept exact). Those, and the
+    changed stories, are linked again; the others keep their stored evidence."""
+    changed = [(sid, f) for sid, f in (*old.items(), *new.items()) if f.get("date") is not None]
+    k: Counter = Counter(a for _, f in changed for a in specific_anchors(f))
+    lists = {a: store.first(a, MAX_KEY_STORIES + 1 + k[a]) for a in sorted(k)}
+    redo = {sid for sid, f in new.items() if f.get("date") is not None}
+    redo.update(sid for sid, ev in links.items() if ev.get("previous") in old)
+    for a, posting in lists.items():   # the rank where a posting crosses MAX_KEY_STORIES
+        redo.update(x for _, x in posting[max(0, MAX_KEY_STORIES + 1 - k[a]):])
+    tests: dict[str, list[tuple[str, int]]] = defaultdict(list)   # story -> changed frames now its candidates
+    for c, f in new.items():
+        if f.get("date") is None:
+            continue
+        shared: Counter = Counter()
+        for a in specific_anchors(f):
+            shared.update(x for d, x in lists[a][:MAX_KEY_STORIES + 1] if (d, x) > (f["date"], c))
+        for x, n in shared.items():
+            if n >= MIN_SHARED and x not in redo:
+                tests[x].append((c, n))
+    frames = store.frames(set(tests))
+    best = store.scores(set(tests))
+    for x, cs in tests.items():
+        fx = frames[x]
+        nx = _norm(fx["vec"])
+        for c, n in cs:
+            g = new[c]
+            gap = fx["date"] - g["date"]
+            if gap <= 0 or gap > MAX_GAP_DAYS:
+                continue
+            cos = _cos(fx["vec"], g["vec"], nx, _norm(g["vec"]))
+            if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
+                continue
+            if cos + 0.1 * n >= best.get(x, 0.0):
+                redo.add(x)
+                break
+    prev = {sid: ev for sid, ev in links.items() if "previous" in ev and sid not in redo and sid not in old}
+    todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
+    cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
+    scores: dict[str, float] = {}
+    for sid in sorted(todo):
+        ev, scores[sid] = _link(sid, todo[sid], cache, store)
+        if ev is not None:
+            prev[sid] = ev
+    dates = store.dates(set(prev) | {ev["previous"] for ev in prev.values()})
+    return _places(prev, dates), scores
+
+
+def _link(sid: str, f: Mapping[str, Any], cache: dict[str, tuple[Mapping[str, Any], float]],
+          store: ThreadStore) -> tuple[dict[str, Any] | None, float]:
+    """(the evidence of story ``sid``'s link to its best predecessor, as :func:`build_threads` finds it,
+    or None; its score, 0.0 without one)."""
+    specific = specific_anchors(f)
+    hits: Counter = Counter()
+    for a in specific:
+        post = store.before(a, f["date"], sid, MAX_KEY_STORIES + 1)
+        if post and len(post) <= MAX_KEY_STORIES:
+            hits.update(post)
+    need = [j for j, n in hits.items() if n >= MIN_SHARED and j not in cache]
+    for j, g in store.frames(need).items():
+        cache[j] = (g, _norm(g["vec"]))
+    norm = cache[sid][1]
+    best_score, best_ev = 0.0, None
+    for j, n in hits.items():
+        if n < MIN_SHARED:
+            continue
+        g, gnorm = cache[j]
+        gap = f["date"] - g["date"]
+        if gap <= 0 or gap > MAX_GAP_DAYS:
+            continue
+        cos = _cos(f["vec"], g["vec"], norm, gnorm)
+        if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
+            continue
+        score = cos + 0.1 * n
+        if score > best_score:
+            shared = sorted(specific & set(g["anchors"]))
+            best_score, best_ev = score, {"previous": j, "cosine": round(cos, 4), "days_apart": gap,
+                                          "shared_anchors": shared[:10]}
+    return best_ev, best_score
+
+
+def _places(prev: Mapping[str, dict[str, Any]], dates: Mapping[str, int]) -> list[ThreadPlace]:
+    """Thread places from each linked story's link evidence (``previous``) and the stories' dates, as
+    :func:`build_threads` makes them."""
+    root: dict[str, str] = {}
+    for sid in prev:
+        path, r = [], sid
+        while r in prev and r not in root:   # a link always points to an earlier story: no cycle
+            path.append(r)
+            r = prev[r]["previous"]
+        r = root.get(r, r)
+        for p in path:
+            root[p] = r
+    members: dict[str, list[str]] = defaultdict(list)
+    for sid, r in root.items():
+        members[r].append(sid)
+    out: list[ThreadPlace] = []
+    for r, ms in sorted(members.items(), key=lambda kv: (dates[kv[0]], kv[0])):
+        tid = "thread-" + r
+        for pos, sid in enumerate(sorted([r, *ms], key=lambda k: (dates[k], k)), 1):
+            out.append(ThreadPlace(sid, tid, pos, evidence=prev[sid] if sid in prev else {"first": True}))
+    return out
+
+
+def thread_frame(story: Any) -> dict[str, Any] | None:
+    """What :func:`build_threads` reads of a story's frame (None when the story has none or no date)."""
+    f = getattr(story, "frame", None)
+    if not f or f.get("date") is None:
+        return None
+    return {"vec": f["vec"], "date": f["date"], "anchors": f["anchors"], "common": f.get("common", [])}

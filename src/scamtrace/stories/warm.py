@@ -1,4 +1,4 @@
-"""Incremental story assignment (``stories.warm-v1``): a small batch of new articles is placed into the
+"""Incremental story assignment (``stories.warm-v2``): a small batch of new articles is placed into the
 stories already stored instead of clustering the whole store again.
 
 ``stories.event-v6`` (:mod:`.event`) clusters every unit of the store at each run: a first pass in
@@ -6,15 +6,26 @@ date order, then up to ``REFINE_ROUNDS`` rounds that place every unit again and 
 cost grows faster than the store (issue 17: 60 % of a 100-article ``analyze`` into a store of 5,000).
 When the new units are few against a large store, the stored stories are taken as they stand:
 
-1. every unit (copy family) is built with today's corpus statistics (IDF, common anchors), exactly
-   as :func:`~scamtrace.stories.event.cluster_events` builds it;
+1. the corpus statistics (term and anchor IDF, the common anchors, the outlets' names) are those
+   kept by the last run that weighed every unit (a full clustering, or the first incremental run
+   after the upgrade to v2); each unit's frame weighed with them is kept in the store
+   (``story_units``). A kept unit takes its stored frame, read only when the run uses it; a dirty
+   unit is weighed with the kept statistics (a term or anchor they lack weighs as one seen in a
+   single unit). ``stories.warm-v1`` weighed every unit again with today's statistics at every run,
+   which grew with the store (15,493 unit vectors at 20,000 articles);
 2. a *kept* unit (none of its articles new or re-examined by this run, all of them in one stored
-   story) is put back into its stored story with its stored evidence;
+   story) is put back into its stored story with its stored evidence; a kept story's state
+   (centroid, anchor counts) is built from its units' frames when the run first uses it
+   (:class:`_KeptStory`), so the stories no dirty unit meets are never built;
 3. the *dirty* units (new articles, articles whose copy links, families or extracted dates and event
    types the run changed, or a family spread over several stored stories) are placed in date order,
    at ``SEED_THRESHOLD`` as in the first pass;
 4. refinement, merges and splits as in ``event-v6``, but only over the units of the stories this
-   run changed (a kept story no dirty unit joined is not re-placed), for the same number of rounds.
+   run changed (a kept story no dirty unit joined is not re-placed), for the same number of rounds;
+5. only the stories this run changed are written (the others keep their rows, evidence and
+   algorithm name), and the threads are linked again only where a changed story can change a link
+   (:func:`~scamtrace.stories.threads.update_threads`: exactly the threads of every story's stored
+   frame).
 
 The stored placement of a kept unit was decided with the statistics of an earlier run. They are
 refreshed by a full clustering when the store has grown by more than ``WARM_DRIFT`` since the last
@@ -22,20 +33,25 @@ full one (a full clustering is recorded in ``runs`` with its unit count), when t
 more than ``WARM_MAX_SHARE`` of all units, or when the store holds fewer than ``WARM_MIN_UNITS``
 units. So stories from this path are NOT always those a full clustering would give: two batches may
 differ from one run where a new article would have moved an old one (see README, Limits).
-``analyze --full`` always clusters everything.
+``analyze --full`` always clusters everything. v2 against v1: the same rules, other statistics for
+the units weighed since the last full run (those of that run, not today's), and a restored unit
+keeps its stored evidence as it was (v1 wrapped the first unit of each restored story's evidence
+in a new ``started``/``nearest`` one at every run).
 """
 from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
-from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, _Clusterer,
-                    _Frames, _story, _story_pair, article_frame, prepare_units, unit_groups)
+from .cluster import _Unit
+from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, CorpusStats,
+                    StoredFrame, UnitFrame, _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
+                    prepare_units, unit_groups)
 
-WARM_ALGORITHM = "stories.warm-v1"
+WARM_ALGORITHM = "stories.warm-v2"
 
 # Below this many units a full clustering is cheap (realnews-dev, 141 articles, takes a second): the
 # incremental path is never taken, so small stores (the demo, the dev sets) always get exactly the
@@ -80,13 +96,19 @@ class _WarmClusterer(_Clusterer):
         super().take(u, s)
         self.changed.add(s)
 
-    def restore(self, groups: Sequence[Sequence[int]], evidence: Mapping[int, dict[str, Any]]) -> None:
-        """Put the kept units back in their stored stories (not counted as changes)."""
+    def restore(self, groups: Sequence[Sequence[int]], evidence: Callable[[int], dict[str, Any]]) -> None:
+        """Put the kept units back in their stored stories (not counted as changes), each with its stored
+        evidence (``evidence(unit)``, read when asked for). A kept story's state is built from its units'
+        frames when first used (:class:`_KeptStory`): most are never used by a small batch."""
+        index, story_of, keys = self.index, self.story_of, self.f.keys
         for g in groups:
-            s = None
+            s = len(self.stories)
+            self.stories.append(_KeptStory(g, self.f))
             for u in g:
-                super().place(u, s, evidence.get(u) or {"kept": True})
-                s = self.story_of[u]
+                story_of[u] = s
+                for k in keys[u]:
+                    index[k][s] += 1
+        self.evidence = _KeptEvidence(evidence)
 
     def warm_run(self, dirty: list[int]) -> int:
         """Place the dirty units, then refine and merge the changed stories; returns the moves."""
@@ -133,6 +155,52 @@ class _WarmClusterer(_Clusterer):
         return self.apply_merges(pairs, track=False)
 
 
+class _KeptStory(_StoryState):
+    """A restored story whose state (centroid, anchor counts, ...) is built from its units' frames, in
+    their order, when an attribute other than ``units`` is first read: the state a story of these units
+    placed one by one has."""
+
+    __slots__ = ("_f",)
+
+    def __init__(self, units: Sequence[int], f: _Frames):   # noqa: D107 (the other slots stay unset until used)
+        self.units = list(units)
+        self._f = f
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_f" or name.startswith("__"):
+            raise AttributeError(name)
+        units, f = self.units, self._f
+        _StoryState.__init__(self)
+        for u in units:
+            self.add(u, f)
+        return object.__getattribute__(self, name)
+
+    def is_built(self) -> bool:
+        try:
+            object.__getattribute__(self, "ver")
+        except AttributeError:
+            return False
+        return True
+
+
+class _KeptEvidence(dict):
+    """unit -> its evidence; a kept unit's stored evidence is read when first asked for."""
+
+    def __init__(self, load: Callable[[int], dict[str, Any]]):
+        super().__init__()
+        self.load = load
+
+    def __missing__(self, u: int) -> dict[str, Any]:
+        ev = self[u] = self.load(u)
+        return ev
+
+    def get(self, u: int, default: Any = None) -> Any:   # type: ignore[override]
+        try:
+            return self[u]
+        except KeyError:
+            return default
+
+
 def unit_members(article_ids: Iterable[str], families: Iterable[Family]) -> list[list[str]]:
     """The article ids of each unit, in the order :func:`~scamtrace.stories.event.cluster_events` makes
     the units (:func:`~scamtrace.stories.event.unit_groups`), without reading a text."""
@@ -155,20 +223,38 @@ def partition(members: list[list[str]], previous: Mapping[str, str], dirty_artic
 
 
 def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: Mapping[str, list[int]],
-                 dirty: list[int], evidence: Mapping[str, dict[str, Any]], event_dates: Mapping[str, dt.date],
+                 dirty: list[int], evidence: Callable[[str], dict[str, Any] | None], event_dates: Mapping[str, dt.date],
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
-                 ) -> tuple[list[Story], dict[str, Any]]:
-    """(stories, stats) of the incremental path over the units :func:`partition` split (indexes in the
-    order of :func:`unit_members`); ``evidence`` maps each stored article to its stored join evidence;
-    ``frame_of`` gives each article's frame (:func:`~scamtrace.stories.event.article_frame`)."""
-    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of)
+                 stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
+                 sizes: Mapping[str, int] | None = None) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
+    """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
+    split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
+    ``evidence`` gives a stored article's stored join evidence; ``frame_of`` each article's frame
+    (:func:`~scamtrace.stories.event.article_frame`). ``stats`` and ``stored`` (``stories.warm-v2``): the
+    frozen corpus statistics and the stored frames of the units taken as they stand (the others are
+    weighed with ``stats``); without them every unit is weighed with today's statistics.
+
+    With ``sizes`` (stored story id -> its number of articles), ``untouched`` names the stored stories
+    this run left exactly as they were (no unit joined or left them) and ``stories`` holds only the
+    others (every story otherwise, ``untouched`` empty)."""
+    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored)
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
-    groups = sorted((sorted(g, key=pos.__getitem__) for g in kept.values()), key=lambda g: pos[g[0]])
-    c.restore(groups, {i: evidence.get(units[i].members[0].id) or {} for g in groups for i in g})
+    olds = sorted(((old, sorted(g, key=pos.__getitem__)) for old, g in kept.items()), key=lambda og: pos[og[1][0]])
+    c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True})
     moves = c.warm_run(sorted(dirty, key=pos.__getitem__))
-    out = [_story(sorted(st.units, key=pos.__getitem__), units, c, frames) for st in c.stories if st.units]
+    untouched: set[str] = set()
+    if sizes is not None:
+        for s, (old, _) in enumerate(olds):   # the restored stories come first, in this order
+            if s not in c.changed and sum(len(units[u].members) for u in c.stories[s].units) == sizes.get(old):
+                untouched.add(old)
+    skip = {s for s, (old, _) in enumerate(olds) if old in untouched}
+    out = [_story(sorted(st.units, key=pos.__getitem__), units, c, frames)
+           for s, st in enumerate(c.stories) if st.units and s not in skip]
     for st in out:
         st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
     out.sort(key=lambda s: s.id)
-    return out, {"changed_stories": len(c.changed), "moves": moves}
+    built = sum(1 for st in c.stories if not isinstance(st, _KeptStory) or st.is_built())
+    return out, {"changed_stories": len(c.changed), "moves": moves, "stories_built": built}, units, frames, untouched
+
+
