@@ -130,12 +130,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     dated_new = None if new is None else {k: [d for d in v if d["article"] in new] for k, v in dated.items()}
     # ... and the older dated figures of each count by what _same_count reads of them (many state one
     # count alike: each wording is compared once, not once per figure)
-    older: dict[tuple[float, str], dict[tuple[Any, str, str], set[str]]] = defaultdict(lambda: defaultdict(set))
-    if new is not None:
-        for k, v in dated.items():
-            for d in v:
-                if d["article"] not in new:
-                    older[k][(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
+    older = {} if new is None else {k: _wordings(v, new) for k, v in dated.items()}
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
@@ -170,15 +165,22 @@ def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
     if not lenders:
         return lenders
     if older is None:
-        older = defaultdict(set)
-        for d in offered:
-            if d["article"] not in new:
-                older[(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
+        older = _wordings(offered, new)
     me = f["article"]
     if any((len(arts) > 1 or me not in arts) and _same_count(f, {"qualifier": q, "what": w, "action": a})
            for (q, w, a), arts in older.items()):
         return []
     return lenders
+
+
+def _wordings(figures: Iterable[Mapping[str, Any]], new: set[str]) -> dict[tuple[Any, str, str], set[str]]:
+    """The articles not in ``new`` of ``figures``, by what :func:`_same_count` reads of a figure
+    (qualifier, what, action)."""
+    out: dict[tuple[Any, str, str], set[str]] = defaultdict(set)
+    for d in figures:
+        if d["article"] not in new:
+            out[(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
+    return out
 
 
 def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: Iterable[str] | None = None) -> int:

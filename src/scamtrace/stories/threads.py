@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..model import ALGO_STORIES_THREADS, ThreadPlace
@@ -50,22 +50,8 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
             post = index.get(a)
             if post and len(post) <= MAX_KEY_STORIES:
                 hits.update(post)
-        best, best_score, best_ev = None, 0.0, {}
-        for j, n in hits.items():
-            if n < MIN_SHARED:
-                continue
-            g = frames[j][1]
-            gap = f["date"] - g["date"]
-            if gap <= 0 or gap > MAX_GAP_DAYS:
-                continue
-            cos = _cos(f["vec"], g["vec"], norms[i], norms[j])
-            if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
-                continue
-            score = cos + 0.1 * n
-            if score > best_score:
-                shared = sorted(specific & set(g["anchors"]))
-                best, best_score, best_ev = j, score, {"previous": frames[j][0].id, "cosine": round(cos, 4),
-                                                       "days_apart": gap, "shared_anchors": shared[:10]}
+        best, best_score, best_ev = _best_link(f, norms[i], specific, hits,
+                                               lambda j: (frames[j][1], norms[j], frames[j][0].id))
         if best is not None:
             prev[i] = (best, best_ev)
         if scores is not None:   # each link's exact score (kept for update_threads)
@@ -89,6 +75,30 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
         for pos, i in enumerate(sorted(ms, key=lambda k: (frames[k][1]["date"], frames[k][0].id)), 1):
             out.append(ThreadPlace(frames[i][0].id, tid, pos, evidence=prev[i][1] if i in prev else {"first": True}))
     return out
+
+
+def _best_link(f: Mapping[str, Any], norm: float, specific: set[str], hits: Mapping[Any, int],
+               frame_of: Callable[[Any], tuple[Mapping[str, Any], float, str]]) -> tuple[Any, float, dict[str, Any]]:
+    """(the best predecessor among ``hits`` (candidate -> shared anchors) or None, its score, the link's
+    evidence) of a story with frame ``f`` (its vector's norm ``norm``, its specific anchors);
+    ``frame_of`` gives a candidate's (frame, norm, story id). The first best in ``hits``' order wins."""
+    best, best_score, best_ev = None, 0.0, {}
+    for j, n in hits.items():
+        if n < MIN_SHARED:
+            continue
+        g, gnorm, gid = frame_of(j)
+        gap = f["date"] - g["date"]
+        if gap <= 0 or gap > MAX_GAP_DAYS:
+            continue
+        cos = _cos(f["vec"], g["vec"], norm, gnorm)
+        if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
+            continue
+        score = cos + 0.1 * n
+        if score > best_score:
+            shared = sorted(specific & set(g["anchors"]))
+            best, best_score, best_ev = j, score, {"previous": gid, "cosine": round(cos, 4), "days_apart": gap,
+                                                   "shared_anchors": shared[:10]}
+    return best, best_score, best_ev
 
 
 def _norm(a: Mapping[str, float]) -> float:
@@ -155,7 +165,25 @@ def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mappin
     redo.update(sid for sid, ev in links.items() if ev.get("previous") in old)
     for a, posting in lists.items():   # the rank where a posting crosses MAX_KEY_STORIES
         redo.update(x for _, x in posting[max(0, MAX_KEY_STORIES + 1 - k[a]):])
-    tests: dict[str, list[tuple[str, int]]] = defaultdict(list)   # story -> changed frames now its candidates
+    redo |= _beaten(_new_candidates(new, lists, redo), new, store)
+    prev = {sid: ev for sid, ev in links.items() if "previous" in ev and sid not in redo and sid not in old}
+    todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
+    cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
+    scores: dict[str, float] = {}
+    for sid in sorted(todo):
+        ev, scores[sid] = _link(sid, todo[sid], cache, store)
+        if ev is not None:
+            prev[sid] = ev
+    dates = store.dates(set(prev) | {ev["previous"] for ev in prev.values()})
+    return _places(prev, dates), scores
+
+
+def _new_candidates(new: Mapping[str, Mapping[str, Any]], lists: Mapping[str, list[tuple[int, str]]],
+                    redo: set[str]) -> dict[str, list[tuple[str, int]]]:
+    """story -> the changed frames (``new``) that are now among its candidates, with the anchors they
+    share in postings it uses (``lists``: each anchor's first stories, in order), for the stories not
+    in ``redo``."""
+    tests: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for c, f in new.items():
         if f.get("date") is None:
             continue
@@ -165,8 +193,16 @@ def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mappin
         for x, n in shared.items():
             if n >= MIN_SHARED and x not in redo:
                 tests[x].append((c, n))
+    return tests
+
+
+def _beaten(tests: Mapping[str, list[tuple[str, int]]], new: Mapping[str, Mapping[str, Any]],
+            store: ThreadStore) -> set[str]:
+    """The stories of ``tests`` for which one of their new candidates scores at least their stored
+    link's score (a tie too: the candidates' order would decide)."""
     frames = store.frames(set(tests))
     best = store.scores(set(tests))
+    out: set[str] = set()
     for x, cs in tests.items():
         fx = frames[x]
         nx = _norm(fx["vec"])
@@ -179,18 +215,9 @@ def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mappin
             if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
                 continue
             if cos + 0.1 * n >= best.get(x, 0.0):
-                redo.add(x)
+                out.add(x)
                 break
-    prev = {sid: ev for sid, ev in links.items() if "previous" in ev and sid not in redo and sid not in old}
-    todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
-    cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
-    scores: dict[str, float] = {}
-    for sid in sorted(todo):
-        ev, scores[sid] = _link(sid, todo[sid], cache, store)
-        if ev is not None:
-            prev[sid] = ev
-    dates = store.dates(set(prev) | {ev["previous"] for ev in prev.values()})
-    return _places(prev, dates), scores
+    return out
 
 
 def _link(sid: str, f: Mapping[str, Any], cache: dict[str, tuple[Mapping[str, Any], float]],
@@ -206,24 +233,8 @@ def _link(sid: str, f: Mapping[str, Any], cache: dict[str, tuple[Mapping[str, An
     need = [j for j, n in hits.items() if n >= MIN_SHARED and j not in cache]
     for j, g in store.frames(need).items():
         cache[j] = (g, _norm(g["vec"]))
-    norm = cache[sid][1]
-    best_score, best_ev = 0.0, None
-    for j, n in hits.items():
-        if n < MIN_SHARED:
-            continue
-        g, gnorm = cache[j]
-        gap = f["date"] - g["date"]
-        if gap <= 0 or gap > MAX_GAP_DAYS:
-            continue
-        cos = _cos(f["vec"], g["vec"], norm, gnorm)
-        if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
-            continue
-        score = cos + 0.1 * n
-        if score > best_score:
-            shared = sorted(specific & set(g["anchors"]))
-            best_score, best_ev = score, {"previous": j, "cosine": round(cos, 4), "days_apart": gap,
-                                          "shared_anchors": shared[:10]}
-    return best_ev, best_score
+    best, best_score, best_ev = _best_link(f, cache[sid][1], specific, hits, lambda j: (*cache[j], j))
+    return (best_ev, best_score) if best is not None else (None, 0.0)
 
 
 def _places(prev: Mapping[str, dict[str, Any]], dates: Mapping[str, int]) -> list[ThreadPlace]:
