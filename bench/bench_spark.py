@@ -102,7 +102,7 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
         out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"], "job": job, "shuffle_partitions": partitions,
-               "counts": info["counts"]}
+               "counts": info["counts"], "stories_scoring": info.get("stories_scoring")}
         if not baseline:
             out.update(embedded_s=None, embedded_art_s=None, ratio=None)
             return out
@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), "
               f"{base}, {r['links']:,} links{extra}, {r['shuffle_partitions']} shuffle partitions")
         print(f"    job stages (s): {r['stages']}")
+        if r.get("stories_scoring"):
+            print(f"    stories scoring: {r['stories_scoring']}")
         print(f"    longest Spark stages (s): {r['spark_stages']}")
         if "equivalence" in r:
             e = r["equivalence"]

@@ -58,6 +58,7 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
         say(f"shuffle partitions: {tuned} (tuned by input size)")
     links, families, _spins = find_copies_spark(spark, articles, timings)
     tables = {"articles": articles, "links": links, "families": families, "rejects": rejects}
+    scoring: dict[str, int] = {}   # the stories' candidate pairs, scoring buckets, vectors decoded
     if job == "analyze":
 
         t = time.perf_counter()
@@ -69,7 +70,7 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
         timings["extract"] = time.perf_counter() - t
     if job in ("stories", "analyze"):
         t = time.perf_counter()
-        tables["stories"] = stories_spark(spark, articles, families).localCheckpoint()
+        tables["stories"] = stories_spark(spark, articles, families, scoring, timings).localCheckpoint()
         timings["stories"] = time.perf_counter() - t
     counts: dict[str, int] = {}
     t = time.perf_counter()
@@ -86,6 +87,8 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
         info["algorithms"].update({"entities": ALGO_ENTITIES, "dates": ALGO_DATES, "figures": ALGO_FIGURES,
                                    "quotes": ALGO_QUOTES, "events": ALGO_EVENTS,
                                    "extract_batch": POOL_ALGORITHM})
+    if job in ("stories", "analyze"):
+        info["stories_scoring"] = scoring
     info["inputs"] = list(inputs)
     info["spark"] = {"version": spark.version, "master": spark.sparkContext.master,
                      "shuffle_partitions": spark.conf.get("spark.sql.shuffle.partitions"),

@@ -11,26 +11,39 @@ best earlier candidate". Spark computes exactly that:
 2. blocking as a shuffle: one row per (key, unit) for the unit's anchors and top
    ``BLOCK_TERMS`` terms, ranked by publication order within the key; a unit is compared with the
    units before it under a key while at most ``MAX_KEY_UNITS`` came before (the embedded rule);
-3. ``unit_similarity`` per candidate pair in the executors; the best earlier unit per unit
-   (ties: the earliest), kept when it reaches ``JOIN_THRESHOLD``;
-4. connected components (:mod:`.components`), then each story is assembled with the embedded
-   ``_story``, its evidence in visiting order.
+3. scoring in buckets (:func:`_best_per_unit`): units are hashed into buckets, each bucket one
+   row with its units' candidate lists and the vectors of every unit they name; an executor
+   decodes each vector once per bucket and scores a unit's candidates in one vectorised pass with
+   the embedded ``_Features`` / ``_best_candidate`` (exact ``unit_similarity`` on the near-best):
+   the best earlier unit per unit (ties: the earliest), kept when it reaches ``JOIN_THRESHOLD``.
+   Until this change each candidate pair was a row carrying both units' vectors as JSON (two
+   ~12 kB strings decoded per pair): at 2,000 synthetic articles that was most of the job;
+4. the stories are the trees of the links "unit -> its best earlier unit" (each unit has at most
+   one, always earlier): their roots by pointer jumping (:func:`.components.tree_roots`, about
+   log2(depth) rounds instead of one per link of the longest chain), then each story is
+   assembled with the embedded ``_story``, its evidence in visiting order.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
+import time
 from collections import Counter
 from typing import Any, Iterator
 
 from ..model import Article
 from ..stories import cluster as C
-from .components import connected_components
+from .components import tree_roots
 from .schema import STORY_FIELDS, spark_schema
 
 STORIES_JOB = "spark.stories-v1"
 _FAR = dt.date.max.isoformat()
+#: Candidate pairs per scoring bucket at most (more buckets when there are more pairs than
+#: ``PAIRS_PER_BUCKET`` times the shuffle partitions). A bucket holds the vectors of every unit its
+#: pairs name (about 12 kB of JSON each on the synthetic corpus); 250,000 pairs keep a bucket's
+#: scoring under a few seconds (bench/bench_spark.py --job analyze).
+PAIRS_PER_BUCKET = 250_000
 
 
 def _order(first: dt.date | None, family: str) -> str:
@@ -51,8 +64,14 @@ def _unit_row(kv: tuple[str, Any]) -> tuple:
             C.is_brief(a.text for a in arts))
 
 
-def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
-    """Stories (STORY_FIELDS) of ``articles`` given their ``families`` (FAMILY_FIELDS)."""
+def stories_spark(spark: Any, articles: Any, families: Any, stats: dict[str, int] | None = None,
+                  timings: dict[str, float] | None = None) -> Any:
+    """Stories (STORY_FIELDS) of ``articles`` given their ``families`` (FAMILY_FIELDS).
+
+    ``stats``, when given, receives the counts of the scoring step (:func:`_best_per_unit`);
+    ``timings`` the seconds of the parts (``stories.units|features|candidates|scoring|roots``;
+    each part ends on an eager checkpoint, so it counts its own work, not what came before)."""
+    clock = _Clock(timings)
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
@@ -64,6 +83,7 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
         "brief boolean",
     ).localCheckpoint()
     n = units.count() or 1
+    clock.tick("stories.units")
 
     terms = units.select("family", F.explode(F.from_json("tf", "array<array<string>>")).alias("tc")) \
         .select("family", F.col("tc")[0].alias("term"))
@@ -87,6 +107,7 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
     feats = spark.createDataFrame(feats_in.rdd.mapPartitions(features),
                                   "family string, ord string, vec string, aidf string, first string, "
                                   "keys array<string>, brief boolean").localCheckpoint()
+    clock.tick("stories.features")
     # pos: how many indexed (non-brief) units came before under the key (the embedded index length);
     # briefs are looked up but never indexed (stories.brief-join-v1)
     before = Window.partitionBy("key").orderBy("ord").rowsBetween(Window.unboundedPreceding, -1)
@@ -96,27 +117,84 @@ def stories_spark(spark: Any, articles: Any, families: Any) -> Any:
     cands = keyed.alias("u").join(keyed.alias("v"), "key") \
         .where((F.col("v.ord") < F.col("u.ord")) & ~F.col("v.brief")) \
         .select(F.col("u.family").alias("u"), F.col("v.family").alias("v")).distinct()
-    fu = feats.select(*[F.col(c).alias("u_" + c) for c in ("family", "ord", "vec", "aidf", "first")])
-    fv = feats.select(*[F.col(c).alias("v_" + c) for c in ("family", "ord", "vec", "aidf", "first")])
-    scored_in = cands.join(fu, cands["u"] == fu["u_family"]).join(fv, cands["v"] == fv["v_family"])
-
-    def score(rows: Iterator[Any]) -> Iterator[tuple]:
-        for r in rows:
-            ua, va, aa = _stub(r, "u_")
-            ub, vb, ab = _stub(r, "v_")
-            s, ev = C.unit_similarity(ua, va, ub, vb, {**aa, **ab})
-            if s > 0:
-                yield r["u"], r["v"], r["v_ord"], float(s), json.dumps(ev)
-
-    scored = spark.createDataFrame(scored_in.rdd.mapPartitions(score),
-                                   "u string, v string, v_ord string, score double, ev string")
-    best = scored.withColumn("rk", F.row_number().over(Window.partitionBy("u").orderBy(F.desc("score"), "v_ord"))) \
-        .where((F.col("rk") == 1) & (F.col("score") >= C.JOIN_THRESHOLD)).select("u", "v", "ev").localCheckpoint()
-    comp = connected_components(best.select(F.col("u").alias("a"), F.col("v").alias("b")))
+    best = _best_per_unit(spark, feats, cands, stats, clock)
+    comp = tree_roots(best.select(F.col("u").alias("node"), F.col("v").alias("parent")))
+    clock.tick("stories.roots")
     grouped = units.join(comp.select(F.col("node").alias("family"), "root"), "family", "left") \
         .join(best.select(F.col("u").alias("family"), F.col("v").alias("via"), "ev"), "family", "left")
     out = grouped.rdd.map(lambda r: (r["root"] or r["family"], r)).groupByKey().map(_assemble)
     return spark.createDataFrame(out, spark_schema(STORY_FIELDS))
+
+
+def scoring_buckets(pairs: int, partitions: int) -> int:
+    """Buckets the candidate pairs are scored in: ``max(partitions, ceil(pairs / PAIRS_PER_BUCKET))``."""
+    return max(1, partitions, -(-pairs // PAIRS_PER_BUCKET))
+
+
+class _Clock:
+    """Seconds since the last tick, added to ``timings[name]`` (nothing when timings is None)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings, self.t = timings, time.perf_counter()
+
+    def tick(self, name: str) -> None:
+        now = time.perf_counter()
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.t
+        self.t = now
+
+
+def _best_per_unit(spark: Any, feats: Any, cands: Any, stats: dict[str, int] | None, clock: _Clock) -> Any:
+    """(u, v, ev): each unit's best earlier candidate, kept when it reaches ``JOIN_THRESHOLD``.
+
+    Units are hashed into buckets (:func:`scoring_buckets`); a bucket is one row holding its units'
+    candidate lists and the features of every unit they name, so an executor decodes each vector
+    once per bucket (not once per pair, which shipped two 12 kB vectors per candidate pair) and
+    scores a unit's candidates in one vectorised pass with the embedded ``_Features`` and
+    ``_best_candidate`` (exact ``unit_similarity`` on the near-best): the same choice, ties to the
+    earliest, as the embedded engine.
+    """
+    from pyspark.sql import functions as F
+
+    cands = cands.localCheckpoint()
+    pairs = cands.count()
+    clock.tick("stories.candidates")
+    buckets = scoring_buckets(pairs, int(spark.conf.get("spark.sql.shuffle.partitions")))
+    per_u = cands.groupBy("u").agg(F.collect_list("v").alias("vs")) \
+        .withColumn("b", F.pmod(F.xxhash64("u"), F.lit(buckets))).localCheckpoint()
+    needed = per_u.select("b", F.col("u").alias("family")) \
+        .union(per_u.select("b", F.explode("vs").alias("family"))).distinct()
+    cols = ("family", "ord", "vec", "aidf", "first")
+    bucket_units = needed.join(feats.select(*cols), "family") \
+        .groupBy("b").agg(F.collect_list(F.struct(*cols)).alias("units"))
+    bucket_todo = per_u.groupBy("b").agg(F.collect_list(F.struct("u", "vs")).alias("todo"))
+    decoded = spark.sparkContext.accumulator(0)
+    rows = bucket_todo.join(bucket_units, "b").rdd.flatMap(_score_bucket(decoded))
+    best = spark.createDataFrame(rows, "u string, v string, ev string").localCheckpoint()
+    clock.tick("stories.scoring")
+    if stats is not None:
+        stats.update(pairs=pairs, buckets=buckets, vectors_decoded=int(decoded.value))
+    return best
+
+
+def _score_bucket(decoded: Any) -> Any:
+    def run(row: Any) -> Iterator[tuple]:
+        rows = sorted(row["units"], key=lambda r: r["ord"])   # positions in visiting order, as embedded
+        at = {r["family"]: i for i, r in enumerate(rows)}
+        units, vecs, aidf = [], [], {}
+        for r in rows:
+            unit, vec, weights = _stub(r, "")
+            units.append(unit)
+            vecs.append(vec)
+            aidf.update(weights)
+        decoded.add(len(rows))
+        feats = C._Features(units, {}, aidf, vecs=vecs)
+        for t in row["todo"]:
+            best, score, ev = C._best_candidate(feats, at[t["u"]], sorted(at[v] for v in t["vs"]))
+            if best is not None and score >= C.JOIN_THRESHOLD:
+                yield t["u"], units[best].family, json.dumps(ev)
+
+    return run
 
 
 def _stub(r: Any, p: str) -> tuple[Any, dict[str, float], dict[str, float]]:

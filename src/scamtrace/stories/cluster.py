@@ -237,20 +237,24 @@ class _Rows:
 class _Features:
     """Every unit's TF-IDF vector, anchors, blocking keys and first date, for vectorised scoring."""
 
-    def __init__(self, units: list[_Unit], idf: dict[str, float], aidf: dict[str, float]) -> None:
+    def __init__(self, units: list[_Unit], idf: dict[str, float], aidf: dict[str, float],
+                 vecs: Sequence[dict[str, float]] | None = None) -> None:
+        """``vecs``: the units' TF-IDF vectors when already computed (the Spark engine scores a
+        bucket of units with them; ``idf`` is then unused and ``keys`` stays empty)."""
         self.units = units
         self.aidf = aidf
-        self.terms = list(idf)
+        self.terms = list(idf) if vecs is None else list(dict.fromkeys(t for v in vecs for t in v))
         term_id = {t: i for i, t in enumerate(self.terms)}
         self._anchor_id = {a: i for i, a in enumerate(aidf)}
         self.n_anchors = len(self._anchor_id)
         vec_rows: list[tuple[np.ndarray, np.ndarray]] = []
         self.keys: list[set[str]] = []
-        for u in units:
-            vec = _tfidf(u.tf, idf)
+        for i, u in enumerate(units):
+            vec = _tfidf(u.tf, idf) if vecs is None else vecs[i]
             vec_rows.append((np.fromiter((term_id[t] for t in vec), dtype=np.int32, count=len(vec)),
                              np.fromiter(vec.values(), dtype=np.float64, count=len(vec))))
-            self.keys.append(block_keys(u.anchors, vec))
+            if vecs is None:
+                self.keys.append(block_keys(u.anchors, vec))
         self.vecs = _Rows(vec_rows, len(self.terms))
         del vec_rows
         self.anchors = _Rows([([self._anchor_id[a] for a in u.anchors], [1.0] * len(u.anchors)) for u in units],
