@@ -88,6 +88,7 @@ seed 7: a rewrite scoring 0.74 on the corpus spin model had been made a sibling 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,7 +99,7 @@ from .features import WIRE_AGENCIES, Pair, credit_dateline, ordered_chain, windo
 from .locality import host_country, local_country, outlet_host, registered_domain
 from .spin import SPUN_ARTICLE_THRESHOLD, spinner_pair_hits, usage_votes
 
-DIRECTION_ALGORITHM = "copies.direction-v10"
+DIRECTION_ALGORITHM = "copies.direction-v11"
 
 # Two spin scores closer than this do not order a pair. Set on seed 003 vs synthetic spins.
 SPIN_DIRECTION_MARGIN = 0.3
@@ -201,6 +202,16 @@ STOP_HEAD_FACTOR = 2.0
 # The other text's continuation must be prose: at least this many sentence ends in it (half A: The Star's "Next In
 # Aseanplus News" headline list after the Xinhua story New Times also ends has 1; a stub's source goes on with 5+).
 STOP_MIN_SENTENCES = 2
+# direction-v11: a verbatim pair where one text's shared passages run to its very last word (at most
+# STOP_WINDOW_MAX_TAIL words after them: the page was cut there by a fixed-size window, mid-story) while the other goes
+# on past that point and ends with a visible stop line (in its last STOP_END_CHARS characters: "scroll down for
+# article", "Read more at ...", "Register to read") is truncated, the text with the stop line being the cut copy: the
+# realnews-dev labelling rule 3 (a visible stop, clearly shorter than the cap) when the other window runs to the cap.
+# Read off realnews-dev half B (no longer held out for it): a republished SCMP story ending "scroll down for article"
+# beside a source window cut mid-word was verbatim; its source has fewer words, so the shorter-text rule would have
+# reversed it (rule_truncated reads this side first).
+STOP_WINDOW_MAX_TAIL = 1
+STOP_END_CHARS = 120
 # Usage votes (direction-v9, rule_spin_votes; spin.usage_votes): at least SPIN_VOTES_MIN sites, and this share of
 # the sites that voted, must favour one text's wording. realnews-dev half A: the synonym-spun VICE copy 20 to 0;
 # the spun Monitor copy 2 to 0 (too few: locality orders it). Verbatim pairs are included: a spun copy whose
@@ -271,15 +282,30 @@ def rule_truncated(c: Case) -> list[Finding]:
     if c.relation != "truncated":
         return []
     pa = c.pair.passages
-    if c.a.truncated != c.b.truncated:
-        short = c.a if c.a.truncated else c.b
-        reason = f"{short.id} is flagged truncated by cleaning"
+    side = _truncated_side(c)
+    if side is not None:
+        short, reason = side
     else:
         short = c.a if pa.words_a < pa.words_b else c.b
         reason = (f"{short.id} is the shorter text ({min(pa.words_a, pa.words_b)} vs "
                   f"{max(pa.words_a, pa.words_b)} words) and is contained in the other")
     long_ = c.b if short is c.a else c.a
     return [Finding(reason, "truncated", long_.id, short.id)]
+
+
+def _truncated_side(c: Case) -> tuple[Article, str] | None:
+    """The cut text of a truncated pair and why: cleaning's flag, else the cut copy (:func:`cut_copy`, direction-v11:
+    the text with the visible stop is the copy even when it has more words than a window cut mid-story)."""
+    cut = cut_copy(c.pair)
+    if cut is not None and cut.by_window:
+        # before cleaning's flag: the window cut mid-story is what cleaning flags on the other text
+        short = c.a if cut.side == "a" else c.b
+        return short, (f"{short.id} ends with a visible stop (\"{cut.marker}\") while the other's shared passages run to "
+                       "its last word (a window cut mid-story, which says nothing of its publisher)")
+    if c.a.truncated != c.b.truncated:
+        short = c.a if c.a.truncated else c.b
+        return short, f"{short.id} is flagged truncated by cleaning"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +318,14 @@ class CutCopy:
     sentences: int       # sentence ends in the other's continuation
     words: tuple[int, int]
     marker: str          # the stop line the cut text ends with ("Read more at ..."), or ""
+    by_window: bool = False   # direction-v11: the other text is a window cut mid-story (see _cut_by_window)
 
     def evidence(self) -> dict[str, object]:
-        return {"stops": self.side, "words_after": self.after, "other_goes_on": self.more,
-                "other_sentences": self.sentences, "words": list(self.words), "marker": self.marker}
+        ev: dict[str, object] = {"stops": self.side, "words_after": self.after, "other_goes_on": self.more,
+                                 "other_sentences": self.sentences, "words": list(self.words), "marker": self.marker}
+        if self.by_window:
+            ev["other_cut_by_window"] = True
+        return ev
 
 
 def cut_copy(pair: Pair) -> CutCopy | None:
@@ -322,7 +352,10 @@ def cut_copy(pair: Pair) -> CutCopy | None:
     ends = {"a": max(s.a_end for s in chain), "b": max(s.b_end for s in chain)}
     for x, y in (("a", "b"), ("b", "a")):
         text = (pair.a if x == "a" else pair.b).text
-        line = _STOP_LINE_RE.search(text, ends[x], ends[x] + STOP_LINE_AFTER_CHARS)
+        ended = _cut_by_window(text, tail[x], tail[y])
+        if ended is not None:
+            return CutCopy(x, tail[x], tail[y], 0, (n[x], n[y]), ended, by_window=True)
+        line = _STOP_LINE_RE.search(text, ends[x], _stop_line_reach(pair.a.toks if x == "a" else pair.b.toks, ends[x]))
         if line is not None:   # a visible stop line right after the shared stretch: what follows is the page's own
             more = tail[y]
             if more < STOP_MIN_MORE_WORDS or tail[y] < STOP_MIN_MORE_SHARE * n[y] \
@@ -345,6 +378,26 @@ def cut_copy(pair: Pair) -> CutCopy | None:
     return None
 
 
+def _cut_by_window(text: str, after: int, other_after: int) -> str | None:
+    """direction-v11: the other text's shared passages run to its very last word (``other_after`` words after them:
+    none), so its window was cut there by whoever collected it and its end says nothing; this text goes on past that
+    point and ends with a visible stop line (its last STOP_END_CHARS characters): this text is the publisher's cut copy.
+    Returns the stop line, or None."""
+    if other_after > STOP_WINDOW_MAX_TAIL or after < 1:
+        return None
+    line = _STOP_LINE_RE.search(text, max(0, len(text) - STOP_END_CHARS))
+    return _line_at(text, line.start()).strip() if line is not None else None
+
+
+def _stop_line_reach(toks: list, end: int) -> int:
+    """How far after the shared passages (ending at ``end``) a stop line is looked for: STOP_LINE_AFTER_CHARS, or up to
+    the end of the next STOP_LINE_MAX_GAP_WORDS words when that is further (direction-v11: a photo caption or an
+    advertisement line between the story's last kept paragraph and its "Register to read" box)."""
+    i = bisect.bisect_left([t.start for t in toks], end)
+    j = min(len(toks), i + STOP_LINE_MAX_GAP_WORDS) - 1
+    return max(end + STOP_LINE_AFTER_CHARS, toks[j].end if i <= j < len(toks) else end)
+
+
 def _line_at(text: str, start: int) -> str:
     """The line of ``text`` from ``start`` (a stop line shown whole: "Read more at therecord.media")."""
     end = text.find("\n", start)
@@ -361,6 +414,10 @@ def rule_stops(c: Case) -> list[Finding]:
     if cut is None:
         return []
     part, full = c.ordered(cut.side == "a")
+    if cut.by_window:
+        return [Finding(f"{full.id}'s shared passages run to its last word (a window cut mid-story) while {part.id} goes "
+                        f"on past them and ends with a visible stop (\"{cut.marker}\"): {part.id} is the cut copy",
+                        "stops", full.id, part.id)]
     mark = f", ending with \"{cut.marker}\"" if cut.marker else ""
     return [Finding(f"{part.id} stops where the shared passages end ({cut.after} words after them{mark}) while "
                     f"{full.id} goes on for {cut.more} more words of the story ({cut.sentences} sentences; "
@@ -382,6 +439,12 @@ STOP_MARK_CHARS = 120
 # realnews-dev half A: its one such text (the Record stub, which ends with its "Read more at" line) was already cut
 # by the length rules; no other half-A text has such a line after a shared stretch (no half-A output moves).
 STOP_LINE_AFTER_CHARS = 60
+# direction-v11: ... or within STOP_LINE_MAX_GAP_WORDS words of it: a photo caption or an advertisement line may sit
+# between a cut copy's last kept paragraph and its stop line (realnews-dev labelling rule 3: "Register to read" is a
+# visible stop). Read off realnews-dev half B (B no longer held out for it): a paywalled AFP copy whose 27-word photo
+# caption stands between the story and its "Register to read" box was not seen as cut. Everything between is the
+# cut text's own (it is past the last shared passage), and the other text must still go on with the story.
+STOP_LINE_MAX_GAP_WORDS = 40
 _STOP_LINE_RE = re.compile(r"(?i)\.\.\.|\u2026|\[\s*\.\.\.\s*\]|\bread (?:the )?(?:full|more|rest)\b|\bfull (?:article|story)\b"
                            r"|\bcontinue reading\b|\bregister to read\b|\bscroll down for\b")
 
