@@ -1,4 +1,4 @@
-"""Which article of a copy pair is the source? (``copies.direction-v10``)
+"""Which article of a copy pair is the source? (``copies.direction-v11``)
 
 Each reason is a small named rule (``rule_*``) returning its findings (a reason, and when it orders
 the pair, who is the source); the rules are tried in order of trust (:data:`RULES`); the first that
@@ -47,6 +47,12 @@ orders the pair decides, the later ones are still recorded:
     other texts copy, none is a source) the copy. It needs the whole corpus, so it is a corpus pass
     run before one source per copy is kept (:func:`~.families.learn_outlet_roles`,
     :func:`~.families.orient_by_outlet_roles`), not a pair rule of :data:`RULES`.
+
+v10 -> v11 (read off realnews-dev half B, which is therefore no longer held out for them): stops (2b) looks for the
+stop line up to :data:`STOP_LINE_MAX_GAP_WORDS` words after the shared passages (a photo caption between); a pair
+where one text's shared passages run to its last word (a window cut mid-story by whoever collected it) while the other
+goes on and ends with a visible stop line makes the latter the cut copy (:data:`STOP_WINDOW_MAX_TAIL`), read by the
+truncated rule (2) before cleaning's truncated flag (which marks the window cut, not the publisher's).
 
 v9 -> v10: stops (2b) also reads a visible stop line ("Read more at ...", "Register to read", "Continue reading",
 an ellipsis) that begins right after the shared passages (:data:`STOP_LINE_AFTER_CHARS`): the page stops there even
