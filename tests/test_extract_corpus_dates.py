@@ -156,3 +156,40 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
     read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"m"})}
     # m's undated 500 may borrow from e and n (dated to a day); f (undated, no new lender) is not read
     assert read == {("m", 500.0), ("e", 500.0), ("n", 500.0)}, read
+
+
+def test_lenders_compared_once_per_wording_are_those_compared_figure_by_figure() -> None:
+    """_lenders groups the dated figures by wording and remembers per wording (issue 17: a count
+    stated alike by many older articles is compared once); on random figures it returns exactly what
+    the comparison figure by figure returns, for new and for older figures."""
+    import random
+
+    from scamtrace.extract.corpus_dates import _lenders, _same_count, _wordings
+
+    def by_figure(f, offered, new):  # noqa: ANN001, ANN202 (the comparison before the grouping)
+        if f["article"] in new:
+            return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+        lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
+        if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
+                           for d in offered):
+            return []
+        return lenders
+
+    rnd = random.Random(7)
+    wordings = [("workers freed", "freed"), ("workers", "rescued"), ("people detained", "detained"),
+                ("suspects", "arrested")]
+    for _ in range(30):
+        figs = []
+        for i in range(rnd.randint(2, 25)):
+            what, action = rnd.choice(wordings)
+            figs.append(_fig(rnd.choice("abcdnm"), i, 612, what, rnd.choice([None, "2024-03-11", "2024-03-12"]), "s",
+                             action=action, qualifier=rnd.choice([None, None, "about"])))
+        new = {"n", "m"}
+        offered = [d for d in figs if d["date"]]
+        offered_new = [d for d in offered if d["article"] in new]
+        older = _wordings(offered, new)
+        memo: dict = {}
+        for f in figs:
+            if not f["date"]:
+                got = _lenders(f, offered, new, offered_new, older, memo)
+                assert sorted(d["id"] for d in got) == sorted(d["id"] for d in by_figure(f, offered, new))

@@ -131,6 +131,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     # ... and the older dated figures of each count by what _same_count reads of them (many state one
     # count alike: each wording is compared once, not once per figure)
     older = {} if new is None else {k: _wordings(v, new) for k, v in dated.items()}
+    memo: dict[tuple[float, str], dict[Any, Any]] = {}   # per count, what _lenders found per wording
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
@@ -139,7 +140,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
         if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
             continue
         lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None,
-                           older.get(key))
+                           older.get(key), memo.setdefault(key, {}))
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -152,25 +153,37 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
 
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
              new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None,
-             older: Mapping[tuple[Any, str, str], set[str]] | None = None) -> list[Mapping[str, Any]]:
+             older: Mapping[tuple[Any, str, str], set[str]] | None = None,
+             memo: dict[Any, Any] | None = None) -> list[Mapping[str, Any]]:
     """The dated figures of other articles stating the same count as ``f``; in the incremental pass
     (``new``), for an older ``f``, the new ones, and none when an older one states it too.
     ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None);
-    ``older``: the articles of the others by (qualifier, what, action) (computed when None)."""
+    ``older``: the articles of the others by (qualifier, what, action) (computed when None). ``memo``
+    (one per ``offered``) keeps what was found for each wording of ``f`` (all that _same_count reads
+    of it), so figures worded alike are compared once."""
+    memo = {} if memo is None else memo
+    sig = _wording(f)
     if new is None or f["article"] in new:
-        return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
-    if offered_new is None:
-        offered_new = [d for d in offered if d["article"] in new]
-    lenders = [d for d in offered_new if _same_count(f, d)]
-    if not lenders:
-        return lenders
-    if older is None:
-        older = _wordings(offered, new)
+        if ("all", sig) not in memo:
+            memo[("all", sig)] = [d for d in offered if _same_count(f, d)]
+        return [d for d in memo[("all", sig)] if d["article"] != f["article"]]
+    if ("new", sig) not in memo:
+        lenders = [d for d in (offered_new if offered_new is not None else [d for d in offered if d["article"] in new])
+                   if _same_count(f, d)]
+        if older is None:
+            older = _wordings(offered, new)
+        memo[("new", sig)] = lenders, [arts for (q, w, a), arts in older.items()
+                                       if lenders and _same_count(f, {"qualifier": q, "what": w, "action": a})]
+    lenders, older_arts = memo[("new", sig)]
     me = f["article"]
-    if any((len(arts) > 1 or me not in arts) and _same_count(f, {"qualifier": q, "what": w, "action": a})
-           for (q, w, a), arts in older.items()):
+    if lenders and any(len(arts) > 1 or me not in arts for arts in older_arts):
         return []
     return lenders
+
+
+def _wording(d: Mapping[str, Any]) -> tuple[Any, str, str]:
+    """What :func:`_same_count` reads of a figure: (qualifier, what, action)."""
+    return d.get("qualifier") or None, d["what"], d.get("action") or ""
 
 
 def _wordings(figures: Iterable[Mapping[str, Any]], new: set[str]) -> dict[tuple[Any, str, str], set[str]]:
@@ -179,7 +192,7 @@ def _wordings(figures: Iterable[Mapping[str, Any]], new: set[str]) -> dict[tuple
     out: dict[tuple[Any, str, str], set[str]] = defaultdict(set)
     for d in figures:
         if d["article"] not in new:
-            out[(d.get("qualifier") or None, d["what"], d.get("action") or "")].add(d["article"])
+            out[_wording(d)].add(d["article"])
     return out
 
 
