@@ -85,9 +85,8 @@ def test_the_incremental_pass_gives_what_a_pass_over_every_figure_gives() -> Non
     assert got == repeat_dates([old_lender, fresh]) and [r.article for r in got] == ["n2"]
     # without a new lender, an older figure is not examined (the last pass decided it)
     assert repeat_dates([old_lender, waiting], new={"n"}) == []
-    # the older lenders are compared once per wording (_lenders groups them): a dated figure of the
-    # waiting figure's own article is not an older lender, another article's with a like wording is,
-    # one with another action is not: as the comparison figure by figure
+    # a dated figure of the waiting figure's own article is not an older lender, another article's
+    # with a like wording is, one with another action is not
     from scamtrace.extract.corpus_dates import _lenders, _same_count
     own = _fig("c", 5, 612, "workers freed", "2024-03-12", "z", action="freed")
     other = _fig("b", 6, 612, "workers freed", "2024-03-12", "z", action="freed")
@@ -158,15 +157,15 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
     assert read == {("m", 500.0), ("e", 500.0), ("n", 500.0)}, read
 
 
-def test_lenders_compared_once_per_wording_are_those_compared_figure_by_figure() -> None:
-    """_lenders groups the dated figures by wording and remembers per wording (issue 17: a count
-    stated alike by many older articles is compared once); on random figures it returns exactly what
-    the comparison figure by figure returns, for new and for older figures."""
+def test_lenders_of_the_incremental_pass_on_random_figures() -> None:
+    """_lenders (the incremental pass: an older figure takes only new lenders, none when an older
+    figure of another article states its count too) on random figures: exactly what the comparison
+    figure by figure gives, for new and for older figures."""
     import random
 
-    from scamtrace.extract.corpus_dates import _lenders, _same_count, _wordings
+    from scamtrace.extract.corpus_dates import _lenders, _same_count
 
-    def by_figure(f, offered, new):  # noqa: ANN001, ANN202 (the comparison before the grouping)
+    def by_figure(f, offered, new):  # noqa: ANN001, ANN202 (the rule, written out)
         if f["article"] in new:
             return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
         lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
@@ -187,9 +186,7 @@ def test_lenders_compared_once_per_wording_are_those_compared_figure_by_figure()
         new = {"n", "m"}
         offered = [d for d in figs if d["date"]]
         offered_new = [d for d in offered if d["article"] in new]
-        older = _wordings(offered, new)
-        memo: dict = {}
         for f in figs:
             if not f["date"]:
-                got = _lenders(f, offered, new, offered_new, older, memo)
+                got = _lenders(f, offered, new, offered_new)
                 assert sorted(d["id"] for d in got) == sorted(d["id"] for d in by_figure(f, offered, new))

@@ -128,10 +128,6 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     # the incremental pass: the new dated figures of each count (an older figure none of them states
     # the count of has no new lender, so it is left as the last pass left it; see _lenders)
     dated_new = None if new is None else {k: [d for d in v if d["article"] in new] for k, v in dated.items()}
-    # ... and the older dated figures of each count by what _same_count reads of them (many state one
-    # count alike: each wording is compared once, not once per figure)
-    older = {} if new is None else {k: _wordings(v, new) for k, v in dated.items()}
-    memo: dict[tuple[float, str], dict[Any, Any]] = {}   # per count, what _lenders found per wording
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
@@ -139,8 +135,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
         key = (float(f["value"]), f["unit"])
         if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
             continue
-        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None,
-                           older.get(key), memo.setdefault(key, {}))
+        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None)
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -152,48 +147,19 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
 
 
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
-             new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None,
-             older: Mapping[tuple[Any, str, str], set[str]] | None = None,
-             memo: dict[Any, Any] | None = None) -> list[Mapping[str, Any]]:
+             new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
     """The dated figures of other articles stating the same count as ``f``; in the incremental pass
     (``new``), for an older ``f``, the new ones, and none when an older one states it too.
-    ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None);
-    ``older``: the articles of the others by (qualifier, what, action) (computed when None). ``memo``
-    (one per ``offered``) keeps what was found for each wording of ``f`` (all that _same_count reads
-    of it), so figures worded alike are compared once."""
-    memo = {} if memo is None else memo
-    sig = _wording(f)
+    ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None)."""
     if new is None or f["article"] in new:
-        if ("all", sig) not in memo:
-            memo[("all", sig)] = [d for d in offered if _same_count(f, d)]
-        return [d for d in memo[("all", sig)] if d["article"] != f["article"]]
-    if ("new", sig) not in memo:
-        lenders = [d for d in (offered_new if offered_new is not None else [d for d in offered if d["article"] in new])
-                   if _same_count(f, d)]
-        if older is None:
-            older = _wordings(offered, new)
-        memo[("new", sig)] = lenders, [arts for (q, w, a), arts in older.items()
-                                       if lenders and _same_count(f, {"qualifier": q, "what": w, "action": a})]
-    lenders, older_arts = memo[("new", sig)]
-    me = f["article"]
-    if lenders and any(len(arts) > 1 or me not in arts for arts in older_arts):
+        return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+    if offered_new is None:
+        offered_new = [d for d in offered if d["article"] in new]
+    lenders = [d for d in offered_new if _same_count(f, d)]
+    if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
+                       for d in offered):
         return []
     return lenders
-
-
-def _wording(d: Mapping[str, Any]) -> tuple[Any, str, str]:
-    """What :func:`_same_count` reads of a figure: (qualifier, what, action)."""
-    return d.get("qualifier") or None, d["what"], d.get("action") or ""
-
-
-def _wordings(figures: Iterable[Mapping[str, Any]], new: set[str]) -> dict[tuple[Any, str, str], set[str]]:
-    """The articles not in ``new`` of ``figures``, by what :func:`_same_count` reads of a figure
-    (qualifier, what, action)."""
-    out: dict[tuple[Any, str, str], set[str]] = defaultdict(set)
-    for d in figures:
-        if d["article"] not in new:
-            out[_wording(d)].add(d["article"])
-    return out
 
 
 def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: Iterable[str] | None = None) -> int:
