@@ -77,7 +77,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     """The incremental path (``stories.warm-v2``): place the dirty units with the stored statistics and
     unit frames, write the stories it changed and link again the threads they can reach. A store
     without stored statistics (the first run after the upgrade) has every unit weighed and every
-    story and thread written once, as ``stories.warm-v2`` did. Returns the ids of the stories that are
+    story and thread written once, as ``stories.warm-v1`` did. Returns the ids of the stories that are
     new or whose articles changed."""
     frozen, stored = _frozen(store, corpus, groups, kept, frame_of)
     before = store.story_membership()
