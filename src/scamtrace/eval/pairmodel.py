@@ -32,6 +32,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from ..copies.classify import MODEL_MAX_PASSAGE_COVERAGE, _shape, model_inputs, relate_rules
+from ..copies.families import _UnionFind
 from ..copies.features import Pair, Prepared, prepare
 from ..copies.pairmodel import FEATURES, PAIRMODEL_ALGORITHM, PairModel
 from ..model import Article
@@ -134,19 +135,10 @@ def realnews_rows(shared: Path, candidates: bool = True) -> list[Row]:
 
 def gold_families(ids: Iterable[str], gold: Iterable[frozenset[str]]) -> dict[str, str]:
     """The gold family (connected component of gold links) of every id, named by its smallest member."""
-    parent = {i: i for i in ids}
-
-    def find(i: str) -> str:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    uf = _UnionFind(ids)
     for link in gold:
-        x, y = sorted(link)
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
-    return {i: find(i) for i in parent}
+        uf.union(*sorted(link))
+    return {i: uf.find(i) for i in uf.parent}
 
 
 def candidate_pairs(articles: Sequence[Article]) -> set[tuple[str, str]]:

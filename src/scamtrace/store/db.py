@@ -608,27 +608,7 @@ class Store:
             old_members = {r[0]: tuple(r[1:]) for r in db.execute("SELECT article, story, family, evidence FROM story_members")}
             gone = [i for i in old_rows if i not in keep]
             db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
-            rows: list[tuple] = []
-            members: dict[str, tuple] = {}
-            for st in stories:
-                row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
-                       st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
-                if old_rows.get(st.id) != row:
-                    rows.append((st.id, *row))
-                ev_of = {}
-                for ev in st.evidence:
-                    ev_of[ev.get("family")] = ev
-                for aid in st.articles:
-                    fam = fam_of.get(aid)
-                    members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
-            db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
-                           " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
-                           " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
-                           " families=excluded.families, algorithm=excluded.algorithm", rows)
-            db.executemany("DELETE FROM story_members WHERE article = ?",
-                           [(a,) for a, row in old_members.items() if members.get(a) != row])
-            db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
-                           [(a, *row) for a, row in members.items() if old_members.get(a) != row])
+            _write_story_rows(db, stories, fam_of, old_rows, old_members, every_member=True)
 
     def update_stories(self, stories: Iterable[Story], gone: Iterable[str]) -> None:
         """Write ``stories`` as :meth:`replace_stories` writes each story, delete the stories ``gone``
@@ -651,25 +631,7 @@ class Store:
             old_members = {r[0]: tuple(r[1:]) for r in rows(
                 "SELECT article, story, family, evidence FROM story_members WHERE article IN ({})", arts)}
             db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
-            new_rows: list[tuple] = []
-            members: dict[str, tuple] = {}
-            for st in stories:
-                row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
-                       st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
-                if old_rows.get(st.id) != row:
-                    new_rows.append((st.id, *row))
-                ev_of = {ev.get("family"): ev for ev in st.evidence}
-                for aid in st.articles:
-                    fam = fam_of.get(aid)
-                    members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
-            db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
-                           " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
-                           " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
-                           " families=excluded.families, algorithm=excluded.algorithm", new_rows)
-            db.executemany("DELETE FROM story_members WHERE article = ?",
-                           [(a,) for a, row in members.items() if old_members.get(a) != row])
-            db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
-                           [(a, *row) for a, row in members.items() if old_members.get(a) != row])
+            _write_story_rows(db, stories, fam_of, old_rows, old_members, every_member=False)
 
     def stories(self, limit: int = 1000, query: str | None = None) -> list[StoryListing]:
         """Stories, most independent sources first (or those whose articles match the FTS5 ``query``),
@@ -838,3 +800,30 @@ def _fts_query(q: str) -> str:
     import re
     words = re.findall(r"\w+", q)
     return " ".join('"' + w.replace('"', '') + '"' for w in words) or '""'
+
+
+def _write_story_rows(db: sqlite3.Connection, stories: list[Story], fam_of: dict[str, Any],
+                      old_rows: dict[str, tuple], old_members: dict[str, tuple], *, every_member: bool) -> None:
+    """Write the ``stories`` and ``story_members`` rows of ``stories`` that differ from the stored ones
+    (``old_rows``, ``old_members``). ``every_member``: ``old_members`` holds every stored member (a full
+    rewrite), so members of no story are deleted too; else only the members of ``stories`` are touched."""
+    new_rows: list[tuple] = []
+    members: dict[str, tuple] = {}
+    for st in stories:
+        row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
+               st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
+        if old_rows.get(st.id) != row:
+            new_rows.append((st.id, *row))
+        ev_of = {ev.get("family"): ev for ev in st.evidence}
+        for aid in st.articles:
+            fam = fam_of.get(aid)
+            members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
+    db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
+                   " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+                   " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
+                   " families=excluded.families, algorithm=excluded.algorithm", new_rows)
+    changed = ([a for a, row in old_members.items() if members.get(a) != row] if every_member
+               else [a for a, row in members.items() if old_members.get(a) != row])
+    db.executemany("DELETE FROM story_members WHERE article = ?", [(a,) for a in changed])
+    db.executemany("INSERT INTO story_members(article, story, family, evidence) VALUES (?,?,?,?)",
+                   [(a, *row) for a, row in members.items() if old_members.get(a) != row])
