@@ -11,8 +11,8 @@ best earlier candidate". Spark computes exactly that:
 2. blocking as a shuffle: one row per (key, unit) for the unit's anchors and top
    ``BLOCK_TERMS`` terms, ranked by publication order within the key; a unit is compared with the
    units before it under a key while at most ``MAX_KEY_UNITS`` came before (the embedded rule);
-3. scoring in buckets (:func:`_best_per_unit`): units are hashed into buckets, each bucket one
-   row with its units' candidate lists and the vectors of every unit they name; an executor
+3. scoring in buckets (:func:`_best_per_unit`): units are hashed into buckets, each bucket a
+   sorted stream of the vectors of every unit its candidate lists name, then the lists; an executor
    decodes each vector once per bucket and scores a unit's candidates in one vectorised pass with
    the embedded ``_Features`` / ``_best_candidate`` (exact ``unit_similarity`` on the near-best):
    the best earlier unit per unit (ties: the earliest), kept when it reaches ``JOIN_THRESHOLD``.
@@ -147,8 +147,8 @@ class _Clock:
 def _best_per_unit(spark: Any, feats: Any, cands: Any, stats: dict[str, int] | None, clock: _Clock) -> Any:
     """(u, v, ev): each unit's best earlier candidate, kept when it reaches ``JOIN_THRESHOLD``.
 
-    Units are hashed into buckets (:func:`scoring_buckets`); a bucket is one row holding its units'
-    candidate lists and the features of every unit they name, so an executor decodes each vector
+    Units are hashed into buckets (:func:`scoring_buckets`); a bucket is a sorted stream of the
+    features of every unit its candidate lists name, then the lists, so an executor decodes each vector
     once per bucket (not once per pair, which shipped two 12 kB vectors per candidate pair) and
     scores a unit's candidates in one vectorised pass with the embedded ``_Features`` and
     ``_best_candidate`` (exact ``unit_similarity`` on the near-best): the same choice, ties to the
@@ -164,12 +164,17 @@ def _best_per_unit(spark: Any, feats: Any, cands: Any, stats: dict[str, int] | N
         .withColumn("b", F.pmod(F.xxhash64("u"), F.lit(buckets))).localCheckpoint()
     needed = per_u.select("b", F.col("u").alias("family")) \
         .union(per_u.select("b", F.explode("vs").alias("family"))).distinct()
-    cols = ("family", "ord", "vec", "aidf", "first")
-    bucket_units = needed.join(feats.select(*cols), "family") \
-        .groupBy("b").agg(F.collect_list(F.struct(*cols)).alias("units"))
-    bucket_todo = per_u.groupBy("b").agg(F.collect_list(F.struct("u", "vs")).alias("todo"))
+    # one stream per bucket, sorted so that its units' features come before its candidate lists:
+    # nothing is grouped into one row (a bucket's vectors as one collected row ran the JVM out of
+    # heap at 8,000 articles), and the shuffle can spill
+    feat_rows = needed.join(feats.select("family", "ord", "vec", "aidf", "first"), "family") \
+        .select("b", F.lit(0).alias("kind"), "family", "ord", "vec", "aidf", "first",
+                F.lit(None).cast("array<string>").alias("vs"))
+    todo_rows = per_u.select("b", F.lit(1).alias("kind"), F.col("u").alias("family"),
+                             *[F.lit(None).cast("string").alias(c) for c in ("ord", "vec", "aidf", "first")], "vs")
+    stream = feat_rows.unionByName(todo_rows).repartition(buckets, "b").sortWithinPartitions("b", "kind", "ord")
     decoded = spark.sparkContext.accumulator(0)
-    rows = bucket_todo.join(bucket_units, "b").rdd.flatMap(_score_bucket(decoded))
+    rows = stream.rdd.mapPartitions(_score_buckets(decoded))
     best = spark.createDataFrame(rows, "u string, v string, ev string").localCheckpoint()
     clock.tick("stories.scoring")
     if stats is not None:
@@ -177,9 +182,11 @@ def _best_per_unit(spark: Any, feats: Any, cands: Any, stats: dict[str, int] | N
     return best
 
 
-def _score_bucket(decoded: Any) -> Any:
-    def run(row: Any) -> Iterator[tuple]:
-        rows = sorted(row["units"], key=lambda r: r["ord"])   # positions in visiting order, as embedded
+def _score_buckets(decoded: Any) -> Any:
+    """Score the bucket streams of a partition: per bucket, its units' feature rows (kind 0, in
+    visiting order), then one row per unit to score with its candidate list (kind 1)."""
+    def score(bucket: list[Any], todo: list[Any]) -> Iterator[tuple]:
+        rows = sorted(bucket, key=lambda r: r["ord"])   # positions in visiting order, as embedded
         at = {r["family"]: i for i, r in enumerate(rows)}
         units, vecs, aidf = [], [], {}
         for r in rows:
@@ -189,10 +196,23 @@ def _score_bucket(decoded: Any) -> Any:
             aidf.update(weights)
         decoded.add(len(rows))
         feats = C._Features(units, {}, aidf, vecs=vecs)
-        for t in row["todo"]:
-            best, score, ev = C._best_candidate(feats, at[t["u"]], sorted(at[v] for v in t["vs"]))
-            if best is not None and score >= C.JOIN_THRESHOLD:
-                yield t["u"], units[best].family, json.dumps(ev)
+        for t in todo:
+            best, s, ev = C._best_candidate(feats, at[t["family"]], sorted(at[v] for v in t["vs"]))
+            if best is not None and s >= C.JOIN_THRESHOLD:
+                yield t["family"], units[best].family, json.dumps(ev)
+
+    def run(rows: Iterator[Any]) -> Iterator[tuple]:
+        current: Any = None
+        bucket: list[Any] = []
+        todo: list[Any] = []
+        for r in rows:
+            if r["b"] != current:
+                if todo:
+                    yield from score(bucket, todo)
+                current, bucket, todo = r["b"], [], []
+            (bucket if r["kind"] == 0 else todo).append(r)
+        if todo:
+            yield from score(bucket, todo)
 
     return run
 
