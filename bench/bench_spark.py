@@ -137,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="skip the embedded engine (it needs about as long again as Spark on 2 cores)")
     ap.add_argument("--corpus-cache", metavar="DIR",
                     help="keep each synthetic corpus in DIR and reuse it (400,000 articles take minutes to generate)")
-    ap.add_argument("--job", choices=("copies", "analyze"), default="copies",
-                    help="copies (the README's scaling figures) or analyze (copies, stories and extraction)")
+    ap.add_argument("--job", choices=("copies", "stories", "analyze"), default="copies",
+                    help="copies (the README's scaling figures), stories (copies and stories) or analyze "
+                         "(copies, stories and extraction)")
     ap.add_argument("--one", nargs=2, type=int, metavar=("N", "CORES"), help=argparse.SUPPRESS)
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
