@@ -20,7 +20,6 @@ trained on half A (plus ECB+ and Clough-Stevenson) and scored on half B, and the
 """
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import math
@@ -36,6 +35,7 @@ from ..copies.families import _UnionFind
 from ..copies.features import Pair, Prepared, prepare
 from ..copies.pairmodel import FEATURES, PAIRMODEL_ALGORITHM, PairModel
 from ..model import Article
+from .realnews import half_of
 
 L2 = 10.0                # penalty on the standardised weights (sample weights sum to 2); README: 0.1, 1 and 10 compared on the CV folds
 NEWTON_STEPS = 50
@@ -62,11 +62,6 @@ class Row:
         return {"source": self.source, "group": self.group, "a": self.a, "b": self.b, "label": self.label,
                 "kind": self.kind, "rules": self.rules, "quotation_only": self.quotation_only,
                 "x": {k: round(v, 6) for k, v in self.x.items()}}
-
-
-def half_of(story: str) -> str:
-    """realnews-dev's fixed half of a story (as its score.py)."""
-    return "A" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
 def pair_row(pa: Prepared, pb: Prepared, *, source: str, group: str, label: int, kind: str) -> Row:
