@@ -41,10 +41,10 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
     frames = [(s, f) for s, f in frames if f and f.get("date") is not None]
     frames.sort(key=lambda x: (x[1]["date"], x[0].id))
     index: dict[str, list[int]] = defaultdict(list)
-    prev: dict[int, tuple[int, dict[str, Any]]] = {}
+    prev: dict[str, dict[str, Any]] = {}   # story -> the evidence of its link to its predecessor
     norms = list(map(_frame_norm, frames))   # each frame's once, not once per pair scored
     for i, (_s, f) in enumerate(frames):
-        specific = set(f["anchors"]) - set(f.get("common", ()))
+        specific = specific_anchors(f)
         hits: Counter = Counter()
         for a in specific:
             post = index.get(a)
@@ -53,28 +53,12 @@ def build_threads(stories: Sequence[Any], corpus: Iterable[Any] = (), types: Map
         best, best_score, best_ev = _best_link(f, norms[i], specific, hits,
                                                lambda j: (frames[j][1], norms[j], frames[j][0].id))
         if best is not None:
-            prev[i] = (best, best_ev)
+            prev[frames[i][0].id] = best_ev
         if scores is not None:   # each link's exact score (kept for update_threads)
             scores[frames[i][0].id] = best_score if best is not None else 0.0
         for a in specific:
             index[a].append(i)
-    root: dict[int, int] = {}
-    for i in range(len(frames)):
-        r = i
-        while r in prev:
-            r = prev[r][0]
-        root[i] = r
-    members: dict[int, list[int]] = defaultdict(list)
-    for i, r in root.items():
-        members[r].append(i)
-    out: list[ThreadPlace] = []
-    for r, ms in members.items():
-        if len(ms) < 2:
-            continue
-        tid = "thread-" + frames[r][0].id
-        for pos, i in enumerate(sorted(ms, key=lambda k: (frames[k][1]["date"], frames[k][0].id)), 1):
-            out.append(ThreadPlace(frames[i][0].id, tid, pos, evidence=prev[i][1] if i in prev else {"first": True}))
-    return out
+    return _places(prev, {s.id: f["date"] for s, f in frames})
 
 
 def _best_link(f: Mapping[str, Any], norm: float, specific: set[str], hits: Mapping[Any, int],
@@ -87,18 +71,27 @@ def _best_link(f: Mapping[str, Any], norm: float, specific: set[str], hits: Mapp
         if n < MIN_SHARED:
             continue
         g, gnorm, gid = frame_of(j)
-        gap = f["date"] - g["date"]
-        if gap <= 0 or gap > MAX_GAP_DAYS:
-            continue
-        cos = _cos(f["vec"], g["vec"], norm, gnorm)
-        if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
-            continue
-        score = cos + 0.1 * n
-        if score > best_score:
+        scored = _link_score(f, norm, g, gnorm, n)
+        if scored is not None and scored[0] > best_score:
+            score, cos, gap = scored
             shared = sorted(specific & set(g["anchors"]))
             best, best_score, best_ev = j, score, {"previous": gid, "cosine": round(cos, 4), "days_apart": gap,
                                                    "shared_anchors": shared[:10]}
     return best, best_score, best_ev
+
+
+def _link_score(f: Mapping[str, Any], norm: float, g: Mapping[str, Any], gnorm: float,
+                n: int) -> tuple[float, float, int] | None:
+    """(score, cosine, days apart) of the link from a story with frame ``f`` to an earlier candidate ``g``
+    sharing ``n`` specific anchors (vector norms ``norm``, ``gnorm``), or None when ``g`` cannot be its
+    predecessor (not earlier, too far apart, or too unlike with too few shared anchors)."""
+    gap = f["date"] - g["date"]
+    if gap <= 0 or gap > MAX_GAP_DAYS:
+        return None
+    cos = _cos(f["vec"], g["vec"], norm, gnorm)
+    if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
+        return None
+    return cos + 0.1 * n, cos, gap
 
 
 def _norm(a: Mapping[str, float]) -> float:
@@ -208,13 +201,8 @@ def _beaten(tests: Mapping[str, list[tuple[str, int]]], new: Mapping[str, Mappin
         nx = _norm(fx["vec"])
         for c, n in cs:
             g = new[c]
-            gap = fx["date"] - g["date"]
-            if gap <= 0 or gap > MAX_GAP_DAYS:
-                continue
-            cos = _cos(fx["vec"], g["vec"], nx, _norm(g["vec"]))
-            if cos < MIN_COSINE and n < MIN_SHARED_ALONE:
-                continue
-            if cos + 0.1 * n >= best.get(x, 0.0):
+            scored = _link_score(fx, nx, g, _norm(g["vec"]), n)
+            if scored is not None and scored[0] >= best.get(x, 0.0):
                 out.add(x)
                 break
     return out
