@@ -190,7 +190,7 @@ def _score_buckets(decoded: Any) -> Any:
         at = {r["family"]: i for i, r in enumerate(rows)}
         units, vecs, aidf = [], [], {}
         for r in rows:
-            unit, vec, weights = _stub(r, "")
+            unit, vec, weights = _stub(r)
             units.append(unit)
             vecs.append(vec)
             aidf.update(weights)
@@ -217,12 +217,12 @@ def _score_buckets(decoded: Any) -> Any:
     return run
 
 
-def _stub(r: Any, p: str) -> tuple[Any, dict[str, float], dict[str, float]]:
+def _stub(r: Any) -> tuple[Any, dict[str, float], dict[str, float]]:
     """A unit with just what ``unit_similarity`` reads (anchors, first date), its vector and anchor weights."""
-    aidf = json.loads(r[p + "aidf"])
-    first = dt.date.fromisoformat(r[p + "first"]) if r[p + "first"] else None
-    unit = C._Unit(r[p + "family"], [], Counter(), set(aidf), first, first)
-    return unit, dict((t, w) for t, w in json.loads(r[p + "vec"])), aidf
+    aidf = json.loads(r["aidf"])
+    first = dt.date.fromisoformat(r["first"]) if r["first"] else None
+    unit = C._Unit(r["family"], [], Counter(), set(aidf), first, first)
+    return unit, dict((t, w) for t, w in json.loads(r["vec"])), aidf
 
 
 def _assemble(kv: tuple[str, Any]) -> tuple:

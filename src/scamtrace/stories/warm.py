@@ -256,5 +256,3 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     out.sort(key=lambda s: s.id)
     built = sum(1 for st in c.stories if not isinstance(st, _KeptStory) or st.is_built())
     return out, {"changed_stories": len(c.changed), "moves": moves, "stories_built": built}, units, frames, untouched
-
-
