@@ -25,6 +25,11 @@ score, threshold, each feature's contribution). It never changes a relation the 
 scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-validated on the realnews-dev halves
 (README, Measured figures). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
 (classify-v12).
+Not versioned either (off by default, ``$SCAMTRACE_STORYCTX``): a rewrite by story context (:mod:`.storyctx`,
+``copies.storyctx-v1``): when no rule holds and the pair is not quotation-only, a pair sharing, in order, enough word
+trigrams that none of the other reports around it (its candidate neighbourhood, passed as ``context``) holds is a
+rewrite (evidence ``story_context``: context size, exclusive items, score, threshold). Tried before the pair model.
+Threshold set by two-fold cross-validation by realnews-dev half (README, Measured figures).
 v10 -> v11 (rules read off realnews-dev half B, which is therefore no longer held out for them; README, Measured
 figures): a pair with sense substitutions is spun only when most of them swap words one for one
 (SPUN_MIN_SWAP_SHARE; an editor's version of one wire story adds, drops and rephrases: verbatim with edits, labelling
@@ -69,7 +74,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from rapidfuzz.distance import LCSseq
 
@@ -83,6 +88,8 @@ from .features import (Pair, Prepared, chain_gaps, credit_match, fact_lcs_ratio,
 from .pairmodel import enabled as model_enabled
 from .pairmodel import load_model
 from .sentalign import SENTENCE_CACHE_TEXTS, align_sentences, content_terms
+from .storyctx import enabled as storyctx_enabled
+from .storyctx import story_evidence
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
@@ -611,16 +618,32 @@ def _relate_translation(pair: Pair, feats: dict[str, Any]) -> Verdict | None:
     return Verdict("rewrite", _strength(ev["share"], TRANSLATION_MIN_SHARE), feats)
 
 
-def relate(pair: Pair, *, use_model: bool | None = None) -> Verdict:
+def relate(pair: Pair, *, use_model: bool | None = None, context: Sequence[str] | None = None) -> Verdict:
     """The undirected copy relation between the two texts of ``pair``, or None (rules in the module doc);
-    when the rules find none, the pair model (:mod:`.pairmodel`) may find a rewrite when it is on (``use_model``;
-    None: as ``$SCAMTRACE_PAIRMODEL`` says, off by default)."""
+    when the rules find none, the story-context evidence (:mod:`.storyctx`, given the normalised texts of the
+    other reports around the pair as ``context``, when ``$SCAMTRACE_STORYCTX`` is on) and then the pair model
+    (:mod:`.pairmodel`) may find a rewrite when it is on (``use_model``; None: as ``$SCAMTRACE_PAIRMODEL`` says);
+    both are off by default."""
     verdict, feats, sh = relate_rules(pair)
+    if verdict is None and sh is not None and context is not None and storyctx_enabled():
+        verdict = _relate_story(pair, feats, sh, context)
     if use_model is None:
         use_model = model_enabled()
     if verdict is None and sh is not None and use_model:
         verdict = _relate_model(pair, feats, sh)
     return verdict if verdict is not None else Verdict(None, 0.0, feats)
+
+
+def _relate_story(pair: Pair, feats: dict[str, Any], sh: _Shape, context: Sequence[str]) -> Verdict | None:
+    """A rewrite by story context (:mod:`.storyctx`, ``copies.storyctx-v1``): the pair shares, in order, enough
+    trigrams that none of the other reports around it holds; never for a pair whose only shared wording is a
+    quotation both carry (classify-v4), and only for pairs the rules call unrelated."""
+    if sh.quoted and not sh.own:
+        return None
+    ev = feats["story_context"] = story_evidence(pair.a.text, pair.b.text, context, normalized=True)
+    if not ev["link"]:
+        return None
+    return Verdict("rewrite", _strength(ev["score"], ev["threshold"], 0.2), feats)
 
 
 def relate_rules(pair: Pair) -> tuple[Verdict | None, dict[str, Any], _Shape | None]:
@@ -727,7 +750,8 @@ def _cut_window(pair: Pair, verdict: Verdict) -> Verdict:
 def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b: float | None = None,
                   model: CollocationModel | None = None,
                   prepared: tuple[Prepared, Prepared] | None = None,
-                  usage: Mapping[tuple[str, str], int] | None = None) -> Link | None:
+                  usage: Mapping[tuple[str, str], int] | None = None,
+                  context: Sequence[str] | None = None) -> Link | None:
     """A :class:`Link` saying how ``a`` and ``b`` are related, or None when they are not copies.
 
     The link's ``article`` copies its ``source``; for siblings (original absent) ``source`` is None,
@@ -735,6 +759,8 @@ def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b
     relation. Spin scores and prepared articles (:func:`~.features.prepare`) may be passed in: the
     engine computes them once per article. ``usage``: the corpus's content-word pair frequencies
     (``CollocationModel.df``) for the direction's usage votes; when None, ``model``'s are used if given.
+    ``context``: the normalised texts of the other reports around the pair (its candidate neighbourhood), read by the
+    story-context rewrite (:mod:`.storyctx`) when ``$SCAMTRACE_STORYCTX`` is on; None: not used.
     """
     if a.id == b.id and a.text != b.text:
         raise ValueError(f"classify_pair: two different texts share the id {a.id!r}; ids must be unique")
@@ -746,7 +772,7 @@ def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b
         a, b, spin_a, spin_b = b, a, spin_b, spin_a
         prepared = (prepared[1], prepared[0]) if prepared is not None else None
     pair = Pair(*prepared) if prepared is not None else Pair(a, b)
-    verdict = relate(pair)
+    verdict = relate(pair, context=context)
     if verdict.relation is None:
         return None
     spin_ev: dict[str, Any] = {}

@@ -17,6 +17,7 @@ from .features import Prepared, prepare
 from .families import (Judgement, apply_judgements, build_families, check_judgements, family_origins,
                        learn_outlet_roles, other_end, reduce_links)
 from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
+from .storyctx import enabled as storyctx_enabled
 
 log = logging.getLogger(__name__)
 
@@ -140,12 +141,21 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
             prep[i] = prepare(by_id[i])
         return prep[i]
 
+    near = neighbourhoods(pairs) if storyctx_enabled() else None
+
+    def context(x: str, y: str) -> list[str] | None:
+        """The other reports around the pair: its candidate neighbourhood in this call (copies.storyctx-v1)."""
+        if near is None:
+            return None
+        return [prepared(o).side.text for o in sorted((near.get(x, set()) | near.get(y, set())) - {x, y})]
+
     def classify(x: str, y: str) -> Link | None:
-        return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)))
+        return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)),
+                             context=context(x, y))
 
     def classify_voted(x: str, y: str) -> Link | None:
         return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)),
-                             usage=usage)
+                             usage=usage, context=context(x, y))
 
     guesses = _guesses(pairs, judged, by_id, spin, classify_voted, usage)
     links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)
@@ -165,6 +175,16 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     log.debug("find_copies: %d articles, %d pairs compared, %d links, %d families",
               len(ids), len(pairs), len(expanded), len(families))
     return CopiesResult(links=expanded, families=families, spin={k: round(v, 4) for k, v in spin.items()})
+
+
+def neighbourhoods(pairs: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Each article's candidates among ``pairs``: the story context of :mod:`.storyctx` (the copies stage runs
+    before the stories stage, so a pair's story is, as far as it can know, the articles proposed with either text)."""
+    out: dict[str, set[str]] = {}
+    for x, y in pairs:
+        out.setdefault(x, set()).add(y)
+        out.setdefault(y, set()).add(x)
+    return out
 
 
 def links_to_origins(articles: Mapping[str, Article], reduced: Sequence[Link], compared: set[frozenset[str]],

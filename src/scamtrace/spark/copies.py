@@ -44,6 +44,8 @@ from ..copies.families import (FAMILIES_ALGORITHM, NON_MERGING, ROLE_EVIDENCE, O
 from ..copies.index import (CANDIDATES_ALGORITHM, DF_CAP, INDEX_NAMES, MAX_CANDIDATES, MIN_SCORE, MIN_SHARED,
                             containment_score, fact_weights)
 from ..copies.signatures import SIGNATURES_ALGORITHM, signature_batch, to_signed
+from ..copies.storyctx import STORYCTX_ENV
+from ..copies.storyctx import enabled as storyctx_enabled
 from ..copies.spin import (COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, judge_collocations, rule_hits,
                            score_from, usage_keys)
 from ..model import Article, Link
@@ -347,6 +349,9 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     from pyspark.sql import functions as F
 
     t = timings if timings is not None else {}
+    if storyctx_enabled():
+        log.warning("%s is on, but the Spark job gives classify_pair no story context: its links are the rules' "
+                    "(copies.storyctx-v1 runs in the embedded engine only)", STORYCTX_ENV)
     articles = articles.repartition("id").localCheckpoint()
     t0 = time.perf_counter()
     spins, pair_df = spin_model(spark, articles)
