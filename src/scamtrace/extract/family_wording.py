@@ -34,11 +34,13 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from ..store import queries
+from ..store.analysis import family_members_of, last_run_stats
 from ..store.extracted import apply_wording, wording_rows
 
 log = logging.getLogger(__name__)
 
 ALGO_FAMILY_WORDING = "extract.family-wording-v1"
+STAGE = "family_wording"   # the stage its passes over every spun article are recorded under (runs)
 #: token_set_ratio at or above which a spun copy's name is taken as a normal text's name
 #: (set on the demo's two spun copies: "Dawna Border Defence Army" vs its spin scores 56, the same
 #: name with a dropped word 100).
@@ -175,18 +177,47 @@ def _quote_corrections(out: Corrections, article: str, normal_set: set[str], nor
             out.drop_quotes.append(q["id"])
 
 
-def apply_family_wording(store: Any, changed: set[str] | None = None) -> int:
+def apply_family_wording(store: Any, changed: set[str] | None = None, near: Iterable[str] | None = None) -> int:
     """Apply :func:`corrections` to every spun article of ``store``; returns how many records changed.
     ``changed``, when given, receives the articles with corrections (the incremental knowledge stage
-    merges their stories and resolves their names again)."""
+    merges their stories and resolves their names again).
+
+    ``near``, when given (the incremental pass), names the articles whose records, copy links or
+    family the run may have changed (the copies stage's neighbourhood, closed over whole families):
+    only the spun articles of their families are corrected. Another spun article's family, links and
+    rows are those an earlier pass corrected it from, and its corrections are already applied (a
+    second pass over corrected rows changes nothing), so the result is that of a pass over every
+    spun article (``tests/test_incremental_wording.py``) without reading every family of the store."""
+    if near is not None and not full_pass_recorded(store):
+        near = None   # a store whose spun articles were last corrected by another version: all of them
+    run = store.start_run(STAGE, ALGO_FAMILY_WORDING) if near is None else None
+    count = _apply(store, changed, near)
+    if run is not None:
+        store.finish_run(run, {"mode": "full", "algorithm": ALGO_FAMILY_WORDING, "changed": count})
+    return count
+
+
+def full_pass_recorded(store: Any) -> bool:
+    """Has a pass over every spun article of the store run with this version (``runs``)?"""
+    last = last_run_stats(store, STAGE, "full")
+    return last is not None and last.get("algorithm") == ALGO_FAMILY_WORDING
+
+
+def _apply(store: Any, changed: set[str] | None, near: Iterable[str] | None) -> int:
     spun = queries.spun_articles(store)
     if not spun:
         return 0
-    family_of = queries.family_of_articles(store)
+    if near is None:
+        family_of = queries.family_of_articles(store)
+    else:   # the families of ``near`` only (each named by its smallest member: names are not compared)
+        family_of = {m: min(ms) for ms in set(family_members_of(store, near).values()) for m in ms}
+        spun_near = spun & set(family_of)
+        if not spun_near:
+            return 0
     members: dict[str, list[str]] = {}
     for art, fam in family_of.items():
         members.setdefault(fam, []).append(art)
-    plans = {a: normal_texts(a, family_of, members, spun) for a in sorted(spun)}
+    plans = {a: normal_texts(a, family_of, members, spun) for a in sorted(spun if near is None else spun_near)}
     plans = {a: n for a, n in plans.items() if n}
     if not plans:
         return 0

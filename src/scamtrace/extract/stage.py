@@ -185,7 +185,7 @@ def _keep_units(store: Store, fresh: dict[str, UnitEnts], had: dict[str, UnitEnt
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
                      changed: set[str] | None = None, full: bool = False,
-                     counts: dict[str, int] | None = None) -> int:
+                     counts: dict[str, int] | None = None, neighbourhood: Iterable[str] | None = None) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
@@ -198,7 +198,9 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     workers, these three are the workers' seconds added up), ``store`` (writing the records),
     ``corpus_dates`` and ``family_wording``. ``changed``, when given, receives the other articles
     whose records the corpus passes changed (see :func:`apply_repeat_dates`, :func:`apply_family_wording`).
-    Unless ``full``, the repeated-count pass reads only the figures that share a value with those of ``ids``.
+    Unless ``full``, the repeated-count pass reads only the figures that share a value with those of ``ids``,
+    and, with ``neighbourhood`` (the articles whose copy links or families the run may have changed, ``ids``
+    among them), the family wording pass corrects only the spun articles of their families.
 
     spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
     parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
@@ -261,7 +263,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
         apply_repeat_dates(store, changed, None if full else ids)
         parts["extract.corpus_dates"] += time.perf_counter() - t
         t = time.perf_counter()   # a spun copy's names, quotes and figure wording come from its family
-        apply_family_wording(store, changed)
+        apply_family_wording(store, changed, None if full else neighbourhood)
         parts["extract.family_wording"] += time.perf_counter() - t
     if timings is not None:
         for k, v in parts.items():
