@@ -190,3 +190,47 @@ def test_lenders_of_the_incremental_pass_on_random_figures() -> None:
             if not f["date"]:
                 got = _lenders(f, offered, new, offered_new)
                 assert sorted(d["id"] for d in got) == sorted(d["id"] for d in by_figure(f, offered, new))
+
+
+def test_the_pass_count_by_count_gives_the_pass_figure_by_figure() -> None:
+    """repeat_dates finds each figure's lenders count by count (new dated figures against the older
+    undated ones at once, wordings compared in one rapidfuzz call); the days and lenders are those of
+    the rule figure by figure (``_lenders``), for the whole pass and the incremental one, with wordings
+    that join by head noun, by token-set ratio, or not at all."""
+    import random
+
+    from scamtrace.extract.corpus_dates import RepeatDate, _lenders
+
+    def by_figure(figs, new):  # noqa: ANN001, ANN202 (the pass as it was written before, figure by figure)
+        dated: dict = {}
+        for f in figs:
+            if f.get("date") and f.get("date_precision") == "day":
+                dated.setdefault((float(f["value"]), f["unit"]), []).append(f)
+        out = []
+        for f in figs:
+            if f.get("date"):
+                continue
+            key = (float(f["value"]), f["unit"])
+            offered = dated.get(key, [])
+            if new is not None and f["article"] not in new and not any(d["article"] in new for d in offered):
+                continue
+            lenders = _lenders(f, offered, new)
+            days = {d["date"] for d in lenders}
+            if len(days) == 1 and lendable(f.get("sentence") or "", day := days.pop(), None):
+                out.append(RepeatDate(f["article"], f["id"], day, tuple(sorted({d["article"] for d in lenders}))))
+        return out
+
+    rnd = random.Random(11)
+    wordings = [("workers freed", "freed"), ("Workers", "rescued"), ("foreign workers freed", "released"),
+                ("people detained", "detained"), ("people held at the camp", "held"), ("detainees", "detained"),
+                ("suspects", "arrested"), ("suspected scammers", "arrested"), ("", "freed"), ("of the", "freed"),
+                ("the people rescued from compounds", "rescued"), ("people", "returned")]
+    for _ in range(120):
+        figs = []
+        for i in range(rnd.randint(2, 30)):
+            what, action = rnd.choice(wordings)
+            figs.append(_fig(rnd.choice("abcdnm"), i, rnd.choice([612, 612, 40]), what,
+                             rnd.choice([None, None, "2024-03-11", "2024-03-12"]), rnd.choice(["s", "on Monday, March 4"]),
+                             action=rnd.choice([action, None]), qualifier=rnd.choice([None, None, "", "about"])))
+        for new in (None, {"n"}, {"n", "m"}, {"a", "n"}):
+            assert repeat_dates(figs, new=new) == by_figure(figs, new), new

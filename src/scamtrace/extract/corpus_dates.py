@@ -29,7 +29,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from .measure import same_what
+import numpy as np
+from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
+
+from .measure import WHAT_SIMILARITY, head_noun, same_what
 from .dates import find_dates
 from ..store.analysis import published_days
 from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
@@ -92,9 +96,12 @@ def _verb_groups(action: str, what: str) -> frozenset[int]:
 
 
 def _same_count(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:
-    if (a.get("qualifier") or None) != (b.get("qualifier") or None) or not _same_what(a["what"], b["what"]):
+    # three tests that must all hold, the cheapest first (the verbs are cached per wording)
+    if (a.get("qualifier") or None) != (b.get("qualifier") or None):
         return False
-    return bool(_verbs(a) & _verbs(b))   # "610 Indonesians" detained is not "610 Indonesians handed over"
+    if not _verbs(a) & _verbs(b):   # "610 Indonesians" detained is not "610 Indonesians handed over"
+        return False
+    return _same_what(a["what"], b["what"])
 
 
 def lendable(sentence: str, day: str, published: dt.date | None) -> bool:
@@ -118,24 +125,41 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     undated figure of another article can only change when a figure of ``new`` lends to it and no
     older figure does (with an older lender, the last pass either dated it or found the days in
     disagreement or not lendable, and more lenders cannot change that), so only then is it dated,
-    from the new lenders."""
+    from the new lenders.
+
+    The lenders of each figure are those :func:`_lenders` gives (figure by figure); they are found
+    count by count (:class:`_Pool`): each new dated figure is compared with the older undated
+    figures of its count at once, and a figure's wording with the distinct wordings of the others."""
     figs = list(figures)
     published = published or {}
     dated: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
     for f in figs:
         if f.get("date") and f.get("date_precision") == "day":
             dated[(float(f["value"]), f["unit"])].append(f)
+    pools: dict[tuple[float, str], _Pool] = {}
+
+    def pool(key: tuple[float, str]) -> _Pool:
+        if key not in pools:
+            pools[key] = _Pool(dated.get(key, ()))
+        return pools[key]
+
     # the incremental pass: the new dated figures of each count (an older figure none of them states
-    # the count of has no new lender, so it is left as the last pass left it; see _lenders)
-    dated_new = None if new is None else {k: [d for d in v if d["article"] in new] for k, v in dated.items()}
+    # the count of has no new lender, so it is left as the last pass left it; see _lenders), and the
+    # older undated figures each of them lends to
+    lent = {} if new is None else _new_lenders(figs, dated, new)
     out: list[RepeatDate] = []
     for f in figs:
         if f.get("date"):
             continue
         key = (float(f["value"]), f["unit"])
-        if new is not None and dated_new is not None and f["article"] not in new and not dated_new.get(key):
-            continue
-        lenders = _lenders(f, dated.get(key, ()), new, dated_new.get(key, ()) if dated_new is not None else None)
+        if new is None or f["article"] in new:
+            lenders = [d for d in pool(key).matching(f) if d["article"] != f["article"]]
+        else:
+            lenders = lent.get(id(f), [])
+            if not lenders:
+                continue
+            if any(d["article"] not in new and d["article"] != f["article"] for d in pool(key).matching(f)):
+                lenders = []   # an older figure states the count too: the last pass decided this one
         days = {d["date"] for d in lenders}
         if len(days) > 1:
             log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
@@ -144,6 +168,63 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
             out.append(RepeatDate(article=f["article"], figure_id=f.get("id"), date=day,
                                   sources=tuple(sorted({d["article"] for d in lenders}))))
     return out
+
+
+def _new_lenders(figs: list[Mapping[str, Any]], dated: Mapping[tuple[float, str], list[Mapping[str, Any]]],
+                 new: set[str]) -> dict[int, list[Mapping[str, Any]]]:
+    """id() of each older undated figure that a dated figure of ``new`` states the count of -> those
+    new dated figures, in their order (``_lenders``'s new lenders of an older figure)."""
+    waiting: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
+    for f in figs:
+        if not f.get("date") and f["article"] not in new:
+            waiting[(float(f["value"]), f["unit"])].append(f)
+    lent: dict[int, list[Mapping[str, Any]]] = {}
+    for key, older in waiting.items():
+        news = [d for d in dated.get(key, ()) if d["article"] in new]
+        if not news:
+            continue
+        undated = _Pool(older)
+        for d in news:   # _same_count is symmetric
+            for f in undated.matching(d):
+                lent.setdefault(id(f), []).append(d)
+    return lent
+
+
+class _Pool:
+    """Figures of one count, grouped so that one figure finds those it states the same count as
+    (:func:`_same_count`) at once: by qualifier and verb groups, then each distinct wording of
+    ``what`` (lower-cased) by its head noun, or compared with rapidfuzz in one call
+    (:func:`scamtrace.extract.measure.same_what`: the same head noun, or a token-set ratio of at
+    least ``WHAT_SIMILARITY``)."""
+
+    def __init__(self, figs: Iterable[Mapping[str, Any]]):
+        self.groups: dict[tuple[Any, frozenset[int]], dict[str, list[Mapping[str, Any]]]] = {}
+        for g in figs:
+            if g["what"]:   # an empty phrase counts nothing (same_what)
+                self.groups.setdefault((g.get("qualifier") or None, _verbs(g)), {}).setdefault(
+                    g["what"].lower(), []).append(g)
+        self._arrays: dict[tuple[Any, frozenset[int]], tuple[list[str], Any]] = {}
+
+    def matching(self, f: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+        """The figures of the pool that state the same count as ``f`` (in no particular order)."""
+        what = f["what"]
+        if not what:
+            return []
+        qualifier, verbs = f.get("qualifier") or None, _verbs(f)
+        head, low = head_noun(what), what.lower()
+        out: list[Mapping[str, Any]] = []
+        for gk, by_word in self.groups.items():
+            if gk[0] != qualifier or not gk[1] & verbs:
+                continue
+            if gk not in self._arrays:
+                words = list(by_word)
+                self._arrays[gk] = (words, np.array([head_noun(w) for w in words], dtype=object))
+            words, heads = self._arrays[gk]
+            same = heads == head
+            same |= cdist([low], words, scorer=fuzz.token_set_ratio, processor=None, dtype=np.float64)[0] >= WHAT_SIMILARITY
+            for i in np.flatnonzero(same):
+                out.extend(by_word[words[i]])
+        return out
 
 
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],

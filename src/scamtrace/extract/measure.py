@@ -4,6 +4,7 @@ name the same thing. Used by the knowledge stage to merge figures into facts
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -15,6 +16,7 @@ _STOP = {"of", "the", "a", "an", "and", "to", "in", "on", "for", "from", "who", 
          "been", "are", "is", "by", "with", "at", "their", "its", "as"}
 
 
+@lru_cache(maxsize=1 << 16)   # a pass compares each phrase with many others
 def head_noun(what: str) -> str:
     """The counted noun: the first content word of ``what`` ("suspects handed over" -> "suspect")."""
     for w in re.findall(r"[a-z]+", what.lower()):

@@ -127,9 +127,14 @@ def undated_article_ids(store: Store) -> set[str]:
     return {r[0] for r in store.execute("SELECT id FROM articles WHERE published IS NULL")}
 
 
-def resolved_date_refs(store: Store) -> Iterator[tuple[str, str, str]]:
-    """(article, iso_start, precision) of every date reference resolved to a calendar start."""
-    for r in store.execute("SELECT article, iso_start, precision FROM date_refs WHERE iso_start IS NOT NULL"):
+def resolved_date_refs(store: Store, undated: bool = False) -> Iterator[tuple[str, str, str]]:
+    """(article, iso_start, precision) of every date reference resolved to a calendar start (with
+    ``undated``, of the articles stored without a publication date only)."""
+    sql = "SELECT article, iso_start, precision FROM date_refs WHERE iso_start IS NOT NULL"
+    if undated:
+        sql = ("SELECT d.article, d.iso_start, d.precision FROM articles a JOIN date_refs d ON d.article = a.id"
+               " WHERE a.published IS NULL AND d.iso_start IS NOT NULL")
+    for r in store.execute(sql):
         yield r["article"], r["iso_start"], r["precision"]
 
 
@@ -137,6 +142,18 @@ def unhedged_event_types(store: Store) -> Iterator[tuple[str, str]]:
     """(article, event type) of every event frame not hedged ("may", "could", ...)."""
     for r in store.execute("SELECT article, type FROM events WHERE hedged = 0"):
         yield r["article"], r["type"]
+
+
+def unhedged_event_types_of(store: Store, articles: Iterable[str]) -> dict[str, list[str]]:
+    """article -> the types of its event frames not hedged, in store order, for ``articles``."""
+    out: dict[str, list[str]] = {}
+    ids = sorted(set(articles))
+    for i in range(0, len(ids), 500):
+        chunk = ids[i:i + 500]
+        for r in store.db.execute(f"SELECT article, type FROM events WHERE article IN ({','.join('?' * len(chunk))})"
+                                  " AND hedged = 0 ORDER BY article, rowid", chunk):
+            out.setdefault(r[0], []).append(r[1])
+    return out
 
 
 def extraction_marks(store: Store) -> dict[str, str]:

@@ -87,7 +87,7 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
 
 
 def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[dict]:
-    """The figure rows (as :func:`rows` gives them) a repeated count of ``articles`` can lend to or
+    """The figure rows (the columns the pass reads, :data:`_REPEAT_COLUMNS`) a repeated count of ``articles`` can lend to or
     borrow from, in article then text order: every figure of ``articles``; the figures dated to a day
     that state a count (value and unit) one of theirs states; the undated figures that state a count
     one of their figures dated to a day states. (A figure dated otherwise neither lends nor borrows,
@@ -95,24 +95,27 @@ def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[di
     :func:`scamtrace.extract.corpus_dates.repeat_dates`.)"""
     ids = sorted(set(articles))
     found: dict[int, dict] = {}
+    cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS)
     for i in range(0, len(ids), 500):
         chunk = ids[i:i + 500]
-        for r in store.execute(f"SELECT * FROM figures WHERE article IN ({','.join('?' * len(chunk))})", chunk):
+        for r in store.execute(f"SELECT {cols} FROM figures f WHERE f.article IN ({','.join('?' * len(chunk))})",
+                               chunk):
             found[r["id"]] = dict(r)
     keys = {(float(d["value"]), d["unit"]) for d in found.values()}
     dated = {(float(d["value"]), d["unit"]) for d in found.values() if d["date"] and d["date_precision"] == "day"}
     for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
                               ("want_dated_counts", dated, "(f.date IS NULL OR f.date = '')")):
         fill_temp_keys(store, name, "value REAL, unit TEXT", sorted(want))
-        for r in store.db.execute(f"SELECT f.* FROM temp.{name} k JOIN figures f ON f.value = k.value"
+        for r in store.db.execute(f"SELECT {cols} FROM temp.{name} k JOIN figures f ON f.value = k.value"
                                   f" AND f.unit = k.unit WHERE {where}").fetchall():
-            found.setdefault(r["id"], dict(r))
-    out = list(found.values())
-    for d in out:   # decoded as rows() decodes them
-        for k in ("actors", "figures", "evidence"):
-            if k in d and isinstance(d[k], str):
-                d[k] = json.loads(d[k])
-    return sorted(out, key=lambda r: (r["article"], r["start"], r["id"]))
+            if r[0] not in found:
+                found[r[0]] = dict(r)
+    return sorted(found.values(), key=lambda r: (r["article"], r["start"], r["id"]))
+
+
+#: The columns of a figure the repeated-count pass reads (:func:`figure_rows_sharing_values`).
+_REPEAT_COLUMNS = ("id", "article", "start", "value", "unit", "what", "action", "qualifier", "date", "date_precision",
+                   "sentence")
 
 
 def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tuple[str, Figure]]:

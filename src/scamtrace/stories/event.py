@@ -524,6 +524,35 @@ class _Column:
         return len(self.rows)
 
 
+class StoredTypes(dict):
+    """Each article's event types, read from the store for the members of a unit when the run first
+    uses it (``load(article ids)`` -> article -> its types): a warm run uses few of the stored units."""
+
+    def __init__(self, load: Callable[[list[str]], Mapping[str, Iterable[str]]]):
+        super().__init__()
+        self.load = load
+
+
+class _TypesColumn:
+    """Each unit's event types (:attr:`_Frames.types`), made from :class:`StoredTypes` on first use."""
+
+    __slots__ = ("units", "source", "made")
+
+    def __init__(self, units: list["_Unit"], source: StoredTypes):
+        self.units, self.source, self.made = units, source, {}
+
+    def __getitem__(self, i: int) -> frozenset[str]:
+        got = self.made.get(i)
+        if got is None:
+            ids = [m.id for m in self.units[i].members]
+            known = self.source.load(ids)
+            got = self.made[i] = frozenset(t for a in ids for t in set(known.get(a, ())))   # as _Frames makes it
+        return got
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+
 class _Frames:
     """Every unit's event frame: vector (cut to ``UNIT_TERMS``), anchors, date, types, blocking keys.
 
@@ -557,7 +586,10 @@ class _Frames:
             self.date.append(u.first.toordinal() if u.first else None)
             ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
             self.cdate.append(min(ds).toordinal() if ds else None)
-            self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
+            if not isinstance(event_types, StoredTypes):
+                self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
+        if isinstance(event_types, StoredTypes):   # read for the units the run uses (stories.warm-v2)
+            self.types = _TypesColumn(units, event_types)   # type: ignore[assignment]
         self.keys: Sequence[frozenset[str]] = [r.keys for r in rows]
         self.vecs: Sequence[dict[str, float]]
         self.vnorm2: Sequence[float]

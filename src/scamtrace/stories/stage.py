@@ -16,10 +16,10 @@ from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_fram
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_links,
                             put_thread_link_scores)
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
-                              undated_article_ids, unhedged_event_types)
+                              undated_article_ids, unhedged_event_types, unhedged_event_types_of)
 from . import ALGORITHM
-from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrame, UnitFrame, article_frame,
-                    cluster_all, unit_groups)
+from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrame, StoredTypes, UnitFrame,
+                    article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
 from .threads import build_threads, specific_anchors, thread_frame, update_threads
 from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
@@ -39,7 +39,7 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
     a large store, they are placed into the stored stories (``stories.warm-v2``, :mod:`.warm`) instead
     of clustering everything again. Each run is recorded in ``runs`` (stage ``stories``, its mode)."""
     frame_of = cached_frames(store, corpus, fresh)
-    dates, types = story_frames(store)
+    dates = story_dates(store)
     run = store.start_run("stories", ALGORITHM)
     stats: dict[str, Any] = {}
     if dirty is not None:
@@ -53,12 +53,14 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
         at_full = full.get("units") if full else sum(1 for m in members if all(a in previous for a in m)) or None
         why = warm_allowed(len(members), len(dirty_units), at_full)
         stats = {"units": len(members), "dirty_units": len(dirty_units)}
-        if why is None:
+        if why is None:   # the event types of the units the run uses are read when used
+            types: Mapping[str, Iterable[str]] = StoredTypes(lambda ids: unhedged_event_types_of(store, ids))
             changed = _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats)
             store.finish_run(run, stats)
             return changed
         stats["full_because"] = why
-    stories, units, frames = cluster_all(corpus, families, event_dates=dates, event_types=types, frame_of=frame_of)
+    stories, units, frames = cluster_all(corpus, families, event_dates=dates, event_types=story_types(store),
+                                         frame_of=frame_of)
     _save_units(store, units, frames)
     stats.update(mode="full", units=stats["units"] if "units" in stats   # counted above when dirty was given
                  else len(units))
@@ -72,7 +74,7 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
 
 
 def _store_warm(store: Store, corpus: list[Article], families: list[Family], groups: list[tuple[str, list[str]]],
-                kept: dict[str, list[int]], dirty_units: list[int], dates: dict[str, Any], types: dict[str, set[str]],
+                kept: dict[str, list[int]], dirty_units: list[int], dates: dict[str, Any], types: Mapping[str, Iterable[str]],
                 frame_of: ArticleFrames, stats: dict[str, Any]) -> set[str]:
     """The incremental path (``stories.warm-v2``): place the dirty units with the stored statistics and
     unit frames, write the stories it changed and link again the threads they can reach. A store
@@ -250,14 +252,14 @@ def _dump(counts: Counter) -> str:
     return json.dumps(counts, ensure_ascii=False, separators=(",", ":"))
 
 
-def story_frames(store: Store) -> tuple[dict[str, Any], dict[str, set[str]]]:
-    """What the story stage takes from the extract stage: for each article without a publication date,
-    the date its text names (the most often named day, the latest on a tie; a named month when no day
-    is named), and each article's event types."""
+def story_dates(store: Store) -> dict[str, Any]:
+    """For each article without a publication date, the date its text names (the most often named
+    day, the latest on a tie; a named month when no day is named); only the date references of those
+    articles are read."""
     undated = undated_article_ids(store)
     days: dict[str, Counter] = {}
     months: dict[str, Counter] = {}
-    for article, iso_start, precision in resolved_date_refs(store):
+    for article, iso_start, precision in resolved_date_refs(store, undated=True):
         if article not in undated or precision not in ("day", "month"):
             continue
         try:
@@ -272,7 +274,12 @@ def story_frames(store: Store) -> tuple[dict[str, Any], dict[str, set[str]]]:
                 d = max(src[aid].items(), key=lambda kv: (kv[1], kv[0]))[0]
                 dates[aid] = d + dt.timedelta(days=shift)
                 break
+    return dates
+
+
+def story_types(store: Store) -> dict[str, set[str]]:
+    """Each article's event types (of the frames not hedged)."""
     types: dict[str, set[str]] = {}
     for article, type_ in unhedged_event_types(store):
         types.setdefault(article, set()).add(type_)
-    return dates, types
+    return types
