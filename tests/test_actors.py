@@ -101,3 +101,21 @@ def test_an_incremental_resolution_equals_one_over_every_name():
         judgements = [(names[trial], names[trial + 1], "same"), (names[trial + 2], names[trial + 3], "different")]
         assert _resolve_incrementally(old, new, judgements) == sorted(
             resolve_actor_counts(new, judgements), key=lambda a: (-a.mentions, a.name)), trial
+
+
+def test_block_joins_are_the_rules_pair_by_pair():
+    """block_joins compares a name with its block in one rapidfuzz call: the same names as the rule
+    (:func:`_join_reason`) asked pair by pair, for people (spelling ratio) and other labels (folded form)."""
+    import random
+
+    from scamtrace.knowledge.actors import _join_reason, block_joins, fold
+    rng = random.Random(3)
+    given = ["Wei", "Wen", "Wei-", "Ming", "Min", "W.", ""]
+    family = ["Huaxin", "Huaxing", "Hua-xin", "Hua xin", "Huaxìn", "Qiming", "Rihong", ""]
+    names = sorted({f"{g} {f}".strip() for g in given for f in family} | {"", "-"})
+    for _ in range(200):
+        block = rng.sample(names, rng.randint(0, 12))
+        name = rng.choice(names)
+        for label in ("PERSON", "ORG"):
+            want = [m for m in block if m != name and _join_reason(label, fold(name), fold(m)) is not None]
+            assert block_joins(name, label, block) == want

@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import cdist
 
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
@@ -143,13 +145,20 @@ def _join_reason(label: str, fa: str, fb: str) -> dict[str, Any] | None:
 
 def block_prefix(name: str) -> str:
     """The folded prefix of a name's block (its label is the block's other half: :func:`block_of`)."""
-    return fold(name)[:BLOCK_PREFIX]
+    return _folded(name)[:BLOCK_PREFIX]
 
 
 def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
-    """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to."""
+    """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to
+    (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call)."""
     fa = _folded(name)
-    return [m for m in block if m != name and _join_reason(label, fa, _folded(m)) is not None]
+    block = list(block)
+    folded = [_folded(m) for m in block]
+    if label != "PERSON" or not block:
+        return [m for m, fm in zip(block, folded) if m != name and fm == fa]
+    ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]
+    return [m for m, fm, r in zip(block, folded, ratios.tolist())
+            if m != name and (fm == fa or (fa[:1] == fm[:1] and r >= PERSON_SIMILARITY))]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -106,9 +106,18 @@ def add_story_anchor_idf(store: Store, anchor_idf: Mapping[str, float]) -> None:
         db.executemany("INSERT OR IGNORE INTO story_anchor_idf(anchor, idf) VALUES (?,?)", anchor_idf.items())
 
 
-def story_unit_rows(store: Store) -> dict[str, tuple[str, str, str]]:
-    """unit -> (members JSON, keys JSON, frame JSON) of every stored unit frame."""
-    return {r[0]: (r[1], r[2], r[3]) for r in store.db.execute("SELECT unit, members, keys, frame FROM story_units")}
+def story_unit_rows(store: Store) -> dict[str, tuple[str, str]]:
+    """unit -> (members JSON, keys JSON) of every stored unit frame (the frame itself:
+    :func:`story_unit_frame`)."""
+    return {r[0]: (r[1], r[2]) for r in store.db.execute("SELECT unit, members, keys FROM story_units")}
+
+
+def story_unit_frame(store: Store, unit: str) -> str:
+    """The stored frame JSON of ``unit`` (KeyError when none)."""
+    row = store.db.execute("SELECT frame FROM story_units WHERE unit = ?", (unit,)).fetchone()
+    if row is None:
+        raise KeyError(unit)
+    return str(row[0])
 
 
 def story_unit_names(store: Store) -> list[str]:

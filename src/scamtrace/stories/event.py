@@ -498,11 +498,17 @@ class UnitFrame(NamedTuple):
 
 
 class StoredFrame(NamedTuple):
-    """A stored :class:`UnitFrame` not read yet (its JSON) and its blocking keys (read at once: every
-    unit's keys go into the blocking index); :class:`_Frames` reads the rest when the unit is used."""
+    """A stored :class:`UnitFrame` not read yet and its blocking keys (read at once: every unit's keys
+    go into the blocking index); :class:`_Frames` reads the rest when the unit is used: its JSON is
+    ``text``, or what ``read()`` returns (the store is asked then)."""
 
     keys: frozenset[str]
-    text: str
+    text: str = ""
+    read: Callable[[], str] | None = None
+
+    def json(self) -> str:
+        """The frame's JSON."""
+        return self.text if self.read is None else self.read()
 
 
 class _Column:
@@ -517,7 +523,7 @@ class _Column:
     def __getitem__(self, i: int) -> Any:
         r = self.rows[i]
         if type(r) is StoredFrame:
-            r = self.rows[i] = UnitFrame.loads(r.text)
+            r = self.rows[i] = UnitFrame.loads(r.json())
         return r[self.field]
 
     def __len__(self) -> int:

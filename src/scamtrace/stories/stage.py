@@ -6,13 +6,14 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
 from ..model import Article, Family
 from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
                             put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
-                            story_unit_names, story_unit_rows, thread_anchor_before, thread_anchor_first,
+                            story_unit_frame, story_unit_names, story_unit_rows, thread_anchor_before, thread_anchor_first,
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_links,
                             put_thread_link_scores)
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
@@ -169,7 +170,7 @@ def stats_algorithm() -> str:
 def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[str]]], kept: dict[str, list[int]],
             frame_of: ArticleFrames) -> tuple[CorpusStats | None, dict[str, StoredFrame] | None]:
     """(the stored corpus statistics, the stored frames of the kept units whose members are unchanged,
-    not read yet), or (None, None) when no statistics of this algorithm are stored. The statistics
+    not read yet: each is read from the store when the run uses its unit), or (None, None) when no statistics of this algorithm are stored. The statistics
     hold the IDF of the terms of the other units (those weighed in this run) only."""
     header = story_stats(store)
     if header.get("algorithm") != stats_algorithm():
@@ -181,7 +182,7 @@ def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[st
             name, arts = groups[i]
             row = rows.get(name)
             if row is not None and row[0] == _members_json(arts):
-                stored[name] = StoredFrame(frozenset(json.loads(row[1])), row[2])
+                stored[name] = StoredFrame(frozenset(json.loads(row[1])), read=partial(story_unit_frame, store, name))
     by_id = {a.id: a for a in corpus}
     terms: set[str] = set()
     for name, arts in groups:
