@@ -667,6 +667,17 @@ class Store:
                            [(p.story, p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm)
                             for p in places])
 
+    def update_threads(self, places: Iterable[ThreadPlace]) -> None:
+        """Store every thread place (as :meth:`replace_threads`), writing only the rows that differ
+        from the stored ones: the table ends exactly as :meth:`replace_threads` leaves it."""
+        rows = {p.story: (p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm) for p in places}
+        with self.write() as db:
+            old = {r[0]: tuple(r[1:]) for r in db.execute(
+                "SELECT story, thread, position, evidence, algorithm FROM story_threads")}
+            db.executemany("DELETE FROM story_threads WHERE story = ?", [(s,) for s in old if s not in rows])
+            db.executemany("INSERT OR REPLACE INTO story_threads(story, thread, position, evidence, algorithm)"
+                           " VALUES (?,?,?,?,?)", [(s, *r) for s, r in rows.items() if old.get(s) != r])
+
     def threads(self, story: str | None = None) -> list[ThreadRow]:
         """Thread places in thread and date order, with each story's title and dates; only the thread
         of ``story`` when given."""

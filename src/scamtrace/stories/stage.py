@@ -106,7 +106,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         _save_thread_frames(store, stories, drop=gone)
         new = {st.id: f for st in stories if (f := thread_frame(st)) is not None}
         places, scores = update_threads(thread_links(store), old, new, _ThreadView(store))
-        store.replace_threads(places)
+        store.update_threads(places)   # most places are as stored: only the others are written
         put_thread_link_scores(store, scores)
         stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores))
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
