@@ -49,8 +49,9 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
         if not stories:
             return
         members = sorted(a for a, s in story_of.items() if s in stories)
-    fam_of = family_of_articles(store)
-    outlet_of = outlet_of_articles(store)
+    # the families and outlets of the merged stories' articles (merge_figures and merge_events ask for no other)
+    fam_of = family_of_articles(store, members)
+    outlet_of = outlet_of_articles(store, members)
     # the passages of a few stories' articles are followed from them; of many, read all at once
     borrowed = Borrowed.from_store(store, members if members is not None and len(members) <= BORROWED_FOLLOW else None)
 

@@ -117,11 +117,12 @@ class Borrowed:
         a count): all of them, or (``articles``) those touching these articles and, for chains, the
         articles they borrow from. Only the pair and the passage spans are read from each link's
         evidence (SQLite JSON functions), so a large store is not loaded into memory."""
-        fam = queries.family_of_articles(store)
         if articles is None:
+            fam = queries.family_of_articles(store)
             rows = queries.cross_family_links(store)
         else:
             rows, todo, seen = [], list(articles), set()
+            asked = set(todo)
             while todo and len(seen) < 10_000:
                 a = todo.pop()
                 if a in seen:
@@ -131,6 +132,9 @@ class Borrowed:
                     rows.append(r)
                     if r["article"] == a and r["source"]:
                         todo.append(r["source"])
+            # the families asked for: of these articles (own) and of the links' ends (passages, hops)
+            fam = queries.family_of_articles(store, asked | seen | {x for r in rows for x in (r["article"], r["source"],
+                                                                                     r["sibling"]) if x})
         links, done = [], set()
         for r in rows:
             key = (r["article"], r["source"], r["sibling"])

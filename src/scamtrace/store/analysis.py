@@ -21,9 +21,13 @@ def boilerplate_model_jsons(store: Store) -> Iterator[str]:
         yield row[0]
 
 
-def family_of_articles(store: Store) -> dict[str, str]:
-    """article id -> its copy family's id."""
-    return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+def family_of_articles(store: Store, articles: Iterable[str] | None = None) -> dict[str, str]:
+    """article id -> its copy family's id (of ``articles`` only, when given)."""
+    if articles is None:
+        return {r["article"]: r["family"] for r in store.execute("SELECT article, family FROM family_members")}
+    fill_temp_keys(store, "want_family_of", "id", ((a,) for a in articles))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT article, family FROM family_members WHERE article IN (SELECT id FROM temp.want_family_of)").fetchall()}
 
 
 def copy_neighbours(store: Store, articles: Iterable[str]) -> set[str]:
@@ -70,9 +74,13 @@ def story_of_articles(store: Store) -> dict[str, str]:
     return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
 
 
-def outlet_of_articles(store: Store) -> dict[str, str | None]:
-    """article id -> its outlet (None when unknown)."""
-    return {r["id"]: r["outlet"] for r in store.execute("SELECT id, outlet FROM articles")}
+def outlet_of_articles(store: Store, articles: Iterable[str] | None = None) -> dict[str, str | None]:
+    """article id -> its outlet (None when unknown), of ``articles`` only when given."""
+    if articles is None:
+        return {r["id"]: r["outlet"] for r in store.execute("SELECT id, outlet FROM articles")}
+    fill_temp_keys(store, "want_outlet_of", "id", ((a,) for a in articles))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT id, outlet FROM articles WHERE id IN (SELECT id FROM temp.want_outlet_of)").fetchall()}
 
 
 def mention_names(store: Store) -> list[tuple[str, str]]:
