@@ -559,6 +559,13 @@ class _TypesColumn:
         return len(self.units)
 
 
+def _unit_types(units: list["_Unit"], event_types: Mapping[str, Iterable[str]]) -> Sequence[frozenset[str]]:
+    """Each unit's event types (of its members); from :class:`StoredTypes`, read when a unit is used."""
+    if isinstance(event_types, StoredTypes):   # stories.warm-v2: a warm run uses few of the stored units
+        return _TypesColumn(units, event_types)
+    return [frozenset(t for m in u.members for t in event_types.get(m.id, ())) for u in units]
+
+
 class _Frames:
     """Every unit's event frame: vector (cut to ``UNIT_TERMS``), anchors, date, types, blocking keys.
 
@@ -583,7 +590,7 @@ class _Frames:
         self.common = stats.common
         self.date: list[int | None] = []
         self.cdate: list[int | None] = []
-        self.types: list[frozenset[str]] = []
+        self.types: Sequence[frozenset[str]]
         self._days = sorted(u.first.toordinal() for u in units if u.first)
         rows: list[UnitFrame | StoredFrame] = []
         for i, (u, counts) in enumerate(zip(units, names)):
@@ -592,10 +599,7 @@ class _Frames:
             self.date.append(u.first.toordinal() if u.first else None)
             ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
             self.cdate.append(min(ds).toordinal() if ds else None)
-            if not isinstance(event_types, StoredTypes):
-                self.types.append(frozenset(t for m in u.members for t in event_types.get(m.id, ())))
-        if isinstance(event_types, StoredTypes):   # read for the units the run uses (stories.warm-v2)
-            self.types = _TypesColumn(units, event_types)   # type: ignore[assignment]
+        self.types = _unit_types(units, event_types)
         self.keys: Sequence[frozenset[str]] = [r.keys for r in rows]
         self.vecs: Sequence[dict[str, float]]
         self.vnorm2: Sequence[float]
