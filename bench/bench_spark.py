@@ -9,8 +9,9 @@
 
 With ``--job analyze`` each run is `spark analyze` (extraction in the executors) with the shuffle
 partitions tuned by input size (``spark.session.shuffle_partitions_for``); its stage times add
-``extract`` (wall) and ``extract.ner|rules|events`` (seconds summed over the executors) and
-``stories``. Its baseline is a full embedded ``analyze`` in a store (``spark.equivalence.embedded_store``).
+``extract`` (wall), ``extract.units`` (wall: the distinct paragraphs parsed once, ``spark.extract-v2``)
+and ``extract.ner|rules|events`` (seconds summed over the executors) and ``stories``, and it prints
+the paragraphs (units) spaCy parses: in the articles, distinct, parsed. Its baseline is a full embedded ``analyze`` in a store (``spark.equivalence.embedded_store``).
 
 Each (size, cores) run is its own process (a SparkSession's master cannot change) running
 `spark copies` in local mode on a synthetic corpus (scamtrace.copies.synth: originals, copies of
@@ -102,7 +103,8 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
         out = {"n": n, "cores": cores, "spark_s": round(spark_s, 1), "spark_art_s": round(n / spark_s, 1),
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"], "job": job, "shuffle_partitions": partitions,
-               "counts": info["counts"], "stories_scoring": info.get("stories_scoring")}
+               "counts": info["counts"], "stories_scoring": info.get("stories_scoring"),
+               "ner_units": info.get("ner_units")}
         if not baseline:
             out.update(embedded_s=None, embedded_art_s=None, ratio=None)
             return out
@@ -172,6 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"    job stages (s): {r['stages']}")
         if r.get("stories_scoring"):
             print(f"    stories scoring: {r['stories_scoring']}")
+        if r.get("ner_units"):
+            u = r["ner_units"]
+            print(f"    NER paragraphs: {u['units']:,} in the articles, {u['distinct']:,} distinct, {u['parsed']:,} parsed "
+                  f"by spaCy, {u['reparsed']:,} parsed again in the extraction step")
         print(f"    longest Spark stages (s): {r['spark_stages']}")
         if "equivalence" in r:
             e = r["equivalence"]

@@ -56,9 +56,29 @@ def test_demo_extraction_matches_analyze(demo_analyze):
     assert diff["figures"]["embedded"] >= 100 and diff["events"]["embedded"] >= 20 and diff["quotes"]["embedded"] >= 20
     assert diff["same"], json.dumps(diff, indent=1)[:3000]
     assert info["counts"]["figures"] >= 100 and info["counts"]["events"] >= 20
-    assert info["job"].endswith("spark.extract-v1") and info["algorithms"]["figures"].startswith("extract.figures-")
+    assert info["job"].endswith("spark.extract-v2") and info["algorithms"]["figures"].startswith("extract.figures-")
     # loaded, not extracted again; the corpus passes ran in the store
     assert counts["extracted_from"] == "tables" and counts["figures"] == info["counts"]["figures"]
+
+
+def test_each_distinct_paragraph_is_parsed_once(demo_analyze):
+    """spark.extract-v2: spaCy parses each distinct paragraph of the corpus once (keyed as the
+    embedded ``ner_units`` cache keys them), and the extraction step parses none again."""
+    from scamtrace.extract.entities import ner_units, unit_cache_tag, unit_key
+
+    store, _, info, _, _ = demo_analyze
+    if unit_cache_tag() is None:
+        pytest.skip("spaCy or its English model is missing: the rule-based recogniser parses nothing")
+    keys, total = set(), 0
+    for a in store.iter_articles():
+        units = ner_units(a.text or "")
+        total += len(units)
+        keys.update(unit_key(u) for _, u in units)
+    got = info["ner_units"]
+    assert got["units"] == total and got["distinct"] == len(keys) and got["parsed"] == len(keys)
+    assert len(keys) < total   # the demo's copies repeat paragraphs
+    assert got["reparsed"] == 0
+    assert info["algorithms"]["ner_units"] == "extract.ner-units-v1"
 
 
 def test_demo_reference_dates_come_from_a_join(spark, demo_analyze):

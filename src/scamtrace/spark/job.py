@@ -27,6 +27,7 @@ from .session import tune_shuffle_partitions
 from .stories import STORIES_JOB, stories_spark
 from ..errors import InvalidRequest
 from ..extract import ALGO_DATES, ALGO_ENTITIES, ALGO_FIGURES, ALGO_QUOTES
+from ..extract.entities import NER_UNITS
 from ..extract.events import ALGO_EVENTS
 from ..extract.stage import POOL_ALGORITHM
 from .extract import EXTRACT_JOB, extract_spark
@@ -59,12 +60,12 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
     links, families, _spins = find_copies_spark(spark, articles, timings)
     tables = {"articles": articles, "links": links, "families": families, "rejects": rejects}
     scoring: dict[str, int] = {}   # the stories' candidate pairs, scoring buckets, vectors decoded
+    units: dict[str, int] = {}     # the extraction's paragraphs: occurrences, distinct, parsed
     if job == "analyze":
-
         t = time.perf_counter()
         links = links.localCheckpoint()
         tables["links"] = links
-        extracted, failed = extract_spark(spark, articles, links, timings)
+        extracted, failed = extract_spark(spark, articles, links, timings, units)
         tables.update(extracted)
         tables["rejects"] = rejects.union(failed)
         timings["extract"] = time.perf_counter() - t
@@ -86,7 +87,8 @@ def run_job(spark: Any, job: str, inputs: Sequence[str], output: str, *,
         info["job"] = f"{info['job']}+{STORIES_JOB}+{EXTRACT_JOB}"
         info["algorithms"].update({"entities": ALGO_ENTITIES, "dates": ALGO_DATES, "figures": ALGO_FIGURES,
                                    "quotes": ALGO_QUOTES, "events": ALGO_EVENTS,
-                                   "extract_batch": POOL_ALGORITHM})
+                                   "extract_batch": POOL_ALGORITHM, "ner_units": NER_UNITS})
+        info["ner_units"] = units
     if job in ("stories", "analyze"):
         info["stories_scoring"] = scoring
     info["inputs"] = list(inputs)
