@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -158,18 +159,24 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + \
             (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else []) + \
             (["--corpus-cache", args.corpus_cache] if args.corpus_cache else []) + ["--job", args.job]
+        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, capture_output=True, text=True)
+        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
             print(f"run n={n} cores={c} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
             return 1
         r = json.loads(line[7:])
+        # CPU seconds of the run's process tree (the JVM and the Python workers it reaped): less
+        # sensitive than wall time to the other work on a shared machine
+        r["cpu_s"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
         results.append(r)
         base = (f"embedded {r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio "
                 f"{r['ratio']:.3f}" if r["ratio"] is not None else "no baseline")
         extra = (f", {r['counts'].get('figures', 0):,} figures, {r['counts'].get('events', 0):,} events"
                  if r["job"] == "analyze" else "")
-        print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), "
+        print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s, "
+              f"{r['cpu_s']:.1f} CPU s), "
               f"{base}, {r['links']:,} links{extra}, {r['shuffle_partitions']} shuffle partitions")
         print(f"    job stages (s): {r['stages']}")
         if r.get("stories_scoring"):
