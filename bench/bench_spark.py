@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -76,6 +75,31 @@ def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:top]
 
 
+def _tree_cpu() -> float | None:
+    """CPU seconds (user + system) used so far by this process and its descendants (the Spark JVM,
+    its Python daemon and workers; finished ones through their parents' reaped-children times).
+    Less sensitive than wall time to other work on a shared machine. None without Linux /proc."""
+    stats: dict[int, tuple[int, float]] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for d in Path("/proc").glob("[0-9]*"):
+        try:
+            f = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(d.name)] = (int(f[1]), sum(int(x) for x in f[11:15]) / tick)   # ppid; utime stime cutime cstime
+    if not stats:
+        return None
+    kids: dict[int, list[int]] = defaultdict(list)
+    for pid, (ppid, _) in stats.items():
+        kids[ppid].append(pid)
+    todo, total = [os.getpid()], 0.0
+    while todo:
+        pid = todo.pop()
+        total += stats.get(pid, (0, 0.0))[1]
+        todo.extend(kids.get(pid, ()))
+    return total
+
+
 def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True, cache: str | None = None,
         job: str = "copies") -> dict:
     from scamtrace.spark.job import run_job
@@ -92,10 +116,11 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
         if job == "copies":   # the figures in the README were measured with 4 partitions per core
             conf["spark.sql.shuffle.partitions"] = str(max(4, 4 * cores))
         spark = spark_session(f"local[{cores}]", conf)
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _tree_cpu()
         info = run_job(spark, job, [str(corpus)], str(root / "out"))
         partitions = info["spark"]["shuffle_partitions"]
         spark_s = time.perf_counter() - t
+        cpu_s = round(_tree_cpu() - cpu, 1) if cpu is not None else None
         spark.stop()
         counts = info["counts"]
         if counts.get("articles") != n or counts.get("rejects"):
@@ -105,7 +130,7 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"], "job": job, "shuffle_partitions": partitions,
                "counts": info["counts"], "stories_scoring": info.get("stories_scoring"),
-               "ner_units": info.get("ner_units")}
+               "ner_units": info.get("ner_units"), "cpu_s": cpu_s}
         if not baseline:
             out.update(embedded_s=None, embedded_art_s=None, ratio=None)
             return out
@@ -159,24 +184,19 @@ def main(argv: list[str] | None = None) -> int:
         cmd = [sys.executable, __file__, "--one", str(n), str(c), "--seed", str(args.seed)] + \
             (["--check"] if check else []) + (["--no-baseline"] if args.no_baseline else []) + \
             (["--corpus-cache", args.corpus_cache] if args.corpus_cache else []) + ["--job", args.job]
-        cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         proc = subprocess.run(cmd, capture_output=True, text=True)
-        cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
         if line is None:
             print(f"run n={n} cores={c} failed:\n{proc.stderr[-2000:]}", file=sys.stderr)
             return 1
         r = json.loads(line[7:])
-        # CPU seconds of the run's process tree (the JVM and the Python workers it reaped): less
-        # sensitive than wall time to the other work on a shared machine
-        r["cpu_s"] = round(cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime, 1)
         results.append(r)
         base = (f"embedded {r['embedded_s']:.1f} s ({r['embedded_art_s']:.1f} art/s), embedded/spark time ratio "
                 f"{r['ratio']:.3f}" if r["ratio"] is not None else "no baseline")
         extra = (f", {r['counts'].get('figures', 0):,} figures, {r['counts'].get('events', 0):,} events"
                  if r["job"] == "analyze" else "")
         print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s, "
-              f"{r['cpu_s']:.1f} CPU s), "
+              f"{r['cpu_s']} CPU s of its processes), "
               f"{base}, {r['links']:,} links{extra}, {r['shuffle_partitions']} shuffle partitions")
         print(f"    job stages (s): {r['stages']}")
         if r.get("stories_scoring"):
