@@ -314,3 +314,15 @@ def test_a_store_written_before_the_boilerplate_counts_is_upgraded_and_learns_th
     assert got == (sorted(tuple(r) for r in one.execute("SELECT outlet, model, pages FROM boilerplate_models")),
                    sorted(tuple(r) for r in one.execute("SELECT id, text FROM articles")))
     one.close()
+
+
+def test_thread_frame_days_in_one_join_are_those_by_key(tmp_path, monkeypatch) -> None:
+    """Many stories' thread days are read in one join, a few by their key: the same days."""
+    from scamtrace.store import caches
+    store = api.open_store(tmp_path / "s.db")
+    caches.put_thread_frames(store, [(f"story-{i}", 700000 + i, "[[],[],[],[]]", [f"n:a{i % 7}"]) for i in range(40)])
+    asked = [f"story-{i}" for i in range(0, 50, 3)]   # some without a frame
+    few = caches.thread_frame_days(store, asked)
+    assert few == {s: 700000 + int(s.split("-")[1]) for s in asked if int(s.split("-")[1]) < 40}
+    monkeypatch.setattr(caches, "_FEW_STORIES", 2)
+    assert caches.thread_frame_days(store, asked) == few

@@ -166,8 +166,19 @@ def thread_frame_rows(store: Store, stories: Iterable[str]) -> dict[str, tuple[i
 
 
 def thread_frame_days(store: Store, stories: Iterable[str]) -> dict[str, int]:
-    """story -> the day of its stored thread frame, for those of ``stories`` that have one."""
-    return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames WHERE story = ?", stories)}
+    """story -> the day of its stored thread frame, for those of ``stories`` that have one (many
+    stories in one join, a few by their key)."""
+    stories = list(stories)
+    if len(stories) <= _FEW_STORIES:
+        return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames WHERE story = ?",
+                                              stories)}
+    fill_temp_keys(store, "want_thread_days", "story", ((sid,) for sid in stories))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT f.story, f.day FROM temp.want_thread_days w JOIN story_thread_frames f ON f.story = w.story").fetchall()}
+
+
+#: Up to this many stories are looked up one by one (their primary key); more in one join.
+_FEW_STORIES = 500
 
 
 def thread_link_scores(store: Store, stories: Iterable[str]) -> dict[str, float]:
