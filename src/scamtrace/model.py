@@ -582,7 +582,7 @@ class StoryFilter:
 #: The algorithms whose records follow (name+version stored with every record; bump on a change).
 ALGO_ENTITIES = "extract.entities-v3"
 ALGO_DATES = "extract.dates-v2"
-ALGO_FIGURES = "extract.figures-v6"
+ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"
 ALGO_EVENTS = "extract.events-v2"
 ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender

@@ -1,4 +1,16 @@
-"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v6``).
+"""Figures: numbers that count people, money, things, measures or durations (``extract.figures-v7``).
+
+v7 (half B of ``realnews-dev`` read: half A was saturated, so no half is held out for figures after
+v7; every rule is a grammatical class, tested on invented sentences) adds: "others" counting people
+(:func:`_unit_others`: "Harry Roque and 10 others", "Seven others ... were convicted"); "-ese"
+demonyms ("5 Nepalese") and demonyms after "such/more/other..." ("32 such Sri Lankans"); the role
+noun "accused"; coordinated modifiers ("150 foreign and Filipino workers"); "of which/whom"
+partitives (:func:`_unit_of_which`, and "850 of which" continuing a count); the whole of "N of the
+M" is a figure too, and a dropped part ("one of 260 people") no longer hides it; sizes written in
+digits as adjectives (:func:`_unit_measure_adjective`: "a 240-page report", "7.9-hectare",
+"25-storey"; no action, they count no event); an age after a full name ending a sentence; plural
+nouns in any lower-case letters ("21 países"). Legal identifiers ("section 311", "branch 118") stay
+names, not figures.
 
 How a number's unit is decided is a list of small named rules (:data:`_UNIT_RULES`, tried in order;
 the first that answers decides and its name is the figure's ``evidence["unit_rule"]``). v4 (issue 13,
@@ -77,7 +89,7 @@ from dataclasses import dataclass, field
 from . import figure_dates
 from .dates import find_dates
 from .gazetteer import Gazetteer, load_gazetteer
-from .names import PersonIndex, index_persons
+from .names import PersonIndex, index_persons, looks_like_person
 from .numbers import CURRENCY_WORDS, QUANTITY_RE, Quantity, find_quantities, parse_quantity
 from .quotes import find_quotes
 from .records import ALGO_FIGURES, DateRef, Figure, Quote
@@ -93,7 +105,8 @@ _NOUNS: dict[str, tuple[str, ...]] = {
                "survivors", "soldiers", "troops", "officials", "students", "relatives", "teenagers", "adults",
                "minors", "girls", "boys", "traffickers", "recruits", "captives", "escapees", "guards",
                "Chinese", "Thais", "Indonesians", "Filipinos", "Vietnamese", "Malaysians", "Indians", "Kenyans",
-               "Ethiopians", "Americans", "foreign nationals", "police officers", "police", "folks"),
+               "Ethiopians", "Americans", "foreign nationals", "police officers", "police", "folks",
+               "accused"),   # v7: "the 16 accused" (a role noun used as a plural noun)
     "buildings": ("buildings", "building", "compounds", "compound", "centers", "centres", "casinos", "dens",
                   "sites", "warehouses", "properties", "facilities", "hotels", "premises"),
     "flights": ("flights", "flight", "airlifts", "airlift", "planes", "aircraft", "charters"),
@@ -251,6 +264,10 @@ def _find_noun(text: str, pos: int, end: int, skip: set[int], digits: bool = Tru
             mods.append(words[i].group())   # "64 Republic of Korea's citizens": "of" inside a name (v4)
             i += 1
             continue
+        if _coordinated_modifier(words, i, mods):
+            mods.append(words[i].group())   # v7: "150 foreign and Filipino workers"
+            i += 1
+            continue
         if _ends_noun_search(words[i].group(), mods):
             return None
         found = _proper_or_generic_noun(words, i, mods, pos, partitive)
@@ -280,8 +297,7 @@ def _noun_search_start(words: list[re.Match[str]], pos: int, skip: set[int]) -> 
     while i < len(words) and words[i].group().lower() in _DETERMINERS:
         i += 1
     if i < len(words) and QUANTITY_RE.fullmatch(words[i].group()):
-        skip.add(pos + words[i].start())
-        return i + 1, True
+        return i + 1, True   # v7: the whole ("eight of the 16 accused") is a figure of its own too
     if i + 1 < len(words) and _PARTICIPLE.fullmatch(words[i].group()) and words[i + 1].group().lower() in _COPULA:
         return i + 2, True   # "310 of those detained were foreigners": the count noun follows the copula (v3)
     return i, True
@@ -305,6 +321,8 @@ def _noun_at(words: list[re.Match[str]], i: int, mods: list[str], pos: int, digi
     if lw in _DURATIONS:
         ok = digits and not mods and not partitive
         return (w, _DURATIONS[lw], pos + words[i].end(), partitive) if ok else _STOP_SEARCH
+    if lw == "accused" and any(m.lower() not in _GROUP_ADJECTIVES for m in mods):
+        return None   # "6 recruitment agents accused of ...": a participle after the count noun (v7)
     if lw in _UNIT_OF and (w != "Chinese" or not _next_is_noun(words, i)):
         return " ".join([*mods, w]), _UNIT_OF[lw], pos + words[i].end(), partitive
     return None
@@ -314,6 +332,16 @@ def _name_of(words: list[re.Match[str]], i: int, mods: list[str]) -> bool:
     """"of" between two capitalised words of a name ("Republic of Korea's"), v4."""
     return (words[i].group().lower() == "of" and bool(mods) and mods[-1][:1].isupper() and i + 1 < len(words)
             and words[i + 1].group()[:1].isupper() and len(mods) < _MAX_MODIFIERS - 1)
+
+
+def _coordinated_modifier(words: list[re.Match[str]], i: int, mods: list[str]) -> bool:
+    """"and"/"or" between two single-word modifiers of a count noun ("150 foreign and Filipino workers",
+    "20 male or female victims"), v7: the word after the conjunction is directly followed by a known count
+    noun (or a plural demonym), and the modifier before it is a word, not a number."""
+    if words[i].group().lower() not in ("and", "or") or len(mods) != 1 or not mods[0].isalpha() or i + 2 >= len(words):
+        return False
+    after, noun = words[i + 1].group(), words[i + 2].group().rstrip(".")
+    return after.isalpha() and (noun.lower() in _UNIT_OF or _DEMONYM_PLURAL.fullmatch(noun) is not None)
 
 
 def _ends_noun_search(raw: str, mods: list[str]) -> bool:
@@ -327,7 +355,9 @@ def _proper_or_generic_noun(words: list[re.Match[str]], i: int, mods: list[str],
     w = words[i].group().strip("“”\"").rstrip(".")
     end = pos + words[i].end()
     next_capital = i + 1 < len(words) and words[i + 1].group()[:1].isupper()
-    if _DEMONYM_PLURAL.fullmatch(w) and len(mods) <= 2 and all(x[:1].isupper() for x in mods) and not next_capital:
+    names = [x for x in mods if x.lower() not in _GROUP_ADJECTIVES]   # v7: "32 such Sri Lankans"
+    demonym = _DEMONYM_PLURAL.fullmatch(w) or (_DEMONYM_ESE.fullmatch(w) and _noun_ends_here(words, i))
+    if demonym and len(names) <= 2 and all(x[:1].isupper() for x in names) and not next_capital:
         return " ".join([*mods, w]), "people", end, partitive
     if _ACRONYM_PLURAL.fullmatch(w) and not mods:
         return w, w[:-1], end, partitive
@@ -350,12 +380,29 @@ _QUOTED_COUNT = re.compile(r"[”\"’]\s+(?:announced|reported|given|cited|clai
 _DEMONYM_PLURAL = re.compile(r"[A-Z][a-z]+(?:ians|ans|is)")
 #: An acronym in the plural ("OFWs", "IDPs"): its own unit (v4).
 _ACRONYM_PLURAL = re.compile(r"[A-Z]{2,5}s")
-#: A lower-case plural noun ("phones", "hectares", "families") for the generic count-noun fallback.
-_GENERIC_PLURAL = re.compile(r"[a-z]{2,}(?:[^su]s|ies)")
+#: A demonym in "-ese" ("5 Nepalese", "12 Vietnamese"), the same in the singular and the plural: a
+#: noun only where nothing noun-like follows it ("5 Japanese nationals" counts nationals), v7.
+_DEMONYM_ESE = re.compile(r"[A-Z][a-z]+ese")
+#: Words of degree or kind between a number and a plural demonym ("32 such Sri Lankans", "15 more
+#: Kenyans", "40 other Filipinos", v7).
+_GROUP_ADJECTIVES = frozenset("such more other additional further fellow young".split())
+#: A lower-case plural noun ("phones", "hectares", "families"; v7: "países", any lower-case letters)
+#: for the generic count-noun fallback.
+_GENERIC_PLURAL = re.compile(r"(?:(?![A-Z])[^\W\d_]){2,}(?:(?![su])[^\W\d_]s|ies)")
+
+
+def _noun_ends_here(words: list[re.Match[str]], i: int) -> bool:
+    """Nothing noun-like follows word ``i``: the end, a punctuation mark, a function word or a verb."""
+    if i + 1 >= len(words):
+        return True
+    nxt = words[i + 1].group().strip("“”\"")
+    return nxt in ",;:()" or nxt.rstrip(".").lower() in _NOUN_STOP or _ACTION_RE.fullmatch(nxt) is not None
 
 
 def _next_is_noun(words: list[re.Match[str]], i: int) -> bool:
-    return i + 1 < len(words) and words[i + 1].group().lower().rstrip(".,;:") in _UNIT_OF
+    """The next word is a known count noun ("accused" after a noun is a participle: "agents accused of", v7)."""
+    nxt = words[i + 1].group().lower().rstrip(".,;:") if i + 1 < len(words) else ""
+    return nxt in _UNIT_OF and nxt != "accused"
 
 
 #: Currency words that are also common words ("three won medals", "five ether"): money only from 1,000 up (v4).
@@ -552,9 +599,11 @@ def _skip_remainder(q: Quantity, text: str, sent: tuple[int, int], dates: list[D
 
 
 def _skip_unit_suffix(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
-    """"six-day", "3rd", "five-storey" (not "a 99-year lease", nor an age, v4)."""
-    return (_SKIP_AFTER.match(text, q.end) is not None and not (q.text[-1:].isdigit() and _DURATION_ADJ.match(text, q.end))
-            and not _AGE_AFTER.match(text, q.end))
+    """"six-day", "3rd", "five-storey" (not "a 99-year lease", nor an age, v4; nor, v7, a measure written
+    in digits as an adjective, "a 240-page report", "one 25-storey building")."""
+    digits = q.text[-1:].isdigit()
+    return (_SKIP_AFTER.match(text, q.end) is not None and not (digits and _DURATION_ADJ.match(text, q.end))
+            and not _AGE_AFTER.match(text, q.end) and not (digits and _MEASURE_ADJ.match(text, q.end)))
 
 
 def _skip_glued(q: Quantity, text: str, sent: tuple[int, int], dates: list[DateRef]) -> bool:
@@ -631,8 +680,10 @@ def find_figures(text: str, published: dt.date | None, *, dates: list[DateRef] |
         q = _drop_false_qualifier(q, text)
         if sent is None or any(q.start <= k < q.end for k in skip) or _skip_quantity(q, text, sent, ctx.dates):
             continue
+        skipped = set(skip)
         fig = _figure(q, sent, ctx, out, paras, skip)
         if fig is None:
+            skip.intersection_update(skipped)   # v7: "one of 260 people": a dropped number skips nothing
             continue
         main = _equivalent_of(q, text, equivalents)
         if main is not None and fig.unit != main.unit:
@@ -719,6 +770,9 @@ class _Unit:
     antecedent: Figure | None = None
     evidence: dict[str, object] | None = None
     describe: bool = True   # False: ``noun`` already says what happened (no action/complement added)
+    #: False: the number sizes a thing ("a 240-page report"), it counts no event: no action, so the
+    #: knowledge stage never puts it in a conflict group with another value (v7)
+    event: bool = True
 
 
 #: A unit rule's answer that the number is no figure at all ("the past 48 hours").
@@ -790,7 +844,7 @@ def _unit_age(a: _Args) -> _Unit | None:
     if m2:
         who = _person_before(text, sent[0], q.start - len(before) + m2.start())
         return _Unit("age", f"age of {who}" if who else "age", q.end, "age ('aged N')")
-    return _appositive_age(text, q, sent)
+    return _appositive_age(text, q, sent, a.ctx.gaz)
 
 
 #: "Kim, 38, was arrested", "A Vietnamese woman, 24, told ...": a person's age between commas (v5).
@@ -799,11 +853,21 @@ _APPOSITIVE_AFTER = re.compile(r",\s+(?:and\b|a\b|an\b|the\b|who\b|was\b|is\b|we
                                r"said\b|told\b|[a-z]+ed\b)")
 
 
-def _appositive_age(text: str, q: Quantity, sent: tuple[int, int]) -> _Unit | None:
+#: "... and Tomonari Yachi, 22.": a full name (two capitalised words) and a number that ends the sentence (v7).
+_APPOSITIVE_FULL_NAME = re.compile(r"(?<![\w’'-])(?P<who>[A-Z][a-z][\w’'-]*\s+[A-Z][a-z][\w’'-]*),\s$")
+_APPOSITIVE_END = re.compile(r"\s*[.;](?:\s|$)|\s*$")
+
+
+def _appositive_age(text: str, q: Quantity, sent: tuple[int, int], gaz: Gazetteer | None = None) -> _Unit | None:
     if q.is_word or q.value < 12 or q.value > 99 or "," in q.text or q.currency:
         return None
     m = _APPOSITIVE_BEFORE.search(text, max(sent[0], q.start - 40), q.start)
-    if m is None or not _APPOSITIVE_AFTER.match(text, q.end):
+    if m is None:
+        return None
+    if not _APPOSITIVE_AFTER.match(text, q.end):
+        full = _APPOSITIVE_FULL_NAME.search(text, max(sent[0], q.start - 40), q.start)
+        if full and _APPOSITIVE_END.match(text, q.end) and gaz is not None and looks_like_person(full["who"], gaz):
+            return _Unit("age", f"age of {full['who']}", q.end, "age (appositive 'First Last, N.' ending a sentence)")
         return None
     who = m["who"].split()[-1]
     if who[:1].isupper():
@@ -822,6 +886,74 @@ def _unit_duration_adjective(a: _Args) -> _Unit | None:
     if adj is None:
         return None
     return _Unit(_DURATIONS[adj["u"] + "s"], adj["noun"], adj.end(), f"duration adjective '-{adj['u']}'")
+
+
+#: "a 240-page report", "the 7.9-hectare property", "one 25-storey building", "a 9-km road": a measure
+#: written in digits as an adjective (v7). Its unit is the measure's; what it measures is the noun after.
+_MEASURE_ADJ = re.compile(r"-(?P<u>page|storey|story|floor|hectare|acre|kilometre|kilometer|km|metre|meter|mile)s?\b"
+                          r"(?:\s+(?P<noun>(?!and\b|or\b|in\b|on\b|at\b|of\b)[a-z]{3,}))?")
+_MEASURE_ADJ_UNITS = {"page": "pages", "storey": "storeys", "story": "storeys", "floor": "storeys"}
+
+
+def _unit_measure_adjective(a: _Args) -> _Unit | None:
+    if not a.q.text[-1:].isdigit() or a.q.vague_rule:
+        return None
+    m = _MEASURE_ADJ.match(a.ctx.text, a.q.end, a.sent[1])
+    if m is None:
+        return None
+    unit = _MEASURE_ADJ_UNITS.get(m["u"].lower()) or _MEASURES[m["u"].lower()]
+    noun = f"{unit} of {m['noun']}" if m["noun"] else unit
+    return _Unit(unit, noun, m.end(), f"measure adjective '-{m['u'].lower()}'", describe=False, event=False)
+
+
+#: "Roque and 10 others", "Seven others linked to the operation were also convicted": "others" counts
+#: people after a person's name, before a verb only people undergo, or after a count of people in the
+#: same sentence (v7).
+_OTHERS_AFTER = re.compile(r"\s+others\b")
+_NAME_AND_BEFORE = re.compile(r"(?P<who>(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'.-]+)\s+and\s+$")
+_PEOPLE_VERB_LATER = re.compile(
+    r"\b(?:convicted|sentenced|acquitted|arrested|detained|indicted|jailed|accused|wanted|rescued|"
+    r"repatriated|deported|freed|released|killed|injured|trafficked|extradited|imprisoned)\b")   # not "named"/"sanctioned"
+
+
+def _unit_others(a: _Args) -> _Unit | None:
+    text, q, sent = a.ctx.text, a.q, a.sent
+    m = _OTHERS_AFTER.match(text, q.end, sent[1])
+    if m is None or q.currency or q.vague_rule:
+        return None
+    name = _NAME_AND_BEFORE.search(text, max(sent[0], q.start - 60), q.start)
+    if name and (any(name.start() <= o[0] and o[1] <= q.start for o in a.ctx.persons.occurrences)
+                 or looks_like_person(name["who"], a.ctx.gaz)):
+        return _Unit("people", "others", m.end(), "people: 'Name and N others'")
+    clause_end = _clause_end(text, m.end(), sent[1])
+    if _PEOPLE_VERB_LATER.search(text, m.end(), min(clause_end, m.end() + 60)):
+        return _Unit("people", "others", m.end(), "people: 'N others' before a verb only people undergo")
+    prev = a.previous[-1] if a.previous else None
+    if prev is not None and prev.unit == "people" and prev.start >= sent[0]:
+        return _Unit("people", "others", m.end(), f"people: 'N others' after the count of people at {prev.start}")
+    return None
+
+
+#: "many scam centres, of which 53 were identified", "the detainees, of whom 12 were minors": the noun
+#: before "of which/whom" is what the number counts (v7).
+_OF_WHICH_BEFORE = re.compile(r"(?P<noun>[A-Za-z][\w’'-]*)\s*,?\s+(?:of|among)\s+(?P<rel>which|whom)\s+$")
+
+
+def _unit_of_which(a: _Args) -> _Unit | None:
+    text, q, sent = a.ctx.text, a.q, a.sent
+    m = _OF_WHICH_BEFORE.search(text, max(sent[0], q.start - 60), q.start)
+    if m is None or q.currency or q.vague_rule:
+        return None
+    noun = m["noun"]
+    if m["rel"] == "whom":
+        unit = _UNIT_OF.get(noun.lower(), "people")
+    elif noun.lower() in _UNIT_OF:
+        unit = _UNIT_OF[noun.lower()]
+    elif _GENERIC_PLURAL.fullmatch(noun) and noun.lower() not in _NOT_COUNTED:
+        unit = noun.lower()
+    else:
+        return None
+    return _Unit(unit, noun, q.end, f"count of the noun before 'of {m['rel']}' ({noun!r})")
 
 
 #: "15 times higher", "three times as many": a multiplier (v5).
@@ -1000,9 +1132,9 @@ def _unit_foreign(a: _Args) -> _Unit | None:
 
 
 #: The unit rules, tried in order; the first that answers decides (``_NOT_A_FIGURE`` drops the number).
-_UNIT_RULES = (_unit_money, _unit_percent, _unit_age, _unit_duration_adjective, _unit_views, _unit_multiplier,
-               _unit_foreign,
-               _unit_spelled_term, _unit_count_noun, _unit_range_low, _unit_total, _unit_anaphora, _unit_bare_action)
+_UNIT_RULES = (_unit_money, _unit_percent, _unit_age, _unit_duration_adjective, _unit_measure_adjective, _unit_views,
+               _unit_multiplier, _unit_foreign,
+               _unit_spelled_term, _unit_others, _unit_count_noun, _unit_of_which, _unit_range_low, _unit_total, _unit_anaphora, _unit_bare_action)
 
 
 def _decide_unit(a: _Args) -> _Unit | None:
@@ -1039,7 +1171,7 @@ def _single_instance(q: Quantity, u: _Unit) -> bool:
 def _describe(q: Quantity, u: _Unit, sent: tuple[int, int], text: str,
               evidence: dict[str, object]) -> tuple[str | None, str]:
     """(action, ``what``): the noun, the verb that tells what happened to it and a short complement."""
-    action = _display_action(_action(text, u.noun_end, q.start, sent))
+    action = _display_action(_action(text, u.noun_end, q.start, sent)) if u.event else None
     if u.unit == "age" or not u.describe:   # "age of Japanese man": the verb belongs to the person
         return action, u.noun
     complement = _complement(text, u.noun_end, sent[1])
@@ -1183,7 +1315,7 @@ _RANGE_TO = re.compile(r"\s*(?:to|-|–|and)\s*(?=\S)")
 #: Words after a bare number that continue the paragraph's count ("16,000 went voluntarily").
 _CONTINUES = frozenset({"more", "went", "were", "are", "remain", "remained", "have", "had", "was", "of", "left", "stayed",
                         "returned", "died"})
-_PARTITIVE_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom|the\s+(?:group|rest|total|returnees|detainees|victims)\b)", re.I)
+_PARTITIVE_AFTER = re.compile(r"\s+of\s+(?:them|those|these|whom|which|the\s+(?:group|rest|total|returnees|detainees|victims)\b)", re.I)
 _CONTINUE_BEFORE = re.compile(r"\b(?:[Tt]he\s+(?:remaining|last)|[Aa]nother|[Aa]n?\s+(?:additional|further)|[Aa]\s+further)\s+$")
 #: A verb after a bare number ("... approached the embassy"), after any auxiliaries and adverbs.
 _VERB_CORE = (r"(?:(?:have|has|had|were|was|are|is|been|being|still|already|also|later|only|then|[a-z]{3,}ly)\s+)*"

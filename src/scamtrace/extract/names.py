@@ -78,6 +78,12 @@ def _is_person_shape(seq: str, gaz: Gazetteer) -> bool:
     return not any(tok.lower().rstrip("’'s") in NOT_PERSON_WORDS or tok.lower() in NOT_PERSON_WORDS for tok in seq.split())
 
 
+def looks_like_person(seq: str, gaz: Gazetteer) -> bool:
+    """``seq`` has the shape of a person's full name (2-4 name tokens, none a gazetteer entry or a word
+    that names no person), used where no index entry confirms it ("Harry Roque and 10 others")."""
+    return NAME_RE.fullmatch(seq) is not None and _is_person_shape(seq, gaz)
+
+
 #: The last text indexed, its gazetteer and its index: ``extract`` indexes each text twice (for its
 #: quotes and for its figures), so the second call is a copy of the first (speed only).
 _LAST_INDEX: dict[str, tuple[str, Gazetteer, PersonIndex]] = {}
