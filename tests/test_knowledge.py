@@ -89,3 +89,18 @@ def test_every_export_has_its_columns(seed_store, what):
         recs = list(api.export_records(seed_store, what)[0])
     assert recs, what
     assert set(cols) <= set(recs[0]), (what, set(cols) - set(recs[0]))
+
+
+def test_export_gives_each_figure_of_a_sentence_its_own_fact(seed_store):
+    """A sentence stating several figures cites one fact per figure: each export line names the fact with its
+    own value and unit (the export once keyed facts by sentence, so every figure took the last one's)."""
+    by_id = {f["id"]: f for f in facts(seed_store)}
+    recs, _ = api.export_records(seed_store, "figures")
+    recs = [r for r in recs if r["fact"]]
+    per_sentence: dict = {}
+    for r in recs:
+        per_sentence.setdefault((r["article"], r["sentence"]), set()).add((r["value"], r["unit"]))
+    assert any(len(v) > 1 for v in per_sentence.values()), "no seed sentence states two figures any more"
+    for r in recs:
+        f = by_id[r["fact"]]
+        assert f["unit"] == r["unit"] and abs(f["value"] - r["value"]) <= 0.01 * max(1.0, abs(r["value"])), (r, f)

@@ -2,8 +2,9 @@
 the spans the extract stage found in it (each figure with the story fact it was merged into)."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ..clean.metadata import language_note
 from ..copies.spin import SPUN_ARTICLE_THRESHOLD
@@ -12,6 +13,8 @@ from ..knowledge.merge import same_value
 from ..model import (Article, ArticleBrief, ArticleSpans, CitedFact, FactRef, FamilyMemberRow, FigureSpan,
                      JudgementRow, Link, NameCount, SpinRow)
 from ..store import Store, queries
+
+F = TypeVar("F", bound=Mapping[str, Any])
 
 
 @dataclass(slots=True)
@@ -74,10 +77,15 @@ def _brief_of(b: ArticleBrief | None) -> dict[str, str | None]:
 
 
 def _fact_of(fig: FigureSpan, facts: list[CitedFact]) -> CitedFact | None:
-    """The fact a figure was merged into: same citing sentence, unit and value (the merge's tolerance);
-    the same ``what`` breaks ties."""
-    hits = [f for f in facts if f["sentence"] == fig["sentence"] and f["unit"] == fig["unit"]
-            and same_value(float(f["value"]), float(fig["value"]))]
+    """The fact a figure was merged into: same citing sentence, then :func:`fact_for_figure`."""
+    return fact_for_figure(fig, [f for f in facts if f["sentence"] == fig["sentence"]])
+
+
+def fact_for_figure(fig: Mapping[str, Any], facts: Sequence[F]) -> F | None:
+    """Of the facts cited by the sentence stating ``fig``, the one it was merged into: the same unit and
+    value (the merge's tolerance); the same ``what`` breaks ties. A sentence may state several figures
+    (\"$73.6 million ... $59.8 million\"), each its own fact."""
+    hits = [f for f in facts if f["unit"] == fig["unit"] and same_value(float(f["value"]), float(fig["value"]))]
     hits.sort(key=lambda f: f["what"] != fig["what"])
     return hits[0] if hits else None
 

@@ -8,12 +8,14 @@ tables itself.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..model import Article, CitedStoryEvent, FactRow, Family, Link
 from ..store import Store, queries
 from ..store.extracted import facts, rows, story_events
+from .article import fact_for_figure
 from .story import disputes_by_source
 
 ARTICLE_COLUMNS = ["id", "url", "outlet", "title", "published", "byline", "dateline", "credit",
@@ -57,20 +59,34 @@ def story_records(store: Store) -> Iterator[dict[str, Any]]:
                "articles": st["articles"], "families": st["family_ids"], "algorithm": st["algorithm"]}
 
 
+_Cited = tuple[Mapping[str, Any], Mapping[str, Any]]   # a fact and one of its citations (or disputes)
+
+
+def _cited_for(fig: Mapping[str, Any], cited: list[_Cited]) -> _Cited | None:
+    """Of the (fact, citation) pairs of the sentence stating ``fig``, the one whose fact it was merged into."""
+    fact = fact_for_figure(fig, [f for f, _ in cited])
+    return next((fc for fc in cited if fc[0] is fact), None) if fact is not None else None
+
+
 def figure_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per figure mention, with the corroboration of the fact it states (articles and
     independent sources = distinct copy families)."""
-    fact_of: dict[tuple[str, str], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
-    disputing: dict[tuple[str, str], tuple[Mapping[str, Any], Mapping[str, Any]]] = {}
+    # a sentence may state several figures, each its own fact: keep every fact the sentence cites or disputes
+    stating: dict[tuple[str, str], list[_Cited]] = defaultdict(list)
+    disputing: dict[tuple[str, str], list[_Cited]] = defaultdict(list)
     for fact in facts(store):
         for cited in fact["citations"]:
-            fact_of[(cited["article"], cited["sentence"])] = (fact, cited)
+            stating[(cited["article"], cited["sentence"])].append((fact, cited))
         for dispute in fact.get("disputes") or []:
-            disputing[(dispute["article"], dispute["sentence"])] = (fact, dispute)
+            disputing[(dispute["article"], dispute["sentence"])].append((fact, dispute))
     for r in rows(store, "figures"):
         key = (r["article"], r["sentence"])
-        role = "disputes" if key in disputing and key not in fact_of else "states"
-        f, c = (disputing if role == "disputes" else fact_of).get(key, ({}, {}))
+        states = _cited_for(r, stating.get(key, []))
+        disputed = None if states is not None else _cited_for(r, disputing.get(key, []))
+        if states is None and disputed is None and key not in stating and len(disputing.get(key, [])) == 1:
+            disputed = disputing[key][0]   # the sentence disputes one fact with a number of its own
+        role = "disputes" if disputed is not None else "states"
+        f, c = states or disputed or ({}, {})
         yield {"article": r["article"], "value": r["value"], "unit": r["unit"], "what": r["what"],
                "qualifier": r["qualifier"], "date": r["date"], "place": r["place"], "claimant": r["claimant"],
                "sentence": r["sentence"], "articles": f.get("articles", 1),
