@@ -337,3 +337,39 @@ def test_gold_loader_names_the_bad_line(tmp_path):
     path.write_text("{oops\n")
     with pytest.raises(GoldFileError, match="not JSON"):
         load_gold(path)
+
+
+def _typed(aid: str, text: str) -> list[Event]:
+    art = _article(text, aid=aid)
+    return find_events(art, extract(art, use_model=False))
+
+
+@pytest.mark.parametrize("a, b", [
+    # an age describes a person: two 22-year-olds arrested in two towns are two arrests
+    ("Police arrested a 22-year-old man in Mae Sot.", "Thai police arrested a 22-year-old student in Bangkok."),
+    # a size describes a thing: two raids on 25-storey buildings are two raids
+    ("Soldiers raided a 25-storey building in Myawaddy.", "Police raided one 25-storey building in Shwe Kokko."),
+])
+def test_merge_never_links_on_an_age_or_a_size(a, b):
+    """extract.events-merge-v3: an age or a size is no shared figure (v2 joined these undated events on it)."""
+    evs = _typed("a1", a) + _typed("b1", b)
+    assert [e.type for e in evs][0] == [e.type for e in evs][1] and len(evs) == 2
+    assert {f.unit for e in evs for f in e.figures} <= {"age", "storeys"}
+    merged = merge_events(evs)
+    assert len(merged) == 2 and all(m.algorithm == "extract.events-merge-v3" for m in merged)
+
+
+def test_merge_links_copies_of_one_sentence_on_an_age():
+    """An age still links two copies of the same sentence (a wire report and its reprint)."""
+    text = "Tan Shaoming, 39, was sentenced to death."
+    evs = _typed("a1", text) + _typed("b1", text)
+    assert [f.unit for e in evs for f in e.figures] == ["age", "age"]
+    [merged] = merge_events(evs)
+    assert merged.evidence[0]["shared"] == {"figure": [[39.0, "age"]]}
+
+
+def test_merge_still_links_on_a_count():
+    evs = (_typed("a1", "Police arrested 22 suspects in Mae Sot.")
+           + _typed("b1", "Thai police arrested 22 suspects in Bangkok."))
+    [merged] = merge_events(evs)
+    assert merged.evidence[0]["shared"] == {"figure": [[22.0, "people"]]}

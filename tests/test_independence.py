@@ -167,7 +167,7 @@ def _disputed_4100(store: Store) -> dict:
 
 def test_demo_4100_one_independent_source_with_dispute(demo):
     f = _disputed_4100(demo)
-    assert f["independent_sources"] == 1 and f["algorithm"] == "knowledge.figures-v2"
+    assert f["independent_sources"] == 1 and f["algorithm"] == "knowledge.figures-v3"
     outlets = {r["id"]: r["outlet"] for r in demo.execute("SELECT id, outlet FROM articles")}
     # the digest's sentence is cited, but counts for the wire's family
     digest = [c for c in f["citations"] if c["borrowed_from"]]

@@ -104,3 +104,37 @@ def test_export_gives_each_figure_of_a_sentence_its_own_fact(seed_store):
     for r in recs:
         f = by_id[r["fact"]]
         assert f["unit"] == r["unit"] and abs(f["value"] - r["value"]) <= 0.01 * max(1.0, abs(r["value"])), (r, f)
+
+
+def _age(value, who, sentence, start=0):
+    return SimpleNamespace(value=value, unit="age", what=f"age of {who}" if who else "age", date=None, place=None,
+                           claimant=None, qualifier=None, sentence=sentence, start=start, sentence_start=0,
+                           action=None)
+
+
+def test_ages_of_different_people_are_different_facts():
+    """knowledge.figures-v3: an age is its person's. v2 merged these into one 'age' fact with 3 sources."""
+    yachi = "The arrested men were Shoki Ishikawa, 32, and Tomonari Yachi, 22."
+    fan = "Fan, a 22-year-old from China, was sold twice."
+    items = [("a", _age(22, "Tomonari Yachi", yachi, yachi.index("22."))),
+             ("b", _age(22, "student", "Police arrested a 22-year-old student.", 18)),
+             ("c", _age(22, None, fan, fan.index("22")))]
+    out = merge_figures(items, {})
+    assert len(out) == 3 and all(f.independent_sources == 1 for f in out)
+    assert all(f.algorithm == "knowledge.figures-v3" for f in out)
+
+
+def test_ages_of_one_person_still_corroborate():
+    cut = "22 years old with ID card, typing very slow."
+    items = [("a", _age(22, "Tomonari Yachi", "Tomonari Yachi, 22, was arrested.", 16)),
+             ("b", _age(22, "tomonari  yachi", "Police named him as Tomonari Yachi, 22.", 38)),
+             # an unnamed age: the same sentence, or a copy cut short, word for word
+             ("c", _age(22, None, "22 years old with ID card, typing very slow,” one ad read.")),
+             ("d", _age(22, None, cut)),
+             # the same words but another number: another person
+             ("e", _age(22, None, "Aged 30 and 22, the two men were freed.", 15)),
+             ("f", _age(22, None, "Aged 22 and 22, the two men were freed.", 9))]
+    out = merge_figures(items, {k: k for k, _ in items})
+    by_articles = sorted(sorted(c.article for c in f.citations) for f in out)
+    assert by_articles == [["a", "b"], ["c", "d"], ["e"], ["f"]]
+

@@ -585,7 +585,7 @@ ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"
 ALGO_EVENTS = "extract.events-v2"
-ALGO_MERGE = "extract.events-merge-v2"   # v2: borrowed passages count for the lender
+ALGO_MERGE = "extract.events-merge-v3"   # v2: borrowed passages count for the lender; v3: no link by an age or size
 
 
 @dataclass(slots=True)
@@ -806,7 +806,7 @@ class MergedEvent:
 
 
 # == records of the knowledge stage ================================================================
-ALGO_KNOWLEDGE_FIGURES = "knowledge.figures-v2"
+ALGO_KNOWLEDGE_FIGURES = "knowledge.figures-v3"   # v3: an age is one fact only for one person
 ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v2"   # v2: label ties broken by name, not by storage order
 
 

@@ -1,6 +1,6 @@
 """Event frames: raids, arrests, warrants, handovers, repatriations, rescues, trials, sentences,
 sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v2``; v2: "the volunteer rescue team"
-is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v2``).
+is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v3``).
 
 How :func:`find_events` works, sentence by sentence:
 
@@ -29,7 +29,9 @@ How :func:`find_events` works, sentence by sentence:
    receiving (authority); figures are the extracted figures of the sentence.
 
 :func:`merge_events` joins mentions of the same event across articles and counts corroboration by
-distinct articles and distinct copy families (independent sources).
+distinct articles and distinct copy families (independent sources). ``extract.events-merge-v3``: an
+age or a size ("a 22-year-old", "a 240-page report", "25-storey") is a shared figure only between two
+copies of one sentence: it describes a person or a thing, and two events share such a value by chance.
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ from typing import Any
 from ..model import (ACTOR_LABELS, ALGO_EVENTS, ALGO_MERGE, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS, Article, Event,
                      EventCitation, MergedEvent, Participant)
 from .gazetteer import load_gazetteer
+from .measure import PROPERTY_UNITS
 from .records import DateRef, Extraction, Figure, Mention
 from .text import paragraphs, sentences
 
@@ -693,7 +696,7 @@ def shared_keys(a: Event, b: Event) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     if a.place and a.place == b.place and a.place_source == b.place_source == "sentence":
         out["place"] = [a.place]
-    figs = sorted({(f.value, f.unit) for f in a.figures} & {(f.value, f.unit) for f in b.figures})
+    figs = sorted({k[:2] for k in _figure_keys(a) & _figure_keys(b)})
     if figs:
         out["figure"] = [list(x) for x in figs]
     names_a = {x.canonical for x in a.actors if x.source == "mention" and x.label in NAMED_ACTOR_LABELS}
@@ -703,9 +706,23 @@ def shared_keys(a: Event, b: Event) -> dict[str, list[Any]]:
     return out
 
 
+def _figure_keys(ev: Event) -> set[tuple[Any, ...]]:
+    """The figures of an event that may identify it: (value, unit) pairs. An age or a size
+    (:data:`~scamtrace.extract.measure.PROPERTY_UNITS`: "a 22-year-old", "a 25-storey building") describes
+    a person or a thing, and two events share such a small value by chance, so it is keyed by its
+    sentence's words too (events-merge-v3): it links only two copies of one sentence."""
+    keys: set[tuple[Any, ...]] = set()
+    for f in ev.figures:
+        if f.unit in PROPERTY_UNITS:
+            keys.add((f.value, f.unit, " ".join(re.findall(r"\w+", ev.sentence.lower()))))
+        else:
+            keys.add((f.value, f.unit))
+    return keys
+
+
 def _link_keys(ev: Event) -> set[tuple[Any, ...]]:
     """Every key :func:`shared_keys` can find in common with another event (place, figure, actor)."""
-    keys: set[tuple[Any, ...]] = {("figure", f.value, f.unit) for f in ev.figures}
+    keys: set[tuple[Any, ...]] = {("figure", *x) for x in _figure_keys(ev)}
     if ev.place and ev.place_source == "sentence":
         keys.add(("place", ev.place))
     keys |= {("actor", x.canonical) for x in ev.actors if x.source == "mention" and x.label in NAMED_ACTOR_LABELS}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -30,3 +31,54 @@ def same_what(a: str, b: str) -> bool:
     if not a or not b:
         return False
     return head_noun(a) == head_noun(b) or fuzz.token_set_ratio(a.lower(), b.lower()) >= WHAT_SIMILARITY
+
+
+#: Units of a figure that describe a person or a thing (its age, its size: "a 240-page report", "a
+#: 25-storey building", "the 7.9-hectare property") rather than count what happened. Two different
+#: people or things share such a value by chance (two 22-year-old suspects), so it never links two
+#: events (``extract.events-merge-v3``), and two ages are one fact only when they are the same
+#: person's (:func:`same_person`, ``knowledge.figures-v3``).
+PROPERTY_UNITS = frozenset({"age", "pages", "storeys", "hectares", "acres", "km2"})
+
+
+def age_person(what: str) -> str | None:
+    """The person an age figure belongs to, as the extractor recorded it in ``what`` ("age of
+    Tomonari Yachi" -> "tomonari yachi"; case and spaces folded), or None ("age": nobody named)."""
+    head, sep, who = what.partition(" of ")
+    who = " ".join(who.split()).lower()
+    return who if sep and head.strip().lower() == "age" and who else None
+
+
+def _words(sentence: str) -> list[str]:
+    return re.findall(r"\w+", sentence.lower())
+
+
+def _number_at(fig: Any) -> int | None:
+    """Which word of its sentence a figure's number is (None when its offsets are not in the sentence:
+    a headline's figure)."""
+    at = getattr(fig, "start", None)
+    s0 = getattr(fig, "sentence_start", None)
+    if not isinstance(at, int) or not isinstance(s0, int) or not 0 <= at - s0 <= len(fig.sentence):
+        return None
+    return len(_words(fig.sentence[:at - s0]))
+
+
+def same_person(a: Any, b: Any) -> bool:
+    """Are two ages (figures of the same value) about the same person?
+
+    Yes when the extractor named the same person for both (``what`` "age of Tomonari Yachi" twice,
+    case and spaces aside). When it named two different people, no. When it named nobody for one of
+    them, yes only if one sentence is the other, or the start of it, word for word, with the number at
+    the same word (a copy, or a copy cut short, of the same mention: "22 years old with ID card,
+    typing very slow." / "... slow,” one ad read"). So "Shoki Ishikawa, 32, and Tomonari Yachi, 22"
+    and "Fan, a 22-year-old from China" in one story are two people, not one corroborated age.
+    """
+    pa, pb = age_person(a.what), age_person(b.what)
+    if pa is not None and pb is not None:
+        return pa == pb
+    wa, wb = _words(a.sentence), _words(b.sentence)
+    n = min(len(wa), len(wb))
+    if n == 0 or wa[:n] != wb[:n]:
+        return False
+    ia, ib = _number_at(a), _number_at(b)
+    return ia is None or ib is None or ia == ib

@@ -7,6 +7,13 @@ mentions whose values agree (within ``VALUE_TOLERANCE``) are one *fact*; a measu
 different values is a *conflict*: the facts are shown side by side, each with its claimants and
 sources, never averaged.
 
+Version 3 (``knowledge.figures-v3``): an age is a property of its person. Every age has "age" as the
+head of its ``what`` and is never dated, so in v2 the ages of different people sharing a value in one
+story ("Tomonari Yachi, 22" and "a 22-year-old from China") were one "corroborated" fact. An age now
+joins an age fact only when it is about the same person as one of its mentions
+(:func:`~scamtrace.extract.measure.same_person`: the same person named by the extractor, or a copy of
+the same sentence when it named nobody).
+
 Corroboration of a fact counts distinct articles and distinct copy families (independent sources):
 a wire story copied by ten sites is ten articles but one independent source.
 
@@ -29,7 +36,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 
-from ..extract.measure import WHAT_SIMILARITY, head_noun, same_what  # noqa: F401 (re-exported)
+from ..extract.measure import WHAT_SIMILARITY, head_noun, same_person, same_what  # noqa: F401 (re-exported)
 from ..model import ALGO_KNOWLEDGE_FIGURES, Citation, DisputeCitation, Fact
 from .disputes import figure_dispute
 
@@ -74,6 +81,7 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
     by_unit: dict[str, _ValueIndex] = {}
     wordings: dict[str, Counter] = {}
     disputed: list[tuple[str, Any, Any, Any]] = []
+    ages: dict[str, list[Any]] = {}   # fact id -> its age mentions (an age is one person's, v3)
     for aid, fig in items:
         own = family_of.get(aid, "fam-" + aid)
         cr = credit(aid, fig) if credit is not None else None
@@ -86,7 +94,8 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
                        evidence=dict(cr.evidence) if cr is not None else {})
         index = by_unit.setdefault(fig.unit, _ValueIndex())
         target = next((facts[i] for i in index.near(fig.value) if same_value(facts[i].value, fig.value)
-                       and same_what(facts[i].what, fig.what) and dates_compatible(facts[i].date, fig.date)), None)
+                       and same_what(facts[i].what, fig.what) and dates_compatible(facts[i].date, fig.date)
+                       and _same_holder(ages, facts[i], fig)), None)
         if target is None:
             target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place,
                           _action(fig))
@@ -99,22 +108,34 @@ def merge_figures(figures: Iterable[tuple[str, Any]], family_of: Mapping[str, st
         if not any(c.article == aid and c.sentence == cit.sentence for c in target.citations):
             target.citations.append(cit)
         wordings.setdefault(target.id, Counter())[fig.what] += 1
+        if fig.unit == "age":
+            ages.setdefault(target.id, []).append(fig)
     for f in facts:   # the wording most citations use names the fact (a spun copy's wording is outvoted)
         f.what = min(wordings[f.id].items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))[0]
     for aid, fig, dispute, cr in disputed:
-        _attach_dispute(facts, by_unit, aid, fig, dispute, cr, family_of.get(aid, "fam-" + aid))
+        _attach_dispute(facts, by_unit, aid, fig, dispute, cr, family_of.get(aid, "fam-" + aid), ages)
     _mark_conflicts(facts)
     return facts
 
 
+def _same_holder(ages: Mapping[str, list[Any]], fact: Fact, fig: Any) -> bool:
+    """An age is a property of its person (v3): an age figure joins an age fact only when it is about
+    the same person as one of the fact's mentions (:func:`~scamtrace.extract.measure.same_person`).
+    Two 22-year-old suspects of one story are two facts, not one fact with two sources. Any other
+    unit: always (the counted thing is compared by ``same_what``)."""
+    if fig.unit != "age":
+        return True
+    return any(same_person(m, fig) for m in ages.get(fact.id, ()))
+
+
 def _attach_dispute(facts: list[Fact], by_unit: dict[str, _ValueIndex], aid: str, fig: Any, dispute: Any,
-                    cr: Any, own: str) -> None:
-    """Attach a disputing mention to the fact it disputes: same unit and value and a compatible date,
-    the same counted thing preferred, then the best corroborated, then the first made. Without one, the
-    disputed figure becomes a fact of its own with no stating source."""
+                    cr: Any, own: str, ages: dict[str, list[Any]]) -> None:
+    """Attach a disputing mention to the fact it disputes: same unit and value and a compatible date
+    (an age: the same person's, v3), the same counted thing preferred, then the best corroborated, then
+    the first made. Without one, the disputed figure becomes a fact of its own with no stating source."""
     index = by_unit.setdefault(fig.unit, _ValueIndex())
     cands = [facts[i] for i in index.near(fig.value) if same_value(facts[i].value, fig.value)
-             and dates_compatible(facts[i].date, fig.date)]
+             and dates_compatible(facts[i].date, fig.date) and _same_holder(ages, facts[i], fig)]
     if cands:
         target = min(cands, key=lambda f: (not same_what(f.what, fig.what), -f.independent_sources,
                                            int(f.id.rsplit("-", 1)[-1])))
@@ -122,6 +143,8 @@ def _attach_dispute(facts: list[Fact], by_unit: dict[str, _ValueIndex], aid: str
         target = Fact(f"fact-{len(facts) + 1}", fig.value, fig.unit, fig.what, fig.date, fig.place, _action(fig))
         index.add(fig.value, len(facts))
         facts.append(target)
+    if fig.unit == "age":
+        ages.setdefault(target.id, []).append(fig)
     if any(d.article == aid and d.sentence == fig.sentence for d in target.disputes):
         return
     ev = dict(dispute.evidence)
