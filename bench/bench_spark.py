@@ -75,31 +75,6 @@ def _stages(log_dir: Path, top: int = 6) -> list[tuple[str, float]]:
     return sorted(total.items(), key=lambda kv: -kv[1])[:top]
 
 
-def _tree_cpu() -> float | None:
-    """CPU seconds (user + system) used so far by this process and its descendants (the Spark JVM,
-    its Python daemon and workers; finished ones through their parents' reaped-children times).
-    Less sensitive than wall time to other work on a shared machine. None without Linux /proc."""
-    stats: dict[int, tuple[int, float]] = {}
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    for d in Path("/proc").glob("[0-9]*"):
-        try:
-            f = (d / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        stats[int(d.name)] = (int(f[1]), sum(int(x) for x in f[11:15]) / tick)   # ppid; utime stime cutime cstime
-    if not stats:
-        return None
-    kids: dict[int, list[int]] = defaultdict(list)
-    for pid, (ppid, _) in stats.items():
-        kids[ppid].append(pid)
-    todo, total = [os.getpid()], 0.0
-    while todo:
-        pid = todo.pop()
-        total += stats.get(pid, (0, 0.0))[1]
-        todo.extend(kids.get(pid, ()))
-    return total
-
-
 def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True, cache: str | None = None,
         job: str = "copies") -> dict:
     from scamtrace.spark.job import run_job
@@ -116,11 +91,10 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
         if job == "copies":   # the figures in the README were measured with 4 partitions per core
             conf["spark.sql.shuffle.partitions"] = str(max(4, 4 * cores))
         spark = spark_session(f"local[{cores}]", conf)
-        t, cpu = time.perf_counter(), _tree_cpu()
+        t = time.perf_counter()
         info = run_job(spark, job, [str(corpus)], str(root / "out"))
         partitions = info["spark"]["shuffle_partitions"]
         spark_s = time.perf_counter() - t
-        cpu_s = round(_tree_cpu() - cpu, 1) if cpu is not None else None
         spark.stop()
         counts = info["counts"]
         if counts.get("articles") != n or counts.get("rejects"):
@@ -130,7 +104,7 @@ def one(n: int, cores: int, seed: int, equivalence: bool, baseline: bool = True,
                "stages": {k: round(v, 1) for k, v in info["seconds"].items()}, "spark_stages": _stages(logs),
                "links": info["counts"]["links"], "job": job, "shuffle_partitions": partitions,
                "counts": info["counts"], "stories_scoring": info.get("stories_scoring"),
-               "ner_units": info.get("ner_units"), "cpu_s": cpu_s}
+               "ner_units": info.get("ner_units")}
         if not baseline:
             out.update(embedded_s=None, embedded_art_s=None, ratio=None)
             return out
@@ -195,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{r['ratio']:.3f}" if r["ratio"] is not None else "no baseline")
         extra = (f", {r['counts'].get('figures', 0):,} figures, {r['counts'].get('events', 0):,} events"
                  if r["job"] == "analyze" else "")
-        print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s, "
-              f"{r['cpu_s']} CPU s of its processes), "
+        print(f"n={n:>7,} cores={c} job={r['job']}: spark {r['spark_s']:>7.1f} s ({r['spark_art_s']:.1f} art/s), "
               f"{base}, {r['links']:,} links{extra}, {r['shuffle_partitions']} shuffle partitions")
         print(f"    job stages (s): {r['stages']}")
         if r.get("stories_scoring"):
