@@ -132,12 +132,14 @@ def resolve_actor_counts(counts: Mapping[tuple[str, str], int],
     return actors
 
 
-def _join_reason(label: str, fa: str, fb: str) -> dict[str, Any] | None:
-    """Why two names of ``label`` with folded forms ``fa``/``fb`` are one actor (None: they are not)."""
+def _join_reason(label: str, fa: str, fb: str, ratio: float | None = None) -> dict[str, Any] | None:
+    """Why two names of ``label`` with folded forms ``fa``/``fb`` are one actor (None: they are not).
+    ``ratio``: rapidfuzz's ratio of the two, when already computed (:func:`block_joins`)."""
     if fa == fb:
         return {"rule": "same folded form"}
     if label == "PERSON" and fa[:1] == fb[:1]:
-        ratio = fuzz.ratio(fa, fb)
+        if ratio is None:
+            ratio = fuzz.ratio(fa, fb)
         if ratio >= PERSON_SIMILARITY:
             return {"rule": "similar spelling", "ratio": round(ratio, 1)}
     return None
@@ -154,11 +156,10 @@ def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     fa = _folded(name)
     block = list(block)
     folded = [_folded(m) for m in block]
-    if label != "PERSON" or not block:
-        return [m for m, fm in zip(block, folded) if m != name and fm == fa]
-    ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]
-    return [m for m, fm, r in zip(block, folded, ratios.tolist())
-            if m != name and (fm == fa or (fa[:1] == fm[:1] and r >= PERSON_SIMILARITY))]
+    ratios: list[float | None] = [None] * len(block)   # only people's names are compared by spelling
+    if label == "PERSON" and block:
+        ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0].tolist()
+    return [m for m, fm, r in zip(block, folded, ratios) if m != name and _join_reason(label, fa, fm, r) is not None]
 
 
 @lru_cache(maxsize=1 << 16)
