@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .caches import fill_temp_keys
-from .db import Store, _date
+from .db import Store, _date, select_in
 from .extracted import put_extraction
 
 
@@ -96,10 +96,8 @@ def mention_counts(store: Store) -> dict[tuple[str, str], int]:
 
 def mentioned_names(store: Store, articles: Iterable[str]) -> set[str]:
     """The canonical names mentioned in ``articles``."""
-    ids = sorted(set(articles))
-    return {r[0] for i in range(0, len(ids), 500) for r in store.execute(
-        f"SELECT DISTINCT canonical FROM mentions WHERE article IN ({','.join('?' * len(ids[i:i + 500]))})",
-        ids[i:i + 500])}
+    return {r[0] for r in select_in(store.db, "SELECT DISTINCT canonical FROM mentions WHERE article IN ({})",
+                                    sorted(set(articles)))}
 
 
 def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> dict[str, set[tuple[str, str]]]:
@@ -155,12 +153,9 @@ def unhedged_event_types(store: Store) -> Iterator[tuple[str, str]]:
 def unhedged_event_types_of(store: Store, articles: Iterable[str]) -> dict[str, list[str]]:
     """article -> the types of its event frames not hedged, in store order, for ``articles``."""
     out: dict[str, list[str]] = {}
-    ids = sorted(set(articles))
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.db.execute(f"SELECT article, type FROM events WHERE article IN ({','.join('?' * len(chunk))})"
-                                  " AND hedged = 0 ORDER BY article, rowid", chunk):
-            out.setdefault(r[0], []).append(r[1])
+    for r in select_in(store.db, "SELECT article, type FROM events WHERE article IN ({}) AND hedged = 0"
+                       " ORDER BY article, rowid", sorted(set(articles))):
+        out.setdefault(r[0], []).append(r[1])
     return out
 
 

@@ -10,7 +10,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
@@ -539,9 +539,7 @@ class Store:
                 db.execute("DELETE FROM families")
             else:
                 ids = sorted(of)
-                old = {r[0] for i in range(0, len(ids), 500) for r in db.execute(
-                    f"SELECT family FROM family_members WHERE article IN ({','.join('?' * len(ids[i:i + 500]))})",
-                    ids[i:i + 500])}
+                old = {r[0] for r in select_in(db, "SELECT family FROM family_members WHERE article IN ({})", ids)}
                 for fid in sorted(old):
                     db.execute("DELETE FROM family_members WHERE family = ?", (fid,))
                     db.execute("DELETE FROM families WHERE id = ?", (fid,))
@@ -615,21 +613,15 @@ class Store:
         (with their facts) and leave every other stored story as it is (an incremental run that changed
         these stories only: ``stories.warm-v2``). Only the rows that differ are written."""
         stories = list(stories)
-
-        def rows(sql: str, keys: list[str]) -> list[Any]:
-            out: list[Any] = []
-            for i in range(0, len(keys), 500):
-                part = keys[i:i + 500]
-                out += self.db.execute(sql.format(",".join("?" * len(part))), part).fetchall()
-            return out
         arts = [a for st in stories for a in st.articles]
         with self.write() as db:
-            fam_of = {r[0]: r[1] for r in rows("SELECT article, family FROM family_members WHERE article IN ({})", arts)}
-            old_rows = {r[0]: tuple(r[1:]) for r in rows(
-                "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories WHERE id IN ({})",
+            fam_of = {r[0]: r[1] for r in select_in(db, "SELECT article, family FROM family_members WHERE article IN ({})",
+                                                    arts)}
+            old_rows = {r[0]: tuple(r[1:]) for r in select_in(
+                db, "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories WHERE id IN ({})",
                 [st.id for st in stories])}
-            old_members = {r[0]: tuple(r[1:]) for r in rows(
-                "SELECT article, story, family, evidence FROM story_members WHERE article IN ({})", arts)}
+            old_members = {r[0]: tuple(r[1:]) for r in select_in(
+                db, "SELECT article, story, family, evidence FROM story_members WHERE article IN ({})", arts)}
             db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
             _write_story_rows(db, stories, fam_of, old_rows, old_members, every_member=False)
 
@@ -811,6 +803,20 @@ def _fts_query(q: str) -> str:
     import re
     words = re.findall(r"\w+", q)
     return " ".join('"' + w.replace('"', '') + '"' for w in words) or '""'
+
+
+#: Keys bound in one ``IN (...)`` list (SQLite allows 999 parameters in older builds).
+IN_CHUNK = 500
+
+
+def select_in(db: sqlite3.Connection, sql: str, keys: Sequence[Any]) -> list[sqlite3.Row]:
+    """The rows of ``sql``, whose ``{}`` is the placeholder list of an ``IN (...)``, for every key of ``keys``:
+    one query per :data:`IN_CHUNK` keys, their rows in the order of the chunks (each ordered as ``sql`` says)."""
+    out: list[sqlite3.Row] = []
+    for i in range(0, len(keys), IN_CHUNK):
+        part = keys[i:i + IN_CHUNK]
+        out += db.execute(sql.format(",".join("?" * len(part))), tuple(part)).fetchall()
+    return out
 
 
 def _write_story_rows(db: sqlite3.Connection, stories: list[Story], fam_of: dict[str, Any],

@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from ..model import Actor, CitedStoryEvent, Event, Extraction, Fact, FactRow, Figure, MergedEvent, Participant
 from .caches import fill_temp_keys
-from .db import Store
+from .db import Store, select_in
 
 
 def _plain(o: Any) -> Any:
@@ -96,11 +96,8 @@ def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[di
     ids = sorted(set(articles))
     found: dict[int, dict] = {}
     cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS)
-    for i in range(0, len(ids), 500):
-        chunk = ids[i:i + 500]
-        for r in store.execute(f"SELECT {cols} FROM figures f WHERE f.article IN ({','.join('?' * len(chunk))})",
-                               chunk):
-            found[r["id"]] = dict(r)
+    for r in select_in(store.db, f"SELECT {cols} FROM figures f WHERE f.article IN ({{}})", ids):
+        found[r["id"]] = dict(r)
     keys = {(float(d["value"]), d["unit"]) for d in found.values()}
     dated = {(float(d["value"]), d["unit"]) for d in found.values() if d["date"] and d["date_precision"] == "day"}
     for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
@@ -125,13 +122,8 @@ def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tu
     if articles is None:
         found = rows(store, "figures")
     else:
-        ids = sorted(set(articles))
-        found = []
-        for i in range(0, len(ids), 500):
-            chunk = ids[i:i + 500]
-            found += [dict(r) for r in store.execute(
-                f"SELECT * FROM figures WHERE article IN ({','.join('?' * len(chunk))}) ORDER BY article, start",
-                chunk)]
+        found = [dict(r) for r in select_in(store.db, "SELECT * FROM figures WHERE article IN ({}) ORDER BY article, start",
+                                             sorted(set(articles)))]
     return [(r["article"], Figure(**{k: v for k, v in r.items() if k in names})) for r in found]
 
 
