@@ -51,7 +51,7 @@ from typing import Any
 from ..model import (ACTOR_LABELS, ALGO_EVENTS, ALGO_MERGE, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS, Article, Event,
                      EventCitation, MergedEvent, Participant)
 from .gazetteer import load_gazetteer
-from .measure import PROPERTY_UNITS
+from .measure import PROPERTY_UNITS, sentence_words
 from .records import DateRef, Extraction, Figure, Mention
 from .text import paragraphs, sentences
 
@@ -714,7 +714,7 @@ def _figure_keys(ev: Event) -> set[tuple[Any, ...]]:
     keys: set[tuple[Any, ...]] = set()
     for f in ev.figures:
         if f.unit in PROPERTY_UNITS:
-            keys.add((f.value, f.unit, " ".join(re.findall(r"\w+", ev.sentence.lower()))))
+            keys.add((f.value, f.unit, " ".join(sentence_words(ev.sentence))))
         else:
             keys.add((f.value, f.unit))
     return keys

@@ -49,7 +49,9 @@ def age_person(what: str) -> str | None:
     return who if sep and head.strip().lower() == "age" and who else None
 
 
-def _words(sentence: str) -> list[str]:
+def sentence_words(sentence: str) -> list[str]:
+    """A sentence's words, lower-cased: two mentions whose sentences give the same words are copies of one
+    sentence (:func:`same_person`; the events' link by an age or a size, ``extract.events-merge-v3``)."""
     return re.findall(r"\w+", sentence.lower())
 
 
@@ -60,7 +62,7 @@ def _number_at(fig: Any) -> int | None:
     s0 = getattr(fig, "sentence_start", None)
     if not isinstance(at, int) or not isinstance(s0, int) or not 0 <= at - s0 <= len(fig.sentence):
         return None
-    return len(_words(fig.sentence[:at - s0]))
+    return len(sentence_words(fig.sentence[:at - s0]))
 
 
 def same_person(a: Any, b: Any) -> bool:
@@ -76,7 +78,7 @@ def same_person(a: Any, b: Any) -> bool:
     pa, pb = age_person(a.what), age_person(b.what)
     if pa is not None and pb is not None:
         return pa == pb
-    wa, wb = _words(a.sentence), _words(b.sentence)
+    wa, wb = sentence_words(a.sentence), sentence_words(b.sentence)
     n = min(len(wa), len(wb))
     if n == 0 or wa[:n] != wb[:n]:
         return False
