@@ -173,6 +173,26 @@ def test_jsonl_fields_bad_line_and_bad_date(tmp_path: Path, caplog: pytest.LogCa
     assert "no 'text' or 'html'" in bad[1].reason and "JSON object" in bad[2].reason
 
 
+def test_jsonl_reads_the_usual_date_field_names(tmp_path: Path) -> None:
+    """A dataset's ``date`` (or ``datePublished``, ``pubDate``...) is the publication date; ``published``
+    wins when both are given, and an empty ``published`` does not hide a ``date``."""
+    lines = [
+        json.dumps({"id": "d1", "date": "2025-10-17", "text": ARTICLE}),
+        json.dumps({"id": "d2", "published": "2024-11-02", "date": "2020-01-01", "text": ARTICLE}),
+        json.dumps({"id": "d3", "published": None, "datePublished": "2025-03-04T10:00:00+07:00", "text": ARTICLE}),
+        json.dumps({"id": "d4", "pubDate": "Tue, 07 Oct 2025 09:00:00 GMT", "text": ARTICLE}),
+        json.dumps({"id": "d5", "date": "", "text": ARTICLE}),
+    ]
+    path = tmp_path / "dates.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    got = {d.id: d for d in docs(run(path))}
+    assert got["d1"].published == dt.date(2025, 10, 17) and got["d1"].extra == {"published_field": "date"}
+    assert got["d2"].published == dt.date(2024, 11, 2) and got["d2"].extra == {"date": "2020-01-01"}
+    assert got["d3"].published == dt.date(2025, 3, 4) and got["d3"].extra["published_field"] == "datePublished"
+    assert got["d4"].published == dt.date(2025, 10, 7)
+    assert got["d5"].published is None and "published_field" not in got["d5"].extra
+
+
 def test_file_that_is_not_jsonl_gives_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "x.jsonl"
     path.write_text("not json at all\n" * 500)

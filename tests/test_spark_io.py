@@ -139,6 +139,9 @@ def test_clean_record_is_taken_as_is_with_defaults():
     assert art.raw_hash   # hash of the text, so the store can tell changed articles apart
     rej = clean_record_article({"id": "x", "text": "  "}, "f#L1", "f:1")
     assert isinstance(rej, Reject) and rej.stage == "clean" and "f:1" in rej.reason
+    # the date field names the embedded JSON Lines reader accepts (ingest.records-v2)
+    dated = clean_record_article({"id": "d", "text": "x y z", "date": "2025-10-17"}, "f#L2", "f:2")
+    assert isinstance(dated, Article) and dated.published.isoformat() == "2025-10-17"
 
 
 def test_kind_of_names():

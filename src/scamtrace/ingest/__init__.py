@@ -3,7 +3,7 @@ become :class:`~scamtrace.model.RawDoc` records, or :class:`~scamtrace.model.Rej
 a one-line reason saying what to do.
 
 Algorithms stored with a document (``RawDoc.extra`` "decoder" and "reader", where they apply):
-``ingest.decode-v2``, ``ingest.feeds-v1``, ``ingest.records-v1``, ``ingest.warc-v1``. Fetching, ids and watching store no results of their
+``ingest.decode-v2``, ``ingest.feeds-v1``, ``ingest.records-v2``, ``ingest.warc-v1``. Fetching, ids and watching store no results of their
 own, so they carry no algorithm name.
 """
 from .date_fields import parse_date

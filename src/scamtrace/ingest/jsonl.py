@@ -1,8 +1,11 @@
-"""JSON Lines (and JSON arrays) of article records -> RawDoc (``ingest.records-v1``).
+"""JSON Lines (and JSON arrays) of article records -> RawDoc (``ingest.records-v2``).
 
 A record is a JSON object with ``text`` or ``html`` (``html`` wins when both are given) and
 optionally ``id``, ``url``, ``outlet``, ``published``, ``title``, ``byline``/``author`` and
-``language``; other keys are kept in ``RawDoc.extra``. One bad line is one Reject; the rest of
+``language``; other keys are kept in ``RawDoc.extra``. The publication date is read from the first
+of :data:`DATE_FIELDS` the record has (``published``, else ``date``, ``published_at``, ...: the names
+news exports and datasets use), and the field it came from is kept in ``extra["published_field"]``
+when it is not ``published``. One bad line is one Reject; the rest of
 the file is still read. ``RawDoc.source`` is ``path#L<line>`` (``path#<index>`` for arrays).
 (The module was ``ingest/records.py``, confusable with ``extract/records.py``; its algorithm name is kept.)
 """
@@ -21,7 +24,9 @@ from .decode import decode_bytes, is_near_empty
 
 log = logging.getLogger(__name__)
 
-RECORDS = "ingest.records-v1"
+# v1 -> v2: the publication date is also read from the other usual field names (DATE_FIELDS); v1 read
+# only ``published`` and left a dataset's ``date`` unread, so its articles had no date.
+RECORDS = "ingest.records-v2"
 #: A ``.jsonl.gz`` may decompress to at most this many times its compressed size (or ``max_bytes``,
 #: whichever is larger). Set by hand: news JSON Lines compress 3-10x; a gzip bomb of blank lines
 #: compresses about 1,000x.
@@ -34,7 +39,11 @@ MAX_BLANK_RUN = 10_000
 MAX_LEADING_BAD_LINES = 50
 
 _STR_FIELDS = ("url", "outlet", "title", "language")
-_KNOWN = {"id", "text", "html", "published", "byline", "author", *_STR_FIELDS}
+#: Field names a record's publication date is read from, first present (non-empty) one wins: ours,
+#: then the names news exports, schema.org and datasets use.
+DATE_FIELDS = ("published", "date", "published_at", "publishedAt", "datePublished", "date_published",
+               "publish_date", "pubDate", "pubdate")
+_KNOWN = {"id", "text", "html", "byline", "author", *DATE_FIELDS, *_STR_FIELDS}
 
 
 def _body(obj: dict[str, Any], source: str, where: str) -> tuple[str, str] | Reject:
@@ -65,6 +74,12 @@ def _string_fields(obj: dict[str, Any], where: str) -> dict[str, str | None]:
     return fields
 
 
+def date_field_of(obj: dict[str, Any]) -> str:
+    """The field a record's publication date is read from: the first of :data:`DATE_FIELDS` with a
+    non-empty value, else ``published``."""
+    return next((k for k in DATE_FIELDS if obj.get(k) not in (None, "")), "published")
+
+
 def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
     """Turn one decoded JSON value into a RawDoc, or a Reject naming ``where`` (e.g. "f.jsonl:17")."""
     if not isinstance(obj, dict):
@@ -81,10 +96,14 @@ def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
         return Reject(source, f"{where}: 'id' must be a string or an integer, got {type(rid).__name__}; fix the record")
     fields = _string_fields(obj, where)
     byline = obj.get("byline", obj.get("author"))
-    extra = {k: v for k, v in obj.items() if k not in _KNOWN}
-    published = parse_date_logged(obj.get("published"), where)
-    if published is None and obj.get("published") not in (None, ""):
-        extra["published_raw"] = obj.get("published")
+    date_field = date_field_of(obj)
+    extra = {k: v for k, v in obj.items() if k not in _KNOWN or k in DATE_FIELDS and k != date_field}
+    raw_date = obj.get(date_field)
+    published = parse_date_logged(raw_date, where)
+    if published is None and raw_date not in (None, ""):
+        extra["published_raw"] = raw_date
+    if date_field != "published" and raw_date not in (None, ""):
+        extra["published_field"] = date_field
     return RawDoc(
         source=source, body=body, fmt=fmt,  # type: ignore[arg-type]
         id=str(rid).strip() or None if rid is not None else None,

@@ -28,7 +28,7 @@ Algorithm ``spark.readers-v1``:
 
    A record with ``id`` and ``text`` and no ``html`` (the columns of ``scamtrace export
    articles``, or this module's own output) is a **clean article** taken as it is; any other
-   record is a raw document (``ingest.records-v1``'s :func:`record_to_doc`).
+   record is a raw document (``ingest.records-v2``'s :func:`record_to_doc`).
 3. **Cleaning (executors).** Raw documents are repartitioned (a big WARC is not cleaned in one
    task) and cleaned with :func:`scamtrace.clean.stage.clean_raw` (stable ids). Spark cleaning
    uses no learned per-outlet boilerplate model (the embedded store learns it across runs).
@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InputError, InvalidRequest
 from ..ingest.date_fields import parse_date
 from ..ingest.ids import content_hash
-from ..ingest.jsonl import _parse_line, jsonl_objects, record_to_doc
+from ..ingest.jsonl import _parse_line, date_field_of, jsonl_objects, record_to_doc
 from ..model import Article, RawDoc, Reject
 from ..settings import Settings
 from .schema import ARTICLE_FIELDS, REJECT_FIELDS
@@ -178,7 +178,7 @@ def clean_record_article(obj: Mapping[str, Any], source: str, where: str) -> Art
     own_source = obj.get("source")
     return Article(
         id=str(rid).strip(), source=own_source if isinstance(own_source, str) and own_source else source,
-        text=text, published=parse_date(obj.get("published")),
+        text=text, published=parse_date(obj.get(date_field_of(dict(obj)))),
         contributors=[str(c) for c in contributors] if isinstance(contributors, (list, tuple)) else [],
         truncated=_truthy(obj.get("truncated")),
         **{**fields, "raw_hash": fields["raw_hash"] or content_hash(text)},
