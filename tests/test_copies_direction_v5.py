@@ -13,7 +13,7 @@ from scamtrace.model import Link
 
 
 def test_version_bumped():
-    assert DIRECTION_ALGORITHM in ("copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12")
 
 
 def test_site_name_drops_www_suffix_and_second_level_labels():

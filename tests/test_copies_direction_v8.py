@@ -12,7 +12,7 @@ from scamtrace.model import Article
 
 
 def test_version_bumped():
-    assert DIRECTION_ALGORITHM in ("copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12")
 
 
 def test_host_country_from_the_code_or_a_country_word_never_a_generic_code():

@@ -793,6 +793,8 @@ def classify_pair(a: Article, b: Article, *, spin_a: float | None = None, spin_b
     }
     if direction.leans:
         evidence["direction"]["leans"] = direction.leans
+    for name, data in direction.details.items():
+        evidence["direction"][name] = data
     if spin_ev:
         evidence["spin_evidence"] = {k: v["phrases"][:10] for k, v in spin_ev.items()}
     score = round(verdict.strength * direction.confidence, 4)
