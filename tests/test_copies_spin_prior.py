@@ -115,6 +115,7 @@ def test_without_wordfreq_the_spun_pair_stays_unordered(monkeypatch):
     monkeypatch.setitem(sys.modules, "wordfreq", None)   # import wordfreq now raises ImportError
     spin._wordfreq.cache_clear()
     spin._wordfreq_languages.cache_clear()
+    spin._wordfreq_usable.cache_clear()
     try:
         assert spin.frequency_prior_available("en") is None
         link = classify_pair(_art("a-plain", "\n\n".join(SOURCE)), _art("b-spun", _swap(SOURCE, RARER)))
@@ -124,6 +125,7 @@ def test_without_wordfreq_the_spun_pair_stays_unordered(monkeypatch):
     finally:
         spin._wordfreq.cache_clear()
         spin._wordfreq_languages.cache_clear()
+        spin._wordfreq_usable.cache_clear()
 
 
 def test_other_languages_and_translations_get_no_prior(wordfreq):
@@ -139,3 +141,56 @@ def test_pair_sites_come_from_the_spin_alignment(wordfreq):
     pair = Pair("\n\n".join(SOURCE), _swap(SOURCE, RARER))
     votes = frequency_votes(pair.spun.sites_a, "en")
     assert votes.rarer_b >= direction.SPIN_PRIOR_MIN_VOTES and votes.rarer_a == 0
+
+
+# invented Korean sentences (space-separated words, so the spin alignment finds substitution sites)
+KO = ("경찰은 월요일 북부 마을의 콜센터에서 노동자 백사십 명을 구출했다 그들은 호텔 일자리를 약속받았지만 국경을 넘어 "
+      "끌려가 낯선 사람들에게 메시지를 보내도록 강요당했다 많은 사람들이 몇 달 동안 임금을 받지 못했고 여권과 전화기는 "
+      "잠긴 사무실에 보관되었다 경찰은 현장에서 관리자 아홉 명을 체포하고 컴퓨터와 은행 카드와 현금을 압수했다 의사는 "
+      "그들이 피곤하고 배가 고팠지만 병원이 필요한 사람은 없었다고 말했다 마을 의회는 학교 강당을 대피소로 열었고 "
+      "자원봉사자들이 음식과 물과 옷을 가져오고 있다 수사관들은 그 센터가 세 건물을 옮겨 다니는 조직이 운영했다고 믿는다")
+KO_SWAP = {"노동자": "근로자", "구출했다": "구해냈다", "약속받았지만": "보장받았지만", "낯선": "모르는", "압수했다": "몰수했다",
+           "피곤하고": "지치고", "대피소로": "쉼터로", "조직이": "집단이", "믿는다": "여긴다", "체포하고": "검거하고",
+           "현금을": "돈을", "가져오고": "날라오고"}
+
+
+def test_a_language_wordfreq_cannot_tokenise_gets_no_prior(wordfreq):
+    """Korean and Japanese lookups need MeCab, Chinese ones jieba (wordfreq's cjk extra): without them a lookup raises
+    ImportError; the spun pair is still classified (before the fix, classify_pair raised ModuleNotFoundError)."""
+    ws = KO.split()
+    text = " ".join(ws[:30]) + ".\n\n" + " ".join(ws[30:60]) + ".\n\n" + " ".join(ws[60:]) + "."
+    a = Article(id="ko-a", source="fixture:a", text=text, language="ko")
+    b = Article(id="ko-b", source="fixture:b", text=" ".join(KO_SWAP.get(w, w) for w in text.split(" ")), language="ko")
+    link = classify_pair(a, b)
+    assert link is not None and link.relation == "spun"
+    prior = link.evidence["direction"].get("spin_prior")
+    try:
+        wordfreq.zipf_frequency("경찰", "ko")
+    except ImportError:
+        assert spin.frequency_prior_available("ko") is None and prior is None
+    else:   # MeCab installed: the prior reads Korean like any other listed language
+        assert spin.frequency_prior_available("ko") == "ko"
+
+
+def test_a_lookup_that_raises_importerror_means_no_prior(monkeypatch):
+    class FakeWordfreq:
+        @staticmethod
+        def available_languages():
+            return {"en": "en", "zz": "zz"}
+
+        @staticmethod
+        def zipf_frequency(word, lang):
+            if lang == "zz":
+                raise ModuleNotFoundError("No module named 'tokeniser'")
+            return 5.0
+
+    for f in (spin._wordfreq, spin._wordfreq_languages, spin._wordfreq_usable):
+        f.cache_clear()
+    monkeypatch.setattr(spin, "_wordfreq", lambda: FakeWordfreq)
+    try:
+        assert spin.frequency_prior_available("en") == "en"
+        assert spin.frequency_prior_available("zz") is None
+    finally:
+        monkeypatch.undo()
+        for f in (spin._wordfreq, spin._wordfreq_languages, spin._wordfreq_usable):
+            f.cache_clear()

@@ -452,7 +452,19 @@ def frequency_prior_available(language: str | None) -> str | None:
     if wf is None or not language:
         return None
     code = _WORDFREQ_LANGUAGE.get(language, language)
-    return code if code in _wordfreq_languages() else None
+    return code if code in _wordfreq_languages() and _wordfreq_usable(code) else None
+
+
+@lru_cache(maxsize=64)
+def _wordfreq_usable(code: str) -> bool:
+    """Can wordfreq look a word up in ``code``? Japanese and Korean need MeCab and Chinese needs jieba (wordfreq's
+    ``cjk`` extra, not installed here): their lists are listed but a lookup raises ImportError, which would stop the
+    classification of a spun pair in those languages. Such a language gets no prior."""
+    try:
+        _wordfreq().zipf_frequency("a", code)
+    except ImportError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)
