@@ -27,11 +27,14 @@ import argparse
 import hashlib
 import itertools
 import json
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from scamtrace.eval.realnews import half_of  # score.py's fixed split by story
 
 HERE = Path(__file__).resolve().parent.parent
 DROPS: dict[str, tuple[str, ...]] = {"full": (), "date": ("published", "date"), "source": ("outlet", "url"),
@@ -48,11 +51,6 @@ def dropped(condition: str) -> tuple[str, ...]:
 def stripped(record_id: str, condition: str) -> bool:
     """Does ``condition`` remove the fields of this record?"""
     return not condition.startswith("mixed-") or int(hashlib.sha1(record_id.encode()).hexdigest(), 16) % 2 == 1
-
-
-def half_of(story: str) -> str:
-    """score.py's fixed split (sha1 of the story slug, even -> A)."""
-    return "A" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
 def input_records(recs: list[dict[str, Any]], condition: str) -> list[dict[str, Any]]:
@@ -152,20 +150,17 @@ def score(recs: list[dict[str, Any]], links: list[Any], families: list[Any]) -> 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", default=str(HERE.parent.parent / "shared"))
+    ap.add_argument("--shared", default=os.environ.get("SCAMTRACE_SHARED", str(HERE.parent / "shared")),
+                    help="the shared data folder (default: $SCAMTRACE_SHARED, else ../shared beside the checkout)")
     ap.add_argument("--scope", default="whole,A,B", help="comma list of whole, A, B")
     ap.add_argument("--drop", default=",".join([*DROPS, *MIXED]), help="comma list of " + ", ".join([*DROPS, *MIXED]))
     ap.add_argument("--json", help="also write every run's figures to this file")
     a = ap.parse_args()
     path = Path(a.shared) / "datasets/realnews-dev/articles.jsonl"
     if not path.is_file():
-        for guess in (Path("/work/shared"), HERE.parent / "shared"):
-            if (guess / "datasets/realnews-dev/articles.jsonl").is_file():
-                path = guess / "datasets/realnews-dev/articles.jsonl"
-                break
-        else:
-            print(f"{path}: realnews-dev not found; pass --shared DIR (the folder holding datasets/)", file=sys.stderr)
-            return 2
+        print(f"{path}: realnews-dev not found; pass --shared DIR (the folder holding datasets/) or set SCAMTRACE_SHARED",
+              file=sys.stderr)
+        return 2
     recs_all = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
     drops = [d for d in a.drop.split(",") if d]
     if "full" not in drops:

@@ -78,11 +78,16 @@ def fit(rows: list[dict]) -> tuple[int, float]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SCAMTRACE_SHARED") or HERE.parent / "shared"))
+    ap.add_argument("--shared", type=Path, default=Path(os.environ.get("SCAMTRACE_SHARED") or HERE.parent / "shared"),
+                    help="the shared data folder (default: $SCAMTRACE_SHARED, else ../shared beside the checkout)")
     ap.add_argument("--list", action="store_true", help="print every gold pair's votes")
     a = ap.parse_args()
     if frequency_prior_available("en") is None:
         print("wordfreq is not installed: nothing to validate", file=sys.stderr)
+        return 2
+    if not (a.shared / "datasets/realnews-dev/articles.jsonl").is_file():
+        print(f"{a.shared}/datasets/realnews-dev/articles.jsonl: realnews-dev not found; pass --shared DIR (the folder "
+              "holding datasets/) or set SCAMTRACE_SHARED", file=sys.stderr)
         return 2
     rows = votes(a.shared)
     if a.list:

@@ -10,15 +10,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from conftest import shared_dir
 from test_copies_classify import art, make_story
 
 from scamtrace.copies import classify_pair
 from scamtrace.model import Family, Link
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent.parent / "shared" / "datasets" / "realnews-dev" / "articles.jsonl"
-if not SHARED.is_file():
-    SHARED = Path("/work/shared/datasets/realnews-dev/articles.jsonl")
+SHARED = shared_dir() / "datasets" / "realnews-dev" / "articles.jsonl"
 
 
 def _script():
@@ -100,7 +99,7 @@ def test_mirror_needs_both_urls():
         assert link.source is None and link.evidence["direction"]["decided_by"] == "unsure"
 
 
-@pytest.mark.skipif(not SHARED.is_file(), reason="realnews-dev is not available (../shared/datasets/realnews-dev)")
+@pytest.mark.skipif(not SHARED.is_file(), reason=f"{SHARED} not found; set SCAMTRACE_SHARED to the shared/ folder")
 def test_realnews_half_a_without_dates_keeps_its_arrows(tmp_path):
     m = _script()
     import json
