@@ -182,6 +182,7 @@ def test_jsonl_reads_the_usual_date_field_names(tmp_path: Path) -> None:
         json.dumps({"id": "d3", "published": None, "datePublished": "2025-03-04T10:00:00+07:00", "text": ARTICLE}),
         json.dumps({"id": "d4", "pubDate": "Tue, 07 Oct 2025 09:00:00 GMT", "text": ARTICLE}),
         json.dumps({"id": "d5", "date": "", "text": ARTICLE}),
+        json.dumps({"id": "d6", "published": "  ", "pubdate": "2025-05-06", "text": ARTICLE}),
     ]
     path = tmp_path / "dates.jsonl"
     path.write_text("\n".join(lines) + "\n")
@@ -191,6 +192,8 @@ def test_jsonl_reads_the_usual_date_field_names(tmp_path: Path) -> None:
     assert got["d3"].published == dt.date(2025, 3, 4) and got["d3"].extra["published_field"] == "datePublished"
     assert got["d4"].published == dt.date(2025, 10, 7)
     assert got["d5"].published is None and "published_field" not in got["d5"].extra
+    # a blank published (white space) is empty too: it does not hide the date
+    assert got["d6"].published == dt.date(2025, 5, 6) and got["d6"].extra["published_field"] == "pubdate"
 
 
 def test_file_that_is_not_jsonl_gives_one_reject(tmp_path: Path) -> None:

@@ -76,8 +76,12 @@ def _string_fields(obj: dict[str, Any], where: str) -> dict[str, str | None]:
 
 def date_field_of(obj: dict[str, Any]) -> str:
     """The field a record's publication date is read from: the first of :data:`DATE_FIELDS` with a
-    non-empty value, else ``published``."""
-    return next((k for k in DATE_FIELDS if obj.get(k) not in (None, "")), "published")
+    non-empty value (a string of white space is empty), else ``published``."""
+    return next((k for k in DATE_FIELDS if not _blank(obj.get(k))), "published")
+
+
+def _blank(value: Any) -> bool:
+    return value is None or isinstance(value, str) and not value.strip()
 
 
 def record_to_doc(obj: Any, source: str, where: str) -> RawDoc | Reject:
