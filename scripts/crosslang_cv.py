@@ -19,7 +19,7 @@ Scores of a query text x against a candidate y (distinct anchors in first-occurr
   ``sentences`` - the anchors sentence by sentence: the best in-order alignment of x's sentences (2+ anchors) with
                  y's, each pair worth the Jaccard of their anchor sets when >= SENTENCE_MIN_JACCARD, over x's
                  sentences (a translation keeps its source's sentences; independent reports group facts their own way).
-Anchor sets (``--anchors``): ``all`` (every anchor) or ``names`` (numbers, and names whose lower-case form the
+Anchor sets (each is run, with each score): ``all`` (every anchor) or ``names`` (numbers, and names whose lower-case form the
 corpus never writes in lower case: "ministry", "airport", "friday" are words a translation translates, not names).
 Each query's best candidate and runner-up (the best candidate outside the best's gold copy family) give its margin.
 
