@@ -1,4 +1,4 @@
-"""Spark input readers (``spark.readers-v1``) and the Parquet importer (``spark.import-v1``).
+"""Spark input readers (``spark.readers-v2``) and the Parquet importer (``spark.import-v1``).
 
 The per-file parsers and the importer run without Spark; the ``read_articles`` tests start one
 local SparkSession for the module and are skipped when pyspark or Java is missing. Fixtures are

@@ -1,6 +1,7 @@
 """Spark input readers: JSONL, JSON, Parquet and WARC paths -> (articles, rejects) DataFrames.
 
-Algorithm ``spark.readers-v1``:
+Algorithm ``spark.readers-v2`` (v1 -> v2: a clean article's date is read from the same field names as
+``ingest.records-v2``, :data:`~scamtrace.ingest.jsonl.DATE_FIELDS`; v1 read only ``published``):
 
 1. **Listing (driver).** Every input is a path, glob or directory on any Hadoop-compatible file
    system; it is expanded with Hadoop's ``FileSystem.globStatus`` and, for directories, a recursive
@@ -67,7 +68,7 @@ __all__ = ["READER", "InputFile", "article_from_row", "article_row", "clean_reco
 
 log = logging.getLogger(__name__)
 
-READER = "spark.readers-v1"
+READER = "spark.readers-v2"
 
 #: File name endings and the kind of content they hold (longest endings first).
 SUFFIX_KINDS: tuple[tuple[str, str], ...] = (
