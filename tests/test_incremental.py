@@ -155,3 +155,34 @@ def test_a_new_batch_leaves_other_stories_facts_alone(tmp_path):
     after = {r[0]: r[1] for r in store.execute("SELECT id, rowid FROM facts")}
     kept = [f for f in before if after.get(f) == before[f]]
     assert kept, "no fact kept its row"
+
+
+# Invented text (not from any real article): a wire story and an undated verbatim copy of it.
+_WIRE = ("BANGKOK (Example Wire) -- Police in the fictional province of Norland rescued 57 workers from a "
+         "scam compound on Friday, officials said. The workers, who came from six countries, told "
+         "officers they had been forced to run online fraud schemes for up to fourteen hours a day. "
+         "A spokesperson for the provincial police said the compound's managers had fled across the "
+         "river before the raid began, and that an investigation into the owners of the buildings "
+         "was under way. Officials said the 57 workers would be screened as possible victims of "
+         "trafficking before being sent home, a process that could take several weeks.")
+
+
+def test_undated_copy_takes_its_source_day_when_the_source_comes_later(tmp_path):
+    """An undated copy resolves "on Friday" against its dated source's day (corpus_dates.reference_dates).
+    When the source arrives in a later batch, the copy is extracted again, so its figure's day is the one a
+    single run gives it."""
+    copy = {"id": "copy-1", "outlet": "farm.example", "url": "https://farm.example/c", "text": _WIRE}
+    wire = {"id": "wire-1", "outlet": "wire.example", "url": "https://wire.example/w",
+            "published": "2025-06-09", "text": _WIRE}
+    first, second, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
+    first.write_text(json.dumps(copy) + "\n")
+    second.write_text(json.dumps(wire) + "\n")
+    whole.write_text(json.dumps(copy) + "\n" + json.dumps(wire) + "\n")
+    two, one = _two_batches(tmp_path, [str(first)], [str(second)]), _one_run(tmp_path, [str(whole)])
+    days = []
+    for db in (two, one):
+        store = api.open_store(db)
+        days.append(_rows(store, "SELECT value, date FROM figures WHERE article = 'copy-1'"))
+        store.close()
+    assert days[0] == days[1] and (57.0, "2025-06-06") in days[1], days
+    _check(tmp_path, two, one)

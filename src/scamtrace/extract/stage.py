@@ -200,7 +200,9 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     whose records the corpus passes changed (see :func:`apply_repeat_dates`, :func:`apply_family_wording`).
     Unless ``full``, the repeated-count pass reads only the figures that share a value with those of ``ids``,
     and, with ``neighbourhood`` (the articles whose copy links or families the run may have changed, ``ids``
-    among them), the family wording pass corrects only the spun articles of their families.
+    among them), the family wording pass corrects only the spun articles of their families, and the
+    neighbourhood's undated articles are extracted again (their relative dates follow their link partners'
+    days, :func:`~.corpus_dates.reference_dates`) and added to ``changed``.
 
     spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
     parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
@@ -209,6 +211,15 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
+    if ids and not full and neighbourhood is not None:
+        # an undated article resolves "on Friday" against its dated link partner's day (reference_dates), and
+        # this run may have replaced its links: the undated articles of the neighbourhood are extracted again,
+        # so two batches date their figures as one run does
+        redate = sorted(a for a, day in published_days(store, set(neighbourhood).difference(ids)).items()
+                        if day is None)
+        ids += redate
+        if changed is not None:
+            changed.update(redate)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     # (the links touching ``ids`` give each of them what every link gives: its partners, in link order)
     near = store.links_touching(ids) if ids else []
