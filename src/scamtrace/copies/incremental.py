@@ -3,7 +3,11 @@ named in a new judgement) and the copy families they touch are examined again.
 
 :class:`IncrementalCopies` runs the steps in order (the pipeline times each one):
 
-1. :meth:`~IncrementalCopies.update_index`: load the stored candidate index, add what is new;
+1. :meth:`~IncrementalCopies.update_index`: sign what is new and add it to the stored candidate
+   index (``copy_signatures`` and its postings, :mod:`.stored_index`: the candidates of the
+   articles asked about are read from the store's postings, not from every stored signature); a
+   batch large against the store is indexed in memory instead (every stored signature read), which
+   gives the same candidates faster there;
 2. :meth:`~IncrementalCopies.find_neighbourhood`: the new articles, their candidates and judged
    partners, closed over families and stored links (:func:`close_neighbourhood`), so every link that
    will be replaced is recomputed from whole components; the candidate pairs inside it;
@@ -12,7 +16,12 @@ named in a new judgement) and the copy families they touch are examined again.
 4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links;
 5. :meth:`~IncrementalCopies.rebuild_families`: the neighbourhood's families, from its links;
 6. :meth:`~IncrementalCopies.save_index`: write the signature rows of the articles signed now
-   (``copy_signatures``, one row per article: the index is updated, never rewritten whole).
+   (``copy_signatures``, one row per article: the index is updated, never rewritten whole) when
+   they were indexed in memory, and bring the postings up to date.
+
+The cross-language channel (:func:`~.crosslang.crosslang_pairs`) is asked about the organisations of
+the new articles and about the neighbourhood only: its pairs are decided pair by pair, so those are
+exactly the pairs of the whole store that the run uses.
 
 With ``full`` every article is examined and the index is rebuilt. The copy algorithms themselves
 live in :mod:`~scamtrace.copies.engine`, :mod:`~scamtrace.copies.index` and friends.
@@ -25,15 +34,23 @@ from collections.abc import Callable, Iterator
 from ..model import Article, Family
 from ..store import Store
 from ..store.analysis import copy_neighbours, count_links, family_members_of
-from .crosslang import crosslang_pairs
+from .crosslang import crosslang_pairs, organisation
 from .engine import find_copies
 from .families import build_families, other_end
 from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
+from .stored_index import StoredCandidates, reset_postings, sync_postings
 from .collocations import stored_model, update_collocations
 from .spin import SPIN_ALGORITHM, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
+
+#: An incremental run indexes its articles in memory with every stored signature (instead of asking
+#: the store's postings, :mod:`.stored_index`) when it signs more than this share of the stored rows:
+#: both give the same candidates; the stored postings are read per hash, which costs more than one
+#: vectorised pass when the batch is a large part of the store (bench/bench_incremental.py: a
+#: 5,000-article base store built in one batch).
+STORED_INDEX_MAX_SHARE = 0.25
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -51,7 +68,7 @@ class IncrementalCopies:
         self.progress = progress
         self.meta: dict[str, Article] = store.article_meta()
         self.new_ids: list[str] = sorted(self.meta) if full else store.unanalyzed_ids()
-        self.index = CandidateIndex()
+        self.index: CandidateIndex | StoredCandidates = CandidateIndex()
         self.touched: set[str] = set()
         self.pairs: set[tuple[str, str]] = set()
         self.spin_model: CollocationModel | None = None
@@ -60,11 +77,14 @@ class IncrementalCopies:
         self._signed: list[str] = []
         self.refamilied: set[str] = set()   # articles whose family's members the run changed
         self._replace_index = False
+        self._stored = False   # the index is the store's postings (StoredCandidates)
 
     def update_index(self) -> None:
         """Load the stored candidate index (unless ``full``) and sign the articles it lacks: new or
         re-examined ones, and any stored article without a signature row (a store written before
         ``copy_signatures``)."""
+        if not self.full and self._update_stored_index():
+            return
         idx = None
         if not self.full:
             try:
@@ -89,6 +109,36 @@ class IncrementalCopies:
         self.index = idx
         self._signed = todo
 
+    def _update_stored_index(self) -> bool:
+        """Sign the new articles and those without a signature row into the store, and query the
+        store's postings (:class:`.stored_index.StoredCandidates`); False (nothing written) when the
+        postings cannot be brought up to date or the batch is large against the store."""
+        store = self.store
+        try:
+            sync_postings(store)
+        except ValueError as e:
+            log.warning("rebuilding the copy index: %s", e)
+            return False
+        unsigned = set(store.unsigned_article_ids(SIGNATURES_ALGORITHM))
+        todo = sorted(a for a in set(self.new_ids) | unsigned if a in self.meta)
+        if len(todo) > STORED_INDEX_MAX_SHARE * (len(self.meta) - len(unsigned)):
+            return False
+        idx = CandidateIndex()
+
+        def texts() -> Iterator[tuple[str, str]]:
+            for n, art in enumerate(self.store.iter_articles(todo), 1):
+                self.progress("index", n, len(todo))
+                yield art.id, art.text
+
+        idx.add_many(texts())
+        # rows written in sorted order, after every stored row: the order the in-memory index numbers them
+        store.put_copy_signatures(idx.signature_rows(todo), SIGNATURES_ALGORITHM)
+        sync_postings(store)
+        self.index = StoredCandidates(store)
+        self._signed = []
+        self._stored = True
+        return True
+
     def find_neighbourhood(self) -> int:
         """The articles to examine again and the candidate pairs among them; returns the pair count."""
         idx, new_ids, store = self.index, self.new_ids, self.store
@@ -96,20 +146,47 @@ class IncrementalCopies:
         judgements = store.judgements()
         touched = set(new_ids) | {o for cands in new_cands.values() for o, _, _ in cands}
         # translations: the cross-language channel (same organisation, other language), not in the index
-        xl = crosslang_pairs((a.id, a.outlet, a.language) for a in self.meta.values())
-        new_set = set(new_ids)
-        touched |= {x for p in xl if p[0] in new_set or p[1] in new_set for x in p}
+        touched |= {x for p in self._crosslang_new(new_ids) for x in p}
         touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
         touched = close_neighbourhood(store, touched)
         pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
                  for o, _, _ in cands if o in touched} if touched else set()
-        pairs |= {p for p in xl if p[0] in touched and p[1] in touched}
+        pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (self.meta.get(x) for x in sorted(touched))
+                                 if a is not None) if touched else set()
         for ln in store.links_touching(sorted(touched)):
             o = other_end(ln)
             if o and ln.article in touched:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
         self.touched, self.pairs = touched, pairs
         return len(pairs)
+
+    def _crosslang_new(self, new_ids: list[str]) -> set[tuple[str, str]]:
+        """The cross-language pairs (:func:`~.crosslang.crosslang_pairs`) touching ``new_ids``: each
+        new article is paired with the articles of its organisation's outlets in another language,
+        which are read from the store (not every article)."""
+        by_org: dict[str, list[Article]] = {}
+        for aid in new_ids:
+            a = self.meta.get(aid)
+            org = organisation(a.outlet) if a is not None else None
+            if a is not None and org and a.language:
+                by_org.setdefault(org, []).append(a)
+        if not by_org:
+            return set()
+        outlets: dict[str, list[str]] = {}
+        for name in self.store.outlet_names():   # outlets are few
+            org = organisation(name)
+            if org in by_org:
+                outlets.setdefault(org, []).append(name)
+        items: dict[str, tuple[str, str | None, str | None]] = {}
+        for org, arts in by_org.items():
+            langs = {a.language for a in arts}
+            one = next(iter(langs)) if len(langs) == 1 else None   # then only other languages can pair
+            for row in self.store.outlet_articles(outlets.get(org, []), other_than=one):
+                items[row[0]] = row
+            for a in arts:
+                items[a.id] = (a.id, a.outlet, a.language)
+        new_set = set(new_ids)
+        return {p for p in crosslang_pairs(items.values()) if p[0] in new_set or p[1] in new_set}
 
     def score_spin(self) -> None:
         """Spin scores of the neighbourhood, with the corpus-wide collocation model: its stored counts
@@ -164,8 +241,13 @@ class IncrementalCopies:
 
     def save_index(self) -> None:
         """Write the signature rows of the articles signed by this run (all of them after a rebuild)."""
-        self.store.put_copy_signatures(self.index.signature_rows(self._signed), SIGNATURES_ALGORITHM,
-                                       replace_all=self._replace_index)
+        if not self._stored:
+            assert isinstance(self.index, CandidateIndex)
+            if self._replace_index:   # every row is written again: the postings are made once, after
+                reset_postings(self.store)
+            self.store.put_copy_signatures(self.index.signature_rows(self._signed), SIGNATURES_ALGORITHM,
+                                           replace_all=self._replace_index)
+        sync_postings(self.store)
 
 
 def _family_sets(store: Store, articles: set[str]) -> dict[str, frozenset[str]]:

@@ -336,6 +336,10 @@ class CandidateIndex:
     """
 
     algorithm = CANDIDATES_ALGORITHM
+    #: Count each pair from the querying side only, also when every article is queried (set by
+    #: :class:`~scamtrace.copies.stored_index.StoredCandidates`, whose index holds only the articles
+    #: a query reaches). Both ways give the same candidates.
+    _single_side = False
 
     def __init__(self, df_cap: dict[str, int] | None = None, min_shared: dict[str, int] | None = None,
                  min_score: dict[str, float] | None = None, max_candidates: int = MAX_CANDIDATES):
@@ -494,7 +498,7 @@ class CandidateIndex:
         nums = np.asarray(nums, dtype=_I64)
         post = self._post[name]
         n_live = int(np.count_nonzero(self._alive[: len(self._ids)]))
-        half = nums.size == n_live and nums.size > 1 and np.unique(nums).size == n_live
+        half = not self._single_side and nums.size == n_live and nums.size > 1 and np.unique(nums).size == n_live
         # Chunks of at most QUERY_CHUNK_HASHES hashes, and few enough articles that the packed
         # (query, other, df) sort keys fit an int64.
         bits = int(self.df_cap[name]).bit_length()

@@ -471,6 +471,27 @@ class Store:
                                  " WHERE algorithm = ? ORDER BY rowid", (algorithm,)):
             yield r[0], {"shingle": bytes(r[1]), "stopword": bytes(r[2]), "facts": bytes(r[3])}
 
+    def outlet_names(self) -> list[str]:
+        """Every outlet name an article was stored with (the ``outlets`` table), sorted."""
+        return [r[0] for r in self.db.execute("SELECT name FROM outlets ORDER BY name")]
+
+    def outlet_articles(self, outlets: Sequence[str], other_than: str | None = None) -> list[tuple[str, str, str]]:
+        """(id, outlet, language) of the articles of ``outlets`` whose language is known, and not
+        ``other_than`` when given (the cross-language channel's partners of a batch in one language)."""
+        out: list[tuple[str, str, str]] = []
+        for i in range(0, len(outlets), IN_CHUNK):
+            part = list(outlets[i:i + IN_CHUNK])
+            sql = (f"SELECT id, outlet, language FROM articles WHERE outlet IN ({','.join('?' * len(part))})"
+                   " AND language IS NOT NULL" + (" AND language != ?" if other_than is not None else "") + " ORDER BY id")
+            out += [(r[0], r[1], r[2]) for r in self.db.execute(sql, (*part, *(() if other_than is None else (other_than,))))]
+        return out
+
+    def unsigned_article_ids(self, algorithm: str) -> list[str]:
+        """The articles without a ``copy_signatures`` row signed with ``algorithm``, sorted."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article FROM copy_signatures WHERE algorithm = ?)"
+            " ORDER BY id", (algorithm,))]
+
     def put_copy_signatures(self, rows: Iterable[tuple[str, Mapping[str, bytes]]], algorithm: str,
                             replace_all: bool = False) -> None:
         """Write the copy index rows of some articles (a row already stored for one is replaced and

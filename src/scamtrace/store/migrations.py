@@ -797,3 +797,54 @@ def _m0017() -> str:
         ) WITHOUT ROWID;
         CREATE INDEX idx_story_thread_anchors_story ON story_thread_anchors(story);
     """
+
+
+@migration("0018_copy_postings")
+def _m0018() -> str:
+    # copies.stored-candidates-v1 (issue 17): the copy-candidate index's postings are kept in the
+    # store, so an incremental analyze reads the postings of its new articles' hashes instead of
+    # every stored signature. copy_postings holds (index kind, signed hash, copy_signatures rowid)
+    # for every row signed with the algorithm named in copy_postings_state; the triggers queue the
+    # rows written and deleted since (a deleted row's signatures are copied, as the row is gone), and
+    # copies.stored_index brings the postings up to date from the queue before it reads them. With
+    # no state row (a store written before this migration, or a full rebuild), nothing is queued
+    # and the next analyze posts every row once. The index on (algorithm, article) finds the
+    # articles without a row of today's algorithm without reading the signatures.
+    return """
+        CREATE INDEX idx_copy_signatures_algorithm ON copy_signatures(algorithm, article);
+        CREATE TABLE copy_postings (
+            kind INTEGER NOT NULL,
+            hash INTEGER NOT NULL,
+            doc INTEGER NOT NULL,
+            PRIMARY KEY (kind, hash, doc)
+        ) WITHOUT ROWID;
+        CREATE TABLE copy_postings_state (
+            algorithm TEXT NOT NULL
+        );
+        CREATE TABLE copy_postings_queue (
+            seq INTEGER PRIMARY KEY,
+            doc INTEGER NOT NULL,
+            shingle BLOB,
+            stopword BLOB,
+            facts BLOB
+        );
+        CREATE TRIGGER copy_signatures_posted_ai AFTER INSERT ON copy_signatures
+        WHEN new.algorithm = (SELECT algorithm FROM copy_postings_state)
+        BEGIN
+            INSERT INTO copy_postings_queue(doc) VALUES (new.rowid);
+        END;
+        CREATE TRIGGER copy_signatures_posted_ad AFTER DELETE ON copy_signatures
+        WHEN old.algorithm = (SELECT algorithm FROM copy_postings_state)
+        BEGIN
+            INSERT INTO copy_postings_queue(doc, shingle, stopword, facts)
+            VALUES (old.rowid, old.shingle, old.stopword, old.facts);
+        END;
+        CREATE TRIGGER copy_signatures_posted_au AFTER UPDATE ON copy_signatures
+        BEGIN
+            INSERT INTO copy_postings_queue(doc, shingle, stopword, facts)
+            SELECT old.rowid, old.shingle, old.stopword, old.facts
+            WHERE old.algorithm = (SELECT algorithm FROM copy_postings_state);
+            INSERT INTO copy_postings_queue(doc)
+            SELECT new.rowid WHERE new.algorithm = (SELECT algorithm FROM copy_postings_state);
+        END;
+    """

@@ -1,0 +1,244 @@
+"""The copy-candidate index kept in the store (``copies.stored-candidates-v1``, issue 17).
+
+:class:`~scamtrace.copies.index.CandidateIndex` holds every article's signatures in memory: an
+incremental analyze that built it read every stored signature (``copy_signatures``) to find the
+candidates of a hundred new articles. Here the postings live in the store (``copy_postings``: one
+row per index kind, hash and ``copy_signatures`` rowid; migration ``0018_copy_postings``), and
+:class:`StoredCandidates` answers :meth:`~StoredCandidates.candidates_many` from them, reading only
+
+- the signatures of the articles asked about;
+- each of their hashes' document frequency, counted in the store up to the index's cap (a hash
+  found in more than ``df_cap`` articles is not used, so its exact count is never needed);
+- the postings of their usable hashes (at most ``df_cap`` rows each) and the signature sizes of the
+  articles those postings name.
+
+The answer is exactly :meth:`CandidateIndex.candidates_many` over every stored signature: the same
+counting, scoring and ranking code runs (:meth:`CandidateIndex._query`) over the articles the query
+reaches, numbered in ``copy_signatures`` rowid order, which is the order the in-memory index numbers
+them (stored rows in rowid order, then the articles signed by the run, sorted, whose rows are
+written last), so even ties at the ``max_candidates`` cut fall alike
+(``tests/test_stored_index.py`` compares both on randomised stores).
+
+The postings follow ``copy_signatures`` through triggers that queue the rows written and deleted;
+:func:`sync_postings` applies the queue (or posts every row once, when the postings were made for
+another signature algorithm or never made).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import chain
+from typing import Any
+
+import numpy as np
+
+from ..store import Store
+from ..store.db import select_in
+from .index import MAX_CANDIDATES, CandidateIndex, _Hits
+from .signatures import INDEX_NAMES, SIGNATURES_ALGORITHM
+
+STORED_CANDIDATES_ALGORITHM = "copies.stored-candidates-v1"
+
+#: Index kind -> its code in ``copy_postings.kind``.
+KIND: dict[str, int] = {name: k for k, name in enumerate(INDEX_NAMES)}
+
+#: Rows posted per executemany when every row is posted again.
+_POST_CHUNK = 2000
+
+_I64 = np.int64
+
+
+def _hashes(blob: bytes, what: str) -> np.ndarray:
+    """The signed 64-bit hashes of one stored signature (ValueError when it is not whole hashes)."""
+    data = bytes(blob)
+    if len(data) % 8:
+        raise ValueError(f"corrupt copy signature ({what}: {len(data)} bytes)")
+    return np.frombuffer(data, dtype="<u8").view("<i8").astype(_I64)
+
+
+def _postings(rows: Iterable[Sequence[Any]]) -> list[tuple[int, int, int]]:
+    """(kind, hash, doc) of rows (doc, shingle, stopword, facts), sorted (the primary key's order)."""
+    kinds, hashes, docs = [], [], []
+    for r in rows:
+        for name, blob in zip(INDEX_NAMES, r[1:4]):
+            h = _hashes(blob, f"row {r[0]}, {name}")
+            kinds.append(np.full(h.size, KIND[name], dtype=_I64))
+            hashes.append(h)
+            docs.append(np.full(h.size, int(r[0]), dtype=_I64))
+    if not kinds:
+        return []
+    k, h, d = np.concatenate(kinds), np.concatenate(hashes), np.concatenate(docs)
+    order = np.lexsort((d, h, k))
+    return list(zip(k[order].tolist(), h[order].tolist(), d[order].tolist()))
+
+
+def reset_postings(store: Store) -> None:
+    """Forget the stored postings (a full rebuild of the index rewrites every row: the next
+    :func:`sync_postings` posts them all once instead of queueing each)."""
+    with store.write() as db:
+        db.execute("DELETE FROM copy_postings_state")
+        db.execute("DELETE FROM copy_postings")
+        db.execute("DELETE FROM copy_postings_queue")
+
+
+def postings_current(store: Store) -> bool:
+    """Whether the stored postings were made for today's signature algorithm (the queue aside)."""
+    rows = store.db.execute("SELECT algorithm FROM copy_postings_state").fetchall()
+    return len(rows) == 1 and rows[0][0] == SIGNATURES_ALGORITHM
+
+
+def sync_postings(store: Store) -> int:
+    """Bring ``copy_postings`` up to ``copy_signatures``: apply the queued writes and deletes in order,
+    or post every row signed with today's algorithm when the postings were made for another one (or
+    never). Returns the number of rows posted or unposted. ValueError on a corrupt signature."""
+    with store.write() as db:
+        if not postings_current(store):
+            db.execute("DELETE FROM copy_postings_state")
+            db.execute("DELETE FROM copy_postings")
+            db.execute("DELETE FROM copy_postings_queue")
+            rows = db.execute("SELECT rowid, shingle, stopword, facts FROM copy_signatures WHERE algorithm = ?"
+                              " ORDER BY rowid", (SIGNATURES_ALGORITHM,)).fetchall()
+            for i in range(0, len(rows), _POST_CHUNK):
+                db.executemany("INSERT INTO copy_postings(kind, hash, doc) VALUES (?,?,?)",
+                               _postings(rows[i:i + _POST_CHUNK]))
+            db.execute("INSERT INTO copy_postings_state(algorithm) VALUES (?)", (SIGNATURES_ALGORITHM,))
+            return len(rows)
+        queue = db.execute("SELECT seq, doc, shingle, stopword, facts FROM copy_postings_queue ORDER BY seq").fetchall()
+        if not queue:
+            return 0
+        # in queue order, runs of writes (the row is read as it is now: a row written again later is
+        # posted again later, so the end state is the rows as stored) and of deletes (with the deleted
+        # signatures the trigger kept); both are idempotent
+        for adding, run in _runs(queue):
+            if adding:
+                docs = sorted({int(r[1]) for r in run})
+                current = select_in(db, "SELECT rowid, shingle, stopword, facts, algorithm FROM copy_signatures"
+                                        " WHERE rowid IN ({})", docs)
+                db.executemany("INSERT OR IGNORE INTO copy_postings(kind, hash, doc) VALUES (?,?,?)",
+                               _postings(r for r in current if r[4] == SIGNATURES_ALGORITHM))
+            else:
+                db.executemany("DELETE FROM copy_postings WHERE kind = ? AND hash = ? AND doc = ?",
+                               _postings((r[1], r[2], r[3], r[4]) for r in run))
+        db.execute("DELETE FROM copy_postings_queue WHERE seq <= ?", (queue[-1][0],))
+        return len(queue)
+
+
+def _runs(queue: list[Any]) -> Iterator[tuple[bool, list[Any]]]:
+    """Consecutive queue rows of one kind: (True, writes) or (False, deletes)."""
+    run: list[Any] = []
+    adding = None
+    for r in queue:
+        a = r[2] is None
+        if run and a != adding:
+            yield bool(adding), run
+            run = []
+        adding = a
+        run.append(r)
+    if run:
+        yield bool(adding), run
+
+
+class _StoredPostings:
+    """One index kind's postings for one query, in the form ``CandidateIndex._shared`` reads
+    (``lens`` and ``lookup``), over the query's local article numbers."""
+
+    def __init__(self, lens: np.ndarray, own: dict[int, np.ndarray], keys: np.ndarray, df: np.ndarray,
+                 pstart: np.ndarray, pcnt: np.ndarray, pdocs: np.ndarray):
+        self.lens = lens            # hashes per local article
+        self.own = own              # local number of a query article -> its hashes
+        self.keys, self.df = keys, df                   # sorted distinct query hashes, their capped df
+        self.pstart, self.pcnt, self.pdocs = pstart, pcnt, pdocs   # their postings (usable ones only)
+        self.segments: list[Any] = []
+
+    def flush(self) -> None:
+        return None
+
+    def purge(self, alive: np.ndarray) -> None:
+        return None
+
+    def lookup(self, nums: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[_Hits]]:
+        parts = [self.own[int(n)] for n in nums]
+        if not parts or not sum(p.size for p in parts):
+            return np.zeros(0, _I64), np.zeros(0, _I64), []
+        qd = np.repeat(np.arange(len(parts), dtype=_I64), [p.size for p in parts])
+        g = np.searchsorted(self.keys, np.concatenate(parts))
+        return qd, self.df[g], [_Hits(self.pdocs, np.arange(qd.size), self.pstart[g], self.pcnt[g])]
+
+
+class StoredCandidates:
+    """Candidates of stored articles from the store's postings (see the module doc); answers are
+    kept per article (an article's candidates do not depend on what else is asked)."""
+
+    def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES):
+        self.store = store
+        self._settings = CandidateIndex(max_candidates=max_candidates)   # thresholds and caps
+        self._known: dict[str, list[tuple[str, str, float]]] = {}
+
+    def candidates_many(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str, float]]]:
+        """As :meth:`CandidateIndex.candidates_many` over every stored signature."""
+        unique = list(dict.fromkeys(article_ids))
+        todo = [a for a in unique if a not in self._known]
+        if todo:
+            self._known.update(self._query(todo))
+        return {a: list(self._known[a]) for a in unique}
+
+    def _query(self, ids: list[str]) -> dict[str, list[tuple[str, str, float]]]:
+        db, cfg = self.store.db, self._settings
+        rows = {r[1]: r for r in select_in(db, "SELECT rowid, article, shingle, stopword, facts, algorithm"
+                                               " FROM copy_signatures WHERE article IN ({})", ids)
+                if r[5] == SIGNATURES_ALGORITHM}
+        missing = [a for a in ids if a not in rows]
+        if missing:
+            raise KeyError(f"{len(missing)} article(s) not in the stored index, e.g. {missing[0]!r}")
+        qdoc = {a: int(rows[a][0]) for a in ids}
+        own = {name: {qdoc[a]: _hashes(rows[a][2 + k], f"{a}, {name}") for a in ids}
+               for k, name in enumerate(INDEX_NAMES)}
+        found: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        docs = set(qdoc.values())
+        for name in INDEX_NAMES:
+            keys = np.unique(np.concatenate(list(own[name].values()))) if own[name] else np.zeros(0, _I64)
+            cap = cfg.df_cap[name]
+            df = np.zeros(keys.size, dtype=_I64)
+            if keys.size:   # each hash's df, counted up to cap + 1 (beyond the cap it is not used)
+                got = db.execute(
+                    "SELECT (SELECT count(*) FROM (SELECT 1 FROM copy_postings p WHERE p.kind = ?"
+                    " AND p.hash = j.value LIMIT ?)) FROM json_each(?) j ORDER BY j.key",
+                    (KIND[name], cap + 1, json.dumps(keys.tolist()))).fetchall()
+                df = np.fromiter((r[0] for r in got), dtype=_I64, count=keys.size)
+            pairing = keys[(df <= cap) & (df >= 2)]
+            ph = np.zeros(0, _I64)
+            pd = np.zeros(0, _I64)
+            if pairing.size:
+                res = db.execute("SELECT p.hash, p.doc FROM json_each(?) j CROSS JOIN copy_postings p"
+                                 " ON p.kind = ? AND p.hash = j.value",
+                                 (json.dumps(pairing.tolist()), KIND[name])).fetchall()
+                if res:
+                    arr = np.fromiter(chain.from_iterable(res), dtype=_I64, count=2 * len(res)).reshape(-1, 2)
+                    by_hash = np.lexsort((arr[:, 1], arr[:, 0]))
+                    ph, pd = arr[by_hash, 0], arr[by_hash, 1]
+                    docs.update(np.unique(pd).tolist())
+            found[name] = (keys, df, ph, pd)
+        # local numbers: the reached articles in rowid order (the in-memory index's order)
+        order: list[int] = sorted(docs)
+        sizes = {int(r[0]): r for r in select_in(
+            db, "SELECT rowid, article, length(shingle), length(stopword), length(facts), algorithm"
+                " FROM copy_signatures WHERE rowid IN ({})", order)}
+        if any(d not in sizes or sizes[d][5] != SIGNATURES_ALGORITHM for d in order):
+            raise ValueError("the stored copy postings name signatures that are not stored: sync_postings first")
+        local = np.array(order, dtype=_I64)
+        idx = CandidateIndex(max_candidates=cfg.max_candidates)
+        idx._single_side = True
+        idx._ids = [sizes[d][1] for d in order]
+        idx._num = {a: i for i, a in enumerate(idx._ids)}
+        idx._alive = np.ones(len(order), dtype=bool)
+        for k, name in enumerate(INDEX_NAMES):
+            keys, df, ph, pd = found[name]
+            lens = np.array([sizes[d][2 + k] // 8 for d in order], dtype=np.int32)
+            starts = np.searchsorted(ph, keys, side="left")
+            ends = np.searchsorted(ph, keys, side="right")
+            usable = (df <= cfg.df_cap[name]) & (df >= 2)
+            cnt = np.where(usable, ends - starts, 0)
+            mine = {int(np.searchsorted(local, d)): h for d, h in own[name].items()}
+            idx._post[name] = _StoredPostings(lens, mine, keys, df, starts.astype(_I64), cnt.astype(_I64),
+                                              np.searchsorted(local, pd).astype(np.int32))  # type: ignore[assignment]
+        return idx.candidates_many(ids)
