@@ -102,6 +102,7 @@ def test_postings_made_for_another_algorithm_are_made_again(synth):  # noqa: ANN
 
 def _analyze_two_batches(tmp: Path, arts: list, share: float, monkeypatch) -> Path:  # noqa: ANN001
     monkeypatch.setattr(incremental, "STORED_INDEX_MAX_SHARE", share)
+    monkeypatch.setattr(incremental, "STORED_INDEX_MIN_ROWS", 0)
     tmp.mkdir()
     store = api.open_store(tmp / "s.db")
     api.ingest(store, [_jsonl(tmp / "a.jsonl", arts[:150])])

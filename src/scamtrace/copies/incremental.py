@@ -51,6 +51,12 @@ log = logging.getLogger(__name__)
 #: vectorised pass when the batch is a large part of the store (bench/bench_incremental.py: a
 #: 5,000-article base store built in one batch).
 STORED_INDEX_MAX_SHARE = 0.25
+#: ... and when the store holds fewer signature rows than this: bench/bench_stored_index.py
+#: (update_index + find_neighbourhood + save_index, 100 new synthetic articles, CPU s, the stored
+#: postings against every signature in memory): 0.52-0.57 against 0.35-0.40 at 5,000, 0.67-0.91
+#: against 0.70-0.80 at 10,000, 1.86-1.97 against 2.64-3.74 at 50,000. The postings are kept up
+#: to date at every size, so a store that grows past this needs no catching up.
+STORED_INDEX_MIN_ROWS = 10_000
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -121,7 +127,8 @@ class IncrementalCopies:
             return False
         unsigned = set(store.unsigned_article_ids(SIGNATURES_ALGORITHM))
         todo = sorted(a for a in set(self.new_ids) | unsigned if a in self.meta)
-        if len(todo) > STORED_INDEX_MAX_SHARE * (len(self.meta) - len(unsigned)):
+        signed = len(self.meta) - len(unsigned)
+        if signed < STORED_INDEX_MIN_ROWS or len(todo) > STORED_INDEX_MAX_SHARE * signed:
             return False
         idx = CandidateIndex()
 

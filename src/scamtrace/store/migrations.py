@@ -809,9 +809,12 @@ def _m0018() -> str:
     # copies.stored_index brings the postings up to date from the queue before it reads them. With
     # no state row (a store written before this migration, or a full rebuild), nothing is queued
     # and the next analyze posts every row once. The index on (algorithm, article) finds the
-    # articles without a row of today's algorithm without reading the signatures.
+    # articles without a row of today's algorithm without reading the signatures; the one on
+    # articles (outlet, language) finds the cross-language partners of a batch without reading
+    # every article of its outlets.
     return """
         CREATE INDEX idx_copy_signatures_algorithm ON copy_signatures(algorithm, article);
+        CREATE INDEX idx_articles_outlet_language ON articles(outlet, language);
         CREATE TABLE copy_postings (
             kind INTEGER NOT NULL,
             hash INTEGER NOT NULL,
