@@ -54,9 +54,11 @@ STORED_INDEX_MAX_SHARE = 0.25
 #: ... and when the store holds fewer signature rows than this: bench/bench_stored_index.py
 #: (update_index + find_neighbourhood + save_index, 100 new synthetic articles, CPU s, the stored
 #: postings against every signature in memory): 0.52-0.57 against 0.35-0.40 at 5,000, 0.67-0.91
-#: against 0.70-0.80 at 10,000, 1.86-1.97 against 2.64-3.74 at 50,000. The postings are kept up
-#: to date at every size, so a store that grows past this needs no catching up.
-STORED_INDEX_MIN_ROWS = 10_000
+#: against 0.70-0.80 at 10,000, 1.86-1.97 against 2.64-3.74 at 50,000 (the lines cross near
+#: 11,000; in bench/bench_incremental.py at 10,000 the stored path's index and candidates stages
+#: took 0.72-0.96 CPU s against 0.42-0.62). The postings are kept up to date at every size, so a
+#: store that grows past this needs no catching up.
+STORED_INDEX_MIN_ROWS = 15_000
 
 Progress = Callable[[str, int, "int | None"], None]
 
