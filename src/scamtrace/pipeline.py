@@ -212,7 +212,8 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     changed: set[str] = set()   # other articles whose records the extract stage's corpus passes changed
     with timed(timings, "extract"):
         extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
-                         changed=changed, full=full, counts=stats.counts, neighbourhood=copies.touched | set(copies.new_ids))   # also records its parts, extract.*
+                         changed=changed, full=full, counts=stats.counts, neighbourhood=copies.touched | set(copies.new_ids),
+                         spun_before=copies.spun_before)   # also records its parts, extract.*
     with timed(timings, "stories"):
         # what can change a story unit: new articles, a family's members, dates and types re-extracted
         # every article without its text: frames come from the store's cache (built for new texts)

@@ -84,6 +84,7 @@ class IncrementalCopies:
         self.links = 0
         self._signed: list[str] = []
         self.refamilied: set[str] = set()   # articles whose family's members the run changed
+        self.spun_before: set[str] = set()   # articles of the neighbourhood that were spun before :meth:`classify`
         self._replace_index = False
         self._stored = False   # the index is the store's postings (StoredCandidates)
 
@@ -222,6 +223,9 @@ class IncrementalCopies:
         judgements = [j for j in self.store.judgements() if j[0] in touched and j[1] in touched]
         res = find_copies(self._arts, candidates=sorted(self.pairs), spin_model=self.spin_model, spin=self.spins,
                           judgements=judgements)
+        # the family wording pass rewrote these articles' records: the extract stage extracts them again
+        self.spun_before = {ln.article for ln in self.store.links_touching(sorted(touched))
+                            if ln.relation == "spun" and ln.article in touched}
         self.store.put_links(res.links, replace_for=sorted(touched))
 
     def rebuild_families(self) -> list[Family]:

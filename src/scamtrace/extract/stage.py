@@ -185,7 +185,8 @@ def _keep_units(store: Store, fresh: dict[str, UnitEnts], had: dict[str, UnitEnt
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
                      changed: set[str] | None = None, full: bool = False,
-                     counts: dict[str, int] | None = None, neighbourhood: Iterable[str] | None = None) -> int:
+                     counts: dict[str, int] | None = None, neighbourhood: Iterable[str] | None = None,
+                     spun_before: Iterable[str] = ()) -> int:
     """Entities, figures, dates, quotes and event frames for each article in ``ids`` (replacing old ones).
 
     Articles are read and parsed in batches of ``EXTRACT_BATCH``; each article is still extracted
@@ -202,7 +203,11 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     and, with ``neighbourhood`` (the articles whose copy links or families the run may have changed, ``ids``
     among them), the family wording pass corrects only the spun articles of their families, and the
     neighbourhood's undated articles are extracted again (their relative dates follow their link partners'
-    days, :func:`~.corpus_dates.reference_dates`) and added to ``changed``.
+    days, :func:`~.corpus_dates.reference_dates`) and added to ``changed``. The neighbourhood's spun articles,
+    and those of ``spun_before`` (its articles that were spun before the copies stage replaced their links), are
+    extracted again too and added to ``changed``: the family wording pass rewrote or dropped their records from
+    their family as it was, so they start again from their own text and are corrected from their family as it is
+    (``extract.family-wording-v1`` is not undone otherwise; a copy no longer spun keeps its own wording).
 
     spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
     parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
@@ -217,9 +222,13 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
         # so two batches date their figures as one run does
         redate = sorted(a for a, day in published_days(store, set(neighbourhood).difference(ids)).items()
                         if day is None)
-        ids += redate
+        near_set = set(neighbourhood)
+        reword = {ln.article for ln in store.links_touching(sorted(near_set))
+                  if ln.relation == "spun" and ln.article in near_set} | (set(spun_before) & near_set)
+        redo = sorted(set(redate) | reword.difference(ids))
+        ids += redo
         if changed is not None:
-            changed.update(redate)
+            changed.update(redo)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     # (the links touching ``ids`` give each of them what every link gives: its partners, in link order)
     near = store.links_touching(ids) if ids else []
