@@ -133,12 +133,13 @@ def test_an_analyze_that_asks_the_stored_index_equals_one_that_reads_every_signa
     assert a.execute("SELECT count(*) FROM links")[0][0] > 0
     for s in (a, b):
         assert _stored_postings(s) == _postings_from_scratch(s)
-    # and the copies a full recompute leaves (on this synthetic corpus the knowledge of an incremental
-    # run differs from a full one on main too, in a few facts and mention counts: not the index's doing)
+    # and what a full recompute leaves (copies and knowledge: the knowledge differed here, in a few facts and
+    # mention counts, until a copy spun in the first batch only was extracted again and stories.ids-v3)
     full = api.open_store(copy_store(stored, tmp_path / "full.db"))
     api.analyze(full, full=True)
-    for key in ("families", "family_members", "links"):
-        assert state(full, with_ids=True)[key] == state(a, with_ids=True)[key], key
+    want = state(full, with_ids=True)
+    for key, value in state(a, with_ids=True).items():
+        assert want[key] == value, key
     assert _stored_postings(full) == _postings_from_scratch(full)
 
 

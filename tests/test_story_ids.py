@@ -1,4 +1,4 @@
-"""Ids that last (stories.ids-v2) and threads (stories.threads-v1): story and fact ids survive new
+"""Ids that last (stories.ids-v3) and threads (stories.threads-v1): story and fact ids survive new
 articles, re-analysis, merges and splits; old ids resolve to their successor everywhere; the README's
 story ids exist after `make demo`."""
 from __future__ import annotations
@@ -46,6 +46,25 @@ def test_fact_ids_follow_their_citations():
     assert ids[("story-A", 1)] == "story-A:fact-1"      # kept although a new fact now sorts first
     assert ids[("story-A", 0)] == "story-A:fact-2"      # numbers are never reused
     assert [(a.old, a.new) for a in aliases] == [("story-B:fact-3", "story-A:fact-1")]
+
+
+
+def test_fact_ids_of_one_sentence_and_of_disputed_facts_are_kept_when_merged_again():
+    """stories.ids-v3: one sentence states two counts of one value and unit ("dozens of kingpins ... dozens of
+    workers"): each fact keeps its id by its ``what``; a fact with no citation, only a dispute, keeps its id by
+    its dispute (before v3 each took a new number when its story was merged again, e.g. by ``analyze --full``)."""
+    cit = lambda a, s: NS(article=a, sentence=s)  # noqa: E731
+    from scamtrace.store.analysis import DISPUTED
+    new = {"story-A": [NS(value=24.0, unit="people", what="kingpins", citations=[cit("1", "s1")], disputes=[]),
+                       NS(value=24.0, unit="people", what="workers", citations=[cit("1", "s1")], disputes=[]),
+                       NS(value=9.0, unit="people", what="guards", citations=[], disputes=[cit("2", "s2")])]}
+    previous = {"story-A:fact-7": {("1", "s1")}, "story-A:fact-3": {("1", "s1")},
+                "story-A:fact-9": {(DISPUTED + "2", "s2")}}
+    values = {"story-A:fact-7": (24.0, "people", "workers"), "story-A:fact-3": (24.0, "people", "kingpins"),
+              "story-A:fact-9": (9.0, "people", "guards")}
+    ids, aliases = carry_fact_ids(new, previous, values=values)
+    assert ids == {("story-A", 0): "story-A:fact-3", ("story-A", 1): "story-A:fact-7", ("story-A", 2): "story-A:fact-9"}
+    assert aliases == []
 
 
 @pytest.fixture(scope="module")

@@ -101,7 +101,8 @@ def mentioned_names(store: Store, articles: Iterable[str]) -> set[str]:
 
 
 def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> dict[str, set[tuple[str, str]]]:
-    """fact id -> the (article, sentence) pairs that cite it (of the facts of ``stories`` only, if given)."""
+    """fact id -> the (article, sentence) pairs that cite it (of the facts of ``stories`` only, if given); a fact
+    with no citation, only disputes: its disputes' pairs, each article prefixed with :data:`DISPUTED`."""
     out: dict[str, set[tuple[str, str]]] = {}
     sql = "SELECT c.fact, c.article, c.sentence FROM fact_citations c"
     if stories is None:
@@ -116,16 +117,28 @@ def fact_citation_keys(store: Store, stories: Iterable[str] | None = None) -> di
             continue
         for r in store.execute(sql + where, chunk):
             out.setdefault(r["fact"], set()).add((r["article"], r["sentence"]))
+        # a fact only disputed (no citation) is named by its disputes (stories.ids-v3)
+        for r in store.execute(sql.replace("fact_citations", "fact_disputes") + where, chunk):
+            out.setdefault(DISPUTED + r["fact"], set()).add((DISPUTED + r["article"], r["sentence"]))
+    for key in [k for k in out if k.startswith(DISPUTED)]:
+        keys = out.pop(key)
+        if key[len(DISPUTED):] not in out:
+            out[key[len(DISPUTED):]] = keys
     return out
 
 
-def fact_values(store: Store, stories: Iterable[str] | None = None) -> dict[str, tuple[float, str]]:
-    """Every stored fact id -> its (value, unit); of the facts of ``stories`` only, if given."""
+#: Prefix of the article of a dispute's (article, sentence) key in :func:`fact_citation_keys` (keeps a
+#: disputing sentence apart from a stating one).
+DISPUTED = "\x00disputed:"
+
+
+def fact_values(store: Store, stories: Iterable[str] | None = None) -> dict[str, tuple[float, str, str]]:
+    """Every stored fact id -> its (value, unit, what); of the facts of ``stories`` only, if given."""
     if stories is None:
-        return {r[0]: (r[1], r[2]) for r in store.execute("SELECT id, value, unit FROM facts")}
+        return {r[0]: (r[1], r[2], r[3]) for r in store.execute("SELECT id, value, unit, what FROM facts")}
     fill_temp_keys(store, "want_stories", "id", ((s,) for s in stories))
-    return {r[0]: (r[1], r[2]) for r in store.db.execute(
-        "SELECT id, value, unit FROM facts WHERE story IN (SELECT id FROM temp.want_stories)").fetchall()}
+    return {r[0]: (r[1], r[2], r[3]) for r in store.db.execute(
+        "SELECT id, value, unit, what FROM facts WHERE story IN (SELECT id FROM temp.want_stories)").fetchall()}
 
 
 def undated_article_ids(store: Store) -> set[str]:

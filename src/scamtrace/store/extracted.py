@@ -156,7 +156,7 @@ def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], ev
                       fact_ids: Mapping[tuple[str, int], str] | None = None, stories: Iterable[str] | None = None) -> None:
     """Replace the merged facts and story events (with their citations): all of them, or those of
     ``stories`` only. ``fact_ids`` gives the lasting id of each fact by (story, position)
-    (``stories.ids-v2``); without it a fact's id is its story's id and the fact's own id."""
+    (``stories.ids-v3``); without it a fact's id is its story's id and the fact's own id."""
     with store.write() as db:
         if stories is None:
             for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):

@@ -1,4 +1,4 @@
-"""Ids that last (``stories.ids-v2``): story and fact ids survive new articles, re-analysis, splits and merges.
+"""Ids that last (``stories.ids-v3``): story and fact ids survive new articles, re-analysis, splits and merges.
 
 Stories are recomputed over the whole store at each ``analyze``; their ids are then carried over from
 the stories stored before:
@@ -27,9 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..store import queries
+from ..store.analysis import DISPUTED
 from ..errors import NotFound
 
-ALGORITHM = "stories.ids-v2"   # v2: a fact tie (one sentence, several figures) goes to the same value and unit
+ALGORITHM = "stories.ids-v3"   # v2: a fact tie (one sentence, several figures) goes to the same value and unit;
+#                                v3: a fact with no citation, only disputes, keeps its id through its disputes;
+#                                then the same value and unit tie goes to the same ``what``
 
 
 @dataclass
@@ -92,13 +95,14 @@ _FACT_NO = re.compile(r":fact-(\d+)$")
 
 def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tuple[str, str]]],
                    taken: Iterable[str] = (),
-                   values: Mapping[str, tuple[Any, Any]] | None = None) -> tuple[dict[tuple[str, int], str], list[Alias]]:
+                   values: Mapping[str, tuple[Any, ...]] | None = None) -> tuple[dict[tuple[str, int], str], list[Alias]]:
     """Stable ids for merged facts.
 
     ``new`` maps story id -> facts (records with ``citations``, each with ``article`` and ``sentence``);
     ``previous`` maps earlier fact id -> its citations as (article, sentence) pairs; ``values``
     (earlier fact id -> (value, unit)) breaks a tie between new facts citing the same sentences (one
-    sentence states several figures) in favour of the fact with the same value and unit, so facts
+    sentence states several figures) in favour of the fact with the same value and unit (then, v3, the same
+    ``what``, when ``values`` gives it as a third item), so facts
     merged again from the same records keep their ids. Returns
     ({(story id, position of the fact in new[story]): full fact id}, aliases)."""
     where: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -106,6 +110,9 @@ def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tupl
         for k, f in enumerate(facts):
             for c in f.citations:
                 where.setdefault((c.article, c.sentence), []).append((sid, k))
+            if not f.citations:   # v3: a fact only disputed keeps its id through its disputes
+                for d in getattr(f, "disputes", ()):
+                    where.setdefault((DISPUTED + d.article, d.sentence), []).append((sid, k))
     heir: dict[str, tuple[tuple[str, int], int]] = {}
     for old, cits in previous.items():
         c = Counter(x for cit in cits for x in where.get(cit, ()))
@@ -114,8 +121,10 @@ def carry_fact_ids(new: Mapping[str, list[Any]], previous: Mapping[str, set[tupl
 
             def rank(kv: tuple[tuple[str, int], int], was: Any = was) -> tuple[Any, ...]:
                 f = new[kv[0][0]][kv[0][1]]
-                same = was is not None and (getattr(f, "value", None), getattr(f, "unit", None)) == tuple(was)
-                return (-kv[1], not same, kv[0])
+                same = was is not None and (getattr(f, "value", None), getattr(f, "unit", None)) == tuple(was)[:2]
+                # v3: then the same counted thing (one sentence, "dozens of kingpins ... dozens of workers")
+                what = was is not None and len(was) > 2 and getattr(f, "what", None) == was[2]
+                return (-kv[1], not same, not what, kv[0])
 
             key, n = min(c.items(), key=rank)
             heir[old] = (key, n)

@@ -29,7 +29,7 @@ from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
 def store_stories(store: Store, corpus: list[Article], families: list[Family],
                   dirty: set[str] | None = None, fresh: Iterable[str] | None = None) -> set[str]:
     """Cluster the corpus into stories (``stories.event-v8``), carry the earlier stories' ids over
-    (``stories.ids-v2``: merges leave aliases), store them and their threads. Returns the ids of the
+    (``stories.ids-v3``: merges leave aliases), store them and their threads. Returns the ids of the
     stories that are new or whose articles changed (the others keep their facts).
 
     ``corpus``: every stored article; its texts are not read (an article without text is fine): each
