@@ -234,3 +234,47 @@ def test_the_pass_count_by_count_gives_the_pass_figure_by_figure() -> None:
                              action=rnd.choice([action, None]), qualifier=rnd.choice([None, None, "", "about"])))
         for new in (None, {"n"}, {"n", "m"}, {"a", "n"}):
             assert repeat_dates(figs, new=new) == by_figure(figs, new), new
+
+
+def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None:
+    """The store leaves out of the incremental pass the figures of other articles that name no verb
+    of the same happening or another qualifier (they state no count the new ones do): a verb in the
+    action or in what is counted, in any case, and an empty qualifier is no qualifier; the pass over
+    what it reads gives what the pass over every figure gives, and the store gets those days."""
+    from scamtrace.extract.corpus_dates import _VERB_WORDS
+    from scamtrace.store.analysis import published_days
+    from scamtrace.store.extracted import figure_rows_sharing_values
+    store = api.open_store(tmp_path / "s.db")
+    texts = {"n": ("Police held 700 people in a raid on Monday, March 11, officials said.", dt.date(2024, 3, 12)),
+             "b": ("Police detained 700 people at the camp.", None),
+             "c": ("Police detained 700 people near the camp.", None),
+             "q": ("Police detained about 700 people at the camp.", None),
+             "r": ("Officers rounded up 700 people at the port.", None),
+             "e": ("Some 700 people live near the camp.", None)}
+    for aid, (text, pub) in texts.items():
+        art = Article(id=aid, source=f"{aid}.txt", text=text, published=pub, raw_hash=aid)
+        store.put_article(art, fmt="text", body=text)
+        put_extraction(store, aid, extract(art, use_model=False), [])
+    # the wordings the read must still find: a verb in capitals in the action only, in what only
+    # (no action), an empty qualifier
+    for aid, what, action, qualifier in (("n", "PEOPLE DETAINED IN A RAID", "Held", None),
+                                         ("b", "people at the camp", "Detained", None),
+                                         ("r", "people Rounded up at the port", None, None),
+                                         ("c", "people detained near the camp", "detained", ""),
+                                         ("e", "people living near the camp", None, None)):
+        store.db.execute("UPDATE figures SET what = ?, action = ?, qualifier = ? WHERE article = ?",
+                         (what, action, qualifier, aid))
+    store.db.commit()
+    every = rows(store, "figures")
+    published = {aid: pub for aid, (_, pub) in texts.items()}
+    for new in ({"n"}, {"b"}, {"c"}, {"q"}, {"e"}, {"b", "r"}):
+        got = figure_rows_sharing_values(store, new, _VERB_WORDS)
+        assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
+            every, published, new), new
+    read = {r["article"] for r in figure_rows_sharing_values(store, {"n"}, _VERB_WORDS)}
+    assert read == {"n", "b", "c", "r"}, read   # e names no verb, q states "about 700"
+    read = {r["article"] for r in figure_rows_sharing_values(store, {"b"}, _VERB_WORDS)}
+    assert read == {"b", "n"}, read              # its lender; the undated ones cannot borrow from b
+    assert apply_repeat_dates(store, articles={"n"}) == 3
+    assert {r["article"]: r["date"] for r in rows(store, "figures") if r["date"]} == {
+        "n": "2024-03-11", "b": "2024-03-11", "c": "2024-03-11", "r": "2024-03-11"}

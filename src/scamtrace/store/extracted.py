@@ -86,25 +86,40 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) ->
                        [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
 
 
-def figure_rows_sharing_values(store: Store, articles: Iterable[str]) -> list[dict]:
+def figure_rows_sharing_values(store: Store, articles: Iterable[str], words: Iterable[str] = ()) -> list[dict]:
     """The figure rows (the columns the pass reads, :data:`_REPEAT_COLUMNS`) a repeated count of ``articles`` can lend to or
     borrow from, in article then text order: every figure of ``articles``; the figures dated to a day
-    that state a count (value and unit) one of theirs states; the undated figures that state a count
+    that state a count (value, unit and qualifier) one of theirs states; the undated figures that state a count
     one of their figures dated to a day states. (A figure dated otherwise neither lends nor borrows,
     and an older undated figure can only borrow from a new lender: see
-    :func:`scamtrace.extract.corpus_dates.repeat_dates`.)"""
+    :func:`scamtrace.extract.corpus_dates.repeat_dates`.) The figures of other articles are read only
+    when they say what they count (``what`` not empty) and, if ``words`` are given, when their action
+    or ``what`` contains one of ``words`` (lower-case ASCII; compared with the ASCII-lower-cased text, so
+    the filter keeps at least every figure whose lower-cased words include one of them)."""
     ids = sorted(set(articles))
     found: dict[int, dict] = {}
     cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS)
     for r in select_in(store.db, f"SELECT {cols} FROM figures f WHERE f.article IN ({{}})", ids):
         found[r["id"]] = dict(r)
-    keys = {(float(d["value"]), d["unit"]) for d in found.values()}
-    dated = {(float(d["value"]), d["unit"]) for d in found.values() if d["date"] and d["date_precision"] == "day"}
+
+    def count(d: dict) -> tuple[float, str, str]:
+        return float(d["value"]), d["unit"], d["qualifier"] or ""
+
+    keys = {count(d) for d in found.values()}
+    dated = {count(d) for d in found.values() if d["date"] and d["date_precision"] == "day"}
+    terms = sorted(set(words))
+    said = " AND f.what IS NOT NULL AND f.what != ''"
+    if terms:
+        text = "lower(coalesce(f.action, '') || ' ' || f.what)"
+        said += " AND (" + " OR ".join(f"instr({text}, ?) > 0" for _ in terms) + ")"
     for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
                               ("want_dated_counts", dated, "(f.date IS NULL OR f.date = '')")):
-        fill_temp_keys(store, name, "value REAL, unit TEXT", sorted(want))
-        for r in store.db.execute(f"SELECT {cols} FROM temp.{name} k JOIN figures f ON f.value = k.value"
-                                  f" AND f.unit = k.unit WHERE {where}").fetchall():
+        fill_temp_keys(store, name + "_q", "value REAL, unit TEXT, qualifier TEXT", sorted(want))
+        # the filter is applied to the figures of the wanted counts only (in the join's WHERE, SQLite
+        # would test it on every figure it scans)
+        for r in store.db.execute(f"WITH m AS MATERIALIZED (SELECT {cols} FROM temp.{name}_q k JOIN figures f"
+                                  f" ON f.value = k.value AND f.unit = k.unit AND coalesce(f.qualifier, '') = k.qualifier"
+                                  f" WHERE {where}) SELECT * FROM m f WHERE 1{said}", terms).fetchall():
             if r[0] not in found:
                 found[r[0]] = dict(r)
     return sorted(found.values(), key=lambda r: (r["article"], r["start"], r["id"]))
