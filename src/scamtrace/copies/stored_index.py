@@ -25,7 +25,6 @@ another signature algorithm or never made).
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import chain
 from typing import Any
@@ -33,7 +32,9 @@ from typing import Any
 import numpy as np
 
 from ..store import Store
-from ..store.db import select_in
+from ..store.postings import (capped_document_frequencies, clear_postings, delete_postings, drop_posting_queue,
+                              insert_postings, posting_queue, postings_algorithms, postings_of, set_postings_algorithm,
+                              signature_rows, signature_sizes, signatures_by_rowid, signatures_of_articles)
 from .index import MAX_CANDIDATES, CandidateIndex, _Hits
 from .signatures import INDEX_NAMES, SIGNATURES_ALGORITHM
 
@@ -76,15 +77,12 @@ def reset_postings(store: Store) -> None:
     """Forget the stored postings (a full rebuild of the index rewrites every row: the next
     :func:`sync_postings` posts them all once instead of queueing each)."""
     with store.write() as db:
-        db.execute("DELETE FROM copy_postings_state")
-        db.execute("DELETE FROM copy_postings")
-        db.execute("DELETE FROM copy_postings_queue")
+        clear_postings(db)
 
 
 def postings_current(store: Store) -> bool:
     """Whether the stored postings were made for today's signature algorithm (the queue aside)."""
-    rows = store.db.execute("SELECT algorithm FROM copy_postings_state").fetchall()
-    return len(rows) == 1 and rows[0][0] == SIGNATURES_ALGORITHM
+    return postings_algorithms(store.db) == [SIGNATURES_ALGORITHM]
 
 
 def sync_postings(store: Store) -> int:
@@ -93,17 +91,13 @@ def sync_postings(store: Store) -> int:
     never). Returns the number of rows posted or unposted. ValueError on a corrupt signature."""
     with store.write() as db:
         if not postings_current(store):
-            db.execute("DELETE FROM copy_postings_state")
-            db.execute("DELETE FROM copy_postings")
-            db.execute("DELETE FROM copy_postings_queue")
-            rows = db.execute("SELECT rowid, shingle, stopword, facts FROM copy_signatures WHERE algorithm = ?"
-                              " ORDER BY rowid", (SIGNATURES_ALGORITHM,)).fetchall()
+            clear_postings(db)
+            rows = signature_rows(db, SIGNATURES_ALGORITHM)
             for i in range(0, len(rows), _POST_CHUNK):
-                db.executemany("INSERT INTO copy_postings(kind, hash, doc) VALUES (?,?,?)",
-                               _postings(rows[i:i + _POST_CHUNK]))
-            db.execute("INSERT INTO copy_postings_state(algorithm) VALUES (?)", (SIGNATURES_ALGORITHM,))
+                insert_postings(db, _postings(rows[i:i + _POST_CHUNK]))
+            set_postings_algorithm(db, SIGNATURES_ALGORITHM)
             return len(rows)
-        queue = db.execute("SELECT seq, doc, shingle, stopword, facts FROM copy_postings_queue ORDER BY seq").fetchall()
+        queue = posting_queue(db)
         if not queue:
             return 0
         # in queue order, runs of writes (the row is read as it is now: a row written again later is
@@ -112,14 +106,11 @@ def sync_postings(store: Store) -> int:
         for adding, run in _runs(queue):
             if adding:
                 docs = sorted({int(r[1]) for r in run})
-                current = select_in(db, "SELECT rowid, shingle, stopword, facts, algorithm FROM copy_signatures"
-                                        " WHERE rowid IN ({})", docs)
-                db.executemany("INSERT OR IGNORE INTO copy_postings(kind, hash, doc) VALUES (?,?,?)",
-                               _postings(r for r in current if r[4] == SIGNATURES_ALGORITHM))
+                current = signatures_by_rowid(db, docs)
+                insert_postings(db, _postings(r for r in current if r[4] == SIGNATURES_ALGORITHM), ignore=True)
             else:
-                db.executemany("DELETE FROM copy_postings WHERE kind = ? AND hash = ? AND doc = ?",
-                               _postings((r[1], r[2], r[3], r[4]) for r in run))
-        db.execute("DELETE FROM copy_postings_queue WHERE seq <= ?", (queue[-1][0],))
+                delete_postings(db, _postings((r[1], r[2], r[3], r[4]) for r in run))
+        drop_posting_queue(db, queue[-1][0])
         return len(queue)
 
 
@@ -184,9 +175,7 @@ class StoredCandidates:
 
     def _query(self, ids: list[str]) -> dict[str, list[tuple[str, str, float]]]:
         db, cfg = self.store.db, self._settings
-        rows = {r[1]: r for r in select_in(db, "SELECT rowid, article, shingle, stopword, facts, algorithm"
-                                               " FROM copy_signatures WHERE article IN ({})", ids)
-                if r[5] == SIGNATURES_ALGORITHM}
+        rows = {r[1]: r for r in signatures_of_articles(db, ids) if r[5] == SIGNATURES_ALGORITHM}
         missing = [a for a in ids if a not in rows]
         if missing:
             raise KeyError(f"{len(missing)} article(s) not in the stored index, e.g. {missing[0]!r}")
@@ -200,18 +189,13 @@ class StoredCandidates:
             cap = cfg.df_cap[name]
             df = np.zeros(keys.size, dtype=_I64)
             if keys.size:   # each hash's df, counted up to cap + 1 (beyond the cap it is not used)
-                got = db.execute(
-                    "SELECT (SELECT count(*) FROM (SELECT 1 FROM copy_postings p WHERE p.kind = ?"
-                    " AND p.hash = j.value LIMIT ?)) FROM json_each(?) j ORDER BY j.key",
-                    (KIND[name], cap + 1, json.dumps(keys.tolist()))).fetchall()
-                df = np.fromiter((r[0] for r in got), dtype=_I64, count=keys.size)
+                got = capped_document_frequencies(db, KIND[name], keys.tolist(), cap + 1)
+                df = np.fromiter(got, dtype=_I64, count=keys.size)
             pairing = keys[(df <= cap) & (df >= 2)]
             ph = np.zeros(0, _I64)
             pd = np.zeros(0, _I64)
             if pairing.size:
-                res = db.execute("SELECT p.hash, p.doc FROM json_each(?) j CROSS JOIN copy_postings p"
-                                 " ON p.kind = ? AND p.hash = j.value",
-                                 (json.dumps(pairing.tolist()), KIND[name])).fetchall()
+                res = postings_of(db, KIND[name], pairing.tolist())
                 if res:
                     arr = np.fromiter(chain.from_iterable(res), dtype=_I64, count=2 * len(res)).reshape(-1, 2)
                     by_hash = np.lexsort((arr[:, 1], arr[:, 0]))
@@ -220,9 +204,7 @@ class StoredCandidates:
             found[name] = (keys, df, ph, pd)
         # local numbers: the reached articles in rowid order (the in-memory index's order)
         order: list[int] = sorted(docs)
-        sizes = {int(r[0]): r for r in select_in(
-            db, "SELECT rowid, article, length(shingle), length(stopword), length(facts), algorithm"
-                " FROM copy_signatures WHERE rowid IN ({})", order)}
+        sizes = {int(r[0]): r for r in signature_sizes(db, order)}
         if any(d not in sizes or sizes[d][5] != SIGNATURES_ALGORITHM for d in order):
             raise ValueError("the stored copy postings name signatures that are not stored: sync_postings first")
         local = np.array(order, dtype=_I64)

@@ -182,6 +182,17 @@ def _keep_units(store: Store, fresh: dict[str, UnitEnts], had: dict[str, UnitEnt
         put_ner_unit_rows(store, rows, tag)
 
 
+def _to_extract_again(store: Store, ids: list[str], near: set[str], spun_before: set[str]) -> list[str]:
+    """Articles of the neighbourhood ``near`` (not in ``ids``) an incremental run extracts again: the undated
+    ones (an undated article resolves "on Friday" against its dated link partner's day, :func:`reference_dates`,
+    and this run may have replaced its links) and the spun ones, now or before the copies stage
+    (``spun_before``: the family wording pass rewrote their records from their family as it was)."""
+    redate = {a for a, day in published_days(store, near.difference(ids)).items() if day is None}
+    reword = {ln.article for ln in store.links_touching(sorted(near))
+              if ln.relation == "spun" and ln.article in near} | (spun_before & near)
+    return sorted(redate | reword.difference(ids))
+
+
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
                      timings: dict[str, float] | None = None, workers: int = 1,
                      changed: set[str] | None = None, full: bool = False,
@@ -217,15 +228,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
     if ids and not full and neighbourhood is not None:
-        # an undated article resolves "on Friday" against its dated link partner's day (reference_dates), and
-        # this run may have replaced its links: the undated articles of the neighbourhood are extracted again,
-        # so two batches date their figures as one run does
-        redate = sorted(a for a, day in published_days(store, set(neighbourhood).difference(ids)).items()
-                        if day is None)
-        near_set = set(neighbourhood)
-        reword = {ln.article for ln in store.links_touching(sorted(near_set))
-                  if ln.relation == "spun" and ln.article in near_set} | (set(spun_before) & near_set)
-        redo = sorted(set(redate) | reword.difference(ids))
+        redo = _to_extract_again(store, ids, set(neighbourhood), set(spun_before))
         ids += redo
         if changed is not None:
             changed.update(redo)
