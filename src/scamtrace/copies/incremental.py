@@ -108,15 +108,18 @@ class IncrementalCopies:
         else:
             new = set(self.new_ids)
             todo = [i for i in sorted(self.meta) if i in new or i not in idx]
+        self._sign(idx, todo)
+        self.index = idx
+        self._signed = todo
 
+    def _sign(self, idx: CandidateIndex, todo: list[str]) -> None:
+        """Add the texts of ``todo`` to ``idx``, showing progress."""
         def texts() -> Iterator[tuple[str, str]]:
             for n, art in enumerate(self.store.iter_articles(todo), 1):
                 self.progress("index", n, len(todo))
                 yield art.id, art.text
 
         idx.add_many(texts())
-        self.index = idx
-        self._signed = todo
 
     def _update_stored_index(self) -> bool:
         """Sign the new articles and those without a signature row into the store, and query the
@@ -134,13 +137,7 @@ class IncrementalCopies:
         if signed < STORED_INDEX_MIN_ROWS or len(todo) > STORED_INDEX_MAX_SHARE * signed:
             return False
         idx = CandidateIndex()
-
-        def texts() -> Iterator[tuple[str, str]]:
-            for n, art in enumerate(self.store.iter_articles(todo), 1):
-                self.progress("index", n, len(todo))
-                yield art.id, art.text
-
-        idx.add_many(texts())
+        self._sign(idx, todo)
         # rows written in sorted order, after every stored row: the order the in-memory index numbers them
         store.put_copy_signatures(idx.signature_rows(todo), SIGNATURES_ALGORITHM)
         sync_postings(store)
