@@ -53,7 +53,7 @@ from rapidfuzz.distance import LCSseq
 from scamtrace.copies.crosslang import _fold, anchors
 from scamtrace.copies.tokens import sentence_spans
 from scamtrace.eval.pairmodel import _ingest, gold_families
-from scamtrace.eval.realnews import half_of
+from scamtrace.eval.realnews import half_of, input_record
 
 HERE = Path(__file__).resolve().parent.parent
 STEP = 0.01
@@ -207,9 +207,7 @@ def load_halves(shared: Path) -> dict[str, tuple[list[dict], dict]]:
     out = {}
     for half in ("A", "B"):
         hrecs = [r for r in recs if half_of(r["story"]) == half]
-        out[half] = (hrecs, _ingest(shared, ({"id": r["id"], "url": r["url"], "outlet": r["outlet"],
-                                              "published": r["date"], "title": r["title"] or None, "text": r["text"]}
-                                             for r in hrecs)))
+        out[half] = (hrecs, _ingest(shared, (input_record(r) for r in hrecs)))
     return out
 
 

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scamtrace.eval.realnews import half_of  # score.py's fixed split by story
+from scamtrace.eval.realnews import half_of, input_record  # score.py's fixed split by story
 
 HERE = Path(__file__).resolve().parent.parent
 DROPS: dict[str, tuple[str, ...]] = {"full": (), "date": ("published", "date"), "source": ("outlet", "url"),
@@ -57,8 +57,7 @@ def input_records(recs: list[dict[str, Any]], condition: str) -> list[dict[str, 
     """score.py's input records (date -> published, "" title -> None) without the fields ``condition`` removes."""
     out = []
     for r in recs:
-        x = {"id": r["id"], "url": r["url"], "outlet": r["outlet"], "published": r["date"],
-             "title": r["title"] or None, "text": r["text"]}
+        x = input_record(r)
         if stripped(r["id"], condition):
             for k in dropped(condition):
                 x.pop(k, None)

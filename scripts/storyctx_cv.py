@@ -28,7 +28,7 @@ from scamtrace.copies.classify import _shape, relate_rules
 from scamtrace.copies.features import Pair, prepare
 from scamtrace.copies.storyctx import STORYCTX_MIN_CONTEXT, STORYCTX_MIN_SCORE, story_evidence
 from scamtrace.eval.pairmodel import _ingest, candidate_pairs, gold_families
-from scamtrace.eval.realnews import half_of
+from scamtrace.eval.realnews import half_of, input_record
 
 HERE = Path(__file__).resolve().parent.parent
 STEP = 0.005
@@ -75,8 +75,7 @@ def realnews(shared: Path) -> dict[str, list[dict]]:
     out = {}
     for half in ("A", "B"):
         hrecs = [r for r in recs if half_of(r["story"]) == half]
-        arts = _ingest(shared, ({"id": r["id"], "url": r["url"], "outlet": r["outlet"], "published": r["date"],
-                                 "title": r["title"] or None, "text": r["text"]} for r in hrecs))
+        arts = _ingest(shared, (input_record(r) for r in hrecs))
         ids = {r["id"] for r in hrecs}
         gold = {frozenset((r["id"], r["derived_from"])): r["relation"] for r in hrecs if r.get("derived_from") in ids}
         fam = gold_families(sorted(ids), gold)

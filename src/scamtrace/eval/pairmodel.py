@@ -35,7 +35,7 @@ from ..copies.families import _UnionFind
 from ..copies.features import Pair, Prepared, prepare
 from ..copies.pairmodel import FEATURES, PAIRMODEL_ALGORITHM, PairModel
 from ..model import Article
-from .realnews import half_of
+from .realnews import half_of, input_record
 
 L2 = 10.0                # penalty on the standardised weights (sample weights sum to 2); README: 0.1, 1 and 10 compared on the CV folds
 NEWTON_STEPS = 50
@@ -102,8 +102,7 @@ def realnews_rows(shared: Path, candidates: bool = True) -> list[Row]:
     """Gold pairs, same-story pairs and candidate cross-story pairs of realnews-dev."""
     recs = [json.loads(line) for line in (shared / "datasets/realnews-dev/articles.jsonl").open(encoding="utf-8")
             if line.strip()]
-    arts = _ingest(shared, ({"id": r["id"], "url": r["url"], "outlet": r["outlet"], "published": r["date"],
-                             "title": r["title"] or None, "text": r["text"]} for r in recs))
+    arts = _ingest(shared, (input_record(r) for r in recs))
     story = {r["id"]: r["story"] for r in recs if r["id"] in arts}
     gold = {frozenset((r["id"], r["derived_from"])): r["relation"] for r in recs
             if r.get("derived_from") in story and r["id"] in story}

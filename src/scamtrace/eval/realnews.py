@@ -44,6 +44,13 @@ def half_of(story: str) -> str:
     return "A" if int(hashlib.sha1(story.encode()).hexdigest(), 16) % 2 == 0 else "B"
 
 
+def input_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The article ``realnews-dev/score.py`` ingests for a corpus record: its ``date`` as ``published``
+    and an empty title as none (the labels, ``story``, ``derived_from`` and ``relation``, are left out)."""
+    return {"id": record["id"], "url": record["url"], "outlet": record["outlet"], "published": record["date"],
+            "title": record["title"] or None, "text": record["text"]}
+
+
 def read_records(path: Path | str) -> list[dict[str, Any]]:
     """JSON Lines records; a malformed line raises :class:`GoldFileError` naming the file and line."""
     out = []
