@@ -88,7 +88,7 @@ def test_watch_passes_only_new_entries_uses_304_backs_off_and_recovers(caplog: p
 
         def run(cycles: int) -> None:
             watch([feed, page], 10, lambda d, r: batches.append((d, r)), state, settings,
-                  max_cycles=cycles, clock=clock, sleep=clock.sleep)
+                  max_cycles=cycles, clock=clock, sleep=clock.sleep, wall=clock)
 
         run(1)    # first poll: everything is new
         assert sorted(d.extra.get("entry_id") or d.source for d in batches[-1][0]) == ["e1", "e2", page]
@@ -118,6 +118,10 @@ def test_watch_passes_only_new_entries_uses_304_backs_off_and_recovers(caplog: p
         assert "1 failing (" + feed + ": HTTP 500" in caplog.text
 
         site.mode = "drop"
+        feed_hits = srv.hits("/feed")
+        run(1)    # a restart keeps the feed's back-off (state's retry_at): it is not asked again at once
+        assert srv.hits("/feed") == feed_hits and state[feed]["retry_at"]
+        clock.now += 100   # past the back-off
         run(3)
         assert "connection" in state[feed]["last_error"]
 

@@ -35,7 +35,16 @@ class InputTooLarge(InputError):
 
 
 class FetchError(InputError):
-    """A URL could not be fetched (unreachable, timeout, HTTP error)."""
+    """A URL could not be fetched (unreachable, timeout, HTTP error). ``status`` is the HTTP status of a
+    refused request (4xx), None when there was no answer to read one from."""
+
+    def __init__(self, source: str, reason: str, status: int | None = None):
+        super().__init__(source, reason)
+        self.status = status
+
+
+class RobotsDisallowed(InputError):
+    """The site's robots.txt does not allow scamtrace to fetch the URL (``obey_robots``)."""
 
 
 class EmptyArticle(InputError):

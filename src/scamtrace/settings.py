@@ -60,6 +60,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("user_agent", "scamtrace/0.1 (+https://example.invalid/scamtrace; research crawler)",
             "User-Agent header sent with every HTTP request."),
     Setting("fetch_linked_pages", True, "Fetch the page an RSS/Atom entry links to when the entry has no full text."),
+    Setting("obey_robots", True, "Read a site's robots.txt (RFC 9309) before `watch` polls one of its pages or a "
+            "feed entry's linked page is fetched, and skip what it disallows for scamtrace (the user agent's first "
+            "word). A URL given to `ingest` is fetched as asked."),
     Setting("watch_backoff_max", 3600.0, "Longest wait, in seconds, before retrying a failing watched source.", 1, 86400),
     Setting("min_article_words", 10, "Fewest words a cleaned article may have; under 40 words it must also hold one "
             "full sentence (a wire brief is kept, a menu or stub is not).", 1, 10_000),

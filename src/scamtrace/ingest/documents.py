@@ -18,6 +18,7 @@ from .date_fields import parse_date_logged
 from .decode import DECODER, MIN_TEXT_CHARS, decode_bytes, sniff_magic, visible_text_chars
 from .feeds import FEEDS, Feed, FeedEntry, iter_entries, looks_like_feed, parse_feed
 from .fetch import ALLOWED_SCHEMES, FetchResult, fetch
+from .robots import check_robots
 from .ids import content_hash
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ def _fetch_linked(entry: FeedEntry, settings: Settings) -> tuple[RawDoc | None, 
     if link.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
         return None, f"link {link!r} is not an http(s) URL"
     try:
+        check_robots(link, settings)
         res = fetch(link, settings)
     except InputError as e:
         return None, e.reason

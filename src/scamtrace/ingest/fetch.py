@@ -264,7 +264,7 @@ def _attempt_until(url: str, settings: Settings, etag: str | None, last_modified
                                    hdrs.get("last-modified") or last_modified, True, redirects)
             if e.code >= 500 or e.code == 429:
                 raise _Retryable(f"HTTP {e.code} {e.reason}") from None
-            raise FetchError(url, f"HTTP {e.code} {e.reason}; check the URL") from None
+            raise FetchError(url, f"HTTP {e.code} {e.reason}; check the URL", status=e.code) from None
         except (TimeoutError, socket.timeout):
             raise _Retryable(f"timed out after {timeout:g}s") from None
         except urllib.error.URLError as e:

@@ -3,8 +3,9 @@
 Per source, ``state[source]`` (a JSON-serialisable dict the caller may back with SQLite) keeps:
 ``etag``/``last_modified`` for conditional requests, ``seen`` (keys of entries already passed on:
 entry id, else link, else content hash; the newest :data:`SEEN_MAX`), ``failures``,
-``last_error``, ``retry_in`` (seconds until the next attempt of a failing source) and
-``last_ok``/``last_checked`` (UTC ISO timestamps). The entry is always written back whole
+``last_error``, ``retry_in`` (seconds until the next attempt of a failing source), ``retry_at`` (when
+that attempt is due, a UTC ISO timestamp: a restarted watch keeps a failing source's back-off instead
+of asking it again at once) and ``last_ok``/``last_checked`` (UTC ISO timestamps). The entry is always written back whole
 (``state[source] = entry``), so mappings that persist on assignment see every change.
 """
 from __future__ import annotations
@@ -24,6 +25,7 @@ from ..settings import Settings
 from .documents import feed_docs, response_kind, text_doc
 from .fetch import fetch
 from .ids import content_hash
+from .robots import check_robots
 from .sources import _SCHEME_RE, iter_sources
 log = logging.getLogger(__name__)
 
@@ -76,6 +78,7 @@ def _doc_key(doc: RawDoc | Reject) -> str:
 
 def _poll_url(url: str, entry: dict[str, Any], seen: set[str], settings: Settings) -> _Poll:
     """Conditional GET of ``url``; new feed entries or a changed page. Raises InputError/FeedError."""
+    check_robots(url, settings)
     res = fetch(url, settings, etag=entry.get("etag"), last_modified=entry.get("last_modified"))
     poll = _Poll(etag=res.etag, last_modified=res.last_modified, not_modified=res.not_modified)
     if res.not_modified:
@@ -109,6 +112,18 @@ def _now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
+def _iso(epoch: float) -> str:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _epoch(iso: object) -> float | None:
+    """Seconds since the epoch of a stored UTC ISO timestamp; None when absent or unreadable."""
+    try:
+        return dt.datetime.fromisoformat(str(iso)).timestamp() if iso else None
+    except ValueError:
+        return None
+
+
 def _fmt_secs(seconds: float) -> str:
     return f"{seconds:.1f}s" if seconds < 10 else f"{seconds:.0f}s"
 
@@ -118,7 +133,7 @@ class _Watcher:
 
     def __init__(self, sources: list[str], every: float, on_batch: Callable[[list[RawDoc], list[Reject]], None],
                  state: MutableMapping[str, dict], settings: Settings, clock: Callable[[], float],
-                 report: Callable[[str], None] | None = None):
+                 report: Callable[[str], None] | None = None, wall: Callable[[], float] = time.time):
         self.report = report
         self.sources = list(dict.fromkeys(sources))
         self.every = every
@@ -126,8 +141,18 @@ class _Watcher:
         self.state = state
         self.settings = settings
         self.clock = clock
-        start = clock()
-        self.due = {s: start for s in self.sources}
+        self.wall = wall
+        start, now = clock(), wall()
+        self.due = {s: start + self.waiting(self.state.get(s), now) for s in self.sources}
+
+    def waiting(self, entry: dict[str, Any] | None, now: float) -> float:
+        """Seconds a source failing when the last watch stopped has still to wait (its stored ``retry_at``,
+        at most the back-off the current settings give); 0 for a healthy or new source."""
+        failures = int((entry or {}).get("failures") or 0)
+        at = _epoch((entry or {}).get("retry_at"))
+        if not failures or at is None:
+            return 0.0
+        return max(0.0, min(at - now, self.backoff(failures)))
 
     def backoff(self, failures: int) -> float:
         """Wait before retrying a source after ``failures`` failures in a row: doubles each time,
@@ -166,11 +191,12 @@ class _Watcher:
                     rejects.append(Reject(source, f"{source}: {error}; watch keeps retrying with backoff"))
                 entry["last_error"] = error
                 entry["retry_in"] = self.backoff(entry["failures"])
+                entry["retry_at"] = _iso(self.wall() + entry["retry_in"])
                 self.due[source] = self.clock() + entry["retry_in"]
                 log.debug("%s: failing (%s); retry in %s", source, error, _fmt_secs(entry["retry_in"]))
             else:
                 assert poll is not None
-                entry.update(failures=0, last_error=None, retry_in=None, last_ok=_now_iso())
+                entry.update(failures=0, last_error=None, retry_in=None, retry_at=None, last_ok=_now_iso())
                 if poll.etag is not None:
                     entry["etag"] = poll.etag
                 if poll.last_modified is not None:
@@ -248,12 +274,14 @@ def watch(sources: list[str], every: float | str, on_batch: Callable[[list[RawDo
           stop: threading.Event | None = None, max_cycles: int | None = None,
           clock: Callable[[], float] = time.monotonic,
           sleep: Callable[[float], None] | None = None,
-          report: Callable[[str], None] | None = None) -> None:
+          report: Callable[[str], None] | None = None, wall: Callable[[], float] = time.time) -> None:
     """Poll ``sources`` (feed/page URLs, files, directories) every ``every`` seconds (or an
     interval string such as "15m") and call ``on_batch(new_docs, rejects)`` once per cycle that
     found something new. Failing sources back off exponentially (up to
     ``settings.watch_backoff_max``) while the others keep being polled; a source's first failure
-    is passed on as a Reject. Logs one info line per cycle. Returns when ``stop`` is set, on
+    is passed on as a Reject; a source still backing off when an earlier watch stopped (its state's
+    ``retry_at``, read against ``wall``, the clock of the epoch) waits out its back-off first. Pages and
+    feeds are fetched only where robots.txt allows (``obey_robots``). Logs one info line per cycle. Returns when ``stop`` is set, on
     SIGINT/SIGTERM (handlers installed only in the main thread) or after ``max_cycles`` cycles.
     ``report``, when given, receives that line instead of the log (the CLI prints it).
     ``clock``/``sleep`` are injectable for tests (``sleep`` replaces the stop-aware wait).
@@ -265,7 +293,7 @@ def watch(sources: list[str], every: float | str, on_batch: Callable[[list[RawDo
     if max_cycles is not None and max_cycles < 1:
         raise InvalidRequest(f"max_cycles must be at least 1 or None, got {max_cycles}")
     stop = stop or threading.Event()
-    watcher = _Watcher(list(sources), seconds, on_batch, state, settings or Settings(), clock, report)
+    watcher = _Watcher(list(sources), seconds, on_batch, state, settings or Settings(), clock, report, wall)
     wait = _waiter(stop, sleep)
     with _Signals(stop):
         n = 0
