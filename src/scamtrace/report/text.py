@@ -107,7 +107,9 @@ def _quote_lines(view: StoryView, width: int) -> list[str]:
         if q["role"]:
             who += f", {q['role']}"
         more = len(q["articles"]) - 1
-        where = q["article"] + (f" and {more} more article{'' if more == 1 else 's'}" if more else "")
+        src = q.get("independent_sources") or 1
+        where = q["article"] + (f" and {more} more article{'' if more == 1 else 's'}, {src} independent "
+                                f"source{'' if src == 1 else 's'}" if more else "")
         out += textwrap.wrap(f"“{q['quote']}” — {who} [{where}]", width, initial_indent="  ",
                              subsequent_indent="    ")
     return out
