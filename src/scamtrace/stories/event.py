@@ -634,7 +634,7 @@ class _Frames:
         aidf = self.aidf
         return UnitFrame(vec, sum(v * v for v in vec.values()), frozenset(u.anchors),
                          frozenset(u.anchors - self.common) | {"t:" + t for t, _ in terms}, actors, lead, salient,
-                         sum(aidf.get(a, 0.0) for a in u.anchors))
+                         math.fsum(aidf.get(a, 0.0) for a in u.anchors))   # exact: a set's order varies
 
     def _names(self, counts: Counter, k: int) -> tuple[frozenset[str], str | None, dict[str, float]]:
         """(main actors, lead name, salient anchors with their weights) of a unit of ``k`` members whose
