@@ -250,3 +250,24 @@ def test_untouched_stories_keep_their_rows(grown, tmp_path):  # noqa: ANN001
         assert tuple(store.execute("SELECT * FROM stories WHERE id = ?", (sid,))[0]) == rows_before[sid]
         for r in store.execute("SELECT * FROM story_members WHERE story = ?", (sid,)):
             assert tuple(r) == members_before[r[0]]
+
+
+def test_a_kept_storys_dates_are_read_without_building_it():
+    """A restored story answers its median dates from its units' dates (what the dates-only bound of a
+    candidate reads) without building its state, and with the values the built state gives."""
+    import random
+    from types import SimpleNamespace
+    rng = random.Random(3)
+    n = 30
+    f = SimpleNamespace(vecs=[{"t": 1.0}] * n, vnorm2=[1.0] * n, anchors=[frozenset({"n:a"})] * n, anchor_weight=[1.0] * n,
+                        date=[rng.choice([None, rng.randrange(700000, 700400)]) for _ in range(n)],
+                        cdate=[rng.choice([None, rng.randrange(700000, 700400)]) for _ in range(n)],
+                        types=[frozenset()] * n, keys=[frozenset({"n:a"})] * n, actors=[frozenset()] * n,
+                        salient=[{}] * n, lead=[None] * n)
+    for units in ([0], [1, 2], list(range(3, 30, 2)), [u for u in range(n) if f.date[u] is None]):
+        kept = warm._KeptStory(units, f)
+        got = (kept.median_date(), kept.median_cdate())
+        assert not kept.is_built()
+        built = warm._KeptStory(units, f)
+        assert built.norm2 > 0 and built.is_built()   # any other attribute builds it
+        assert got == (built.median_date(), built.median_cdate())

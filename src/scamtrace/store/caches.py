@@ -193,9 +193,20 @@ def put_thread_link_scores(store: Store, scores: Mapping[str, float]) -> None:
         db.executemany("UPDATE story_thread_frames SET score = ? WHERE story = ?", ((v, k) for k, v in scores.items()))
 
 
-def thread_links(store: Store) -> dict[str, dict[str, Any]]:
-    """story -> the evidence of its place in a thread (a linked story's names its ``previous``)."""
-    return {r[0]: json.loads(r[1]) for r in store.db.execute("SELECT story, evidence FROM story_threads")}
+def thread_places_with(store: Store, stories: Iterable[str], threads: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+    """story -> the evidence of its place in a thread (a linked story's names its ``previous``), for every
+    story of the stored threads that hold one of ``stories`` or are named in ``threads``."""
+    fill_temp_keys(store, "want_threads_of", "story", ((s,) for s in stories))
+    fill_temp_keys(store, "want_threads", "thread", ((t,) for t in threads))
+    return {r[0]: json.loads(r[1]) for r in store.db.execute(
+        "SELECT t.story, t.evidence FROM story_threads t WHERE t.thread IN"
+        " (SELECT s.thread FROM temp.want_threads_of w JOIN story_threads s ON s.story = w.story"
+        " UNION SELECT thread FROM temp.want_threads)").fetchall()}
+
+
+def thread_of_stories(store: Store, stories: Iterable[str]) -> dict[str, str]:
+    """story -> its stored thread, for those of ``stories`` in one."""
+    return {r[0]: r[1] for r in _by_story(store, "SELECT story, thread FROM story_threads WHERE story = ?", stories)}
 
 
 def thread_anchor_first(store: Store, anchor: str, limit: int) -> list[tuple[int, str]]:

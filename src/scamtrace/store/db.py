@@ -680,13 +680,16 @@ class Store:
                            [(p.story, p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm)
                             for p in places])
 
-    def update_threads(self, places: Iterable[ThreadPlace]) -> None:
+    def update_threads(self, places: Iterable[ThreadPlace], within: Iterable[str] | None = None) -> None:
         """Store every thread place (as :meth:`replace_threads`), writing only the rows that differ
-        from the stored ones: the table ends exactly as :meth:`replace_threads` leaves it."""
+        from the stored ones: the table ends exactly as :meth:`replace_threads` leaves it. With
+        ``within``, ``places`` are the places of those stories only (a story of ``within`` without one
+        has none now), and every other stored place is left as it is."""
         rows = {p.story: (p.thread, p.position, json.dumps(p.evidence, default=str), p.algorithm) for p in places}
         with self.write() as db:
-            old = {r[0]: tuple(r[1:]) for r in db.execute(
-                "SELECT story, thread, position, evidence, algorithm FROM story_threads")}
+            sql = "SELECT story, thread, position, evidence, algorithm FROM story_threads"
+            old = {r[0]: tuple(r[1:]) for r in (db.execute(sql) if within is None else
+                                                select_in(db, sql + " WHERE story IN ({})", sorted(within)))}
             db.executemany("DELETE FROM story_threads WHERE story = ?", [(s,) for s in old if s not in rows])
             db.executemany("INSERT OR REPLACE INTO story_threads(story, thread, position, evidence, algorithm)"
                            " VALUES (?,?,?,?,?)", [(s, *r) for s, r in rows.items() if old.get(s) != r])

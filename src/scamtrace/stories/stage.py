@@ -14,8 +14,8 @@ from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
                             put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
                             story_unit_frame, story_unit_names, story_unit_rows, thread_anchor_before, thread_anchor_first,
-                            thread_frame_days, thread_frame_rows, thread_link_scores, thread_links,
-                            put_thread_link_scores)
+                            thread_frame_days, thread_frame_rows, thread_link_scores, thread_of_stories,
+                            thread_places_with, put_thread_link_scores)
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
                               undated_article_ids, unhedged_event_types, unhedged_event_types_of)
 from . import ALGORITHM
@@ -100,15 +100,17 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         _save_new_units(store, groups, stored or {}, units, frames)
         ids = {st.id for st in stories}
         gone = [sid for sid in previous if sid not in ids]
-        old = _ThreadView(store).frames([*gone, *ids])
+        view = _ThreadView(store, gone)   # the gone stories' threads, read before their places are deleted
+        old = view.frames([*gone, *ids])
         store.update_stories(stories, gone)
         store.put_aliases("story", aliases)
         _save_thread_frames(store, stories, drop=gone)
         new = {st.id: f for st in stories if (f := thread_frame(st)) is not None}
-        places, scores = update_threads(thread_links(store), old, new, _ThreadView(store))
-        store.update_threads(places)   # most places are as stored: only the others are written
+        places, within, scores = update_threads(old, new, view)
+        store.update_threads(places, within)   # only the places of these stories can differ: those that do are written
         put_thread_link_scores(store, scores)
-        stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores))
+        stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores),
+                     thread_places_read=len(within))
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
 
 
@@ -124,8 +126,9 @@ def _replace_all_threads(store: Store, stories: list[Any]) -> None:
 class _ThreadView:
     """The stored thread frames, as :func:`~scamtrace.stories.threads.update_threads` reads them."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, gone: Iterable[str] = ()):
         self.store = store
+        self.gone_threads = thread_of_stories(store, gone)   # story -> its thread, for stories about to be deleted
 
     def frames(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
         out = {}
@@ -145,6 +148,10 @@ class _ThreadView:
 
     def scores(self, stories: Iterable[str]) -> dict[str, float]:
         return thread_link_scores(self.store, stories)
+
+    def threads_with(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
+        stories = set(stories)
+        return thread_places_with(self.store, stories, {t for s, t in self.gone_threads.items() if s in stories})
 
 
 def _save_thread_frames(store: Store, stories: Iterable[Any], drop: Iterable[str] = (), everything: bool = False) -> None:

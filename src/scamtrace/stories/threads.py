@@ -129,19 +129,22 @@ class ThreadStore(Protocol):
     def scores(self, stories: Iterable[str]) -> dict[str, float]:
         """story -> the exact score of its stored link (stories without a link may be left out)."""
 
+    def threads_with(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """story -> the evidence of its stored thread place (a linked story's names its ``previous``), for
+        every story of the stored threads (as they were before the change) that hold one of ``stories``."""
+
 
 def specific_anchors(frame: Mapping[str, Any]) -> set[str]:
     """A thread frame's specific anchors (its anchors less the common ones)."""
     return set(frame["anchors"]) - set(frame.get("common", ()))
 
 
-def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mapping[str, Any]],
-                   new: Mapping[str, Mapping[str, Any]], store: ThreadStore,
-                   ) -> tuple[list[ThreadPlace], dict[str, float]]:
-    """(every thread place, the link score of each story linked again) after the frames of some stories
-    changed: exactly :func:`build_threads` over every story, when the stored frames (``store``) are
-    already those of the stories now and ``links`` holds each story's link before the change (story ->
-    its evidence ``previous`` ...; stories without a predecessor may be left out).
+def update_threads(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]], store: ThreadStore,
+                   ) -> tuple[list[ThreadPlace], set[str], dict[str, float]]:
+    """(the thread places of the stories whose place can have changed, those stories, the link score of
+    each story linked again) after the frames of some stories changed: with the stored places of every
+    other story, exactly :func:`build_threads` over every story, when the stored frames (``store``) are
+    already those of the stories now and its thread places (``store.threads_with``) those before.
 
     ``old``: the frames before the change of the stories changed or gone (dated ones); ``new``: the
     frames of the stories changed (dated ones; also in ``store``). A story's predecessor is the best
@@ -150,25 +153,35 @@ def update_threads(links: Mapping[str, dict[str, Any]], old: Mapping[str, Mappin
     its link unless: its predecessor changed or is gone; one of its anchors' postings may have crossed
     ``MAX_KEY_STORIES`` (its rank within the changed frames' count of that bound); or a changed frame
     is now a candidate scoring at least its link's score (``store.score``, kept exact). Those, and the
-    changed stories, are linked again; the others keep their stored evidence."""
+    changed stories, are linked again; the others keep their stored evidence.
+
+    Only the stored threads a link can change are read (``stories.threads-v1``'s places, unchanged): a
+    story linked to a changed or gone one is in its thread; and a thread none of whose stories is
+    linked again, changed or gone, or the new predecessor of one linked again, keeps every place
+    (its links, its stories' dates and so its root and order are as stored)."""
     changed = [(sid, f) for sid, f in (*old.items(), *new.items()) if f.get("date") is not None]
     k: Counter = Counter(a for _, f in changed for a in specific_anchors(f))
     lists = {a: store.first(a, MAX_KEY_STORIES + 1 + k[a]) for a in sorted(k)}
     redo = {sid for sid, f in new.items() if f.get("date") is not None}
-    redo.update(sid for sid, ev in links.items() if ev.get("previous") in old)
+    redo.update(sid for sid, ev in store.threads_with(set(old)).items() if ev.get("previous") in old)
     for a, posting in lists.items():   # the rank where a posting crosses MAX_KEY_STORIES
         redo.update(x for _, x in posting[max(0, MAX_KEY_STORIES + 1 - k[a]):])
     redo |= _beaten(_new_candidates(new, lists, redo), new, store)
-    prev = {sid: ev for sid, ev in links.items() if "previous" in ev and sid not in redo and sid not in old}
     todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
     cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
     scores: dict[str, float] = {}
+    links: dict[str, dict[str, Any]] = {}
     for sid in sorted(todo):
         ev, scores[sid] = _link(sid, todo[sid], cache, store)
         if ev is not None:
-            prev[sid] = ev
+            links[sid] = ev
+    within = {*old, *redo, *(ev["previous"] for ev in links.values())}
+    stored = store.threads_with(within)
+    within.update(stored)
+    prev = {sid: ev for sid, ev in stored.items() if "previous" in ev and sid not in redo and sid not in old}
+    prev.update(links)
     dates = store.dates(set(prev) | {ev["previous"] for ev in prev.values()})
-    return _places(prev, dates), scores
+    return _places(prev, dates), within, scores
 
 
 def _new_candidates(new: Mapping[str, Mapping[str, Any]], lists: Mapping[str, list[tuple[int, str]]],

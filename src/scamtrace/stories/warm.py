@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -174,6 +175,21 @@ class _KeptStory(_StoryState):
         for u in units:
             self.add(u, f)
         return object.__getattribute__(self, name)
+
+    def median_date(self) -> int | None:
+        """The built state's, without building it (the units' dates are known without their frames: a
+        candidate story that its dates alone rule out, :meth:`_Frames.bound`, is never built)."""
+        if self.is_built():
+            return super().median_date()
+        dates = [d for u in self.units if (d := self._f.date[u]) is not None]
+        return int(statistics.median_low(dates)) if dates else None
+
+    def median_cdate(self) -> int | None:
+        """As :meth:`median_date`, of the content dates."""
+        if self.is_built():
+            return super().median_cdate()
+        dates = [d for u in self.units if (d := self._f.cdate[u]) is not None]
+        return int(statistics.median_low(dates)) if dates else None
 
     def is_built(self) -> bool:
         try:
