@@ -120,11 +120,6 @@ def story_unit_frame(store: Store, unit: str) -> str:
     return str(row[0])
 
 
-def story_unit_names(store: Store) -> list[str]:
-    """Every stored unit's name."""
-    return [r[0] for r in store.db.execute("SELECT unit FROM story_units")]
-
-
 def put_story_units(store: Store, rows: Iterable[tuple[str, str, str, str]], drop: Iterable[str] = ()) -> None:
     """Store (unit, members JSON, keys JSON, frame JSON) rows and forget the units ``drop``, in one
     transaction."""

@@ -1350,12 +1350,13 @@ def cluster_all(articles: Sequence[Article], families: Iterable[Family] = (),
 def prepare_units(articles: Sequence[Article], families: Iterable[Family], event_dates: Mapping[str, dt.date],
                   event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                   stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
-                  ) -> tuple[list[_Unit], _Frames, list[int]]:
+                  groups: Sequence[tuple[str, list[str]]] | None = None) -> tuple[list[_Unit], _Frames, list[int]]:
     """(units, their frames, the order units are placed in: by date, then content date, then family),
     as the full clustering and the incremental path (:mod:`.warm`) both start. With ``stats`` and
     ``stored`` (``stories.warm-v2``), a unit named in ``stored`` takes that frame (its members' frames
-    are not read) and the others are weighed with ``stats``."""
-    made = _family_units(articles, families, frame_of, stored)
+    are not read) and the others are weighed with ``stats``. ``groups``: :func:`unit_groups` of the
+    articles and families, when the caller has them."""
+    made = _family_units(articles, families, frame_of, stored, groups)
     units = [u for u, _ in made]
     frames = _Frames(units, [n for _, n in made], event_dates, event_types, stats,
                      None if stats is None or stored is None else [stored.get(u.family) for u in units])
@@ -1383,13 +1384,14 @@ def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[
 
 def _family_units(articles: Sequence[Article], families: Iterable[Family],
                   frame_of: ArticleFrames = article_frame,
-                  stored: Mapping[str, UnitFrame | StoredFrame] | None = None) -> list[tuple[_Unit, Counter]]:
-    """The units of :func:`unit_groups`, made from the articles (a unit named in ``stored`` from its
-    stored frame: no term counts, its stored anchors)."""
+                  stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
+                  groups: Sequence[tuple[str, list[str]]] | None = None) -> list[tuple[_Unit, Counter]]:
+    """The units of :func:`unit_groups` (``groups`` when given), made from the articles (a unit named in
+    ``stored`` from its stored frame: no term counts, its stored anchors)."""
     by_id = {a.id: a for a in articles}
     outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
     out: list[tuple[_Unit, Counter]] = []
-    for name, members in unit_groups(by_id, families):
+    for name, members in (unit_groups(by_id, families) if groups is None else groups):
         got = stored.get(name) if stored is not None else None
         if got is None:
             out.append(_make_unit(name, [by_id[m] for m in members], outlets, frame_of))

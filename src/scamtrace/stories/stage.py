@@ -13,7 +13,7 @@ from ..model import Article, Family
 from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
                             put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
-                            story_unit_frame, story_unit_names, story_unit_rows, thread_anchor_before, thread_anchor_first,
+                            story_unit_frame, story_unit_rows, thread_anchor_before, thread_anchor_first,
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_of_stories,
                             thread_places_with, put_thread_link_scores)
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
@@ -56,7 +56,8 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
         stats = {"units": len(members), "dirty_units": len(dirty_units)}
         if why is None:   # the event types of the units the run uses are read when used
             types: Mapping[str, Iterable[str]] = StoredTypes(lambda ids: unhedged_event_types_of(store, ids))
-            changed = _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats)
+            changed = _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats,
+                                  previous)
             store.finish_run(run, stats)
             return changed
         stats["full_because"] = why
@@ -76,18 +77,18 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
 
 def _store_warm(store: Store, corpus: list[Article], families: list[Family], groups: list[tuple[str, list[str]]],
                 kept: dict[str, list[int]], dirty_units: list[int], dates: dict[str, Any], types: Mapping[str, Iterable[str]],
-                frame_of: ArticleFrames, stats: dict[str, Any]) -> set[str]:
+                frame_of: ArticleFrames, stats: dict[str, Any], previous: Mapping[str, str]) -> set[str]:
     """The incremental path (``stories.warm-v2``): place the dirty units with the stored statistics and
     unit frames, write the stories it changed and link again the threads they can reach. A store
     without stored statistics (the first run after the upgrade) has every unit weighed and every
     story and thread written once, as ``stories.warm-v1`` did. Returns the ids of the stories that are
-    new or whose articles changed."""
-    frozen, stored = _frozen(store, corpus, groups, kept, frame_of)
-    before = store.story_membership()
+    new or whose articles changed. ``previous``: each stored article's story."""
+    frozen, stored, unit_names = _frozen(store, corpus, groups, kept, frame_of)
+    before = _membership(previous)
     sizes = None if frozen is None else {sid: len(arts) for sid, arts in before.items()}
     stories, more, units, frames, untouched = cluster_warm(
         corpus, families, kept, dirty_units, lambda a: story_member_evidence_of(store, a), dates, types, frame_of,
-        frozen, stored, sizes)
+        frozen, stored, sizes, groups)
     stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
     previous = {sid: arts for sid, arts in before.items() if sid not in untouched}
     aliases = carry_story_ids(stories, previous, store.alias_ids("story") | set(before))
@@ -97,7 +98,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         store.put_aliases("story", aliases)
         _replace_all_threads(store, stories)
     else:
-        _save_new_units(store, groups, stored or {}, units, frames)
+        _save_new_units(store, groups, stored or {}, units, frames, unit_names)
         ids = {st.id for st in stories}
         gone = [sid for sid in previous if sid not in ids]
         view = _ThreadView(store, gone)   # the gone stories' threads, read before their places are deleted
@@ -112,6 +113,14 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores),
                      thread_places_read=len(within))
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _membership(story_of: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each story's article ids, in order (:meth:`Store.story_membership`), from each article's story."""
+    out: dict[str, list[str]] = {}
+    for article in sorted(story_of):
+        out.setdefault(story_of[article], []).append(article)
+    return dict(sorted(out.items()))
 
 
 def _replace_all_threads(store: Store, stories: list[Any]) -> None:
@@ -175,13 +184,14 @@ def stats_algorithm() -> str:
 
 
 def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[str]]], kept: dict[str, list[int]],
-            frame_of: ArticleFrames) -> tuple[CorpusStats | None, dict[str, StoredFrame] | None]:
+            frame_of: ArticleFrames) -> tuple[CorpusStats | None, dict[str, StoredFrame] | None, list[str]]:
     """(the stored corpus statistics, the stored frames of the kept units whose members are unchanged,
-    not read yet: each is read from the store when the run uses its unit), or (None, None) when no statistics of this algorithm are stored. The statistics
-    hold the IDF of the terms of the other units (those weighed in this run) only."""
+    not read yet: each is read from the store when the run uses its unit, every stored unit's name), or
+    (None, None, []) when no statistics of this algorithm are stored. The statistics hold the IDF of
+    the terms of the other units (those weighed in this run) only."""
     header = story_stats(store)
     if header.get("algorithm") != stats_algorithm():
-        return None, None
+        return None, None, []
     rows = story_unit_rows(store)
     stored: dict[str, StoredFrame] = {}
     for g in kept.values():
@@ -197,7 +207,7 @@ def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[st
             for a in arts:
                 terms.update(frame_of(by_id[a])[0])
     return CorpusStats(story_term_idf(store, terms), story_anchor_idf(store), frozenset(header["common"]),
-                       int(header["n"])), stored
+                       int(header["n"])), stored, list(rows)
 
 
 def _members_json(article_ids: Iterable[str]) -> str:
@@ -218,11 +228,11 @@ def _save_units(store: Store, units: list[Any], frames: Any) -> None:
 
 
 def _save_new_units(store: Store, groups: list[tuple[str, list[str]]], stored: Mapping[str, Any],
-                    units: list[Any], frames: Any) -> None:
+                    units: list[Any], frames: Any, unit_names: Iterable[str]) -> None:
     """Keep the frames this incremental run weighed, the anchors it added to the statistics, and forget
-    the stored units that are gone."""
+    the stored units that are gone (of ``unit_names``, the stored ones)."""
     names = {name for name, _ in groups}
-    gone = [u for u in story_unit_names(store) if u not in names]
+    gone = [u for u in unit_names if u not in names]
     put_story_units(store, (_unit_row(u, frames.frame(i)) for i, u in enumerate(units) if u.family not in stored),
                     drop=gone)
     add_story_anchor_idf(store, frames.new_anchors)

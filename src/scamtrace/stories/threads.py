@@ -11,6 +11,7 @@ not kept. The evidence of each link (cosine, shared anchors, days apart) is kept
 """
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -164,8 +165,7 @@ def update_threads(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mappi
     lists = {a: store.first(a, MAX_KEY_STORIES + 1 + k[a]) for a in sorted(k)}
     redo = {sid for sid, f in new.items() if f.get("date") is not None}
     redo.update(sid for sid, ev in store.threads_with(set(old)).items() if ev.get("previous") in old)
-    for a, posting in lists.items():   # the rank where a posting crosses MAX_KEY_STORIES
-        redo.update(x for _, x in posting[max(0, MAX_KEY_STORIES + 1 - k[a]):])
+    redo |= _crossed(old, new, lists)
     redo |= _beaten(_new_candidates(new, lists, redo), new, store)
     todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
     cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
@@ -182,6 +182,30 @@ def update_threads(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mappi
     prev.update(links)
     dates = store.dates(set(prev) | {ev["previous"] for ev in prev.values()})
     return _places(prev, dates), within, scores
+
+
+def _crossed(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]],
+             lists: Mapping[str, list[tuple[int, str]]]) -> set[str]:
+    """The stories for which the posting of one of their anchors before them crossed ``MAX_KEY_STORIES``
+    (usable before the change and not now, or the reverse). ``lists``: each anchor's first stories
+    now, in order, as many as the bound and the changed frames holding it; a story's rank there is how
+    many stories precede it now, and before the change, that less the changed frames now before it
+    plus their old frames before it (a story further down had more than the bound either way)."""
+    adds: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    drops: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for frames, by_anchor in ((new, adds), (old, drops)):
+        for c, f in frames.items():
+            if f.get("date") is not None:
+                for a in specific_anchors(f):
+                    by_anchor[a].append((f["date"], c))
+    out: set[str] = set()
+    for a, posting in lists.items():
+        add, drop = sorted(adds.get(a, ())), sorted(drops.get(a, ()))
+        for rank, here in enumerate(posting):
+            was = rank - bisect.bisect_left(add, here) + bisect.bisect_left(drop, here)
+            if (rank <= MAX_KEY_STORIES) != (was <= MAX_KEY_STORIES):
+                out.add(here[1])
+    return out
 
 
 def _new_candidates(new: Mapping[str, Mapping[str, Any]], lists: Mapping[str, list[tuple[int, str]]],

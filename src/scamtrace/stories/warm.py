@@ -242,7 +242,8 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  dirty: list[int], evidence: Callable[[str], dict[str, Any] | None], event_dates: Mapping[str, dt.date],
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                  stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
-                 sizes: Mapping[str, int] | None = None) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
+                 sizes: Mapping[str, int] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
+                 ) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
     """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
     ``evidence`` gives a stored article's stored join evidence; ``frame_of`` each article's frame
@@ -252,8 +253,9 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
 
     With ``sizes`` (stored story id -> its number of articles), ``untouched`` names the stored stories
     this run left exactly as they were (no unit joined or left them) and ``stories`` holds only the
-    others (every story otherwise, ``untouched`` empty)."""
-    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored)
+    others (every story otherwise, ``untouched`` empty). ``groups``: :func:`unit_members`' units with
+    their names, when the caller has them."""
+    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups)
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
     olds = sorted(((old, sorted(g, key=pos.__getitem__)) for old, g in kept.items()), key=lambda og: pos[og[1][0]])
