@@ -271,3 +271,47 @@ def test_a_kept_storys_dates_are_read_without_building_it():
         built = warm._KeptStory(units, f)
         assert built.norm2 > 0 and built.is_built()   # any other attribute builds it
         assert got == (built.median_date(), built.median_cdate())
+
+
+def test_threads_relinked_after_stories_are_gone_and_moved(grown, tmp_path):  # noqa: ANN001
+    """The stored path of the incremental threads (stories.stage: the gone stories' threads read before
+    they are deleted, then only the threads a change reaches): the root of a thread is gone (a merge),
+    the last story of another moves in time, and a story in no thread takes the frame of that
+    thread's first story a few days later (a new link into an old thread); the stored places and
+    scores are then exactly build_threads over every stored frame."""
+    from types import SimpleNamespace
+
+    from scamtrace.stories import stage
+    from scamtrace.stories.threads import build_threads
+    store = api.open_store(copy_store(grown[0].path, tmp_path / "threads.db"))
+    threads: dict[str, list[str]] = defaultdict(list)
+    for sid, thread in store.execute("SELECT story, thread FROM story_threads ORDER BY thread, position"):
+        threads[thread].append(sid)
+    longest = sorted(threads.values(), key=lambda ms: (-len(ms), ms[0]))
+    assert len(longest) >= 2
+    gone = [longest[0][0]]
+    loner = min(sid for sid, in store.execute("SELECT story FROM story_thread_frames")
+                if all(sid not in ms for ms in threads.values()))
+    frames = stage._ThreadView(store).frames([longest[1][-1], longest[1][0]])
+    moved = dict(frames[longest[1][-1]], date=frames[longest[1][-1]]["date"] - 20)
+    follow = dict(frames[longest[1][0]], date=frames[longest[1][0]]["date"] + 5)
+    changed = [SimpleNamespace(id=longest[1][-1], frame=moved), SimpleNamespace(id=loner, frame=follow)]
+    view = stage._ThreadView(store, gone)
+    old = view.frames([*gone, *(st.id for st in changed)])
+    store.update_stories([], gone)
+    relinked, read = stage._relink_threads(store, changed, gone, view, old)
+    assert relinked >= len(changed) and read >= 3   # this small store's threads are all reached
+    stories = []
+    for sid, day, text in store.execute("SELECT story, day, frame FROM story_thread_frames"):
+        terms, vals, anchors, common = json.loads(text)
+        stories.append(SimpleNamespace(id=sid, frame={"vec": dict(zip(terms, vals)), "date": day, "anchors": anchors,
+                                                      "common": common}))
+    assert gone[0] not in {s.id for s in stories}
+    thread_of = dict(store.execute("SELECT story, thread FROM story_threads"))
+    assert thread_of[loner] == thread_of[longest[1][0]]   # the new link reached the old thread
+    scores: dict[str, float] = {}
+    want = sorted((p.story, p.thread, p.position, json.dumps(p.evidence, default=str))
+                  for p in build_threads(stories, scores=scores))
+    assert _stored_threads(store) == want
+    assert dict(store.execute("SELECT story, score FROM story_thread_frames")) == scores
+    store.close()

@@ -105,14 +105,24 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         old = view.frames([*gone, *ids])
         store.update_stories(stories, gone)
         store.put_aliases("story", aliases)
-        _save_thread_frames(store, stories, drop=gone)
-        new = {st.id: f for st in stories if (f := thread_frame(st)) is not None}
-        places, within, scores = update_threads(old, new, view)
-        store.update_threads(places, within)   # only the places of these stories can differ: those that do are written
-        put_thread_link_scores(store, scores)
-        stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=len(scores),
-                     thread_places_read=len(within))
+        relinked, read = _relink_threads(store, stories, gone, view, old)
+        stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=relinked,
+                     thread_places_read=read)
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _relink_threads(store: Store, stories: list[Any], gone: list[str], view: "_ThreadView",
+                    old: Mapping[str, dict[str, Any]]) -> tuple[int, int]:
+    """Keep the thread frames of ``stories`` (changed or new; ``gone`` deleted) and store the thread places
+    they change (:func:`~scamtrace.stories.threads.update_threads`); ``view`` was opened and ``old`` (their
+    frames before) read before the gone stories were deleted. Returns (stories linked again, thread
+    places read)."""
+    _save_thread_frames(store, stories, drop=gone)
+    new = {st.id: f for st in stories if (f := thread_frame(st)) is not None}
+    places, within, scores = update_threads(old, new, view)
+    store.update_threads(places, within)   # only the places of these stories can differ: those that do are written
+    put_thread_link_scores(store, scores)
+    return len(scores), len(within)
 
 
 def _membership(story_of: Mapping[str, str]) -> dict[str, list[str]]:
