@@ -264,13 +264,21 @@ def test_a_kept_storys_dates_are_read_without_building_it():
                         cdate=[rng.choice([None, rng.randrange(700000, 700400)]) for _ in range(n)],
                         types=[frozenset()] * n, keys=[frozenset({"n:a"})] * n, actors=[frozenset()] * n,
                         salient=[{}] * n, lead=[None] * n)
-    for units in ([0], [1, 2], list(range(3, 30, 2)), [u for u in range(n) if f.date[u] is None]):
+    f.date[n - 2] = f.cdate[n - 2] = 699000   # earlier than every other: they move the lower median
+    f.date[n - 1] = f.cdate[n - 1] = 699001
+    for units in ([0], [1, 2], list(range(3, 27, 2)), [u for u in range(n - 2) if f.date[u] is None]):
         kept = warm._KeptStory(units, f)
         got = (kept.median_date(), kept.median_cdate())
         assert not kept.is_built()
+        assert (kept.median_date(), kept.median_cdate()) == got and not kept.is_built()
         built = warm._KeptStory(units, f)
         assert built.norm2 > 0 and built.is_built()   # any other attribute builds it
         assert got == (built.median_date(), built.median_cdate())
+        kept.add(n - 2, f)   # a change builds it first; its dates are then the built state's
+        kept.add(n - 1, f)
+        want = warm._KeptStory([*units, n - 2, n - 1], f)._medians()
+        assert kept.is_built() and (kept.median_date(), kept.median_cdate()) == want
+        assert want[0] != got[0] or got[0] is None   # the two earlier dates moved the lower median
 
 
 def test_threads_relinked_after_stories_are_gone_and_moved(grown, tmp_path):  # noqa: ANN001

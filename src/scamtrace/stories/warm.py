@@ -161,14 +161,14 @@ class _KeptStory(_StoryState):
     their order, when an attribute other than ``units`` is first read: the state a story of these units
     placed one by one has."""
 
-    __slots__ = ("_f",)
+    __slots__ = ("_f", "_med")
 
     def __init__(self, units: Sequence[int], f: _Frames):   # noqa: D107 (the other slots stay unset until used)
         self.units = list(units)
         self._f = f
 
     def __getattr__(self, name: str) -> Any:
-        if name == "_f" or name.startswith("__"):
+        if name in ("_f", "_med") or name.startswith("__"):
             raise AttributeError(name)
         units, f = self.units, self._f
         _StoryState.__init__(self)
@@ -176,20 +176,26 @@ class _KeptStory(_StoryState):
             self.add(u, f)
         return object.__getattribute__(self, name)
 
+    def _medians(self) -> tuple[int | None, int | None]:
+        """(median date, median content date) of the units, as the built state gives them, without building
+        it (the units' dates are known without their frames); kept, as the units do not change unbuilt."""
+        med = getattr(self, "_med", None)
+        if med is None:
+            f = self._f
+            days = [d for u in self.units if (d := f.date[u]) is not None]
+            cdays = [d for u in self.units if (d := f.cdate[u]) is not None]
+            med = self._med = (int(statistics.median_low(days)) if days else None,
+                               int(statistics.median_low(cdays)) if cdays else None)
+        return med
+
     def median_date(self) -> int | None:
-        """The built state's, without building it (the units' dates are known without their frames: a
-        candidate story that its dates alone rule out, :meth:`_Frames.bound`, is never built)."""
-        if self.is_built():
-            return super().median_date()
-        dates = [d for u in self.units if (d := self._f.date[u]) is not None]
-        return int(statistics.median_low(dates)) if dates else None
+        """The built state's, without building it: a candidate story that its dates alone rule out
+        (:meth:`_Frames.bound`) is never built."""
+        return super().median_date() if self.is_built() else self._medians()[0]
 
     def median_cdate(self) -> int | None:
         """As :meth:`median_date`, of the content dates."""
-        if self.is_built():
-            return super().median_cdate()
-        dates = [d for u in self.units if (d := self._f.cdate[u]) is not None]
-        return int(statistics.median_low(dates)) if dates else None
+        return super().median_cdate() if self.is_built() else self._medians()[1]
 
     def is_built(self) -> bool:
         try:
