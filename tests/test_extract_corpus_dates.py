@@ -278,3 +278,48 @@ def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None
     assert apply_repeat_dates(store, articles={"n"}) == 3
     assert {r["article"]: r["date"] for r in rows(store, "figures") if r["date"]} == {
         "n": "2024-03-11", "b": "2024-03-11", "c": "2024-03-11", "r": "2024-03-11"}
+
+
+def test_the_incremental_read_through_the_verb_index_misses_no_figure(tmp_path) -> None:
+    """The incremental read probes the partial index of the figures naming a verb of the same
+    happening (``idx_figures_repeat_verbs``, migration 0019) per wanted count: on random figures
+    (verbs in any case, in the action or in what, in no field, other values, units, qualifiers,
+    dates of every precision), it reads exactly the rows the same read gives without the index, and
+    SQLite does use the index for the pass's words (its condition is the query's, term for term)."""
+    import random
+
+    from scamtrace.extract.corpus_dates import _VERB_WORDS
+    from scamtrace.store.extracted import figure_rows_sharing_values
+    from scamtrace.store.migrations import REPEAT_VERB_WORDS
+
+    assert tuple(sorted(_VERB_WORDS)) == REPEAT_VERB_WORDS   # else the pass reads by a scan
+    store = api.open_store(tmp_path / "s.db")
+    rnd = random.Random(17)
+    arts = [f"a{i:02d}" for i in range(30)]
+    for aid in arts:
+        art = Article(id=aid, source=f"{aid}.txt", text=f"Text {aid}.", raw_hash=aid)
+        store.put_article(art, fmt="text", body=art.text)
+    words = ["Detained", "held", "RESCUED", "sent", "live", "were", "freed up", "custodyx", ""]
+    rows_in = []
+    for fid in range(1, 400):
+        what = f"{rnd.choice(['people', 'workers', 'Suspects'])} {rnd.choice(words)}".strip()
+        date, precision = rnd.choice([(None, None), ("", None), ("2024-03-11", "day"), ("2024-03-12", "day"),
+                                      ("2024-03", "month")])
+        rows_in.append((fid, rnd.choice(arts), float(rnd.choice([24, 200, 612])), rnd.choice(["people", "usd"]),
+                        rnd.choice([what, what, ""]), rnd.choice([None, rnd.choice(words)]),
+                        rnd.choice([None, "", "about"]), date, precision))
+    with store.write() as db:
+        db.executemany("INSERT INTO figures(id, article, value, unit, what, action, qualifier, date, date_precision,"
+                       " text, sentence, sentence_start, sentence_end, start, \"end\", algorithm)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,'t','s',0,1,0,1,'test')", rows_in)
+    plans: list[str] = []
+    store.db.set_trace_callback(lambda sql: plans.append(sql) if "CROSS JOIN figures" in sql else None)
+    news = [set(rnd.sample(arts, rnd.randint(1, 4))) for _ in range(25)]
+    indexed = [figure_rows_sharing_values(store, new, _VERB_WORDS) for new in news]
+    store.db.set_trace_callback(None)
+    assert plans, "the pass's words no longer take the indexed read"
+    plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + plans[0]))
+    assert "idx_figures_repeat_verbs" in plan, plan
+    store.db.execute("DROP INDEX idx_figures_repeat_verbs")
+    assert [figure_rows_sharing_values(store, new, _VERB_WORDS) for new in news] == indexed
+    assert sum(len(r) for r in indexed) > 100   # the read finds figures of other articles

@@ -9,6 +9,7 @@ from typing import Any, cast
 from ..model import Actor, CitedStoryEvent, Event, Extraction, Fact, FactRow, Figure, MergedEvent, Participant
 from .caches import fill_temp_keys
 from .db import Store, select_in
+from .migrations import REPEAT_VERB_WORDS, repeat_verb_condition
 
 
 def _plain(o: Any) -> Any:
@@ -107,19 +108,25 @@ def figure_rows_sharing_values(store: Store, articles: Iterable[str], words: Ite
 
     keys = {count(d) for d in found.values()}
     dated = {count(d) for d in found.values() if d["date"] and d["date_precision"] == "day"}
-    terms = sorted(set(words))
+    terms = tuple(sorted(set(words)))
     said = " AND f.what IS NOT NULL AND f.what != ''"
     if terms:
-        text = "lower(coalesce(f.action, '') || ' ' || f.what)"
-        said += " AND (" + " OR ".join(f"instr({text}, ?) > 0" for _ in terms) + ")"
+        said += " AND " + repeat_verb_condition(terms, "f.")
     for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
                               ("want_dated_counts", dated, "(f.date IS NULL OR f.date = '')")):
         fill_temp_keys(store, name + "_q", "value REAL, unit TEXT, qualifier TEXT", sorted(want))
-        # the filter is applied to the figures of the wanted counts only (in the join's WHERE, SQLite
-        # would test it on every figure it scans)
-        for r in store.db.execute(f"WITH m AS MATERIALIZED (SELECT {cols} FROM temp.{name}_q k JOIN figures f"
-                                  f" ON f.value = k.value AND f.unit = k.unit AND coalesce(f.qualifier, '') = k.qualifier"
-                                  f" WHERE {where}) SELECT * FROM m f WHERE 1{said}", terms).fetchall():
+        if terms == REPEAT_VERB_WORDS:
+            # each wanted count probes the partial index of the figures naming these verbs
+            # (idx_figures_repeat_verbs, migration 0019: its condition is ``said``'s, term for term)
+            sql = (f"SELECT {cols} FROM temp.{name}_q k CROSS JOIN figures f ON f.value = k.value AND f.unit = k.unit"
+                   f" AND coalesce(f.qualifier, '') = k.qualifier WHERE {where}{said}")
+        else:
+            # the filter is applied to the figures of the wanted counts only (in the join's WHERE, SQLite
+            # would test it on every figure it scans)
+            sql = (f"WITH m AS MATERIALIZED (SELECT {cols} FROM temp.{name}_q k JOIN figures f"
+                   f" ON f.value = k.value AND f.unit = k.unit AND coalesce(f.qualifier, '') = k.qualifier"
+                   f" WHERE {where}) SELECT * FROM m f WHERE 1{said}")
+        for r in store.db.execute(sql).fetchall():
             if r[0] not in found:
                 found[r[0]] = dict(r)
     return sorted(found.values(), key=lambda r: (r["article"], r["start"], r["id"]))
