@@ -138,3 +138,34 @@ def test_ages_of_one_person_still_corroborate():
     by_articles = sorted(sorted(c.article for c in f.citations) for f in out)
     assert by_articles == [["a", "b"], ["c", "d"], ["e"], ["f"]]
 
+
+
+def test_the_incremental_knowledge_stage_reads_the_rebuilt_stories_only(tmp_path, seeds_dir):
+    """The incremental knowledge stage reads the stories of its dirty articles, their members and
+    the retired fact ids of those stories only (issue 17), not every membership and alias: each read
+    is the whole one restricted, and a rebuilt story's new facts are still numbered above every
+    retired fact id of that story (a read that missed one would hand its number out again)."""
+    from scamtrace.knowledge.build import build_knowledge
+    from scamtrace.store.analysis import fact_alias_ids_of_stories, members_of_stories, story_of_articles
+    from scamtrace.store.extracted import replace_knowledge
+    from scamtrace.stories.ids import Alias
+
+    store = api.open_store(tmp_path / "k.db")
+    api.ingest(store, [str(seeds_dir)])
+    api.analyze(store)
+    every = story_of_articles(store)
+    stories = sorted(set(every.values()))
+    assert len(stories) >= 2
+    for some in (stories[:1], stories[1:], stories, []):
+        assert members_of_stories(store, some) == {a: s for a, s in every.items() if s in some}
+    arts = sorted(every)[::2]
+    assert story_of_articles(store, arts) == {a: every[a] for a in arts}
+    s = max(stories, key=lambda sid: sum(1 for x in every.values() if x == sid))
+    planted = [f"{s}:fact-99", f"{s}:fact-97", f"{s}0:fact-500", f"{s}:facts-1", f"x{s}:fact-200", f"{s}-2:fact-300"]
+    store.put_aliases("fact", [Alias(p, f"{s}:fact-1", "merged") for p in planted])
+    assert fact_alias_ids_of_stories(store, [s]) == {a for a in store.alias_ids("fact") if a.startswith(f"{s}:fact-")}
+    assert fact_alias_ids_of_stories(store, [s]) == {f"{s}:fact-99", f"{s}:fact-97"}
+    replace_knowledge(store, {}, {}, stories=[s])   # the story's facts are merged again from nothing: all new
+    build_knowledge(store, [a for a, x in every.items() if x == s])
+    got = [f["id"] for f in facts(store, s)]
+    assert got and all(int(fid.rsplit("-", 1)[1]) > 99 for fid in got), got

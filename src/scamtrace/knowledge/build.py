@@ -18,8 +18,9 @@ from typing import Any
 
 from ..extract.events import merge_events
 from ..store import Store
-from ..store.analysis import (fact_citation_keys, fact_values, family_of_articles, mention_counts, mentioned_names,
-                              outlet_of_articles, story_of_articles)
+from ..store.analysis import (fact_alias_ids_of_stories, fact_citation_keys, fact_values, family_of_articles,
+                              members_of_stories, mention_counts, mentioned_names, outlet_of_articles,
+                              story_of_articles)
 from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
                             name_mention_counts, put_name_blocks, recount_mentions, unblocked_names)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
@@ -40,15 +41,16 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
     counting independent sources (families). With ``dirty`` (article ids), only what those articles
     and ``changed_stories`` can change is redone (see the module doc); without it, everything."""
     update_actors(store, dirty)
-    story_of = story_of_articles(store)
     if dirty is None:
+        story_of = story_of_articles(store)
         stories: set[str] | None = None
         members: list[str] | None = None
-    else:
-        stories = set(changed_stories) | {story_of[a] for a in dirty if a in story_of}
+    else:   # the stories of the dirty articles and their members are read, not every membership
+        stories = set(changed_stories) | set(story_of_articles(store, dirty).values())
         if not stories:
             return
-        members = sorted(a for a, s in story_of.items() if s in stories)
+        story_of = members_of_stories(store, stories)
+        members = sorted(story_of)
     # the families and outlets of the merged stories' articles (merge_figures and merge_events ask for no other)
     fam_of = family_of_articles(store, members)
     outlet_of = outlet_of_articles(store, members)
@@ -75,8 +77,9 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
     # the ids and values of the rebuilt stories' facts: a fact id is its story's id + a number, so
     # another story's facts neither take a number nor break a tie here
     values = fact_values(store, stories)
-    ids, aliases = carry_fact_ids(facts, fact_citation_keys(store, stories), store.alias_ids("fact") | set(values),
-                                  values)
+    # (a retired fact id takes a number only from its own story: the rebuilt stories' aliases are read)
+    retired = store.alias_ids("fact") if stories is None else fact_alias_ids_of_stories(store, stories)
+    ids, aliases = carry_fact_ids(facts, fact_citation_keys(store, stories), retired | set(values), values)
     replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()},
                       fact_ids=ids, stories=stories)
     store.put_aliases("fact", aliases)

@@ -69,9 +69,30 @@ def count_links(store: Store) -> int:
     return int(store.execute("SELECT COUNT(*) FROM links")[0][0])
 
 
-def story_of_articles(store: Store) -> dict[str, str]:
-    """article id -> its story's id."""
-    return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+def story_of_articles(store: Store, articles: Iterable[str] | None = None) -> dict[str, str]:
+    """article id -> its story's id (of ``articles`` only, when given)."""
+    if articles is None:
+        return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+    fill_temp_keys(store, "want_story_of", "id", ((a,) for a in articles))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT article, story FROM story_members WHERE article IN (SELECT id FROM temp.want_story_of)").fetchall()}
+
+
+def members_of_stories(store: Store, stories: Iterable[str]) -> dict[str, str]:
+    """article id -> its story's id, for every member of ``stories``."""
+    fill_temp_keys(store, "want_members_of", "id", ((s,) for s in stories))
+    return {r[0]: r[1] for r in store.db.execute(
+        "SELECT m.article, m.story FROM temp.want_members_of w JOIN story_members m ON m.story = w.id").fetchall()}
+
+
+def fact_alias_ids_of_stories(store: Store, stories: Iterable[str]) -> set[str]:
+    """The retired fact ids numbered under one of ``stories`` (``<story>:fact-<n>``, ``stories.ids-v3``): every
+    alias whose id starts with ``<story>:fact-``, read by a range of the primary key, not every alias."""
+    out: set[str] = set()
+    for sid in sorted(set(stories)):   # "." follows "-": the range holds exactly the ids with this prefix
+        out.update(r[0] for r in store.db.execute("SELECT old FROM fact_aliases WHERE old >= ? AND old < ?",
+                                                  (f"{sid}:fact-", f"{sid}:fact.")).fetchall())
+    return out
 
 
 def outlet_of_articles(store: Store, articles: Iterable[str] | None = None) -> dict[str, str | None]:
