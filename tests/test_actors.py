@@ -119,3 +119,36 @@ def test_block_joins_are_the_rules_pair_by_pair():
         for label in ("PERSON", "ORG"):
             want = [m for m in block if m != name and _join_reason(label, fold(name), fold(m)) is not None]
             assert block_joins(name, label, block) == want
+
+
+def test_block_joins_ask_the_rule_about_every_name_that_can_join():
+    """block_joins asks the rule only about the names with a spelling ratio of at least
+    PERSON_SIMILARITY (people) or the same folded form (other labels): names close in spelling but
+    with another first letter, the same folded form under another spelling, a name equal to itself
+    and empty names are decided as the rule decides them pair by pair."""
+    from scamtrace.knowledge.actors import PERSON_SIMILARITY, _join_reason, block_joins, fold
+    from rapidfuzz import fuzz
+
+    block = ["Xwei Huaxinglong", "Ywei Huaxinglong", "Xwei Hua-xinglong", "Xwei Huaxinglon", "Xwei Huaxing",
+             "XWEI HUAXÌNGLONG", "", "-", "Xwei Huaxinglong"]
+    assert fuzz.ratio(fold(block[0]), fold(block[1])) >= PERSON_SIMILARITY   # close, another first letter
+    for name in block + ["Xwei Huaxinglongs", "Zed"]:
+        for label in ("PERSON", "ORG", "GPE"):
+            want = [m for m in block if m != name and _join_reason(label, fold(name), fold(m)) is not None]
+            assert block_joins(name, label, block) == want, (name, label)
+    assert block_joins("Xwei Huaxinglong", "PERSON", block) == [
+        "Xwei Hua-xinglong", "Xwei Huaxinglon", "XWEI HUAXÌNGLONG"]
+
+
+def test_labels_of_are_name_labels():
+    """labels_of gives exactly name_labels' labels (the most frequent, the smallest on a tie), on
+    random counts."""
+    import random
+
+    from scamtrace.knowledge.actors import labels_of, name_labels
+    rng = random.Random(5)
+    for _ in range(100):
+        counts = {(rng.choice("abcdefg"), rng.choice(["PERSON", "ORG", "GPE", "LOC"])): rng.randint(1, 4)
+                  for _ in range(rng.randint(0, 20))}
+        assert labels_of(counts) == name_labels(counts)[1]
+        assert list(labels_of(counts)) == list(name_labels(counts)[1])

@@ -77,6 +77,18 @@ def name_labels(counts: Mapping[tuple[str, str], int]) -> tuple[dict[str, Counte
     return label_of, {n: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for n, c in label_of.items()}
 
 
+def labels_of(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
+    """name -> its label, exactly :func:`name_labels`'s second mapping (the most frequent label, the
+    smallest on a tie; ``counts`` has one entry per name and label), without building a Counter per
+    name (the incremental run asks for the labels of whole blocks)."""
+    out: dict[str, str] = {}
+    top: dict[str, int] = {}
+    for (name, label), n in counts.items():
+        if name not in out or n > top[name] or (n == top[name] and label < out[name]):
+            out[name], top[name] = label, n
+    return out
+
+
 def block_of(name: str, label: str) -> tuple[str, str]:
     """The block a name is compared within: its label and folded prefix."""
     return label, fold(name)[:BLOCK_PREFIX]
@@ -152,14 +164,20 @@ def block_prefix(name: str) -> str:
 
 def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to
-    (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call)."""
+    (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call).
+    Only the names that can join are asked about: for people, those with a ratio of at least
+    ``PERSON_SIMILARITY`` (an equal folded form has ratio 100), for other labels those with the same
+    folded form (the only rule for them)."""
     fa = _folded(name)
     block = list(block)
     folded = [_folded(m) for m in block]
-    ratios: list[float | None] = [None] * len(block)   # only people's names are compared by spelling
-    if label == "PERSON" and block:
-        ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0].tolist()
-    return [m for m, fm, r in zip(block, folded, ratios) if m != name and _join_reason(label, fa, fm, r) is not None]
+    if label != "PERSON":
+        return [m for m, fm in zip(block, folded) if fm == fa and m != name]
+    if not block:
+        return []
+    ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]
+    return [block[i] for i in np.flatnonzero(ratios >= PERSON_SIMILARITY).tolist()
+            if block[i] != name and _join_reason(label, fa, folded[i], float(ratios[i])) is not None]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -25,7 +25,7 @@ from ..store.caches import (actor_alias_groups, block_mention_counts, changed_ac
                             name_mention_counts, put_name_blocks, recount_mentions, unblocked_names)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
-from .actors import block_joins, block_prefix, name_labels, names_to_resolve, resolve_actor_counts
+from .actors import block_joins, block_prefix, labels_of, names_to_resolve, resolve_actor_counts
 from .independence import Borrowed
 from .merge import merge_figures
 
@@ -115,12 +115,12 @@ class _ActorLookup:
         self.read: set[str] = set()                          # prefixes read
 
     def neighbours(self, names: set[str]) -> set[str]:
-        _, label = name_labels(name_mention_counts(self.store, names))
+        label = labels_of(name_mention_counts(self.store, names))
         prefixes = {n: block_prefix(n) for n in label}
         todo = set(prefixes.values()) - self.read
         if todo:
             self.read |= todo
-            for n, lab in name_labels(block_mention_counts(self.store, todo))[1].items():
+            for n, lab in labels_of(block_mention_counts(self.store, todo)).items():
                 self.blocks.setdefault((lab, block_prefix(n)), []).append(n)
         out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, prefixes[n]), ()))}
         for aliases in actor_alias_groups(self.store, names).values():
