@@ -213,3 +213,47 @@ def test_watch_stops_cleanly_on_sigterm_in_main_thread(tmp_path: Path) -> None:
     watch([str(tmp_path)], 5, lambda d, r: batches.append(len(d)), {}, sleep=sleep)
     assert batches == [1]
     assert signal.getsignal(signal.SIGTERM) is before   # the previous handler is restored
+
+
+def test_a_summary_stored_because_its_page_failed_is_replaced_by_the_page_later(tmp_path: Path) -> None:
+    """A feed entry with only a summary whose page answers 503 is stored as the summary and waits in the
+    source's ``pending``; once the page answers, the next cycle fetches it and the store replaces the
+    summary (same article id, no conflict). A page that answers 404 is not asked for again."""
+    from scamtrace.api import open_store
+    from scamtrace.api import watch as watch_store
+
+    state = {"page": 503}
+    rss_items = ""
+
+    def page(h: BaseHTTPRequestHandler) -> None:
+        send(h, state["page"], PAGE if state["page"] == 200 else b"busy", "text/html")
+
+    with LoopbackServer() as srv:
+        rss_items = (f'<item><title>Raid</title><link>{srv.url("/story")}</link><guid>g1</guid>'
+                     f"<description>A short teaser about the raid on the compound, where police said many workers were held.</description></item>"
+                     f'<item><title>Gone</title><link>{srv.url("/gone")}</link><guid>g2</guid>'
+                     f"<description>A teaser whose page is gone tells of a second raid on another compound near the river.</description></item>")
+        srv.routes["/feed"] = static(f'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title>{rss_items}'
+                                     "</channel></rss>".encode(), "application/rss+xml")
+        srv.routes["/story"] = page
+        store = open_store(tmp_path / "w.db")
+        settings = Settings(fetch_retries=0, fetch_timeout=2, obey_robots=False)
+        feed = srv.url("/feed")
+        try:
+            watch_store(store, [feed], 0.05, settings, analyze_after=False, max_cycles=1)
+            arts = store.list_articles()
+            assert len(arts) == 2
+            waiting = store.feed_state()[feed]["pending"]
+            assert [w["link"] for w in waiting.values()] == [srv.url("/story")]   # not the 404 one
+            raid = next(a for a in arts if a["title"] == "Raid")
+            assert "teaser" in store.get_article(raid["id"]).text
+            state["page"] = 200
+            watch_store(store, [feed], 0.05, settings, analyze_after=False, max_cycles=4)
+            art = store.get_article(raid["id"])
+            assert PARA in art.text and "teaser" not in art.text
+            _, _, extra = store.raw_doc(raid["id"])
+            assert extra.get("via_feed") and not extra.get("summary_only") and extra["entry_id"] == "g1"
+            assert store.conflicts() == [] and store.feed_state()[feed]["pending"] == {}
+            assert srv.hits("/gone") == 1 and len(store.list_articles()) == 2
+        finally:
+            store.close()

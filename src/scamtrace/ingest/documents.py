@@ -11,7 +11,7 @@ import zlib
 from typing import Iterator
 from urllib.parse import urljoin
 
-from ..errors import FeedError, InputError, NotText
+from ..errors import FeedError, FetchError, InputError, NotText
 from ..model import RawDoc, Reject
 from ..settings import Settings
 from .date_fields import parse_date_logged
@@ -72,22 +72,24 @@ def text_doc(data: bytes, source: str, fmt: str, charset: str | None = None,
                   extra={"encoding": decoded.encoding, "encoding_rule": decoded.rule, "decoder": DECODER})
 
 
-def _fetch_linked(entry: FeedEntry, settings: Settings) -> tuple[RawDoc | None, str | None]:
-    """Fetch an entry's linked page; (doc, None) on success, (None, why not) otherwise."""
-    link = entry.link or ""
+def fetch_linked(link: str, settings: Settings) -> tuple[RawDoc | None, str | None, bool]:
+    """Fetch a feed entry's linked page: (doc, None, False) on success, else (None, why not, whether a
+    later try may succeed: a timeout, a dropped connection, a 5xx or 429 answer, an unreadable robots.txt)."""
     if link.split(":", 1)[0].lower() not in ALLOWED_SCHEMES:
-        return None, f"link {link!r} is not an http(s) URL"
+        return None, f"link {link!r} is not an http(s) URL", False
     try:
         check_robots(link, settings)
         res = fetch(link, settings)
+    except FetchError as e:
+        return None, e.reason, e.status is None
     except InputError as e:
-        return None, e.reason
+        return None, e.reason, False
     if not (res.content_type in HTML_TYPES or (not res.content_type and sniff_kind(res.body[:8192]) == "html")):
-        return None, f"linked page has content type {res.content_type or 'unknown'}, not HTML"
+        return None, f"linked page has content type {res.content_type or 'unknown'}, not HTML", False
     doc = text_doc(res.body, link, "html", res.charset, url=res.url)
     if isinstance(doc, Reject):
-        return None, doc.reason
-    return doc, None
+        return None, doc.reason, False
+    return doc, None, False
 
 
 def entry_doc(feed: Feed, entry: FeedEntry, full: str | None, source: str,
@@ -103,10 +105,12 @@ def entry_doc(feed: Feed, entry: FeedEntry, full: str | None, source: str,
     else:
         why = "fetching linked pages is off (fetch_linked_pages)"
         if settings.fetch_linked_pages and entry.link:
-            doc, why_not = _fetch_linked(entry, settings)
+            doc, why_not, again = fetch_linked(entry.link, settings)
             why = why_not or why
             if doc is not None:
                 extra["via_feed"] = True
+            elif again:
+                extra["summary_retry"] = True   # watch asks for the page again later
         elif not entry.link:
             why = "entry has no link"
         if doc is None:

@@ -3,7 +3,9 @@
 Per source, ``state[source]`` (a JSON-serialisable dict the caller may back with SQLite) keeps:
 ``etag``/``last_modified`` for conditional requests, ``seen`` (keys of entries already passed on:
 entry id, else link, else content hash; the newest :data:`SEEN_MAX`), ``failures``,
-``last_error``, ``retry_in`` (seconds until the next attempt of a failing source), ``retry_at`` (when
+``last_error``, ``pending`` (feed entries stored as their summary because their page could not be
+fetched for a reason that may pass: the page is asked for again, up to :data:`LINKED_RETRIES` times,
+and replaces the summary in the store), ``retry_in`` (seconds until the next attempt of a failing source), ``retry_at`` (when
 that attempt is due, a UTC ISO timestamp: a restarted watch keeps a failing source's back-off instead
 of asking it again at once) and ``last_ok``/``last_checked`` (UTC ISO timestamps). The entry is always written back whole
 (``state[source] = entry``), so mappings that persist on assignment see every change.
@@ -22,9 +24,9 @@ from typing import Any, Callable, MutableMapping
 from ..errors import FeedError, InputError, InvalidRequest
 from ..model import RawDoc, Reject
 from ..settings import Settings
-from .documents import feed_docs, response_kind, text_doc
+from .documents import feed_docs, fetch_linked, response_kind, text_doc
 from .fetch import fetch
-from .ids import content_hash
+from .ids import content_hash, stable_id
 from .robots import check_robots
 from .sources import _SCHEME_RE, iter_sources
 log = logging.getLogger(__name__)
@@ -34,6 +36,13 @@ log = logging.getLogger(__name__)
 SEEN_MAX = 10_000
 #: Longest single wait between checks of the stop event, so signals and stop() act promptly.
 WAIT_SLICE = 1.0
+#: Times a feed entry's linked page is asked for after a failure that may pass (timeout, 5xx), with the
+#: source's back-off between tries (2, 4, 8... x every, up to watch_backoff_max); then the summary stays.
+LINKED_RETRIES = 6
+#: Feed entries per source waiting for their page; the oldest are given up first.
+PENDING_MAX = 500
+#: Keys of a summary's ``extra`` that the fetched page no longer has.
+_SUMMARY_KEYS = ("summary_only", "summary_reason", "summary_retry")
 
 _INTERVAL_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|m|min|mins|h|hr|hrs|d)?\s*$", re.I)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "secs": 1, "m": 60, "min": 60, "mins": 60,
@@ -206,6 +215,7 @@ class _Watcher:
                     seen.append(key)
                     (docs if isinstance(doc, RawDoc) else rejects).append(doc)  # type: ignore[arg-type]
                 entry["seen"] = seen[-SEEN_MAX:]
+                docs += self.retry_pages(source, entry, poll.new)
                 self.due[source] = self.clock() + self.every
             updates[source] = entry
         if docs or rejects:
@@ -215,6 +225,36 @@ class _Watcher:
         delay = max(0.0, min(self.due.values()) - self.clock()) if self.due else self.every
         self._log(n, len(polled), len(docs), delay)
         return delay
+
+    def retry_pages(self, source: str, entry: dict[str, Any], new: list[tuple[str, RawDoc | Reject]]) -> list[RawDoc]:
+        """Keep the entries ``new`` stored as summaries whose page may come later, and ask again for the
+        pages of the waiting entries that are due: each page fetched now, as the RawDoc that replaces its
+        summary (same article id). ``entry["pending"]`` is updated."""
+        now = self.wall()
+        pending = dict(entry.get("pending") or {})
+        for key, doc in new:
+            if isinstance(doc, RawDoc) and doc.extra.get("summary_retry") and doc.url:
+                pending[key] = {"id": stable_id(doc), "link": doc.url, "source": doc.source, "title": doc.title,
+                                "byline": doc.byline, "published": doc.published.isoformat() if doc.published else None,
+                                "extra": {k: v for k, v in doc.extra.items() if k not in _SUMMARY_KEYS},
+                                "tries": 1, "retry_at": _iso(now + self.backoff(1))}
+        pages = []
+        for key, wait in list(pending.items()):
+            at = _epoch(wait.get("retry_at"))
+            if at is not None and at > now:
+                continue
+            doc, why, again = fetch_linked(wait["link"], self.settings)
+            tries = int(wait.get("tries") or 1) + 1
+            if doc is not None:
+                pages.append(_page_doc(doc, wait, tries))
+                del pending[key]
+            elif not again or tries > LINKED_RETRIES:
+                log.info("%s: %s stays a summary after %d tries (%s)", source, wait["link"], tries, why)
+                del pending[key]
+            else:
+                pending[key] = {**wait, "tries": tries, "retry_at": _iso(now + self.backoff(tries)), "last_error": why}
+        entry["pending"] = dict(list(pending.items())[-PENDING_MAX:])
+        return pages
 
     def _log(self, n: int, polled: int, new: int, delay: float) -> None:
         failing = [(s, (self.state.get(s) or {}).get("last_error")) for s in self.sources
@@ -231,6 +271,18 @@ class _Watcher:
             log.debug("%s", line)
         else:
             log.info("%s", line)
+
+
+def _page_doc(doc: RawDoc, wait: dict[str, Any], tries: int) -> RawDoc:
+    """The page of a feed entry stored as its summary, as the RawDoc that replaces it: the summary's
+    article id, source and entry fields; ``extra`` says it came through the feed, after ``tries`` tries."""
+    doc.id = wait["id"]
+    doc.source = wait["source"]
+    doc.title = wait.get("title")
+    doc.byline = wait.get("byline")
+    doc.published = dt.date.fromisoformat(wait["published"]) if wait.get("published") else None
+    doc.extra = {**doc.extra, **(wait.get("extra") or {}), "via_feed": True, "page_tries": tries}
+    return doc
 
 
 @dataclass

@@ -305,11 +305,17 @@ class Store:
 
         Same id and same raw body: SAME (idempotent re-ingest, nothing rewritten unless the
         cleaner changed: UPDATED). Same id, different raw body: the first stays and the newcomer is
-        kept in ``conflicts`` (CONFLICT), never overwritten silently.
+        kept in ``conflicts`` (CONFLICT), never overwritten silently, unless the stored article is a
+        feed entry's summary (its page could not be fetched) and the newcomer is that entry's page:
+        the page replaces the summary (UPDATED, analysed again).
         """
         with self.write() as db:
             row = db.execute("SELECT raw_hash, cleaner, text FROM articles WHERE id = ?", (art.id,)).fetchone()
-            if row is not None and row["raw_hash"] != art.raw_hash:
+            if row is not None and row["raw_hash"] != art.raw_hash and self._completes_summary(art.id, extra, extra_json):
+                db.execute("UPDATE raw_docs SET fmt = ?, body = ?, raw_hash = ?, extra = ? WHERE article = ?",
+                           (fmt, body, art.raw_hash or "",
+                            json.dumps(extra or {}, default=str) if extra_json is None else extra_json, art.id))
+            elif row is not None and row["raw_hash"] != art.raw_hash:
                 db.execute(
                     "INSERT OR IGNORE INTO conflicts(article, source, raw_hash, body, at) VALUES (?,?,?,?,?)",
                     (art.id, art.source, art.raw_hash or "", body, _now()),
@@ -344,6 +350,19 @@ class Store:
                 values + (art.id,),
             )
             return PutStatus.UPDATED
+
+    def _completes_summary(self, article_id: str, extra: dict | None, extra_json: str | None) -> bool:
+        """Is the newcomer (its raw ``extra``) the page of the feed entry whose summary is stored under
+        ``article_id`` (stored with ``summary_only``: its page could not be fetched then)?"""
+        got = self.db.execute("SELECT extra FROM raw_docs WHERE article = ?", (article_id,)).fetchone()
+        try:
+            stored = json.loads(got["extra"]) if got is not None else {}
+            new = extra if extra is not None else json.loads(extra_json or "{}")
+        except (TypeError, ValueError):
+            return False
+        return (isinstance(stored, dict) and isinstance(new, dict) and stored.get("summary_only") is True
+                and not new.get("summary_only") and bool(stored.get("entry_id"))
+                and stored.get("entry_id") == new.get("entry_id") and stored.get("feed") == new.get("feed"))
 
     def get_article(self, article_id: str) -> Article:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
