@@ -40,8 +40,9 @@ from .families import build_families, other_end
 from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
 from .stored_index import StoredCandidates, reset_postings, sync_postings
+from ..store.caches import collocation_docs
 from .collocations import stored_model, update_collocations
-from .spin import SPIN_ALGORITHM, CollocationModel, spin_score
+from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,8 @@ class IncrementalCopies:
         touched |= {x for p in self._crosslang_new(new_ids) for x in p}
         touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
         touched = close_neighbourhood(store, touched)
+        if self._model_switches():   # every spin score and usage vote of the store changes
+            touched = set(self.meta)
         pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
                  for o, _, _ in cands if o in touched} if touched else set()
         pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (self.meta.get(x) for x in sorted(touched))
@@ -166,6 +169,16 @@ class IncrementalCopies:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
         self.touched, self.pairs = touched, pairs
         return len(pairs)
+
+    def _model_switches(self) -> bool:
+        """Does this run turn the corpus collocation model on or off? It is used from
+        :data:`~.spin.COLLOCATION_MIN_DOCS` counted texts on (spin scores, usage votes of the direction), so the
+        run that takes a store across that size examines every article, as a full run over it would: the links
+        classified before it, without the model, would otherwise keep what the model now changes (a two-batch
+        run of a tiny corpus differed from one run in links and families). Happens once per store, while small."""
+        if self.full:
+            return False
+        return (collocation_docs(self.store) >= COLLOCATION_MIN_DOCS) != (len(self.meta) >= COLLOCATION_MIN_DOCS)
 
     def _crosslang_new(self, new_ids: list[str]) -> set[tuple[str, str]]:
         """The cross-language pairs (:func:`~.crosslang.crosslang_pairs`) touching ``new_ids``: each
