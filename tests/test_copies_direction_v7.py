@@ -12,7 +12,7 @@ from scamtrace.copies.features import Pair
 
 
 def test_versions_bumped():
-    assert DIRECTION_ALGORITHM in ("copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and REDUCE_ALGORITHM in ("copies.reduce-v5", "copies.reduce-v6")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and REDUCE_ALGORITHM in ("copies.reduce-v5", "copies.reduce-v6", "copies.reduce-v7")
 
 
 def test_lead_dateline_finds_places_not_headings():

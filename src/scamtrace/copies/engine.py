@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from ..model import Article, Family, Link
 from .classify import classify_pair
 from .features import Prepared, prepare
-from .families import (Judgement, apply_judgements, build_families, check_judgements, family_origins,
+from .families import (Judgement, OutletRoles, apply_judgements, build_families, check_judgements, family_origins,
                        learn_outlet_roles, other_end, reduce_links)
 from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
 from .storyctx import enabled as storyctx_enabled
@@ -115,7 +115,8 @@ def _guesses(pairs: Sequence[tuple[str, str]], judged: Sequence[Judgement], by_i
 
 def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
                 judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None,
-                spin: Mapping[str, float] | None = None) -> CopiesResult:
+                spin: Mapping[str, float] | None = None,
+                roles: Callable[[Sequence[Link]], OutletRoles] | None = None) -> CopiesResult:
     """Classify candidate pairs of ``articles``, apply human judgements, group into families.
 
     ``candidates``: pairs of article ids (extra tuple items such as index name and estimate are
@@ -124,6 +125,9 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     ``spin_model``: collocations learned from the whole corpus; when None it is learned from
     ``articles`` (the incremental pipeline passes the store-wide model so results match a full run).
     ``spin``: precomputed spin scores by article id (computed here for articles missing from it).
+    ``roles``: the outlet roles to use, given the classified links (before reduction, judged ones left out);
+    when None they are learned from those links (:func:`~.families.learn_outlet_roles`). The incremental
+    pipeline counts them over the store (copies.stored-roles-v1) so they match a full run's.
     """
     judged = check_judgements(judgements)
     by_id = _articles_by_id(articles, judged)
@@ -164,12 +168,13 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     expanded = [l2 for l in links for l2 in _expand(l)]
     judged_links = [l for l in expanded if frozenset((l.article, other_end(l) or "")) in forced]
     unjudged = [l for l in expanded if l not in judged_links]
-    roles = learn_outlet_roles(by_id, unjudged)   # over every classified link of this call (as the Spark job)
-    reduced = reduce_links(by_id, unjudged, roles)
+    # over every classified link of this call (as the Spark job), or as the caller counts them
+    outlet_roles = roles(unjudged) if roles is not None else learn_outlet_roles(by_id, unjudged)
+    reduced = reduce_links(by_id, unjudged, outlet_roles)
     compared = {frozenset(p) for p in pairs} | not_copy | forced
     extra = links_to_origins(by_id, reduced, compared, classify)
     if extra:
-        reduced = reduce_links(by_id, unjudged + extra, roles)
+        reduced = reduce_links(by_id, unjudged + extra, outlet_roles)
     expanded = sorted(reduced + judged_links, key=_link_key)
     families = build_families(by_id, expanded)
     log.debug("find_copies: %d articles, %d pairs compared, %d links, %d families",

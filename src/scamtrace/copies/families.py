@@ -175,9 +175,12 @@ def apply_judgements(links: Sequence[Link], judgements: Iterable[Judgement],
     return out
 
 
-REDUCE_ALGORITHM = "copies.reduce-v6"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
+REDUCE_ALGORITHM = "copies.reduce-v7"   # v3: orient_to_origins before one source per copy; v4: outlet roles;
 # v5: a hub linked to a strongly confirmed original copies it (chains); v6: the closest parent by shared
-# peculiarities (copies.parent-v1, stemma.choose_parent; v2 skips reworded candidates of a reworded copy) instead of always the family origin
+# peculiarities (copies.parent-v1, stemma.choose_parent; v2 skips reworded candidates of a reworded copy) instead of always the family origin;
+# v7: the outlet-role reason no longer counts the outlet's other texts (the incremental stage counts the roles over
+# the store, copies.stored-roles-v1, and a count in the text would change with every batch that adds to it), and
+# the roles may name texts counted beyond the call (OutletRoles.own_sources / own_copies)
 
 
 def _components(articles: Mapping[str, Article], core: Sequence[Link]) -> dict[str, list[str]]:
@@ -439,6 +442,11 @@ class OutletRoles:
 
     sources: dict[str, int] = field(default_factory=dict)
     copies: dict[str, int] = field(default_factory=dict)
+    # Texts counted above as sources / copies by links outside the call (the incremental copies stage counts over
+    # the store: a text of its neighbourhood may be the source of a link to an article it does not examine);
+    # with the call's own links, they are the texts a pair's own role is taken off for.
+    own_sources: frozenset[str] = frozenset()
+    own_copies: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:
         return bool(self.sources or self.copies)
@@ -466,6 +474,33 @@ def role_texts(links: Iterable[Link]) -> tuple[set[str], set[str]]:
             sources.add(l.source)
             copies.add(l.article)
     return sources, copies
+
+
+def role_rows(articles: Mapping[str, Article], links: Iterable[Link]) -> list[tuple[str, str, str, str | None, str | None]]:
+    """What the store keeps of ``links`` for the outlet roles (``copy_roles``, copies.stored-roles-v1): ("role",
+    source, copy) of the merging links ordered by :data:`ROLE_EVIDENCE` (:func:`role_texts`) and ("unsure", a, b)
+    of the merging sibling links left unsure (which :func:`orient_by_outlet_roles` may turn), with both texts'
+    outlet keys; sorted, without repeats."""
+    out: set[tuple[str, str, str]] = set()
+    for l in links:
+        if l.relation in NON_MERGING:
+            continue
+        by = (l.evidence.get("direction") or {}).get("decided_by")
+        if l.source is not None and by in ROLE_EVIDENCE:
+            out.add(("role", l.source, l.article))
+        elif l.source is None and l.sibling is not None and by == "unsure":
+            out.add(("unsure", min(l.article, l.sibling), max(l.article, l.sibling)))
+
+    def key(i: str) -> str | None:
+        return outlet_key(articles[i]) if i in articles else None
+
+    return [(k, a, b, key(a), key(b)) for k, a, b in sorted(out)]
+
+
+def role_signature(sources: int, copies: int) -> tuple[str | None, ...]:
+    """The roles an outlet with these counts gives its texts, for each way a text's own links may count in them
+    (source or not, copy or not): two counts with one signature turn every unsure pair alike."""
+    return tuple(_role((max(0, sources - s), max(0, copies - c))) for s in (0, 1) for c in (0, 1))
 
 
 def count_roles(articles: Mapping[str, Article], sources: Iterable[str], copies: Iterable[str]) -> OutletRoles:
@@ -514,6 +549,7 @@ def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link]
     turned: set[frozenset[str]] = set()
     decided: dict[frozenset[str], tuple[str, str, str]] = {}
     own = role_texts(core)
+    own = (own[0] | roles.own_sources, own[1] | roles.own_copies)
     for l in core:
         if l.source is not None or l.sibling is None \
                 or (l.evidence.get("direction") or {}).get("decided_by") != "unsure":
@@ -525,12 +561,12 @@ def orient_by_outlet_roles(articles: Mapping[str, Article], core: Sequence[Link]
         ca, cb = _role_counts(roles, a, own), _role_counts(roles, b, own)
         ra, rb = _role(ca), _role(cb)
         if (ra == "originator") != (rb == "originator"):
-            src, copy_, n = (a, b, ca[0]) if ra == "originator" else (b, a, cb[0])
-            why = (f"outlet {outlet_key(src)} is an originator over the corpus: {n} other text(s) of it are "
+            src, copy_ = (a, b) if ra == "originator" else (b, a)
+            why = (f"outlet {outlet_key(src)} is an originator over the corpus: other texts of it are "
                    "sources of copies and none copies")
         elif (ra == "republisher") != (rb == "republisher"):
-            src, copy_, n = (b, a, ca[1]) if ra == "republisher" else (a, b, cb[1])
-            why = (f"outlet {outlet_key(copy_)} is a republisher over the corpus: {n} other text(s) of it "
+            src, copy_ = (b, a) if ra == "republisher" else (a, b)
+            why = (f"outlet {outlet_key(copy_)} is a republisher over the corpus: other texts of it "
                    "copy and none is a source")
         else:
             continue

@@ -29,14 +29,16 @@ live in :mod:`~scamtrace.copies.engine`, :mod:`~scamtrace.copies.index` and frie
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
-from ..model import Article, Family
+from ..model import Article, Family, Link
 from ..store import Store
-from ..store.analysis import copy_neighbours, count_links, family_members_of
+from ..store.analysis import (copy_neighbours, copy_role_counts, copy_role_texts, copy_roles_complete, count_links,
+                              family_members_of, replace_copy_roles, unsure_role_ends)
 from .crosslang import crosslang_pairs, organisation
 from .engine import find_copies
-from .families import build_families, other_end
+from .families import (OutletRoles, build_families, learn_outlet_roles, other_end, outlet_key, role_rows,
+                       role_signature)
 from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
 from .stored_index import StoredCandidates, reset_postings, sync_postings
@@ -60,6 +62,8 @@ STORED_INDEX_MAX_SHARE = 0.25
 #: took 0.72-0.96 CPU s against 0.42-0.62). The postings are kept up to date at every size, so a
 #: store that grows past this needs no catching up.
 STORED_INDEX_MIN_ROWS = 15_000
+#: The outlet roles counted over the store's classified links (``copy_roles``; see :class:`_StoredRoles`).
+ROLES_ALGORITHM = "copies.stored-roles-v1"
 
 Progress = Callable[[str, int, "int | None"], None]
 
@@ -159,16 +163,22 @@ class IncrementalCopies:
         touched = close_neighbourhood(store, touched)
         if self._model_switches():   # every spin score and usage vote of the store changes
             touched = set(self.meta)
-        pairs = {(min(x, o), max(x, o)) for x, cands in idx.candidates_many(sorted(touched)).items()
-                 for o, _, _ in cands if o in touched} if touched else set()
+        self.touched, self.pairs = touched, self._pairs_within(touched)
+        return len(self.pairs)
+
+    def _pairs_within(self, touched: set[str]) -> set[tuple[str, str]]:
+        """The pairs to classify among ``touched``: candidates, cross-language pairs and stored links."""
+        if not touched:
+            return set()
+        pairs = {(min(x, o), max(x, o)) for x, cands in self.index.candidates_many(sorted(touched)).items()
+                 for o, _, _ in cands if o in touched}
         pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (self.meta.get(x) for x in sorted(touched))
-                                 if a is not None) if touched else set()
-        for ln in store.links_touching(sorted(touched)):
+                                 if a is not None)
+        for ln in self.store.links_touching(sorted(touched)):
             o = other_end(ln)
             if o and ln.article in touched:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
-        self.touched, self.pairs = touched, pairs
-        return len(pairs)
+        return pairs
 
     def _model_switches(self) -> bool:
         """Does this run turn the corpus collocation model on or off? It is used from
@@ -217,26 +227,52 @@ class IncrementalCopies:
         texts = {a.id: a.text for a in self._arts}
         update_collocations(store, texts, full=self.full,
                             progress=lambda done, total: self.progress("collocations", done, total))
-        model = self.spin_model = stored_model(store)
-        todo = sorted(set(self.new_ids) | self.touched)
+        self.spin_model = stored_model(store)
+        self.spins: dict[str, float] = {}
+        self._score(sorted(set(self.new_ids) | self.touched), texts)
+
+    def _score(self, todo: list[str], texts: dict[str, str]) -> None:
+        """Spin scores of ``todo`` with today's corpus model, stored and kept in ``spins``."""
+        store, model = self.store, self.spin_model
         if model is not None:
             model.load(texts[aid] for aid in todo if aid in texts)
-        self.spins: dict[str, float] = {}
-        for aid in todo:   # scored with today's corpus model
+        for aid in todo:
             score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=model)
             store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
             self.spins[aid] = score
 
     def classify(self) -> None:
-        """Classify the neighbourhood's pairs and replace its stored links."""
-        touched = self.touched
-        judgements = [j for j in self.store.judgements() if j[0] in touched and j[1] in touched]
-        res = find_copies(self._arts, candidates=sorted(self.pairs), spin_model=self.spin_model, spin=self.spins,
-                          judgements=judgements)
+        """Classify the neighbourhood's pairs and replace its stored links.
+
+        The outlet roles are counted over the store (``copy_roles``, copies.stored-roles-v1: the roles a full
+        run learns from every classified link): this run's rows replace those of its neighbourhood, and when
+        that changes the roles an outlet gives its texts (:func:`~.families.role_signature`), the families
+        holding an unsure pair with a text of that outlet are added to the neighbourhood and the whole is
+        classified again (until no outlet's roles change)."""
+        roles = _StoredRoles(self)
+        while True:
+            touched = self.touched
+            judgements = [j for j in self.store.judgements() if j[0] in touched and j[1] in touched]
+            res = find_copies(self._arts, candidates=sorted(self.pairs), spin_model=self.spin_model, spin=self.spins,
+                              judgements=judgements, roles=roles)
+            grown = roles.spread() - touched
+            if not grown:
+                break
+            self._grow(grown)
         # the family wording pass rewrote these articles' records: the extract stage extracts them again
         self.spun_before = {ln.article for ln in self.store.links_touching(sorted(touched))
                             if ln.relation == "spun" and ln.article in touched}
         self.store.put_links(res.links, replace_for=sorted(touched))
+        roles.finish()
+
+    def _grow(self, more: set[str]) -> None:
+        """Add ``more`` (closed over families and links) to the neighbourhood: its pairs and spin scores."""
+        touched = close_neighbourhood(self.store, self.touched | more)
+        added = sorted(touched - self.touched)
+        arts = list(self.store.iter_articles(added))
+        self._arts += arts
+        self._score(added, {a.id: a.text for a in arts})
+        self.touched, self.pairs = touched, self._pairs_within(touched)
 
     def rebuild_families(self) -> list[Family]:
         """Families of the neighbourhood, from its links (every family, from every link, when ``full``);
@@ -271,6 +307,49 @@ class IncrementalCopies:
             self.store.put_copy_signatures(self.index.signature_rows(self._signed), SIGNATURES_ALGORITHM,
                                            replace_all=self._replace_index)
         sync_postings(self.store)
+
+
+class _StoredRoles:
+    """The outlet roles of one copies run, counted over the store's ``copy_roles`` (copies.stored-roles-v1).
+
+    Called by :func:`~.engine.find_copies` with the run's classified links: the counts and own texts of the
+    neighbourhood's outlets and texts are read as they will be once its rows replace the stored rows among
+    the neighbourhood (:meth:`finish` writes them, after the links: a run stopped before then leaves the old
+    rows, so its rerun sees the same change of roles). Until the table holds every article's rows
+    (``copy_roles_state``: a run that examined every article, the first analyze of a store or ``analyze
+    --full``, writes it whole) the roles are learned from the call's links, as before."""
+
+    def __init__(self, run: IncrementalCopies):
+        self.run = run
+        self.whole = run.full or run.touched >= set(run.meta)
+        self.stored = not self.whole and copy_roles_complete(run.store, ROLES_ALGORITHM)
+        self.rows: list[tuple[str, str, str, str | None, str | None]] = []
+        self.changed: set[str] = set()   # outlets whose roles the last call changed
+
+    def __call__(self, links: Sequence[Link]) -> OutletRoles:
+        run, store = self.run, self.run.store
+        self.rows = role_rows(run.meta, links)
+        if not self.stored:
+            return learn_outlet_roles({a.id: a for a in run._arts}, links)
+        keys = sorted({k for k in (outlet_key(run.meta[a]) for a in run.touched if a in run.meta) if k})
+        before = copy_role_counts(store, keys)
+        after = copy_role_counts(store, keys, run.touched, self.rows)
+        self.changed = {k for k in keys if role_signature(before[0].get(k, 0), before[1].get(k, 0))
+                        != role_signature(after[0].get(k, 0), after[1].get(k, 0))}
+        own = copy_role_texts(store, run.touched, run.touched, self.rows)
+        return OutletRoles(sources=after[0], copies=after[1], own_sources=frozenset(own[0]),
+                           own_copies=frozenset(own[1]))
+
+    def spread(self) -> set[str]:
+        """The texts of the stored unsure pairs in the outlets whose roles the last call changed."""
+        return unsure_role_ends(self.run.store, sorted(self.changed)) if self.stored and self.changed else set()
+
+    def finish(self) -> None:
+        """Write the rows of the run's links in place of those among its neighbourhood (every row when ``full``),
+        and record that the table holds every article's rows when the run examined every article."""
+        run = self.run
+        replace_copy_roles(run.store, None if run.full else run.touched, self.rows,
+                           complete=ROLES_ALGORITHM if self.whole else None)
 
 
 def _family_sets(store: Store, articles: set[str]) -> dict[str, frozenset[str]]:

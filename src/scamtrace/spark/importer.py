@@ -56,6 +56,7 @@ from ..extract.corpus_dates import apply_repeat_dates
 from ..extract.family_wording import apply_family_wording
 from ..stories.stage import store_stories
 from ..store.extracted import add_extracted_rows, clear_extraction
+from ..store.analysis import clear_copy_roles
 
 __all__ = ["IMPORTER", "check_columns", "import_parquet", "open_tables"]
 
@@ -359,6 +360,7 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     store.replace_families(families)
     counts["families"] = len(families)
     store.put_links(_links(tables["links"], known, counts), replace_for=sorted(set(ids)))   # type: ignore[arg-type]
+    clear_copy_roles(store)   # the output's links are not what the store's outlet-role rows were counted from
     progress("import links", counts["links"], None)
     if has_extraction:   # the extract stage's order: records, then the corpus passes, then stories
         _import_extraction(store, tables, ids, known, counts, progress)

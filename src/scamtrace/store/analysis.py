@@ -237,3 +237,89 @@ def last_run_stats(store: Store, stage: str, mode: str) -> dict[str, Any] | None
         if stats.get("mode") == mode:
             return dict(stats)
     return None
+
+
+# -- outlet roles over the store (copies.stored-roles-v1; copies.incremental) --------------------------
+RoleRow = tuple[str, str, str, "str | None", "str | None"]   # kind, a, b, a's outlet key, b's outlet key
+
+
+def copy_roles_complete(store: Store, algorithm: str) -> bool:
+    """Does ``copy_roles`` hold the rows of every article, written under ``algorithm``?"""
+    return store.db.execute("SELECT 1 FROM copy_roles_state WHERE algorithm = ?", (algorithm,)).fetchone() is not None
+
+
+def clear_copy_roles(store: Store) -> None:
+    """Forget the outlet-role rows (links written by other means, the Spark importer): the next incremental
+    analyze learns the roles from its neighbourhood until a run examines every article again."""
+    with store.write() as db:
+        db.execute("DELETE FROM copy_roles")
+        db.execute("DELETE FROM copy_roles_state")
+
+
+def replace_copy_roles(store: Store, within: Iterable[str] | None, rows: Iterable[RoleRow],
+                       complete: str | None = None) -> None:
+    """Replace the rows whose two ends are both in ``within`` (every row when None) by ``rows``; with
+    ``complete`` (an algorithm), record that the table now holds every article's rows under it."""
+    rows = list(rows)
+    if within is not None:
+        fill_temp_keys(store, "roles_within", "id", ((a,) for a in within))
+    with store.write() as db:
+        if within is None:
+            db.execute("DELETE FROM copy_roles")
+        else:
+            db.execute("DELETE FROM copy_roles WHERE a IN (SELECT id FROM temp.roles_within)"
+                       " AND b IN (SELECT id FROM temp.roles_within)")
+        db.executemany("INSERT OR REPLACE INTO copy_roles(kind, a, b, a_outlet, b_outlet) VALUES (?,?,?,?,?)", rows)
+        if complete is not None:
+            db.execute("DELETE FROM copy_roles_state")
+            db.execute("INSERT INTO copy_roles_state(algorithm) VALUES (?)", (complete,))
+
+
+def _roles_as_replaced(store: Store, within: Iterable[str], rows: Iterable[RoleRow]) -> str:
+    """Fill the temporary tables for the role rows as they would be with the rows among ``within`` replaced by
+    ``rows``; returns the SELECT of (side 'a' = source / 'b' = copy, text, outlet key) over them."""
+    fill_temp_keys(store, "roles_within", "id", ((a,) for a in within))
+    fill_temp_keys(store, "roles_new", "side, text, outlet", (
+        (side, text, outlet or "") for kind, a, b, ao, bo in rows if kind == "role"
+        for side, text, outlet in (("a", a, ao), ("b", b, bo))))
+    kept = ("SELECT '{0}' AS side, {0} AS text, {0}_outlet AS outlet FROM copy_roles WHERE kind = 'role'"
+            " AND NOT (a IN (SELECT id FROM temp.roles_within) AND b IN (SELECT id FROM temp.roles_within))")
+    return f"{kept.format('a')} UNION ALL {kept.format('b')} UNION ALL SELECT side, text, outlet FROM temp.roles_new"
+
+
+def copy_role_counts(store: Store, outlets: Iterable[str], within: Iterable[str] = (),
+                     rows: Iterable[RoleRow] = ()) -> tuple[dict[str, int], dict[str, int]]:
+    """Per outlet key of ``outlets``: how many distinct texts are sources, and how many copies, of 'role' rows,
+    with the rows among ``within`` replaced by ``rows`` (nothing is written)."""
+    union = _roles_as_replaced(store, within, rows)
+    fill_temp_keys(store, "roles_outlets", "id", ((o,) for o in outlets))
+    counts: dict[str, dict[str, int]] = {"a": {}, "b": {}}
+    for side, outlet, n in store.db.execute(
+            f"SELECT side, outlet, COUNT(DISTINCT text) FROM ({union})"
+            " WHERE outlet IN (SELECT id FROM temp.roles_outlets) GROUP BY side, outlet").fetchall():
+        counts[side][outlet] = int(n)
+    return counts["a"], counts["b"]
+
+
+def copy_role_texts(store: Store, articles: Iterable[str], within: Iterable[str] = (),
+                    rows: Iterable[RoleRow] = ()) -> tuple[set[str], set[str]]:
+    """Of ``articles``: those that are the source, and those that are the copy, of some 'role' row, with the
+    rows among ``within`` replaced by ``rows`` (nothing is written)."""
+    union = _roles_as_replaced(store, within, rows)
+    fill_temp_keys(store, "roles_texts", "id", ((a,) for a in articles))
+    out: dict[str, set[str]] = {"a": set(), "b": set()}
+    for side, text in store.db.execute(f"SELECT DISTINCT side, text FROM ({union})"
+                                       " WHERE text IN (SELECT id FROM temp.roles_texts)").fetchall():
+        out[side].add(text)
+    return out["a"], out["b"]
+
+
+def unsure_role_ends(store: Store, outlets: Iterable[str]) -> set[str]:
+    """The ends of the 'unsure' rows with an end in one of the outlet keys ``outlets``."""
+    fill_temp_keys(store, "roles_unsure", "id", ((o,) for o in outlets))
+    out: set[str] = set()
+    for col in ("a_outlet", "b_outlet"):
+        for a, b in store.db.execute(f"SELECT a, b FROM copy_roles WHERE kind = 'unsure'"
+                                     f" AND {col} IN (SELECT id FROM temp.roles_unsure)").fetchall():
+            out.update((a, b))
+    return out

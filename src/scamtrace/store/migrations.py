@@ -882,3 +882,32 @@ def _m0019() -> str:
         CREATE INDEX idx_figures_repeat_verbs ON figures(value, unit)
         WHERE what != '' AND {repeat_verb_condition(REPEAT_VERB_WORDS)};
     """
+
+
+@migration("0020_copy_roles")
+def _m0020() -> str:
+    # copies.stored-roles-v1 (issue 17 part 2): the outlet roles of the copies stage (copies.families
+    # OutletRoles) are counted over every classified link of the store, not only the links of the
+    # neighbourhood an incremental analyze re-examines. copy_roles holds, per classified merging link of the
+    # last run that examined its two ends, kind 'role' (a = the source, b = the copy of a link ordered by
+    # ROLE_EVIDENCE) or kind 'unsure' (a < b, the ends of a link left unsure, which the roles may turn), with
+    # the two texts' outlet keys. copy_roles_state names the algorithm when the table holds every article's
+    # rows (written by a run that examined every article); without it the incremental run learns the roles
+    # from its neighbourhood, as before.
+    return """
+        CREATE TABLE copy_roles (
+            kind TEXT NOT NULL,
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            a_outlet TEXT,
+            b_outlet TEXT,
+            PRIMARY KEY (kind, a, b)
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_copy_roles_a ON copy_roles(a);
+        CREATE INDEX idx_copy_roles_b ON copy_roles(b);
+        CREATE INDEX idx_copy_roles_a_outlet ON copy_roles(a_outlet, kind);
+        CREATE INDEX idx_copy_roles_b_outlet ON copy_roles(b_outlet, kind);
+        CREATE TABLE copy_roles_state (
+            algorithm TEXT NOT NULL
+        );
+    """
