@@ -257,3 +257,26 @@ def test_a_summary_stored_because_its_page_failed_is_replaced_by_the_page_later(
             assert srv.hits("/gone") == 1 and len(store.list_articles()) == 2
         finally:
             store.close()
+
+
+def test_waiting_pages_asked_for_at_most_pages_per_cycle() -> None:
+    """A source with more waiting pages than PAGES_PER_CYCLE asks for that many in one cycle (each may take
+    up to fetch_timeout); the rest wait, still pending, for the next cycle."""
+    from scamtrace.ingest.watch import PAGES_PER_CYCLE
+
+    site = FeedSite()
+    with LoopbackServer() as srv:
+        srv.routes["/feed"] = site
+        feed = srv.url("/feed")
+        n = PAGES_PER_CYCLE + 5
+        for i in range(n):
+            srv.routes[f"/p{i}"] = static(b"busy", "text/plain", status=503)
+        state: dict[str, dict] = {feed: {"pending": {
+            f"k{i}": {"id": f"a{i}", "link": srv.url(f"/p{i}"), "source": f"{feed}#entry{i}", "extra": {},
+                      "tries": 1, "retry_at": "1970-01-01T00:00:00+00:00"} for i in range(n)}}}
+        watch([feed], 60, lambda d, r: None, state, Settings(fetch_retries=0, fetch_timeout=2, obey_robots=False),
+              max_cycles=1, sleep=lambda s: None)
+        asked = sum(srv.hits(f"/p{i}") for i in range(n))
+        assert asked == PAGES_PER_CYCLE
+        waiting = state[feed]["pending"]
+        assert len(waiting) == n and sum(w["tries"] == 2 for w in waiting.values()) == PAGES_PER_CYCLE

@@ -41,6 +41,9 @@ WAIT_SLICE = 1.0
 LINKED_RETRIES = 6
 #: Feed entries per source waiting for their page; the oldest are given up first.
 PENDING_MAX = 500
+#: Waiting pages asked for per source and cycle (each may take up to fetch_timeout): the others wait
+#: for the next cycle, so a feed with many failed pages cannot hold a cycle for long.
+PAGES_PER_CYCLE = 20
 #: Keys of a summary's ``extra`` that the fetched page no longer has.
 _SUMMARY_KEYS = ("summary_only", "summary_reason", "summary_retry")
 
@@ -239,10 +242,9 @@ class _Watcher:
                                 "extra": {k: v for k, v in doc.extra.items() if k not in _SUMMARY_KEYS},
                                 "tries": 1, "retry_at": _iso(now + self.backoff(1))}
         pages = []
-        for key, wait in list(pending.items()):
-            at = _epoch(wait.get("retry_at"))
-            if at is not None and at > now:
-                continue
+        due = [key for key, wait in pending.items() if (at := _epoch(wait.get("retry_at"))) is None or at <= now]
+        for key in due[:PAGES_PER_CYCLE]:
+            wait = pending[key]
             doc, why, again = fetch_linked(wait["link"], self.settings)
             tries = int(wait.get("tries") or 1) + 1
             if doc is not None:
