@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 
 from ..model import Article, Family, Link
 from ..store import Store
+from ..store.caches import collocation_docs
 from ..store.analysis import (copy_neighbours, copy_role_counts, copy_role_texts, copy_roles_complete, count_links,
                               family_members_of, replace_copy_roles, unsure_role_ends)
 from .crosslang import crosslang_pairs, organisation
@@ -42,7 +43,6 @@ from .families import (OutletRoles, build_families, learn_outlet_roles, other_en
 from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
 from .stored_index import StoredCandidates, reset_postings, sync_postings
-from ..store.caches import collocation_docs
 from .collocations import stored_model, update_collocations
 from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
 
@@ -89,7 +89,7 @@ class IncrementalCopies:
         self.links = 0
         self._signed: list[str] = []
         self.refamilied: set[str] = set()   # articles whose family's members the run changed
-        self.spun_before: set[str] = set()   # articles of the neighbourhood that were spun before :meth:`classify`
+        self.spun_before: set[str] = set()   # articles of the neighbourhood spun before :meth:`classify` (:meth:`_within`)
         self._replace_index = False
         self._stored = False   # the index is the store's postings (StoredCandidates)
 
@@ -163,22 +163,28 @@ class IncrementalCopies:
         touched = close_neighbourhood(store, touched)
         if self._model_switches():   # every spin score and usage vote of the store changes
             touched = set(self.meta)
-        self.touched, self.pairs = touched, self._pairs_within(touched)
+        self.touched = touched
+        self.pairs, self.spun_before = self._within(touched)
         return len(self.pairs)
 
-    def _pairs_within(self, touched: set[str]) -> set[tuple[str, str]]:
-        """The pairs to classify among ``touched``: candidates, cross-language pairs and stored links."""
+    def _within(self, touched: set[str]) -> tuple[set[tuple[str, str]], set[str]]:
+        """(the pairs to classify among ``touched``: candidates, cross-language pairs and stored links; the
+        articles of ``touched`` a stored link calls spun: the family wording pass rewrote their records from
+        their family as it was, so the extract stage extracts them again after :meth:`classify`)."""
         if not touched:
-            return set()
+            return set(), set()
         pairs = {(min(x, o), max(x, o)) for x, cands in self.index.candidates_many(sorted(touched)).items()
                  for o, _, _ in cands if o in touched}
         pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (self.meta.get(x) for x in sorted(touched))
                                  if a is not None)
+        spun: set[str] = set()
         for ln in self.store.links_touching(sorted(touched)):
             o = other_end(ln)
             if o and ln.article in touched:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
-        return pairs
+            if ln.relation == "spun" and ln.article in touched:
+                spun.add(ln.article)
+        return pairs, spun
 
     def _model_switches(self) -> bool:
         """Does this run turn the corpus collocation model on or off? It is used from
@@ -259,9 +265,6 @@ class IncrementalCopies:
             if not grown:
                 break
             self._grow(grown)
-        # the family wording pass rewrote these articles' records: the extract stage extracts them again
-        self.spun_before = {ln.article for ln in self.store.links_touching(sorted(touched))
-                            if ln.relation == "spun" and ln.article in touched}
         self.store.put_links(res.links, replace_for=sorted(touched))
         roles.finish()
 
@@ -272,7 +275,8 @@ class IncrementalCopies:
         arts = list(self.store.iter_articles(added))
         self._arts += arts
         self._score(added, {a.id: a.text for a in arts})
-        self.touched, self.pairs = touched, self._pairs_within(touched)
+        self.touched = touched
+        self.pairs, self.spun_before = self._within(touched)
 
     def rebuild_families(self) -> list[Family]:
         """Families of the neighbourhood, from its links (every family, from every link, when ``full``);
