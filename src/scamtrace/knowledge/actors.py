@@ -172,7 +172,7 @@ def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     block = list(block)
     folded = [_folded(m) for m in block]
     if label != "PERSON":
-        return [m for m, fm in zip(block, folded) if fm == fa and m != name]
+        return [m for m, fm in zip(block, folded) if fm == fa and m != name and _join_reason(label, fa, fm) is not None]
     if not block:
         return []
     ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]
