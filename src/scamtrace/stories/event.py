@@ -423,10 +423,15 @@ class _StoryState:
         return self.cached("leads", make)
 
     def median_date(self) -> int | None:
-        return self.cached("date", lambda: int(statistics.median_low(self.dates)) if self.dates else None)
+        return self.cached("date", lambda: median_day(self.dates))
 
     def median_cdate(self) -> int | None:
-        return self.cached("cdate", lambda: int(statistics.median_low(self.cdates)) if self.cdates else None)
+        return self.cached("cdate", lambda: median_day(self.cdates))
+
+
+def median_day(days: Sequence[int]) -> int | None:
+    """A story's median date of its units' dates (day numbers): the lower middle one; None without any."""
+    return int(statistics.median_low(days)) if days else None
 
 
 class CorpusStats(NamedTuple):

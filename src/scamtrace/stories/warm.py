@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -50,7 +49,7 @@ from ..model import Article, Family, Story
 from .cluster import _Unit
 from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, CorpusStats,
                     StoredFrame, UnitFrame, _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
-                    prepare_units, unit_groups)
+                    median_day, prepare_units, unit_groups)
 
 WARM_ALGORITHM = "stories.warm-v2"
 
@@ -184,8 +183,7 @@ class _KeptStory(_StoryState):
             f = self._f
             days = [d for u in self.units if (d := f.date[u]) is not None]
             cdays = [d for u in self.units if (d := f.cdate[u]) is not None]
-            med = self._med = (int(statistics.median_low(days)) if days else None,
-                               int(statistics.median_low(cdays)) if cdays else None)
+            med = self._med = (median_day(days), median_day(cdays))
         return med
 
     def median_date(self) -> int | None:
