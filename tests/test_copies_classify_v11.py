@@ -1,4 +1,4 @@
-"""classify-v11 / direction-v11: general rules read off realnews-dev half B (README, Measured figures), each shown
+"""classify-v11 / direction-v11: general rules read off realnews-dev half B (docs/measurements.md), each shown
 on INVENTED texts (tests/stemma_fixture.py's fictional wire story; no dataset text here):
 
 - an editor's version of a wire story (words added, dropped, a phrase or two reworded) is verbatim with edits, not

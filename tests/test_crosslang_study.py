@@ -105,7 +105,7 @@ def test_the_engine_links_no_translation_by_another_publisher_nor_the_independen
 
 
 def test_no_anchor_score_separates_realnews_translations_from_independent_reports():
-    """README (Measured figures, translations by other publishers): on realnews-dev, for every anchor set and score,
+    """docs/measurements.md (translations by other publishers): on realnews-dev, for every anchor set and score,
     each labelled cross-language translation is matched or beaten on both score and margin by an independent
     report's best candidate, and no fold finds a held-out translation without a false link."""
     shared = shared_dir()

@@ -23,13 +23,13 @@ above): when no rule holds, the pair is not quotation-only and keeps under MODEL
 text word for word, the model's score at or above its threshold makes a rewrite (evidence ``pair_model``: model,
 score, threshold, each feature's contribution). It never changes a relation the rules decide. Trained by
 scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-validated on the realnews-dev halves
-(README, Measured figures). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
+(docs/measurements.md). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
 (classify-v12).
 Not versioned either (off by default, ``$SCAMTRACE_STORYCTX``): a rewrite by story context (:mod:`.storyctx`,
 ``copies.storyctx-v1``): when no rule holds and the pair is not quotation-only, a pair sharing, in order, enough word
 trigrams that none of the other reports around it (its candidate neighbourhood, passed as ``context``) holds is a
 rewrite (evidence ``story_context``: context size, exclusive items, score, threshold). Tried before the pair model.
-Threshold set by two-fold cross-validation by realnews-dev half (README, Measured figures).
+Threshold set by two-fold cross-validation by realnews-dev half (docs/measurements.md).
 v10 -> v11 (rules read off realnews-dev half B, which is therefore no longer held out for them; README, Measured
 figures): a pair with sense substitutions is spun only when most of them swap words one for one
 (SPUN_MIN_SWAP_SHARE; an editor's version of one wire story adds, drops and rephrases: verbatim with edits, labelling

@@ -17,7 +17,7 @@ names its training sets and the threshold rule).
 
 **Off by default.** ``SCAMTRACE_PAIRMODEL=on`` turns the fallback on with the packaged weights, and
 ``SCAMTRACE_PAIRMODEL=FILE`` with another weights file (the cross-validation folds of the training script). Its
-cross-validated gain on realnews-dev (README, Measured figures) is two pairs on one half and none on the other, and
+cross-validated gain on realnews-dev (docs/measurements.md) is two pairs on one half and none on the other, and
 turned on it moves two real-news floors down (links across stories, whole-set relation), so it ships switched off.
 The embedded engine and the Spark job call the same ``classify`` code and read the same variable.
 """
@@ -115,7 +115,7 @@ def parse_model(data: Mapping[str, Any], where: str) -> PairModel:
 def enabled() -> bool:
     """Is the fallback on? Off unless ``$SCAMTRACE_PAIRMODEL`` is set (``on``: the packaged model; else a weights
     file). Off by default: its cross-validated gain on realnews-dev is too small for the real-news floors it moves
-    (README, Measured figures); the switch lets it be measured and the coordinator turn it on."""
+    (docs/measurements.md); the switch lets it be measured and the coordinator turn it on."""
     return bool(os.environ.get(PAIRMODEL_ENV))
 
 

@@ -26,7 +26,7 @@ exclusive items in order.
 
 The classifier (:mod:`.classify`) uses it only for pairs its hand rules call unrelated, never for a pair whose
 only shared wording is a quotation both carry, and only when it is on (``$SCAMTRACE_STORYCTX``; off by default:
-its two-fold cross-validated gain on realnews-dev does not clear the bar, README "Measured figures").
+its two-fold cross-validated gain on realnews-dev does not clear the bar, docs/measurements.md).
 """
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ ALGORITHM = "stories.event-v8"
 ARTICLE_FRAME_ALGORITHM = "stories.article-frame-v1"
 
 # Weights and thresholds tuned on realnews-dev half A (../shared/datasets/realnews-dev, score.py
-# --half A) and checked on the demo gold and ECB+ (see README "Measured figures").
+# --half A) and checked on the demo gold and ECB+ (see docs/measurements.md).
 W_COSINE = 0.4
 W_ANCHORS = 0.6
 JOIN_THRESHOLD = 0.155
