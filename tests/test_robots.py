@@ -1,4 +1,4 @@
-"""robots.txt (``ingest.robots-v1``) against loopback servers the tests start: what ``watch`` polls and
+"""robots.txt (``ingest.robots-v2``) against loopback servers the tests start: what ``watch`` polls and
 the pages feed entries link to are fetched only where the site allows; a URL given to ``ingest`` is
 fetched as asked."""
 from __future__ import annotations
@@ -7,7 +7,8 @@ import pytest
 
 from scamtrace.errors import FetchError, RobotsDisallowed
 from scamtrace.ingest import iter_sources, watch
-from scamtrace.ingest.robots import ROBOTS_RETRY_AFTER, ROBOTS_TTL, RobotsCache, product_token, robots_url
+from scamtrace.ingest.robots import (CRAWL_DELAY_MAX, ROBOTS_RETRY_AFTER, ROBOTS_TTL, RobotsCache, product_token,
+                                     robots_url)
 from scamtrace.model import RawDoc, Reject
 from scamtrace.settings import Settings
 from test_ingest_server import LoopbackServer, send, static
@@ -118,3 +119,60 @@ def test_watch_does_not_poll_a_disallowed_page_and_says_why() -> None:
         assert [d.url for d in docs] == [opened]
         assert len(rejects) == 1 and rejects[0].source == closed and "robots.txt disallows" in rejects[0].reason
         assert state[closed]["failures"] == 1 and state[closed]["retry_at"]
+
+
+class Sleeper:
+    """A ``sleep`` that records each wait and moves the fake clock on by it."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.waits: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.waits.append(seconds)
+        self.clock.now += seconds
+
+
+def test_crawl_delay_spaces_requests_to_one_site_only() -> None:
+    clock = Clock()
+    sleeper = Sleeper(clock)
+    cache = RobotsCache(clock, sleeper)
+    with LoopbackServer() as slow, LoopbackServer() as plain:
+        slow.routes["/robots.txt"] = static(b"User-agent: scamtrace\nCrawl-delay: 3\nDisallow: /private/\n",
+                                            "text/plain")
+        cache.check(slow.url("/a"), QUICK)                 # the first request waits for nobody
+        assert sleeper.waits == []
+        cache.check(slow.url("/b"), QUICK)                 # the next one keeps 3 s after it
+        assert sleeper.waits == [3.0]
+        clock.now += 1.0                                   # 1 s of work in between: 2 s are left
+        cache.check(slow.url("/c"), QUICK)
+        assert sleeper.waits == [3.0, 2.0]
+        clock.now += 10.0                                  # long enough ago: no wait
+        cache.check(slow.url("/d"), QUICK)
+        assert sleeper.waits == [3.0, 2.0]
+        for _ in range(3):                                 # a site without a delay is never slowed,
+            cache.check(plain.url("/x"), QUICK)            # nor held up by the slow one
+        assert sleeper.waits == [3.0, 2.0]
+        with pytest.raises(RobotsDisallowed):              # a refused page takes no turn
+            cache.check(slow.url("/private/1"), QUICK)
+        cache.check(slow.url("/e"), Settings(obey_robots=False))    # off: no rules, no pace
+        assert sleeper.waits == [3.0, 2.0]
+
+
+def test_request_rate_the_other_group_and_the_cap() -> None:
+    clock = Clock()
+    sleeper = Sleeper(clock)
+    cache = RobotsCache(clock, sleeper)
+    with LoopbackServer() as rate, LoopbackServer() as greedy, LoopbackServer() as other:
+        rate.routes["/robots.txt"] = static(b"User-agent: *\nRequest-rate: 1/5\nCrawl-delay: 2\n", "text/plain")
+        greedy.routes["/robots.txt"] = static(b"User-agent: *\nCrawl-delay: 86400\n", "text/plain")
+        other.routes["/robots.txt"] = static(b"User-agent: otherbot\nCrawl-delay: 30\n", "text/plain")
+        cache.check(rate.url("/a"), QUICK)
+        cache.check(rate.url("/b"), QUICK)                 # the longer of 1 request / 5 s and 2 s
+        assert sleeper.waits == [5.0]
+        cache.check(greedy.url("/a"), QUICK)
+        cache.check(greedy.url("/b"), QUICK)               # a day between requests is capped
+        assert sleeper.waits == [5.0, CRAWL_DELAY_MAX]
+        cache.check(other.url("/a"), QUICK)                # another crawler's delay is not ours
+        cache.check(other.url("/b"), QUICK)
+        assert sleeper.waits == [5.0, CRAWL_DELAY_MAX]

@@ -5,7 +5,7 @@ a one-line reason saying what to do.
 Algorithms stored with a document (``RawDoc.extra`` "decoder" and "reader", where they apply):
 ``ingest.decode-v2``, ``ingest.feeds-v1``, ``ingest.records-v2``, ``ingest.warc-v1``. Fetching, ids and watching store no results of their
 own, so they carry no algorithm name; the robots.txt rules watch and linked-page fetching obey are
-``ingest.robots-v1`` (:mod:`.robots`, named in the reason of what they refuse).
+``ingest.robots-v2`` (:mod:`.robots`, named in the reason of what they refuse).
 """
 from .date_fields import parse_date
 from .fetch import FetchResult, fetch
