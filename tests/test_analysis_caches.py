@@ -127,10 +127,12 @@ def test_cached_frames_are_the_texts_frames_and_go_with_a_changed_text(synth_sto
     assert [json.loads(x) for x in rows[some]] == list(article_frame(store.get_article(some)))
 
 
-def _half_store_before(tmp_path, migration: str, *, triggers: tuple[str, ...], tables: tuple[str, ...],  # noqa: ANN001
-                       indexes: tuple[str, ...] = (), analyze: bool = True) -> tuple[Path, list, int]:
+def _half_store_before(tmp_path, migration: str | tuple[str, ...], *, triggers: tuple[str, ...],  # noqa: ANN001
+                       tables: tuple[str, ...], indexes: tuple[str, ...] = (),
+                       analyze: bool = True) -> tuple[Path, list, int]:
     """The first half of the demo sources in a store as the version before ``migration`` left it (its
-    triggers, tables and indexes dropped, its row in ``_migrations`` deleted): (store path, sources, cut)."""
+    triggers, tables and indexes dropped, its row in ``_migrations`` deleted; a tuple names it and the
+    later migrations that change its tables): (store path, sources, cut)."""
     src = demo_sources()
     cut = len(src) // 2
     db = tmp_path / "old.db"
@@ -146,7 +148,8 @@ def _half_store_before(tmp_path, migration: str, *, triggers: tuple[str, ...], t
         con.execute(f"DROP TABLE {table}")
     for index in indexes:
         con.execute(f"DROP INDEX {index}")
-    con.execute("DELETE FROM _migrations WHERE name = ?", (migration,))
+    for name in (migration,) if isinstance(migration, str) else migration:
+        con.execute("DELETE FROM _migrations WHERE name = ?", (name,))
     con.commit()
     con.close()
     return db, src, cut
@@ -183,13 +186,13 @@ def test_a_store_written_before_the_caches_is_upgraded_and_gives_the_same_result
 def _assert_actor_caches_hold(store) -> None:  # noqa: ANN001
     """mention_counts equals a count of every mention; every mentioned name has its block prefix;
     after an analyze no changed name waits."""
-    from scamtrace.knowledge.actors import block_prefix
+    from scamtrace.knowledge.actors import block_key
     counted = {(r[0], r[1]): r[2] for r in store.execute("SELECT canonical, label, n FROM mention_counts")}
     assert counted == {(r[0], r[1]): r[2] for r in store.execute(
         "SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label")}
-    blocks = {r[0]: r[1] for r in store.execute("SELECT name, prefix FROM actor_name_blocks")}
+    blocks = {r[0]: (r[1], r[2]) for r in store.execute("SELECT name, prefix, size FROM actor_name_blocks")}
     assert {n for n, _ in counted} <= set(blocks)
-    assert all(blocks[n] == block_prefix(n) for n, _ in counted)
+    assert all(blocks[n] == block_key(n) for n, _ in counted)
     assert not store.execute("SELECT 1 FROM actor_names_changed")
 
 
@@ -229,8 +232,10 @@ def test_mention_counts_follow_inserts_deletes_and_renames_and_actors_equal_a_fu
 
 def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_actors(tmp_path):
     db, src, cut = _half_store_before(
-        tmp_path, "0014_actor_caches", triggers=("mention_counts_ai", "mention_counts_ad", "mention_counts_au"),
-        tables=("mention_counts", "actor_names_changed", "actor_name_blocks"))
+        tmp_path, ("0014_actor_caches", "0021_incremental_reads"),
+        triggers=("mention_counts_ai", "mention_counts_ad", "mention_counts_au"),
+        tables=("mention_counts", "actor_names_changed", "actor_name_blocks"),
+        indexes=("idx_fact_aliases_new", "idx_story_aliases_new", "idx_boilerplate_keys_frequent"))
     store = api.open_store(db)   # upgraded: counts filled, every name queued
     assert store.execute("SELECT COUNT(*) FROM _migrations WHERE name = '0014_actor_caches'")[0][0] == 1
     n_names = store.execute("SELECT COUNT(DISTINCT canonical) FROM mentions")[0][0]

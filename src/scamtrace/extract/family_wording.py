@@ -204,14 +204,15 @@ def full_pass_recorded(store: Any) -> bool:
 
 
 def _apply(store: Any, changed: set[str] | None, near: Iterable[str] | None) -> int:
-    spun = queries.spun_articles(store)
-    if not spun:
-        return 0
     if near is None:
+        spun = queries.spun_articles(store)
+        if not spun:
+            return 0
         family_of = queries.family_of_articles(store)
     else:   # the families of ``near`` only (each named by its smallest member: names are not compared)
         family_of = {m: min(ms) for ms in set(family_members_of(store, near).values()) for m in ms}
-        spun_near = spun & set(family_of)
+        # their spun members: the only spun articles the plans below ask about (read by key, not every link)
+        spun = spun_near = queries.spun_articles(store, family_of)
         if not spun_near:
             return 0
     members: dict[str, list[str]] = {}

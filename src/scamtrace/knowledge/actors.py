@@ -162,6 +162,27 @@ def block_prefix(name: str) -> str:
     return _folded(name)[:BLOCK_PREFIX]
 
 
+def block_key(name: str) -> tuple[str, int]:
+    """(the folded prefix of a name's block, the length of its folded form): the store keeps both per
+    name (``actor_name_blocks``) so a block is read by the lengths that can join (:func:`join_sizes`)."""
+    f = _folded(name)
+    return f[:BLOCK_PREFIX], len(f)
+
+
+def join_sizes(size: int, label: str) -> range:
+    """The folded lengths a name of folded length ``size`` and ``label`` can be joined to by the rules
+    (:func:`_join_reason`; ``knowledge.actors-incremental-v3`` reads only these of its block). Other
+    labels join only an equal folded form, of the same length. People join a ratio of at least
+    ``PERSON_SIMILARITY``: rapidfuzz's ratio is 100 * (1 - indel distance / (la + lb)) and the indel
+    distance is at least |la - lb|, so |la - lb| * 100 <= (100 - PERSON_SIMILARITY) * (la + lb), i.e.
+    s * la <= (200 - s) * lb and s * lb <= (200 - s) * la with s = PERSON_SIMILARITY (integers: a length
+    left out has a ratio below s by at least 1 / (la + lb), far above any rounding)."""
+    if label != "PERSON":
+        return range(size, size + 1)
+    s = PERSON_SIMILARITY
+    return range(-(-s * size // (200 - s)), (200 - s) * size // s + 1)
+
+
 def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to
     (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call).
@@ -187,7 +208,8 @@ def _folded(name: str) -> str:
 
 def names_to_resolve(seed: Iterable[str], neighbours: Callable[[set[str]], Iterable[str]],
                      judgements: Iterable[tuple[str, str, str]] = ()) -> set[str]:
-    """The names whose actors an incremental run resolves again (``knowledge.actors-incremental-v2``).
+    """The names whose actors an incremental run resolves again (``knowledge.actors-incremental-v2``;
+    v3 asks ``neighbours`` to read a block only by the folded lengths that can join, :func:`join_sizes`).
 
     ``seed``: every name whose mentions changed since the actors were stored (new, gone, counted
     differently; the store queues them), those of the articles the run re-examined and those of the

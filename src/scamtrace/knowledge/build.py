@@ -22,10 +22,11 @@ from ..store.analysis import (fact_alias_ids_of_stories, fact_citation_keys, fac
                               members_of_stories, mention_counts, mentioned_names, outlet_of_articles,
                               story_of_articles)
 from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
-                            name_mention_counts, put_name_blocks, recount_mentions, unblocked_names)
+                            name_blocks_missing, name_mention_counts, put_name_blocks, recount_mentions,
+                            unblocked_names)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
-from .actors import block_joins, block_prefix, labels_of, names_to_resolve, resolve_actor_counts
+from .actors import block_joins, block_key, join_sizes, labels_of, names_to_resolve, resolve_actor_counts
 from .independence import Borrowed
 from .merge import merge_figures
 
@@ -80,9 +81,11 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
     # (a retired fact id takes a number only from its own story: the rebuilt stories' aliases are read)
     retired = store.alias_ids("fact") if stories is None else fact_alias_ids_of_stories(store, stories)
     ids, aliases = carry_fact_ids(facts, fact_citation_keys(store, stories), retired | set(values), values)
-    replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event) for sid, evs in events.items()},
-                      fact_ids=ids, stories=stories)
-    store.put_aliases("fact", aliases)
+    with store.write():   # one transaction: the facts written and the aliases they retire
+        written = replace_knowledge(store, facts, {sid: merge_events(evs, fam_of, credit_event)
+                                                   for sid, evs in events.items()}, fact_ids=ids, stories=stories)
+        # incrementally, only the facts written now can have become live under an alias's id
+        store.put_aliases("fact", aliases, made_live=None if stories is None else written)
 
 
 def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
@@ -92,10 +95,11 @@ def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
     judgements = store.judgements(kind="alias")
     if dirty is None:
         replace_actors(store, resolve_actor_counts(mention_counts(store), judgements))
-        recount_mentions(store, block_prefix)   # the counts, blocks and queue the incremental runs read
+        recount_mentions(store, block_key)   # the counts, blocks and queue the incremental runs read
         return
     seed = changed_actor_names(store) | mentioned_names(store, dirty) | {x for a, b, _ in judgements for x in (a, b)}
-    put_name_blocks(store, [(n, block_prefix(n)) for n in unblocked_names(store, seed)])
+    missing = name_blocks_missing(store) or unblocked_names(store, seed)   # (every name: once, after the upgrade)
+    put_name_blocks(store, [(n, *block_key(n)) for n in missing])
     lookup = _ActorLookup(store)
     names = names_to_resolve(seed, lookup.neighbours, judgements)
     if names:
@@ -107,22 +111,24 @@ def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
 
 class _ActorLookup:
     """The joins and stored actors :func:`names_to_resolve` walks, read from the store a set of names
-    at a time (each block once)."""
+    at a time (``knowledge.actors-incremental-v3``: of a name's block, only the names of the folded
+    lengths the rules can join to it, :func:`join_sizes`; each (prefix, length) once)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.blocks: dict[tuple[str, str], list[str]] = {}   # (label, prefix) -> its names
-        self.read: set[str] = set()                          # prefixes read
+        self.blocks: dict[tuple[str, str], list[str]] = {}   # (label, prefix) -> its names read so far
+        self.read: set[tuple[str, int]] = set()              # (prefix, folded length) read
 
     def neighbours(self, names: set[str]) -> set[str]:
         label = labels_of(name_mention_counts(self.store, names))
-        prefixes = {n: block_prefix(n) for n in label}
-        todo = set(prefixes.values()) - self.read
+        keys = {n: block_key(n) for n in label}
+        todo = {(keys[n][0], size) for n, lab in label.items() for size in join_sizes(keys[n][1], lab)} - self.read
         if todo:
             self.read |= todo
             for n, lab in labels_of(block_mention_counts(self.store, todo)).items():
-                self.blocks.setdefault((lab, block_prefix(n)), []).append(n)
-        out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, prefixes[n]), ()))}
+                self.blocks.setdefault((lab, block_key(n)[0]), []).append(n)
+        # a block's names of other lengths (read for another name) join none of these: the rule says no
+        out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, keys[n][0]), ()))}
         for aliases in actor_alias_groups(self.store, names).values():
             out.update(aliases)
         return out

@@ -6,8 +6,8 @@
   arrived (:mod:`scamtrace.copies.collocations` decides what to write; the SQL is here);
 - ``mention_counts``, ``actor_names_changed``, ``actor_name_blocks``: the mentions per (name, label)
   and the names whose counts changed since the actors were resolved (both kept by triggers on
-  ``mentions``), and each name's block prefix, so actor resolution reads only what those names
-  join (:mod:`scamtrace.knowledge.build`);
+  ``mentions``), and each name's block prefix and folded length, so actor resolution reads only
+  the names those names can join (:mod:`scamtrace.knowledge.build`);
 - ``boilerplate_*``: per outlet, its distinct texts and on how many of them each learnable line is,
   brought up to the stored texts when an ingest relearns boilerplate (:mod:`scamtrace.clean.stage`;
   changed and deleted texts wait in ``boilerplate_retired``, as for the collocation counts);
@@ -323,16 +323,19 @@ def name_mention_counts(store: Store, names: Iterable[str]) -> dict[tuple[str, s
     """(canonical name, label) -> its mentions, for ``names``."""
     fill_temp_keys(store, "want_names", "name", ((n,) for n in names))
     return {(r[0], r[1]): int(r[2]) for r in store.db.execute(
-        "SELECT c.canonical, c.label, c.n FROM temp.want_names w JOIN mention_counts c ON c.canonical = w.name"
-    ).fetchall()}
+        "SELECT c.canonical, c.label, c.n FROM temp.want_names w CROSS JOIN mention_counts c ON c.canonical = w.name"
+        " ORDER BY c.canonical, c.label").fetchall()}   # CROSS JOIN: the names drive (else every count is scanned)
 
 
-def block_mention_counts(store: Store, prefixes: Iterable[str]) -> dict[tuple[str, str], int]:
-    """(canonical name, label) -> its mentions, for the names whose block prefix is one of ``prefixes``."""
-    fill_temp_keys(store, "want_prefixes", "prefix", ((p,) for p in prefixes))
+def block_mention_counts(store: Store, keys: Iterable[tuple[str, int]]) -> dict[tuple[str, str], int]:
+    """(canonical name, label) -> its mentions, for the names whose (block prefix, folded length) is one
+    of ``keys`` (``actor_name_blocks``), by canonical name and label."""
+    fill_temp_keys(store, "want_block_keys", "prefix TEXT, size INTEGER", keys)
+    # CROSS JOIN: the wanted keys drive the join through the (prefix, size) index and the counts' key
     return {(r[0], r[1]): int(r[2]) for r in store.db.execute(
-        "SELECT c.canonical, c.label, c.n FROM temp.want_prefixes w JOIN actor_name_blocks b ON b.prefix = w.prefix"
-        " JOIN mention_counts c ON c.canonical = b.name").fetchall()}
+        "SELECT c.canonical, c.label, c.n FROM temp.want_block_keys w CROSS JOIN actor_name_blocks b"
+        " ON b.prefix = w.prefix AND b.size = w.size CROSS JOIN mention_counts c ON c.canonical = b.name"
+        " ORDER BY c.canonical, c.label").fetchall()}
 
 
 def actor_alias_groups(store: Store, names: Iterable[str]) -> dict[str, list[str]]:
@@ -346,10 +349,20 @@ def actor_alias_groups(store: Store, names: Iterable[str]) -> dict[str, list[str
     return out
 
 
-def put_name_blocks(store: Store, rows: Iterable[tuple[str, str]]) -> None:
-    """Record (name, block prefix) for names not recorded yet, in one transaction."""
+def put_name_blocks(store: Store, rows: Iterable[tuple[str, str, int]]) -> None:
+    """Record (name, block prefix, folded length) for names not recorded yet, in one transaction."""
     with store.write() as db:
-        db.executemany("INSERT OR IGNORE INTO actor_name_blocks(name, prefix) VALUES (?, ?)", rows)
+        db.executemany("INSERT OR IGNORE INTO actor_name_blocks(name, prefix, size) VALUES (?, ?, ?)", rows)
+
+
+def name_blocks_missing(store: Store) -> list[str]:
+    """Every mentioned name when no name has its block recorded (a store upgraded by
+    ``0021_incremental_reads``, which recreated ``actor_name_blocks`` with the folded lengths), else none:
+    otherwise every name with mentions has its row (a full run records all of them, an incremental run
+    those its queue names, and every name whose counts change is queued)."""
+    if store.db.execute("SELECT 1 FROM actor_name_blocks LIMIT 1").fetchone():
+        return []
+    return [r[0] for r in store.db.execute("SELECT DISTINCT canonical FROM mention_counts ORDER BY canonical")]
 
 
 def unblocked_names(store: Store, names: Iterable[str]) -> list[str]:
@@ -366,21 +379,27 @@ def clear_changed_actor_names(store: Store) -> None:
         db.execute("DELETE FROM actor_names_changed")
 
 
-def recount_mentions(store: Store, prefix_of: Callable[[str], str]) -> None:
+def recount_mentions(store: Store, key_of: Callable[[str], tuple[str, int]]) -> None:
     """A full run: count every mention again into ``mention_counts`` (the triggers keep the counts
-    otherwise), record every mentioned name's block prefix (``prefix_of(name)``) and empty the queue
-    of changed names, in one transaction."""
+    otherwise), record every mentioned name's block prefix and folded length (``key_of(name)``) and
+    empty the queue of changed names, in one transaction."""
     with store.write() as db:
         db.execute("DELETE FROM mention_counts")
         db.execute("INSERT INTO mention_counts(canonical, label, n)"
                    " SELECT canonical, label, COUNT(*) FROM mentions GROUP BY canonical, label")
         names = [r[0] for r in db.execute("SELECT DISTINCT canonical FROM mention_counts ORDER BY canonical")]
         db.execute("DELETE FROM actor_name_blocks")
-        db.executemany("INSERT INTO actor_name_blocks(name, prefix) VALUES (?, ?)", ((n, prefix_of(n)) for n in names))
+        db.executemany("INSERT INTO actor_name_blocks(name, prefix, size) VALUES (?, ?, ?)",
+                       ((n, *key_of(n)) for n in names))
         db.execute("DELETE FROM actor_names_changed")
 
 
 # -- boilerplate line counts -------------------------------------------------------------------------------
+#: The page count from which ``idx_boilerplate_keys_frequent`` (migration 0021) holds an outlet's lines:
+#: the default ``boilerplate_min_pages`` (a relearn with a smaller minimum reads every line of its outlets).
+FREQUENT_PAGES = 3
+
+
 def update_boilerplate_counts(store: Store, digest_of: Callable[[str], str],
                               keys_of: Callable[[str], set[str]]) -> tuple[int, int]:
     """Bring the boilerplate counts up to the stored texts in one transaction: subtract the retired
@@ -427,10 +446,14 @@ def frequent_boilerplate_keys(store: Store, outlets: Iterable[str], minimum: int
     """outlet -> the lines on at least ``minimum`` of its distinct texts, for ``outlets``, with only
     those no other of ``outlets`` has on any text (as :meth:`BoilerplateModel.fit` over their texts)."""
     fill_temp_keys(store, "want_outlets", "outlet TEXT", ((o,) for o in outlets))
+    # from FREQUENT_PAGES pages on, the lines come from the partial index of the frequent lines
+    # (idx_boilerplate_keys_frequent, 0021_incremental_reads: SQLite uses it when the query states its
+    # condition term for term), not from every line of the outlets
+    frequent = f"k.pages >= {FREQUENT_PAGES} AND " if minimum >= FREQUENT_PAGES else ""
     out: dict[str, set[str]] = {}
     for outlet, key in store.db.execute(
-            "SELECT k.outlet, k.key FROM temp.want_outlets w JOIN boilerplate_keys k ON k.outlet = w.outlet"
-            " WHERE k.pages >= ? AND NOT EXISTS (SELECT 1 FROM boilerplate_keys o WHERE o.key = k.key"
+            "SELECT k.outlet, k.key FROM temp.want_outlets w CROSS JOIN boilerplate_keys k ON k.outlet = w.outlet"
+            f" WHERE {frequent}k.pages >= ? AND NOT EXISTS (SELECT 1 FROM boilerplate_keys o WHERE o.key = k.key"
             " AND o.outlet != k.outlet AND o.outlet IN (SELECT outlet FROM temp.want_outlets))",
             (minimum,)).fetchall():
         out.setdefault(outlet, set()).add(key)

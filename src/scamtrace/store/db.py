@@ -740,18 +740,28 @@ class Store:
         """Every id ever retired as an alias (``kind`` "story" or "fact")."""
         return {r[0] for r in self.db.execute(f"SELECT old FROM {_ALIAS_TABLES[kind]}")}
 
-    def put_aliases(self, kind: str, aliases: Iterable[Any]) -> None:
+    def put_aliases(self, kind: str, aliases: Iterable[Any], made_live: Iterable[str] | None = None) -> None:
         """Record retired ids (records with old, new, reason); earlier aliases pointing at a retired id
-        now point at its successor, and a live id is never an alias."""
+        now point at its successor, and a live id is never an alias.
+
+        ``made_live``, when given, names every id made live since the last call, written in the
+        transaction that holds this call (so at every commit no alias is live): only those ids and the
+        aliases' own old ids are looked up among the live ids, instead of every live id being read
+        (``knowledge.build`` writes the facts of a few stories)."""
         table = _ALIAS_TABLES[kind]
         live = _LIVE_TABLES[kind]
+        aliases = list(aliases)
         with self.write() as db:
             for a in aliases:
                 db.execute(f"INSERT INTO {table}(old, new, reason, at) VALUES (?,?,?,?) ON CONFLICT(old) DO UPDATE"
                            " SET new = excluded.new, reason = excluded.reason, at = excluded.at",
                            (a.old, a.new, a.reason, _now()))
                 db.execute(f"UPDATE {table} SET new = ? WHERE new = ?", (a.new, a.old))
-            db.execute(f"DELETE FROM {table} WHERE old IN (SELECT id FROM {live})")
+            if made_live is None:
+                db.execute(f"DELETE FROM {table} WHERE old IN (SELECT id FROM {live})")
+            else:
+                db.executemany(f"DELETE FROM {table} WHERE old = ? AND EXISTS (SELECT 1 FROM {live} WHERE id = ?)",
+                               ((x, x) for x in sorted({*made_live, *(a.old for a in aliases)})))
 
     def resolve_id(self, kind: str, some_id: str) -> str | None:
         """The id that ``some_id`` names now: itself while it is live, else its successor (following

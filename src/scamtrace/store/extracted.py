@@ -175,10 +175,12 @@ def rows(store: Store, table: str, article: str | None = None, story: str | None
 
 
 def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], events_by_story: Mapping[str, list[MergedEvent]],
-                      fact_ids: Mapping[tuple[str, int], str] | None = None, stories: Iterable[str] | None = None) -> None:
+                      fact_ids: Mapping[tuple[str, int], str] | None = None, stories: Iterable[str] | None = None) -> list[str]:
     """Replace the merged facts and story events (with their citations): all of them, or those of
     ``stories`` only. ``fact_ids`` gives the lasting id of each fact by (story, position)
-    (``stories.ids-v3``); without it a fact's id is its story's id and the fact's own id."""
+    (``stories.ids-v3``); without it a fact's id is its story's id and the fact's own id. Returns the
+    ids of the facts written."""
+    written: list[str] = []
     with store.write() as db:
         if stories is None:
             for t in ("fact_disputes", "fact_citations", "facts", "story_event_citations", "story_events"):
@@ -194,6 +196,7 @@ def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], ev
         for story, facts in facts_by_story.items():
             for k, f in enumerate(facts):
                 fid = (fact_ids or {}).get((story, k)) or f"{story}:{f.id}"
+                written.append(fid)
                 disputes = getattr(f, "disputes", [])
                 db.execute("INSERT INTO facts(id, story, value, unit, what, date, place, articles, independent_sources,"
                            " conflict_group, disputes, algorithm) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -224,6 +227,7 @@ def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], ev
                                [(eid, c.article_id, c.family, c.event_id, c.sentence,
                                  getattr(c, "own_family", None) or c.family, getattr(c, "borrowed_from", None))
                                 for c in e.citations])
+    return written
 
 
 def facts(store: Store, story: str | None = None) -> list[FactRow]:

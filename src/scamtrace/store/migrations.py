@@ -911,3 +911,30 @@ def _m0020() -> str:
             algorithm TEXT NOT NULL
         );
     """
+
+
+@migration("0021_incremental_reads")
+def _m0021() -> str:
+    # issue 17 part 2: reads of an incremental ingest and knowledge stage that grew with the store.
+    # - actor_name_blocks keeps each name's folded length beside its block prefix
+    #   (knowledge.actors-incremental-v3): a block is read by the lengths the rules can join
+    #   (knowledge.actors.join_sizes), not whole. The table is made again empty (the length is
+    #   computed in Python); the next analyze records every mentioned name once
+    #   (store.caches.name_blocks_missing);
+    # - the alias tables are indexed by their successor: put_aliases points the aliases of a retired id
+    #   at its successor (UPDATE ... WHERE new = ?) without scanning every alias;
+    # - idx_boilerplate_keys_frequent holds the lines on at least 3 pages of an outlet (the default
+    #   boilerplate_min_pages), the only rows a relearn reads (store.caches.frequent_boilerplate_keys),
+    #   instead of every line of every touched outlet.
+    return """
+        DROP TABLE actor_name_blocks;
+        CREATE TABLE actor_name_blocks (
+            name TEXT PRIMARY KEY,
+            prefix TEXT NOT NULL,
+            size INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX idx_actor_name_blocks_size ON actor_name_blocks(prefix, size);
+        CREATE INDEX idx_fact_aliases_new ON fact_aliases(new);
+        CREATE INDEX idx_story_aliases_new ON story_aliases(new);
+        CREATE INDEX idx_boilerplate_keys_frequent ON boilerplate_keys(outlet, pages) WHERE pages >= 3;
+    """

@@ -18,7 +18,7 @@ from ..model import (ActorRow, ArticleBrief, ArticleKey, ArticleSpans, CitedFact
                      TitledStoryEvent)
 from .analysis import family_of_articles as family_of_articles  # re-exported: one definition
 from .analysis import story_of_articles as story_of_articles
-from .db import Store, _fts_query
+from .db import Store, _fts_query, select_in
 
 
 def _marks(n: int) -> str:
@@ -456,9 +456,13 @@ def article_keys(store: Store) -> list[ArticleKey]:
     return [cast(ArticleKey, dict(r)) for r in store.execute("SELECT id, url, source FROM articles ORDER BY id")]
 
 
-def spun_articles(store: Store) -> set[str]:
-    """Articles with a ``spun`` copy link."""
-    return {r["article"] for r in store.execute("SELECT article FROM links WHERE relation = 'spun'")}
+def spun_articles(store: Store, articles: Iterable[str] | None = None) -> set[str]:
+    """Articles with a ``spun`` copy link (of ``articles`` only, when given: their links are read by key,
+    not every link)."""
+    if articles is None:
+        return {r["article"] for r in store.execute("SELECT article FROM links WHERE relation = 'spun'")}
+    return {r[0] for r in select_in(store.db, "SELECT DISTINCT article FROM links WHERE article IN ({})"
+                                    " AND relation = 'spun'", sorted(set(articles)))}
 
 
 #: Links whose two texts are in different families, with only the pair and the passage spans of
