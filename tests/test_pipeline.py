@@ -196,3 +196,30 @@ def test_duplicate_id_with_other_text_is_a_conflict_not_an_overwrite(tmp_path):
     assert store.get_article("dup-1").text.startswith("First.")
     assert len(store.conflicts()) == 1
     assert any("dup-1" in r["reason"] and r["stage"] == "store" for r in store.rejects())
+
+
+def test_analyze_freezes_the_heap_of_each_stage_for_the_collector_and_hands_it_back(tmp_path, monkeypatch):
+    """Each stage starts with the objects alive then frozen (gc.freeze: the collector's full passes skip
+    the store-sized heap earlier stages read); analyze unfreezes them at its end, also when a stage fails."""
+    import gc
+
+    from scamtrace import pipeline
+    from scamtrace.copies.synth import generate
+    from test_stories_warm import _jsonl
+    monkeypatch.setenv("SCAMTRACE_NO_SPACY", "1")
+    store = api.open_store(tmp_path / "s.db")
+    api.ingest(store, [_jsonl(tmp_path / "a.jsonl", generate(12, 3).articles)])
+    frozen: list[int] = []
+    build = pipeline.build_knowledge
+
+    def knowledge(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        frozen.append(gc.get_freeze_count())
+        raise RuntimeError("stop")
+    monkeypatch.setattr(pipeline, "build_knowledge", knowledge)
+    with pytest.raises(RuntimeError):
+        api.analyze(store)
+    assert frozen and frozen[0] > 0 and gc.get_freeze_count() == 0
+    monkeypatch.setattr(pipeline, "build_knowledge", build)
+    api.analyze(store)
+    assert gc.get_freeze_count() == 0
+    store.close()

@@ -6,6 +6,7 @@ Only composition and timing live here (one timer, :func:`timed`); each stage is 
 """
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -177,6 +178,18 @@ def timed(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - t
 
 
+@contextmanager
+def _stage(timings: dict[str, float], name: str) -> Iterator[None]:
+    """One stage of :func:`analyze`, timed (:func:`timed`). The objects alive when it starts (the article
+    metadata of every stored article, what earlier stages read) are frozen for the garbage collector
+    (``gc.freeze``): its full collections then walk only what the stage itself makes, instead of a heap
+    that grows with the store (bench_incremental at 10,000: 14 full collections took 0.8 CPU s of (b),
+    against 0.1 s in (a)). :func:`analyze` unfreezes them at its end, so a long ``watch`` frees them."""
+    gc.freeze()
+    with timed(timings, name):
+        yield
+
+
 def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
             settings: Settings | None = None) -> AnalyzeStats:
     """Incremental analysis: copies (index, candidates, spin scores, classification, families), then
@@ -188,39 +201,48 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     corpus passes) changed and resolves the actors their names can change
     (:mod:`scamtrace.knowledge.build`). Stories are clustered again over the whole store, unless the
     re-examined articles are few against a large store (``stories.warm-v2``, :mod:`scamtrace.stories.warm`).
-    Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`).
+    Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`). The objects
+    :func:`_stage` froze for the garbage collector are handed back to it at the end.
     """
+    try:
+        return _analyze(store, progress, full, settings)
+    finally:
+        gc.unfreeze()
+
+
+def _analyze(store: Store, progress: Progress, full: bool, settings: Settings | None) -> AnalyzeStats:
+    """The body of :func:`analyze`."""
     settings = settings or Settings()
     stats = AnalyzeStats()
     t0 = time.perf_counter()
     timings = stats.timings
     copies = IncrementalCopies(store, full=full, progress=progress)
     stats.examined = len(copies.new_ids)
-    with timed(timings, "index"):
+    with _stage(timings, "index"):
         copies.update_index()
-    with timed(timings, "candidates"):
+    with _stage(timings, "candidates"):
         stats.candidate_pairs = copies.find_neighbourhood()
-    with timed(timings, "spin"):
+    with _stage(timings, "spin"):
         copies.score_spin()
-    with timed(timings, "classify"):
+    with _stage(timings, "classify"):
         copies.classify()
-    with timed(timings, "families"):
+    with _stage(timings, "families"):
         families = copies.rebuild_families()
     stats.links = copies.links
     stats.families = len(families)
     stats.multi_families = sum(1 for f in families if len(f.members) > 1)
     changed: set[str] = set()   # other articles whose records the extract stage's corpus passes changed
-    with timed(timings, "extract"):
+    with _stage(timings, "extract"):
         extract_articles(store, copies.new_ids, progress, timings, workers=settings.workers,
                          changed=changed, full=full, counts=stats.counts, neighbourhood=copies.touched | set(copies.new_ids),
                          spun_before=copies.spun_before)   # also records its parts, extract.*
-    with timed(timings, "stories"):
+    with _stage(timings, "stories"):
         # what can change a story unit: new articles, a family's members, dates and types re-extracted
         # every article without its text: frames come from the store's cache (built for new texts)
         changed_stories = store_stories(store, list(copies.meta.values()), families,
                                         None if full else set(copies.new_ids) | copies.refamilied | changed,
                                         fresh=None if full else copies.new_ids)
-    with timed(timings, "knowledge"):   # incremental: what the re-examined articles can change
+    with _stage(timings, "knowledge"):   # incremental: what the re-examined articles can change
         build_knowledge(store, None if full else copies.touched | set(copies.new_ids) | changed, changed_stories)
     copies.save_index()
     finish_analysis(store, copies.new_ids)

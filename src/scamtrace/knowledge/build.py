@@ -5,11 +5,13 @@ borrowed passage to its lender.
 Incremental (``knowledge.incremental-v1``): given the articles whose records, family or links
 changed since the last run (``dirty``) and the stories whose articles changed, only the facts of
 those stories and of the stories holding a dirty article are merged again, and only the actors
-whose names those articles mention or whose mention counts changed since the last run (closed over
-whole blocks and stored actors, :func:`~scamtrace.knowledge.actors.names_to_resolve`; the store keeps
-the counts and the queue of changed names, :mod:`scamtrace.store.caches`, so no run reads every name). A story's facts depend only on its members'
-figures and events, their families, outlets and borrowed passages, which change only for dirty
-articles, so the result is the one a run over the whole store gives (a test compares them).
+whose names' mention counts changed since the last run (``knowledge.actors-incremental-v3``: closed
+over the names the rules can join within their blocks, read by folded length, and the stored actors,
+:func:`~scamtrace.knowledge.actors.names_to_resolve`; the store keeps the counts, the queue of changed
+names and each name's block, :mod:`scamtrace.store.caches`, so no run reads every name). A story's
+facts depend only on its members' figures and events, their families, outlets and borrowed passages,
+which change only for dirty articles, so the result is the one a run over the whole store gives (a
+test compares them).
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from typing import Any
 from ..extract.events import merge_events
 from ..store import Store
 from ..store.analysis import (fact_alias_ids_of_stories, fact_citation_keys, fact_values, family_of_articles,
-                              members_of_stories, mention_counts, mentioned_names, outlet_of_articles,
+                              members_of_stories, mention_counts, outlet_of_articles,
                               story_of_articles)
 from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
                             name_blocks_missing, name_mention_counts, put_name_blocks, recount_mentions,
@@ -89,15 +91,21 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
 
 
 def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
-    """Resolve the actors again: all of them, or (``dirty``) those whose names changed since the last
-    run (the store's queue, :func:`~scamtrace.store.caches.changed_actor_names`), the names of these
-    articles and of the alias judgements can change (:func:`~scamtrace.knowledge.actors.names_to_resolve`)."""
+    """Resolve the actors again: all of them, or (``dirty`` given) those that the names whose counts
+    changed since the last run (the store's queue, :func:`~scamtrace.store.caches.changed_actor_names`)
+    and the names of the alias judgements can change (:func:`~scamtrace.knowledge.actors.names_to_resolve`).
+    A re-examined article whose mentions were not written again leaves its names' counts, and so their
+    actors, as they were."""
     judgements = store.judgements(kind="alias")
     if dirty is None:
         replace_actors(store, resolve_actor_counts(mention_counts(store), judgements))
         recount_mentions(store, block_key)   # the counts, blocks and queue the incremental runs read
         return
-    seed = changed_actor_names(store) | mentioned_names(store, dirty) | {x for a, b, _ in judgements for x in (a, b)}
+    # the names whose counts changed (the queue: every mention written, deleted or renamed since the actors
+    # were resolved, so also those of the articles this run extracted again) and the judged names; the other
+    # names of the re-examined articles kept their counts, so their actors stand (actors-incremental-v3:
+    # v2 also resolved every name those articles mention)
+    seed = changed_actor_names(store) | {x for a, b, _ in judgements for x in (a, b)}
     missing = name_blocks_missing(store) or unblocked_names(store, seed)   # (every name: once, after the upgrade)
     put_name_blocks(store, [(n, *block_key(n)) for n in missing])
     lookup = _ActorLookup(store)
