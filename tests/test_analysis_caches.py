@@ -275,6 +275,12 @@ def _assert_boilerplate_counts_hold(store) -> None:  # noqa: ANN001
     assert {(r[0], r[1]): r[2] for r in store.execute("SELECT outlet, key, pages FROM boilerplate_keys")} == {
         (o, k): n for o, c in keys.items() for k, n in c.items()}
     assert not store.execute("SELECT 1 FROM boilerplate_retired")
+    # 0022_ingest_counts: the pages per outlet, the queue of texts to count (emptied by the count)
+    assert {r[0]: r[1] for r in store.execute("SELECT outlet, pages FROM outlet_pages")} == {
+        r[0]: r[1] for r in store.execute("SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet")}
+    assert {r[0] for r in store.execute("SELECT article FROM boilerplate_counted")} == {
+        r[0] for r in store.execute("SELECT id FROM articles WHERE outlet IS NOT NULL")}
+    assert not store.execute("SELECT 1 FROM boilerplate_uncounted")
     outlets = sorted(pages)
     for minimum in (2, 3, 5):
         fit = BoilerplateModel(min_pages=minimum).fit(texts)
@@ -295,7 +301,12 @@ def test_boilerplate_counts_follow_batches_changed_texts_and_deletes(synth_store
         db.execute("DELETE FROM articles WHERE id = ?", (ids[4],))   # (ids[3] went in an earlier test)
         db.execute("UPDATE articles SET outlet = (SELECT outlet FROM articles WHERE id = ?) WHERE id = ?",
                    (ids[6], ids[5]))
+        db.execute("UPDATE articles SET outlet = NULL WHERE id = ?", (ids[7],))
     assert {r[0] for r in store.execute("SELECT article FROM boilerplate_retired")} >= {ids[0], ids[1], ids[4]}
+    _assert_boilerplate_counts_hold(store)
+    with store.write() as db:   # an outlet again: counted at the next count
+        db.execute("UPDATE articles SET outlet = (SELECT outlet FROM articles WHERE id = ?) WHERE id = ?",
+                   (ids[6], ids[7]))
     _assert_boilerplate_counts_hold(store)
     api.ingest(store, [_jsonl(tmp_path / "d.jsonl", generate(15, 13).articles)])
     _assert_boilerplate_counts_hold(store)
@@ -303,12 +314,45 @@ def test_boilerplate_counts_follow_batches_changed_texts_and_deletes(synth_store
 
 def test_a_store_written_before_the_boilerplate_counts_is_upgraded_and_learns_the_same(tmp_path):
     db, src, cut = _half_store_before(
-        tmp_path, "0015_boilerplate_counts", triggers=("boilerplate_au", "boilerplate_bd"),
-        tables=("boilerplate_pages", "boilerplate_keys", "boilerplate_counted", "boilerplate_retired"),
+        tmp_path, ("0015_boilerplate_counts", "0022_ingest_counts"),
+        triggers=("boilerplate_au", "boilerplate_bd", "outlet_pages_ai", "outlet_pages_ad", "outlet_pages_au",
+                  "boilerplate_uncounted_ai", "boilerplate_uncounted_au"),
+        tables=("boilerplate_pages", "boilerplate_keys", "boilerplate_counted", "boilerplate_retired",
+                "outlet_pages", "boilerplate_uncounted"),
         analyze=False)
     store = api.open_store(db)
     assert store.execute("SELECT COUNT(*) FROM boilerplate_counted")[0][0] == 0
     api.ingest(store, src[cut:])   # counts every stored article once, then relearns from the counts
+    _assert_boilerplate_counts_hold(store)
+    got = (sorted(tuple(r) for r in store.execute("SELECT outlet, model, pages FROM boilerplate_models")),
+           sorted(tuple(r) for r in store.execute("SELECT id, text FROM articles")))
+    store.close()
+    one = api.open_store(tmp_path / "one.db")
+    api.ingest(one, src[:cut])
+    api.ingest(one, src[cut:])
+    assert got == (sorted(tuple(r) for r in one.execute("SELECT outlet, model, pages FROM boilerplate_models")),
+                   sorted(tuple(r) for r in one.execute("SELECT id, text FROM articles")))
+    one.close()
+
+
+def test_a_store_written_before_the_ingest_counts_is_upgraded_and_learns_the_same(tmp_path):
+    """0022_ingest_counts fills the pages per outlet and queues the articles not counted yet (here all of
+    them: their counts undone by hand); the next ingest counts and learns as a store that always had them."""
+    db, src, cut = _half_store_before(
+        tmp_path, "0022_ingest_counts",
+        triggers=("outlet_pages_ai", "outlet_pages_ad", "outlet_pages_au", "boilerplate_uncounted_ai",
+                  "boilerplate_uncounted_au"),
+        tables=("outlet_pages", "boilerplate_uncounted"), analyze=False)
+    con = sqlite3.connect(db)   # the counts undone: every article waits to be counted
+    con.execute("DELETE FROM boilerplate_pages")
+    con.execute("DELETE FROM boilerplate_keys")
+    con.execute("DELETE FROM boilerplate_counted")
+    con.commit()
+    con.close()
+    store = api.open_store(db)
+    assert store.execute("SELECT COUNT(*) FROM boilerplate_uncounted")[0][0] == store.execute(
+        "SELECT COUNT(*) FROM articles WHERE outlet IS NOT NULL")[0][0]
+    api.ingest(store, src[cut:])
     _assert_boilerplate_counts_hold(store)
     got = (sorted(tuple(r) for r in store.execute("SELECT outlet, model, pages FROM boilerplate_models")),
            sorted(tuple(r) for r in store.execute("SELECT id, text FROM articles")))

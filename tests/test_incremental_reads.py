@@ -196,3 +196,17 @@ def test_the_frequent_boilerplate_lines_are_read_from_their_index_and_are_those_
     plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + seen[-1]))
     assert "idx_boilerplate_keys_frequent" in plan and "SCAN k" not in plan
     store.close()
+
+
+def test_the_links_of_the_extracted_articles_come_from_those_of_the_neighbourhood(grown):
+    """The extract stage reads the neighbourhood's links once: those touching the articles it extracts,
+    taken from them, are what the store gives for those articles, in the same order."""
+    from scamtrace.extract.stage import _touching
+    store, _ = grown
+    linked = sorted({x for ln in store.links() for x in (ln.article, ln.source, ln.sibling) if x})
+    assert len(linked) > 10
+    rng = random.Random(4)
+    for _ in range(5):
+        hood = rng.sample(linked, len(linked) // 2)
+        ids = rng.sample(hood, len(hood) // 3)
+        assert _touching(store.links_touching(hood), ids) == store.links_touching(ids)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import NamedTuple
 
-from ..model import Article, Reject
+from ..model import Article, Link, Reject
 from ..settings import cpu_cores, resolve_workers  # noqa: F401 (cpu_cores re-exported)
 from ..store import Store
 from ..store.analysis import extraction_marks, published_days, put_marked_extraction
@@ -182,15 +182,37 @@ def _keep_units(store: Store, fresh: dict[str, UnitEnts], had: dict[str, UnitEnt
         put_ner_unit_rows(store, rows, tag)
 
 
-def _to_extract_again(store: Store, ids: list[str], near: set[str], spun_before: set[str]) -> list[str]:
-    """Articles of the neighbourhood ``near`` (not in ``ids``) an incremental run extracts again: the undated
-    ones (an undated article resolves "on Friday" against its dated link partner's day, :func:`reference_dates`,
-    and this run may have replaced its links) and the spun ones, now or before the copies stage
-    (``spun_before``: the family wording pass rewrote their records from their family as it was)."""
+def _to_extract_again(store: Store, ids: list[str], near: set[str],
+                      spun_before: set[str]) -> tuple[list[str], list[Link]]:
+    """(Articles of the neighbourhood ``near`` (not in ``ids``) an incremental run extracts again, the links
+    touching ``near``). Extracted again: the undated ones (an undated article resolves "on Friday" against
+    its dated link partner's day, :func:`reference_dates`, and this run may have replaced its links) and the
+    spun ones, now or before the copies stage (``spun_before``: the family wording pass rewrote their
+    records from their family as it was)."""
     redate = {a for a, day in published_days(store, near.difference(ids)).items() if day is None}
-    reword = {ln.article for ln in store.links_touching(sorted(near))
-              if ln.relation == "spun" and ln.article in near} | (spun_before & near)
-    return sorted(redate | reword.difference(ids))
+    links = store.links_touching(sorted(near))
+    reword = {ln.article for ln in links if ln.relation == "spun" and ln.article in near} | (spun_before & near)
+    return sorted(redate | reword.difference(ids)), links
+
+
+def _redo_and_links(store: Store, ids: list[str], neighbourhood: Iterable[str] | None,
+                    spun_before: Iterable[str]) -> tuple[list[str], list[Link]]:
+    """(the articles of ``neighbourhood`` to extract again besides ``ids``, :func:`_to_extract_again`; the
+    links touching ``ids`` and those, in link order). The neighbourhood's links are read once: those of
+    the articles extracted, which lie in it, are taken from them."""
+    if not ids:
+        return [], []
+    if neighbourhood is None:
+        return [], store.links_touching(ids)
+    redo, links = _to_extract_again(store, ids, set(neighbourhood) | set(ids), set(spun_before))
+    return redo, _touching(links, [*ids, *redo])
+
+
+def _touching(links: list[Link], ids: Iterable[str]) -> list[Link]:
+    """The links of ``links`` naming one of ``ids`` at either end, in their order (what
+    :meth:`~scamtrace.store.Store.links_touching` gives for ``ids`` when ``links`` touch a superset)."""
+    want = set(ids)
+    return [ln for ln in links if ln.article in want or ln.source in want or ln.sibling in want]
 
 
 def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_progress,
@@ -227,14 +249,12 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     """
     parts = dict.fromkeys(PARTS, 0.0)
     ids = list(ids)
-    if ids and not full and neighbourhood is not None:
-        redo = _to_extract_again(store, ids, set(neighbourhood), set(spun_before))
-        ids += redo
-        if changed is not None:
-            changed.update(redo)
+    redo, near = _redo_and_links(store, ids, None if full else neighbourhood, spun_before)
+    ids += redo
+    if changed is not None:
+        changed.update(redo)
     # undated copies resolve "Tuesday" against the day of the dated article they copy
     # (the links touching ``ids`` give each of them what every link gives: its partners, in link order)
-    near = store.links_touching(ids) if ids else []
     refs = reference_dates(published_days(store, {*ids, *(x for ln in near for x in (ln.article, ln.source, ln.sibling)
                                                            if x)}), near) if ids else {}
     marks = extraction_marks(store) if ids else {}

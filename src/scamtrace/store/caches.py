@@ -411,11 +411,15 @@ def update_boilerplate_counts(store: Store, digest_of: Callable[[str], str],
         for outlet, text in retired:
             _count_page(db, outlet, digest_of(text), text, -1, keys_of)
         db.execute("DELETE FROM boilerplate_retired")
-        new = db.execute("SELECT id, outlet, text FROM articles a WHERE outlet IS NOT NULL AND NOT EXISTS"
-                         " (SELECT 1 FROM boilerplate_counted c WHERE c.article = a.id) ORDER BY id").fetchall()
+        # the articles not counted yet are among those queued since the last count (0022_ingest_counts:
+        # stored, or their text or outlet changed), so not every article is read
+        new = db.execute("SELECT a.id, a.outlet, a.text FROM boilerplate_uncounted q CROSS JOIN articles a"
+                         " ON a.id = q.article WHERE a.outlet IS NOT NULL AND NOT EXISTS"
+                         " (SELECT 1 FROM boilerplate_counted c WHERE c.article = a.id) ORDER BY a.id").fetchall()
         for _aid, outlet, text in new:
             _count_page(db, outlet, digest_of(text), text, 1, keys_of)
         db.executemany("INSERT INTO boilerplate_counted(article, outlet) VALUES (?, ?)", ((r[0], r[1]) for r in new))
+        db.execute("DELETE FROM boilerplate_uncounted")   # counted, or without an outlet (requeued if it gets one)
     return len(retired), len(new)
 
 
@@ -461,8 +465,9 @@ def frequent_boilerplate_keys(store: Store, outlets: Iterable[str], minimum: int
 
 
 def outlet_page_count(store: Store, outlet: str) -> int:
-    """How many stored articles the outlet has."""
-    return int(store.db.execute("SELECT COUNT(*) FROM articles WHERE outlet = ?", (outlet,)).fetchone()[0])
+    """How many stored articles the outlet has (``outlet_pages``, kept by triggers)."""
+    row = store.db.execute("SELECT pages FROM outlet_pages WHERE outlet = ?", (outlet,)).fetchone()
+    return int(row[0]) if row else 0
 # -- spaCy entities of paragraphs ----------------------------------------------------------------------
 #: Keys per SELECT (SQLite's bound-variable limit is 999 in older builds).
 _KEYS_PER_QUERY = 500

@@ -447,17 +447,18 @@ class Store:
                 " updated_at=excluded.updated_at", (outlet, model_json, pages, _now()))
 
     def outlets_with_pages(self, minimum: int) -> list[tuple[str, int]]:
+        """(outlet, its stored articles) of the outlets with at least ``minimum`` (and one) articles, by
+        outlet (``outlet_pages``: counts kept by triggers, not a count over every article)."""
         return [(r[0], r[1]) for r in self.db.execute(
-            "SELECT outlet, count(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet HAVING count(*) >= ?"
-            " ORDER BY outlet", (minimum,))]
+            "SELECT outlet, pages FROM outlet_pages WHERE pages > 0 AND pages >= ? ORDER BY outlet", (minimum,))]
 
     def unlearned_outlets(self, minimum: int) -> list[str]:
         """Outlets with at least ``minimum`` pages whose boilerplate model is missing or was fitted on
         another number of pages: an ingest stored them and stopped before learning from them."""
         return [r[0] for r in self.db.execute(
-            "SELECT a.outlet FROM articles a LEFT JOIN boilerplate_models b ON b.outlet = a.outlet"
-            " WHERE a.outlet IS NOT NULL GROUP BY a.outlet HAVING count(*) >= ? AND"
-            " (max(b.pages) IS NULL OR max(b.pages) <> count(*)) ORDER BY a.outlet", (minimum,))]
+            "SELECT p.outlet FROM outlet_pages p LEFT JOIN boilerplate_models b ON b.outlet = p.outlet"
+            " WHERE p.pages > 0 AND p.pages >= ? AND (b.pages IS NULL OR b.pages <> p.pages) ORDER BY p.outlet",
+            (minimum,))]
 
     # -- rejects ----------------------------------------------------------------------------------
     def add_reject(self, rej: Reject) -> None:

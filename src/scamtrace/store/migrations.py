@@ -938,3 +938,50 @@ def _m0021() -> str:
         CREATE INDEX idx_story_aliases_new ON story_aliases(new);
         CREATE INDEX idx_boilerplate_keys_frequent ON boilerplate_keys(outlet, pages) WHERE pages >= 3;
     """
+
+
+@migration("0022_ingest_counts")
+def _m0022() -> str:
+    # issue 17 part 2: an ingest's boilerplate relearn read every article (by the outlet index) to count
+    # each outlet's pages and to find the articles whose lines are not counted yet.
+    # - outlet_pages: each outlet's number of stored articles, kept by triggers on articles (insert,
+    #   delete, a changed outlet), read by Store.outlets_with_pages / unlearned_outlets and
+    #   caches.outlet_page_count;
+    # - boilerplate_uncounted: the articles whose lines may wait to be counted (caches.
+    #   update_boilerplate_counts): every article stored, or whose text or outlet changed, since the last
+    #   count (triggers), filled here with the articles not counted yet; a count empties it.
+    return """
+        CREATE TABLE outlet_pages (
+            outlet TEXT PRIMARY KEY,
+            pages INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO outlet_pages(outlet, pages)
+            SELECT outlet, COUNT(*) FROM articles WHERE outlet IS NOT NULL GROUP BY outlet;
+        CREATE TRIGGER outlet_pages_ai AFTER INSERT ON articles WHEN new.outlet IS NOT NULL BEGIN
+            INSERT INTO outlet_pages(outlet, pages) VALUES (new.outlet, 1)
+                ON CONFLICT(outlet) DO UPDATE SET pages = pages + 1;
+        END;
+        CREATE TRIGGER outlet_pages_ad AFTER DELETE ON articles WHEN old.outlet IS NOT NULL BEGIN
+            UPDATE outlet_pages SET pages = pages - 1 WHERE outlet = old.outlet;
+            DELETE FROM outlet_pages WHERE outlet = old.outlet AND pages <= 0;
+        END;
+        CREATE TRIGGER outlet_pages_au AFTER UPDATE OF outlet ON articles WHEN old.outlet IS NOT new.outlet BEGIN
+            UPDATE outlet_pages SET pages = pages - 1 WHERE outlet = old.outlet;
+            DELETE FROM outlet_pages WHERE outlet = old.outlet AND pages <= 0;
+            INSERT INTO outlet_pages(outlet, pages) SELECT new.outlet, 1 WHERE new.outlet IS NOT NULL
+                ON CONFLICT(outlet) DO UPDATE SET pages = pages + 1;
+        END;
+        CREATE TABLE boilerplate_uncounted (
+            article TEXT PRIMARY KEY
+        ) WITHOUT ROWID;
+        INSERT INTO boilerplate_uncounted(article)
+            SELECT id FROM articles a WHERE outlet IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM boilerplate_counted c WHERE c.article = a.id);
+        CREATE TRIGGER boilerplate_uncounted_ai AFTER INSERT ON articles BEGIN
+            INSERT OR IGNORE INTO boilerplate_uncounted(article) VALUES (new.id);
+        END;
+        CREATE TRIGGER boilerplate_uncounted_au AFTER UPDATE OF text, outlet ON articles
+        WHEN old.text IS NOT new.text OR old.outlet IS NOT new.outlet BEGIN
+            INSERT OR IGNORE INTO boilerplate_uncounted(article) VALUES (new.id);
+        END;
+    """
