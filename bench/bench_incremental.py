@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         if not built:
             built = _upgrade(base_db, settings)
 
-        def add_to(db: Path) -> tuple[float, float, float, float, dict[str, float], dict[str, float]]:
+        def add_to(db: Path) -> tuple[float, float, float, float, dict[str, float], dict[str, float], dict[str, int]]:
             store = api.open_store(db)
             t, c = time.perf_counter(), _cpu()
             api.ingest(store, [str(add_src)], settings=settings)
@@ -172,14 +172,14 @@ def main(argv: list[str] | None = None) -> int:
                 stats = api.analyze(store, settings=settings)
             total, cpu = time.perf_counter() - t, _cpu() - c
             store.close()
-            return total, t_ingest, cpu, c_ingest, stats.timings, stage_cpu
+            return total, t_ingest, cpu, c_ingest, stats.timings, stage_cpu, stats.counts
 
         _say(f"(a) {args.add} articles into an empty store")
-        empty, e_ingest, e_cpu, e_cingest, e_tim, e_ctim = add_to(tmp / "empty.db")
+        empty, e_ingest, e_cpu, e_cingest, e_tim, e_ctim, e_counts = add_to(tmp / "empty.db")
         work = tmp / "work.db"
         shutil.copy(base_db, work)
         _say(f"(b) the same {args.add} into the store of {args.n}")
-        grown, g_ingest, g_cpu, g_cingest, g_tim, g_ctim = add_to(work)
+        grown, g_ingest, g_cpu, g_cingest, g_tim, g_ctim, g_counts = add_to(work)
 
     lines = [f"corpus: synthetic (seed {args.seed}), base store {args.n} articles, {args.add} added"
              + (" (rules, no spaCy)" if args.rules else "") + (f"; {built}" if built else ""),
@@ -193,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in _TOP:
         lines.append(f"  {k:<14} {e_tim.get(k, 0.0):8.2f} {g_tim.get(k, 0.0):8.2f} {e_ctim.get(k, 0.0):10.2f}"
                      f" {g_ctim.get(k, 0.0):10.2f}")
+    lines.append("copies work (a) / (b): " + ", ".join(
+        f"{k.removeprefix('copies.')} {e_counts.get(k, 0)} / {g_counts.get(k, 0)}"
+        for k in ("copies.new", "copies.neighbourhood", "copies.pairs", "copies.pairs_old")))
     print("\n".join(lines))
     return 0
 

@@ -86,6 +86,31 @@ def test_postings_follow_writes_resigned_rows_and_deletes_and_candidates_equal_t
         assert any(got.values())
 
 
+def test_hashes_at_and_over_the_document_frequency_cap_are_read_as_by_the_in_memory_index(synth):  # noqa: ANN001
+    """Each hash's postings are read once, at most cap + 1 of them (store.postings.capped_postings): a hash found in
+    more articles than its index's cap is not used, one found in exactly cap articles is; small caps put many
+    hashes on both sides of the line."""
+    store, arts = synth
+    ids = sorted(a.id for a in arts)
+    idx = CandidateIndex()
+    idx.add_many((a.id, a.text) for a in sorted(arts, key=lambda a: a.id))
+    store.put_copy_signatures(idx.signature_rows(ids), SIGNATURES_ALGORITHM)
+    sync_postings(store)
+    counts = {name: sorted(int(r[0]) for r in store.execute(
+        "SELECT COUNT(*) FROM copy_postings WHERE kind = ? GROUP BY hash", (KIND[name],))) for name in KIND}
+    asked = random.Random(5).sample(ids, 60)
+    for caps in ({"shingle": 2, "stopword": 2, "facts": 2}, {"shingle": 4, "stopword": 3, "facts": 5},
+                 {"shingle": 5, "stopword": 8, "facts": 6}):
+        # every index has hashes found in exactly cap articles and in more
+        assert all(caps[k] in counts[k] and counts[k][-1] > caps[k] for k in KIND)
+        mem = CandidateIndex.from_signature_rows(store.copy_signature_rows(SIGNATURES_ALGORITHM))
+        mem.df_cap = dict(caps)
+        got = StoredCandidates(store, df_cap=dict(caps)).candidates_many(asked)
+        assert got == mem.candidates_many(asked)
+        assert got != StoredCandidates(store).candidates_many(asked)   # the caps change the candidates
+        assert any(got.values())
+
+
 def test_postings_made_for_another_algorithm_are_made_again(synth):  # noqa: ANN001
     store, arts = synth
     idx = CandidateIndex()

@@ -228,6 +228,7 @@ def _analyze(store: Store, progress: Progress, full: bool, settings: Settings | 
         copies.classify()
     with _stage(timings, "families"):
         families = copies.rebuild_families()
+    stats.counts.update(copies.work())
     stats.links = copies.links
     stats.families = len(families)
     stats.multi_families = sum(1 for f in families if len(f.members) > 1)

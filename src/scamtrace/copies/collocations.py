@@ -42,11 +42,11 @@ def update_collocations(store: Store, texts: Mapping[str, str], *, full: bool = 
     todo = uncounted_article_ids(store)
     delta: Counter[tuple[str, str]] = Counter()
     for n, (_aid, text) in enumerate(_texts(store, todo, texts), 1):
-        delta.update(CollocationModel.pairs_of(text))
+        delta.update(CollocationModel.text_pairs(text))
         if progress is not None:
             progress(n, len(todo))
     for _aid, old in retired:
-        delta.subtract(CollocationModel.pairs_of(old))
+        delta.subtract(CollocationModel.text_pairs(old))
     changed = {k: v for k, v in delta.items() if v}
     old_df = collocation_dfs(store, changed)
     new_df = {k: old_df.get(k, 0) + v for k, v in changed.items()}

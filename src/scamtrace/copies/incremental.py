@@ -92,6 +92,7 @@ class IncrementalCopies:
         self.spun_before: set[str] = set()   # articles of the neighbourhood spun before :meth:`classify` (:meth:`_within`)
         self._replace_index = False
         self._stored = False   # the index is the store's postings (StoredCandidates)
+        self._cands: dict[str, list[tuple[str, str, float]]] = {}   # candidates asked for by this run (_candidates)
 
     def update_index(self) -> None:
         """Load the stored candidate index (unless ``full``) and sign the articles it lacks: new or
@@ -153,8 +154,8 @@ class IncrementalCopies:
 
     def find_neighbourhood(self) -> int:
         """The articles to examine again and the candidate pairs among them; returns the pair count."""
-        idx, new_ids, store = self.index, self.new_ids, self.store
-        new_cands = idx.candidates_many(new_ids) if new_ids else {}
+        new_ids, store = self.new_ids, self.store
+        new_cands = self._candidates(new_ids)
         judgements = store.judgements()
         touched = set(new_ids) | {o for cands in new_cands.values() for o, _, _ in cands}
         # translations: the cross-language channel (same organisation, other language), not in the index
@@ -173,7 +174,7 @@ class IncrementalCopies:
         their family as it was, so the extract stage extracts them again after :meth:`classify`)."""
         if not touched:
             return set(), set()
-        pairs = {(min(x, o), max(x, o)) for x, cands in self.index.candidates_many(sorted(touched)).items()
+        pairs = {(min(x, o), max(x, o)) for x, cands in self._candidates(sorted(touched)).items()
                  for o, _, _ in cands if o in touched}
         pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (self.meta.get(x) for x in sorted(touched))
                                  if a is not None)
@@ -185,6 +186,17 @@ class IncrementalCopies:
             if ln.relation == "spun" and ln.article in touched:
                 spun.add(ln.article)
         return pairs, spun
+
+    def _candidates(self, ids: list[str]) -> dict[str, list[tuple[str, str, float]]]:
+        """The index's candidates of ``ids``, each article asked about once per run (the new articles' are
+        asked for first, then again as members of the neighbourhood, and :meth:`_grow` asks again): an
+        article's candidates do not depend on the other articles of a query (the in-memory index's
+        :meth:`~.index.CandidateIndex.candidates_many` and the stored postings' give the same lists either
+        way), and the index does not change between :meth:`update_index` and :meth:`save_index`."""
+        todo = [a for a in ids if a not in self._cands]
+        if todo:
+            self._cands.update(self.index.candidates_many(todo))
+        return {a: self._cands[a] for a in ids}
 
     def _model_switches(self) -> bool:
         """Does this run turn the corpus collocation model on or off? It is used from
@@ -242,10 +254,12 @@ class IncrementalCopies:
         store, model = self.store, self.spin_model
         if model is not None:
             model.load(texts[aid] for aid in todo if aid in texts)
+        rows = []
         for aid in todo:
             score, evidence = spin_score(texts.get(aid) or store.get_article(aid).text, model=model)
-            store.put_spin_score(aid, score, SPIN_ALGORITHM, evidence)
+            rows.append((aid, score, evidence))
             self.spins[aid] = score
+        store.put_spin_scores(rows, SPIN_ALGORITHM)   # one transaction, not one per article
 
     def classify(self) -> None:
         """Classify the neighbourhood's pairs and replace its stored links.
@@ -267,6 +281,15 @@ class IncrementalCopies:
             self._grow(grown)
         self.store.put_links(res.links, replace_for=sorted(touched))
         roles.finish()
+
+    def work(self) -> dict[str, int]:
+        """What the run examined (``AnalyzeStats.counts``, printed by bench/bench_incremental.py): the
+        neighbourhood's articles, those among them this run signed as new, its pairs, and the pairs of two
+        old articles (classified again because their family or link partner is in the neighbourhood)."""
+        new = set(self.new_ids)
+        old_pairs = sum(1 for a, b in self.pairs if a not in new and b not in new)
+        return {"copies.neighbourhood": len(self.touched | new), "copies.new": len(new),
+                "copies.pairs": len(self.pairs), "copies.pairs_old": old_pairs}
 
     def _grow(self, more: set[str]) -> None:
         """Add ``more`` (closed over families and links) to the neighbourhood: its pairs and spin scores."""

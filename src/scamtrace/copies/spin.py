@@ -156,6 +156,13 @@ class CollocationModel:
                 out.add((w, ws[j]))
         return out
 
+    @staticmethod
+    def text_pairs(text: str) -> set[tuple[str, str]]:
+        """:meth:`pairs_of` of a whole text, remembered for the last :data:`TEXT_PAIRS_CACHE` texts (an
+        incremental run asks for a new text's pairs when it counts them, when the spin model looks up their
+        counts, and again in the usage votes of each pair that holds it). The set is shared: do not change it."""
+        return _text_pairs(text)
+
     def fit(self, texts: Iterable[str]) -> "CollocationModel":
         for text in texts:
             self.add(text)
@@ -218,7 +225,7 @@ class LookupCollocationModel(CollocationModel):
         """Look up the counts the judging of ``texts`` needs (their pairs, the heads of their rare pairs)."""
         pairs: set[tuple[str, str]] = set()
         for text in texts:
-            got = self._pairs[text] = self.pairs_of(text)
+            got = self._pairs[text] = self.text_pairs(text)
             pairs |= got
         self._load(pairs)
 
@@ -240,9 +247,19 @@ class LookupCollocationModel(CollocationModel):
     def _text_pairs(self, text: str) -> set[tuple[str, str]]:
         pairs = self._pairs.get(text)
         if pairs is None:
-            pairs = self.pairs_of(text)
+            pairs = self.text_pairs(text)
             self._load(pairs)
         return pairs
+
+
+#: How many texts' content-word pairs :meth:`CollocationModel.text_pairs` remembers: a batch of a few hundred
+#: articles and its copies neighbourhood (bench/bench_incremental.py: about 240 texts for 100 new ones).
+TEXT_PAIRS_CACHE = 1024
+
+
+@lru_cache(maxsize=TEXT_PAIRS_CACHE)
+def _text_pairs(text: str) -> set[tuple[str, str]]:
+    return CollocationModel.pairs_of(text)
 
 
 def judge_collocations(rare_pairs: Iterable[tuple[str, str]],
@@ -400,7 +417,7 @@ def usage_votes(words_a: list[str], sites: Iterable[tuple[int, str, str]], text_
 
     ``df``: document frequency of content-word pairs over the corpus (``CollocationModel.df``; it counts
     the pair's own texts, which are left out here)."""
-    own_a, own_b = CollocationModel.pairs_of(text_a), CollocationModel.pairs_of(text_b)
+    own_a, own_b = CollocationModel.text_pairs(text_a), CollocationModel.text_pairs(text_b)
 
     def uses(qs: set[tuple[str, str]]) -> int:
         return sum(max(0, df.get(q, 0) - (q in own_a) - (q in own_b)) for q in qs)

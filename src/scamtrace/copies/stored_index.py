@@ -26,14 +26,13 @@ another signature algorithm or never made).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import chain
 from typing import Any
 
 import numpy as np
 
 from ..store import Store
-from ..store.postings import (capped_document_frequencies, clear_postings, delete_postings, drop_posting_queue,
-                              insert_postings, posting_queue, postings_algorithms, postings_of, set_postings_algorithm,
+from ..store.postings import (capped_postings, clear_postings, delete_postings, drop_posting_queue,
+                              insert_postings, posting_queue, postings_algorithms, set_postings_algorithm,
                               signature_rows, signature_sizes, signatures_by_rowid, signatures_of_articles)
 from .index import MAX_CANDIDATES, CandidateIndex, _Hits
 from .signatures import INDEX_NAMES, SIGNATURES_ALGORITHM
@@ -156,13 +155,38 @@ class _StoredPostings:
         return qd, self.df[g], [_Hits(self.pdocs, np.arange(qd.size), self.pstart[g], self.pcnt[g])]
 
 
+def _capped_postings(db: Any, kind: int, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(each of ``keys``' document frequency, counted up to ``cap`` + 1: beyond the cap a hash is not used; the
+    (hash, doc) postings of the keys used, those found in 2 to ``cap`` articles, sorted by hash and doc), from one
+    read of at most ``cap`` + 1 postings per key (:func:`~scamtrace.store.postings.capped_postings`)."""
+    df = np.zeros(keys.size, dtype=_I64)
+    if not keys.size:
+        return df, np.zeros(0, _I64), np.zeros(0, _I64)
+    hs: list[int] = []
+    ds: list[int] = []
+    for i, (h, got) in enumerate(zip(keys.tolist(), capped_postings(db, kind, keys.tolist(), cap))):
+        if got is None:
+            continue
+        if got == "-":
+            df[i] = cap + 1
+            continue
+        docs = got.split(",")
+        df[i] = len(docs)
+        if len(docs) >= 2:
+            hs.extend([h] * len(docs))
+            ds.extend(map(int, docs))
+    ph, pd = np.array(hs, dtype=_I64), np.array(ds, dtype=_I64)
+    by_hash = np.lexsort((pd, ph))
+    return df, ph[by_hash], pd[by_hash]
+
+
 class StoredCandidates:
     """Candidates of stored articles from the store's postings (see the module doc); answers are
     kept per article (an article's candidates do not depend on what else is asked)."""
 
-    def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES):
+    def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES, df_cap: dict[str, int] | None = None):
         self.store = store
-        self._settings = CandidateIndex(max_candidates=max_candidates)   # thresholds and caps
+        self._settings = CandidateIndex(df_cap=df_cap, max_candidates=max_candidates)   # thresholds and caps
         self._known: dict[str, list[tuple[str, str, float]]] = {}
 
     def candidates_many(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str, float]]]:
@@ -187,20 +211,9 @@ class StoredCandidates:
         for name in INDEX_NAMES:
             keys = np.unique(np.concatenate(list(own[name].values()))) if own[name] else np.zeros(0, _I64)
             cap = cfg.df_cap[name]
-            df = np.zeros(keys.size, dtype=_I64)
-            if keys.size:   # each hash's df, counted up to cap + 1 (beyond the cap it is not used)
-                got = capped_document_frequencies(db, KIND[name], keys.tolist(), cap + 1)
-                df = np.fromiter(got, dtype=_I64, count=keys.size)
-            pairing = keys[(df <= cap) & (df >= 2)]
-            ph = np.zeros(0, _I64)
-            pd = np.zeros(0, _I64)
-            if pairing.size:
-                res = postings_of(db, KIND[name], pairing.tolist())
-                if res:
-                    arr = np.fromiter(chain.from_iterable(res), dtype=_I64, count=2 * len(res)).reshape(-1, 2)
-                    by_hash = np.lexsort((arr[:, 1], arr[:, 0]))
-                    ph, pd = arr[by_hash, 0], arr[by_hash, 1]
-                    docs.update(np.unique(pd).tolist())
+            df, ph, pd = _capped_postings(db, KIND[name], keys, cap)
+            if pd.size:
+                docs.update(np.unique(pd).tolist())
             found[name] = (keys, df, ph, pd)
         # local numbers: the reached articles in rowid order (the in-memory index's order)
         order: list[int] = sorted(docs)
@@ -208,7 +221,8 @@ class StoredCandidates:
         if any(d not in sizes or sizes[d][5] != SIGNATURES_ALGORITHM for d in order):
             raise ValueError("the stored copy postings name signatures that are not stored: sync_postings first")
         local = np.array(order, dtype=_I64)
-        idx = CandidateIndex(max_candidates=cfg.max_candidates)
+        idx = CandidateIndex(df_cap=cfg.df_cap, min_shared=cfg.min_shared, min_score=cfg.min_score,
+                             max_candidates=cfg.max_candidates)
         idx._single_side = True
         idx._ids = [sizes[d][1] for d in order]
         idx._num = {a: i for i, a in enumerate(idx._ids)}

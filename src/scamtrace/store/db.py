@@ -626,6 +626,12 @@ class Store:
                        " ON CONFLICT(article) DO UPDATE SET score=excluded.score, algorithm=excluded.algorithm,"
                        " evidence=excluded.evidence", (article_id, score, algorithm, json.dumps(evidence, default=str)))
 
+    def put_spin_scores(self, rows: Iterable[tuple[str, float, dict]], algorithm: str) -> None:
+        """:meth:`put_spin_score` for each (article id, score, evidence) of ``rows``, in one transaction."""
+        with self.write():
+            for article_id, score, evidence in rows:
+                self.put_spin_score(article_id, score, algorithm, evidence)
+
     def spin_scores(self) -> dict[str, tuple[float, dict]]:
         return {r["article"]: (r["score"], json.loads(r["evidence"]))
                 for r in self.db.execute("SELECT * FROM spin_scores")}

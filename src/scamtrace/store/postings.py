@@ -71,15 +71,12 @@ def signature_sizes(db: sqlite3.Connection, docs: Sequence[int]) -> list[Any]:
                          " FROM copy_signatures WHERE rowid IN ({})", docs)
 
 
-def capped_document_frequencies(db: sqlite3.Connection, kind: int, hashes: list[int], cap: int) -> list[int]:
-    """For each of ``hashes`` (in order), how many postings of index ``kind`` it has, counted up to ``cap``."""
-    rows = db.execute("SELECT (SELECT count(*) FROM (SELECT 1 FROM copy_postings p WHERE p.kind = ?"
-                      " AND p.hash = j.value LIMIT ?)) FROM json_each(?) j ORDER BY j.key",
-                      (kind, cap, json.dumps(hashes))).fetchall()
+def capped_postings(db: sqlite3.Connection, kind: int, hashes: list[int], cap: int) -> list[str | None]:
+    """For each of ``hashes`` (in order), in one read of its postings of index ``kind`` (at most ``cap`` + 1 rows):
+    None when it has none, ``"-"`` when it has more than ``cap``, else its docs, comma-separated. Its document
+    frequency counted up to ``cap`` + 1 and the postings of the hashes found in at most ``cap`` articles come
+    from the one read (they were two queries, the second reading again the rows the first had counted)."""
+    rows = db.execute("SELECT (SELECT CASE WHEN count(*) > ? THEN '-' ELSE group_concat(doc) END FROM"
+                      " (SELECT doc FROM copy_postings p WHERE p.kind = ? AND p.hash = j.value LIMIT ?))"
+                      " FROM json_each(?) j ORDER BY j.key", (cap, kind, cap + 1, json.dumps(hashes))).fetchall()
     return [r[0] for r in rows]
-
-
-def postings_of(db: sqlite3.Connection, kind: int, hashes: list[int]) -> list[Any]:
-    """(hash, doc) of every posting of index ``kind`` of ``hashes``."""
-    return db.execute("SELECT p.hash, p.doc FROM json_each(?) j CROSS JOIN copy_postings p"
-                      " ON p.kind = ? AND p.hash = j.value", (json.dumps(hashes), kind)).fetchall()
