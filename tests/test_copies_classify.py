@@ -240,6 +240,34 @@ def test_spinner_pair_hits_know_the_direction():
     assert spinner_pair_hits([(t, f) for f, t in forward]) == 0
 
 
+def test_spinner_pair_hits_try_only_the_rules_whose_original_ends_in_a_word_of_the_substitution():
+    """The rules are looked up by the last word of their original (made once per rule set); the count is the one
+    the scan over every rule gave, on substitutions made from every rule's words both ways, with extra words."""
+    import random
+
+    from scamtrace.copies.spin import _loose_match, spinner_pair_hits, spinner_rules
+
+    def every_rule(subs: list[tuple[str, str]]) -> int:   # the scan before the index
+        return sum(1 for src, dst in subs if any(
+            r.weight > 0 and src and r.original.lower().split()[-1] in src.split() and _loose_match(r, src, dst)
+            for r in spinner_rules()))
+
+    rng = random.Random(11)
+    vocab = sorted({w for r in spinner_rules() for w in (r.original.lower() + " " + r.pattern.pattern.lower()).split()
+                    if w.isalpha()})
+    subs = []
+    for r in spinner_rules():
+        spun = " ".join(w for w in r.pattern.pattern.lower().replace("\\b", " ").split() if w.isalpha())
+        for extra in ("", " " + rng.choice(vocab), rng.choice(vocab) + " "):
+            subs += [(r.original.lower() + extra, spun), (spun, r.original.lower() + extra), (extra.strip(), spun)]
+    subs += [(" ".join(rng.sample(vocab, 2)), " ".join(rng.sample(vocab, 2))) for _ in range(400)]
+    got = spinner_pair_hits(subs)
+    assert got == every_rule(subs) and got > 20
+    for _ in range(30):
+        part = rng.sample(subs, 40)
+        assert spinner_pair_hits(part) == every_rule(part)
+
+
 # --------------------------------------------------------------------------- v2 behaviour
 
 def test_one_spinner_swap_does_not_decide_direction(monkeypatch):

@@ -31,11 +31,14 @@ COLLOCATION_COUNTS_ALGORITHM = "copies.collocation-counts-v1"
 
 
 def update_collocations(store: Store, texts: Mapping[str, str], *, full: bool = False,
-                        progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+                        progress: Callable[[int, int], None] | None = None,
+                        written: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
     """Bring the stored counts up to the store's texts; returns what was done (counted, retired, pairs).
 
     ``texts``: texts already read by the caller (others are read from the store). ``full`` (or counts
-    made by another algorithm) clears the counts and counts every text again."""
+    made by another algorithm) clears the counts and counts every text again. ``written``, when given,
+    receives the document frequency now stored for each pair whose count changed (0: no longer stored),
+    which :func:`stored_model` can start from instead of reading those pairs again."""
     if full or collocations_other_than(store, COLLOCATION_COUNTS_ALGORITHM):
         clear_collocations(store)
     retired = retired_collocation_texts(store)
@@ -70,16 +73,23 @@ def update_collocations(store: Store, texts: Mapping[str, str], *, full: bool = 
         heads[h] = (best, best_df, total + sum(parts.values()))
     write_collocations(store, new_df, heads, sorted(recount), todo, [a for a, _ in retired],
                        COLLOCATION_COUNTS_ALGORITHM)
+    if written is not None:
+        written.update((k, max(0, n)) for k, n in new_df.items())
     return {"counted": len(todo), "retired": len(retired), "pairs_changed": len(changed)}
 
 
-def stored_model(store: Store) -> LookupCollocationModel | None:
-    """The spin model over the stored counts (None below ``COLLOCATION_MIN_DOCS`` texts, as a fit)."""
+def stored_model(store: Store, known: Mapping[tuple[str, str], int] | None = None) -> LookupCollocationModel | None:
+    """The spin model over the stored counts (None below ``COLLOCATION_MIN_DOCS`` texts, as a fit). ``known``: pairs
+    whose stored document frequency the caller has just written (:func:`update_collocations`' ``written``),
+    which the model takes as they are instead of reading them again."""
     docs = collocation_docs(store)
     if docs < COLLOCATION_MIN_DOCS:
         return None
-    return LookupCollocationModel(docs, lambda pairs: collocation_dfs(store, pairs),
-                                  lambda heads: collocation_heads(store, heads))
+    model = LookupCollocationModel(docs, lambda pairs: collocation_dfs(store, pairs),
+                                   lambda heads: collocation_heads(store, heads))
+    if known:
+        model.seed(known)
+    return model
 
 
 def _texts(store: Store, ids: list[str], known: Mapping[str, str]) -> Iterator[tuple[str, str]]:

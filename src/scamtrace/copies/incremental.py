@@ -243,9 +243,10 @@ class IncrementalCopies:
         store = self.store
         self._arts = list(store.iter_articles(sorted(self.touched)))
         texts = {a.id: a.text for a in self._arts}
-        update_collocations(store, texts, full=self.full,
+        written: dict[tuple[str, str], int] = {}
+        update_collocations(store, texts, full=self.full, written=written,
                             progress=lambda done, total: self.progress("collocations", done, total))
-        self.spin_model = stored_model(store)
+        self.spin_model = stored_model(store, written)   # the counts just written are not read again
         self.spins: dict[str, float] = {}
         self._score(sorted(set(self.new_ids) | self.touched), texts)
 

@@ -217,6 +217,7 @@ class LookupCollocationModel(CollocationModel):
         self._asked_heads: set[str] = set()
         self._heads = {}
         self._pairs: dict[str, set[tuple[str, str]]] = {}   # the pairs of the texts loaded, by text
+        self._known: Mapping[tuple[str, str], int] = {}   # stored counts given by the caller (:meth:`seed`)
 
     def add(self, text: str) -> None:
         raise TypeError("LookupCollocationModel: the counts are kept by the store; update them there")
@@ -229,10 +230,21 @@ class LookupCollocationModel(CollocationModel):
             pairs |= got
         self._load(pairs)
 
+    def seed(self, dfs: Mapping[tuple[str, str], int]) -> None:
+        """Take ``dfs`` as the stored document frequencies of those pairs (0: not stored), as the caller has just
+        written them: :meth:`load` reads the pairs it needs that are not among them (it still takes only the pairs
+        it needs, so the counts held are those it would have read)."""
+        self._known = dfs
+
     def _load(self, pairs: set[tuple[str, str]]) -> None:
         pairs = pairs - self._asked
         if pairs:
-            self.df.update(self._dfs_of(pairs))
+            known = self._known
+            seeded = {k: known[k] for k in pairs if k in known} if known else {}
+            self.df.update({k: n for k, n in seeded.items() if n > 0})
+            rest = pairs - seeded.keys() if seeded else pairs
+            if rest:
+                self.df.update(self._dfs_of(rest))
             self._asked |= pairs
         heads = {h for h, p in pairs if self.df.get((h, p), 0) <= 1} - self._asked_heads
         if heads:
@@ -337,12 +349,31 @@ def spinner_pair_hits(substitutions: Iterable[tuple[str, str]]) -> int:
     """
     n = 0
     rules = spinner_rules()
+    by_word = _rules_by_last_word(rules)
     for src, dst in substitutions:
-        for r in rules:
-            if r.weight > 0 and src and r.original.lower().split()[-1] in src.split() and _loose_match(r, src, dst):
-                n += 1
-                break
+        if not src:
+            continue
+        # the rules whose original's last word is a word of ``src``, in rule order (the first that matches counts)
+        tried = sorted({i for w in set(src.split()) for i in by_word.get(w, ())})
+        if any(_loose_match(rules[i], src, dst) for i in tried):
+            n += 1
     return n
+
+
+_LAST_WORD: list[tuple[tuple[SpinnerRule, ...], dict[str, list[int]]]] = []
+
+
+def _rules_by_last_word(rules: tuple[SpinnerRule, ...]) -> dict[str, list[int]]:
+    """The positions in ``rules`` of the rules of positive weight, by the last word of their original (lower-cased),
+    made once per rule set (:func:`spinner_rules` is cached)."""
+    if not _LAST_WORD or _LAST_WORD[0][0] is not rules:
+        index: dict[str, list[int]] = {}
+        for i, r in enumerate(rules):
+            words = r.original.lower().split()
+            if r.weight > 0 and words:
+                index.setdefault(words[-1], []).append(i)
+        _LAST_WORD[:] = [(rules, index)]
+    return _LAST_WORD[0][1]
 
 
 def _loose_match(rule: SpinnerRule, src: str, dst: str) -> bool:
