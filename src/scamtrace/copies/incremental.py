@@ -44,7 +44,7 @@ from .index import CandidateIndex
 from .signatures import SIGNATURES_ALGORITHM
 from .stored_index import StoredCandidates, reset_postings, sync_postings
 from .collocations import stored_model, update_collocations
-from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, spin_score
+from .spin import COLLOCATION_MIN_DOCS, SPIN_ALGORITHM, CollocationModel, forget_text_pairs, spin_score
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +282,7 @@ class IncrementalCopies:
             self._grow(grown)
         self.store.put_links(res.links, replace_for=sorted(touched))
         roles.finish()
+        forget_text_pairs()   # the texts' word pairs were for the spin scores and usage votes of this run
 
     def work(self) -> dict[str, int]:
         """What the run examined (``AnalyzeStats.counts``, printed by bench/bench_incremental.py): the

@@ -265,13 +265,21 @@ class LookupCollocationModel(CollocationModel):
 
 
 #: How many texts' content-word pairs :meth:`CollocationModel.text_pairs` remembers: a batch of a few hundred
-#: articles and its copies neighbourhood (bench/bench_incremental.py: about 240 texts for 100 new ones).
-TEXT_PAIRS_CACHE = 1024
+#: articles and its copies neighbourhood (bench/bench_incremental.py: about 240 texts for 100 new ones). A
+#: synthetic text's pairs take about 80 KB, so at most some 40 MB; the copies stage empties it when it is done
+#: (:func:`forget_text_pairs`).
+TEXT_PAIRS_CACHE = 512
 
 
 @lru_cache(maxsize=TEXT_PAIRS_CACHE)
 def _text_pairs(text: str) -> set[tuple[str, str]]:
     return CollocationModel.pairs_of(text)
+
+
+def forget_text_pairs() -> None:
+    """Empty the texts' pairs remembered by :meth:`CollocationModel.text_pairs` (a long-lived process keeps none
+    between runs)."""
+    _text_pairs.cache_clear()
 
 
 def judge_collocations(rare_pairs: Iterable[tuple[str, str]],
