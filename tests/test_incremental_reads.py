@@ -210,3 +210,31 @@ def test_the_links_of_the_extracted_articles_come_from_those_of_the_neighbourhoo
         hood = rng.sample(linked, len(linked) // 2)
         ids = rng.sample(hood, len(hood) // 3)
         assert _touching(store.links_touching(hood), ids) == store.links_touching(ids)
+
+
+def test_a_store_upgraded_to_the_name_lengths_records_every_name_and_resolves_the_same_actors(grown, tmp_path):
+    """0021_incremental_reads makes actor_name_blocks again, empty, with no name queued: the next analyze
+    records every mentioned name's block (name_blocks_missing) and resolves the actors a full run gives."""
+    from conftest import copy_store
+    from scamtrace.knowledge.build import update_actors
+    store, _ = grown
+    db = copy_store(Path(store.path), tmp_path / "upgraded.db")
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM actor_name_blocks")
+    con.commit()
+    con.close()
+    up = api.open_store(db)
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SCAMTRACE_NO_SPACY", "1")
+    try:
+        api.ingest(up, [_jsonl(tmp_path / "c.jsonl", generate(12, 22).articles)])
+        api.analyze(up)
+    finally:
+        mp.undo()
+    names = {r[0] for r in up.execute("SELECT DISTINCT canonical FROM mention_counts")}
+    blocks = {r[0]: (r[1], r[2]) for r in up.execute("SELECT name, prefix, size FROM actor_name_blocks")}
+    assert names and set(blocks) == names and all(blocks[n] == block_key(n) for n in names)
+    got = sorted(tuple(r) for r in up.execute("SELECT name, label, mentions, evidence FROM actors"))
+    update_actors(up, None)   # every name resolved again
+    assert sorted(tuple(r) for r in up.execute("SELECT name, label, mentions, evidence FROM actors")) == got
+    up.close()
