@@ -91,7 +91,7 @@ def put_story_stats(store: Store, header: Mapping[str, Any], idf: Mapping[str, f
                     anchor_idf: Mapping[str, float]) -> None:
     """Replace the story statistics (and forget every stored unit frame: they were weighed with the old)."""
     with store.write() as db:
-        for table in ("story_stats", "story_idf", "story_anchor_idf", "story_units", "story_thread_frames",
+        for table in ("story_stats", "story_idf", "story_anchor_idf", "story_unit_keys", "story_units", "story_thread_frames",
                       "story_thread_anchors"):
             db.execute(f"DELETE FROM {table}")
         db.executemany("INSERT INTO story_stats(name, value) VALUES (?,?)",
@@ -106,10 +106,16 @@ def add_story_anchor_idf(store: Store, anchor_idf: Mapping[str, float]) -> None:
         db.executemany("INSERT OR IGNORE INTO story_anchor_idf(anchor, idf) VALUES (?,?)", anchor_idf.items())
 
 
-def story_unit_rows(store: Store) -> dict[str, tuple[str, str]]:
-    """unit -> (members JSON, keys JSON) of every stored unit frame (the frame itself:
+def story_unit_members(store: Store) -> dict[str, str]:
+    """unit -> members JSON of every stored unit frame (its keys: :func:`story_key_units`, its frame:
     :func:`story_unit_frame`)."""
-    return {r[0]: (r[1], r[2]) for r in store.db.execute("SELECT unit, members, keys FROM story_units")}
+    return {r[0]: r[1] for r in store.db.execute("SELECT unit, members FROM story_units")}
+
+
+def story_key_units(store: Store, key: str) -> list[str]:
+    """The stored units whose blocking keys hold ``key`` (``story_unit_keys``, kept from
+    ``story_units.keys`` by triggers)."""
+    return [r[0] for r in store.db.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,))]
 
 
 def story_unit_frame(store: Store, unit: str) -> str:

@@ -503,11 +503,12 @@ class UnitFrame(NamedTuple):
 
 
 class StoredFrame(NamedTuple):
-    """A stored :class:`UnitFrame` not read yet and its blocking keys (read at once: every unit's keys
-    go into the blocking index); :class:`_Frames` reads the rest when the unit is used: its JSON is
-    ``text``, or what ``read()`` returns (the store is asked then)."""
+    """A stored :class:`UnitFrame` not read yet; :class:`_Frames` reads it when the unit is used (its
+    blocking keys too: the warm path's blocking index reads the stored units of a key from the store,
+    ``story_unit_keys``): its JSON is ``text``, or what ``read()`` returns (the store is asked then).
+    ``keys``: unused, kept for callers that know them (None)."""
 
-    keys: frozenset[str]
+    keys: frozenset[str] | None = None
     text: str = ""
     read: Callable[[], str] | None = None
 
@@ -605,7 +606,7 @@ class _Frames:
             ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
             self.cdate.append(min(ds).toordinal() if ds else None)
         self.types = _unit_types(units, event_types)
-        self.keys: Sequence[frozenset[str]] = [r.keys for r in rows]
+        self.keys: Sequence[frozenset[str]]
         self.vecs: Sequence[dict[str, float]]
         self.vnorm2: Sequence[float]
         self.anchors: Sequence[frozenset[str]]
@@ -614,11 +615,11 @@ class _Frames:
         self.salient: Sequence[dict[str, float]]
         self.anchor_weight: Sequence[float]
         if stored is None:   # every frame made here: plain lists
-            (self.vecs, self.vnorm2, self.anchors, _, self.actors, self.lead, self.salient,
+            (self.vecs, self.vnorm2, self.anchors, self.keys, self.actors, self.lead, self.salient,
              self.anchor_weight) = (list(x) for x in zip(*rows)) if rows else ([] for _ in range(8))
-        else:
+        else:   # a stored frame's keys too are read with it (stories.warm-v2: a warm run reads few)
             self._rows = rows
-            (self.vecs, self.vnorm2, self.anchors, _, self.actors, self.lead, self.salient,
+            (self.vecs, self.vnorm2, self.anchors, self.keys, self.actors, self.lead, self.salient,
              self.anchor_weight) = (_Column(rows, k) for k in range(8))
 
     def frame(self, i: int) -> UnitFrame:

@@ -13,7 +13,7 @@ from ..model import Article, Family
 from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
                             put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
-                            story_unit_frame, story_unit_rows, thread_anchor_before, thread_anchor_first,
+                            story_key_units, story_unit_frame, story_unit_members, thread_anchor_before, thread_anchor_first,
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_of_stories,
                             thread_places_with, put_thread_link_scores)
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
@@ -88,7 +88,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     sizes = None if frozen is None else {sid: len(arts) for sid, arts in before.items()}
     stories, more, units, frames, untouched = cluster_warm(
         corpus, families, kept, dirty_units, lambda a: story_member_evidence_of(store, a), dates, types, frame_of,
-        frozen, stored, sizes, groups)
+        frozen, stored, sizes, groups, key_units=partial(story_key_units, store))
     stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
     previous = {sid: arts for sid, arts in before.items() if sid not in untouched}
     aliases = carry_story_ids(stories, previous, store.alias_ids("story") | set(before))
@@ -202,14 +202,14 @@ def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[st
     header = story_stats(store)
     if header.get("algorithm") != stats_algorithm():
         return None, None, []
-    rows = story_unit_rows(store)
+    rows = story_unit_members(store)
     stored: dict[str, StoredFrame] = {}
     for g in kept.values():
         for i in g:
             name, arts = groups[i]
             row = rows.get(name)
-            if row is not None and row[0] == _members_json(arts):
-                stored[name] = StoredFrame(frozenset(json.loads(row[1])), read=partial(story_unit_frame, store, name))
+            if row is not None and row == _members_json(arts):   # its keys are read by key (story_unit_keys)
+                stored[name] = StoredFrame(read=partial(story_unit_frame, store, name))
     by_id = {a.id: a for a in corpus}
     terms: set[str] = set()
     for name, arts in groups:

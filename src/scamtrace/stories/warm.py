@@ -42,7 +42,8 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
@@ -96,18 +97,39 @@ class _WarmClusterer(_Clusterer):
         super().take(u, s)
         self.changed.add(s)
 
-    def restore(self, groups: Sequence[Sequence[int]], evidence: Callable[[int], dict[str, Any]]) -> None:
+    def restore(self, groups: Sequence[Sequence[int]], evidence: Callable[[int], dict[str, Any]],
+                stored_keys: Callable[[str], Iterable[int]] | None = None, stored: Collection[int] = ()) -> None:
         """Put the kept units back in their stored stories (not counted as changes), each with its stored
         evidence (``evidence(unit)``, read when asked for). A kept story's state is built from its units'
-        frames when first used (:class:`_KeptStory`): most are never used by a small batch."""
-        index, story_of, keys = self.index, self.story_of, self.f.keys
+        frames when first used (:class:`_KeptStory`): most are never used by a small batch.
+
+        ``stored_keys(key)``: the units whose stored blocking keys hold ``key`` (any units: those not
+        restored here from their stored frame, of ``stored``, are left out); the blocking index then
+        reads a key's posting when first used (:class:`_LazyIndex`) instead of taking every kept unit's
+        keys now: the postings are those of every kept unit's keys put in at once, in the same order."""
+        story_of, keys = self.story_of, self.f.keys
+        if stored_keys is None:
+            stored = ()
+        home: dict[int, int] = {}         # a unit restored from its stored frame -> its story
+        later: dict[str, Counter] = {}    # the keys of the others (weighed this run), by story
         for g in groups:
             s = len(self.stories)
             self.stories.append(_KeptStory(g, self.f))
             for u in g:
                 story_of[u] = s
+                if u in stored:
+                    home[u] = s
+                    continue
                 for k in keys[u]:
-                    index[k][s] += 1
+                    post = later.get(k)
+                    if post is None:
+                        post = later[k] = Counter()
+                    post[s] += 1
+        if stored_keys is None:
+            for k, post in later.items():
+                self.index[k].update(post)
+        else:
+            self.index = _LazyIndex(stored_keys, home, later)
         self.evidence = _KeptEvidence(evidence)
 
     def warm_run(self, dirty: list[int]) -> int:
@@ -203,6 +225,40 @@ class _KeptStory(_StoryState):
         return True
 
 
+class _LazyIndex(dict):
+    """The blocking index of a warm run (key -> story -> how many of its units hold the key) whose
+    postings of the restored units are read when a key is first used: the stored units of the key
+    (``stored_keys(key)``) restored from their stored frames (``home``: unit -> its story), plus the
+    postings of the other restored units (``later``). A posting's stories come in story order, as
+    :meth:`_WarmClusterer.restore` putting every unit's keys in at once gives them. Every change of a
+    posting (:meth:`_Clusterer.place`, :meth:`_Clusterer.take`) reads it first, so it is read before
+    any restored unit of its key moves; a posting emptied stays known (empty), not read again."""
+
+    def __init__(self, stored_keys: Callable[[str], Iterable[int]], home: Mapping[int, int],
+                 later: Mapping[str, Counter]):
+        super().__init__()
+        self.stored_keys, self.home, self.later = stored_keys, home, later
+
+    def __missing__(self, key: str) -> Counter:
+        home = self.home
+        counts: Counter = Counter()
+        for u in self.stored_keys(key):
+            s = home.get(u)
+            if s is not None:
+                counts[s] += 1
+        more = self.later.get(key)
+        if more:
+            counts.update(more)
+        post = self[key] = Counter(dict(sorted(counts.items())))
+        return post
+
+    def get(self, key: str, default: Any = None) -> Any:   # noqa: ARG002 (a key is read, never missing)
+        return self[key]
+
+    def __delitem__(self, key: str) -> None:
+        dict.__setitem__(self, key, Counter())
+
+
 class _KeptEvidence(dict):
     """unit -> its evidence; a kept unit's stored evidence is read when first asked for."""
 
@@ -247,6 +303,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                  stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
                  sizes: Mapping[str, int] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
+                 key_units: Callable[[str], Iterable[str]] | None = None,
                  ) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
     """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
@@ -258,12 +315,22 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     With ``sizes`` (stored story id -> its number of articles), ``untouched`` names the stored stories
     this run left exactly as they were (no unit joined or left them) and ``stories`` holds only the
     others (every story otherwise, ``untouched`` empty). ``groups``: :func:`unit_members`' units with
-    their names, when the caller has them."""
+    their names, when the caller has them. ``key_units(key)``: the names of the stored units whose
+    stored blocking keys hold ``key`` (``story_unit_keys``); with it, the units taken with their
+    ``stored`` frame enter the blocking index a key at a time, when the run uses the key."""
     units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups)
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
     olds = sorted(((old, sorted(g, key=pos.__getitem__)) for old, g in kept.items()), key=lambda og: pos[og[1][0]])
-    c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True})
+    stored_keys, from_store = None, set()
+    if key_units is not None and stored:
+        ids = {u.family: i for i, u in enumerate(units)}
+        from_store = {ids[name] for name in stored if name in ids}
+
+        def stored_keys(key: str) -> list[int]:
+            return [i for name in key_units(key) if (i := ids.get(name)) is not None]
+    c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True}, stored_keys,
+              from_store)
     moves = c.warm_run(sorted(dirty, key=pos.__getitem__))
     untouched: set[str] = set()
     if sizes is not None:
