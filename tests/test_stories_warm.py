@@ -323,3 +323,97 @@ def test_threads_relinked_after_stories_are_gone_and_moved(grown, tmp_path):  # 
     assert _stored_threads(store) == want
     assert dict(store.execute("SELECT story, score FROM story_thread_frames")) == scores
     store.close()
+
+
+def _key_rows(store) -> set[tuple[str, str]]:  # noqa: ANN001
+    return {(r[0], r[1]) for r in store.execute("SELECT key, unit FROM story_unit_keys")}
+
+
+def _keys_of_units(store) -> set[tuple[str, str]]:  # noqa: ANN001
+    return {(k, unit) for unit, keys in store.execute("SELECT unit, keys FROM story_units") for k in json.loads(keys)}
+
+
+def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: ANN001
+    """story_unit_keys (the warm path's blocking index, read by key) holds exactly the keys of every
+    stored unit after a full and a warm run, and stays so (triggers on story_units) when a unit is
+    written again with other keys, written anew, dropped, or every unit is replaced; the migration
+    fills it from the stored units."""
+    from scamtrace.store.caches import put_story_stats, put_story_units, story_key_units
+    from scamtrace.store.migrations import _m0021
+    store = api.open_store(copy_store(grown[0].path, tmp_path / "keys.db"))
+    want = _keys_of_units(store)
+    assert want and _key_rows(store) == want
+    unit, members, keys, frame = store.execute("SELECT unit, members, keys, frame FROM story_units LIMIT 1")[0]
+    other = store.execute("SELECT unit FROM story_units WHERE unit != ? LIMIT 1", (unit,))[0][0]
+    put_story_units(store, [(unit, members, json.dumps(["t:zz-new", json.loads(keys)[0]]), frame),
+                            ("fam-new", "[]", json.dumps(["t:zz-new"]), frame)], drop=[other])
+    assert _key_rows(store) == _keys_of_units(store) != want
+    assert sorted(story_key_units(store, "t:zz-new")) == sorted([unit, "fam-new"])
+    assert not any(u == other for _, u in _key_rows(store))
+    with store.write() as db:
+        db.execute("UPDATE story_units SET keys = ? WHERE unit = ?", (json.dumps(["t:zz-upd"]), unit))
+    assert _key_rows(store) == _keys_of_units(store) and story_key_units(store, "t:zz-upd") == [unit]
+    store.db.executescript(   # a store written before the migration: filled from the stored units
+        "DROP TABLE story_unit_keys; DROP TRIGGER story_unit_keys_ai; DROP TRIGGER story_unit_keys_au;"
+        " DROP TRIGGER story_unit_keys_ad;" + _m0021())
+    assert _key_rows(store) == _keys_of_units(store)
+    put_story_stats(store, {"algorithm": "x"}, {}, {})
+    assert _key_rows(store) == set() == _keys_of_units(store)
+    store.close()
+
+
+def test_the_blocking_index_read_by_key_is_the_restored_index():
+    """A warm run's blocking index read a key at a time from the stored units (restore with
+    ``stored_keys``: warm._LazyIndex) gives every posting and every candidate list of the index that
+    restore fills with every kept unit's keys at once, in the same order, after the same moves (units
+    taken out, placed into other stories or new ones, postings emptied and filled again)."""
+    import random
+    from collections import Counter
+    from types import SimpleNamespace
+    rng = random.Random(11)
+    n, kept_n = 80, 60
+    vocab = [f"n:k{i}" for i in range(14)] + [f"t:w{i}" for i in range(6)]
+    keys = [frozenset(rng.sample(vocab, rng.randrange(1, 6))) for _ in range(n)]
+    f = SimpleNamespace(vecs=[{rng.choice("abcdef"): 1.0} for _ in range(n)], vnorm2=[1.0] * n, anchors=keys,
+                        anchor_weight=[1.0] * n, date=[700000 + rng.randrange(30) for _ in range(n)],
+                        cdate=[None] * n, types=[frozenset()] * n, keys=keys, actors=[frozenset()] * n,
+                        salient=[{}] * n, lead=[None] * n)
+    cut = sorted(rng.sample(range(1, kept_n), 14))
+    groups = [list(range(a, b)) for a, b in zip([0, *cut], [*cut, kept_n])]
+    rng.shuffle(groups)
+    stored = set(rng.sample(range(kept_n), 45))   # the others were weighed in the run: their keys go in at once
+    solo = next(u for u in sorted(stored))   # the one unit of its key: its posting is emptied, then filled
+    keys[solo] = keys[solo] | {"n:solo"}
+    vocab.append("n:solo")
+    asked: list[str] = []
+
+    def stored_keys(key: str) -> list[int]:   # every unit with the key: the unstored and dirty ones are left out
+        asked.append(key)
+        return [u for u in rng.sample(range(n), n) if key in keys[u]]
+
+    order = list(range(n))
+    eager, lazy = warm._WarmClusterer(f, order), warm._WarmClusterer(f, order)
+    eager.restore(groups, lambda u: {"kept": True})
+    lazy.restore(groups, lambda u: {"kept": True}, stored_keys, stored)
+    assert not asked   # nothing read before a key is used
+    ops = random.Random(5)
+    for step in range(120):
+        u = ops.randrange(n) if step else solo
+        if u >= kept_n and u not in eager.story_of:   # a dirty unit: placed
+            s = ops.choice([None, *range(len(eager.stories))])
+        else:
+            cur = eager.story_of[u]
+            for c in (eager, lazy):
+                c.take(u, cur)
+            s = ops.choice([None, *(x for x in range(len(eager.stories)) if x != cur)])
+        if s is not None and not eager.stories[s].units:
+            s = None
+        for c in (eager, lazy):
+            c.place(u, s, {"step": step})
+        probe = ops.sample(vocab, 4) if step else ["n:solo"]
+        assert list(lazy.hits(probe).items()) == list(eager.hits(probe).items())
+        assert lazy.candidates(u) == eager.candidates(u)
+    assert asked and len(asked) == len(set(asked))   # each key read once, emptied postings not read again
+    for k in vocab:
+        assert list((lazy.index.get(k) or Counter()).items()) == list((eager.index.get(k) or Counter()).items()), k
+    assert lazy.story_of == eager.story_of
