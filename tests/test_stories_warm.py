@@ -417,3 +417,17 @@ def test_the_blocking_index_read_by_key_is_the_restored_index():
     for k in vocab:
         assert list((lazy.index.get(k) or Counter()).items()) == list((eager.index.get(k) or Counter()).items()), k
     assert lazy.story_of == eager.story_of
+
+
+def test_members_json_is_the_json_of_the_sorted_ids():
+    """A stored unit's members are compared as JSON text (stories.stage._members_json writes it directly
+    when no id needs escaping): the same text as json.dumps for ids with and without quotes, backslashes,
+    control characters and non-ASCII letters."""
+    import random
+
+    from scamtrace.stories.stage import _members_json
+    rng = random.Random(2)
+    alphabet = ["a", "b", "-", "0", "é", "\u2028", "\x7f", '"', "\\", "\n", "\x01", "/"]
+    for _ in range(500):
+        ids = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6))) for _ in range(rng.randrange(0, 4))]
+        assert _members_json(ids) == json.dumps(sorted(ids), ensure_ascii=False, separators=(",", ":")), ids

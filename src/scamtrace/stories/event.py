@@ -1397,14 +1397,20 @@ def _family_units(articles: Sequence[Article], families: Iterable[Family],
     by_id = {a.id: a for a in articles}
     outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
     out: list[tuple[_Unit, Counter]] = []
+    unnamed: Counter = Counter()   # a stored unit's name counts: not read (its frame is stored)
     for name, members in (unit_groups(by_id, families) if groups is None else groups):
         got = stored.get(name) if stored is not None else None
         if got is None:
             out.append(_make_unit(name, [by_id[m] for m in members], outlets, frame_of))
             continue
-        arts = sorted((by_id[m] for m in members), key=lambda a: a.id)
+        if len(members) == 1:   # most units (one pass over every stored unit: kept cheap)
+            art = by_id[members[0]]
+            first = last = art.published or None
+            out.append((_Unit(name, [art], Counter(), set(), first, last), unnamed))
+            continue
+        arts = [by_id[m] for m in sorted(members)]   # by id, as the articles' ids are the members
         dates = [m.published for m in arts if m.published]
-        out.append((_Unit(name, arts, Counter(), set(), min(dates, default=None), max(dates, default=None)), Counter()))
+        out.append((_Unit(name, arts, Counter(), set(), min(dates, default=None), max(dates, default=None)), unnamed))
     return out
 
 

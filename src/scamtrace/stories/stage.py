@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from functools import partial
@@ -220,8 +221,18 @@ def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[st
                        int(header["n"])), stored, list(rows)
 
 
+# What json.dumps(..., ensure_ascii=False) escapes in a string: an id without any is written as it is.
+_JSON_ESCAPED = re.compile(r'[\x00-\x1f\\"]')
+
+
 def _members_json(article_ids: Iterable[str]) -> str:
-    return json.dumps(sorted(article_ids), ensure_ascii=False, separators=(",", ":"))
+    """The JSON list of the sorted ids (json.dumps, ensure_ascii=False, compact), written directly when
+    no id needs escaping (one call per stored unit in a warm run)."""
+    ids = sorted(article_ids)
+    joined = '","'.join(ids)
+    if not ids or _JSON_ESCAPED.search(joined):
+        return json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
+    return '["' + joined + '"]'
 
 
 def _unit_row(u: Any, fr: UnitFrame) -> tuple[str, str, str, str]:

@@ -289,6 +289,14 @@ def partition(members: list[list[str]], previous: Mapping[str, str], dirty_artic
     kept: dict[str, list[int]] = {}
     dirty: list[int] = []
     for i, arts in enumerate(members):
+        if len(arts) == 1:   # most units (one pass over every unit: kept cheap)
+            a = arts[0]
+            old = previous.get(a)
+            if old is not None and a not in dirty_articles:
+                kept.setdefault(old, []).append(i)
+            else:
+                dirty.append(i)
+            continue
         olds = {previous.get(a) for a in arts}
         old = next(iter(olds)) if len(olds) == 1 else None
         if old is not None and not any(a in dirty_articles for a in arts):
