@@ -26,7 +26,7 @@ the analysis caches; the boilerplate counts are exact counts of the stored texts
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from .db import Store
@@ -112,10 +112,10 @@ def story_unit_members(store: Store) -> dict[str, str]:
     return {r[0]: r[1] for r in store.db.execute("SELECT unit, members FROM story_units")}
 
 
-def story_key_units(store: Store, key: str) -> list[str]:
+def story_key_units(store: Store, key: str) -> Iterator[str]:
     """The stored units whose blocking keys hold ``key`` (``story_unit_keys``, kept from
-    ``story_units.keys`` by triggers)."""
-    return [r[0] for r in store.db.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,))]
+    ``story_units.keys`` by triggers), read as the caller iterates (it may stop early)."""
+    return (r[0] for r in store.db.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,)))
 
 
 def story_unit_frame(store: Store, unit: str) -> str:
