@@ -348,14 +348,14 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     put_story_units(store, [(unit, members, json.dumps(["t:zz-new", json.loads(keys)[0]]), frame),
                             ("fam-new", "[]", json.dumps(["t:zz-new"]), frame)], drop=[other])
     assert _key_rows(store) == _keys_of_units(store) != want
-    assert sorted(story_key_units(store, "t:zz-new")) == sorted([unit, "fam-new"])
+    assert sorted(u for u, in story_key_units(store, "t:zz-new")) == sorted([unit, "fam-new"])
     assert not any(u == other for _, u in _key_rows(store))
     with store.write() as db:
         db.execute("UPDATE story_units SET keys = ? WHERE unit = ?", (json.dumps(["t:zz-upd"]), unit))
-    assert _key_rows(store) == _keys_of_units(store) and list(story_key_units(store, "t:zz-upd")) == [unit]
+    assert _key_rows(store) == _keys_of_units(store) and list(story_key_units(store, "t:zz-upd")) == [(unit,)]
     store.db.executescript(   # a store written before the migration: filled from the stored units
-        "DROP TABLE story_unit_keys; DROP TRIGGER story_unit_keys_ai; DROP TRIGGER story_unit_keys_au;"
-        " DROP TRIGGER story_unit_keys_ad;" + _m0021())
+        "DROP TABLE story_unit_keys; DROP TRIGGER story_unit_keys_bi; DROP TRIGGER story_unit_keys_ai;"
+        " DROP TRIGGER story_unit_keys_au; DROP TRIGGER story_unit_keys_ad;" + _m0021())
     assert _key_rows(store) == _keys_of_units(store)
     put_story_stats(store, {"algorithm": "x"}, {}, {})
     assert _key_rows(store) == set() == _keys_of_units(store)
@@ -396,12 +396,12 @@ def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_k
 
     def stored_keys(key: str):  # noqa: ANN202 (every unit with the key: the unstored and dirty ones are left out)
         asked.append(key)
-        yield from (u for u in rng.sample(range(n), n) if key in keys[u])
+        yield from ((f"u{u}",) for u in rng.sample(range(n), n) if key in keys[u])
 
     order = list(range(n))
     eager, lazy = warm._WarmClusterer(f, order), warm._WarmClusterer(f, order)
     eager.restore(groups, lambda u: {"kept": True})
-    lazy.restore(groups, lambda u: {"kept": True}, stored_keys, stored)
+    lazy.restore(groups, lambda u: {"kept": True}, stored_keys, stored, [f"u{u}" for u in range(n)])
     assert not asked   # nothing read before a key is used
     ops = random.Random(5)
     for step in range(160):

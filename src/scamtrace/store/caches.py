@@ -112,10 +112,13 @@ def story_unit_members(store: Store) -> dict[str, str]:
     return {r[0]: r[1] for r in store.db.execute("SELECT unit, members FROM story_units")}
 
 
-def story_key_units(store: Store, key: str) -> Iterator[str]:
+def story_key_units(store: Store, key: str) -> Iterator[tuple[str]]:
     """The stored units whose blocking keys hold ``key`` (``story_unit_keys``, kept from
-    ``story_units.keys`` by triggers), read as the caller iterates (it may stop early)."""
-    return (r[0] for r in store.db.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,)))
+    ``story_units.keys`` by triggers), as 1-tuples (unit,), read as the caller iterates (it may stop
+    early: the cursor)."""
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: a common key has thousands of rows
+    return cur.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,))
 
 
 def story_unit_frame(store: Store, unit: str) -> str:

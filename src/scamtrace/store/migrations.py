@@ -991,27 +991,29 @@ def _m0022() -> str:
 def _m0023() -> str:
     # stories.warm-v2's blocking index read per key (issue 17 part 2): story_unit_keys holds each stored
     # unit's blocking keys (story_units.keys, one row per key), kept by triggers on story_units (a unit
-    # written again has its rows replaced, a deleted unit loses them), so an incremental run reads the
-    # units of the keys it uses instead of putting every kept unit's keys into its in-memory index.
+    # written again, also by INSERT OR REPLACE, has its rows replaced; an updated one too; a deleted one
+    # loses them: each by its keys, through the primary key), so an incremental run reads the units of
+    # the keys it uses instead of putting every kept unit's keys into its in-memory index.
     return """
         CREATE TABLE story_unit_keys (
             key TEXT NOT NULL,
             unit TEXT NOT NULL,
             PRIMARY KEY (key, unit)
         ) WITHOUT ROWID;
-        CREATE INDEX idx_story_unit_keys_unit ON story_unit_keys(unit);
         INSERT OR IGNORE INTO story_unit_keys(key, unit)
             SELECT j.value, u.unit FROM story_units u, json_each(u.keys) j;
+        CREATE TRIGGER story_unit_keys_bi BEFORE INSERT ON story_units BEGIN
+            DELETE FROM story_unit_keys WHERE unit = new.unit AND key IN (
+                SELECT j.value FROM story_units u, json_each(u.keys) j WHERE u.unit = new.unit);
+        END;
         CREATE TRIGGER story_unit_keys_ai AFTER INSERT ON story_units BEGIN
-            DELETE FROM story_unit_keys WHERE unit = new.unit;
             INSERT OR IGNORE INTO story_unit_keys(key, unit) SELECT j.value, new.unit FROM json_each(new.keys) j;
         END;
         CREATE TRIGGER story_unit_keys_au AFTER UPDATE OF unit, keys ON story_units BEGIN
-            DELETE FROM story_unit_keys WHERE unit = old.unit;
-            DELETE FROM story_unit_keys WHERE unit = new.unit;
+            DELETE FROM story_unit_keys WHERE unit = old.unit AND key IN (SELECT value FROM json_each(old.keys));
             INSERT OR IGNORE INTO story_unit_keys(key, unit) SELECT j.value, new.unit FROM json_each(new.keys) j;
         END;
         CREATE TRIGGER story_unit_keys_ad AFTER DELETE ON story_units BEGIN
-            DELETE FROM story_unit_keys WHERE unit = old.unit;
+            DELETE FROM story_unit_keys WHERE unit = old.unit AND key IN (SELECT value FROM json_each(old.keys));
         END;
     """

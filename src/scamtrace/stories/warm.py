@@ -43,7 +43,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model import Article, Family, Story
@@ -109,19 +109,22 @@ class _WarmClusterer(_Clusterer):
             self.index.taken_unit(u)
 
     def restore(self, groups: Sequence[Sequence[int]], evidence: Callable[[int], dict[str, Any]],
-                stored_keys: Callable[[str], Iterable[int]] | None = None, stored: Collection[int] = ()) -> None:
+                stored_keys: Callable[[str], Iterable[tuple[Hashable]]] | None = None, stored: Collection[int] = (),
+                row_of: Sequence[Hashable] | None = None) -> None:
         """Put the kept units back in their stored stories (not counted as changes), each with its stored
         evidence (``evidence(unit)``, read when asked for). A kept story's state is built from its units'
         frames when first used (:class:`_KeptStory`): most are never used by a small batch.
 
-        ``stored_keys(key)``: the units whose stored blocking keys hold ``key`` (any units: those not
-        restored here from their stored frame, of ``stored``, are left out); the blocking index then
-        reads a key's posting when first used (:class:`_LazyIndex`) instead of taking every kept unit's
-        keys now: the postings are those of every kept unit's keys put in at once, in the same order."""
+        ``stored_keys(key)``: the stored rows ``(row id,)`` of the units whose stored blocking keys hold
+        ``key`` (``row_of``: each unit's row id, its name; the units not restored here from their stored
+        frame, of ``stored``, are left out); the blocking index then reads a key's posting when first used
+        (:class:`_LazyIndex`) instead of taking every kept unit's keys now: the postings are those of every
+        kept unit's keys put in at once."""
         story_of, keys = self.story_of, self.f.keys
         if stored_keys is None:
             stored = ()
-        home: dict[int, int] = {}         # a unit restored from its stored frame -> its story
+        home: dict[Hashable, int] = {}    # a unit restored from its stored frame (its row id) -> its story
+        row = row_of if row_of is not None else range(len(keys))
         later: dict[str, list[tuple[int, int]]] = {}    # the keys of the others (weighed this run)
         for g in groups:
             s = len(self.stories)
@@ -129,7 +132,7 @@ class _WarmClusterer(_Clusterer):
             for u in g:
                 story_of[u] = s
                 if u in stored:
-                    home[u] = s
+                    home[row[u]] = s
                     continue
                 for k in keys[u]:
                     post = later.get(k)
@@ -141,7 +144,7 @@ class _WarmClusterer(_Clusterer):
                 for _, s in units:
                     self.index[k][s] += 1
         else:
-            self.index = _LazyIndex(stored_keys, home, later, groups, keys)
+            self.index = _LazyIndex(stored_keys, home, later, groups, keys, row)
         self.evidence = _KeptEvidence(evidence)
 
     def warm_run(self, dirty: list[int]) -> int:
@@ -249,11 +252,14 @@ class _LazyIndex(dict):
     stories is read only that far (:class:`_LongPosting`): :meth:`_Clusterer.hits` reads no posting
     longer than ``MAX_KEY_STORIES`` (the order of a posting's stories is not read either)."""
 
-    def __init__(self, stored_keys: Callable[[str], Iterable[int]], home: Mapping[int, int],
-                 later: Mapping[str, list[tuple[int, int]]], groups: Sequence[Sequence[int]], keys: Sequence[frozenset[str]]):
+    def __init__(self, stored_keys: Callable[[str], Iterable[tuple[Hashable]]], home: Mapping[Hashable, int],
+                 later: Mapping[str, list[tuple[int, int]]], groups: Sequence[Sequence[int]],
+                 keys: Sequence[frozenset[str]], row_of: Sequence[Hashable]):
         super().__init__()
         self.stored_keys, self.home, self.later, self.groups, self.unit_keys = stored_keys, home, later, groups, keys
+        self.row_of = row_of                              # unit -> the id its stored rows have (its name)
         self.moved: set[int] = set()                      # restored units taken out since
+        self.moved_rows: set[Hashable] = set()            # ... by their row ids
         self.placed: dict[str, dict[int, int]] = {}       # key -> unit placed by the run (and there now) -> story
 
     def counts(self, key: str, limit: int | None = None) -> tuple[Counter, bool]:
@@ -266,9 +272,11 @@ class _LazyIndex(dict):
         for s in self.placed.get(key, {}).values():
             counts[s] += 1
         rows = self.stored_keys(key)
-        for u in rows:
-            at = home.get(u)
-            if at is not None and u not in moved:
+        moved_rows = self.moved_rows
+        r: Hashable
+        for (r,) in rows:
+            at = home.get(r)
+            if at is not None and r not in moved_rows:
                 counts[at] += 1
                 if limit is not None and len(counts) > limit:
                     close = getattr(rows, "close", None)
@@ -308,6 +316,7 @@ class _LazyIndex(dict):
     def taken_unit(self, u: int) -> None:
         """The clusterer took unit ``u`` out of its story (after its postings changed)."""
         self.moved.add(u)
+        self.moved_rows.add(self.row_of[u])
         for k in self.unit_keys[u]:
             got = self.placed.get(k)
             if got is not None:
@@ -399,7 +408,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                  stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
                  sizes: Mapping[str, int] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
-                 key_units: Callable[[str], Iterable[str]] | None = None,
+                 key_units: Callable[[str], Iterable[tuple[str]]] | None = None,
                  ) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
     """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
@@ -418,18 +427,13 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     pos = {u: k for k, u in enumerate(order)}
     c = _WarmClusterer(frames, order)
     olds = sorted(((old, sorted(g, key=pos.__getitem__)) for old, g in kept.items()), key=lambda og: pos[og[1][0]])
-    stored_keys, from_store = None, set()
-    if key_units is not None and stored:
-        ids = {u.family: i for i, u in enumerate(units)}
-        from_store = {ids[name] for name in stored if name in ids}
-
-        def stored_keys(key: str) -> Iterator[int]:   # read as the index iterates (it may stop early)
-            for name in key_units(key):
-                i = ids.get(name)
-                if i is not None:
-                    yield i
-    c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True}, stored_keys,
-              from_store)
+    from_store: set[int] = set()
+    names: list[str] | None = None
+    if key_units is not None and stored:   # the index reads the stored rows (unit names) of a key when used
+        names = [u.family for u in units]
+        from_store = {i for i, name in enumerate(names) if name in stored}
+    c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True},
+              key_units if names is not None else None, from_store, names)
     moves = c.warm_run(sorted(dirty, key=pos.__getitem__))
     untouched: set[str] = set()
     if sizes is not None:
