@@ -339,7 +339,7 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     written again with other keys, written anew, dropped, or every unit is replaced; the migration
     fills it from the stored units."""
     from scamtrace.store.caches import put_story_stats, put_story_units, story_key_units
-    from scamtrace.store.migrations import _m0021
+    from scamtrace.store.migrations import _m0023
     store = api.open_store(copy_store(grown[0].path, tmp_path / "keys.db"))
     want = _keys_of_units(store)
     assert want and _key_rows(store) == want
@@ -355,7 +355,7 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     assert _key_rows(store) == _keys_of_units(store) and list(story_key_units(store, "t:zz-upd")) == [(unit,)]
     store.db.executescript(   # a store written before the migration: filled from the stored units
         "DROP TABLE story_unit_keys; DROP TRIGGER story_unit_keys_bi; DROP TRIGGER story_unit_keys_ai;"
-        " DROP TRIGGER story_unit_keys_au; DROP TRIGGER story_unit_keys_ad;" + _m0021())
+        " DROP TRIGGER story_unit_keys_au; DROP TRIGGER story_unit_keys_ad;" + _m0023())
     assert _key_rows(store) == _keys_of_units(store)
     put_story_stats(store, {"algorithm": "x"}, {}, {})
     assert _key_rows(store) == set() == _keys_of_units(store)
