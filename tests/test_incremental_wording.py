@@ -6,8 +6,11 @@ from pathlib import Path
 
 from conftest import copy_store, demo_sources
 from scamtrace import api
-from scamtrace.extract.family_wording import STAGE, apply_family_wording, full_pass_recorded
+from scamtrace.copies.synth import generate
+from scamtrace.extract.entities import ENV_NO_SPACY
+from scamtrace.extract.family_wording import STAGE, apply_family_wording, corrections, full_pass_recorded
 from scamtrace.store import queries
+from test_stories_warm import _jsonl
 
 
 def _records(store) -> dict[str, list[tuple]]:  # noqa: ANN001
@@ -73,3 +76,66 @@ def test_a_store_without_a_recorded_full_pass_gets_one(fresh_db: Path) -> None:
     assert apply_family_wording(store, near=[]) >= 1   # corrected by a whole pass, which is then recorded
     assert full_pass_recorded(store)
     assert _garbled(store) == 0   # renamed or dropped
+
+
+def _corrected(rows: dict[str, list[dict]], c) -> dict[str, list[dict]]:  # noqa: ANN001
+    """``rows`` after the corrections ``c`` (as ``store.extracted.apply_wording`` writes them)."""
+    out = {k: [dict(r) for r in v] for k, v in rows.items()}
+    out["mentions"] = [m for m in out["mentions"] if m["id"] not in c.drop_mentions]
+    out["quotes"] = [q for q in out["quotes"] if q["id"] not in c.drop_quotes]
+    mentions, quotes = {m["id"]: m for m in out["mentions"]}, {q["id"]: q for q in out["quotes"]}
+    for i, name in c.rename_mentions:
+        mentions[i].update(canonical=name, source="family")
+    for i, role in c.mention_roles:
+        mentions[i]["role"] = role
+    for i, text, speaker in c.replace_quotes:
+        quotes[i].update(quote=text, speaker=speaker)
+    return out
+
+
+def test_a_pass_over_corrected_rows_changes_nothing() -> None:
+    """One pass leaves what two passes leave: a name renamed to a normal text's name also takes that
+    name's role when its own is spun, and a quote whose speaker's other quote was dropped takes its twin
+    of the same rank (the 5,000-article bench base had 3 spun articles a second pass of
+    extract.family-wording-v1 still changed; an incremental pass re-corrects the spun articles of the
+    families it re-examines, so it left them different from a store analysed in one run)."""
+    texts = {"orig": "Saw Min Dee, a spokesman for the group, said: We will not allow our territory to be used by "
+                     "criminals. He added: a number of key organizers fled.",
+             "spin": "Saw Min Dee Jr, a replacement priest, said: We will not allow our territory to be used."}
+    rows: dict[str, list[dict]] = {
+        "mentions": [{"id": 1, "article": "orig", "text": "Saw Min Dee", "label": "PERSON", "canonical": "Saw Min Dee",
+                      "role": "a spokesman for the group", "source": "model"},
+                     {"id": 2, "article": "spin", "text": "Saw Min Dee Jr", "label": "PERSON",
+                      "canonical": "Saw Min Dee Jr", "role": "a replacement priest", "source": "model"}],
+        "quotes": [{"id": 10, "article": "orig", "quote": "We will not allow our territory to be used by criminals",
+                    "speaker": "Saw Min Dee"},
+                   {"id": 11, "article": "orig", "quote": "a number of key organizers fled", "speaker": "Saw Min Dee"},
+                   {"id": 12, "article": "spin", "quote": "We will not allow our territory to be used",
+                    "speaker": "Saw Min Dee"},
+                   {"id": 13, "article": "spin", "quote": "a number of key organizers", "speaker": "Saw Min Dee"},
+                   {"id": 14, "article": "spin", "quote": "nothing like any quote of the family at all",
+                    "speaker": "Saw Min Dee"}],
+        "figures": []}
+    c = corrections("spin", ["orig"], texts, rows["mentions"], rows["quotes"], rows["figures"])
+    assert c.rename_mentions == [(2, "Saw Min Dee")]
+    assert c.mention_roles == [(2, "a spokesman for the group")]   # the renamed name's role, in the same pass
+    assert c.drop_quotes == [14]
+    assert c.replace_quotes == [(12, rows["quotes"][0]["quote"], "Saw Min Dee"),   # its rank's twin once 14 is gone
+                                (13, rows["quotes"][1]["quote"], "Saw Min Dee")]
+    again = corrections("spin", ["orig"], texts, *(_corrected(rows, c)[k] for k in ("mentions", "quotes", "figures")))
+    assert (again.drop_mentions, again.rename_mentions, again.mention_roles, again.drop_quotes, again.replace_quotes,
+            again.figure_whats) == ([], [], [], [], [], [])
+
+
+def test_a_store_analysed_in_one_run_is_left_as_a_second_pass_leaves_it(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The synthetic corpus of 300 (seed 1, rules) has a spun copy (synth-1-sp0000002) whose renamed name
+    kept its spun role after one extract.family-wording-v1 pass; a second pass changed it."""
+    monkeypatch.setenv(ENV_NO_SPACY, "1")
+    store = api.open_store(tmp_path / "one.db")
+    api.ingest(store, [_jsonl(tmp_path / "a.jsonl", generate(300, 1).articles)])
+    api.analyze(store)
+    assert queries.spun_articles(store)
+    before = _records(store)
+    changed: set[str] = set()
+    assert apply_family_wording(store, changed) == 0, changed
+    assert _records(store) == before

@@ -1,4 +1,4 @@
-"""Family-aware wording (``extract.family-wording-v1``): names, quotes and figure descriptions of a
+"""Family-aware wording (``extract.family-wording-v2``): names, quotes and figure descriptions of a
 spun copy come from its family's normally worded text.
 
 A spinner swaps words mechanically ("Dawna Border Defence Army" -> "Dawna Boundary Protection
@@ -39,7 +39,7 @@ from ..store.extracted import apply_wording, wording_rows
 
 log = logging.getLogger(__name__)
 
-ALGO_FAMILY_WORDING = "extract.family-wording-v1"
+ALGO_FAMILY_WORDING = "extract.family-wording-v2"
 STAGE = "family_wording"   # the stage its passes over every spun article are recorded under (runs)
 #: token_set_ratio at or above which a spun copy's name is taken as a normal text's name
 #: (set on the demo's two spun copies: "Dawna Border Defence Army" vs its spin scores 56, the same
@@ -54,6 +54,9 @@ QUOTE_MIN_RATIO = 90
 QUOTE_ALIGN_MIN_RATIO = 40
 #: Mention labels whose names a spinner garbles (places come from the gazetteer or stay as written).
 NAME_LABELS = frozenset({"PERSON", "ORG", "AGENCY", "ARMED_GROUP"})
+#: rounds of corrections one spun article's rows take at most (each round corrects the previous
+#: round's rows; the 5,000-article synthetic bench base needs two for 3 of its spun articles, none more).
+MAX_ROUNDS = 8
 
 
 @dataclass(slots=True)
@@ -87,13 +90,72 @@ def corrections(article: str, normal: list[str], texts: Mapping[str, str], menti
     out = Corrections(article=article, normal=list(normal))
     if not normal:
         return out
-    mentions, quotes, figures = list(mentions), list(quotes), list(figures)
+    rows = {"mentions": [dict(m) for m in mentions], "quotes": [dict(q) for q in quotes],
+            "figures": [dict(f) for f in figures]}
+    before = {name: {r["id"]: dict(r) for r in table if r["article"] == article} for name, table in rows.items()}
     normal_set = set(normal)
     normal_text = "\n".join(texts.get(n, "") for n in normal)
-    _mention_corrections(out, article, normal_set, normal_text, mentions)
-    _quote_corrections(out, article, normal_set, normal_text, quotes)
-    _figure_corrections(out, article, normal_set, mentions, figures)
+    # One round's corrections can open another (a renamed name is then a normal name whose spun role
+    # the next round replaces; a dropped quote changes the ranks of the speaker's other quotes), so the
+    # rounds run until they change nothing: a pass over corrected rows then changes nothing either
+    # (the incremental pass re-corrects the spun articles of the families it re-examines).
+    for _ in range(MAX_ROUNDS):
+        step = Corrections(article=article, normal=list(normal))
+        _mention_corrections(step, article, normal_set, normal_text, rows["mentions"])
+        _quote_corrections(step, article, normal_set, normal_text, rows["quotes"])
+        _figure_corrections(step, article, normal_set, rows["mentions"], rows["figures"])
+        if not _apply_step(step, rows):
+            break
+    else:
+        log.warning("%s (%s): corrections still changing after %d rounds", ALGO_FAMILY_WORDING, article, MAX_ROUNDS)
+    _net(out, before, rows)
     return out
+
+
+def _apply_step(step: Corrections, rows: dict[str, list[dict[str, Any]]]) -> bool:
+    """Apply one round's corrections to the rows in memory (as :func:`~..store.extracted.apply_wording`
+    writes them); returns whether any row changed."""
+    snapshot = repr(rows)
+    dropped = {("mentions", i) for i in step.drop_mentions} | {("quotes", i) for i in step.drop_quotes}
+    for name in ("mentions", "quotes"):
+        rows[name] = [r for r in rows[name] if (name, r["id"]) not in dropped]
+    by_id = {name: {r["id"]: r for r in table} for name, table in rows.items()}
+    for i, canonical in step.rename_mentions:
+        by_id["mentions"][i].update(canonical=canonical, source="family")
+    for i, quote, speaker in step.replace_quotes:
+        by_id["quotes"][i].update(quote=quote, speaker=speaker)
+    for i, what, action, claimant, unit in step.figure_whats:
+        by_id["figures"][i].update(what=what, action=action, claimant=claimant, unit=unit)
+    for i, role in step.mention_roles:
+        if i in by_id["mentions"]:
+            by_id["mentions"][i]["role"] = role
+    return repr(rows) != snapshot
+
+
+def _net(out: Corrections, before: Mapping[str, Mapping[int, Mapping[str, Any]]],
+         rows: Mapping[str, list[dict[str, Any]]]) -> None:
+    """The corrections that take the spun article's rows ``before`` to the final ``rows`` (row order)."""
+    after = {name: {r["id"]: r for r in table} for name, table in rows.items()}
+    for i, old in before["mentions"].items():
+        new = after["mentions"].get(i)
+        if new is None:
+            out.drop_mentions.append(i)
+            continue
+        if (new["canonical"], new.get("source")) != (old["canonical"], old.get("source")):
+            out.rename_mentions.append((i, new["canonical"]))
+        if new.get("role") != old.get("role"):
+            out.mention_roles.append((i, new.get("role")))
+    for i, old in before["quotes"].items():
+        new = after["quotes"].get(i)
+        if new is None:
+            out.drop_quotes.append(i)
+        elif (new["quote"], new.get("speaker")) != (old["quote"], old.get("speaker")):
+            out.replace_quotes.append((i, new["quote"], new.get("speaker")))
+    for i, old in before["figures"].items():
+        new = after["figures"][i]
+        fields = ("what", "action", "claimant", "unit")
+        if tuple(new.get(k) for k in fields) != tuple(old.get(k) for k in fields):
+            out.figure_whats.append((i, new["what"], new.get("action"), new.get("claimant"), new["unit"]))
 
 
 def _mention_corrections(out: Corrections, article: str, normal_set: set[str], normal_text: str,

@@ -240,7 +240,7 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     and those of ``spun_before`` (its articles that were spun before the copies stage replaced their links), are
     extracted again too and added to ``changed``: the family wording pass rewrote or dropped their records from
     their family as it was, so they start again from their own text and are corrected from their family as it is
-    (``extract.family-wording-v1`` is not undone otherwise; a copy no longer spun keeps its own wording).
+    (``extract.family-wording-v2`` is not undone otherwise; a copy no longer spun keeps its own wording).
 
     spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
     parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
