@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 ALGORITHM = "knowledge.disputes-v1"
@@ -213,13 +214,68 @@ def _claimants(sentence: str, post: str, subject: str | None, claimant: str | No
     return who, source, disputed
 
 
+# -- the prefilter: words every rule needs -------------------------------------------------------------
+# A rule fires only when its cue is in the sentence, so a sentence with none of the words below can match
+# no rule: :func:`dispute_of` then says "no dispute" without trying the rules (most figure sentences; an
+# implementation shortcut with the same results, not a new rule). Each entry is a part of the cues of
+# DISPUTE_RULES (a substring of the matched text, checked on the lower-cased text, ASCII text only):
+_PRE_CUES = (
+    # compare: _COMPARE_WITH ("rather than" needs "than", below; "does not match" needs "match")
+    "odds", "conflict", "inconsistent", "match", "contrary", "contrast", "short", "instead",
+    # called-wrong: _CALLED_WRONG_BEFORE's adjectives
+    "inflated", "exaggerated", "false", "incorrect", "inaccurate", "wrong", "erroneous", "overstated", "understated",
+    "mistaken",
+    # denial: the stems of every _DENIAL verb ("cast doubt on" needs "doubt")
+    "deni", "deny", "disput", "refut", "contradict", "rebut", "reject", "dismiss", "question", "challeng", "contest",
+    "doubt")
+# Words the rules need as whole words followed by a space: "from" (_COMPARE_FROM, _CORRECTION_FROM), "than"
+# (_THAN_MARKED, _THAN_BARE, "rather than"), "not" (_NOT_CONTRAST, _NOT_BEFORE; "another" and "note" are not)
+_PRE_WORDS = ("from", "than", "not")
+# After the figure only _CALLED_WRONG_AFTER decides alone (_AFTER_REPORTING and _AS_REPORTED need "than"
+# or "not" before it): its adjectives ("untrue", "not true" need "true"; "too high/low" needs "too")
+_POST_CUES = ("wrong", "correct", "accurate", "false", "true", "inflated", "exaggerated", "overstated", "understated",
+              "mistaken", "erroneous", "too")
+
+
+def _prefilter(pre_cues: tuple[str, ...], pre_words: tuple[str, ...],
+               post_cues: tuple[str, ...]) -> Callable[[str, str], bool]:
+    """The test "could a rule match?" made of these cue parts (the tests weaken it to show each is needed)."""
+    words = re.compile(r"\b(?:" + "|".join(pre_words) + r")\s") if pre_words else None
+
+    def could_dispute(pre: str, post: str) -> bool:
+        # re.IGNORECASE matches some non-ASCII letters to ASCII ones ("\u017f" to "s", the Kelvin sign
+        # to "k") that str.lower() keeps apart: non-ASCII text always goes to the rules
+        if not (pre.isascii() and post.isascii()):
+            return True
+        low = pre.lower()
+        if any(c in low for c in pre_cues):
+            return True
+        if words is not None and any(w in low for w in pre_words) and words.search(low):
+            return True
+        low = post.lower()
+        return any(c in low for c in post_cues)
+    return could_dispute
+
+
+#: False only when no rule of DISPUTE_RULES can match the text before (``pre``) and after (``post``)
+#: a figure (tests/test_dispute_prefilter.py holds it to that on stored figures and random sentences).
+could_dispute = _prefilter(_PRE_CUES, _PRE_WORDS, _POST_CUES)
+
+
+def _rules(pre: str, post: str) -> _Found:
+    """The first rule of DISPUTE_RULES that finds a cue, without the prefilter."""
+    return next((f for rule in DISPUTE_RULES if (f := rule(pre, post)) is not None), None)
+
+
 def dispute_of(sentence: str, start: int, end: int, claimant: str | None = None,
                outlet: str | None = None) -> Dispute | None:
     """Whether the figure at ``sentence[start:end]`` is disputed by its sentence (see module doc)."""
     if not sentence or not (0 <= start <= end <= len(sentence)):
         return None
     pre, post = sentence[:start], sentence[end:]
-    found = next((f for rule in DISPUTE_RULES if (f := rule(pre, post)) is not None), None)
+    if not could_dispute(pre, post):
+        return None      # no rule's cue in the sentence
+    found = _rules(pre, post)
     if found is None:
         return None
     rule, cue, subject = found
