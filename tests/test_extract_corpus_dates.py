@@ -1,4 +1,4 @@
-"""Figure dates from other articles (extract.figure-dates-corpus-v1). All texts are invented."""
+"""Figure dates from other articles (extract.figure-dates-corpus-v2). All texts are invented."""
 from __future__ import annotations
 
 import datetime as dt
@@ -94,11 +94,12 @@ def test_the_incremental_pass_gives_what_a_pass_over_every_figure_gives() -> Non
     unlike = _fig("d", 7, 612, "workers sentenced", "2024-03-12", "z", action="sentenced")
     for older in ([own], [own, other], [unlike], [other, other2], [own, unlike], []):
         offered = [*older, new_lender]
-        want = [new_lender] if not any(d["article"] not in {"n"} and d["article"] != "c" and _same_count(waiting, d)
-                                       for d in offered) else []
+        want = [d for d in offered if d["article"] != "c" and _same_count(waiting, d)]
         assert _lenders(waiting, offered, {"n"}) == want, older
     assert [r.article for r in repeat_dates([own, unlike, waiting, new_lender], new={"n"})] == ["c"]
-    assert repeat_dates([own, other, waiting, new_lender], new={"n"}) == []
+    # v2: an older lender stating the new lender's day lends beside it (v1 left the figure as it was)
+    got = repeat_dates([own, other, waiting, new_lender], new={"n"})
+    assert got == repeat_dates([own, other, waiting, new_lender]) and [r.sources for r in got] == [("b", "n")]
 
 
 def test_lendable() -> None:
@@ -158,21 +159,18 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
 
 
 def test_lenders_of_the_incremental_pass_on_random_figures() -> None:
-    """_lenders (the incremental pass: an older figure takes only new lenders, none when an older
-    figure of another article states its count too) on random figures: exactly what the comparison
+    """_lenders (the incremental pass: an older figure takes every lender when a new one states its
+    count, none otherwise; v2) on random figures: exactly what the comparison
     figure by figure gives, for new and for older figures."""
     import random
 
     from scamtrace.extract.corpus_dates import _lenders, _same_count
 
     def by_figure(f, offered, new):  # noqa: ANN001, ANN202 (the rule, written out)
-        if f["article"] in new:
-            return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
-        lenders = [d for d in offered if d["article"] in new and _same_count(f, d)]
-        if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
-                           for d in offered):
-            return []
-        return lenders
+        every = [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+        if f["article"] in new or any(d["article"] in new for d in every):
+            return every
+        return []
 
     rnd = random.Random(7)
     wordings = [("workers freed", "freed"), ("workers", "rescued"), ("people detained", "detained"),
@@ -323,3 +321,59 @@ def test_the_incremental_read_through_the_verb_index_misses_no_figure(tmp_path) 
     store.db.execute("DROP INDEX idx_figures_repeat_verbs")
     assert [figure_rows_sharing_values(store, new, _VERB_WORDS) for new in news] == indexed
     assert sum(len(r) for r in indexed) > 100   # the read finds figures of other articles
+
+
+def _put(store, aid: str, text: str, pub: dt.date | None) -> None:  # noqa: ANN001
+    art = Article(id=aid, source=f"{aid}.txt", text=text, published=pub, raw_hash=aid)
+    store.put_article(art, fmt="text", body=text)
+    put_extraction(store, aid, extract(art, use_model=False), [])
+
+
+def _days(store) -> dict[str, tuple]:  # noqa: ANN001
+    return {r["article"]: (r["date"], r["date_precision"], r["date_lenders"]) for r in rows(store, "figures")}
+
+
+@pytest.mark.parametrize("second", [("Officers freed 500 workers on Tuesday, March 12, officials said.", "2024-03-12",
+                                     dt.date(2024, 3, 13)),
+                                    ("Officers freed 500 workers on Monday, March 18, officials said.", None,
+                                     dt.date(2024, 3, 19))])
+def test_two_batches_give_the_lenders_and_days_of_one_pass(tmp_path, second) -> None:  # noqa: ANN001
+    """Issue 17 part 2 (synthetic 300, seed 1: "dozens of guards" listed one lender of two): a figure the
+    first batch dated from an older lender is decided again when a second batch's figure states its
+    count: the same day adds a lender, another day takes the day back (the lenders disagree), exactly
+    as one pass over both batches (v1 kept the first batch's day and lenders)."""
+    first = {"a": ("Officers freed 500 workers on Tuesday, March 12, officials said.", dt.date(2024, 3, 13)),
+             "b": ("Officers freed 500 workers from the compound.", None)}
+    later = {"c": (second[0], second[2])}
+    one = api.open_store(tmp_path / "one.db")
+    two = api.open_store(tmp_path / "two.db")
+    for aid, (text, pub) in {**first, **later}.items():
+        _put(one, aid, text, pub)
+    apply_repeat_dates(one)
+    for batch in (first, later):
+        for aid, (text, pub) in batch.items():
+            _put(two, aid, text, pub)
+        changed: set[str] = set()
+        apply_repeat_dates(two, changed, batch)
+    assert changed == {"b"}
+    assert _days(two) == _days(one)
+    want = (second[1], "day", '["a", "c"]') if second[1] else (None, None, None)
+    assert _days(two)["b"] == want
+    assert apply_repeat_dates(two) == 0 == apply_repeat_dates(two, None, ["c"])   # a fixed point
+
+
+def test_a_figure_dated_by_a_pass_lends_nothing_and_is_decided_again() -> None:
+    """v2: a figure with ``date_lenders`` (dated by an earlier pass) lends no day (no chains across
+    batches either) and is given every lender of its count, or its day taken back."""
+    lender = _fig("a", 1, 612, "workers freed", "2024-03-11", "x", action="freed")
+    passed = {**_fig("b", 2, 612, "workers freed", "2024-03-11", "They freed 612 workers.", action="freed"),
+              "date_lenders": '["a"]'}
+    fresh = _fig("n", 3, 612, "workers freed", None, "They freed 612 workers.", action="freed")
+    assert repeat_dates([passed, fresh], new={"n"}) == []   # b's day is not its own: it lends nothing
+    assert repeat_dates([lender, passed]) == []              # b already has a's day and lenders
+    other = _fig("n", 4, 612, "workers freed", "2024-03-11", "y", action="freed")
+    assert [(r.article, r.date, r.sources) for r in repeat_dates([lender, passed, other], new={"n"})] == [
+        ("b", "2024-03-11", ("a", "n"))]
+    later = _fig("n", 4, 612, "workers freed", "2024-03-12", "y", action="freed")
+    assert [(r.article, r.date, r.sources) for r in repeat_dates([lender, passed, later], new={"n"})] == [
+        ("b", None, ())]

@@ -1,4 +1,4 @@
-"""Figure dates that need another article (``extract.figure-dates-corpus-v1``).
+"""Figure dates that need another article (``extract.figure-dates-corpus-v2``).
 
 Two rules date a figure from the rest of the corpus when its own article cannot:
 
@@ -14,13 +14,16 @@ Two rules date a figure from the rest of the corpus when its own article cannot:
    takes the day of the same count stated with a day elsewhere: the same value, unit and qualifier,
    what it counts agreeing (:func:`scamtrace.extract.measure.same_what`) and both naming a verb of
    the same happening (:data:`_VERB_GROUPS`). All such dated statements must agree on the day; the figure is left undated
-   when they do not. Only figures dated by their own article's text lend their day (no chains).
+   when they do not. Only figures dated by their own article's text lend their day (no chains). A
+   later batch's lender of the same count makes the pass decide a figure again (v2), so two batches
+   leave the days and lenders of one run.
 
 Both rules write their evidence: the reference article, or the articles whose day was taken.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections import defaultdict
@@ -40,7 +43,7 @@ from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
 
 log = logging.getLogger(__name__)
 
-ALGO_CORPUS_DATES = "extract.figure-dates-corpus-v1"
+ALGO_CORPUS_DATES = "extract.figure-dates-corpus-v2"
 
 #: Verbs that name the same happening (a repeated count may word it differently).
 _VERB_GROUPS: tuple[frozenset[str], ...] = (
@@ -55,11 +58,12 @@ _VERB_WORDS: frozenset[str] = frozenset().union(*_VERB_GROUPS)
 
 @dataclass(frozen=True, slots=True)
 class RepeatDate:
-    """The day given to figure ``figure_id`` of ``article`` and the articles whose figures lent it."""
+    """The day given to figure ``figure_id`` of ``article`` and the articles whose figures lent it
+    (``date`` None: the day a previous pass gave is taken back, with its lenders)."""
 
     article: str
     figure_id: Any
-    date: str
+    date: str | None
     sources: tuple[str, ...]
     algorithm: str = ALGO_CORPUS_DATES
 
@@ -118,17 +122,51 @@ def lendable(sentence: str, day: str, published: dt.date | None) -> bool:
     return True
 
 
+def _lends(f: Mapping[str, Any]) -> bool:
+    """Whether ``f`` is dated to a day by its own article's text (a figure dated by this pass, with
+    ``date_lenders``, lends nothing: no chains)."""
+    return bool(f.get("date")) and f.get("date_precision") == "day" and not f.get("date_lenders")
+
+
+def _borrows(f: Mapping[str, Any]) -> bool:
+    """Whether ``f`` takes its day from this pass: undated, or dated by a previous pass (``date_lenders``)."""
+    return not f.get("date") or bool(f.get("date_lenders"))
+
+
+def _previous(f: Mapping[str, Any]) -> tuple[str, tuple[str, ...]] | None:
+    """The day and lenders a previous pass gave ``f`` (None when undated)."""
+    if not f.get("date") or not f.get("date_lenders"):
+        return None
+    lenders = f["date_lenders"]
+    return f["date"], tuple(sorted(json.loads(lenders) if isinstance(lenders, str) else lenders))
+
+
+def _decide(f: Mapping[str, Any], lenders: list[Mapping[str, Any]],
+            published: Mapping[str, dt.date | None]) -> tuple[str, tuple[str, ...]] | None:
+    """The day ``lenders`` give ``f`` and the lending articles, or None (no lender, days in
+    disagreement, or a sentence that leaves no room for the day)."""
+    days = {d["date"] for d in lenders}
+    if len(days) > 1:
+        log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
+                  ", ".join(sorted(days)))
+    elif days and lendable(f.get("sentence") or "", day := days.pop(), published.get(f["article"])):
+        return day, tuple(sorted({d["article"] for d in lenders}))
+    return None
+
+
 def repeat_dates(figures: Iterable[Mapping[str, Any]],
                  published: Mapping[str, dt.date | None] | None = None,
                  new: set[str] | None = None) -> list[RepeatDate]:
     """Days for undated repeated counts (rule 2); ``figures`` are dicts with ``id``, ``article``,
-    ``value``, ``unit``, ``what``, ``action``, ``qualifier``, ``date``, ``date_precision``, ``sentence``;
-    ``published`` (article id -> publication day) resolves the periods of their sentences.
-    ``new``, when given, names the articles extracted since the last pass (the incremental pass): an
-    undated figure of another article can only change when a figure of ``new`` lends to it and no
-    older figure does (with an older lender, the last pass either dated it or found the days in
-    disagreement or not lendable, and more lenders cannot change that), so only then is it dated,
-    from the new lenders.
+    ``value``, ``unit``, ``what``, ``action``, ``qualifier``, ``date``, ``date_precision``, ``sentence``
+    and optionally ``date_lenders`` (set on a figure a previous pass dated: such a figure lends
+    nothing and is decided again); ``published`` (article id -> publication day) resolves the periods
+    of their sentences. Only the figures whose day or lenders change are returned; ``date`` None
+    takes back a day a previous pass gave (v2: a new lender stating another day).
+    ``new``, when given, names the articles extracted since the last pass (the incremental pass): a
+    figure of another article can only change when a figure of ``new`` lends to it, so only then is it
+    decided again, from every lender (v1 left a figure the last pass dated as it was: two batches
+    listed fewer lenders than one run, or kept a day that one run's lenders disagree on).
 
     The lenders of each figure are those :func:`_lenders` gives (figure by figure); they are found
     count by count (:class:`_Pool`): each new dated figure is compared with the older undated
@@ -137,7 +175,7 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
     published = published or {}
     dated: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
     for f in figs:
-        if f.get("date") and f.get("date_precision") == "day":
+        if _lends(f):
             dated[(float(f["value"]), f["unit"])].append(f)
     pools: dict[tuple[float, str], _Pool] = {}
 
@@ -146,30 +184,19 @@ def repeat_dates(figures: Iterable[Mapping[str, Any]],
             pools[key] = _Pool(dated.get(key, ()))
         return pools[key]
 
-    # the incremental pass: the new dated figures of each count (an older figure none of them states
-    # the count of has no new lender, so it is left as the last pass left it; see _lenders), and the
-    # older undated figures each of them lends to
+    # the incremental pass: the older figures a new dated figure states the count of (any other older
+    # figure has no new lender, so it is left as the last pass left it; see _lenders)
     lent = {} if new is None else _new_lenders(figs, dated, new)
     out: list[RepeatDate] = []
     for f in figs:
-        if f.get("date"):
+        if not _borrows(f) or (new is not None and f["article"] not in new and id(f) not in lent):
             continue
-        key = (float(f["value"]), f["unit"])
-        if new is None or f["article"] in new:
-            lenders = [d for d in pool(key).matching(f) if d["article"] != f["article"]]
-        else:
-            lenders = lent.get(id(f), [])
-            if not lenders:
-                continue
-            if any(d["article"] not in new and d["article"] != f["article"] for d in pool(key).matching(f)):
-                lenders = []   # an older figure states the count too: the last pass decided this one
-        days = {d["date"] for d in lenders}
-        if len(days) > 1:
-            log.debug("figure %s of %s: repeated counts disagree on the day (%s)", f.get("id"), f["article"],
-                      ", ".join(sorted(days)))
-        elif days and lendable(f.get("sentence") or "", day := days.pop(), published.get(f["article"])):
-            out.append(RepeatDate(article=f["article"], figure_id=f.get("id"), date=day,
-                                  sources=tuple(sorted({d["article"] for d in lenders}))))
+        lenders = [d for d in pool((float(f["value"]), f["unit"])).matching(f) if d["article"] != f["article"]]
+        got = _decide(f, lenders, published)
+        if got == _previous(f):
+            continue
+        out.append(RepeatDate(article=f["article"], figure_id=f.get("id"), date=got[0] if got else None,
+                              sources=got[1] if got else ()))
     return out
 
 
@@ -179,7 +206,7 @@ def _new_lenders(figs: list[Mapping[str, Any]], dated: Mapping[tuple[float, str]
     new dated figures, in their order (``_lenders``'s new lenders of an older figure)."""
     waiting: dict[tuple[float, str], list[Mapping[str, Any]]] = defaultdict(list)
     for f in figs:
-        if not f.get("date") and f["article"] not in new:
+        if _borrows(f) and f["article"] not in new:
             waiting[(float(f["value"]), f["unit"])].append(f)
     lent: dict[int, list[Mapping[str, Any]]] = {}
     for key, older in waiting.items():
@@ -233,31 +260,30 @@ class _Pool:
 def _lenders(f: Mapping[str, Any], offered: Iterable[Mapping[str, Any]],
              new: set[str] | None, offered_new: Iterable[Mapping[str, Any]] | None = None) -> list[Mapping[str, Any]]:
     """The dated figures of other articles stating the same count as ``f``; in the incremental pass
-    (``new``), for an older ``f``, the new ones, and none when an older one states it too.
+    (``new``), for an older ``f``, none unless a new one states it (then every one, old and new: v2).
     ``offered_new``: those of ``offered`` whose article is in ``new``, in order (computed when None)."""
+    every = [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
     if new is None or f["article"] in new:
-        return [d for d in offered if d["article"] != f["article"] and _same_count(f, d)]
+        return every
     if offered_new is None:
         offered_new = [d for d in offered if d["article"] in new]
-    lenders = [d for d in offered_new if _same_count(f, d)]
-    if lenders and any(d["article"] not in new and d["article"] != f["article"] and _same_count(f, d)
-                       for d in offered):
-        return []
-    return lenders
+    return every if any(_same_count(f, d) for d in offered_new) else []
 
 
 def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: Iterable[str] | None = None) -> int:
     """Rule 2 over every figure of ``store`` (a :class:`scamtrace.store.Store`); returns how many
-    figures were dated, each with the articles that lent its day (``figures.date_lenders``). Run it
-    after the extract stage; a rerun finds nothing new to date. ``changed``, when given, receives
-    the articles whose figures were dated (the incremental knowledge stage merges their stories again).
+    figures were dated, given other lenders, or had their day taken back, each dated one with the
+    articles that lent its day (``figures.date_lenders``). Run it after the extract stage; a rerun
+    finds nothing to change. ``changed``, when given, receives the articles whose figures changed
+    (the incremental knowledge stage merges their stories again).
 
     ``articles``, when given, are the articles extracted since the last pass: only the figures that
     can lend to or borrow from theirs are read (issue 17: the pass no longer reads every figure of
-    the store: :func:`~scamtrace.store.extracted.figure_rows_sharing_values`), and an older undated figure is examined against the older lenders only when a new figure
-    lends to it (see :func:`repeat_dates`). The result is that of a pass over every figure, except
-    that a figure dated by the last pass does not lend its day to older figures now (no chains, as
-    within one pass)."""
+    the store: :func:`~scamtrace.store.extracted.figure_rows_sharing_values`), and an older figure
+    that is undated or was dated by an earlier pass is decided again, against every lender, only when
+    a new figure lends to it (see :func:`repeat_dates`). The result is that of a pass over every
+    figure (v2; v1 kept the day and lenders an earlier pass gave: two batches could list fewer
+    lenders than one run)."""
     if articles is None:
         published = {aid: art.published for aid, art in store.article_meta().items()}
         found = repeat_dates(rows(store, "figures"), published)

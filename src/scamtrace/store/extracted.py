@@ -78,19 +78,26 @@ def load_events(store: Store, articles: Iterable[str] | None = None) -> list[Eve
     return out
 
 
-def set_figure_days(store: Store, days: Iterable[tuple[int, str, list[str]]]) -> None:
-    """Give undated figures (by id) a day-precision date, keeping the articles that lent it as the
-    date's evidence (``date_lenders``); a figure that has a date keeps it."""
+def set_figure_days(store: Store, days: Iterable[tuple[int, str | None, list[str]]]) -> None:
+    """Give figures (by id) that are undated or were dated by an earlier pass (``date_lenders`` set) a
+    day-precision date, keeping the articles that lent it as the date's evidence (``date_lenders``); a
+    day of None takes back the day an earlier pass gave (the figure is undated again). A figure dated
+    by its own article keeps its date."""
+    rows_ = list(days)
     with store.write() as db:
         db.executemany("UPDATE figures SET date = ?, date_precision = 'day', date_lenders = ?"
-                       " WHERE id = ? AND date IS NULL",
-                       [(day, json.dumps(lenders), fid) for fid, day, lenders in days])
+                       " WHERE id = ? AND (date IS NULL OR date_lenders IS NOT NULL)",
+                       [(day, json.dumps(lenders), fid) for fid, day, lenders in rows_ if day is not None])
+        db.executemany("UPDATE figures SET date = NULL, date_precision = NULL, date_lenders = NULL"
+                       " WHERE id = ? AND date_lenders IS NOT NULL",
+                       [(fid,) for fid, day, _ in rows_ if day is None])
 
 
 def figure_rows_sharing_values(store: Store, articles: Iterable[str], words: Iterable[str] = ()) -> list[dict]:
     """The figure rows (the columns the pass reads, :data:`_REPEAT_COLUMNS`) a repeated count of ``articles`` can lend to or
     borrow from, in article then text order: every figure of ``articles``; the figures dated to a day
-    that state a count (value, unit and qualifier) one of theirs states; the undated figures that state a count
+    that state a count (value, unit and qualifier) one of theirs states (among them those an earlier
+    pass dated, ``date_lenders`` set, which borrow again); the undated figures that state a count
     one of their figures dated to a day states. (A figure dated otherwise neither lends nor borrows,
     and an older undated figure can only borrow from a new lender: see
     :func:`scamtrace.extract.corpus_dates.repeat_dates`.) The figures of other articles are read only
@@ -134,7 +141,7 @@ def figure_rows_sharing_values(store: Store, articles: Iterable[str], words: Ite
 
 #: The columns of a figure the repeated-count pass reads (:func:`figure_rows_sharing_values`).
 _REPEAT_COLUMNS = ("id", "article", "start", "value", "unit", "what", "action", "qualifier", "date", "date_precision",
-                   "sentence")
+                   "sentence", "date_lenders")
 
 
 def load_figures(store: Store, articles: Iterable[str] | None = None) -> list[tuple[str, Figure]]:
