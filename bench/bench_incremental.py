@@ -86,6 +86,15 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
 
         def apply_family_wording(store) -> int:  # noqa: ANN001
             return 0
+    try:
+        from scamtrace.extract.corpus_dates import apply_repeat_dates
+        from scamtrace.extract.corpus_dates import full_pass_recorded as dates_pass_recorded
+    except ImportError:   # a version before the recorded repeat-dates pass (measured for comparison)
+        def dates_pass_recorded(store) -> bool:  # noqa: ANN001
+            return True
+
+        def apply_repeat_dates(store) -> int:  # noqa: ANN001
+            return 0
     from scamtrace.store.migrations import MIGRATIONS
     con = sqlite3.connect(db)
     try:
@@ -96,13 +105,17 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
     if done >= {name for name, _ in MIGRATIONS}:
         store = api.open_store(db)
         try:
-            if full_pass_recorded(store):
+            if full_pass_recorded(store) and dates_pass_recorded(store):
                 return ""
-            t, c = time.perf_counter(), _cpu()   # family wording passes are incremental once one is recorded
-            apply_family_wording(store)
+            # family wording and repeat-dates passes are incremental once one of their version is recorded
+            t, c = time.perf_counter(), _cpu()
+            if not full_pass_recorded(store):
+                apply_family_wording(store)
+            if not dates_pass_recorded(store):
+                apply_repeat_dates(store)
         finally:
             store.close()
-        return f"base store's family wording pass recorded in {time.perf_counter() - t:.0f}s ({_cpu() - c:.0f} CPU s)"
+        return f"base store's whole corpus passes recorded in {time.perf_counter() - t:.0f}s ({_cpu() - c:.0f} CPU s)"
     from scamtrace.clean.learned import page_digest, page_keys
     from scamtrace.store.caches import update_boilerplate_counts
     t, c = time.perf_counter(), _cpu()
@@ -110,6 +123,8 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
     update_boilerplate_counts(store, page_digest, page_keys)
     api.analyze(store, settings=settings)
     apply_family_wording(store)
+    if not dates_pass_recorded(store):
+        apply_repeat_dates(store)
     store.close()
     return f"base store upgraded in {time.perf_counter() - t:.0f}s ({_cpu() - c:.0f} CPU s)"
 

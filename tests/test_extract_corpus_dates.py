@@ -377,3 +377,34 @@ def test_a_figure_dated_by_a_pass_lends_nothing_and_is_decided_again() -> None:
     later = _fig("n", 4, 612, "workers freed", "2024-03-12", "y", action="freed")
     assert [(r.article, r.date, r.sources) for r in repeat_dates([lender, passed, later], new={"n"})] == [
         ("b", None, ())]
+
+
+def test_a_store_the_v1_pass_left_is_decided_again_by_a_whole_pass(tmp_path) -> None:  # noqa: ANN001
+    """Upgrade path (review of session 15): v1 kept the day and lenders an earlier batch gave, so a store
+    it left can hold a figure with fewer lenders than one pass lists (synthetic 300, seed 1: "dozens of
+    guards"). The incremental pass re-decides a figure only when a new figure lends to it, so on an upgraded
+    store that figure stayed as v1 left it whatever came next. A store with no whole pass of this version
+    recorded (``runs``) gets one, as family wording does (``full_pass_recorded``); later passes are incremental."""
+    from scamtrace.extract.corpus_dates import STAGE, full_pass_recorded
+    texts = {"a": ("Officers freed 500 workers on Tuesday, March 12, officials said.", dt.date(2024, 3, 13)),
+             "b": ("Officers freed 500 workers from the compound.", None),
+             "c": ("Officers freed 500 workers on Tuesday, March 12, officials said.", dt.date(2024, 3, 13))}
+    one = api.open_store(tmp_path / "one.db")
+    for aid, (text, pub) in texts.items():
+        _put(one, aid, text, pub)
+    apply_repeat_dates(one)
+    assert _days(one)["b"] == ("2024-03-12", "day", '["a", "c"]')
+    assert full_pass_recorded(one)
+    old = api.open_store(tmp_path / "old.db")
+    for aid, (text, pub) in texts.items():
+        _put(old, aid, text, pub)
+    with old.write() as db:   # what v1 left: b dated by the first batch's lender only, no v2 pass recorded
+        db.execute("UPDATE figures SET date = '2024-03-12', date_precision = 'day', date_lenders = '[\"a\"]'"
+                   " WHERE article = 'b'")
+        db.execute("DELETE FROM runs WHERE stage = ?", (STAGE,))
+    _put(old, "d", "Police arrested 12 suspects at a casino on Friday, March 15.", dt.date(2024, 3, 16))
+    changed: set[str] = set()
+    apply_repeat_dates(old, changed, ["d"])   # an unrelated article: the first pass of v2 decides every figure
+    assert _days(old) == _days(one) | {"d": _days(old)["d"]}
+    assert changed == {"b"} and full_pass_recorded(old)
+    assert apply_repeat_dates(old, None, ["d"]) == 0   # recorded: incremental again, nothing to change

@@ -38,12 +38,16 @@ from rapidfuzz.process import cdist
 
 from .measure import WHAT_SIMILARITY, head_noun, same_what
 from .dates import find_dates
-from ..store.analysis import published_days
+from ..store.analysis import last_run_stats, published_days
 from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
 
 log = logging.getLogger(__name__)
 
 ALGO_CORPUS_DATES = "extract.figure-dates-corpus-v2"
+#: The stage its passes over every figure are recorded under (``runs``): a store with none of this version
+#: recorded (written by v1, which kept the days and lenders an earlier batch gave) gets one before the
+#: incremental passes, which decide again only the figures a new figure lends to (:func:`apply_repeat_dates`).
+STAGE = "corpus_dates"
 
 #: Verbs that name the same happening (a repeated count may word it differently).
 _VERB_GROUPS: tuple[frozenset[str], ...] = (
@@ -283,7 +287,11 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
     that is undated or was dated by an earlier pass is decided again, against every lender, only when
     a new figure lends to it (see :func:`repeat_dates`). The result is that of a pass over every
     figure (v2; v1 kept the day and lenders an earlier pass gave: two batches could list fewer
-    lenders than one run)."""
+    lenders than one run). A store with no pass over every figure of this version recorded
+    (:func:`full_pass_recorded`: one written by v1) gets one instead, recorded in ``runs``."""
+    if articles is not None and not full_pass_recorded(store):
+        articles = None   # figures another version decided (v1 kept an earlier batch's lenders): all of them
+    run = store.start_run(STAGE, ALGO_CORPUS_DATES) if articles is None else None
     if articles is None:
         published = {aid: art.published for aid, art in store.article_meta().items()}
         found = repeat_dates(rows(store, "figures"), published)
@@ -297,4 +305,12 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
     set_figure_days(store, [(r.figure_id, r.date, list(r.sources)) for r in found if r.figure_id is not None])
     if changed is not None:
         changed.update(r.article for r in found if r.figure_id is not None)
+    if run is not None:
+        store.finish_run(run, {"mode": "full", "algorithm": ALGO_CORPUS_DATES, "changed": len(found)})
     return len(found)
+
+
+def full_pass_recorded(store: Any) -> bool:
+    """Has a pass over every figure of the store run with this version (``runs``)?"""
+    last = last_run_stats(store, STAGE, "full")
+    return last is not None and last.get("algorithm") == ALGO_CORPUS_DATES
