@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -237,7 +238,9 @@ def test_a_summary_stored_because_its_page_failed_is_replaced_by_the_page_later(
                                      "</channel></rss>".encode(), "application/rss+xml")
         srv.routes["/story"] = page
         store = open_store(tmp_path / "w.db")
-        settings = Settings(fetch_retries=0, fetch_timeout=2, obey_robots=False)
+        # a generous timeout: on a loaded machine a loopback answer can take seconds, and a poll that times
+        # out only backs off (it would make the fixed number of cycles below too few)
+        settings = Settings(fetch_retries=0, fetch_timeout=30, obey_robots=False)
         feed = srv.url("/feed")
         try:
             watch_store(store, [feed], 0.05, settings, analyze_after=False, max_cycles=1)
@@ -248,7 +251,11 @@ def test_a_summary_stored_because_its_page_failed_is_replaced_by_the_page_later(
             raid = next(a for a in arts if a["title"] == "Raid")
             assert "teaser" in store.get_article(raid["id"]).text
             state["page"] = 200
-            watch_store(store, [feed], 0.05, settings, analyze_after=False, max_cycles=4)
+            for _ in range(40):   # the page is asked for again once its back-off (2 x every) is over
+                watch_store(store, [feed], 0.05, settings, analyze_after=False, max_cycles=1)
+                if not store.feed_state()[feed]["pending"]:
+                    break
+                time.sleep(0.05)
             art = store.get_article(raid["id"])
             assert PARA in art.text and "teaser" not in art.text
             _, _, extra = store.raw_doc(raid["id"])
