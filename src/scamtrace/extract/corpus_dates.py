@@ -38,7 +38,8 @@ from rapidfuzz.process import cdist
 
 from .measure import WHAT_SIMILARITY, head_noun, same_what
 from .dates import find_dates
-from ..store.analysis import last_run_stats, published_days
+from ..store import analysis
+from ..store.analysis import published_days
 from ..store.extracted import figure_rows_sharing_values, rows, set_figure_days
 
 log = logging.getLogger(__name__)
@@ -312,5 +313,4 @@ def apply_repeat_dates(store: Any, changed: set[str] | None = None, articles: It
 
 def full_pass_recorded(store: Any) -> bool:
     """Has a pass over every figure of the store run with this version (``runs``)?"""
-    last = last_run_stats(store, STAGE, "full")
-    return last is not None and last.get("algorithm") == ALGO_CORPUS_DATES
+    return analysis.full_pass_recorded(store, STAGE, ALGO_CORPUS_DATES)

@@ -33,8 +33,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ..store import queries
-from ..store.analysis import family_members_of, last_run_stats
+from ..store import analysis, queries
+from ..store.analysis import family_members_of
 from ..store.extracted import apply_wording, wording_rows
 
 log = logging.getLogger(__name__)
@@ -262,8 +262,7 @@ def apply_family_wording(store: Any, changed: set[str] | None = None, near: Iter
 
 def full_pass_recorded(store: Any) -> bool:
     """Has a pass over every spun article of the store run with this version (``runs``)?"""
-    last = last_run_stats(store, STAGE, "full")
-    return last is not None and last.get("algorithm") == ALGO_FAMILY_WORDING
+    return analysis.full_pass_recorded(store, STAGE, ALGO_FAMILY_WORDING)
 
 
 def _apply(store: Any, changed: set[str] | None, near: Iterable[str] | None) -> int:

@@ -241,6 +241,14 @@ def last_run_stats(store: Store, stage: str, mode: str) -> dict[str, Any] | None
     return None
 
 
+def full_pass_recorded(store: Store, stage: str, algorithm: str) -> bool:
+    """Has a pass of ``stage`` over the whole store run with ``algorithm`` (the latest finished run of
+    mode "full", ``runs``)? The corpus passes whose incremental runs assume one (family wording, repeat
+    dates) run in full first when it has not."""
+    last = last_run_stats(store, stage, "full")
+    return last is not None and last.get("algorithm") == algorithm
+
+
 # -- outlet roles over the store (copies.stored-roles-v1; copies.incremental) --------------------------
 RoleRow = tuple[str, str, str, "str | None", "str | None"]   # kind, a, b, a's outlet key, b's outlet key
 
