@@ -124,6 +124,7 @@ def spinner_rules() -> tuple[SpinnerRule, ...]:
 def reset_caches() -> None:
     """Clear module-level caches (tests call this)."""
     spinner_rules.cache_clear()
+    _rules_by_last_word.cache_clear()
 
 
 # --------------------------------------------------------------------------- corpus collocations
@@ -357,7 +358,7 @@ def spinner_pair_hits(substitutions: Iterable[tuple[str, str]]) -> int:
     """
     n = 0
     rules = spinner_rules()
-    by_word = _rules_by_last_word(rules)
+    by_word = _rules_by_last_word()
     for src, dst in substitutions:
         if not src:
             continue
@@ -368,20 +369,16 @@ def spinner_pair_hits(substitutions: Iterable[tuple[str, str]]) -> int:
     return n
 
 
-_LAST_WORD: list[tuple[tuple[SpinnerRule, ...], dict[str, list[int]]]] = []
-
-
-def _rules_by_last_word(rules: tuple[SpinnerRule, ...]) -> dict[str, list[int]]:
-    """The positions in ``rules`` of the rules of positive weight, by the last word of their original (lower-cased),
-    made once per rule set (:func:`spinner_rules` is cached)."""
-    if not _LAST_WORD or _LAST_WORD[0][0] is not rules:
-        index: dict[str, list[int]] = {}
-        for i, r in enumerate(rules):
-            words = r.original.lower().split()
-            if r.weight > 0 and words:
-                index.setdefault(words[-1], []).append(i)
-        _LAST_WORD[:] = [(rules, index)]
-    return _LAST_WORD[0][1]
+@lru_cache(maxsize=1)
+def _rules_by_last_word() -> dict[str, list[int]]:
+    """The positions in :func:`spinner_rules` of the rules of positive weight, by the last word of their
+    original (lower-cased); cached with it (:func:`reset_caches` clears both)."""
+    index: dict[str, list[int]] = {}
+    for i, r in enumerate(spinner_rules()):
+        words = r.original.lower().split()
+        if r.weight > 0 and words:
+            index.setdefault(words[-1], []).append(i)
+    return index
 
 
 def _loose_match(rule: SpinnerRule, src: str, dst: str) -> bool:
