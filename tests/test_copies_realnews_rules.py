@@ -179,6 +179,19 @@ def test_score_realnews_counts_pairs_relations_arrows_and_cross_links():
     assert s["confusion"][("spun", "family")] == 1 and s["confusion"][("rewrite", "excerpt")] == 1
     assert s["cross_story"] == 4          # z ~ o link and z's family pairs with o, c1, c2, c3
     assert s["families_bcubed"]["precision"] < 1.0 and s["families_bcubed"]["recall"] == 1.0
+    assert (s["links"], s["links_apart"]) == (3, 1)   # z ~ o: no labelled pair joins them
+
+
+def test_links_apart_counts_sibling_links_between_independent_reports_once():
+    recs = [{"id": "o", "story": "s", "derived_from": None, "relation": None},
+            {"id": "c", "story": "s", "derived_from": "o", "relation": "verbatim"},
+            {"id": "d", "story": "s", "derived_from": "c", "relation": "rewrite"},   # o <- c <- d: one chain
+            {"id": "p", "story": "s", "derived_from": None, "relation": None},      # quotes the same release
+            {"id": "q", "story": "s", "derived_from": None, "relation": None}]
+    links = [_l("d", "o", "rewrite"), _l("p", None, "rewrite", sib="q"), _l("q", None, "rewrite", sib="p"),
+             _l("q", "o", "excerpt")]
+    s = score_realnews(recs, links, []).values
+    assert (s["links"], s["links_apart"]) == (3, 2) and abs(s["links_apart_rate"] - 2 / 3) < 1e-9
 
 
 def test_score_stories_counts_false_links_and_silver():

@@ -60,6 +60,7 @@ def test_realnews_floors(realnews, part):
     assert s["arrow_right_found_rate"] >= f.get("arrow_right_found_rate", 0.0), s
     assert s["arrow_reversed"] <= f["max_arrow_reversed"], s
     assert s["cross_story_rate"] <= f["max_cross_story_rate"], s
+    assert s["links_apart_rate"] <= f.get("max_links_apart_rate", 1.0), s
     assert s["families_bcubed"]["f1"] >= f["families_bcubed_f1"], s
 
 

@@ -88,6 +88,8 @@ class RealNewsScores:
                      f"no arrow {v['arrow_none']}; among the pairs found: right {v['arrow_right_found_rate']:.3f} "
                      f"({v['arrow_right']}/{v['found']})",
                      f"links across stories {v['cross_story_rate']:.3f} ({v['cross_story']}/{v['pairs_predicted']})",
+                     f"links between texts the labels keep independent {v['links_apart_rate']:.3f} "
+                     f"({v['links_apart']}/{v['links']}: no chain of labelled pairs joins the two texts)",
                      f"families B-cubed P {v['families_bcubed']['precision']:.3f} R {v['families_bcubed']['recall']:.3f} "
                      f"F1 {v['families_bcubed']['f1']:.3f}",
                      "confusion (gold -> predicted):"]
@@ -150,6 +152,16 @@ def _with_siblings(pairs: dict[frozenset[str], str], links: Sequence[Link], keep
     return out
 
 
+def _links_apart(links: Sequence[Link], keep: set[str], gold: list[tuple[str, str, str]]) -> tuple[int, int]:
+    """(linked pairs, those whose two texts no chain of gold pairs joins): the labels keep two reports of
+    one official statement or press release apart (the dataset's hard negatives), so a link between them
+    takes a source from the independent-source counts."""
+    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
+    pairs = {frozenset((ln.article, other)) for ln in links
+             for other in (ln.source or ln.sibling,) if other and ln.article in keep and other in keep}
+    return len(pairs), sum(len({gold_fam[i] for i in p}) > 1 for p in pairs)
+
+
 def _families_bcubed(keep: set[str], gold: list[tuple[str, str, str]], families: Sequence[Family]) -> dict[str, float]:
     """B-cubed of the predicted families against the gold families (components of the gold pairs)."""
     gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
@@ -179,6 +191,7 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
     ok = sum((x, y) in arrows for x, y, _ in gold)
     rev = sum((y, x) in arrows for x, y, _ in gold)
     cross = [p for p in pairs if len({story[i] for i in p}) > 1]
+    linked, apart = _links_apart(links, keep, gold)
     conf = Counter((g[2], pairs.get(frozenset(g[:2]), "missed")) for g in gold)
     n = max(1, len(gold))
     return RealNewsScores("realnews", {
@@ -190,6 +203,7 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
         "arrow_right_found_rate": ok / max(1, len(found)),
         "cross_story": len(cross), "pairs_predicted": len(pairs), "cross_story_rate": len(cross) / max(1, len(pairs)),
         "families_bcubed": _families_bcubed(keep, gold, families),
+        "links": linked, "links_apart": apart, "links_apart_rate": apart / max(1, linked),
         "confusion": dict(conf),
         "errors": sorted(f"{x} -> {y}: gold {rel}, predicted {pairs.get(frozenset((x, y)), 'missed')}"
                          for x, y, rel in gold if pairs.get(frozenset((x, y))) != rel),
