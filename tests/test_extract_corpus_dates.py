@@ -7,7 +7,7 @@ import pytest
 
 from scamtrace import api
 from scamtrace.extract import extract
-from scamtrace.extract.corpus_dates import apply_repeat_dates, lendable, reference_dates, repeat_dates
+from scamtrace.extract.corpus_dates import _StoredDays, apply_repeat_dates, lendable, reference_dates, repeat_dates
 from scamtrace.model import Article, Link
 from scamtrace.store.extracted import put_extraction, rows
 
@@ -148,7 +148,11 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
     for new in ({"n"}, {"n", "f"}, {"b"}, {"e"}, {"m"}, {"m", "c"}):
         got = figure_rows_sharing_values(store, new)
         assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
-            every, published, new), new
+            every, published, new) == repeat_dates(got, _StoredDays(store, new), new), new
+    # the days read when asked (apply_repeat_dates): those of published_days, None for an article not stored
+    days = _StoredDays(store, {"n"})
+    assert [days.get(a) for a in ("b", "n", "zz")] == [None, dt.date(2024, 3, 12), None] and "zz" not in days
+    assert dict(days) == {a: pub for a, pub in published_days(store, {"b", "n"}).items()}
     read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"n"})}
     # n's figures (900 and 500, dated to a day) lend to the undated b, c, f, m; d states another count
     assert read == {("n", 900.0), ("n", 500.0), ("b", 900.0), ("c", 900.0), ("f", 500.0), ("m", 500.0),
@@ -268,7 +272,11 @@ def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None
     for new in ({"n"}, {"b"}, {"c"}, {"q"}, {"e"}, {"b", "r"}):
         got = figure_rows_sharing_values(store, new, _VERB_WORDS)
         assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
-            every, published, new), new
+            every, published, new) == repeat_dates(got, _StoredDays(store, new), new), new
+    # the days read when asked (apply_repeat_dates): those of published_days, None for an article not stored
+    days = _StoredDays(store, {"n"})
+    assert [days.get(a) for a in ("b", "n", "zz")] == [None, dt.date(2024, 3, 12), None] and "zz" not in days
+    assert dict(days) == {a: pub for a, pub in published_days(store, {"b", "n"}).items()}
     read = {r["article"] for r in figure_rows_sharing_values(store, {"n"}, _VERB_WORDS)}
     assert read == {"n", "b", "c", "r"}, read   # e names no verb, q states "about 700"
     read = {r["article"] for r in figure_rows_sharing_values(store, {"b"}, _VERB_WORDS)}

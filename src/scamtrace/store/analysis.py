@@ -64,6 +64,12 @@ def published_days(store: Store, articles: Iterable[str]) -> dict[str, Any]:
         "SELECT id, published FROM articles WHERE id IN (SELECT id FROM temp.want_days)").fetchall()}
 
 
+def published_day(store: Store, article: str) -> tuple[bool, Any]:
+    """(is ``article`` stored, its publication date or None): one article's row of :func:`published_days`."""
+    found = store.db.execute("SELECT published FROM articles WHERE id = ?", (article,)).fetchall()
+    return (True, _date(found[0][0])) if found else (False, None)
+
+
 def count_links(store: Store) -> int:
     """How many copy links are stored."""
     return int(store.execute("SELECT COUNT(*) FROM links")[0][0])
