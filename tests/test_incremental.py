@@ -192,8 +192,8 @@ def test_a_copy_spun_in_the_first_batch_and_truncated_in_the_second_loses_its_bo
     """Synthetic (scamtrace.copies.synth, seed 9): a truncated copy and a spun copy of one original arrive
     first, without it, and the truncated one is linked as the spun side; the family wording pass rewrites its
     figures and roles from the other's text. The original arrives in the second batch: the truncated copy is
-    no longer spun and the spun copy takes its wording from the truncated one's own text. Both are extracted
-    again (extract.stage: the neighbourhood's articles spun now or before), so the store equals a full run's."""
+    no longer spun and the spun copy takes its wording from the truncated one's own text. The truncated copy,
+    spun before, is extracted again (extract.stage), so the store equals a full run's."""
     from scamtrace.copies.synth import generate
     from test_stories_warm import _jsonl
     monkeypatch.setenv("SCAMTRACE_NO_SPACY", "1")

@@ -244,11 +244,13 @@ def extract_articles(store: Store, ids: Iterable[str], progress: Progress = _no_
     and, with ``neighbourhood`` (the articles whose copy links or families the run may have changed, ``ids``
     among them), the family wording pass corrects only the spun articles of their families, and the
     neighbourhood's undated articles are extracted again (their relative dates follow their link partners'
-    days, :func:`~.corpus_dates.reference_dates`) and added to ``changed``. The neighbourhood's spun articles,
-    and those of ``spun_before`` (its articles that were spun before the copies stage replaced their links), are
-    extracted again too and added to ``changed``: the family wording pass rewrote or dropped their records from
-    their family as it was, so they start again from their own text and are corrected from their family as it is
-    (``extract.family-wording-v2`` is not undone otherwise; a copy no longer spun keeps its own wording).
+    days, :func:`~.corpus_dates.reference_dates`) and added to ``changed``. The neighbourhood's articles of
+    ``spun_before`` (spun before the copies stage replaced their links) are extracted again too and added to
+    ``changed``: the family wording pass rewrote or dropped their records from their family as it was, so they
+    start again from their own text and are corrected from their family as it is (``extract.family-wording-v2``
+    is not undone otherwise; a copy no longer spun keeps its own wording). Its dated articles spun only now are
+    added to ``changed`` but kept as stored (no pass corrected them; the repeated-count pass decides their figures
+    as it decides those extracted, see :func:`_to_extract_again`).
 
     spaCy parses each distinct paragraph once (``extract.ner-units-v1``, :mod:`.entities`): the units
     parsed in this run, or stored by an earlier one (``ner_units``), are given to the batch that
