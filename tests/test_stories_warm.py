@@ -398,8 +398,7 @@ def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_k
         asked.append(key)
         yield from ((f"u{u}",) for u in rng.sample(range(n), n) if key in keys[u])
 
-    order = list(range(n))
-    eager, lazy = warm._WarmClusterer(f, order), warm._WarmClusterer(f, order)
+    eager, lazy = warm._WarmClusterer(f, int), warm._WarmClusterer(f, int)   # placing order: by unit
     eager.restore(groups, lambda u: {"kept": True})
     lazy.restore(groups, lambda u: {"kept": True}, stored_keys, stored, [f"u{u}" for u in range(n)])
     assert not asked   # nothing read before a key is used

@@ -78,7 +78,9 @@ def count_links(store: Store) -> int:
 def story_of_articles(store: Store, articles: Iterable[str] | None = None) -> dict[str, str]:
     """article id -> its story's id (of ``articles`` only, when given)."""
     if articles is None:
-        return {r["article"]: r["story"] for r in store.execute("SELECT article, story FROM story_members")}
+        cur = store.db.cursor()
+        cur.row_factory = None   # plain tuples: one row per article in a story
+        return dict(cur.execute("SELECT article, story FROM story_members"))
     fill_temp_keys(store, "want_story_of", "id", ((a,) for a in articles))
     return {r[0]: r[1] for r in store.db.execute(
         "SELECT article, story FROM story_members WHERE article IN (SELECT id FROM temp.want_story_of)").fetchall()}

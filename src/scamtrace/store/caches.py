@@ -40,7 +40,9 @@ def article_frame_rows(store: Store, algorithm: str) -> dict[str, tuple[str, str
 
 def cached_frame_ids(store: Store, algorithm: str) -> set[str]:
     """The articles with a cached frame made by ``algorithm``."""
-    return {r[0] for r in store.db.execute("SELECT article FROM article_frames WHERE algorithm = ?", (algorithm,))}
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: one row per stored article (idx_article_frames_algorithm covers it)
+    return {r[0] for r in cur.execute("SELECT article FROM article_frames WHERE algorithm = ?", (algorithm,))}
 
 
 def article_frame_row(store: Store, article: str, algorithm: str) -> tuple[str, str]:
@@ -77,7 +79,9 @@ def story_stats(store: Store) -> dict[str, Any]:
 
 def story_anchor_idf(store: Store) -> dict[str, float]:
     """Every stored anchor IDF."""
-    return {r[0]: r[1] for r in store.db.execute("SELECT anchor, idf FROM story_anchor_idf")}
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: one row per anchor of the corpus
+    return dict(cur.execute("SELECT anchor, idf FROM story_anchor_idf"))
 
 
 def story_term_idf(store: Store, terms: Iterable[str]) -> dict[str, float]:
@@ -109,7 +113,9 @@ def add_story_anchor_idf(store: Store, anchor_idf: Mapping[str, float]) -> None:
 def story_unit_members(store: Store) -> dict[str, str]:
     """unit -> members JSON of every stored unit frame (its keys: :func:`story_key_units`, its frame:
     :func:`story_unit_frame`)."""
-    return {r[0]: r[1] for r in store.db.execute("SELECT unit, members FROM story_units")}
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: one row per stored unit (idx_story_units_members covers it)
+    return dict(cur.execute("SELECT unit, members FROM story_units"))
 
 
 def story_key_units(store: Store, key: str) -> Iterator[tuple[str]]:

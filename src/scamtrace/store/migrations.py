@@ -1017,3 +1017,16 @@ def _m0023() -> str:
             DELETE FROM story_unit_keys WHERE unit = old.unit AND key IN (SELECT value FROM json_each(old.keys));
         END;
     """
+
+
+@migration("0024_story_covering_indexes")
+def _m0024() -> str:
+    # Issue 17 part 2: an incremental stories run reads every stored unit's members (to keep the units
+    # whose members are unchanged) and every article id with a cached frame of the current algorithm;
+    # both tables hold large JSON beside those columns (unit frames: 47 MB at 20,000 articles), so a
+    # scan of the table read every page of it. These indexes hold the columns read, so the scans read
+    # the index alone (20,000 articles: 30 -> 9 ms and 30 -> 11 ms, CPU).
+    return """
+        CREATE INDEX IF NOT EXISTS idx_story_units_members ON story_units(unit, members);
+        CREATE INDEX IF NOT EXISTS idx_article_frames_algorithm ON article_frames(algorithm, article);
+    """

@@ -80,7 +80,7 @@ import math
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -517,19 +517,52 @@ class StoredFrame(NamedTuple):
         return self.text if self.read is None else self.read()
 
 
+class StoredFrames:
+    """The units taken with their stored frame (``stories.warm-v2``), by name, and ``read(name)``: the
+    JSON of one. ``get(name)`` gives the name itself: :class:`_Frames` keeps it in the unit's place and
+    reads the frame when the run uses the unit (a warm run uses few of them; nothing is made per
+    stored unit before)."""
+
+    __slots__ = ("names", "read")
+
+    def __init__(self, names: set[str], read: Callable[[str], str]):
+        self.names, self.read = names, read
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.names
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.names)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return name if name in self.names else default
+
+
+#: What the incremental path takes as stored: a unit name -> its frame (or one not read yet), or
+#: :class:`StoredFrames`.
+Stored = Mapping[str, UnitFrame | StoredFrame] | StoredFrames
+
+
 class _Column:
     """One field of every unit's frame, the stored ones read on first use (``stories.warm-v2``: a warm
-    run uses the frames of the units it places and of the stories they meet, not every unit's)."""
+    run uses the frames of the units it places and of the stories they meet, not every unit's). A row
+    is a frame, a :class:`StoredFrame`, or the name of a unit of :class:`StoredFrames` (``read``)."""
 
-    __slots__ = ("rows", "field")
+    __slots__ = ("rows", "field", "read")
 
-    def __init__(self, rows: list[Any], field: int):
-        self.rows, self.field = rows, field
+    def __init__(self, rows: list[Any], field: int, read: Callable[[str], str] | None = None):
+        self.rows, self.field, self.read = rows, field, read
 
     def __getitem__(self, i: int) -> Any:
         r = self.rows[i]
-        if type(r) is StoredFrame:
+        t = type(r)
+        if t is StoredFrame:
             r = self.rows[i] = UnitFrame.loads(r.json())
+        elif t is str:
+            r = self.rows[i] = UnitFrame.loads(self.read(r))   # type: ignore[misc]
         return r[self.field]
 
     def __len__(self) -> int:
@@ -550,7 +583,7 @@ class _TypesColumn:
 
     __slots__ = ("units", "source", "made")
 
-    def __init__(self, units: list["_Unit"], source: StoredTypes):
+    def __init__(self, units: Sequence["_Unit"], source: StoredTypes):
         self.units, self.source, self.made = units, source, {}
 
     def __getitem__(self, i: int) -> frozenset[str]:
@@ -565,7 +598,7 @@ class _TypesColumn:
         return len(self.units)
 
 
-def _unit_types(units: list["_Unit"], event_types: Mapping[str, Iterable[str]]) -> Sequence[frozenset[str]]:
+def _unit_types(units: Sequence["_Unit"], event_types: Mapping[str, Iterable[str]]) -> Sequence[frozenset[str]]:
     """Each unit's event types (of its members); from :class:`StoredTypes`, read when a unit is used."""
     if isinstance(event_types, StoredTypes):   # stories.warm-v2: a warm run uses few of the stored units
         return _TypesColumn(units, event_types)
@@ -578,18 +611,22 @@ class _Frames:
     ``stats``: the corpus statistics to weigh with (those of ``units`` when None); ``stored``: for
     each unit, its :class:`UnitFrame` when it is taken as stored (None: made from the unit)."""
 
-    def __init__(self, units: list[_Unit], names: list[Counter], event_dates: Mapping[str, dt.date],
-                 event_types: Mapping[str, Iterable[str]], stats: CorpusStats | None = None,
-                 stored: Sequence[UnitFrame | StoredFrame | None] | None = None):
+    def __init__(self, units: Sequence[_Unit], names: Sequence[Counter] | Mapping[int, Counter],
+                 event_dates: Mapping[str, dt.date], event_types: Mapping[str, Iterable[str]],
+                 stats: CorpusStats | None = None, stored: Sequence[UnitFrame | StoredFrame | str | None] | None = None,
+                 read: Callable[[str], str] | None = None):
+        """``names``: each weighed unit's name counts (by its index); ``stored`` (a frame, one not read yet,
+        or a unit name that ``read`` gives the JSON of; None: weighed here). ``units`` may be
+        :class:`_LazyUnits` (the stored ones are then not made)."""
         self.stats = stats = stats or corpus_stats(units)
         idf: Mapping[str, float] = stats.idf
         self.aidf = stats.aidf
         self.new_anchors: dict[str, float] = {}   # anchors the frozen statistics lacked, with their IDF
         if stored is not None:   # frozen statistics: what they lack weighs as new (stories.warm-v2)
             idf, self.aidf, new = stats.term_idf(), dict(stats.aidf), stats.new_anchor_idf()
-            for u, got in zip(units, stored):
+            for i, got in enumerate(stored):
                 if got is None:
-                    for a in u.anchors:
+                    for a in units[i].anchors:
                         if a not in self.aidf:
                             self.aidf[a] = new
                             self.new_anchors[a] = new
@@ -597,14 +634,21 @@ class _Frames:
         self.date: list[int | None] = []
         self.cdate: list[int | None] = []
         self.types: Sequence[frozenset[str]]
-        self._days = sorted(u.first.toordinal() for u in units if u.first)
-        rows: list[UnitFrame | StoredFrame] = []
-        for i, (u, counts) in enumerate(zip(units, names)):
+        rows: list[UnitFrame | StoredFrame | str] = []
+        lazy = units if type(units) is _LazyUnits else None
+        for i in range(len(units)):
             got = stored[i] if stored is not None else None
-            rows.append(got if got is not None else self.unit_frame(u, counts, idf))
-            self.date.append(u.first.toordinal() if u.first else None)
-            ds = [event_dates[m.id] for m in u.members if m.id in event_dates] if u.first is None else []
+            if got is None or lazy is None:
+                u = units[i]
+                rows.append(got if got is not None else self.unit_frame(u, names[i], idf))
+                day = u.first.toordinal() if u.first else None
+            else:   # a stored unit of a warm run: not made
+                rows.append(got)
+                day = lazy.first_day(i)
+            self.date.append(day)
+            ds = [event_dates[m] for m in _member_ids(units, i) if m in event_dates] if day is None else []
             self.cdate.append(min(ds).toordinal() if ds else None)
+        self._days = sorted(d for d in self.date if d is not None)
         self.types = _unit_types(units, event_types)
         self.keys: Sequence[frozenset[str]]
         self.vecs: Sequence[dict[str, float]]
@@ -620,7 +664,7 @@ class _Frames:
         else:   # a stored frame's keys too are read with it (stories.warm-v2: a warm run reads few)
             self._rows = rows
             (self.vecs, self.vnorm2, self.anchors, self.keys, self.actors, self.lead, self.salient,
-             self.anchor_weight) = (_Column(rows, k) for k in range(8))
+             self.anchor_weight) = (_Column(rows, k, read) for k in range(8))
 
     def frame(self, i: int) -> UnitFrame:
         """Unit ``i``'s :class:`UnitFrame`."""
@@ -629,7 +673,7 @@ class _Frames:
 
     def is_read(self, i: int) -> bool:
         """Was unit ``i``'s frame made or read (not only stored)?"""
-        return type(getattr(self, "_rows", [None] * (i + 1))[i]) is not StoredFrame
+        return type(getattr(self, "_rows", [None] * (i + 1))[i]) not in (StoredFrame, str)
 
     def unit_frame(self, u: _Unit, counts: Counter, idf: Mapping[str, float]) -> UnitFrame:
         """The :class:`UnitFrame` of unit ``u`` (its anchors named ``counts`` times) under ``idf`` and
@@ -1355,22 +1399,129 @@ def cluster_all(articles: Sequence[Article], families: Iterable[Family] = (),
 
 def prepare_units(articles: Sequence[Article], families: Iterable[Family], event_dates: Mapping[str, dt.date],
                   event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
-                  stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
-                  groups: Sequence[tuple[str, list[str]]] | None = None) -> tuple[list[_Unit], _Frames, list[int]]:
-    """(units, their frames, the order units are placed in: by date, then content date, then family),
+                  stats: CorpusStats | None = None, stored: Stored | None = None,
+                  groups: Sequence[tuple[str, list[str]]] | None = None, ordered: bool = True,
+                  ) -> tuple[Sequence[_Unit], _Frames, list[int]]:
+    """(units, their frames, the order units are placed in: by :func:`order_key`; empty unless ``ordered``),
     as the full clustering and the incremental path (:mod:`.warm`) both start. With ``stats`` and
     ``stored`` (``stories.warm-v2``), a unit named in ``stored`` takes that frame (its members' frames
     are not read) and the others are weighed with ``stats``. ``groups``: :func:`unit_groups` of the
     articles and families, when the caller has them."""
-    made = _family_units(articles, families, frame_of, stored, groups)
-    units = [u for u, _ in made]
-    frames = _Frames(units, [n for _, n in made], event_dates, event_types, stats,
-                     None if stats is None or stored is None else [stored.get(u.family) for u in units])
-    far = dt.date.max.toordinal()
-    order = sorted(range(len(units)), key=lambda i: (frames.date[i] if frames.date[i] is not None else
-                                                      frames.cdate[i] if frames.cdate[i] is not None else far,
-                                                      units[i].family))
-    return units, frames, order
+    if stats is not None and stored is not None:   # stories.warm-v2: the stored units are made when used
+        lazy, names = _warm_units(articles, families, frame_of, stored, groups)
+        read = stored.read if isinstance(stored, StoredFrames) else None
+        kept = stored.names if isinstance(stored, StoredFrames) else None   # a set: one look-up per unit
+        frames = _Frames(lazy, names, event_dates, event_types, stats,
+                         [n if n in kept else None for n in lazy.names] if kept is not None else
+                         [stored.get(n) for n in lazy.names], read)
+        units: Sequence[_Unit] = lazy
+    else:
+        made = _family_units(articles, families, frame_of, stored, groups)
+        units = [u for u, _ in made]
+        frames = _Frames(units, [n for _, n in made], event_dates, event_types, stats)
+    return units, frames, (sorted(range(len(units)), key=order_key(unit_names(units), frames)) if ordered else [])
+
+
+_FAR = dt.date.max.toordinal()
+
+
+def order_key(names: Sequence[str], frames: _Frames) -> Callable[[int], tuple[int, str, int]]:
+    """Unit ``i`` -> its key in the order units are placed in: (its date, else its content date, else
+    the far future; its name; ``i``). The keys of two units differ (``i``), so sorting by them and
+    comparing them give one total order: comparing two units' keys is comparing their ranks in the
+    sorted list of every unit (the incremental path compares keys instead of ranking every unit)."""
+    date, cdate = frames.date, frames.cdate
+
+    def key(i: int) -> tuple[int, str, int]:
+        d = date[i]
+        if d is None:
+            d = cdate[i]
+            if d is None:
+                d = _FAR
+        return d, names[i], i
+    return key
+
+
+def unit_names(units: Sequence[_Unit]) -> list[str]:
+    """Each unit's name (a :class:`_LazyUnits`' without making them)."""
+    return list(units.names) if type(units) is _LazyUnits else [u.family for u in units]
+
+
+def unit_sizes(units: Sequence[_Unit]) -> list[int]:
+    """How many articles each unit holds (a :class:`_LazyUnits`' without making them)."""
+    return [len(m) for _, m in units.groups] if type(units) is _LazyUnits else [len(u.members) for u in units]
+
+
+def _member_ids(units: Sequence[_Unit], i: int) -> list[str]:
+    return units.member_ids(i) if type(units) is _LazyUnits else [m.id for m in units[i].members]
+
+
+class _LazyUnits(Sequence[_Unit]):
+    """The units of :func:`unit_groups` (``groups``) in a warm run (``stories.warm-v2``): the weighed
+    ones made (``made``: index -> unit), a stored one (its frame stored: no term counts, no anchors)
+    made as :func:`_family_units` makes it when first read. A warm run reads few of them; their dates
+    and names are read without making them."""
+
+    def __init__(self, groups: Sequence[tuple[str, list[str]]], by_id: Mapping[str, Article], made: dict[int, _Unit]):
+        self.groups, self.by_id, self.made = groups, by_id, made
+        self.names = [name for name, _ in groups]
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __getitem__(self, i: int) -> _Unit:   # type: ignore[override] (no slices)
+        got = self.made.get(i)
+        if got is None:
+            if not 0 <= i < len(self.groups):
+                raise IndexError(i)
+            got = self.made[i] = _stored_unit(*self.groups[i], self.by_id)
+        return got
+
+    def first_day(self, i: int) -> int | None:
+        """The ordinal of unit ``i``'s first publication date (None: undated), as its unit's ``first``."""
+        got = self.made.get(i)
+        if got is not None:
+            return got.first.toordinal() if got.first else None
+        members, by_id = self.groups[i][1], self.by_id
+        if len(members) == 1:
+            p = by_id[members[0]].published
+            return p.toordinal() if p else None
+        days = [p.toordinal() for m in members if (p := by_id[m].published)]
+        return min(days, default=None)
+
+    def member_ids(self, i: int) -> list[str]:
+        got = self.made.get(i)
+        return [m.id for m in got.members] if got is not None else list(self.groups[i][1])
+
+
+_UNNAMED: Counter = Counter()   # a stored unit's name counts: not read (its frame is stored)
+
+
+def _stored_unit(name: str, members: list[str], by_id: Mapping[str, Article]) -> _Unit:
+    """The unit of a stored frame: its articles and dates, no term counts, its anchors stored."""
+    if len(members) == 1:   # most units
+        art = by_id[members[0]]
+        first = art.published or None
+        return _Unit(name, [art], Counter(), set(), first, first)
+    arts = [by_id[m] for m in sorted(members)]   # by id, as the articles' ids are the members
+    dates = [m.published for m in arts if m.published]
+    return _Unit(name, arts, Counter(), set(), min(dates, default=None), max(dates, default=None))
+
+
+def _warm_units(articles: Sequence[Article], families: Iterable[Family], frame_of: ArticleFrames, stored: Stored,
+                groups: Sequence[tuple[str, list[str]]] | None) -> tuple[_LazyUnits, dict[int, Counter]]:
+    """(the units of :func:`unit_groups`, those not in ``stored`` made from the articles; their name
+    counts by index)."""
+    by_id = {a.id: a for a in articles}
+    groups = unit_groups(by_id, families) if groups is None else groups
+    outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
+    made: dict[int, _Unit] = {}
+    names: dict[int, Counter] = {}
+    kept = stored.names if isinstance(stored, StoredFrames) else stored   # one look-up per unit
+    for i, (name, members) in enumerate(groups):
+        if name not in kept:
+            made[i], names[i] = _make_unit(name, [by_id[m] for m in members], outlets, frame_of)
+    return _LazyUnits(groups, by_id, made), names
 
 
 def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[tuple[str, list[str]]]:
@@ -1390,27 +1541,19 @@ def unit_groups(article_ids: Iterable[str], families: Iterable[Family]) -> list[
 
 def _family_units(articles: Sequence[Article], families: Iterable[Family],
                   frame_of: ArticleFrames = article_frame,
-                  stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
+                  stored: Stored | None = None,
                   groups: Sequence[tuple[str, list[str]]] | None = None) -> list[tuple[_Unit, Counter]]:
     """The units of :func:`unit_groups` (``groups`` when given), made from the articles (a unit named in
     ``stored`` from its stored frame: no term counts, its stored anchors)."""
     by_id = {a.id: a for a in articles}
     outlets = frozenset().union(*(_outlet_names(o) for o in {a.outlet for a in articles}))
     out: list[tuple[_Unit, Counter]] = []
-    unnamed: Counter = Counter()   # a stored unit's name counts: not read (its frame is stored)
     for name, members in (unit_groups(by_id, families) if groups is None else groups):
         got = stored.get(name) if stored is not None else None
         if got is None:
             out.append(_make_unit(name, [by_id[m] for m in members], outlets, frame_of))
-            continue
-        if len(members) == 1:   # most units (one pass over every stored unit: kept cheap)
-            art = by_id[members[0]]
-            first = last = art.published or None
-            out.append((_Unit(name, [art], Counter(), set(), first, last), unnamed))
-            continue
-        arts = [by_id[m] for m in sorted(members)]   # by id, as the articles' ids are the members
-        dates = [m.published for m in arts if m.published]
-        out.append((_Unit(name, arts, Counter(), set(), min(dates, default=None), max(dates, default=None)), unnamed))
+        else:
+            out.append((_stored_unit(name, members, by_id), _UNNAMED))
     return out
 
 

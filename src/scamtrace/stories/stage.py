@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_fram
 from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
                               undated_article_ids, unhedged_event_types, unhedged_event_types_of)
 from . import ALGORITHM
-from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrame, StoredTypes, UnitFrame,
+from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrames, StoredTypes, UnitFrame,
                     article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
 from .threads import build_threads, specific_anchors, thread_frame, update_threads
@@ -195,26 +195,34 @@ def stats_algorithm() -> str:
 
 
 def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[str]]], kept: dict[str, list[int]],
-            frame_of: ArticleFrames) -> tuple[CorpusStats | None, dict[str, StoredFrame] | None, list[str]]:
-    """(the stored corpus statistics, the stored frames of the kept units whose members are unchanged,
-    not read yet: each is read from the store when the run uses its unit, every stored unit's name), or
+            frame_of: ArticleFrames) -> tuple[CorpusStats | None, StoredFrames | None, list[str]]:
+    """(the stored corpus statistics, the kept units whose members are unchanged: their frames are
+    stored, each read from the store when the run uses its unit, every stored unit's name), or
     (None, None, []) when no statistics of this algorithm are stored. The statistics hold the IDF of
     the terms of the other units (those weighed in this run) only."""
     header = story_stats(store)
     if header.get("algorithm") != stats_algorithm():
         return None, None, []
     rows = story_unit_members(store)
-    stored: dict[str, StoredFrame] = {}
+    names: set[str] = set()
+    escaped = _JSON_ESCAPED.search
     for g in kept.values():
         for i in g:
             name, arts = groups[i]
             row = rows.get(name)
-            if row is not None and row == _members_json(arts):   # its keys are read by key (story_unit_keys)
-                stored[name] = StoredFrame(read=partial(story_unit_frame, store, name))
+            if row is None:
+                continue
+            if len(arts) == 1 and escaped(arts[0]) is None:   # most units: the JSON of one id written as it is
+                same = row == '["' + arts[0] + '"]'
+            else:
+                same = row == _members_json(arts)
+            if same:   # its keys are read by key (story_unit_keys)
+                names.add(name)
+    stored = StoredFrames(names, partial(story_unit_frame, store))
     by_id = {a.id: a for a in corpus}
     terms: set[str] = set()
     for name, arts in groups:
-        if name not in stored:
+        if name not in names:
             for a in arts:
                 terms.update(frame_of(by_id[a])[0])
     return CorpusStats(story_term_idf(store, terms), story_anchor_idf(store), frozenset(header["common"]),
@@ -248,14 +256,14 @@ def _save_units(store: Store, units: list[Any], frames: Any) -> None:
     put_story_units(store, (_unit_row(u, frames.frame(i)) for i, u in enumerate(units)))
 
 
-def _save_new_units(store: Store, groups: list[tuple[str, list[str]]], stored: Mapping[str, Any],
-                    units: list[Any], frames: Any, unit_names: Iterable[str]) -> None:
-    """Keep the frames this incremental run weighed, the anchors it added to the statistics, and forget
-    the stored units that are gone (of ``unit_names``, the stored ones)."""
+def _save_new_units(store: Store, groups: list[tuple[str, list[str]]], stored: Container[str],
+                    units: Sequence[Any], frames: Any, unit_names: Iterable[str]) -> None:
+    """Keep the frames this incremental run weighed (the units not in ``stored``), the anchors it added
+    to the statistics, and forget the stored units that are gone (of ``unit_names``, the stored ones)."""
     names = {name for name, _ in groups}
     gone = [u for u in unit_names if u not in names]
-    put_story_units(store, (_unit_row(u, frames.frame(i)) for i, u in enumerate(units) if u.family not in stored),
-                    drop=gone)
+    put_story_units(store, (_unit_row(units[i], frames.frame(i)) for i, (name, _) in enumerate(groups)
+                            if name not in stored), drop=gone)
     add_story_anchor_idf(store, frames.new_anchors)
 
 

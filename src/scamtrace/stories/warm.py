@@ -50,8 +50,8 @@ from ..model import Article, Family, Story
 from . import event
 from .cluster import _Unit
 from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, CorpusStats,
-                    StoredFrame, UnitFrame, _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
-                    median_day, prepare_units, unit_groups)
+                    _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
+                    Stored, StoredFrames, median_day, order_key, prepare_units, unit_groups, unit_names, unit_sizes)
 
 WARM_ALGORITHM = "stories.warm-v2"
 
@@ -91,8 +91,11 @@ class _WarmClusterer(_Clusterer):
     """A clusterer started from the stored stories; refinement and merges only touch the stories the
     dirty units changed."""
 
-    def __init__(self, frames: _Frames, order: list[int]):
-        super().__init__(frames, order)
+    def __init__(self, frames: _Frames, key: Callable[[int], Any]):
+        """``key``: each unit's place in the placing order (:func:`~scamtrace.stories.event.order_key`); a
+        round places the units of the changed stories in that order (the others are not ranked)."""
+        super().__init__(frames, [])
+        self.key = key
         self.changed: set[int] = set()
 
     def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
@@ -153,11 +156,10 @@ class _WarmClusterer(_Clusterer):
             s, _, ev = self.best(u, threshold=SEED_THRESHOLD)
             self.place(u, s, ev)
         moves = 0
-        full_order = self.order
         try:
             for _ in range(REFINE_ROUNDS):
-                changed = self.changed
-                self.order = [u for u in full_order if self.story_of[u] in changed]
+                stories = self.stories   # the units of the changed stories, in placing order
+                self.order = sorted((u for s in self.changed for u in stories[s].units), key=self.key)
                 self.dirty = set(self.order)   # event-v7's refine places only dirty units: here, all of these
                 moved = self.refine()
                 moved += self.merge_changed()
@@ -166,7 +168,7 @@ class _WarmClusterer(_Clusterer):
                 if not moved:
                     break
         finally:
-            self.order = full_order
+            self.order = []
         return moves
 
     def merge_changed(self) -> int:
@@ -406,10 +408,10 @@ def partition(members: list[list[str]], previous: Mapping[str, str], dirty_artic
 def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: Mapping[str, list[int]],
                  dirty: list[int], evidence: Callable[[str], dict[str, Any] | None], event_dates: Mapping[str, dt.date],
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
-                 stats: CorpusStats | None = None, stored: Mapping[str, UnitFrame | StoredFrame] | None = None,
+                 stats: CorpusStats | None = None, stored: Stored | None = None,
                  sizes: Mapping[str, int] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
                  key_units: Callable[[str], Iterable[tuple[str]]] | None = None,
-                 ) -> tuple[list[Story], dict[str, Any], list[_Unit], _Frames, set[str]]:
+                 ) -> tuple[list[Story], dict[str, Any], Sequence[_Unit], _Frames, set[str]]:
     """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
     ``evidence`` gives a stored article's stored join evidence; ``frame_of`` each article's frame
@@ -423,25 +425,29 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     their names, when the caller has them. ``key_units(key)``: the names of the stored units whose
     stored blocking keys hold ``key`` (``story_unit_keys``); with it, the units taken with their
     ``stored`` frame enter the blocking index a key at a time, when the run uses the key."""
-    units, frames, order = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups)
-    pos = {u: k for k, u in enumerate(order)}
-    c = _WarmClusterer(frames, order)
-    olds = sorted(((old, sorted(g, key=pos.__getitem__)) for old, g in kept.items()), key=lambda og: pos[og[1][0]])
+    units, frames, _ = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups,
+                                     ordered=False)
+    unit_name = unit_names(units)
+    pos = order_key(unit_name, frames)   # compares as the units' ranks in the order of every unit, without ranking them
+    c = _WarmClusterer(frames, pos)
+    olds = sorted(((old, g if len(g) == 1 else sorted(g, key=pos)) for old, g in kept.items()), key=lambda og: pos(og[1][0]))
     from_store: set[int] = set()
     names: list[str] | None = None
     if key_units is not None and stored:   # the index reads the stored rows (unit names) of a key when used
-        names = [u.family for u in units]
-        from_store = {i for i, name in enumerate(names) if name in stored}
+        names = unit_name
+        kept_names = stored.names if isinstance(stored, StoredFrames) else stored   # one look-up per unit
+        from_store = {i for i, name in enumerate(names) if name in kept_names}
     c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True},
               key_units if names is not None else None, from_store, names)
-    moves = c.warm_run(sorted(dirty, key=pos.__getitem__))
+    moves = c.warm_run(sorted(dirty, key=pos))
     untouched: set[str] = set()
     if sizes is not None:
+        size = unit_sizes(units) if olds else []
         for s, (old, _) in enumerate(olds):   # the restored stories come first, in this order
-            if s not in c.changed and sum(len(units[u].members) for u in c.stories[s].units) == sizes.get(old):
+            if s not in c.changed and sum(map(size.__getitem__, c.stories[s].units)) == sizes.get(old):
                 untouched.add(old)
     skip = {s for s, (old, _) in enumerate(olds) if old in untouched}
-    out = [_story(sorted(st.units, key=pos.__getitem__), units, c, frames)
+    out = [_story(sorted(st.units, key=pos), units, c, frames)
            for s, st in enumerate(c.stories) if st.units and s not in skip]
     for st in out:
         st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
