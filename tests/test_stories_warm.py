@@ -445,3 +445,62 @@ def test_members_json_is_the_json_of_the_sorted_ids():
     for _ in range(500):
         ids = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6))) for _ in range(rng.randrange(0, 4))]
         assert _members_json(ids) == json.dumps(sorted(ids), ensure_ascii=False, separators=(",", ":")), ids
+
+
+def test_the_order_key_compares_as_the_rank_among_every_unit():
+    """A warm run compares units by ``order_key`` instead of their rank in the placing order of every
+    unit (by date, else content date, else last; then name; the sort is stable): the same total order,
+    also for equal dates, a content date equal to a publication date, undated units with and without
+    one, and units of one name (the index breaks the tie, as the stable sort does)."""
+    import random
+    from types import SimpleNamespace
+
+    from scamtrace.stories.event import order_key
+    rng = random.Random(3)
+    far = 10**9
+    for n in (1, 2, 5, 40, 300):
+        date = [rng.choice([None, None, 700000, 700001, 700000 + rng.randrange(5)]) for _ in range(n)]
+        cdate = [rng.choice([None, 700000, 700001, 700003]) if d is None else None for d in date]
+        names = [rng.choice(["fam-a", "fam-b", "fam-c", f"fam-{i}"]) for i in range(n)]
+        f = SimpleNamespace(date=date, cdate=cdate)
+        ranked = sorted(range(n), key=lambda i: (date[i] if date[i] is not None else
+                                                 cdate[i] if cdate[i] is not None else far, names[i]))
+        rank = {u: k for k, u in enumerate(ranked)}
+        key = order_key(names, f)
+        assert sorted(range(n), key=key) == ranked
+        assert len({key(i) for i in range(n)}) == n   # a total order: no two keys equal
+        for _ in range(200):
+            i, j = rng.randrange(n), rng.randrange(n)
+            assert (key(i) < key(j)) == (rank[i] < rank[j])
+
+
+def test_a_warm_runs_units_made_when_used_are_the_units_made_at_once(grown):  # noqa: ANN001
+    """The units of a warm run (``_LazyUnits``: a stored unit made when read) have the dates, content
+    dates, members and order of the units the full path makes at once, on the grown store with some
+    articles made undated (some of them with a content date equal to another unit's date)."""
+    import dataclasses
+
+    from scamtrace.stories.event import StoredFrames, order_key, prepare_units, unit_names, unit_sizes
+    store = grown[0]
+    _, stats = _frozen_stats(store)
+    arts = sorted(store.iter_articles(), key=lambda a: a.id)
+    arts = [dataclasses.replace(a, published=None) if k % 7 == 0 else a for k, a in enumerate(arts)]
+    dated = [a.published for a in arts if a.published]
+    event_dates = {a.id: dated[k % len(dated)] for k, a in enumerate(arts) if a.published is None and k % 3}
+    fams = store.families()
+    units, frames, order = prepare_units(arts, fams, event_dates, {})
+    names = {r[0] for r in store.execute("SELECT unit FROM story_units")}
+    reads: list[str] = []
+    stored = StoredFrames(names - {units[0].family}, lambda name: reads.append(name) or "")
+    lazy, lframes, none = prepare_units(arts, fams, event_dates, {}, stats=stats, stored=stored, ordered=False)
+    assert none == [] and not reads and len(lazy.made) < len(lazy) // 2   # the stored units are not made
+    assert (lframes.date, lframes.cdate, lframes._days) == (frames.date, frames.cdate, frames._days)
+    assert any(d is None for d in frames.date) and any(c is not None for c in frames.cdate)
+    assert unit_names(lazy) == [u.family for u in units] and unit_sizes(lazy) == [len(u.members) for u in units]
+    key = order_key(unit_names(lazy), lframes)
+    assert sorted(range(len(lazy)), key=key) == order
+    for i, u in enumerate(units):
+        got = lazy[i]
+        assert (got.family, [m.id for m in got.members], got.first, got.last) == \
+               (u.family, [m.id for m in u.members], u.first, u.last)
+    assert not reads   # frames are read when used, not when units are made

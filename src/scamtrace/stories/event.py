@@ -602,6 +602,8 @@ def _unit_types(units: Sequence["_Unit"], event_types: Mapping[str, Iterable[str
     """Each unit's event types (of its members); from :class:`StoredTypes`, read when a unit is used."""
     if isinstance(event_types, StoredTypes):   # stories.warm-v2: a warm run uses few of the stored units
         return _TypesColumn(units, event_types)
+    if type(units) is _LazyUnits:   # the stored units not made
+        return [frozenset(t for m in units.member_ids(i) for t in event_types.get(m, ())) for i in range(len(units))]
     return [frozenset(t for m in u.members for t in event_types.get(m.id, ())) for u in units]
 
 

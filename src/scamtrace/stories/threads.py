@@ -166,13 +166,14 @@ def update_threads(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mappi
     redo = {sid for sid, f in new.items() if f.get("date") is not None}
     redo.update(sid for sid, ev in store.threads_with(set(old)).items() if ev.get("previous") in old)
     redo |= _crossed(old, new, lists)
-    redo |= _beaten(_new_candidates(new, lists, redo), new, store)
-    todo = {**store.frames(redo - set(new)), **{sid: new[sid] for sid in redo if sid in new}}
-    cache: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in todo.items()}
+    cache = _FrameCache(store, {sid: f for sid, f in new.items() if f.get("date") is not None})
+    redo |= _beaten(_new_candidates(new, lists, redo), new, cache)
+    todo = cache.get(redo)
+    posts = _Prefixes(store, {a: (rows, MAX_KEY_STORIES + 1 + k[a]) for a, rows in lists.items()})
     scores: dict[str, float] = {}
     links: dict[str, dict[str, Any]] = {}
     for sid in sorted(todo):
-        ev, scores[sid] = _link(sid, todo[sid], cache, store)
+        ev, scores[sid] = _link(sid, todo[sid][0], cache, posts)
         if ev is not None:
             links[sid] = ev
     within = {*old, *redo, *(ev["previous"] for ev in links.values())}
@@ -227,39 +228,72 @@ def _new_candidates(new: Mapping[str, Mapping[str, Any]], lists: Mapping[str, li
 
 
 def _beaten(tests: Mapping[str, list[tuple[str, int]]], new: Mapping[str, Mapping[str, Any]],
-            store: ThreadStore) -> set[str]:
+            cache: "_FrameCache") -> set[str]:
     """The stories of ``tests`` for which one of their new candidates scores at least their stored
     link's score (a tie too: the candidates' order would decide)."""
-    frames = store.frames(set(tests))
-    best = store.scores(set(tests))
+    frames = cache.get(tests)
+    best = cache.store.scores(set(tests))
     out: set[str] = set()
     for x, cs in tests.items():
-        fx = frames[x]
-        nx = _norm(fx["vec"])
+        fx, nx = frames[x]
         for c, n in cs:
-            g = new[c]
-            scored = _link_score(fx, nx, g, _norm(g["vec"]), n)
+            g, gnorm = cache.get((c,))[c]   # a new frame: in the cache
+            scored = _link_score(fx, nx, g, gnorm, n)
             if scored is not None and scored[0] >= best.get(x, 0.0):
                 out.add(x)
                 break
     return out
 
 
-def _link(sid: str, f: Mapping[str, Any], cache: dict[str, tuple[Mapping[str, Any], float]],
-          store: ThreadStore) -> tuple[dict[str, Any] | None, float]:
+def _link(sid: str, f: Mapping[str, Any], cache: "_FrameCache", posts: "_Prefixes") -> tuple[dict[str, Any] | None, float]:
     """(the evidence of story ``sid``'s link to its best predecessor, as :func:`build_threads` finds it,
     or None; its score, 0.0 without one)."""
     specific = specific_anchors(f)
     hits: Counter = Counter()
     for a in specific:
-        post = store.before(a, f["date"], sid, MAX_KEY_STORIES + 1)
+        post = posts.before(a, f["date"], sid, MAX_KEY_STORIES + 1)
         if post and len(post) <= MAX_KEY_STORIES:
             hits.update(post)
-    need = [j for j, n in hits.items() if n >= MIN_SHARED and j not in cache]
-    for j, g in store.frames(need).items():
-        cache[j] = (g, _norm(g["vec"]))
-    best, best_score, best_ev = _best_link(f, cache[sid][1], specific, hits, lambda j: (*cache[j], j))
+    got = cache.get([sid, *(j for j, n in hits.items() if n >= MIN_SHARED)])
+    best, best_score, best_ev = _best_link(f, got[sid][1], specific, hits, lambda j: (*got[j], j))
     return (best_ev, best_score) if best is not None else (None, 0.0)
+
+
+class _FrameCache:
+    """The stored thread frames an update reads (``store.frames``), each read once, with its vector's
+    norm; ``known``: frames given (the changed stories' new ones)."""
+
+    def __init__(self, store: ThreadStore, known: Mapping[str, Mapping[str, Any]]):
+        self.store = store
+        self.got: dict[str, tuple[Mapping[str, Any], float]] = {sid: (f, _norm(f["vec"])) for sid, f in known.items()}
+
+    def get(self, stories: Iterable[str]) -> dict[str, tuple[Mapping[str, Any], float]]:
+        """story -> (its frame, its norm), for those of ``stories`` that have one."""
+        got = self.got
+        stories = list(stories)
+        need = [sid for sid in stories if sid not in got]
+        if need:
+            for sid, g in self.store.frames(need).items():
+                got[sid] = (g, _norm(g["vec"]))
+        return {sid: got[sid] for sid in stories if sid in got}
+
+
+class _Prefixes:
+    """The stories before a story in an anchor's posting (``store.before``), answered from the posting's
+    first rows, read once per anchor (``store.first``): the stories before (day, story), the first
+    ``limit`` of them, are the first rows of the posting up to it. ``rows``: anchor -> (its first rows,
+    the limit they were read with: fewer rows than that are the whole posting)."""
+
+    def __init__(self, store: ThreadStore, rows: Mapping[str, tuple[list[tuple[int, str]], int]]):
+        self.store = store
+        self.rows = dict(rows)
+
+    def before(self, anchor: str, date: int, story: str, limit: int) -> list[str]:
+        got = self.rows.get(anchor)
+        if got is None or (len(got[0]) < limit and len(got[0]) >= got[1]):   # not read, or not far enough
+            got = self.rows[anchor] = (self.store.first(anchor, limit), limit)
+        rows = got[0]
+        return [x for _, x in rows[:min(bisect.bisect_left(rows, (date, story)), limit)]]
 
 
 def _places(prev: Mapping[str, dict[str, Any]], dates: Mapping[str, int]) -> list[ThreadPlace]:
