@@ -205,18 +205,11 @@ def _frozen(store: Store, corpus: list[Article], groups: list[tuple[str, list[st
         return None, None, []
     rows = story_unit_members(store)
     names: set[str] = set()
-    escaped = _JSON_ESCAPED.search
     for g in kept.values():
         for i in g:
             name, arts = groups[i]
             row = rows.get(name)
-            if row is None:
-                continue
-            if len(arts) == 1 and escaped(arts[0]) is None:   # most units: the JSON of one id written as it is
-                same = row == '["' + arts[0] + '"]'
-            else:
-                same = row == _members_json(arts)
-            if same:   # its keys are read by key (story_unit_keys)
+            if row is not None and row == _members_json(arts):   # its keys are read by key (story_unit_keys)
                 names.add(name)
     stored = StoredFrames(names, partial(story_unit_frame, store))
     by_id = {a.id: a for a in corpus}
@@ -237,10 +230,9 @@ def _members_json(article_ids: Iterable[str]) -> str:
     """The JSON list of the sorted ids (json.dumps, ensure_ascii=False, compact), written directly when
     no id needs escaping (one call per stored unit in a warm run)."""
     ids = sorted(article_ids)
-    joined = '","'.join(ids)
-    if not ids or _JSON_ESCAPED.search(joined):
+    if not ids or _JSON_ESCAPED.search("".join(ids)):   # (the ids only: the separator holds quotes)
         return json.dumps(ids, ensure_ascii=False, separators=(",", ":"))
-    return '["' + joined + '"]'
+    return '["' + '","'.join(ids) + '"]'
 
 
 def _unit_row(u: Any, fr: UnitFrame) -> tuple[str, str, str, str]:
