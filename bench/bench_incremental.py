@@ -77,7 +77,13 @@ def _stage_cpu() -> Iterator[dict[str, float]]:
 def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
     """A kept base store written by an older scamtrace is upgraded once before it is copied: its
     migrations, then an analyze and a boilerplate count with nothing new, which fill the caches the
-    new migrations add (so (b) measures an incremental run, not the one-time upgrade)."""
+    new migrations add (so (b) measures an incremental run, not the one-time upgrade); then the pair
+    decisions its one analyze would have remembered (:func:`_remember_pairs`)."""
+    done = [m for m in (_upgrade_store(db, settings), _remember_pairs(db)) if m]
+    return "; ".join(done)
+
+
+def _upgrade_store(db: Path, settings) -> str:  # noqa: ANN001
     try:
         from scamtrace.extract.family_wording import apply_family_wording, full_pass_recorded
     except ImportError:   # a version before the incremental family wording pass (measured for comparison)
@@ -127,6 +133,28 @@ def _upgrade(db: Path, settings) -> str:  # noqa: ANN001
         apply_repeat_dates(store)
     store.close()
     return f"base store upgraded in {time.perf_counter() - t:.0f}s ({_cpu() - c:.0f} CPU s)"
+
+
+def _remember_pairs(db: Path) -> str:
+    """A kept base store written before the pair memo (copies.pair-memo-v1) gets the decisions of its pairs once
+    (copies.incremental.remember_pairs: what the one analyze that built it would have kept), so (b) runs as it
+    would on a base built by this version. A version without the memo: nothing."""
+    try:
+        from scamtrace.copies.incremental import remember_pairs
+        from scamtrace.store.analysis import pair_memo_size
+    except ImportError:
+        return ""
+    from scamtrace import api
+    store = api.open_store(db)
+    try:
+        if pair_memo_size(store):
+            return ""
+        t, c = time.perf_counter(), _cpu()
+        n = remember_pairs(store, progress=lambda label, done, total: done % 10_000 == 0 and _say(
+            f"remembering pair decisions: {label} {done}/{total}"))
+    finally:
+        store.close()
+    return f"{n} pair decisions remembered in {time.perf_counter() - t:.0f}s ({_cpu() - c:.0f} CPU s)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -210,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                      f" {g_ctim.get(k, 0.0):10.2f}")
     lines.append("copies work (a) / (b): " + ", ".join(
         f"{k.removeprefix('copies.')} {e_counts.get(k, 0)} / {g_counts.get(k, 0)}"
-        for k in ("copies.new", "copies.neighbourhood", "copies.pairs", "copies.pairs_old")))
+        for k in ("copies.new", "copies.neighbourhood", "copies.pairs", "copies.pairs_old", "copies.remembered")))
     print("\n".join(lines))
     return 0
 

@@ -14,6 +14,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 from ..model import Article, Family, Link
 from .classify import classify_pair
 from .features import Prepared, prepare
+from .memo import PairMemo
 from .families import (Judgement, OutletRoles, apply_judgements, build_families, check_judgements, family_origins,
                        learn_outlet_roles, other_end, reduce_links)
 from .spin import COLLOCATION_MIN_DOCS, CollocationModel, spin_score
@@ -116,7 +117,8 @@ def _guesses(pairs: Sequence[tuple[str, str]], judged: Sequence[Judgement], by_i
 def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str]] | None = None,
                 judgements: Iterable[Judgement] = (), spin_model: CollocationModel | None = None,
                 spin: Mapping[str, float] | None = None,
-                roles: Callable[[Sequence[Link]], OutletRoles] | None = None) -> CopiesResult:
+                roles: Callable[[Sequence[Link]], OutletRoles] | None = None,
+                memo: PairMemo | None = None) -> CopiesResult:
     """Classify candidate pairs of ``articles``, apply human judgements, group into families.
 
     ``candidates``: pairs of article ids (extra tuple items such as index name and estimate are
@@ -128,6 +130,8 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     ``roles``: the outlet roles to use, given the classified links (before reduction, judged ones left out);
     when None they are learned from those links (:func:`~.families.learn_outlet_roles`). The incremental
     pipeline counts them over the store (copies.stored-roles-v1) so they match a full run's.
+    ``memo``: decisions remembered from earlier runs (:mod:`.memo`, copies.pair-memo-v1), used when their
+    inputs are unchanged; the pairs classified here are added to it.
     """
     judged = check_judgements(judgements)
     by_id = _articles_by_id(articles, judged)
@@ -153,13 +157,22 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
             return None
         return [prepared(o).side.text for o in sorted((near.get(x, set()) | near.get(y, set())) - {x, y})]
 
-    def classify(x: str, y: str) -> Link | None:
+    def classify_with(x: str, y: str, df: Mapping[tuple[str, str], int] | None) -> Link | None:
         return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)),
-                             context=context(x, y))
+                             usage=df, context=context(x, y))
+
+    def classify(x: str, y: str) -> Link | None:
+        if memo is None:
+            return classify_with(x, y, None)
+        return memo.classify(by_id[x], by_id[y], spin[x], spin[y], None, lambda df: classify_with(x, y, df))
 
     def classify_voted(x: str, y: str) -> Link | None:
-        return classify_pair(by_id[x], by_id[y], spin_a=spin[x], spin_b=spin[y], prepared=(prepared(x), prepared(y)),
-                             usage=usage, context=context(x, y))
+        if memo is None:
+            return classify_with(x, y, usage)
+        return memo.classify(by_id[x], by_id[y], spin[x], spin[y], usage, lambda df: classify_with(x, y, df))
+
+    if memo is not None:
+        memo.preload(pairs)
 
     guesses = _guesses(pairs, judged, by_id, spin, classify_voted, usage)
     links = apply_judgements(sorted(guesses.values(), key=_link_key), judged, guesses)

@@ -13,7 +13,9 @@ named in a new judgement) and the copy families they touch are examined again.
    will be replaced is recomputed from whole components; the candidate pairs inside it;
 3. :meth:`~IncrementalCopies.score_spin`: spin scores of the neighbourhood with the corpus-wide
    collocation model;
-4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links;
+4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links; a pair
+   whose decision is remembered under the same inputs (:mod:`.memo`, ``copy_pair_memo``: both records,
+   both spin scores, the word-pair frequencies it read, the code) is not classified again;
 5. :meth:`~IncrementalCopies.rebuild_families`: the neighbourhood's families, from its links;
 6. :meth:`~IncrementalCopies.save_index`: write the signature rows of the articles signed now
    (``copy_signatures``, one row per article: the index is updated, never rewritten whole) when
@@ -29,18 +31,21 @@ live in :mod:`~scamtrace.copies.engine`, :mod:`~scamtrace.copies.index` and frie
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from functools import partial
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from ..model import Article, Family, Link
 from ..store import Store
-from ..store.caches import collocation_docs
+from ..store.caches import collocation_dfs, collocation_docs
 from ..store.analysis import (copy_neighbours, copy_role_counts, copy_role_texts, copy_roles_complete, count_links,
-                              family_members_of, replace_copy_roles, unsure_role_ends)
+                              family_members_of, pair_memo_rows, put_pair_memo, replace_copy_roles, unsure_role_ends)
 from .crosslang import crosslang_pairs, organisation
 from .engine import find_copies
 from .families import (OutletRoles, build_families, learn_outlet_roles, other_end, outlet_key, role_rows,
                        role_signature)
+from .features import Prepared
 from .index import CandidateIndex
+from .memo import PairMemo
 from .signatures import SIGNATURES_ALGORITHM
 from .stored_index import StoredCandidates, reset_postings, sync_postings
 from .collocations import stored_model, update_collocations
@@ -93,6 +98,7 @@ class IncrementalCopies:
         self._replace_index = False
         self._stored = False   # the index is the store's postings (StoredCandidates)
         self._cands: dict[str, list[tuple[str, str, float]]] = {}   # candidates asked for by this run (_candidates)
+        self.remembered = 0   # pairs whose remembered decision :meth:`classify` used (copies.pair-memo-v1)
 
     def update_index(self) -> None:
         """Load the stored candidate index (unless ``full``) and sign the articles it lacks: new or
@@ -269,29 +275,36 @@ class IncrementalCopies:
         run learns from every classified link): this run's rows replace those of its neighbourhood, and when
         that changes the roles an outlet gives its texts (:func:`~.families.role_signature`), the families
         holding an unsure pair with a text of that outlet are added to the neighbourhood and the whole is
-        classified again (until no outlet's roles change)."""
+        classified again (until no outlet's roles change).
+
+        A pair whose decision is remembered with the same inputs (:mod:`.memo`, copies.pair-memo-v1) is not
+        classified again (``full``: every pair is, and what it gives is remembered)."""
         roles = _StoredRoles(self)
+        memo = PairMemo(lambda pairs: pair_memo_rows(self.store, pairs), read=not self.full)
         while True:
             touched = self.touched
             judgements = [j for j in self.store.judgements() if j[0] in touched and j[1] in touched]
             res = find_copies(self._arts, candidates=sorted(self.pairs), spin_model=self.spin_model, spin=self.spins,
-                              judgements=judgements, roles=roles)
+                              judgements=judgements, roles=roles, memo=memo)
             grown = roles.spread() - touched
             if not grown:
                 break
             self._grow(grown)
         self.store.put_links(res.links, replace_for=sorted(touched))
+        put_pair_memo(self.store, memo.written)
+        self.remembered = memo.hits
         roles.finish()
         forget_text_pairs()   # the texts' word pairs were for the spin scores and usage votes of this run
 
     def work(self) -> dict[str, int]:
         """What the run examined (``AnalyzeStats.counts``, printed by bench/bench_incremental.py): the
         neighbourhood's articles, those among them this run signed as new, its pairs, and the pairs of two
-        old articles (classified again because their family or link partner is in the neighbourhood)."""
+        old articles (classified again because their family or link partner is in the neighbourhood), and the
+        classifications answered by a remembered decision (:mod:`.memo`; a roles round counts again)."""
         new = set(self.new_ids)
         old_pairs = sum(1 for a, b in self.pairs if a not in new and b not in new)
         return {"copies.neighbourhood": len(self.touched | new), "copies.new": len(new),
-                "copies.pairs": len(self.pairs), "copies.pairs_old": old_pairs}
+                "copies.pairs": len(self.pairs), "copies.pairs_old": old_pairs, "copies.remembered": self.remembered}
 
     def _grow(self, more: set[str]) -> None:
         """Add ``more`` (closed over families and links) to the neighbourhood: its pairs and spin scores."""
@@ -395,3 +408,97 @@ def close_neighbourhood(store: Store, touched: set[str]) -> set[str]:
         ring = copy_neighbours(store, sorted(ring)) - out
         out |= ring
     return out
+
+
+class _StoredFrequencies(Mapping[tuple[str, str], int]):
+    """The store's word-pair document frequencies, read one pair at a time (what a run that loads every text's
+    pairs, a full run, holds in its model)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._got: dict[tuple[str, str], int | None] = {}
+
+    def _df(self, key: tuple[str, str]) -> int | None:
+        if key not in self._got:
+            self._got[key] = collocation_dfs(self.store, [key]).get(key)
+        return self._got[key]
+
+    def __getitem__(self, key: tuple[str, str]) -> int:
+        n = self._df(key)
+        if n is None:
+            raise KeyError(key)
+        return n
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, tuple) and self._df(key) is not None  # type: ignore[arg-type]
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        raise TypeError("the stored frequencies are read one pair at a time")
+
+    def __len__(self) -> int:
+        raise TypeError("the stored frequencies are read one pair at a time")
+
+
+def remember_pairs(store: Store, progress: Progress = _no_progress, chunk: int = 1000) -> int:
+    """Classify every candidate pair of the store (the pairs a run over every article classifies: candidates,
+    cross-language pairs, stored links; judged pairs left out) with the stored spin scores and the stored
+    word-pair frequencies, and remember the decisions (copies.pair-memo-v1); returns the pairs classified.
+
+    For a store analysed before the memo existed (bench/bench_incremental.py's upgrade of a kept base store): a
+    store built by this version holds what its runs classified. Writes nothing else; a decision kept here is used
+    only when a later run's inputs are the same (:mod:`.memo`), so it cannot change a result."""
+    run = IncrementalCopies(store)
+    run.new_ids = []
+    run.update_index()
+    todo = _every_pair(run, chunk, progress)
+    spins = {a: s for a, (s, _) in store.spin_scores().items()}
+    usage = _StoredFrequencies(store) if collocation_docs(store) >= COLLOCATION_MIN_DOCS else None
+    memo = PairMemo(lambda ps: pair_memo_rows(store, ps))
+    for i in range(0, len(todo), chunk):
+        part = [(x, y) for x, y in todo[i:i + chunk] if x in spins and y in spins]
+        _remember_part(store, memo, part, spins, usage)
+        progress("remember", min(i + chunk, len(todo)), len(todo))
+    forget_text_pairs()
+    return len(todo)
+
+
+def _every_pair(run: IncrementalCopies, chunk: int, progress: Progress) -> list[tuple[str, str]]:
+    """The pairs a run over every article of ``run``'s store classifies (judged pairs left out), sorted."""
+    store, meta = run.store, run.meta
+    ids = sorted(meta)
+    pairs: set[tuple[str, str]] = set()
+    for i in range(0, len(ids), chunk):
+        for x, cands in run._candidates(ids[i:i + chunk]).items():
+            pairs.update((min(x, o), max(x, o)) for o, _, _ in cands)
+        run._cands.clear()
+        progress("candidates", min(i + chunk, len(ids)), len(ids))
+    pairs |= crosslang_pairs((a.id, a.outlet, a.language) for a in (meta[x] for x in ids))
+    for ln in store.links():
+        o = other_end(ln)
+        if o:
+            pairs.add((min(ln.article, o), max(ln.article, o)))
+    judged = {frozenset((a, b)) for a, b, _ in store.judgements()}
+    return sorted(p for p in pairs if frozenset(p) not in judged and p[0] in meta and p[1] in meta)
+
+
+def _remember_part(store: Store, memo: PairMemo, part: list[tuple[str, str]], spins: Mapping[str, float],
+                   usage: Mapping[tuple[str, str], int] | None) -> None:
+    """Classify ``part`` through ``memo`` (texts read and prepared for it alone) and store what it adds."""
+    from .features import prepare
+
+    arts = {a.id: a for a in store.iter_articles(sorted({x for p in part for x in p}))}
+    prepared: dict[str, Prepared] = {}
+    memo.preload(part)
+    for x, y in part:
+        for z in (x, y):
+            if z not in prepared:
+                prepared[z] = prepare(arts[z])
+        memo.classify(arts[x], arts[y], spins[x], spins[y], usage,
+                      partial(_classify_prepared, arts[x], arts[y], spins[x], spins[y], (prepared[x], prepared[y])))
+    put_pair_memo(store, memo.take())
+
+
+def _classify_prepared(a: Article, b: Article, spin_a: float, spin_b: float, prepared: tuple[Prepared, Prepared],
+                       usage: Mapping[tuple[str, str], int] | None) -> Link | None:
+    from .classify import classify_pair
+    return classify_pair(a, b, spin_a=spin_a, spin_b=spin_b, prepared=prepared, usage=usage)

@@ -7,7 +7,7 @@ in store/").
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from .caches import fill_temp_keys
@@ -341,3 +341,26 @@ def unsure_role_ends(store: Store, outlets: Iterable[str]) -> set[str]:
                                      f" AND {col} IN (SELECT id FROM temp.roles_unsure)").fetchall():
             out.update((a, b))
     return out
+
+
+def pair_memo_rows(store: Store, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, bytes | None]]:
+    """The remembered decisions (copies.pair-memo-v1: inputs digest, frequencies read, link blob) of those of
+    ``pairs`` (smaller id first) that have one."""
+    fill_temp_keys(store, "memo_pairs", "a, b", pairs)
+    return {(r[0], r[1]): (r[2], r[3], r[4]) for r in store.db.execute(
+        "SELECT m.a, m.b, m.inputs, m.reads, m.link FROM temp.memo_pairs k"
+        " JOIN copy_pair_memo m ON m.a = k.a AND m.b = k.b")}
+
+
+def put_pair_memo(store: Store, rows: Mapping[tuple[str, str], tuple[str, str, bytes | None]]) -> None:
+    """Keep ``rows`` ({(a, b): (inputs digest, frequencies read, link blob)}), replacing those of the same pairs."""
+    if not rows:
+        return
+    with store.write() as db:
+        db.executemany("INSERT OR REPLACE INTO copy_pair_memo(a, b, inputs, reads, link) VALUES (?,?,?,?,?)",
+                       [(a, b, *row) for (a, b), row in sorted(rows.items())])
+
+
+def pair_memo_size(store: Store) -> int:
+    """How many decisions are remembered."""
+    return store.db.execute("SELECT count(*) FROM copy_pair_memo").fetchone()[0]

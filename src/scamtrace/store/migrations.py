@@ -1030,3 +1030,32 @@ def _m0024() -> str:
         CREATE INDEX IF NOT EXISTS idx_story_units_members ON story_units(unit, members);
         CREATE INDEX IF NOT EXISTS idx_article_frames_algorithm ON article_frames(algorithm, article);
     """
+
+
+@migration("0025_copy_pair_memo")
+def _m0025() -> str:
+    # copies.pair-memo-v1 (issue 17 part 2): each classified pair's decision, kept with a digest of its inputs
+    # (both article records, the two spin scores, whether the word-pair frequencies were given, the copies
+    # code) and the frequencies it read, so an incremental analyze does not classify again a pair of two old
+    # articles whose inputs did not change (copies.memo). a < b; link is the classifier's link as
+    # zlib-compressed JSON, NULL for no relation. The rows of an article whose text changes or which is
+    # deleted go with it (a row of a changed record is never used, but would stay).
+    return """
+        CREATE TABLE copy_pair_memo (
+            a TEXT NOT NULL,
+            b TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            reads TEXT NOT NULL,
+            link BLOB,
+            PRIMARY KEY (a, b)
+        );
+        CREATE INDEX idx_copy_pair_memo_b ON copy_pair_memo(b);
+        CREATE TRIGGER copy_pair_memo_ad AFTER DELETE ON articles BEGIN
+            DELETE FROM copy_pair_memo WHERE a = old.id;
+            DELETE FROM copy_pair_memo WHERE b = old.id;
+        END;
+        CREATE TRIGGER copy_pair_memo_au AFTER UPDATE OF text ON articles WHEN old.text IS NOT new.text BEGIN
+            DELETE FROM copy_pair_memo WHERE a = old.id;
+            DELETE FROM copy_pair_memo WHERE b = old.id;
+        END;
+    """
