@@ -145,7 +145,7 @@ def _reads_hold(reads: str, usage: Mapping[tuple[str, str], int] | None) -> bool
 def link_blob(link: Link) -> bytes | None:
     """The link as compressed JSON, or None when JSON would not give it back equal (a tuple, a non-string key);
     dictionaries keep the order of their keys (the links table stores the evidence as written)."""
-    d = dataclasses.asdict(link)
+    d = {f.name: getattr(link, f.name) for f in dataclasses.fields(link)}   # the evidence is not copied: JSON reads it
     try:
         text = json.dumps(d, separators=(",", ":"), allow_nan=False)   # keys in their order: the stored evidence keeps it
     except (TypeError, ValueError):
