@@ -48,14 +48,15 @@ Compute = Callable[["Mapping[tuple[str, str], int] | None"], "Link | None"]
 @lru_cache(maxsize=1)
 def code_digest() -> str:
     """A digest of what :func:`~.classify.classify_pair` runs: every module and data file of the copies package,
-    the record types, the spinner rules and pair model data, and the versions of the libraries it calls (a
+    the record types, the spinner rules, outlet countries and pair model data, and the versions of the libraries it calls (a
     change of any of them, versioned or not, makes every remembered decision stale)."""
     h = hashlib.sha256(PAIR_MEMO_ALGORITHM.encode())
     root = resources.files("scamtrace")
     files = sorted(p.name for p in root.joinpath("copies").iterdir() if p.name.endswith(".py"))
     for name in files:
         h.update(name.encode() + b"\0" + root.joinpath("copies", name).read_bytes())
-    for rel in (("model.py",), ("data", "spinner_synonyms.tsv"), ("data", "pairmodel-v1.json")):
+    for rel in (("model.py",), ("data", "spinner_synonyms.tsv"), ("data", "outlet_countries.tsv"),
+                ("data", "pairmodel-v1.json")):
         p = root.joinpath(*rel)
         h.update("/".join(rel).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
     for dist in ("rapidfuzz", "wordfreq", "numpy"):
