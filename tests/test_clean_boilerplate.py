@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from scamtrace.clean import BoilerplateModel, clean_doc
+from scamtrace.clean import CLEANER_TEXT, BoilerplateModel, clean_doc
 from scamtrace.clean.boilerplate import split_title_suffix, strip_boilerplate
 from scamtrace.errors import SettingError
 from scamtrace.model import RawDoc
@@ -122,7 +122,7 @@ def test_clean_doc_uses_model():
     model = BoilerplateModel(min_pages=2).fit([("gazette", _page(i, [FOOTER])) for i in range(2)])
     art = clean_doc(RawDoc(source="t", body=body, fmt="text", outlet="gazette"), boilerplate=model)
     assert FOOTER not in art.text and art.text.startswith(NEWS[0][:20])
-    assert art.cleaner == "clean.text-v1+clean.boilerplate-model-v1"
+    assert art.cleaner == f"{CLEANER_TEXT}+clean.boilerplate-model-v1"
     plain = clean_doc(RawDoc(source="t", body=body, fmt="text", outlet="gazette"))
     assert FOOTER in plain.text
 

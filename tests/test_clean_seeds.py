@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scamtrace.clean import clean_doc, detect_metadata
+from scamtrace.clean import CLEANER_TEXT, clean_doc, detect_metadata
 from scamtrace.model import RawDoc
 
 
@@ -56,7 +56,7 @@ def test_000_title_and_contributor(articles):
     assert art.contributors == ["Wanqing Chen"]
     assert art.dateline is None                    # this copy has no dateline in its text
     assert art.language == "en" and not art.truncated
-    assert art.cleaner == "clean.text-v1" and art.id == ""
+    assert art.cleaner == CLEANER_TEXT and art.id == ""
     assert art.raw_hash and len(art.raw_hash) == 64
 
 

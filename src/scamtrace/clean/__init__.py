@@ -18,6 +18,7 @@ from ..model import Article, RawDoc
 from .boilerplate import (RULES_ALGORITHM, Removed, StripResult, is_site_name_line, same_headline,
                           split_title_suffix, strip_boilerplate)
 from .html import Extracted, extract_main_text
+from .headline import headline_of, headline_problem
 from .metadata import Metadata, detect_language, detect_metadata, metadata_from_paragraphs
 from .learned import BOILERPLATE_MODEL, BoilerplateModel
 from .text import article_size, join_paragraphs, joined_size, normalize_text, split_paragraphs, word_count
@@ -31,7 +32,8 @@ log = logging.getLogger(__name__)
 
 # Names of the whole cleaning recipe (normaliser, clean.boilerplate-rules-v1, clean.metadata-v1;
 # for HTML also clean.html-trafilatura-v1). A behaviour change to any part gets a new version here.
-CLEANER_TEXT = "clean.text-v1"
+CLEANER_TEXT = "clean.text-v2"   # v2: clean.headline-v1 (a first line that is a date stamp,
+#   byline, share bar, caption, ... is not taken as the title; a date-stamped headline loses its stamp)
 CLEANER_HTML = "clean.html-v1"
 
 # The article floor (clean.article-floor-v2; v1 was a fixed 40 words). MIN_ARTICLE_WORDS is the
@@ -79,9 +81,14 @@ def _title_and_outlet(paragraphs: list[str], raw: RawDoc, extracted: Extracted |
     outlet = raw.outlet or (extracted.sitename if extracted else None)
     rest = paragraphs
     if extracted is None and paragraphs and _looks_like_headline(paragraphs[0]):
-        if title is None or same_headline(paragraphs[0], title) or same_headline(
-                split_title_suffix(paragraphs[0])[0], split_title_suffix(title)[0]):
-            title = title or paragraphs[0]
+        first = paragraphs[0]
+        if title is None and headline_problem(first):
+            # a date stamp, byline, share bar, caption, ... is not the headline: it stays in the text,
+            # where the metadata and boilerplate rules read it (clean.headline-v1)
+            log.debug("%s: first line is no headline (%s)", raw.source, headline_problem(first))
+        elif title is None or same_headline(first, title) or same_headline(
+                split_title_suffix(first)[0], split_title_suffix(title)[0]):
+            title = title or headline_of(first)
             rest = paragraphs[1:]
     if title:
         short, site = split_title_suffix(title)
