@@ -5,6 +5,10 @@
     .venv/bin/python bench/bench_incremental.py --n 100000 --rules      # the size (hours)
     .venv/bin/python bench/bench_incremental.py --n 5000 --rules --keep /tmp/inc   # keep the N-store for reruns
 
+With ``--keep``, a base store whose build was interrupted (``base-N-...part`` in the folder) is resumed by
+the next run: the ingest skips what is stored and ``analyze`` goes on where it stopped (its build time
+then counts only the resumed part).
+
 A kept base store written by an older version is upgraded once (migrations, then an analyze and a
 boilerplate count with nothing new, which fill the caches they add; and one family wording pass over
 every spun article, after which the passes are incremental) before (b) copies it.
@@ -192,9 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         if not base_db.exists():
             src = tmp / "base.jsonl"
             _write_jsonl(src, base)
-            _say(f"building the base store of {args.n}")
             part = base_db.with_suffix(".part")
-            part.unlink(missing_ok=True)
+            # an interrupted build resumes: ingest skips what is stored, analyze goes on where it stopped
+            _say(f"{'resuming' if part.exists() else 'building'} the base store of {args.n}")
             store = api.open_store(part)
             t = time.perf_counter()
             api.ingest(store, [str(src)], settings=settings)
