@@ -31,7 +31,7 @@ def _paras(seed: int, n: int = 10) -> list[str]:
 
 
 def test_versions_bumped():
-    assert CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9", "copies.classify-v10", "copies.classify-v11") and DIRECTION_ALGORITHM in ("copies.direction-v5", "copies.direction-v6", "copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12")
+    assert CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9", "copies.classify-v10", "copies.classify-v11", "copies.classify-v12") and DIRECTION_ALGORITHM in ("copies.direction-v5", "copies.direction-v6", "copies.direction-v7", "copies.direction-v8", "copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12")
 
 
 def test_two_windows_of_one_text_are_verbatim_not_excerpt():
@@ -115,6 +115,47 @@ def test_a_quotation_both_reports_carry_is_no_copy():
     assert pair.passages.longest >= 25        # the old rule made this an excerpt (longest passage >= 18 words)
     v = relate(pair)
     assert v.relation is None and v.features["quoted_passages"]["ignored"] >= 1
+
+
+_WORDS = ("Most of those being sent home are suspects for whom warrants were issued by the court, and they will be "
+          "escorted under the proper legal procedures")
+
+
+# Fictional filler: two reports' own sentences, sharing no wording.
+_OWN_A = ("The chartered plane left the capital before dawn with forty officers on board. Relatives gathered at the "
+          "terminal holding photographs and hand-written signs. A ministry spokesman declined to give the names of the "
+          "passengers. The operation was planned over several weeks with the neighbouring government.",
+          "Prosecutors expect to question each passenger within two days. Lawyers for some families said they had "
+          "not been told where their clients would be held. The ministry plans a second flight next month.")
+_OWN_B = ("Television crews waited outside the arrivals hall through the night. Several buses with tinted windows "
+          "stood by the cargo gate. The airport operator closed one runway for the landing. Police dogs searched the "
+          "luggage before it was released.",
+          "Officers will decide by Friday who stays in custody. A parliamentary committee asked for a report on the "
+          "recruiting networks. Opposition members called for tighter rules on overseas job advertisements.")
+
+
+def test_a_quotation_one_report_gives_as_reported_speech_is_no_copy():
+    def text(own: tuple[str, str], middle: str) -> str:   # the passage mid-text (edge passages are furniture)
+        return f"{own[0]}\n\n{middle}\n\n{own[1]}"
+    a = text(_OWN_A, f'"{_WORDS}," the adviser said.')
+    b = text(_OWN_B, f"The adviser emphasized that {_WORDS[0].lower()}{_WORDS[1:]}.")
+    v = relate(Pair(a, b))
+    assert v.relation is None and v.features["quoted_passages"]["ignored"] >= 1
+    # the same words as the reporter's own sentence (no speech verb) stay evidence of copying
+    c = text(_OWN_B, f"Officials confirmed the flight. {_WORDS}.")
+    assert relate(Pair(a, c)).relation == "excerpt"
+
+
+def test_a_quote_left_open_does_not_hide_the_next_quotation():
+    words = ("Treasury will use the full weight of its tools to combat organised financial crime and protect "
+             "citizens from the damage these schemes can cause")
+    a = f'{_OWN_A[0]}\n\n"{words}," the minister said.\n\n{_OWN_A[1]}'
+    # b opens a quotation, leaves it open, and opens the next one (as a multi-paragraph quote does)
+    b = f'{_OWN_B[0]}\n\n"Last year victims lost billions to such schemes. "Under the new rules, {words[0].lower()}{words[1:]}."\n\n{_OWN_B[1]}'
+    v = relate(Pair(a, b))
+    assert v.relation is None and v.features["quoted_passages"]["ignored"] >= 1
+    # with the quotation marks removed from b, the same passage is evidence of copying
+    assert relate(Pair(a, b.replace('"', ""))).relation == "excerpt"
 
 
 def test_regional_edits_are_verbatim_not_spun():

@@ -1,4 +1,4 @@
-"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v11``)
+"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v12``)
 
 :func:`relate` names the undirected relation from pair features (rules with named thresholds);
 :func:`classify_pair` adds the direction (:mod:`.direction`) and returns a :class:`~scamtrace.model.Link`.
@@ -30,6 +30,11 @@ Not versioned either (off by default, ``$SCAMTRACE_STORYCTX``): a rewrite by sto
 trigrams that none of the other reports around it (its candidate neighbourhood, passed as ``context``) holds is a
 rewrite (evidence ``story_context``: context size, exclusive items, score, threshold). Tried before the pair model.
 Threshold set by two-fold cross-validation by realnews-dev half (docs/measurements.md).
+v11 -> v12 (session 16; the third-party words rule of issue 12): a quotation's closing mark is never directly followed
+by a letter or digit, so a quote left open before the next one opens (a multi-paragraph quote, or a publisher's slip:
+'"... scams. "Under ..."') no longer swallows the next quotation's opening mark and hides it; and a passage inside
+quotation marks in one text that the other gives as reported speech of the same attribution ('Wi emphasized that
+...', '..., Wi said') is the speaker's words in both (SPEECH_*), set aside like a quotation both carry.
 v10 -> v11 (rules read off realnews-dev half B, which is therefore no longer held out for them; README, Measured
 figures): a pair with sense substitutions is spun only when most of them swap words one for one
 (SPUN_MIN_SWAP_SHARE; an editor's version of one wire story adds, drops and rephrases: verbatim with edits, labelling
@@ -93,7 +98,7 @@ from .storyctx import story_evidence
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v11"
+CLASSIFY_ALGORITHM = "copies.classify-v12"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -152,7 +157,18 @@ WINDOW_MIN_WORDS = 40              # matched words outside quotations
 # A passage inside quotation marks in BOTH texts is a quotation each report took from a third party
 # (ECB+: 206 of 365 excerpts; realnews-dev: embassy and ministry statements): it is not evidence of copying.
 QUOTE_MIN_SHARE = 0.6              # share of a passage's characters inside quotation marks, both sides
-_QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"')
+# v12: a closing mark is not followed by a letter or digit (else it is the next quotation's opening mark)
+_QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"(?![^\W_])')
+# v12: the speaker's words in both texts, quoted in one and reported in the other ("X said that ...", "..., X said"):
+# the passage starts at most SPEECH_LEAD_CHARS after a speech verb of its sentence, or its sentence ends with one
+# within SPEECH_TAIL_CHARS after it. realnews-dev: a Yonhap quotation of the national security adviser that another
+# Korean report gives as "Wi emphasized that ..." (half A's hard negatives; the labels keep such reports apart).
+SPEECH_LEAD_CHARS = 40
+SPEECH_TAIL_CHARS = 60
+_SPEECH_VERB = (r"(?:said|says|say|told|tells|stated|states|added|adds|noted|notes|stressed|stresses|emphasi[sz]ed|"
+                r"emphasi[sz]es|explained|explains|announced|announces|insisted|insists|warned|warns|according to)")
+_SPEECH_BEFORE_RE = re.compile(r"\b" + _SPEECH_VERB + r"\b(?:\s+that)?[\s,:]*$", re.I)
+_SPEECH_AFTER_RE = re.compile(r"^[^.!?\n]{0,%d}?\b" % SPEECH_TAIL_CHARS + _SPEECH_VERB + r"\b", re.I)
 # Excerpt: the borrowed passages are a minority of the borrowing text. Above this share of the
 # less-covered text, passages that are not window-shaped are a rewrite's kept sentences, not an excerpt.
 EXCERPT_MAX_SHARE = 0.5
@@ -271,12 +287,27 @@ def _inside(start: int, end: int, regions: list[tuple[int, int]]) -> float:
 
 
 def quoted_spans(pair: Pair) -> list[Span]:
-    """Passages that lie inside quotation marks in both texts (a quotation both took, not a copy)."""
+    """Passages that lie inside quotation marks in both texts, or inside them in one text and reported as
+    speech in the other (a third party's words both took, not a copy)."""
     qa, qb = _quote_regions(pair.a.text), _quote_regions(pair.b.text)
-    if not qa or not qb:
+    if not qa and not qb:
         return []
-    return [s for s in pair.passages.spans
-            if _inside(s.a_start, s.a_end, qa) >= QUOTE_MIN_SHARE and _inside(s.b_start, s.b_end, qb) >= QUOTE_MIN_SHARE]
+    out = []
+    for s in pair.passages.spans:
+        in_a = _inside(s.a_start, s.a_end, qa) >= QUOTE_MIN_SHARE
+        in_b = _inside(s.b_start, s.b_end, qb) >= QUOTE_MIN_SHARE
+        if (in_a and in_b) or (in_a and _reported(pair.b.text, s.b_start, s.b_end)) or (
+                in_b and _reported(pair.a.text, s.a_start, s.a_end)):
+            out.append(s)
+    return out
+
+
+def _reported(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] given as reported speech: a speech verb (and "that") just before it in its sentence, or
+    one closing its sentence just after it ("..., Wi said.")?"""
+    lead = text[max(0, start - SPEECH_LEAD_CHARS):start]
+    lead = re.split(r"[.!?\n]", lead)[-1]
+    return bool(_SPEECH_BEFORE_RE.search(lead) or _SPEECH_AFTER_RE.match(text[end:end + SPEECH_TAIL_CHARS + 20]))
 
 
 def sense_substitution_rate(pair: Pair) -> tuple[float, list[dict[str, Any]]]:
