@@ -82,10 +82,10 @@ def _title_and_outlet(paragraphs: list[str], raw: RawDoc, extracted: Extracted |
     rest = paragraphs
     if extracted is None and paragraphs and _looks_like_headline(paragraphs[0]):
         first = paragraphs[0]
-        if title is None and headline_problem(first):
+        if title is None and (problem := headline_problem(first)):
             # a date stamp, byline, share bar, caption, ... is not the headline: it stays in the text,
             # where the metadata and boilerplate rules read it (clean.headline-v1)
-            log.debug("%s: first line is no headline (%s)", raw.source, headline_problem(first))
+            log.debug("%s: first line is no headline (%s)", raw.source, problem)
         elif title is None or same_headline(first, title) or same_headline(
                 split_title_suffix(first)[0], split_title_suffix(title)[0]):
             title = title or headline_of(first)

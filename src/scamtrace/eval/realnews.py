@@ -152,19 +152,17 @@ def _with_siblings(pairs: dict[frozenset[str], str], links: Sequence[Link], keep
     return out
 
 
-def _links_apart(links: Sequence[Link], keep: set[str], gold: list[tuple[str, str, str]]) -> tuple[int, int]:
-    """(linked pairs, those whose two texts no chain of gold pairs joins): the labels keep two reports of
-    one official statement or press release apart (the dataset's hard negatives), so a link between them
-    takes a source from the independent-source counts."""
-    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
+def _links_apart(links: Sequence[Link], keep: set[str], gold_fam: Mapping[str, str]) -> tuple[int, int]:
+    """(linked pairs, those whose two texts no chain of gold pairs joins: ``gold_fam``, each text's gold
+    family): the labels keep two reports of one official statement or press release apart (the dataset's
+    hard negatives), so a link between them takes a source from the independent-source counts."""
     pairs = {frozenset((ln.article, other)) for ln in links
              for other in (ln.source or ln.sibling,) if other and ln.article in keep and other in keep}
     return len(pairs), sum(len({gold_fam[i] for i in p}) > 1 for p in pairs)
 
 
-def _families_bcubed(keep: set[str], gold: list[tuple[str, str, str]], families: Sequence[Family]) -> dict[str, float]:
-    """B-cubed of the predicted families against the gold families (components of the gold pairs)."""
-    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])
+def _families_bcubed(keep: set[str], gold_fam: Mapping[str, str], families: Sequence[Family]) -> dict[str, float]:
+    """B-cubed of the predicted families against the gold families (``gold_fam``: components of the gold pairs)."""
     pred_fam = {i: i for i in keep}
     for fam in families:
         for m in fam.members:
@@ -191,7 +189,8 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
     ok = sum((x, y) in arrows for x, y, _ in gold)
     rev = sum((y, x) in arrows for x, y, _ in gold)
     cross = [p for p in pairs if len({story[i] for i in p}) > 1]
-    linked, apart = _links_apart(links, keep, gold)
+    gold_fam = _components(sorted(keep), [(x, y) for x, y, _ in gold])   # each text's gold family
+    linked, apart = _links_apart(links, keep, gold_fam)
     conf = Counter((g[2], pairs.get(frozenset(g[:2]), "missed")) for g in gold)
     n = max(1, len(gold))
     return RealNewsScores("realnews", {
@@ -202,7 +201,7 @@ def score_realnews(records: Sequence[Mapping[str, Any]], links: Sequence[Link], 
         "arrow_right": ok, "arrow_reversed": rev, "arrow_none": len(gold) - ok - rev, "arrow_right_rate": ok / n,
         "arrow_right_found_rate": ok / max(1, len(found)),
         "cross_story": len(cross), "pairs_predicted": len(pairs), "cross_story_rate": len(cross) / max(1, len(pairs)),
-        "families_bcubed": _families_bcubed(keep, gold, families),
+        "families_bcubed": _families_bcubed(keep, gold_fam, families),
         "links": linked, "links_apart": apart, "links_apart_rate": apart / max(1, linked),
         "confusion": dict(conf),
         "errors": sorted(f"{x} -> {y}: gold {rel}, predicted {pairs.get(frozenset((x, y)), 'missed')}"
