@@ -72,6 +72,10 @@ def state(store, with_ids: bool) -> dict[str, object]:  # noqa: ANN001
         "family_members": _rows(store, "SELECT article, family FROM family_members"),
         "links": _rows(store, "SELECT article, source, sibling, relation FROM links"),
         "stories": sorted(members.values(), key=sorted),
+        # each story's name and where it comes from (stories.name-v1 derives one when no member has a
+        # headline): a function of its members, the same however the corpus was batched
+        "story_names": sorted(((tuple(sorted(members[r["id"]])), r["title"], r["title_source"])
+                               for r in store.execute("SELECT id, title, title_source FROM stories")), key=repr),
         "facts": fact_set,
         "events": event_set,
         "actors": _rows(store, "SELECT name, label, mentions, evidence, algorithm FROM actors"),

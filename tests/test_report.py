@@ -62,10 +62,11 @@ def build_hostile_store(path: Path) -> Store:
                        [("evil-1", "fam-1"), ("evil-2", "fam-1"), ("ok-3", "fam-3"), ("ok-4", "fam-4")])
         db.execute("INSERT INTO links(article, source, sibling, other, relation, score, algorithm, evidence)"
                    " VALUES ('evil-2', 'evil-1', NULL, 'evil-1', 'verbatim', 0.97, 'copies.classify-v1', '{}')")
-        db.execute("INSERT INTO stories VALUES ('story-1', ?, '2025-03-04', '2025-03-06', 3, 2, 'stories.test-v1')",
-                   (EVIL_TITLE,))
+        db.execute("INSERT INTO stories VALUES ('story-1', ?, '2025-03-04', '2025-03-06', 3, 2, 'stories.test-v1',"
+                   " 'headline')", (EVIL_TITLE,))
+        # a derived name (stories.name-v1): escaped like a headline, marked as derived
         db.execute("INSERT INTO stories VALUES ('story-2', 'A <second> story & more', '2025-04-01', '2025-04-01',"
-                   " 1, 1, 'stories.test-v1')")
+                   " 1, 1, 'stories.test-v1', 'stories.name-v1')")
         db.executemany("INSERT INTO story_members(article, story, family) VALUES (?, ?, ?)",
                        [("evil-1", "story-1", "fam-1"), ("evil-2", "story-1", "fam-1"), ("ok-3", "story-1", "fam-3"),
                         ("ok-4", "story-2", "fam-4")])
@@ -216,6 +217,11 @@ def test_all_covers_every_story(hostile):
         assert title in "".join(assert_inert(page, {OK_URL, COPY_URL, "https://ok.example/4"}).text)
     assert "A &lt;second&gt; story &amp; more" in md_text and "Floods" not in md_text
     assert page.count('<article class="story"') == 2 and md_text.count("\n## Sources\n") == 2
+    # story-2's name is derived (stories.name-v1): italic and marked in both formats, story-1's is not
+    assert "# _A &lt;second&gt; story &amp; more_ (derived name)" in md_text
+    assert md_text.count("(derived name)") == 2 and "2. _A &lt;second&gt; story &amp; more_ (derived name)" in md_text
+    assert re.search(r"<h1><span><em title=\"no article of this story has a headline[^\"]*\">A &lt;second&gt; story &amp; more"
+                     r"</em> \(derived name\)</span></h1>", page)
 
 
 def test_unknown_story_and_bad_format(hostile):

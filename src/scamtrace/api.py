@@ -95,9 +95,11 @@ def rejects(store: Store, limit: int = 1000) -> tuple[list[RejectRow], int]:
 
 def stories(store: Store, query: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Stories, most independent sources first, or those whose articles match ``query``: story,
-    first and last seen, articles, sources (families) and title."""
+    first and last seen, articles, sources (families), where the title comes from ("headline" or
+    "stories.name-v1": a name derived from the lead sentences, no article having a headline) and title."""
     return [{"story": s["id"], "first_seen": s["first_seen"], "last_seen": s["last_seen"], "articles": s["size"],
-             "sources": s["families"], "title": s["title"]} for s in store.stories(limit, query)]
+             "sources": s["families"], "title_source": s["title_source"], "title": s["title"]}
+            for s in store.stories(limit, query)]
 
 
 def actors(store: Store) -> list[dict[str, Any]]:

@@ -143,6 +143,8 @@ class StoryRow(TypedDict):
     size: int
     families: int
     algorithm: str
+    # "headline", "stories.name-v1" (a name derived from the lead sentences: shown as derived) or None
+    title_source: str | None
 
 
 class StoryListing(StoryRow):
@@ -221,6 +223,7 @@ class ThreadRow(TypedDict):
     evidence: dict[str, Any]
     algorithm: str
     title: str | None
+    title_source: str | None
     first_seen: str | None
     last_seen: str | None
     size: int
@@ -446,6 +449,7 @@ class TitledStoryEvent(StoryEventRow):
     """A story event with its story's title (an actor's events)."""
 
     story_title: str | None
+    story_title_source: str | None
 
 
 class EventCitationRow(TypedDict):
@@ -904,6 +908,9 @@ class Story:
     # the story's event frame (centroid terms, main anchors, median date ordinal, event types), for
     # threads; not stored
     frame: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    # where ``title`` comes from: "headline" (a member's headline), "stories.name-v1" (derived from the
+    # members' lead sentences: no member has a headline), None (no title); set by stories.names
+    title_source: str | None = None
 
 
 @dataclass

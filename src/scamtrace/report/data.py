@@ -64,7 +64,8 @@ def report_of(view: StoryView) -> dict[str, Any]:
         "quotes": [{k: q[k] for k in _QUOTE_KEYS} for q in view.quotes], "events": view.events,
         "actors": view.actors,
         "timeline": timeline({"groups": groups, "knowledge": {"events": view.events}}),
-        "thread": [{"story": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"],
+        "thread": [{"story": t["story"], "title": t["title"], "title_source": t["title_source"],
+                    "first_seen": t["first_seen"], "position": t["position"],
                     "this": t["story"] == view.story["id"]} for t in view.thread],
     }
 

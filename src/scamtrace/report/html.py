@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from ..views.format import fmt_figure
+from ..views.format import DERIVED_NAME_NOTE, fmt_figure, is_derived_name, story_label
 from .data import group_citations
 from .safe import Html, el, esc, join
 
@@ -201,7 +201,7 @@ def _thread(rep: dict[str, Any]) -> Html:
         return el("p", {"class": "muted"}, "In no thread.")
     items = []
     for t in rep["thread"]:
-        label = f"{t['first_seen'] or 'undated'} · {t['title'] or t['story']} [{t['story']}]"
+        label = f"{t['first_seen'] or 'undated'} · {story_label(t['title'], t.get('title_source'), t['story'])} [{t['story']}]"
         items.append(el("li", None, el("strong", None, label) if t["this"] else label))
     return el("ol", {"class": "thread"}, items)
 
@@ -257,13 +257,20 @@ def _source_list(rep: dict[str, Any]) -> Html:
     return el("ol", None, items)
 
 
+def _name(title: str | None, source: str | None, story_id: str) -> Html | str:
+    """A story's name: a derived one in italics, marked (derived name) and explained on hover."""
+    if is_derived_name(title, source):
+        return el("span", None, el("em", {"title": f"{DERIVED_NAME_NOTE} ({source})"}, title or ""), " (derived name)")
+    return title or story_id
+
+
 def story_section(rep: dict[str, Any]) -> Html:
     """One story as an ``<article>``."""
     dates = rep["first_seen"] or "undated"
     if rep["last_seen"] and rep["last_seen"] != rep["first_seen"]:
         dates += f" → {rep['last_seen']}"
     return el("article", {"class": "story", "id": anchor("story", rep["id"])},
-              el("h1", None, rep["title"] or rep["id"]),
+              el("h1", None, _name(rep["title"], rep.get("title_source"), rep["id"])),
               el("p", {"class": "meta"}, el("code", None, rep["id"]), " · ", dates, " · ",
                  el("span", {"class": "pill"}, f"{rep['articles']} articles"), " ",
                  el("span", {"class": "pill strong"}, f"{rep['families']} independent source(s)"), " ",
@@ -284,9 +291,9 @@ def story_section(rep: dict[str, Any]) -> Html:
 
 def render_html(reports: Sequence[dict[str, Any]], meta: dict[str, Any]) -> str:
     """A whole document for one or more story reports (a table of contents when there are several)."""
-    title = (reports[0]["title"] or reports[0]["id"]) if len(reports) == 1 else f"scamtrace: {len(reports)} stories"
+    title = (story_label(reports[0]["title"], reports[0].get("title_source"), reports[0]["id"])) if len(reports) == 1 else f"scamtrace: {len(reports)} stories"
     toc = el("nav", {"class": "toc"}, el("h2", None, "Stories"), el("ol", None, [
-        el("li", None, el("a", {"href": "#" + anchor("story", r["id"])}, r["title"] or r["id"]),
+        el("li", None, el("a", {"href": "#" + anchor("story", r["id"])}, _name(r["title"], r.get("title_source"), r["id"])),
            el("span", {"class": "muted small"}, f" · {r['articles']} articles, {r['families']} independent source(s)"))
         for r in reports])) if len(reports) > 1 else None
     body = el("body", None, toc, [story_section(r) for r in reports],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..views.format import fmt_figure
+from ..views.format import DERIVED_NAME_NOTE, fmt_figure, is_derived_name
 from .data import group_citations
 from .safe import md, md_link
 
@@ -80,7 +80,7 @@ def _thread(rep: dict[str, Any]) -> list[str]:
         return ["_In no thread._"]
     out = []
     for t in rep["thread"]:
-        line = f"{md(t['first_seen'] or 'undated')} · {md(t['title'] or t['story'])} \\[{md(t['story'])}\\]"
+        line = f"{md(t['first_seen'] or 'undated')} · {_name(t['title'], t.get('title_source'), t['story'])} \\[{md(t['story'])}\\]"
         out.append(f"{t['position']}. {'**' + line + '**' if t['this'] else line}")
     return out
 
@@ -162,12 +162,21 @@ def _sources(rep: dict[str, Any]) -> list[str]:
     return out
 
 
+def _name(title: str | None, source: str | None, story_id: str) -> str:
+    """A story's name in Markdown: a derived one in italics, marked (derived name)."""
+    if is_derived_name(title, source):
+        return f"_{md(title or '')}_ (derived name)"
+    return md(title or story_id)
+
+
 def story_markdown(rep: dict[str, Any]) -> list[str]:
     """One story as Markdown lines."""
     dates = rep["first_seen"] or "undated"
     if rep["last_seen"] and rep["last_seen"] != rep["first_seen"]:
         dates += f" → {rep['last_seen']}"
-    out = [f"# {md(rep['title'] or rep['id'])}", "",
+    out = [f"# {_name(rep['title'], rep.get('title_source'), rep['id'])}", "",
+           *([f"_({md(DERIVED_NAME_NOTE)}, {md(rep['title_source'])})_", ""]
+             if is_derived_name(rep["title"], rep.get("title_source")) else []),
            f"{md(rep['id'])} · {md(dates)} · {rep['articles']} articles · "
            f"**{rep['families']} independent source(s)** · {md(rep['algorithm'])}", ""]
     for heading, lines in (("Key figures", _figures(rep)), ("Conflicting figures", _conflicts(rep)),
@@ -183,7 +192,7 @@ def render_markdown(reports: Sequence[dict[str, Any]], meta: dict[str, Any]) -> 
     out: list[str] = []
     if len(reports) > 1:
         out += [f"# scamtrace: {len(reports)} stories", ""]
-        out += [f"{i}. {md(r['title'] or r['id'])} ({r['articles']} articles, {r['families']} independent source(s))"
+        out += [f"{i}. {_name(r['title'], r.get('title_source'), r['id'])} ({r['articles']} articles, {r['families']} independent source(s))"
                 for i, r in enumerate(reports, 1)]
         out.append("")
     for r in reports:

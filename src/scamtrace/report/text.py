@@ -7,7 +7,7 @@ from typing import Any
 from ..copies.view import head_line, render_link, suspicious_phrases
 from ..views.article import CopiesView
 from ..views.story import StoryView, disputes_by_source
-from ..views.format import fmt_figure
+from ..views.format import DERIVED_NAME_NOTE, fmt_figure, is_derived_name, story_label
 
 MAX_ACTORS = 15     # actors a terminal brief lists (most mentioned first)
 MAX_FACTS = 25
@@ -31,7 +31,8 @@ def dispute_line(fact: dict[str, Any]) -> str | None:
 def render_story(view: StoryView, width: int = 100) -> str:
     """The brief: thread, timeline, actors, figures with disputes and conflicts, quotes."""
     st = view.story
-    out = [f"{st['title'] or st['id']}",
+    out = [story_label(st["title"], st.get("title_source"), st["id"]),
+           *([f"({DERIVED_NAME_NOTE}, {st.get('title_source')})"] if is_derived_name(st["title"], st.get("title_source")) else []),
            (f"{st['id']}  {st['first_seen'] or '?'} .. {st['last_seen'] or '?'}  "
             f"{len(view.article_ids)} articles, {len(view.family_ids)} independent sources (families)")]
     if view.asked_as:
@@ -55,7 +56,7 @@ def _thread_lines(view: StoryView, width: int) -> list[str]:
     for t in view.thread:
         mark = ">" if t["story"] == view.story["id"] else " "
         out.append(f" {mark}{t['position']:>2}. {t['first_seen'] or 'undated':<10}  {t['story']}  "
-                   f"{textwrap.shorten(t['title'] or '', max(20, width - 50))}")
+                   f"{textwrap.shorten(story_label(t['title'], t['title_source'], ''), max(20, width - 50))}")
     return [*out, ""]
 
 

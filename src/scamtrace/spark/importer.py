@@ -37,6 +37,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,8 @@ from ..extract.corpus_dates import apply_repeat_dates
 from ..extract.family_wording import apply_family_wording
 from ..stories.stage import store_stories
 from ..store.extracted import add_extracted_rows, clear_extraction
-from ..store.analysis import clear_copy_roles
+from ..store.analysis import article_texts, clear_copy_roles
+from ..stories.names import name_stories
 
 __all__ = ["IMPORTER", "check_columns", "import_parquet", "open_tables"]
 
@@ -375,11 +377,13 @@ def import_parquet(store: Store, output_dir: str | Path, *, extract: bool = Fals
     elif tables["stories"] is not None:
         loaded = _stories(tables["stories"], known, counts)
         counts["stories_from"] = "table"
+        name_stories(loaded, partial(article_texts, store))   # the job names stories after headlines only
         store.replace_stories(loaded)
         counts["stories"] = len(loaded)
     else:
         loaded = cluster_stories(list(store.iter_articles()), families)
         counts["stories_from"] = "clustered"
+        name_stories(loaded, partial(article_texts, store))
         store.replace_stories(loaded)
         counts["stories"] = len(loaded)
     for row in tables["rejects"].rows():   # type: ignore[union-attr]

@@ -95,6 +95,31 @@ def members_of_stories(store: Store, stories: Iterable[str]) -> dict[str, str]:
         " ORDER BY m.article").fetchall()}
 
 
+def article_texts(store: Store, articles: Iterable[str]) -> dict[str, str]:
+    """article id -> its stored (cleaned) text, for those of ``articles`` that are stored."""
+    return {r[0]: r[1] or "" for r in select_in(store.db, "SELECT id, text FROM articles WHERE id IN ({})",
+                                                sorted(set(articles)))}
+
+
+def unnamed_stories(store: Store) -> dict[str, list[str]]:
+    """story id -> its article ids in publication order (undated last, then by id), of the stored
+    stories without a title and without a ``title_source``: stored before ``stories.name-v1``, or
+    whose texts gave no name."""
+    out: dict[str, list[str]] = {}
+    for r in store.db.execute(
+            "SELECT s.id, a.id FROM stories s JOIN story_members sm ON sm.story = s.id JOIN articles a ON a.id = sm.article"
+            " WHERE (s.title IS NULL OR s.title = '') AND s.title_source IS NULL"
+            " ORDER BY s.id, a.published IS NULL, a.published, a.id"):
+        out.setdefault(r[0], []).append(r[1])
+    return out
+
+
+def put_story_titles(store: Store, rows: Iterable[tuple[str, str | None, str | None]]) -> None:
+    """Set (story id, title, title_source) of stored stories (their other columns are left)."""
+    with store.write() as db:
+        db.executemany("UPDATE stories SET title = ?, title_source = ? WHERE id = ?", [(t, src, i) for i, t, src in rows])
+
+
 def fact_alias_ids_of_stories(store: Store, stories: Iterable[str]) -> set[str]:
     """The retired fact ids numbered under one of ``stories`` (``<story>:fact-<n>``, ``stories.ids-v3``): every
     alias whose id starts with ``<story>:fact-``, read by a range of the primary key, not every alias."""

@@ -649,7 +649,7 @@ class Store:
         with self.write() as db:
             fam_of = {r[0]: r[1] for r in db.execute("SELECT article, family FROM family_members")}
             old_rows = {r[0]: tuple(r[1:]) for r in db.execute(
-                "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories")}
+                "SELECT id, title, first_seen, last_seen, size, families, algorithm, title_source FROM stories")}
             old_members = {r[0]: tuple(r[1:]) for r in db.execute("SELECT article, story, family, evidence FROM story_members")}
             gone = [i for i in old_rows if i not in keep]
             db.executemany("DELETE FROM stories WHERE id = ?", [(i,) for i in gone])
@@ -665,7 +665,8 @@ class Store:
             fam_of = {r[0]: r[1] for r in select_in(db, "SELECT article, family FROM family_members WHERE article IN ({})",
                                                     arts)}
             old_rows = {r[0]: tuple(r[1:]) for r in select_in(
-                db, "SELECT id, title, first_seen, last_seen, size, families, algorithm FROM stories WHERE id IN ({})",
+                db, "SELECT id, title, first_seen, last_seen, size, families, algorithm, title_source FROM stories"
+                " WHERE id IN ({})",
                 [st.id for st in stories])}
             old_members = {r[0]: tuple(r[1:]) for r in select_in(
                 db, "SELECT article, story, family, evidence FROM story_members WHERE article IN ({})", arts)}
@@ -723,7 +724,7 @@ class Store:
     def threads(self, story: str | None = None) -> list[ThreadRow]:
         """Thread places in thread and date order, with each story's title and dates; only the thread
         of ``story`` when given."""
-        sql = ("SELECT t.thread, t.position, t.story, t.evidence, t.algorithm, s.title, s.first_seen, s.last_seen,"
+        sql = ("SELECT t.thread, t.position, t.story, t.evidence, t.algorithm, s.title, s.title_source, s.first_seen, s.last_seen,"
                " s.size FROM story_threads t JOIN stories s ON s.id = t.story")
         args: tuple = ()
         if story:
@@ -888,17 +889,19 @@ def _write_story_rows(db: sqlite3.Connection, stories: list[Story], fam_of: dict
     members: dict[str, tuple] = {}
     for st in stories:
         row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
-               st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm)
+               st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm,
+               (st.title_source or "headline") if st.title else None)   # a title given without a source is a headline
         if old_rows.get(st.id) != row:
             new_rows.append((st.id, *row))
         ev_of = {ev.get("family"): ev for ev in st.evidence}
         for aid in st.articles:
             fam = fam_of.get(aid)
             members[aid] = (st.id, fam, json.dumps(ev_of.get(fam) or {}, default=str))
-    db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm)"
-                   " VALUES (?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
+    db.executemany("INSERT INTO stories(id, title, first_seen, last_seen, size, families, algorithm, title_source)"
+                   " VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET title=excluded.title,"
                    " first_seen=excluded.first_seen, last_seen=excluded.last_seen, size=excluded.size,"
-                   " families=excluded.families, algorithm=excluded.algorithm", new_rows)
+                   " families=excluded.families, algorithm=excluded.algorithm, title_source=excluded.title_source",
+                   new_rows)
     changed = ([a for a, row in old_members.items() if members.get(a) != row] if every_member
                else [a for a, row in members.items() if old_members.get(a) != row])
     db.executemany("DELETE FROM story_members WHERE article = ?", [(a,) for a in changed])

@@ -1059,3 +1059,16 @@ def _m0025() -> str:
             DELETE FROM copy_pair_memo WHERE b = old.id;
         END;
     """
+
+
+@migration("0026_story_title_source")
+def _m0026() -> str:
+    # stories.name-v1: where a story's title comes from. "headline" (a member's headline), the naming
+    # algorithm ("stories.name-v1") when no member has a headline and the name is derived from the
+    # members' lead sentences (shown as derived), NULL for no title. Stories stored before keep their
+    # titles (a title then was always a headline); an untitled one is named the next time the stories
+    # stage runs (stories.stage names stored stories without a title and without a source).
+    return """
+        ALTER TABLE stories ADD COLUMN title_source TEXT;
+        UPDATE stories SET title_source = 'headline' WHERE title IS NOT NULL AND title <> '';
+    """

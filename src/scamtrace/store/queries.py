@@ -281,9 +281,10 @@ def analyzed_at(store: Store, article_id: str) -> str | None:
     return found[0]["analyzed_at"] if found else None
 
 
-def story_title(store: Store, story_id: str) -> str | None:
-    found = store.execute("SELECT title FROM stories WHERE id = ?", (story_id,))
-    return found[0]["title"] if found else None
+def story_title(store: Store, story_id: str) -> tuple[str | None, str | None]:
+    """(title, title_source) of one story; (None, None) when it is not stored."""
+    found = store.execute("SELECT title, title_source FROM stories WHERE id = ?", (story_id,))
+    return (found[0]["title"], found[0]["title_source"]) if found else (None, None)
 
 
 def family_members(store: Store, family: str) -> list[FamilyMemberRow]:
@@ -427,7 +428,7 @@ def story_events_naming(store: Store, name: str) -> list[TitledStoryEvent]:
         return []
     out: list[TitledStoryEvent] = []
     for r in store.execute(
-            "SELECT se.*, s.title AS story_title FROM story_events se LEFT JOIN stories s ON s.id = se.story"
+            "SELECT se.*, s.title AS story_title, s.title_source AS story_title_source FROM story_events se LEFT JOIN stories s ON s.id = se.story"
             " WHERE se.place = ? OR EXISTS (SELECT 1 FROM json_each(se.actors) j WHERE j.value = ?)"
             " ORDER BY coalesce(se.date_start, se.date) IS NULL, coalesce(se.date_start, se.date), se.type, se.id",
             (name, name)):

@@ -17,12 +17,14 @@ from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_fram
                             story_key_units, story_unit_frame, story_unit_members, thread_anchor_before, thread_anchor_first,
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_of_stories,
                             thread_places_with, put_thread_link_scores)
-from ..store.analysis import (last_run_stats, resolved_date_refs, story_member_evidence_of, story_of_articles,
-                              undated_article_ids, unhedged_event_types, unhedged_event_types_of)
+from ..store.analysis import (article_texts, last_run_stats, put_story_titles, resolved_date_refs,
+                              story_member_evidence_of, story_of_articles, undated_article_ids, unhedged_event_types,
+                              unhedged_event_types_of, unnamed_stories)
 from . import ALGORITHM
 from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrames, StoredTypes, UnitFrame,
                     article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
+from .names import NAME_ALGORITHM, NAME_CANDIDATES, name_stories, story_name
 from .threads import build_threads, specific_anchors, thread_frame, update_threads
 from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
 
@@ -69,6 +71,7 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
                  else len(units))
     before = store.story_membership()
     aliases = carry_story_ids(stories, before, store.alias_ids("story"))
+    name_stories(stories, partial(article_texts, store))
     store.replace_stories(stories)
     store.put_aliases("story", aliases)
     _replace_all_threads(store, stories)
@@ -93,6 +96,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
     previous = {sid: arts for sid, arts in before.items() if sid not in untouched}
     aliases = carry_story_ids(stories, previous, store.alias_ids("story") | set(before))
+    name_stories(stories, partial(article_texts, store))
     if frozen is None:   # the first incremental run after the upgrade: every frame weighed and kept now
         _save_units(store, units, frames)
         store.replace_stories(stories)
@@ -108,8 +112,22 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         store.put_aliases("story", aliases)
         relinked, read = _relink_threads(store, stories, gone, view, old)
         stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=relinked,
-                     thread_places_read=read)
+                     thread_places_read=read, stories_named=_name_stored(store))
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _name_stored(store: Store) -> int:
+    """Name the stored stories that have neither a title nor a ``title_source`` (stored before
+    ``stories.name-v1``: an incremental run leaves the stories it does not change as they are), as
+    :func:`~.names.name_stories` names a story; returns how many got a name."""
+    unnamed = unnamed_stories(store)
+    if not unnamed:
+        return 0
+    texts = article_texts(store, (a for arts in unnamed.values() for a in arts[:NAME_CANDIDATES]))
+    rows = [(sid, name, NAME_ALGORITHM) for sid, arts in sorted(unnamed.items())
+            if (name := story_name([texts.get(a, "") for a in arts[:NAME_CANDIDATES]]))]
+    put_story_titles(store, rows)
+    return len(rows)
 
 
 def _relink_threads(store: Store, stories: list[Any], gone: list[str], view: "_ThreadView",

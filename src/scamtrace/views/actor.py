@@ -178,7 +178,8 @@ def cooccurrence(store: Store, name: str, limit: int = MAX_COACTORS) -> dict[str
 
 def actor_events(store: Store, name: str) -> list[dict[str, Any]]:
     """Story events naming ``name`` among their actors (role ``actor``) or as their place (``place``)."""
-    return [{"id": r["id"], "story": r["story"], "story_title": r["story_title"], "type": r["type"],
+    return [{"id": r["id"], "story": r["story"], "story_title": r["story_title"],
+             "story_title_source": r["story_title_source"], "type": r["type"],
              "date": r["date"], "place": r["place"], "actors": r["actors"], "figures": r["figures"],
              "articles": r["articles"], "independent_sources": r["independent_sources"], "hedged": bool(r["hedged"]),
              "as": "actor" if name in r["actors"] else "place", "algorithm": r["algorithm"]}

@@ -32,6 +32,7 @@ class ArticleView:
     family_members: list[FamilyMemberRow]
     story: str | None
     story_title: str | None
+    story_title_source: str | None   # "headline", "stories.name-v1" (a derived name) or None
     as_copy: list[tuple[Link, Article]]
     copied_by: list[dict[str, Any]]
     judgements: list[JudgementRow]
@@ -58,6 +59,7 @@ def article_view(store: Store, article_id: str) -> ArticleView:
                  for ln in links if ln.article != article_id]
     fam = store.family_of(article_id)
     story = store.story_of(article_id)
+    story_title, story_title_source = queries.story_title(store, story) if story else (None, None)
     spans = queries.article_spans(store, article_id)
     if spans["figures"]:
         facts = queries.facts_cited_by(store, article_id)
@@ -65,7 +67,7 @@ def article_view(store: Store, article_id: str) -> ArticleView:
     return ArticleView(
         article=art, analyzed_at=queries.analyzed_at(store, article_id), language_note=language_note(art.language),
         spin=spin, family=fam, family_members=queries.family_members(store, fam) if fam else [], story=story,
-        story_title=queries.story_title(store, story) if story else None, as_copy=as_copy, copied_by=copied_by,
+        story_title=story_title, story_title_source=story_title_source, as_copy=as_copy, copied_by=copied_by,
         judgements=queries.judgements_naming(store, "copy", article_id), actors=queries.names_in_article(store, article_id),
         spans=spans)
 

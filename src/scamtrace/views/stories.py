@@ -17,7 +17,7 @@ def stories_view(store: Store, f: StoryFilter) -> dict[str, Any]:
     ids = [r["id"] for r in found]
     outlets = queries.story_outlets(store, ids)
     snippets = _snippets(store, f.q, ids) if f.q and ids else {}
-    stories = [{"id": r["id"], "title": r["title"], "first_seen": r["first_seen"], "last_seen": r["last_seen"],
+    stories = [{"id": r["id"], "title": r["title"], "title_source": r["title_source"], "first_seen": r["first_seen"], "last_seen": r["last_seen"],
                 "articles": r["size"], "families": r["families"], "outlets": outlets.get(r["id"], []),
                 "algorithm": r["algorithm"], "match": snippets.get(r["id"])} for r in found]
     return {"stories": stories, "total": total, "limit": f.limit, "offset": f.offset,

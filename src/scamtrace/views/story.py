@@ -106,7 +106,7 @@ def story_view(store: Store, story_id: str, resolve: Resolver | None = None) -> 
 def story_summary(row: StoryRow) -> dict[str, Any]:
     """A story's head as the web and the report show it: id, title, dates, ``articles`` (its size),
     ``families`` (independent sources) and algorithm."""
-    return {"id": row["id"], "title": row["title"], "first_seen": row["first_seen"], "last_seen": row["last_seen"],
+    return {"id": row["id"], "title": row["title"], "title_source": row["title_source"], "first_seen": row["first_seen"], "last_seen": row["last_seen"],
             "articles": row["size"], "families": row["families"], "algorithm": row["algorithm"]}
 
 

@@ -22,13 +22,13 @@ ARTICLE_COLUMNS = ["id", "url", "outlet", "title", "published", "byline", "datel
                    "truncated", "language", "text"]
 COPY_COLUMNS = ["article", "source", "sibling", "family", "relation", "origin_credit", "score", "algorithm", "evidence"]
 FAMILY_COLUMNS = ["family", "origin", "origin_credit", "size", "members", "algorithm"]
-STORY_COLUMNS = ["story", "title", "first_seen", "last_seen", "articles", "families", "algorithm"]
+STORY_COLUMNS = ["story", "title", "title_source", "first_seen", "last_seen", "articles", "families", "algorithm"]
 FIGURE_COLUMNS = ["article", "value", "unit", "what", "qualifier", "date", "place", "claimant", "sentence",
                   "articles", "independent_sources", "fact", "conflict_group", "role", "counts_for", "borrowed_from",
                   "disputes", "disputed_by", "vague_rule", "algorithm"]
 QUOTE_COLUMNS = ["article", "quote", "speaker", "role", "sentence", "attribution", "algorithm"]
 ENTITY_COLUMNS = ["article", "text", "label", "canonical", "role", "start", "end", "algorithm"]
-THREAD_COLUMNS = ["thread", "position", "story", "title", "first_seen", "last_seen", "articles", "previous",
+THREAD_COLUMNS = ["thread", "position", "story", "title", "title_source", "first_seen", "last_seen", "articles", "previous",
                   "evidence", "algorithm"]
 EVENT_COLUMNS = ["event", "story", "type", "date", "date_precision", "place", "actors", "figures", "articles",
                  "independent_sources", "hedged", "citations", "algorithm"]
@@ -55,7 +55,7 @@ def family_records(store: Store) -> Iterator[dict[str, Any]]:
 
 def story_records(store: Store) -> Iterator[dict[str, Any]]:
     for st in store.stories(limit=10**9):
-        yield {"story": st["id"], "title": st["title"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
+        yield {"story": st["id"], "title": st["title"], "title_source": st["title_source"], "first_seen": st["first_seen"], "last_seen": st["last_seen"],
                "articles": st["articles"], "families": st["family_ids"], "algorithm": st["algorithm"]}
 
 
@@ -122,7 +122,7 @@ def thread_records(store: Store) -> Iterator[dict[str, Any]]:
     """One line per story in a thread, in thread and date order, with the link's evidence."""
     for t in store.threads():
         yield {"thread": t["thread"], "position": t["position"], "story": t["story"], "title": t["title"],
-               "first_seen": t["first_seen"], "last_seen": t["last_seen"], "articles": t["size"],
+               "title_source": t["title_source"], "first_seen": t["first_seen"], "last_seen": t["last_seen"], "articles": t["size"],
                "previous": t["evidence"].get("previous"), "evidence": t["evidence"], "algorithm": t["algorithm"]}
 
 

@@ -79,7 +79,8 @@ def _thread(view: StoryView) -> dict[str, Any] | None:
     if not view.thread:
         return None
     pos = next(i for i, t in enumerate(view.thread) if t["story"] == view.story["id"])
-    brief = [{"id": t["story"], "title": t["title"], "first_seen": t["first_seen"], "position": t["position"]}
+    brief = [{"id": t["story"], "title": t["title"], "title_source": t["title_source"], "first_seen": t["first_seen"],
+              "position": t["position"]}
              for t in view.thread]
     return {"id": view.thread[0]["thread"], "stories": brief, "previous": brief[pos - 1] if pos > 0 else None,
             "next": brief[pos + 1] if pos + 1 < len(brief) else None}
@@ -97,7 +98,7 @@ def article_page(view: ArticleView) -> dict[str, Any]:
         "article": {**art.to_dict(), "url": art.url, "safe_url": safe_url(art.url), "analyzed_at": view.analyzed_at,
                     "language_note": view.language_note},
         "paragraphs": paragraphs, "spin": view.spin, "family": view.family, "family_members": view.family_members,
-        "story": view.story, "story_title": view.story_title,
+        "story": view.story, "story_title": view.story_title, "story_title_source": view.story_title_source,
         "links": [link_sides(ln, art, other, own_marks) for ln, other in view.as_copy], "copied_by": view.copied_by,
         "judgements": view.judgements, "pending": view.analyzed_at is None,
         "actors": view.actors, "highlights": highlight(art.text, spans),

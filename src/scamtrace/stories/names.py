@@ -1,0 +1,162 @@
+"""A readable name for every story (``stories.name-v1``).
+
+A story is named after its members' headlines: the headline of its earliest member that has one
+(the clustering chooses it; ``title_source`` "headline"). Many real-news texts have no headline (plain
+text without a title line, feeds without titles), and a story none of whose members has one would
+be listed under its id alone. Such a story gets a name derived from its texts instead
+(``title_source`` ``stories.name-v1``), shown as derived wherever the story is named:
+
+1. each candidate member's *lead sentence*: the first sentence of its first paragraphs that is not
+   page furniture (a date stamp, a distribution or breadcrumb line, a byline, a share bar, a photo
+   caption: the ``clean.headline-v1`` tests), with a leading date stamp and a dateline
+   ("BANGKOK (AP) —", "PHNOM PENH —", "Yangon:") removed; a lead shorter than ``LEAD_MIN_WORDS``
+   words is passed over;
+2. the most central lead: the one whose content terms (the stories' ``content_terms``) occur in the
+   most other candidates' texts, on average (a centroid score, as in centroid-based summarisation:
+   the lead that best says what the members share); ties go to the earlier member (publication
+   date, then id). A story of one article takes its lead;
+3. the lead trimmed at a word boundary to ``NAME_MAX_CHARS`` characters, an ellipsis marking the cut.
+
+The name depends only on the story's members and their texts, so an incremental run names a
+story as a full run does (a story is written again whenever its members change).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+
+from ..clean.headline import headline_of, headline_problem
+from ..extract.text import paragraphs, sentences_in
+from .cluster import Story, content_terms
+
+__all__ = ["HEADLINE_SOURCE", "NAME_ALGORITHM", "NAME_MAX_CHARS", "lead_sentence", "name_stories", "short_name",
+           "story_name"]
+
+NAME_ALGORITHM = "stories.name-v1"
+#: ``title_source`` of a story named after a member's headline.
+HEADLINE_SOURCE = "headline"
+# A name's length: a headline-like line (realnews-dev headlines: median 73 characters, 90% under 110).
+NAME_MAX_CHARS = 90
+# A lead sentence shorter than this is a fragment or furniture ("Photo: Reuters."), not a lead.
+LEAD_MIN_WORDS = 6
+# The lead is looked for in the first paragraphs only (furniture lines come first; past these the
+# text is the story's body, not its lead).
+LEAD_PARAGRAPHS = 6
+# At most this many members of an untitled story (its earliest) are read for candidate leads.
+NAME_CANDIDATES = 12
+# A paragraph this short (words) is tested as a possible furniture line before it is read.
+FURNITURE_MAX_WORDS = 30
+
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A dateline: a place (one to four words, optionally ", Region"), an optional date and an optional
+# credit in parentheses, then a dash or a colon: "INCHEON, South Korea, Jan 23 (Reuters) -",
+# "PHNOM PENH —", "SEOUL, South Korea --", "Yangon:". What follows starts a sentence.
+_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][^\s(),:;—–]*(?:\s+[^\W\d_][^\s(),:;—–]*){0,3})"
+    r"(?P<region>,\s*[^\W\d_][^\s(),:;—–]*(?:\s+[^\W\d_][^\s(),:;—–]*){0,2})?"
+    rf"(?:,?\s+{_MONTH}\s+\d{{1,2}})?"
+    r"\s*(?P<credit>\([^()]{1,30}\))?"
+    r"\s*(?P<sep>[—–]|--?|:)\s+(?=[\"“‘(]?[^\W_])")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_SPACES = re.compile(r"\s+")
+# What a name is trimmed of at its end before the ellipsis: punctuation and words that leave it dangling.
+_DANGLING = frozenset("a an the of in on at to for from by with and or but as that which who whose than "
+                      "its their his her our your this these those".split())
+
+
+def _strip_dateline(sentence: str) -> str:
+    """``sentence`` without a leading dateline. The place must be written in capitals (a wire
+    dateline) unless a credit or a colon follows it; a sentence that is all dateline is kept."""
+    m = _DATELINE.match(sentence)
+    if m is None:
+        return sentence
+    place = m.group("place")
+    caps = place.upper() == place != place.lower()   # written in capitals (a script with case)
+    caseless = place.upper() == place.lower()          # a script without case: no capitals to tell
+    colon = m.group("sep") == ":"
+    if not (caps or m.group("credit") or (colon and not m.group("region") and (_capitalised(place) or caseless))
+            or (colon and caps)):
+        return sentence
+    rest = sentence[m.end():]
+    return rest if _WORD.search(rest) else sentence
+
+
+def _capitalised(words: str) -> bool:
+    return all(w[:1].isupper() for w in words.split())
+
+
+def _furniture(paragraph: str) -> bool:
+    """A short paragraph that ``clean.headline-v1`` calls furniture (date stamp, separators, byline,
+    share bar, caption, bracketed register header, list item)."""
+    return len(paragraph.split()) <= FURNITURE_MAX_WORDS and headline_problem(paragraph) is not None
+
+
+def lead_sentence(text: str) -> str | None:
+    """The first sentence of ``text`` that is no furniture, without a leading date stamp or dateline,
+    of at least ``LEAD_MIN_WORDS`` words (whitespace collapsed); None when its first paragraphs have none."""
+    for start, end in paragraphs(text)[:LEAD_PARAGRAPHS]:
+        para = text[start:end]
+        if _furniture(para):
+            continue
+        body = headline_of(para)
+        offset = end - len(body)
+        for s, e in sentences_in(text, offset, end):
+            sentence = _SPACES.sub(" ", _strip_dateline(text[s:e].strip()))
+            if len(_WORD.findall(sentence)) >= LEAD_MIN_WORDS and not _furniture(sentence):
+                return sentence
+    return None
+
+
+def short_name(sentence: str, limit: int = NAME_MAX_CHARS) -> str:
+    """``sentence`` as a name: whole when it fits in ``limit`` characters (its closing period
+    dropped), else cut at the last word boundary before the limit, without a dangling short word or
+    punctuation, an ellipsis marking the cut."""
+    s = sentence.strip()
+    if len(s) <= limit:
+        return s[:-1] if s.endswith(".") and not s.endswith("..") else s
+    cut = s[:limit]
+    if not s[limit].isspace():
+        space = cut.rfind(" ")
+        cut = cut[:space] if space > 0 else cut
+    words = cut.split()
+    while len(words) > 1 and (words[-1].lower().strip(",;:—–-") in _DANGLING or not _WORD.search(words[-1])):
+        words.pop()
+    return " ".join(words).rstrip(",;:—–-([{\"“‘ ") + "…"
+
+
+def story_name(texts: Sequence[str]) -> str | None:
+    """The derived name of a story whose members' texts are ``texts`` (earliest member first): the
+    most central lead sentence (see the module docstring), shortened; None when no text has a lead."""
+    leads = [(i, lead) for i, t in enumerate(texts) if (lead := lead_sentence(t)) is not None]
+    if not leads:
+        return None
+    if len(texts) == 1 or len(leads) == 1:
+        return short_name(leads[0][1])
+    term_sets = [set(content_terms(t)) for t in texts]
+    best, best_score = leads[0][1], -1.0
+    for i, lead in leads:
+        terms = set(content_terms(lead))
+        others = [s for j, s in enumerate(term_sets) if j != i]
+        score = sum(sum(1 for s in others if t in s) for t in terms) / (len(terms) * len(others) or 1)
+        if score > best_score:   # strictly: ties keep the earlier member
+            best, best_score = lead, score
+    return short_name(best)
+
+
+def name_stories(stories: Iterable[Story], texts_of: Callable[[list[str]], dict[str, str]]) -> None:
+    """Set each story's ``title_source``: "headline" when a member's headline names it, else derive
+    its name (:func:`story_name`, ``stories.name-v1``) from the texts of its first
+    ``NAME_CANDIDATES`` members (its articles are in publication order); ``texts_of`` returns the
+    stored texts of the article ids it is given. A story without any lead keeps no title."""
+    untitled = []
+    for st in stories:
+        if st.title:
+            st.title_source = HEADLINE_SOURCE
+        else:
+            untitled.append(st)
+    wanted = sorted({a for st in untitled for a in st.articles[:NAME_CANDIDATES]})
+    texts = texts_of(wanted) if wanted else {}
+    for st in untitled:
+        name = story_name([texts.get(a) or "" for a in st.articles[:NAME_CANDIDATES]])
+        st.title = name
+        st.title_source = NAME_ALGORITHM if name else None
