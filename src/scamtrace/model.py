@@ -584,7 +584,7 @@ class StoryFilter:
 
 # == records of the extract stage ==================================================================
 #: The algorithms whose records follow (name+version stored with every record; bump on a change).
-ALGO_ENTITIES = "extract.entities-v3"
+ALGO_ENTITIES = "extract.entities-v4"   # v4: candidates that name no actor dropped (extract.not-names-v1)
 ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"

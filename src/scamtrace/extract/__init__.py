@@ -56,7 +56,7 @@ def extract(article: Article, *, use_model: bool | None = None, reference_date: 
     else:
         figures = find_figures(text, article.published, dates=dates, quotes=quotes, gazetteer=gaz)
     figures.extend(title_figures(article, figures, gaz))
-    mentions = find_entities(text, use_model=use_model, gazetteer=gaz)
+    mentions = find_entities(text, use_model=use_model, gazetteer=gaz, language=article.language)
     return Extraction(article_id=article.id, mentions=mentions, figures=figures, dates=dates, quotes=quotes)
 
 

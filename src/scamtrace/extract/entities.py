@@ -26,6 +26,7 @@ from typing import Any
 from . import gazetteer as gazetteer_mod
 from .gazetteer import Gazetteer, load_gazetteer
 from .names import index_persons, role_before
+from .not_names import Dropped, drop_not_names
 from .records import ALGO_ENTITIES, Mention
 
 log = logging.getLogger(__name__)
@@ -268,17 +269,21 @@ def _model_mentions(text: str, nlp: Any) -> list[Mention]:
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int, str]:
     """Drop a leading "the " and a trailing possessive from a span; a name never crosses a line break
-    (the model sometimes runs an outlet name into the next paragraph's dateline)."""
+    (the model sometimes runs an outlet name into the next paragraph's dateline) nor opens a parenthesis
+    it does not close ("Bureau of Immigration (BI": entities v4)."""
     nl = text.find("\n", s, e)
     if nl != -1:
         e = nl
+    paren = text.find("(", s, e)
+    if paren > s and text.find(")", paren, e) == -1:
+        e = paren
     while e > s and text[e - 1].isspace():
         e -= 1
     span = text[s:e]
     m = re.match(r"(?:the|The)\s+", span)
     if m:
         s += m.end()
-    for suffix in ("’s", "'s"):
+    for suffix in ("’s", "'s", "‘s"):
         if text[s:e].endswith(suffix):
             e -= len(suffix)
     return s, e, text[s:e]
@@ -464,8 +469,15 @@ def _not_people(text: str, mentions: list[Mention]) -> list[Mention]:
     return out
 
 
-def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazetteer | None = None) -> list[Mention]:
-    """Entity mentions of ``text``, sorted by offset, with canonical names and roles."""
+def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazetteer | None = None,
+                  language: str | None = None, dropped: list[Dropped] | None = None) -> list[Mention]:
+    """Entity mentions of ``text``, sorted by offset, with canonical names and roles.
+
+    ``language``: the text's language code (None: taken for English); in another language the English
+    model's candidates are kept only as multi-word capitalised names (:mod:`.not_names`).
+    ``dropped``: when given, the candidates that name no actor are appended to it with their rule
+    (entities v4, :func:`~.not_names.drop_not_names`); they are dropped before surnames and acronyms
+    are resolved, so a dropped candidate lends its words to no later mention."""
     if not isinstance(text, str):
         raise ValueError(f"find_entities needs text as str, got {type(text).__name__}")
     gaz = gazetteer or load_gazetteer()
@@ -473,6 +485,14 @@ def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazett
     mentions = _model_mentions(text, nlp) if nlp is not None else _rule_mentions(text, gaz)
     mentions = _not_people(text, [m for m in mentions if m.text.strip()])
     mentions = _fix_places(text, mentions, gaz)
+    mentions, gone = drop_not_names(text, mentions, language)
+    for m in mentions:   # a person relabelled an organisation (not_names.RULE_BODY) takes its kind of body
+        if m.label == "ORG" and m.source in ("model", "rules"):
+            m.label = _relabel_org(m.text, "ORG")
+    if gone:
+        log.debug("%d candidate(s) dropped as no name: %s", len(gone), [(d.text, d.label, d.rule) for d in gone])
+        if dropped is not None:
+            dropped.extend(gone)
     _resolve_aliases(mentions)
     mentions = _add_surname_mentions(text, mentions)
     _add_roles(text, mentions)
