@@ -154,3 +154,34 @@ def test_trim_unclosed_parenthesis_and_curly_possessive() -> None:
     assert entities._trim(text, s, text.index("BI)") + 2)[2] == "Bureau of Immigration"
     t = text.index("Treasury")
     assert entities._trim(text, t, t + len("Treasury‘s"))[2] == "Treasury"
+
+
+def test_person_titles_and_openers_are_cut_off() -> None:
+    text = ("Although Venn said so, Harlow Mayor Odile Venn left. Ms Quarrie spoke. The Ruritanian Ambassador "
+            "came. Major General Tomas Arkwright agreed.")
+    ms = [_m(text, "Although Venn", "PERSON"), _m(text, "Harlow Mayor Odile Venn", "PERSON"),
+          _m(text, "Ms Quarrie", "PERSON"), _m(text, "Ruritanian Ambassador", "PERSON"),
+          _m(text, "Major General Tomas Arkwright", "PERSON")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.canonical) for m in kept] == [("Venn", "Venn"), ("Odile Venn", "Odile Venn"),
+                                                     ("Quarrie", "Quarrie"), ("Tomas Arkwright", "Tomas Arkwright")]
+    for m in kept:
+        assert text[m.start:m.end] == m.text
+    rules = {(d.text, d.rule) for d in dropped}
+    assert ("Although", nn.RULE_OPENER) in rules and ("Harlow Mayor", nn.RULE_TITLE) in rules
+    assert ("Ruritanian Ambassador", nn.RULE_TITLE) in rules          # a post alone names no person
+    # the rule recogniser's surname carries the full name it found: that loses the title too
+    (m,) = [_m(text, "Quarrie", "PERSON", source="rules")]
+    m.canonical = "Ms Quarrie"
+    kept, _ = nn.drop_not_names(text, [m])
+    assert kept[0].canonical == "Quarrie"
+
+
+def test_relabels_and_line_breaks() -> None:
+    text = "Sri Lanka sent envoys.\nNorth Harbin Trade Commission met.\nTerminal Reader\nRead more. Jordan spoke."
+    ms = [_m(text, "Sri Lanka", "PERSON", source="rules"), _m(text, "North Harbin Trade Commission", "PERSON"),
+          _m(text, "Terminal Reader\nRead", "PERSON", source="rules"), _m(text, "Jordan", "PERSON")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.label) for m in kept] == [("Sri Lanka", "GPE"), ("North Harbin Trade Commission", "ORG"),
+                                                 ("Jordan", "PERSON")]   # one word may be a person's name
+    assert {d.rule for d in dropped} == {nn.RULE_TERRITORY, nn.RULE_BODY, nn.RULE_LINE_BREAK}
