@@ -98,7 +98,7 @@ from .storyctx import story_evidence
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
 from .tokens import sentence_spans
 
-CLASSIFY_ALGORITHM = "copies.classify-v12"
+CLASSIFY_ALGORITHM = "copies.classify-v13"
 
 # Thresholds. Seeds = /work/shared/seeds (000/001 truncated, 003/004 siblings); CS = Clough-Stevenson
 # (cut answers); synth = the synthetic spins/truncations/excerpts in tests/test_copies_classify.py.
@@ -140,6 +140,12 @@ REWRITE_MIN_SPUN_COVERAGE = 0.15   # seeds 003/004: 0.23; demo independent analy
 # independent same-story pairs that passed the other rewrite rules 0.55-0.78 (8 of 9); seeds 003/004: 0.89;
 # demo rewrites 0.93-1.0.
 REWRITE_MIN_ORDER = 0.8
+# v13: a rewrite that keeps its source's sentence skeletons (spin-aligned share >= REWRITE_MIN_SPUN_COVERAGE) may
+# reorder a few facts more (a moved paragraph, a figure restated later). Read off realnews-dev half A: its missed
+# Laos-47 rewrite (PTI -> Hindustan Times) has fact order 0.75 and 0.22 skeleton coverage; the two independent half-A
+# pairs at 0.75-0.8 that pass every other rewrite rule keep 0.12 and 0.13. Held out (B): 3 rewrites gained, no
+# independent pair; see docs/measurements.md (copies.classify-v13).
+REWRITE_MIN_ORDER_SKELETON = 0.75
 
 
 # --- v3: real news (realnews-dev half A; rules stated in issue 12) ---------------------------------
@@ -611,7 +617,9 @@ def _relate_rewrite(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | 
     aligned = len(fa.aligned)
     enough = ((aligned >= REWRITE_MIN_FACTS and ratio >= REWRITE_MIN_FACT_RATIO)
               or (aligned >= REWRITE_MIN_FACTS_SHORT and ratio >= REWRITE_MIN_FACT_RATIO_SHORT))
-    in_order = ev["in_order"] = feats["fact_order"]["score"] >= REWRITE_MIN_ORDER
+    order = feats["fact_order"]["score"]
+    in_order = ev["in_order"] = (order >= REWRITE_MIN_ORDER
+                                 or (order >= REWRITE_MIN_ORDER_SKELETON and sp_max >= REWRITE_MIN_SPUN_COVERAGE))
     kept = ev["kept_sentences"] = (sh.hull_lo >= WINDOW_MIN_HULL_SHARE and own_cov >= REWRITE_KEPT_MIN_COVERAGE
                                    and feats["fact_order"]["score"] >= REWRITE_KEPT_MIN_FACT_ORDER)
     if kept and sh.shape["order"] < WINDOW_MIN_ORDER:
