@@ -18,7 +18,7 @@ def _pair():
 
 
 def test_versions():
-    assert DIRECTION_ALGORITHM in ("copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and CLASSIFY_ALGORITHM in ("copies.classify-v10", "copies.classify-v11", "copies.classify-v12")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and CLASSIFY_ALGORITHM in ("copies.classify-v10", "copies.classify-v11", "copies.classify-v12", "copies.classify-v13")
 
 
 def test_a_stop_line_after_the_shared_passages_makes_a_cut_copy_though_the_page_goes_on():

@@ -19,7 +19,7 @@ from scamtrace.model import Article
 
 
 def test_versions_bumped():
-    assert DIRECTION_ALGORITHM in ("copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9", "copies.classify-v10", "copies.classify-v11", "copies.classify-v12")
+    assert DIRECTION_ALGORITHM in ("copies.direction-v9", "copies.direction-v10", "copies.direction-v11", "copies.direction-v12") and CLASSIFY_ALGORITHM in ("copies.classify-v7", "copies.classify-v8", "copies.classify-v9", "copies.classify-v10", "copies.classify-v11", "copies.classify-v12", "copies.classify-v13")
 
 
 # --------------------------------------------------------------------------- one order per pair

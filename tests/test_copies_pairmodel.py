@@ -60,7 +60,7 @@ def test_packaged_model_loads_and_is_versioned(monkeypatch):
 
 def test_the_fallback_is_off_by_default(tmp_path, monkeypatch, use_model):
     monkeypatch.delenv(pm.PAIRMODEL_ENV, raising=False)
-    assert not pm.enabled() and CLASSIFY_ALGORITHM == "copies.classify-v12"
+    assert not pm.enabled() and CLASSIFY_ALGORITHM in ("copies.classify-v12", "copies.classify-v13")
     off = relate(Pair(SOURCE, REWORDED))
     assert off.relation is None and "pair_model" not in off.features
     use_model(_model_file(tmp_path, bias=50.0, threshold=0.9))

@@ -1,4 +1,4 @@
-"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v12``)
+"""Classify an article pair as one of the copy relations, or as unrelated. (``copies.classify-v13``)
 
 :func:`relate` names the undirected relation from pair features (rules with named thresholds);
 :func:`classify_pair` adds the direction (:mod:`.direction`) and returns a :class:`~scamtrace.model.Link`.
@@ -13,7 +13,8 @@ Decision order (first that holds):
               coverage" lines: page furniture) do not count;
   rewrite   - key facts (multi-word names, numbers) aligned in order cover both texts, nearly all
               the facts the two share are in the same order, and shared numbers or a shared
-              sentence skeleton support it;
+              sentence skeleton support it (v13: a rewrite keeping enough skeletons may move a few
+              more facts, REWRITE_MIN_ORDER_SKELETON);
   None      - independent or unrelated.
 Scores: ``0.5 + 0.5 * ramp(x)`` on the deciding feature ``x`` above its threshold, times the
 direction confidence (so a certain relation with an uncertain direction scores lower).
@@ -24,7 +25,7 @@ text word for word, the model's score at or above its threshold makes a rewrite 
 score, threshold, each feature's contribution). It never changes a relation the rules decide. Trained by
 scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-validated on the realnews-dev halves
 (docs/measurements.md). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
-(classify-v12).
+(classify-v14).
 Not versioned either (off by default, ``$SCAMTRACE_STORYCTX``): a rewrite by story context (:mod:`.storyctx`,
 ``copies.storyctx-v1``): when no rule holds and the pair is not quotation-only, a pair sharing, in order, enough word
 trigrams that none of the other reports around it (its candidate neighbourhood, passed as ``context``) holds is a
@@ -258,7 +259,7 @@ _TERM_WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)   # as sent
 REWRITE_SENT_MIN_ALIGNED = 4       # sentences of the shorter text in the ordered chain
 REWRITE_SENT_MIN_COVERAGE = 0.5    # their words / the shorter text's unquoted words
 REWRITE_SENT_MIN_ORDER = 0.8       # chain words / all aligned words
-# --- pair model (off by default; on by default would be classify-v12) (:mod:`.pairmodel`) scores only pairs the rules call unrelated, and only those keeping less
+# --- pair model (off by default; on by default would be classify-v14) (:mod:`.pairmodel`) scores only pairs the rules call unrelated, and only those keeping less
 # than this share of the shorter text word for word in unquoted passages: a rewrite rewords (realnews-dev half A
 # rewrites keep 0.10-0.47); a pair above it is a copy the rules could not name, which the model does not name either
 # (realnews-dev half B: a ProPublica mirror pair at 0.62, labelled verbatim, would have become a rewrite).
