@@ -38,7 +38,7 @@ def _reworded(sents: list[list[str]], seed: int) -> str:
 
 
 def test_version():
-    assert CLASSIFY_ALGORITHM in ("copies.classify-v9", "copies.classify-v10", "copies.classify-v11", "copies.classify-v12", "copies.classify-v13") and SENTALIGN_ALGORITHM == "copies.sentalign-v1"
+    assert CLASSIFY_ALGORITHM in ("copies.classify-v9", "copies.classify-v10", "copies.classify-v11", "copies.classify-v12", "copies.classify-v13") and SENTALIGN_ALGORITHM in ("copies.sentalign-v1", "copies.sentalign-v2")
 
 
 def test_content_terms_skip_names_numbers_and_stopwords():

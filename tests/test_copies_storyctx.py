@@ -67,7 +67,7 @@ def test_a_rewrite_sharing_story_rare_items_in_order_is_linked_with_its_evidence
     link = classify_pair(_art("s"), _art("r"), spin_a=0.0, spin_b=0.0, context=[O1, O2, O3])
     assert link is not None and link.relation == "rewrite"
     ev = link.evidence["features"]["story_context"]
-    assert ev["algorithm"] == sc.STORYCTX_ALGORITHM == "copies.storyctx-v1"
+    assert ev["algorithm"] == sc.STORYCTX_ALGORITHM in ("copies.storyctx-v1", "copies.storyctx-v2")
     assert ev["link"] and ev["context"] == 3 and ev["threshold"] == sc.STORYCTX_MIN_SCORE
     assert ev["score"] >= sc.STORYCTX_MIN_SCORE and ev["in_order"] <= ev["exclusive"] <= ev["shared"]
     assert "old marrow tin" in ev["items"] and "it the kettle" in ev["items"]

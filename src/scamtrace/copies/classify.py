@@ -27,7 +27,7 @@ scripts/train_pairmodel.py on realnews-dev, ECB+ and Clough-Stevenson; cross-val
 (docs/measurements.md). Off unless ``$SCAMTRACE_PAIRMODEL`` is set; turning it on by default is a version bump
 (classify-v14).
 Not versioned either (off by default, ``$SCAMTRACE_STORYCTX``): a rewrite by story context (:mod:`.storyctx`,
-``copies.storyctx-v1``): when no rule holds and the pair is not quotation-only, a pair sharing, in order, enough word
+``copies.storyctx-v2``): when no rule holds and the pair is not quotation-only, a pair sharing, in order, enough word
 trigrams that none of the other reports around it (its candidate neighbourhood, passed as ``context``) holds is a
 rewrite (evidence ``story_context``: context size, exclusive items, score, threshold). Tried before the pair model.
 Threshold set by two-fold cross-validation by realnews-dev half (docs/measurements.md).
@@ -97,7 +97,7 @@ from .sentalign import SENTENCE_CACHE_TEXTS, align_sentences, content_terms
 from .storyctx import enabled as storyctx_enabled
 from .storyctx import story_evidence
 from .spin import COLLOCATION_MIN_DOCS, SPUN_ARTICLE_THRESHOLD, CollocationModel, is_edit, spin_score
-from .tokens import sentence_spans
+from .tokens import quote_regions, sentence_spans
 
 CLASSIFY_ALGORITHM = "copies.classify-v13"
 
@@ -164,8 +164,6 @@ WINDOW_MIN_WORDS = 40              # matched words outside quotations
 # A passage inside quotation marks in BOTH texts is a quotation each report took from a third party
 # (ECB+: 206 of 365 excerpts; realnews-dev: embassy and ministry statements): it is not evidence of copying.
 QUOTE_MIN_SHARE = 0.6              # share of a passage's characters inside quotation marks, both sides
-# v12: a closing mark is not followed by a letter or digit (else it is the next quotation's opening mark)
-_QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"(?![^\W_])')
 # v12: the speaker's words in both texts, quoted in one and reported in the other ("X said that ...", "..., X said"):
 # the passage starts at most SPEECH_LEAD_CHARS after a speech verb of its sentence, or its sentence ends with one
 # within SPEECH_TAIL_CHARS after it. realnews-dev: a Yonhap quotation of the national security adviser that another
@@ -282,10 +280,6 @@ def section_headings(text: str) -> int:
     return sum(1 for i in range(1, len(paras) - 1) if _is_heading(paras[i], paras[i + 1]))
 
 
-def _quote_regions(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _QUOTED_RE.finditer(text)]
-
-
 def _inside(start: int, end: int, regions: list[tuple[int, int]]) -> float:
     if end <= start:
         return 0.0
@@ -296,7 +290,7 @@ def _inside(start: int, end: int, regions: list[tuple[int, int]]) -> float:
 def quoted_spans(pair: Pair) -> list[Span]:
     """Passages that lie inside quotation marks in both texts, or inside them in one text and reported as
     speech in the other (a third party's words both took, not a copy)."""
-    qa, qb = _quote_regions(pair.a.text), _quote_regions(pair.b.text)
+    qa, qb = quote_regions(pair.a.text), quote_regions(pair.b.text)
     if not qa and not qb:
         return []
     out = []
@@ -675,7 +669,7 @@ def relate(pair: Pair, *, use_model: bool | None = None, context: Sequence[str] 
 
 
 def _relate_story(pair: Pair, feats: dict[str, Any], sh: _Shape, context: Sequence[str]) -> Verdict | None:
-    """A rewrite by story context (:mod:`.storyctx`, ``copies.storyctx-v1``): the pair shares, in order, enough
+    """A rewrite by story context (:mod:`.storyctx`, ``copies.storyctx-v2``): the pair shares, in order, enough
     trigrams that none of the other reports around it holds; never for a pair whose only shared wording is a
     quotation both carry (classify-v4), and only for pairs the rules call unrelated."""
     if sh.quoted and not sh.own:

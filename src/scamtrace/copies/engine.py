@@ -152,7 +152,7 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     near = neighbourhoods(pairs) if storyctx_enabled() else None
 
     def context(x: str, y: str) -> list[str] | None:
-        """The other reports around the pair: its candidate neighbourhood in this call (copies.storyctx-v1)."""
+        """The other reports around the pair: its candidate neighbourhood in this call (copies.storyctx-v2)."""
         if near is None:
             return None
         return [prepared(o).side.text for o in sorted((near.get(x, set()) | near.get(y, set())) - {x, y})]

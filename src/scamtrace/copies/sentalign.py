@@ -1,4 +1,4 @@
-"""Sentence alignment of a rewrite (``copies.sentalign-v1``).
+"""Sentence alignment of a rewrite (``copies.sentalign-v2``).
 
 A rewrite (a human rewrite of wire copy, an LLM rewrite, a student's heavy revision of a source) keeps
 its source's sentences one by one, in order, each reworded: few five-word phrases survive, but most of
@@ -27,9 +27,9 @@ from functools import lru_cache
 from typing import Any
 
 from .align import heaviest_chain
-from .tokens import STOPWORDS, normalize, sentence_spans
+from .tokens import STOPWORDS, normalize, quote_regions, sentence_spans
 
-SENTALIGN_ALGORITHM = "copies.sentalign-v1"
+SENTALIGN_ALGORITHM = "copies.sentalign-v2"
 
 # Content terms. Set on Clough-Stevenson (source vs heavy/light/non answers) and ECB+ (pairs of one
 # topic): stems of 5 letters found 8 of 19 heavy answers with no non answer and no pair across the two
@@ -39,7 +39,6 @@ TERM_MIN_CHARS = 3
 # A sentence is a quotation when this share of its characters lies inside quotation marks, or when it holds an odd
 # number of quotation marks (a piece of a quotation over several sentences or paragraphs, as ECB+ prints them).
 QUOTE_SENTENCE_SHARE = 0.5
-_QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"')
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # A sentence of the shorter text is aligned to the sentence of the other holding the largest share of
 # its content terms, when that share is at least SENT_MIN_CONTAINMENT and at least SENT_MIN_SHARED
@@ -92,7 +91,7 @@ def _sentences(text: str, normalized: bool = False) -> tuple[_Sentence, ...]:
     """The sentences of ``text`` with their content terms (cached: a text is aligned with each of its candidates);
     ``normalized``: ``text`` is already :func:`~.tokens.normalize` d (a :class:`~.features.Pair`'s texts are)."""
     t = text if normalized else normalize(text)
-    quotes = [(m.start(), m.end()) for m in _QUOTED_RE.finditer(t)]
+    quotes = quote_regions(t)
     out = []
     for a, b in sentence_spans(t):
         raw = _WORD_RE.findall(t, a, b)

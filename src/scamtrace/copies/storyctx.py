@@ -1,5 +1,5 @@
 """Story-context evidence for a rewrite: what a pair shares that the other reports around it do not
-(``copies.storyctx-v1``).
+(``copies.storyctx-v2``).
 
 Every report of one event shares that event's facts and the official statement everyone quotes: that is
 not evidence of copying. What a copy shares with its source and the *other* reports of the story lack is:
@@ -38,9 +38,9 @@ from typing import Any
 
 from rapidfuzz.distance import LCSseq
 
-from .tokens import STOPWORDS, normalize
+from .tokens import QUOTED_RE, STOPWORDS, normalize
 
-STORYCTX_ALGORITHM = "copies.storyctx-v1"
+STORYCTX_ALGORITHM = "copies.storyctx-v2"
 STORYCTX_ENV = "SCAMTRACE_STORYCTX"
 
 # Other reports the pair's neighbourhood must hold for story rarity to mean anything (a shape, not fitted: with
@@ -56,7 +56,6 @@ STORYCTX_EXAMPLES = 12
 # Texts whose trigrams are kept between pairs (an engine compares a text with all its candidates in turn).
 STORYCTX_CACHE_TEXTS = 4096
 
-_QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"')
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -69,7 +68,7 @@ def enabled() -> bool:
 def trigrams(text: str, normalized: bool = False) -> tuple[tuple[str, ...], frozenset[str]]:
     """The word trigrams of ``text`` outside quotation marks, in order, and as a set (each joined by spaces)."""
     t = text if normalized else normalize(text)
-    t = _QUOTED_RE.sub(" | ", t)
+    t = QUOTED_RE.sub(" | ", t)
     out: list[str] = []
     for chunk in t.split("|"):   # a trigram never spans a quotation that was cut out
         ws = [w.lower() for w in _WORD_RE.findall(chunk)]

@@ -57,6 +57,18 @@ def words(text: str) -> list[str]:
     return [m.group().lower().replace("’", "'") for m in _WORD_RE.finditer(text)]
 
 
+# A quotation in a normalised text (typographic quotes folded to straight ones): 8-1,500 characters between two
+# marks on one line, the closing mark never directly followed by a letter or digit (else it is the next quotation's
+# opening mark: a quote left open before the next one opens; copies.classify-v12). One definition for every reader
+# of quotations in the copies package (classify, sentalign-v2, storyctx-v2).
+QUOTED_RE = re.compile(r'"[^"\n]{8,1500}"(?![^\W_])')
+
+
+def quote_regions(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation of a normalised ``text`` (:data:`QUOTED_RE`)."""
+    return [(m.start(), m.end()) for m in QUOTED_RE.finditer(text)]
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence; paragraph breaks always end a sentence."""
     spans: list[tuple[int, int]] = []

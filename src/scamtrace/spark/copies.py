@@ -351,7 +351,7 @@ def find_copies_spark(spark: Any, articles: Any, timings: dict[str, float] | Non
     t = timings if timings is not None else {}
     if storyctx_enabled():
         log.warning("%s is on, but the Spark job gives classify_pair no story context: its links are the rules' "
-                    "(copies.storyctx-v1 runs in the embedded engine only)", STORYCTX_ENV)
+                    "(copies.storyctx-v2 runs in the embedded engine only)", STORYCTX_ENV)
     articles = articles.repartition("id").localCheckpoint()
     t0 = time.perf_counter()
     spins, pair_df = spin_model(spark, articles)
