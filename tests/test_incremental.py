@@ -322,3 +322,25 @@ def test_a_copy_spun_only_in_the_second_batch_is_kept_and_its_lent_days_decided_
     for table in ("mentions", "quotes", "figures", "date_refs"):
         assert _records(incremental, table) == _records(full, table), table
     _compare(state(incremental, with_ids=True), state(full, with_ids=True))
+
+
+def test_an_undated_articles_yearless_date_is_placed_when_its_dated_story_member_comes_later(tmp_path):
+    """extract.story-dates-v1: "returned home on March 14" in an undated article has no year until a dated
+    article of its story arrives (second batch); the story's events are then merged again, so the
+    two-batch store dates it as one run does (invented articles: tests/test_story_dates.py)."""
+    from test_story_dates import STORY
+    undated, dated = STORY
+    first, second, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
+    first.write_text(json.dumps(undated) + "\n")
+    second.write_text(json.dumps(dated) + "\n")
+    whole.write_text(json.dumps(undated) + "\n" + json.dumps(dated) + "\n")
+    two, one = _two_batches(tmp_path, [str(first)], [str(second)]), _one_run(tmp_path, [str(whole)])
+    got = []
+    for db in (two, one):
+        store = api.open_store(db)
+        got.append(_rows(store, "SELECT e.date, c.date_evidence IS NOT NULL FROM story_events e JOIN"
+                                " story_event_citations c ON c.event = e.id WHERE c.article = 'undated-1'"
+                                " AND e.type = 'repatriation'"))
+        store.close()
+    assert got[0] == got[1] == [("2026-03-14", 1)], got
+    _check(tmp_path, two, one)

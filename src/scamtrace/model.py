@@ -453,13 +453,15 @@ class TitledStoryEvent(StoryEventRow):
 
 
 class EventCitationRow(TypedDict):
-    """A sentence of an article reporting a story event; ``family`` is the source it counts for."""
+    """A sentence of an article reporting a story event; ``family`` is the source it counts for;
+    ``date_evidence`` says how its story placed a yearless date (``extract.story-dates-v1``), else None."""
 
     article: str
     family: str
     sentence: str
     own_family: str | None
     borrowed_from: str | None
+    date_evidence: dict[str, Any] | None
 
 
 class CitedStoryEvent(StoryEventRow):
@@ -588,7 +590,7 @@ ALGO_ENTITIES = "extract.entities-v4"   # v4: candidates that name no actor drop
 ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"
-ALGO_EVENTS = "extract.events-v2"
+ALGO_EVENTS = "extract.events-v3"   # v3: an unresolved month(-day) keeps it (evidence "date_yearless")
 ALGO_MERGE = "extract.events-merge-v3"   # v2: borrowed passages count for the lender; v3: no link by an age or size
 
 
@@ -617,7 +619,9 @@ class DateRef:
     """A date expression resolved against the publication date.
 
     ``iso_start``/``iso_end`` bound the interval (equal for a single day). They are None only when
-    the expression cannot be resolved (no publication date for a relative phrase).
+    the expression cannot be resolved (no publication date for a relative phrase). An unresolved month
+    and day or month keeps them in ``yearless`` (``--MM-DD``, ``--MM``, or ``--MM-DD/--MM-DD`` for part
+    of a month: :func:`scamtrace.extract.dates.parse_yearless`), for the story step to place.
     """
 
     text: str
@@ -628,6 +632,7 @@ class DateRef:
     precision: str
     rule: str = ""
     algorithm: str = ALGO_DATES
+    yearless: str | None = None
 
     @property
     def iso(self) -> str | None:
@@ -778,6 +783,7 @@ class EventCitation:
     hedged: bool
     own_family: str | None = None          # the article's own family when ``family`` is a lender's
     borrowed_from: str | None = None       # the article whose passage holds the sentence
+    date_evidence: dict[str, Any] | None = None   # how the story step dated the mention (extract.story-dates)
 
 
 @dataclass(slots=True)

@@ -106,10 +106,47 @@ def _latest_season_start(season: str, pub: dt.date, previous: bool) -> int:
     return year
 
 
-def _mk(m: re.Match[str], span: str, lo: dt.date | None, hi: dt.date | None, precision: str, rule: str) -> DateRef:
+def _mk(m: re.Match[str], span: str, lo: dt.date | None, hi: dt.date | None, precision: str, rule: str,
+        yearless: str | None = None) -> DateRef:
     s, e = m.span(span)
     return DateRef(text=m.string[s:e], start=s, end=e, iso_start=lo.isoformat() if lo else None,
-                   iso_end=hi.isoformat() if hi else None, precision=precision, rule=rule, algorithm=ALGO_DATES)
+                   iso_end=hi.isoformat() if hi else None, precision=precision, rule=rule, algorithm=ALGO_DATES,
+                   yearless=yearless)
+
+
+def _yearless_month(month: int, part: str | None) -> str:
+    """``--MM`` for a whole month, ``--MM-DD/--MM-DD`` for its early/mid/late part (late ends on the
+    month's last day of a leap year: :func:`parse_yearless` clips it to the year's)."""
+    if not part:
+        return f"--{month:02d}"
+    lo, hi = _part_of_month(2000, month, part)
+    return f"--{month:02d}-{lo.day:02d}/--{month:02d}-{hi.day:02d}"
+
+
+_YEARLESS = re.compile(r"--(?P<m1>\d\d)(?:-(?P<d1>\d\d))?(?:/--(?P<m2>\d\d)-(?P<d2>\d\d))?")
+
+
+def parse_yearless(text: str) -> tuple[int, int, int | None]:
+    """``--MM-DD``, ``--MM`` or ``--MM-DD/--MM-DD`` (one month) -> (month, first day, last day or None for
+    the month's end); ``ValueError`` for anything else."""
+    m = _YEARLESS.fullmatch(text or "")
+    if m is None or (m["m2"] and m["m2"] != m["m1"]) or not 1 <= int(m["m1"]) <= 12:
+        raise ValueError(f"not a yearless date (--MM-DD, --MM or --MM-DD/--MM-DD): {text!r}")
+    lo = int(m["d1"] or 1)
+    hi = int(m["d2"]) if m["d2"] else (lo if m["d1"] else None)
+    if not 1 <= lo <= (hi or lo) <= _month_end(2000, int(m["m1"])):
+        raise ValueError(f"no such days in month {m['m1']}: {text!r}")
+    return int(m["m1"]), lo, hi
+
+
+def place_yearless(text: str, year: int) -> tuple[dt.date, dt.date] | None:
+    """The interval a yearless date (:func:`parse_yearless`) stands for in ``year``; None when the day does
+    not exist that year (February 29)."""
+    month, lo, hi = parse_yearless(text)
+    last = _month_end(year, month)
+    if lo > last:
+        return None
+    return dt.date(year, month, lo), dt.date(year, month, min(hi or last, last))
 
 
 def _explicit_year(m: re.Match[str], pub: dt.date | None) -> int | None:
@@ -134,7 +171,10 @@ def _day(m: re.Match[str], pub: dt.date | None) -> DateRef | None:
     if year is None:
         year = _year_from_weekday(m, month, day)
         if year is None:
-            return _mk(m, 0, None, None, "day", "month-day, no publication date")
+            # the month and day are kept (``yearless``): the story's other articles may place them
+            valid = 1 <= day <= _month_end(2000, month)
+            return _mk(m, 0, None, None, "day", "month-day, no publication date",
+                       f"--{month:02d}-{day:02d}" if valid else None)
         d = dt.date(year, month, day)
         return _mk(m, 0, d, d, "day", "weekday, month-day: latest year (not after today) with that weekday")
     if day < 1 or day > _month_end(year, month):
@@ -181,7 +221,7 @@ def _month(m: re.Match[str], pub: dt.date | None) -> DateRef | None:
     if year is None and pub is not None:
         year = pub.year if month <= pub.month else pub.year - 1
     if year is None:
-        return _mk(m, 0, None, None, "month", "month, no publication date")
+        return _mk(m, 0, None, None, "month", "month, no publication date", _yearless_month(month, m["part"]))
     lo, hi = _part_of_month(year, month, m["part"])
     return _mk(m, 0, lo, hi, "month", f"{(m['part'] or '').lower() + ' ' if m['part'] else ''}month")
 

@@ -1,5 +1,5 @@
 """Event frames: raids, arrests, warrants, handovers, repatriations, rescues, trials, sentences,
-sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v2``; v2: "the volunteer rescue team"
+sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v3``; v3: an unresolved month-day or month is kept in the evidence, ``date_yearless``, for :mod:`scamtrace.extract.story_dates`; v2: "the volunteer rescue team"
 is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v3``).
 
 How :func:`find_events` works, sentence by sentence:
@@ -457,6 +457,8 @@ def _date_slots(ev: Event, ref: DateRef | None, source: str) -> None:
     ev.evidence["date_rule"] = ref.rule
     if ref.iso is None:
         ev.date_source = "unresolved"
+        if ref.yearless:   # events-v3: the month and day kept for the story step (extract.story_dates)
+            ev.evidence["date_yearless"] = ref.yearless
         return
     ev.date, ev.date_start, ev.date_end, ev.date_source = ref.iso, ref.iso_start, ref.iso_end, source
 
@@ -763,9 +765,11 @@ CreditOf = Callable[[Event], Any]
 def _cite(m: Event, family: Callable[[str | None], str], credit: CreditOf | None) -> EventCitation:
     own = family(m.article_id)
     cr = credit(m) if credit is not None else None
+    dated = m.evidence.get("date_story")   # placed by its story (extract.story_dates)
     if cr is None or cr.family == own:
-        return EventCitation(m.article_id, own, m.id, m.sentence, m.trigger, m.hedged)
-    return EventCitation(m.article_id, cr.family, m.id, m.sentence, m.trigger, m.hedged, own, cr.borrowed_from)
+        return EventCitation(m.article_id, own, m.id, m.sentence, m.trigger, m.hedged, date_evidence=dated)
+    return EventCitation(m.article_id, cr.family, m.id, m.sentence, m.trigger, m.hedged, own, cr.borrowed_from,
+                         date_evidence=dated)
 
 
 def _merged(members: list[Event], evidence: list[dict[str, Any]], family: Callable[[str | None], str],

@@ -19,10 +19,11 @@ from collections.abc import Collection
 from typing import Any
 
 from ..extract.events import merge_events
+from ..extract.story_dates import resolve_story_dates
 from ..store import Store
 from ..store.analysis import (fact_alias_ids_of_stories, fact_citation_keys, fact_values, family_of_articles,
                               members_of_stories, mention_counts, outlet_of_articles,
-                              story_of_articles)
+                              published_days, story_of_articles)
 from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
                             name_blocks_missing, name_mention_counts, put_name_blocks, recount_mentions,
                             unblocked_names)
@@ -75,6 +76,13 @@ def build_knowledge(store: Store, dirty: Collection[str] | None = None,
     for e in load_events(store, members):
         if e.article_id in story_of:
             events.setdefault(story_of[e.article_id], []).append(e)
+
+    # a yearless date of an undated member is placed by the story's dated members (extract.story-dates-v1)
+    days = published_days(store, story_of)
+    story_days: dict[str, list] = {}
+    for aid, sid in story_of.items():
+        story_days.setdefault(sid, []).append(days.get(aid))
+    events = {sid: resolve_story_dates(evs, story_days.get(sid, ())) for sid, evs in events.items()}
 
     facts = {sid: merge_figures(items, fam_of, credit_figure, outlet_of) for sid, items in figs.items()}
     # the ids and values of the rebuilt stories' facts: a fact id is its story's id + a number, so

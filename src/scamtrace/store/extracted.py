@@ -230,9 +230,10 @@ def replace_knowledge(store: Store, facts_by_story: Mapping[str, list[Fact]], ev
                            (eid, story, e.type, e.date, e.date_start, e.date_end, e.date_precision, e.place,
                             _j(e.actors), _j(e.figures), e.articles, e.families, int(e.hedged), e.algorithm))
                 db.executemany("INSERT INTO story_event_citations(event, article, family, mention, sentence,"
-                               " own_family, borrowed_from) VALUES (?,?,?,?,?,?,?)",
+                               " own_family, borrowed_from, date_evidence) VALUES (?,?,?,?,?,?,?,?)",
                                [(eid, c.article_id, c.family, c.event_id, c.sentence,
-                                 getattr(c, "own_family", None) or c.family, getattr(c, "borrowed_from", None))
+                                 getattr(c, "own_family", None) or c.family, getattr(c, "borrowed_from", None),
+                                 _j(c.date_evidence) if getattr(c, "date_evidence", None) else None)
                                 for c in e.citations])
     return written
 
@@ -261,9 +262,10 @@ def story_events(store: Store, story: str | None = None) -> list[CitedStoryEvent
         d = dict(r)
         d["actors"] = json.loads(d["actors"])
         d["figures"] = json.loads(d["figures"])
-        d["citations"] = [dict(c) for c in store.execute(
-            "SELECT article, family, sentence, own_family, borrowed_from FROM story_event_citations WHERE event = ?"
-            " ORDER BY article", (r["id"],))]
+        d["citations"] = [{**dict(c), "date_evidence": json.loads(c["date_evidence"]) if c["date_evidence"] else None}
+                          for c in store.execute(
+            "SELECT article, family, sentence, own_family, borrowed_from, date_evidence FROM story_event_citations"
+            " WHERE event = ? ORDER BY article", (r["id"],))]
         out.append(cast(CitedStoryEvent, d))
     return out
 

@@ -1072,3 +1072,14 @@ def _m0026() -> str:
         ALTER TABLE stories ADD COLUMN title_source TEXT;
         UPDATE stories SET title_source = 'headline' WHERE title IS NOT NULL AND title <> '';
     """
+
+
+@migration("0027_story_event_date_evidence")
+def _m0027() -> str:
+    # extract.story-dates-v1: how a mention of a story event was dated by its story (a yearless month-day
+    # of an undated article placed by the story's dated span): JSON with the yearless date, the span, the
+    # distance in days, the rule and the algorithm; NULL when the mention's own text dates it (or nothing
+    # does). Stories stored before get it the next time their knowledge is merged.
+    return """
+        ALTER TABLE story_event_citations ADD COLUMN date_evidence TEXT;
+    """
