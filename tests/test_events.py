@@ -12,7 +12,7 @@ from scamtrace.clean import clean_doc
 from scamtrace.errors import GoldFileError
 from scamtrace.eval.events import evaluate_events, events_for, load_gold
 from scamtrace.extract import extract
-from scamtrace.extract.events import (ALGO_EVENTS, EVENT_TYPES, Event, compile_pattern, find_events, load_triggers,
+from scamtrace.extract.events import (ALGO_EVENTS, ALGO_MERGE, EVENT_TYPES, Event, compile_pattern, find_events, load_triggers,
                                       merge_events)
 from scamtrace.model import Article, RawDoc
 
@@ -296,6 +296,22 @@ def test_merge_undated_needs_a_strong_link():
     assert len(merge_events(evs)) == 2   # only the country is shared
 
 
+def _placed(aid: str, place: str, date: str | None = None) -> Event:
+    return Event(id=f"{aid}:0:repatriation", article_id=aid, type="repatriation", trigger="returned", lemma="return",
+                 trigger_start=0, trigger_end=8, sentence="(invented)", sentence_start=0, sentence_end=10,
+                 date=date, date_start=date, date_end=date, place=place, place_source="sentence")
+
+
+def test_merge_undated_needs_more_than_a_country_outside_the_gazetteer():
+    """extract.events-merge-v4: a country named in data/outlet_countries.tsv but not in the gazetteer
+    ("South Korea") is no strong link either (v3 joined these undated returns on it)."""
+    assert len(merge_events([_placed("a1", "South Korea", "2026-01-23"), _placed("b1", "South Korea")])) == 2
+    assert len(merge_events([_placed("a1", "Uganda", "2026-01-23"), _placed("b1", "Uganda")])) == 2
+    # a place below country level still links them; two dated mentions still link on a country
+    assert len(merge_events([_placed("a1", "Norlandia Bay", "2026-01-23"), _placed("b1", "Norlandia Bay")])) == 1
+    assert len(merge_events([_placed("a1", "South Korea", "2026-01-23"), _placed("b1", "South Korea", "2026-01-23")])) == 1
+
+
 def test_merge_is_deterministic_and_order_independent(seed_articles):
     events = events_for(seed_articles)
     base = [(m.id, m.articles, m.families) for m in merge_events(events, {})]
@@ -356,7 +372,7 @@ def test_merge_never_links_on_an_age_or_a_size(a, b):
     assert [e.type for e in evs][0] == [e.type for e in evs][1] and len(evs) == 2
     assert {f.unit for e in evs for f in e.figures} <= {"age", "storeys"}
     merged = merge_events(evs)
-    assert len(merged) == 2 and all(m.algorithm == "extract.events-merge-v3" for m in merged)
+    assert len(merged) == 2 and all(m.algorithm == ALGO_MERGE for m in merged)
 
 
 def test_merge_links_copies_of_one_sentence_on_an_age():

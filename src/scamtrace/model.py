@@ -591,7 +591,7 @@ ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"
 ALGO_EVENTS = "extract.events-v3"   # v3: an unresolved month(-day) keeps it (evidence "date_yearless")
-ALGO_MERGE = "extract.events-merge-v3"   # v2: borrowed passages count for the lender; v3: no link by an age or size
+ALGO_MERGE = "extract.events-merge-v4"   # v2: borrowed passages count for the lender; v3: no link by an age or size; v4: a country of data/outlet_countries.tsv is no strong place
 
 
 @dataclass(slots=True)

@@ -1,6 +1,6 @@
 """Event frames: raids, arrests, warrants, handovers, repatriations, rescues, trials, sentences,
 sanctions, deaths, offensives, agreements and crackdowns (``extract.events-v3``; v3: an unresolved month-day or month is kept in the evidence, ``date_yearless``, for :mod:`scamtrace.extract.story_dates`; v2: "the volunteer rescue team"
-is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v3``).
+is no rescue, "drowned" is a death), and their merging across articles (``extract.events-merge-v4``).
 
 How :func:`find_events` works, sentence by sentence:
 
@@ -32,6 +32,8 @@ How :func:`find_events` works, sentence by sentence:
 distinct articles and distinct copy families (independent sources). ``extract.events-merge-v3``: an
 age or a size ("a 22-year-old", "a 240-page report", "25-storey") is a shared figure only between two
 copies of one sentence: it describes a person or a thing, and two events share such a value by chance.
+``extract.events-merge-v4``: a country named in ``data/outlet_countries.tsv`` (not only the gazetteer's)
+is no strong link between undated mentions either.
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..copies.locality import countries
 from ..model import (ACTOR_LABELS, ALGO_EVENTS, ALGO_MERGE, EVENT_PARTY_LABELS, EVENT_PLACE_LABELS, Article, Event,
                      EventCitation, MergedEvent, Participant)
 from .gazetteer import load_gazetteer
@@ -692,6 +695,13 @@ def _countries() -> frozenset[str]:
     return frozenset(e.canonical for e in gaz.entries if e.label == "GPE" and e.note.strip().lower() == "country")
 
 
+@lru_cache(maxsize=4096)
+def _is_country(place: str) -> bool:
+    """A country of the gazetteer, or one of ``data/outlet_countries.tsv`` by name (events-merge-v4: "South
+    Korea", not in the gazetteer, joined every undated repatriation of a Korean story)."""
+    return place in _countries() or any(c.names.fullmatch(place) for c in countries())
+
+
 def shared_keys(a: Event, b: Event) -> dict[str, list[Any]]:
     """What two events share: ``place`` (from their sentences), ``figure`` ((value, unit) pairs) and
     ``actor`` (named participants). Dateline places and role nouns are not identifying."""
@@ -743,7 +753,7 @@ def _links(a: Event, b: Event) -> dict[str, list[Any]] | None:
     if not keys:
         return None
     if a.date_start is None or b.date_start is None:
-        strong = "figure" in keys or "actor" in keys or any(p not in _countries() for p in keys.get("place", []))
+        strong = "figure" in keys or "actor" in keys or any(not _is_country(p) for p in keys.get("place", []))
         if not strong:
             return None
     return keys
