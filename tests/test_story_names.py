@@ -13,7 +13,7 @@ from scamtrace.model import Story
 from scamtrace.stories.names import (HEADLINE_SOURCE, NAME_ALGORITHM, NAME_MAX_CHARS, lead_sentence, name_stories,
                                      short_name, story_name)
 from scamtrace.stories.stage import _name_stored
-from scamtrace.store.analysis import put_story_titles
+from scamtrace.store.analysis import put_story_titles, unnamed_stories
 
 LEAD = "Police in the river town freed forty workers held at a fake call centre on Tuesday, officials said."
 
@@ -76,7 +76,8 @@ def test_name_stories_keeps_headlines_and_derives_the_rest():
     name_stories([titled, untitled, empty], texts_of)
     assert (titled.title, titled.title_source) == ("A real headline", HEADLINE_SOURCE)
     assert untitled.title_source == NAME_ALGORITHM and untitled.title and LEAD.startswith(untitled.title[:-1])
-    assert (empty.title, empty.title_source) == (None, None)
+    # no lead: no title, but marked as tried, so an incremental run does not read its texts again
+    assert (empty.title, empty.title_source) == (None, NAME_ALGORITHM)
     assert asked == [["b1", "b2", "c1"]]   # only the untitled stories' texts are read, at once
 
 
@@ -156,3 +157,17 @@ def test_stored_untitled_stories_are_named_later(tmp_path):
     again = {r["id"]: r["title"] for r in store.execute("SELECT id, title FROM stories WHERE title_source = ?",
                                                         (NAME_ALGORITHM,))}
     assert again == named and _name_stored(store) == 0
+
+
+def test_a_stored_story_whose_texts_give_no_name_is_tried_once(tmp_path, monkeypatch):
+    store = api.open_store(tmp_path / "c.db")
+    api.ingest(store, [str(_untitled_corpus(tmp_path))])
+    api.analyze(store)
+    ids = [r["id"] for r in store.execute("SELECT id FROM stories WHERE title_source = ?", (NAME_ALGORITHM,))]
+    put_story_titles(store, [(sid, None, None) for sid in ids])   # as a store from before stories.name-v1
+    monkeypatch.setattr("scamtrace.stories.stage.story_name", lambda texts: None)   # texts with no lead
+    assert _name_stored(store) == 0
+    # marked as tried: the next incremental run reads none of their texts again
+    assert unnamed_stories(store) == {}
+    assert {r["title_source"] for r in store.execute("SELECT title_source FROM stories WHERE id IN ({})".format(
+        ",".join("?" * len(ids))), tuple(ids))} == {NAME_ALGORITHM}

@@ -103,8 +103,8 @@ def article_texts(store: Store, articles: Iterable[str]) -> dict[str, str]:
 
 def unnamed_stories(store: Store) -> dict[str, list[str]]:
     """story id -> its article ids in publication order (undated last, then by id), of the stored
-    stories without a title and without a ``title_source``: stored before ``stories.name-v1``, or
-    whose texts gave no name."""
+    stories without a title and without a ``title_source``: stored before ``stories.name-v1`` (a story
+    whose texts gave no name is marked as tried, and not returned)."""
     out: dict[str, list[str]] = {}
     for r in store.db.execute(
             "SELECT s.id, a.id FROM stories s JOIN story_members sm ON sm.story = s.id JOIN articles a ON a.id = sm.article"

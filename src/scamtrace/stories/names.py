@@ -148,7 +148,8 @@ def name_stories(stories: Iterable[Story], texts_of: Callable[[list[str]], dict[
     """Set each story's ``title_source``: "headline" when a member's headline names it, else derive
     its name (:func:`story_name`, ``stories.name-v1``) from the texts of its first
     ``NAME_CANDIDATES`` members (its articles are in publication order); ``texts_of`` returns the
-    stored texts of the article ids it is given. A story without any lead keeps no title."""
+    stored texts of the article ids it is given. A story without any lead keeps no title, but is marked as
+    tried (``title_source`` = ``stories.name-v1``), so an incremental run does not read its texts again."""
     untitled = []
     for st in stories:
         if st.title:
@@ -160,4 +161,4 @@ def name_stories(stories: Iterable[Story], texts_of: Callable[[list[str]], dict[
     for st in untitled:
         name = story_name([texts.get(a) or "" for a in st.articles[:NAME_CANDIDATES]])
         st.title = name
-        st.title_source = NAME_ALGORITHM if name else None
+        st.title_source = NAME_ALGORITHM

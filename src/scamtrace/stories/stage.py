@@ -119,15 +119,17 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
 def _name_stored(store: Store) -> int:
     """Name the stored stories that have neither a title nor a ``title_source`` (stored before
     ``stories.name-v1``: an incremental run leaves the stories it does not change as they are), as
-    :func:`~.names.name_stories` names a story; returns how many got a name."""
+    :func:`~.names.name_stories` names a story, once: a story whose texts give no name is marked as tried
+    too, so the next run does not read them again (the work stays with what changed, not with the archive);
+    returns how many got a name."""
     unnamed = unnamed_stories(store)
     if not unnamed:
         return 0
     texts = article_texts(store, (a for arts in unnamed.values() for a in arts[:NAME_CANDIDATES]))
-    rows = [(sid, name, NAME_ALGORITHM) for sid, arts in sorted(unnamed.items())
-            if (name := story_name([texts.get(a, "") for a in arts[:NAME_CANDIDATES]]))]
+    rows = [(sid, story_name([texts.get(a, "") for a in arts[:NAME_CANDIDATES]]), NAME_ALGORITHM)
+            for sid, arts in sorted(unnamed.items())]
     put_story_titles(store, rows)
-    return len(rows)
+    return sum(1 for _, name, _ in rows if name)
 
 
 def _relink_threads(store: Store, stories: list[Any], gone: list[str], view: "_ThreadView",
