@@ -616,7 +616,7 @@ def _relate_rewrite(pair: Pair, feats: dict[str, Any], sh: _Shape) -> Verdict | 
     in_order = ev["in_order"] = (order >= REWRITE_MIN_ORDER
                                  or (order >= REWRITE_MIN_ORDER_SKELETON and sp_max >= REWRITE_MIN_SPUN_COVERAGE))
     kept = ev["kept_sentences"] = (sh.hull_lo >= WINDOW_MIN_HULL_SHARE and own_cov >= REWRITE_KEPT_MIN_COVERAGE
-                                   and feats["fact_order"]["score"] >= REWRITE_KEPT_MIN_FACT_ORDER)
+                                   and order >= REWRITE_KEPT_MIN_FACT_ORDER)
     if kept and sh.shape["order"] < WINDOW_MIN_ORDER:
         # passages out of order: only a sectioned (LLM) rewrite reorders its source's paragraphs (v6)
         heads = {"a": section_headings(pair.a.text), "b": section_headings(pair.b.text)}
