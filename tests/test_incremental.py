@@ -116,6 +116,15 @@ def _one_run(tmp_path: Path, sources: list[str]) -> Path:
     return db
 
 
+def _records_two_ways(tmp_path: Path, first: dict, second: dict) -> tuple[Path, Path]:
+    """(the store of ``first`` then ``second`` analysed in two batches, the store of both in one run)."""
+    one_file, two_file, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
+    one_file.write_text(json.dumps(first) + "\n")
+    two_file.write_text(json.dumps(second) + "\n")
+    whole.write_text(json.dumps(first) + "\n" + json.dumps(second) + "\n")
+    return _two_batches(tmp_path, [str(one_file)], [str(two_file)]), _one_run(tmp_path, [str(whole)])
+
+
 def _check(tmp_path: Path, two: Path, one: Path) -> None:
     s2, s1 = api.open_store(two), api.open_store(one)
     _compare(state(s2, with_ids=False), state(s1, with_ids=False))
@@ -178,11 +187,7 @@ def test_undated_copy_takes_its_source_day_when_the_source_comes_later(tmp_path)
     copy = {"id": "copy-1", "outlet": "farm.example", "url": "https://farm.example/c", "text": _WIRE}
     wire = {"id": "wire-1", "outlet": "wire.example", "url": "https://wire.example/w",
             "published": "2025-06-09", "text": _WIRE}
-    first, second, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
-    first.write_text(json.dumps(copy) + "\n")
-    second.write_text(json.dumps(wire) + "\n")
-    whole.write_text(json.dumps(copy) + "\n" + json.dumps(wire) + "\n")
-    two, one = _two_batches(tmp_path, [str(first)], [str(second)]), _one_run(tmp_path, [str(whole)])
+    two, one = _records_two_ways(tmp_path, copy, wire)
     days = []
     for db in (two, one):
         store = api.open_store(db)
@@ -330,11 +335,7 @@ def test_an_undated_articles_yearless_date_is_placed_when_its_dated_story_member
     two-batch store dates it as one run does (invented articles: tests/test_story_dates.py)."""
     from test_story_dates import STORY
     undated, dated = STORY
-    first, second, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
-    first.write_text(json.dumps(undated) + "\n")
-    second.write_text(json.dumps(dated) + "\n")
-    whole.write_text(json.dumps(undated) + "\n" + json.dumps(dated) + "\n")
-    two, one = _two_batches(tmp_path, [str(first)], [str(second)]), _one_run(tmp_path, [str(whole)])
+    two, one = _records_two_ways(tmp_path, undated, dated)
     got = []
     for db in (two, one):
         store = api.open_store(db)

@@ -165,7 +165,7 @@ def test_a_stored_story_whose_texts_give_no_name_is_tried_once(tmp_path, monkeyp
     api.analyze(store)
     ids = [r["id"] for r in store.execute("SELECT id FROM stories WHERE title_source = ?", (NAME_ALGORITHM,))]
     put_story_titles(store, [(sid, None, None) for sid in ids])   # as a store from before stories.name-v1
-    monkeypatch.setattr("scamtrace.stories.stage.story_name", lambda texts: None)   # texts with no lead
+    monkeypatch.setattr("scamtrace.stories.names.story_name", lambda texts: None)   # texts with no lead
     assert _name_stored(store) == 0
     # marked as tried: the next incremental run reads none of their texts again
     assert unnamed_stories(store) == {}

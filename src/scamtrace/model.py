@@ -898,6 +898,9 @@ class Actor:
 
 # == records of the stories stage ==================================================================
 ALGO_STORIES_ONLINE = "stories.online-v2"
+#: ``title_source`` of a story named after a member's headline (a derived name holds its algorithm instead,
+#: ``stories.name-v1``).
+HEADLINE_SOURCE = "headline"
 ALGO_STORIES_THREADS = "stories.threads-v1"
 
 

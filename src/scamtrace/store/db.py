@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any, cast
 
 from ..errors import NotFound, StoreError
-from ..model import (Article, ArticleListing, ConflictRow, Family, Link, Reject, RejectRow, Story, StoryListing,
-                     ThreadPlace, ThreadRow)
+from ..model import (HEADLINE_SOURCE, Article, ArticleListing, ConflictRow, Family, Link, Reject, RejectRow, Story,
+                     StoryListing, ThreadPlace, ThreadRow)
 from .migrations import NewerStore, migrate, pending, recorded, refuse_newer
 
 log = logging.getLogger(__name__)
@@ -890,7 +890,7 @@ def _write_story_rows(db: sqlite3.Connection, stories: list[Story], fam_of: dict
     for st in stories:
         row = (st.title, st.first_seen.isoformat() if st.first_seen else None,
                st.last_seen.isoformat() if st.last_seen else None, len(st.articles), len(st.families), st.algorithm,
-               (st.title_source or "headline") if st.title else None)   # a title given without a source is a headline
+               (st.title_source or HEADLINE_SOURCE) if st.title else None)   # a title given without a source is a headline
         if old_rows.get(st.id) != row:
             new_rows.append((st.id, *row))
         ev_of = {ev.get("family"): ev for ev in st.evidence}

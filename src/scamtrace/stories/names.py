@@ -23,18 +23,17 @@ story as a full run does (a story is written again whenever its members change).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..clean.headline import headline_of, headline_problem
 from ..extract.text import paragraphs, sentences_in
+from ..model import HEADLINE_SOURCE
 from .cluster import Story, content_terms
 
-__all__ = ["HEADLINE_SOURCE", "NAME_ALGORITHM", "NAME_MAX_CHARS", "lead_sentence", "name_stories", "short_name",
-           "story_name"]
+__all__ = ["HEADLINE_SOURCE", "NAME_ALGORITHM", "NAME_MAX_CHARS", "derived_names", "lead_sentence", "name_stories",
+           "short_name", "story_name"]
 
 NAME_ALGORITHM = "stories.name-v1"
-#: ``title_source`` of a story named after a member's headline.
-HEADLINE_SOURCE = "headline"
 # A name's length: about a headline's (realnews-dev's 65 headlines: median 69 characters, 85 % within 90;
 # read off the whole set, not fitted: no figure is scored against it).
 NAME_MAX_CHARS = 90
@@ -156,9 +155,17 @@ def name_stories(stories: Iterable[Story], texts_of: Callable[[list[str]], dict[
             st.title_source = HEADLINE_SOURCE
         else:
             untitled.append(st)
-    wanted = sorted({a for st in untitled for a in st.articles[:NAME_CANDIDATES]})
-    texts = texts_of(wanted) if wanted else {}
+    names = derived_names({st.id: st.articles for st in untitled}, texts_of)
     for st in untitled:
-        name = story_name([texts.get(a) or "" for a in st.articles[:NAME_CANDIDATES]])
-        st.title = name
+        st.title = names[st.id]
         st.title_source = NAME_ALGORITHM
+
+
+def derived_names(members: Mapping[str, Sequence[str]], texts_of: Callable[[list[str]], dict[str, str]]
+                  ) -> dict[str, str | None]:
+    """story id -> its derived name (:func:`story_name`; None when no text has a lead), for stories whose
+    article ids, in publication order, are ``members``: the texts of the first ``NAME_CANDIDATES`` of each
+    are read at once through ``texts_of``."""
+    wanted = sorted({a for arts in members.values() for a in arts[:NAME_CANDIDATES]})
+    texts = texts_of(wanted) if wanted else {}
+    return {sid: story_name([texts.get(a) or "" for a in arts[:NAME_CANDIDATES]]) for sid, arts in members.items()}

@@ -24,7 +24,7 @@ from . import ALGORITHM
 from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrames, StoredTypes, UnitFrame,
                     article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
-from .names import NAME_ALGORITHM, NAME_CANDIDATES, name_stories, story_name
+from .names import NAME_ALGORITHM, derived_names, name_stories
 from .threads import build_threads, specific_anchors, thread_frame, update_threads
 from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
 
@@ -125,11 +125,9 @@ def _name_stored(store: Store) -> int:
     unnamed = unnamed_stories(store)
     if not unnamed:
         return 0
-    texts = article_texts(store, (a for arts in unnamed.values() for a in arts[:NAME_CANDIDATES]))
-    rows = [(sid, story_name([texts.get(a, "") for a in arts[:NAME_CANDIDATES]]), NAME_ALGORITHM)
-            for sid, arts in sorted(unnamed.items())]
-    put_story_titles(store, rows)
-    return sum(1 for _, name, _ in rows if name)
+    names = derived_names(unnamed, partial(article_texts, store))
+    put_story_titles(store, [(sid, name, NAME_ALGORITHM) for sid, name in sorted(names.items())])
+    return sum(1 for name in names.values() if name)
 
 
 def _relink_threads(store: Store, stories: list[Any], gone: list[str], view: "_ThreadView",

@@ -1,6 +1,8 @@
 """Formatting shared by every renderer (CLI, web, report, export), so no renderer borrows another's."""
 from __future__ import annotations
 
+from ..model import HEADLINE_SOURCE
+
 
 def fmt_figure(value: object, unit: object = "people", what: str = "") -> str:
     """``12,000`` for people, ``2.40 <unit>`` otherwise: the stored value, never rounded to another number.
@@ -23,7 +25,7 @@ DERIVED_NAME_NOTE = "no article of this story has a headline: its name is taken 
 
 def is_derived_name(title: object, source: object) -> bool:
     """A story title derived from its texts (``title_source`` not "headline"), not a real headline."""
-    return bool(title) and bool(source) and source != "headline"
+    return bool(title) and bool(source) and source != HEADLINE_SOURCE
 
 
 def story_label(title: str | None, source: str | None, story_id: str) -> str:

@@ -48,7 +48,7 @@ from .security import (
     csrf_problem,
     csrf_token,
 )
-from ..views.format import fmt_figure
+from ..views.format import DERIVED_NAME_NOTE, fmt_figure, is_derived_name
 from ..views.charts import cooccurrence_layout, mentions_chart, provenance_layout, timeline
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,8 @@ def _env() -> Environment:
     env.globals["version"] = __version__
     env.globals["mark_kinds"] = MARK_KINDS
     env.globals["hl_kinds"] = HIGHLIGHT_KINDS
+    env.globals["is_derived_name"] = is_derived_name       # a story name taken from lead sentences, shown as such
+    env.globals["derived_name_note"] = DERIVED_NAME_NOTE
     return env
 
 
