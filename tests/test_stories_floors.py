@@ -63,16 +63,24 @@ def test_eval_stories_reads_the_dataset_formats(realnews, tmp_path):
 
 def test_realnews_dev_every_story_has_a_name(realnews):
     """stories.name-v1: no story is listed without a name (most realnews-dev texts have no headline);
-    a story with a headline keeps its earliest member's headline, the others are marked as derived."""
+    a story with a headline is named after its earliest member's that is not a copy (stories.headline-v2;
+    the earliest copy's when only copies have one), the others are marked as derived."""
     from scamtrace.stories.names import HEADLINE_SOURCE, NAME_ALGORITHM, NAME_MAX_CHARS
+    from scamtrace.stories.cluster import copies_of
 
     store, _ = realnews
     rows = [dict(r) for r in store.execute("SELECT id, title, title_source FROM stories")]
     assert rows and not [r["id"] for r in rows if not (r["title"] or "").strip()]
     derived = [r for r in rows if r["title_source"] == NAME_ALGORITHM]
     assert derived and all(len(r["title"]) <= NAME_MAX_CHARS + 1 for r in derived)
+    renamed, copies = 0, copies_of(store.families())
     for r in rows:
-        heads = [a["title"] for a in store.execute(
-            "SELECT a.title FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
-            " ORDER BY a.published IS NULL, a.published, a.id", (r["id"],)) if a["title"]]
-        assert (r["title_source"], r["title"]) == ((HEADLINE_SOURCE, heads[0]) if heads else (NAME_ALGORITHM, r["title"]))
+        members = [(a["id"], a["title"]) for a in store.execute(
+            "SELECT a.id, a.title FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
+            " ORDER BY a.published IS NULL, a.published, a.id", (r["id"],))]
+        heads = [t for _, t in members if t]
+        own = [t for a, t in members if t and a not in copies]
+        want = own[0] if own else heads[0] if heads else r["title"]
+        assert (r["title_source"], r["title"]) == ((HEADLINE_SOURCE if heads else NAME_ALGORITHM), want)
+        renamed += bool(heads) and want != heads[0]
+    assert renamed >= 1     # 2 at stories.headline-v2: a spun copy's headline and a copy's, each earlier than its original's

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 
 from scamtrace import api
 from scamtrace.cli import cli
-from scamtrace.model import Story
+from scamtrace.model import Article, Family, Story
+from scamtrace.stories.cluster import copies_of, story_title
 from scamtrace.stories.names import (HEADLINE_SOURCE, NAME_ALGORITHM, NAME_MAX_CHARS, lead_sentence, name_stories,
                                      short_name, story_name)
 from scamtrace.stories.stage import _name_stored
@@ -171,3 +172,42 @@ def test_a_stored_story_whose_texts_give_no_name_is_tried_once(tmp_path, monkeyp
     assert unnamed_stories(store) == {}
     assert {r["title_source"] for r in store.execute("SELECT title_source FROM stories WHERE id IN ({})".format(
         ",".join("?" * len(ids))), tuple(ids))} == {NAME_ALGORITHM}
+
+
+
+def test_the_original_headline_names_a_story_not_a_copy():
+    spun = Article(id="spun", source="", text="", title="Rip-off centres seized")
+    wire = Article(id="wire", source="", text="", title="Scam centres seized")
+    blog = Article(id="blog", source="", text="", title="Scam centres: what we know")
+    mute = Article(id="mute", source="", text="")
+    fams = [Family("fam-1", ["wire", "spun"], "wire", None), Family("fam-2", ["blog", "mute"], None, None)]
+    copies = copies_of(fams)
+    assert copies == {"spun"}                         # siblings without an origin are not copies
+    # members come in publication order: the first headline that is not a copy's
+    assert story_title([mute, spun, wire, blog], copies) == "Scam centres seized"
+    assert story_title([spun, blog], copies) == "Scam centres: what we know"
+    assert story_title([mute, spun], copies) == "Rip-off centres seized"   # only a copy has one: it stands
+    assert story_title([mute], copies) is None
+    assert story_title([spun, wire]) == "Rip-off centres seized"           # no families: the first headline
+
+
+def test_the_demo_raid_story_is_named_after_the_wire_not_an_earlier_copy(demo_db):
+    store = api.open_store(demo_db)
+    try:
+        copies = copies_of(store.families())
+        titles = {a.id: a.title for a in store.iter_articles()}
+        named = 0
+        for r in store.execute("SELECT id, title FROM stories"):
+            members = [m["article"] for m in store.execute(
+                "SELECT a.id AS article FROM story_members sm JOIN articles a ON a.id = sm.article WHERE sm.story = ?"
+                " ORDER BY a.published IS NULL, a.published, a.id", (r["id"],))]
+            own = [titles[a] for a in members if titles[a] and a not in copies]
+            if own:             # a story with an original that has a headline is named after the first one
+                assert r["title"] == own[0], (r["id"], members)
+                named += 1
+            first = next((titles[a] for a in members if titles[a]), None)
+            if first == "Thousands held as armed group storms border scam hub":    # the raid story's first
+                assert r["title"] != first                                      # headline is a copy's
+        assert named >= 3
+    finally:
+        store.close()

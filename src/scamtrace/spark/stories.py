@@ -58,7 +58,9 @@ def _unit_row(kv: tuple[str, Any]) -> tuple:
                     published=dt.date.fromisoformat(r["published"][:10]) if r["published"] else None)
             for r in members]
     u = C._make_unit(family, arts)
-    meta = [[a.id, a.title, a.published.isoformat() if a.published else None] for a in u.members]
+    origin = members[0]["origin"] if members else None
+    meta = [[a.id, a.title, a.published.isoformat() if a.published else None, bool(origin) and a.id != origin]
+            for a in u.members]   # the last: a copy within its family (stories.headline-v2, C.copies_of)
     return (family, _order(u.first, family), json.dumps(list(u.tf.items())), json.dumps(sorted(u.anchors)),
             u.first.isoformat() if u.first else None, u.last.isoformat() if u.last else None, json.dumps(meta),
             C.is_brief(a.text for a in arts))
@@ -75,7 +77,7 @@ def stories_spark(spark: Any, articles: Any, families: Any, stats: dict[str, int
     from pyspark.sql import functions as F
     from pyspark.sql.window import Window
 
-    members = families.select("family", F.posexplode("members").alias("member_pos", "id"))
+    members = families.select("family", "origin", F.posexplode("members").alias("member_pos", "id"))
     joined = members.join(articles.select("id", "title", "text", "published"), "id")
     units = spark.createDataFrame(
         joined.rdd.map(lambda r: (r["family"], r)).groupByKey().map(_unit_row),
@@ -229,10 +231,12 @@ def _assemble(kv: tuple[str, Any]) -> tuple:
     """One story from its units, as the embedded ``_story`` builds it."""
     _, rows = kv
     rows = sorted(rows, key=lambda r: r["ord"])
-    units, evidence = [], []
+    units, evidence, copies = [], [], set[str]()
     for i, r in enumerate(rows):
+        meta = json.loads(r["members"])
         members = [Article(id=m[0], source="", text="", title=m[1],
-                           published=dt.date.fromisoformat(m[2]) if m[2] else None) for m in json.loads(r["members"])]
+                           published=dt.date.fromisoformat(m[2]) if m[2] else None) for m in meta]
+        copies.update(m[0] for m in meta if m[3])
         first = dt.date.fromisoformat(r["first"]) if r["first"] else None
         last = dt.date.fromisoformat(r["last"]) if r["last"] else None
         units.append(C._Unit(r["family"], members, Counter(), set(), first, last))
@@ -241,7 +245,7 @@ def _assemble(kv: tuple[str, Any]) -> tuple:
             evidence.append({"family": r["family"], "started": True, **mark})
         else:
             evidence.append({"family": r["family"], "joined_via": r["via"], **json.loads(r["ev"]), **mark})
-    st = C._story({"units": units, "evidence": evidence})
+    st = C._story({"units": units, "evidence": evidence}, copies)
     return (st.id, st.title, st.first_seen.isoformat() if st.first_seen else None,
             st.last_seen.isoformat() if st.last_seen else None, st.articles, st.families, st.algorithm,
             json.dumps(st.evidence))

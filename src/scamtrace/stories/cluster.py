@@ -33,7 +33,7 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,6 +45,8 @@ from ..model import ALGO_STORIES_ONLINE, Article, Family, Story
 from ..clean.text import article_size
 
 ALGORITHM = ALGO_STORIES_ONLINE   # name+version stored with the records (defined in model.py beside them)
+#: How a story's headline is chosen (:func:`story_title`; recorded in each stories run's stats).
+HEADLINE_ALGORITHM = "stories.headline-v2"
 
 # Weights, decay and threshold set on the demo corpus gold (tests/gold/demo_stories.jsonl: same-story
 # unit pairs score >= 0.146, different-story pairs <= 0.128) and the seeds (no dates); see
@@ -161,6 +163,7 @@ def _tfidf(tf: Counter, idf: dict[str, float]) -> dict[str, float]:
 
 def cluster_stories(articles: Sequence[Article], families: Iterable[Family] = ()) -> list[Story]:
     """Group articles into stories; deterministic for a given input set (order-independent)."""
+    families = list(families)
     units = _units(articles, families)
     idf, aidf, _ = unit_idf(units)
     far = dt.date.max
@@ -190,7 +193,8 @@ def cluster_stories(articles: Sequence[Article], families: Iterable[Family] = ()
         if not brief[pos]:
             for k in keys:
                 index[k].append(pos)
-    return [_story(s) for s in stories]
+    copies = copies_of(families)
+    return [_story(s, copies) for s in stories]
 
 
 class _Rows:
@@ -344,11 +348,26 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(t, 0.0) for t, v in a.items())
 
 
-def _story(s: dict[str, Any]) -> Story:
+def copies_of(families: Iterable[Family]) -> frozenset[str]:
+    """The articles that are copies within their family: every member of a family with an origin in the
+    corpus but the origin itself (a family of siblings, without an origin, has none)."""
+    return frozenset(m for f in families if f.origin for m in f.members if m != f.origin)
+
+
+def story_title(members: Sequence[Article], copies: Collection[str] = frozenset()) -> str | None:
+    """``stories.headline-v2``: a story's title is the headline of the first of ``members`` (in publication
+    order: undated last, then by id) that has one and is not in ``copies``; when only copies have one,
+    the first copy's (v1 took the first headline, even a spun copy's published before its original, or
+    dated when the original is not)."""
+    return next((m.title for m in members if m.title and m.id not in copies),
+                next((m.title for m in members if m.title), None))
+
+
+def _story(s: dict[str, Any], copies: Collection[str] = frozenset()) -> Story:
     members = sorted((m for u in s["units"] for m in u.members), key=lambda a: (a.published or dt.date.max, a.id))
     ids = [m.id for m in members]
     fams = [u.family for u in s["units"]]
-    title = next((m.title for m in members if m.title), None)
+    title = story_title(members, copies)
     dates = [d for u in s["units"] for d in (u.first, u.last) if d]
     return Story("story-" + min(ids), title, min(dates, default=None), max(dates, default=None), ids, fams,
                  evidence=s["evidence"])

@@ -87,7 +87,7 @@ import numpy as np
 
 from ..model import Article, Family
 from ..copies.tokens import facts
-from .cluster import _YEAR, Story, _Unit, content_terms, unit_idf
+from .cluster import _YEAR, Story, _Unit, content_terms, copies_of, story_title, unit_idf
 
 ALGORITHM = "stories.event-v8"
 # What an article's frame (:func:`article_frame`: content terms and anchors of its title and text) is
@@ -1390,11 +1390,13 @@ def cluster_all(articles: Sequence[Article], families: Iterable[Family] = (),
                 frame_of: ArticleFrames = article_frame) -> tuple[list[Story], list[_Unit], "_Frames"]:
     """:func:`cluster_events`, with the units and their frames (the stories stage keeps them for the
     incremental path, ``stories.warm-v2``)."""
+    families = list(families)
     units, frames, order = prepare_units(articles, families, event_dates or {}, event_types or {}, frame_of)
     c = _Clusterer(frames, order)
     groups = c.run()
     pos = {u: k for k, u in enumerate(order)}
-    out = [_story(sorted(g, key=pos.__getitem__), units, c, frames) for g in groups]
+    copies = copies_of(families)
+    out = [_story(sorted(g, key=pos.__getitem__), units, c, frames, copies) for g in groups]
     out.sort(key=lambda s: s.id)
     return out, units, frames
 
@@ -1559,13 +1561,14 @@ def _family_units(articles: Sequence[Article], families: Iterable[Family],
     return out
 
 
-def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames) -> Story:
+def _story(g: list[int], units: list[_Unit], c: _Clusterer, frames: _Frames,
+           copies: Collection[str] = frozenset()) -> Story:
     """The Story of one group of units (in placing order), with each unit's join evidence and the
-    story's event frame."""
+    story's event frame; its title is :func:`~.cluster.story_title`'s (``copies``: :func:`~.cluster.copies_of`)."""
     us = [units[i] for i in g]
     members = sorted((m for u in us for m in u.members), key=lambda a: (a.published or dt.date.max, a.id))
     ids = [m.id for m in members]
-    title = next((m.title for m in members if m.title), None)
+    title = story_title(members, copies)
     dates = [d for u in us for d in (u.first, u.last) if d]
     ev = [{"family": units[i].family, **c.evidence.get(i, {})} for i in g]
     st = c.stories[c.story_of[g[0]]]

@@ -21,6 +21,7 @@ from ..store.analysis import (article_texts, last_run_stats, put_story_titles, r
                               story_member_evidence_of, story_of_articles, undated_article_ids, unhedged_event_types,
                               unhedged_event_types_of, unnamed_stories)
 from . import ALGORITHM
+from .cluster import HEADLINE_ALGORITHM
 from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrames, StoredTypes, UnitFrame,
                     article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
@@ -45,7 +46,7 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
     frame_of = cached_frames(store, corpus, fresh)
     dates = story_dates(store)
     run = store.start_run("stories", ALGORITHM)
-    stats: dict[str, Any] = {}
+    stats: dict[str, Any] = {"headline": HEADLINE_ALGORITHM}
     if dirty is not None:
         previous = story_of_articles(store)
         groups = unit_groups((a.id for a in corpus), families)

@@ -48,7 +48,7 @@ from typing import Any
 
 from ..model import Article, Family, Story
 from . import event
-from .cluster import _Unit
+from .cluster import _Unit, copies_of
 from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, CorpusStats,
                     _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
                     Stored, StoredFrames, median_day, order_key, prepare_units, unit_groups, unit_names, unit_sizes)
@@ -425,6 +425,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     their names, when the caller has them. ``key_units(key)``: the names of the stored units whose
     stored blocking keys hold ``key`` (``story_unit_keys``); with it, the units taken with their
     ``stored`` frame enter the blocking index a key at a time, when the run uses the key."""
+    families = list(families)
     units, frames, _ = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups,
                                      ordered=False)
     unit_name = unit_names(units)
@@ -447,7 +448,8 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
             if s not in c.changed and sum(map(size.__getitem__, c.stories[s].units)) == sizes.get(old):
                 untouched.add(old)
     skip = {s for s, (old, _) in enumerate(olds) if old in untouched}
-    out = [_story(sorted(st.units, key=pos), units, c, frames)
+    copies = copies_of(families)
+    out = [_story(sorted(st.units, key=pos), units, c, frames, copies)
            for s, st in enumerate(c.stories) if st.units and s not in skip]
     for st in out:
         st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
