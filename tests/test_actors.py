@@ -152,3 +152,42 @@ def test_labels_of_are_name_labels():
                   for _ in range(rng.randint(0, 20))}
         assert labels_of(counts) == name_labels(counts)[1]
         assert list(labels_of(counts)) == list(name_labels(counts)[1])
+
+
+def test_label_is_voted_over_the_folded_form():
+    """knowledge.actors-v3: names of one folded form take one label, the majority of all their mentions
+    ("Việt Nam" typed ORG once and "Vietnam" GPE twice is one GPE actor); v2 voted per name and made two."""
+    actors = resolve_actors(m((("Việt Nam", "ORG"), 1), (("Vietnam", "GPE"), 2), (("Li Wei", "PERSON"), 2),
+                              (("Li Wei", "ORG"), 1)))
+    by = {a.name: a for a in actors}
+    assert set(by) == {"Vietnam", "Li Wei"}
+    assert by["Vietnam"].label == "GPE" and by["Vietnam"].aliases == ["Vietnam", "Việt Nam"]
+    assert by["Li Wei"].label == "PERSON" and by["Li Wei"].mentions == 3
+
+
+def test_a_tie_goes_to_a_place_label_for_a_gazetteer_place():
+    """A tie between labels: a place of the general gazetteer takes the place label, any other name the
+    smallest label (v2's rule for every name)."""
+    from scamtrace.knowledge.actors import labels_of
+    assert labels_of({("Tay Ninh", "PERSON"): 1, ("Tây Ninh", "LOC"): 1}) == {"Tay Ninh": "LOC", "Tây Ninh": "LOC"}
+    assert labels_of({("Tarlac", "ORG"): 2, ("Tarlac", "GPE"): 2, ("Tarlac", "PERSON"): 1}) == {"Tarlac": "GPE"}
+    assert labels_of({("Zorvath", "PERSON"): 1, ("Zorvath", "ORG"): 1}) == {"Zorvath": "ORG"}
+
+
+def test_an_organisation_joins_its_name_plus_a_generic_word():
+    """"Amnesty" / "Amnesty International" and "Huione" / "Huione Group" are one organisation; places,
+    people and body words other than the generic ones stay apart."""
+    from scamtrace.knowledge.actors import join_sizes
+    actors = resolve_actors(m((("Amnesty", "ORG"), 2), (("Amnesty International", "ORG"), 3),
+                              (("Huione Group", "ORG"), 1), (("Huione", "ORG"), 1),
+                              (("Mexico", "GPE"), 1), (("Mexico City", "GPE"), 1),
+                              (("Tarlac", "ORG"), 1), (("Tarlac Police", "ORG"), 1)))
+    by = {a.name: a for a in actors}
+    assert by["Amnesty International"].aliases == ["Amnesty", "Amnesty International"]
+    assert by["Amnesty International"].evidence == [
+        {"alias": "Amnesty International", "joined": "Amnesty", "rule": "generic organisation word",
+         "word": "international"}]
+    assert {"Huione", "Huione Group"} in [set(a.aliases) for a in actors]
+    assert {"Mexico", "Mexico City", "Tarlac", "Tarlac Police"} <= set(by)
+    assert len(fold("Amnesty International")) in join_sizes(len(fold("Amnesty")), "ORG")
+    assert join_sizes(6, "GPE") == [6]

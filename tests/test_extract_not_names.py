@@ -185,3 +185,64 @@ def test_relabels_and_line_breaks() -> None:
     assert [(m.text, m.label) for m in kept] == [("Sri Lanka", "GPE"), ("North Harbin Trade Commission", "ORG"),
                                                  ("Jordan", "PERSON")]   # one word may be a person's name
     assert {d.rule for d in dropped} == {nn.RULE_TERRITORY, nn.RULE_BODY, nn.RULE_LINE_BREAK}
+
+
+# --- extract.not-names-v2: places of the general gazetteer (extract.places-v1), acronym after a name ---
+
+def test_place_gazetteer_relabels_people_and_organisations_with_evidence() -> None:
+    """A PERSON/ORG name that is exactly a subdivision (with or without "Province"), a country under
+    another spelling or a city above CITY_MIN_POPULATION becomes GPE, each with the rule and what it is.
+    Failed on not-names v1 (all four kept their labels)."""
+    text = "Gia Lai police met. Bokeo Province officials came. Viet Nam said so. Flights left Incheon."
+    ms = [_m(text, "Gia Lai", "PERSON"), _m(text, "Bokeo Province", "ORG"), _m(text, "Viet Nam", "ORG"),
+          _m(text, "Incheon", "ORG")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.label) for m in kept] == [("Gia Lai", "GPE"), ("Bokeo Province", "GPE"),
+                                                 ("Viet Nam", "GPE"), ("Incheon", "GPE")]
+    assert [d.rule for d in dropped] == [nn.RULE_PLACE] * 4
+    assert "subdivision" in dropped[0].detail and "city of" in dropped[3].detail
+
+
+def test_place_gazetteer_keeps_organisation_words_one_word_people_and_acronyms() -> None:
+    """"Newport News" is a city of the gazetteer but its words name a newspaper: kept ORG. A one-word
+    person named like a place ("Georgia", a US state) is left to the article's own evidence; an all-capitals
+    acronym ("ANN") is never looked up; a name of a place plus a body word is no place."""
+    text = "Newport News reported it. Georgia said no. ANN wrote. Tarlac Police came."
+    ms = [_m(text, "Newport News", "ORG"), _m(text, "Georgia", "PERSON"), _m(text, "ANN", "ORG"),
+          _m(text, "Tarlac Police", "ORG")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.label) for m in kept] == [("Newport News", "ORG"), ("Georgia", "PERSON"), ("ANN", "ORG"),
+                                                 ("Tarlac Police", "ORG")]
+    assert not dropped
+
+
+def test_place_gazetteer_folds_names() -> None:
+    from scamtrace.extract.places import CITY_MIN_POPULATION, place_key, place_name
+    assert place_key("Đồng Nai") == place_key("DONG NAI") == place_key("Dong-Nai")
+    assert place_name("Dong Nai") and place_name("Đồng Nai") and place_name("Kayin State")
+    assert place_name("Amnesty") is None and place_name("") is None and place_name("MON") is None
+    assert CITY_MIN_POPULATION > 20_000   # given names of small towns ("Linda", "Anna") are not places
+
+
+def test_one_word_person_with_an_acronym_after_is_a_body_in_the_whole_text() -> None:
+    """"Tether (USDT)": a one-word person written with an acronym after it is ORG, and so is every person
+    mention of that name in the text; a full name with a party tag stays a person."""
+    text = "Funds went into Tether (USDT). Later the DOJ praised Tether. Hun Manet (CPP) spoke."
+    ms = [_m(text, "Tether", "PERSON"), _m(text, "Tether", "PERSON", nth=1), _m(text, "Hun Manet", "PERSON")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.label) for m in kept] == [("Tether", "ORG"), ("Tether", "ORG"), ("Hun Manet", "PERSON")]
+    assert [d.rule for d in dropped] == [nn.RULE_ACRONYM_BODY] * 2
+
+
+def test_model_and_rules_type_provinces_and_cities_as_places() -> None:
+    """End to end on both recognisers: places the model or the rules took for people or bodies are GPE
+    (the rules took "Kuala Lumpur" for a person, the model "Ninh Binh" and "Tarlac")."""
+    text = "Victims were flown from Kuala Lumpur to Ninh Binh. Mr Tan said Kuala Lumpur was the hub.\n" \
+           "Police in Gia Lai and Ninh Binh arrested them. Officials from Tarlac said so."
+    for use_model, want in ((False, {"Kuala Lumpur"}), (True, {"Kuala Lumpur", "Ninh Binh", "Tarlac"})):
+        if use_model:
+            _model()
+        ms = find_entities(text, use_model=use_model)
+        places = {m.canonical for m in ms if m.label == "GPE"}
+        assert want <= places, use_model
+        assert not any(m.label in ("PERSON", "ORG") and m.canonical in places for m in ms)

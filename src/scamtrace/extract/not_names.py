@@ -1,4 +1,4 @@
-"""Candidates the recognisers take for names that name no actor (``extract.not-names-v1``).
+"""Candidates the recognisers take for names that name no actor (``extract.not-names-v2``).
 
 The statistical model (and, less often, the rules) tags words that are not names of a person,
 organisation or place: a nationality word ("Ugandan"), an institution word alone ("the Embassy"), a
@@ -25,9 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .places import place_name
 from .records import Mention
 
-ALGORITHM = "extract.not-names-v1"
+#: v2: a PERSON/ORG name that is a country, subdivision or large city is relabelled GPE (RULE_PLACE,
+#: :mod:`.places`); a one-word person written with an acronym after it is relabelled ORG (RULE_ACRONYM_BODY).
+ALGORITHM = "extract.not-names-v2"
 
 RULE_NOT_ENGLISH = "not-english"          # the English model on another language's text
 RULE_NO_LATIN = "no-latin-letter"         # the English model on a name written in another script
@@ -45,6 +48,8 @@ RULE_TERRITORY = "territory"              # "Sri Lanka" as a person: a country's
 RULE_LINE_BREAK = "line-break"           # "Terminal Reader\n\nRead": a name never crosses a line break
 RULE_BODY = "body-word"                   # "Uganda High Commission" as a person: relabelled ORG (kept)
 RULE_HEADING = "heading"                  # a title-case line of common words ("Future Cooperation")
+RULE_PLACE = "place-gazetteer"            # "Đồng Nai" as a person, "Tarlac" as an organisation: relabelled GPE (kept)
+RULE_ACRONYM_BODY = "acronym-after"       # "Tether (USDT)" as a person: one word with an acronym after it is ORG (kept)
 
 #: List bullets: the model takes a bullet and the item's first word for a name ("• Footage", "• World").
 BULLETS = frozenset("•·▪▫►▸‣◦●■□–—*>")
@@ -329,15 +334,42 @@ def _expansion(acronym: str, phrase: str) -> str | None:
     return phrase[i + 1:]
 
 
-def drop_not_names(text: str, mentions: list[Mention], language: str | None = None) -> tuple[list[Mention], list[Dropped]]:
-    """(the mentions kept, the candidates dropped with their rule) of ``text`` in ``language``. A person's
-    name that opens with a sentence's first word or with title words loses them (the words cut off are
-    listed as dropped too, with the rule), unless nothing of a name is left, then it is dropped whole."""
-    english = is_english(language)
-    acronyms = _common_phrase_acronyms(text) if any(m.text.isupper() for m in mentions) else {}
-    kept: list[Mention] = []
-    dropped: list[Dropped] = []
+#: Place-type words that are institution words too ("Kayin State", "Mountain Province" are places).
+_PLACE_TYPE_WORDS = frozenset({"State", "Province", "District"})
+#: An acronym in parentheses right after a name ("Tether (USDT)"): the name is a body or product's.
+_ACRONYM_AFTER = re.compile(r"[^\S\n]*\([A-Z][A-Z0-9]{1,7}\)")
+
+
+def _place_of(m: Mention) -> str | None:
+    """Why ``m`` (a model or rule PERSON/ORG candidate) is a place: its name is exactly a country,
+    subdivision or large city of the place gazetteer (:func:`.places.place_name`) and no word of it is an
+    institution or publication word ("Tarlac Police" is not looked up; "Bank of ..." never is). A one-word
+    person is left alone ("Georgia", "Austin", "Aurora" are given names too; the article's own use of the
+    name as a place still counts, entities._fix_places). None otherwise."""
+    if m.source not in JUDGED_SOURCES or m.label not in ("ORG", "PERSON"):
+        return None
+    name = m.canonical.strip()
+    if m.label == "PERSON" and " " not in name:
+        return None
+    if any(w.capitalize() in _BODY_WORDS - _PLACE_TYPE_WORDS for w in re.findall(r"[^\W\d_][\w’'-]*", name)):
+        return None
+    return place_name(name)
+
+
+def _acronym_bodies(text: str, mentions: list[Mention]) -> set[str]:
+    """One-word person names the text writes with an acronym in parentheses after them ("Tether (USDT)",
+    "Binance (BNB)"): a person is not (a person's party tag follows a full name: "Hun Manet (CPP)")."""
+    return {m.canonical for m in mentions if m.source in JUDGED_SOURCES and m.label == "PERSON"
+            and " " not in m.canonical.strip() and _ACRONYM_AFTER.match(text, m.end)}
+
+
+def _relabel(text: str, mentions: list[Mention], dropped: list[Dropped]) -> None:
+    """Kept candidates whose label the evidence changes (each change listed in ``dropped`` with its rule):
+    a country's CLDR name is GPE (RULE_TERRITORY), a person name holding an institution word is ORG
+    (RULE_BODY), a name of the place gazetteer is GPE (RULE_PLACE), a one-word person written with an
+    acronym after it is ORG in the whole text (RULE_ACRONYM_BODY)."""
     territories = territory_names()
+    bodies = _acronym_bodies(text, mentions)
     for m in mentions:
         # a one-word country may be a person's name ("Jordan", "Chad"); "Sri Lanka" is not
         if m.source in JUDGED_SOURCES and (m.label == "ORG" or m.label == "PERSON" and " " in m.canonical) \
@@ -348,6 +380,26 @@ def drop_not_names(text: str, mentions: list[Mention], language: str | None = No
                 and any(w.capitalize() in INSTITUTION_WORDS for w in m.canonical.split()):
             dropped.append(Dropped(m.text, m.label, m.start, m.end, RULE_BODY, f"{m.canonical!r} names a body: ORG"))
             m.label = "ORG"
+        place = _place_of(m)
+        if place is not None:
+            dropped.append(Dropped(m.text, m.label, m.start, m.end, RULE_PLACE, f"{m.canonical!r} is a {place}: GPE"))
+            m.label = "GPE"
+        if m.source in JUDGED_SOURCES and m.label == "PERSON" and m.canonical in bodies:
+            dropped.append(Dropped(m.text, m.label, m.start, m.end, RULE_ACRONYM_BODY,
+                                   f"{m.canonical!r} is written with an acronym after it: ORG"))
+            m.label = "ORG"
+
+
+def drop_not_names(text: str, mentions: list[Mention], language: str | None = None) -> tuple[list[Mention], list[Dropped]]:
+    """(the mentions kept, the candidates dropped with their rule) of ``text`` in ``language``. A person's
+    name that opens with a sentence's first word or with title words loses them (the words cut off are
+    listed as dropped too, with the rule), unless nothing of a name is left, then it is dropped whole."""
+    english = is_english(language)
+    acronyms = _common_phrase_acronyms(text) if any(m.text.isupper() for m in mentions) else {}
+    kept: list[Mention] = []
+    dropped: list[Dropped] = []
+    _relabel(text, mentions, dropped)
+    for m in mentions:
         if m.source in JUDGED_SOURCES and m.label == "PERSON":
             cut = _cut_person_prefix(text, m)
             if cut is not None:

@@ -1,11 +1,17 @@
 """Actors across articles: one name for the variants of the same person or organisation.
 
-Algorithm ``knowledge.actors-v2`` (v2: a name's label on a tie is the smallest, not the first stored). Within an article the extract stage already resolves surnames
+Algorithm ``knowledge.actors-v3`` (v2: a name's label on a tie is the smallest, not the first stored;
+v3: the label is voted over every name of the same folded form, so "Việt Nam" and "Vietnam" typed apart
+by the model are one actor of one label, a tie going to a place label when the name is a place of the
+general gazetteer, :mod:`scamtrace.extract.places`, then to the smallest; and an organisation's name
+joins the same name plus a generic organisation word, "Amnesty" / "Amnesty International").
+Within an article the extract stage already resolves surnames
 and acronyms to a canonical name; across articles the same actor still appears under variants
 ("Ming Xue-chang" / "Ming Xuechang", "Zhou Qi-ming" / "Zhou Qiming", accents dropped). Names of one
 label are grouped when their folded forms are equal (case, accents, spaces, hyphens and dots
 ignored) or, for people, when rapidfuzz's ratio of the folded forms reaches ``PERSON_SIMILARITY``
-and both start with the same letter. Human alias judgements are data: "same" always joins two names,
+and both start with the same letter, or, for organisations, agencies and armed groups, when one folded
+form is the other's plus one of ``GENERIC_ORG_WORDS``. Human alias judgements are data: "same" always joins two names,
 "different" keeps them apart even when the rules would join them. Every actor keeps, as evidence,
 why each alias joined it.
 """
@@ -21,6 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
+from ..extract.places import place_name
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
 ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
@@ -29,6 +36,17 @@ ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defi
 # "Wei Huaxin"/"Wei Huaxing" 95; different people with one shared surname stay under 85).
 PERSON_SIMILARITY = 92
 BLOCK_PREFIX = 3   # names are compared only within blocks of the same folded 3-letter prefix
+#: Words that end an organisation's full name and are left out of its short name ("Amnesty International"
+#: -> "Amnesty", "Huione Group" -> "Huione"): legal forms and the generic "International"/"Group",
+#: folded. Not "Bank", "Police", "Army" and the like: "X Police" is another body than the place "X".
+GENERIC_ORG_WORDS = ("international", "group", "inc", "ltd", "limited", "corp", "corporation", "company",
+                     "co", "holdings", "plc", "llc")
+#: Labels whose names the generic words join (not places: "Mexico" / "Mexico City").
+ORG_LABELS = frozenset({"ORG", "AGENCY", "ARMED_GROUP"})
+#: Labels of places: on a tie between labels, a name of the place gazetteer takes one of these.
+PLACE_LABELS = ("GPE", "LOC")
+#: The shorter name joined by a generic word has at least this many folded letters ("Amnesty", not "Co").
+GENERIC_MIN_LETTERS = 4
 
 
 def fold(name: str) -> str:
@@ -69,24 +87,41 @@ def resolve_actors(mentions: Iterable[tuple[str, str]], judgements: Iterable[tup
 
 
 def name_labels(counts: Mapping[tuple[str, str], int]) -> tuple[dict[str, Counter[str]], dict[str, str]]:
-    """(name -> its mentions per label, name -> its label: the most frequent, the smallest on a tie).
-    knowledge.actors-v2: ties no longer depend on the order mentions were stored in."""
+    """(name -> its mentions per label, name -> its label: :func:`labels_of`)."""
     label_of: dict[str, Counter[str]] = defaultdict(Counter)
     for (name, label), n in counts.items():
         label_of[name][label] += n
-    return label_of, {n: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for n, c in label_of.items()}
+    return label_of, labels_of(counts)
 
 
 def labels_of(counts: Mapping[tuple[str, str], int]) -> dict[str, str]:
-    """name -> its label, exactly :func:`name_labels`'s second mapping (the most frequent label, the
-    smallest on a tie; ``counts`` has one entry per name and label), without building a Counter per
-    name (the incremental run asks for the labels of whole blocks)."""
-    out: dict[str, str] = {}
-    top: dict[str, int] = {}
+    """name -> its label (``knowledge.actors-v3``): the most frequent label over the mentions of every
+    name of its folded form (:func:`fold`: "Việt Nam", "Vietnam", "VIETNAM"), so one name is one label
+    however the model typed each mention. A tie goes to a place label (GPE first) when the name is a
+    place of the general gazetteer (:func:`scamtrace.extract.places.place_name`), else to the smallest
+    label (v2: per name, ties to the smallest). ``counts`` must hold every name of a folded form it holds
+    one of (a store's block read by prefix and folded length does)."""
+    per_form: dict[str, dict[str, int]] = defaultdict(dict)
+    names: dict[str, str] = {}
     for (name, label), n in counts.items():
-        if name not in out or n > top[name] or (n == top[name] and label < out[name]):
-            out[name], top[name] = label, n
-    return out
+        f = names.setdefault(name, _folded(name))
+        per_form[f][label] = per_form[f].get(label, 0) + n
+    first: dict[str, str] = {}   # folded form -> its smallest name (the gazetteer is asked about it)
+    for name, f in names.items():
+        if f not in first or name < first[f]:
+            first[f] = name
+    voted = {f: _vote(c, first[f]) for f, c in per_form.items()}
+    return {name: voted[f] for name, f in names.items()}
+
+
+def _vote(per_label: Mapping[str, int], name: str) -> str:
+    top = max(per_label.values())
+    tied = sorted(lab for lab, n in per_label.items() if n == top)
+    if len(tied) > 1:
+        places = [lab for lab in PLACE_LABELS if lab in tied]
+        if places and place_name(name) is not None:
+            return places[0]
+    return tied[0]
 
 
 def block_of(name: str, label: str) -> tuple[str, str]:
@@ -154,6 +189,10 @@ def _join_reason(label: str, fa: str, fb: str, ratio: float | None = None) -> di
             ratio = fuzz.ratio(fa, fb)
         if ratio >= PERSON_SIMILARITY:
             return {"rule": "similar spelling", "ratio": round(ratio, 1)}
+    if label in ORG_LABELS:
+        short, long = sorted((fa, fb), key=len)
+        if len(short) >= GENERIC_MIN_LETTERS and long.startswith(short) and long[len(short):] in GENERIC_ORG_WORDS:
+            return {"rule": "generic organisation word", "word": long[len(short):]}
     return None
 
 
@@ -169,18 +208,22 @@ def block_key(name: str) -> tuple[str, int]:
     return f[:BLOCK_PREFIX], len(f)
 
 
-def join_sizes(size: int, label: str) -> range:
+def join_sizes(size: int, label: str) -> list[int]:
     """The folded lengths a name of folded length ``size`` and ``label`` can be joined to by the rules
-    (:func:`_join_reason`; ``knowledge.actors-incremental-v3`` reads only these of its block). Other
-    labels join only an equal folded form, of the same length. People join a ratio of at least
+    (:func:`_join_reason`; ``knowledge.actors-incremental-v3`` reads only these of its block). Places join
+    only an equal folded form, of the same length; organisations, agencies and armed groups also the
+    lengths one of ``GENERIC_ORG_WORDS`` longer or shorter. People join a ratio of at least
     ``PERSON_SIMILARITY``: rapidfuzz's ratio is 100 * (1 - indel distance / (la + lb)) and the indel
     distance is at least |la - lb|, so |la - lb| * 100 <= (100 - PERSON_SIMILARITY) * (la + lb), i.e.
     s * la <= (200 - s) * lb and s * lb <= (200 - s) * la with s = PERSON_SIMILARITY (integers: a length
     left out has a ratio below s by at least 1 / (la + lb), far above any rounding)."""
+    if label in ORG_LABELS:
+        return sorted({size} | {size + d for w in GENERIC_ORG_WORDS for d in (len(w), -len(w))
+                                if size + d >= GENERIC_MIN_LETTERS})
     if label != "PERSON":
-        return range(size, size + 1)
+        return [size]
     s = PERSON_SIMILARITY
-    return range(-(-s * size // (200 - s)), (200 - s) * size // s + 1)
+    return list(range(-(-s * size // (200 - s)), (200 - s) * size // s + 1))
 
 
 def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
@@ -188,12 +231,14 @@ def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call).
     Only the names that can join are asked about: for people, those with a ratio of at least
     ``PERSON_SIMILARITY`` (an equal folded form has ratio 100), for other labels those with the same
-    folded form (the only rule for them)."""
+    folded form or (organisations) the same plus a generic organisation word."""
     fa = _folded(name)
     block = list(block)
     folded = [_folded(m) for m in block]
+    if label not in ORG_LABELS and label != "PERSON":   # places and the rest: the same folded form only
+        return [m for m, fm in zip(block, folded) if fm == fa and m != name]
     if label != "PERSON":
-        return [m for m, fm in zip(block, folded) if fm == fa and m != name and _join_reason(label, fa, fm) is not None]
+        return [m for m, fm in zip(block, folded) if m != name and _join_reason(label, fa, fm) is not None]
     if not block:
         return []
     ratios = cdist([fa], folded, scorer=fuzz.ratio, processor=None, dtype=np.float64)[0]

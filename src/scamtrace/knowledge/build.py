@@ -128,21 +128,29 @@ def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
 class _ActorLookup:
     """The joins and stored actors :func:`names_to_resolve` walks, read from the store a set of names
     at a time (``knowledge.actors-incremental-v3``: of a name's block, only the names of the folded
-    lengths the rules can join to it, :func:`join_sizes`; each (prefix, length) once)."""
+    lengths the rules can join to it, :func:`join_sizes`; each (prefix, length) once). A name's label is
+    voted over its folded form (``knowledge.actors-v3``), whose names all share its (prefix, length):
+    that is read first, so the label is the one a run over every name gives."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.blocks: dict[tuple[str, str], list[str]] = {}   # (label, prefix) -> its names read so far
         self.read: set[tuple[str, int]] = set()              # (prefix, folded length) read
+        self.label: dict[str, str] = {}                      # name -> its label, for the names read
 
-    def neighbours(self, names: set[str]) -> set[str]:
-        label = labels_of(name_mention_counts(self.store, names))
-        keys = {n: block_key(n) for n in label}
-        todo = {(keys[n][0], size) for n, lab in label.items() for size in join_sizes(keys[n][1], lab)} - self.read
+    def _read(self, keys: set[tuple[str, int]]) -> None:
+        todo = keys - self.read
         if todo:
             self.read |= todo
             for n, lab in labels_of(block_mention_counts(self.store, todo)).items():
                 self.blocks.setdefault((lab, block_key(n)[0]), []).append(n)
+                self.label[n] = lab
+
+    def neighbours(self, names: set[str]) -> set[str]:
+        keys = {n: block_key(n) for n in names}
+        self._read(set(keys.values()))   # each name's own (prefix, length): its folded form's names
+        label = {n: self.label[n] for n in names if n in self.label}   # (names with mentions)
+        self._read({(keys[n][0], size) for n, lab in label.items() for size in join_sizes(keys[n][1], lab)})
         # a block's names of other lengths (read for another name) join none of these: the rule says no
         out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, keys[n][0]), ()))}
         for aliases in actor_alias_groups(self.store, names).values():
