@@ -190,4 +190,20 @@ def test_an_organisation_joins_its_name_plus_a_generic_word():
     assert {"Huione", "Huione Group"} in [set(a.aliases) for a in actors]
     assert {"Mexico", "Mexico City", "Tarlac", "Tarlac Police"} <= set(by)
     assert len(fold("Amnesty International")) in join_sizes(len(fold("Amnesty")), "ORG")
-    assert join_sizes(6, "GPE") == [6]
+    assert join_sizes(6, "COMPOUND") == [6]
+
+
+def test_a_subdivision_joins_its_name_plus_a_place_word():
+    """"Bokeo" / "Bokeo province" and "Kayin" / "Kayin State" are one place (subdivisions of the gazetteer);
+    "Mexico" / "Mexico City" and a name of no subdivision stay apart, and so do people named so."""
+    from scamtrace.knowledge.actors import join_sizes
+    actors = resolve_actors(m((("Bokeo", "GPE"), 2), (("Bokeo province", "GPE"), 1), (("Kayin State", "GPE"), 2),
+                              (("Kayin", "GPE"), 1), (("Mexico", "GPE"), 1), (("Mexico City", "GPE"), 1),
+                              (("Zorvath", "GPE"), 1), (("Zorvath Province", "GPE"), 1)))
+    groups = sorted(sorted(a.aliases) for a in actors)
+    assert ["Bokeo", "Bokeo province"] in groups and ["Kayin", "Kayin State"] in groups
+    assert ["Mexico"] in groups and ["Zorvath"] in groups
+    by = {a.name: a for a in actors}
+    assert by["Bokeo"].evidence == [{"alias": "Bokeo province", "joined": "Bokeo",
+                                     "rule": "subdivision and its place word", "word": "province"}]
+    assert len(fold("Bokeo province")) in join_sizes(len(fold("Bokeo")), "GPE")

@@ -230,6 +230,35 @@ def test_mention_counts_follow_inserts_deletes_and_renames_and_actors_equal_a_fu
     full.close()
 
 
+def test_labels_voted_over_a_folded_form_and_word_joins_resolve_incrementally_as_in_a_full_run(synth_store, tmp_path):  # noqa: ANN001
+    """knowledge.actors-v3 on the incremental path: a name whose folded form has names of other labels
+    stored before ("Vietnam" GPE twice, then "Việt Nam" ORG once: its own vote says ORG, its folded form's
+    GPE; the lookup must read the form's names before it picks the block), an organisation and its name
+    plus a generic word, a subdivision and its name plus "province", written in two runs, resolve as a
+    run over every name does."""
+    store, _ = synth_store
+    api.analyze(store)
+    ids = [r[0] for r in store.execute("SELECT id FROM mentions ORDER BY id LIMIT 8")]
+    steps = [[("Vietnam", "GPE"), ("Vietnam", "GPE"), ("Amnesty International", "ORG"), ("Bokeo", "GPE")],
+             [("Việt Nam", "ORG"), ("Amnesty", "ORG"), ("Bokeo province", "GPE"), ("Bokeo", "GPE")]]
+    for n, step in enumerate(steps):
+        with store.write() as db:
+            for i, (name, label) in zip(ids[4 * n:], step):
+                db.execute("UPDATE mentions SET canonical = ?, label = ? WHERE id = ?", (name, label, i))
+        api.ingest(store, [_jsonl(tmp_path / f"v{n}.jsonl", generate(3, 40 + n).articles)])
+        api.analyze(store)
+    got = _actors(store)
+    by_alias = dict(got[1])
+    assert by_alias["Việt Nam"] == by_alias["Vietnam"]
+    assert by_alias["Amnesty"] == by_alias["Amnesty International"]
+    assert by_alias["Bokeo"] == by_alias["Bokeo province"]
+    assert {r[1] for r in got[0] if r[0] == by_alias["Vietnam"]} == {"GPE"}   # 2 GPE to 1 ORG
+    full = api.open_store(copy_store(Path(store.path), tmp_path / "full.db"))
+    update_actors(full, None)
+    assert _actors(full) == got
+    full.close()
+
+
 def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_actors(tmp_path):
     db, src, cut = _half_store_before(
         tmp_path, ("0014_actor_caches", "0021_incremental_reads"),

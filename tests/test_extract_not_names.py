@@ -246,3 +246,17 @@ def test_model_and_rules_type_provinces_and_cities_as_places() -> None:
         places = {m.canonical for m in ms if m.label == "GPE"}
         assert want <= places, use_model
         assert not any(m.label in ("PERSON", "ORG") and m.canonical in places for m in ms)
+
+
+def test_an_acronym_of_no_place_taken_for_a_place_is_an_organisation() -> None:
+    """"ST" and "USDT" tagged GPE are the initials of no country, subdivision or large city: ORG. Country
+    initials ("UK", "UAE", "ROK", "DRC"), a place written in capitals ("SEOUL") and dotted abbreviations
+    ("D.C.") stay places."""
+    from scamtrace.extract.places import acronym_not_a_place
+    text = "ST said USDT moved. The UK, UAE and SEOUL agreed. D.C. too."
+    ms = [_m(text, x, "GPE") for x in ("ST", "USDT", "UK", "UAE", "SEOUL", "D.C.")]
+    kept, dropped = nn.drop_not_names(text, ms)
+    assert [(m.text, m.label) for m in kept] == [("ST", "ORG"), ("USDT", "ORG"), ("UK", "GPE"), ("UAE", "GPE"),
+                                                 ("SEOUL", "GPE"), ("D.C.", "GPE")]
+    assert [d.rule for d in dropped] == [nn.RULE_ACRONYM_PLACE] * 2
+    assert not acronym_not_a_place("ROK") and not acronym_not_a_place("DRC") and not acronym_not_a_place("HCMC")

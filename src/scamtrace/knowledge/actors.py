@@ -4,14 +4,16 @@ Algorithm ``knowledge.actors-v3`` (v2: a name's label on a tie is the smallest, 
 v3: the label is voted over every name of the same folded form, so "Việt Nam" and "Vietnam" typed apart
 by the model are one actor of one label, a tie going to a place label when the name is a place of the
 general gazetteer, :mod:`scamtrace.extract.places`, then to the smallest; and an organisation's name
-joins the same name plus a generic organisation word, "Amnesty" / "Amnesty International").
+joins the same name plus a generic organisation word, "Amnesty" / "Amnesty International", a
+subdivision its name plus "province", "state" or "region", "Kayin" / "Kayin State").
 Within an article the extract stage already resolves surnames
 and acronyms to a canonical name; across articles the same actor still appears under variants
 ("Ming Xue-chang" / "Ming Xuechang", "Zhou Qi-ming" / "Zhou Qiming", accents dropped). Names of one
 label are grouped when their folded forms are equal (case, accents, spaces, hyphens and dots
 ignored) or, for people, when rapidfuzz's ratio of the folded forms reaches ``PERSON_SIMILARITY``
 and both start with the same letter, or, for organisations, agencies and armed groups, when one folded
-form is the other's plus one of ``GENERIC_ORG_WORDS``. Human alias judgements are data: "same" always joins two names,
+form is the other's plus one of ``GENERIC_ORG_WORDS``, or, for places, when one is a subdivision of the
+gazetteer and the other the same plus one of ``PLACE_WORDS`` ("Bokeo" / "Bokeo province"). Human alias judgements are data: "same" always joins two names,
 "different" keeps them apart even when the rules would join them. Every actor keeps, as evidence,
 why each alias joined it.
 """
@@ -27,7 +29,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ..extract.places import place_name
+from ..extract.places import place_name, subdivision_keys
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
 ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
@@ -47,6 +49,9 @@ ORG_LABELS = frozenset({"ORG", "AGENCY", "ARMED_GROUP"})
 PLACE_LABELS = ("GPE", "LOC")
 #: The shorter name joined by a generic word has at least this many folded letters ("Amnesty", not "Co").
 GENERIC_MIN_LETTERS = 4
+#: Words after a subdivision's name that name the same place ("Bokeo" / "Bokeo Province", "Kayin" /
+#: "Kayin State"), folded. Not "city": "Mexico City" is not "Mexico", "Cebu City" not Cebu province.
+PLACE_WORDS = ("province", "state", "region")
 
 
 def fold(name: str) -> str:
@@ -189,10 +194,13 @@ def _join_reason(label: str, fa: str, fb: str, ratio: float | None = None) -> di
             ratio = fuzz.ratio(fa, fb)
         if ratio >= PERSON_SIMILARITY:
             return {"rule": "similar spelling", "ratio": round(ratio, 1)}
-    if label in ORG_LABELS:
+    if label in ORG_LABELS or label in PLACE_LABELS:
         short, long = sorted((fa, fb), key=len)
-        if len(short) >= GENERIC_MIN_LETTERS and long.startswith(short) and long[len(short):] in GENERIC_ORG_WORDS:
-            return {"rule": "generic organisation word", "word": long[len(short):]}
+        word = long[len(short):] if long.startswith(short) else ""
+        if label in ORG_LABELS and len(short) >= GENERIC_MIN_LETTERS and word in GENERIC_ORG_WORDS:
+            return {"rule": "generic organisation word", "word": word}
+        if label in PLACE_LABELS and word in PLACE_WORDS and short in subdivision_keys():
+            return {"rule": "subdivision and its place word", "word": word}
     return None
 
 
@@ -210,9 +218,9 @@ def block_key(name: str) -> tuple[str, int]:
 
 def join_sizes(size: int, label: str) -> list[int]:
     """The folded lengths a name of folded length ``size`` and ``label`` can be joined to by the rules
-    (:func:`_join_reason`; ``knowledge.actors-incremental-v3`` reads only these of its block). Places join
-    only an equal folded form, of the same length; organisations, agencies and armed groups also the
-    lengths one of ``GENERIC_ORG_WORDS`` longer or shorter. People join a ratio of at least
+    (:func:`_join_reason`; ``knowledge.actors-incremental-v3`` reads only these of its block). Other
+    labels join only an equal folded form, of the same length; organisations, agencies and armed groups
+    also the lengths one of ``GENERIC_ORG_WORDS`` longer or shorter, places one of ``PLACE_WORDS``. People join a ratio of at least
     ``PERSON_SIMILARITY``: rapidfuzz's ratio is 100 * (1 - indel distance / (la + lb)) and the indel
     distance is at least |la - lb|, so |la - lb| * 100 <= (100 - PERSON_SIMILARITY) * (la + lb), i.e.
     s * la <= (200 - s) * lb and s * lb <= (200 - s) * la with s = PERSON_SIMILARITY (integers: a length
@@ -220,6 +228,8 @@ def join_sizes(size: int, label: str) -> list[int]:
     if label in ORG_LABELS:
         return sorted({size} | {size + d for w in GENERIC_ORG_WORDS for d in (len(w), -len(w))
                                 if size + d >= GENERIC_MIN_LETTERS})
+    if label in PLACE_LABELS:
+        return sorted({size} | {size + d for w in PLACE_WORDS for d in (len(w), -len(w)) if size + d > 0})
     if label != "PERSON":
         return [size]
     s = PERSON_SIMILARITY
@@ -235,7 +245,7 @@ def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
     fa = _folded(name)
     block = list(block)
     folded = [_folded(m) for m in block]
-    if label not in ORG_LABELS and label != "PERSON":   # places and the rest: the same folded form only
+    if label not in ORG_LABELS and label not in PLACE_LABELS and label != "PERSON":   # the same folded form only
         return [m for m, fm in zip(block, folded) if fm == fa and m != name]
     if label != "PERSON":
         return [m for m, fm in zip(block, folded) if m != name and _join_reason(label, fa, fm) is not None]
