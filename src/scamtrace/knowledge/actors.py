@@ -5,7 +5,7 @@ v3: the label is voted over every name of the same folded form, so "Việt Nam" 
 by the model are one actor of one label, a tie going to a place label when the name is a place of the
 general gazetteer, :mod:`scamtrace.extract.places`, then to the smallest; and an organisation's name
 joins the same name plus a generic organisation word, "Amnesty" / "Amnesty International", a
-subdivision its name plus "province", "state" or "region", "Kayin" / "Kayin State").
+subdivision its name plus "province", "state", "region" or "prefecture", "Kayin" / "Kayin State").
 Within an article the extract stage already resolves surnames
 and acronyms to a canonical name; across articles the same actor still appears under variants
 ("Ming Xue-chang" / "Ming Xuechang", "Zhou Qi-ming" / "Zhou Qiming", accents dropped). Names of one
@@ -51,7 +51,7 @@ PLACE_LABELS = ("GPE", "LOC")
 GENERIC_MIN_LETTERS = 4
 #: Words after a subdivision's name that name the same place ("Bokeo" / "Bokeo Province", "Kayin" /
 #: "Kayin State"), folded. Not "city": "Mexico City" is not "Mexico", "Cebu City" not Cebu province.
-PLACE_WORDS = ("province", "state", "region")
+PLACE_WORDS = ("province", "state", "region", "prefecture")
 
 
 def fold(name: str) -> str:
