@@ -14,7 +14,7 @@ from scamtrace.stories.cluster import copies_of, story_title
 from scamtrace.stories.names import (HEADLINE_SOURCE, NAME_ALGORITHM, NAME_MAX_CHARS, lead_sentence, name_stories,
                                      short_name, story_name)
 from scamtrace.stories.stage import _name_stored
-from scamtrace.store.analysis import put_story_titles, unnamed_stories
+from scamtrace.store.analysis import last_run_stats, put_story_titles, unnamed_stories
 
 LEAD = "Police in the river town freed forty workers held at a fake call centre on Tuesday, officials said."
 
@@ -209,5 +209,30 @@ def test_the_demo_raid_story_is_named_after_the_wire_not_an_earlier_copy(demo_db
             if first == "Thousands held as armed group storms border scam hub":    # the raid story's first
                 assert r["title"] != first                                      # headline is a copy's
         assert named >= 3
+    finally:
+        store.close()
+
+
+def test_a_store_named_before_headline_v2_is_renamed_once(fresh_db, monkeypatch):
+    """An incremental run leaves the stories it does not change as they are: the first one of
+    stories.headline-v2 renames the stored headline-named stories once (a copy's headline gives way to
+    the original's), and later runs do not read them again."""
+    from scamtrace.stories import warm
+    monkeypatch.setattr(warm, "WARM_MIN_UNITS", 1)       # the demo is small: let its runs be incremental
+    copy_head = "Thousands held as armed group storms border scam hub"
+    store = api.open_store(fresh_db)
+    try:
+        (sid, title), = [(r["id"], r["title"]) for r in store.execute(
+            "SELECT s.id, s.title FROM stories s JOIN story_members sm ON sm.story = s.id JOIN articles a"
+            " ON a.id = sm.article WHERE a.title = ?", (copy_head,))]
+        assert title != copy_head
+        with store.write() as db:    # as a store analysed before: the copy's headline, no record of v2
+            db.execute("UPDATE stories SET title = ? WHERE id = ?", (copy_head, sid))
+            db.execute("UPDATE runs SET stats = json_remove(stats, '$.headline') WHERE stage = 'stories'")
+        api.analyze(store)
+        assert store.execute("SELECT title FROM stories WHERE id = ?", (sid,))[0][0] == title
+        assert last_run_stats(store, "stories", "warm")["stories_retitled"] >= 1
+        api.analyze(store)             # once: the next run finds v2 recorded and reads no stored story
+        assert last_run_stats(store, "stories", "warm")["stories_retitled"] == 0
     finally:
         store.close()

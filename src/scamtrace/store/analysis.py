@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from ..model import HEADLINE_SOURCE
 from .caches import fill_temp_keys
 from .db import Store, _date, select_in
 from .extracted import put_extraction
@@ -99,6 +100,25 @@ def article_texts(store: Store, articles: Iterable[str]) -> dict[str, str]:
     """article id -> its stored (cleaned) text, for those of ``articles`` that are stored."""
     return {r[0]: r[1] or "" for r in select_in(store.db, "SELECT id, text FROM articles WHERE id IN ({})",
                                                 sorted(set(articles)))}
+
+
+def headline_stories(store: Store) -> dict[str, tuple[str, list[tuple[str, str | None]]]]:
+    """story id -> (its title, [(article id, headline)] of its articles in publication order: undated last,
+    then by id), of the stored stories named after a headline (``title_source`` "headline")."""
+    out: dict[str, tuple[str, list[tuple[str, str | None]]]] = {}
+    for r in store.db.execute(
+            "SELECT s.id, s.title, a.id, a.title FROM stories s JOIN story_members sm ON sm.story = s.id"
+            " JOIN articles a ON a.id = sm.article WHERE s.title_source = ?"
+            " ORDER BY s.id, a.published IS NULL, a.published, a.id", (HEADLINE_SOURCE,)):
+        out.setdefault(r[0], (r[1], []))[1].append((r[2], r[3] or None))
+    return out
+
+
+def stage_stat_recorded(store: Store, stage: str, key: str, value: Any) -> bool:
+    """Has a finished run of ``stage`` recorded ``value`` under ``key`` in its stats (``runs``)?"""
+    return any(json.loads(r[0]).get(key) == value for r in store.execute(
+        "SELECT stats FROM runs WHERE stage = ? AND finished_at IS NOT NULL AND stats LIKE ?",
+        (stage, f'%"{key}"%')))
 
 
 def unnamed_stories(store: Store) -> dict[str, list[str]]:

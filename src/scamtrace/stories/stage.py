@@ -10,18 +10,18 @@ from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
-from ..model import Article, Family
+from ..model import HEADLINE_SOURCE, Article, Family
 from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
                             put_story_units, put_thread_frames, story_anchor_idf, story_stats, story_term_idf,
                             story_key_units, story_unit_frame, story_unit_members, thread_anchor_before, thread_anchor_first,
                             thread_frame_days, thread_frame_rows, thread_link_scores, thread_of_stories,
                             thread_places_with, put_thread_link_scores)
-from ..store.analysis import (article_texts, last_run_stats, put_story_titles, resolved_date_refs,
-                              story_member_evidence_of, story_of_articles, undated_article_ids, unhedged_event_types,
-                              unhedged_event_types_of, unnamed_stories)
+from ..store.analysis import (article_texts, headline_stories, last_run_stats, put_story_titles, resolved_date_refs,
+                              stage_stat_recorded, story_member_evidence_of, story_of_articles, undated_article_ids,
+                              unhedged_event_types, unhedged_event_types_of, unnamed_stories)
 from . import ALGORITHM
-from .cluster import HEADLINE_ALGORITHM
+from .cluster import HEADLINE_ALGORITHM, copies_of, story_title
 from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredFrames, StoredTypes, UnitFrame,
                     article_frame, cluster_all, unit_groups)
 from .ids import carry_story_ids
@@ -113,8 +113,26 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
         store.put_aliases("story", aliases)
         relinked, read = _relink_threads(store, stories, gone, view, old)
         stats.update(stories_written=len(stories), stories_gone=len(gone), threads_relinked=relinked,
-                     thread_places_read=read, stories_named=_name_stored(store))
+                     thread_places_read=read, stories_named=_name_stored(store),
+                     stories_retitled=_retitle_stored(store, families))
     return {s.id for s in stories if sorted(before.get(s.id, ())) != sorted(s.articles)}
+
+
+def _retitle_stored(store: Store, families: list[Family]) -> int:
+    """Once per store (the first incremental run of ``stories.headline-v2``, which records itself in the
+    runs' stats): name the stored headline-named stories as :func:`~.cluster.story_title` now does (an
+    incremental run leaves the stories it does not change as they are, so a store analysed before would
+    keep a copy's headline on them). Returns how many titles changed."""
+    if stage_stat_recorded(store, "stories", "headline", HEADLINE_ALGORITHM):
+        return 0
+    copies = copies_of(families)
+    rows = []
+    for sid, (title, members) in sorted(headline_stories(store).items()):
+        new = story_title([Article(id=a, source="", text="", title=t) for a, t in members], copies)
+        if new and new != title:
+            rows.append((sid, new, HEADLINE_SOURCE))
+    put_story_titles(store, rows)
+    return len(rows)
 
 
 def _name_stored(store: Store) -> int:
