@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .datelines import Dateline, is_agency_credit, match_dateline
 from .text import FOLDS_TO_ASCII, split_paragraphs, word_count
 
 __all__ = ["METADATA_ALGORITHM", "LANGUAGE_ALGORITHM", "Metadata", "detect_metadata", "detect_language",
@@ -40,14 +41,6 @@ _DATE_PATTERNS = (
     re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<month>{_MONTH})\.?,?\s+(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>\d\d)-(?P<day>\d\d)\b"),
 )
-# "BANGKOK (AP) —", "BANGKOK, Oct 24 (Reuters) -", "Phnom Penh (AFP) -", "YANGON, Myanmar (MWN) —"
-_WIRE_LEAD = re.compile(
-    r"^(?P<city>[A-Z][A-Za-z.'’-]*(?:\s[A-Z][A-Za-z.'’-]*){0,3})"
-    r"(?:,\s*[A-Z][A-Za-z.]*(?:\s[A-Z][A-Za-z.]*){0,2})?"
-    rf"(?:,\s*{_MONTH}\.?\s+\d{{1,2}})?"
-    r"\s*\((?P<credit>AP|Reuters|AFP|Xinhua|Bernama|Kyodo|Yonhap|Antara|[A-Z]{2,5})\)\s*[—–-]{1,2}\s")
-# "BANGKOK — ..." (no credit): an all-caps city before a dash.
-_CAPS_LEAD = re.compile(r"^(?P<city>[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3})(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*){0,2})?\s*[—–]\s")
 _PLACE_DATE_LINE = re.compile(r"^(?P<city>[A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3})(?:,\s*[A-Z][\w.'’ -]*?)?\s*[—–-]\s*\S")
 _AGENCIES = {"associated press": "AP", "ap": "AP", "reuters": "Reuters", "afp": "AFP",
              "agence france-presse": "AFP"}
@@ -240,18 +233,49 @@ def _may_contribute(p: str) -> bool:
     return "contribut" in p.lower() or (not p.isascii() and bool(FOLDS_TO_ASCII.search(p)))
 
 
+# What metadata-v1 reads as a dateline (clean.datelines reads the parts): "BANGKOK (AP) —", "BANGKOK, Oct 24
+# (Reuters) -", "Phnom Penh (AFP) -", "YANGON, Myanmar (MWN) —" (a wire lead: an agency's credit before a dash),
+# or "BANGKOK — ..." (no credit: a place in capitals before a long dash). The place and region are words in
+# ASCII with capitals first, opening the paragraph (no date stamp before them).
+_LEAD_WORD = re.compile(r"[A-Z][A-Za-z.'’-]*")
+_REGION_WORD = re.compile(r"[A-Z][A-Za-z.]*")
+_CAPS_WORD = re.compile(r"[A-Z][A-Z.'’-]+")
+_CAPS_REGION_WORD = re.compile(r"[A-Z][\w.]*")
+# The agencies a wire lead's credit may name besides any acronym of 2-5 capitals (metadata-v1's list).
+_LEAD_AGENCIES = ("AP", "Reuters", "AFP", "Xinhua", "Bernama", "Kyodo", "Yonhap", "Antara")
+
+
+def _words_are(pattern: re.Pattern[str], words: str | None) -> bool:
+    return words is None or all(pattern.fullmatch(w) for w in words.split())
+
+
+def _wire_lead(d: Dateline) -> bool:
+    """A wire lead: an agency credit ("(AP)", "(Reuters)", "(MWN)"), a dash and a space; ASCII capitalised words."""
+    return (d.credit is not None and is_agency_credit(d.credit, _LEAD_AGENCIES) and d.dash and d.spaced
+            and d.start == 0 and (d.date is None or d.date_comma)
+            and _words_are(_LEAD_WORD, d.place) and _words_are(_REGION_WORD, d.region))
+
+
+def _caps_lead(d: Dateline) -> bool:
+    """A place in ASCII capitals (3+ characters) before a long dash and a space, no credit nor date."""
+    return (d.credit is None and d.date is None and d.sep in ("—", "–") and d.spaced and d.start == 0
+            and len(d.place) >= 3
+            and _words_are(_CAPS_WORD, d.place) and _words_are(_CAPS_REGION_WORD, d.region))
+
+
 def _lead_facts(meta: Metadata, lead: list[str]) -> None:
     """Dateline, credit, byline and date from the leading paragraphs."""
     for p in lead:
         if meta.byline is None and (m := _BYLINE.match(p)) and word_count(p) <= DATE_LINE_MAX_WORDS:
             meta.byline = m.group("names").strip()
             meta.evidence["byline"] = p
-        if meta.credit is None and (m := _WIRE_LEAD.match(p)):
-            meta.dateline, meta.credit = m.group("city"), _normalise_credit(m.group("credit"))
-            meta.evidence["dateline"] = meta.evidence["credit"] = p[:m.end()].strip()
-        elif meta.dateline is None and (m := _CAPS_LEAD.match(p)) and len(m.group("city")) >= 3:
-            meta.dateline = m.group("city")
-            meta.evidence["dateline"] = p[:m.end()].strip()
+        line = match_dateline(p)
+        if meta.credit is None and line is not None and _wire_lead(line):
+            meta.dateline, meta.credit = line.place, _normalise_credit(line.credit or "")
+            meta.evidence["dateline"] = meta.evidence["credit"] = p[:line.end].strip()
+        elif meta.dateline is None and line is not None and _caps_lead(line):
+            meta.dateline = line.place
+            meta.evidence["dateline"] = p[:line.end].strip()
         if meta.published is None and word_count(p) <= DATE_LINE_MAX_WORDS and (d := parse_date(p)):
             meta.published = d
             meta.evidence["published"] = p

@@ -109,8 +109,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from ..clean.datelines import WIRE_AGENCIES, WIRE_AGENCIES_LOWER, WIRE_AGENCIES_UPPER, Dateline, find_datelines
 from ..model import Article
-from .features import WIRE_AGENCIES, Pair, credit_dateline, ordered_chain, window_shape
+from .features import Pair, credit_dateline, ordered_chain, window_shape
 from .locality import host_country, local_country, outlet_host, registered_domain
 from .spin import (SPIN_PRIOR_ALGORITHM, SPUN_ARTICLE_THRESHOLD, frequency_prior_available, frequency_votes,
                    spinner_pair_hits, usage_votes)
@@ -678,24 +679,6 @@ def rule_dateline(c: Case) -> list[Finding]:
                     "dateline" if DATELINE_DECIDES else None, keeper.id, other.id)]
 
 
-# A place dateline opening a paragraph of the head: "VIENTIANE: At least ...", "BANGKOK, Feb 28 (Reuters) - ...",
-# "ĐỒNG NAI - Việt Nam ...", "ADDIS ABABA, May 29 (Xinhua) -- The ..." (dashes are folded by normalize()).
-_DATELINE_OPEN_RE = re.compile(
-    r"(?m)^(?:[ \t]*date \d{4}-\d\d-\d\d)?[ \t]*([^\W\d_]{2,}(?:[ .'-][^\W\d_]{2,}){0,3})"
-    r"(?:,[ \t]*[A-Z][\w.]*(?:[ \t]+\d{1,2})?)?[ \t]*(?:\([^()\n]{2,20}\))?[ \t]*(?::|-{1,2})[ \t\n]+(?=[^\W\d_])")
-# Capitalised words that open a line with a colon or dash but are not places: page furniture, and the
-# headings that rewrites add ("KEY FACTS:", "WHAT HAPPENED -"); a heading must never pass for a dateline.
-_NOT_PLACES = frozenset({"UPDATE", "UPDATED", "BREAKING", "WATCH", "PHOTO", "PHOTOS", "VIDEO", "EXCLUSIVE", "NOTE",
-                         "EDITOR", "EDITORS", "EDITOR'S", "READ", "ALSO", "MENU", "HOME", "SEE", "NEWS", "LIVE",
-                         "ANALYSIS", "OPINION", "ADVERTISEMENT", "FILE", "RELATED", "SOURCE", "TAGS", "SHARE",
-                         "WARNING", "LATEST", "TOP", "MORE", "CLOSE", "SUBSCRIBE", "LOGIN", "SEARCH", "TRENDING",
-                         "FACT", "FACTS", "KEY", "WHAT", "WHY", "HOW", "WHO", "WHEN", "WHERE", "SUMMARY",
-                         "BACKGROUND", "CONTEXT", "HIGHLIGHTS", "HIGHLIGHT", "INTRODUCTION", "CONCLUSION",
-                         "OVERVIEW", "TAKEAWAYS", "TAKEAWAY", "DETAILS", "QUOTE", "QUOTES", "IMPACT", "TIMELINE",
-                         "RESPONSE", "STATEMENT", "IMPORTANT", "NOTICE", "DISCLAIMER", "ALERT", "REPORT", "STORY",
-                         "BY", "THE", "AND", "FOR", "TO", "IN", "ON", "FAQ", "TLDR", "Q", "A"})
-
-
 _SENTENCE_END_RE = re.compile(r"[.!?][\"')\]]?\s|\n")
 
 
@@ -707,16 +690,35 @@ def _first_sentence_end(text: str, start: int) -> int:
 
 @lru_cache(maxsize=8192)
 def lead_dateline(text: str) -> tuple[str, int] | None:
-    """(place, end offset) of the first place dateline opening a paragraph in the head of ``text``
-    (:data:`DATELINE_HEAD_CHARS`), or None. The place is written in capitals, 4+ letters in all."""
-    for m in _DATELINE_OPEN_RE.finditer(text[:DATELINE_HEAD_CHARS]):
-        place = m.group(1)
-        letters = [ch for ch in place if ch.isalpha()]
-        if len(letters) < 4 or place != place.upper() or any(w in _NOT_PLACES for w in re.split(r"[ .'-]", place)) \
-                or place in WIRE_AGENCIES_UPPER:
-            continue
-        return place, m.end()
+    """(place, end offset) of the first place dateline opening a line in the head of ``text``
+    (:data:`DATELINE_HEAD_CHARS`), or None: a :mod:`clean.datelines` dateline whose place is written in
+    capitals, 4+ letters in all, is no heading (:data:`NOT_PLACES`) and no agency."""
+    for d in find_datelines(text[:DATELINE_HEAD_CHARS]):
+        if _is_lead_dateline(d):
+            return d.place, d.end
     return None
+
+
+def _is_lead_dateline(d: Dateline) -> bool:
+    """The dateline rule's reading of a dateline ("VIENTIANE: At least ...", "BANGKOK, Feb 28 (Reuters) - ...",
+    "ĐỒNG NAI - Việt Nam ...", "ADDIS ABABA, May 29 (Xinhua) -- The ..."; dashes are folded by normalize()):
+    no lower case (a caseless script passes), 4+ letters, each run of letters 2+ long; a one-word region
+    or a date after a comma; a credit of 2-20 characters; a letter after the separator's space; no
+    heading, no agency."""
+    return (d.place.upper() == d.place and d.letters >= 4 and d.spaced and _LETTER_RE.match(d.follows) is not None
+            and all(_RUN_RE.fullmatch(run) for run in _PLACE_RUNS_RE.split(d.place))
+            and (d.date is None or (d.region is None and d.date_comma))
+            and (d.region is None or (d.date is None and _REGION_RE.fullmatch(d.region) is not None))
+            and (d.credit is None or 2 <= len(d.credit) <= 20)
+            and not d.is_heading() and d.place not in WIRE_AGENCIES_UPPER)
+
+
+# The direction rule's dateline (direction-v7): its place is runs of letters joined by one space, dot,
+# apostrophe or hyphen; its region one word ("BANGKOK, Thailand -", "BANGKOK, Feb 28 (Reuters) -").
+_PLACE_RUNS_RE = re.compile(r"[ .'-]")
+_RUN_RE = re.compile(r"[^\W\d_]{2,}")
+_REGION_RE = re.compile(r"[A-Z][\w.]*")
+_LETTER_RE = re.compile(r"[^\W\d_]")
 
 
 def rule_detail(c: Case) -> list[Finding]:
@@ -967,7 +969,3 @@ def attributes_to(article: Article, other: Article) -> str:
             if key == n or key.startswith(n) and len(n) >= 4 or (n in WIRE_AGENCIES_LOWER and said.split()[:1] == [n]):
                 return phrase
     return ""
-
-
-WIRE_AGENCIES_LOWER = frozenset(w.lower() for w in WIRE_AGENCIES)
-WIRE_AGENCIES_UPPER = frozenset(w.upper() for w in WIRE_AGENCIES)

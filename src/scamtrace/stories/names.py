@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from ..clean.datelines import match_dateline
 from ..clean.headline import headline_of, headline_problem
 from ..extract.text import paragraphs, sentences_in
 from ..model import HEADLINE_SOURCE
@@ -47,16 +48,10 @@ NAME_CANDIDATES = 12
 # A paragraph this short (words) is tested as a possible furniture line before it is read.
 FURNITURE_MAX_WORDS = 30
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-# A dateline: a place (one to four words, optionally ", Region"), an optional date and an optional
-# credit in parentheses, then a dash or a colon: "INCHEON, South Korea, Jan 23 (Reuters) -",
-# "PHNOM PENH —", "SEOUL, South Korea --", "Yangon:". What follows starts a sentence.
-_DATELINE = re.compile(
-    r"^(?P<place>[^\W\d_][^\s(),:;—–]*(?:\s+[^\W\d_][^\s(),:;—–]*){0,3})"
-    r"(?P<region>,\s*[^\W\d_][^\s(),:;—–]*(?:\s+[^\W\d_][^\s(),:;—–]*){0,2})?"
-    rf"(?:,?\s+{_MONTH}\s+\d{{1,2}})?"
-    r"\s*(?P<credit>\([^()]{1,30}\))?"
-    r"\s*(?P<sep>[—–]|--?|:)\s+(?=[\"“‘(]?[^\W_])")
+# What follows a dateline the name drops: a sentence's first word (maybe after an opening quote).
+_SENTENCE_OPENS = re.compile(r"[\"“‘(]?[^\W_]")
+# The separators a dropped dateline ends with ("PHNOM PENH —", "SEOUL, South Korea --", "Yangon:").
+_SEPARATORS = frozenset({"—", "–", "-", "--", ":"})
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _SPACES = re.compile(r"\s+")
 # What a name is trimmed of at its end before the ellipsis: punctuation and words that leave it dangling.
@@ -65,19 +60,16 @@ _DANGLING = frozenset("a an the of in on at to for from by with and or but as th
 
 
 def _strip_dateline(sentence: str) -> str:
-    """``sentence`` without a leading dateline. The place must be written in capitals (a wire
+    """``sentence`` without a leading :mod:`clean.datelines` dateline ("INCHEON, South Korea, Jan 23 (Reuters) -",
+    "PHNOM PENH —", "SEOUL, South Korea --", "Yangon:"). The place must be written in capitals (a wire
     dateline) unless a credit or a colon follows it; a sentence that is all dateline is kept."""
-    m = _DATELINE.match(sentence)
-    if m is None:
+    d = match_dateline(sentence)
+    if d is None or d.start or d.sep not in _SEPARATORS or not d.spaced or not _SENTENCE_OPENS.match(d.follows):
         return sentence
-    place = m.group("place")
-    caps = place.upper() == place != place.lower()   # written in capitals (a script with case)
-    caseless = place.upper() == place.lower()          # a script without case: no capitals to tell
-    colon = m.group("sep") == ":"
-    if not (caps or m.group("credit") or (colon and not m.group("region") and (_capitalised(place) or caseless))
-            or (colon and caps)):
+    colon = d.sep == ":"
+    if not (d.caps or d.credit is not None or (colon and d.region is None and (_capitalised(d.place) or d.caseless))):
         return sentence
-    rest = sentence[m.end():]
+    rest = sentence[d.end:]
     return rest if _WORD.search(rest) else sentence
 
 
