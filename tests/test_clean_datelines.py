@@ -23,10 +23,10 @@ def _d(text: str) -> Dateline:
 @pytest.mark.parametrize("lead, place, region, date, credit, sep", [
     ("VIENTIANE: ", "VIENTIANE", None, None, None, ":"),
     ("BANGKOK, Feb 28 (Reuters) - ", "BANGKOK", None, "Feb 28", "Reuters", "-"),
-    ("INCHEON, South Korea, Jan 23 (Reuters) - ", "INCHEON", "South Korea", "Jan 23", "Reuters", "-"),
+    ("TOLLAN, Veridia North, Mar 3 (Reuters) - ", "TOLLAN", "Veridia North", "Mar 3", "Reuters", "-"),
     ("PHNOM PENH — ", "PHNOM PENH", None, None, None, "—"),
     ("ADDIS ABABA, May 29 (Xinhua) -- ", "ADDIS ABABA", None, "May 29", "Xinhua", "--"),
-    ("SEOUL, Oct. 17 (Yonhap) -- ", "SEOUL", None, "Oct. 17", "Yonhap", "--"),
+    ("NORLAND, Oct. 9 (Yonhap) -- ", "NORLAND", None, "Oct. 9", "Yonhap", "--"),
     ("Yangon: ", "Yangon", None, None, None, ":"),
     ("MAE SOT, Thailand (SWA) — ", "MAE SOT", "Thailand", None, "SWA", "—"),
 ])
@@ -44,18 +44,18 @@ def test_a_credit_with_and_without_a_date():
 
 
 def test_non_ascii_places():
-    d = _d("ĐỒNG NAI — Việt Nam on Wednesday received 85 citizens.")
-    assert d.place == "ĐỒNG NAI" and d.caps
+    d = _d("ĐỒNG TÂN — Veridia on Wednesday received 85 citizens.")
+    assert d.place == "ĐỒNG TÂN" and d.caps
     thai = _d("ยะลา — " + BODY)                          # Thai vowel signs are no letters to the re module
     assert thai.place == "ยะลา" and thai.caseless and not thai.caps
-    assert _d("यांगून: " + BODY).place == "यांगून"
-    assert lead_dateline("Headline\nĐỒNG NAI - Việt Nam received 85 citizens.")[0] == "ĐỒNG NAI"
+    assert _d("दिल्ली: " + BODY).place == "दिल्ली"
+    assert lead_dateline("Headline\nĐỒNG TÂN - Veridia received 85 citizens.")[0] == "ĐỒNG TÂN"
 
 
 def test_a_date_stamp_before_the_place():
-    d = _d(" date 2025-01-02 TÂY NINH — " + BODY)
-    assert (d.stamp, d.place, d.start) == ("date 2025-01-02", "TÂY NINH", 17)
-    assert lead_dateline("date 2025-01-02 TÂY NINH - Officials said 40 people were freed.")[0] == "TÂY NINH"
+    d = _d(" date 2025-01-02 ĐỒNG TÂN — " + BODY)
+    assert (d.stamp, d.place, d.start) == ("date 2025-01-02", "ĐỒNG TÂN", 17)
+    assert lead_dateline("date 2025-01-02 ĐỒNG TÂN - Officials said 40 people were freed.")[0] == "ĐỒNG TÂN"
     assert credit_dateline("date 2025-01-02 PHNOM PENH (Reuters) - " + BODY) == ("Reuters", "PHNOM PENH")
     assert detect_metadata("date 2025-01-02 PHNOM PENH (Reuters) - " + BODY).credit is None  # metadata-v1 reads none
 
@@ -88,7 +88,7 @@ def test_agency_credits():
 
 def test_each_reader_keeps_its_policy():
     # features: an agency credit and capitals (a region before the date is read since copies.features-v4)
-    assert credit_dateline("INCHEON, South Korea, Jan 23 (Reuters) - " + BODY) == ("Reuters", "INCHEON")
+    assert credit_dateline("TOLLAN, Veridia North, Mar 3 (Reuters) - " + BODY) == ("Reuters", "TOLLAN")
     assert credit_dateline("Yangon (Reuters) - " + BODY) == (None, None)
     # metadata: a mixed-case place with a credit, capitals before a long dash without one
     assert (detect_metadata("Yangon (AFP) - " + BODY).dateline, detect_metadata("Yangon - " + BODY).dateline) == \

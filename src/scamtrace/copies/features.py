@@ -40,6 +40,8 @@ JACCARD_SHINGLE_WORDS = 5
 # survive spinning but not rewriting (Stamatatos 2011). Set on seed 003 vs a synthetic spin of 000.
 STOPWORD_NGRAM = 8
 _AGENCY_ALT = "|".join(re.escape(a) for a in WIRE_AGENCIES)
+# "(Reuters)": a text without an agency's credit in parentheses has no wire dateline (a quick test first).
+_AGENCY_CREDIT_RE = re.compile(r"\((?:" + _AGENCY_ALT + r")\)")
 _CREDIT_LINE_RE = re.compile(r"\b(" + _AGENCY_ALT + r")\s+(?:researcher|writers?|reporters?|correspondents?|journalists?)\b")
 _NUM_RE = re.compile(r"\d[\d,.]*\d|\d")
 _QUOTE_RE = re.compile(r"[\"“]([^\"“”]{12,600})[\"”]")
@@ -205,8 +207,8 @@ def number_overlap(pair: Pair) -> Feature:
 
 def _is_wire_dateline(d: Dateline) -> bool:
     """A wire dateline (:mod:`clean.datelines`): a place in capitals (2+ letters, no digits), an agency's
-    credit and a dash: "BANGKOK, Feb 28 (Reuters) -", "INCHEON, South Korea, Jan 23 (Reuters) -",
-    "date 2025-07-30 ĐỒNG NAI (VNA) -"."""
+    credit and a dash: "BANGKOK, Feb 28 (Reuters) -", "TOLLAN, Veridia, Mar 3 (Reuters) -",
+    "date 2025-07-30 ĐỒNG TÂN (VNA) -"."""
     return (d.credit in WIRE_AGENCIES and d.dash and d.caps and d.plain and d.letters >= 2
             and (d.date is None or d.date_comma))
 
@@ -217,7 +219,9 @@ def credit_dateline(article: Article | str) -> tuple[str | None, str | None]:
     credit = article.credit if isinstance(article, Article) else None
     dateline = article.dateline if isinstance(article, Article) else None
     if credit is None or dateline is None:
-        d = next((d for d in find_datelines(normalize(text[:3000])) if _is_wire_dateline(d)), None)
+        head = normalize(text[:3000])
+        credited = _AGENCY_CREDIT_RE.search(head) is not None
+        d = next((d for d in find_datelines(head) if _is_wire_dateline(d)), None) if credited else None
         if d is not None:
             dateline = dateline or d.place
             credit = credit or d.credit
