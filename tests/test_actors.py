@@ -207,3 +207,86 @@ def test_a_subdivision_joins_its_name_plus_a_place_word():
     assert by["Bokeo"].evidence == [{"alias": "Bokeo province", "joined": "Bokeo",
                                      "rule": "subdivision and its place word", "word": "province"}]
     assert len(fold("Bokeo province")) in join_sizes(len(fold("Bokeo")), "GPE")
+
+
+def test_country_names_and_codes_name_one_country_and_ambiguous_codes_do_not():
+    """extract.places.country_code: a country's names and its news codes in capitals or dotted; not a code
+    that is a word or another thing's acronym ("IT", "AI" is Anguilla's, "CAN"), not "Us", not "A.I."."""
+    from scamtrace.extract.places import NEWS_COUNTRY_CODES, country_code, country_forms
+    for name in ("US", "U.S.", "USA", "U.S.A.", "United States", "United States of America", "the United States"):
+        assert country_code(name) == "US", name
+    assert country_code("UK") == country_code("U.K.") == country_code("United Kingdom") == "GB"
+    assert country_code("Republic of Korea") == country_code("South Korea") == country_code("ROK") == "KR"
+    for name in ("IT", "AI", "IN", "CAN", "PNG", "Us", "A.I.", "I.T.", "Korea", "Amnesty", ""):
+        assert country_code(name) is None, name
+    assert set(NEWS_COUNTRY_CODES) <= {"US", "USA", "UK", "UAE", "PRC", "ROK", "DPRK", "DRC"}
+    assert {fold(n) for n in ("US", "United States", "United States of America")} <= set(country_forms("US"))
+
+
+def test_names_of_one_country_are_one_place_actor():
+    """knowledge.actors-v4: "US", "U.S." and "United States" (places) are one actor named by its full name,
+    with the rule as evidence; "IT" and "AI" as places, and "US" as an organisation, join nothing."""
+    actors = resolve_actors(m((("US", "GPE"), 3), (("U.S.", "GPE"), 2), (("United States", "GPE"), 2),
+                              (("UAE", "GPE"), 3), (("United Arab Emirates", "GPE"), 1),
+                              (("AI", "GPE"), 1), (("Anguilla", "GPE"), 1), (("IT", "GPE"), 1), (("Italy", "GPE"), 1),
+                              (("USA", "ORG"), 1)))
+    by = {a.name: a for a in actors}
+    assert by["United States"].aliases == ["U.S.", "US", "United States"]
+    assert by["United States"].mentions == 7 and by["United States"].label == "GPE"
+    assert {"alias": "United States", "joined": "U.S.", "rule": "same country", "country": "US"} in by[
+        "United States"].evidence
+    assert by["United Arab Emirates"].aliases == ["UAE", "United Arab Emirates"]   # the full name, not the code
+    assert {"AI", "Anguilla", "IT", "Italy", "USA"} <= set(by)
+
+
+def test_an_acronym_defined_in_a_text_joins_its_long_name_across_the_store():
+    """knowledge.actors-v4: an acronym a text defines ("Department of Justice (DOJ)") and its long name are
+    one actor named by the long name, the defining article as evidence; not for places ("SEZ" names many
+    zones), nor without a definition, nor against a "different" judgement."""
+    counts = {("DOJ", "ORG"): 12, ("Department of Justice", "AGENCY"): 10, ("SEZ", "ORG"): 3,
+              ("Golden Triangle Special Economic Zone", "LOC"): 5, ("PAOCC", "ORG"): 1, ("NBI", "ORG"): 2,
+              ("Presidential Anti-Organized Crime Commission", "ORG"): 2}
+    defined = {("DOJ", "Department of Justice"): "a1", ("SEZ", "Golden Triangle Special Economic Zone"): "a2",
+               ("PAOCC", "Presidential Anti-Organized Crime Commission"): "a3"}
+    by = {a.name: a for a in resolve_actor_counts(counts, (), defined)}
+    assert by["Department of Justice"].aliases == ["DOJ", "Department of Justice"]
+    assert by["Department of Justice"].label == "AGENCY" and by["Department of Justice"].mentions == 22
+    assert by["Department of Justice"].evidence == [{"alias": "DOJ", "joined": "Department of Justice",
+                                                     "rule": "acronym defined in the text", "article": "a1"}]
+    assert {"SEZ", "Golden Triangle Special Economic Zone", "NBI"} <= set(by)
+    assert by["Presidential Anti-Organized Crime Commission"].aliases[0] == "PAOCC"
+    apart = {a.name for a in resolve_actor_counts(counts, [("DOJ", "Department of Justice", "different")], defined)}
+    assert {"DOJ", "Department of Justice"} <= apart
+    assert "DOJ" in {a.name for a in resolve_actor_counts(counts)}
+
+
+def test_the_extract_stage_records_an_acronym_defined_in_brackets():
+    """extract.entities-v6: "Department of Justice (DOJ)" makes the bracketed acronym a mention of the long
+    name (source "acronym"), and a later "DOJ" alone too; an acronym that is not the initials stays itself."""
+    from scamtrace.extract.entities import acronym_of, find_entities
+    assert acronym_of("DOJ", "Department of Justice") and acronym_of("DJ", "Department of Justice")
+    assert acronym_of("PAOCC", "Presidential Anti-Organized Crime Commission")
+    assert acronym_of("DSWD", "Department of Social Welfare and Development")
+    assert not acronym_of("USDT", "Tether") and not acronym_of("DOJ", "Department of Labor")
+    text = ("The Ministry of Public Security (MOPS) filed the case on Monday. An official of the MOPS said more "
+            "would follow. Interpol (XYZ) did not comment.")
+    ms = find_entities(text, use_model=False)
+    acr = [x for x in ms if x.text == "MOPS"]   # (the rules recognise no later "MOPS" alone)
+    assert [(x.canonical, x.label, x.source, x.start) for x in acr] == [
+        ("Ministry of Public Security", "AGENCY", "acronym", text.index("MOPS"))]
+    assert not [x for x in ms if x.text == "XYZ"]
+    from scamtrace.extract.entities import _defined_acronyms
+    from scamtrace.model import Mention
+    text = "The Department of Justice (DOJ) filed it. The DOJ said so."
+    ms = [Mention("Department of Justice", "AGENCY", 4, 25, "Department of Justice", source="model"),
+          Mention("DOJ", "ORG", 27, 30, "DOJ", source="model"), Mention("DOJ", "ORG", 46, 49, "DOJ", source="model")]
+    out = _defined_acronyms(text, ms)
+    assert [(x.canonical, x.label, x.source) for x in out[1:]] == [
+        ("Department of Justice", "AGENCY", "acronym"), ("Department of Justice", "ORG", "model")]
+
+
+def test_fold_reads_letters_nfkd_keeps():
+    """knowledge.actors-v4: "Đồng Nai" and "Dong Nai" fold alike (v3 kept the "đ")."""
+    assert fold("Đồng Nai") == fold("Dong Nai") == "dongnai"
+    (actor,) = resolve_actors(m((("Đồng Nai", "GPE"), 2), (("Dong Nai", "GPE"), 1)))
+    assert actor.aliases == ["Dong Nai", "Đồng Nai"]

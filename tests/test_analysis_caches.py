@@ -259,6 +259,36 @@ def test_labels_voted_over_a_folded_form_and_word_joins_resolve_incrementally_as
     full.close()
 
 
+def test_country_and_acronym_joins_resolve_incrementally_as_in_a_full_run(synth_store, tmp_path):  # noqa: ANN001
+    """knowledge.actors-v4 on the incremental path: names of one country in other blocks ("US" stored, then
+    "United States"), an acronym used alone before a text defines it ("DOJ", then "Department of
+    Justice (DOJ)": a mention of source "acronym") and a folded "đ" ("Đồng Nai" / "Dong Nai"), written in
+    two runs, resolve as a run over every name does (the lookup reads across blocks)."""
+    store, _ = synth_store
+    api.analyze(store)
+    ids = [r[0] for r in store.execute("SELECT id FROM mentions ORDER BY id LIMIT 8")]
+    steps = [[("US", "US", "GPE", "model"), ("DOJ", "DOJ", "ORG", "model"), ("DOJ", "DOJ", "ORG", "model"),
+              ("Đồng Nai", "Đồng Nai", "GPE", "model")],
+             [("United States", "United States", "GPE", "model"), ("United States", "United States", "GPE", "model"),
+              ("DOJ", "Department of Justice", "AGENCY", "acronym"), ("Dong Nai", "Dong Nai", "GPE", "model")]]
+    for n, step in enumerate(steps):
+        with store.write() as db:
+            for i, (text, name, label, source) in zip(ids[4 * n:], step):
+                db.execute("UPDATE mentions SET text = ?, canonical = ?, label = ?, source = ? WHERE id = ?",
+                           (text, name, label, source, i))
+        api.ingest(store, [_jsonl(tmp_path / f"w{n}.jsonl", generate(3, 50 + n).articles)])
+        api.analyze(store)
+    got = _actors(store)
+    by_alias = dict(got[1])
+    assert by_alias["US"] == by_alias["United States"] == "United States"
+    assert by_alias["DOJ"] == "Department of Justice"
+    assert by_alias["Dong Nai"] == by_alias["Đồng Nai"]
+    full = api.open_store(copy_store(Path(store.path), tmp_path / "full.db"))
+    update_actors(full, None)
+    assert _actors(full) == got
+    full.close()
+
+
 def test_a_store_written_before_the_actor_caches_is_upgraded_and_gives_the_same_actors(tmp_path):
     db, src, cut = _half_store_before(
         tmp_path, ("0014_actor_caches", "0021_incremental_reads"),

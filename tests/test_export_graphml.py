@@ -101,7 +101,7 @@ def test_hostile_text_stays_text_and_control_characters_are_dropped(tmp_path):
     _, nodes, edges, _ = parse(store, "actors")
     assert set(nodes) == {"PERSON:<Zhou> & Co", "ORG:Acme \"Ltd\""}
     assert len(edges) == 1 and edges[0]["weight"] == "1.0"
-    with store.write() as db:                       # name variants joined by knowledge.actors-v3
+    with store.write() as db:                       # name variants joined by knowledge.actors-v4
         db.execute("INSERT INTO mentions(article, text, label, canonical, start, \"end\", algorithm)"
                    " VALUES ('b', 'x', 'PERSON', 'Zhou & Co.', 0, 1, 't')")
         db.execute("INSERT INTO actors(name, label, mentions, algorithm) VALUES ('<Zhou> & Co', 'PERSON', 2, 't')")

@@ -1,4 +1,4 @@
-"""Entities: spaCy + gazetteer ruler, rule-based fallback, alias resolution, roles (extract.entities-v5).
+"""Entities: spaCy + gazetteer ruler, rule-based fallback, alias resolution, roles (extract.entities-v6).
 
 Texts are invented for the tests. The model path is skipped when no spaCy English pipeline is installed.
 """
@@ -50,7 +50,7 @@ def check_common(mentions) -> None:
     assert zhao and zhao[0].canonical == "Zhao Mingde"
     for m in mentions:
         assert TEXT[m.start:m.end] == m.text
-        assert m.algorithm.startswith("extract.entities-v5")
+        assert m.algorithm.startswith("extract.entities-v6")
 
 
 def test_rule_based_fallback_forced_by_parameter() -> None:

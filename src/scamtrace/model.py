@@ -586,7 +586,7 @@ class StoryFilter:
 
 # == records of the extract stage ==================================================================
 #: The algorithms whose records follow (name+version stored with every record; bump on a change).
-ALGO_ENTITIES = "extract.entities-v5"   # v4: candidates that name no actor dropped (extract.not-names-v1); v5: places of a general gazetteer relabelled GPE (extract.not-names-v2, extract.places-v1)
+ALGO_ENTITIES = "extract.entities-v6"   # v4: candidates that name no actor dropped (extract.not-names-v1); v5: places of a general gazetteer relabelled GPE (extract.not-names-v2, extract.places-v1); v6: an acronym defined in brackets after its long name is a mention of it (source "acronym")
 ALGO_DATES = "extract.dates-v2"
 ALGO_FIGURES = "extract.figures-v7"
 ALGO_QUOTES = "extract.quotes-v2"
@@ -817,7 +817,7 @@ class MergedEvent:
 
 # == records of the knowledge stage ================================================================
 ALGO_KNOWLEDGE_FIGURES = "knowledge.figures-v3"   # v3: an age is one fact only for one person
-ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v3"   # v2: label ties broken by name, not by storage order; v3: label voted over a folded form (a tie to a gazetteer place), organisation + generic word joined
+ALGO_KNOWLEDGE_ACTORS = "knowledge.actors-v4"   # v2: label ties broken by name, not by storage order; v3: label voted over a folded form (a tie to a gazetteer place), organisation + generic word joined; v4: names of one country joined ("US" / "United States"), an acronym defined in a text joined to its long name, "đ" folded to "d"
 
 
 @dataclass

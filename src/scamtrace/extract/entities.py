@@ -340,6 +340,57 @@ def _resolve_aliases(mentions: list[Mention]) -> None:
             m.canonical = long_names[m.text]
 
 
+#: Small words a long name's acronym may take a letter of or leave out ("Department of Justice (DOJ)",
+#: "Department of Social Welfare and Development (DSWD)"), compared in lower case ("The ... (DFA)").
+ACRONYM_SMALL_WORDS = frozenset({"of", "the", "and", "for"})
+#: An acronym in brackets right after a name: 2 to 8 capitals ("(DOJ)", "(PAOCC)").
+_DEFINED_ACRONYM = re.compile(r"[^\S\n]*\((?P<acr>[A-Z]{2,8})\)")
+#: Source of a mention added for an acronym defined in brackets after its long name (``extract.entities-v6``;
+#: ``knowledge.actors-v4`` joins the acronym and the long name across the store by these mentions).
+ACRONYM_SOURCE = "acronym"
+
+
+def acronym_of(acronym: str, name: str) -> bool:
+    """True when ``acronym``'s letters are the initials of ``name``'s capitalised words (a hyphenated
+    word's parts each: "Anti-Organized" -> "AO"), each of :data:`ACRONYM_SMALL_WORDS` taking its letter
+    or none: "DOJ" / "Department of Justice", "PAOCC" / "Presidential Anti-Organized Crime Commission"."""
+    words = [w for w in re.split(r"[\s\-]+", name) if w]
+    if not words or any(not (w[0].isupper() or w.lower() in ACRONYM_SMALL_WORDS) for w in words):
+        return False
+    ends = {0}   # letters of the acronym matched so far, over the ways to read the small words
+    for w in words:
+        small = w.lower() in ACRONYM_SMALL_WORDS
+        step = {i + 1 for i in ends if i < len(acronym) and acronym[i] == w[0].upper()}
+        ends = step | ends if small else step
+        if not ends:
+            return False
+    return len(acronym) in ends
+
+
+def _defined_acronyms(text: str, mentions: list[Mention]) -> list[Mention]:
+    """v6: an acronym the text defines in brackets right after a long name ("Department of Justice
+    (DOJ)", :func:`acronym_of`) is a mention of the long name (source :data:`ACRONYM_SOURCE`, the long
+    name's label and canonical name), and so is every other mention written as the acronym alone."""
+    taken = {(m.start, m.end): m for m in mentions}
+    long_of: dict[str, Mention] = {}
+    added: list[Mention] = []
+    for m in mentions:
+        hit = _DEFINED_ACRONYM.match(text, m.end)
+        if m.label == "PERSON" or hit is None or not acronym_of(hit["acr"], m.canonical):
+            continue
+        long_of.setdefault(hit["acr"], m)
+        s, e = hit.start("acr"), hit.end("acr")
+        inside = taken.get((s, e))
+        if inside is not None:
+            inside.label, inside.canonical, inside.source = m.label, m.canonical, ACRONYM_SOURCE
+        elif all(e <= x.start or s >= x.end for x in mentions):
+            added.append(Mention(hit["acr"], m.label, s, e, m.canonical, source=ACRONYM_SOURCE))
+    for m in mentions:
+        if m.text in long_of and m.canonical == m.text and m.label != "PERSON":
+            m.canonical = long_of[m.text].canonical
+    return sorted(mentions + added, key=lambda m: m.start) if added else mentions
+
+
 def _add_surname_mentions(text: str, mentions: list[Mention]) -> list[Mention]:
     """Later bare surnames of a person the recogniser named in full ("Zhao" after "Zhao Mingde")."""
     fulls = [m for m in mentions if m.label == "PERSON" and len(m.canonical.split()) > 1]
@@ -494,6 +545,7 @@ def find_entities(text: str, *, use_model: bool | None = None, gazetteer: Gazett
         if dropped is not None:
             dropped.extend(gone)
     _resolve_aliases(mentions)
+    mentions = _defined_acronyms(text, mentions)
     mentions = _add_surname_mentions(text, mentions)
     _add_roles(text, mentions)
     for m in mentions:

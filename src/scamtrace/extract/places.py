@@ -195,4 +195,65 @@ def reset() -> None:
     places.cache_clear()
     subdivision_keys.cache_clear()
     place_initials.cache_clear()
+    _country_names.cache_clear()
     _cities.cache_clear()
+
+
+#: Country codes taken as a country when written alone in capitals (``knowledge.actors-v4``, rule "same
+#: country"), with the ISO 3166-1 alpha-2 code of the country they name. A short list of the codes
+#: wire-service and newspaper style guides use for a country in running text (AP and Reuters style: "US",
+#: "UK", "UAE"; the usual English initials of "People's Republic of China", "Republic of Korea",
+#: "Democratic People's Republic of Korea", "Democratic Republic of the Congo"), not every ISO code: most
+#: two- and three-letter codes are also words or other things' acronyms ("IN", "IT", "AI" is Anguilla's,
+#: "CAN", "PNG", "ARE", "PER"). Chosen from general style usage, not from any article.
+NEWS_COUNTRY_CODES: dict[str, str] = {"US": "US", "USA": "US", "UK": "GB", "UAE": "AE", "PRC": "CN", "ROK": "KR",
+                                      "DPRK": "KP", "DRC": "CD"}
+_DOTTED = re.compile(r"(?:[A-Z]\.){2,4}")
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """place_key of a country's name, official name and common name (also put right: "Korea, Republic
+    of" -> "Republic of Korea", and without a leading "The") -> its alpha-2 code."""
+    try:
+        import pycountry
+    except ImportError:   # pragma: no cover - a declared dependency
+        return {}
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            for part in _name_parts(getattr(c, attr, "") or ""):
+                forms = [part]
+                if ", " in part:
+                    head, tail = part.split(", ", 1)
+                    forms.append(f"{tail} {head}")
+                forms += [f[4:] for f in forms if f.startswith(("The ", "the "))]
+                for f in forms:
+                    out.setdefault(place_key(f), c.alpha_2)
+    return out
+
+
+def country_code(name: str) -> str | None:
+    """The ISO alpha-2 code of the country ``name`` names, else None: a country's name, official or
+    common name ("United States", "United States of America", "the Philippines"), one of
+    :data:`NEWS_COUNTRY_CODES` written in capitals ("US", "UK"; not "Us", not "IT", "AI"), also in dotted
+    capitals ("U.S.", "U.K.", "U.S.A."; not "A.I.")."""
+    name = name.strip()
+    if name in NEWS_COUNTRY_CODES:
+        return NEWS_COUNTRY_CODES[name]
+    if _DOTTED.fullmatch(name):
+        return NEWS_COUNTRY_CODES.get(name.replace(".", ""))   # "U.S.", not "A.I."
+    if _is_acronym(name) or not name:
+        return None
+    if name[:4] in ("The ", "the "):
+        name = name[4:]
+    return _country_names().get(place_key(name))
+
+
+def country_forms(code: str) -> list[str]:
+    """The folded forms (:func:`place_key`) of the names :func:`country_code` reads as the country ``code``:
+    its names and its news codes (dotted or not, one folded form); the incremental actor lookup reads the
+    store's names of these forms."""
+    forms = [k for k, c in _country_names().items() if c == code]
+    forms += [place_key(k) for k, c in NEWS_COUNTRY_CODES.items() if c == code]
+    return sorted(set(forms))

@@ -19,7 +19,6 @@ why each alias joined it.
 """
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
@@ -29,7 +28,7 @@ import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.process import cdist
 
-from ..extract.places import place_name, subdivision_keys
+from ..extract.places import country_code, place_key, place_name, subdivision_keys
 from ..model import ALGO_KNOWLEDGE_ACTORS, Actor
 
 ALGORITHM = ALGO_KNOWLEDGE_ACTORS   # name+version stored with the records (defined in model.py beside them)
@@ -55,8 +54,9 @@ PLACE_WORDS = ("province", "state", "region", "prefecture")
 
 
 def fold(name: str) -> str:
-    s = unicodedata.normalize("NFKD", name).casefold()
-    return "".join(ch for ch in s if ch.isalnum())
+    """A name's folded form: case, accents and every non-alphanumeric left out, and (v4) the letters NFKD
+    does not take apart read plainly ("Đồng Nai" -> "dongnai"; :func:`scamtrace.extract.places.place_key`)."""
+    return place_key(name)
 
 
 class _UF:
@@ -135,8 +135,10 @@ def block_of(name: str, label: str) -> tuple[str, str]:
 
 
 def resolve_actor_counts(counts: Mapping[tuple[str, str], int],
-                         judgements: Iterable[tuple[str, str, str]] = ()) -> list[Actor]:
-    """:func:`resolve_actors` from mention counts per (canonical name, label)."""
+                         judgements: Iterable[tuple[str, str, str]] = (),
+                         acronyms: Mapping[tuple[str, str], str] | None = None) -> list[Actor]:
+    """:func:`resolve_actors` from mention counts per (canonical name, label). ``acronyms``: (acronym, long
+    name) -> the article defining it (v4; :func:`scamtrace.store.caches.defined_acronyms`)."""
     label_of, label = name_labels(counts)
     names = sorted(label_of)
     judgements = list(judgements)
@@ -164,6 +166,8 @@ def resolve_actor_counts(counts: Mapping[tuple[str, str], int],
                 if reason is not None and may_join(a, b):
                     uf.union(a, b)
                     why[b] = {"alias": b, "joined": a, **reason}
+    _join_countries(names, label, uf, why, may_join)
+    acronym_names = _join_acronyms(acronyms or {}, label, uf, why, may_join)
     for a, b in same:
         for x in (a, b):
             label.setdefault(x, "PERSON")
@@ -177,11 +181,50 @@ def resolve_actor_counts(counts: Mapping[tuple[str, str], int],
     actors = []
     for members in groups.values():
         total = {m: sum(label_of[m].values()) for m in members}
-        rep = max(members, key=lambda m: (total[m], len(m), m))
+        # v4: a long name, not its acronym or a country's code
+        rep = max(members, key=lambda m: (m not in acronym_names and not _country_code_form(m, label[m]),
+                                          total[m], len(m), m))
         actors.append(Actor(rep, label[rep], sorted(members), sum(total.values()),
                             [why[m] for m in sorted(members) if m in why]))
     actors.sort(key=lambda a: (-a.mentions, a.name))
     return actors
+
+
+def _join_countries(names: list[str], label: Mapping[str, str], uf: _UF, why: dict[str, dict[str, Any]],
+                    may_join: Callable[[str, str], bool]) -> None:
+    """v4: place names of one country are one actor ("US", "U.S.", "United States", "United States of
+    America": :func:`scamtrace.extract.places.country_code`), each joined to the country's first name in
+    order, across blocks."""
+    first: dict[str, str] = {}
+    for n in names:
+        code = country_code(n) if label[n] in PLACE_LABELS else None
+        if code is None:
+            continue
+        a = first.setdefault(code, n)
+        if a != n and uf.find(a) != uf.find(n) and may_join(a, n):
+            uf.union(a, n)
+            why[n] = {"alias": n, "joined": a, "rule": "same country", "country": code}
+
+
+def _country_code_form(name: str, label: str) -> bool:
+    """A place name that is a country's code ("US", "U.S.": a country's name with no lower-case letter)."""
+    return label in PLACE_LABELS and not any(ch.islower() for ch in name) and country_code(name) is not None
+
+
+def _join_acronyms(acronyms: Mapping[tuple[str, str], str], label: Mapping[str, str], uf: _UF,
+                   why: dict[str, dict[str, Any]], may_join: Callable[[str, str], bool]) -> set[str]:
+    """v4: an acronym a text defines in brackets after a long name ("Department of Justice (DOJ)") and
+    that long name are one actor wherever either is written, when both are named as organisations,
+    agencies or armed groups (an acronym of a place, "SEZ", names many places). The acronyms joined."""
+    out: set[str] = set()
+    for (acr, long), article in sorted(acronyms.items()):
+        if label.get(acr) not in ORG_LABELS or label.get(long) not in ORG_LABELS:
+            continue
+        if uf.find(acr) != uf.find(long) and may_join(long, acr):
+            uf.union(long, acr)
+            why[acr] = {"alias": acr, "joined": long, "rule": "acronym defined in the text", "article": article}
+            out.add(acr)
+    return out
 
 
 def _join_reason(label: str, fa: str, fb: str, ratio: float | None = None) -> dict[str, Any] | None:

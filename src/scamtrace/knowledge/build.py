@@ -25,11 +25,13 @@ from ..store.analysis import (fact_alias_ids_of_stories, fact_citation_keys, fac
                               members_of_stories, mention_counts, outlet_of_articles,
                               published_days, story_of_articles)
 from ..store.caches import (actor_alias_groups, block_mention_counts, changed_actor_names, clear_changed_actor_names,
-                            name_blocks_missing, name_mention_counts, put_name_blocks, recount_mentions,
+                            defined_acronyms, name_blocks_missing, name_mention_counts, put_name_blocks, recount_mentions,
                             unblocked_names)
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
-from .actors import block_joins, block_key, join_sizes, labels_of, names_to_resolve, resolve_actor_counts
+from ..extract.places import country_code, country_forms
+from .actors import (BLOCK_PREFIX, PLACE_LABELS, block_joins, block_key, join_sizes, labels_of, names_to_resolve,
+                     resolve_actor_counts)
 from .independence import Borrowed
 from .merge import merge_figures
 
@@ -106,7 +108,7 @@ def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
     actors, as they were."""
     judgements = store.judgements(kind="alias")
     if dirty is None:
-        replace_actors(store, resolve_actor_counts(mention_counts(store), judgements))
+        replace_actors(store, resolve_actor_counts(mention_counts(store), judgements, defined_acronyms(store)))
         recount_mentions(store, block_key)   # the counts, blocks and queue the incremental runs read
         return
     # the names whose counts changed (the queue: every mention written, deleted or renamed since the actors
@@ -120,7 +122,8 @@ def update_actors(store: Store, dirty: Collection[str] | None = None) -> None:
     names = names_to_resolve(seed, lookup.neighbours, judgements)
     if names:
         replace_actors(store, resolve_actor_counts(name_mention_counts(store, names),
-                                                   [j for j in judgements if j[0] in names or j[1] in names]),
+                                                   [j for j in judgements if j[0] in names or j[1] in names],
+                                                   defined_acronyms(store, names)),
                        of=names)
     clear_changed_actor_names(store)
 
@@ -153,9 +156,21 @@ class _ActorLookup:
         self._read({(keys[n][0], size) for n, lab in label.items() for size in join_sizes(keys[n][1], lab)})
         # a block's names of other lengths (read for another name) join none of these: the rule says no
         out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, keys[n][0]), ()))}
+        out |= self._same_country({n: lab for n, lab in label.items() if lab in PLACE_LABELS})
+        out.update(x for pair in defined_acronyms(self.store, names) for x in pair)   # v4: acronym <-> long name
         for aliases in actor_alias_groups(self.store, names).values():
             out.update(aliases)
         return out
+
+
+    def _same_country(self, places: dict[str, str]) -> set[str]:
+        """The place names of the store naming the same country as one of ``places`` (``knowledge.actors-v4``
+        joins them across blocks): the names of each of the country's folded forms are read."""
+        codes = {c for c in map(country_code, places) if c is not None}
+        forms = {f for c in codes for f in country_forms(c)}
+        self._read({(f[:BLOCK_PREFIX], len(f)) for f in forms})
+        return {m for f in forms for lab in PLACE_LABELS for m in self.blocks.get((lab, f[:BLOCK_PREFIX]), ())
+                if country_code(m) in codes}
 
 
 def _borrowed_credit(borrowed: Borrowed, article: str, start: Any, end: Any) -> Any:

@@ -364,6 +364,21 @@ def actor_alias_groups(store: Store, names: Iterable[str]) -> dict[str, list[str
     return out
 
 
+def defined_acronyms(store: Store, names: Iterable[str] | None = None) -> dict[tuple[str, str], str]:
+    """(acronym, long name) -> the first article (by id) defining it, from the mentions of source
+    "acronym" (``extract.entities-v6``: an acronym written in brackets after its long name): all of
+    them, or those whose acronym or long name is one of ``names``."""
+    sql = "SELECT text, canonical, MIN(article) FROM mentions WHERE source = 'acronym'"
+    if names is None:
+        rows = store.db.execute(f"{sql} GROUP BY text, canonical").fetchall()
+    else:
+        fill_temp_keys(store, "want_acronyms", "name", ((n,) for n in names))
+        rows = store.db.execute(
+            f"{sql} AND (text IN (SELECT name FROM temp.want_acronyms) OR canonical IN (SELECT name FROM"
+            " temp.want_acronyms)) GROUP BY text, canonical").fetchall()
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
 def put_name_blocks(store: Store, rows: Iterable[tuple[str, str, int]]) -> None:
     """Record (name, block prefix, folded length) for names not recorded yet, in one transaction."""
     with store.write() as db:

@@ -1083,3 +1083,19 @@ def _m0027() -> str:
     return """
         ALTER TABLE story_event_citations ADD COLUMN date_evidence TEXT;
     """
+
+
+@migration("0028_actor_fold_v4")
+def _m0028() -> str:
+    # knowledge.actors-v4 folds names with the letters NFKD does not take apart read plainly ("Đồng Nai"
+    # -> "dongnai", as extract.places.place_key does), so the stored block keys of such names change: the
+    # table is emptied and the next analyze records every mentioned name once
+    # (store.caches.name_blocks_missing), as 0021 did. Every mentioned name is queued as changed, so the
+    # next incremental analyze resolves the stored actors again under v4 (the country and acronym joins).
+    # idx_mentions_acronym: the mentions of an acronym defined in brackets (extract.entities-v6, source
+    # "acronym"), read by their acronym (store.caches.defined_acronyms).
+    return """
+        DELETE FROM actor_name_blocks;
+        CREATE INDEX idx_mentions_acronym ON mentions(text) WHERE source = 'acronym';
+        INSERT OR IGNORE INTO actor_names_changed(name) SELECT DISTINCT canonical FROM mention_counts;
+    """
