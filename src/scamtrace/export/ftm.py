@@ -3,7 +3,7 @@
 Mapping (every entity derived from an article points at it, so provenance is kept):
 
 * each article -> ``Article`` (title, publisher, publishedAt, sourceUrl, bodyText, author, language);
-* each actor (``knowledge.actors-v3``: name variants across articles joined; the mention's canonical
+* each actor (``knowledge.actors-v4``: name variants across articles joined; the mention's canonical
   name on a store without actors) -> ``Person`` (PERSON), ``Organization`` (ORG, ARMED_GROUP), ``PublicBody``
   (AGENCY) or ``Address`` (GPE, LOC, COMPOUND: FtM 4 has no place schema besides ``Address``;
   ``Territory`` is reference data with fixed ids), with ``proof`` = the articles naming it and

@@ -1,6 +1,6 @@
 """GraphML exports (``export.graphml-v1``) for Gephi, yEd, Cytoscape or networkx, written with the stdlib.
 
-* ``actors``: the actor network. Nodes are actors (``knowledge.actors-v3`` when the store has them,
+* ``actors``: the actor network. Nodes are actors (``knowledge.actors-v4`` when the store has them,
   else canonical mention names) with name, label, mentions and articles;
   an undirected edge joins two entities named in the same article, with ``weight`` = the number of
   articles naming both and ``sources`` = the number of independent sources (copy families) among

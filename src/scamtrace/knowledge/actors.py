@@ -5,7 +5,11 @@ v3: the label is voted over every name of the same folded form, so "Việt Nam" 
 by the model are one actor of one label, a tie going to a place label when the name is a place of the
 general gazetteer, :mod:`scamtrace.extract.places`, then to the smallest; and an organisation's name
 joins the same name plus a generic organisation word, "Amnesty" / "Amnesty International", a
-subdivision its name plus "province", "state", "region" or "prefecture", "Kayin" / "Kayin State").
+subdivision its name plus "province", "state", "region" or "prefecture", "Kayin" / "Kayin State";
+v4: the place names of one country are one actor, "US" / "U.S." / "United States"
+(:func:`scamtrace.extract.places.country_code`), an acronym a text defines in brackets after its long
+name is one actor with it wherever either is written, "DOJ" / "Department of Justice", named by the
+long name, and the fold reads "đ" as "d").
 Within an article the extract stage already resolves surnames
 and acronyms to a canonical name; across articles the same actor still appears under variants
 ("Ming Xue-chang" / "Ming Xuechang", "Zhou Qi-ming" / "Zhou Qiming", accents dropped). Names of one

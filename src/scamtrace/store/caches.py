@@ -373,9 +373,13 @@ def defined_acronyms(store: Store, names: Iterable[str] | None = None) -> dict[t
         rows = store.db.execute(f"{sql} GROUP BY text, canonical").fetchall()
     else:
         fill_temp_keys(store, "want_acronyms", "name", ((n,) for n in names))
+        # the names drive both lookups (by acronym through idx_mentions_acronym, by long name through
+        # idx_mentions_canonical), never a scan of the acronym mentions
+        pick = ("SELECT m.text, m.canonical, m.article FROM temp.want_acronyms w CROSS JOIN mentions m"
+                " ON m.{} = w.name WHERE m.source = 'acronym'")
         rows = store.db.execute(
-            f"{sql} AND (text IN (SELECT name FROM temp.want_acronyms) OR canonical IN (SELECT name FROM"
-            " temp.want_acronyms)) GROUP BY text, canonical").fetchall()
+            f"SELECT text, canonical, MIN(article) FROM ({pick.format('text')} UNION ALL {pick.format('canonical')})"
+            " GROUP BY text, canonical").fetchall()
     return {(r[0], r[1]): r[2] for r in rows}
 
 

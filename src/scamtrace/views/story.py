@@ -256,7 +256,7 @@ def distinct_quotes(quotes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def actor_resolver(store: Store) -> Resolver:
     """A function from a mention's (canonical name, label) to its actor's (name, label): the actor of
-    ``knowledge.actors-v3`` (name variants across articles joined) when the store has actors, else
+    ``knowledge.actors-v4`` (name variants across articles joined) when the store has actors, else
     the mention's own. Whitespace in names is collapsed (stored names may carry stray newlines)."""
     table = {alias: (" ".join(name.split()), label) for alias, (name, label) in queries.actor_of_alias(store).items()}
 
