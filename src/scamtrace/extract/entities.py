@@ -1,4 +1,4 @@
-"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v5``).
+"""Named entities with a domain gazetteer, alias resolution and role descriptors (``extract.entities-v6``).
 
 With spaCy and the small English pipeline installed, an EntityRuler built from the gazetteer runs
 before the statistical NER (gazetteer spans win; the model fills in the rest). v3: spaCy parses

@@ -30,7 +30,7 @@ from ..store.caches import (actor_alias_groups, block_mention_counts, changed_ac
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
 from ..extract.places import country_code, country_forms
-from .actors import (BLOCK_PREFIX, PLACE_LABELS, block_joins, block_key, join_sizes, labels_of, names_to_resolve,
+from .actors import (PLACE_LABELS, block_joins, block_key, join_sizes, labels_of, names_to_resolve,
                      resolve_actor_counts)
 from .independence import Borrowed
 from .merge import merge_figures
@@ -167,9 +167,9 @@ class _ActorLookup:
         """The place names of the store naming the same country as one of ``places`` (``knowledge.actors-v4``
         joins them across blocks): the names of each of the country's folded forms are read."""
         codes = {c for c in map(country_code, places) if c is not None}
-        forms = {f for c in codes for f in country_forms(c)}
-        self._read({(f[:BLOCK_PREFIX], len(f)) for f in forms})
-        return {m for f in forms for lab in PLACE_LABELS for m in self.blocks.get((lab, f[:BLOCK_PREFIX]), ())
+        keys = {block_key(f) for c in codes for f in country_forms(c)}
+        self._read(keys)
+        return {m for prefix in {p for p, _ in keys} for lab in PLACE_LABELS for m in self.blocks.get((lab, prefix), ())
                 if country_code(m) in codes}
 
 
