@@ -374,7 +374,8 @@ def defined_acronyms(store: Store, names: Iterable[str] | None = None) -> dict[t
     else:
         fill_temp_keys(store, "want_acronyms", "name", ((n,) for n in names))
         # the names drive both lookups (by acronym through idx_mentions_acronym, by long name through
-        # idx_mentions_canonical), never a scan of the acronym mentions
+        # idx_mentions_acronym_long: partial indexes, so a much-named name's other mentions are never
+        # visited), never a scan of the acronym mentions
         pick = ("SELECT m.text, m.canonical, m.article FROM temp.want_acronyms w CROSS JOIN mentions m"
                 " ON m.{} = w.name WHERE m.source = 'acronym'")
         rows = store.db.execute(

@@ -1099,3 +1099,14 @@ def _m0028() -> str:
         CREATE INDEX idx_mentions_acronym ON mentions(text) WHERE source = 'acronym';
         INSERT OR IGNORE INTO actor_names_changed(name) SELECT DISTINCT canonical FROM mention_counts;
     """
+
+
+@migration("0029_acronym_long_name_index")
+def _m0029() -> str:
+    # idx_mentions_acronym_long: the acronym mentions read by their long name (store.caches.defined_acronyms,
+    # the incremental actor lookup). Through idx_mentions_canonical that lookup visited every mention of a
+    # wanted name before keeping the acronym ones: 0.2 CPU s a call for the 200 most named names of a
+    # 100,000-article store (1.7 million mentions), four calls an incremental analyze.
+    return """
+        CREATE INDEX idx_mentions_acronym_long ON mentions(canonical) WHERE source = 'acronym';
+    """

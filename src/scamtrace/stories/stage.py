@@ -57,7 +57,7 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
         # units already in stories then
         at_full = full.get("units") if full else sum(1 for m in members if all(a in previous for a in m)) or None
         why = warm_allowed(len(members), len(dirty_units), at_full)
-        stats = {"units": len(members), "dirty_units": len(dirty_units)}
+        stats.update(units=len(members), dirty_units=len(dirty_units))
         if why is None:   # the event types of the units the run uses are read when used
             types: Mapping[str, Iterable[str]] = StoredTypes(lambda ids: unhedged_event_types_of(store, ids))
             changed = _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats,
