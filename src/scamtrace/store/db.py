@@ -525,12 +525,24 @@ class Store:
                            " VALUES (?,?,?,?,?)", (aid, algorithm, sig["shingle"], sig["stopword"], sig["facts"]))
 
     def article_meta(self) -> dict[str, Article]:
-        """Every article without its text (ids, dates, credits, language): enough to build families."""
-        return {r["id"]: Article(id=r["id"], source=r["source"], text="", url=r["url"], outlet=r["outlet"],
-                                 title=r["title"], published=_date(r["published"]), dateline=r["dateline"],
-                                 credit=r["credit"], language=r["language"], truncated=bool(r["truncated"]))
-                for r in self.db.execute("SELECT id, source, url, outlet, title, published, dateline, credit,"
-                                         " language, truncated FROM articles ORDER BY id")}
+        """Every article without its text (ids, dates, credits, language): enough to build families.
+        Read once a run over the whole store: from the covering index ``idx_articles_meta`` as plain
+        tuples, each distinct date parsed once."""
+        cur = self.db.cursor()
+        cur.row_factory = None
+        days: dict[str | None, dt.date | None] = {}
+        out = {}
+        for aid, source, url, outlet, title, published, dateline, credit, language, truncated in cur.execute(
+                "SELECT id, source, url, outlet, title, published, dateline, credit, language, truncated"
+                " FROM articles ORDER BY id"):
+            if published in days:
+                day = days[published]
+            else:
+                day = days[published] = _date(published)
+            out[aid] = Article(id=aid, source=source, text="", url=url, outlet=outlet, title=title,
+                               published=day, dateline=dateline, credit=credit, language=language,
+                               truncated=bool(truncated))
+        return out
 
     # -- links, families, judgements -----------------------------------------------------------------
     def put_links(self, links: Iterable[Link], *, replace_for: Iterable[str] = ()) -> None:
@@ -591,12 +603,15 @@ class Store:
                                [(m, fam.id) for m in fam.members])
 
     def families(self, min_size: int = 1) -> list[Family]:
-        fams = {r["id"]: Family(id=r["id"], members=[], origin=r["origin"], origin_credit=r["origin_credit"],
-                                algorithm=r["algorithm"])
-                for r in self.db.execute("SELECT * FROM families WHERE size >= ? ORDER BY id", (min_size,))}
-        for r in self.db.execute("SELECT article, family FROM family_members ORDER BY family, article"):
-            if r["family"] in fams:
-                fams[r["family"]].members.append(r["article"])
+        cur = self.db.cursor()
+        cur.row_factory = None   # plain tuples: read once a run over the whole store
+        fams = {fid: Family(id=fid, members=[], origin=origin, origin_credit=credit, algorithm=algorithm)
+                for fid, origin, credit, algorithm in cur.execute(
+                    "SELECT id, origin, origin_credit, algorithm FROM families WHERE size >= ? ORDER BY id", (min_size,))}
+        for article, family in cur.execute("SELECT article, family FROM family_members ORDER BY family, article"):
+            fam = fams.get(family)
+            if fam is not None:
+                fam.members.append(article)
         return list(fams.values())
 
     def family_of(self, article_id: str) -> str | None:

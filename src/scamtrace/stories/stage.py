@@ -89,14 +89,14 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     story and thread written once, as ``stories.warm-v1`` did. Returns the ids of the stories that are
     new or whose articles changed. ``previous``: each stored article's story."""
     frozen, stored, unit_names = _frozen(store, corpus, groups, kept, frame_of)
-    before = _membership(previous)
-    sizes = None if frozen is None else {sid: len(arts) for sid, arts in before.items()}
+    sizes = None if frozen is None else Counter(previous.values())   # stored story -> its number of articles
     stories, more, units, frames, untouched = cluster_warm(
         corpus, families, kept, dirty_units, lambda a: story_member_evidence_of(store, a), dates, types, frame_of,
         frozen, stored, sizes, groups, key_units=partial(story_key_units, store))
     stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
-    previous = {sid: arts for sid, arts in before.items() if sid not in untouched}
-    aliases = carry_story_ids(stories, previous, store.alias_ids("story") | set(before))
+    # the members of the stored stories this run changed (of every stored story the first time)
+    before = _membership(previous, None if sizes is None else set(sizes) - untouched)
+    aliases = carry_story_ids(stories, before, store.alias_ids("story") | set(sizes if sizes is not None else before))
     name_stories(stories, partial(article_texts, store))
     if frozen is None:   # the first incremental run after the upgrade: every frame weighed and kept now
         _save_units(store, units, frames)
@@ -106,7 +106,7 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     else:
         _save_new_units(store, groups, stored or {}, units, frames, unit_names)
         ids = {st.id for st in stories}
-        gone = [sid for sid in previous if sid not in ids]
+        gone = [sid for sid in before if sid not in ids]
         view = _ThreadView(store, gone)   # the gone stories' threads, read before their places are deleted
         old = view.frames([*gone, *ids])
         store.update_stories(stories, gone)
@@ -163,12 +163,14 @@ def _relink_threads(store: Store, stories: list[Any], gone: list[str], view: "_T
     return len(scores), len(within)
 
 
-def _membership(story_of: Mapping[str, str]) -> dict[str, list[str]]:
-    """Each story's article ids, in order (:meth:`Store.story_membership`), from each article's story."""
+def _membership(story_of: Mapping[str, str], only: Container[str] | None = None) -> dict[str, list[str]]:
+    """Each story's article ids, in order (:meth:`Store.story_membership`), from each article's story: of
+    every story, or of the stories ``only`` names (a warm run changes few of them)."""
     out: dict[str, list[str]] = {}
-    for article in sorted(story_of):
-        out.setdefault(story_of[article], []).append(article)
-    return dict(sorted(out.items()))
+    for article, sid in story_of.items():
+        if only is None or sid in only:
+            out.setdefault(sid, []).append(article)
+    return {sid: sorted(arts) for sid, arts in sorted(out.items())}
 
 
 def _replace_all_threads(store: Store, stories: list[Any]) -> None:
