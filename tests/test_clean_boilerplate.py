@@ -51,6 +51,20 @@ def test_tail_cut_after_marker_late_in_text():
     assert kept == NEWS and reasons == ["tail"] * 4
 
 
+@pytest.mark.parametrize("heading", ["Next In World News", "More in Politics", "Others Also Read", "Editor's Pick",
+                                     "Latest news", "Top stories"])
+def test_a_related_headline_list_ends_the_text(heading):
+    """clean.boilerplate-rules-v2: the headlines listed under these headings are other articles' (one line
+    each, no full stop: the hard-wrap test would join them into one run-on sentence with their numbers)."""
+    listed = ["Flood warnings issued for three river towns", "Minister to visit the capital on Tuesday (June 18)",
+              "Eight people hurt as bus overturns on highway"]
+    kept, reasons = _reasons(NEWS + [heading] + listed)
+    assert kept == NEWS and reasons == ["tail"] * 4
+    prose = "The latest news from the border is that forty people were freed, and others also read it."
+    kept, reasons = _reasons(NEWS + [prose])           # the words inside a sentence are no heading
+    assert kept == NEWS + [prose] and reasons == []
+
+
 def test_marker_early_drops_only_itself():
     paragraphs = ["Comments"] + NEWS
     kept, reasons = _reasons(paragraphs)

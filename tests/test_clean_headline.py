@@ -57,7 +57,7 @@ def test_a_byline_first_line_is_no_title_and_stays_in_the_text() -> None:
     art = _clean("date 2026-03-02 By Mara Voss and Tomas Reyes")
     assert art.title is None
     assert art.text.startswith("date 2026-03-02 By Mara Voss")
-    assert art.cleaner.startswith(CLEANER_TEXT) and CLEANER_TEXT == "clean.text-v2"
+    assert art.cleaner.startswith(CLEANER_TEXT) and CLEANER_TEXT == "clean.text-v3"
 
 
 def test_a_dated_headline_is_the_title_without_its_stamp() -> None:

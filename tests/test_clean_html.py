@@ -55,7 +55,7 @@ def test_clean_doc_html():
     assert art.text.split("\n\n") == PARAS                   # newsletter prompt dropped
     assert art.published == dt.date(2024, 3, 5)
     assert (art.dateline, art.credit, art.outlet, art.byline) == ("YANGON", "MWN", "Example Daily News", "Jane Doe")
-    assert art.cleaner == "clean.html-v1"
+    assert art.cleaner == "clean.html-v2"
 
 
 def test_extract_rejects_bytes_and_handles_empty():

@@ -30,11 +30,12 @@ __all__ = ["ARTICLE_FLOOR", "BOILERPLATE_MODEL", "BRIEF_CHECK_WORDS", "has_full_
 
 log = logging.getLogger(__name__)
 
-# Names of the whole cleaning recipe (normaliser, clean.boilerplate-rules-v1, clean.metadata-v1;
+# Names of the whole cleaning recipe (normaliser, clean.boilerplate-rules-v2, clean.metadata-v1;
 # for HTML also clean.html-trafilatura-v1). A behaviour change to any part gets a new version here.
-CLEANER_TEXT = "clean.text-v2"   # v2: clean.headline-v1 (a first line that is a date stamp,
-#   byline, share bar, caption, ... is not taken as the title; a date-stamped headline loses its stamp)
-CLEANER_HTML = "clean.html-v1"
+CLEANER_TEXT = "clean.text-v3"   # v2: clean.headline-v1 (a first line that is a date stamp,
+#   byline, share bar, caption, ... is not taken as the title; a date-stamped headline loses its stamp);
+#   v3: clean.boilerplate-rules-v2 (related-headline lists: "Next In ...", "Others Also Read" end the text)
+CLEANER_HTML = "clean.html-v2"   # v2: clean.boilerplate-rules-v2
 
 # The article floor (clean.article-floor-v2; v1 was a fixed 40 words). MIN_ARTICLE_WORDS is the
 # default of the ``min_article_words`` setting: fewer words after cleaning is not an article (an

@@ -16,7 +16,7 @@ from .text import FOLDS_TO_ASCII, has_any, paragraph_key, word_count
 __all__ = ["RULES_ALGORITHM", "Removed", "StripResult", "strip_boilerplate", "is_site_name_line",
            "split_title_suffix", "same_headline"]
 
-RULES_ALGORITHM = "clean.boilerplate-rules-v1"
+RULES_ALGORITHM = "clean.boilerplate-rules-v2"   # v2: headings of related-headline lists are tail markers
 
 # --- tuned constants (seeds 000-004; article-extraction benchmark must not lose F1) -------------
 # An appeal paragraph is at most this long; longer ones are treated as reporting.
@@ -64,7 +64,13 @@ _TAIL_MARKERS = re.compile(
     r"your email address will not be published\b.*|required fields are marked\b.*|"
     r"related (?:posts?|articles?|stories|news|content|coverage)|you (?:may|might) also like|"
     r"more (?:from|stories|news|on this)\b.*|read next|recommended(?: for you| stories)?|"
-    r"most (?:read|popular|viewed)|trending(?: now)?|also read|see also|popular posts|recent posts)\s*[:.]?$",
+    r"most (?:read|popular|viewed)|trending(?: now)?|also read|see also|popular posts|recent posts|"
+    # v2: the headings of related-headline lists under an article ("Next In World", "Others Also Read",
+    # "Editor's Pick"): page furniture whose lines were read as one run-on sentence, with events and figures
+    # ("Don't miss" and "Up next" head promotion boxes in the middle of pages: on the article-extraction
+    # benchmark they cut article text, so they are not markers)
+    r"next in\b.*|more in\b.*|(?:others|people|readers) also read|read also|what to read next|"
+    r"editor'?s picks?|(?:latest|top) (?:news|stories|headlines))\s*[:.]?$",
     re.I)
 _SHARE_WORDS = {"share", "this", "article", "story", "post", "on", "via", "spread", "the", "love", "tweet",
                 "email", "print", "facebook", "twitter", "x", "whatsapp", "linkedin", "reddit", "telegram",
