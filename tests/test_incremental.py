@@ -345,3 +345,43 @@ def test_an_undated_articles_yearless_date_is_placed_when_its_dated_story_member
         store.close()
     assert got[0] == got[1] == [("2026-03-14", 1)], got
     _check(tmp_path, two, one)
+
+
+def _copies_of_wire(n: int, first: int = 1) -> list[dict]:
+    """``n`` verbatim copies of :data:`_WIRE`, each on its own outlet, dated after it (invented records)."""
+    return [{"id": f"copy-{k}", "outlet": f"copier{k}.example", "url": f"https://copier{k}.example/c",
+             "published": f"2025-06-{9 + k:02d}", "text": _WIRE} for k in range(first, first + n)]
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["in-memory-index", "stored-postings"])
+def test_a_pair_whose_hashes_cross_the_cap_in_a_later_batch_loses_its_link(tmp_path, monkeypatch, stored):
+    """copies.incremental-v2 (copies.candidacy): with every index's document-frequency cap at 2, a wire and its
+    verbatim copy are candidates in a first batch and linked; a second batch brings two more copies, so every hash
+    of the text is held by 4 articles, over the cap: one run over the four proposes no pair and links nothing.
+    The second batch's candidates name none of the old articles, so the old pair is re-examined only because
+    its hashes crossed the cap: its stored link is dropped and its family split, as in one run (without it the
+    link and the family stayed). Both ways of reading the index: in memory and the store's postings."""
+    from scamtrace.copies import incremental
+    from scamtrace.copies.index import DF_CAP
+    for name in DF_CAP:
+        monkeypatch.setitem(DF_CAP, name, 2)
+    if stored:
+        monkeypatch.setattr(incremental, "STORED_INDEX_MIN_ROWS", 0)
+        monkeypatch.setattr(incremental, "STORED_INDEX_MAX_SHARE", 10.0)
+    wire = {"id": "wire-1", "outlet": "wire.example", "url": "https://wire.example/w", "published": "2025-06-09",
+            "text": _WIRE}
+    first, second, whole = (tmp_path / n for n in ("first.jsonl", "second.jsonl", "whole.jsonl"))
+    first.write_text("".join(json.dumps(r) + "\n" for r in [wire, *_copies_of_wire(1)]))
+    second.write_text("".join(json.dumps(r) + "\n" for r in _copies_of_wire(2, first=2)))
+    whole.write_text(first.read_text() + second.read_text())
+    store = api.open_store(tmp_path / "two.db")
+    api.ingest(store, [str(first)])
+    api.analyze(store)
+    assert _rows(store, "SELECT article, source FROM links") == [("copy-1", "wire-1")]
+    api.ingest(store, [str(second)])
+    counts = api.analyze(store).counts
+    assert _rows(store, "SELECT article, source FROM links") == []
+    assert len(_rows(store, "SELECT id FROM families")) == 4
+    assert (counts["copies.pairs_dropped"], counts["copies.crossing_holders"]) == (1, 2), counts
+    store.close()
+    _check(tmp_path, tmp_path / "two.db", _one_run(tmp_path, [str(whole)]))

@@ -144,9 +144,9 @@ def test_an_analyze_that_asks_the_stored_index_equals_one_that_reads_every_signa
     calls = []
     real = StoredCandidates._query
 
-    def counting(self, ids):  # noqa: ANN001, ANN202
+    def counting(self, ids, *kinds):  # noqa: ANN001, ANN002, ANN202
         calls.append(len(ids))
-        return real(self, ids)
+        return real(self, ids, *kinds)
     monkeypatch.setattr(StoredCandidates, "_query", counting)
     stored = _analyze_two_batches(tmp_path / "stored", arts, 1.0, monkeypatch)
     assert calls, "the second batch did not ask the stored index"

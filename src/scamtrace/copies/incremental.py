@@ -9,8 +9,11 @@ named in a new judgement) and the copy families they touch are examined again.
    batch large against the store is indexed in memory instead (every stored signature read), which
    gives the same candidates faster there;
 2. :meth:`~IncrementalCopies.find_neighbourhood`: the new articles, their candidates and judged
-   partners, closed over families and stored links (:func:`close_neighbourhood`), so every link that
-   will be replaced is recomputed from whole components; the candidate pairs inside it;
+   partners, and the old pairs whose candidacy the batch changed (``copies.incremental-v2``,
+   :mod:`.candidacy`: a pair of two old articles that a hash crossing its document-frequency cap made a
+   candidate, or no longer one: a link of such a pair that one run would not propose is dropped), closed
+   over families and stored links (:func:`close_neighbourhood`), so every link that will be replaced is
+   recomputed from whole components; the candidate pairs inside it;
 3. :meth:`~IncrementalCopies.score_spin`: spin scores of the neighbourhood with the corpus-wide
    collocation model;
 4. :meth:`~IncrementalCopies.classify`: classify the pairs, replace the neighbourhood's links; a pair
@@ -39,6 +42,8 @@ from ..store import Store
 from ..store.caches import collocation_dfs, collocation_docs
 from ..store.analysis import (copy_neighbours, copy_role_counts, copy_role_texts, copy_roles_complete, count_links,
                               family_members_of, pair_memo_rows, put_pair_memo, replace_copy_roles, unsure_role_ends)
+from .candidacy import (Before, MemoryBefore, StoredBefore, candidacy_changes, holder_count, holders_of_crossings,
+                        lost_ends)
 from .crosslang import crosslang_pairs, organisation
 from .engine import find_copies
 from .families import (OutletRoles, build_families, learn_outlet_roles, other_end, outlet_key, role_rows,
@@ -99,6 +104,9 @@ class IncrementalCopies:
         self._stored = False   # the index is the store's postings (StoredCandidates)
         self._cands: dict[str, list[tuple[str, str, float]]] = {}   # candidates asked for by this run (_candidates)
         self.remembered = 0   # pairs whose remembered decision :meth:`classify` used (copies.pair-memo-v1)
+        self._before = Before()   # old articles a crossing hash reaches, their candidates before (copies.incremental-v2)
+        self.dropped: set[tuple[str, str]] = set()   # old linked pairs the batch took out of the candidates
+        self.gained: set[tuple[str, str]] = set()    # old pairs the batch may have made candidates
 
     def update_index(self) -> None:
         """Load the stored candidate index (unless ``full``) and sign the articles it lacks: new or
@@ -117,12 +125,23 @@ class IncrementalCopies:
             idx = CandidateIndex()
             todo = sorted(self.meta)
             self._replace_index = True
+            self._sign(idx, todo)
         else:
             new = set(self.new_ids)
             todo = [i for i in sorted(self.meta) if i in new or i not in idx]
-        self._sign(idx, todo)
+            self._add_batch(idx, todo)
         self.index = idx
         self._signed = todo
+
+    def _add_batch(self, idx: CandidateIndex, todo: list[str]) -> None:
+        """Sign ``todo`` and add it to ``idx`` (the stored signatures), first reading in ``idx`` the old articles
+        holding a hash whose usability the batch changes, and their candidates (``copies.incremental-v2``)."""
+        fresh = CandidateIndex()
+        self._sign(fresh, todo)
+        rows = list(fresh.signature_rows(todo))
+        if rows and len(idx):
+            self._before = holders_of_crossings(MemoryBefore(idx), rows, set(todo))
+        idx.add_signature_rows(rows)
 
     def _sign(self, idx: CandidateIndex, todo: list[str]) -> None:
         """Add the texts of ``todo`` to ``idx``, showing progress."""
@@ -150,8 +169,10 @@ class IncrementalCopies:
             return False
         idx = CandidateIndex()
         self._sign(idx, todo)
+        rows = list(idx.signature_rows(todo))
+        self._before = holders_of_crossings(StoredBefore(store), rows, set(todo))
         # rows written in sorted order, after every stored row: the order the in-memory index numbers them
-        store.put_copy_signatures(idx.signature_rows(todo), SIGNATURES_ALGORITHM)
+        store.put_copy_signatures(rows, SIGNATURES_ALGORITHM)
         sync_postings(store)
         self.index = StoredCandidates(store)
         self._signed = []
@@ -167,12 +188,30 @@ class IncrementalCopies:
         # translations: the cross-language channel (same organisation, other language), not in the index
         touched |= {x for p in self._crosslang_new(new_ids) for x in p}
         touched |= {x for a, b, _ in judgements if a in touched or b in touched for x in (a, b)}
+        touched |= self._recheck()
         touched = close_neighbourhood(store, touched)
         if self._model_switches():   # every spin score and usage vote of the store changes
             touched = set(self.meta)
         self.touched = touched
         self.pairs, self.spun_before = self._within(touched)
         return len(self.pairs)
+
+    def _recheck(self) -> set[str]:
+        """The ends of the old pairs whose candidacy the batch changed (``copies.incremental-v2``): pairs a
+        holder of a crossing hash proposes now and did not before (``gained``: classified, as one run does), and
+        linked pairs that neither end proposes now (``dropped``: their stored link is not classified again, so
+        it goes unless the run makes it again, as one run would: a judgement, a family member compared with its
+        origin, the cross-language channel). A lost pair without a link leaves nothing in the store."""
+        before = self._before
+        if not before.holders:
+            return set()
+        after = {name: self.index.candidates_many(ids, (name,)) for name, ids in before.holders.items()}
+        lost, self.gained = candidacy_changes(before, after, self._candidates(lost_ends(before, after)))
+        ends = sorted({x for p in lost for x in p})
+        linked = {(min(ln.article, o), max(ln.article, o)) for ln in self.store.links_touching(ends)
+                  if (o := other_end(ln))}
+        self.dropped = lost & linked
+        return {x for p in self.dropped | self.gained for x in p}
 
     def _within(self, touched: set[str]) -> tuple[set[tuple[str, str]], set[str]]:
         """(the pairs to classify among ``touched``: candidates, cross-language pairs and stored links; the
@@ -187,7 +226,7 @@ class IncrementalCopies:
         spun: set[str] = set()
         for ln in self.store.links_touching(sorted(touched)):
             o = other_end(ln)
-            if o and ln.article in touched:
+            if o and ln.article in touched and (min(ln.article, o), max(ln.article, o)) not in self.dropped:
                 pairs.add((min(ln.article, o), max(ln.article, o)))
             if ln.relation == "spun" and ln.article in touched:
                 spun.add(ln.article)
@@ -300,11 +339,15 @@ class IncrementalCopies:
         """What the run examined (``AnalyzeStats.counts``, printed by bench/bench_incremental.py): the
         neighbourhood's articles, those among them this run signed as new, its pairs, and the pairs of two
         old articles (classified again because their family or link partner is in the neighbourhood), and the
-        classifications answered by a remembered decision (:mod:`.memo`; a roles round counts again)."""
+        classifications answered by a remembered decision (:mod:`.memo`; a roles round counts again); and what
+        ``copies.incremental-v2`` (:data:`~.candidacy.INCREMENTAL_ALGORITHM`) found: hashes whose usability the
+        batch changed, the old articles holding them, the old linked pairs dropped and the old pairs gained."""
         new = set(self.new_ids)
         old_pairs = sum(1 for a, b in self.pairs if a not in new and b not in new)
         return {"copies.neighbourhood": len(self.touched | new), "copies.new": len(new),
-                "copies.pairs": len(self.pairs), "copies.pairs_old": old_pairs, "copies.remembered": self.remembered}
+                "copies.pairs": len(self.pairs), "copies.pairs_old": old_pairs, "copies.remembered": self.remembered,
+                "copies.crossings": self._before.crossings, "copies.crossing_holders": holder_count(self._before),
+                "copies.pairs_dropped": len(self.dropped), "copies.pairs_gained": len(self.gained)}
 
     def _grow(self, more: set[str]) -> None:
         """Add ``more`` (closed over families and links) to the neighbourhood: its pairs and spin scores."""

@@ -400,6 +400,54 @@ class CandidateIndex:
             h, offs = sig.parts[name]
             self._post[name].add(first, h, offs)
 
+    def add_signature_rows(self, rows: Sequence[tuple[str, Mapping[str, bytes]]]) -> None:
+        """Index articles given as :meth:`signature_rows` wrote them, in order (an id present is replaced), as
+        :meth:`add_many` indexes their texts (the incremental copies run signs a batch once, reads the index as
+        it was, then adds the batch: ``copies.incremental-v2``)."""
+        ids = [aid for aid, _ in rows]
+        if len(set(ids)) != len(ids):
+            raise ValueError("add_signature_rows: an article id is given twice")
+        for aid in ids:
+            if aid in self._num:
+                self.remove(aid)
+        first, n = len(self._ids), len(ids)
+        self._alive = _grow(self._alive, first + n)
+        self._alive[first : first + n] = True
+        for k, aid in enumerate(ids):
+            self._num[aid] = first + k
+            self._ids.append(aid)
+        for name in INDEX_NAMES:
+            parts = []
+            for aid, sig in rows:
+                if len(sig[name]) % 8:
+                    raise ValueError(f"corrupt copy signature of {aid!r} ({name}: {len(sig[name])} bytes)")
+                parts.append(np.frombuffer(sig[name], dtype="<u8"))
+            offs = np.concatenate(([0], np.cumsum([p.size for p in parts]))).astype(_I64)
+            h = np.concatenate(parts).astype(_U64, copy=False) if parts else np.zeros(0, _U64)
+            self._post[name].add(first, h, offs)
+
+    def frequencies(self, name: str, hashes: np.ndarray) -> np.ndarray:
+        """The document frequency (live articles) of each of ``hashes`` (signed 64-bit, as stored) in index ``name``."""
+        self._prepare()
+        h = np.asarray(hashes, dtype=_I64).view(_U64)
+        df = np.zeros(h.size, dtype=_I64)
+        for seg in self._post[name].segments:
+            g = seg.find(h)
+            ok = np.flatnonzero(g >= 0)
+            df[ok] += (seg.gstart[g[ok] + 1] - seg.gstart[g[ok]]).astype(_I64)
+        return df
+
+    def holders(self, name: str, hashes: Sequence[int]) -> set[str]:
+        """The live articles holding any of ``hashes`` (signed 64-bit, as stored) in index ``name``."""
+        self._prepare()
+        h = np.array(hashes, dtype=_I64).view(_U64)
+        docs: list[np.ndarray] = []
+        for seg in self._post[name].segments:
+            g = seg.find(h)
+            ok = g[g >= 0]
+            docs.append(seg.docs[_ranges(seg.gstart[ok], seg.gstart[ok + 1] - seg.gstart[ok])])
+        return {self._ids[d] for d in (np.unique(np.concatenate(docs)).tolist() if docs else [])}
+
     def remove(self, article_id: str) -> None:
         """Forget an article (KeyError if absent). Postings are purged before the next query."""
         if article_id not in self._num:
@@ -429,8 +477,10 @@ class CandidateIndex:
             raise KeyError(f"article {article_id!r} is not in the index; add() it first")
         return self.candidates_many([article_id])[article_id]
 
-    def candidates_many(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str, float]]]:
-        """:meth:`candidates` for many articles, vectorised per chunk of articles and index."""
+    def candidates_many(self, article_ids: Sequence[str],
+                        kinds: Sequence[str] = INDEX_NAMES) -> dict[str, list[tuple[str, str, float]]]:
+        """:meth:`candidates` for many articles, vectorised per chunk of articles and index (``kinds``: those
+        indexes only)."""
         missing = [a for a in article_ids if a not in self._num]
         if missing:
             raise KeyError(f"{len(missing)} article(s) not in the index, e.g. {missing[0]!r}")
@@ -438,7 +488,7 @@ class CandidateIndex:
         nums = np.array([self._num[a] for a in unique], dtype=_I64)
         out: dict[str, list[tuple[str, str, float]]] = {a: [] for a in unique}
         self._prepare()
-        for name in INDEX_NAMES:
+        for name in kinds:
             qi, other, score = self._query(name, nums)
             for q, o, s in zip(qi.tolist(), other.tolist(), score.tolist()):
                 out[unique[q]].append((self._ids[o], name, s))

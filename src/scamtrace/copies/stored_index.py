@@ -189,15 +189,19 @@ class StoredCandidates:
         self._settings = CandidateIndex(df_cap=df_cap, max_candidates=max_candidates)   # thresholds and caps
         self._known: dict[str, list[tuple[str, str, float]]] = {}
 
-    def candidates_many(self, article_ids: Sequence[str]) -> dict[str, list[tuple[str, str, float]]]:
-        """As :meth:`CandidateIndex.candidates_many` over every stored signature."""
+    def candidates_many(self, article_ids: Sequence[str],
+                        kinds: Sequence[str] = INDEX_NAMES) -> dict[str, list[tuple[str, str, float]]]:
+        """As :meth:`CandidateIndex.candidates_many` over every stored signature (``kinds``: those indexes only,
+        whose postings alone are read; such answers are not kept)."""
         unique = list(dict.fromkeys(article_ids))
+        if tuple(kinds) != tuple(INDEX_NAMES):
+            return self._query(unique, kinds) if unique else {}
         todo = [a for a in unique if a not in self._known]
         if todo:
             self._known.update(self._query(todo))
         return {a: list(self._known[a]) for a in unique}
 
-    def _query(self, ids: list[str]) -> dict[str, list[tuple[str, str, float]]]:
+    def _query(self, ids: list[str], kinds: Sequence[str] = INDEX_NAMES) -> dict[str, list[tuple[str, str, float]]]:
         db, cfg = self.store.db, self._settings
         rows = {r[1]: r for r in signatures_of_articles(db, ids) if r[5] == SIGNATURES_ALGORITHM}
         missing = [a for a in ids if a not in rows]
@@ -208,7 +212,7 @@ class StoredCandidates:
                for k, name in enumerate(INDEX_NAMES)}
         found: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         docs = set(qdoc.values())
-        for name in INDEX_NAMES:
+        for name in kinds:
             keys = np.unique(np.concatenate(list(own[name].values()))) if own[name] else np.zeros(0, _I64)
             cap = cfg.df_cap[name]
             df, ph, pd = _capped_postings(db, KIND[name], keys, cap)
@@ -228,6 +232,8 @@ class StoredCandidates:
         idx._num = {a: i for i, a in enumerate(idx._ids)}
         idx._alive = np.ones(len(order), dtype=bool)
         for k, name in enumerate(INDEX_NAMES):
+            if name not in found:
+                continue
             keys, df, ph, pd = found[name]
             lens = np.array([sizes[d][2 + k] // 8 for d in order], dtype=np.int32)
             starts = np.searchsorted(ph, keys, side="left")
@@ -237,4 +243,4 @@ class StoredCandidates:
             mine = {int(np.searchsorted(local, d)): h for d, h in own[name].items()}
             idx._post[name] = _StoredPostings(lens, mine, keys, df, starts.astype(_I64), cnt.astype(_I64),
                                               np.searchsorted(local, pd).astype(np.int32))  # type: ignore[assignment]
-        return idx.candidates_many(ids)
+        return idx.candidates_many(ids, kinds)
