@@ -58,7 +58,30 @@ def put_batch(store: Store, entries: Sequence[ToStore | Reject]) -> list[PutStat
     """Write ``entries`` in order in one transaction: each article with :meth:`Store.put_article`, each
     reject with :meth:`Store.add_reject`. Returns, per entry, the article's status, None for a reject,
     or (one article the database refused) a store-stage reject that was recorded instead: that
-    article's writes are rolled back alone (a savepoint), the others are kept."""
+    article's writes are rolled back alone (a savepoint), the others are kept.
+
+    ``store.put-batch-v2``: the batch is first written without a savepoint per article (two
+    statements an article); only when the database refuses one is that transaction rolled back and
+    the batch written again with one savepoint per article (v1 opened them always). What is
+    committed is the same either way: one transaction for the whole batch. Inside a transaction the
+    caller opened (which a refusal could not roll back) every article gets its savepoint, as in v1."""
+    if store.db.in_transaction:
+        return _put_entries(store, entries, isolate=True)
+    try:
+        return _put_entries(store, entries, isolate=False)
+    except _Refused:
+        pass   # rolled back: nothing of the batch is stored; write it again, each article on its own savepoint
+    return _put_entries(store, entries, isolate=True)
+
+
+class _Refused(Exception):
+    """The database refused an article of a batch written without savepoints (its transaction is rolled back)."""
+
+
+def _put_entries(store: Store, entries: Sequence[ToStore | Reject], *, isolate: bool) -> list[PutStatus | Reject | None]:
+    """:func:`put_batch`'s transaction; without ``isolate`` an article the database refuses raises
+    :class:`_Refused` (the transaction is rolled back), with it the article becomes a store-stage reject.
+    Errors of the transaction itself (``BEGIN``, ``COMMIT``) are raised in both."""
     out: list[PutStatus | Reject | None] = []
     with store.write() as db:
         for e in entries:
@@ -66,11 +89,15 @@ def put_batch(store: Store, entries: Sequence[ToStore | Reject]) -> list[PutStat
                 store.add_reject(e)
                 out.append(None)
                 continue
+            if not isolate:
+                try:
+                    out.append(_put(store, e))
+                except sqlite3.Error as x:
+                    raise _Refused from x
+                continue
             db.execute("SAVEPOINT put_article")
             try:
-                status = store.put_article(e.article, fmt=e.fmt, body=e.body, extra=e.extra, extra_json=e.extra_json)
-                if status is PutStatus.CONFLICT:
-                    store.add_reject(e.on_conflict)
+                status = _put(store, e)
             except sqlite3.Error as x:   # one article the database refuses never stops the batch
                 db.execute("ROLLBACK TO put_article")
                 db.execute("RELEASE put_article")
@@ -82,3 +109,10 @@ def put_batch(store: Store, entries: Sequence[ToStore | Reject]) -> list[PutStat
             db.execute("RELEASE put_article")
             out.append(status)
     return out
+
+
+def _put(store: Store, e: ToStore) -> PutStatus:
+    status = store.put_article(e.article, fmt=e.fmt, body=e.body, extra=e.extra, extra_json=e.extra_json)
+    if status is PutStatus.CONFLICT:
+        store.add_reject(e.on_conflict)
+    return status
