@@ -128,6 +128,13 @@ def test_language_detection_is_unchanged(text):
     assert metadata.detect_language(text * 20) == _language_reference(text * 20)
 
 
+def test_lowering_maps_no_character_into_or_out_of_the_detected_scripts():
+    """detect_language looks for a script's characters in the lower-cased sample's characters."""
+    for cp in range(0x110000):
+        c = chr(cp)
+        assert bool(metadata._ANY_SCRIPT.search(c)) == bool(metadata._ANY_SCRIPT.search(c.lower())), hex(cp)
+
+
 @FAST
 @given(st.one_of(TEXT, TEXT.map(lambda t: t + " Read More..."), TEXT.map(lambda t: t + "xfull story »"),
                  TEXT.map(lambda t: t + " CONTİNUE READING ->"), TEXT.map(lambda t: t + "[…] !!")))

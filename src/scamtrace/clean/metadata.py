@@ -131,13 +131,14 @@ def language_note(language: str | None) -> str | None:
             "or events are to be trusted from it)")
 
 
-def _lower_words(low: str) -> list[str]:
-    """``_WORDS.findall(low)`` for lower-cased text. When no character outside ASCII is a letter (as
-    in most English text: curly quotes and dashes are not letters), those characters separate words
-    like any other non-letter, so each becomes "?" and the ASCII text is split on everything but
-    the letters a-z (the lower-cased ASCII letters), faster than the regular expression."""
-    if not low.isascii():
-        if any(_LETTERS.match(c) for c in set(_NON_ASCII.findall(low))):
+def _lower_words(low: str, non_ascii: set[str]) -> list[str]:
+    """``_WORDS.findall(low)`` for lower-cased text whose characters outside ASCII are ``non_ascii``.
+    When none of them is a letter (as in most English text: curly quotes and dashes are not letters),
+    those characters separate words like any other non-letter, so each becomes "?" and the ASCII text
+    is split on everything but the letters a-z (the lower-cased ASCII letters), faster than the
+    regular expression."""
+    if non_ascii:
+        if any(_LETTERS.match(c) for c in non_ascii):
             return _WORDS.findall(low)
         low = low.encode("ascii", "replace").decode("ascii")
     return low.translate(_ASCII_NON_LETTER_TO_SPACE).split()
@@ -152,10 +153,15 @@ def detect_language(text: str) -> str | None:
     sample = text[:LANG_SAMPLE_CHARS]
     # lower-cased words; lowering the sample first gives the same runs (str.lower maps each character
     # to one of the same class, except U+0130, which becomes two)
-    words = _lower_words(sample.lower()) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
+    low = sample.lower()
+    non_ascii = set() if low.isascii() else set(_NON_ASCII.findall(low))
+    words = _lower_words(low, non_ascii) if "\u0130" not in sample else [w.lower() for w in _WORDS.findall(sample)]
     if not words:
         return None
-    if not sample.isascii() and _ANY_SCRIPT.search(sample):   # most texts have none of these scripts: count each only when one is there
+    # most texts have none of these scripts: count each only when one is there. The sample holds one
+    # exactly when its lower-cased form does (lowering maps no character into or out of them: every
+    # code point checked in tests/test_clean_fast_paths.py), so its characters outside ASCII tell
+    if non_ascii and any(_ANY_SCRIPT.match(c) for c in non_ascii):
         n_letters = sum(map(len, words))   # every letter is in exactly one run of letters
         for code, script in _SCRIPTS:
             if len(script.findall(sample)) > 0.3 * n_letters:
