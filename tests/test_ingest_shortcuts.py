@@ -1,5 +1,5 @@
-"""Shortcuts of the fourth ingest pass (issue 17 part 3) give exactly what they replace, on random
-text (tests/test_clean_fast_paths.py covers the earlier ones and stays as it was)."""
+"""Shortcuts of the fourth and fifth ingest passes (issue 17 part 3) give exactly what they replace,
+on random text (tests/test_clean_fast_paths.py covers the earlier ones and stays as it was)."""
 from __future__ import annotations
 
 import re
@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scamtrace.clean.text import HAS_WORDS_PREFIX_CHARS, has_words
+from scamtrace.ingest import decode
 
 _PIECES = st.sampled_from(["a", "bb", "police", " ", "  ", ".", ",", "\n", "\n\n", "_", "9", "é", "日", "“", "-"])
 LONG = st.lists(_PIECES, max_size=2000).map("".join)
@@ -20,3 +21,31 @@ def test_has_words_reads_a_prefix_first_and_still_counts_every_word(text, n):
     cut = n * HAS_WORDS_PREFIX_CHARS   # a word running across the prefix's end is counted once
     glued = "x" * (cut - 1) + "yy" + " z" * n
     assert has_words(glued, n + 1) and not has_words(glued, n + 2)
+
+
+def _looks_like_text_reference(text: str) -> bool:
+    """looks_like_text as it was before the bounds of the fifth pass."""
+    chars = "".join(text[:decode.TEXT_LIKE_SAMPLE].split())
+    if len(chars) < decode.TEXT_LIKE_MIN_CHARS:
+        return True
+    if len(set(chars)) / len(chars) > decode.MAX_DISTINCT_SHARE:
+        return False
+    visible = "".join(decode.strip_tags(text[:decode.TEXT_LIKE_SAMPLE * 4]).split())[:decode.TEXT_LIKE_SAMPLE]
+    if len(visible) < decode.TEXT_LIKE_MIN_CHARS:
+        return True
+    return decode._symbol_count(visible) / len(visible) <= decode.MAX_SYMBOL_SHARE
+
+
+# Letters, white space, tags, ASCII and other symbols, characters outside ASCII (varied ideographs, so
+# the distinct share can pass 0.8), in proportions that put both shares on either side of their limits.
+_TEXTY = st.one_of(st.sampled_from(["a", "e", "police ", " ", "\n", "<p>", "</b>", "$", "+", "=", "|", "~", "©", "€",
+                                    "½", "“", "é", "<script>x</script>", "<!-- c -->"]),
+                   st.characters(min_codepoint=0x4e00, max_codepoint=0x4fff), st.characters(min_codepoint=0xa0))
+TEXTY = st.one_of(st.lists(_TEXTY, min_size=150, max_size=1500).map("".join),
+                  st.text(min_size=200, max_size=5000))
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXTY)
+def test_looks_like_text_bounds_decide_as_the_full_count(text):
+    assert decode.looks_like_text(text) == _looks_like_text_reference(text)

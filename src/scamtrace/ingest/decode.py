@@ -258,12 +258,23 @@ def looks_like_text(text: str) -> bool:
     chars = "".join(text[:TEXT_LIKE_SAMPLE].split())   # str.split() and re's \s: the same white space
     if len(chars) < TEXT_LIKE_MIN_CHARS:
         return True
-    if len(set(chars)) / len(chars) > MAX_DISTINCT_SHARE:
+    # at most 128 distinct ASCII characters, plus one per character outside ASCII: when that bound
+    # keeps the share, the distinct characters need not be collected
+    if (128 + _non_ascii(chars)) / len(chars) > MAX_DISTINCT_SHARE and len(set(chars)) / len(chars) > MAX_DISTINCT_SHARE:
         return False
     visible = "".join(_stripped(text[:TEXT_LIKE_SAMPLE * 4]).split())[:TEXT_LIKE_SAMPLE]
     if len(visible) < TEXT_LIKE_MIN_CHARS:
         return True
+    # the ASCII symbols plus every character outside ASCII bound the symbols from above: the same test
+    # without looking up the category of each distinct character when the bound passes it
+    if (sum(map(visible.count, _ASCII_SYMBOLS)) + _non_ascii(visible)) / len(visible) <= MAX_SYMBOL_SHARE:
+        return True
     return _symbol_count(visible) / len(visible) <= MAX_SYMBOL_SHARE
+
+
+def _non_ascii(text: str) -> int:
+    """How many characters of ``text`` are outside ASCII."""
+    return len(text) - len(text.encode("ascii", "ignore"))
 
 
 #: Above this many distinct symbol characters, :func:`_symbol_count` counts all characters at once.
@@ -282,6 +293,10 @@ def _symbol_count(text: str) -> int:
 @functools.lru_cache(maxsize=4096)
 def _is_symbol(ch: str) -> bool:
     return unicodedata.category(ch).startswith("S")
+
+
+#: The ASCII characters of Unicode category S* ($ + < = > ^ ` | ~).
+_ASCII_SYMBOLS = tuple(c for c in map(chr, range(128)) if unicodedata.category(c).startswith("S"))
 
 
 #: The last (input, output) of :func:`_stripped`: a page of up to 16,000 characters is stripped for
