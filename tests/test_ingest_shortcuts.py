@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scamtrace.clean.text import HAS_WORDS_PREFIX_CHARS, has_words
+from scamtrace.clean.text import HAS_WORDS_PREFIX_CHARS, _count_words, has_words
 from scamtrace.ingest import decode
 
 _PIECES = st.sampled_from(["a", "bb", "police", " ", "  ", ".", ",", "\n", "\n\n", "_", "9", "é", "日", "“", "-"])
@@ -49,3 +49,16 @@ TEXTY = st.one_of(st.lists(_TEXTY, min_size=150, max_size=1500).map("".join),
 @given(TEXTY)
 def test_looks_like_text_bounds_decide_as_the_full_count(text):
     assert decode.looks_like_text(text) == _looks_like_text_reference(text)
+
+
+# ASCII, and separators outside ASCII (curly quotes, dashes, a combining accent, a lone surrogate, no-break
+# space), with or without one word character outside ASCII: each path of the word count
+_SEPARATED = st.lists(st.sampled_from(["a", "Bb", "9", "_", " ", ".", "-", "\n", "“", "”", "’", "—", "…", "\u0301",
+                                       "\ud800", "\u00a0", "½", "²"]), max_size=300).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_SEPARATED, st.sampled_from(["", "é", "日", "ß", "١"]))
+def test_word_count_marks_word_characters_as_the_pattern_reads_them(text, letter):
+    for t in (text, text + letter, letter + text):
+        assert _count_words(t) == len(re.findall(r"\w+", t))

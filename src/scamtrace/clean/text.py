@@ -145,8 +145,21 @@ def word_count(text: str) -> int:
 
 def _count_words(text: str) -> int:
     if text.isascii():
-        return len(_ascii_words(text))
+        return _ascii_word_count(text)
+    if not _NON_ASCII_WORD_CHAR.search(text):   # outside ASCII only separators (curly quotes, dashes)
+        return _ascii_word_count(text.encode("ascii", "replace").decode("ascii"))   # each becomes "?"
     return _WORD.subn("", text)[1]   # the number of matches, without building the list of words
+
+
+#: A word character (``\w``) outside ASCII.
+_NON_ASCII_WORD_CHAR = re.compile(r"[^\W\x00-\x7f]")
+
+
+def _ascii_word_count(text: str) -> int:
+    """``len(_ascii_words(text))`` for ASCII ``text``: each word character marked "1", every other
+    "0"; a run of word characters starts at each "01" and at a leading "1" (no list of words is made)."""
+    marks = text.translate(_ASCII_WORD_MARKS)
+    return marks.count("01") + marks.startswith("1")
 
 
 _short_word_count = functools.lru_cache(maxsize=4096)(_count_words)
@@ -160,6 +173,8 @@ def _ascii_words(text: str) -> list[str]:
 #: Every ASCII character that is not a word character (``\\w``: letters, digits, underscore) to a
 #: space: in ASCII text, ``translate`` then ``split`` gives the ``\\w+`` runs, faster than the regex.
 _ASCII_NON_WORD_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128)) if not re.fullmatch(r"\w", c)})
+#: Every ASCII character to "1" when it is a word character, else to "0" (:func:`_ascii_word_count`).
+_ASCII_WORD_MARKS = str.maketrans({c: "1" if re.fullmatch(r"\w", c) else "0" for c in map(chr, range(128))})
 
 
 #: :func:`has_words` first counts the words of this many characters per word asked for.
@@ -174,7 +189,7 @@ def has_words(text: str, n: int) -> bool:
     if n <= 0:
         return True
     prefix = text[:n * HAS_WORDS_PREFIX_CHARS]
-    if prefix.isascii() and len(_ascii_words(prefix)) >= n:
+    if prefix.isascii() and _ascii_word_count(prefix) >= n:
         return True
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), n)) == n
 
