@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scamtrace.clean.text import HAS_WORDS_PREFIX_CHARS, _count_words, has_words
+from scamtrace.clean import metadata
 from scamtrace.ingest import decode
 
 _PIECES = st.sampled_from(["a", "bb", "police", " ", "  ", ".", ",", "\n", "\n\n", "_", "9", "é", "日", "“", "-"])
@@ -62,3 +63,25 @@ _SEPARATED = st.lists(st.sampled_from(["a", "Bb", "9", "_", " ", ".", "-", "\n",
 def test_word_count_marks_word_characters_as_the_pattern_reads_them(text, letter):
     for t in (text, text + letter, letter + text):
         assert _count_words(t) == len(re.findall(r"\w+", t))
+
+
+_DATE_PIECES = st.sampled_from(["October", "Oct.", "Sept", "24", "4th", "1", ",", " ", "2023", "1999", "2019", "1899",
+                                "-", "10-24", "2023-10-24", "2023-02-30", "20", "19", "x", "Published"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_DATE_PIECES, max_size=12).map("".join), st.lists(_DATE_PIECES, max_size=12).map(" ".join))
+def test_parse_date_skips_only_text_without_a_year(glued, spaced):
+    for text in (glued, spaced):
+        found = None
+        for pattern in metadata._DATE_PATTERNS:   # parse_date without its year check
+            for m in pattern.finditer(text):
+                g = m.groupdict()
+                month = int(g["mnum"]) if g.get("mnum") else metadata._MONTHS[g["month"][:3].lower()]
+                try:
+                    found = found or metadata.dt.date(int(g["year"]), month, int(g["day"]))
+                except ValueError:
+                    continue
+            if found:
+                break
+        assert metadata.parse_date(text) == found

@@ -107,6 +107,8 @@ class Metadata:
 def parse_date(text: str) -> dt.date | None:
     """First full date (day, month, year) in ``text``: "October 24, 2023", "24 Oct 2023",
     "2023-10-24". ``None`` when there is none or it is not a real calendar date."""
+    if "19" not in text and "20" not in text:   # every pattern's year is 19xx or 20xx: no year, no date
+        return None
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             g = m.groupdict()
