@@ -7,6 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scamtrace.clean import text as clean_text
 from scamtrace.clean.text import HAS_WORDS_PREFIX_CHARS, _count_words, has_words
 from scamtrace.clean import metadata
 from scamtrace.ingest import decode
@@ -85,3 +86,16 @@ def test_parse_date_skips_only_text_without_a_year(glued, spaced):
             if found:
                 break
         assert metadata.parse_date(text) == found
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SEPARATED, st.sampled_from(["ไทย", "日本語", "한국", "ລາວ", "police said"])), max_size=8))
+def test_article_size_skips_the_script_search_only_in_ascii(parts):
+    """article_size and joined_size against their definition (scripts without spaces: two characters a word)."""
+    def reference(t: str) -> int:
+        n = len(clean_text._UNSPACED.findall(t))
+        return n // 2 + len(re.findall(r"\w+", clean_text._UNSPACED.sub(" ", t))) if n else len(re.findall(r"\w+", t))
+    for t in parts + ["".join(parts)]:
+        assert clean_text.article_size(t) == reference(t)
+    paragraphs = [p for p in parts if p.strip()]
+    assert clean_text.joined_size(paragraphs) == reference("\n\n".join(paragraphs))

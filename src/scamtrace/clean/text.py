@@ -202,6 +202,8 @@ _UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u
 def article_size(text: str) -> int:
     """Approximate length in words for any script: ``\\w+`` words, with scripts written without
     spaces counted at two characters a word."""
+    if text.isascii():   # every script written without spaces lies outside ASCII
+        return word_count(text)
     unspaced = len(_UNSPACED.findall(text))
     if not unspaced:
         return word_count(text)
@@ -212,6 +214,6 @@ def joined_size(paragraphs: list[str]) -> int:
     """``article_size(join_paragraphs(paragraphs))``, from each paragraph's (remembered) word count
     when no paragraph holds a script written without spaces (no word runs across the blank lines)."""
     for p in paragraphs:
-        if _UNSPACED.search(p):
+        if not p.isascii() and _UNSPACED.search(p):
             return article_size(join_paragraphs(paragraphs))
     return sum(word_count(p) for p in paragraphs)
