@@ -182,14 +182,13 @@ HAS_WORDS_PREFIX_CHARS = 12
 
 
 def has_words(text: str, n: int) -> bool:
-    """``word_count(text) >= n``, reading no further than needed: the words of an ASCII prefix of
+    """``word_count(text) >= n``, reading no further than needed: the words of a prefix of
     :data:`HAS_WORDS_PREFIX_CHARS` characters per word are counted at once (every word run of a
     prefix starts a word run of the text, so ``n`` of them there prove it); otherwise the text's
     runs are counted up to the ``n``-th."""
     if n <= 0:
         return True
-    prefix = text[:n * HAS_WORDS_PREFIX_CHARS]
-    if prefix.isascii() and _ascii_word_count(prefix) >= n:
+    if _count_words(text[:n * HAS_WORDS_PREFIX_CHARS]) >= n:
         return True
     return sum(1 for _ in itertools.islice(_WORD.finditer(text), n)) == n
 
