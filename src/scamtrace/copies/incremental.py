@@ -226,8 +226,8 @@ class IncrementalCopies:
         spun: set[str] = set()
         for ln in self.store.links_touching(sorted(touched)):
             o = other_end(ln)
-            if o and ln.article in touched and (min(ln.article, o), max(ln.article, o)) not in self.dropped:
-                pairs.add((min(ln.article, o), max(ln.article, o)))
+            if o and ln.article in touched and (pair := (min(ln.article, o), max(ln.article, o))) not in self.dropped:
+                pairs.add(pair)
             if ln.relation == "spun" and ln.article in touched:
                 spun.add(ln.article)
         return pairs, spun

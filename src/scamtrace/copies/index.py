@@ -327,6 +327,23 @@ def _grow(a: np.ndarray, need: int) -> np.ndarray:
     return b
 
 
+def _signature_parts(rows: Sequence[tuple[str, Mapping[str, bytes]]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per index, the hashes of the stored signatures ``rows`` (:meth:`CandidateIndex.signature_rows`)
+    concatenated and each row's offsets into them, as :func:`signature_batch` gives them for texts;
+    ValueError when a signature is not a whole number of hashes."""
+    out = {}
+    for name in INDEX_NAMES:
+        parts = []
+        for aid, sig in rows:
+            data = sig[name]
+            if len(data) % 8:
+                raise ValueError(f"corrupt copy signature of {aid!r} ({name}: {len(data)} bytes)")
+            parts.append(np.frombuffer(data, dtype="<u8"))
+        offs = np.concatenate(([0], np.cumsum([p.size for p in parts]))).astype(_I64)
+        out[name] = (np.concatenate(parts).astype(_U64, copy=False) if parts else np.zeros(0, _U64), offs)
+    return out
+
+
 class CandidateIndex:
     """In-memory candidate index over articles (see the module docstring).
 
@@ -389,15 +406,22 @@ class CandidateIndex:
             if aid in self._num:
                 self.remove(aid)
         sig = signature_batch([t for _, t in batch])
-        first = len(self._ids)
-        n = len(batch)
+        self._append([aid for aid, _ in batch], sig.parts)
+
+    def _append(self, ids: Sequence[str], parts: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> None:
+        """Number ``ids`` (absent from the index) after the last article and add their postings: per index,
+        their hashes concatenated and each one's offsets into them (``parts``, as :func:`signature_batch` and
+        :func:`_signature_parts` give them)."""
+        first, n = len(self._ids), len(ids)
+        if not n:
+            return
         self._alive = _grow(self._alive, first + n)
         self._alive[first : first + n] = True
-        for k, (aid, _) in enumerate(batch):
+        for k, aid in enumerate(ids):
             self._num[aid] = first + k
             self._ids.append(aid)
         for name in INDEX_NAMES:
-            h, offs = sig.parts[name]
+            h, offs = parts[name]
             self._post[name].add(first, h, offs)
 
     def add_signature_rows(self, rows: Sequence[tuple[str, Mapping[str, bytes]]]) -> None:
@@ -407,24 +431,11 @@ class CandidateIndex:
         ids = [aid for aid, _ in rows]
         if len(set(ids)) != len(ids):
             raise ValueError("add_signature_rows: an article id is given twice")
+        parts = _signature_parts(rows)   # (a corrupt signature is refused before the index changes)
         for aid in ids:
             if aid in self._num:
                 self.remove(aid)
-        first, n = len(self._ids), len(ids)
-        self._alive = _grow(self._alive, first + n)
-        self._alive[first : first + n] = True
-        for k, aid in enumerate(ids):
-            self._num[aid] = first + k
-            self._ids.append(aid)
-        for name in INDEX_NAMES:
-            parts = []
-            for aid, sig in rows:
-                if len(sig[name]) % 8:
-                    raise ValueError(f"corrupt copy signature of {aid!r} ({name}: {len(sig[name])} bytes)")
-                parts.append(np.frombuffer(sig[name], dtype="<u8"))
-            offs = np.concatenate(([0], np.cumsum([p.size for p in parts]))).astype(_I64)
-            h = np.concatenate(parts).astype(_U64, copy=False) if parts else np.zeros(0, _U64)
-            self._post[name].add(first, h, offs)
+        self._append(ids, parts)
 
     def frequencies(self, name: str, hashes: np.ndarray) -> np.ndarray:
         """The document frequency (live articles) of each of ``hashes`` (signed 64-bit, as stored) in index ``name``."""
@@ -688,28 +699,13 @@ class CandidateIndex:
         """An index (default settings) over articles given as :meth:`signature_rows` wrote them, in
         row order; ValueError when a row's signature is not a whole number of hashes."""
         idx = cls()
-        ids: list[str] = []
-        parts: dict[str, list[np.ndarray]] = {name: [] for name in INDEX_NAMES}
-        for aid, sig in rows:
-            if aid in idx._num:
+        rows = list(rows)
+        seen: set[str] = set()
+        for aid, _ in rows:
+            if aid in seen:
                 raise ValueError(f"article {aid!r} has two signature rows")
-            idx._num[aid] = len(ids)
-            ids.append(aid)
-            for name in INDEX_NAMES:
-                data = sig[name]
-                if len(data) % 8:
-                    raise ValueError(f"corrupt copy signature of {aid!r} ({name}: {len(data)} bytes)")
-                parts[name].append(np.frombuffer(data, dtype="<u8"))
-        n = len(ids)
-        idx._ids = ids
-        idx._alive = _grow(idx._alive, n)
-        idx._alive[:n] = True
-        if n:
-            for name in INDEX_NAMES:
-                lens = np.fromiter((a.size for a in parts[name]), dtype=_I64, count=n)
-                offs = np.concatenate(([0], np.cumsum(lens))).astype(_I64)
-                h = np.concatenate(parts[name]).astype(_U64, copy=False)
-                idx._post[name].add(0, h, offs)
+            seen.add(aid)
+        idx._append([aid for aid, _ in rows], _signature_parts(rows))
         return idx
 
     @classmethod
