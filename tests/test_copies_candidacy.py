@@ -10,7 +10,8 @@ from scamtrace.copies.candidacy import (Before, MemoryBefore, StoredBefore, cand
                                         lost_ends)
 from scamtrace.copies.index import DF_CAP, CandidateIndex
 from scamtrace.copies.signatures import SIGNATURES_ALGORITHM
-from scamtrace.copies.stored_index import sync_postings
+from scamtrace.copies.stored_index import StoredCandidates, sync_postings
+from scamtrace.store.postings import capped_postings, signature_sizes, signatures_of_articles
 from scamtrace.copies.synth import generate
 from test_stories_warm import _jsonl
 
@@ -64,6 +65,45 @@ def test_the_stored_postings_and_the_in_memory_index_find_the_same_holders(tmp_p
     assert (stored.crossings, stored.holders, stored.candidates) == (memory.crossings, memory.holders,
                                                                      memory.candidates)
     assert not set(stored.holders) & set(batch_texts)
+
+
+def _docs(got: str | None) -> object:
+    return got if got in (None, "-") else sorted(int(x) for x in got.split(","))
+
+
+def test_the_reads_kept_once_the_batch_is_written_are_what_the_store_holds(tmp_path, monkeypatch, small_caps):
+    """StoredBefore.written: what the run's later queries take from the reads before the batch (the holders' rows and
+    postings, less what the write changed, and the postings the write gave each hash the crossing read, derived, not
+    read) equals fresh reads of the store after the write, a re-signed old article among the batch; so do the
+    candidates of every article."""
+    monkeypatch.setenv("SCAMTRACE_NO_SPACY", "1")
+    arts = generate(90, 5).articles
+    store = api.open_store(tmp_path / "s.db")
+    api.ingest(store, [_jsonl(tmp_path / "a.jsonl", arts[:70])])
+    api.analyze(store)
+    api.ingest(store, [_jsonl(tmp_path / "b.jsonl", arts[70:])])   # not analysed: the batch is signed here
+    sync_postings(store)
+    batch_texts = {a.id: a.text for a in arts[70:]}
+    batch_texts[arts[3].id] = arts[4].text   # an old article cleaned again: its stored signature leaves
+    fresh = CandidateIndex()
+    fresh.add_many(sorted(batch_texts.items()))
+    rows = list(fresh.signature_rows(sorted(batch_texts)))
+    before = StoredBefore(store)
+    assert holders_of_crossings(before, rows, set(batch_texts)).holders
+    store.put_copy_signatures(rows, SIGNATURES_ALGORITHM)
+    sync_postings(store)
+    reads = before.written(set(batch_texts), rows)
+    derived = {h for _, read in before._read.values() for h in read}
+    assert derived and sum(len(kept) for kept in reads.posts.values()) > len(derived)
+    for (kind, cap), kept in reads.posts.items():
+        hs = sorted(kept)
+        assert [_docs(kept[h]) for h in hs] == [_docs(g) for g in capped_postings(store.db, kind, hs, cap)]
+    assert reads.sizes and all(tuple(r) == tuple(reads.sizes[r[0]]) for r in signature_sizes(store.db, sorted(reads.sizes)))
+    assert reads.sigs and all(tuple(r) == tuple(reads.sigs[r[1]])
+                              for r in signatures_of_articles(store.db, sorted(reads.sigs)))
+    ids = sorted(a.id for a in arts)
+    got = StoredCandidates(store, reads=reads).candidates_many(ids)
+    assert got == StoredCandidates(store).candidates_many(ids) and sum(map(len, got.values())) > 0
 
 
 def _c(*ids: str) -> list[tuple[str, str, float]]:

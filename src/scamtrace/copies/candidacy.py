@@ -14,7 +14,9 @@ articles holding a hash whose usability (document frequency at most the cap) the
 the three indexes, and their candidates as they were (:class:`~.stored_index.StoredCandidates` over the
 postings before the write). :func:`candidacy_changes` compares them with the candidates after the batch:
 its work is the crossing hashes times their capped postings (each crossing hash is read in one capped
-postings read), plus one candidate query of each holder before and after, not the store.
+postings read), plus one candidate query of each holder before and after, not the store; the query after reads
+again only the holders' hashes the batch holds that :meth:`StoredBefore.crossing` did not read (the postings of
+those it read are derived from the batch's rows: :meth:`StoredBefore.written`), and the rows the batch wrote.
 
 Only crossings are followed: a fact hash whose document frequency grows below the cap changes the weights
 of the facts score of its holders too (README, Limits: an old pair whose facts score moves across
@@ -32,7 +34,7 @@ from ..store import Store
 from ..store.postings import capped_postings, signature_sizes, signatures_of_articles
 from .index import DF_CAP, CandidateIndex
 from .signatures import INDEX_NAMES, SIGNATURES_ALGORITHM
-from .stored_index import KIND, StoredCandidates, _hashes
+from .stored_index import KIND, StoredCandidates, StoredReads, _hashes
 
 #: The incremental copies run's algorithm: v1 re-examined the new articles' neighbourhood only; v2 also the
 #: old pairs whose candidacy the batch changes through a hash crossing its document-frequency cap (this module).
@@ -69,15 +71,21 @@ class IndexBefore(Protocol):
 class StoredBefore:
     """The store's postings before the batch's signatures are written (:mod:`.stored_index`): each hash of the
     batch is read once, up to its cap + the largest change + 1 postings (a hash held by more stays over the cap
-    however the batch changes it)."""
+    however the batch changes it). What it reads is kept in ``reads`` (:class:`~.stored_index.StoredReads`) for
+    the run's later queries: :meth:`written` drops what the batch's write changes and keeps, instead of reading
+    them again, the postings the write gives the hashes read here."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, reads: StoredReads | None = None):
         self.store = store
+        self.reads = reads if reads is not None else StoredReads()
+        self._replaced: list[tuple[int, str, Mapping[str, bytes]]] = []   # (rowid, article, signatures)
+        self._read: dict[str, tuple[int, dict[int, str | None]]] = {}   # index -> (cap, hash -> postings before)
 
     def replaced(self, batch: set[str]) -> list[tuple[str, Mapping[str, bytes]]]:
         rows = signatures_of_articles(self.store.db, sorted(batch))
-        return [(str(r[1]), {name: r[2 + k] for k, name in enumerate(INDEX_NAMES)})
-                for r in rows if r[1] in batch and r[5] == SIGNATURES_ALGORITHM]
+        self._replaced = [(int(r[0]), str(r[1]), {name: r[2 + k] for k, name in enumerate(INDEX_NAMES)})
+                          for r in rows if r[1] in batch and r[5] == SIGNATURES_ALGORITHM]
+        return [(aid, sig) for _, aid, sig in self._replaced]
 
     def crossing(self, name: str, delta: dict[int, int], cap: int) -> tuple[int, set[str]]:
         keys = sorted(delta)
@@ -85,7 +93,10 @@ class StoredBefore:
             return 0, set()
         span = max(abs(n) for n in delta.values())
         n, docs = 0, set()
-        for h, got in zip(keys, capped_postings(self.store.db, KIND[name], keys, cap + span)):
+        read = dict(zip(keys, capped_postings(self.store.db, KIND[name], keys, cap + span)))
+        self._read[name] = (cap, read)
+        self.reads.seed(KIND[name], cap, read)   # the postings as they are before the batch, for the holders' query
+        for h, got in read.items():
             if got == "-":
                 continue
             held = [int(x) for x in got.split(",")] if got else []
@@ -95,7 +106,33 @@ class StoredBefore:
         return n, {str(r[1]) for r in signature_sizes(self.store.db, sorted(docs))}
 
     def candidates_many(self, ids: Sequence[str], kinds: Sequence[str]) -> Candidates:
-        return StoredCandidates(self.store).candidates_many(ids, kinds)
+        return StoredCandidates(self.store, reads=self.reads).candidates_many(ids, kinds)
+
+    def written(self, batch: set[str], new_rows: Sequence[tuple[str, Mapping[str, bytes]]]) -> StoredReads:
+        """The reads kept, once the batch's signature rows ``new_rows`` are written in place of those of ``batch``
+        (and posted): what the write changed is dropped (:meth:`.StoredReads.forget`), and the postings of each hash
+        :meth:`crossing` read are what they were, less the replaced rows, plus the rows written (a hash held by more
+        than its cap + the largest change stays over the cap)."""
+        reads = self.reads
+        reads.forget(batch, [sig for _, sig in new_rows] + [sig for _, _, sig in self._replaced])
+        rowid = {a: int(r[0]) for a, r in reads.signatures(self.store.db, [a for a, _ in new_rows]).items()}
+        for name, (cap, read) in self._read.items():
+            change: dict[int, tuple[list[int], list[int]]] = {}   # hash -> (rows leaving, rows arriving)
+            for doc, sigs, side in ([(d, sig, 0) for d, _, sig in self._replaced]
+                                    + [(rowid[a], sig, 1) for a, sig in new_rows]):
+                for h in np.unique(_hashes(sigs[name], name)).tolist():
+                    if h in read:
+                        change.setdefault(h, ([], []))[side].append(doc)
+            after: dict[int, str | None] = {}
+            for h, got in read.items():
+                if got == "-":
+                    after[h] = "-"
+                    continue
+                gone, came = change.get(h, ([], []))
+                docs = ({int(x) for x in got.split(",")} if got else set()) - set(gone) | set(came)
+                after[h] = ",".join(map(str, sorted(docs))) if docs else None
+            reads.seed(KIND[name], cap, after)
+        return reads
 
 
 class MemoryBefore:

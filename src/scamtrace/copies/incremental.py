@@ -170,11 +170,13 @@ class IncrementalCopies:
         idx = CandidateIndex()
         self._sign(idx, todo)
         rows = list(idx.signature_rows(todo))
-        self._before = holders_of_crossings(StoredBefore(store), rows, set(todo))
+        before = StoredBefore(store)
+        self._before = holders_of_crossings(before, rows, set(todo))
         # rows written in sorted order, after every stored row: the order the in-memory index numbers them
         store.put_copy_signatures(rows, SIGNATURES_ALGORITHM)
         sync_postings(store)
-        self.index = StoredCandidates(store)
+        # the run's queries read what the holders' query read, less what the write changed
+        self.index = StoredCandidates(store, reads=before.written(set(todo), rows))
         self._signed = []
         self._stored = True
         return True

@@ -10,7 +10,10 @@ row per index kind, hash and ``copy_signatures`` rowid; migration ``0018_copy_po
 - each of their hashes' document frequency, counted in the store up to the index's cap (a hash
   found in more than ``df_cap`` articles is not used, so its exact count is never needed);
 - the postings of their usable hashes (at most ``df_cap`` rows each) and the signature sizes of the
-  articles those postings name.
+  articles those postings name often enough (``min_shared`` times, with one query article) to be proposed.
+
+One run's queries share their reads (:class:`StoredReads`): an article's row, a hash's postings and a row's
+sizes are read once per run, and once more only when the run's own write changed them.
 
 The answer is exactly :meth:`CandidateIndex.candidates_many` over every stored signature: the same
 counting, scoring and ranking code runs (:meth:`CandidateIndex._query`) over the articles the query
@@ -25,7 +28,7 @@ another signature algorithm or never made).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,7 +37,7 @@ from ..store import Store
 from ..store.postings import (capped_postings, clear_postings, delete_postings, drop_posting_queue,
                               insert_postings, posting_queue, postings_algorithms, set_postings_algorithm,
                               signature_rows, signature_sizes, signatures_by_rowid, signatures_of_articles)
-from .index import MAX_CANDIDATES, CandidateIndex, _Hits
+from .index import MAX_CANDIDATES, CandidateIndex, _Hits, _ranges
 from .signatures import INDEX_NAMES, SIGNATURES_ALGORITHM
 
 STORED_CANDIDATES_ALGORITHM = "copies.stored-candidates-v1"
@@ -155,16 +158,77 @@ class _StoredPostings:
         return qd, self.df[g], [_Hits(self.pdocs, np.arange(qd.size), self.pstart[g], self.pcnt[g])]
 
 
-def _capped_postings(db: Any, kind: int, keys: np.ndarray, cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class StoredReads:
+    """What the stored-candidate queries of one copies run read from the store, kept between the queries (an
+    incremental run asks about the holders of crossing hashes before and after its batch is written, then about
+    the new articles, the ends of lost pairs and the neighbourhood: the same signatures, postings and sizes): each
+    article's signature row, each hash's capped postings (per index kind and cap), each signature row's sizes.
+
+    What is kept holds while ``copy_signatures`` (and so ``copy_postings``) does not change; :meth:`forget` drops
+    what a write of signature rows changes (the rows' articles, the hashes of the rows written and replaced)."""
+
+    def __init__(self) -> None:
+        self.sigs: dict[str, Any] = {}                         # article -> (rowid, article, 3 blobs, algorithm)
+        self.posts: dict[tuple[int, int], dict[int, str | None]] = {}   # (kind, cap) -> hash -> capped postings
+        self.sizes: dict[int, Any] = {}                        # rowid -> (rowid, article, 3 sizes, algorithm)
+
+    def signatures(self, db: Any, ids: Sequence[str]) -> dict[str, Any]:
+        """The stored signature rows of ``ids`` (those that have one)."""
+        todo = [a for a in ids if a not in self.sigs]
+        if todo:
+            self.sigs.update((r[1], r) for r in signatures_of_articles(db, todo))
+        return {a: self.sigs[a] for a in ids if a in self.sigs}
+
+    def postings(self, db: Any, kind: int, keys: list[int], cap: int) -> list[str | None]:
+        """:func:`~scamtrace.store.postings.capped_postings` of ``keys``, each hash read once."""
+        got = self.posts.setdefault((kind, cap), {})
+        todo = [h for h in keys if h not in got]
+        if todo:
+            got.update(zip(todo, capped_postings(db, kind, todo, cap)))
+        return [got[h] for h in keys]
+
+    def seed(self, kind: int, cap: int, read: dict[int, str | None]) -> None:
+        """Keep postings read with a larger cap (``"-"``: more than that cap) as the read with ``cap`` gives them."""
+        got = self.posts.setdefault((kind, cap), {})
+        for h, docs in read.items():
+            got[h] = "-" if docs == "-" or (docs is not None and docs.count(",") >= cap) else docs
+
+    def signature_sizes(self, db: Any, docs: Sequence[int]) -> dict[int, Any]:
+        """The size rows of the signature rows ``docs`` (those stored)."""
+        todo = [d for d in docs if d not in self.sizes]
+        if todo:
+            self.sizes.update((int(r[0]), r) for r in signature_sizes(db, todo))
+        return {d: self.sizes[d] for d in docs if d in self.sizes}
+
+    def forget(self, articles: set[str], rows: Iterable[Mapping[str, bytes]]) -> None:
+        """Drop what writing the signature rows of ``articles`` changes: their rows, and the postings of every hash
+        of ``rows`` (the signatures written and those they replace)."""
+        for a in articles:
+            self.sigs.pop(a, None)
+        for d in [d for d, r in self.sizes.items() if r[1] in articles]:
+            del self.sizes[d]
+        gone: dict[int, set[int]] = {}
+        for sig in rows:
+            for name, blob in sig.items():
+                gone.setdefault(KIND[name], set()).update(_hashes(blob, name).tolist())
+        for (kind, _), got in self.posts.items():
+            for h in gone.get(kind, ()):
+                got.pop(h, None)
+
+
+def _capped_postings(reads: StoredReads, db: Any, kind: int, keys: np.ndarray,
+                     cap: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(each of ``keys``' document frequency, counted up to ``cap`` + 1: beyond the cap a hash is not used; the
     (hash, doc) postings of the keys used, those found in 2 to ``cap`` articles, sorted by hash and doc), from one
-    read of at most ``cap`` + 1 postings per key (:func:`~scamtrace.store.postings.capped_postings`)."""
+    read of at most ``cap`` + 1 postings per key (:func:`~scamtrace.store.postings.capped_postings`, through
+    ``reads``)."""
     df = np.zeros(keys.size, dtype=_I64)
     if not keys.size:
         return df, np.zeros(0, _I64), np.zeros(0, _I64)
     hs: list[int] = []
     ds: list[int] = []
-    for i, (h, got) in enumerate(zip(keys.tolist(), capped_postings(db, kind, keys.tolist(), cap))):
+    hashes = keys.tolist()
+    for i, (h, got) in enumerate(zip(hashes, reads.postings(db, kind, hashes, cap))):
         if got is None:
             continue
         if got == "-":
@@ -180,12 +244,34 @@ def _capped_postings(db: Any, kind: int, keys: np.ndarray, cap: int) -> tuple[np
     return df, ph[by_hash], pd[by_hash]
 
 
+def _paired(own: dict[int, np.ndarray], keys: np.ndarray, ph: np.ndarray, pd: np.ndarray, min_shared: int) -> np.ndarray:
+    """The articles (rowids) sharing at least ``min_shared`` hashes with one of the query articles ``own`` (rowid ->
+    its hashes) other than itself, through the postings ``(ph, pd)`` of the usable hashes held by 2 articles or more
+    (``keys``: every query hash, sorted): counted as :meth:`CandidateIndex._shared` counts them, so these are the
+    only articles a query can propose in this index."""
+    if not pd.size:
+        return np.zeros(0, _I64)
+    starts = np.searchsorted(ph, keys, side="left")
+    cnt = np.searchsorted(ph, keys, side="right") - starts
+    parts = []
+    for d, hs in own.items():
+        g = np.searchsorted(keys, hs)
+        other = pd[_ranges(starts[g], cnt[g])]
+        other = other[other != d]
+        if other.size:
+            u, n = np.unique(other, return_counts=True)
+            parts.append(u[n >= min_shared])
+    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, _I64)
+
+
 class StoredCandidates:
     """Candidates of stored articles from the store's postings (see the module doc); answers are
     kept per article (an article's candidates do not depend on what else is asked)."""
 
-    def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES, df_cap: dict[str, int] | None = None):
+    def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES, df_cap: dict[str, int] | None = None,
+                 reads: StoredReads | None = None):
         self.store = store
+        self.reads = reads if reads is not None else StoredReads()   # the store's rows, read once per run
         self._settings = CandidateIndex(df_cap=df_cap, max_candidates=max_candidates)   # thresholds and caps
         self._known: dict[str, list[tuple[str, str, float]]] = {}
 
@@ -203,7 +289,8 @@ class StoredCandidates:
 
     def _query(self, ids: list[str], kinds: Sequence[str] = INDEX_NAMES) -> dict[str, list[tuple[str, str, float]]]:
         db, cfg = self.store.db, self._settings
-        rows = {r[1]: r for r in signatures_of_articles(db, ids) if r[5] == SIGNATURES_ALGORITHM}
+        reads = self.reads
+        rows = {a: r for a, r in reads.signatures(db, ids).items() if r[5] == SIGNATURES_ALGORITHM}
         missing = [a for a in ids if a not in rows]
         if missing:
             raise KeyError(f"{len(missing)} article(s) not in the stored index, e.g. {missing[0]!r}")
@@ -215,13 +302,14 @@ class StoredCandidates:
         for name in kinds:
             keys = np.unique(np.concatenate(list(own[name].values()))) if own[name] else np.zeros(0, _I64)
             cap = cfg.df_cap[name]
-            df, ph, pd = _capped_postings(db, KIND[name], keys, cap)
-            if pd.size:
-                docs.update(np.unique(pd).tolist())
+            df, ph, pd = _capped_postings(reads, db, KIND[name], keys, cap)
+            docs.update(_paired(own[name], keys, ph, pd, cfg.min_shared[name]).tolist())
             found[name] = (keys, df, ph, pd)
-        # local numbers: the reached articles in rowid order (the in-memory index's order)
+        # local numbers: the articles a query can propose, in rowid order (the in-memory index's order); the
+        # postings of the others are left out (in every index they share fewer than its min_shared hashes with
+        # each query article, so they are dropped before any score, and their sizes are not read)
         order: list[int] = sorted(docs)
-        sizes = {int(r[0]): r for r in signature_sizes(db, order)}
+        sizes = reads.signature_sizes(db, order)
         if any(d not in sizes or sizes[d][5] != SIGNATURES_ALGORITHM for d in order):
             raise ValueError("the stored copy postings name signatures that are not stored: sync_postings first")
         local = np.array(order, dtype=_I64)
@@ -235,6 +323,8 @@ class StoredCandidates:
             if name not in found:
                 continue
             keys, df, ph, pd = found[name]
+            kept = np.isin(pd, local)
+            ph, pd = ph[kept], pd[kept]
             lens = np.array([sizes[d][2 + k] // 8 for d in order], dtype=np.int32)
             starts = np.searchsorted(ph, keys, side="left")
             ends = np.searchsorted(ph, keys, side="right")
