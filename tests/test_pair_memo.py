@@ -1,4 +1,4 @@
-"""The pair memo (copies.pair-memo-v1, issue 17 part 2): a remembered decision is used only when every input
+"""The pair memo (copies.pair-memo-v2, issue 17 part 2): a remembered decision is used only when every input
 it read is the same; any change of context forces the pair to be classified again.
 
 Texts are invented (no outside text) or come from scamtrace.copies.synth.
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from conftest import copy_store
 from scamtrace import api
 from scamtrace.copies.classify import classify_pair
-from scamtrace.copies.memo import PairMemo, article_digest, blob_link, link_blob
+from scamtrace.copies.memo import PairMemo, article_digest, blob_link, code_files, link_blob
 from scamtrace.model import Article, Link
 from scamtrace.store.analysis import pair_memo_rows
 
@@ -179,3 +181,23 @@ def test_a_run_uses_only_decisions_whose_inputs_hold(tmp_path, monkeypatch, stal
     else:
         assert remembered["memo"] > remembered["plain"]
         assert any(ln.algorithm == "bogus" for ln in store.links())
+
+
+def test_the_code_digest_covers_the_modules_a_classification_loads_and_not_the_candidate_index():
+    """copies.pair-memo-v2: the code digest follows the imports of the classifier, the engine and the memo. Every
+    module of the copies package (and the record types, the datelines) that importing them loads, in a fresh
+    interpreter, is digested; the candidate index, the incremental run and the stored postings are not (a change
+    there made every remembered decision stale: session 20, 0 of 76 old pairs remembered at 100,000)."""
+    files = set(code_files())
+    code = ("import sys, scamtrace.copies.classify, scamtrace.copies.engine, scamtrace.copies.memo; "
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('scamtrace.') "
+            "and getattr(m, '__file__', None)))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    ours = {p.split("/scamtrace/", 1)[1] for p in loaded}
+    wanted = {p for p in ours if (p.startswith("copies/") or p in ("model.py", "clean/datelines.py"))
+              and not p.endswith("__init__.py")}
+    assert {"copies/classify.py", "copies/features.py", "copies/direction.py", "copies/spin.py", "model.py",
+            "clean/datelines.py"} <= wanted
+    assert wanted <= files
+    assert not files & {"copies/index.py", "copies/incremental.py", "copies/stored_index.py", "copies/candidacy.py",
+                        "copies/signatures.py", "copies/collocations.py"}

@@ -130,7 +130,7 @@ def find_copies(articles: Sequence[Article], candidates: Iterable[tuple[str, str
     ``roles``: the outlet roles to use, given the classified links (before reduction, judged ones left out);
     when None they are learned from those links (:func:`~.families.learn_outlet_roles`). The incremental
     pipeline counts them over the store (copies.stored-roles-v1) so they match a full run's.
-    ``memo``: decisions remembered from earlier runs (:mod:`.memo`, copies.pair-memo-v1), used when their
+    ``memo``: decisions remembered from earlier runs (:mod:`.memo`, copies.pair-memo-v2), used when their
     inputs are unchanged; the pairs classified here are added to it.
     """
     judged = check_judgements(judgements)
@@ -248,3 +248,10 @@ def link_article(new: Article, others: Mapping[str, Article], candidate_ids: Ite
         if link is not None:
             out.extend(_expand(link))
     return out
+
+
+def classify_prepared(a: Article, b: Article, spin_a: float, spin_b: float, prepared: tuple[Prepared, Prepared],
+                      usage: Mapping[tuple[str, str], int] | None) -> Link | None:
+    """:func:`~.classify.classify_pair` of two prepared articles: what
+    :func:`~.incremental.remember_pairs` remembers (here, among the modules the memo's code digest follows)."""
+    return classify_pair(a, b, spin_a=spin_a, spin_b=spin_b, prepared=prepared, usage=usage)

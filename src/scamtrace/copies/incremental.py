@@ -45,7 +45,7 @@ from ..store.analysis import (copy_neighbours, copy_role_counts, copy_role_texts
 from .candidacy import (Before, MemoryBefore, StoredBefore, candidacy_changes, holder_count, holders_of_crossings,
                         lost_ends)
 from .crosslang import crosslang_pairs, organisation
-from .engine import find_copies
+from .engine import classify_prepared, find_copies
 from .families import (OutletRoles, build_families, learn_outlet_roles, other_end, outlet_key, role_rows,
                        role_signature)
 from .features import Prepared
@@ -103,7 +103,7 @@ class IncrementalCopies:
         self._replace_index = False
         self._stored = False   # the index is the store's postings (StoredCandidates)
         self._cands: dict[str, list[tuple[str, str, float]]] = {}   # candidates asked for by this run (_candidates)
-        self.remembered = 0   # pairs whose remembered decision :meth:`classify` used (copies.pair-memo-v1)
+        self.remembered = 0   # pairs whose remembered decision :meth:`classify` used (copies.pair-memo-v2)
         self._before = Before()   # old articles a crossing hash reaches, their candidates before (copies.incremental-v2)
         self.dropped: set[tuple[str, str]] = set()   # old linked pairs the batch took out of the candidates
         self.gained: set[tuple[str, str]] = set()    # old pairs the batch may have made candidates
@@ -318,7 +318,7 @@ class IncrementalCopies:
         holding an unsure pair with a text of that outlet are added to the neighbourhood and the whole is
         classified again (until no outlet's roles change).
 
-        A pair whose decision is remembered with the same inputs (:mod:`.memo`, copies.pair-memo-v1) is not
+        A pair whose decision is remembered with the same inputs (:mod:`.memo`, copies.pair-memo-v2) is not
         classified again (``full``: every pair is, and what it gives is remembered)."""
         roles = _StoredRoles(self)
         memo = PairMemo(lambda pairs: pair_memo_rows(self.store, pairs), read=not self.full)
@@ -487,7 +487,7 @@ class _StoredFrequencies(Mapping[tuple[str, str], int]):
 def remember_pairs(store: Store, progress: Progress = _no_progress, chunk: int = 1000) -> int:
     """Classify every candidate pair of the store (the pairs a run over every article classifies: candidates,
     cross-language pairs, stored links; judged pairs left out) with the stored spin scores and the stored
-    word-pair frequencies, and remember the decisions (copies.pair-memo-v1); returns the pairs classified.
+    word-pair frequencies, and remember the decisions (copies.pair-memo-v2); returns the pairs classified.
 
     For a store analysed before the memo existed (bench/bench_incremental.py's upgrade of a kept base store): a
     store built by this version holds what its runs classified. Writes nothing else; a decision kept here is used
@@ -539,11 +539,5 @@ def _remember_part(store: Store, memo: PairMemo, part: list[tuple[str, str]], sp
             if z not in prepared:
                 prepared[z] = prepare(arts[z])
         memo.classify(arts[x], arts[y], spins[x], spins[y], usage,
-                      partial(_classify_prepared, arts[x], arts[y], spins[x], spins[y], (prepared[x], prepared[y])))
+                      partial(classify_prepared, arts[x], arts[y], spins[x], spins[y], (prepared[x], prepared[y])))
     put_pair_memo(store, memo.take())
-
-
-def _classify_prepared(a: Article, b: Article, spin_a: float, spin_b: float, prepared: tuple[Prepared, Prepared],
-                       usage: Mapping[tuple[str, str], int] | None) -> Link | None:
-    from .classify import classify_pair
-    return classify_pair(a, b, spin_a=spin_a, spin_b=spin_b, prepared=prepared, usage=usage)

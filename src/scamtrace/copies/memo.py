@@ -1,4 +1,4 @@
-"""Each classified pair's decision, remembered with exactly what it read (``copies.pair-memo-v1``, issue 17 part 2).
+"""Each classified pair's decision, remembered with exactly what it read (``copies.pair-memo-v2``, issue 17 part 2).
 
 An incremental analyze classifies again the pairs of two old articles that sit in the new articles'
 neighbourhood (their family or link partner was touched): about half of the pairs of a 100-article run into
@@ -8,8 +8,13 @@ neighbourhood (their family or link partner was touched): about half of the pair
 - the two spin scores it is given (which come from the corpus collocation model and may change with any batch);
 - when it is given the corpus's word-pair frequencies (``usage``, the direction's usage votes, only for a
   spun or rewritten pair that nothing before them ordered), the frequencies of the pairs it looked up;
-- the code and data of the copies package (the algorithm versions are in it), the versions of the libraries
-  it calls, and the switches of its optional parts.
+- the code it runs (the modules the classifier, the engine's call of it and this memo import, directly or not:
+  :func:`code_files`; the algorithm versions are in them) and its data files, the versions of the libraries it
+  calls, and the switches of its optional parts. v1 digested every module of the copies package, so a change of
+  the candidate index or of the incremental run, which act before the classifier, made every decision stale
+  (session 20: 0 of the 76 old pairs of a 100-article run into 100,000 remembered after such a change; 75 of
+  them had both spin scores unchanged); v2 follows the imports instead (and so also digests ``clean/datelines.py``,
+  which the features read and v1 left out).
 
 So a decision is kept with a digest of all but the frequencies (:func:`inputs_digest`) and the frequencies it
 read (:class:`RecordedUsage`: key, present, value); it is used again only when the digest is the same and every
@@ -24,6 +29,7 @@ seldom (only when a text's learned collocations change).
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import hashlib
 import json
@@ -37,7 +43,7 @@ from ..model import Article, Link
 from .pairmodel import enabled as pairmodel_enabled
 from .storyctx import enabled as storyctx_enabled
 
-PAIR_MEMO_ALGORITHM = "copies.pair-memo-v1"
+PAIR_MEMO_ALGORITHM = "copies.pair-memo-v2"
 
 #: One remembered decision: (inputs digest, the frequencies read as (head, partner, present, value) rows in
 #: JSON, the link as zlib-compressed JSON or None for no relation).
@@ -45,20 +51,81 @@ MemoRow = tuple[str, str, "bytes | None"]
 Compute = Callable[["Mapping[tuple[str, str], int] | None"], "Link | None"]
 
 
+#: The modules a classification runs from: the classifier, the engine's call of it (the prepared features, the
+#: spin scores and frequencies it passes) and this memo; :func:`code_digest` follows their imports.
+CODE_ROOTS = ("copies/classify.py", "copies/engine.py", "copies/memo.py")
+
+
+def _imported(path: str, tree: ast.AST) -> Iterator[str]:
+    """The scamtrace modules (as paths under the package, ``copies/spin.py``) that the module at ``path`` imports
+    anywhere in it (a function's own import too), relative or absolute; a name imported from a package that is
+    itself a module counts as that module."""
+    here = path.split("/")[:-1]
+    root = resources.files("scamtrace")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = here[:len(here) - (node.level - 1)] if node.level > 1 else list(here)
+                parts = base + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == "scamtrace":
+                parts = node.module.split(".")[1:]
+            else:
+                continue
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.Import):
+            mods = [a.name.split(".")[1:] for a in node.names if a.name.split(".")[0] == "scamtrace"]
+            for m in mods:
+                yield from _module_paths(root, m, [])
+            continue
+        else:
+            continue
+        yield from _module_paths(root, parts, names)
+
+
+def _module_paths(root: Any, parts: list[str], names: list[str]) -> Iterator[str]:
+    """The files of module ``parts`` (a package: its ``__init__.py``, and the names imported from it that are its
+    modules)."""
+    rel = "/".join(parts)
+    if root.joinpath(*parts[:-1], parts[-1] + ".py").is_file() if parts else False:
+        yield rel + ".py"
+        return
+    if parts and not root.joinpath(*parts, "__init__.py").is_file():
+        return
+    if parts:
+        yield rel + "/__init__.py"
+    for name in names:
+        if root.joinpath(*parts, name + ".py").is_file():
+            yield "/".join(parts + [name]) + ".py"
+
+
+def code_files() -> list[str]:
+    """The scamtrace modules :data:`CODE_ROOTS` import, directly or through each other (paths, sorted)."""
+    root = resources.files("scamtrace")
+    seen: set[str] = set()
+    todo = list(CODE_ROOTS)
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        tree = ast.parse(root.joinpath(*path.split("/")).read_text(encoding="utf-8"))
+        todo.extend(p for p in _imported(path, tree) if p not in seen)
+    return sorted(seen)
+
+
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """A digest of what :func:`~.classify.classify_pair` runs: every module and data file of the copies package,
-    the record types, the spinner rules, outlet countries and pair model data, and the versions of the libraries it calls (a
-    change of any of them, versioned or not, makes every remembered decision stale)."""
+    """A digest of what :func:`~.classify.classify_pair` runs: the modules it imports, directly or not, from the
+    classifier, the engine and this memo (:func:`code_files`: not the candidate index, the incremental run or the
+    families, which act before or after it), the spinner rules, outlet countries and pair model data, and the versions
+    of the libraries it calls (a change of any of them, versioned or not, makes every remembered decision stale)."""
     h = hashlib.sha256(PAIR_MEMO_ALGORITHM.encode())
     root = resources.files("scamtrace")
-    files = sorted(p.name for p in root.joinpath("copies").iterdir() if p.name.endswith(".py"))
-    for name in files:
-        h.update(name.encode() + b"\0" + root.joinpath("copies", name).read_bytes())
-    for rel in (("model.py",), ("data", "spinner_synonyms.tsv"), ("data", "outlet_countries.tsv"),
-                ("data", "pairmodel-v1.json")):
-        p = root.joinpath(*rel)
-        h.update("/".join(rel).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
+    for rel in code_files():
+        h.update(rel.encode() + b"\0" + root.joinpath(*rel.split("/")).read_bytes())
+    for data in (("data", "spinner_synonyms.tsv"), ("data", "outlet_countries.tsv"), ("data", "pairmodel-v1.json")):
+        p = root.joinpath(*data)
+        h.update("/".join(data).encode() + b"\0" + (p.read_bytes() if p.is_file() else b"-"))
     for dist in ("rapidfuzz", "wordfreq", "numpy"):
         try:
             version = metadata.version(dist)

@@ -389,7 +389,7 @@ def unsure_role_ends(store: Store, outlets: Iterable[str]) -> set[str]:
 
 
 def pair_memo_rows(store: Store, pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str, bytes | None]]:
-    """The remembered decisions (copies.pair-memo-v1: inputs digest, frequencies read, link blob) of those of
+    """The remembered decisions (copies.pair-memo-v2: inputs digest, frequencies read, link blob) of those of
     ``pairs`` (smaller id first) that have one."""
     fill_temp_keys(store, "memo_pairs", "a, b", pairs)
     return {(r[0], r[1]): (r[2], r[3], r[4]) for r in store.db.execute(
