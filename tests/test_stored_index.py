@@ -111,6 +111,27 @@ def test_hashes_at_and_over_the_document_frequency_cap_are_read_as_by_the_in_mem
         assert any(got.values())
 
 
+def test_articles_sharing_exactly_min_shared_hashes_are_proposed_as_by_the_in_memory_index(synth):  # noqa: ANN001
+    """A query reads the sizes of, and numbers, only the articles sharing at least ``min_shared`` usable hashes with
+    one of its articles (the others cannot be proposed): with no score threshold and low ``min_shared`` (every such
+    article proposed), the candidates are still the in-memory index's, those at exactly ``min_shared`` included."""
+    store, arts = synth
+    ids = sorted(a.id for a in arts)
+    idx = CandidateIndex()
+    idx.add_many((a.id, a.text) for a in sorted(arts, key=lambda a: a.id))
+    store.put_copy_signatures(idx.signature_rows(ids), SIGNATURES_ALGORITHM)
+    sync_postings(store)
+    asked = random.Random(7).sample(ids, 50)
+    zero = {k: 0.0 for k in KIND}
+    for shared in ({"shingle": 1, "stopword": 1, "facts": 1}, {"shingle": 2, "stopword": 3, "facts": 2}):
+        mem = CandidateIndex.from_signature_rows(store.copy_signature_rows(SIGNATURES_ALGORITHM))
+        mem.min_shared, mem.min_score, mem.max_candidates = dict(shared), dict(zero), 10_000
+        got = StoredCandidates(store, max_candidates=10_000, min_shared=dict(shared), min_score=dict(zero)
+                               ).candidates_many(asked)
+        assert got == mem.candidates_many(asked)
+        assert sum(map(len, got.values())) > len(asked)
+
+
 def test_postings_made_for_another_algorithm_are_made_again(synth):  # noqa: ANN001
     store, arts = synth
     idx = CandidateIndex()

@@ -249,19 +249,21 @@ def _paired(own: dict[int, np.ndarray], keys: np.ndarray, ph: np.ndarray, pd: np
     its hashes) other than itself, through the postings ``(ph, pd)`` of the usable hashes held by 2 articles or more
     (``keys``: every query hash, sorted): counted as :meth:`CandidateIndex._shared` counts them, so these are the
     only articles a query can propose in this index."""
-    if not pd.size:
+    if not pd.size or not own:
         return np.zeros(0, _I64)
     starts = np.searchsorted(ph, keys, side="left")
     cnt = np.searchsorted(ph, keys, side="right") - starts
-    parts = []
-    for d, hs in own.items():
-        g = np.searchsorted(keys, hs)
-        other = pd[_ranges(starts[g], cnt[g])]
-        other = other[other != d]
-        if other.size:
-            u, n = np.unique(other, return_counts=True)
-            parts.append(u[n >= min_shared])
-    return np.unique(np.concatenate(parts)) if parts else np.zeros(0, _I64)
+    mine = list(own.values())
+    g = np.searchsorted(keys, np.concatenate(mine))
+    n = cnt[g]
+    other = pd[_ranges(starts[g], n)]
+    if not other.size:
+        return np.zeros(0, _I64)
+    query = np.repeat(np.repeat(np.array(list(own), dtype=_I64), [h.size for h in mine]), n)
+    stride = int(max(int(other.max()), int(query.max()))) + 1
+    key = query * stride + other
+    key, times = np.unique(key[other != query], return_counts=True)
+    return np.unique(key[times >= min_shared] % stride)
 
 
 class StoredCandidates:
@@ -269,10 +271,12 @@ class StoredCandidates:
     kept per article (an article's candidates do not depend on what else is asked)."""
 
     def __init__(self, store: Store, max_candidates: int = MAX_CANDIDATES, df_cap: dict[str, int] | None = None,
-                 reads: StoredReads | None = None):
+                 reads: StoredReads | None = None, *, min_shared: dict[str, int] | None = None,
+                 min_score: dict[str, float] | None = None):
         self.store = store
         self.reads = reads if reads is not None else StoredReads()   # the store's rows, read once per run
-        self._settings = CandidateIndex(df_cap=df_cap, max_candidates=max_candidates)   # thresholds and caps
+        self._settings = CandidateIndex(df_cap=df_cap, max_candidates=max_candidates, min_shared=min_shared,
+                                        min_score=min_score)   # thresholds and caps
         self._known: dict[str, list[tuple[str, str, float]]] = {}
 
     def candidates_many(self, article_ids: Sequence[str],
