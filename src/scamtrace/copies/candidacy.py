@@ -70,8 +70,9 @@ class IndexBefore(Protocol):
 
 class StoredBefore:
     """The store's postings before the batch's signatures are written (:mod:`.stored_index`): each hash of the
-    batch is read once, up to its cap + the largest change + 1 postings (a hash held by more stays over the cap
-    however the batch changes it). What it reads is kept in ``reads`` (:class:`~.stored_index.StoredReads`) for
+    batch is read once, up to its cap + its change + 1 postings (a hash held by more stays over the cap however
+    the batch changes it; one read per size of change: it was the largest change for every hash, 46 for the
+    stopword hashes of the 100 bench articles at 100,000, where most change by 1). What it reads is kept in ``reads`` (:class:`~.stored_index.StoredReads`) for
     the run's later queries: :meth:`written` drops what the batch's write changes and keeps, instead of reading
     them again, the postings the write gives the hashes read here."""
 
@@ -88,12 +89,16 @@ class StoredBefore:
         return [(aid, sig) for _, aid, sig in self._replaced]
 
     def crossing(self, name: str, delta: dict[int, int], cap: int) -> tuple[int, set[str]]:
-        keys = sorted(delta)
-        if not keys:
+        if not delta:
             return 0, set()
-        span = max(abs(n) for n in delta.values())
+        by_change: dict[int, list[int]] = {}   # |change| -> its hashes: each read up to cap + |change| + 1 postings
+        for h, d in delta.items():
+            by_change.setdefault(abs(d), []).append(h)
+        read: dict[int, str | None] = {}
+        for span, keys in sorted(by_change.items()):
+            keys.sort()
+            read.update(zip(keys, capped_postings(self.store.db, KIND[name], keys, cap + span)))
         n, docs = 0, set()
-        read = dict(zip(keys, capped_postings(self.store.db, KIND[name], keys, cap + span)))
         self._read[name] = (cap, read)
         self.reads.seed(KIND[name], cap, read)   # the postings as they are before the batch, for the holders' query
         for h, got in read.items():
@@ -112,7 +117,7 @@ class StoredBefore:
         """The reads kept, once the batch's signature rows ``new_rows`` are written in place of those of ``batch``
         (and posted): what the write changed is dropped (:meth:`.StoredReads.forget`), and the postings of each hash
         :meth:`crossing` read are what they were, less the replaced rows, plus the rows written (a hash held by more
-        than its cap + the largest change stays over the cap)."""
+        than its cap + its change stays over the cap)."""
         reads = self.reads
         reads.forget(batch, [sig for _, sig in new_rows] + [sig for _, _, sig in self._replaced])
         rowid = {a: int(r[0]) for a, r in reads.signatures(self.store.db, [a for a, _ in new_rows]).items()}
