@@ -10,7 +10,8 @@ from scamtrace.copies.candidacy import (Before, MemoryBefore, StoredBefore, cand
                                         lost_ends)
 from scamtrace.copies.index import DF_CAP, CandidateIndex
 from scamtrace.copies.signatures import SIGNATURES_ALGORITHM
-from scamtrace.copies.stored_index import StoredCandidates, sync_postings
+from scamtrace.copies import stored_index
+from scamtrace.copies.stored_index import StoredCandidates, StoredReads, sync_postings
 from scamtrace.store.postings import capped_postings, signature_sizes, signatures_of_articles
 from scamtrace.copies.synth import generate
 from test_stories_warm import _jsonl
@@ -104,6 +105,11 @@ def test_the_reads_kept_once_the_batch_is_written_are_what_the_store_holds(tmp_p
     ids = sorted(a.id for a in arts)
     got = StoredCandidates(store, reads=reads).candidates_many(ids)
     assert got == StoredCandidates(store).candidates_many(ids) and sum(map(len, got.values())) > 0
+    # past READS_MAX_POSTINGS a query's postings are read and not kept: the same candidates
+    monkeypatch.setattr(stored_index, "READS_MAX_POSTINGS", 5)
+    kept = StoredReads()
+    assert StoredCandidates(store, reads=kept).candidates_many(ids) == got
+    assert sum(map(len, kept.posts.values())) <= 5 and kept.sizes
 
 
 def _c(*ids: str) -> list[tuple[str, str, float]]:
