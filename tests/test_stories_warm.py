@@ -362,8 +362,8 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     store.close()
 
 
-@pytest.mark.parametrize("max_key_stories, margin", [(300, 32), (4, 1), (6, 0), (2, 3)])
-def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_key_stories, margin):  # noqa: ANN001
+@pytest.mark.parametrize("max_key_stories, margin, chunk", [(300, 32, 512), (4, 1, 3), (6, 0, 1), (2, 3, 2)])
+def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_key_stories, margin, chunk):  # noqa: ANN001
     """A warm run's blocking index read a key at a time from the stored units (restore with
     ``stored_keys``: warm._LazyIndex) gives every posting and every candidate list of the index that
     restore fills with every kept unit's keys at once, after the same moves (units taken out, placed
@@ -377,6 +377,7 @@ def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_k
     from scamtrace.stories import event
     monkeypatch.setattr(event, "MAX_KEY_STORIES", max_key_stories)
     monkeypatch.setattr(warm, "LONG_POSTING_MARGIN", margin)
+    monkeypatch.setattr(warm, "POSTING_CHUNK", chunk)
     rng = random.Random(11 + max_key_stories)
     n, kept_n = 80, 60
     vocab = [f"n:k{i}" for i in range(14)] + [f"t:w{i}" for i in range(6)]
@@ -431,6 +432,48 @@ def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_k
         else:
             assert dict(got) == dict(want), k
     assert long or max_key_stories == 300
+
+
+def _counts_row_by_row(index, key, limit):  # noqa: ANN001, ANN202
+    """warm._LazyIndex.counts as stories.warm-v2 first wrote it: one stored row at a time."""
+    from collections import Counter
+    counts: Counter = Counter()
+    for u, s in index.later.get(key, ()):
+        if u not in index.moved:
+            counts[s] += 1
+    for s in index.placed.get(key, {}).values():
+        counts[s] += 1
+    for (r,) in index.stored_keys(key):
+        at = index.home.get(r)
+        if at is not None and r not in index.moved_rows:
+            counts[at] += 1
+            if limit is not None and len(counts) > limit:
+                return counts, False
+    return counts, True
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 5, 64, 512])
+def test_a_posting_counted_by_chunks_is_counted_row_by_row(monkeypatch, chunk):  # noqa: ANN001
+    """warm._LazyIndex.counts reads a stored posting POSTING_CHUNK rows at a time: the same counts, the
+    same completeness and, for a posting cut at a limit, the same number of stories when it stops
+    (the bound a warm._LongPosting keeps) as counting row by row, whatever the chunk, with rows of
+    units moved in the run, rows of units not restored, and stories the run's own units add."""
+    import random
+    monkeypatch.setattr(warm, "POSTING_CHUNK", chunk)
+    rng = random.Random(chunk)
+    for trial in range(200):
+        n_stories = rng.randrange(1, 40)
+        rows = [(f"u{i}",) for i in range(rng.randrange(0, 150))]
+        home = {r: rng.randrange(n_stories) for (r,) in rows if rng.random() < 0.8}
+        later = {"k": [(1000 + i, rng.randrange(n_stories)) for i in range(rng.randrange(0, 8))]}
+        index = warm._LazyIndex(lambda key: iter(rows), home, later, [], [], [])
+        index.moved = {u for u, _ in later["k"] if rng.random() < 0.3}
+        index.moved_rows = {r for (r,) in rows if rng.random() < 0.1}
+        index.placed = {"k": {2000 + i: rng.randrange(n_stories) for i in range(rng.randrange(0, 5))}}
+        for limit in (None, 0, 1, rng.randrange(1, 30)):
+            got, want = index.counts("k", limit), _counts_row_by_row(index, "k", limit)
+            assert got[1] == want[1], (trial, limit)
+            assert (dict(got[0]) == dict(want[0])) if want[1] else len(got[0]) == len(want[0]), (trial, limit)
 
 
 def test_members_json_is_the_json_of_the_sorted_ids():

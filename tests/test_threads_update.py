@@ -116,3 +116,32 @@ def test_only_the_threads_a_change_reaches_are_read(monkeypatch: pytest.MonkeyPa
     table = {s: r for s, r in _rows(places).items() if s not in within}
     table.update(_rows(got))
     assert table == want
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_crossed_reads_only_the_ranks_near_the_bound(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """threads._crossed looks only at the ranks of a posting that the changed frames can move across
+    MAX_KEY_STORIES: the same stories as testing every rank of it."""
+    import bisect
+    monkeypatch.setattr(threads, "MAX_KEY_STORIES", 5)
+    rng = random.Random(seed)
+
+    def every_rank(old, new, lists):  # noqa: ANN001, ANN202 (threads-v1's scan of the whole posting)
+        out = set()
+        for a, posting in lists.items():
+            add = sorted((f["date"], c) for c, f in new.items() if a in specific_anchors(f))
+            drop = sorted((f["date"], c) for c, f in old.items() if a in specific_anchors(f))
+            for rank, here in enumerate(posting):
+                was = rank - bisect.bisect_left(add, here) + bisect.bisect_left(drop, here)
+                if (rank <= 5) != (was <= 5):
+                    out.add(here[1])
+        return out
+
+    for _ in range(200):
+        def frame() -> dict[str, Any]:
+            return {"date": rng.randrange(20), "anchors": rng.sample("abc", rng.randrange(1, 3)), "common": []}
+        old = {f"s{i}": frame() for i in rng.sample(range(30), rng.randrange(0, 6))}
+        new = {f"s{i}": frame() for i in rng.sample(range(30), rng.randrange(0, 6))}
+        lists = {a: sorted(rng.sample([(rng.randrange(20), f"s{i}") for i in range(30)], rng.randrange(0, 15)))
+                 for a in "abc"}
+        assert threads._crossed(old, new, lists) == every_rank(old, new, lists)

@@ -221,13 +221,17 @@ def thread_of_stories(store: Store, stories: Iterable[str]) -> dict[str, str]:
 
 def thread_anchor_first(store: Store, anchor: str, limit: int) -> list[tuple[int, str]]:
     """The first ``limit`` (day, story) that have ``anchor`` among their specific anchors, in order."""
-    return [(r[0], r[1]) for r in store.db.execute(
-        "SELECT day, story FROM story_thread_anchors WHERE anchor = ? ORDER BY day, story LIMIT ?", (anchor, limit))]
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: up to MAX_KEY_STORIES rows an anchor
+    return cur.execute("SELECT day, story FROM story_thread_anchors WHERE anchor = ? ORDER BY day, story LIMIT ?",
+                       (anchor, limit)).fetchall()
 
 
 def thread_anchor_before(store: Store, anchor: str, day: int, story: str, limit: int) -> list[str]:
     """The first ``limit`` stories before (``day``, ``story``) that have ``anchor``, in order."""
-    return [r[0] for r in store.db.execute(
+    cur = store.db.cursor()
+    cur.row_factory = None
+    return [r[0] for r in cur.execute(
         "SELECT story FROM story_thread_anchors WHERE anchor = ? AND (day < ? OR (day = ? AND story < ?))"
         " ORDER BY day, story LIMIT ?", (anchor, day, day, story, limit))]
 

@@ -1116,3 +1116,14 @@ def _m0029() -> str:
         CREATE INDEX idx_articles_meta ON articles(id, source, url, outlet, title, published, dateline, credit,
                                                    language, truncated);
     """
+
+
+@migration("0030_thread_frame_days")
+def _m0030() -> str:
+    # An incremental stories run (stories.warm-v2) reads the day (store.caches.thread_frame_days) and the
+    # link score (thread_link_scores) of every story of the threads a changed story is in (hundreds in the
+    # large threads of a 100,000-article store) by story; story_thread_frames holds each story's frame JSON
+    # beside them, so every lookup read the row's table page. This index covers those reads.
+    return """
+        CREATE INDEX idx_story_thread_frames_day ON story_thread_frames(story, day, score);
+    """

@@ -202,7 +202,11 @@ def _crossed(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str
     out: set[str] = set()
     for a, posting in lists.items():
         add, drop = sorted(adds.get(a, ())), sorted(drops.get(a, ()))
-        for rank, here in enumerate(posting):
+        # a rank then and now differ by at most the changed frames (was - rank in [-len(add), len(drop)]):
+        # only the ranks that close to the bound can lie on either side of it
+        start = max(0, MAX_KEY_STORIES + 1 - len(drop))
+        for rank in range(start, min(len(posting), MAX_KEY_STORIES + len(add) + 1)):
+            here = posting[rank]
             was = rank - bisect.bisect_left(add, here) + bisect.bisect_left(drop, here)
             if (rank <= MAX_KEY_STORIES) != (was <= MAX_KEY_STORIES):
                 out.add(here[1])
