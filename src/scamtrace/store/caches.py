@@ -183,8 +183,10 @@ def thread_frame_days(store: Store, stories: Iterable[str]) -> dict[str, int]:
         return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames WHERE story = ?",
                                               stories)}
     fill_temp_keys(store, "want_thread_days", "story", ((sid,) for sid in stories))
+    # CROSS JOIN: the wanted stories are looked up (the planner scanned every stored frame for them)
     return {r[0]: r[1] for r in store.db.execute(
-        "SELECT f.story, f.day FROM temp.want_thread_days w JOIN story_thread_frames f ON f.story = w.story").fetchall()}
+        "SELECT f.story, f.day FROM temp.want_thread_days w CROSS JOIN story_thread_frames f ON f.story = w.story"
+    ).fetchall()}
 
 
 #: Up to this many stories are looked up one by one (their primary key); more in one join.

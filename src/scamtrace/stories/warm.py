@@ -205,11 +205,12 @@ class _KeptStory(_StoryState):
     their order, when an attribute other than ``units`` is first read: the state a story of these units
     placed one by one has."""
 
-    __slots__ = ("_f", "_med")
+    __slots__ = ("_f", "_med", "_built")
 
     def __init__(self, units: Sequence[int], f: _Frames):   # noqa: D107 (the other slots stay unset until used)
         self.units = list(units)
         self._f = f
+        self._built = False
 
     def __getattr__(self, name: str) -> Any:
         if name in ("_f", "_med") or name.startswith("__"):
@@ -218,6 +219,7 @@ class _KeptStory(_StoryState):
         _StoryState.__init__(self)
         for u in units:
             self.add(u, f)
+        self._built = True
         return object.__getattribute__(self, name)
 
     def _medians(self) -> tuple[int | None, int | None]:
@@ -241,11 +243,7 @@ class _KeptStory(_StoryState):
         return super().median_cdate() if self.is_built() else self._medians()[1]
 
     def is_built(self) -> bool:
-        try:
-            object.__getattribute__(self, "ver")
-        except AttributeError:
-            return False
-        return True
+        return self._built
 
 
 class _LazyIndex(dict):
