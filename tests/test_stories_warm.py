@@ -466,7 +466,7 @@ def test_a_posting_counted_by_chunks_is_counted_row_by_row(monkeypatch, chunk): 
         rows = [(f"u{i}",) for i in range(rng.randrange(0, 150))]
         home = {r: rng.randrange(n_stories) for (r,) in rows if rng.random() < 0.8}
         later = {"k": [(1000 + i, rng.randrange(n_stories)) for i in range(rng.randrange(0, 8))]}
-        index = warm._LazyIndex(lambda key: iter(rows), home, later, [], [], [])
+        index = warm._LazyIndex(lambda key, rows=rows: iter(rows), home, later, [], [], [])
         index.moved = {u for u, _ in later["k"] if rng.random() < 0.3}
         index.moved_rows = {r for (r,) in rows if rng.random() < 0.1}
         index.placed = {"k": {2000 + i: rng.randrange(n_stories) for i in range(rng.randrange(0, 5))}}
@@ -547,3 +547,21 @@ def test_a_warm_runs_units_made_when_used_are_the_units_made_at_once(grown):  # 
         assert (got.family, [m.id for m in got.members], got.first, got.last) == \
                (u.family, [m.id for m in u.members], u.first, u.last)
     assert not reads   # frames are read when used, not when units are made
+
+
+def test_thread_places_read_again_are_the_places_stored(grown):  # noqa: ANN001
+    """The warm run reads the places of the threads it reaches twice (_ThreadView keeps what it decoded):
+    a place read again with that cache is the stored one, and one whose stored JSON changed since is
+    decoded again, not taken from the cache."""
+    from scamtrace.store.caches import thread_places_with
+    store = grown[0]
+    rows = dict(store.execute("SELECT story, evidence FROM story_threads"))
+    assert rows, "the synthetic store has threads"
+    some = sorted(rows)[: max(1, len(rows) // 2)]
+    known: dict = {}
+    first = thread_places_with(store, some, (), known)
+    assert first == thread_places_with(store, some) and set(known) == set(first)
+    sid = next(iter(first))
+    known[sid] = ('{"previous": "stale"}', {"previous": "stale"})   # as if the stored JSON changed since
+    again = thread_places_with(store, some, (), known)
+    assert again == first and again[sid] == json.loads(rows[sid]) and known[sid][0] == rows[sid]

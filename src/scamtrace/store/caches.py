@@ -205,15 +205,29 @@ def put_thread_link_scores(store: Store, scores: Mapping[str, float]) -> None:
         db.executemany("UPDATE story_thread_frames SET score = ? WHERE story = ?", ((v, k) for k, v in scores.items()))
 
 
-def thread_places_with(store: Store, stories: Iterable[str], threads: Iterable[str] = ()) -> dict[str, dict[str, Any]]:
+def thread_places_with(store: Store, stories: Iterable[str], threads: Iterable[str] = (),
+                       known: dict[str, tuple[str, Any]] | None = None) -> dict[str, dict[str, Any]]:
     """story -> the evidence of its place in a thread (a linked story's names its ``previous``), for every
-    story of the stored threads that hold one of ``stories`` or are named in ``threads``."""
+    story of the stored threads that hold one of ``stories`` or are named in ``threads``. ``known``:
+    story -> (evidence JSON, evidence) of the places a caller read before (kept here): a place whose
+    stored JSON is that one is not decoded again (the same evidence object is given)."""
     fill_temp_keys(store, "want_threads_of", "story", ((s,) for s in stories))
     fill_temp_keys(store, "want_threads", "thread", ((t,) for t in threads))
-    return {r[0]: json.loads(r[1]) for r in store.db.execute(
+    cur = store.db.cursor()
+    cur.row_factory = None   # plain tuples: every place of the large threads
+    rows = cur.execute(
         "SELECT t.story, t.evidence FROM story_threads t WHERE t.thread IN"
         " (SELECT s.thread FROM temp.want_threads_of w JOIN story_threads s ON s.story = w.story"
-        " UNION SELECT thread FROM temp.want_threads)").fetchall()}
+        " UNION SELECT thread FROM temp.want_threads)").fetchall()
+    if known is None:
+        return {sid: json.loads(text) for sid, text in rows}
+    out: dict[str, dict[str, Any]] = {}
+    for sid, text in rows:
+        got = known.get(sid)
+        if got is None or got[0] != text:
+            got = known[sid] = (text, json.loads(text))
+        out[sid] = got[1]
+    return out
 
 
 def thread_of_stories(store: Store, stories: Iterable[str]) -> dict[str, str]:

@@ -188,6 +188,7 @@ class _ThreadView:
     def __init__(self, store: Store, gone: Iterable[str] = ()):
         self.store = store
         self.gone_threads = thread_of_stories(store, gone)   # story -> its thread, for stories about to be deleted
+        self.places: dict[str, tuple[str, Any]] = {}   # the thread places read (update_threads reads most twice)
 
     def frames(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
         out = {}
@@ -210,7 +211,8 @@ class _ThreadView:
 
     def threads_with(self, stories: Iterable[str]) -> dict[str, dict[str, Any]]:
         stories = set(stories)
-        return thread_places_with(self.store, stories, {t for s, t in self.gone_threads.items() if s in stories})
+        return thread_places_with(self.store, stories, {t for s, t in self.gone_threads.items() if s in stories},
+                                  self.places)
 
 
 def _save_thread_frames(store: Store, stories: Iterable[Any], drop: Iterable[str] = (), everything: bool = False) -> None:
