@@ -636,20 +636,7 @@ class _Frames:
         self.date: list[int | None] = []
         self.cdate: list[int | None] = []
         self.types: Sequence[frozenset[str]]
-        rows: list[UnitFrame | StoredFrame | str] = []
-        lazy = units if type(units) is _LazyUnits else None
-        for i in range(len(units)):
-            got = stored[i] if stored is not None else None
-            if got is None or lazy is None:
-                u = units[i]
-                rows.append(got if got is not None else self.unit_frame(u, names[i], idf))
-                day = u.first.toordinal() if u.first else None
-            else:   # a stored unit of a warm run: not made
-                rows.append(got)
-                day = lazy.first_day(i)
-            self.date.append(day)
-            ds = [event_dates[m] for m in _member_ids(units, i) if m in event_dates] if day is None else []
-            self.cdate.append(min(ds).toordinal() if ds else None)
+        rows = self._unit_rows(units, names, idf, stored, event_dates)
         self._days = sorted(d for d in self.date if d is not None)
         self.types = _unit_types(units, event_types)
         self.keys: Sequence[frozenset[str]]
@@ -667,6 +654,37 @@ class _Frames:
             self._rows = rows
             (self.vecs, self.vnorm2, self.anchors, self.keys, self.actors, self.lead, self.salient,
              self.anchor_weight) = (_Column(rows, k, read) for k in range(8))
+
+    def _unit_rows(self, units: Sequence[_Unit], names: Sequence[Counter] | Mapping[int, Counter],
+                   idf: Mapping[str, float], stored: Sequence[UnitFrame | StoredFrame | str | None] | None,
+                   event_dates: Mapping[str, dt.date]) -> list[UnitFrame | StoredFrame | str]:
+        """Each unit's frame row (weighed here, stored, or the name of a stored one not read), and its
+        date and content date (appended to ``date`` and ``cdate``)."""
+        rows: list[UnitFrame | StoredFrame | str] = []
+        date, cdate = self.date, self.cdate
+        lazy = units if type(units) is _LazyUnits else None
+        made, groups, by_id = (lazy.made, lazy.groups, lazy.by_id) if lazy is not None else ({}, (), {})
+        for i in range(len(units)):
+            got = stored[i] if stored is not None else None
+            if got is None or lazy is None:
+                u = units[i]
+                rows.append(got if got is not None else self.unit_frame(u, names[i], idf))
+                day = u.first.toordinal() if u.first else None
+            else:   # a stored unit of a warm run: not made
+                rows.append(got)
+                members = groups[i][1]
+                if len(members) == 1 and i not in made:   # most units: _LazyUnits.first_day's first case
+                    p = by_id[members[0]].published
+                    day = p.toordinal() if p else None
+                else:
+                    day = lazy.first_day(i)
+            date.append(day)
+            if day is None:
+                ds = [event_dates[m] for m in _member_ids(units, i) if m in event_dates]
+                cdate.append(min(ds).toordinal() if ds else None)
+            else:
+                cdate.append(None)
+        return rows
 
     def frame(self, i: int) -> UnitFrame:
         """Unit ``i``'s :class:`UnitFrame`."""

@@ -282,19 +282,24 @@ class _LazyIndex(dict):
         it = iter(rows)
         while chunk := list(islice(it, POSTING_CHUNK)):   # a chunk of rows at a time, mapped and counted in C
             names = list(map(_first, chunk))
-            if moved_rows:
+            if not moved_rows.isdisjoint(names):
                 names = [r for r in names if r not in moved_rows]
-            ats = [at for at in map(home.get, names) if at is not None]
-            if limit is not None and len(counts) + len(set(ats).difference(counts)) > limit:
-                for at in ats:   # the stories cross the limit in this chunk: the count stops where it crosses
-                    counts[at] += 1
-                    if len(counts) > limit:
-                        close = getattr(rows, "close", None)
-                        if close is not None:
-                            close()
-                        return counts, False
-            else:
-                counts.update(ats)
+            ats = list(map(home.get, names))
+            if None in ats:   # rows of units not restored from the store (rare): left out
+                ats = [at for at in ats if at is not None]
+            if limit is not None and ats and len(counts) + len(set(ats).difference(counts)) > limit:
+                # the stories cross the limit in this chunk: the count stops at the row that crosses it
+                # (the first one when the run's own units already did), as counting row by row stops
+                stop = 0
+                if len(counts) <= limit:
+                    new = [at for at in dict.fromkeys(ats) if at not in counts]   # in the order they come
+                    stop = ats.index(new[limit - len(counts)])
+                counts.update(ats[:stop + 1])
+                close = getattr(rows, "close", None)
+                if close is not None:
+                    close()
+                return counts, False
+            counts.update(ats)
         return counts, True
 
     def count_in(self, key: str, s: int) -> int:
