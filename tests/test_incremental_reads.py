@@ -255,3 +255,33 @@ def test_a_store_upgraded_to_the_name_lengths_records_every_name_and_resolves_th
     update_actors(up, None)   # every name resolved again
     assert sorted(tuple(r) for r in up.execute("SELECT name, label, mentions, evidence FROM actors")) == got
     up.close()
+
+
+def test_thread_frame_days_and_scores_read_the_covering_index(tmp_path):
+    """An incremental stories run reads the day and link score of every story of the threads it reaches
+    (hundreds in a large store's threads) by story: through ``idx_story_thread_frames_day`` (``0030``),
+    looking the wanted stories up (the join scanned every stored thread frame, with its JSON). The same
+    days and scores as the table holds."""
+    from scamtrace.store.caches import put_thread_frames, thread_frame_days, thread_link_scores
+    store = api.open_store(tmp_path / "t.db")
+    rows = [(f"story-{i:04d}", 700000 + i % 50, '{"vec": "a frame"}', [f"n:{i % 7}"]) for i in range(700)]
+    put_thread_frames(store, rows)
+    with store.write() as db:
+        db.executemany("UPDATE story_thread_frames SET score = ? WHERE story = ?",
+                       [(i / 10, f"story-{i:04d}") for i in range(0, 700, 3)])
+    want = {sid: day for sid, day, _, _ in rows}
+    for some in (sorted(want)[:600], sorted(want)[:20] + ["story-none"]):   # the join, then one by one
+        seen: list[str] = []
+        store.db.set_trace_callback(seen.append)
+        got = thread_frame_days(store, some)
+        scores = thread_link_scores(store, some)
+        store.db.set_trace_callback(None)
+        assert got == {s: want[s] for s in some if s in want}
+        assert scores == {s: (int(s[-4:]) / 10 if int(s[-4:]) % 3 == 0 else 0.0) for s in some if s in want}
+        reads = {q for q in seen if q.lstrip().upper().startswith("SELECT")}
+        assert any("want_thread_days" in q for q in reads) == (len(some) > 500)
+        for sql in reads:
+            plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+            assert "SCAN f" not in plan and "SCAN story_thread_frames" not in plan, (sql, plan)
+            assert "COVERING INDEX idx_story_thread_frames_day" in plan, plan
+    store.close()

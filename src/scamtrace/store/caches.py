@@ -180,13 +180,18 @@ def thread_frame_days(store: Store, stories: Iterable[str]) -> dict[str, int]:
     stories in one join, a few by their key)."""
     stories = list(stories)
     if len(stories) <= _FEW_STORIES:
-        return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames WHERE story = ?",
-                                              stories)}
+        return {r[0]: r[1] for r in _by_story(store, "SELECT story, day FROM story_thread_frames" + _DAY_INDEX
+                                              + " WHERE story = ?", stories)}
     fill_temp_keys(store, "want_thread_days", "story", ((sid,) for sid in stories))
     # CROSS JOIN: the wanted stories are looked up (the planner scanned every stored frame for them)
     return {r[0]: r[1] for r in store.db.execute(
-        "SELECT f.story, f.day FROM temp.want_thread_days w CROSS JOIN story_thread_frames f ON f.story = w.story"
-    ).fetchall()}
+        "SELECT f.story, f.day FROM temp.want_thread_days w CROSS JOIN story_thread_frames f" + _DAY_INDEX
+        + " ON f.story = w.story").fetchall()}
+
+
+#: The day and link score of a story's thread frame are read from their covering index (migration 0030): the
+#: table's rows hold the frame JSON beside them (a lookup by the primary key reads the row's page).
+_DAY_INDEX = " INDEXED BY idx_story_thread_frames_day"
 
 
 #: Up to this many stories are looked up one by one (their primary key); more in one join.
@@ -195,8 +200,8 @@ _FEW_STORIES = 500
 
 def thread_link_scores(store: Store, stories: Iterable[str]) -> dict[str, float]:
     """story -> the stored exact score of its thread link (0.0: none)."""
-    return {r[0]: r[1] for r in _by_story(store, "SELECT story, score FROM story_thread_frames WHERE story = ?",
-                                          stories)}
+    return {r[0]: r[1] for r in _by_story(store, "SELECT story, score FROM story_thread_frames" + _DAY_INDEX
+                                          + " WHERE story = ?", stories)}
 
 
 def put_thread_link_scores(store: Store, scores: Mapping[str, float]) -> None:
