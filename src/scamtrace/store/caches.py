@@ -194,7 +194,7 @@ def thread_frame_days(store: Store, stories: Iterable[str]) -> dict[str, int]:
 _DAY_INDEX = " INDEXED BY idx_story_thread_frames_day"
 
 
-#: Up to this many stories are looked up one by one (their primary key); more in one join.
+#: Up to this many stories are looked up one by one (by their key); more in one join.
 _FEW_STORIES = 500
 
 

@@ -63,7 +63,7 @@ WARM_ALGORITHM = "stories.warm-v2"
 # gives the same stories (tests/test_stories_warm.py); 32 is a guess at a run's departures, not tuned.
 LONG_POSTING_MARGIN = 32
 # A stored posting's rows are counted this many at a time (the same counts whatever the size: the chunk
-# where the stories cross a limit is counted row by row).
+# where the stories cross a limit is cut at the row that crosses it).
 POSTING_CHUNK = 512
 _first = itemgetter(0)
 
