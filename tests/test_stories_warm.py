@@ -566,3 +566,26 @@ def test_thread_places_read_again_are_the_places_stored(grown):  # noqa: ANN001
     known[sid] = ('{"previous": "stale"}', {"previous": "stale"})   # as if the stored JSON changed since
     again = thread_places_with(store, some, (), known)
     assert again == first and again[sid] == json.loads(rows[sid]) and known[sid][0] == rows[sid]
+
+
+def test_the_collector_is_paused_for_the_warm_path_and_given_back():
+    """stage._collector_paused pauses the cyclic garbage collector for a warm run and leaves it as it found
+    it, also when the run fails (and paused when it was paused)."""
+    import gc
+
+    from scamtrace.stories.stage import _collector_paused
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with _collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        with pytest.raises(RuntimeError), _collector_paused():
+            raise RuntimeError("a failing run")
+        assert gc.isenabled()
+        gc.disable()
+        with _collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        (gc.enable if was else gc.disable)()
