@@ -86,16 +86,22 @@ def test_postings_follow_writes_resigned_rows_and_deletes_and_candidates_equal_t
         assert any(got.values())
 
 
-def test_hashes_at_and_over_the_document_frequency_cap_are_read_as_by_the_in_memory_index(synth):  # noqa: ANN001
-    """Each hash's postings are read once, at most cap + 1 of them (store.postings.capped_postings): a hash found in
-    more articles than its index's cap is not used, one found in exactly cap articles is; small caps put many
-    hashes on both sides of the line."""
+def _posted(synth):  # noqa: ANN001, ANN202
+    """The synthetic store with every article signed by the in-memory index and posted; (store, sorted ids)."""
     store, arts = synth
     ids = sorted(a.id for a in arts)
     idx = CandidateIndex()
     idx.add_many((a.id, a.text) for a in sorted(arts, key=lambda a: a.id))
     store.put_copy_signatures(idx.signature_rows(ids), SIGNATURES_ALGORITHM)
     sync_postings(store)
+    return store, ids
+
+
+def test_hashes_at_and_over_the_document_frequency_cap_are_read_as_by_the_in_memory_index(synth):  # noqa: ANN001
+    """Each hash's postings are read once, at most cap + 1 of them (store.postings.capped_postings): a hash found in
+    more articles than its index's cap is not used, one found in exactly cap articles is; small caps put many
+    hashes on both sides of the line."""
+    store, ids = _posted(synth)
     counts = {name: sorted(int(r[0]) for r in store.execute(
         "SELECT COUNT(*) FROM copy_postings WHERE kind = ? GROUP BY hash", (KIND[name],))) for name in KIND}
     asked = random.Random(5).sample(ids, 60)
@@ -115,12 +121,7 @@ def test_articles_sharing_exactly_min_shared_hashes_are_proposed_as_by_the_in_me
     """A query reads the sizes of, and numbers, only the articles sharing at least ``min_shared`` usable hashes with
     one of its articles (the others cannot be proposed): with no score threshold and low ``min_shared`` (every such
     article proposed), the candidates are still the in-memory index's, those at exactly ``min_shared`` included."""
-    store, arts = synth
-    ids = sorted(a.id for a in arts)
-    idx = CandidateIndex()
-    idx.add_many((a.id, a.text) for a in sorted(arts, key=lambda a: a.id))
-    store.put_copy_signatures(idx.signature_rows(ids), SIGNATURES_ALGORITHM)
-    sync_postings(store)
+    store, ids = _posted(synth)
     asked = random.Random(7).sample(ids, 50)
     zero = {k: 0.0 for k in KIND}
     for shared in ({"shingle": 1, "stopword": 1, "facts": 1}, {"shingle": 2, "stopword": 3, "facts": 2}):

@@ -39,6 +39,7 @@ from functools import lru_cache
 from importlib import metadata, resources
 from typing import Any
 
+from ..graph import reachable
 from ..model import Article, Link
 from .pairmodel import enabled as pairmodel_enabled
 from .storyctx import enabled as storyctx_enabled
@@ -101,16 +102,11 @@ def _module_paths(root: Any, parts: list[str], names: list[str]) -> Iterator[str
 def code_files() -> list[str]:
     """The scamtrace modules :data:`CODE_ROOTS` import, directly or through each other (paths, sorted)."""
     root = resources.files("scamtrace")
-    seen: set[str] = set()
-    todo = list(CODE_ROOTS)
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        tree = ast.parse(root.joinpath(*path.split("/")).read_text(encoding="utf-8"))
-        todo.extend(p for p in _imported(path, tree) if p not in seen)
-    return sorted(seen)
+
+    def imports(path: str) -> Iterator[str]:
+        return _imported(path, ast.parse(root.joinpath(*path.split("/")).read_text(encoding="utf-8")))
+
+    return sorted(reachable(CODE_ROOTS, imports))
 
 
 @lru_cache(maxsize=1)
