@@ -87,7 +87,7 @@ def _module_paths(root: Any, parts: list[str], names: list[str]) -> Iterator[str
     """The files of module ``parts`` (a package: its ``__init__.py``, and the names imported from it that are its
     modules)."""
     rel = "/".join(parts)
-    if root.joinpath(*parts[:-1], parts[-1] + ".py").is_file() if parts else False:
+    if parts and root.joinpath(*parts[:-1], parts[-1] + ".py").is_file():
         yield rel + ".py"
         return
     if parts and not root.joinpath(*parts, "__init__.py").is_file():

@@ -663,7 +663,6 @@ class _Frames:
         rows: list[UnitFrame | StoredFrame | str] = []
         date, cdate = self.date, self.cdate
         lazy = units if type(units) is _LazyUnits else None
-        made, groups, by_id = (lazy.made, lazy.groups, lazy.by_id) if lazy is not None else ({}, (), {})
         for i in range(len(units)):
             got = stored[i] if stored is not None else None
             if got is None or lazy is None:
@@ -672,12 +671,7 @@ class _Frames:
                 day = u.first.toordinal() if u.first else None
             else:   # a stored unit of a warm run: not made
                 rows.append(got)
-                members = groups[i][1]
-                if len(members) == 1 and i not in made:   # most units: _LazyUnits.first_day's first case
-                    p = by_id[members[0]].published
-                    day = p.toordinal() if p else None
-                else:
-                    day = lazy.first_day(i)
+                day = lazy.first_day(i)
             date.append(day)
             if day is None:
                 ds = [event_dates[m] for m in _member_ids(units, i) if m in event_dates]
