@@ -160,6 +160,29 @@ def test_stored_untitled_stories_are_named_later(tmp_path):
     assert again == named and _name_stored(store) == 0
 
 
+def test_no_unnamed_story_is_found_from_the_partial_index(tmp_path):
+    """Every incremental run asks for the unnamed stored stories; when there are none (after the first run)
+    the answer comes from idx_stories_unnamed (migration 0031) and no membership is read; with some, the
+    same stories and members as the join of every story gives."""
+    store = api.open_store(tmp_path / "d.db")
+    api.ingest(store, [str(_untitled_corpus(tmp_path))])
+    api.analyze(store)
+    seen: list[str] = []
+    store.db.set_trace_callback(seen.append)
+    assert unnamed_stories(store) == {}
+    store.db.set_trace_callback(None)
+    reads = [q for q in seen if q.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 1 and "story_members" not in reads[0], reads
+    plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + reads[0]))
+    assert "INDEX idx_stories_unnamed" in plan, plan   # the unnamed stories only
+    ids = sorted(r["id"] for r in store.execute("SELECT id FROM stories"))[:2]
+    put_story_titles(store, [(sid, None, None) for sid in ids])
+    members = {sid: [r["article"] for r in store.execute(
+        "SELECT m.article FROM story_members m JOIN articles a ON a.id = m.article WHERE m.story = ?"
+        " ORDER BY a.published IS NULL, a.published, a.id", (sid,))] for sid in ids}
+    assert unnamed_stories(store) == members
+
+
 def test_a_stored_story_whose_texts_give_no_name_is_tried_once(tmp_path, monkeypatch):
     store = api.open_store(tmp_path / "c.db")
     api.ingest(store, [str(_untitled_corpus(tmp_path))])
