@@ -362,6 +362,29 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     store.close()
 
 
+def test_unit_rows_stored_as_they_are_are_not_written_again(grown, tmp_path):  # noqa: ANN001
+    """A warm run writes the unit rows it weighed with ``changed_only``: a row the store holds as it is
+    keeps its stored row (rowid), a changed or new one is written; the tables are those of writing all."""
+    from scamtrace.store.caches import put_story_units
+    stores = [api.open_store(copy_store(grown[0].path, tmp_path / f"w{k}.db")) for k in range(2)]
+    rows = [tuple(r) for r in stores[0].execute("SELECT unit, members, keys, frame FROM story_units ORDER BY unit LIMIT 2")]
+    same, changed = rows[0], (*rows[1][:3], rows[1][3].replace("]", ",1]", 1) if "]" in rows[1][3] else "[1]")
+    new = ("fam-new", "[]", json.dumps(["t:zz-new"]), rows[0][3])
+    rowid = {r[0]: r[1] for r in stores[0].execute("SELECT unit, rowid FROM story_units WHERE unit IN (?, ?)",
+                                                   (same[0], changed[0]))}
+    for store, only in zip(stores, (True, False)):
+        put_story_units(store, [same, changed, new], changed_only=only)
+    after = {r[0]: r[1] for r in stores[0].execute("SELECT unit, rowid FROM story_units")}
+    assert after[same[0]] == rowid[same[0]] and after[changed[0]] != rowid[changed[0]] and "fam-new" in after
+    for table in ("story_units", "story_unit_keys"):
+        assert (sorted(tuple(r) for r in stores[0].execute(f"SELECT * FROM {table}"))
+                == sorted(tuple(r) for r in stores[1].execute(f"SELECT * FROM {table}")))
+    assert tuple(stores[0].execute("SELECT unit, members, keys, frame FROM story_units WHERE unit = ?",
+                                   (changed[0],))[0]) == changed
+    for store in stores:
+        store.close()
+
+
 @pytest.mark.parametrize("max_key_stories, margin, chunk", [(300, 32, 512), (4, 1, 3), (6, 0, 1), (2, 3, 2)])
 def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_key_stories, margin, chunk):  # noqa: ANN001
     """A warm run's blocking index read a key at a time from the stored units (restore with

@@ -135,11 +135,19 @@ def story_unit_frame(store: Store, unit: str) -> str:
     return str(row[0])
 
 
-def put_story_units(store: Store, rows: Iterable[tuple[str, str, str, str]], drop: Iterable[str] = ()) -> None:
+def put_story_units(store: Store, rows: Iterable[tuple[str, str, str, str]], drop: Iterable[str] = (),
+                    changed_only: bool = False) -> None:
     """Store (unit, members JSON, keys JSON, frame JSON) rows and forget the units ``drop``, in one
-    transaction."""
+    transaction. ``changed_only``: a row the store holds as it is is not written again (an incremental
+    run weighs again units whose frames come out as stored; each write replaces the unit's blocking keys
+    through the triggers)."""
     with store.write() as db:
         db.executemany("DELETE FROM story_units WHERE unit = ?", ((u,) for u in drop))
+        if changed_only:
+            cur = db.cursor()
+            cur.row_factory = None
+            rows = [r for r in rows if cur.execute("SELECT unit, members, keys, frame FROM story_units WHERE unit = ?",
+                                                   (r[0],)).fetchone() != tuple(r)]
         db.executemany("INSERT OR REPLACE INTO story_units(unit, members, keys, frame) VALUES (?,?,?,?)", rows)
 
 

@@ -315,7 +315,7 @@ def _save_new_units(store: Store, groups: list[tuple[str, list[str]]], stored: C
     names = {name for name, _ in groups}
     gone = [u for u in unit_names if u not in names]
     put_story_units(store, (_unit_row(units[i], frames.frame(i)) for i, (name, _) in enumerate(groups)
-                            if name not in stored), drop=gone)
+                            if name not in stored), drop=gone, changed_only=True)
     add_story_anchor_idf(store, frames.new_anchors)
 
 
