@@ -29,7 +29,7 @@ from .event import (ARTICLE_FRAME_ALGORITHM, ArticleFrames, CorpusStats, StoredF
 from .ids import carry_story_ids
 from .names import NAME_ALGORITHM, derived_names, name_stories
 from .threads import build_threads, specific_anchors, thread_frame, update_threads
-from .warm import WARM_ALGORITHM, cluster_warm, partition, warm_allowed
+from .warm import WARM_ALGORITHM, cluster_warm, lost_stories, partition, warm_allowed
 
 
 def store_stories(store: Store, corpus: list[Article], families: list[Family],
@@ -108,14 +108,14 @@ def _store_warm(store: Store, corpus: list[Article], families: list[Family], gro
     story and thread written once, as ``stories.warm-v1`` did. Returns the ids of the stories that are
     new or whose articles changed. ``previous``: each stored article's story."""
     frozen, stored, unit_names = _frozen(store, corpus, groups, kept, frame_of)
-    sizes = None if frozen is None else Counter(previous.values())   # stored story -> its number of articles
-    stories, more, units, frames, untouched = cluster_warm(
+    lost = None if frozen is None else lost_stories(groups, dirty_units, previous, {a.id for a in corpus})
+    stories, more, units, frames, touched = cluster_warm(
         corpus, families, kept, dirty_units, lambda a: story_member_evidence_of(store, a), dates, types, frame_of,
-        frozen, stored, sizes, groups, key_units=partial(story_key_units, store))
+        frozen, stored, lost, groups, key_units=partial(story_key_units, store))
     stats.update(more, mode="warm", algorithm=WARM_ALGORITHM, weighed=len(units) - len(stored or ()))
     # the members of the stored stories this run changed (of every stored story the first time)
-    before = _membership(previous, None if sizes is None else set(sizes) - untouched)
-    aliases = carry_story_ids(stories, before, store.alias_ids("story") | set(sizes if sizes is not None else before))
+    before = _membership(previous, touched)
+    aliases = carry_story_ids(stories, before, store.alias_ids("story") | set(previous.values()))
     name_stories(stories, partial(article_texts, store))
     if frozen is None:   # the first incremental run after the upgrade: every frame weighed and kept now
         _save_units(store, units, frames)

@@ -53,7 +53,7 @@ from . import event
 from .cluster import _Unit, copies_of
 from .event import (MERGE_CANDIDATES, MERGE_THRESHOLD, REFINE_ROUNDS, SEED_THRESHOLD, ArticleFrames, CorpusStats,
                     _Clusterer, _Frames, _StoryState, _story, _story_pair, article_frame,
-                    Stored, StoredFrames, median_day, order_key, prepare_units, unit_groups, unit_names, unit_sizes)
+                    Stored, StoredFrames, median_day, order_key, prepare_units, unit_groups, unit_names)
 
 WARM_ALGORITHM = "stories.warm-v2"
 
@@ -103,6 +103,7 @@ class _WarmClusterer(_Clusterer):
         super().__init__(frames, [])
         self.key = key
         self.changed: set[int] = set()
+        self.kept_built: list[_KeptStory] = []   # the restored stories built (their state read)
 
     def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
         """Place as event-v7 does; the evidence says the placement was made incrementally."""
@@ -135,9 +136,10 @@ class _WarmClusterer(_Clusterer):
         home: dict[Hashable, int] = {}    # a unit restored from its stored frame (its row id) -> its story
         row = row_of if row_of is not None else range(len(keys))
         later: dict[str, list[tuple[int, int]]] = {}    # the keys of the others (weighed this run)
+        log = self.kept_built
         for g in groups:
             s = len(self.stories)
-            self.stories.append(_KeptStory(g, self.f))
+            self.stories.append(_KeptStory(g, self.f, log))
             for u in g:
                 story_of[u] = s
                 if u in stored:
@@ -205,12 +207,15 @@ class _KeptStory(_StoryState):
     their order, when an attribute other than ``units`` is first read: the state a story of these units
     placed one by one has."""
 
-    __slots__ = ("_f", "_med", "_built")
+    __slots__ = ("_f", "_med", "_built", "_log")
 
-    def __init__(self, units: Sequence[int], f: _Frames):   # noqa: D107 (the other slots stay unset until used)
+    def __init__(self, units: Sequence[int], f: _Frames, log: list["_KeptStory"] | None = None):
+        """``log``: where a story built appends itself (the run counts them without visiting every one);
+        the other slots stay unset until used."""
         self.units = list(units)
         self._f = f
         self._built = False
+        self._log = log
 
     def __getattr__(self, name: str) -> Any:
         if name in ("_f", "_med") or name.startswith("__"):
@@ -220,6 +225,8 @@ class _KeptStory(_StoryState):
         for u in units:
             self.add(u, f)
         self._built = True
+        if self._log is not None:
+            self._log.append(self)
         return object.__getattribute__(self, name)
 
     def _medians(self) -> tuple[int | None, int | None]:
@@ -424,22 +431,23 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  dirty: list[int], evidence: Callable[[str], dict[str, Any] | None], event_dates: Mapping[str, dt.date],
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                  stats: CorpusStats | None = None, stored: Stored | None = None,
-                 sizes: Mapping[str, int] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
+                 lost: Collection[str] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
                  key_units: Callable[[str], Iterable[tuple[str]]] | None = None,
-                 ) -> tuple[list[Story], dict[str, Any], Sequence[_Unit], _Frames, set[str]]:
-    """(stories, stats, units, frames, untouched) of the incremental path over the units :func:`partition`
+                 ) -> tuple[list[Story], dict[str, Any], Sequence[_Unit], _Frames, set[str] | None]:
+    """(stories, stats, units, frames, touched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
     ``evidence`` gives a stored article's stored join evidence; ``frame_of`` each article's frame
     (:func:`~scamtrace.stories.event.article_frame`). ``stats`` and ``stored`` (``stories.warm-v2``): the
     frozen corpus statistics and the stored frames of the units taken as they stand (the others are
     weighed with ``stats``); without them every unit is weighed with today's statistics.
 
-    With ``sizes`` (stored story id -> its number of articles), ``untouched`` names the stored stories
-    this run left exactly as they were (no unit joined or left them) and ``stories`` holds only the
-    others (every story otherwise, ``untouched`` empty). ``groups``: :func:`unit_members`' units with
-    their names, when the caller has them. ``key_units(key)``: the names of the stored units whose
-    stored blocking keys hold ``key`` (``story_unit_keys``); with it, the units taken with their
-    ``stored`` frame enter the blocking index a key at a time, when the run uses the key."""
+    With ``lost`` (the stored stories an article of which is in no kept unit: :func:`lost_stories`),
+    ``touched`` names the stored stories this run changed (a unit joined or left them; the others are
+    left exactly as they were) and ``stories`` holds only the changed and new ones (every story
+    otherwise, ``touched`` None). ``groups``: :func:`unit_members`' units with their names, when the
+    caller has them. ``key_units(key)``: the names of the stored units whose stored blocking keys hold
+    ``key`` (``story_unit_keys``); with it, the units taken with their ``stored`` frame enter the
+    blocking index a key at a time, when the run uses the key."""
     families = list(families)
     units, frames, _ = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups,
                                      ordered=False)
@@ -456,18 +464,30 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     c.restore([g for _, g in olds], lambda i: evidence(units[i].members[0].id) or {"kept": True},
               key_units if names is not None else None, from_store, names)
     moves = c.warm_run(sorted(dirty, key=pos))
-    untouched: set[str] = set()
-    if sizes is not None:
-        size = unit_sizes(units) if olds else []
-        for s, (old, _) in enumerate(olds):   # the restored stories come first, in this order
-            if s not in c.changed and sum(map(size.__getitem__, c.stories[s].units)) == sizes.get(old):
-                untouched.add(old)
-    skip = {s for s, (old, _) in enumerate(olds) if old in untouched}
+    touched: set[str] | None = None
+    write: Iterable[int] = range(len(c.stories))
+    if lost is not None:
+        # a restored story (they come first, in olds' order) no unit joined or left is as stored: its
+        # units are its kept ones, and they hold all its articles unless it is ``lost``; the new stories
+        # are changed ones
+        index = {old: s for s, (old, _) in enumerate(olds) if old in lost}
+        touched = {old for old, _ in (olds[s] for s in c.changed if s < len(olds))} | set(lost)
+        write = sorted(c.changed.union(index.values()))
     copies = copies_of(families)
-    out = [_story(sorted(st.units, key=pos), units, c, frames, copies)
-           for s, st in enumerate(c.stories) if st.units and s not in skip]
+    out = [_story(sorted(st.units, key=pos), units, c, frames, copies) for s in write if (st := c.stories[s]).units]
     for st in out:
         st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
     out.sort(key=lambda s: s.id)
-    built = sum(1 for st in c.stories if not isinstance(st, _KeptStory) or st.is_built())
-    return out, {"changed_stories": len(c.changed), "moves": moves, "stories_built": built}, units, frames, untouched
+    built = len(c.stories) - len(olds) + len(c.kept_built)
+    return out, {"changed_stories": len(c.changed), "moves": moves, "stories_built": built}, units, frames, touched
+
+
+def lost_stories(groups: Sequence[tuple[str, list[str]]], dirty: Iterable[int], previous: Mapping[str, str],
+                 corpus: Collection[str]) -> set[str]:
+    """The stored stories (``previous``: each stored article's story) an article of which is in no kept
+    unit of :func:`partition`: in a dirty unit (``dirty``, indexes into ``groups``), or no longer in the
+    ``corpus`` (article ids). A kept unit's articles are all in its stored story, so the other stored
+    stories hold exactly their kept units' articles."""
+    out = {sid for i in dirty for a in groups[i][1] if (sid := previous.get(a)) is not None}
+    out.update(previous[a] for a in previous.keys() - corpus)   # (the difference is taken in C)
+    return out
