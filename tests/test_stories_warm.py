@@ -612,3 +612,35 @@ def test_the_collector_is_paused_for_the_warm_path_and_given_back():
         assert not gc.isenabled()
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_a_warm_run_leaves_no_cycles_to_the_collector(grown, tmp_path, monkeypatch):  # noqa: ANN001
+    """The warm path's structures (unit groups, kept stories, the blocking index with its long postings, the
+    frames) are freed by their reference counts when it returns, before the collector is given back: none
+    is left in a cycle (a collection walking them cost 0.1-0.2 CPU s at 100,000 articles). Long postings
+    (which point back at their index) are made by a small MAX_KEY_STORIES."""
+    import gc
+
+    from scamtrace.stories import event, stage
+    monkeypatch.setattr(event, "MAX_KEY_STORIES", 3)
+    monkeypatch.setattr(warm, "LONG_POSTING_MARGIN", 0)
+    found: list[int] = []
+    longs: list[int] = []
+    real, real_long = stage._try_warm, warm._LongPosting.__init__
+
+    def long_posting(self, *args):  # noqa: ANN001, ANN202
+        longs.append(1)
+        real_long(self, *args)
+
+    def counted(*args, **kwargs):  # noqa: ANN202
+        gc.collect()
+        got = real(*args, **kwargs)
+        found.append(gc.collect())   # what the run left unreachable only through cycles
+        return got
+    monkeypatch.setattr(stage, "_try_warm", counted)
+    monkeypatch.setattr(warm._LongPosting, "__init__", long_posting)
+    store = api.open_store(copy_store(grown[3], tmp_path / "cycles.db"))
+    api.analyze(store)
+    assert _last_stories_run(store)["mode"] == "warm" and longs
+    assert found == [0]
+    store.close()

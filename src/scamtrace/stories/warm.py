@@ -103,7 +103,7 @@ class _WarmClusterer(_Clusterer):
         super().__init__(frames, [])
         self.key = key
         self.changed: set[int] = set()
-        self.kept_built: list[_KeptStory] = []   # the restored stories built (their state read)
+        self.kept_built: list[None] = []   # one entry per restored story built (its state read)
 
     def place(self, u: int, s: int | None, ev: dict[str, Any]) -> None:
         """Place as event-v7 does; the evidence says the placement was made incrementally."""
@@ -209,8 +209,8 @@ class _KeptStory(_StoryState):
 
     __slots__ = ("_f", "_med", "_built", "_log")
 
-    def __init__(self, units: Sequence[int], f: _Frames, log: list["_KeptStory"] | None = None):
-        """``log``: where a story built appends itself (the run counts them without visiting every one);
+    def __init__(self, units: Sequence[int], f: _Frames, log: list[None] | None = None):
+        """``log``: where a story built appends an entry (the run counts them without visiting every one);
         the other slots stay unset until used."""
         self.units = list(units)
         self._f = f
@@ -226,7 +226,7 @@ class _KeptStory(_StoryState):
             self.add(u, f)
         self._built = True
         if self._log is not None:
-            self._log.append(self)
+            self._log.append(None)   # (not the story: a cycle would leave the run's structures to the collector)
         return object.__getattribute__(self, name)
 
     def _medians(self) -> tuple[int | None, int | None]:
@@ -479,6 +479,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
         st.algorithm = f"{st.algorithm}+{WARM_ALGORITHM}"
     out.sort(key=lambda s: s.id)
     built = len(c.stories) - len(olds) + len(c.kept_built)
+    c.index.clear()   # its long postings point back at it: without the cycle the run's structures are freed as they go
     return out, {"changed_stories": len(c.changed), "moves": moves, "stories_built": built}, units, frames, touched
 
 
