@@ -223,3 +223,47 @@ def test_analyze_freezes_the_heap_of_each_stage_for_the_collector_and_hands_it_b
     api.analyze(store)
     assert gc.get_freeze_count() == 0
     store.close()
+
+
+def test_small_incremental_analyze_pauses_the_collector_and_restores_it(tmp_path, monkeypatch):
+    """An analyze re-examining at most GC_PAUSE_MAX_NEW articles runs its stages with the cyclic collector paused;
+    a full run and a larger batch keep it on; every run (also one that fails) leaves it as it found it."""
+    import gc
+
+    from scamtrace import pipeline
+    from scamtrace.copies.synth import generate
+    from test_stories_warm import _jsonl
+    monkeypatch.setenv("SCAMTRACE_NO_SPACY", "1")
+    store = api.open_store(tmp_path / "s.db")
+    arts = generate(12, 3).articles
+    api.ingest(store, [_jsonl(tmp_path / "a.jsonl", arts[:8])])
+    seen: list[bool] = []
+    build = pipeline.build_knowledge
+
+    def knowledge(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        seen.append(gc.isenabled())
+        return build(*args, **kw)
+    monkeypatch.setattr(pipeline, "build_knowledge", knowledge)
+    monkeypatch.setattr(pipeline, "GC_PAUSE_MAX_NEW", 7)
+    api.analyze(store)                         # 8 new articles: more than the limit, the collector runs
+    assert seen == [True] and gc.isenabled()
+    api.ingest(store, [_jsonl(tmp_path / "b.jsonl", arts[8:])])
+    api.analyze(store)                         # 4 new: paused during the stages, restored after
+    assert seen == [True, False] and gc.isenabled()
+    api.analyze(store, full=True)              # a full run keeps it on
+    assert seen == [True, False, True] and gc.isenabled()
+    gc.disable()
+    try:
+        api.analyze(store)                     # nothing new: still paused (as found), left paused
+        assert seen[-1] is False and not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fail(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("stop")
+    api.ingest(store, [_jsonl(tmp_path / "c.jsonl", generate(14, 5).articles[12:])])
+    monkeypatch.setattr(pipeline, "build_knowledge", fail)
+    with pytest.raises(RuntimeError):
+        api.analyze(store)
+    assert gc.isenabled()
+    store.close()

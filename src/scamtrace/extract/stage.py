@@ -21,6 +21,7 @@ article marked with the same digest, so it goes on where the first run stopped.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -130,6 +131,7 @@ def extract_batch(batch: Job, known: dict[str, UnitEnts] | None = None) -> Batch
 
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C stops the writer, which stops the pool
+    gc.enable()   # a forked worker inherits the parent's paused collector (pipeline.GC_PAUSE_MAX_NEW)
     load_nlp()   # inherited from the parent under fork; loaded once per worker otherwise
 
 
