@@ -467,6 +467,13 @@ def _print_report(base: dict[str, Any], ing: dict[str, Any], corpus: Corpus) -> 
                   f"{x['seconds']:7.2f}, {x['cpu_seconds']:7.2f}, {x['new'] / x['cpu_seconds']:7.1f}")
     for reason in ing["reject_reasons"]:
         print(f"  reject: {reason}")
+    if "stage_run_cpu_seconds" in ing:   # not with --no-stages
+        _print_stages(ing)
+    if "profile" in ing:
+        print("\ncProfile, top 25 by own time:\n" + ing["profile"])
+
+
+def _print_stages(ing: dict[str, Any]) -> None:
     print(f"\nwhere ingest time goes: a second ingest of the same inputs into another fresh store, with timing "
           f"wrappers around the stages (CPU {ing['stage_run_cpu_seconds']:.2f} s against {ing['cpu_seconds']:.2f} s "
           "without them);\nseconds inclusive / self, wall then CPU; a nested stage is part of its parent:")
@@ -476,10 +483,6 @@ def _print_report(base: dict[str, Any], ing: dict[str, Any], corpus: Corpus) -> 
         label = "  " * key.count("/") + key.rsplit("/", 1)[-1]
         print(f"  {label:<30}{v['seconds']:>9.2f}{v['self']:>9.2f}{v['cpu']:>9.2f}{v['cpu_self']:>9.2f}"
               f"{v['calls']:>8}{100 * v['cpu'] / total:>7.1f}")
-    if not ing["stages"]:
-        return
-    if "profile" in ing:
-        print("\ncProfile, top 25 by own time:\n" + ing["profile"])
 
 
 def main(argv: list[str] | None = None) -> int:
