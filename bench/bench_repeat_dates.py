@@ -73,15 +73,17 @@ def main(argv: list[str] | None = None) -> int:
             print("the incremental pass did not run (nothing new?)")
             return 1
         work.unlink()
-        from scamtrace.store.extracted import figure_rows_sharing_values
+        try:
+            from scamtrace.extract.corpus_dates import rows_for_pass as read_rows
+        except ImportError:   # a version before the read by wordings (measured for comparison)
+            from scamtrace.store.extracted import figure_rows_sharing_values as read_rows  # type: ignore[attr-defined,no-redef]
         try:
             from scamtrace.extract.corpus_dates import _VERB_WORDS
             words: frozenset[str] = _VERB_WORDS
         except ImportError:   # a version before the verb pre-filter (measured for comparison)
             words = frozenset()
         store = api.open_store(snap)
-        read = len(figure_rows_sharing_values(store, captured, words) if words
-                   else figure_rows_sharing_values(store, captured))
+        read = len(read_rows(store, captured, words) if words else read_rows(store, captured))
         store.close()
         print(f"base store {args.n}, {len(captured)} articles given to the pass, {read} figures read")
         for k in range(args.runs):

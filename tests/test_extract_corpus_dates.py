@@ -129,7 +129,7 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
     """The store's read for the incremental pass (issue 17) leaves out the figures that neither lend
     nor borrow, and the pass over what it reads gives what the pass over every figure gives."""
     from scamtrace.store.analysis import published_days
-    from scamtrace.store.extracted import figure_rows_sharing_values
+    from scamtrace.extract.corpus_dates import rows_for_pass
     store = api.open_store(tmp_path / "s.db")
     texts = {"n": ("Police detained more than 900 people in a raid on Monday, March 11, officials said. "
                    "Officers later freed 500 workers.", dt.date(2024, 3, 12)),
@@ -146,18 +146,18 @@ def test_the_incremental_pass_reads_only_the_figures_it_can_use(tmp_path) -> Non
     every = rows(store, "figures")
     published = {aid: pub for aid, (_, pub) in texts.items()}
     for new in ({"n"}, {"n", "f"}, {"b"}, {"e"}, {"m"}, {"m", "c"}):
-        got = figure_rows_sharing_values(store, new)
+        got = rows_for_pass(store, new)
         assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
             every, published, new) == repeat_dates(got, _StoredDays(store, new), new), new
     # the days read when asked (apply_repeat_dates): those of published_days, None for an article not stored
     days = _StoredDays(store, {"n"})
     assert [days.get(a) for a in ("b", "n", "zz")] == [None, dt.date(2024, 3, 12), None] and "zz" not in days
     assert dict(days) == {a: pub for a, pub in published_days(store, {"b", "n"}).items()}
-    read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"n"})}
+    read = {(r["article"], r["value"]) for r in rows_for_pass(store, {"n"})}
     # n's figures (900 and 500, dated to a day) lend to the undated b, c, f, m; d states another count
     assert read == {("n", 900.0), ("n", 500.0), ("b", 900.0), ("c", 900.0), ("f", 500.0), ("m", 500.0),
                     ("e", 500.0)}, read
-    read = {(r["article"], r["value"]) for r in figure_rows_sharing_values(store, {"m"})}
+    read = {(r["article"], r["value"]) for r in rows_for_pass(store, {"m"})}
     # m's undated 500 may borrow from e and n (dated to a day); f (undated, no new lender) is not read
     assert read == {("m", 500.0), ("e", 500.0), ("n", 500.0)}, read
 
@@ -245,7 +245,7 @@ def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None
     what it reads gives what the pass over every figure gives, and the store gets those days."""
     from scamtrace.extract.corpus_dates import _VERB_WORDS
     from scamtrace.store.analysis import published_days
-    from scamtrace.store.extracted import figure_rows_sharing_values
+    from scamtrace.extract.corpus_dates import rows_for_pass
     store = api.open_store(tmp_path / "s.db")
     texts = {"n": ("Police held 700 people in a raid on Monday, March 11, officials said.", dt.date(2024, 3, 12)),
              "b": ("Police detained 700 people at the camp.", None),
@@ -270,16 +270,16 @@ def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None
     every = rows(store, "figures")
     published = {aid: pub for aid, (_, pub) in texts.items()}
     for new in ({"n"}, {"b"}, {"c"}, {"q"}, {"e"}, {"b", "r"}):
-        got = figure_rows_sharing_values(store, new, _VERB_WORDS)
+        got = rows_for_pass(store, new, _VERB_WORDS)
         assert repeat_dates(got, published_days(store, {f["article"] for f in got}), new) == repeat_dates(
             every, published, new) == repeat_dates(got, _StoredDays(store, new), new), new
     # the days read when asked (apply_repeat_dates): those of published_days, None for an article not stored
     days = _StoredDays(store, {"n"})
     assert [days.get(a) for a in ("b", "n", "zz")] == [None, dt.date(2024, 3, 12), None] and "zz" not in days
     assert dict(days) == {a: pub for a, pub in published_days(store, {"b", "n"}).items()}
-    read = {r["article"] for r in figure_rows_sharing_values(store, {"n"}, _VERB_WORDS)}
+    read = {r["article"] for r in rows_for_pass(store, {"n"}, _VERB_WORDS)}
     assert read == {"n", "b", "c", "r"}, read   # e names no verb, q states "about 700"
-    read = {r["article"] for r in figure_rows_sharing_values(store, {"b"}, _VERB_WORDS)}
+    read = {r["article"] for r in rows_for_pass(store, {"b"}, _VERB_WORDS)}
     assert read == {"b", "n"}, read              # its lender; the undated ones cannot borrow from b
     assert apply_repeat_dates(store, articles={"n"}) == 3
     assert {r["article"]: r["date"] for r in rows(store, "figures") if r["date"]} == {
@@ -288,14 +288,15 @@ def test_the_incremental_read_keeps_every_figure_naming_a_verb(tmp_path) -> None
 
 def test_the_incremental_read_through_the_verb_index_misses_no_figure(tmp_path) -> None:
     """The incremental read probes the partial index of the figures naming a verb of the same
-    happening (``idx_figures_repeat_verbs``, migration 0019) per wanted count: on random figures
+    happening (``idx_figures_repeat_cover``, migration 0032) per wanted count: on random figures
     (verbs in any case, in the action or in what, in no field, other values, units, qualifiers,
     dates of every precision), it reads exactly the rows the same read gives without the index, and
-    SQLite does use the index for the pass's words (its condition is the query's, term for term)."""
+    SQLite does use the index for the pass's words (its condition is the query's, term for term); and the
+    pass over what it reads (the wordings a new figure lends to, the lenders of the counts decided) gives
+    what the pass over every figure gives, figures dated by an earlier pass among them."""
     import random
 
-    from scamtrace.extract.corpus_dates import _VERB_WORDS
-    from scamtrace.store.extracted import figure_rows_sharing_values
+    from scamtrace.extract.corpus_dates import _VERB_WORDS, rows_for_pass
     from scamtrace.store.migrations import REPEAT_VERB_WORDS
 
     assert tuple(sorted(_VERB_WORDS)) == REPEAT_VERB_WORDS   # else the pass reads by a scan
@@ -311,24 +312,35 @@ def test_the_incremental_read_through_the_verb_index_misses_no_figure(tmp_path) 
         what = f"{rnd.choice(['people', 'workers', 'Suspects'])} {rnd.choice(words)}".strip()
         date, precision = rnd.choice([(None, None), ("", None), ("2024-03-11", "day"), ("2024-03-12", "day"),
                                       ("2024-03", "month")])
+        lenders = '["a00"]' if precision == "day" and rnd.random() < 0.3 else None   # dated by an earlier pass
         rows_in.append((fid, rnd.choice(arts), float(rnd.choice([24, 200, 612])), rnd.choice(["people", "usd"]),
                         rnd.choice([what, what, ""]), rnd.choice([None, rnd.choice(words)]),
-                        rnd.choice([None, "", "about"]), date, precision))
+                        rnd.choice([None, "", "about"]), date, precision, lenders))
     with store.write() as db:
         db.executemany("INSERT INTO figures(id, article, value, unit, what, action, qualifier, date, date_precision,"
-                       " text, sentence, sentence_start, sentence_end, start, \"end\", algorithm)"
-                       " VALUES (?,?,?,?,?,?,?,?,?,'t','s',0,1,0,1,'test')", rows_in)
+                       " date_lenders, text, sentence, sentence_start, sentence_end, start, \"end\", algorithm)"
+                       " VALUES (?,?,?,?,?,?,?,?,?,?,'t','s',0,1,?,1,'test')",
+                       [(*r, r[0]) for r in rows_in])
     plans: list[str] = []
     store.db.set_trace_callback(lambda sql: plans.append(sql) if "CROSS JOIN figures" in sql else None)
     news = [set(rnd.sample(arts, rnd.randint(1, 4))) for _ in range(25)]
-    indexed = [figure_rows_sharing_values(store, new, _VERB_WORDS) for new in news]
+    indexed = [rows_for_pass(store, new, _VERB_WORDS) for new in news]
     store.db.set_trace_callback(None)
     assert plans, "the pass's words no longer take the indexed read"
-    plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + plans[0]))
-    assert "idx_figures_repeat_verbs" in plan, plan
-    store.db.execute("DROP INDEX idx_figures_repeat_verbs")
-    assert [figure_rows_sharing_values(store, new, _VERB_WORDS) for new in news] == indexed
+    for sql in plans:   # the wordings and the lenders are read from the index alone
+        plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "idx_figures_repeat_cover" in plan, plan
+        assert ("COVERING INDEX" in plan) == (" f.sentence" not in sql), plan
+    assert len(plans) >= 2 * len(news)
+    store.db.execute("DROP INDEX idx_figures_repeat_cover")
+    assert [rows_for_pass(store, new, _VERB_WORDS) for new in news] == indexed
     assert sum(len(r) for r in indexed) > 100   # the read finds figures of other articles
+    every, decided = rows(store, "figures"), 0
+    for new, got in zip(news, indexed):
+        want = repeat_dates(every, {}, new)
+        assert repeat_dates(got, {}, new) == want, new
+        decided += len(want)
+    assert decided > 20   # the pass dates figures (of new articles and older ones) and takes days back
 
 
 def _put(store, aid: str, text: str, pub: dt.date | None) -> None:  # noqa: ANN001

@@ -93,53 +93,89 @@ def set_figure_days(store: Store, days: Iterable[tuple[int, str | None, list[str
                        [(fid,) for fid, day, _ in rows_ if day is None])
 
 
-def figure_rows_sharing_values(store: Store, articles: Iterable[str], words: Iterable[str] = ()) -> list[dict]:
-    """The figure rows (the columns the pass reads, :data:`_REPEAT_COLUMNS`) a repeated count of ``articles`` can lend to or
-    borrow from, in article then text order: every figure of ``articles``; the figures dated to a day
-    that state a count (value, unit and qualifier) one of theirs states (among them those an earlier
-    pass dated, ``date_lenders`` set, which borrow again); the undated figures that state a count
-    one of their figures dated to a day states. (A figure dated otherwise neither lends nor borrows,
-    and an older undated figure can only borrow from a new lender: see
-    :func:`scamtrace.extract.corpus_dates.repeat_dates`.) The figures of other articles are read only
-    when they say what they count (``what`` not empty) and, if ``words`` are given, when their action
-    or ``what`` contains one of ``words`` (lower-case ASCII; compared with the ASCII-lower-cased text, so
-    the filter keeps at least every figure whose lower-cased words include one of them)."""
-    ids = sorted(set(articles))
-    found: dict[int, dict] = {}
+def figure_rows_of(store: Store, articles: Iterable[str]) -> list[dict]:
+    """Every figure row of ``articles`` (the columns the repeated-count pass reads, :data:`_REPEAT_COLUMNS`)."""
     cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS)
-    for r in select_in(store.db, f"SELECT {cols} FROM figures f WHERE f.article IN ({{}})", ids):
-        found[r["id"]] = dict(r)
+    return [dict(r) for r in select_in(store.db, f"SELECT {cols} FROM figures f WHERE f.article IN ({{}})",
+                                       sorted(set(articles)))]
 
-    def count(d: dict) -> tuple[float, str, str]:
-        return float(d["value"]), d["unit"], d["qualifier"] or ""
 
-    keys = {count(d) for d in found.values()}
-    dated = {count(d) for d in found.values() if d["date"] and d["date_precision"] == "day"}
+#: A figure the repeated-count pass may date (``corpus_dates._borrows``): undated, or dated by an earlier pass.
+_BORROWS = ("(f.date IS NULL OR f.date = '' OR (f.date_precision = 'day' AND f.date_lenders IS NOT NULL"
+            " AND f.date_lenders != ''))")
+#: A figure that lends its day (``corpus_dates._lends``): dated to a day by its own article.
+_LENDS = ("f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"
+          " AND (f.date_lenders IS NULL OR f.date_lenders = '')")
+#: A count (value, unit, qualifier or ''), the key of the pass's reads.
+_COUNT = "value REAL, unit TEXT, qualifier TEXT"
+#: A wording of a count: the count, action or '' and what.
+_WORDING = _COUNT + ", action TEXT, what TEXT"
+
+
+def _counted(store: Store, name: str, key: str, keys: Iterable[tuple], cols: str, where: str,
+             words: Iterable[str]) -> list[Any]:
+    """The rows (``cols`` of figures ``f``) of the figures matching one of ``keys`` (columns ``key``: counts,
+    :data:`_COUNT`, or wordings, :data:`_WORDING`) and ``where``, that say what they count (``what`` not empty)
+    and, if ``words`` are given, name one of them in their action or ``what`` (lower-case ASCII; compared with
+    the ASCII-lower-cased text, so the filter keeps at least every figure whose lower-cased words include one)."""
     terms = tuple(sorted(set(words)))
     said = " AND f.what IS NOT NULL AND f.what != ''"
     if terms:
         said += " AND " + repeat_verb_condition(terms, "f.")
-    for name, want, where in (("want_counts", keys, "f.date IS NOT NULL AND f.date != '' AND f.date_precision = 'day'"),
-                              ("want_dated_counts", dated, "(f.date IS NULL OR f.date = '')")):
-        fill_temp_keys(store, name + "_q", "value REAL, unit TEXT, qualifier TEXT", sorted(want))
-        if terms == REPEAT_VERB_WORDS:
-            # each wanted count probes the partial index of the figures naming these verbs
-            # (idx_figures_repeat_verbs, migration 0019: its condition is ``said``'s, term for term)
-            sql = (f"SELECT {cols} FROM temp.{name}_q k CROSS JOIN figures f ON f.value = k.value AND f.unit = k.unit"
-                   f" AND coalesce(f.qualifier, '') = k.qualifier WHERE {where}{said}")
-        else:
-            # the filter is applied to the figures of the wanted counts only (in the join's WHERE, SQLite
-            # would test it on every figure it scans)
-            sql = (f"WITH m AS MATERIALIZED (SELECT {cols} FROM temp.{name}_q k JOIN figures f"
-                   f" ON f.value = k.value AND f.unit = k.unit AND coalesce(f.qualifier, '') = k.qualifier"
-                   f" WHERE {where}) SELECT * FROM m f WHERE 1{said}")
-        for r in store.db.execute(sql).fetchall():
-            if r[0] not in found:
-                found[r[0]] = dict(r)
-    return sorted(found.values(), key=lambda r: (r["article"], r["start"], r["id"]))
+    keys = sorted(set(keys))
+    on = "f.value = k.value AND f.unit = k.unit AND coalesce(f.qualifier, '') = k.qualifier"
+    if key == _WORDING:
+        # the figures of each wanted wording's count are visited once (a probe per wording would visit
+        # a count's figures once per wording), each kept when its wording is wanted
+        fill_temp_keys(store, name + "_w", key, keys)
+        where += (f" AND EXISTS (SELECT 1 FROM temp.{name}_w w WHERE w.value = f.value AND w.unit = f.unit"
+                  " AND w.qualifier = coalesce(f.qualifier, '') AND w.action = coalesce(f.action, '')"
+                  " AND w.what = f.what)")
+        keys = sorted({k[:3] for k in keys})
+    fill_temp_keys(store, name, _COUNT, keys)
+    if terms == REPEAT_VERB_WORDS:
+        # each wanted count probes the partial index of the figures naming these verbs (idx_figures_repeat_cover,
+        # migration 0032: its condition is ``said``'s, term for term; it holds every column the reads of
+        # wordings and lenders take, so they read it alone)
+        sql = f"SELECT {cols} FROM temp.{name} k CROSS JOIN figures f ON {on} WHERE {where}{said}"
+    else:
+        # the filter is applied to the figures of the wanted keys only (in the join's WHERE, SQLite
+        # would test it on every figure it scans)
+        sql = (f"WITH m AS MATERIALIZED (SELECT f.* FROM temp.{name} k JOIN figures f ON {on} WHERE {where})"
+               f" SELECT {cols} FROM m f WHERE 1{said}")
+    return store.db.execute(sql).fetchall()
 
 
-#: The columns of a figure the repeated-count pass reads (:func:`figure_rows_sharing_values`).
+def waiting_wordings(store: Store, counts: Iterable[tuple[float, str, str]],
+                     words: Iterable[str] = ()) -> list[tuple[float, str, str, str, str]]:
+    """The distinct wordings (value, unit, qualifier or '', action or '', what) of the figures that may borrow
+    a day from the repeated-count pass (undated, or dated by an earlier pass) and state one of ``counts``
+    (value, unit, qualifier or ''), among those that say what they count and name one of ``words``
+    (:func:`_counted`): grouped in SQL, so a count that thousands of figures state in a few wordings gives
+    a few rows (issue 17: at 100,000, 26,678 such figures in 13,666 wordings)."""
+    cols = "DISTINCT f.value, f.unit, coalesce(f.qualifier, ''), coalesce(f.action, ''), f.what"
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in _counted(store, "want_waiting", _COUNT, counts, cols, _BORROWS,
+                                                              words)]
+
+
+def waiting_rows(store: Store, wordings: Iterable[tuple[float, str, str, str, str]],
+                 words: Iterable[str] = ()) -> list[dict]:
+    """The rows (:data:`_REPEAT_COLUMNS`) of the figures that may borrow a day (as in :func:`waiting_wordings`)
+    and are worded as one of ``wordings`` (``words``: those :func:`waiting_wordings` was given)."""
+    cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS)
+    return [dict(r) for r in _counted(store, "want_wordings", _WORDING, wordings, cols, _BORROWS, words)]
+
+
+def lender_rows(store: Store, counts: Iterable[tuple[float, str, str]], words: Iterable[str] = ()) -> list[dict]:
+    """The rows of the figures that lend their day to the repeated-count pass (dated to a day by their own
+    article) and state one of ``counts`` (value, unit, qualifier or ''), among those that say what they
+    count and name one of ``words`` (:func:`_counted`), without their sentence (the pass reads a lender's
+    count, wording, article and day only)."""
+    cols = ", ".join(f"f.{c}" for c in _REPEAT_COLUMNS if c != "sentence")
+    return [dict(r) for r in _counted(store, "want_lenders", _COUNT, counts, cols, _LENDS, words)]
+
+
+#: The columns of a figure the repeated-count pass reads (:func:`figure_rows_of`, :func:`waiting_rows`).
 _REPEAT_COLUMNS = ("id", "article", "start", "value", "unit", "what", "action", "qualifier", "date", "date_precision",
                    "sentence", "date_lenders")
 
