@@ -348,11 +348,11 @@ def test_stored_unit_keys_are_the_stored_units_keys(grown, tmp_path):  # noqa: A
     put_story_units(store, [(unit, members, json.dumps(["t:zz-new", json.loads(keys)[0]]), frame),
                             ("fam-new", "[]", json.dumps(["t:zz-new"]), frame)], drop=[other])
     assert _key_rows(store) == _keys_of_units(store) != want
-    assert sorted(u for u, in story_key_units(store, "t:zz-new")) == sorted([unit, "fam-new"])
+    assert sorted(u for c in story_key_units(store, "t:zz-new", 1) for u in c) == sorted([unit, "fam-new"])
     assert not any(u == other for _, u in _key_rows(store))
     with store.write() as db:
         db.execute("UPDATE story_units SET keys = ? WHERE unit = ?", (json.dumps(["t:zz-upd"]), unit))
-    assert _key_rows(store) == _keys_of_units(store) and list(story_key_units(store, "t:zz-upd")) == [(unit,)]
+    assert _key_rows(store) == _keys_of_units(store) and list(story_key_units(store, "t:zz-upd", 2)) == [[unit]]
     store.db.executescript(   # a store written before the migration: filled from the stored units
         "DROP TABLE story_unit_keys; DROP TRIGGER story_unit_keys_bi; DROP TRIGGER story_unit_keys_ai;"
         " DROP TRIGGER story_unit_keys_au; DROP TRIGGER story_unit_keys_ad;" + _m0023())
@@ -383,6 +383,29 @@ def test_unit_rows_stored_as_they_are_are_not_written_again(grown, tmp_path):  #
                                    (changed[0],))[0]) == changed
     for store in stores:
         store.close()
+
+
+def test_a_keys_stored_units_are_read_in_chunks_in_order(tmp_path):
+    """store.caches.story_key_units reads a key's stored units a chunk at a time (each one JSON array, the
+    next after its last name): the names, in order, of every row of the key, whatever the chunk, with
+    names JSON escapes and non-ASCII ones; the reader may stop early."""
+    from scamtrace.store.caches import story_key_units
+    store = api.open_store(tmp_path / "k.db")
+    names = [f"fam-{i:03d}" for i in range(40)] + ['fam-"q"', "fam-back\\slash", "fam-ü", "fam-中", "fam-\u00e9t\u00e9",
+                                                  "fam-tab\tx", "FAM-upper", "fam-"]
+    with store.write() as db:
+        db.executemany("INSERT INTO story_units(unit, members, keys, frame) VALUES (?, '[]', ?, '[]')",
+                       [(u, json.dumps(["k", f"only-{u}"] if i % 3 else ["k"])) for i, u in enumerate(names)])
+    want = [r[0] for r in store.db.execute("SELECT unit FROM story_unit_keys WHERE key = 'k' ORDER BY unit")]
+    assert sorted(want) == sorted(names)
+    for chunk in (1, 2, 5, 47, 48, 49, 512):
+        got = list(story_key_units(store, "k", chunk))
+        assert [u for c in got for u in c] == want and all(0 < len(c) <= chunk for c in got), chunk
+    assert list(story_key_units(store, "none", 4)) == []
+    first = story_key_units(store, "k", 3)
+    assert next(first) == want[:3]
+    first.close()
+    store.close()
 
 
 @pytest.mark.parametrize("max_key_stories, margin, chunk", [(300, 32, 512), (4, 1, 3), (6, 0, 1), (2, 3, 2)])
@@ -418,9 +441,10 @@ def test_the_blocking_index_read_by_key_is_the_restored_index(monkeypatch, max_k
     vocab.append("n:solo")
     asked: list[str] = []
 
-    def stored_keys(key: str):  # noqa: ANN202 (every unit with the key: the unstored and dirty ones are left out)
+    def stored_keys(key: str, size: int):  # noqa: ANN202 (every unit with the key: the unstored and dirty ones too)
         asked.append(key)
-        yield from ((f"u{u}",) for u in rng.sample(range(n), n) if key in keys[u])
+        rows = [f"u{u}" for u in rng.sample(range(n), n) if key in keys[u]]
+        yield from (rows[i:i + size] for i in range(0, len(rows), size))
 
     eager, lazy = warm._WarmClusterer(f, int), warm._WarmClusterer(f, int)   # placing order: by unit
     eager.restore(groups, lambda u: {"kept": True})
@@ -466,7 +490,7 @@ def _counts_row_by_row(index, key, limit):  # noqa: ANN001, ANN202
             counts[s] += 1
     for s in index.placed.get(key, {}).values():
         counts[s] += 1
-    for (r,) in index.stored_keys(key):
+    for r in (r for one in index.stored_keys(key, 1) for r in one):
         at = index.home.get(r)
         if at is not None and r not in index.moved_rows:
             counts[at] += 1
@@ -487,12 +511,13 @@ def test_a_posting_counted_by_chunks_is_counted_row_by_row(monkeypatch, chunk): 
     rng = random.Random(chunk)
     for trial in range(200):
         n_stories = rng.randrange(1, 40)
-        rows = [(f"u{i}",) for i in range(rng.randrange(0, 150))]
-        home = {r: rng.randrange(n_stories) for (r,) in rows if rng.random() < 0.8}
+        rows = [f"u{i}" for i in range(rng.randrange(0, 150))]
+        home = {r: rng.randrange(n_stories) for r in rows if rng.random() < 0.8}
         later = {"k": [(1000 + i, rng.randrange(n_stories)) for i in range(rng.randrange(0, 8))]}
-        index = warm._LazyIndex(lambda key, rows=rows: iter(rows), home, later, [], [], [])
+        index = warm._LazyIndex(lambda key, size, rows=rows: (rows[i:i + size] for i in range(0, len(rows), size)),
+                                home, later, [], [], [])
         index.moved = {u for u, _ in later["k"] if rng.random() < 0.3}
-        index.moved_rows = {r for (r,) in rows if rng.random() < 0.1}
+        index.moved_rows = {r for r in rows if rng.random() < 0.1}
         index.placed = {"k": {2000 + i: rng.randrange(n_stories) for i in range(rng.randrange(0, 5))}}
         for limit in (None, 0, 1, rng.randrange(1, 30)):
             got, want = index.counts("k", limit), _counts_row_by_row(index, "k", limit)

@@ -118,13 +118,22 @@ def story_unit_members(store: Store) -> dict[str, str]:
     return dict(cur.execute("SELECT unit, members FROM story_units"))
 
 
-def story_key_units(store: Store, key: str) -> Iterator[tuple[str]]:
-    """The stored units whose blocking keys hold ``key`` (``story_unit_keys``, kept from
-    ``story_units.keys`` by triggers), as 1-tuples (unit,), read as the caller iterates (it may stop
-    early: the cursor)."""
-    cur = store.db.cursor()
-    cur.row_factory = None   # plain tuples: a common key has thousands of rows
-    return cur.execute("SELECT unit FROM story_unit_keys WHERE key = ?", (key,))
+def story_key_units(store: Store, key: str, chunk: int) -> Iterator[list[str]]:
+    """The names of the stored units whose blocking keys hold ``key`` (``story_unit_keys``, kept from
+    ``story_units.keys`` by triggers), in name order, ``chunk`` at a time, read as the caller iterates (it
+    may stop early). A common key has thousands of rows: each chunk is read as one JSON array (a row
+    at a time, the rows' tuples cost more than SQLite's reading them), the next one after its last name."""
+    sql = ("SELECT json_group_array(unit) FROM (SELECT unit FROM story_unit_keys WHERE key = ?{} ORDER BY unit"
+           " LIMIT ?)")
+    names: list[str] = json.loads(store.db.execute(sql.format(""), (key, chunk)).fetchone()[0])
+    while names:
+        # an aggregate's order is not promised: the chunk holds the first names, put in order here (Python's
+        # order of str is SQLite's BINARY collation of their UTF-8)
+        names.sort()
+        yield names
+        if len(names) < chunk:
+            return
+        names = json.loads(store.db.execute(sql.format(" AND unit > ?"), (key, names[-1], chunk)).fetchone()[0])
 
 
 def story_unit_frame(store: Store, unit: str) -> str:

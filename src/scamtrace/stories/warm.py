@@ -43,8 +43,6 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from itertools import islice
-from operator import itemgetter
 from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -62,10 +60,10 @@ WARM_ALGORITHM = "stories.warm-v2"
 # store); the margin spares reading it all when a few of its stories leave it in the run. Any value
 # gives the same stories (tests/test_stories_warm.py); 32 is a guess at a run's departures, not tuned.
 LONG_POSTING_MARGIN = 32
-# A stored posting's rows are counted this many at a time (the same counts whatever the size: the chunk
-# where the stories cross a limit is cut at the row that crosses it).
+# A stored posting's rows are read (one JSON array: store.caches.story_key_units) and counted this many at a
+# time (the same counts whatever the size: the chunk where the stories cross a limit is cut at the row that
+# crosses it).
 POSTING_CHUNK = 512
-_first = itemgetter(0)
 
 # Below this many units a full clustering is cheap (realnews-dev, 141 articles, takes a second): the
 # incremental path is never taken, so small stores (the demo, the dev sets) always get exactly the
@@ -119,17 +117,17 @@ class _WarmClusterer(_Clusterer):
             self.index.taken_unit(u)
 
     def restore(self, groups: Sequence[Sequence[int]], evidence: Callable[[int], dict[str, Any]],
-                stored_keys: Callable[[str], Iterable[tuple[Hashable]]] | None = None, stored: Collection[int] = (),
+                stored_keys: Callable[[str, int], Iterable[list[Hashable]]] | None = None, stored: Collection[int] = (),
                 row_of: Sequence[Hashable] | None = None) -> None:
         """Put the kept units back in their stored stories (not counted as changes), each with its stored
         evidence (``evidence(unit)``, read when asked for). A kept story's state is built from its units'
         frames when first used (:class:`_KeptStory`): most are never used by a small batch.
 
-        ``stored_keys(key)``: the stored rows ``(row id,)`` of the units whose stored blocking keys hold
-        ``key`` (``row_of``: each unit's row id, its name; the units not restored here from their stored
-        frame, of ``stored``, are left out); the blocking index then reads a key's posting when first used
-        (:class:`_LazyIndex`) instead of taking every kept unit's keys now: the postings are those of every
-        kept unit's keys put in at once."""
+        ``stored_keys(key, chunk)``: the row ids (lists of at most ``chunk``, in order) of the units whose
+        stored blocking keys hold ``key`` (``row_of``: each unit's row id, its name; the units not restored
+        here from their stored frame, of ``stored``, are left out); the blocking index then reads a key's
+        posting when first used (:class:`_LazyIndex`) instead of taking every kept unit's keys now: the
+        postings are those of every kept unit's keys put in at once."""
         story_of, keys = self.story_of, self.f.keys
         if stored_keys is None:
             stored = ()
@@ -256,7 +254,7 @@ class _KeptStory(_StoryState):
 class _LazyIndex(dict):
     """The blocking index of a warm run (key -> story -> how many of its units hold the key) whose
     postings of the restored units are read when a key is first used: the stored units of the key
-    (``stored_keys(key)``) restored from their stored frames (``home``: unit -> its story), plus the
+    (``stored_keys(key, chunk)``) restored from their stored frames (``home``: unit -> its story), plus the
     other restored units (``later``: key -> (unit, story)). Every change of a posting
     (:meth:`_Clusterer.place`, :meth:`_Clusterer.take`) reads it first, so it is read before any unit of
     its key moves; the clusterer tells the index which units it took (``moved``) and where it placed
@@ -265,7 +263,7 @@ class _LazyIndex(dict):
     stories is read only that far (:class:`_LongPosting`): :meth:`_Clusterer.hits` reads no posting
     longer than ``MAX_KEY_STORIES`` (the order of a posting's stories is not read either)."""
 
-    def __init__(self, stored_keys: Callable[[str], Iterable[tuple[Hashable]]], home: Mapping[Hashable, int],
+    def __init__(self, stored_keys: Callable[[str, int], Iterable[list[Hashable]]], home: Mapping[Hashable, int],
                  later: Mapping[str, list[tuple[int, int]]], groups: Sequence[Sequence[int]],
                  keys: Sequence[frozenset[str]], row_of: Sequence[Hashable]):
         super().__init__()
@@ -284,11 +282,9 @@ class _LazyIndex(dict):
                 counts[s] += 1
         for s in self.placed.get(key, {}).values():
             counts[s] += 1
-        rows = self.stored_keys(key)
+        rows = self.stored_keys(key, POSTING_CHUNK)
         moved_rows = self.moved_rows
-        it = iter(rows)
-        while chunk := list(islice(it, POSTING_CHUNK)):   # a chunk of rows at a time, mapped and counted in C
-            names = list(map(_first, chunk))
+        for names in rows:   # a chunk of rows at a time, mapped and counted in C
             if not moved_rows.isdisjoint(names):
                 names = [r for r in names if r not in moved_rows]
             ats = list(map(home.get, names))
@@ -432,7 +428,7 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
                  event_types: Mapping[str, Iterable[str]], frame_of: ArticleFrames = article_frame,
                  stats: CorpusStats | None = None, stored: Stored | None = None,
                  lost: Collection[str] | None = None, groups: Sequence[tuple[str, list[str]]] | None = None,
-                 key_units: Callable[[str], Iterable[tuple[str]]] | None = None,
+                 key_units: Callable[[str, int], Iterable[list[str]]] | None = None,
                  ) -> tuple[list[Story], dict[str, Any], Sequence[_Unit], _Frames, set[str] | None]:
     """(stories, stats, units, frames, touched) of the incremental path over the units :func:`partition`
     split (indexes in the order of :func:`unit_members`; ``kept`` by their stored story's id);
@@ -445,9 +441,9 @@ def cluster_warm(articles: Sequence[Article], families: Iterable[Family], kept: 
     ``touched`` names the stored stories this run changed (a unit joined or left them; the others are
     left exactly as they were) and ``stories`` holds only the changed and new ones (every story
     otherwise, ``touched`` None). ``groups``: :func:`unit_members`' units with their names, when the
-    caller has them. ``key_units(key)``: the names of the stored units whose stored blocking keys hold
-    ``key`` (``story_unit_keys``); with it, the units taken with their ``stored`` frame enter the
-    blocking index a key at a time, when the run uses the key."""
+    caller has them. ``key_units(key, chunk)``: the names (lists of at most ``chunk``) of the stored units
+    whose stored blocking keys hold ``key`` (``story_unit_keys``); with it, the units taken with their
+    ``stored`` frame enter the blocking index a key at a time, when the run uses the key."""
     families = list(families)
     units, frames, _ = prepare_units(articles, families, event_dates, event_types, frame_of, stats, stored, groups,
                                      ordered=False)
