@@ -169,3 +169,69 @@ def test_the_incremental_knowledge_stage_reads_the_rebuilt_stories_only(tmp_path
     build_knowledge(store, [a for a, x in every.items() if x == s])
     got = [f["id"] for f in facts(store, s)]
     assert got and all(int(fid.rsplit("-", 1)[1]) > 99 for fid in got), got
+
+
+def test_the_incremental_knowledge_stage_writes_only_what_changed(tmp_path, seeds_dir, monkeypatch):
+    """An incremental knowledge run writes only the rows of its stories that differ from the stored ones
+    (issue 17): after a story's stored facts, citations, disputes, events and event citations were changed,
+    dropped, doubled or added to, merging it again leaves exactly the rows a rewrite of the story leaves (on
+    a copy of the store), and the rows it did not need to change keep their row ids (not written again)."""
+    import sqlite3
+
+    from scamtrace.knowledge.build import build_knowledge
+    from scamtrace.store import extracted
+    from scamtrace.store.analysis import story_of_articles
+
+    store = api.open_store(tmp_path / "k.db")
+    api.ingest(store, [str(seeds_dir)])
+    api.analyze(store)
+    tables = ("facts", "fact_citations", "fact_disputes", "story_events", "story_event_citations")
+
+    def dump(db) -> dict[str, list[tuple]]:  # noqa: ANN001
+        out = {t: sorted((tuple(r) for r in db.execute(f"SELECT * FROM {t}")), key=repr) for t in tables}
+        out["fact_aliases"] = sorted(tuple(r) for r in db.execute("SELECT old, new, reason FROM fact_aliases"))
+        return out
+
+    every = story_of_articles(store)
+    s = max(set(every.values()), key=lambda sid: store.db.execute(
+        "SELECT COUNT(*) FROM fact_citations c JOIN facts f ON f.id = c.fact WHERE f.story = ?", (sid,)).fetchone()[0])
+    fact_ids = [r[0] for r in store.db.execute("SELECT id FROM facts WHERE story = ? ORDER BY id", (s,))]
+    event_ids = [r[0] for r in store.db.execute("SELECT id FROM story_events WHERE story = ? ORDER BY id", (s,))]
+    assert len(fact_ids) >= 3 and event_ids, (fact_ids, event_ids)
+    kept = {r[0] for r in store.db.execute("SELECT rowid FROM fact_citations")}
+    with store.write() as db:
+        db.execute("UPDATE facts SET independent_sources = independent_sources + 7 WHERE id = ?", (fact_ids[0],))
+        db.execute("DELETE FROM fact_citations WHERE rowid = (SELECT MIN(rowid) FROM fact_citations WHERE fact = ?)",
+                   (fact_ids[1],))
+        db.execute("INSERT INTO fact_citations SELECT * FROM fact_citations WHERE fact = ? LIMIT 1", (fact_ids[2],))
+        db.execute("INSERT INTO facts(id, story, value, unit, what, articles, independent_sources, algorithm)"
+                   " VALUES (?, ?, 5, 'people', 'planted', 1, 1, 'test')", (f"{s}:fact-9999", s))
+        db.execute("INSERT INTO fact_citations(fact, article, family, sentence) SELECT ?, article, family, 'planted'"
+                   " FROM fact_citations WHERE fact = ? LIMIT 1", (f"{s}:fact-9999", fact_ids[0]))
+        db.execute("UPDATE story_events SET type = 'planted' WHERE id = ?", (event_ids[0],))
+        db.execute("DELETE FROM story_event_citations WHERE event = ?", (event_ids[-1],))
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    store.db.backup(copy)
+    copy.close()
+    dirty = [a for a, x in every.items() if x == s]
+    build_knowledge(store, dirty)
+    got = dump(store.db)
+
+    def rewrite(store, stories, new):  # noqa: ANN001, ANN202 (the stories' rows deleted and written again)
+        for sid in stories:
+            for sql in ("DELETE FROM fact_disputes WHERE fact IN (SELECT id FROM facts WHERE story = ?)",
+                        "DELETE FROM fact_citations WHERE fact IN (SELECT id FROM facts WHERE story = ?)",
+                        "DELETE FROM facts WHERE story = ?",
+                        "DELETE FROM story_event_citations WHERE event IN (SELECT id FROM story_events WHERE story = ?)",
+                        "DELETE FROM story_events WHERE story = ?"):
+                store.db.execute(sql, (sid,))
+        extracted._write_all(store.db, new)
+
+    monkeypatch.setattr(extracted, "_write_changed", rewrite)
+    other = api.open_store(tmp_path / "copy.db")
+    build_knowledge(other, dirty)
+    assert got == dump(other.db)
+    rows_after = {r[0] for r in store.db.execute("SELECT rowid FROM fact_citations")}
+    assert len(kept & rows_after) >= len(rows_after) - 3   # the citations merged as stored kept their rows
+    assert {r[0] for r in other.db.execute("SELECT rowid FROM fact_citations WHERE fact IN (SELECT id FROM facts"
+                                           " WHERE story = ?)", (s,))}.isdisjoint(kept)   # a rewrite writes all
