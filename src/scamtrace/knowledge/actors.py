@@ -283,15 +283,17 @@ def join_sizes(size: int, label: str) -> list[int]:
     return list(range(-(-s * size // (200 - s)), (200 - s) * size // s + 1))
 
 
-def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
+def block_joins(name: str, label: str, block: Iterable[str], folded: list[str] | None = None) -> list[str]:
     """The names of ``name``'s block (``block``, names of its label and prefix) the rules join it to
     (:func:`_join_reason`; a person's spelling ratios against the block in one rapidfuzz call).
     Only the names that can join are asked about: for people, those with a ratio of at least
     ``PERSON_SIMILARITY`` (an equal folded form has ratio 100), for other labels those with the same
-    folded form or (organisations) the same plus a generic organisation word."""
+    folded form or (organisations) the same plus a generic organisation word. ``folded``: the folded
+    forms of ``block``'s names, in its order (folded here when not given)."""
     fa = _folded(name)
     block = list(block)
-    folded = [_folded(m) for m in block]
+    if folded is None:
+        folded = [_folded(m) for m in block]
     if label not in ORG_LABELS and label not in PLACE_LABELS and label != "PERSON":   # the same folded form only
         return [m for m, fm in zip(block, folded) if fm == fa and m != name]
     if label != "PERSON":
@@ -306,6 +308,11 @@ def block_joins(name: str, label: str, block: Iterable[str]) -> list[str]:
 @lru_cache(maxsize=1 << 16)
 def _folded(name: str) -> str:
     return fold(name)
+
+
+def folded_name(name: str) -> str:
+    """:func:`fold` of ``name``, cached (the form the blocks and joins compare)."""
+    return _folded(name)
 
 
 def names_to_resolve(seed: Iterable[str], neighbours: Callable[[set[str]], Iterable[str]],

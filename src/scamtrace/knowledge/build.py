@@ -15,7 +15,7 @@ test compares them).
 """
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from ..extract.events import merge_events
@@ -30,7 +30,7 @@ from ..store.caches import (actor_alias_groups, block_mention_counts, changed_ac
 from ..store.extracted import load_events, load_figures, replace_actors, replace_knowledge
 from ..stories.ids import carry_fact_ids
 from ..extract.places import country_code, country_forms
-from .actors import (PLACE_LABELS, block_joins, block_key, join_sizes, labels_of, names_to_resolve,
+from .actors import (PLACE_LABELS, block_joins, block_key, folded_name, join_sizes, labels_of, names_to_resolve,
                      resolve_actor_counts)
 from .independence import Borrowed
 from .merge import merge_figures
@@ -137,7 +137,8 @@ class _ActorLookup:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.blocks: dict[tuple[str, str], list[str]] = {}   # (label, prefix) -> its names read so far
+        # (label, prefix) -> {folded length: (its names read so far, their folded forms)}
+        self.blocks: dict[tuple[str, str], dict[int, tuple[list[str], list[str]]]] = {}
         self.read: set[tuple[str, int]] = set()              # (prefix, folded length) read
         self.label: dict[str, str] = {}                      # name -> its label, for the names read
 
@@ -146,16 +147,33 @@ class _ActorLookup:
         if todo:
             self.read |= todo
             for n, lab in labels_of(block_mention_counts(self.store, todo)).items():
-                self.blocks.setdefault((lab, block_key(n)[0]), []).append(n)
+                prefix, size = block_key(n)
+                names, folded = self.blocks.setdefault((lab, prefix), {}).setdefault(size, ([], []))
+                names.append(n)
+                folded.append(folded_name(n))
                 self.label[n] = lab
+
+    def _block(self, label: str, prefix: str, sizes: Iterable[int] | None = None) -> tuple[list[str], list[str]]:
+        """The names read of block (``label``, ``prefix``) and their folded forms: of the folded lengths
+        ``sizes``, or all."""
+        block = self.blocks.get((label, prefix), {})
+        names: list[str] = []
+        folded: list[str] = []
+        for size in block if sizes is None else sizes:
+            if size in block:
+                names += block[size][0]
+                folded += block[size][1]
+        return names, folded
 
     def neighbours(self, names: set[str]) -> set[str]:
         keys = {n: block_key(n) for n in names}
         self._read(set(keys.values()))   # each name's own (prefix, length): its folded form's names
         label = {n: self.label[n] for n in names if n in self.label}   # (names with mentions)
-        self._read({(keys[n][0], size) for n, lab in label.items() for size in join_sizes(keys[n][1], lab)})
-        # a block's names of other lengths (read for another name) join none of these: the rule says no
-        out = {m for n, lab in label.items() for m in block_joins(n, lab, self.blocks.get((lab, keys[n][0]), ()))}
+        sizes = {n: join_sizes(keys[n][1], lab) for n, lab in label.items()}
+        self._read({(keys[n][0], size) for n in label for size in sizes[n]})
+        # a block's names of other lengths (read for another name) join none of these: the rule says no, so
+        # only those of the lengths that can join are compared
+        out = {m for n, lab in label.items() for m in block_joins(n, lab, *self._block(lab, keys[n][0], sizes[n]))}
         out |= self._same_country({n: lab for n, lab in label.items() if lab in PLACE_LABELS})
         out.update(x for pair in defined_acronyms(self.store, names) for x in pair)   # v4: acronym <-> long name
         for aliases in actor_alias_groups(self.store, names).values():
@@ -169,7 +187,7 @@ class _ActorLookup:
         codes = {c for c in map(country_code, places) if c is not None}
         keys = {block_key(f) for c in codes for f in country_forms(c)}
         self._read(keys)
-        return {m for prefix in {p for p, _ in keys} for lab in PLACE_LABELS for m in self.blocks.get((lab, prefix), ())
+        return {m for prefix in {p for p, _ in keys} for lab in PLACE_LABELS for m in self._block(lab, prefix)[0]
                 if country_code(m) in codes}
 
 
