@@ -617,11 +617,11 @@ def test_thread_places_read_again_are_the_places_stored(grown):  # noqa: ANN001
 
 
 def test_the_collector_is_paused_for_the_warm_path_and_given_back():
-    """stage._collector_paused pauses the cyclic garbage collector for a warm run and leaves it as it found
-    it, also when the run fails (and paused when it was paused)."""
+    """collector.paused (the warm path's and a small analyze's) pauses the cyclic garbage collector for a run
+    and leaves it as it found it, also when the run fails (and paused when it was paused)."""
     import gc
 
-    from scamtrace.stories.stage import _collector_paused
+    from scamtrace.collector import paused as _collector_paused
     was = gc.isenabled()
     try:
         gc.enable()

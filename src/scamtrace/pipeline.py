@@ -10,9 +10,10 @@ import gc
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
+from . import collector
 from .clean.metadata import language_note
 from .clean.stage import clean_items, load_boilerplate, relearn_boilerplate
 from .copies.incremental import IncrementalCopies
@@ -168,8 +169,8 @@ def _count_reject(stats: IngestStats, rej: Reject) -> Reject:
     return rej
 
 
-# An incremental analyze that re-examines at most this many articles runs with Python's cyclic garbage collector
-# paused from its copies stage to its end (:func:`analyze` restores it). What a small run makes lives for the run
+# An incremental analyze that re-examines at most this many articles runs its stages with Python's cyclic garbage
+# collector paused (:func:`scamtrace.collector.paused`, which restores it). What a small run makes lives for the run
 # or is freed by reference counting; the collections its allocations set off only walk it (bench_incremental
 # at 100,000 articles, 100 added: 21 full and 261 middle collections, 0.68 CPU s of the stages' 18). A full run,
 # or a larger batch, keeps the collector: the cyclic garbage it leaves could grow with the batch. Extraction
@@ -213,25 +214,28 @@ def analyze(store: Store, progress: Progress = _no_progress, full: bool = False,
     Extraction runs in ``settings.workers`` processes (see :mod:`scamtrace.extract.stage`). The objects
     :func:`_stage` froze for the garbage collector are handed back to it at the end.
     """
-    was = gc.isenabled()
     try:
         return _analyze(store, progress, full, settings)
     finally:
         gc.unfreeze()
-        if was:
-            gc.enable()
 
 
 def _analyze(store: Store, progress: Progress, full: bool, settings: Settings | None) -> AnalyzeStats:
-    """The body of :func:`analyze`."""
-    settings = settings or Settings()
-    stats = AnalyzeStats()
+    """The body of :func:`analyze`: its stages (:func:`_stages`), with the collector paused for a small
+    incremental run (:data:`GC_PAUSE_MAX_NEW`)."""
     t0 = time.perf_counter()
-    timings = stats.timings
     copies = IncrementalCopies(store, full=full, progress=progress)
+    small = not full and len(copies.new_ids) <= GC_PAUSE_MAX_NEW
+    with collector.paused() if small else nullcontext():
+        return _stages(store, copies, progress, full, settings or Settings(), t0)
+
+
+def _stages(store: Store, copies: IncrementalCopies, progress: Progress, full: bool, settings: Settings,
+            t0: float) -> AnalyzeStats:
+    """The stages of :func:`analyze` over ``copies``' run (``t0``: when the run started)."""
+    stats = AnalyzeStats()
+    timings = stats.timings
     stats.examined = len(copies.new_ids)
-    if not full and len(copies.new_ids) <= GC_PAUSE_MAX_NEW:
-        gc.disable()   # until the end of analyze (GC_PAUSE_MAX_NEW)
     with _stage(timings, "index"):
         copies.update_index()
     with _stage(timings, "candidates"):

@@ -2,16 +2,15 @@
 the extract stage found, carry earlier story ids over, store stories and threads."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import json
 import re
 from collections import Counter
-from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from functools import partial
 from typing import Any
 
+from ..collector import paused
 from ..model import HEADLINE_SOURCE, Article, Family
 from ..store import Store
 from ..store.caches import (add_story_anchor_idf, article_frame_row, cached_frame_ids, put_article_frames, put_story_stats,
@@ -50,7 +49,13 @@ def store_stories(store: Store, corpus: list[Article], families: list[Family],
     run = store.start_run("stories", ALGORITHM)
     stats: dict[str, Any] = {"headline": HEADLINE_ALGORITHM}
     if dirty is not None:
-        with _collector_paused():   # the warm path's per-unit structures are long-lived and acyclic
+        # the warm path makes a few hundred thousand containers that live for the run (each unit's group and story,
+        # the kept stories, the frame slots) and form no cycles to speak of, so the collections their allocations
+        # set off only walk them (at 100,000 articles: 6 full collections, 0.58 CPU s of the stage's 5.3, and 0.2
+        # more of the younger generations): the collector is paused for it. The run leaves no cycle among them
+        # (they are freed as it returns, before the collector is given back: the young collection that its return
+        # sets off walked the ~280,000 of them, 0.1-0.2 CPU s); whatever garbage it leaves is collected after.
+        with paused():
             changed = _try_warm(store, corpus, families, dirty, dates, frame_of, stats)
         if changed is not None:
             store.finish_run(run, stats)
@@ -74,7 +79,7 @@ def _try_warm(store: Store, corpus: list[Article], families: list[Family], dirty
               frame_of: ArticleFrames, stats: dict[str, Any]) -> set[str] | None:
     """The incremental path (:func:`_store_warm`) when :func:`~.warm.warm_allowed` allows it: the ids of the
     stories it changed; else None (why, in ``stats``). Its per-unit structures are freed when it returns
-    (inside :func:`_collector_paused`: the collection the collector's return sets off has none to walk)."""
+    (inside :func:`~scamtrace.collector.paused`: the collection the collector's return sets off has none to walk)."""
     previous = story_of_articles(store)
     groups = unit_groups((a.id for a in corpus), families)
     members = [m for _, m in groups]
@@ -91,24 +96,6 @@ def _try_warm(store: Store, corpus: list[Article], families: list[Family], dirty
     # the event types of the units the run uses are read when used
     types: Mapping[str, Iterable[str]] = StoredTypes(lambda ids: unhedged_event_types_of(store, ids))
     return _store_warm(store, corpus, families, groups, kept, dirty_units, dates, types, frame_of, stats, previous)
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused (as it was before after): a warm run makes a few hundred
-    thousand containers that live for the run (each unit's group and story, the kept stories, the frame
-    slots) and form no cycles to speak of, so the collections their allocations set off only walk them
-    (at 100,000 articles: 6 full collections, 0.58 CPU s of the stage's 5.3, and 0.2 more of the younger
-    generations). The run leaves no cycle among them (they are freed as it returns, before the collector
-    is given back: the young collection that its return sets off walked the ~280,000 of them, 0.1-0.2 CPU s);
-    whatever garbage it leaves is collected after."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _store_warm(store: Store, corpus: list[Article], families: list[Family], groups: list[tuple[str, list[str]]],
